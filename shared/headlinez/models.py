@@ -1,0 +1,177 @@
+"""Pydantic models shared by every stage: feeds, articles, feed state and trends.
+
+These are the boundary types: parser output, what ingest stores, what clustering reads and
+writes, and what the API serves. Domain code works on them; adapters map them to storage.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+
+def _require_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware (UTC)")
+    return value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+# --- Feeds -------------------------------------------------------------------------------------
+
+
+class FeedConfig(BaseModel):
+    """One feed of `infra/feeds.yaml`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="Stable feed id (slug); also the DynamoDB key of its state.")
+    url: HttpUrl
+    outlet: str = Field(min_length=1, description="Human name of the outlet, e.g. 'BBC News'.")
+    publisher_family: str = Field(
+        description="Newsroom id: two feeds of one outlet share it and count as one source."
+    )
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    region: str | None = None
+    category_hint: str | None = None
+
+    @field_validator("id", "publisher_family")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"must be a lowercase slug (a-z, 0-9, '-'), got {value!r}")
+        return value
+
+
+class FeedList(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    feeds: list[FeedConfig] = Field(min_length=1)
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_ids(cls, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        seen: set[str] = set()
+        for feed in feeds:
+            if feed.id in seen:
+                raise ValueError(f"duplicate feed id {feed.id!r}")
+            seen.add(feed.id)
+        return feeds
+
+
+class FeedState(BaseModel):
+    """What ingest remembers about a feed between polls (conditional GET, backoff, health)."""
+
+    feed_id: str
+    url: str
+    outlet: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    last_attempt_at: UtcDatetime | None = None
+    last_success_at: UtcDatetime | None = None
+    last_error: str | None = None
+    last_error_at: UtcDatetime | None = None
+    consecutive_errors: int = 0
+    total_errors: int = 0
+    next_attempt_at: UtcDatetime | None = None
+    last_status: int | None = None
+    articles_last_poll: int = 0
+    not_modified_count: int = 0
+
+
+# --- Articles ----------------------------------------------------------------------------------
+
+
+class RawEntry(BaseModel):
+    """One feed entry as the parser saw it, before normalization (strings may hold HTML)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str | None = None
+    link: str | None = None
+    guid: str | None = None
+    summary: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+
+
+class Article(BaseModel):
+    """A normalized article: the unit ingest stores and clustering consumes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article_id: str = Field(description="Hex digest of the canonical URL: the dedupe key.")
+    url: str = Field(description="Canonical URL (tracking parameters removed, host normalized).")
+    title: str
+    summary: str = ""
+    published: UtcDatetime
+    published_estimated: bool = Field(
+        default=False, description="True when the feed gave no usable time and a fallback was used."
+    )
+    ingested_at: UtcDatetime
+    feed_id: str
+    outlet: str
+    publisher_family: str
+    language: str = "en"
+    guid: str | None = None
+    category_hint: str | None = None
+    title_fingerprint: str = Field(description="Normalized-title digest used by the dedupe guard.")
+    trend_id: str | None = None
+
+
+# --- Trends ------------------------------------------------------------------------------------
+
+
+class HourBucket(BaseModel):
+    """Coverage of one trend during one UTC hour."""
+
+    hour: UtcDatetime
+    articles: int = 0
+    sources: list[str] = Field(default_factory=list, description="Publisher families seen this hour.")
+
+
+class TrendMember(BaseModel):
+    """One article of a trend, as the coverage list shows it."""
+
+    article_id: str
+    title: str
+    url: str
+    outlet: str
+    publisher_family: str
+    published: UtcDatetime
+
+
+class TrendState(BaseModel):
+    """A trend as clustering keeps it: identity, centroid, counters and the hourly series."""
+
+    trend_id: str
+    is_open: bool = True
+    centroid: dict[str, float] = Field(default_factory=dict, description="Top weighted terms.")
+    article_count: int = 0
+    source_families: list[str] = Field(default_factory=list)
+    outlets: list[str] = Field(default_factory=list)
+    first_seen: UtcDatetime
+    last_seen: UtcDatetime
+    hourly: list[HourBucket] = Field(default_factory=list)
+    headline: str = ""
+    headline_article_id: str | None = None
+    second_headline: str | None = None
+    second_headline_article_id: str | None = None
+    title_candidates: list[TrendMember] = Field(
+        default_factory=list, description="A bounded sample of members used to pick headlines."
+    )
+    updated_at: UtcDatetime | None = None
+    version: int = 0
+
+    @property
+    def source_count(self) -> int:
+        return len(self.source_families)
