@@ -28,8 +28,8 @@ class ArticleRepository(Protocol):
         """Return the stored records of those dedupe keys that exist (key -> attributes)."""
         ...
 
-    def save_new_articles(self, articles: Sequence[Article]) -> int:
-        """Store articles not stored yet (idempotent); return how many were written."""
+    def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        """Store articles not stored yet (idempotent); return those actually written."""
         ...
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...

@@ -1,0 +1,48 @@
+"""Cluster Lambda: after each ingest, assign new articles to trends and re-rank open trends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.domain.clustering import ClusterConfig
+from headlinez.events import IngestCompletedDetail, ScheduledEvent
+from headlinez.observability import powertools
+from headlinez.services.cluster import ClusterService
+from headlinez.settings import ClusterSettings, cluster_settings
+
+logger, metrics, tracer = powertools("cluster")
+settings: ClusterSettings = cluster_settings()
+
+
+@lru_cache(maxsize=1)
+def _service() -> ClusterService:
+    """All adapters of this function are wired here, once per cold start."""
+    store = DynamoStore.from_table_name(settings.table_name,
+                                        closed_trend_ttl=timedelta(days=settings.trend_ttl_days))
+    config = ClusterConfig(quiet_period=timedelta(hours=settings.quiet_period_hours))
+    return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours))
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = ScheduledEvent.model_validate(event)
+    # IngestCompleted carries the ingest run's clock; a bare schedule uses the event time.
+    now = (IngestCompletedDetail.model_validate(request.detail).run_time
+           if request.detail else request.utc_time())
+    logger.append_keys(run_time=now.isoformat(), event_id=request.id)
+    report = _service().run(now)
+
+    metrics.add_metric(name="ArticlesClustered", unit=MetricUnit.Count, value=report.articles_clustered)
+    metrics.add_metric(name="TrendsCreated", unit=MetricUnit.Count, value=report.trends_new)
+    metrics.add_metric(name="TrendsUpdated", unit=MetricUnit.Count, value=report.trends_updated)
+    metrics.add_metric(name="TrendsClosed", unit=MetricUnit.Count, value=report.trends_closed)
+    metrics.add_metric(name="OpenTrends", unit=MetricUnit.Count, value=report.open_trends)
+    return report.model_dump(mode="json")

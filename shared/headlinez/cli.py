@@ -1,0 +1,140 @@
+"""`headlinez` command line: the local stack, evaluations and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SNAPSHOT_FOLDER = Path("feeds/fastfeedparser/benchmark_data/files")
+SNAPSHOT_NOW = "2026-02-18T04:00:00Z"
+
+
+def data_dir() -> Path:
+    """`../shared/data` beside the checkout, or HEADLINEZ_DATA_DIR."""
+    from headlinez.local.stack import REPO_ROOT
+
+    return Path(os.environ.get("HEADLINEZ_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
+
+
+def parse_timestamp(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 timestamp: {value!r}") from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _internet_reachable(hosts: list[str], timeout: float = 3.0) -> bool:
+    """True if any feed host resolves (DNS only: no packet is sent to the host itself)."""
+    pool = ThreadPoolExecutor(max_workers=len(hosts) or 1)
+    futures = [pool.submit(socket.getaddrinfo, host, 443) for host in hosts]
+    try:
+        for future in futures:
+            try:
+                if future.result(timeout=timeout):
+                    return True
+            except (OSError, FutureTimeout):
+                continue
+        return False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _choose_feeds(args: argparse.Namespace) -> None:
+    """Default mode: live feeds when the internet is reachable, else the offline snapshot folder."""
+    if args.feeds_dir is not None or args.live:
+        return
+    from headlinez.feeds import default_feed_list_path, load_feed_list
+
+    feeds = load_feed_list(args.feeds_file or default_feed_list_path()).feeds
+    hosts = list(dict.fromkeys(urlsplit(str(f.url)).hostname or "" for f in feeds))[:3]
+    if _internet_reachable(hosts):
+        print("  network: feed hosts resolve, polling live feeds", flush=True)
+        return
+    snapshot = data_dir() / SNAPSHOT_FOLDER
+    if not snapshot.is_dir():
+        print(f"  network: feed hosts do not resolve and no offline folder at {snapshot}; "
+              "polling live feeds anyway (expect per-feed errors)", flush=True)
+        return
+    args.feeds_dir = snapshot
+    if args.now is None:
+        args.now = parse_timestamp(SNAPSHOT_NOW)
+    print(f"  network: offline, serving the feed snapshot {snapshot} with --now {SNAPSHOT_NOW}", flush=True)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from headlinez.local.stack import LocalStackError, StackOptions, install_signal_handlers, running_stack
+
+    print("headlinez local stack", flush=True)
+    _choose_feeds(args)
+    options = StackOptions(
+        port=args.port, feeds_file=args.feeds_file, feeds_dir=args.feeds_dir, all_files=args.all_files,
+        now=args.now, interval=timedelta(minutes=args.interval_minutes), state_dir=args.state_dir,
+        persist=not args.no_persist, cycles=args.cycles, verbose=args.verbose,
+    )
+    try:
+        with running_stack(options, sys.stdout) as stack:
+            install_signal_handlers(stack.stop)
+            scheduler = threading.Thread(target=stack.run_schedules, name="schedules", daemon=True)
+            scheduler.start()
+            print(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)", flush=True)
+            try:
+                stack.wait()
+            except KeyboardInterrupt:
+                print("\nstopping: saving state", flush=True)
+    except LocalStackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_eval_clustering(args: argparse.Namespace) -> int:
+    from headlinez.evaluation.clustering_eval import main as eval_main
+
+    return eval_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="headlinez", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run the local stack (moto, schedules, API on 127.0.0.1)")
+    up.add_argument("--port", type=int, default=8000, help="API port on 127.0.0.1 (default 8000)")
+    up.add_argument("--feeds-dir", type=Path, help="serve this folder of feed files locally and ingest it")
+    up.add_argument("--all-files", action="store_true",
+                    help="with --feeds-dir: ingest every file, not only the outlets named in SOURCE.md")
+    up.add_argument("--feeds-file", type=Path, help="feed list (default infra/feeds.yaml)")
+    up.add_argument("--live", action="store_true", help="poll live feeds even when offline")
+    up.add_argument("--now", type=parse_timestamp, help="start the clock at this UTC time")
+    up.add_argument("--interval-minutes", type=float, default=15.0, help="schedule interval (default 15)")
+    up.add_argument("--cycles", type=int, help="stop scheduling after N cycles (the API keeps serving)")
+    up.add_argument("--state-dir", type=Path, default=Path(".headlinez"), help="where state is saved")
+    up.add_argument("--no-persist", action="store_true", help="start empty and save nothing")
+    up.add_argument("--verbose", action="store_true", help="handler logs and skipped feeds")
+    up.set_defaults(func=cmd_up)
+
+    evaluate = sub.add_parser("eval", help="evaluations on gold data")
+    evaluate_sub = evaluate.add_subparsers(dest="what", required=True)
+    clustering = evaluate_sub.add_parser("clustering", help="clustering quality on a gold JSONL",
+                                         add_help=False)
+    clustering.add_argument("rest", nargs=argparse.REMAINDER)
+    clustering.set_defaults(func=cmd_eval_clustering)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

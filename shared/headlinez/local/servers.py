@@ -1,0 +1,242 @@
+"""Loopback HTTP servers of the local stack: a feed-folder server and the API Gateway bridge.
+
+Both bind 127.0.0.1 only. The bridge turns each HTTP request into an API Gateway HTTP API
+(payload v2) event for the real API handler, and its response back into HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+logger = logging.getLogger(__name__)
+
+MAX_REQUEST_BODY = 1024 * 1024
+LOOPBACK = "127.0.0.1"
+
+
+class _QuietHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        logger.debug("http request", extra={"line": format % args})
+
+
+# --- feed folder -------------------------------------------------------------------------------
+
+
+class FeedFolderServer:
+    """Serves the files of one folder with ETag / Last-Modified and conditional GET (304).
+
+    `visible_files` may restrict which names are served; `transform` may rewrite a body before
+    it is served (the replay mode uses it to hide items published after the simulated time).
+    """
+
+    def __init__(self, folder: Path, *, transform: Callable[[str, bytes], bytes] | None = None) -> None:
+        self.folder = folder.resolve()
+        self._transform = transform
+        self.requests = 0
+        self.not_modified = 0
+        server_ref = self
+
+        class Handler(_QuietHandler):
+            def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+                server_ref._serve(self)
+
+        self._httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="feed-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{LOOPBACK}:{self._httpd.server_address[1]}/"
+
+    def start(self) -> FeedFolderServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        self.requests += 1
+        name = urlsplit(request.path).path.lstrip("/")
+        path = (self.folder / name).resolve()
+        if "/" in name or not name or path.parent != self.folder or not path.is_file():
+            _send(request, HTTPStatus.NOT_FOUND, b"not found", {"Content-Type": "text/plain"})
+            return
+        body = path.read_bytes()
+        if self._transform is not None:
+            body = self._transform(name, body)
+        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest() + '"'
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
+        if _not_modified(request.headers, etag, modified):
+            self.not_modified += 1
+            _send(request, HTTPStatus.NOT_MODIFIED, b"", {"ETag": etag})
+            return
+        _send(request, HTTPStatus.OK, body, {
+            "Content-Type": "application/xml", "ETag": etag,
+            "Last-Modified": formatdate(modified.timestamp(), usegmt=True),
+        })
+
+
+def _not_modified(headers: Mapping[str, str], etag: str, modified: datetime) -> bool:
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            return modified <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _send(request: BaseHTTPRequestHandler, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+    request.send_response(status)
+    for name, value in headers.items():
+        request.send_header(name, value)
+    if status != HTTPStatus.NOT_MODIFIED:
+        request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    if body and request.command != "HEAD":
+        request.wfile.write(body)
+
+
+# --- API Gateway bridge ------------------------------------------------------------------------
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def http_api_event(method: str, target: str, headers: Mapping[str, str], body: bytes, *,
+                   source_ip: str, now: datetime) -> dict[str, Any]:
+    """Build an API Gateway HTTP API payload-v2 event from an HTTP request."""
+    parts = urlsplit(target)
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        query[key] = f"{query[key]},{value}" if key in query else value
+    lowered: dict[str, str] = {}
+    for key, value in headers.items():
+        name = key.lower()
+        lowered[name] = f"{lowered[name]},{value}" if name in lowered else value
+    cookies = [c.strip() for c in lowered.pop("cookie", "").split(";") if c.strip()]
+    event: dict[str, Any] = {
+        "version": "2.0", "routeKey": "$default", "rawPath": parts.path or "/",
+        "rawQueryString": parts.query, "headers": lowered,
+        "requestContext": {
+            "accountId": "000000000000", "apiId": "local", "domainName": lowered.get("host", LOOPBACK),
+            "domainPrefix": "local",
+            "http": {"method": method, "path": parts.path or "/", "protocol": "HTTP/1.1",
+                     "sourceIp": source_ip, "userAgent": lowered.get("user-agent", "")},
+            "requestId": uuid.uuid4().hex, "routeKey": "$default", "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"), "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if body:
+        event["body"] = base64.b64encode(body).decode()
+        event["isBase64Encoded"] = True
+    return event
+
+
+class LocalContext:
+    """The attributes of a Lambda context that Powertools reads."""
+
+    def __init__(self, function_name: str) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = uuid.uuid4().hex
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+class ApiBridgeServer:
+    """Serves the API handler on 127.0.0.1:port; `clock` dates the events (the local --now)."""
+
+    def __init__(self, handler: LambdaHandler, port: int, clock: Callable[[], datetime],
+                 lock: threading.Lock) -> None:
+        bridge = self
+        self._handler = handler
+        self._clock = clock
+        self._lock = lock
+
+        class Handler(_QuietHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                bridge._dispatch(self)
+
+            def do_HEAD(self) -> None:  # noqa: N802
+                bridge._dispatch(self)
+
+            def do_OPTIONS(self) -> None:  # noqa: N802
+                bridge._dispatch(self)
+
+            def do_POST(self) -> None:  # noqa: N802
+                bridge._dispatch(self)
+
+        self._httpd = ThreadingHTTPServer((LOOPBACK, port), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="api-bridge", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    def start(self) -> ApiBridgeServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _dispatch(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BODY:
+            _send(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b'{"title":"Request body too large"}',
+                  {"Content-Type": "application/problem+json", "Connection": "close"})
+            return
+        body = request.rfile.read(length) if length else b""
+        method = "GET" if request.command == "HEAD" else request.command
+        event = http_api_event(method, request.path, dict(request.headers.items()), body,
+                               source_ip=request.client_address[0], now=self._clock())
+        with self._lock:
+            response = self._handler(event, LocalContext("headlinez-api"))
+        payload = response.get("body") or ""
+        raw = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
+        headers = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers[name] = ",".join(values)
+        status = int(response.get("statusCode", 200))
+        request.send_response(status)
+        for name, value in headers.items():
+            if name.lower() != "content-length":
+                request.send_header(name, str(value))
+        for cookie in response.get("cookies") or []:
+            request.send_header("Set-Cookie", cookie)
+        if status != HTTPStatus.NOT_MODIFIED:
+            request.send_header("Content-Length", str(len(raw)))
+        request.end_headers()
+        if raw and request.command != "HEAD" and status != HTTPStatus.NOT_MODIFIED:
+            request.wfile.write(raw)

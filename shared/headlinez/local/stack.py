@@ -1,0 +1,326 @@
+"""The local stack: the real handlers on moto, the schedules emulated, the API on 127.0.0.1.
+
+Everything runs in one process. moto's in-process `mock_aws` is DynamoDB; the table is created
+from `template.yaml`; the ingest and cluster handlers are loaded from `functions/` and invoked
+with EventBridge-shaped events dated by the (possibly simulated) clock; the API handler is
+served over HTTP through `ApiBridgeServer`. Table contents are exported to a gzip'd JSON-lines
+file after every cycle and on shutdown, and imported on start, so data survives restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.util
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TextIO
+
+import yaml
+
+from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+LOCAL_TABLE = "headlinez-local"
+STATE_FILE = "table.jsonl.gz"
+
+
+class LocalStackError(RuntimeError):
+    """The local stack cannot start as asked (bad folder, port in use, corrupt state file)."""
+
+
+class SimulatedClock:
+    """Starts at `start` (or the real time) and advances with real time."""
+
+    def __init__(self, start: datetime | None) -> None:
+        self._start = start or datetime.now(UTC)
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        return (self._start + timedelta(seconds=time.monotonic() - self._t0)).replace(microsecond=0)
+
+
+@dataclass
+class StackOptions:
+    port: int = 8000
+    feeds_file: Path | None = None
+    feeds_dir: Path | None = None
+    all_files: bool = False
+    now: datetime | None = None
+    interval: timedelta = timedelta(minutes=15)
+    state_dir: Path = field(default_factory=lambda: Path(".headlinez"))
+    persist: bool = True
+    cycles: int | None = None  # stop scheduling after N cycles (the API keeps serving)
+    verbose: bool = False
+
+
+def _load_function(name: str) -> ModuleType:
+    path = REPO_ROOT / "functions" / name / "app.py"
+    if not path.is_file():
+        raise LocalStackError(f"handler not found: {path} (run the local stack from a checkout)")
+    spec = importlib.util.spec_from_file_location(f"headlinez_function_{name}", path)
+    if spec is None or spec.loader is None:
+        raise LocalStackError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _find_source_md(folder: Path) -> Path | None:
+    for candidate in (folder / "SOURCE.md", folder.parent / "SOURCE.md", folder.parent.parent / "SOURCE.md"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class LocalStack:
+    def __init__(self, options: StackOptions, out: TextIO) -> None:
+        self.options = options
+        self.out = out
+        self.clock = SimulatedClock(options.now)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._mock: Any = None
+        self._feed_server: FeedFolderServer | None = None
+        self._api: ApiBridgeServer | None = None
+        self._functions: dict[str, ModuleType] = {}
+        self.cycles_done = 0
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        print(message, file=self.out, flush=True)
+
+    def start(self) -> None:
+        self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        feeds_file = self._prepare_feeds()
+        self._set_environment(feeds_file)
+        from moto import mock_aws
+
+        self._mock = mock_aws()
+        self._mock.start()
+        restored = self._create_table()
+        self.say(f"  DynamoDB: moto in-process, table {LOCAL_TABLE} "
+                 + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
+        self._functions = {name: _load_function(name) for name in ("ingest", "cluster", "api")}
+        try:
+            self._api = ApiBridgeServer(self._functions["api"].handler, self.options.port,
+                                        self.clock.now, self._lock).start()
+        except OSError as exc:
+            raise LocalStackError(f"cannot listen on 127.0.0.1:{self.options.port}: {exc}") from exc
+        self.say(f"  clock: {self.clock.now():%Y-%m-%dT%H:%M:%SZ}"
+                 + (" (simulated start, advancing in real time)" if self.options.now else " (real time)"))
+
+    @property
+    def base_url(self) -> str:
+        assert self._api is not None
+        return f"http://127.0.0.1:{self._api.port}"
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._api:
+            self._api.stop()
+        if self._feed_server:
+            self._feed_server.stop()
+        if self._mock is not None:
+            with self._lock:
+                self.save_state()
+            self._mock.stop()
+            self._mock = None
+
+    def run_schedules(self) -> None:
+        """Run a cycle now, then one every interval, until stopped or `cycles` are done."""
+        while not self._stop.is_set():
+            self.run_cycle()
+            if self.options.cycles is not None and self.cycles_done >= self.options.cycles:
+                return
+            self._stop.wait(self.options.interval.total_seconds())
+
+    def wait(self) -> None:
+        while not self._stop.wait(0.5):
+            pass
+
+    # --- one scheduled cycle -------------------------------------------------------------------
+
+    def run_cycle(self) -> None:
+        now = self.clock.now()
+        with self._lock:
+            self.say(f"[{now:%Y-%m-%d %H:%M:%S}Z] ingest")
+            report = self._invoke("ingest", self._scheduled_event(now))
+            for result in report["results"]:
+                self._print_feed(result)
+            self.say(f"  ingest done: {report['fetched']} fetched, {report['not_modified']} not modified, "
+                     f"{report['unchanged']} unchanged, {report['errors']} errors; "
+                     f"{report['new_articles']} new articles, {report['duplicates']} duplicates "
+                     f"in {report['seconds']:.1f}s")
+            cluster = self._invoke("cluster", self._scheduled_event(now, detail={
+                "run_time": now.isoformat(), "new_articles": report["new_articles"],
+                "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
+            self.say(f"  clustering: {cluster['articles_clustered']} articles clustered, "
+                     f"{cluster['trends_new']} new trends, {cluster['trends_updated']} updated, "
+                     f"{cluster['trends_closed']} closed; {cluster['open_trends']} open "
+                     f"({cluster['multi_source_trends']} with 2+ sources) in {cluster['seconds']:.1f}s")
+            if self.options.persist:
+                self.save_state()
+        self.cycles_done += 1
+
+    def _print_feed(self, result: dict[str, Any]) -> None:
+        outcome = result["outcome"]
+        if outcome == "skipped" and not self.options.verbose:
+            return
+        mark = {"new": "+", "not_modified": "=", "unchanged": "=", "error": "!", "skipped": "-"}[outcome]
+        detail = {
+            "new": f"{result['entries']} entries, {result['new_articles']} new ({result['parser']})",
+            "not_modified": "304 not modified", "unchanged": "unchanged body, not parsed",
+            "error": f"error: {result['error']}", "skipped": "not due (backoff or poll interval)",
+        }[outcome]
+        self.say(f"  {mark} {result['outlet'][:32]:<32} {detail}  {result['seconds']:.2f}s")
+
+    def _invoke(self, name: str, event: dict[str, Any]) -> dict[str, Any]:
+        response: dict[str, Any] = self._functions[name].handler(event, LocalContext(f"headlinez-{name}"))
+        return response
+
+    @staticmethod
+    def _scheduled_event(now: datetime, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {
+            "version": "0", "id": str(uuid.uuid4()),
+            "detail-type": "IngestCompleted" if detail else "Scheduled Event",
+            "source": "headlinez.ingest" if detail else "aws.events", "account": "000000000000",
+            "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": "us-east-1", "resources": [],
+            "detail": detail or {},
+        }
+
+    # --- setup helpers -------------------------------------------------------------------------
+
+    def _prepare_feeds(self) -> Path:
+        from headlinez.feeds import (
+            default_feed_list_path,
+            feed_list_from_directory,
+            known_outlets_from_source_md,
+            load_feed_list,
+        )
+
+        if self.options.feeds_dir is None:
+            path = self.options.feeds_file or default_feed_list_path()
+            feeds = load_feed_list(path)
+            self.say(f"  feeds: {len(feeds.feeds)} live feeds from {path}")
+            return path
+        folder = self.options.feeds_dir
+        if not folder.is_dir():
+            raise LocalStackError(f"--feeds-dir {folder} is not a folder")
+        self._feed_server = FeedFolderServer(folder).start()
+        source_md = _find_source_md(folder)
+        outlets = known_outlets_from_source_md(source_md) if source_md else None
+        only_known = bool(outlets) and not self.options.all_files
+        feed_list = feed_list_from_directory(folder, self._feed_server.base_url, outlets=outlets,
+                                             only_known=only_known)
+        generated = self.options.state_dir / "feeds-local.yaml"
+        generated.write_text(yaml.safe_dump(feed_list.model_dump(mode="json"), sort_keys=False))
+        scope = f"the {len(feed_list.feeds)} news outlets named in {source_md}" if only_known \
+            else f"{len(feed_list.feeds)} files"
+        self.say(f"  feeds: {scope}, served from {folder} at {self._feed_server.base_url} (offline)")
+        return generated
+
+    def _set_environment(self, feeds_file: Path) -> None:
+        os.environ.update({
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto
+            "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+            "TABLE_NAME": LOCAL_TABLE, "FEEDS_FILE": str(feeds_file.resolve()),
+            "ALLOW_LOOPBACK_FEEDS": "true" if self.options.feeds_dir else "false",
+            "PUBLISH_INGEST_EVENTS": "false",  # the local scheduler chains cluster after ingest itself
+            "POWERTOOLS_SERVICE_NAME": "headlinez", "POWERTOOLS_METRICS_NAMESPACE": "Headlinez",
+            "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
+            "LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
+        })
+        os.environ.pop("AWS_PROFILE", None)
+
+    def _state_path(self) -> Path:
+        return self.options.state_dir / STATE_FILE
+
+    def _create_table(self) -> int:
+        import boto3
+
+        from headlinez.template import load_template, table_definition
+
+        definition = table_definition(load_template(REPO_ROOT / "template.yaml"))
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(TableName=LOCAL_TABLE, **definition)
+        if not self.options.persist or not self._state_path().is_file():
+            return 0
+        return self._import_items(client)
+
+    def _import_items(self, client: Any) -> int:
+        count = 0
+        batch: list[dict[str, Any]] = []
+        try:
+            with gzip.open(self._state_path(), "rt", encoding="utf-8") as handle:
+                for line in handle:
+                    batch.append({"PutRequest": {"Item": json.loads(line)}})
+                    if len(batch) == 25:
+                        count += _write_batch(client, batch)
+                        batch = []
+        except (OSError, EOFError, json.JSONDecodeError) as exc:
+            raise LocalStackError(f"state file {self._state_path()} is unreadable ({exc}); "
+                                  "move it away to start empty") from exc
+        return count + _write_batch(client, batch)
+
+    def save_state(self) -> None:
+        """Export every item (raw AttributeValue JSON) atomically: write a temp file, rename."""
+        if not self.options.persist:
+            return
+        import boto3
+
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        target = self._state_path()
+        temp = target.with_suffix(".tmp")
+        with gzip.open(temp, "wt", encoding="utf-8") as handle:
+            for item in _scan(client):
+                handle.write(json.dumps(item, separators=(",", ":")) + "\n")
+        temp.replace(target)
+
+
+def _scan(client: Any) -> Iterator[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"TableName": LOCAL_TABLE}
+    while True:
+        page = client.scan(**kwargs)
+        yield from page.get("Items", [])
+        if not page.get("LastEvaluatedKey"):
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _write_batch(client: Any, batch: list[dict[str, Any]]) -> int:
+    if not batch:
+        return 0
+    pending: dict[str, Any] = {LOCAL_TABLE: batch}
+    while pending:
+        pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    return len(batch)
+
+
+@contextlib.contextmanager
+def running_stack(options: StackOptions, out: TextIO) -> Iterator[LocalStack]:
+    stack = LocalStack(options, out)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def install_signal_handlers(stop: Callable[[], None]) -> None:
+    import signal
+
+    def _handler(signum: int, frame: object) -> None:
+        stop()
+
+    signal.signal(signal.SIGTERM, _handler)

@@ -1,0 +1,126 @@
+"""DynamoStore against moto, with the table built from template.yaml."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from headlinez.adapters.dynamodb import DynamoStore, ItemTooLargeError
+from headlinez.models import Article, FeedState, HourBucket, TrendMember, TrendState
+
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+
+
+def make_article(n: int, *, ingested: datetime = NOW, family: str = "bbc") -> Article:
+    return Article(
+        article_id=f"{n:032x}", url=f"https://example.com/{n}", title=f"Headline number {n}",
+        summary="Summary.", published=ingested - timedelta(minutes=n % 50), ingested_at=ingested,
+        feed_id=f"feed-{family}", outlet=family.upper(), publisher_family=family,
+        title_fingerprint=f"fp{n}", guid=f"guid-{n}",
+    )
+
+
+def make_trend(n: int, *, open_: bool = True) -> TrendState:
+    return TrendState(
+        trend_id=f"t{n:015x}", is_open=open_, centroid={"iran": 1.5, "geneva": 0.7},
+        article_count=n + 1, source_families=["bbc", "npr"][: 1 + n % 2], first_seen=NOW,
+        last_seen=NOW, hourly=[HourBucket(hour=NOW, articles=n + 1, sources=["bbc"])],
+        headline=f"Trend {n}",
+    )
+
+
+@pytest.fixture
+def store(dynamodb_table: str) -> DynamoStore:
+    return DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
+
+
+@pytest.fixture
+def batch_sizes(store: DynamoStore) -> dict[str, list[int]]:
+    """Record the size of every batch call, to check DynamoDB's real limits (moto is looser)."""
+    sizes: dict[str, list[int]] = {"write": [], "get": []}
+
+    def record_write(params: dict[str, Any], **_: Any) -> None:
+        sizes["write"].extend(len(v) for v in params["RequestItems"].values())
+
+    def record_get(params: dict[str, Any], **_: Any) -> None:
+        sizes["get"].extend(len(v["Keys"]) for v in params["RequestItems"].values())
+
+    client = store._resource.meta.client
+    client.meta.events.register("provide-client-params.dynamodb.BatchWriteItem", record_write)
+    client.meta.events.register("provide-client-params.dynamodb.BatchGetItem", record_get)
+    return sizes
+
+
+def test_save_new_articles_is_idempotent(store: DynamoStore) -> None:
+    # Given 30 articles saved once
+    articles = [make_article(n) for n in range(30)]
+    assert len(store.save_new_articles(articles)) == 30
+    writes_after_first = store.write_count
+    # When the same articles are saved again
+    again = store.save_new_articles(articles)
+    # Then nothing is written
+    assert again == []
+    assert store.write_count == writes_after_first
+
+
+def test_existing_keys_finds_articles_and_aliases_in_batches_of_100(
+        store: DynamoStore, batch_sizes: dict[str, list[int]]) -> None:
+    articles = [make_article(n) for n in range(130)]
+    store.save_new_articles(articles)
+    keys = [f"ART#{a.article_id}" for a in articles] + [f"TITLE#bbc#fp{n}" for n in range(130)]
+    keys += ["ART#" + "f" * 32, "TITLE#bbc#unknown"]
+    found = store.existing_keys(keys)
+    assert len(found) == 260
+    assert found["TITLE#bbc#fp7"]["article_id"] == articles[7].article_id
+    assert max(batch_sizes["get"]) <= 100
+    assert batch_sizes["write"] and max(batch_sizes["write"]) <= 25
+
+
+def test_articles_ingested_between_spans_hour_buckets(store: DynamoStore) -> None:
+    early = [make_article(n, ingested=NOW - timedelta(hours=2)) for n in range(3)]
+    late = [make_article(100 + n, ingested=NOW) for n in range(4)]
+    store.save_new_articles(early + late)
+    assert len(store.articles_ingested_between(NOW - timedelta(hours=3), NOW)) == 7
+    assert len(store.articles_ingested_between(NOW - timedelta(minutes=30), NOW)) == 4
+
+
+def test_feed_states_round_trip(store: DynamoStore) -> None:
+    state = FeedState(feed_id="bbc-world", url="https://feeds.bbci.co.uk/news/world/rss.xml",
+                      etag='"abc"', last_error="HTTP 500", consecutive_errors=2, last_error_at=NOW)
+    store.put_state(state)
+    assert store.get_states(["bbc-world", "missing"]) == {"bbc-world": state}
+    assert store.list_states() == [state]
+
+
+def test_trends_ranked_paged_and_detailed(store: DynamoStore) -> None:
+    trends = [make_trend(n) for n in range(7)] + [make_trend(99, open_=False)]
+    member = TrendMember(article_id="a" * 32, title="Talks in Geneva", url="https://example.com/a",
+                         outlet="BBC", publisher_family="bbc", published=NOW)
+    store.save_trends(trends, {trends[0].trend_id: [member]}, {t.trend_id: float(t.article_count) for t in trends})
+
+    seen: list[str] = []
+    start = None
+    while True:
+        page, start = store.list_trends(3, start)
+        seen.extend(t.trend_id for t in page)
+        if start is None:
+            break
+    # Ranked by score (article_count here), closed trends excluded, no duplicates over pages
+    assert seen == [make_trend(n).trend_id for n in reversed(range(7))]
+    assert {t.trend_id for t in store.load_open_trends()} == {t.trend_id for t in trends[:7]}
+
+    detail = store.get_trend(trends[0].trend_id)
+    assert detail is not None
+    state, members = detail
+    assert state == trends[0]
+    assert members == [member]
+    assert store.get_trend("t" + "0" * 14 + "9") is None
+
+
+def test_oversize_trend_is_refused(store: DynamoStore) -> None:
+    trend = make_trend(1).model_copy(update={"centroid": {f"term{n}": 1.0 for n in range(40_000)}})
+    with pytest.raises(ItemTooLargeError):
+        store.save_trends([trend], {})

@@ -1,0 +1,187 @@
+"""IngestService with in-memory fakes: outcomes per feed, dedupe, backoff, idempotent re-runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from headlinez.domain.dedupe import dedupe_keys, dedupe_record
+from headlinez.domain.feed_schedule import PollPolicy
+from headlinez.models import Article, FeedConfig, FeedState, RawEntry
+from headlinez.services.ingest import IngestService
+
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+
+
+@dataclass
+class Outcome:
+    status: int | None = 200
+    body: bytes | None = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after_seconds: float | None = None
+    content_type: str | None = "application/rss+xml"
+    error: str | None = None
+    error_kind: str | None = None
+
+
+@dataclass
+class Parsed:
+    entries: list[RawEntry]
+    updated: datetime | None = None
+    parser: str = "fake"
+    warnings: list[str] = field(default_factory=list)
+
+
+class FakeFetcher:
+    def __init__(self, outcomes: Mapping[str, Outcome]) -> None:
+        self.outcomes = dict(outcomes)
+        self.calls: list[tuple[str, str | None]] = []
+
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
+        self.calls.append((url, etag))
+        outcome = self.outcomes[url]
+        if etag is not None and outcome.etag == etag:
+            return Outcome(status=304, body=None, etag=etag)
+        return outcome
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.states: dict[str, FeedState] = {}
+        self.keys: dict[str, dict[str, Any]] = {}
+        self.articles: dict[str, Article] = {}
+
+    def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
+        return {i: self.states[i] for i in feed_ids if i in self.states}
+
+    def put_state(self, state: FeedState) -> None:
+        self.states[state.feed_id] = state
+
+    def list_states(self) -> list[FeedState]:
+        return list(self.states.values())
+
+    def existing_keys(self, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+        return {k: self.keys[k] for k in keys if k in self.keys}
+
+    def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        written = []
+        for article in articles:
+            if article.article_id in self.articles:
+                continue
+            self.articles[article.article_id] = article
+            for key in dedupe_keys(article):
+                self.keys.setdefault(key, dedupe_record(article))
+            written.append(article)
+        return written
+
+    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
+        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+
+
+def feed(n: int, family: str | None = None) -> FeedConfig:
+    return FeedConfig(id=f"feed-{n}", url=f"https://feeds.example.com/{n}.xml",  # type: ignore[arg-type]
+                      outlet=f"Outlet {n}", publisher_family=family or f"family-{n}")
+
+
+def entry(slug: str, title: str, minutes_ago: int = 10) -> RawEntry:
+    return RawEntry(title=title, link=f"https://news.example.com/{slug}?utm_source=rss",
+                    guid=slug, summary=f"<p>{title} &amp; more</p>", published=NOW - timedelta(minutes=minutes_ago))
+
+
+def make_service(feeds: list[FeedConfig], outcomes: Mapping[str, Outcome], parsed: Mapping[bytes, Any],
+                 store: MemoryStore) -> tuple[IngestService, FakeFetcher]:
+    fetcher = FakeFetcher(outcomes)
+
+    def parse(body: bytes, *, content_type: str | None, url: str) -> Any:
+        result = parsed[body]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    service = IngestService(feeds=feeds, fetcher=fetcher, parse=parse, states=store, articles=store,
+                            policy=PollPolicy(min_interval=timedelta(minutes=10)))
+    return service, fetcher
+
+
+def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
+    # Given two feeds of one newsroom carrying the same story, and a third newsroom
+    feeds = [feed(1, "bbc"), feed(2, "bbc"), feed(3)]
+    shared = entry("iran-talks", "Iran and US resume talks in Geneva")
+    outcomes = {str(f.url): Outcome(body=f"body-{i}".encode(), etag=f'"e{i}"') for i, f in enumerate(feeds)}
+    parsed = {
+        b"body-0": Parsed([shared, entry("a", "Storm hits coast")]),
+        b"body-1": Parsed([shared]),
+        b"body-2": Parsed([entry("b", "Markets rally on rate hopes"), RawEntry(title="no link")]),
+    }
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, parsed, store)
+
+    # When ingest runs
+    report = service.run(NOW)
+
+    # Then each article is stored once, the linkless entry is rejected, per-feed results are kept
+    assert report.new_articles == 3
+    assert report.duplicates == 1
+    assert report.rejected_entries == 1
+    assert {r.outcome for r in report.results} == {"new"}
+    assert all(a.url.startswith("https://news.example.com/") and "utm_" not in a.url
+               for a in store.articles.values())
+
+    # When it runs again 15 minutes later with nothing changed
+    again = service.run(NOW + timedelta(minutes=15))
+    # Then every feed answers 304 (the stored ETag was sent) and nothing new is stored
+    assert again.not_modified == 3
+    assert again.new_articles == 0
+    assert all(etag is not None for _, etag in fetcher.calls[3:])
+
+
+def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
+    feeds = [feed(1), feed(2), feed(3)]
+    outcomes = {
+        str(feeds[0].url): Outcome(body=b"good"),
+        str(feeds[1].url): Outcome(body=b"broken"),
+        str(feeds[2].url): Outcome(status=429, body=None, error="HTTP 429 rate limited",
+                                   error_kind="rate_limited", retry_after_seconds=3600),
+    }
+    parsed: dict[bytes, Any] = {b"good": Parsed([entry("x", "A fine headline")]),
+                                b"broken": ValueError("not a feed: HTML page")}
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, parsed, store)
+
+    report = service.run(NOW)
+
+    assert report.new_articles == 1
+    assert report.errors == 2
+    broken = store.states["feed-2"]
+    assert broken.consecutive_errors == 1
+    assert broken.last_error is not None and "not a feed" in broken.last_error
+    limited = store.states["feed-3"]
+    assert limited.next_attempt_at == NOW + timedelta(hours=1)  # Retry-After beats the 15 min backoff
+
+    # 20 minutes later only the healthy feed and the broken one (15 min backoff) are due
+    fetcher.calls.clear()
+    later = service.run(NOW + timedelta(minutes=20))
+    assert {url for url, _ in fetcher.calls} == {str(feeds[0].url), str(feeds[1].url)}
+    assert [r.outcome for r in later.results][2] == "skipped"
+
+
+def test_an_unchanged_body_is_not_parsed_again() -> None:
+    feeds = [feed(1)]
+    outcomes = {str(feeds[0].url): Outcome(body=b"same")}  # no validators: the server ignores them
+    calls = {"parse": 0}
+    store = MemoryStore()
+    service, _ = make_service(feeds, outcomes, {b"same": Parsed([entry("x", "Headline")])}, store)
+    original = service._parse
+
+    def counting(body: bytes, **kwargs: Any) -> Any:
+        calls["parse"] += 1
+        return original(body, **kwargs)
+
+    service._parse = counting
+    service.run(NOW)
+    second = service.run(NOW + timedelta(minutes=15))
+    assert calls["parse"] == 1
+    assert second.unchanged == 1
