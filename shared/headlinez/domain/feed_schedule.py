@@ -23,7 +23,8 @@ def is_due(state: FeedState | None, now: datetime) -> bool:
 def error_backoff(consecutive_errors: int, policy: PollPolicy) -> timedelta:
     """15 min, 30 min, 1 h, ... capped: the n-th consecutive error waits base * 2^(n-1)."""
     exponent = max(0, min(consecutive_errors - 1, 16))
-    return min(policy.error_base * (2**exponent), policy.max_backoff)
+    wait: timedelta = policy.error_base * (2**exponent)
+    return min(wait, policy.max_backoff)
 
 
 def after_success(state: FeedState, now: datetime, policy: PollPolicy) -> FeedState:

@@ -92,7 +92,8 @@ class FeedFolderServer:
         })
 
 
-def _not_modified(headers: Mapping[str, str], etag: str, modified: datetime) -> bool:
+def _not_modified(headers: Any, etag: str, modified: datetime) -> bool:
+    """`headers` is the request's email.message.Message (case-insensitive `get`)."""
     if_none_match = headers.get("If-None-Match")
     if if_none_match is not None:
         return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"

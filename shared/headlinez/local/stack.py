@@ -124,12 +124,18 @@ class LocalStack:
         assert self._api is not None
         return f"http://127.0.0.1:{self._api.port}"
 
+    def request_stop(self) -> None:
+        """Safe from a signal handler: the main thread tears down after `wait` returns."""
+        self._stop.set()
+
     def stop(self) -> None:
         self._stop.set()
         if self._api:
             self._api.stop()
+            self._api = None
         if self._feed_server:
             self._feed_server.stop()
+            self._feed_server = None
         if self._mock is not None:
             with self._lock:
                 self.save_state()
@@ -139,9 +145,14 @@ class LocalStack:
     def run_schedules(self) -> None:
         """Run a cycle now, then one every interval, until stopped or `cycles` are done."""
         while not self._stop.is_set():
-            self.run_cycle()
             if self.options.cycles is not None and self.cycles_done >= self.options.cycles:
+                self.say("  schedules: done (--cycles reached); the API keeps serving")
                 return
+            try:
+                self.run_cycle()
+            except Exception as exc:  # a failed cycle is reported; the next one still runs
+                self.say(f"  cycle failed: {type(exc).__name__}: {exc}")
+                self.cycles_done += 1
             self._stop.wait(self.options.interval.total_seconds())
 
     def wait(self) -> None:
@@ -317,10 +328,11 @@ def running_stack(options: StackOptions, out: TextIO) -> Iterator[LocalStack]:
         stack.stop()
 
 
-def install_signal_handlers(stop: Callable[[], None]) -> None:
+def install_signal_handlers(request_stop: Callable[[], None]) -> None:
     import signal
 
     def _handler(signum: int, frame: object) -> None:
-        stop()
+        request_stop()
 
     signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGINT, _handler)

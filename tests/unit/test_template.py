@@ -1,0 +1,315 @@
+"""template.yaml: the contracts the code relies on, the table the local stack builds, and cfn-lint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from headlinez.events import INGEST_COMPLETED, INGEST_EVENT_SOURCE, ScheduledEvent
+from headlinez.settings import ApiSettings, ClusterSettings, IngestSettings
+from headlinez.template import (
+    TemplateError,
+    load_template,
+    resource,
+    table_definition,
+    time_to_live_attribute,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO_ROOT / "template.yaml"
+FUNCTIONS = {"IngestFunction": "ingest", "ClusterFunction": "cluster", "ApiFunction": "api"}
+# Index name -> (partition key, sort key), as headlinez.adapters.dynamodb queries them.
+EXPECTED_GSIS = {"gsi1": ("gsi1pk", "gsi1sk"), "gsi2": ("gsi2pk", "gsi2sk")}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template(TEMPLATE)
+
+
+def _resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in template["Resources"].items() if res["Type"] == kind}
+
+
+def _props(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    props: dict[str, Any] = resource(template, logical_id)["Properties"]
+    return props
+
+
+def _global(template: dict[str, Any], key: str) -> Any:
+    return template.get("Globals", {}).get("Function", {}).get(key)
+
+
+def _env(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    merged: dict[str, Any] = dict((_global(template, "Environment") or {}).get("Variables", {}))
+    merged.update(_props(template, logical_id).get("Environment", {}).get("Variables", {}))
+    return merged
+
+
+# --- functions -----------------------------------------------------------------------------------
+
+
+def test_the_three_functions_exist(template: dict[str, Any]) -> None:
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    assert set(_resources_of(template, "AWS::Serverless::Function")) == set(FUNCTIONS)
+
+
+@pytest.mark.parametrize(("logical_id", "folder"), FUNCTIONS.items())
+def test_function_has_tracing_layer_code_and_handler(
+    template: dict[str, Any], logical_id: str, folder: str
+) -> None:
+    props = _props(template, logical_id)
+    assert props.get("Tracing", _global(template, "Tracing")) == "Active"
+    assert {"Ref": "SharedLayer"} in props["Layers"]
+    assert props["CodeUri"] == f"functions/{folder}/"
+    assert props["Handler"] == "app.handler"
+    assert (REPO_ROOT / "functions" / folder / "requirements.txt").is_file()
+    assert props.get("Runtime", _global(template, "Runtime")) == "python3.12"
+    assert props.get("Architectures", _global(template, "Architectures")) == ["arm64"]
+
+
+@pytest.mark.parametrize(("logical_id", "folder"), FUNCTIONS.items())
+def test_function_logs_to_its_own_log_group_with_retention(
+    template: dict[str, Any], logical_id: str, folder: str
+) -> None:
+    props = _props(template, logical_id)
+    group_ref = props["LoggingConfig"]["LogGroup"]["Ref"]
+    group = resource(template, group_ref)
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    # The group carries Lambda's default name for this function, so nothing else creates it.
+    assert props["FunctionName"] == {"Fn::Sub": f"${{AWS::StackName}}-{folder}"}
+    assert group["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{AWS::StackName}}-{folder}"}
+
+
+@pytest.mark.parametrize("logical_id", FUNCTIONS)
+def test_function_has_an_errors_alarm(template: dict[str, Any], logical_id: str) -> None:
+    alarms = [
+        alarm["Properties"]
+        for alarm in _resources_of(template, "AWS::CloudWatch::Alarm").values()
+        if {"Name": "FunctionName", "Value": {"Ref": logical_id}} in alarm["Properties"]["Dimensions"]
+    ]
+    assert len(alarms) == 1
+    alarm = alarms[0]
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("AWS/Lambda", "Errors", "Sum")
+    assert alarm["Period"] == 300
+    assert alarm["Threshold"] == 1
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmActions"] == {
+        "Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]
+    }
+
+
+def test_alarm_topic_only_with_an_email(template: dict[str, Any]) -> None:
+    topic = resource(template, "AlarmTopic")
+    assert topic["Condition"] == "HasAlarmEmail"
+    assert topic["Properties"]["Subscription"] == [{"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}]
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+
+
+def test_policies_are_least_privilege_sam_templates(template: dict[str, Any]) -> None:
+    table = {"TableName": {"Ref": "HeadlinezTable"}}
+    policies = {name: _props(template, name)["Policies"] for name in FUNCTIONS}
+    assert {"DynamoDBCrudPolicy": table} in policies["IngestFunction"]
+    assert {"DynamoDBCrudPolicy": table} in policies["ClusterFunction"]
+    assert policies["ApiFunction"] == [{"DynamoDBReadPolicy": table}]
+    assert "dynamodb:*" not in TEMPLATE.read_text(encoding="utf-8")
+    assert '"*"' not in json.dumps(policies)
+
+
+def test_layer_matches_the_functions_runtime(template: dict[str, Any]) -> None:
+    layer = resource(template, "SharedLayer")
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == "shared/"
+    runtime = _global(template, "Runtime")
+    assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
+    assert layer["Properties"]["CompatibleArchitectures"] == _global(template, "Architectures")
+    assert layer["Metadata"]["BuildMethod"] == runtime
+    requirements = (REPO_ROOT / "shared" / "requirements.txt").read_text(encoding="utf-8")
+    for package in ("feedparser", "fastfeedparser", "aws-lambda-powertools[tracer]", "pydantic", "pyyaml"):
+        assert f"\n{package}" in requirements
+    assert "python-dateutil>=2.8,<3" in requirements  # botocore needs dateutil < 3
+
+
+# --- wiring: schedule, events, API ---------------------------------------------------------------
+
+
+def test_ingest_runs_alone_every_15_minutes_with_the_handlers_event(template: dict[str, Any]) -> None:
+    props = _props(template, "IngestFunction")
+    assert props["ReservedConcurrentExecutions"] == 1
+    assert props["Timeout"] == 600
+    (event,) = props["Events"].values()
+    assert event["Type"] == "ScheduleV2"
+    assert event["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
+    assert event["Properties"]["OmitName"] is True
+    # The schedule's Input, with Scheduler's placeholders filled in, is a valid handler event.
+    payload = (
+        event["Properties"]["Input"]
+        .replace("<aws.scheduler.execution-id>", "d32c5kddcf5bb8c3")
+        .replace("<aws.scheduler.scheduled-time>", "2026-02-18T03:15:00Z")
+    )
+    parsed = ScheduledEvent.model_validate(json.loads(payload))
+    assert parsed.utc_time().isoformat() == "2026-02-18T03:15:00+00:00"
+
+
+def test_ingest_reads_the_packaged_feed_list(template: dict[str, Any]) -> None:
+    env = _env(template, "IngestFunction")
+    packaged = REPO_ROOT / _props(template, "IngestFunction")["CodeUri"] / env["FEEDS_FILE"]
+    assert packaged.resolve() == (REPO_ROOT / "infra" / "feeds.yaml").resolve()
+
+
+def test_cluster_runs_after_each_ingest(template: dict[str, Any]) -> None:
+    props = _props(template, "ClusterFunction")
+    assert props["ReservedConcurrentExecutions"] == 1
+    (event,) = props["Events"].values()
+    assert event["Type"] == "EventBridgeRule"
+    assert "EventBusName" not in event["Properties"]  # the default bus
+    assert event["Properties"]["Pattern"] == {
+        "source": [INGEST_EVENT_SOURCE],
+        "detail-type": [INGEST_COMPLETED],
+    }
+    ingest_env = _env(template, "IngestFunction")
+    assert ingest_env["EVENT_BUS_NAME"] == "default"
+    assert {"EventBridgePutEventsPolicy": {"EventBusName": "default"}} in _props(
+        template, "IngestFunction"
+    )["Policies"]
+
+
+def test_api_routes_and_throttling(template: dict[str, Any]) -> None:
+    events = _props(template, "ApiFunction")["Events"].values()
+    routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events if e["Type"] == "HttpApi"}
+    assert routes == {("GET", "/"), ("GET", "/{proxy+}")}
+    assert all(e["Properties"]["ApiId"] == {"Ref": "HeadlinezHttpApi"} for e in events)
+    api = _props(template, "HeadlinezHttpApi")
+    assert api["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 50, "ThrottlingRateLimit": 20}
+    assert api["CorsConfiguration"]["AllowMethods"] == ["GET"]
+    assert set(template["Outputs"]) >= {"ApiUrl", "TableName"}
+    # Paging cursors are signed with a generated secret, not ApiSettings' local default.
+    secret = _env(template, "ApiFunction")["CURSOR_SECRET"]["Fn::Sub"]
+    assert secret == "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "settings"),
+    [("IngestFunction", IngestSettings), ("ClusterFunction", ClusterSettings), ("ApiFunction", ApiSettings)],
+)
+def test_environment_variables_are_read_by_the_settings(
+    template: dict[str, Any], logical_id: str, settings: type[Any]
+) -> None:
+    known = {field.alias or name.upper() for name, field in settings.model_fields.items()}
+    powertools = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "LOG_LEVEL"}
+    assert set(_env(template, logical_id)) - powertools <= known
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+def test_table_keys_and_indexes_match_the_code(template: dict[str, Any]) -> None:
+    table = resource(template, "HeadlinezTable")
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert time_to_live_attribute(template) == "ttl"
+
+    definition = table_definition(template)
+    assert definition["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+    indexes = {
+        index["IndexName"]: tuple(key["AttributeName"] for key in index["KeySchema"])
+        for index in definition["GlobalSecondaryIndexes"]
+    }
+    assert indexes == EXPECTED_GSIS
+    assert all(i["Projection"] == {"ProjectionType": "ALL"} for i in definition["GlobalSecondaryIndexes"])
+    types = {a["AttributeName"]: a["AttributeType"] for a in definition["AttributeDefinitions"]}
+    assert types == dict.fromkeys(("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"), "S")
+
+
+def test_table_definition_creates_a_working_moto_table(dynamodb_table: str) -> None:
+    import boto3
+    from boto3.dynamodb.conditions import Key
+
+    table = boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table)
+    table.put_item(Item={"pk": "TREND#t1", "sk": "META", "gsi1pk": "TRENDS", "gsi1sk": "0001#t1",
+                         "gsi2pk": "OPEN", "gsi2sk": "t1"})
+    table.put_item(Item={"pk": "TREND#t2", "sk": "META", "gsi1pk": "TRENDS", "gsi1sk": "0002#t2"})
+
+    ranked = table.query(IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq("TRENDS"))["Items"]
+    open_ = table.query(IndexName="gsi2", KeyConditionExpression=Key("gsi2pk").eq("OPEN"))["Items"]
+
+    assert [item["pk"] for item in ranked] == ["TREND#t1", "TREND#t2"]
+    assert [item["pk"] for item in open_] == ["TREND#t1"]  # gsi2 is sparse
+
+
+# --- the loader ----------------------------------------------------------------------------------
+
+
+def test_loader_expands_short_form_tags(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Conditions:\n  C: !Not [!Equals [!Ref P, '']]\n"
+        "Resources:\n  R:\n    Type: X\n    Properties:\n"
+        "      A: !GetAtt Thing.Arn\n      B: !Sub '${AWS::StackName}-x'\n"
+        "      C: !If [C, !Ref P, !Ref AWS::NoValue]\n      D: !GetAtt [Thing, Arn]\n"
+        "      E: !Select [0, !GetAZs '']\n      F: !Condition C\n",
+        encoding="utf-8",
+    )
+    template = load_template(path)
+    props = template["Resources"]["R"]["Properties"]
+    assert template["Conditions"]["C"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "P"}, ""]}]}
+    assert props["A"] == props["D"] == {"Fn::GetAtt": ["Thing", "Arn"]}
+    assert props["B"] == {"Fn::Sub": "${AWS::StackName}-x"}
+    assert props["C"] == {"Fn::If": ["C", {"Ref": "P"}, {"Ref": "AWS::NoValue"}]}
+    assert props["E"] == {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
+    assert props["F"] == {"Condition": "C"}
+
+
+def test_table_definition_rejects_what_moto_cannot_create(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n"
+        "      AttributeDefinitions: [{AttributeName: !Ref KeyName, AttributeType: S}]\n"
+        "      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n"
+        "  Q:\n    Type: AWS::Serverless::SimpleTable\n",
+        encoding="utf-8",
+    )
+    template = load_template(path)
+    with pytest.raises(TemplateError, match="Ref"):
+        table_definition(template, "T")
+    with pytest.raises(TemplateError, match="expected AWS::DynamoDB::Table"):
+        table_definition(template, "Q")
+    with pytest.raises(TemplateError, match="not found"):
+        table_definition(template, "Missing")
+
+
+def test_load_template_rejects_non_templates(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("- a\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="no Resources"):
+        load_template(path)
+
+
+# --- cfn-lint ------------------------------------------------------------------------------------
+
+
+def _cfn_lint() -> str | None:
+    beside_python = Path(sys.executable).with_name("cfn-lint")
+    return str(beside_python) if beside_python.is_file() else shutil.which("cfn-lint")
+
+
+@pytest.mark.skipif(_cfn_lint() is None, reason="cfn-lint is not installed (pip install cfn-lint)")
+def test_cfn_lint_reports_nothing() -> None:
+    command = [str(_cfn_lint()), "--", str(TEMPLATE)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
