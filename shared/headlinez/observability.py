@@ -7,7 +7,11 @@ from aws_lambda_powertools.logging import utils as logging_utils
 
 
 def powertools(service: str) -> tuple[Logger, Metrics, Tracer]:
-    """One Logger/Metrics/Tracer triple per function; `headlinez.*` loggers log through it."""
+    """One Logger/Metrics/Tracer triple per function; `headlinez.*` loggers log through it.
+
+    The Tracer patches botocore only: patching everything would import httpx and requests
+    into every function's cold start, including the API's.
+    """
     logger = Logger(service=service)
     logging_utils.copy_config_to_registered_loggers(source_logger=logger, include={"headlinez"})
-    return logger, Metrics(service=service), Tracer(service=service)
+    return logger, Metrics(service=service), Tracer(service=service, patch_modules=("botocore",))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Self
 
@@ -75,16 +75,16 @@ class ApiSettings(_EnvSettings):
     cache_max_age: int = Field(default=60, ge=0, le=3600, alias="CACHE_MAX_AGE")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ingest_settings() -> IngestSettings:
     return IngestSettings.from_env()
 
 
-@lru_cache(maxsize=None)
+@cache
 def cluster_settings() -> ClusterSettings:
     return ClusterSettings.from_env()
 
 
-@lru_cache(maxsize=None)
+@cache
 def api_settings() -> ApiSettings:
     return ApiSettings.from_env()

@@ -76,7 +76,8 @@ def test_existing_keys_finds_articles_and_aliases_in_batches_of_100(
     assert len(found) == 260
     assert found["TITLE#bbc#fp7"]["article_id"] == articles[7].article_id
     assert max(batch_sizes["get"]) <= 100
-    assert batch_sizes["write"] and max(batch_sizes["write"]) <= 25
+    assert batch_sizes["write"]
+    assert max(batch_sizes["write"]) <= 25
 
 
 def test_articles_ingested_between_spans_hour_buckets(store: DynamoStore) -> None:
@@ -99,7 +100,8 @@ def test_trends_ranked_paged_and_detailed(store: DynamoStore) -> None:
     trends = [make_trend(n) for n in range(7)] + [make_trend(99, open_=False)]
     member = TrendMember(article_id="a" * 32, title="Talks in Geneva", url="https://example.com/a",
                          outlet="BBC", publisher_family="bbc", published=NOW)
-    store.save_trends(trends, {trends[0].trend_id: [member]}, {t.trend_id: float(t.article_count) for t in trends})
+    scores = {t.trend_id: float(t.article_count) for t in trends}
+    store.save_trends(trends, {trends[0].trend_id: [member]}, scores)
 
     seen: list[str] = []
     start = None

@@ -88,7 +88,8 @@ def feed(n: int, family: str | None = None) -> FeedConfig:
 
 def entry(slug: str, title: str, minutes_ago: int = 10) -> RawEntry:
     return RawEntry(title=title, link=f"https://news.example.com/{slug}?utm_source=rss",
-                    guid=slug, summary=f"<p>{title} &amp; more</p>", published=NOW - timedelta(minutes=minutes_ago))
+                    guid=slug, summary=f"<p>{title} &amp; more</p>",
+                    published=NOW - timedelta(minutes=minutes_ago))
 
 
 def make_service(feeds: list[FeedConfig], outcomes: Mapping[str, Outcome], parsed: Mapping[bytes, Any],
@@ -110,7 +111,8 @@ def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
     # Given two feeds of one newsroom carrying the same story, and a third newsroom
     feeds = [feed(1, "bbc"), feed(2, "bbc"), feed(3)]
     shared = entry("iran-talks", "Iran and US resume talks in Geneva")
-    outcomes = {str(f.url): Outcome(body=f"body-{i}".encode(), etag=f'"e{i}"') for i, f in enumerate(feeds)}
+    outcomes = {str(f.url): Outcome(body=f"body-{i}".encode(), etag=f'"e{i}"')
+                for i, f in enumerate(feeds)}
     parsed = {
         b"body-0": Parsed([shared, entry("a", "Storm hits coast")]),
         b"body-1": Parsed([shared]),
@@ -157,7 +159,8 @@ def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
     assert report.errors == 2
     broken = store.states["feed-2"]
     assert broken.consecutive_errors == 1
-    assert broken.last_error is not None and "not a feed" in broken.last_error
+    assert broken.last_error is not None
+    assert "not a feed" in broken.last_error
     limited = store.states["feed-3"]
     assert limited.next_attempt_at == NOW + timedelta(hours=1)  # Retry-After beats the 15 min backoff
 

@@ -17,7 +17,6 @@ that keys and projections need: no float/Decimal conversions and one schema, the
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta

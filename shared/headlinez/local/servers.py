@@ -29,7 +29,7 @@ LOOPBACK = "127.0.0.1"
 class _QuietHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("http request", extra={"line": format % args})
 
 
@@ -51,7 +51,7 @@ class FeedFolderServer:
         server_ref = self
 
         class Handler(_QuietHandler):
-            def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+            def do_GET(self) -> None:
                 server_ref._serve(self)
 
         self._httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
@@ -184,16 +184,16 @@ class ApiBridgeServer:
         self._lock = lock
 
         class Handler(_QuietHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 bridge._dispatch(self)
 
-            def do_HEAD(self) -> None:  # noqa: N802
+            def do_HEAD(self) -> None:
                 bridge._dispatch(self)
 
-            def do_OPTIONS(self) -> None:  # noqa: N802
+            def do_OPTIONS(self) -> None:
                 bridge._dispatch(self)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 bridge._dispatch(self)
 
         self._httpd = ThreadingHTTPServer((LOOPBACK, port), Handler)

@@ -242,7 +242,7 @@ class LocalStack:
 
     def _set_environment(self, feeds_file: Path) -> None:
         os.environ.update({
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
             "TABLE_NAME": LOCAL_TABLE, "FEEDS_FILE": str(feeds_file.resolve()),
             "ALLOW_LOOPBACK_FEEDS": "true" if self.options.feeds_dir else "false",

@@ -7,6 +7,7 @@ so the same service runs in Lambda, in the local stack and in tests with fakes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
@@ -119,11 +120,14 @@ class IngestService:
         collected: list[Article] = []
         new_states: list[FeedState] = []
         per_feed: dict[str, FeedResult] = {}
-        for next_done in asyncio.as_completed([poll(f) for f in due]):
-            feed, result, new_state, articles = await next_done
-            per_feed[feed.id] = result
-            new_states.append(new_state)
-            collected.extend(articles)
+        async with contextlib.AsyncExitStack() as session:
+            if isinstance(self._fetcher, contextlib.AbstractAsyncContextManager):
+                await session.enter_async_context(self._fetcher)  # one connection pool per run
+            for next_done in asyncio.as_completed([poll(f) for f in due]):
+                feed, result, new_state, articles = await next_done
+                per_feed[feed.id] = result
+                new_states.append(new_state)
+                collected.extend(articles)
 
         stored = self._store(collected, report)
         for article in stored:
@@ -134,7 +138,8 @@ class IngestService:
         self._save_states(new_states)
 
         for feed in self._feeds:
-            result = per_feed.get(feed.id) or FeedResult(feed_id=feed.id, outlet=feed.outlet, outcome="skipped")
+            result = per_feed.get(feed.id) or FeedResult(
+                feed_id=feed.id, outlet=feed.outlet, outcome="skipped")
             report.results.append(result)
             self._count(report, result)
             if self._on_feed_done:
@@ -199,7 +204,8 @@ class IngestService:
         articles: list[Article] = []
         for entry in parsed.entries:
             try:
-                articles.append(normalize_entry(entry, feed, now=now, feed_updated=parsed.updated))  # type: ignore[arg-type]
+                article = normalize_entry(entry, feed, now=now, feed_updated=parsed.updated)  # type: ignore[arg-type]
+                articles.append(article)
             except EntryRejectedError:
                 result.rejected_entries += 1
         result.outcome = "new"

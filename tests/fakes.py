@@ -1,0 +1,189 @@
+"""In-memory fakes of the repository Protocols, and API Gateway test doubles.
+
+The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
+- `list_trends` returns open trends only, highest rank first (score, then last_seen, then id,
+  all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a page is full, even when
+  nothing follows (so the page after it can be empty), exactly as a `Query` with `Limit` does;
+- members are stored once per article id; `get_trend` returns them newest first;
+- stored objects are deep copies: mutating what you passed in or got back changes nothing stored.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from headlinez.models import FeedState, TrendMember, TrendState
+from headlinez.ports import StartKey
+
+# --- Repositories ---------------------------------------------------------------------------------
+
+
+def _rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
+    bounded = max(0, min(int(score * 1000), 10**12 - 1))
+    return f"{bounded:012d}#{last_seen.astimezone(UTC).isoformat()}#{trend_id}"
+
+
+class InMemoryTrendRepository:
+    """TrendRepository in memory (see the module docstring for the behaviour it mirrors)."""
+
+    def __init__(self) -> None:
+        self._trends: dict[str, TrendState] = {}
+        self._members: dict[str, dict[str, TrendMember]] = {}
+        self._rank: dict[str, str] = {}
+        self.list_calls: list[tuple[int, StartKey | None]] = []
+
+    # Protocol ----------------------------------------------------------------------------------
+
+    def load_open_trends(self) -> list[TrendState]:
+        return [t.model_copy(deep=True) for t in self._trends.values() if t.is_open]
+
+    def save_trends(
+        self,
+        trends: Sequence[TrendState],
+        members: Mapping[str, Sequence[TrendMember]],
+        scores: Mapping[str, float] | None = None,
+    ) -> None:
+        scores = scores or {}
+        for trend in trends:
+            self._trends[trend.trend_id] = trend.model_copy(deep=True)
+            self._rank[trend.trend_id] = _rank_key(
+                scores.get(trend.trend_id, 0.0), trend.last_seen, trend.trend_id
+            )
+        for trend_id, trend_members in members.items():
+            stored = self._members.setdefault(trend_id, {})
+            for member in trend_members:
+                stored[member.article_id] = member.model_copy(deep=True)
+
+    def list_trends(self, limit: int, start_key: StartKey | None) -> tuple[list[TrendState], StartKey | None]:
+        self.list_calls.append((limit, None if start_key is None else dict(start_key)))
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        ranked = sorted(
+            (trend_id for trend_id, trend in self._trends.items() if trend.is_open),
+            key=lambda trend_id: self._rank[trend_id],
+            reverse=True,
+        )
+        if start_key is not None:
+            after = str(start_key["gsi1sk"])
+            ranked = [trend_id for trend_id in ranked if self._rank[trend_id] < after]
+        page = ranked[:limit]
+        next_key: StartKey | None = None
+        if len(page) == limit:
+            last = page[-1]
+            next_key = {"pk": f"TREND#{last}", "sk": "META", "gsi1pk": "TRENDS", "gsi1sk": self._rank[last]}
+        return [self._trends[trend_id].model_copy(deep=True) for trend_id in page], next_key
+
+    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None:
+        trend = self._trends.get(trend_id)
+        if trend is None:
+            return None
+        members = [m.model_copy(deep=True) for m in self._members.get(trend_id, {}).values()]
+        members.sort(key=lambda m: m.published, reverse=True)
+        return trend.model_copy(deep=True), members
+
+    # Test helpers -----------------------------------------------------------------------------
+
+    def add(self, trend: TrendState, members: Sequence[TrendMember] = (), score: float = 0.0) -> None:
+        """Store one trend with its members and rank score."""
+        self.save_trends([trend], {trend.trend_id: list(members)}, {trend.trend_id: score})
+
+    def __len__(self) -> int:
+        return len(self._trends)
+
+
+class InMemoryFeedStateRepository:
+    """FeedStateRepository in memory."""
+
+    def __init__(self, states: Sequence[FeedState] = ()) -> None:
+        self._states: dict[str, FeedState] = {}
+        for state in states:
+            self.put_state(state)
+
+    def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
+        return {fid: self._states[fid].model_copy(deep=True) for fid in feed_ids if fid in self._states}
+
+    def put_state(self, state: FeedState) -> None:
+        self._states[state.feed_id] = state.model_copy(deep=True)
+
+    def list_states(self) -> list[FeedState]:
+        return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]
+
+
+# --- API Gateway HTTP API (payload 2.0) -----------------------------------------------------------
+
+
+def make_http_event(
+    method: str,
+    path: str,
+    query: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    request_id: str | None = "req-test-0001",
+    stage: str = "$default",
+) -> dict[str, Any]:
+    """An API Gateway HTTP API v2 event as the `$default` route integration sends it.
+
+    Header names are lowercased, as API Gateway does. `request_id=None` leaves
+    `requestContext.requestId` out (to test the generated fallback).
+    """
+    query = dict(query or {})
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "api-test",
+        "domainName": "api-test.execute-api.us-east-1.amazonaws.com",
+        "domainPrefix": "api-test",
+        "http": {
+            "method": method.upper(),
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "192.0.2.1",
+            "userAgent": "pytest",
+        },
+        "routeKey": "$default",
+        "stage": stage,
+        "time": "26/Nov/2026:12:00:00 +0000",
+        "timeEpoch": 1795694400000,
+    }
+    if request_id is not None:
+        request_context["requestId"] = request_id
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": urllib.parse.urlencode(query),
+        "headers": {
+            "host": request_context["domainName"],
+            **{k.lower(): v for k, v in (headers or {}).items()},
+        },
+        "requestContext": request_context,
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = query
+    return event
+
+
+@dataclass
+class FakeLambdaContext:
+    """Enough of `LambdaContext` for Powertools (Logger's inject_lambda_context included)."""
+
+    function_name: str = "headlinez-api"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:headlinez-api"
+    aws_request_id: str = ""
+    log_group_name: str = "/aws/lambda/headlinez-api"
+    log_stream_name: str = "2026/11/26/[$LATEST]test"
+
+    def __post_init__(self) -> None:
+        if not self.aws_request_id:
+            self.aws_request_id = str(uuid.uuid4())
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 30_000
