@@ -82,14 +82,12 @@ def cmd_up(args: argparse.Namespace) -> int:
     )
     try:
         with running_stack(options, sys.stdout) as stack:
-            install_signal_handlers(stack.stop)
+            install_signal_handlers(stack.request_stop)
             scheduler = threading.Thread(target=stack.run_schedules, name="schedules", daemon=True)
             scheduler.start()
             print(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)", flush=True)
-            try:
-                stack.wait()
-            except KeyboardInterrupt:
-                print("\nstopping: saving state", flush=True)
+            stack.wait()
+            print("stopping: saving state", flush=True)
     except LocalStackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

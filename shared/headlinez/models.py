@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
@@ -150,6 +150,26 @@ class TrendMember(BaseModel):
     published: UtcDatetime
 
 
+TrendStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
+TopicKind = Literal["person", "organization", "place", "term"]
+CATEGORIES = ("world", "politics", "business", "technology", "science", "health", "sports",
+              "entertainment")
+
+
+class Topic(BaseModel):
+    """A person, organization, place or key term of a trend, properly cased."""
+
+    name: str
+    kind: TopicKind
+    slug: str
+
+
+class RelatedTrend(BaseModel):
+    trend_id: str
+    headline: str
+    score: float
+
+
 class TrendState(BaseModel):
     """A trend as clustering keeps it: identity, centroid, counters and the hourly series."""
 
@@ -171,6 +191,29 @@ class TrendState(BaseModel):
     )
     updated_at: UtcDatetime | None = None
     version: int = 0
+    recent_member_ids: list[str] = Field(
+        default_factory=list,
+        description="Bounded list of the latest members' article ids (prefixes): makes a retried "
+        "clustering run idempotent even before articles are marked with their trend_id.",
+    )
+    title_fingerprints: list[str] = Field(
+        default_factory=list,
+        description="Bounded FIFO of 'title_fingerprint:publisher_family' pairs: the same wire "
+        "copy republished by another newsroom counts as one source.",
+    )
+    # Trend intelligence (lifecycle, prediction, category, topics, related): filled by clustering.
+    status: TrendStatus | None = None
+    status_since: UtcDatetime | None = None
+    prediction: str | None = Field(default=None, description='A sentence, e.g. "fades by tomorrow".')
+    prediction_code: str | None = None
+    category: str | None = Field(default=None, description="One of CATEGORIES.")
+    topics: list[Topic] = Field(default_factory=list)
+    related: list[RelatedTrend] = Field(default_factory=list)
+    merged_into: str | None = Field(
+        default=None,
+        description="Set when clustering folded this (now closed) trend into an older one; its "
+        "stored members belong to that trend.",
+    )
 
     @property
     def source_count(self) -> int:
