@@ -196,10 +196,10 @@ class TrendState(BaseModel):
         description="Bounded list of the latest members' article ids (prefixes): makes a retried "
         "clustering run idempotent even before articles are marked with their trend_id.",
     )
-    title_fingerprints: list[str] = Field(
-        default_factory=list,
-        description="Bounded FIFO of 'title_fingerprint:publisher_family' pairs: the same wire "
-        "copy republished by another newsroom counts as one source.",
+    title_fingerprints: dict[str, str] = Field(
+        default_factory=dict,
+        description="Bounded map of title fingerprint (prefix) -> publisher family that first used "
+        "it: the same wire copy republished by another newsroom counts as one source.",
     )
     # Trend intelligence (lifecycle, prediction, category, topics, related): filled by clustering.
     status: TrendStatus | None = None

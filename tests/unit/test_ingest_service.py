@@ -21,6 +21,7 @@ class Outcome:
     body: bytes | None = b""
     etag: str | None = None
     last_modified: str | None = None
+    final_url: str | None = None
     retry_after_seconds: float | None = None
     content_type: str | None = "application/rss+xml"
     error: str | None = None

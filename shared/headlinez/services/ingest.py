@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_schedule import PollPolicy, after_error, after_success, is_due
 from headlinez.domain.normalize import EntryRejectedError, normalize_entry
-from headlinez.models import Article, FeedConfig, FeedState
+from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.ports import ArticleRepository, FeedStateRepository
 
 logger = logging.getLogger(__name__)
@@ -29,14 +29,24 @@ FeedOutcomeKind = Literal["new", "not_modified", "unchanged", "error", "skipped"
 
 
 class FetchOutcomeLike(Protocol):
-    status: int | None
-    body: bytes | None
-    etag: str | None
-    last_modified: str | None
-    retry_after_seconds: float | None
-    content_type: str | None
-    error: str | None
-    error_kind: str | None
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def final_url(self) -> str | None: ...
+    @property
+    def retry_after_seconds(self) -> float | None: ...
+    @property
+    def content_type(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def error_kind(self) -> str | None: ...
 
 
 class FeedFetcherPort(Protocol):
@@ -44,10 +54,12 @@ class FeedFetcherPort(Protocol):
 
 
 class ParsedFeedLike(Protocol):
-    entries: Sequence[object]
-    updated: datetime | None
-    parser: str
-    warnings: list[str]
+    @property
+    def entries(self) -> Sequence[RawEntry]: ...
+    @property
+    def updated(self) -> datetime | None: ...
+    @property
+    def parser(self) -> str: ...
 
 
 ParseFn = Callable[..., ParsedFeedLike]
@@ -195,7 +207,9 @@ class IngestService:
             result.outcome = "unchanged"
             return result, after_success(state.model_copy(update=validators), now, self._policy), []
         try:
-            parsed = self._parse(body, content_type=outcome.content_type, url=str(feed.url))
+            # Relative links resolve against where the feed really came from (after redirects).
+            parsed = self._parse(body, content_type=outcome.content_type,
+                                 url=outcome.final_url or str(feed.url))
         except Exception as exc:  # a broken feed is a per-feed error, never a crashed run
             reason = f"{type(exc).__name__}: {exc}"
             result.error = reason
@@ -204,7 +218,7 @@ class IngestService:
         articles: list[Article] = []
         for entry in parsed.entries:
             try:
-                article = normalize_entry(entry, feed, now=now, feed_updated=parsed.updated)  # type: ignore[arg-type]
+                article = normalize_entry(entry, feed, now=now, feed_updated=parsed.updated)
                 articles.append(article)
             except EntryRejectedError:
                 result.rejected_entries += 1

@@ -1,0 +1,157 @@
+"""The dedupe guard: decide whether an article was already ingested.
+
+Every stored article leaves up to three key records behind (`dedupe_keys`), each holding
+`dedupe_record(article)`: at least `article_id` and `title_fingerprint`, plus `published`.
+
+Keys:
+- `ART#{article_id}`: the canonical URL (the primary identity).
+- `TITLE#{publisher_family}#{title_fingerprint}`: the same newsroom with the same headline under
+  another URL: two feeds of one outlet (World and Top Stories), or one feed that changed its URL
+  scheme. Scoped to the publisher family, because two outlets running the same wire headline are
+  two sources of one trend, not a duplicate.
+- `GUID#{feed_id}#{sha1(guid)[:24]}` (only with a guid): the feed's own id of the item, scoped to
+  the feed because guids are only unique within one feed.
+
+Rules, in order (`is_duplicate`):
+1. `ART` key exists: duplicate. This also covers an edited headline at an unchanged URL (same
+   guid or not): the article is the same.
+2. `TITLE` key exists: duplicate, unless the stored record's `published` is more than
+   `TITLE_REPEAT_WINDOW` away from this article's. Outlets reuse fixed headlines for recurring
+   pieces ("Morning briefing", "Letters", "Live updates"); days apart those are new articles.
+3. `GUID` key exists: duplicate only if something besides the guid matches as well: the stored
+   `article_id` (same URL), the `title_fingerprint` (the URL changed, e.g. tracking or slug),
+   or the exact `published` time when neither time is an estimate (the headline was edited and
+   the URL slug followed it). Same guid with a different URL, a different title and a different
+   time is the known CMS bug "one guid reused on different items": NOT a duplicate, since dropping
+   it would lose a real article.
+Otherwise the article is new.
+
+`dedupe_within_batch` applies the same rules inside one poll (first occurrence wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from headlinez.domain.text import normalize_title
+from headlinez.models import Article
+
+__all__ = [
+    "TITLE_REPEAT_WINDOW",
+    "art_key",
+    "dedupe_keys",
+    "dedupe_record",
+    "dedupe_within_batch",
+    "guid_key",
+    "is_duplicate",
+    "title_key",
+]
+
+TITLE_REPEAT_WINDOW = timedelta(days=3)
+
+
+def art_key(article: Article) -> str:
+    return f"ART#{article.article_id}"
+
+
+def title_key(article: Article) -> str | None:
+    """The same-headline key, or None for a title with no letters or digits (nothing to compare)."""
+    if not normalize_title(article.title):
+        return None
+    return f"TITLE#{article.publisher_family}#{article.title_fingerprint}"
+
+
+def guid_key(article: Article) -> str | None:
+    if not article.guid:
+        return None
+    digest = hashlib.sha1(article.guid.encode("utf-8"), usedforsecurity=False).hexdigest()[:24]
+    return f"GUID#{article.feed_id}#{digest}"
+
+
+def dedupe_keys(article: Article) -> list[str]:
+    """The keys to look up before storing `article` (and to store with it), ART key first."""
+    keys = [art_key(article)]
+    for key in (title_key(article), guid_key(article)):
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def dedupe_record(article: Article) -> dict[str, Any]:
+    """The attributes to store under each of the article's keys (read back by `is_duplicate`)."""
+    return {
+        "article_id": article.article_id,
+        "title_fingerprint": article.title_fingerprint,
+        "published": article.published.isoformat(),
+        "published_estimated": article.published_estimated,
+    }
+
+
+def is_duplicate(article: Article, existing: Mapping[str, Mapping[str, Any]]) -> bool:
+    """True when `article` was already ingested, given the found key records (rules above).
+
+    `existing` maps the keys of `dedupe_keys(article)` that exist to their stored attributes;
+    keys that are absent simply do not appear.
+    """
+    if art_key(article) in existing:
+        return True
+    tkey = title_key(article)
+    if tkey is not None and tkey in existing and not _far_apart(article, existing[tkey]):
+        return True
+    gkey = guid_key(article)
+    if gkey is not None and gkey in existing:
+        return _same_item_as(article, existing[gkey])
+    return False
+
+
+def dedupe_within_batch(articles: Iterable[Article]) -> list[Article]:
+    """Drop articles that duplicate an earlier one of the same batch; keep the order."""
+    seen: dict[str, Mapping[str, Any]] = {}
+    kept: list[Article] = []
+    for article in articles:
+        keys = dedupe_keys(article)
+        found = {key: seen[key] for key in keys if key in seen}
+        if is_duplicate(article, found):
+            continue
+        kept.append(article)
+        record = dedupe_record(article)
+        for key in keys:
+            seen.setdefault(key, record)  # the first owner of a key keeps it, as in storage
+    return kept
+
+
+def _stored_time(record: Mapping[str, Any]) -> datetime | None:
+    value = record.get("published")
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _far_apart(article: Article, record: Mapping[str, Any]) -> bool:
+    stored = _stored_time(record)
+    if stored is None:
+        return False  # no time stored: trust the headline match
+    return abs(article.published - stored) > TITLE_REPEAT_WINDOW
+
+
+def _same_item_as(article: Article, record: Mapping[str, Any]) -> bool:
+    if record.get("article_id") == article.article_id:
+        return True
+    if record.get("title_fingerprint") == article.title_fingerprint:
+        return True
+    if article.published_estimated or record.get("published_estimated", True):
+        return False
+    stored = _stored_time(record)
+    return stored is not None and stored == article.published

@@ -1,0 +1,144 @@
+"""Turn one parsed feed entry into an `Article`, or reject it with a reason.
+
+Rules (and why):
+- Link: the entry's link, else its guid when that is an http(s) URL (RSS `isPermaLink` guids).
+  Relative links are resolved against the feed URL. The canonical URL names the article
+  (`article_id`); an entry without a usable link cannot be deduplicated or shown, so it is
+  rejected.
+- Title: HTML stripped, at most 300 characters. Without a title, the first sentence of the
+  summary stands in (some feeds, e.g. micro-blogs, have none); without either, rejected.
+- Summary: plain text, at most 1000 characters.
+- Published time, first usable of: the entry's `published`, its `updated` (Atom's mandatory entry
+  time: a real time of the entry, so not marked estimated), the feed's `updated`, the ingest time.
+  The last two are estimates: `published_estimated=True`. Naive times are taken as UTC (what
+  feed parsers produce when the feed gives no zone) and all times are converted to UTC. Times
+  before 1995 (no web feeds then: placeholder dates such as 1970-01-01) count as missing. Times more
+  than 10 minutes ahead of `now` (wrong zone, scheduled posts) are clamped to `now` and marked
+  estimated, so that an article cannot sit on top of the trends for hours.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
+
+from headlinez.domain.text import html_to_text, title_fingerprint, truncate_words
+from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
+from headlinez.models import Article, FeedConfig, RawEntry
+
+__all__ = [
+    "EARLIEST_PLAUSIBLE",
+    "FUTURE_TOLERANCE",
+    "MAX_SUMMARY_CHARS",
+    "MAX_TITLE_CHARS",
+    "EntryRejectedError",
+    "normalize_entry",
+]
+
+MAX_TITLE_CHARS = 300
+MAX_SUMMARY_CHARS = 1000
+MAX_GUID_CHARS = 1000
+EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s")
+
+
+class EntryRejectedError(ValueError):
+    """The entry cannot become an article; `reason` says why (for logs and feed health)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def normalize_entry(
+    entry: RawEntry, feed: FeedConfig, *, now: datetime, feed_updated: datetime | None
+) -> Article:
+    """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable."""
+    now_utc = _as_utc(now)
+    url = _canonical_link(entry, feed)
+    summary = html_to_text(entry.summary, MAX_SUMMARY_CHARS)
+    title = html_to_text(entry.title, MAX_TITLE_CHARS) or _first_sentence(summary)
+    if not title:
+        raise EntryRejectedError("no title: neither a title nor a summary to take one from")
+    published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated)
+    guid = (entry.guid or "").strip()[:MAX_GUID_CHARS] or None
+    return Article(
+        article_id=article_id_for(url),
+        url=url,
+        title=title,
+        summary=summary,
+        published=published,
+        published_estimated=estimated,
+        ingested_at=now_utc,
+        feed_id=feed.id,
+        outlet=feed.outlet,
+        publisher_family=feed.publisher_family,
+        language=feed.language,
+        guid=guid,
+        category_hint=feed.category_hint,
+        title_fingerprint=title_fingerprint(title),
+    )
+
+
+def _canonical_link(entry: RawEntry, feed: FeedConfig) -> str:
+    candidates = [entry.link, entry.guid]
+    errors: list[str] = []
+    for index, candidate in enumerate(candidates):
+        value = (candidate or "").strip()
+        if not value:
+            continue
+        is_guid = index == 1
+        if is_guid and not value.lower().startswith(("http://", "https://")):
+            continue  # an opaque guid is an id, not a link
+        try:
+            return canonicalize_url(urljoin(str(feed.url), value))
+        except (InvalidUrlError, ValueError) as exc:
+            errors.append(str(exc))
+    if errors:
+        raise EntryRejectedError(f"no usable link: {errors[0]}")
+    raise EntryRejectedError("no usable link: entry has no link and no URL guid")
+
+
+def _first_sentence(summary: str) -> str:
+    if not summary:
+        return ""
+    sentence = _SENTENCE_END.split(summary, maxsplit=1)[0].strip()
+    return truncate_words(sentence, MAX_TITLE_CHARS)
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        utc = _as_utc(value)
+    except (OverflowError, ValueError):  # e.g. year 1 with a positive offset
+        return None
+    return utc if utc >= EARLIEST_PLAUSIBLE else None
+
+
+def _published_time(
+    entry: RawEntry, *, now: datetime, feed_updated: datetime | None
+) -> tuple[datetime, bool]:
+    """Pick the publication time and whether it is an estimate (rules in the module docstring)."""
+    candidates: list[tuple[datetime | None, bool]] = [
+        (entry.published, False),
+        (entry.updated, False),
+        (feed_updated, True),
+    ]
+    for value, estimated in candidates:
+        utc = _plausible(value)
+        if utc is None:
+            continue
+        if utc > now + FUTURE_TOLERANCE:
+            return now, True
+        return utc, estimated
+    return now, True

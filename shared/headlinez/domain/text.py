@@ -1,0 +1,148 @@
+"""Plain text from feed HTML, and the headline fingerprint used by the dedupe guard.
+
+Feeds put HTML everywhere: titles with `<b>`, summaries with images and scripts, entities that
+were escaped twice by the CMS (`&amp;#8217;` for a right quote), sometimes HTML escaped as text
+(`&lt;p&gt;`). Readers of a trend list need clean text of a bounded size; this module makes it
+with the standard library only (no sanitizer is needed: the result is text, never markup).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+__all__ = ["ELLIPSIS", "html_to_text", "normalize_title", "title_fingerprint", "truncate_words"]
+
+ELLIPSIS = "\u2026"
+
+# Elements whose content is never text for a reader.
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "math"})
+# Elements after which words of neighbouring blocks must not be glued together.
+# fmt: off
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li", "main",
+        "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)
+# fmt: on
+# An entity left after the first decoding (double-escaped HTML): only the `;`-terminated form,
+# so that text such as "price &notably" is not read as the legacy entity `&not`.
+_LEFTOVER_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Markup that survived one round: HTML that was escaped as text inside the feed.
+_LEFTOVER_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
+# Invisible characters that only disturb matching and display.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_WHITESPACE = re.compile(r"\s+")
+_MAX_ROUNDS = 3
+
+
+class _TextExtractor(HTMLParser):
+    """Collects text nodes, skipping the content of script-like elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self._skip_depth += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def _strip_markup(value: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _decode_leftover_entities(text: str) -> str:
+    return _LEFTOVER_ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+
+
+def _clean_characters(text: str) -> str:
+    text = text.translate(_INVISIBLE)
+    # Control characters (C0/C1 except whitespace) and lone surrogates are never meant as text.
+    return "".join(
+        char if char.isspace() or unicodedata.category(char) not in {"Cc", "Cs"} else " " for char in text
+    )
+
+
+def html_to_text(value: str | None, max_chars: int) -> str:
+    """Return the visible text of an HTML (or plain text) fragment, at most `max_chars` long.
+
+    Tags are removed and the content of script/style-like elements dropped; entities are decoded,
+    including ones escaped twice; HTML that was escaped as text is stripped too; whitespace is
+    collapsed. Longer text is cut on a word boundary and ends with an ellipsis (counted in
+    `max_chars`).
+    """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    if not value:
+        return ""
+    text = value
+    for _ in range(_MAX_ROUNDS):
+        text = _decode_leftover_entities(_strip_markup(text))
+        if not (_LEFTOVER_TAG.search(text) or _LEFTOVER_ENTITY.search(text)):
+            break
+    text = _WHITESPACE.sub(" ", _clean_characters(text)).strip()
+    return truncate_words(text, max_chars)
+
+
+def truncate_words(text: str, max_chars: int) -> str:
+    """Cut `text` to at most `max_chars` characters on a word boundary, ending with an ellipsis."""
+    if len(text) <= max_chars:
+        return text
+    if max_chars == 1:
+        return ELLIPSIS
+    cut = text[: max_chars - 1]
+    boundary = cut.rfind(" ")
+    # Cut inside a word only if the last space is so early that most of the budget would be lost.
+    if boundary >= max_chars // 2:
+        cut = cut[:boundary]
+    cut = cut.rstrip(" ,;:-\u2013\u2014")
+    return cut + ELLIPSIS
+
+
+def normalize_title(title: str) -> str:
+    """Casefolded headline without diacritics, punctuation or repeated spaces.
+
+    "Étude: L'ÉCONOMIE  ralentit!" and "etude l economie ralentit" normalize alike. Letters and
+    digits of every script are kept, so non-Latin headlines keep their content.
+    """
+    decomposed = unicodedata.normalize("NFKD", title)
+    chars: list[str] = []
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category.startswith("M"):  # combining marks: the diacritics
+            continue
+        chars.append(char if category[0] in {"L", "N"} else " ")
+    folded = "".join(chars).casefold()
+    return _WHITESPACE.sub(" ", folded).strip()
+
+
+def title_fingerprint(title: str) -> str:
+    """SHA-1 (first 20 hex digits) of the normalized title: equal for headlines that differ only
+    in case, accents, punctuation or spacing. Not a security digest, only a compact key."""
+    return hashlib.sha1(normalize_title(title).encode("utf-8"), usedforsecurity=False).hexdigest()[:20]

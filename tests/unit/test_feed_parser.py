@@ -1,0 +1,342 @@
+"""parse_feed on small inline documents: formats, encodings, damage, fallbacks and refusals."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from headlinez.adapters import feed_parser
+from headlinez.adapters.feed_parser import MAX_DECOMPRESSED_BYTES, FeedParseError, parse_feed
+
+URL = "https://news.example.com/feeds/world.xml"
+
+RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+<channel>
+  <title>Example World</title>
+  <link>https://news.example.com/</link>
+  <lastBuildDate>Wed, 18 Feb 2026 02:13:51 GMT</lastBuildDate>
+  <item>
+    <title>Storm &amp; floods hit coast</title>
+    <link>https://news.example.com/world/storm?utm_source=rss</link>
+    <guid isPermaLink="false">story-1</guid>
+    <description><![CDATA[<p>Thousands <b>evacuated</b>.</p>]]></description>
+    <pubDate>Tue, 17 Feb 2026 18:55:33 +0100</pubDate>
+    <author>desk@example.com (World desk)</author>
+  </item>
+  <item>
+    <title>Second story</title>
+    <link>/world/second</link>
+    <pubDate>not a date</pubDate>
+  </item>
+</channel>
+</rss>
+"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Atom News</title>
+  <updated>2026-02-18T03:00:00Z</updated>
+  <id>urn:example:feed</id>
+  <entry>
+    <title type="html">Budget &lt;em&gt;passes&lt;/em&gt;</title>
+    <link rel="alternate" href="https://atom.example.com/budget"/>
+    <id>urn:example:1</id>
+    <updated>2026-02-18T01:30:00+02:00</updated>
+    <content type="html">&lt;p&gt;Vote was close.&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+RDF = b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://rdf.example.com/">
+    <title>RDF News</title><link>https://rdf.example.com/</link><description>d</description>
+  </channel>
+  <item rdf:about="https://rdf.example.com/a">
+    <title>RDF item A</title><link>https://rdf.example.com/a</link><dc:date>2026-02-17T10:00:00Z</dc:date>
+  </item>
+  <item rdf:about="https://rdf.example.com/b">
+    <title>RDF item B</title><link>https://rdf.example.com/b</link>
+  </item>
+</rdf:RDF>
+"""
+
+
+def rss_items(titles: list[str], *, encoding: str = "UTF-8", declare: bool = True) -> str:
+    decl = f'<?xml version="1.0" encoding="{encoding}"?>\n' if declare else ""
+    items = "".join(
+        f"<item><title>{t}</title><link>https://e.example/{i}</link></item>" for i, t in enumerate(titles)
+    )
+    return f'{decl}<rss version="2.0"><channel><title>Feed</title>{items}</channel></rss>'
+
+
+def test_rss_on_the_fast_path() -> None:
+    parsed = parse_feed(RSS, content_type="application/rss+xml; charset=utf-8", url=URL)
+    assert parsed.parser == "fastfeedparser"
+    assert parsed.title == "Example World"
+    assert parsed.updated == datetime(2026, 2, 18, 2, 13, 51, tzinfo=UTC)
+    first, second = parsed.entries
+    assert first.title == "Storm & floods hit coast"
+    assert first.link == "https://news.example.com/world/storm?utm_source=rss"  # canonicalized later
+    assert first.guid == "story-1"
+    assert first.summary is not None
+    assert "<b>evacuated</b>" in first.summary
+    assert first.published == datetime(2026, 2, 17, 17, 55, 33, tzinfo=UTC)
+    # relative link resolved against the document URL; a bad date becomes None
+    assert second.link == "https://news.example.com/world/second"
+    assert second.published is None
+
+
+def test_same_fields_through_feedparser() -> None:
+    fast = parse_feed(RSS, content_type=None, url=URL)
+    slow = feed_parser._parse_slow(RSS, content_type=None, url=URL, warnings=[])
+    assert slow.parser == "feedparser"
+    assert [(e.title, e.link, e.published) for e in slow.entries] == [
+        (e.title, e.link, e.published) for e in fast.entries
+    ]
+    assert slow.entries[0].guid == fast.entries[0].guid == "story-1"
+    # (fastfeedparser fills a missing guid with the raw link; feedparser leaves it empty.)
+    assert slow.updated == fast.updated
+    assert slow.warnings == []  # no content type is not a problem worth a warning
+
+
+def test_atom_with_updated_only_and_content_only() -> None:
+    parsed = parse_feed(ATOM, content_type="application/atom+xml", url=URL)
+    (entry,) = parsed.entries
+    assert entry.title is not None
+    assert "passes" in entry.title
+    assert entry.link == "https://atom.example.com/budget"
+    assert entry.guid == "urn:example:1"
+    assert entry.updated == datetime(2026, 2, 17, 23, 30, tzinfo=UTC)
+    assert entry.published in (None, entry.updated)  # fastfeedparser copies updated over
+    assert entry.summary is not None
+    assert "Vote was close." in entry.summary
+    assert parsed.updated == datetime(2026, 2, 18, 3, 0, tzinfo=UTC)
+
+
+def test_rdf_feed_keeps_all_items() -> None:
+    parsed = parse_feed(RDF, content_type="application/rdf+xml", url=URL)
+    assert [e.title for e in parsed.entries] == ["RDF item A", "RDF item B"]
+    assert (
+        parsed.entries[0].published == datetime(2026, 2, 17, 10, 0, tzinfo=UTC) or parsed.entries[0].updated
+    )
+
+
+def test_json_feed() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "JSON News",
+            "items": [
+                {
+                    "id": "j1",
+                    "url": "https://json.example.com/1",
+                    "title": "JSON item",
+                    "content_html": "<p>Body</p>",
+                    "date_published": "2026-02-18T08:00:00Z",
+                }
+            ],
+        }
+    ).encode()
+    parsed = parse_feed(body, content_type="application/feed+json", url=URL)
+    (entry,) = parsed.entries
+    assert (entry.title, entry.link, entry.guid) == ("JSON item", "https://json.example.com/1", "j1")
+    assert entry.published == datetime(2026, 2, 18, 8, 0, tzinfo=UTC)
+
+
+def test_broken_json_is_a_parse_error() -> None:
+    with pytest.raises(FeedParseError, match="JSON Feed could not be read"):
+        parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": [', content_type=None, url=URL)
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+
+def test_declared_windows_1251_goes_to_feedparser_and_decodes() -> None:
+    body = rss_items(["Новости дня", "Погода"], encoding="windows-1251").encode("windows-1251")
+    parsed = parse_feed(body, content_type="text/xml", url=URL)
+    assert parsed.parser == "feedparser"
+    assert [e.title for e in parsed.entries] == ["Новости дня", "Погода"]
+    assert any("windows-1251" in w for w in parsed.warnings)
+
+
+def test_undeclared_latin1_goes_to_feedparser() -> None:
+    body = rss_items(["Caf\u00e9 cr\u00e8me", "Na\u00efve"], declare=False).encode("latin-1")
+    parsed = parse_feed(body, content_type=None, url=URL)
+    assert parsed.parser == "feedparser"
+    assert [e.title for e in parsed.entries] == ["Caf\u00e9 cr\u00e8me", "Na\u00efve"]
+    assert all("\ufffd" not in (e.title or "") for e in parsed.entries)
+
+
+def test_http_charset_other_than_utf8_goes_to_feedparser() -> None:
+    body = rss_items(["Gr\u00fc\u00dfe"], declare=False).encode("iso-8859-1")
+    parsed = parse_feed(body, content_type="text/xml; charset=ISO-8859-1", url=URL)
+    assert parsed.parser == "feedparser"
+    assert parsed.entries[0].title == "Gr\u00fc\u00dfe"
+
+
+def test_utf16_with_bom() -> None:
+    body = rss_items(["\u65e5\u672c\u8a9e\u306e\u898b\u51fa\u3057"], encoding="UTF-16").encode("utf-16")
+    parsed = parse_feed(body, content_type=None, url=URL)
+    assert parsed.parser == "feedparser"
+    assert parsed.entries[0].title == "\u65e5\u672c\u8a9e\u306e\u898b\u51fa\u3057"
+
+
+def test_utf8_bom_stays_on_the_fast_path() -> None:
+    parsed = parse_feed(b"\xef\xbb\xbf" + rss_items(["A", "B"]).encode(), content_type=None, url=URL)
+    assert parsed.parser == "fastfeedparser"
+    assert len(parsed.entries) == 2
+
+
+# --- damage and fallbacks ----------------------------------------------------------------------
+
+
+def test_replacement_characters_trigger_the_fallback() -> None:
+    body = rss_items(["Broken \ufffd title", "ok"]).encode()
+    parsed = parse_feed(body, content_type=None, url=URL)
+    assert parsed.parser == "feedparser"
+    assert any("replacement characters" in w for w in parsed.warnings)
+
+
+def test_entry_without_title_and_link_triggers_the_fallback() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>F</title>'
+        b"<item><description>only text</description></item>"
+        b"<item><title>T</title><link>https://e.example/t</link></item></channel></rss>"
+    )
+    parsed = parse_feed(body, content_type=None, url=URL)
+    assert parsed.parser == "feedparser"
+    assert len(parsed.entries) == 2
+
+
+def test_malformed_document_keeps_its_good_entries() -> None:
+    # An undefined entity in the second item; the other items must survive.
+    body = rss_items(["First", "Second &nbsp; broken", "Third"]).encode()
+    parsed = parse_feed(body, content_type=None, url=URL)
+    titles = [e.title or "" for e in parsed.entries]
+    assert "First" in titles
+    assert "Third" in titles
+    assert len(parsed.entries) >= 2
+
+
+def test_truncated_document_keeps_complete_items() -> None:
+    body = rss_items(["One", "Two", "Three"]).encode()
+    cut = body[: body.index(b"<item><title>Three")] + b"<item><title>Thr"
+    parsed = parse_feed(cut, content_type=None, url=URL)
+    assert [e.title for e in parsed.entries][:2] == ["One", "Two"]
+
+
+def test_fast_path_failure_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(feed_parser.fastfeedparser, "parse", explode)
+    parsed = parse_feed(RSS, content_type=None, url=URL)
+    assert parsed.parser == "feedparser"
+    assert len(parsed.entries) == 2
+    assert parsed.warnings[0] == "fastfeedparser failed: RuntimeError: boom"
+
+
+def test_one_bad_entry_is_skipped_and_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = feed_parser._fast_entry
+
+    def picky(raw: Any, base_url: str) -> Any:
+        if raw.get("title") == "B":
+            raise ValueError("cannot convert")
+        return real(raw, base_url)
+
+    real_slow = feed_parser._feedparser_entry
+
+    def picky_slow(raw: Any, base_url: str) -> Any:
+        if raw.get("title") == "B":
+            raise ValueError("cannot convert")
+        return real_slow(raw, base_url)
+
+    monkeypatch.setattr(feed_parser, "_fast_entry", picky)
+    monkeypatch.setattr(feed_parser, "_feedparser_entry", picky_slow)
+    parsed = parse_feed(rss_items(["A", "B", "C"]).encode(), content_type=None, url=URL)
+    assert [e.title for e in parsed.entries] == ["A", "C"]
+    assert "1 entries skipped (first error: ValueError: cannot convert)" in parsed.warnings
+
+
+def test_valid_empty_feed_is_not_an_error() -> None:
+    parsed = parse_feed(rss_items([]).encode(), content_type=None, url=URL)
+    assert parsed.entries == []
+    assert parsed.title == "Feed"
+
+
+# --- gzip --------------------------------------------------------------------------------------
+
+
+def test_gzip_body_is_inflated() -> None:
+    parsed = parse_feed(gzip.compress(RSS), content_type=None, url=URL)
+    assert len(parsed.entries) == 2
+
+
+def test_gzip_bomb_is_refused() -> None:
+    bomb = gzip.compress(b" " * (MAX_DECOMPRESSED_BYTES + 10))
+    with pytest.raises(FeedParseError, match="inflates beyond"):
+        parse_feed(bomb, content_type=None, url=URL)
+
+
+def test_truncated_gzip_parses_what_inflated() -> None:
+    body = gzip.compress(rss_items([f"Item {i}" for i in range(50)]).encode())
+    parsed = parse_feed(body[: len(body) * 3 // 4], content_type=None, url=URL)
+    assert parsed.entries
+    assert any("gzip" in w for w in parsed.warnings)
+
+
+def test_corrupt_gzip_is_a_parse_error() -> None:
+    with pytest.raises(FeedParseError, match="corrupt gzip body"):
+        parse_feed(b"\x1f\x8b\x08\x00garbage-garbage", content_type=None, url=URL)
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty document"),
+        (b"   \n\t ", "empty document"),
+        (
+            b"<!DOCTYPE html><html><head><title>Hi</title></head><body><p>x</p></body></html>",
+            "not a feed: HTML page",
+        ),
+        (b"<head><title>Moved</title></head><body>gone</body>", "not a feed: HTML page"),
+        (b"<?xml version='1.0'?>\n<rss>\n<channel>\n<title>x</title>\n<item", "XML not well-formed at line"),
+        (
+            b"<?xml version='1.0'?><catalog><book>1</book></catalog>",
+            "not a feed: no RSS, RDF or Atom root element",
+        ),
+        (b"just some text", "XML not well-formed at line"),
+    ],
+)
+def test_unusable_documents_raise_with_a_reason(body: bytes, reason: str) -> None:
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(body, content_type=None, url=URL)
+    assert reason in caught.value.reason
+
+
+def test_a_body_that_looks_like_a_path_is_not_read_as_a_file() -> None:
+    # feedparser opens bytes that name a file; parse_feed must never let it.
+    with pytest.raises(FeedParseError):
+        parse_feed(b"/etc/hostname", content_type=None, url=URL)
+
+
+def test_a_body_that_looks_like_a_url_is_not_fetched() -> None:
+    # fastfeedparser and feedparser both fetch a *string* URL; bytes must stay data.
+    with pytest.raises(FeedParseError):
+        parse_feed(b"https://example.com/feed.xml", content_type=None, url=URL)
+
+
+def test_feed_parse_error_is_a_value_error_with_reason() -> None:
+    error = FeedParseError("not a feed: HTML page")
+    assert isinstance(error, ValueError)
+    assert error.reason == str(error) == "not a feed: HTML page"

@@ -1,0 +1,226 @@
+"""From a parsed entry to an Article: links, titles, times, and the reasons for rejection."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from headlinez.domain.normalize import (
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    EntryRejectedError,
+    normalize_entry,
+)
+from headlinez.domain.text import title_fingerprint
+from headlinez.domain.urls import article_id_for
+from headlinez.models import FeedConfig, RawEntry
+
+NOW = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
+FEED = FeedConfig(
+    id="bbc-world",
+    url="https://feeds.bbci.co.uk/news/world/rss.xml",
+    outlet="BBC News",
+    publisher_family="bbc",
+    language="en",
+    region="uk",
+    category_hint="world",
+)
+
+
+def entry(**fields: object) -> RawEntry:
+    base: dict[str, object] = {
+        "title": "Jesse Jackson dies aged 84",
+        "link": "https://www.bbc.com/news/articles/cp81?at_medium=RSS&at_campaign=rss",
+        "guid": "https://www.bbc.com/news/articles/cp81#0",
+        "summary": "<p>Tributes poured in.</p>",
+        "published": datetime(2026, 2, 17, 18, 55, tzinfo=UTC),
+    }
+    base.update(fields)
+    return RawEntry.model_validate(base)
+
+
+def test_full_entry_becomes_article() -> None:
+    # Given a complete entry / When normalized
+    article = normalize_entry(entry(), FEED, now=NOW, feed_updated=None)
+    # Then every field is derived as documented
+    assert article.url == "https://www.bbc.com/news/articles/cp81"
+    assert article.article_id == article_id_for("https://www.bbc.com/news/articles/cp81")
+    assert article.title == "Jesse Jackson dies aged 84"
+    assert article.summary == "Tributes poured in."
+    assert article.published == datetime(2026, 2, 17, 18, 55, tzinfo=UTC)
+    assert article.published_estimated is False
+    assert article.ingested_at == NOW
+    assert (article.feed_id, article.outlet, article.publisher_family) == ("bbc-world", "BBC News", "bbc")
+    assert article.language == "en"
+    assert article.category_hint == "world"
+    assert article.guid == "https://www.bbc.com/news/articles/cp81#0"
+    assert article.title_fingerprint == title_fingerprint("Jesse Jackson dies aged 84")
+    assert article.trend_id is None
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+
+def test_permalink_guid_stands_in_for_a_missing_link() -> None:
+    article = normalize_entry(
+        entry(link=None, guid="https://e.com/story?utm_source=x"), FEED, now=NOW, feed_updated=None
+    )
+    assert article.url == "https://e.com/story"
+
+
+def test_opaque_guid_is_not_a_link() -> None:
+    with pytest.raises(EntryRejectedError, match="no usable link"):
+        normalize_entry(entry(link=None, guid="tag:bbc.co.uk,2026:123"), FEED, now=NOW, feed_updated=None)
+
+
+def test_relative_link_is_resolved_against_the_feed_url() -> None:
+    article = normalize_entry(entry(link="/news/story-2"), FEED, now=NOW, feed_updated=None)
+    assert article.url == "https://feeds.bbci.co.uk/news/story-2"
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "mailto:x@example.com", "ftp://e.com/x", "http://"])
+def test_unusable_link_is_rejected_with_reason(link: str) -> None:
+    with pytest.raises(EntryRejectedError) as caught:
+        normalize_entry(entry(link=link, guid=None), FEED, now=NOW, feed_updated=None)
+    assert caught.value.reason.startswith("no usable link")
+
+
+def test_bad_link_falls_back_to_permalink_guid() -> None:
+    article = normalize_entry(
+        entry(link="javascript:void(0)", guid="https://e.com/a"), FEED, now=NOW, feed_updated=None
+    )
+    assert article.url == "https://e.com/a"
+
+
+def test_no_link_at_all_is_rejected() -> None:
+    with pytest.raises(EntryRejectedError, match="no usable link"):
+        normalize_entry(entry(link=None, guid=None), FEED, now=NOW, feed_updated=None)
+
+
+# --- titles and summaries ------------------------------------------------------------------------
+
+
+def test_title_html_is_stripped() -> None:
+    article = normalize_entry(
+        entry(title="<b>Breaking:</b> It&amp;#8217;s over"), FEED, now=NOW, feed_updated=None
+    )
+    assert article.title == "Breaking: It\u2019s over"
+
+
+def test_missing_title_falls_back_to_first_sentence_of_summary() -> None:
+    raw = entry(title=None, summary="<p>Markets fell sharply today. Analysts blame rates.</p>")
+    article = normalize_entry(raw, FEED, now=NOW, feed_updated=None)
+    assert article.title == "Markets fell sharply today."
+    assert article.summary == "Markets fell sharply today. Analysts blame rates."
+
+
+def test_whitespace_title_counts_as_missing() -> None:
+    article = normalize_entry(
+        entry(title="  <i> </i> ", summary="Only this."), FEED, now=NOW, feed_updated=None
+    )
+    assert article.title == "Only this."
+
+
+def test_no_title_and_no_summary_is_rejected() -> None:
+    with pytest.raises(EntryRejectedError, match="no title"):
+        normalize_entry(entry(title=None, summary=None), FEED, now=NOW, feed_updated=None)
+
+
+def test_title_and_summary_are_bounded() -> None:
+    raw = entry(title="word " * 200, summary="<p>" + "longer text " * 300 + "</p>")
+    article = normalize_entry(raw, FEED, now=NOW, feed_updated=None)
+    assert len(article.title) <= MAX_TITLE_CHARS
+    assert len(article.summary) <= MAX_SUMMARY_CHARS
+    assert article.title.endswith("\u2026")
+
+
+def test_blank_guid_becomes_none() -> None:
+    assert normalize_entry(entry(guid="   "), FEED, now=NOW, feed_updated=None).guid is None
+
+
+# --- published time ------------------------------------------------------------------------------
+
+
+def published(**fields: object) -> tuple[datetime, bool]:
+    feed_updated = fields.pop("feed_updated", None)
+    assert feed_updated is None or isinstance(feed_updated, datetime)
+    article = normalize_entry(entry(**fields), FEED, now=NOW, feed_updated=feed_updated)
+    return article.published, article.published_estimated
+
+
+def test_published_is_converted_to_utc() -> None:
+    paris = timezone(timedelta(hours=1))
+    assert published(published=datetime(2026, 2, 18, 10, 0, tzinfo=paris)) == (
+        datetime(2026, 2, 18, 9, 0, tzinfo=UTC),
+        False,
+    )
+
+
+def test_naive_time_is_taken_as_utc() -> None:
+    assert published(published=datetime(2026, 2, 18, 10, 0)) == (
+        datetime(2026, 2, 18, 10, 0, tzinfo=UTC),
+        False,
+    )
+
+
+def test_updated_is_used_when_published_is_missing() -> None:
+    updated = datetime(2026, 2, 18, 8, 0, tzinfo=UTC)
+    assert published(published=None, updated=updated) == (updated, False)
+
+
+def test_feed_updated_is_an_estimate() -> None:
+    feed_updated = datetime(2026, 2, 18, 7, 0, tzinfo=UTC)
+    assert published(published=None, updated=None, feed_updated=feed_updated) == (feed_updated, True)
+
+
+def test_now_is_the_last_resort() -> None:
+    assert published(published=None, updated=None) == (NOW, True)
+
+
+def test_time_slightly_ahead_is_kept() -> None:
+    ahead = NOW + timedelta(minutes=9)
+    assert published(published=ahead) == (ahead, False)
+
+
+def test_future_time_is_clamped_to_now() -> None:
+    assert published(published=NOW + timedelta(minutes=11)) == (NOW, True)
+    assert published(published=NOW + timedelta(days=400)) == (NOW, True)
+
+
+@pytest.mark.parametrize(
+    "ancient", [datetime(1970, 1, 1, tzinfo=UTC), datetime(1994, 12, 31, 23, 59, tzinfo=UTC)]
+)
+def test_times_before_1995_are_missing(ancient: datetime) -> None:
+    updated = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
+    assert published(published=ancient, updated=updated) == (updated, False)
+    assert published(published=ancient, updated=None) == (NOW, True)
+
+
+def test_ancient_feed_updated_is_ignored_too() -> None:
+    assert published(published=None, updated=None, feed_updated=datetime(1980, 1, 1, tzinfo=UTC)) == (
+        NOW,
+        True,
+    )
+
+
+def test_now_may_be_given_in_another_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    article = normalize_entry(entry(published=None), FEED, now=NOW.astimezone(tokyo), feed_updated=None)
+    assert article.ingested_at == NOW
+    assert article.ingested_at.utcoffset() == timedelta(0)
+
+
+@given(
+    st.one_of(st.none(), st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))),
+    st.one_of(st.none(), st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))),
+    st.one_of(st.none(), st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))),
+)
+def test_published_is_always_plausible(
+    pub: datetime | None, upd: datetime | None, feed_updated: datetime | None
+) -> None:
+    article = normalize_entry(entry(published=pub, updated=upd), FEED, now=NOW, feed_updated=feed_updated)
+    assert article.published.utcoffset() == timedelta(0)
+    assert datetime(1995, 1, 1, tzinfo=UTC) <= article.published <= NOW + timedelta(minutes=10)
