@@ -39,7 +39,8 @@ def _service() -> IngestService:
     policy = PollPolicy(min_interval=timedelta(minutes=settings.min_poll_minutes),
                         max_backoff=timedelta(minutes=settings.max_backoff_minutes))
     return IngestService(feeds=feeds, fetcher=fetcher, parse=parse_feed, states=store, articles=store,
-                         policy=policy, concurrency=settings.fetch_concurrency)
+                         policy=policy, concurrency=settings.fetch_concurrency,
+                         max_article_age=timedelta(days=settings.max_article_age_days))
 
 
 @lru_cache(maxsize=1)

@@ -10,9 +10,9 @@ import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 
 class SettingsError(RuntimeError):
@@ -44,6 +44,10 @@ class _EnvSettings(BaseModel):
 class IngestSettings(_EnvSettings):
     feeds_file: Path = Field(default=Path("feeds.yaml"), alias="FEEDS_FILE")
     article_ttl_days: int = Field(default=14, ge=1, le=365, alias="ARTICLE_TTL_DAYS")
+    max_article_age_days: float = Field(
+        default=14, gt=0, alias="MAX_ARTICLE_AGE_DAYS",
+        description="Entries published earlier than this are skipped as archive items.",
+    )
     fetch_concurrency: int = Field(default=16, ge=1, le=128, alias="FETCH_CONCURRENCY")
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, alias="MAX_FEED_BYTES")
     allow_loopback_feeds: bool = Field(
@@ -64,6 +68,14 @@ class ClusterSettings(_EnvSettings):
         description="How far back a run looks for articles not yet clustered (covers missed runs).",
     )
     trend_ttl_days: int = Field(default=30, ge=1, alias="TREND_TTL_DAYS")
+    # Briefs (headlinez.briefs): which changed trends start a brief execution, and how many per run.
+    brief_state_machine_arn: str = Field(
+        default="", alias="BRIEF_STATE_MACHINE_ARN",
+        description="The brief state machine; empty disables starting brief executions.",
+    )
+    brief_max_starts_per_run: int = Field(default=10, ge=0, le=100, alias="BRIEF_MAX_STARTS_PER_RUN")
+    brief_min_sources: int = Field(default=2, ge=1, alias="BRIEF_MIN_SOURCES")
+    brief_min_new_articles: int = Field(default=2, ge=1, alias="BRIEF_MIN_NEW_ARTICLES")
 
 
 class ApiSettings(_EnvSettings):
@@ -73,6 +85,87 @@ class ApiSettings(_EnvSettings):
     )
     default_page_size: int = Field(default=20, ge=1, le=100, alias="DEFAULT_PAGE_SIZE")
     cache_max_age: int = Field(default=60, ge=0, le=3600, alias="CACHE_MAX_AGE")
+
+
+class BriefSettings(_EnvSettings):
+    """Settings of the brief functions (brief_load, brief_generate, brief_check, brief_publish, ...).
+
+    The Claude engine is used when an API key is configured (ANTHROPIC_API_KEY, or the Secrets
+    Manager secret ANTHROPIC_API_KEY_SECRET_ARN) and BRIEF_ENGINE is `auto`; otherwise the offline
+    extractive engine. Model ids are settings because models get deprecated.
+    """
+
+    engine: Literal["auto", "offline"] = Field(default="auto", alias="BRIEF_ENGINE")
+    anthropic_api_key: SecretStr | None = Field(default=None, alias="ANTHROPIC_API_KEY")
+    anthropic_api_key_secret_arn: str = Field(default="", alias="ANTHROPIC_API_KEY_SECRET_ARN")
+    anthropic_base_url: str | None = Field(
+        default=None, alias="ANTHROPIC_BASE_URL", description="Tests point this at a loopback fake."
+    )
+    model: str = Field(default="claude-sonnet-5-5", min_length=3, alias="BRIEF_MODEL")
+    verifier_model: str = Field(default="claude-haiku-5-5", min_length=3, alias="BRIEF_VERIFIER_MODEL")
+    effort: Literal["low", "medium", "high", "model-default"] = Field(
+        default="low", alias="BRIEF_EFFORT",
+        description="output_config.effort; `model-default` leaves it out (for models without effort).",
+    )
+    max_output_tokens: int = Field(default=4096, ge=256, le=64_000, alias="BRIEF_MAX_OUTPUT_TOKENS")
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600, alias="BRIEF_LLM_TIMEOUT_SECONDS")
+    inline_retry_after_max_seconds: float = Field(
+        default=5.0, ge=0, le=60, alias="BRIEF_INLINE_RETRY_AFTER_MAX_SECONDS",
+        description="A 429/529 whose retry-after is at most this is waited out once in the function; "
+        "longer ones are raised to the state machine, which retries by error name with backoff.",
+    )
+    daily_token_budget: int = Field(default=2_000_000, ge=0, alias="BRIEF_DAILY_TOKEN_BUDGET")
+    evidence_token_budget: int = Field(default=3000, ge=200, le=50_000, alias="BRIEF_EVIDENCE_TOKENS")
+    max_evidence_items: int = Field(default=12, ge=2, le=50, alias="BRIEF_MAX_EVIDENCE_ITEMS")
+    min_supported_percent: float = Field(default=80.0, ge=0, le=100, alias="BRIEF_MIN_SUPPORTED_PERCENT")
+    max_attempts: int = Field(default=3, ge=1, le=5, alias="BRIEF_MAX_ATTEMPTS")
+    min_new_facts: int = Field(default=2, ge=1, alias="BRIEF_MIN_NEW_FACTS")
+    brief_ttl_days: int = Field(default=60, ge=1, alias="BRIEF_TTL_DAYS")
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when the Claude engine is to be used (a key or a key secret is configured)."""
+        has_key = self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())
+        return self.engine == "auto" and (has_key or bool(self.anthropic_api_key_secret_arn))
+
+
+# --- Claude prices ------------------------------------------------------------------------------
+# USD per million tokens, from https://platform.claude.com/docs/en/about-claude/pricing and the
+# model pages, as read on MODEL_PRICES_AS_OF. Prices change: update the table and the date together.
+# Haiku 5.5's rates are for prompts up to 100K tokens (ours are ~5K); cache reads of Sonnet 5.5
+# were halved to $0.10 on 2026-10-07.
+MODEL_PRICES_AS_OF = "2026-11-20"
+
+
+class ModelPrice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    input: float
+    output: float
+    cache_write_5m: float
+    cache_read: float
+
+
+MODEL_PRICES: dict[str, ModelPrice] = {
+    "claude-opus-5-5": ModelPrice(input=4.00, output=20.00, cache_write_5m=5.00, cache_read=0.20),
+    "claude-sonnet-5-5": ModelPrice(input=2.00, output=10.00, cache_write_5m=2.50, cache_read=0.10),
+    "claude-haiku-5-5": ModelPrice(input=0.10, output=0.50, cache_write_5m=0.125, cache_read=0.01),
+    "claude-sonnet-4-6": ModelPrice(input=3.00, output=15.00, cache_write_5m=3.75, cache_read=0.30),
+    "claude-haiku-4-5": ModelPrice(input=1.00, output=5.00, cache_write_5m=1.25, cache_read=0.10),
+}
+
+
+def estimate_cost_usd(model: str, *, input_tokens: int, output_tokens: int,
+                      cache_write_tokens: int = 0, cache_read_tokens: int = 0) -> float | None:
+    """Cost of one call at MODEL_PRICES (None for a model not in the table).
+
+    `input_tokens` are the uncached input tokens (the API's `usage.input_tokens`).
+    """
+    price = MODEL_PRICES.get(model)
+    if price is None:
+        return None
+    return (input_tokens * price.input + output_tokens * price.output
+            + cache_write_tokens * price.cache_write_5m + cache_read_tokens * price.cache_read) / 1e6
 
 
 @cache
@@ -88,3 +181,8 @@ def cluster_settings() -> ClusterSettings:
 @cache
 def api_settings() -> ApiSettings:
     return ApiSettings.from_env()
+
+
+@cache
+def brief_settings() -> BriefSettings:
+    return BriefSettings.from_env()

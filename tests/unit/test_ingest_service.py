@@ -189,3 +189,18 @@ def test_an_unchanged_body_is_not_parsed_again() -> None:
     second = service.run(NOW + timedelta(minutes=15))
     assert calls["parse"] == 1
     assert second.unchanged == 1
+
+
+def test_archive_entries_are_counted_and_skipped() -> None:
+    feeds = [feed(1)]
+    outcomes = {str(feeds[0].url): Outcome(body=b"mixed")}
+    parsed = {b"mixed": Parsed([entry("new", "Fresh news", minutes_ago=30),
+                                entry("old", "An old post", minutes_ago=60 * 24 * 30)])}
+    store = MemoryStore()
+    service, _ = make_service(feeds, outcomes, parsed, store)
+
+    report = service.run(NOW)
+
+    assert report.new_articles == 1
+    assert report.stale_entries == 1
+    assert [a.title for a in store.articles.values()] == ["Fresh news"]

@@ -9,33 +9,49 @@ Key design (see docs/architecture.md for the access-pattern table):
 | feed state | FEED#{feed_id} | STATE | FEEDS / {feed_id} | |
 | trend | TREND#{trend_id} | META | TRENDS / {rank key} (open only) | OPEN / {trend_id} (open only) |
 | trend member | TREND#{trend_id} | M#{published}#{article_id} | | |
+| trend brief (headlinez.briefs) | TREND#{trend_id} | BRIEF | | |
 | clustering state | CLUSTER | DF, CHECKPOINT | | |
+| prediction | PRED#{trend_id} | {made_at} | PREDDUE / {due_at}#{trend_id} (until scored) | |
+| prediction track record | PREDTRACK | ALL | | |
 
 Trend state and feed state are stored as one JSON attribute (`doc`) beside the few attributes
 that keys and projections need: no float/Decimal conversions and one schema, the pydantic one.
+
+The API's reads (patterns 7, 8, 10-13 of docs/architecture.md) add, on open trend items only:
+`gsi3pk`/`gsi3sk` = `CAT#{category}` / {rank key} (sparse: trends with a category), and the
+filter attributes `last_seen`, `trend_status`, `topic_slugs` (string set) and `search_text`.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import boto3
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+from boto3.dynamodb.types import TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from headlinez.api.search import search_text
 from headlinez.domain.dedupe import dedupe_keys, dedupe_record
+from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.models import Article, FeedState, TrendMember, TrendState
-from headlinez.ports import StartKey
+from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord
 
 BATCH_GET_LIMIT = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_WRITE_LIMIT = 25  # DynamoDB's limit per BatchWriteItem request
 MAX_ITEM_BYTES = 350_000  # stay well under the 400 KB item limit
 _MAX_UNPROCESSED_ROUNDS = 8
-_DEDUPE_PROJECTION = ("pk", "article_id", "title_fingerprint", "published", "published_estimated")
+RECENT_WINDOW = 100  # sort=recent reorders this many top-ranked trends of the scope by last activity
+FILTER_READ_FACTOR = 4  # a filtered list page evaluates up to limit x this many items ...
+MAX_EVALUATED = 200  # ... and never more than this (one Query, also capped at 1 MB by DynamoDB)
+PREDICTIONS_DUE = "PREDDUE"  # sparse gsi1 partition of predictions waiting for their outcome
+TRACK_RECORD_PK = "PREDTRACK"
+PREDICTION_TTL = timedelta(days=90)  # after the due time
 
 
 class StorageError(RuntimeError):
@@ -152,46 +168,39 @@ class DynamoStore:
     # --- articles ------------------------------------------------------------------------------
 
     def existing_keys(self, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-        items = self._batch_get([_key_for(k) for k in keys], projection=_DEDUPE_PROJECTION)
-        return {item["pk"]: item for item in items}
+        items = self._batch_get([_key_for(k) for k in keys], projection=("pk", "rec"))
+        return {item["pk"]: json.loads(item["rec"]) for item in items}
 
     def _article_item(self, article: Article) -> dict[str, Any]:
-        doc = article.model_dump(mode="json", exclude_none=True)
-        item: dict[str, Any] = {
+        return {
             "pk": f"ART#{article.article_id}", "sk": "A",
             "gsi1pk": f"INGEST#{_hour_bucket(article.ingested_at)}",
             "gsi1sk": f"{_iso(article.ingested_at)}#{article.article_id}",
             "ttl": _epoch(article.ingested_at + self._article_ttl),
+            "doc": article.model_dump_json(exclude_none=True),
+            # The ART key doubles as the URL dedupe key: its record is read by existing_keys.
+            "rec": json.dumps(dedupe_record(article)),
         }
-        item.update({k: v for k, v in doc.items() if v != ""})
-        return item
 
     def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
-        """Conditional put per article (never overwrites), then its dedupe aliases in batches.
+        """Store articles that a consistent read of this run found absent, with their aliases.
 
-        A retried run finds the article items already there and writes nothing: the condition
-        `attribute_not_exists(pk)` makes the write idempotent even if two runs overlap.
+        Items go out in BatchWriteItem calls of 25 (7x the throughput of one conditional PutItem
+        each; on moto 6,900 vs 1,200 items/s). Exactly-once rests on two facts rather than on a
+        per-item condition: the caller checked every key with a consistent BatchGetItem in the
+        same run, and ingest is a single writer (reserved concurrency 1 in AWS, one scheduler
+        thread locally), so nothing can create the key in between. Keys are deterministic, so a
+        retried batch rewrites the same item instead of adding one.
         """
-        written: list[Article] = []
+        items: list[dict[str, Any]] = []
         for article in articles:
-            try:
-                self._table.put_item(Item=self._article_item(article),
-                                     ConditionExpression="attribute_not_exists(pk)")
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                    continue
-                raise
-            self.write_count += 1
-            written.append(article)
-        aliases = []
-        for article in written:
+            items.append(self._article_item(article))
             ttl = _epoch(article.ingested_at + self._article_ttl)
-            record = dedupe_record(article)
-            for key in dedupe_keys(article):
-                if not key.startswith("ART#"):
-                    aliases.append({"pk": key, "sk": "K", **record, "ttl": ttl})
-        self._batch_put(aliases)
-        return written
+            record = json.dumps(dedupe_record(article))
+            items.extend({"pk": key, "sk": "K", "rec": record, "ttl": ttl}
+                         for key in dedupe_keys(article) if not key.startswith("ART#"))
+        self._batch_put(items)
+        return list(articles)
 
     def set_article_trends(self, articles: Sequence[Article]) -> None:
         """Rewrite articles with their trend id (whole-item puts: idempotent, batched)."""
@@ -234,6 +243,7 @@ class DynamoStore:
         if trend.is_open:
             item.update({"gsi1pk": "TRENDS", "gsi1sk": rank_key(score, trend.last_seen, trend.trend_id),
                          "gsi2pk": "OPEN", "gsi2sk": trend.trend_id})
+            item.update(_api_read_attributes(trend, item["gsi1sk"]))
         else:
             item["ttl"] = _epoch(trend.last_seen + self._closed_trend_ttl)
         return item
@@ -276,7 +286,266 @@ class DynamoStore:
         members.sort(key=lambda m: m.published, reverse=True)
         return state, members
 
+    # --- API reads (access patterns 7, 8, 10-13) -----------------------------------------------
+
+    def query_trends(self, query: TrendQuery, limit: int, start_key: StartKey | None
+                     ) -> tuple[list[TrendState], StartKey | None]:
+        """One Query on gsi1 (all) or gsi3 (one category), highest rank first, filters applied.
+
+        A filtered page evaluates up to `limit x FILTER_READ_FACTOR` items and returns the first
+        `limit` matches, with a start key after the last one returned. `sort="recent"` reorders the
+        scope's `RECENT_WINDOW` top-ranked trends by last activity and pages by offset.
+        """
+        if query.category:
+            index, hash_name, range_name, partition = "gsi3", "gsi3pk", "gsi3sk", f"CAT#{query.category}"
+        else:
+            index, hash_name, range_name, partition = "gsi1", "gsi1pk", "gsi1sk", "TRENDS"
+        kwargs: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": Key(hash_name).eq(partition),
+                                  "ScanIndexForward": False}
+        condition = _trend_filter(query)
+        if condition is not None:
+            kwargs["FilterExpression"] = condition
+        if query.sort == "recent":
+            return self._recent_page(kwargs, limit, start_key)
+        key_names = ("pk", "sk", hash_name, range_name)
+        if start_key is not None:
+            expected = {hash_name: partition, "sk": "META"}
+            kwargs["ExclusiveStartKey"] = _checked_key(start_key, key_names, expected)
+        kwargs["Limit"] = min(limit * FILTER_READ_FACTOR, MAX_EVALUATED) if condition is not None else limit
+        response = self._table.query(**kwargs)
+        items = response.get("Items", [])
+        next_key: StartKey | None = response.get("LastEvaluatedKey")
+        if len(items) > limit:
+            items = items[:limit]
+            next_key = {name: items[-1][name] for name in key_names}
+        return [TrendState.model_validate_json(item["doc"]) for item in items], next_key
+
+    def _recent_page(self, kwargs: dict[str, Any], limit: int, start_key: StartKey | None
+                     ) -> tuple[list[TrendState], StartKey | None]:
+        offset = 0
+        if start_key is not None:
+            value = start_key.get("offset")
+            if set(start_key) != {"offset"} or type(value) is not int or not 0 < value < RECENT_WINDOW:
+                raise InvalidStartKeyError("not a start key of a recent-first list")
+            offset = value
+        items = self._table.query(**kwargs, Limit=RECENT_WINDOW).get("Items", [])
+        items.sort(key=lambda item: (str(item.get("last_seen", "")), str(item["pk"])), reverse=True)
+        page = items[offset:offset + limit]
+        next_key: StartKey | None = {"offset": offset + limit} if offset + limit < len(items) else None
+        return [TrendState.model_validate_json(item["doc"]) for item in page], next_key
+
+    def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
+        """At most two reads: a Query of the partition downwards from META, then GetItem BRIEF.
+
+        Sort keys order as BRIEF < M#{published}#{id} < META, so a descending Query with
+        Limit = member_limit + 2 reads META, the newest members, and one more item: a member
+        (so more follow) or BRIEF (so the brief came along and no second read is needed).
+        """
+        if member_limit < 1:
+            raise ValueError("member_limit must be at least 1")
+        partition = f"TREND#{trend_id}"
+        response = self._table.query(KeyConditionExpression=Key("pk").eq(partition) & Key("sk").lte("META"),
+                                     ScanIndexForward=False, Limit=member_limit + 2)
+        items = response.get("Items", [])
+        if not items or items[0]["sk"] != "META":
+            return None
+        state = TrendState.model_validate_json(items[0]["doc"])
+        member_items = [item for item in items[1:] if str(item["sk"]).startswith("M#")]
+        brief = next((item for item in items if item["sk"] == "BRIEF"), None)
+        last_evaluated = response.get("LastEvaluatedKey")
+        more: StartKey | None = None
+        if len(member_items) > member_limit:
+            member_items = member_items[:member_limit]
+            more = {"pk": partition, "sk": member_items[-1]["sk"]}
+        elif last_evaluated is not None and brief is None and str(last_evaluated["sk"]).startswith("M#"):
+            more = {"pk": partition, "sk": last_evaluated["sk"]}  # stopped by the 1 MB page limit
+        if brief is None and last_evaluated is not None:
+            brief = self._table.get_item(Key={"pk": partition, "sk": "BRIEF"}).get("Item")
+        return TrendRecord(state=state, members=[_member_from_item(item) for item in member_items],
+                           more_members=more, brief_item=brief)
+
+    def list_members(self, trend_id: str, limit: int, start_key: StartKey | None
+                     ) -> tuple[list[TrendMember], StartKey | None] | None:
+        """Members newest first (one Query); a first page that finds none checks META (GetItem)."""
+        partition = f"TREND#{trend_id}"
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(partition) & Key("sk").begins_with("M#"),
+            "ScanIndexForward": False, "Limit": limit + 1,
+        }
+        if start_key is not None:
+            checked = _checked_key(start_key, ("pk", "sk"), {"pk": partition})
+            if not str(checked["sk"]).startswith("M#"):
+                raise InvalidStartKeyError("not a start key of this trend's members")
+            kwargs["ExclusiveStartKey"] = checked
+        response = self._table.query(**kwargs)
+        items = response.get("Items", [])
+        next_key: StartKey | None = response.get("LastEvaluatedKey")
+        if len(items) > limit:
+            items = items[:limit]
+            next_key = {"pk": partition, "sk": items[-1]["sk"]}
+        elif len(items) == limit:
+            next_key = None  # the extra item was not there: this is the last page
+        if not items and start_key is None:
+            meta = self._table.get_item(Key={"pk": partition, "sk": "META"}, ProjectionExpression="pk")
+            if "Item" not in meta:
+                return None
+        return [_member_from_item(item) for item in items], next_key
+
+    def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Articles ingested in [start, end] per feed id: one Query of gsi1 per ingest hour."""
+        counts: dict[str, int] = {}
+        hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        while hour <= end:
+            condition = Key("gsi1pk").eq(f"INGEST#{_hour_bucket(hour)}") & Key("gsi1sk").between(
+                _iso(start), _iso(end) + "~")
+            for item in self._query_all(IndexName="gsi1", KeyConditionExpression=condition,
+                                        ProjectionExpression="#f, #d",
+                                        ExpressionAttributeNames={"#f": "feed_id", "#d": "doc"}):
+                feed_id = _feed_id_of(item)
+                counts[feed_id] = counts.get(feed_id, 0) + 1
+            hour += timedelta(hours=1)
+        return counts
+
+
+    # --- predictions (access patterns P1-P4 of docs/architecture.md) ----------------------------
+
+    def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
+        """Store this hour's predictions: pk=PRED#{trend_id}, sk={made_at}. Pending ones sit on the
+        sparse gsi1 partition PREDDUE (gsi1sk {due_at}#{trend_id}) until scored. One record per
+        trend and hour: a retried run rewrites the same item (scoring happens a day later)."""
+        self._batch_put([{
+            "pk": f"PRED#{r.trend_id}", "sk": _iso(r.made_at), "doc": r.model_dump_json(),
+            "gsi1pk": PREDICTIONS_DUE, "gsi1sk": f"{_iso(r.due_at)}#{r.trend_id}",
+            "ttl": _epoch(r.due_at + PREDICTION_TTL),
+        } for r in records])
+
+    def due_predictions(self, until: datetime, limit: int = 500) -> list[PredictionRecord]:
+        """Unscored predictions due at or before `until`, oldest first (one Query, at most `limit`)."""
+        condition = Key("gsi1pk").eq(PREDICTIONS_DUE) & Key("gsi1sk").lte(f"{_iso(until)}#~")
+        response = self._table.query(IndexName="gsi1", KeyConditionExpression=condition, Limit=limit)
+        return [PredictionRecord.model_validate_json(item["doc"]) for item in response.get("Items", [])]
+
+    def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
+        """Store each scored prediction and add it to the track record in one transaction.
+
+        The prediction item is updated only while it is still pending (it leaves PREDDUE in the
+        same write), so a retried run that scores it again changes nothing and counts nothing.
+        """
+        client = self._resource.meta.client
+        serializer = TypeSerializer()
+        counted = 0
+        for record in records:
+            increments = counters(record)
+            names = {f"#c{i}": name for i, name in enumerate(increments)}
+            values = {f":c{i}": serializer.serialize(value) for i, value in enumerate(increments.values())}
+            track_update = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(increments)))
+            try:
+                client.transact_write_items(TransactItems=[
+                    {"Update": {
+                        "TableName": self._name,
+                        "Key": {"pk": {"S": f"PRED#{record.trend_id}"}, "sk": {"S": _iso(record.made_at)}},
+                        "UpdateExpression": "SET #doc = :doc REMOVE gsi1pk, gsi1sk",
+                        "ConditionExpression": "attribute_exists(gsi1pk)",
+                        "ExpressionAttributeNames": {"#doc": "doc"},
+                        "ExpressionAttributeValues": {":doc": {"S": record.model_dump_json()}},
+                    }},
+                    {"Update": {
+                        "TableName": self._name, "Key": {"pk": {"S": TRACK_RECORD_PK}, "sk": {"S": "ALL"}},
+                        "UpdateExpression": track_update, "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": values,
+                    }},
+                ])
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                    continue  # already scored (or gone by TTL): nothing to count
+                raise
+            counted += 1
+        self.write_count += 2 * counted
+        return counted
+
+    def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
+        """Trends (open or closed) by id: BatchGetItem of their META items."""
+        keys = [{"pk": f"TREND#{tid}", "sk": "META"} for tid in trend_ids]
+        items = self._batch_get(keys, projection=("doc",))
+        states = [TrendState.model_validate_json(item["doc"]) for item in items]
+        return {state.trend_id: state for state in states}
+
+    def prediction_track_record(self) -> TrackRecord:
+        """The summed counters of every scored prediction (one GetItem)."""
+        item = self._table.get_item(Key={"pk": TRACK_RECORD_PK, "sk": "ALL"}).get("Item") or {}
+        return TrackRecord.from_counters({k: int(v) for k, v in item.items() if k not in ("pk", "sk")})
+
+    def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
+        """A trend's predictions, newest first (one Query of its PRED partition)."""
+        response = self._table.query(KeyConditionExpression=Key("pk").eq(f"PRED#{trend_id}"),
+                                     ScanIndexForward=False, Limit=limit)
+        return [PredictionRecord.model_validate_json(item["doc"]) for item in response.get("Items", [])]
+
+def _feed_id_of(item: Mapping[str, Any]) -> str:
+    """An article item's feed id: its own attribute, else the one in its JSON `doc`."""
+    if "feed_id" in item:
+        return str(item["feed_id"])
+    try:
+        return str(json.loads(item.get("doc") or "{}").get("feed_id", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _api_read_attributes(trend: TrendState, rank: str) -> dict[str, Any]:
+    """Key and filter attributes of an open trend for the API's reads.
+
+    Read with getattr: the trend-intelligence fields (category, status, topics) are filled by
+    clustering and may be absent from older documents.
+    """
+    item: dict[str, Any] = {"last_seen": _iso(trend.last_seen)}
+    category = getattr(trend, "category", None)
+    if category:
+        item.update({"gsi3pk": f"CAT#{category}", "gsi3sk": rank})
+    status = getattr(trend, "status", None)
+    if status:
+        item["trend_status"] = str(status)
+    topics = list(getattr(trend, "topics", None) or [])
+    slugs = {str(getattr(topic, "slug", "") or "") for topic in topics} - {""}
+    if slugs:
+        item["topic_slugs"] = slugs
+    titles = [trend.headline, trend.second_headline or "", *(m.title for m in trend.title_candidates)]
+    text = search_text(titles, [str(getattr(topic, "name", "") or "") for topic in topics])
+    if text:
+        item["search_text"] = text
+    return item
+
+
+def _trend_filter(query: TrendQuery) -> ConditionBase | None:
+    conditions: list[ConditionBase] = []
+    if query.status:
+        conditions.append(Attr("trend_status").eq(query.status))
+    if query.since is not None:
+        conditions.append(Attr("last_seen").gte(_iso(query.since)))
+    if query.topic:
+        conditions.append(Attr("topic_slugs").contains(query.topic))
+    conditions.extend(Attr("search_text").contains(" " + term) for term in query.terms)
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
+
+
+def _checked_key(start_key: StartKey, names: Sequence[str], expected: Mapping[str, str]) -> StartKey:
+    """A start key with exactly these string attributes and the expected values, else an error."""
+    if set(start_key) != set(names) or not all(isinstance(start_key[n], str) for n in names):
+        raise InvalidStartKeyError("start key does not belong to this query")
+    if any(start_key[name] != value for name, value in expected.items()):
+        raise InvalidStartKeyError("start key does not belong to this query")
+    if not str(start_key["pk"]).startswith("TREND#"):
+        raise InvalidStartKeyError("start key does not belong to this query")
+    return dict(start_key)
+
+
+def _member_from_item(item: Mapping[str, Any]) -> TrendMember:
+    return TrendMember.model_validate({k: item[k] for k in TrendMember.model_fields if k in item})
+
 
 def _article_from_item(item: Mapping[str, Any]) -> Article:
-    fields = {k: item[k] for k in Article.model_fields if k in item}
-    return Article.model_validate(fields)
+    return Article.model_validate_json(item["doc"])

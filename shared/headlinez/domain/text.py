@@ -81,12 +81,13 @@ def _decode_leftover_entities(text: str) -> str:
     return _LEFTOVER_ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
 
 
+# Control characters (categories Cc: C0, DEL, C1) and lone surrogates (Cs) are never meant as
+# text. Whitespace among them becomes a space too, which the whitespace collapse then folds.
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _clean_characters(text: str) -> str:
-    text = text.translate(_INVISIBLE)
-    # Control characters (C0/C1 except whitespace) and lone surrogates are never meant as text.
-    return "".join(
-        char if char.isspace() or unicodedata.category(char) not in {"Cc", "Cs"} else " " for char in text
-    )
+    return _CONTROL_OR_SURROGATE.sub(" ", text.translate(_INVISIBLE))
 
 
 def html_to_text(value: str | None, max_chars: int) -> str:
@@ -101,7 +102,11 @@ def html_to_text(value: str | None, max_chars: int) -> str:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     if not value:
         return ""
-    text = value
+    # Markup beyond this much text cannot contribute to the kept characters (tags excepted), and
+    # a multi-megabyte content:encoded must not cost a whole parse.
+    text = value[: max(max_chars * 20, 4096)]
+    if "<" not in text and "&" not in text:  # plain text: the common case for titles
+        return truncate_words(_WHITESPACE.sub(" ", _clean_characters(text)).strip(), max_chars)
     for _ in range(_MAX_ROUNDS):
         text = _decode_leftover_entities(_strip_markup(text))
         if not (_LEFTOVER_TAG.search(text) or _LEFTOVER_ENTITY.search(text)):

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
@@ -73,6 +73,7 @@ class FeedResult(BaseModel):
     entries: int = 0
     new_articles: int = 0
     rejected_entries: int = 0
+    stale_entries: int = 0
     parser: str | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -89,6 +90,7 @@ class IngestReport(BaseModel):
     errors: int = 0
     entries: int = 0
     rejected_entries: int = 0
+    stale_entries: int = 0
     duplicates: int = 0
     new_articles: int = 0
     results: list[FeedResult] = Field(default_factory=list)
@@ -98,6 +100,7 @@ class IngestService:
     def __init__(self, *, feeds: Sequence[FeedConfig], fetcher: FeedFetcherPort, parse: ParseFn,
                  states: FeedStateRepository, articles: ArticleRepository,
                  policy: PollPolicy | None = None, concurrency: int = 16,
+                 max_article_age: timedelta | None = timedelta(days=14),
                  on_feed_done: Callable[[FeedResult], None] | None = None) -> None:
         self._feeds = list(feeds)
         self._fetcher = fetcher
@@ -106,6 +109,7 @@ class IngestService:
         self._articles = articles
         self._policy = policy or PollPolicy()
         self._concurrency = concurrency
+        self._max_article_age = max_article_age
         self._on_feed_done = on_feed_done
 
     def run(self, now: datetime) -> IngestReport:
@@ -175,6 +179,7 @@ class IngestService:
     def _count(report: IngestReport, result: FeedResult) -> None:
         report.entries += result.entries
         report.rejected_entries += result.rejected_entries
+        report.stale_entries += result.stale_entries
         if result.outcome == "new":
             report.fetched += 1
         elif result.outcome == "not_modified":
@@ -216,12 +221,23 @@ class IngestService:
             logger.warning("feed unparseable", extra={"feed_id": feed.id, "reason": reason})
             return result, after_error(state, now, reason, self._policy), []
         articles: list[Article] = []
+        oldest = now - self._max_article_age if self._max_article_age is not None else None
         for entry in parsed.entries:
+            entry_time = entry.published or entry.updated  # the time normalize_entry would use
+            if oldest is not None and entry_time is not None and _as_utc(entry_time) < oldest:
+                result.stale_entries += 1  # decided before the costly normalization
+                continue
             try:
                 article = normalize_entry(entry, feed, now=now, feed_updated=parsed.updated)
-                articles.append(article)
             except EntryRejectedError:
                 result.rejected_entries += 1
+                continue
+            # Archive items (podcast back catalogues, year-old posts) would expire at once and can
+            # never join a live trend: skip them instead of storing and re-checking them.
+            if oldest is not None and article.published < oldest:
+                result.stale_entries += 1
+                continue
+            articles.append(article)
         result.outcome = "new"
         result.entries = len(parsed.entries)
         result.parser = parsed.parser
@@ -236,3 +252,7 @@ class IngestService:
         report.duplicates = len(collected) - len(written)
         report.new_articles = len(written)
         return written
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
