@@ -1,0 +1,279 @@
+"""Claude engine and verifier: the Messages API with tool use (the only module that imports anthropic).
+
+`anthropic` takes ~2.5 s to import, so it is imported when a client is built, and the brief
+functions build one only when an API key is configured (headlinez.settings.BriefSettings). The
+ingest, cluster and API functions never import this module (tests/unit/test_brief_imports.py).
+
+Transport and retries: the SDK's own retries are off (`max_retries=0`: they honour retry-after
+without a cap). A 429 or 529 whose retry-after is short (<= `inline_retry_after_max`) is waited
+out once here; otherwise the error is raised under a stable name (LlmRateLimitedError,
+LlmOverloadedError, LlmServerError, LlmTimeoutError, LlmConnectionError) and the state machine
+retries it with backoff. 4xx errors (LlmRequestError) and unusable tool output (ModelOutputError)
+are never retried.
+
+Structured output is tool use with a strict JSON schema and `tool_choice: auto` (forcing a tool
+is rejected by newer models such as Claude Sonnet 5.5); the response is validated with pydantic.
+The static system prompt is cached (`cache_control`); usage, including cache reads and writes,
+is returned for the budget and the metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from headlinez.briefs.errors import (
+    LlmConnectionError,
+    LlmOverloadedError,
+    LlmRateLimitedError,
+    LlmRequestError,
+    LlmServerError,
+    LlmTimeoutError,
+    ModelOutputError,
+    TransientBriefError,
+)
+from headlinez.briefs.models import BriefDraft, EvidenceItem, RemovedClaim, TokenUsage, Verdict
+from headlinez.briefs.ports import ClaimToVerify
+from headlinez.briefs.prompts import (
+    BRIEF_SYSTEM_PROMPT,
+    BRIEF_TOOL,
+    BRIEF_TOOL_SCHEMA,
+    VERDICT_TOOL,
+    VERDICT_TOOL_SCHEMA,
+    VERIFIER_SYSTEM_PROMPT,
+    brief_user_prompt,
+    verifier_user_prompt,
+)
+
+if TYPE_CHECKING:
+    import anthropic
+
+    from headlinez.settings import BriefSettings
+
+logger = logging.getLogger(__name__)
+
+OVERLOADED_STATUS = 529
+
+
+def parse_retry_after(headers: Any) -> float | None:
+    """Seconds to wait from `retry-after-ms`, `retry-after` (seconds or an HTTP date), else None."""
+    if headers is None:
+        return None
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class ClaudeClient:
+    """One Messages API call that must answer with one tool call."""
+
+    def __init__(self, api_key: str, *, base_url: str | None = None, timeout: float = 60.0,
+                 inline_retry_after_max: float = 5.0, max_output_tokens: int = 4096,
+                 effort: str | None = "low", sleep: Callable[[float], None] = time.sleep) -> None:
+        import anthropic
+
+        self._client: anthropic.Anthropic = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
+        self._inline_retry_after_max = inline_retry_after_max
+        self._max_output_tokens = max_output_tokens
+        self._effort = effort
+        self._sleep = sleep
+
+    def call_tool(self, *, model: str, system: str, tool_name: str, tool_description: str,
+                  schema: dict[str, Any], user: str) -> tuple[dict[str, Any], TokenUsage]:
+        request: dict[str, Any] = {
+            "model": model,
+            "max_tokens": self._max_output_tokens,
+            "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+            "tools": [{"name": tool_name, "description": tool_description, "input_schema": schema,
+                       "strict": True}],
+            "tool_choice": {"type": "auto"},
+            "messages": [{"role": "user", "content": user}],
+        }
+        if self._effort:
+            request["output_config"] = {"effort": self._effort}
+        for attempt in (1, 2):
+            try:
+                response = self._client.messages.create(**request)
+            except Exception as exc:  # mapped to the flow's error names below
+                error = _map_error(exc)
+                if attempt == 1 and self._waits_inline(error):
+                    wait = error.retry_after if isinstance(error, TransientBriefError) else None
+                    logger.warning("model API asked to wait; retrying once", extra={
+                        "error": type(error).__name__, "retry_after": wait, "model": model})
+                    self._sleep(wait or 0.0)
+                    continue
+                raise error from exc
+            return _tool_input(response, tool_name), _usage(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _waits_inline(self, error: Exception) -> bool:
+        """A 429/529 with a short retry-after is waited out once; everything else is raised."""
+        return (isinstance(error, (LlmRateLimitedError, LlmOverloadedError)) and error.retry_after is not None
+                and error.retry_after <= self._inline_retry_after_max)
+
+
+def _map_error(exc: Exception) -> TransientBriefError | LlmRequestError:
+    import anthropic
+
+    if isinstance(exc, anthropic.APITimeoutError):
+        return LlmTimeoutError(f"model API timed out: {exc}")
+    if isinstance(exc, anthropic.APIConnectionError):
+        return LlmConnectionError(f"model API unreachable: {exc}")
+    if isinstance(exc, anthropic.APIStatusError):
+        retry_after = parse_retry_after(exc.response.headers)
+        message = f"model API answered {exc.status_code}: {exc.message}"
+        if exc.status_code == 429:
+            return LlmRateLimitedError(message, retry_after=retry_after)
+        if exc.status_code == OVERLOADED_STATUS:
+            return LlmOverloadedError(message, retry_after=retry_after)
+        if exc.status_code >= 500:
+            return LlmServerError(message, retry_after=retry_after)
+        return LlmRequestError(message)
+    raise exc
+
+
+def _tool_input(response: Any, tool_name: str) -> dict[str, Any]:
+    if getattr(response, "stop_reason", None) == "max_tokens":
+        raise ModelOutputError("the model's answer was cut off at max_tokens")
+    for block in getattr(response, "content", None) or []:
+        if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == tool_name:
+            payload = block.input
+            if isinstance(payload, str):  # defensive: some proxies send the arguments as a string
+                try:
+                    payload = json.loads(payload)
+                except json.JSONDecodeError as exc:
+                    raise ModelOutputError(f"{tool_name} input is not JSON: {exc}") from exc
+            if not isinstance(payload, dict):
+                raise ModelOutputError(f"{tool_name} input is {type(payload).__name__}, not an object")
+            return payload
+    kinds = [getattr(block, "type", "?") for block in getattr(response, "content", None) or []]
+    raise ModelOutputError(f"no {tool_name} tool call in the answer (blocks: {kinds}, "
+                           f"stop_reason: {getattr(response, 'stop_reason', None)})")
+
+
+def _usage(response: Any) -> TokenUsage:
+    usage = getattr(response, "usage", None)
+    if usage is None:
+        return TokenUsage()
+    return TokenUsage(
+        input_tokens=int(getattr(usage, "input_tokens", 0) or 0),
+        output_tokens=int(getattr(usage, "output_tokens", 0) or 0),
+        cache_creation_input_tokens=int(getattr(usage, "cache_creation_input_tokens", 0) or 0),
+        cache_read_input_tokens=int(getattr(usage, "cache_read_input_tokens", 0) or 0),
+    )
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
+
+
+class ClaudeBriefGenerator:
+    """BriefGenerator with Claude: the engine id is the model id."""
+
+    uses_tokens = True
+
+    def __init__(self, client: ClaudeClient, model: str) -> None:
+        self._client = client
+        self.engine = model
+
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
+                 ) -> tuple[BriefDraft, TokenUsage]:
+        payload, usage = self._client.call_tool(
+            model=self.engine, system=BRIEF_SYSTEM_PROMPT, tool_name=BRIEF_TOOL,
+            tool_description="Record the brief: paragraphs of cited claims and three quick answers.",
+            schema=BRIEF_TOOL_SCHEMA, user=brief_user_prompt(evidence, feedback))
+        try:
+            return BriefDraft.model_validate(payload), usage
+        except ValidationError as exc:
+            raise ModelOutputError(f"{BRIEF_TOOL} output does not match the schema: "
+                                   f"{_problems(exc)}") from exc
+
+
+class _VerdictIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    claim_id: int
+    verdict: str = Field(pattern="^(supported|unsupported)$")
+    evidence_id: int | None = None
+    reason: str = ""
+
+
+class _VerdictsIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    verdicts: list[_VerdictIn]
+
+
+class ClaudeVerifier:
+    """ClaimVerifier with Claude: one call judges every claim that passed the deterministic checks."""
+
+    def __init__(self, client: ClaudeClient, model: str) -> None:
+        self._client = client
+        self.name = model
+
+    def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
+               ) -> tuple[list[Verdict], TokenUsage]:
+        payload, usage = self._client.call_tool(
+            model=self.name, system=VERIFIER_SYSTEM_PROMPT, tool_name=VERDICT_TOOL,
+            tool_description="Record one verdict per claim.", schema=VERDICT_TOOL_SCHEMA,
+            user=verifier_user_prompt(evidence, claims))
+        try:
+            parsed = _VerdictsIn.model_validate(payload)
+        except ValidationError as exc:
+            raise ModelOutputError(f"{VERDICT_TOOL} output does not match the schema: "
+                                   f"{_problems(exc)}") from exc
+        return [Verdict(claim_id=v.claim_id, supported=v.verdict == "supported", evidence_id=v.evidence_id,
+                        reason=v.reason[:500]) for v in parsed.verdicts if v.claim_id >= 1], usage
+
+
+def resolve_api_key(settings: BriefSettings, secrets_client: Any = None) -> str:
+    """ANTHROPIC_API_KEY, else the Secrets Manager secret (a plain string or {"api_key": ...})."""
+    if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
+        return settings.anthropic_api_key.get_secret_value()
+    if not settings.anthropic_api_key_secret_arn:
+        raise LlmRequestError("no Anthropic API key configured")
+    if secrets_client is None:
+        import boto3
+
+        secrets_client = boto3.client("secretsmanager")
+    response = secrets_client.get_secret_value(SecretId=settings.anthropic_api_key_secret_arn)
+    secret = str(response["SecretString"])
+    try:
+        parsed = json.loads(secret)
+    except json.JSONDecodeError:
+        return secret.strip()
+    if isinstance(parsed, dict):
+        for key in ("api_key", "ANTHROPIC_API_KEY", "key"):
+            if isinstance(parsed.get(key), str):
+                return str(parsed[key])
+    raise LlmRequestError("the Anthropic key secret holds JSON without an api_key field")
+
+
+def claude_client(settings: BriefSettings, api_key: str | None = None) -> ClaudeClient:
+    return ClaudeClient(
+        api_key or resolve_api_key(settings), base_url=settings.anthropic_base_url,
+        timeout=settings.llm_timeout_seconds, inline_retry_after_max=settings.inline_retry_after_max_seconds,
+        max_output_tokens=settings.max_output_tokens,
+        effort=None if settings.effort == "model-default" else settings.effort,
+    )

@@ -1,0 +1,107 @@
+"""Evidence for a brief: a trend's articles as numbered items, capped by a token budget.
+
+Selection favours independent sources: the newest article of each newsroom (publisher family)
+first, then further articles newest first, until the token budget or the item cap is reached.
+Snippets are plain text already (ingest strips HTML); sentences that read as instructions to a
+model ("ignore previous instructions ...") are removed here, before any model sees them, and the
+item is marked `redacted`. Evidence text is data: this is the first of three guards (the prompt
+says so, and the checker only accepts claims that the remaining text states).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from headlinez.briefs.models import BriefBasis, EvidenceItem
+from headlinez.briefs.text import estimate_tokens, fact_keys, injection_spans, normalize
+from headlinez.models import TrendMember, TrendState
+
+logger = logging.getLogger(__name__)
+
+MAX_SNIPPET_CHARS = 700
+MAX_FACT_KEYS = 1000
+REDACTION = "[instruction-like text removed]"
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    token_budget: int = 3000
+    max_items: int = 12
+
+
+def sanitize_snippet(snippet: str) -> tuple[str, bool]:
+    """Drop instruction-like sentences; return the text and whether anything was removed."""
+    text = normalize(snippet)
+    spans = injection_spans(text)
+    for span in spans:
+        text = text.replace(span, REDACTION)
+    if len(text) > MAX_SNIPPET_CHARS:
+        cut = text[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0]
+        text = cut + " ..."
+    return text, bool(spans)
+
+
+def _item_tokens(member: TrendMember, snippet: str) -> int:
+    return estimate_tokens(f"{member.outlet} {member.title} {snippet} {member.url}") + 20
+
+
+def select_members(members: Sequence[TrendMember], snippets: Mapping[str, str],
+                   limits: EvidenceLimits) -> list[TrendMember]:
+    """Newest article per newsroom first, then the rest newest first; within budget and cap."""
+    newest_first = sorted(members, key=lambda m: (m.published, m.article_id), reverse=True)
+    first_of_family: list[TrendMember] = []
+    rest: list[TrendMember] = []
+    seen: set[str] = set()
+    for member in newest_first:
+        if member.publisher_family in seen:
+            rest.append(member)
+        else:
+            seen.add(member.publisher_family)
+            first_of_family.append(member)
+    chosen: list[TrendMember] = []
+    spent = 0
+    for member in first_of_family + rest:
+        cost = _item_tokens(member, snippets.get(member.article_id, "")[:MAX_SNIPPET_CHARS])
+        if len(chosen) >= limits.max_items or (chosen and spent + cost > limits.token_budget):
+            continue
+        chosen.append(member)
+        spent += cost
+    return chosen
+
+
+def build_evidence(members: Sequence[TrendMember], snippets: Mapping[str, str],
+                   limits: EvidenceLimits) -> list[EvidenceItem]:
+    """Numbered evidence items (1-based, oldest first so that ids read as a timeline)."""
+    chosen = sorted(select_members(members, snippets, limits), key=lambda m: (m.published, m.article_id))
+    items: list[EvidenceItem] = []
+    for number, member in enumerate(chosen, start=1):
+        snippet, redacted = sanitize_snippet(snippets.get(member.article_id, ""))
+        title, title_redacted = sanitize_snippet(member.title)
+        if redacted or title_redacted:
+            logger.warning("instruction-like text removed from evidence",
+                           extra={"article_id": member.article_id, "outlet": member.outlet})
+        items.append(EvidenceItem(
+            id=number, article_id=member.article_id, outlet=member.outlet,
+            publisher_family=member.publisher_family, title=title, snippet=snippet,
+            published=member.published, url=member.url, redacted=redacted or title_redacted,
+        ))
+    return items
+
+
+def evidence_tokens(items: Sequence[EvidenceItem]) -> int:
+    return sum(estimate_tokens(f"{i.outlet} {i.title} {i.snippet} {i.url}") + 20 for i in items)
+
+
+def basis_of(trend: TrendState, members: Sequence[TrendMember], snippets: Mapping[str, str]) -> BriefBasis:
+    """What a brief written now rests on: every member (not only the selected evidence)."""
+    keys: set[str] = set()
+    for member in members:
+        keys |= fact_keys(f"{member.title}. {snippets.get(member.article_id, '')}")
+    return BriefBasis(
+        trend_version=trend.version,
+        article_ids=sorted(m.article_id for m in members),
+        source_families=sorted({m.publisher_family for m in members}),
+        fact_keys=sorted(keys)[:MAX_FACT_KEYS],
+    )

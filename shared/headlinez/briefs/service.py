@@ -1,0 +1,248 @@
+"""The steps of the brief flow, one method per Lambda, against the Protocols of `ports`.
+
+load      -> is the change material? numbered evidence, capped by tokens
+generate  -> a draft from the engine (Claude or extractive), within the daily token budget
+check     -> deterministic checks, then the verifier (if any) on what survived; the decision
+publish   -> the brief, written only over an older version
+failure   -> record why an execution failed; the last good brief stays
+
+The decision (`check`): publish when at least `min_supported_percent` of the factual claims
+survive and the "what happened" paragraph keeps a claim; otherwise regenerate with the removed
+claims as feedback while `attempt < max_attempts`; otherwise give up (the state machine records
+the failure and keeps the previous brief).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from headlinez.briefs.checker import CheckConfig, ClaimCheck, EvidenceIndex, check_draft, split_claims
+from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
+from headlinez.briefs.materiality import material_change
+from headlinez.briefs.models import (
+    DETERMINISTIC_VERIFIER,
+    NOT_SPECIFIED_PREFIX,
+    BriefDraft,
+    BriefFailure,
+    CheckInput,
+    CheckResult,
+    Citation,
+    EvidenceItem,
+    FailureInput,
+    FailureResult,
+    GenerateInput,
+    GenerateResult,
+    LoadInput,
+    LoadResult,
+    Paragraph,
+    PublishedBrief,
+    PublishInput,
+    PublishResult,
+    QuickAnswer,
+    RemovedClaim,
+    TokenUsage,
+    Verdict,
+)
+from headlinez.briefs.ports import BriefGenerator, BriefStore, ClaimVerifier
+from headlinez.ports import Clock
+
+logger = logging.getLogger(__name__)
+
+MAX_CAUSE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class BriefPolicy:
+    evidence: EvidenceLimits = field(default_factory=EvidenceLimits)
+    min_new_facts: int = 2
+    min_supported_percent: float = 80.0
+    max_attempts: int = 3
+    daily_token_budget: int = 2_000_000
+    check: CheckConfig = field(default_factory=CheckConfig)
+
+
+@dataclass
+class _Outcome:
+    check: ClaimCheck
+    stage: str = "deterministic"
+
+
+class BriefService:
+    def __init__(self, store: BriefStore, clock: Clock, policy: BriefPolicy | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self.policy = policy or BriefPolicy()
+
+    # --- load --------------------------------------------------------------------------------------
+
+    def load(self, request: LoadInput) -> LoadResult:
+        snapshot = self._store.load_trend(request.trend_id)
+        if snapshot is None or not snapshot.members:
+            return LoadResult(action="skip", reason="trend not found (expired or merged)")
+        trend = snapshot.trend
+        if trend.merged_into:
+            return LoadResult(action="skip", reason=f"trend merged into {trend.merged_into}",
+                              trend_version=trend.version)
+        previous = self._store.get_brief(request.trend_id)
+        decision = material_change(previous.basis if previous else None, trend, snapshot.members,
+                                   snapshot.snippets, min_new_facts=self.policy.min_new_facts)
+        base = {"trend_version": trend.version, "headline": trend.headline,
+                "previous_version": previous.version if previous else None}
+        if not decision.material:
+            logger.info("brief not needed", extra={"trend_id": request.trend_id, "reason": decision.reason})
+            return LoadResult(action="skip", reason=decision.reason, **base)
+        evidence = build_evidence(snapshot.members, snapshot.snippets, self.policy.evidence)
+        basis = basis_of(trend, snapshot.members, snapshot.snippets)
+        logger.info("evidence loaded", extra={
+            "trend_id": request.trend_id, "reason": decision.reason, "evidence_items": len(evidence),
+            "members": len(snapshot.members), "evidence_tokens": evidence_tokens(evidence)})
+        return LoadResult(action="generate", reason=decision.reason, evidence=evidence, basis=basis,
+                          max_attempts=self.policy.max_attempts, **base)
+
+    # --- generate ----------------------------------------------------------------------------------
+
+    def budget_left(self) -> int:
+        return self.policy.daily_token_budget - self._store.tokens_spent(self._clock.now().date())
+
+    def generate(self, request: GenerateInput, generator: BriefGenerator) -> GenerateResult:
+        if generator.uses_tokens:
+            left = self.budget_left()
+            if left <= 0:
+                logger.warning("daily token budget spent: no new brief generated", extra={
+                    "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
+                    "engine": generator.engine})
+                return GenerateResult(status="budget_exhausted", engine=generator.engine, usage=request.usage)
+        draft, usage = generator.generate(request.evidence, request.feedback)
+        if generator.uses_tokens:
+            self._store.add_tokens(self._clock.now().date(), usage.total)
+        logger.info("brief drafted", extra={
+            "trend_id": request.trend_id, "attempt": request.attempt, "engine": generator.engine,
+            "claims": sum(len(p.claims) for p in draft.paragraphs), "input_tokens": usage.all_input_tokens,
+            "output_tokens": usage.output_tokens, "cache_read_tokens": usage.cache_read_input_tokens})
+        return GenerateResult(status="generated", engine=generator.engine, draft=draft,
+                              usage=request.usage + usage)
+
+    # --- check -------------------------------------------------------------------------------------
+
+    def check(self, request: CheckInput, verifier: ClaimVerifier | None) -> CheckResult:
+        index = EvidenceIndex(request.evidence)
+        draft = split_claims(request.draft)
+        outcomes = [_Outcome(c) for c in check_draft(draft, index, self.policy.check)]
+        usage = request.usage
+        verifier_name = DETERMINISTIC_VERIFIER
+        to_verify = [o for o in outcomes if o.check.passed and o.check.factual]
+        if verifier is not None and to_verify:
+            claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
+            verdicts, verifier_usage = verifier.verify(request.evidence, claims)
+            self._store.add_tokens(self._clock.now().date(), verifier_usage.total)
+            usage = usage + verifier_usage
+            _apply_verdicts(to_verify, verdicts)
+            verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
+        result = self._assemble(draft, request, outcomes, verifier_name, usage)
+        logger.info("brief checked", extra={
+            "trend_id": request.trend_id, "attempt": request.attempt, "verifier": verifier_name,
+            "supported_percent": result.supported_percent, "claims_checked": result.claims_checked,
+            "claims_removed": len(result.removed_claims), "decision": result.decision,
+            "removed": [{"text": r.text[:200], "reasons": r.reasons} for r in result.removed_claims]})
+        return result
+
+    def _assemble(self, draft: BriefDraft, request: CheckInput, outcomes: Sequence[_Outcome],
+                  verifier_name: str, usage: TokenUsage) -> CheckResult:
+        removed = [RemovedClaim(text=o.check.text, location=o.check.location,
+                                evidence_ids=o.check.evidence_ids, reasons=o.check.problems,
+                                stage="verifier" if o.stage == "verifier" else "deterministic")
+                   for o in outcomes if not o.check.passed]
+        by_position = iter(outcomes)
+        paragraphs: list[Paragraph] = []
+        for paragraph in draft.paragraphs:
+            kept = [claim for claim in paragraph.claims if next(by_position).check.passed]
+            if kept:
+                paragraphs.append(Paragraph(kind=paragraph.kind, claims=kept))
+        answers: list[QuickAnswer] = []
+        factual = [o for o in outcomes if o.check.factual]
+        for answer in draft.quick_answers:
+            outcome = next(by_position)
+            if outcome.check.passed:
+                answers.append(answer)
+            else:
+                answers.append(QuickAnswer(question=answer.question, answer=f"{NOT_SPECIFIED_PREFIX} this."))
+        supported = sum(1 for o in factual if o.check.passed)
+        percent = round(100.0 * supported / len(factual), 1) if factual else 0.0
+        lead_kept = any(p.kind == "what_happened" for p in paragraphs)
+        passed = lead_kept and percent >= self.policy.min_supported_percent
+        if passed:
+            decision = "publish"
+        elif request.attempt < min(request.max_attempts, self.policy.max_attempts):
+            decision = "regenerate"
+        else:
+            decision = "give_up"
+        return CheckResult(passed=passed, decision=decision, supported_percent=percent,
+                           claims_checked=len(factual), claims_supported=supported, paragraphs=paragraphs,
+                           quick_answers=answers, removed_claims=removed, verifier=verifier_name, usage=usage)
+
+    # --- publish -----------------------------------------------------------------------------------
+
+    def publish(self, request: PublishInput) -> PublishResult:
+        check = request.check
+        if not check.paragraphs:
+            raise ValueError("nothing to publish: no paragraph survived the fact-check")
+        now = self._clock.now()
+        brief = PublishedBrief(
+            trend_id=request.trend_id, version=request.trend_version, headline=request.headline,
+            paragraphs=check.paragraphs, quick_answers=check.quick_answers,
+            citations=_citations(request.evidence, check.paragraphs, check.quick_answers),
+            supported_percent=check.supported_percent, claims_checked=check.claims_checked,
+            claims_supported=check.claims_supported, removed_claims=check.removed_claims,
+            engine=request.engine, verifier=check.verifier, usage=check.usage, attempts=request.attempt,
+            generated_at=request.requested_at or now, updated_at=now, execution_id=request.execution_id,
+            basis=request.basis,
+        )
+        stored = self._store.put_brief(brief)
+        outcome = "published" if stored else "superseded"
+        log = logger.info if stored else logger.warning
+        log("brief " + outcome, extra={
+            "trend_id": request.trend_id, "version": brief.version, "engine": brief.engine,
+            "supported_percent": brief.supported_percent, "claims_removed": len(brief.removed_claims),
+            "input_tokens": brief.tokens_in, "output_tokens": brief.tokens_out})
+        return PublishResult(outcome=outcome, trend_id=request.trend_id, version=brief.version,
+                             supported_percent=brief.supported_percent, engine=brief.engine,
+                             claims_removed=len(brief.removed_claims))
+
+    # --- failure -----------------------------------------------------------------------------------
+
+    def record_failure(self, request: FailureInput) -> FailureResult:
+        failure = BriefFailure(trend_id=request.trend_id, execution_id=request.execution_id,
+                               error=request.error.Error, cause=request.error.Cause[:MAX_CAUSE_CHARS],
+                               attempt=request.attempt, failed_at=self._clock.now())
+        self._store.record_failure(failure)
+        logger.error("brief not published; the previous brief stays", extra={
+            "trend_id": request.trend_id, "error": failure.error, "cause": failure.cause[:500],
+            "attempt": failure.attempt})
+        return FailureResult(recorded=True, error=failure.error)
+
+
+def _apply_verdicts(outcomes: Sequence[_Outcome], verdicts: Sequence[Verdict]) -> None:
+    by_claim = {v.claim_id: v for v in verdicts}
+    for number, outcome in enumerate(outcomes, start=1):
+        verdict = by_claim.get(number)
+        if verdict is None:
+            problem = "verifier: no verdict returned for this claim"
+        elif not verdict.supported:
+            problem = f"verifier: {verdict.reason or 'not supported by the cited evidence'}"
+        elif verdict.evidence_id is not None and verdict.evidence_id not in outcome.check.evidence_ids:
+            problem = f"verifier: supported only by uncited evidence [{verdict.evidence_id}]"
+        else:
+            continue
+        outcome.check.problems.append(problem)
+        outcome.stage = "verifier"
+
+
+def _citations(evidence: Sequence[EvidenceItem], paragraphs: Sequence[Paragraph],
+               answers: Sequence[QuickAnswer]) -> list[Citation]:
+    cited = {i for p in paragraphs for c in p.claims for i in c.evidence_ids}
+    cited |= {i for a in answers for i in a.evidence_ids}
+    return [Citation(id=item.id, article_id=item.article_id, outlet=item.outlet, title=item.title,
+                     url=item.url, published=item.published)
+            for item in evidence if item.id in cited]

@@ -1,0 +1,143 @@
+"""The deterministic fact-check: every kind of invention it must catch, and what it must let pass."""
+
+from __future__ import annotations
+
+import pytest
+from tests import brief_story as story
+
+from headlinez.briefs.checker import EvidenceIndex, check_claim, check_draft
+from headlinez.briefs.extractive import extractive_draft
+from headlinez.briefs.models import BriefDraft
+
+
+@pytest.fixture(scope="module")
+def index() -> EvidenceIndex:
+    return EvidenceIndex(story.evidence(), extra_outlets=["Fox News (Online News)", "The Hill"])
+
+
+def problems(index: EvidenceIndex, text: str, *ids: int) -> list[str]:
+    return check_claim(text, list(ids), index).problems
+
+
+# --- what passes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # verbatim sentence
+    "Negotiators from the United States and Iran met in Geneva on Tuesday for a third round of talks "
+    "on Iran's nuclear programme.",
+    # a restated first half of a sentence whose second half has a negation
+    "Iran's foreign minister Abbas Araghchi said the atmosphere was \"constructive\".",
+    # number word and digits are the same value; curly quotes are quotes
+    "The talks lasted 4 hours.",
+    "Oman's foreign minister said the two sides made \u201csignificant progress\u201d.",
+    # the outlet of the cited item, named in the claim
+    "Reuters reports that the talks lasted four hours.",
+])
+def test_supported_claims_pass(index: EvidenceIndex, text: str) -> None:
+    assert problems(index, text, 1, 2) == []
+
+
+def test_the_story_drafts_pass_except_their_inventions(index: EvidenceIndex) -> None:
+    checks = check_draft(story.parse(story.draft_with(story.HALLUCINATED, story.ALTERED_QUOTE,
+                                                      story.WRONG_NUMBER, story.OBEYS_INJECTION)), index)
+    failed = [c.text for c in checks if not c.passed]
+    assert failed == [story.HALLUCINATED["text"], story.ALTERED_QUOTE["text"], story.WRONG_NUMBER["text"],
+                      story.OBEYS_INJECTION["text"]]
+
+
+def test_an_extractive_draft_passes_its_own_checks(index: EvidenceIndex) -> None:
+    checks = check_draft(extractive_draft(story.evidence()), index)
+    assert checks
+    assert all(c.passed for c in checks), [(c.text, c.problems) for c in checks if c.problems]
+
+
+# --- what is caught -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "ids", "expected"), [
+    ("The talks lasted six hours.", [1], "number not in the cited evidence: 6"),
+    ("The talks lasted four days.", [1], "'4 day' is not in the cited evidence"),
+    ("Negotiators met in Geneva on Monday.", [1], "date not in the cited evidence: monday"),
+    ("Negotiators met in Geneva in March.", [1], "date not in the cited evidence: march"),
+    ("Negotiators from the United States and Russia met in Geneva.", [1],
+     "name not in the cited evidence: Russia"),
+    ('Albusaidi said the two sides made "historic progress".', [1], "quote not found verbatim"),
+    ('Albusaidi said the sides made "significant progress and a deal".', [1], "quote not found verbatim"),
+    ("Fox News reports that the talks lasted four hours.", [1], "attributed to Fox News"),
+    ("BBC News reports that the talks lasted four hours.", [1], "attributed to Bbc News"),
+    ("The White House said it would lift sanctions before a deal.", [3], "negation differs"),
+    ("The talks lasted four hours.", [9], "cites evidence that does not exist: [9]"),
+    ("The talks lasted four hours.", [], "cites no evidence"),
+    ("The weather in Geneva was unusually warm and sunny for the season.", [1], "only"),
+])
+def test_inventions_are_caught(index: EvidenceIndex, text: str, ids: list[int], expected: str) -> None:
+    found = problems(index, text, *ids)
+    assert any(expected in problem for problem in found), found
+
+
+def test_a_quote_is_checked_against_the_cited_item_only(index: EvidenceIndex) -> None:
+    # "constructive" is verbatim in item 2, not in item 1
+    assert problems(index, 'Araghchi called the atmosphere "constructive".', 2) == []
+    assert any("quote" in p for p in problems(index, 'Araghchi called the atmosphere "constructive".', 1))
+
+
+def test_a_quote_with_an_ellipsis_needs_each_piece_verbatim(index: EvidenceIndex) -> None:
+    ok = 'Albusaidi said the two sides made "significant progress ... again next week".'
+    bad = 'Albusaidi said the two sides made "significant progress ... a deal next week".'
+    assert not any("quote" in p for p in problems(index, ok, 1))
+    assert any("quote" in p for p in problems(index, bad, 1))
+
+
+def test_a_changed_number_is_caught_even_when_it_occurs_elsewhere() -> None:
+    evidence = story.evidence(1)[0].model_copy(update={
+        "snippet": "The strike lasted 3 days and involved 5 unions. Talks resume on Monday."})
+    index = EvidenceIndex([evidence])
+    assert problems(index, "The strike lasted 3 days.", 1) == []
+    found = problems(index, "The strike lasted 5 days.", 1)
+    assert any("number changed: 5 with 'day'" in p for p in found), found
+
+
+def test_a_month_and_day_must_match_together() -> None:
+    evidence = story.evidence(1)[0].model_copy(update={
+        "snippet": "The riot happened on Jan. 6 and 8 people were arrested."})
+    index = EvidenceIndex([evidence])
+    assert problems(index, "The riot happened on Jan. 6.", 1) == []
+    assert any("number changed" in p for p in problems(index, "The riot happened on Jan. 8.", 1))
+
+
+def test_an_outlet_name_is_an_attribution_not_a_fact(index: EvidenceIndex) -> None:
+    # "AP News" is item 3's outlet: its words are not names the text must contain
+    assert problems(index, "AP News reports that Oman mediated four hours of talks.", 3) == []
+    # "The Hill" is only matched with its article: "Capitol Hill" does not name the outlet
+    snippet = "Lawmakers on Capitol Hill met on Tuesday."
+    evidence = story.evidence(1)[0].model_copy(update={"snippet": snippet})
+    hill = EvidenceIndex([evidence], extra_outlets=["The Hill"])
+    assert problems(hill, "Lawmakers on Capitol Hill met on Tuesday.", 1) == []
+
+
+def test_a_not_specified_answer_asserts_nothing(index: EvidenceIndex) -> None:
+    draft = BriefDraft.model_validate({
+        "paragraphs": [{"kind": "what_happened", "claims": [{"text": "Oman mediated the talks.",
+                                                              "evidence_ids": [3]}]}],
+        "quick_answers": [
+            {"question": "When is the deal?", "answer": "Coverage does not yet specify when a deal is due.",
+             "evidence_ids": []},
+            {"question": "How many?", "answer": "Coverage does not yet specify whether all 12 envoys came.",
+             "evidence_ids": []},
+            {"question": "Who?", "answer": "Coverage does not yet specify whether Putin attended.",
+             "evidence_ids": []},
+        ],
+    })
+    checks = check_draft(draft, index)
+    assert [c.passed for c in checks] == [True, True, False, False]
+    assert [c.factual for c in checks] == [True, False, False, False]
+
+
+def test_a_day_moved_to_another_event_of_the_evidence_is_caught() -> None:
+    evidence = story.evidence(1)[0].model_copy(update={
+        "snippet": "The governor signed the order Friday. The agency issued its guidance Tuesday."})
+    index = EvidenceIndex([evidence])
+    assert problems(index, "The governor signed the order Friday.", 1) == []
+    found = problems(index, "The governor signed the order Tuesday.", 1)
+    assert any("date changed: tuesday with 'order'" in p for p in found), found

@@ -1,0 +1,274 @@
+"""BriefService step by step, on in-memory fakes: load, generate, check and decide, publish, failure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import pytest
+from tests import brief_story as story
+
+from headlinez.briefs.extractive import ExtractiveGenerator
+from headlinez.briefs.models import (
+    BriefBasis,
+    BriefDraft,
+    BriefFailure,
+    CheckInput,
+    EvidenceItem,
+    FailureInput,
+    GenerateInput,
+    LoadInput,
+    PublishedBrief,
+    PublishInput,
+    RemovedClaim,
+    StepError,
+    TokenUsage,
+    Verdict,
+)
+from headlinez.briefs.ports import ClaimToVerify, TrendSnapshot
+from headlinez.briefs.service import BriefPolicy, BriefService
+
+NOW = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
+
+
+class Clock:
+    def now(self) -> datetime:
+        return NOW
+
+
+class MemoryStore:
+    def __init__(self, count: int = 3, version: int = 1) -> None:
+        self.snapshot: TrendSnapshot | None = None
+        self.seed(count, version)
+        self.brief: PublishedBrief | None = None
+        self.failures: list[BriefFailure] = []
+        self.tokens: dict[date, int] = {}
+
+    def seed(self, count: int, version: int) -> None:
+        items = story.articles(count)
+        self.snapshot = TrendSnapshot(story.trend(items, version=version), story.members(items),
+                                      {a.article_id: a.summary for a in items})
+
+    def load_trend(self, trend_id: str) -> TrendSnapshot | None:
+        return self.snapshot
+
+    def get_brief(self, trend_id: str) -> PublishedBrief | None:
+        return self.brief
+
+    def put_brief(self, brief: PublishedBrief) -> bool:
+        if self.brief is not None and self.brief.version >= brief.version:
+            return False
+        self.brief = brief
+        return True
+
+    def record_failure(self, failure: BriefFailure) -> None:
+        self.failures.append(failure)
+
+    def tokens_spent(self, day: date) -> int:
+        return self.tokens.get(day, 0)
+
+    def add_tokens(self, day: date, tokens: int) -> int:
+        self.tokens[day] = self.tokens.get(day, 0) + tokens
+        return self.tokens[day]
+
+
+class ScriptedGenerator:
+    engine = "claude-test"
+    uses_tokens = True
+
+    def __init__(self, *drafts: dict[str, object]) -> None:
+        self.drafts = list(drafts)
+        self.feedback: list[list[RemovedClaim]] = []
+
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
+                 ) -> tuple[BriefDraft, TokenUsage]:
+        self.feedback.append(list(feedback))
+        return BriefDraft.model_validate(self.drafts.pop(0)), TokenUsage(input_tokens=1000, output_tokens=300)
+
+
+class Verifier:
+    name = "verifier-test"
+
+    def __init__(self, verdict: object = None) -> None:
+        self.verdict = verdict  # callable(number, text, ids) -> Verdict | None
+        self.claims: list[ClaimToVerify] = []
+        self.unanswered = "The talks will resume"
+
+    def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
+               ) -> tuple[list[Verdict], TokenUsage]:
+        self.claims = list(claims)
+        verdicts = []
+        for number, text, ids in claims:
+            if text.startswith(self.unanswered):
+                continue  # the verifier returns no verdict for it
+            made = self.verdict(number, text, ids) if callable(self.verdict) else None
+            verdicts.append(made if made is not None else Verdict(claim_id=number, supported=True,
+                                                                   evidence_id=next(iter(ids))))
+        return verdicts, TokenUsage(input_tokens=500, output_tokens=50)
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def service(store: MemoryStore) -> BriefService:
+    return BriefService(store, Clock(), BriefPolicy(max_attempts=3))
+
+
+def _check_input(draft: dict[str, object], attempt: int = 1) -> CheckInput:
+    return CheckInput(trend_id=story.TREND_ID, attempt=attempt, max_attempts=3, evidence=story.evidence(),
+                      draft=BriefDraft.model_validate(draft), engine="claude-test")
+
+
+# --- load -----------------------------------------------------------------------------------------
+
+
+def test_load_numbers_the_evidence_and_carries_the_basis(service: BriefService) -> None:
+    result = service.load(LoadInput(trend_id=story.TREND_ID))
+    assert result.action == "generate"
+    assert result.reason == "first brief"
+    assert [e.outlet for e in result.evidence] == ["Reuters", "BBC News", "AP News"]
+    assert result.basis is not None
+    assert result.basis.trend_version == 1
+    assert result.max_attempts == 3
+
+
+def test_load_skips_a_missing_or_merged_trend(store: MemoryStore, service: BriefService) -> None:
+    assert store.snapshot is not None
+    store.snapshot = TrendSnapshot(store.snapshot.trend.model_copy(update={"merged_into": "t9"}),
+                                   store.snapshot.members)
+    assert service.load(LoadInput(trend_id=story.TREND_ID)).reason == "trend merged into t9"
+    store.snapshot = None
+    assert service.load(LoadInput(trend_id=story.TREND_ID)).action == "skip"
+
+
+# --- generate -------------------------------------------------------------------------------------
+
+
+def test_generate_counts_tokens_against_the_daily_budget(store: MemoryStore, service: BriefService) -> None:
+    request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence(),
+                            usage=TokenUsage(input_tokens=7))
+    result = service.generate(request, ScriptedGenerator(story.GOOD_DRAFT))
+    assert result.status == "generated"
+    assert result.usage == TokenUsage(input_tokens=1007, output_tokens=300)  # cumulative
+    assert store.tokens == {NOW.date(): 1300}
+
+
+def test_a_spent_budget_stops_generation(store: MemoryStore, service: BriefService) -> None:
+    store.tokens[NOW.date()] = service.policy.daily_token_budget
+    generator = ScriptedGenerator(story.GOOD_DRAFT)
+    result = service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()), generator)
+    assert result.status == "budget_exhausted"
+    assert result.draft is None
+    assert generator.feedback == []  # the model was not called
+
+
+def test_the_offline_engine_ignores_the_budget(store: MemoryStore, service: BriefService) -> None:
+    store.tokens[NOW.date()] = 10**12
+    result = service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
+                              ExtractiveGenerator())
+    assert result.status == "generated"
+    assert result.engine == "extractive"
+    assert store.tokens[NOW.date()] == 10**12
+
+
+# --- check and decide -----------------------------------------------------------------------------
+
+
+def test_check_removes_inventions_and_publishes_when_enough_survives(service: BriefService) -> None:
+    result = service.check(_check_input(story.draft_with(story.WRONG_NUMBER)), None)
+    assert result.decision == "publish"
+    assert (result.claims_checked, result.claims_supported) == (8, 7)  # the not-specified answer is no fact
+    assert result.supported_percent == 87.5
+    assert [r.text for r in result.removed_claims] == [story.WRONG_NUMBER["text"]]
+    assert result.verifier == "deterministic"
+    kept = [c.text for p in result.paragraphs for c in p.claims]
+    assert story.WRONG_NUMBER["text"] not in kept
+    assert len(kept) == 5
+
+
+def test_too_little_support_regenerates_then_gives_up(service: BriefService) -> None:
+    first = service.check(_check_input(story.mostly_invented(), attempt=1), None)
+    assert first.decision == "regenerate"
+    assert first.supported_percent == 20.0
+    assert {r.location for r in first.removed_claims} == {"what_happened", "quick_answer:1"}
+    # the failed quick answer now says plainly that coverage does not say
+    assert first.quick_answers[0].answer == "Coverage does not yet specify this."
+    last = service.check(_check_input(story.mostly_invented(), attempt=3), None)
+    assert last.decision == "give_up"
+
+
+def test_a_lost_lead_paragraph_is_never_published(service: BriefService) -> None:
+    draft = story.draft_with(story.HALLUCINATED, drop_good=True)
+    result = service.check(_check_input(draft), None)
+    assert result.supported_percent > 80
+    assert result.decision == "regenerate"
+
+
+def test_the_verifier_judges_only_what_passed_the_deterministic_checks(service: BriefService) -> None:
+    def verdict(number: int, text: str, ids: Sequence[int]) -> Verdict | None:
+        if text.startswith("Oman mediated"):
+            return Verdict(claim_id=number, supported=False, reason="not who hosted")
+        if text.startswith("The talks were held"):
+            return Verdict(claim_id=number, supported=True, evidence_id=5)  # an item the claim does not cite
+        return None
+
+    verifier = Verifier(verdict)
+    result = service.check(_check_input(story.draft_with(story.WRONG_NUMBER)), verifier)
+    assert story.WRONG_NUMBER["text"] not in [text for _, text, _ in verifier.claims]
+    unanswered = "Coverage does not yet specify when a deal could be signed."
+    assert unanswered not in [t for _, t, _ in verifier.claims]
+    reasons = {r.text: (r.stage, r.reasons) for r in result.removed_claims}
+    assert reasons["Oman mediated the talks."] == ("verifier", ["verifier: not who hosted"])
+    assert reasons["The talks were held in Geneva."][1] == [
+        "verifier: supported only by uncited evidence [5]"]
+    assert reasons["The talks will resume next week."][1] == ["verifier: no verdict returned for this claim"]
+    assert reasons[story.WRONG_NUMBER["text"]][0] == "deterministic"
+    assert result.verifier == "deterministic+verifier-test"
+    assert result.usage == TokenUsage(input_tokens=500, output_tokens=50)
+
+
+# --- publish and failure --------------------------------------------------------------------------
+
+
+def _publish_input(service: BriefService, version: int) -> PublishInput:
+    check = service.check(_check_input(story.GOOD_DRAFT), None)
+    return PublishInput(trend_id=story.TREND_ID, execution_id="exec-1", trend_version=version,
+                        headline="Talks", evidence=story.evidence(), basis=BriefBasis(trend_version=version),
+                        engine="claude-test", check=check, requested_at=NOW)
+
+
+def test_publish_writes_a_newer_version_only(store: MemoryStore, service: BriefService) -> None:
+    result = service.publish(_publish_input(service, 2))
+    assert result.outcome == "published"
+    assert store.brief is not None
+    assert store.brief.version == 2
+    assert [c.id for c in store.brief.citations] == [1, 2, 3]
+    assert store.brief.engine == "claude-test"
+    assert store.brief.execution_id == "exec-1"
+    # an older execution finishing later does not overwrite it
+    assert service.publish(_publish_input(service, 1)).outcome == "superseded"
+    assert store.brief.version == 2
+
+
+def test_failure_is_recorded_and_the_brief_stays(store: MemoryStore, service: BriefService) -> None:
+    service.publish(_publish_input(service, 1))
+    before = store.brief
+    result = service.record_failure(FailureInput(
+        trend_id=story.TREND_ID, execution_id="exec-2", attempt=2,
+        error=StepError(Error="ModelOutputError", Cause='{"errorMessage": "no write_brief tool call"}')))
+    assert result.error == "ModelOutputError"
+    assert store.failures[0].error == "ModelOutputError"
+    assert store.failures[0].failed_at == NOW
+    assert store.brief == before
+
+
+def test_a_claim_of_two_sentences_is_checked_as_two(service: BriefService) -> None:
+    two = {"text": "Oman mediated the talks. The talks lasted six hours.", "evidence_ids": [1, 3]}
+    result = service.check(_check_input(story.draft_with(two)), None)
+    assert [r.text for r in result.removed_claims] == ["The talks lasted six hours."]
+    kept = [c.text for c in result.paragraphs[0].claims]
+    assert "Oman mediated the talks." in kept
+    assert result.claims_checked == 9
