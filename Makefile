@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run run-offline test lint unit integration e2e bench clean
+.PHONY: setup run run-offline test lint unit integration e2e bench bench-api bench-checker chromium clean
 
 setup: $(STAMP)
 
@@ -24,13 +24,25 @@ run-offline: setup
 	$(BIN)/headlinez up --feeds-dir ../shared/data/feeds/fastfeedparser/benchmark_data/files \
 		--now 2026-02-18T04:00:00Z $(ARGS)
 
+## lint: ruff, mypy, cfn-lint, and statelint on the brief flow (rendered with dummy ARNs: statelint
+## rejects the ${...} placeholders that DefinitionSubstitutions fills)
 lint: setup
 	$(BIN)/ruff check shared functions tests benchmarks
 	$(BIN)/mypy
+	@# every handler is a module named `app`: one mypy run per function folder
+	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/statelint "$$($(BIN)/python -m headlinez.local.stepfunctions render)"
+
+## chromium: Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; its own
+## browser download does not work here). Installed only when missing; needs root, as in CI.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium; }
 
 ## test: lint, then every test (unit, integration, e2e)
-test: lint
+test: lint chromium
 	$(BIN)/pytest -n 2 --durations=15 tests
 
 unit: setup
@@ -38,6 +50,14 @@ unit: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_bench.py
+
+## bench-api: API handler time (list, detail, pages), DynamoDB calls, sizes, cold start (docs/benchmarks.md)
+bench-api: setup
+	$(BIN)/python benchmarks/api_bench.py $(ARGS)
+
+## bench-checker: does the fact-checker catch invented facts? (allsides_dev; Claude verifier with a key)
+bench-checker: setup
+	$(BIN)/python benchmarks/checker_bench.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .headlinez .pytest_cache .mypy_cache .ruff_cache

@@ -9,11 +9,12 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from headlinez.adapters.brief_store import StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
 from headlinez.observability import powertools
-from headlinez.services.cluster import ClusterService
+from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 from headlinez.settings import ClusterSettings, cluster_settings
 
 logger, metrics, tracer = powertools("cluster")
@@ -26,7 +27,13 @@ def _service() -> ClusterService:
     store = DynamoStore.from_table_name(settings.table_name,
                                         closed_trend_ttl=timedelta(days=settings.trend_ttl_days))
     config = ClusterConfig(quiet_period=timedelta(hours=settings.quiet_period_hours))
-    return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours))
+    briefs = (StepFunctionsBriefTrigger.from_arn(settings.brief_state_machine_arn)
+              if settings.brief_state_machine_arn else None)
+    brief_policy = BriefTriggerPolicy(max_per_run=settings.brief_max_starts_per_run,
+                                      min_sources=settings.brief_min_sources,
+                                      min_new_articles=settings.brief_min_new_articles)
+    return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
+                          briefs=briefs, brief_policy=brief_policy)
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -45,4 +52,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="TrendsUpdated", unit=MetricUnit.Count, value=report.trends_updated)
     metrics.add_metric(name="TrendsClosed", unit=MetricUnit.Count, value=report.trends_closed)
     metrics.add_metric(name="OpenTrends", unit=MetricUnit.Count, value=report.open_trends)
+    if settings.brief_state_machine_arn:
+        metrics.add_metric(name="BriefExecutionsStarted", unit=MetricUnit.Count,
+                           value=report.briefs_started)
+        metrics.add_metric(name="BriefExecutionsDeferred", unit=MetricUnit.Count,
+                           value=report.briefs_deferred)
     return report.model_dump(mode="json")

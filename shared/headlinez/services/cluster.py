@@ -9,14 +9,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel
 
+from headlinez.briefs.materiality import trigger_reason
+from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
+from headlinez.ports import PredictionRepository
+from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,23 @@ class ClusterStore(Protocol):
     def put_cluster_doc(self, name: str, doc: str) -> None: ...
 
 
+class BriefTrigger(Protocol):
+    """Starts the brief flow for a trend (headlinez.adapters.brief_store.StepFunctionsBriefTrigger)."""
+
+    def start(self, request: BriefRequest) -> bool:
+        """True when an execution started; False when one of that (idempotent) name exists."""
+        ...
+
+
+@dataclass(frozen=True)
+class BriefTriggerPolicy:
+    """Which changed trends start a brief execution (headlinez.briefs.materiality.trigger_reason)."""
+
+    max_per_run: int = 10
+    min_sources: int = 2
+    min_new_articles: int = 2
+
+
 class ClusterReport(BaseModel):
     now: datetime
     articles_considered: int = 0
@@ -48,14 +71,28 @@ class ClusterReport(BaseModel):
     trends_closed: int = 0
     open_trends: int = 0
     multi_source_trends: int = 0
+    briefs_started: int = 0
+    briefs_already_started: int = 0
+    briefs_deferred: int = 0
+    brief_start_errors: int = 0
+    predictions_recorded: int = 0
+    predictions_scored: int = 0
     seconds: float = 0.0
 
 
 class ClusterService:
-    def __init__(self, store: ClusterStore, config: ClusterConfig, lookback: timedelta) -> None:
+    def __init__(self, store: ClusterStore, config: ClusterConfig, lookback: timedelta, *,
+                 briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
+                 predictions: PredictionRepository | None = None) -> None:
         self._store = store
+        # Prediction records go to `predictions`, or to the store itself when it keeps them
+        # (DynamoStore does): the Lambda's wiring stays one store.
+        self._predictions = predictions if predictions is not None else (
+            store if isinstance(store, PredictionRepository) else None)
         self._config = config
         self._lookback = lookback
+        self._briefs = briefs
+        self._brief_policy = brief_policy or BriefTriggerPolicy()
 
     def run(self, now: datetime) -> ClusterReport:
         started = time.perf_counter()
@@ -81,13 +118,26 @@ class ClusterService:
         changed = {t.trend_id: t for t in result.changed}
         # Every open trend is re-ranked each run: its score decays with time even without news.
         all_trends = {t.trend_id: t for t in open_trends} | changed
+        # Status, prediction, category, topics and related trends of every open trend (pure).
+        intel = self._enrich(open_trends, all_trends, changed=changed, pending=pending,
+                             assignments=result.assignments, checkpoint_doc=checkpoint_doc, now=now)
+        all_trends = {t.trend_id: t for t in intel.trends}
+        changed = {tid: all_trends[tid] for tid in changed}
         scores = {tid: rank_score(t, now) for tid, t in all_trends.items()}
         self._store.save_trends(list(all_trends.values()), result.new_members, scores)
+        if self._predictions is not None and intel.predictions:
+            self._predictions.put_predictions(intel.predictions)
+            report.predictions_recorded = len(intel.predictions)
         assigned = [a.model_copy(update={"trend_id": result.assignments[a.article_id]})
                     for a in pending if a.article_id in result.assignments]
         self._store.set_article_trends(assigned)
         self._store.put_cluster_doc(FREQUENCIES_DOC, result.frequencies.model_dump_json())
         self._store.put_cluster_doc(CHECKPOINT_DOC, now.isoformat())
+        if self._predictions is not None:
+            report.predictions_scored = self._score_due_predictions(all_trends, now)
+        if self._briefs is not None:
+            self._start_briefs({t.trend_id: t for t in open_trends}, changed, result.new_members, scores,
+                               now=now, report=report)
 
         report.articles_clustered = len(assigned)
         report.trends_new = sum(1 for tid in changed if tid not in known_ids)
@@ -99,3 +149,83 @@ class ClusterService:
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("clustering finished", extra=report.model_dump(mode="json"))
         return report
+
+    def _start_briefs(self, before: Mapping[str, TrendState], changed: Mapping[str, TrendState],
+                      new_members: Mapping[str, Sequence[TrendMember]], scores: Mapping[str, float], *,
+                      now: datetime, report: ClusterReport) -> None:
+        """Start brief executions for trends that changed materially, highest ranked first, capped.
+
+        Runs after the trends are stored, so a failed start never loses clustering work; the
+        execution name is derived from the trend version, so a retried run starts nothing twice.
+        Trends over the cap are left to their next material change.
+        """
+        assert self._briefs is not None
+        policy = self._brief_policy
+        wanted: list[tuple[float, str, BriefRequest]] = []
+        for trend_id, trend in changed.items():
+            reason = trigger_reason(before.get(trend_id), trend, len(new_members.get(trend_id, ())),
+                                    min_sources=policy.min_sources, min_new_articles=policy.min_new_articles)
+            if reason:
+                request = BriefRequest(trend_id=trend_id, trend_version=trend.version, reason=reason,
+                                       requested_at=now)
+                wanted.append((scores.get(trend_id, 0.0), trend_id, request))
+        wanted.sort(key=lambda entry: (-entry[0], entry[1]))
+        report.briefs_deferred = max(0, len(wanted) - policy.max_per_run)
+        for _, trend_id, request in wanted[:policy.max_per_run]:
+            try:
+                if self._briefs.start(request):
+                    report.briefs_started += 1
+                else:
+                    report.briefs_already_started += 1
+            except Exception:  # one failed start must not fail clustering; the next change retries
+                report.brief_start_errors += 1
+                logger.exception("could not start the brief flow", extra={"trend_id": trend_id})
+        if wanted:
+            logger.info("brief executions requested", extra={
+                "started": report.briefs_started, "already_started": report.briefs_already_started,
+                "deferred": report.briefs_deferred, "errors": report.brief_start_errors})
+
+    @staticmethod
+    def _enrich(open_trends: Sequence[TrendState], all_trends: Mapping[str, TrendState], *,
+                changed: Mapping[str, TrendState], pending: Sequence[Article], assignments: Mapping[str, str],
+                checkpoint_doc: str | None, now: datetime) -> Enrichment:
+        """services.trend_intel.enrich with this run's inputs; predictions are recorded by the first
+        run of each hour (the checkpoint says when the previous run was)."""
+        hints: dict[str, list[str | None]] = {}
+        for article in pending:
+            trend_id = assignments.get(article.article_id)
+            if trend_id is not None:
+                hints.setdefault(trend_id, []).append(article.category_hint)
+        previous_run = datetime.fromisoformat(checkpoint_doc) if checkpoint_doc else None
+        new_hour = previous_run is None or hour_floor(previous_run) < hour_floor(now)
+        return enrich(all_trends.values(), now=now, previous={t.trend_id: t for t in open_trends},
+                      changed=changed.keys(), hints=hints, record_predictions=new_hour)
+
+    def _score_due_predictions(self, trends: Mapping[str, TrendState], now: datetime) -> int:
+        """Score the predictions whose day has passed against their trend's series (or the series of
+        the trend it was merged into) and add them to the track record."""
+        assert self._predictions is not None
+        due = self._predictions.due_predictions(now)
+        if not due:
+            return 0
+        known = dict(trends)
+        wanted = {r.trend_id for r in due} - known.keys()
+        for _ in range(3):  # the trend, then what it was merged into (a chain is rare and short)
+            if not wanted:
+                break
+            found = self._predictions.get_trend_states(sorted(wanted))
+            known.update(found)
+            wanted = {t.merged_into for t in found.values() if t.merged_into and t.merged_into not in known}
+        scored: list[PredictionRecord] = []
+        for record in due:
+            state = known.get(record.trend_id)
+            hops = 0
+            while state is not None and state.merged_into and state.merged_into in known and hops < 3:
+                state = known[state.merged_into]
+                hops += 1
+            if state is not None:
+                scored.append(score(record, state, now))
+        counted = self._predictions.record_outcomes(scored)
+        logger.info("predictions scored", extra={"due": len(due), "scored": counted})
+        return counted
+
