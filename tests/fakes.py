@@ -5,7 +5,10 @@ The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers ca
   all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a page is full, even when
   nothing follows (so the page after it can be empty), exactly as a `Query` with `Limit` does;
 - members are stored once per article id; `get_trend` returns them newest first;
-- stored objects are deep copies: mutating what you passed in or got back changes nothing stored.
+- stored objects are deep copies: mutating what you passed in or got back changes nothing stored;
+- the API reads (`query_trends`, `get_trend_record`, `list_members`, `articles_per_feed`) follow
+  the adapter's key shapes, filters and paging rules, and count the DynamoDB operations they stand
+  for in `operations` (e.g. `("Query", "gsi3")`), so tests can assert "one Query per list".
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from headlinez.api.search import search_text
 from headlinez.models import FeedState, TrendMember, TrendState
-from headlinez.ports import StartKey
+from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord
+
+RECENT_WINDOW = 100
+FILTER_READ_FACTOR = 4
+MAX_EVALUATED = 200
 
 # --- Repositories ---------------------------------------------------------------------------------
 
@@ -35,7 +43,9 @@ class InMemoryTrendRepository:
         self._trends: dict[str, TrendState] = {}
         self._members: dict[str, dict[str, TrendMember]] = {}
         self._rank: dict[str, str] = {}
+        self._briefs: dict[str, dict[str, Any]] = {}
         self.list_calls: list[tuple[int, StartKey | None]] = []
+        self.operations: list[tuple[str, str]] = []
 
     # Protocol ----------------------------------------------------------------------------------
 
@@ -86,7 +96,112 @@ class InMemoryTrendRepository:
         members.sort(key=lambda m: m.published, reverse=True)
         return trend.model_copy(deep=True), members
 
+    # API reads (as DynamoStore) ---------------------------------------------------------------
+
+    def query_trends(
+        self, query: TrendQuery, limit: int, start_key: StartKey | None
+    ) -> tuple[list[TrendState], StartKey | None]:
+        index, hash_name, range_name, partition = (
+            ("gsi3", "gsi3pk", "gsi3sk", f"CAT#{query.category}") if query.category
+            else ("gsi1", "gsi1pk", "gsi1sk", "TRENDS")
+        )
+        self.operations.append(("Query", index))
+        self.list_calls.append((limit, None if start_key is None else dict(start_key)))
+        scope = sorted(
+            (tid for tid, t in self._trends.items()
+             if t.is_open and (not query.category or getattr(t, "category", None) == query.category)),
+            key=lambda tid: self._rank[tid], reverse=True,
+        )
+        if query.sort == "recent":
+            offset = 0
+            if start_key is not None:
+                value = start_key.get("offset")
+                if set(start_key) != {"offset"} or type(value) is not int or not 0 < value < RECENT_WINDOW:
+                    raise InvalidStartKeyError("not a start key of a recent-first list")
+                offset = value
+            window = [tid for tid in scope[:RECENT_WINDOW] if self._matches(self._trends[tid], query)]
+            window.sort(key=lambda tid: (self._trends[tid].last_seen, f"TREND#{tid}"), reverse=True)
+            page = window[offset:offset + limit]
+            next_key: StartKey | None = {"offset": offset + limit} if offset + limit < len(window) else None
+            return [self._trends[tid].model_copy(deep=True) for tid in page], next_key
+        names = ("pk", "sk", hash_name, range_name)
+        if start_key is not None:
+            foreign = start_key.get(hash_name) != partition or start_key.get("sk") != "META"
+            if set(start_key) != set(names) or foreign:
+                raise InvalidStartKeyError("start key does not belong to this query")
+            after = str(start_key[range_name])
+            scope = [tid for tid in scope if self._rank[tid] < after]
+        budget = min(limit * FILTER_READ_FACTOR, MAX_EVALUATED) if query.filtered else limit
+        evaluated = scope[:budget]
+        matches = [tid for tid in evaluated if self._matches(self._trends[tid], query)]
+        next_key = None
+        if len(evaluated) == budget and evaluated:
+            next_key = self._key(evaluated[-1], names, partition)
+        if len(matches) > limit:
+            matches = matches[:limit]
+            next_key = self._key(matches[-1], names, partition)
+        return [self._trends[tid].model_copy(deep=True) for tid in matches], next_key
+
+    def _key(self, trend_id: str, names: Sequence[str], partition: str) -> StartKey:
+        return {names[0]: f"TREND#{trend_id}", names[1]: "META", names[2]: partition,
+                names[3]: self._rank[trend_id]}
+
+    @staticmethod
+    def _matches(trend: TrendState, query: TrendQuery) -> bool:
+        if not query.filtered:
+            return True
+        topics = list(getattr(trend, "topics", None) or [])
+        if query.status and getattr(trend, "status", None) != query.status:
+            return False
+        if query.since is not None and trend.last_seen < query.since:
+            return False
+        if query.topic and query.topic not in {getattr(t, "slug", None) for t in topics}:
+            return False
+        titles = [trend.headline, trend.second_headline or "", *(m.title for m in trend.title_candidates)]
+        text = search_text(titles, [str(getattr(t, "name", "")) for t in topics])
+        return all(" " + term in text for term in query.terms)
+
+    def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
+        self.operations.append(("Query", "table"))
+        trend = self._trends.get(trend_id)
+        if trend is None:
+            return None
+        members = sorted(self._members.get(trend_id, {}).values(), key=lambda m: (m.published, m.article_id),
+                         reverse=True)
+        more: StartKey | None = None
+        brief = self._briefs.get(trend_id)
+        if len(members) > member_limit:
+            more = {"pk": f"TREND#{trend_id}", "sk": _member_sk(members[member_limit - 1])}
+            members = members[:member_limit]
+            self.operations.append(("GetItem", "BRIEF"))
+        return TrendRecord(state=trend.model_copy(deep=True),
+                           members=[m.model_copy(deep=True) for m in members], more_members=more,
+                           brief_item=dict(brief) if brief is not None else None)
+
+    def list_members(
+        self, trend_id: str, limit: int, start_key: StartKey | None
+    ) -> tuple[list[TrendMember], StartKey | None] | None:
+        self.operations.append(("Query", "table"))
+        partition = f"TREND#{trend_id}"
+        members = sorted(self._members.get(trend_id, {}).values(), key=lambda m: (m.published, m.article_id),
+                         reverse=True)
+        if start_key is not None:
+            if (set(start_key) != {"pk", "sk"} or start_key["pk"] != partition
+                    or not str(start_key["sk"]).startswith("M#")):
+                raise InvalidStartKeyError("start key does not belong to this query")
+            members = [m for m in members if _member_sk(m) < str(start_key["sk"])]
+        page = members[:limit]
+        next_key = {"pk": partition, "sk": _member_sk(page[-1])} if len(members) > limit else None
+        if not page and start_key is None and trend_id not in self._trends:
+            self.operations.append(("GetItem", "META"))
+            return None
+        return [m.model_copy(deep=True) for m in page], next_key
+
     # Test helpers -----------------------------------------------------------------------------
+
+    def put_brief(self, trend_id: str, item: Mapping[str, Any]) -> None:
+        """Store the raw BRIEF item of a trend (as headlinez.briefs would)."""
+        self._briefs[trend_id] = dict(item)
 
     def add(self, trend: TrendState, members: Sequence[TrendMember] = (), score: float = 0.0) -> None:
         """Store one trend with its members and rank score."""
@@ -101,6 +216,7 @@ class InMemoryFeedStateRepository:
 
     def __init__(self, states: Sequence[FeedState] = ()) -> None:
         self._states: dict[str, FeedState] = {}
+        self.recent_articles = {}
         for state in states:
             self.put_state(state)
 
@@ -112,6 +228,16 @@ class InMemoryFeedStateRepository:
 
     def list_states(self) -> list[FeedState]:
         return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]
+
+    def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
+        return {fid: count for fid, (when, count) in self.recent_articles.items() if start <= when <= end}
+
+    recent_articles: dict[str, tuple[datetime, int]]
+    """feed id -> (ingest time, articles): what `articles_per_feed` counts (tests set it)."""
+
+
+def _member_sk(member: TrendMember) -> str:
+    return f"M#{member.published.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}#{member.article_id}"
 
 
 # --- API Gateway HTTP API (payload 2.0) -----------------------------------------------------------

@@ -1,7 +1,12 @@
 """API Lambda: the public JSON API behind the HTTP API (payload format 2.0).
 
-The routes live in `headlinez.api.app`; this module only wires the store, settings and clock
-once per cold start, and wraps each request in logging, metrics and tracing.
+The routes live in `headlinez.api.app` (JSON) and `headlinez.web` (pages); this module only
+wires the store, settings and clock once per cold start, and wraps each request in logging,
+metrics and tracing.
+
+"Now" is the request's time as API Gateway stamped it (`requestContext.timeEpoch`), falling back
+to the system clock: one instant per request, and the local stack's simulated clock (`--now`),
+which its bridge writes there, reaches the pages ("feeds checked 4 min ago") and velocity.
 
 Import cost matters here (every cold start pays it): this module must not import anthropic,
 feedparser or httpx, directly or through another module. That is why the Tracer patches
@@ -10,6 +15,7 @@ botocore only: X-Ray's default patch_all would import httpx (and requests) when 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -33,8 +39,19 @@ metrics = Metrics(service=SERVICE)
 tracer = Tracer(service=SERVICE, patch_modules=("botocore",))
 
 
+_request_time: ContextVar[datetime | None] = ContextVar("request_time", default=None)
+
+
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The current request's time (see the module docstring), else the system clock."""
+    return _request_time.get() or datetime.now(UTC)
+
+
+def _event_time(event: dict[str, Any]) -> datetime | None:
+    epoch_ms = (event.get("requestContext") or {}).get("timeEpoch")
+    if isinstance(epoch_ms, int | float) and not isinstance(epoch_ms, bool) and epoch_ms > 0:
+        return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+    return None
 
 
 @cache
@@ -50,7 +67,11 @@ def _resolver() -> APIGatewayHttpResolver:
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)  # bodies (e.g. /docs) exceed X-Ray's limits
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = _resolver().resolve(event, context)
+    token = _request_time.set(_event_time(event))
+    try:
+        response = _resolver().resolve(event, context)
+    finally:
+        _request_time.reset(token)
     status = int(response["statusCode"])
     metrics.add_metric(name="ApiRequests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="ApiServerErrors", unit=MetricUnit.Count, value=int(status >= 500))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
+from headlinez.domain.prediction import PredictionRecord, TrackRecord
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 
 StartKey = dict[str, Any]
@@ -47,3 +49,108 @@ class TrendRepository(Protocol):
     ) -> tuple[list[TrendState], StartKey | None]: ...
 
     def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
+
+
+# --- Read side of the public API (headlinez.api) ------------------------------------------------
+
+TrendSort = Literal["velocity", "recent"]
+
+
+class InvalidStartKeyError(ValueError):
+    """A paging start key that the repository did not issue for this query (the API answers 400)."""
+
+
+@dataclass(frozen=True)
+class TrendQuery:
+    """What the public trend list asks for: one scope (all or one category), optional filters.
+
+    `terms` are search tokens already normalized by `headlinez.api.search.search_tokens`; a trend
+    matches when every term occurs in its search text. `topic` is a topic slug.
+    """
+
+    category: str | None = None
+    status: str | None = None
+    since: datetime | None = None
+    topic: str | None = None
+    terms: tuple[str, ...] = ()
+    sort: TrendSort = "velocity"
+
+    @property
+    def filtered(self) -> bool:
+        """True when items of the scope are filtered out after they are read (not by the key)."""
+        return bool(self.status or self.since or self.topic or self.terms)
+
+
+@dataclass(frozen=True)
+class TrendRecord:
+    """A trend as its detail page needs it: META, the newest members, and the brief if any."""
+
+    state: TrendState
+    members: list[TrendMember]
+    """Newest first, at most the number asked for."""
+    more_members: StartKey | None
+    """Start key of the members after these (for `list_members`), or None when there are no more."""
+    brief_item: Mapping[str, Any] | None = None
+    """The stored brief item (pk=TREND#{id}, sk=BRIEF, written by headlinez.briefs), or None."""
+
+
+class TrendQueryRepository(TrendRepository, Protocol):
+    """The reads of the public API (access patterns 7, 8, 10-12 of docs/architecture.md)."""
+
+    def query_trends(
+        self, query: TrendQuery, limit: int, start_key: StartKey | None
+    ) -> tuple[list[TrendState], StartKey | None]:
+        """One Query: open trends of the scope in the asked order, filtered; at most `limit`.
+
+        Raises `InvalidStartKeyError` for a start key this query did not issue.
+        """
+        ...
+
+    def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
+        """At most two reads: the trend with its newest members, then its brief."""
+        ...
+
+    def list_members(
+        self, trend_id: str, limit: int, start_key: StartKey | None
+    ) -> tuple[list[TrendMember], StartKey | None] | None:
+        """Members newest first, paged; None when no trend has this id."""
+        ...
+
+
+class FeedHealthRepository(FeedStateRepository, Protocol):
+    def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Articles ingested between `start` and `end`, per feed id (access pattern 5)."""
+        ...
+
+
+# --- Prediction records (headlinez.domain.prediction; written by the cluster service) ----------
+
+
+@runtime_checkable
+class PredictionRepository(Protocol):
+    """Where predictions wait for their outcome, and the track record the API serves."""
+
+    def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
+        """Store this hour's predictions (idempotent per trend and hour)."""
+        ...
+
+    def due_predictions(self, until: datetime, limit: int = 500) -> list[PredictionRecord]:
+        """Unscored predictions due at or before `until`, oldest first, at most `limit`."""
+        ...
+
+    def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
+        """Store scored predictions and add them to the track record; returns how many counted
+        (a prediction already scored by an earlier, retried run is not counted again)."""
+        ...
+
+    def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
+        """Trends by id, open or closed (scoring reads a trend's series after it closed)."""
+        ...
+
+    def prediction_track_record(self) -> TrackRecord:
+        """All scored predictions so far, summed (one read)."""
+        ...
+
+    def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
+        """A trend's predictions, newest first, with their outcomes once scored."""
+        ...

@@ -27,6 +27,7 @@ from headlinez.api.app import body_etag, build_resolver, etag_matches
 from headlinez.api.cursor import decode_cursor, encode_cursor
 from headlinez.api.schemas import TREND_ID_PATTERN
 from headlinez.models import HourBucket, TrendMember, TrendState
+from headlinez.ports import TrendRecord
 from headlinez.settings import ApiSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -172,7 +173,11 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
         "id": trend.trend_id,
         "headline": "Headline 6",
         "second_headline": None,
-        "status": "open",
+        "status": None,
+        "status_since": None,
+        "open": True,
+        "category": None,
+        "prediction": None,
         "sources": 2,
         "articles": 16,
         "outlets": ["Outlet 0", "Outlet 1", "Outlet 2"],
@@ -184,8 +189,16 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
             {"hour": "2026-11-26T13:00:00Z", "articles": 7, "sources": 2},
             {"hour": "2026-11-26T14:00:00Z", "articles": 50, "sources": 4},
         ],
-        "links": {"self": f"/trends/{trend.trend_id}"},
+        "growth_percent": 700,  # 16 articles now, 2 in the first hour
+        "velocity_24h": top["velocity_24h"],
+        "links": {
+            "self": f"/trends/{trend.trend_id}",
+            "html": f"/trend/{trend.trend_id}",
+            "articles": f"/trends/{trend.trend_id}/articles",
+        },
     }
+    assert len(top["velocity_24h"]) == 24
+    assert top["velocity_24h"][-1] == top["velocity"]
 
 
 def test_outlets_are_capped_at_ten(api: Api) -> None:
@@ -224,7 +237,7 @@ def test_paging_visits_every_trend_once_in_order(api: Api, limit: int) -> None:
 def test_cursor_carries_the_store_start_key(api: Api) -> None:
     body = api.get("/trends", {"limit": "2"}).json()
 
-    start_key = decode_cursor(body["next_cursor"], SECRET)
+    start_key = decode_cursor(body["next_cursor"], SECRET)["k"]
 
     assert start_key["pk"] == f"TREND#{body['items'][-1]['id']}"
     api.get("/trends", {"limit": "2", "cursor": body["next_cursor"]})
@@ -307,7 +320,9 @@ def test_detail_has_the_summary_and_coverage_newest_first(api: Api) -> None:
     assert reply.status == 200
     body = reply.json()
     summary = next(i for i in api.get("/trends", {"limit": "100"}).json()["items"] if i["id"] == _trend_id(3))
-    assert {k: v for k, v in body.items() if k not in {"coverage", "generated_at"}} == summary
+    detail_only = {"coverage", "coverage_next_cursor", "generated_at", "topics", "related", "merged_into",
+                   "velocity_series", "velocity_explanation", "brief"}
+    assert {k: v for k, v in body.items() if k not in detail_only} == summary
     assert body["second_headline"] == "Other angle 3"
     assert body["generated_at"] == "2026-11-26T14:25:00Z"
     assert [c["article_id"] for c in body["coverage"]] == ["a003000", "a003001", "a003002", "a003003"]
@@ -322,7 +337,7 @@ def test_detail_has_the_summary_and_coverage_newest_first(api: Api) -> None:
 
 
 def test_closed_trend_detail_says_closed(api: Api) -> None:
-    assert api.get(f"/trends/{_trend_id(99)}").json()["status"] == "closed"
+    assert api.get(f"/trends/{_trend_id(99)}").json()["open"] is False
 
 
 def test_unknown_trend_is_404_problem(api: Api) -> None:
@@ -364,7 +379,7 @@ def test_health(api: Api) -> None:
     assert api.trends.list_calls == []
 
 
-@pytest.mark.parametrize("path", ["/nope", "/trends/", "/trends/t0123456789abcde/extra", "/"])
+@pytest.mark.parametrize("path", ["/nope", "/trends/", "/trends/t0123456789abcde/extra/more", "/index.html"])
 def test_unknown_route_is_404_problem(api: Api, path: str) -> None:
     body = _assert_problem(api.get(path), 404, path)
 
@@ -379,7 +394,7 @@ def test_non_get_method_is_not_served(api: Api) -> None:
 
 
 class _BrokenTrends(InMemoryTrendRepository):
-    def list_trends(self, limit: int, start_key: Any) -> Any:
+    def query_trends(self, query: Any, limit: int, start_key: Any) -> Any:
         raise RuntimeError("ProvisionedThroughputExceeded on arn:aws:dynamodb:secret-table")
 
 
@@ -398,9 +413,9 @@ def test_unexpected_error_is_500_without_internals(caplog: pytest.LogCaptureFixt
 
 
 class _InvalidTrends(InMemoryTrendRepository):
-    def get_trend(self, trend_id: str) -> Any:
+    def get_trend_record(self, trend_id: str, member_limit: int) -> Any:
         state = _trend(1).model_copy(update={"article_count": -5})  # violates the response model
-        return state, []
+        return TrendRecord(state=state, members=[], more_members=None)
 
 
 def test_invalid_response_is_500_not_422() -> None:
@@ -554,7 +569,7 @@ def test_openapi_document(api: Api) -> None:
     spec = reply.json()
     assert spec["openapi"].startswith("3.1")
     assert spec["info"]["title"] == "headlinez API"
-    assert set(spec["paths"]) == {"/trends", "/trends/{trend_id}", "/health"}
+    assert {"/trends", "/trends/{trend_id}", "/health"} <= set(spec["paths"])
     list_op = spec["paths"]["/trends"]["get"]
     params = {p["name"]: p for p in list_op["parameters"]}
     assert params["limit"]["in"] == "query"
@@ -691,6 +706,25 @@ def test_handler_logs_library_errors_structured(handler_module: ModuleType) -> N
     assert rejected["status"] == 400
     assert rejected["correlation_id"] == "req-h-2"
     assert rejected["problem_type"] == "urn:headlinez:problem:invalid-cursor"
+
+
+def test_handler_clock_is_the_request_time(
+    handler_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # API Gateway's timeEpoch (the local stack writes its simulated clock there) is "now".
+    resolver = build_resolver(
+        InMemoryTrendRepository(), InMemoryFeedStateRepository(), handler_module.settings,
+        handler_module._utc_now,
+    )
+    monkeypatch.setattr(handler_module, "_resolver", lambda: resolver)
+    event = make_http_event("GET", "/health")
+    event["requestContext"]["timeEpoch"] = int(datetime(2026, 2, 18, 4, 0, tzinfo=UTC).timestamp() * 1000)
+
+    body = json.loads(handler_module.handler(event, FakeLambdaContext())["body"])
+
+    assert body["time"] == "2026-02-18T04:00:00Z"
+    outside = handler_module._utc_now() - datetime.now(UTC)
+    assert abs(outside) < timedelta(seconds=5), "outside a request: the system clock"
 
 
 def test_handler_fixture_leaves_package_logging_as_it_found_it(caplog: pytest.LogCaptureFixture) -> None:

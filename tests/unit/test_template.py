@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from headlinez.events import INGEST_COMPLETED, INGEST_EVENT_SOURCE, ScheduledEvent
-from headlinez.settings import ApiSettings, ClusterSettings, IngestSettings
+from headlinez.settings import ApiSettings, BriefSettings, ClusterSettings, IngestSettings
 from headlinez.template import (
     TemplateError,
     load_template,
@@ -23,9 +23,13 @@ from headlinez.template import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO_ROOT / "template.yaml"
-FUNCTIONS = {"IngestFunction": "ingest", "ClusterFunction": "cluster", "ApiFunction": "api"}
+FUNCTIONS = {"IngestFunction": "ingest", "ClusterFunction": "cluster", "ApiFunction": "api",
+             # The brief flow's steps (infra/statemachines/brief.asl.json; tests/unit/test_brief_asl.py).
+             "BriefLoadFunction": "brief_load", "BriefGenerateFunction": "brief_generate",
+             "BriefCheckFunction": "brief_check", "BriefPublishFunction": "brief_publish",
+             "BriefFailureFunction": "brief_failure"}
 # Index name -> (partition key, sort key), as headlinez.adapters.dynamodb queries them.
-EXPECTED_GSIS = {"gsi1": ("gsi1pk", "gsi1sk"), "gsi2": ("gsi2pk", "gsi2sk")}
+EXPECTED_GSIS = {"gsi1": ("gsi1pk", "gsi1sk"), "gsi2": ("gsi2pk", "gsi2sk"), "gsi3": ("gsi3pk", "gsi3sk")}
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +202,8 @@ def test_api_routes_and_throttling(template: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     ("logical_id", "settings"),
-    [("IngestFunction", IngestSettings), ("ClusterFunction", ClusterSettings), ("ApiFunction", ApiSettings)],
+    [("IngestFunction", IngestSettings), ("ClusterFunction", ClusterSettings), ("ApiFunction", ApiSettings),
+     *((name, BriefSettings) for name in FUNCTIONS if name.startswith("Brief"))],
 )
 def test_environment_variables_are_read_by_the_settings(
     template: dict[str, Any], logical_id: str, settings: type[Any]
@@ -232,7 +237,8 @@ def test_table_keys_and_indexes_match_the_code(template: dict[str, Any]) -> None
     assert indexes == EXPECTED_GSIS
     assert all(i["Projection"] == {"ProjectionType": "ALL"} for i in definition["GlobalSecondaryIndexes"])
     types = {a["AttributeName"]: a["AttributeType"] for a in definition["AttributeDefinitions"]}
-    assert types == dict.fromkeys(("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"), "S")
+    keys = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
+    assert types == dict.fromkeys(keys, "S")
 
 
 def test_table_definition_creates_a_working_moto_table(dynamodb_table: str) -> None:

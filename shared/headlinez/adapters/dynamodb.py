@@ -32,7 +32,6 @@ from typing import Any, cast
 
 import boto3
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
-from boto3.dynamodb.types import TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -431,33 +430,34 @@ class DynamoStore:
         The prediction item is updated only while it is still pending (it leaves PREDDUE in the
         same write), so a retried run that scores it again changes nothing and counts nothing.
         """
+        # The resource's client serializes plain Python values itself (like Table does).
         client = self._resource.meta.client
-        serializer = TypeSerializer()
         counted = 0
         for record in records:
             increments = counters(record)
             names = {f"#c{i}": name for i, name in enumerate(increments)}
-            values = {f":c{i}": serializer.serialize(value) for i, value in enumerate(increments.values())}
+            values = {f":c{i}": value for i, value in enumerate(increments.values())}
             track_update = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(increments)))
             try:
                 client.transact_write_items(TransactItems=[
                     {"Update": {
                         "TableName": self._name,
-                        "Key": {"pk": {"S": f"PRED#{record.trend_id}"}, "sk": {"S": _iso(record.made_at)}},
+                        "Key": {"pk": f"PRED#{record.trend_id}", "sk": _iso(record.made_at)},
                         "UpdateExpression": "SET #doc = :doc REMOVE gsi1pk, gsi1sk",
                         "ConditionExpression": "attribute_exists(gsi1pk)",
                         "ExpressionAttributeNames": {"#doc": "doc"},
-                        "ExpressionAttributeValues": {":doc": {"S": record.model_dump_json()}},
+                        "ExpressionAttributeValues": {":doc": record.model_dump_json()},
                     }},
                     {"Update": {
-                        "TableName": self._name, "Key": {"pk": {"S": TRACK_RECORD_PK}, "sk": {"S": "ALL"}},
+                        "TableName": self._name, "Key": {"pk": TRACK_RECORD_PK, "sk": "ALL"},
                         "UpdateExpression": track_update, "ExpressionAttributeNames": names,
                         "ExpressionAttributeValues": values,
                     }},
                 ])
             except ClientError as exc:
-                if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                    continue  # already scored (or gone by TTL): nothing to count
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if reasons[:1] == ["ConditionalCheckFailed"]:
+                    continue  # already scored by an earlier run (or expired): nothing to count
                 raise
             counted += 1
         self.write_count += 2 * counted

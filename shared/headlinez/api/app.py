@@ -1,38 +1,50 @@
-"""The public JSON API: a Powertools resolver over the repository Protocols.
+"""The public API and the pages: a Powertools resolver over the repository Protocols.
 
 `build_resolver` wires routes, validation, errors and HTTP caching; it does no I/O itself and
 takes its repositories, settings and clock as arguments, so tests run it on in-memory fakes.
+The read use cases live in `headlinez.api.reads`, the pages in `headlinez.web`.
 
-Routes (API Gateway HTTP API, payload format 2.0):
+JSON routes (API Gateway HTTP API, payload format 2.0); the DynamoDB reads are the access
+patterns of docs/architecture.md:
 
-| route | answer |
-|---|---|
-| `GET /trends?limit=1..100&cursor=` | `TrendPage`: trends as the repository ranks them, cursor paging |
-| `GET /trends/{trend_id}` | `TrendDetail`: summary + coverage newest first; 404 if unknown |
-| `GET /health` | `Health`: liveness, no storage access |
-| `GET /openapi.json` | the OpenAPI 3.1 document |
-| `GET /docs` | Swagger UI, its JS/CSS inlined (no CDN); `?format=json` also gives the document |
+| route | answer | reads |
+|---|---|---|
+| `GET /trends?category&status&since&sort&limit&cursor` | `TrendPage` | 1 Query (gsi1 or gsi3) |
+| `GET /trends/{trend_id}` | `TrendDetail`: intelligence, brief, newest 200 articles | Query + GetItem |
+| `GET /trends/{trend_id}/articles?limit&cursor` | `ArticlePage`, newest first | 1 Query (+GetItem) |
+| `GET /topics/{slug}` | `TopicPage`: open trends naming the topic | 1 Query (filtered) |
+| `GET /search?q=` | `SearchPage`: open trends whose titles/topics hold every word | 1 Query (filtered) |
+| `GET /categories` | `CategoryList` | none |
+| `GET /feeds/health` | `FeedHealth`: each feed's last success/error, articles in 24 h | 1 + 25 Queries |
+| `GET /trends.rss|.atom`, `/categories/{category}/trends.rss|.atom` | RSS 2.0 / Atom | 1 Query |
+| `GET /health` | `Health`: liveness, no storage access | none |
+| `GET /openapi.json`, `GET /docs` | OpenAPI 3.1; Swagger UI, assets inlined (no CDN) | none |
+
+Pages (`headlinez.web.routes`): `/`, `/trend/{id}`, `/topic/{slug}`, `/how-it-works`,
+`/feed-health`, `/assets/site.css`.
 
 Every response carries `X-Request-Id` (API Gateway's request id, else a generated one). Every
 200 to a GET carries a weak `ETag` and `Cache-Control`, and a matching `If-None-Match` gets a 304
 with no body. The ETag hashes the body without its top-level `generated_at`/`time` (the only
 parts that change when the data does not), so it is weak: equal ETags mean equal data.
 
-Errors are RFC 9457 problem details (`application/problem+json`), mapped from exceptions in one
-place (`_problem_for`): 400 invalid cursor, 404 unknown route or trend, 422 invalid parameters
-(with `errors[].loc`), 500 for anything else, without internals.
+Errors are RFC 9457 problem details (`application/problem+json`; an HTML page on page routes),
+mapped from exceptions in one place (`_problem_for`): 400 invalid cursor, 404 unknown route,
+trend or topic, 422 invalid parameters (with `errors[].loc`), 500 for anything else, without
+internals. 429 comes from API Gateway's throttling (template.yaml), before the function runs.
 """
 
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from http import HTTPStatus
 from importlib import metadata
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
@@ -40,18 +52,28 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
-from headlinez.api.cursor import InvalidCursorError, decode_cursor, encode_cursor
+from headlinez.api.cursor import InvalidCursorError
+from headlinez.api.reads import ApiReads, TrendNotFoundError
 from headlinez.api.schemas import (
+    TOPIC_SLUG_PATTERN,
     TREND_ID_PATTERN,
+    ArticlePage,
+    Category,
+    CategoryList,
+    FeedHealth,
     Health,
+    LifecycleStatus,
     Problem,
     ProblemFieldError,
+    SearchPage,
+    TopicPage,
     TrendDetail,
     TrendPage,
-    TrendSummary,
+    category_list,
 )
-from headlinez.ports import FeedStateRepository, TrendRepository
+from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
 from headlinez.settings import ApiSettings
 
 logger = logging.getLogger(__name__)  # formatted by the function's Powertools Logger
@@ -70,28 +92,35 @@ PROBLEM_TREND_NOT_FOUND = "urn:headlinez:problem:trend-not-found"
 
 _VOLATILE_KEYS = frozenset({"generated_at", "time"})
 _REQUEST_ID_KEY = "headlinez_request_id"
+SINCE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
+_HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
-
-class TrendNotFoundError(LookupError):
-    """No trend has this id."""
-
-    def __init__(self, trend_id: str) -> None:
-        super().__init__(trend_id)
-        self.trend_id = trend_id
+LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1 to 100.")]
+CursorParam = Annotated[
+    str | None,
+    Query(description="`next_cursor` of the previous page; omit for the first page."),
+]
+TrendIdParam = Annotated[
+    str, Path(pattern=TREND_ID_PATTERN, description="Trend id: 4-64 of a-z, 0-9, '_', '-'.")
+]
+TopicParam = Annotated[
+    str, Path(pattern=TOPIC_SLUG_PATTERN, description="Topic slug, e.g. 'donald-trump'.")
+]
+CategoryPathParam = Annotated[Category, Path(description="One of the categories of GET /categories.")]
 
 
 def build_resolver(
-    trends: TrendRepository,
-    feeds: FeedStateRepository,
+    trends: TrendQueryRepository,
+    feeds: FeedHealthRepository,
     settings: ApiSettings,
     clock: Callable[[], datetime],
 ) -> APIGatewayHttpResolver:
-    """Return the API resolver; call its `resolve(event, context)` per request.
+    """Return the resolver of the API and the pages; call its `resolve(event, context)` per request.
 
-    `feeds` is accepted for the feed-status route to come; v1 serves no route from it.
-    `clock` returns the current aware UTC datetime (`generated_at`, velocity's "last full hour").
+    `clock` returns the current aware UTC datetime (`generated_at`, velocity's "last full hour",
+    "updated 4 min ago").
     """
-    del feeds  # v1 serves no feed route; the parameter keeps the factory's signature stable
     app = APIGatewayHttpResolver(
         cors=CORSConfig(
             allow_origin="*",
@@ -108,59 +137,24 @@ def build_resolver(
         version=version,
         description=(
             "Live news trends: stories covered by several independent outlets, ranked, "
-            "with their hourly coverage and the articles that make them up."
+            "with their hourly coverage, intelligence, brief and the articles that make them up. "
+            "Throttled at 20 requests/s (bursts of 50): past that, API Gateway answers 429."
         ),
     )
     app.use(middlewares=[_request_id_middleware, _conditional_get_middleware(settings.cache_max_age)])
     _register_error_handler(app)
-    secret = settings.cursor_secret
-
-    @app.get(
-        "/trends",
-        summary="Ranked trends, one page",
-        description="Trends as ranked by the store (velocity/recency), with cursor paging.",
-        responses=_responses(TrendPage, "One page of trends.", HTTPStatus.BAD_REQUEST),
-    )
-    def list_trends(
-        limit: Annotated[
-            int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1 to 100.")
-        ] = settings.default_page_size,
-        cursor: Annotated[
-            str | None, Query(description="`next_cursor` of the previous page; omit for the first page.")
-        ] = None,
-    ) -> TrendPage:
-        start_key = decode_cursor(cursor, secret) if cursor else None
-        page, next_key = trends.list_trends(limit, start_key)
-        now = clock()
-        return TrendPage(
-            items=[TrendSummary.from_state(state, now) for state in page],
-            next_cursor=encode_cursor(next_key, secret) if next_key else None,
-            generated_at=now,
-        )
-
-    @app.get(
-        "/trends/<trend_id>",
-        summary="One trend with its coverage",
-        responses=_responses(TrendDetail, "The trend and its articles, newest first.", HTTPStatus.NOT_FOUND),
-    )
-    def get_trend(
-        trend_id: Annotated[
-            str, Path(pattern=TREND_ID_PATTERN, description="Trend id: 4-64 of a-z, 0-9, '_', '-'.")
-        ],
-    ) -> TrendDetail:
-        found = trends.get_trend(trend_id)
-        if found is None:
-            raise TrendNotFoundError(trend_id)
-        state, members = found
-        return TrendDetail.from_state_and_members(state, members, clock())
+    reads = ApiReads(trends, feeds, cursor_secret=settings.cursor_secret, clock=clock)
+    _register_trend_routes(app, reads, settings.default_page_size)
+    _register_feed_routes(app, reads)
 
     @app.get(
         "/health",
         summary="Liveness",
         responses=_responses(Health, "The function answers."),
+        tags=["service"],
     )
-    def health() -> Health:
-        return Health(time=clock(), version=version)
+    def health() -> Response[str]:
+        return json_response(Health(time=clock(), version=version))
 
     @cache
     def openapi_document() -> str:
@@ -170,8 +164,177 @@ def build_resolver(
     def openapi_json() -> Response[str]:
         return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_document())
 
+    from headlinez.web.routes import register_pages  # the pages import the API's models, not the reverse
+
+    register_pages(app, reads, page_size=settings.default_page_size, page_responses=_page_responses)
     app.enable_swagger(path="/docs", title=API_TITLE, version=version)
     return app
+
+
+def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default_limit: int) -> None:
+    @app.get(
+        "/trends",
+        summary="Ranked trends, one page",
+        description="Open trends, highest velocity first (`sort=velocity`, the stored rank: velocity plus "
+        "recency-decayed sources) or most recently updated first among the 100 top-ranked (`sort=recent`). "
+        "`category` reads the category's own index; `status` and `since` filter the page, so a page may "
+        "hold fewer than `limit` items.",
+        responses=_responses(TrendPage, "One page of trends.", HTTPStatus.BAD_REQUEST),
+        tags=["trends"],
+    )
+    def list_trends(
+        *,
+        category: Annotated[Category | None, Query(description="Only trends of this category.")] = None,
+        status: Annotated[LifecycleStatus | None, Query(description="Only trends with this status.")] = None,
+        since: Annotated[
+            str | None,
+            Query(pattern=SINCE_PATTERN, description="Only trends with an article since this instant "
+                  "(ISO 8601, e.g. 2026-02-18T04:00:00Z; UTC if no offset)."),
+        ] = None,
+        sort: Annotated[
+            Literal["velocity", "recent"], Query(description="Order of the list.")
+        ] = "velocity",
+        limit: LimitParam = default_limit,
+        cursor: CursorParam = None,
+    ) -> Response[str]:
+        query = TrendQuery(category=category, status=status, since=_parse_since(since), sort=sort)
+        return json_response(reads.trend_page(query, limit, cursor))
+
+    @app.get(
+        "/trends/<trend_id>",
+        summary="One trend with its intelligence, brief and coverage",
+        responses=_responses(TrendDetail, "The trend; coverage newest first.", HTTPStatus.NOT_FOUND),
+        tags=["trends"],
+    )
+    def get_trend(trend_id: TrendIdParam) -> Response[str]:
+        return json_response(reads.trend_detail(trend_id).detail)
+
+    @app.get(
+        "/trends/<trend_id>/articles",
+        summary="The articles of a trend, newest first, paged",
+        responses=_responses(
+            ArticlePage, "One page of articles.", HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND
+        ),
+        tags=["trends"],
+    )
+    def list_articles(
+        trend_id: TrendIdParam, limit: LimitParam = 50, cursor: CursorParam = None
+    ) -> Response[str]:
+        return json_response(reads.articles(trend_id, limit, cursor))
+
+    @app.get(
+        "/topics/<slug>",
+        summary="Open trends naming a topic",
+        responses=_responses(TopicPage, "One page of trends.", HTTPStatus.BAD_REQUEST),
+        tags=["trends"],
+    )
+    def get_topic(
+        slug: TopicParam, limit: LimitParam = default_limit, cursor: CursorParam = None
+    ) -> Response[str]:
+        return json_response(reads.topic_page(slug, limit, cursor))
+
+    @app.get(
+        "/search",
+        summary="Search open trends by title and topic words",
+        description="Every word of `q` (up to 6 words of 2+ letters; case and accents ignored) must start a "
+        "word of the trend's titles or topics.",
+        responses=_responses(SearchPage, "One page of matching trends.", HTTPStatus.BAD_REQUEST),
+        tags=["trends"],
+    )
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=200, description="Words to look for.")],
+        limit: LimitParam = default_limit,
+        cursor: CursorParam = None,
+    ) -> Response[str]:
+        return json_response(reads.search(q, limit, cursor))
+
+    @app.get(
+        "/categories",
+        summary="The categories",
+        responses=_responses(CategoryList, "Every category with its links."),
+        tags=["trends"],
+    )
+    def categories() -> Response[str]:
+        return json_response(category_list())
+
+
+
+def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
+    @app.get(
+        "/feeds/health",
+        summary="Feed health: public freshness of every source",
+        responses=_responses(FeedHealth, "Every feed's last success, last error and articles in 24 h."),
+        tags=["feeds"],
+    )
+    def feeds_health() -> Response[str]:
+        return json_response(reads.feed_health())
+
+    def syndication(kind: Literal["rss", "atom"], category: str | None) -> Response[str]:
+        from headlinez.api.syndication import (  # lazy: XML only for feed readers, not every cold start
+            ATOM_CONTENT_TYPE,
+            FEED_SIZE,
+            RSS_CONTENT_TYPE,
+            atom_document,
+            rss_document,
+        )
+
+        page = reads.trend_page(TrendQuery(category=category), FEED_SIZE, None)
+        path = app.current_event.path
+        build = rss_document if kind == "rss" else atom_document
+        body = build(page.items, base_url=_base_url(app), self_path=path, category=category)
+        return Response(status_code=HTTPStatus.OK, body=body,
+                        content_type=RSS_CONTENT_TYPE if kind == "rss" else ATOM_CONTENT_TYPE)
+
+    feed_category = Annotated[Category | None, Query(description="Only trends of this category.")]
+
+    @app.get("/trends.rss", summary="RSS 2.0 feed of the top trends", tags=["syndication"],
+             responses=_xml_responses("application/rss+xml"))
+    def trends_rss(category: feed_category = None) -> Response[str]:
+        return syndication("rss", category)
+
+    @app.get("/trends.atom", summary="Atom feed of the top trends", tags=["syndication"],
+             responses=_xml_responses("application/atom+xml"))
+    def trends_atom(category: feed_category = None) -> Response[str]:
+        return syndication("atom", category)
+
+    @app.get("/categories/<category>/trends.rss", summary="RSS 2.0 feed of a category's top trends",
+             tags=["syndication"], responses=_xml_responses("application/rss+xml"))
+    def category_rss(category: CategoryPathParam) -> Response[str]:
+        return syndication("rss", category)
+
+    @app.get("/categories/<category>/trends.atom", summary="Atom feed of a category's top trends",
+             tags=["syndication"], responses=_xml_responses("application/atom+xml"))
+    def category_atom(category: CategoryPathParam) -> Response[str]:
+        return syndication("atom", category)
+
+
+class InvalidParameterError(ValueError):
+    """A query parameter matched its pattern but is not a valid value (answered 422)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidParameterError("since", "not a valid ISO 8601 date or instant") from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _base_url(app: APIGatewayHttpResolver) -> str:
+    """The public origin of this request, for absolute links in feeds (Host validated)."""
+    event = app.current_event
+    host = event.headers.get("host") or ""
+    if not _HOST.match(host):
+        host = str((event.raw_event.get("requestContext") or {}).get("domainName") or "localhost")
+    proto = event.headers.get("x-forwarded-proto") or ("http" if host.startswith(_LOCAL_HOSTS) else "https")
+    return f"{'http' if proto == 'http' else 'https'}://{host}"
 
 
 # --- Errors -------------------------------------------------------------------------------------
@@ -188,7 +351,12 @@ def _register_error_handler(app: APIGatewayHttpResolver) -> None:
             logger.error("request failed", exc_info=exc, extra={**extra, "error_type": type(exc).__name__})
         else:
             logger.info("request rejected", extra=extra)
-        return problem_response(app, problem.model_copy(update={"instance": path}))
+        problem = problem.model_copy(update={"instance": path})
+        from headlinez.web.routes import is_page_path, page_problem_response
+
+        if is_page_path(path):
+            return page_problem_response(problem, current_request_id(app))
+        return problem_response(app, problem)
 
     app.exception_handler(Exception)(handle)
     app.not_found(handle)
@@ -211,12 +379,20 @@ def _problem_for(exc: Exception) -> Problem:
                     for err in exc.errors()
                 ],
             )
+        case InvalidParameterError():
+            problem = Problem(
+                type=PROBLEM_VALIDATION,
+                title="Invalid request parameters",
+                status=HTTPStatus.UNPROCESSABLE_ENTITY,
+                detail="One or more parameters are invalid; see errors.",
+                errors=[ProblemFieldError(loc=["query", exc.name], type="value_error", msg=exc.message)],
+            )
         case InvalidCursorError():
             problem = Problem(
                 type=PROBLEM_INVALID_CURSOR,
                 title="Invalid cursor",
                 status=HTTPStatus.BAD_REQUEST,
-                detail="The cursor is not one this API issued; start again without a cursor.",
+                detail="The cursor is not one this API issued for this list; start again without a cursor.",
             )
         case TrendNotFoundError():
             problem = Problem(
@@ -252,27 +428,52 @@ def problem_response(app: APIGatewayHttpResolver, problem: Problem) -> Response[
     )
 
 
-def _responses(model: type[Any], description: str, *errors: HTTPStatus) -> dict[int, OpenAPIResponse]:
-    """OpenAPI responses of a GET route: 200 `model`, 304, the given errors, 422 and 500 problems."""
-    headers: dict[str, Any] = {
-        "ETag": {"description": "Weak validator of the body.", "schema": {"type": "string"}},
-        "Cache-Control": {"description": "Public caching time.", "schema": {"type": "string"}},
-        REQUEST_ID_HEADER: {"description": "Request id (also in logs).", "schema": {"type": "string"}},
-    }
+_HEADERS: dict[str, Any] = {
+    "ETag": {"description": "Weak validator of the body.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "Public caching time.", "schema": {"type": "string"}},
+    REQUEST_ID_HEADER: {"description": "Request id (also in logs).", "schema": {"type": "string"}},
+}
+_THROTTLED: OpenAPIResponse = {
+    "description": "Too Many Requests: API Gateway's throttling (20 requests/s, bursts of 50) refused the "
+    "request before it reached the function. Retry after a short, growing delay.",
+    "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]}}},
+}
+
+
+def _common(ok: OpenAPIResponse, errors: tuple[HTTPStatus, ...], error_type: str,
+            error_content: Any) -> dict[int, OpenAPIResponse]:
     responses: dict[int, OpenAPIResponse] = {
-        HTTPStatus.OK: {
-            "description": description,
-            "headers": headers,
-            "content": {"application/json": {"model": model}},
-        },
+        HTTPStatus.OK: ok,
         HTTPStatus.NOT_MODIFIED: {
             "description": "Not modified: the If-None-Match ETag still matches.",
             "content": {},  # no body (without this Powertools documents the 200 model)
         },
     }
     for status in (*errors, HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.INTERNAL_SERVER_ERROR):
-        responses[status] = {"description": status.phrase, "content": {PROBLEM_JSON: {"model": Problem}}}
+        responses[status] = {"description": status.phrase, "content": {error_type: error_content}}
+    responses[HTTPStatus.TOO_MANY_REQUESTS] = _THROTTLED
     return responses
+
+
+def _responses(model: type[Any], description: str, *errors: HTTPStatus) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses of a JSON GET route: 200 `model`, 304, errors, 422/500 problems, 429."""
+    ok: OpenAPIResponse = {"description": description, "headers": _HEADERS,
+                           "content": {"application/json": {"model": model}}}
+    return _common(ok, errors, PROBLEM_JSON, {"model": Problem})
+
+
+def _xml_responses(content_type: str) -> dict[int, OpenAPIResponse]:
+    ok: OpenAPIResponse = {"description": "The feed document.", "headers": _HEADERS,
+                           "content": {content_type: {"schema": {"type": "string"}}}}
+    return _common(ok, (), PROBLEM_JSON, {"model": Problem})
+
+
+def _page_responses(*errors: HTTPStatus) -> dict[int, OpenAPIResponse]:
+    """An HTML page: 200 and its errors are text/html (errors are rendered as pages)."""
+    html: Any = {"schema": {"type": "string"}}
+    ok: OpenAPIResponse = {"description": "The page.", "headers": _HEADERS, "content": {"text/html": html}}
+    return _common(ok, errors, "text/html", html)
 
 
 # --- Middlewares --------------------------------------------------------------------------------
@@ -307,9 +508,14 @@ def _conditional_get_middleware(
         response = next_middleware(app)
         if app.current_event.http_method.upper() != "GET" or response.status_code != HTTPStatus.OK:
             return response
-        etag = body_etag(response.body)
-        response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = NO_STORE if app.current_event.path in NO_STORE_PATHS else public
+        etag = response.headers.get("ETag")
+        if not isinstance(etag, str):
+            etag = body_etag(response.body)
+            response.headers["ETag"] = etag
+        if app.current_event.path in NO_STORE_PATHS:
+            response.headers["Cache-Control"] = NO_STORE
+        else:
+            response.headers.setdefault("Cache-Control", public)  # a route may set its own (assets)
         if etag_matches(app.current_event.headers.get("if-none-match"), etag):
             kept = {
                 name: value
@@ -322,6 +528,20 @@ def _conditional_get_middleware(
     return conditional_get
 
 
+def json_response(model: BaseModel) -> Response[str]:
+    """A 200 JSON answer serialized by pydantic-core (the model was validated when it was built),
+    with its weak ETag over the body without the top-level `generated_at`/`time`."""
+    volatile = _VOLATILE_KEYS & type(model).model_fields.keys()
+    body = model.model_dump_json(by_alias=True)
+    stable = model.model_dump_json(by_alias=True, exclude=set(volatile)) if volatile else body
+    return Response(status_code=HTTPStatus.OK, content_type="application/json", body=body,
+                    headers={"ETag": _weak_etag(stable.encode("utf-8"))})
+
+
+def _weak_etag(data: bytes) -> str:
+    return f'W/"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
 def body_etag(body: object) -> str:
     """Weak ETag of a response body; a JSON object's top-level generated_at/time are left out."""
     if isinstance(body, bytes):
@@ -332,7 +552,7 @@ def body_etag(body: object) -> str:
         if isinstance(body, dict):
             body = {key: value for key, value in body.items() if key not in _VOLATILE_KEYS}
         data = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
-    return f'W/"{hashlib.sha256(data).hexdigest()[:32]}"'
+    return _weak_etag(data)
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:

@@ -1,27 +1,36 @@
 """Response models of the public API and the pure functions that build them from domain state.
 
-Everything here is pure: no I/O, no clock (the caller passes `now`), no AWS.
+Everything here is pure: no I/O, no clock (the caller passes `now`), no AWS. The HTML pages
+(`headlinez.web`) render these same models, so a page and its JSON never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.velocity import velocity_at
-from headlinez.models import TrendMember, TrendState
+from headlinez.domain.velocity import WINDOW_HOURS, velocity_at
+from headlinez.models import CATEGORIES, FeedState, TrendMember, TrendState
 
 TREND_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{3,63}$"
 """Accepted trend ids: 4 to 64 characters, lowercase letters, digits, '_' and '-', starting with a
 letter or digit (e.g. 't' + 15 hex digits). Anything else is answered 422 without a lookup."""
 
+TOPIC_SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 MAX_OUTLETS = 10
-
-
-# --- Pure helpers -------------------------------------------------------------------------------
+VELOCITY_SERIES_HOURS = 48
+SPARKLINE_HOURS = 24
+LifecycleStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
+Category = Literal["world", "politics", "business", "technology", "science", "health", "sports",
+                   "entertainment"]
+CATEGORY_NAMES: dict[str, str] = {category: category.capitalize() for category in CATEGORIES}
+VELOCITY_EXPLANATION = (
+    "How fast coverage is spreading, measured hourly from article rate × source diversity: "
+    f"articles per hour over the last {WINDOW_HOURS} hours × distinct newsrooms in them."
+)
 
 
 # --- Models -------------------------------------------------------------------------------------
@@ -39,8 +48,20 @@ class HourPoint(_Model):
     sources: int = Field(ge=0, description="Distinct publishers (newsrooms) in that hour.")
 
 
+class VelocityPoint(_Model):
+    hour: datetime = Field(description="Start of the UTC hour.")
+    velocity: float = Field(ge=0, description="Velocity at the end of that hour.")
+
+
 class TrendLinks(_Model):
     self_: str = Field(alias="self", description="Path of the trend's detail resource.")
+    html: str = Field(description="Path of the trend's page.")
+    articles: str = Field(description="Path of the trend's paged article list.")
+
+
+class Prediction(_Model):
+    text: str = Field(description='A sentence, e.g. "fades by tomorrow".')
+    code: str | None = Field(default=None, description="Machine-readable form of the prediction.")
 
 
 class TrendSummary(_Model):
@@ -49,9 +70,13 @@ class TrendSummary(_Model):
     id: str = Field(description="Stable trend id.")
     headline: str = Field(description="The most representative title of the trend's coverage.")
     second_headline: str | None = Field(default=None, description="A second, distinct title.")
-    status: Literal["open", "closed"] = Field(
-        description="'open' while coverage may still join the trend; 'closed' after a quiet period."
+    status: LifecycleStatus | None = Field(
+        description="Lifecycle status; null until clustering has assessed it."
     )
+    status_since: datetime | None = Field(default=None, description="When the status was entered.")
+    open: bool = Field(description="True while coverage may still join the trend.")
+    category: Category | None = Field(description="Category; null when not classified yet.")
+    prediction: Prediction | None = Field(description="What the trend is expected to do; null when none.")
     sources: int = Field(ge=0, description="Independent publishers (newsrooms, not feeds).")
     articles: int = Field(ge=0, description="Articles in the trend.")
     outlets: list[str] = Field(description=f"Outlet names, at most {MAX_OUTLETS}.")
@@ -61,8 +86,15 @@ class TrendSummary(_Model):
         ge=0, description="Article rate x source diversity over the trailing 3 UTC hours "
         "(articles per hour x distinct newsrooms); see headlinez.domain.velocity."
     )
+    growth_percent: int | None = Field(
+        description="Articles now versus the first hour's, in percent (+700 = eight times); "
+        "null when the first hour had none."
+    )
     hourly: list[HourPoint] = Field(
         description="Hourly coverage, oldest first; hours without coverage omitted."
+    )
+    velocity_24h: list[float] = Field(
+        description=f"Velocity at each of the last {SPARKLINE_HOURS} UTC hours, oldest first (the sparkline)."
     )
     links: TrendLinks
 
@@ -82,41 +114,211 @@ class CoverageItem(_Model):
     url: str
 
 
-class TrendDetail(TrendSummary):
-    """A trend with its coverage, newest first."""
+class TopicLinks(_Model):
+    self_: str = Field(alias="self", description="Path of the topic's trend list.")
+    html: str = Field(description="Path of the topic's page.")
 
-    coverage: list[CoverageItem]
+
+class TopicRef(_Model):
+    name: str
+    kind: str = Field(description="person, organization, place or term.")
+    slug: str
+    links: TopicLinks
+
+
+class RelatedRef(_Model):
+    id: str
+    headline: str
+    score: float
+    links: TrendLinks
+
+
+class _BriefModel(BaseModel):
+    """The brief as `headlinez.briefs.models.brief_to_api` shapes it (fields the API does not
+    publish, such as token usage, are dropped)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class BriefClaim(_BriefModel):
+    text: str
+    citations: list[int] = Field(description="Ids of `citations` that state this claim.")
+
+
+class BriefParagraph(_BriefModel):
+    kind: str = Field(description="what_happened, coverage or what_to_watch.")
+    text: str
+    claims: list[BriefClaim]
+
+
+class QuickAnswer(_BriefModel):
+    question: str
+    answer: str = Field(description="Answered from the coverage only, or says that coverage does not say.")
+    citations: list[int] = Field(default_factory=list)
+    specified: bool = Field(default=True, description="False when the coverage does not say.")
+
+
+class BriefCitation(_BriefModel):
+    id: int
+    article_id: str
+    outlet: str
+    title: str
+    url: str
+    published: datetime
+
+
+class RemovedClaim(_BriefModel):
+    text: str
+    location: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    stage: str | None = None
+
+
+class FactCheck(_BriefModel):
+    supported_percent: float = Field(ge=0, le=100, description="Share of the checked claims supported.")
+    claims_checked: int = Field(ge=0)
+    claims_supported: int = Field(ge=0)
+    checked_by: str
+    label: str = Field(description='E.g. "fact-checked: 2 unsupported claims removed (91% supported)".')
+    removed_claims: list[RemovedClaim] = Field(description="Unsupported claims that were removed.")
+
+
+class BriefEngine(_BriefModel):
+    kind: str
+    model: str | None = None
+    label: str
+
+
+class BriefView(_BriefModel):
+    """A fact-checked brief (written by headlinez.briefs): 2-3 paragraphs, quick answers, citations."""
+
+    version: int = Field(ge=0, description="The trend version the brief was written from.")
+    paragraphs: list[BriefParagraph]
+    quick_answers: list[QuickAnswer] = Field(default_factory=list)
+    citations: list[BriefCitation]
+    fact_check: FactCheck
+    engine: BriefEngine
     generated_at: datetime
+    updated_at: datetime
+
+
+class TrendDetail(TrendSummary):
+    """A trend with its intelligence, brief and coverage (newest first)."""
+
+    topics: list[TopicRef]
+    related: list[RelatedRef]
+    merged_into: str | None = Field(default=None, description="Id of the trend this one was folded into.")
+    velocity_series: list[VelocityPoint] = Field(
+        description=f"Hourly velocity, oldest first, at most the last {VELOCITY_SERIES_HOURS} hours."
+    )
+    velocity_explanation: str
+    brief: BriefView | None = Field(description="The fact-checked brief; null when none is published yet.")
+    coverage: list[CoverageItem] = Field(description="The newest articles; all of them when "
+                                         "coverage_next_cursor is null.")
+    coverage_next_cursor: str | None = Field(
+        description="Pass as `cursor` to the articles resource for the older articles."
+    )
+    generated_at: datetime
+
+    @classmethod
+    def build(cls, state: TrendState, members: Sequence[TrendMember], now: datetime, *,
+              brief: BriefView | None = None, coverage_next_cursor: str | None = None) -> TrendDetail:
+        return cls.model_validate({
+            **_summary_fields(state, now),
+            "topics": [_topic_ref(topic) for topic in _intel_list(state, "topics")],
+            "related": [_related_ref(related) for related in _intel_list(state, "related")],
+            "merged_into": getattr(state, "merged_into", None),
+            "velocity_series": [VelocityPoint(hour=hour, velocity=value)
+                                for hour, value in velocity_series(state, now)],
+            "velocity_explanation": VELOCITY_EXPLANATION,
+            "brief": brief,
+            "coverage": coverage_items(members),
+            "coverage_next_cursor": coverage_next_cursor,
+            "generated_at": now,
+        })
 
     @classmethod
     def from_state_and_members(
         cls, state: TrendState, members: Sequence[TrendMember], now: datetime
     ) -> TrendDetail:
-        ordered = sorted(members, key=lambda m: m.article_id)
-        ordered.sort(key=lambda m: m.published, reverse=True)
-        coverage = [
-            CoverageItem(
-                article_id=m.article_id,
-                title=m.title,
-                outlet=m.outlet,
-                publisher_family=m.publisher_family,
-                published=m.published,
-                url=m.url,
-            )
-            for m in ordered
-        ]
-        return cls.model_validate({**_summary_fields(state, now), "coverage": coverage, "generated_at": now})
+        return cls.build(state, members, now)
 
 
 class TrendPage(_Model):
-    """One page of the ranked trend list."""
+    """One page of a trend list."""
 
     items: list[TrendSummary]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page. "
-        "A page may be empty when the previous one ended exactly at the end of the list."
+        "A page may hold fewer items than `limit`, even none, when filters removed some."
     )
     generated_at: datetime
+
+
+class TopicPage(TrendPage):
+    """Open trends about one topic."""
+
+    topic: str = Field(description="The topic's slug.")
+    name: str | None = Field(description="The topic's name, from a trend of this page; null if none.")
+
+
+class SearchPage(TrendPage):
+    query: str
+    terms: list[str] = Field(description="The words searched for (every one must match).")
+
+
+class ArticlePage(_Model):
+    trend_id: str
+    items: list[CoverageItem]
+    next_cursor: str | None
+    generated_at: datetime
+
+
+class CategoryLinks(_Model):
+    trends: str
+    html: str
+    rss: str
+    atom: str
+
+
+class CategoryItem(_Model):
+    id: Category
+    name: str
+    links: CategoryLinks
+
+
+class CategoryList(_Model):
+    items: list[CategoryItem]
+
+
+FeedHealthStatus = Literal["ok", "failing", "never_polled"]
+
+
+class FeedHealthItem(_Model):
+    feed_id: str
+    outlet: str
+    status: FeedHealthStatus = Field(description="failing: the last attempt failed.")
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_errors: int = Field(ge=0)
+    articles_24h: int = Field(ge=0, description="Articles ingested from this feed in the last 24 hours.")
+
+
+class FeedHealth(_Model):
+    checked_at: datetime | None = Field(description="The latest poll of any feed (data freshness).")
+    feeds: list[FeedHealthItem]
+    generated_at: datetime
+
+
+class TrackRecordView(_Model):
+    """How past predictions turned out (headlinez.domain.prediction.TrackRecord)."""
+
+    scored: int = Field(ge=0, description="Predictions whose 24 hours have passed and were scored.")
+    accuracy: float | None = Field(description="Share of scored predictions that came true.")
+    always_fades_accuracy: float | None = Field(description='Baseline: always predicting "fades".')
+    persistence_accuracy: float | None = Field(description="Baseline: the last 24 hours' change carried on.")
 
 
 class Health(_Model):
@@ -145,19 +347,174 @@ class Problem(_Model):
     )
 
 
+# --- Pure builders ------------------------------------------------------------------------------
+
+
+def trend_links(trend_id: str) -> TrendLinks:
+    return TrendLinks.model_validate({"self": f"/trends/{trend_id}", "html": f"/trend/{trend_id}",
+                                      "articles": f"/trends/{trend_id}/articles"})
+
+
+def category_list() -> CategoryList:
+    return CategoryList(items=[
+        CategoryItem.model_validate({"id": category, "name": CATEGORY_NAMES[category], "links": {
+            "trends": f"/trends?category={category}", "html": f"/?category={category}",
+            "rss": f"/categories/{category}/trends.rss", "atom": f"/categories/{category}/trends.atom",
+        }})
+        for category in CATEGORIES
+    ])
+
+
+def coverage_items(members: Iterable[TrendMember]) -> list[CoverageItem]:
+    """Newest first; ties broken by article id so the order is stable."""
+    ordered = sorted(members, key=lambda m: m.article_id)
+    ordered.sort(key=lambda m: m.published, reverse=True)
+    return [CoverageItem(article_id=m.article_id, title=m.title, outlet=m.outlet,
+                         publisher_family=m.publisher_family, published=m.published, url=m.url)
+            for m in ordered]
+
+
+def growth_percent(state: TrendState) -> int | None:
+    """Articles now versus the first hour's, in percent: 1 article then 8 now is +700."""
+    if not state.hourly:
+        return None
+    first = min(state.hourly, key=lambda bucket: bucket.hour).articles
+    if first <= 0:
+        return None
+    return round((state.article_count - first) / first * 100)
+
+
+def feed_health(states: Iterable[FeedState], articles_24h: Mapping[str, int], now: datetime) -> FeedHealth:
+    items = []
+    for state in sorted(states, key=lambda s: (s.outlet or s.feed_id).casefold()):
+        if state.last_attempt_at is None:
+            status: FeedHealthStatus = "never_polled"
+        elif state.consecutive_errors > 0:
+            status = "failing"
+        else:
+            status = "ok"
+        items.append(FeedHealthItem(
+            feed_id=state.feed_id, outlet=state.outlet or state.feed_id, status=status,
+            last_attempt_at=state.last_attempt_at, last_success_at=state.last_success_at,
+            last_error=state.last_error, last_error_at=state.last_error_at,
+            consecutive_errors=max(state.consecutive_errors, 0),
+            articles_24h=articles_24h.get(state.feed_id, 0),
+        ))
+    attempts = [item.last_attempt_at for item in items if item.last_attempt_at is not None]
+    return FeedHealth(checked_at=max(attempts, default=None), feeds=items, generated_at=now)
+
+
+def velocity_series(state: TrendState, now: datetime,
+                    hours: int = VELOCITY_SERIES_HOURS) -> list[tuple[datetime, float]]:
+    """(hour, `velocity_at(state, hour)`) for the last `hours` UTC hours up to `now`, from the hour
+    the trend was first seen at the earliest, oldest first: the chart's series.
+
+    Equal to the tail of `headlinez.domain.velocity.hourly_velocity`, in one pass over the buckets
+    (that function recomputes each hour from every bucket: O(hours x buckets)).
+    """
+    end = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    born = state.first_seen.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    if not state.hourly or born > end:
+        return []
+    count = min(hours, int((end - born).total_seconds() // 3600) + 1)
+    values = recent_velocities(state, now, count)
+    return [(end - timedelta(hours=count - 1 - index), value) for index, value in enumerate(values)]
+
+
+def recent_velocities(state: TrendState, now: datetime, hours: int = SPARKLINE_HOURS) -> list[float]:
+    """`velocity_at(state, h)` for each of the last `hours` UTC hours up to `now`, oldest first.
+
+    Same definition as `headlinez.domain.velocity.velocity_at`, computed in one pass over the
+    buckets of the period (the list page builds 20 of these per request).
+    """
+    # Hours as integers (UTC epoch hours): one pass over the buckets, no datetime arithmetic.
+    end = int(now.timestamp() // 3600)
+    span = hours + WINDOW_HOURS - 1
+    start = end - span + 1
+    articles = [0] * span
+    sources: list[set[str] | None] = [None] * span
+    for bucket in state.hourly:
+        index = int(bucket.hour.timestamp() // 3600) - start
+        if 0 <= index < span:
+            articles[index] += bucket.articles
+            if bucket.sources:
+                known = sources[index]
+                if known is None:
+                    sources[index] = set(bucket.sources)
+                else:
+                    known.update(bucket.sources)
+    values = []
+    for step in range(WINDOW_HOURS - 1, span):
+        window = range(step - WINDOW_HOURS + 1, step + 1)
+        count = sum(articles[i] for i in window)
+        if count == 0:
+            values.append(0.0)
+            continue
+        distinct: set[str] = set()
+        for i in window:
+            names = sources[i]
+            if names:
+                distinct |= names
+        values.append(round(count / WINDOW_HOURS * len(distinct), 3))
+    return values
+
+
+def _intel_list(state: TrendState, name: str) -> list[Any]:
+    """Trend-intelligence fields are read with getattr: older documents may not have them."""
+    return list(getattr(state, name, None) or [])
+
+
+def _field(value: Any, name: str, default: Any = None) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(name, default)
+    return getattr(value, name, default)
+
+
+def _topic_ref(topic: Any) -> TopicRef:
+    slug = str(_field(topic, "slug", ""))
+    return TopicRef.model_validate({
+        "name": str(_field(topic, "name", slug)), "kind": str(_field(topic, "kind", "term")), "slug": slug,
+        "links": {"self": f"/topics/{slug}", "html": f"/topic/{slug}"},
+    })
+
+
+def _related_ref(related: Any) -> RelatedRef:
+    trend_id = str(_field(related, "trend_id", ""))
+    return RelatedRef(id=trend_id, headline=str(_field(related, "headline", "")),
+                      score=float(_field(related, "score", 0.0)), links=trend_links(trend_id))
+
+
+def _prediction(state: TrendState) -> Prediction | None:
+    text = getattr(state, "prediction", None)
+    if not text:
+        return None
+    return Prediction(text=str(text), code=getattr(state, "prediction_code", None))
+
+
+def _category(state: TrendState) -> str | None:
+    category = getattr(state, "category", None)
+    return category if category in CATEGORIES else None
+
+
 def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
     hourly = sorted(state.hourly, key=lambda b: b.hour)
     return {
         "id": state.trend_id,
         "headline": state.headline,
         "second_headline": state.second_headline,
-        "status": "open" if state.is_open else "closed",
+        "status": getattr(state, "status", None),
+        "status_since": getattr(state, "status_since", None),
+        "open": state.is_open,
+        "category": _category(state),
+        "prediction": _prediction(state),
         "sources": state.source_count,
         "articles": state.article_count,
         "outlets": list(state.outlets[:MAX_OUTLETS]),
         "first_seen": state.first_seen,
         "last_seen": state.last_seen,
         "velocity": velocity_at(state, now),
+        "growth_percent": growth_percent(state),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
-        "links": TrendLinks.model_validate({"self": f"/trends/{state.trend_id}"}),
+        "velocity_24h": recent_velocities(state, now),
+        "links": trend_links(state.trend_id),
     }

@@ -1,0 +1,211 @@
+"""The API's read use cases, shared by the JSON routes and the HTML pages.
+
+Each method is a few repository reads (never a Scan; see docs/architecture.md) and a pure
+mapping to the response models of `headlinez.api.schemas`. Cursors are signed and bound to the
+query that issued them: a cursor of another list, category or trend is rejected (400), so a
+start key can never reach DynamoDB for the wrong index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from headlinez.api.briefs import BriefUnavailableError, brief_view
+from headlinez.api.cursor import InvalidCursorError, decode_cursor, encode_cursor
+from headlinez.api.schemas import (
+    ArticlePage,
+    BriefView,
+    FeedHealth,
+    SearchPage,
+    TopicPage,
+    TrackRecordView,
+    TrendDetail,
+    TrendPage,
+    TrendSummary,
+    coverage_items,
+    feed_health,
+)
+from headlinez.api.search import search_tokens
+from headlinez.ports import (
+    FeedHealthRepository,
+    InvalidStartKeyError,
+    StartKey,
+    TrendQuery,
+    TrendQueryRepository,
+)
+
+DETAIL_COVERAGE = 200
+"""Articles in a trend's detail (newest first); older ones are paged by the articles resource."""
+HEALTH_WINDOW = timedelta(hours=24)
+BriefState = Literal["published", "none", "unavailable"]
+
+
+class TrendNotFoundError(LookupError):
+    """No trend has this id."""
+
+    def __init__(self, trend_id: str) -> None:
+        super().__init__(trend_id)
+        self.trend_id = trend_id
+
+
+@dataclass(frozen=True)
+class DetailResult:
+    detail: TrendDetail
+    brief_state: BriefState
+
+
+class ApiReads:
+    def __init__(
+        self,
+        trends: TrendQueryRepository,
+        feeds: FeedHealthRepository,
+        *,
+        cursor_secret: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._trends = trends
+        self._feeds = feeds
+        self._secret = cursor_secret
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # --- trend lists ---------------------------------------------------------------------------
+
+    def trend_page(self, query: TrendQuery, limit: int, cursor: str | None) -> TrendPage:
+        states, next_cursor = self._query(query, limit, cursor)
+        now = self._clock()
+        return TrendPage(
+            items=[TrendSummary.from_state(s, now) for s in states], next_cursor=next_cursor, generated_at=now
+        )
+
+    def topic_page(self, slug: str, limit: int, cursor: str | None) -> TopicPage:
+        states, next_cursor = self._query(TrendQuery(topic=slug), limit, cursor)
+        now = self._clock()
+        name = next(
+            (
+                str(getattr(topic, "name", slug))
+                for state in states
+                for topic in (getattr(state, "topics", None) or [])
+                if getattr(topic, "slug", None) == slug
+            ),
+            None,
+        )
+        return TopicPage(
+            items=[TrendSummary.from_state(s, now) for s in states],
+            next_cursor=next_cursor,
+            generated_at=now,
+            topic=slug,
+            name=name,
+        )
+
+    def search(self, text: str, limit: int, cursor: str | None) -> SearchPage:
+        terms = search_tokens(text)
+        now = self._clock()
+        if not terms:
+            return SearchPage(items=[], next_cursor=None, generated_at=now, query=text, terms=[])
+        states, next_cursor = self._query(TrendQuery(terms=terms), limit, cursor)
+        return SearchPage(
+            items=[TrendSummary.from_state(s, now) for s in states],
+            next_cursor=next_cursor,
+            generated_at=now,
+            query=text,
+            terms=list(terms),
+        )
+
+    def _query(self, query: TrendQuery, limit: int, cursor: str | None) -> tuple[list[Any], str | None]:
+        scope = _scope("trends", query)
+        start_key = self._decode(cursor, scope)
+        try:
+            states, next_key = self._trends.query_trends(query, limit, start_key)
+        except InvalidStartKeyError as exc:
+            raise InvalidCursorError(str(exc)) from exc
+        return states, self._encode(next_key, scope)
+
+    # --- one trend -----------------------------------------------------------------------------
+
+    def trend_detail(self, trend_id: str) -> DetailResult:
+        record = self._trends.get_trend_record(trend_id, DETAIL_COVERAGE)
+        if record is None:
+            raise TrendNotFoundError(trend_id)
+        brief: BriefView | None = None
+        state: BriefState = "none"
+        try:
+            brief = brief_view(record.brief_item, trend_id=trend_id)
+            state = "published" if brief is not None else "none"
+        except BriefUnavailableError:
+            state = "unavailable"
+        next_cursor = self._encode(record.more_members, _scope("articles", trend_id))
+        detail = TrendDetail.build(
+            record.state, record.members, self._clock(), brief=brief, coverage_next_cursor=next_cursor
+        )
+        return DetailResult(detail=detail, brief_state=state)
+
+    def articles(self, trend_id: str, limit: int, cursor: str | None) -> ArticlePage:
+        scope = _scope("articles", trend_id)
+        start_key = self._decode(cursor, scope)
+        try:
+            found = self._trends.list_members(trend_id, limit, start_key)
+        except InvalidStartKeyError as exc:
+            raise InvalidCursorError(str(exc)) from exc
+        if found is None:
+            raise TrendNotFoundError(trend_id)
+        members, next_key = found
+        return ArticlePage(
+            trend_id=trend_id,
+            items=coverage_items(members),
+            next_cursor=self._encode(next_key, scope),
+            generated_at=self._clock(),
+        )
+
+    # --- feeds ---------------------------------------------------------------------------------
+
+    def feed_health(self) -> FeedHealth:
+        now = self._clock()
+        states = self._feeds.list_states()
+        counts = self._feeds.articles_per_feed(now - HEALTH_WINDOW, now)
+        return feed_health(states, counts, now)
+
+    def track_record(self) -> TrackRecordView | None:
+        """The predictions' track record (one GetItem), None where the store keeps none."""
+        reader = getattr(self._trends, "prediction_track_record", None)
+        if reader is None:
+            return None
+        record = reader()
+        return TrackRecordView(scored=record.scored, accuracy=record.accuracy,
+                               always_fades_accuracy=record.always_fades_accuracy,
+                               persistence_accuracy=record.persistence_accuracy)
+
+    def freshness(self) -> datetime | None:
+        """When any feed was last polled (one Query of the feed states)."""
+        attempts = [s.last_attempt_at for s in self._feeds.list_states() if s.last_attempt_at is not None]
+        return max(attempts, default=None)
+
+    # --- cursors -------------------------------------------------------------------------------
+
+    def _encode(self, key: StartKey | None, scope: str) -> str | None:
+        return encode_cursor({"s": scope, "k": key}, self._secret) if key else None
+
+    def _decode(self, cursor: str | None, scope: str) -> StartKey | None:
+        if not cursor:
+            return None
+        payload = decode_cursor(cursor, self._secret)
+        key = payload.get("k")
+        if payload.get("s") != scope or set(payload) != {"s", "k"} or not isinstance(key, dict) or not key:
+            raise InvalidCursorError("the cursor belongs to another list")
+        return key
+
+
+def _scope(kind: str, subject: object) -> str:
+    """A short digest of what a cursor pages: the list kind and its query (or trend id)."""
+    if isinstance(subject, TrendQuery):
+        since = subject.since.astimezone(UTC).isoformat() if subject.since else None
+        subject = [subject.category, subject.status, since, subject.topic, list(subject.terms), subject.sort]
+    digest = hashlib.sha256(json.dumps([kind, subject], separators=(",", ":")).encode()).hexdigest()
+    return digest[:16]

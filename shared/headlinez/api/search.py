@@ -1,0 +1,52 @@
+"""Search over open trends: one normalization for the stored text and for the query.
+
+Pure and dependency-free: the DynamoDB adapter calls `search_text` when it writes a trend (the
+`search_text` attribute), and the API calls `search_tokens` on `?q=`; a trend matches when every
+token occurs in its text (`contains(search_text, :t)` for each token, in one Query's filter).
+Matching is on case-folded, accent-stripped words, so "Jerí" finds "Jeri" and "iran" finds
+"Iranian".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_SEARCH_TEXT = 4000
+"""Characters of search text stored per trend (headlines first): bounds the item size."""
+MAX_TOKENS = 6
+MIN_TOKEN_LENGTH = 2
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Case-folded, accents removed, punctuation as single spaces, padded with one space each side."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = _NON_WORD.sub(" ", stripped).split()
+    return " " + " ".join(words) + " " if words else ""
+
+
+def search_tokens(query: str) -> tuple[str, ...]:
+    """The distinct words of a query (at most `MAX_TOKENS`, each at least 2 characters)."""
+    tokens: list[str] = []
+    for word in normalize(query).split():
+        if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:
+            tokens.append(word)
+    return tuple(tokens[:MAX_TOKENS])
+
+
+def search_text(titles: Iterable[str], topics: Iterable[str] = ()) -> str:
+    """The stored search text of a trend: its titles, then its topic names, normalized, bounded."""
+    parts: list[str] = []
+    size = 0
+    for text in (*titles, *topics):
+        normalized = normalize(text).strip()
+        if not normalized or normalized in parts:
+            continue
+        if size + len(normalized) + 1 > MAX_SEARCH_TEXT:
+            break
+        parts.append(normalized)
+        size += len(normalized) + 1
+    return " " + " ".join(parts) + " " if parts else ""

@@ -1,0 +1,126 @@
+"""RSS 2.0 and Atom 1.0 documents of a trend list (pure; ElementTree does the escaping).
+
+Feed text may hold characters XML 1.0 forbids (control characters): they are removed, so the
+documents always parse. Dates come from the data (newest `last_seen`), never from the clock, so
+an unchanged list gives a byte-identical document and the ETag holds.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from headlinez.api.schemas import CATEGORY_NAMES, TrendSummary
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
+ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+FEED_SIZE = 30
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def clean(text: object) -> str:
+    return _XML_INVALID.sub("", str(text))
+
+
+def feed_title(category: str | None) -> str:
+    return f"headlinez: {CATEGORY_NAMES[category]} trends" if category else "headlinez: top trends"
+
+
+def describe(item: TrendSummary) -> str:
+    parts = [f"{item.sources} sources", f"{item.articles} articles"]
+    if item.status:
+        parts.append(item.status.capitalize())
+    if item.category:
+        parts.append(CATEGORY_NAMES[item.category])
+    text = " · ".join(parts) + "."
+    if item.second_headline:
+        text += f" Also: {item.second_headline}"
+    return text
+
+
+def _sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
+    if text is not None:
+        child.text = clean(text)
+    return child
+
+
+def _updated(items: Sequence[TrendSummary]) -> datetime:
+    return max((item.last_seen for item in items), default=_EPOCH)
+
+
+def _rfc822(value: datetime) -> str:
+    return format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+def _rfc3339(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def rss_document(
+    items: Sequence[TrendSummary], *, base_url: str, self_path: str, category: str | None
+) -> str:
+    ET.register_namespace("atom", ATOM_NS)
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", feed_title(category))
+    _sub(channel, "link", base_url + (f"/?category={category}" if category else "/"))
+    _sub(
+        channel,
+        "description",
+        "Stories covered by several independent newsrooms, ranked by how fast coverage is spreading.",
+    )
+    _sub(channel, "language", "en")
+    _sub(channel, f"{{{ATOM_NS}}}link", href=base_url + self_path, rel="self", type="application/rss+xml")
+    _sub(channel, "lastBuildDate", _rfc822(_updated(items)))
+    _sub(channel, "ttl", "15")
+    for item in items:
+        entry = _sub(channel, "item")
+        _sub(entry, "title", item.headline)
+        _sub(entry, "link", base_url + item.links.html)
+        _sub(entry, "guid", f"urn:headlinez:trend:{item.id}", isPermaLink="false")
+        _sub(entry, "pubDate", _rfc822(item.first_seen))
+        if item.category:
+            _sub(entry, "category", CATEGORY_NAMES[item.category])
+        _sub(entry, "description", describe(item))
+    return ET.tostring(rss, encoding="unicode", xml_declaration=True)
+
+
+def atom_document(
+    items: Sequence[TrendSummary], *, base_url: str, self_path: str, category: str | None
+) -> str:
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+
+    def sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str) -> ET.Element:
+        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attrs)
+
+    sub(feed, "title", feed_title(category))
+    sub(feed, "id", f"urn:headlinez:trends:{category or 'all'}")
+    sub(feed, "updated", _rfc3339(_updated(items)))
+    sub(feed, "link", rel="self", href=base_url + self_path, type="application/atom+xml")
+    sub(
+        feed,
+        "link",
+        rel="alternate",
+        href=base_url + (f"/?category={category}" if category else "/"),
+        type="text/html",
+    )
+    author = sub(feed, "author")
+    sub(author, "name", "headlinez")
+    for item in items:
+        entry = sub(feed, "entry")
+        sub(entry, "title", item.headline)
+        sub(entry, "id", f"urn:headlinez:trend:{item.id}")
+        sub(entry, "updated", _rfc3339(item.last_seen))
+        sub(entry, "published", _rfc3339(item.first_seen))
+        sub(entry, "link", rel="alternate", href=base_url + item.links.html, type="text/html")
+        if item.category:
+            sub(entry, "category", term=item.category, label=CATEGORY_NAMES[item.category])
+        sub(entry, "summary", describe(item))
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True)

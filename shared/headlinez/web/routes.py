@@ -1,0 +1,134 @@
+"""The page routes, registered on the API's resolver: same reads, same models, HTML out.
+
+| page | reads |
+|---|---|
+| `/` (`category`, `status`, `cursor`) | the trend list Query + the feed states Query (freshness) |
+| `/trend/{id}` | the detail reads (Query + GetItem at most) + the feed states Query |
+| `/topic/{slug}` | the topic Query |
+| `/feed-health` | as GET /feeds/health |
+| `/how-it-works` | the predictions' track record (GetItem) |
+| `/assets/site.css` | none (cached for a day) |
+
+Every page carries a strict Content-Security-Policy (no script at all, styles from this origin
+only), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and `X-Frame-Options`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from headlinez.api.reads import ApiReads
+from headlinez.api.schemas import (
+    TOPIC_SLUG_PATTERN,
+    TREND_ID_PATTERN,
+    Category,
+    LifecycleStatus,
+    Problem,
+    category_list,
+)
+from headlinez.ports import TrendQuery
+from headlinez.web import pages
+from headlinez.web.assets import CSS, CSS_PATH
+
+PAGE_PREFIXES = ("/trend/", "/topic/")
+PAGE_PATHS = frozenset({"/", "/how-it-works", "/feed-health"})
+PageResponses = Callable[..., dict[int, OpenAPIResponse]]
+
+CursorParam = Annotated[str | None, Query(description="Next-page cursor of the page.")]
+
+
+def is_page_path(path: str) -> bool:
+    return path in PAGE_PATHS or path.startswith(PAGE_PREFIXES)
+
+
+def _html(body: str, status: int = HTTPStatus.OK, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=pages.HTML_CONTENT_TYPE,
+        body=body,
+        headers={**pages.PAGE_HEADERS, **(headers or {})},
+    )
+
+
+def page_problem_response(problem: Problem, request_id: str) -> Response[str]:
+    """An error on a page route, as a page (never cached)."""
+    return _html(
+        pages.error_page(problem.status, problem.title, problem.detail),
+        problem.status,
+        {"Cache-Control": "no-store", "X-Request-Id": request_id},
+    )
+
+
+def register_pages(
+    app: APIGatewayHttpResolver, reads: ApiReads, *, page_size: int, page_responses: PageResponses
+) -> None:
+    tags = ["pages"]
+
+    @app.get("/", summary="Home: ranked trends", tags=tags, responses=page_responses(HTTPStatus.BAD_REQUEST))
+    def home(
+        category: Annotated[Category | None, Query(description="Only trends of this category.")] = None,
+        status: Annotated[LifecycleStatus | None, Query(description="Only trends with this status.")] = None,
+        cursor: CursorParam = None,
+    ) -> Response[str]:
+        page = reads.trend_page(TrendQuery(category=category, status=status), page_size, cursor)
+        return _html(
+            pages.home_page(
+                page,
+                categories=category_list(),
+                category=category,
+                status=status,
+                checked_at=reads.freshness(),
+                now=reads.now(),
+                cursor=cursor,
+            )
+        )
+
+    @app.get(
+        "/trend/<trend_id>",
+        summary="A trend's page",
+        tags=tags,
+        responses=page_responses(HTTPStatus.NOT_FOUND),
+    )
+    def trend(
+        trend_id: Annotated[str, Path(pattern=TREND_ID_PATTERN, description="Trend id.")],
+    ) -> Response[str]:
+        result = reads.trend_detail(trend_id)
+        return _html(
+            pages.trend_page(
+                result.detail, brief_state=result.brief_state, checked_at=reads.freshness(), now=reads.now()
+            )
+        )
+
+    @app.get(
+        "/topic/<slug>", summary="A topic's page", tags=tags, responses=page_responses(HTTPStatus.BAD_REQUEST)
+    )
+    def topic(
+        slug: Annotated[str, Path(pattern=TOPIC_SLUG_PATTERN, description="Topic slug.")],
+        cursor: CursorParam = None,
+    ) -> Response[str]:
+        return _html(
+            pages.topic_page(reads.topic_page(slug, page_size, cursor), now=reads.now(), cursor=cursor)
+        )
+
+    @app.get("/feed-health", summary="Feed health page", tags=tags, responses=page_responses())
+    def feed_health() -> Response[str]:
+        return _html(pages.feed_health_page(reads.feed_health(), now=reads.now()))
+
+    @app.get("/how-it-works", summary="How this works", tags=tags, responses=page_responses())
+    def how() -> Response[str]:
+        return _html(pages.how_page(reads.track_record()))
+
+    @app.get(CSS_PATH, include_in_schema=False, enable_validation=False)
+    def stylesheet() -> Response[Any]:
+        return Response(
+            status_code=HTTPStatus.OK,
+            content_type="text/css; charset=utf-8",
+            body=CSS,
+            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
+        )

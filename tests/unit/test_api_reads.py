@@ -1,0 +1,543 @@
+"""API v2 over in-memory fakes: filters, sorts, paging, articles, topics, search, feeds, syndication."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from tests.fakes import (
+    FakeLambdaContext,
+    InMemoryFeedStateRepository,
+    InMemoryTrendRepository,
+    make_http_event,
+)
+
+from headlinez.api.app import build_resolver
+from headlinez.api.cursor import decode_cursor, encode_cursor
+from headlinez.api.schemas import (
+    Category,
+    LifecycleStatus,
+    growth_percent,
+    recent_velocities,
+    velocity_series,
+)
+from headlinez.api.search import search_text, search_tokens
+from headlinez.domain.velocity import hourly_velocity, velocity_at
+from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
+from headlinez.settings import ApiSettings
+
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+SECRET = "unit-test-cursor-secret-0123"
+STATUSES = ("emerging", "rising", "peaking", "fading", "cooled")
+
+
+def _trend(
+    n: int,
+    *,
+    category: str | None = None,
+    status: str | None = None,
+    topics: list[dict[str, str]] | None = None,
+    headline: str | None = None,
+    is_open: bool = True,
+) -> TrendState:
+    state = TrendState(
+        trend_id=f"t{n:015x}",
+        is_open=is_open,
+        article_count=4 + n,
+        source_families=["a", "b"],
+        outlets=["Outlet A", "Outlet B"],
+        first_seen=NOW - timedelta(hours=10 + n),
+        last_seen=NOW - timedelta(minutes=(n * 37) % 300),
+        headline=headline or f"Story number {n}",
+        hourly=[HourBucket(hour=NOW - timedelta(hours=2), articles=2, sources=["a", "b"])],
+    )
+    # Trend-intelligence fields are set with model_copy: the API reads them with getattr.
+    intel: dict[str, Any] = {"category": category, "status": status}
+    if topics is not None:
+        intel["topics"] = [_Topic(**t) for t in topics]
+    return state.model_copy(update=intel)
+
+
+@dataclass(frozen=True)
+class _Topic:
+    name: str
+    slug: str
+    kind: str = "term"
+
+
+def _member(n: int, k: int) -> TrendMember:
+    return TrendMember(
+        article_id=f"a{n:03d}{k:04d}",
+        title=f"Article {k}",
+        url=f"https://news.example/{n}/{k}",
+        outlet=f"Outlet {k % 3}",
+        publisher_family=f"f{k % 3}",
+        published=NOW - timedelta(minutes=k * 7),
+    )
+
+
+@dataclass
+class Api:
+    trends: InMemoryTrendRepository
+    feeds: InMemoryFeedStateRepository
+    app: Any
+    clock: list[datetime]
+
+    def get(
+        self, path: str, query: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> Any:
+        return self.app.resolve(make_http_event("GET", path, query, headers), FakeLambdaContext())
+
+    def json(self, path: str, query: dict[str, str] | None = None) -> Any:
+        reply = self.get(path, query)
+        assert reply["statusCode"] == 200, reply["body"]
+        return json.loads(reply["body"])
+
+
+def _api(trends: InMemoryTrendRepository, feeds: InMemoryFeedStateRepository | None = None) -> Api:
+    settings = ApiSettings.model_validate(
+        {"TABLE_NAME": "t-test", "CURSOR_SECRET": SECRET, "DEFAULT_PAGE_SIZE": 5}
+    )
+    clock = [NOW]
+    feeds = feeds or InMemoryFeedStateRepository()
+    return Api(trends, feeds, build_resolver(trends, feeds, settings, lambda: clock[0]), clock)
+
+
+@pytest.fixture
+def api() -> Api:
+    repo = InMemoryTrendRepository()
+    for n in range(40):
+        category = CATEGORIES[n % 3]
+        repo.add(
+            _trend(
+                n,
+                category=category,
+                status=STATUSES[n % 5],
+                topics=[{"name": "Iran" if n % 4 == 0 else "Gaza", "slug": "iran" if n % 4 == 0 else "gaza"}],
+                headline=f"Talks número {n} in Genève" if n % 6 == 0 else None,
+            ),
+            [_member(n, k) for k in range(3)],
+            score=float(n),
+        )
+    repo.add(_trend(99, category="world", is_open=False), score=999.0)
+    return _api(repo)
+
+
+def _walk(api: Api, path: str, query: dict[str, str]) -> list[str]:
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(200):
+        body = api.json(path, query | ({"cursor": cursor} if cursor else {}))
+        seen.extend(item["id"] if "id" in item else item["article_id"] for item in body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError("paging does not end")
+
+
+def _ranked(api: Api, predicate: Any) -> list[str]:
+    trends = [t for t in api.trends.load_open_trends() if predicate(t)]
+    return [t.trend_id for t in sorted(trends, key=lambda t: int(t.trend_id[1:], 16), reverse=True)]
+
+
+# --- GET /trends filters and sorts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", ["1", "3", "7", "100"])
+def test_category_reads_its_own_index_with_one_query_per_page(api: Api, limit: str) -> None:
+    seen = _walk(api, "/trends", {"category": "politics", "limit": limit})
+
+    assert seen == _ranked(api, lambda t: t.category == "politics")
+    assert {op for op in api.trends.operations} == {("Query", "gsi3")}
+    pages = len(api.trends.operations)
+    assert pages == len(api.trends.list_calls), "one Query per page"
+
+
+@pytest.mark.parametrize("limit", ["1", "2", "5", "100"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "rising"},
+        {"since": "2026-02-18T01:00:00Z"},
+        {"status": "cooled", "category": "world"},
+        {"since": "2026-02-18T02:30:00", "category": "business"},  # no offset: read as UTC
+    ],
+)
+def test_filtered_paging_visits_every_match_once_in_rank_order(
+    api: Api, query: dict[str, str], limit: str
+) -> None:
+    seen = _walk(api, "/trends", query | {"limit": limit})
+
+    since = (
+        datetime.fromisoformat(query["since"].replace("Z", "+00:00")).replace(tzinfo=UTC)
+        if "since" in query
+        else None
+    )
+    expected = _ranked(
+        api,
+        lambda t: (
+            (query.get("status") in (None, t.status))
+            and (query.get("category") in (None, t.category))
+            and (since is None or t.last_seen >= since)
+        ),
+    )
+    assert expected, "the fixture has matches"
+    assert seen == expected
+    assert all(op[0] == "Query" for op in api.trends.operations)
+
+
+def test_recent_sort_orders_by_last_activity(api: Api) -> None:
+    items = [i for page in [api.json("/trends", {"sort": "recent", "limit": "100"})] for i in page["items"]]
+
+    last_seen = [i["last_seen"] for i in items]
+    assert last_seen == sorted(last_seen, reverse=True)
+    assert len(items) == 40
+    assert _walk(api, "/trends", {"sort": "recent", "limit": "6"}) == [i["id"] for i in items]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("category", "weather"),
+        ("status", "boiling"),
+        ("sort", "random"),
+        ("since", "yesterday"),
+        ("since", "2026-13-45"),
+    ],
+)
+def test_unknown_filter_values_are_422(api: Api, name: str, value: str) -> None:
+    reply = api.get("/trends", {name: value})
+
+    assert reply["statusCode"] == 422
+    assert json.loads(reply["body"])["errors"][0]["loc"] == ["query", name]
+
+
+def test_cursor_of_another_list_is_400(api: Api) -> None:
+    cursor = api.json("/trends", {"category": "world", "limit": "2"})["next_cursor"]
+
+    for query in (
+        {"category": "politics"},
+        {},
+        {"category": "world", "status": "rising"},
+        {"sort": "recent"},
+    ):
+        reply = api.get("/trends", query | {"cursor": cursor})
+        assert reply["statusCode"] == 400, query
+        assert json.loads(reply["body"])["type"] == "urn:headlinez:problem:invalid-cursor"
+
+
+def test_signed_cursor_with_a_foreign_start_key_is_400_not_500(api: Api) -> None:
+    # Even a correctly signed cursor cannot smuggle a key of another index into the Query.
+    scope = decode_cursor(api.json("/trends", {"limit": "2"})["next_cursor"], SECRET)["s"]
+    forged = encode_cursor({"s": scope, "k": {"pk": "ART#1", "sk": "A"}}, SECRET)
+
+    assert api.get("/trends", {"cursor": forged})["statusCode"] == 400
+
+
+# --- Detail and articles ------------------------------------------------------------------------------
+
+
+def test_detail_pages_long_coverage_into_the_articles_resource() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_trend(1), [_member(1, k) for k in range(230)], score=1.0)
+    api = _api(repo)
+
+    detail = api.json(f"/trends/{_trend(1).trend_id}")
+    rest = _walk(api, f"/trends/{_trend(1).trend_id}/articles", {"limit": "50"})
+
+    assert len(detail["coverage"]) == 200
+    assert detail["coverage_next_cursor"]
+    older = api.json(f"/trends/{_trend(1).trend_id}/articles", {"cursor": detail["coverage_next_cursor"]})
+    assert [c["article_id"] for c in detail["coverage"]] + [c["article_id"] for c in older["items"]] == rest[
+        :250
+    ]
+    assert len(rest) == 230
+    assert rest == [f"a001{k:04d}" for k in range(230)], "newest first"
+
+
+def test_detail_is_at_most_two_reads(api: Api) -> None:
+    api.json(f"/trends/{_trend(3).trend_id}")
+
+    assert len(api.trends.operations) <= 2
+
+
+def test_articles_of_unknown_trend_is_404_and_tampered_cursor_400(api: Api) -> None:
+    assert api.get("/trends/tffffffffffffff0/articles")["statusCode"] == 404
+    cursor = api.json(f"/trends/{_trend(3).trend_id}/articles", {"limit": "1"})["next_cursor"]
+    assert api.get(f"/trends/{_trend(4).trend_id}/articles", {"cursor": cursor})["statusCode"] == 400
+    assert (
+        api.get(f"/trends/{_trend(3).trend_id}/articles", {"cursor": cursor[:-2] + "xx"})["statusCode"] == 400
+    )
+
+
+def test_detail_serves_intelligence_when_present(api: Api) -> None:
+    body = api.json(f"/trends/{_trend(8).trend_id}")
+
+    assert body["status"] == STATUSES[8 % 5]
+    assert body["category"] == CATEGORIES[8 % 3]
+    assert body["topics"] == [
+        {
+            "name": "Iran",
+            "kind": "term",
+            "slug": "iran",
+            "links": {"self": "/topics/iran", "html": "/topic/iran"},
+        }
+    ]
+    assert body["brief"] is None
+    assert body["velocity_series"][-1]["velocity"] == body["velocity"]
+    assert "article rate × source diversity" in body["velocity_explanation"]
+
+
+def test_a_stored_brief_that_cannot_be_read_is_null_and_the_page_says_so(api: Api) -> None:
+    api.trends.put_brief(_trend(8).trend_id, {"pk": "TREND#x", "sk": "BRIEF", "doc": '{"not": "a brief"}'})
+
+    assert api.json(f"/trends/{_trend(8).trend_id}")["brief"] is None
+    page = api.get(f"/trend/{_trend(8).trend_id}")["body"]
+    assert "A brief exists but cannot be shown right now." in page
+
+
+# --- Topics, search, categories -------------------------------------------------------------------
+
+
+def test_topic_lists_the_open_trends_naming_it(api: Api) -> None:
+    seen = _walk(api, "/topics/iran", {"limit": "3"})
+
+    assert seen == _ranked(api, lambda t: any(topic.slug == "iran" for topic in t.topics))
+    assert api.json("/topics/iran", {"limit": "100"})["name"] == "Iran"
+    assert api.json("/topics/nobody-at-all")["items"] == []
+    assert api.get("/topics/Not A Slug")["statusCode"] == 422
+
+
+def test_search_matches_word_starts_ignoring_case_and_accents(api: Api) -> None:
+    expected = _ranked(api, lambda t: t.headline.startswith("Talks"))
+
+    assert _walk(api, "/search", {"q": "TALKS geneve", "limit": "2"}) == expected
+    assert _walk(api, "/search", {"q": "numero 1"}) == expected, "'1' is too short to be a search word"
+    body = api.json("/search", {"q": "!!"})
+    assert body == {
+        "items": [],
+        "next_cursor": None,
+        "generated_at": "2026-02-18T04:00:00Z",
+        "query": "!!",
+        "terms": [],
+    }
+    assert _walk(api, "/search", {"q": "alks"}) == [], "words must start with the term"
+
+
+def test_search_tokens_and_text() -> None:
+    assert search_tokens("  Jerí  jeri, X-ray!! a ") == ("jeri", "ray")
+    assert (
+        search_text(["Jesse Jackson dies", "Jesse Jackson dies"], ["Chicago"])
+        == " jesse jackson dies chicago "
+    )
+
+
+def test_categories_are_the_model_categories(api: Api) -> None:
+    body = api.json("/categories")
+
+    assert [c["id"] for c in body["items"]] == list(CATEGORIES)
+    assert set(Category.__args__) == set(CATEGORIES)  # type: ignore[attr-defined]
+    assert set(LifecycleStatus.__args__) == set(STATUSES)  # type: ignore[attr-defined]
+    assert body["items"][0]["links"]["rss"] == "/categories/world/trends.rss"
+
+
+# --- Feeds health -------------------------------------------------------------------------------------
+
+
+def test_feed_health_reports_freshness_errors_and_24h_counts() -> None:
+    feeds = InMemoryFeedStateRepository(
+        [
+            FeedState(
+                feed_id="bbc",
+                url="https://bbc.example/rss",
+                outlet="BBC",
+                last_attempt_at=NOW - timedelta(minutes=4),
+                last_success_at=NOW - timedelta(minutes=4),
+            ),
+            FeedState(
+                feed_id="dw",
+                url="https://dw.example/rss",
+                outlet="DW",
+                last_attempt_at=NOW - timedelta(minutes=9),
+                last_success_at=NOW - timedelta(days=1),
+                last_error="HTTP 503",
+                last_error_at=NOW - timedelta(minutes=9),
+                consecutive_errors=3,
+            ),
+            FeedState(feed_id="new", url="https://new.example/rss", outlet="New"),
+        ]
+    )
+    feeds.recent_articles = {"bbc": (NOW - timedelta(hours=2), 12), "dw": (NOW - timedelta(hours=30), 5)}
+    api = _api(InMemoryTrendRepository(), feeds)
+
+    body = api.json("/feeds/health")
+
+    assert body["checked_at"] == "2026-02-18T03:56:00Z"
+    by_id = {f["feed_id"]: f for f in body["feeds"]}
+    assert (by_id["bbc"]["status"], by_id["bbc"]["articles_24h"]) == ("ok", 12)
+    assert (by_id["dw"]["status"], by_id["dw"]["last_error"], by_id["dw"]["articles_24h"]) == (
+        "failing",
+        "HTTP 503",
+        0,
+    )
+    assert by_id["new"]["status"] == "never_polled"
+    page = api.get("/feed-health")["body"]
+    assert "Feeds checked" in page
+    assert "4 min ago" in page
+    assert "HTTP 503" in page
+
+
+# --- Syndication --------------------------------------------------------------------------------------
+
+
+def _xml(reply: dict[str, Any]) -> ET.Element:
+    assert reply["statusCode"] == 200, reply["body"]
+    return ET.fromstring(reply["body"].encode())
+
+
+def test_rss_and_atom_of_all_and_one_category() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_trend(1, category="world", headline="<script>alert(1)</script> & \x07bell"), score=2.0)
+    repo.add(_trend(2, category="business"), score=1.0)
+    api = _api(repo)
+
+    rss = _xml(api.get("/trends.rss"))
+    titles = [t.text for t in rss.iter("title")]
+    assert titles[0] == "headlinez: top trends"
+    assert titles[1:] == ["<script>alert(1)</script> & bell", "Story number 2"]
+    assert (
+        rss.find("channel/item/link").text
+        == f"https://api-test.execute-api.us-east-1.amazonaws.com/trend/{_trend(1).trend_id}"
+    )  # type: ignore[union-attr]
+    assert "<script>" not in api.get("/trends.rss")["body"], "escaped in the document"
+    world = _xml(api.get("/categories/world/trends.rss"))
+    assert [t.text for t in world.iter("title")][1:] == ["<script>alert(1)</script> & bell"]
+    assert api.get("/trends.rss", {"category": "business"})["body"].count("<item>") == 1
+    atom = _xml(api.get("/categories/business/trends.atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)] == ["Story number 2"]
+    assert atom.findtext("a:id", namespaces=ns) == "urn:headlinez:trends:business"
+    assert api.get("/categories/weather/trends.atom")["statusCode"] == 422
+
+
+def test_feeds_are_stable_for_unchanged_data_and_answer_304(api: Api) -> None:
+    first = api.get("/trends.rss")
+    api.clock[0] = NOW + timedelta(minutes=5)
+    again = api.get("/trends.rss", headers={"If-None-Match": first["headers"]["ETag"]})
+
+    assert again["statusCode"] == 304
+    assert again["body"] == ""
+
+
+# --- OpenAPI, caching, CORS on the new routes --------------------------------------------------------
+
+
+def test_openapi_documents_every_route_with_429(api: Api) -> None:
+    spec = api.json("/openapi.json")
+
+    assert {
+        "/trends",
+        "/trends/{trend_id}",
+        "/trends/{trend_id}/articles",
+        "/topics/{slug}",
+        "/search",
+        "/categories",
+        "/feeds/health",
+        "/trends.rss",
+        "/trends.atom",
+        "/categories/{category}/trends.rss",
+        "/categories/{category}/trends.atom",
+        "/",
+        "/trend/{trend_id}",
+        "/topic/{slug}",
+        "/feed-health",
+        "/how-it-works",
+        "/health",
+    } == set(spec["paths"])
+    for path, item in spec["paths"].items():
+        assert "429" in item["get"]["responses"], path
+        assert "304" in item["get"]["responses"], path
+    params = {p["name"]: p for p in spec["paths"]["/trends"]["get"]["parameters"]}
+    assert set(params) == {"category", "status", "since", "sort", "limit", "cursor"}
+    assert "text/html" in spec["paths"]["/"]["get"]["responses"]["200"]["content"]
+    validator = pytest.importorskip("openapi_spec_validator")
+    validator.validate(spec)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trends?category=world",
+        "/categories",
+        "/feeds/health",
+        "/search?q=story",
+        "/topics/iran",
+        "/",
+        "/how-it-works",
+        "/trends.atom",
+    ],
+)
+def test_every_get_has_etag_cache_control_request_id_and_304(api: Api, path: str) -> None:
+    route, _, query = path.partition("?")
+    params = dict(pair.split("=") for pair in query.split("&")) if query else None
+    first = api.get(route, params, {"Origin": "https://elsewhere.example"})
+    etag = first["headers"]["ETag"]
+
+    second = api.get(route, params, {"If-None-Match": etag, "Origin": "https://elsewhere.example"})
+
+    assert re.fullmatch(r'W/"[0-9a-f]{32}"', etag)
+    assert first["headers"]["Cache-Control"] == "public, max-age=60"
+    assert first["headers"]["X-Request-Id"] == "req-test-0001"
+    assert first["headers"]["Access-Control-Allow-Origin"] == "*"
+    assert second["statusCode"] == 304
+
+
+# --- Pure helpers -----------------------------------------------------------------------------------
+
+
+def test_recent_velocities_agree_with_velocity_at() -> None:
+    state = TrendState(
+        trend_id="t1",
+        first_seen=NOW - timedelta(hours=30),
+        last_seen=NOW,
+        hourly=[
+            HourBucket(hour=NOW - timedelta(hours=h), articles=h % 4 + 1, sources=[f"s{h % 3}", f"s{h % 5}"])
+            for h in range(0, 30, 2)
+        ],
+    )
+    values = recent_velocities(state, NOW + timedelta(minutes=20))
+
+    assert values == [velocity_at(state, NOW - timedelta(hours=23 - i)) for i in range(24)]
+
+
+@pytest.mark.parametrize("age_hours", [0, 5, 47, 48, 200])
+def test_velocity_series_is_the_tail_of_hourly_velocity(age_hours: int) -> None:
+    first = NOW - timedelta(hours=age_hours, minutes=10)
+    state = TrendState(
+        trend_id="t1",
+        first_seen=first,
+        last_seen=NOW,
+        hourly=[
+            HourBucket(hour=first + timedelta(hours=h), articles=h % 5, sources=[f"s{h % 4}"])
+            for h in range(0, age_hours + 1, 3)
+        ],
+    )
+
+    assert velocity_series(state, NOW) == hourly_velocity(state, NOW)[-48:]
+
+
+def test_growth_percent() -> None:
+    state = TrendState(
+        trend_id="t1",
+        first_seen=NOW,
+        last_seen=NOW,
+        article_count=8,
+        hourly=[HourBucket(hour=NOW, articles=1), HourBucket(hour=NOW - timedelta(hours=1), articles=1)],
+    )
+    assert growth_percent(state) == 700
+    assert growth_percent(state.model_copy(update={"hourly": []})) is None

@@ -1,0 +1,500 @@
+"""The pages: escaping, links, CSP, every section of the trend page, the brief, error pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.fakes import (
+    FakeLambdaContext,
+    InMemoryFeedStateRepository,
+    InMemoryTrendRepository,
+    make_http_event,
+)
+
+from headlinez.api.app import build_resolver
+from headlinez.briefs.models import (
+    BriefBasis,
+    Citation,
+    Claim,
+    Paragraph,
+    PublishedBrief,
+    QuickAnswer,
+    RemovedClaim,
+)
+from headlinez.models import FeedState, HourBucket, TrendMember, TrendState
+from headlinez.settings import ApiSettings
+from headlinez.web.html import Markup, ago, el, esc, external_link, href, safe_url
+from headlinez.web.pages import CONTENT_SECURITY_POLICY
+
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "</title><script>alert(2)</script>",
+    "' onmouseover='alert(3)",
+    "<svg onload=alert(4)>",
+    "&lt;script&gt;",
+]
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "a",
+    "header",
+    "nav",
+    "ul",
+    "li",
+    "main",
+    "footer",
+    "p",
+    "span",
+    "h1",
+    "h2",
+    "dl",
+    "dt",
+    "dd",
+    "div",
+    "time",
+    "svg",
+    "polyline",
+    "line",
+    "rect",
+    "text",
+    "section",
+    "article",
+    "ol",
+    "details",
+    "summary",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "sup",
+    "strong",
+}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(document: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(document)
+    return collector
+
+
+def _assert_inert(document: str) -> _Collector:
+    """Only our tags, no event handler attributes, links only http(s) or our own paths."""
+    parsed = _parse(document)
+    for tag, attrs in parsed.tags:
+        assert tag in ALLOWED_TAGS, tag
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        if tag == "a":
+            link = attrs["href"] or ""
+            assert link.startswith(("/", "#", "http://", "https://")), link
+            if link.startswith("http"):
+                assert attrs["rel"] == "noopener noreferrer"
+    return parsed
+
+
+def _state(n: int, **overrides: Any) -> TrendState:
+    values: dict[str, Any] = {
+        "trend_id": f"t{n:015x}",
+        "article_count": 9,
+        "source_families": ["a", "b", "c"],
+        "outlets": ["Outlet A", "Outlet B"],
+        "first_seen": NOW - timedelta(hours=9),
+        "last_seen": NOW - timedelta(minutes=5),
+        "headline": f"Headline {n}",
+        "second_headline": f"Second {n}",
+        "hourly": [
+            HourBucket(hour=NOW - timedelta(hours=h), articles=h + 1, sources=["a", "b"][: 1 + h % 2])
+            for h in range(8)
+        ],
+    }
+    values.update(overrides)
+    return TrendState(**values)
+
+
+def _members(n: int, count: int = 3, **overrides: Any) -> list[TrendMember]:
+    return [
+        TrendMember(
+            **(
+                {
+                    "article_id": f"a{n}{k:03d}",
+                    "title": f"Article {k}",
+                    "url": f"https://n.example/{k}",
+                    "outlet": f"Outlet {k}",
+                    "publisher_family": f"f{k}",
+                    "published": NOW - timedelta(minutes=10 * k),
+                }
+                | overrides
+            )
+        )
+        for k in range(count)
+    ]
+
+
+def _api(repo: InMemoryTrendRepository, feeds: InMemoryFeedStateRepository | None = None) -> Any:
+    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20})
+    app = build_resolver(repo, feeds or InMemoryFeedStateRepository(), settings_, lambda: NOW)
+    return lambda path, query=None: app.resolve(make_http_event("GET", path, query), FakeLambdaContext())
+
+
+def _brief(trend_id: str) -> PublishedBrief:
+    published = NOW - timedelta(hours=1)
+    return PublishedBrief(
+        trend_id=trend_id,
+        version=3,
+        headline="Headline 1",
+        paragraphs=[
+            Paragraph(
+                kind="what_happened", claims=[Claim(text="Talks resumed in Geneva.", evidence_ids=[1])]
+            ),
+            Paragraph(
+                kind="coverage", claims=[Claim(text="Outlet A and Outlet B lead.", evidence_ids=[1, 2])]
+            ),
+        ],
+        quick_answers=[
+            QuickAnswer(question="Where?", answer="In Geneva.", evidence_ids=[1]),
+            QuickAnswer(
+                question="When will it end?", answer="Coverage does not yet specify when the talks end."
+            ),
+        ],
+        citations=[
+            Citation(
+                id=1,
+                article_id="a1000",
+                outlet="Outlet A",
+                title="Talks resume",
+                url="https://n.example/0",
+                published=published,
+            ),
+            Citation(
+                id=2,
+                article_id="a1001",
+                outlet="Outlet B",
+                title="<b>Talks</b>",
+                url="javascript:alert(1)",
+                published=published,
+            ),
+        ],
+        supported_percent=91.0,
+        claims_checked=11,
+        claims_supported=10,
+        removed_claims=[
+            RemovedClaim(
+                text="A deal was signed.",
+                location="what_happened",
+                evidence_ids=[1],
+                reasons=["not stated by the cited article"],
+                stage="deterministic",
+            )
+        ],
+        engine="extractive",
+        verifier="deterministic",
+        generated_at=NOW - timedelta(hours=2),
+        updated_at=NOW - timedelta(hours=2),
+        basis=BriefBasis(trend_version=3),
+    )
+
+
+# --- html helpers -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "data:text/html,<script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        "https://user:pw@evil.example/",
+        "http://",
+        "https:/x",
+        "",
+        'https://a.example/"onmouseover=x',
+        "https://a.example/<script>",
+        "\x00https://a.example",
+        None,
+        42,
+    ],
+)
+def test_safe_url_refuses_anything_but_plain_http_links(url: Any) -> None:
+    assert safe_url(url) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.bbc.co.uk/news/x?a=1&b=2#c", "http://127.0.0.1:8000/a", "HTTPS://A.EXAMPLE/"]
+)
+def test_safe_url_keeps_http_links(url: str) -> None:
+    assert safe_url(url) == url
+
+
+def test_external_links_are_escaped_and_carry_rel() -> None:
+    assert external_link("https://a.example/?q=1&r=<2>", "Title <b>") == (
+        '<a href="https://a.example/?q=1&amp;r=&lt;2&gt;" rel="noopener noreferrer">Title &lt;b&gt;</a>'
+    ) or external_link("https://a.example/?q=1&r=<2>", "x").startswith("<span")
+    assert (
+        external_link("javascript:alert(1)", "<i>x</i>")
+        == '<span class="unlinked">&lt;i&gt;x&lt;/i&gt;</span>'
+    )
+
+
+def test_el_escapes_text_and_attributes_and_trusts_only_markup() -> None:
+    assert el("p", {"title": '"><x'}, "<b>", Markup("<i>ok</i>"), None, 3) == (
+        '<p title="&quot;&gt;&lt;x">&lt;b&gt;<i>ok</i>3</p>'
+    )
+    assert esc("it's") == "it&#x27;s"
+    assert href("/", category="world", cursor=None) == "/?category=world"
+    with pytest.raises(ValueError, match="absolute paths"):
+        href("//evil.example")
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=5), "just now"),
+        (timedelta(minutes=4), "4 min ago"),
+        (timedelta(hours=9, minutes=59), "9h ago"),
+        (timedelta(days=3), "3 days ago"),
+        (-timedelta(minutes=5), "in 5 min"),
+    ],
+)
+def test_ago(delta: timedelta, text: str) -> None:
+    assert ago(NOW - delta, NOW) == text
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def test_trend_page_has_every_section_consistent_with_the_json() -> None:
+    repo = InMemoryTrendRepository()
+    state = _state(1).model_copy(
+        update={
+            "status": "peaking",
+            "category": "politics",
+            "prediction": "fades by tomorrow",
+            "prediction_code": "fades",
+        }
+    )
+    repo.add(state, _members(1), score=5.0)
+    repo.put_brief(
+        state.trend_id,
+        {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF", "doc": _brief(state.trend_id).model_dump_json()},
+    )
+    get = _api(
+        repo,
+        InMemoryFeedStateRepository(
+            [
+                FeedState(
+                    feed_id="f",
+                    url="https://f.example/",
+                    outlet="F",
+                    last_attempt_at=NOW - timedelta(minutes=4),
+                )
+            ]
+        ),
+    )
+
+    detail = json.loads(get(f"/trends/{state.trend_id}")["body"])
+    reply = get(f"/trend/{state.trend_id}")
+    page = reply["body"]
+
+    assert reply["headers"]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src" not in CONTENT_SECURITY_POLICY
+    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
+    parsed = _assert_inert(page)
+    text = " ".join("".join(parsed.text).split())
+    ids = {attrs.get("id") for _, attrs in parsed.tags}
+    assert {
+        "headline",
+        "second-headline",
+        "velocity",
+        "brief",
+        "answers",
+        "coverage",
+        "topics",
+        "related",
+        "removed-claims",
+        "brief-check",
+        "freshness",
+    } <= ids
+    assert "▲ Peaking" in text
+    assert "Politics" in text
+    assert "predicts: fades by tomorrow" in text
+    assert f"Coverage ({detail['articles']})" in text
+    assert detail["growth_percent"] == 12, "9 articles now, 8 in the first hour"
+    assert "+12% since first seen" in text
+    assert "first detected" in text.lower()
+    assert "9h ago" in text
+    assert "fact-checked: 1 unsupported claim removed (91% supported) · updated 2h ago" in text
+    assert "Removed claims (1)" in text
+    assert "A deal was signed." in text
+    assert "Coverage does not yet specify when the talks end." in text
+    assert "No topics identified yet." in text
+    assert "No related trends yet." in text
+    assert "Feeds checked 4 min ago" in text
+    assert detail["brief"]["fact_check"]["supported_percent"] == 91.0
+    assert detail["brief"]["version"] == 3
+    coverage_links = [
+        a["href"] for tag, a in parsed.tags if tag == "a" and (a.get("href") or "").startswith("https://n.")
+    ]
+    assert coverage_links[-3:] == [c["url"] for c in detail["coverage"]]
+    assert "javascript:" not in page, "the citation with a javascript: URL is not a link"
+    assert "<svg" in page
+    assert 'role="img"' in page
+
+
+def test_hostile_feed_text_renders_inert_on_every_page() -> None:
+    repo = InMemoryTrendRepository()
+    for n, payload in enumerate(PAYLOADS):
+        state = _state(n, headline=payload, second_headline=payload, outlets=[payload])
+        repo.add(
+            state.model_copy(update={"topics": []}),
+            _members(n, title=payload, outlet=payload, url=payload),
+            score=float(n),
+        )
+    feeds = InMemoryFeedStateRepository(
+        [
+            FeedState(
+                feed_id="x",
+                url="javascript:alert(1)",
+                outlet=PAYLOADS[0],
+                last_attempt_at=NOW,
+                last_error=PAYLOADS[1],
+                last_error_at=NOW,
+                consecutive_errors=1,
+            )
+        ]
+    )
+    get = _api(repo, feeds)
+
+    pages = [get("/")["body"], get("/feed-health")["body"], get("/how-it-works")["body"]]
+    pages += [get(f"/trend/{_state(n).trend_id}")["body"] for n in range(len(PAYLOADS))]
+    for document in pages:
+        parsed = _assert_inert(document)
+        assert "<script" not in document.lower()
+        assert 'href="javascript' not in document.lower()
+        assert any(PAYLOADS[0] in t for t in parsed.text) or "How this works" in document, "shown as text"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    headline=st.text(min_size=1, max_size=80),
+    url=st.text(max_size=60),
+    outlet=st.text(min_size=1, max_size=30),
+)
+def test_any_feed_text_renders_inert(headline: str, url: str, outlet: str) -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(
+        _state(1, headline=headline, outlets=[outlet]), _members(1, title=headline, url=url, outlet=outlet)
+    )
+    get = _api(repo)
+
+    for path in ("/", f"/trend/{_state(1).trend_id}"):
+        reply = get(path)
+        assert reply["statusCode"] == 200
+        _assert_inert(reply["body"])
+
+
+def test_home_page_lists_trends_with_filters_and_freshness() -> None:
+    repo = InMemoryTrendRepository()
+    for n in range(3):
+        repo.add(
+            _state(n).model_copy(update={"category": "world" if n else "business", "status": "rising"}),
+            score=float(n),
+        )
+    get = _api(repo)
+
+    page = get("/")["body"]
+    world = get("/", {"category": "world"})["body"]
+
+    assert page.count('class="card"') == 3
+    assert world.count('class="card"') == 2
+    assert (
+        'aria-current="page" href="/?category=world"' in world
+        or 'href="/?category=world" aria-current="page"' in world
+    )
+    assert "Feeds not checked yet." in page
+    assert "▲ Rising" in page
+    assert 'class="sparkline"' in page
+    assert get("/", {"category": "weather"})["statusCode"] == 422
+
+
+def test_empty_sections_say_so_plainly() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), [], score=1.0)
+    get = _api(repo)
+
+    page = get(f"/trend/{_state(1).trend_id}")["body"]
+    assert "No brief yet." in page
+    assert "No quick answers yet" in page
+    assert "No article is stored for this trend any more." in page
+    assert "No trends yet" in _api(InMemoryTrendRepository())("/")["body"]
+
+
+def test_unknown_trend_page_is_an_html_404_with_csp() -> None:
+    reply = _api(InMemoryTrendRepository())("/trend/tffffffffffffff0")
+
+    assert reply["statusCode"] == 404
+    assert reply["headers"]["Content-Type"].startswith("text/html")
+    assert reply["headers"]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert reply["headers"]["Cache-Control"] == "no-store"
+    assert "Trend not found" in reply["body"]
+
+
+def test_stylesheet_is_served_with_a_long_cache() -> None:
+    reply = _api(InMemoryTrendRepository())("/assets/site.css")
+
+    assert reply["statusCode"] == 200
+    assert reply["headers"]["Content-Type"].startswith("text/css")
+    assert reply["headers"]["Cache-Control"] == "public, max-age=86400"
+    assert "@import" not in reply["body"], "no external resource"
+    assert "url(" not in reply["body"], "no external resource"
+
+
+class _WithTrackRecord(InMemoryTrendRepository):
+    def prediction_track_record(self) -> Any:
+        from headlinez.domain.prediction import TrackRecord
+
+        return TrackRecord(scored=40, correct=30, always_fades_correct=20, persistence_correct=24)
+
+
+def test_how_it_works_shows_the_track_record_or_says_there_is_none() -> None:
+    page = _api(_WithTrackRecord())("/how-it-works")["body"]
+    empty = _api(InMemoryTrendRepository())("/how-it-works")["body"]
+
+    assert "40 predictions scored, 75% came true" in page
+    assert "always \u201cfades\u201d 50%" in page
+    assert "no prediction has been scored yet" in empty
+    for section in ("velocity", "status", "prediction", "contract", "freshness"):
+        assert f'id="{section}"' in page
