@@ -74,11 +74,23 @@ def cmd_up(args: argparse.Namespace) -> int:
     from headlinez.local.stack import LocalStackError, StackOptions, install_signal_handlers, running_stack
 
     print("headlinez local stack", flush=True)
+    if (args.replay_from is None) != (args.replay_to is None):
+        print("error: --replay-from and --replay-to go together", file=sys.stderr)
+        return 2
+    if args.replay_from is not None and args.feeds_dir is None:
+        print("error: a replay needs --feeds-dir (the captured feed files to re-serve)", file=sys.stderr)
+        return 2
+    if args.replay_from is not None and (args.replay_to < args.replay_from or args.replay_step_minutes <= 0):
+        print("error: --replay-to must not be before --replay-from, and the step must be positive",
+              file=sys.stderr)
+        return 2
     _choose_feeds(args)
     options = StackOptions(
         port=args.port, feeds_file=args.feeds_file, feeds_dir=args.feeds_dir, all_files=args.all_files,
         now=args.now, interval=timedelta(minutes=args.interval_minutes), state_dir=args.state_dir,
         persist=not args.no_persist, cycles=args.cycles, verbose=args.verbose,
+        replay_from=args.replay_from, replay_to=args.replay_to,
+        replay_step=timedelta(minutes=args.replay_step_minutes),
     )
     try:
         with running_stack(options, sys.stdout) as stack:
@@ -100,6 +112,18 @@ def cmd_eval_clustering(args: argparse.Namespace) -> int:
     return eval_main(args.rest)
 
 
+def cmd_eval_category(args: argparse.Namespace) -> int:
+    from headlinez.evaluation.category_eval import main as category_main
+
+    return category_main(args.rest)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from headlinez.evaluation.backtest import main as backtest_main
+
+    return backtest_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="headlinez", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--state-dir", type=Path, default=Path(".headlinez"), help="where state is saved")
     up.add_argument("--no-persist", action="store_true", help="start empty and save nothing")
     up.add_argument("--verbose", action="store_true", help="handler logs and skipped feeds")
+    up.add_argument("--replay-from", type=parse_timestamp,
+                    help="with --feeds-dir: replay the feeds as they were from this UTC time ...")
+    up.add_argument("--replay-to", type=parse_timestamp, help="... to this one (then the API keeps serving)")
+    up.add_argument("--replay-step-minutes", type=float, default=15.0,
+                    help="simulated minutes between replayed polls (default 15)")
     up.set_defaults(func=cmd_up)
 
     evaluate = sub.add_parser("eval", help="evaluations on gold data")
@@ -125,11 +154,25 @@ def build_parser() -> argparse.ArgumentParser:
                                          add_help=False)
     clustering.add_argument("rest", nargs=argparse.REMAINDER)
     clustering.set_defaults(func=cmd_eval_clustering)
+    category = evaluate_sub.add_parser("category", add_help=False,
+                                       help="category accuracy on a labeled JSONL (UCI, AllSides)")
+    category.add_argument("rest", nargs=argparse.REMAINDER)
+    category.set_defaults(func=cmd_eval_category)
+
+    backtest = sub.add_parser("backtest", help="replay a timestamped JSONL and score the trend predictions",
+                              add_help=False)
+    backtest.add_argument("rest", nargs=argparse.REMAINDER)
+    backtest.set_defaults(func=cmd_backtest)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # options of a delegated command (eval ..., backtest) that come before its dataset
+        if not hasattr(args, "rest"):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.rest = [*extra, *args.rest]
     result: int = args.func(args)
     return result
 

@@ -10,6 +10,25 @@ Velocity at an instant = article rate × source diversity, over a trailing windo
 So 12 articles from 8 newsrooms in 3 hours scores 4 × 8 = 32, while one outlet publishing the
 same 12 articles scores 4 × 1 = 4. The hourly series stored on the trend (articles and sources
 per hour) is what this is computed from, so the chart and the number always agree.
+
+Sources are publisher families (two feeds of one newsroom are one source), and a copy of a title
+already seen from another newsroom (republished wire copy, same normalized-title fingerprint) is
+not counted as a new source by clustering, so it adds to the rate but not to the diversity.
+Hours are those of the articles' publish times.
+
+Derived figures (the trend page's counters):
+
+* **first detected** = the publish time of the trend's earliest article (`first_detected`).
+* **"+N% since first seen"** (`growth_since_first_seen`) compares the velocity now with the
+  velocity of the trend's first hour, V_first = velocity_at(first_seen) (its first-hour articles
+  ÷ WINDOW_HOURS × its first-hour newsrooms):  N = round(100 × (V_now − V_first) / V_first).
+  A trend that went from 1 article of 1 newsroom in its first hour (V = 0.33) to 4 articles per
+  hour from 6 newsrooms (V = 24) shows "+7100%"; N is negative once coverage runs below its
+  first-hour pace and −100 once nothing was published for WINDOW_HOURS.
+* The lifecycle and the prediction read `completed_hour_series`: velocity at the end of each
+  *completed* UTC hour. The current hour is partial (at 10:05 it holds five minutes of news), so
+  including it would make every hour start look like a dip; the counter shown to readers
+  (`velocity_at(now)`) does include it.
 """
 
 from __future__ import annotations
@@ -20,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 from headlinez.models import TrendState
 
 WINDOW_HOURS = 3
+MAX_SERIES_HOURS = 168
 RECENCY_HALF_LIFE_HOURS = 6.0
 
 
@@ -28,6 +48,10 @@ def _hour_floor(value: datetime) -> datetime:
 
 
 def velocity_at(trend: TrendState, at: datetime, window_hours: int = WINDOW_HOURS) -> float:
+    return round(_velocity(trend, at, window_hours), 3)
+
+
+def _velocity(trend: TrendState, at: datetime, window_hours: int) -> float:
     end = _hour_floor(at)
     start = end - timedelta(hours=window_hours - 1)
     articles = 0
@@ -37,7 +61,7 @@ def velocity_at(trend: TrendState, at: datetime, window_hours: int = WINDOW_HOUR
         if start <= hour <= end:
             articles += bucket.articles
             sources.update(bucket.sources)
-    return round(articles / window_hours * len(sources), 3)
+    return articles / window_hours * len(sources)
 
 
 def hourly_velocity(trend: TrendState, at: datetime) -> list[tuple[datetime, float]]:
@@ -62,3 +86,60 @@ def rank_score(trend: TrendState, now: datetime) -> float:
     hours_quiet = max(0.0, (now - trend.last_seen).total_seconds() / 3600)
     recency = math.pow(0.5, hours_quiet / RECENCY_HALF_LIFE_HOURS)
     return round(velocity_at(trend, now) + trend.source_count * recency, 3)
+
+
+def first_detected(trend: TrendState) -> datetime:
+    """When the trend was first seen: the publish time of its earliest article."""
+    return trend.first_seen
+
+
+def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
+    """ "+N% since first seen" (see the module docstring); None for a trend without a series."""
+    if not trend.hourly:
+        return None
+    first = _velocity(trend, trend.first_seen, WINDOW_HOURS)
+    if first <= 0.0:
+        return None
+    return round(100.0 * (_velocity(trend, now, WINDOW_HOURS) - first) / first)
+
+
+def last_completed_hour(now: datetime) -> datetime:
+    """Start of the last UTC hour that has ended at `now` (10:05 -> 09:00)."""
+    return _hour_floor(now) - timedelta(hours=1)
+
+
+def completed_hour_series(trend: TrendState, now: datetime, hours: int | None = None,
+                          window_hours: int = WINDOW_HOURS) -> list[tuple[datetime, float]]:
+    """Velocity at each completed UTC hour from the first seen hour (or the last `hours` hours)
+    up to the last completed hour before `now`; empty while the first hour is still running."""
+    if not trend.hourly:
+        return []
+    # Integer hours and one dict of buckets: this runs for every open trend on every run.
+    counts: dict[int, tuple[int, frozenset[str]]] = {}
+    for bucket in trend.hourly:
+        hour = int(bucket.hour.timestamp()) // 3600
+        found = counts.get(hour)
+        counts[hour] = ((bucket.articles, frozenset(bucket.sources)) if found is None
+                        else (found[0] + bucket.articles, found[1] | frozenset(bucket.sources)))
+    end = int(last_completed_hour(now).timestamp()) // 3600
+    # Hours before the oldest stored bucket hold nothing, and a week is all the chart and the
+    # lifecycle read (a trend can hold one article years older than the rest).
+    first = int(_hour_floor(trend.first_seen).timestamp()) // 3600
+    start = max(first, min(counts), end - MAX_SERIES_HOURS + 1)
+    if hours is not None:
+        start = max(start, end - hours + 1)
+    if start > end:
+        return []
+    series: list[tuple[datetime, float]] = []
+    origin = datetime.fromtimestamp(start * 3600, UTC)
+    for offset, hour in enumerate(range(start, end + 1)):
+        articles = 0
+        window: set[str] = set()
+        for back in range(window_hours):
+            found = counts.get(hour - back)
+            if found is not None:
+                articles += found[0]
+                window.update(found[1])
+        value = round(articles / window_hours * len(window), 3) if articles else 0.0
+        series.append((origin + timedelta(hours=offset), value))
+    return series

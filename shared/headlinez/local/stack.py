@@ -5,6 +5,12 @@ from `template.yaml`; the ingest and cluster handlers are loaded from `functions
 with EventBridge-shaped events dated by the (possibly simulated) clock; the API handler is
 served over HTTP through `ApiBridgeServer`. Table contents are exported to a gzip'd JSON-lines
 file after every cycle and on shutdown, and imported on start, so data survives restarts.
+
+moto is also Step Functions, with its interpreter on: the brief state machine is created from
+`infra/statemachines/brief.asl.json` (placeholders substituted), clustering starts executions
+for trends that changed materially, and their Task states reach the brief handlers through a
+loopback Lambda Invoke server (`headlinez.local.stepfunctions`). The offline extractive engine is
+the default; `BRIEF_ENGINE=auto` with `ANTHROPIC_API_KEY` set uses Claude.
 """
 
 from __future__ import annotations
@@ -26,11 +32,25 @@ from typing import Any, TextIO
 
 import yaml
 
+from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
 from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
+from headlinez.local.stepfunctions import (
+    ACCOUNT,
+    BRIEF_FUNCTIONS,
+    REGION,
+    STATE_MACHINE_NAME,
+    LambdaInvokeServer,
+    create_state_machine,
+    load_definition,
+)
+from headlinez.ports import Clock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LOCAL_TABLE = "headlinez-local"
 STATE_FILE = "table.jsonl.gz"
+REPLAY_STATE_FILE = "replay-table.jsonl.gz"
+BRIEF_STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+BRIEF_WAIT_SECONDS = 180.0  # per cycle: how long to wait for the brief executions it started
 
 
 class LocalStackError(RuntimeError):
@@ -60,6 +80,11 @@ class StackOptions:
     persist: bool = True
     cycles: int | None = None  # stop scheduling after N cycles (the API keeps serving)
     verbose: bool = False
+    # Replay mode (headlinez.local.replay): with feeds_dir, serve the feeds as they were at each
+    # simulated time from replay_from to replay_to, one ingest + cluster per replay_step.
+    replay_from: datetime | None = None
+    replay_to: datetime | None = None
+    replay_step: timedelta = timedelta(minutes=15)
 
 
 def _load_function(name: str) -> ModuleType:
@@ -85,13 +110,21 @@ class LocalStack:
     def __init__(self, options: StackOptions, out: TextIO) -> None:
         self.options = options
         self.out = out
-        self.clock = SimulatedClock(options.now)
+        self.clock: Clock = SimulatedClock(options.now)
+        self._replay: tuple[ReplayClock, FeedTimeFilter] | None = None
+        if options.replay_from is not None:
+            replay_clock = ReplayClock(options.replay_from)
+            self.clock = replay_clock
+            self._replay = (replay_clock, FeedTimeFilter(options.replay_from))
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._mock: Any = None
         self._feed_server: FeedFolderServer | None = None
         self._api: ApiBridgeServer | None = None
+        self._lambda: LambdaInvokeServer | None = None
         self._functions: dict[str, ModuleType] = {}
+        self._sfn: Any = None
+        self._seen_executions: set[str] = set()
         self.cycles_done = 0
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -105,19 +138,22 @@ class LocalStack:
         self._set_environment(feeds_file)
         from moto import mock_aws
 
-        self._mock = mock_aws()
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
         restored = self._create_table()
         self.say(f"  DynamoDB: moto in-process, table {LOCAL_TABLE} "
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
-        self._functions = {name: _load_function(name) for name in ("ingest", "cluster", "api")}
+        self._functions = {name: _load_function(name)
+                           for name in ("ingest", "cluster", "api", *BRIEF_FUNCTIONS.values())}
+        self._start_brief_flow()
         try:
             self._api = ApiBridgeServer(self._functions["api"].handler, self.options.port,
                                         self.clock.now, self._lock).start()
         except OSError as exc:
             raise LocalStackError(f"cannot listen on 127.0.0.1:{self.options.port}: {exc}") from exc
-        self.say(f"  clock: {self.clock.now():%Y-%m-%dT%H:%M:%SZ}"
-                 + (" (simulated start, advancing in real time)" if self.options.now else " (real time)"))
+        mode = (" (replay: stepped by the replay)" if self._replay is not None
+                else " (simulated start, advancing in real time)" if self.options.now else " (real time)")
+        self.say(f"  clock: {self.clock.now():%Y-%m-%dT%H:%M:%SZ}{mode}")
 
     @property
     def base_url(self) -> str:
@@ -133,6 +169,9 @@ class LocalStack:
         if self._api:
             self._api.stop()
             self._api = None
+        if self._lambda:
+            self._lambda.stop()
+            self._lambda = None
         if self._feed_server:
             self._feed_server.stop()
             self._feed_server = None
@@ -144,6 +183,9 @@ class LocalStack:
 
     def run_schedules(self) -> None:
         """Run a cycle now, then one every interval, until stopped or `cycles` are done."""
+        if self._replay is not None:
+            self._run_replay()
+            return
         while not self._stop.is_set():
             if self.options.cycles is not None and self.cycles_done >= self.options.cycles:
                 self.say("  schedules: done (--cycles reached); the API keeps serving")
@@ -159,6 +201,31 @@ class LocalStack:
         while not self._stop.wait(0.5):
             pass
 
+    def _run_replay(self) -> None:
+        """Replay mode: step the simulated clock through the range as fast as the handlers go."""
+        assert self._replay is not None
+        assert self.options.replay_from is not None
+        clock, time_filter = self._replay
+        steps = replay_steps(self.options.replay_from, self.options.replay_to or self.options.replay_from,
+                             self.options.replay_step)
+        try:
+            run_replay(self, steps, time_filter, clock, should_stop=self._stop.is_set)
+        except Exception as exc:  # reported; the API keeps serving what was replayed
+            self.say(f"  replay failed: {type(exc).__name__}: {exc}")
+        if self.options.persist:
+            with self._lock:
+                self.save_state()
+        self.say(f"  replay: done at {clock.now():%Y-%m-%d %H:%M}Z; the API keeps serving at that time")
+
+    def invoke_ingest_and_cluster(self, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One scheduled cycle's two invocations at `now`, without printing (the replay prints)."""
+        with self._lock:
+            report = self._invoke("ingest", self._scheduled_event(now))
+            cluster = self._invoke("cluster", self._scheduled_event(now, detail={
+                "run_time": now.isoformat(), "new_articles": report["new_articles"],
+                "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
+        return report, cluster
+
     # --- one scheduled cycle -------------------------------------------------------------------
 
     def run_cycle(self) -> None:
@@ -170,8 +237,8 @@ class LocalStack:
                 self._print_feed(result)
             self.say(f"  ingest done: {report['fetched']} fetched, {report['not_modified']} not modified, "
                      f"{report['unchanged']} unchanged, {report['errors']} errors; "
-                     f"{report['new_articles']} new articles, {report['duplicates']} duplicates "
-                     f"in {report['seconds']:.1f}s")
+                     f"{report['new_articles']} new articles, {report['duplicates']} duplicates, "
+                     f"{report['stale_entries']} archive entries skipped in {report['seconds']:.1f}s")
             cluster = self._invoke("cluster", self._scheduled_event(now, detail={
                 "run_time": now.isoformat(), "new_articles": report["new_articles"],
                 "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
@@ -179,9 +246,72 @@ class LocalStack:
                      f"{cluster['trends_new']} new trends, {cluster['trends_updated']} updated, "
                      f"{cluster['trends_closed']} closed; {cluster['open_trends']} open "
                      f"({cluster['multi_source_trends']} with 2+ sources) in {cluster['seconds']:.1f}s")
-            if self.options.persist:
+        # Outside the lock: the brief handlers take it for each Task state.
+        self._report_briefs(cluster)
+        if self.options.persist:
+            with self._lock:
                 self.save_state()
         self.cycles_done += 1
+
+    # --- the brief flow --------------------------------------------------------------------------
+
+    def _start_brief_flow(self) -> None:
+        import boto3
+
+        from headlinez.briefs import runtime
+
+        handlers = {folder: self._functions[folder].handler for folder in BRIEF_FUNCTIONS.values()}
+        self._lambda = LambdaInvokeServer(handlers, lock=self._lock).start()
+        os.environ["AWS_ENDPOINT_URL_LAMBDA"] = self._lambda.endpoint
+        runtime.set_clock(self.clock)
+        self._sfn = boto3.client("stepfunctions", region_name=REGION)
+        create_state_machine(self._sfn, load_definition(max_retry_interval=5))
+        claude = os.environ.get("BRIEF_ENGINE") == "auto" and bool(os.environ.get("ANTHROPIC_API_KEY"))
+        engine = "Claude" if claude else "offline extractive engine"
+        self.say(f"  briefs: Step Functions on moto ({STATE_MACHINE_NAME}), {engine}")
+
+    def _report_briefs(self, cluster: dict[str, Any]) -> None:
+        """Wait for the executions this cycle started; print one line per brief published."""
+        if self._sfn is None or not (cluster.get("briefs_started") or cluster.get("briefs_already_started")):
+            return
+        import json
+
+        from headlinez.local.stepfunctions import wait_for_execution
+
+        started = time.monotonic()
+        pages = self._sfn.get_paginator("list_executions").paginate(stateMachineArn=BRIEF_STATE_MACHINE_ARN)
+        new = [e["executionArn"] for page in pages for e in page["executions"]
+               if e["executionArn"] not in self._seen_executions]
+        counts = {"published": 0, "skipped": 0, "failed": 0}
+        for arn in new:
+            self._seen_executions.add(arn)
+            remaining = max(1.0, BRIEF_WAIT_SECONDS - (time.monotonic() - started))
+            try:
+                description = wait_for_execution(self._sfn, arn, timeout=remaining)
+            except TimeoutError:
+                self.say(f"  brief {arn.rsplit(':', 1)[-1]}: still running after {BRIEF_WAIT_SECONDS:.0f}s")
+                continue
+            state = json.loads(description.get("output") or "{}")
+            request = json.loads(description.get("input") or "{}")
+            trend_id = str(request.get("trend_id", "?"))
+            published = state.get("publish")
+            if description["status"] == "SUCCEEDED" and published and published.get("outcome") == "published":
+                counts["published"] += 1
+                headline = str(state.get("load", {}).get("headline", ""))[:70]
+                self.say(f"  brief {trend_id}: v{published['version']} {published['engine']}, "
+                         f"{published['supported_percent']:.0f}% supported, "
+                         f"{published['claims_removed']} claims removed \u2014 \u201c{headline}\u201d")
+            elif description["status"] == "SUCCEEDED":
+                counts["skipped"] += 1
+                if self.options.verbose:
+                    reason = state.get("load", {}).get("reason") or state.get("error", {}).get("Cause", "")
+                    self.say(f"  brief {trend_id}: not published ({reason})")
+            else:
+                counts["failed"] += 1
+                self.say(f"  brief {trend_id}: {description['status'].lower()} "
+                         f"({description.get('error', '')}; the previous brief stays)")
+        self.say(f"  briefs: {counts['published']} published, {counts['skipped']} not needed, "
+                 f"{counts['failed']} failed in {time.monotonic() - started:.1f}s")
 
     def _print_feed(self, result: dict[str, Any]) -> None:
         outcome = result["outcome"]
@@ -189,7 +319,9 @@ class LocalStack:
             return
         mark = {"new": "+", "not_modified": "=", "unchanged": "=", "error": "!", "skipped": "-"}[outcome]
         detail = {
-            "new": f"{result['entries']} entries, {result['new_articles']} new ({result['parser']})",
+            "new": f"{result['entries']} entries, {result['new_articles']} new"
+                   + (f", {result['stale_entries']} archive" if result["stale_entries"] else "")
+                   + f" ({result['parser']})",
             "not_modified": "304 not modified", "unchanged": "unchanged body, not parsed",
             "error": f"error: {result['error']}", "skipped": "not due (backoff or poll interval)",
         }[outcome]
@@ -227,7 +359,8 @@ class LocalStack:
         folder = self.options.feeds_dir
         if not folder.is_dir():
             raise LocalStackError(f"--feeds-dir {folder} is not a folder")
-        self._feed_server = FeedFolderServer(folder).start()
+        transform = self._replay[1] if self._replay is not None else None
+        self._feed_server = FeedFolderServer(folder, transform=transform).start()
         source_md = _find_source_md(folder)
         outlets = known_outlets_from_source_md(source_md) if source_md else None
         only_known = bool(outlets) and not self.options.all_files
@@ -251,11 +384,16 @@ class LocalStack:
             "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
             "LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
+            # The brief flow: offline (extractive) unless BRIEF_ENGINE=auto and ANTHROPIC_API_KEY.
+            # (not during a replay: hundreds of steps would each wait for their briefs)
+            "BRIEF_STATE_MACHINE_ARN": "" if self._replay is not None else BRIEF_STATE_MACHINE_ARN,
+            "BRIEF_ENGINE": os.environ.get("BRIEF_ENGINE", "offline"),
         })
         os.environ.pop("AWS_PROFILE", None)
 
     def _state_path(self) -> Path:
-        return self.options.state_dir / STATE_FILE
+        # A replay starts empty and keeps its own state file: it never mixes with live state.
+        return self.options.state_dir / (REPLAY_STATE_FILE if self._replay is not None else STATE_FILE)
 
     def _create_table(self) -> int:
         import boto3
@@ -265,7 +403,7 @@ class LocalStack:
         definition = table_definition(load_template(REPO_ROOT / "template.yaml"))
         client = boto3.client("dynamodb", region_name="us-east-1")
         client.create_table(TableName=LOCAL_TABLE, **definition)
-        if not self.options.persist or not self._state_path().is_file():
+        if not self.options.persist or not self._state_path().is_file() or self._replay is not None:
             return 0
         return self._import_items(client)
 

@@ -1,0 +1,41 @@
+"""Category accuracy on gold labels: UCI News Aggregator (b/t/e/m) and AllSides topics.
+
+The floors sit a few points under the figures in docs/benchmarks.md: they catch a regression of
+the lexicon or of the enrichment path, not noise.
+"""
+
+from __future__ import annotations
+
+import io
+
+from tests.conftest import DATA_DIR, requires_data
+
+from headlinez.evaluation.category_eval import evaluate, print_report
+
+pytestmark = requires_data
+
+
+def test_uci_categories() -> None:
+    # Given 6,366 UCI headlines (titles only) with the aggregator's b/t/e/m categories
+    report = evaluate(DATA_DIR / "uci_news_aggregator_prefix")
+    # Then one headline alone is categorized better than the majority class ...
+    assert report.article.n == 6366
+    assert report.article.accuracy >= 0.47
+    assert report.article.accuracy > report.majority[1] + 0.1
+    # ... and a trend (headlines pooled by clustering) much better
+    assert report.trend is not None
+    assert report.trend.accuracy >= 0.70
+    assert report.trend.missing < 0.05 * report.trend.n
+
+
+def test_allsides_topics() -> None:
+    report = evaluate(DATA_DIR / "allsides_dev")
+    assert report.unscored == 29  # Holidays and Disaster have no home in the taxonomy
+    assert report.article.accuracy >= 0.66
+    assert report.article.accuracy > report.majority[1] + 0.15
+    assert report.trend is not None
+    assert report.trend.accuracy >= 0.64
+    out = io.StringIO()
+    print_report(report, out)
+    assert "majority baseline (always 'politics')" in out.getvalue()
+    assert "confusion:" in out.getvalue()

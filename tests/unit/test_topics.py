@@ -1,0 +1,98 @@
+"""Topics of a trend: people, organizations, places and key terms, deduplicated and cased."""
+
+from __future__ import annotations
+
+from headlinez.domain.topics import extract_topics
+from headlinez.models import Topic
+
+
+def by_name(topics: list[Topic]) -> dict[str, str]:
+    return {t.name: t.kind for t in topics}
+
+
+def test_one_place_whatever_it_is_called() -> None:
+    topics = extract_topics([
+        "U.S. and Iran hold talks in Geneva",
+        "US and Iran to meet for second round of nuclear talks",
+        "Iranian officials say the United States was 'more realistic'",
+        "Iran says US envoy arrived in Geneva",
+    ])
+    names = by_name(topics)
+    assert names["United States"] == "place"
+    assert names["Iran"] == "place"  # "Iranian" is the same place
+    assert names["Geneva"] == "place"
+    assert [t.name for t in topics].count("United States") == 1
+    assert len({t.slug for t in topics}) == len(topics)
+
+
+def test_a_surname_joins_the_full_name_and_possessives_fold() -> None:
+    topics = extract_topics([
+        "US civil rights leader Jesse Jackson dies aged 84",
+        "Remembering Jesse Jackson, a voice of the movement",
+        "Jackson's funeral will be held in Chicago",
+        "Obama pays tribute to Jackson's legacy",
+    ])
+    names = by_name(topics)
+    assert names["Jesse Jackson"] == "person"
+    assert "Jackson" not in names
+    assert "Jackson's" not in names
+
+
+def test_title_case_headlines_do_not_turn_every_word_into_a_name() -> None:
+    topics = extract_topics([
+        "Iran Temporarily Closes Strait Of Hormuz Amid US Nuclear Talks",
+        "Iran closes the Strait of Hormuz for drills",
+        "Oil prices jump as Iran closes the Strait of Hormuz",
+    ])
+    names = by_name(topics)
+    assert names["Strait of Hormuz"] == "place"  # "Of" lowercased, one topic for all spellings
+    assert not {"Temporarily", "Closes", "Amid"} & names.keys()
+    assert "Iran" in names
+
+
+def test_people_organizations_and_casing() -> None:
+    topics = extract_topics([
+        "President Emmanuel Macron meets Narendra Modi in New Delhi",
+        "Macron and Modi sign Rafale deal",
+        "NATO allies watch as Macron courts India",
+        "GENEVA TALKS: NATO chief backs Macron",
+    ])
+    names = by_name(topics)
+    assert names["Emmanuel Macron"] == "person"  # the title is stripped, the surname folded in
+    assert names["Narendra Modi"] == "person"
+    assert names["NATO"] == "organization"  # a known acronym stays in capitals
+    assert "President Emmanuel Macron" not in names
+    assert "Macron" not in names
+
+
+def test_an_office_is_not_a_person() -> None:
+    names = by_name(extract_topics([
+        "Tarique Rahman sworn in as Prime Minister of Bangladesh",
+        "Bangladesh swears in Tarique Rahman as prime minister",
+    ]))
+    assert names["Bangladesh"] == "place"
+    assert names["Tarique Rahman"] == "person"
+    assert "Minister of Bangladesh" not in names
+
+
+def test_key_terms_are_lowercase_themes_from_the_centroid() -> None:
+    topics = extract_topics(
+        ["Kremlin rejects claim it poisoned Navalny with dart frog toxin",
+         "UK says Navalny was poisoned with frog toxin"],
+        {"navalny": 3.0, "poison": 2.5, "frog": 2.0, "toxin": 1.8, "kremlin": 1.5, "says": 0.2},
+    )
+    terms = [t.name for t in topics if t.kind == "term"]
+    assert "poisoned" in terms or "poison" in terms
+    assert "frog" in terms
+    assert "says" not in terms
+    assert all(t == t.lower() for t in terms)
+    names = by_name(topics)
+    assert names["Alexei Navalny"] == "person"  # a well-known surname gets its full name
+    assert "navalny" not in terms
+
+
+def test_rare_names_in_big_trends_are_left_out_and_empty_input_is_empty() -> None:
+    titles = [f"Storm hits coast, day {n}" for n in range(5)] + ["Storm: Zorblax visits the coast"]
+    assert "Zorblax" not in by_name(extract_topics(titles))
+    assert extract_topics([]) == []
+    assert extract_topics(["", "  "]) == []

@@ -1,0 +1,196 @@
+"""Trend enrichment after a clustering run, alone and through the cluster service."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from headlinez.domain.clustering import ClusterConfig
+from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
+from headlinez.domain.terms import title_fingerprint
+from headlinez.models import Article, HourBucket, TrendMember, TrendState
+from headlinez.services.cluster import ClusterService
+from headlinez.services.trend_intel import enrich
+
+T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)
+H = timedelta(hours=1)
+
+
+def article(title: str, outlet: str, minute: int, *, hint: str | None = None, day: int = 0) -> Article:
+    published = T0 + timedelta(days=day, minutes=minute)
+    digest = hashlib.sha256(f"{title}{outlet}".encode()).hexdigest()
+    return Article(article_id=digest, url=f"https://{outlet}.example/{digest[:8]}", title=title, summary="",
+                   published=published, ingested_at=published + timedelta(minutes=2), feed_id=outlet,
+                   outlet=outlet.upper(), publisher_family=outlet, category_hint=hint,
+                   title_fingerprint=title_fingerprint(title))
+
+
+TALKS = [
+    article("US and Iran hold nuclear talks in Geneva", "bbc", 5, hint="world"),
+    article("Iran and US negotiators meet in Geneva for nuclear talks", "npr", 12, hint="world"),
+    article("Geneva nuclear talks: Iran says US more realistic", "dawn", 20),
+    article("Nuclear talks between Iran and the US resume in Geneva", "cbs", 31, hint="world"),
+]
+OLYMPICS = [
+    article("Team USA wins hockey gold at the Winter Olympics", "nbc", 15, hint="sports"),
+    article("Hockey gold for Team USA at the Winter Olympics in Milan", "abc", 25, hint="sports"),
+]
+
+
+class MemoryStore:
+    """ClusterStore + PredictionRepository in memory."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = {a.article_id: a for a in articles}
+        self.trends: dict[str, TrendState] = {}
+        self.docs: dict[str, str] = {}
+        self.predictions: dict[tuple[str, datetime], PredictionRecord] = {}
+        self.track: dict[str, int] = {}
+
+    def add(self, articles: Sequence[Article]) -> None:
+        self.articles.update({a.article_id: a for a in articles})
+
+    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
+        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+
+    def set_article_trends(self, articles: Sequence[Article]) -> None:
+        self.articles.update({a.article_id: a for a in articles})
+
+    def load_open_trends(self) -> list[TrendState]:
+        return [t for t in self.trends.values() if t.is_open]
+
+    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
+                    scores: Mapping[str, float] | None = None) -> None:
+        self.trends.update({t.trend_id: t for t in trends})
+
+    def get_cluster_doc(self, name: str) -> str | None:
+        return self.docs.get(name)
+
+    def put_cluster_doc(self, name: str, doc: str) -> None:
+        self.docs[name] = doc
+
+    def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
+        for record in records:
+            self.predictions[(record.trend_id, record.made_at)] = record
+
+    def due_predictions(self, until: datetime, limit: int = 500) -> list[PredictionRecord]:
+        due = [r for r in self.predictions.values() if r.outcome is None and r.due_at <= until]
+        return sorted(due, key=lambda r: r.due_at)[:limit]
+
+    def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
+        counted = 0
+        for record in records:
+            if self.predictions[(record.trend_id, record.made_at)].outcome is not None:
+                continue
+            self.predictions[(record.trend_id, record.made_at)] = record
+            for key, value in counters(record).items():
+                self.track[key] = self.track.get(key, 0) + value
+            counted += 1
+        return counted
+
+    def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
+        return {tid: self.trends[tid] for tid in trend_ids if tid in self.trends}
+
+    def prediction_track_record(self) -> TrackRecord:
+        return TrackRecord.from_counters(self.track)
+
+    def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
+        return sorted((r for r in self.predictions.values() if r.trend_id == trend_id),
+                      key=lambda r: r.made_at, reverse=True)[:limit]
+
+
+def service(store: MemoryStore) -> ClusterService:
+    return ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6))
+
+
+def test_the_cluster_service_fills_every_field_of_the_trend_page() -> None:
+    # Given two stories ingested before 10:45
+    store = MemoryStore(TALKS + OLYMPICS)
+    report = service(store).run(T0 + timedelta(minutes=45))
+    assert report.trends_new == 2
+    talks = next(t for t in store.trends.values() if "Iran" in t.headline)
+    olympics = next(t for t in store.trends.values() if "hockey" in t.headline.lower())
+    # Then each trend has a status, a prediction, a category, topics, and no related (unrelated)
+    assert talks.status == "emerging"
+    assert talks.prediction is not None
+    assert talks.prediction_code in {"fades", "continues", "builds"}
+    assert (talks.category, olympics.category) == ("world", "sports")
+    assert {"Iran", "United States", "Geneva"} <= {t.name for t in talks.topics}
+    assert talks.related == []
+    assert olympics.related == []
+    # No completed hour yet: nothing recorded
+    assert report.predictions_recorded == 0
+
+
+def test_predictions_are_recorded_once_an_hour_and_scored_a_day_later() -> None:
+    store = MemoryStore(TALKS + OLYMPICS)
+    run = service(store)
+    run.run(T0 + timedelta(minutes=45))
+    # The first run of 11:00 records one prediction per active trend, later runs of the hour none
+    assert run.run(T0 + H + timedelta(minutes=5)).predictions_recorded == 2
+    assert run.run(T0 + H + timedelta(minutes=20)).predictions_recorded == 0
+    assert len(store.predictions) == 2
+    # A day later (no more coverage) both predictions are due and scored once
+    report = run.run(T0 + 25 * H + timedelta(minutes=5))
+    assert report.predictions_scored == 2
+    assert run.run(T0 + 25 * H + timedelta(minutes=20)).predictions_scored == 0
+    record = store.prediction_track_record()
+    assert record.scored == 2
+    assert record.confusion.keys() <= {f"{p}>fades" for p in ("fades", "continues", "builds")}
+    talks_id = next(t.trend_id for t in store.trends.values() if "Iran" in t.headline)
+    history = store.predictions_for_trend(talks_id)
+    assert history[0].outcome == "fades"
+    assert history[0].velocity_later == 0.0
+
+
+def test_status_carries_over_runs_and_follows_the_series() -> None:
+    store = MemoryStore(TALKS)
+    run = service(store)
+    run.run(T0 + timedelta(minutes=45))
+    # More coverage in the next two hours: the trend rises
+    store.add([article(f"Iran nuclear talks in Geneva, update {n}", f"outlet{n}", 60 + 8 * n)
+               for n in range(6)])
+    run.run(T0 + H + timedelta(minutes=55))
+    run.run(T0 + 2 * H + timedelta(minutes=5))
+    talks = next(iter(store.trends.values()))
+    assert talks.status == "rising"
+    since = talks.status_since
+    run.run(T0 + 2 * H + timedelta(minutes=20))
+    assert next(iter(store.trends.values())).status_since == since
+    # Hours of silence: it cools
+    for hour in range(3, 10):
+        run.run(T0 + hour * H + timedelta(minutes=5))
+    assert next(iter(store.trends.values())).status == "cooled"
+
+
+def _state(trend_id: str, headline: str, **update: object) -> TrendState:
+    base = TrendState(trend_id=trend_id, first_seen=T0, last_seen=T0 + 20 * timedelta(minutes=1),
+                      headline=headline, centroid={"iran": 2.0, "talk": 1.0},
+                      hourly=[HourBucket(hour=T0, articles=3, sources=["a", "b", "c"])],
+                      source_families=["a", "b", "c"])
+    return base.model_copy(update=update)
+
+
+def test_enrich_carries_fields_that_clustering_rebuilt_without_them() -> None:
+    before = _state("t1", "Iran talks", status="rising", status_since=T0 + timedelta(minutes=30),
+                    category="world")
+    rebuilt = _state("t1", "Iran talks")  # what cluster_articles returns: no intelligence fields
+    result = enrich([rebuilt], now=T0 + timedelta(minutes=50), previous={"t1": before}, changed=["t1"])
+    (state,) = result.trends
+    assert state.status == "rising"  # kept (no completed hour yet, and within the dwell)
+    assert state.status_since == T0 + timedelta(minutes=30)
+    assert state.category == "world"
+
+
+def test_unchanged_trends_keep_their_topics_and_closed_ones_cool() -> None:
+    kept = _state("t1", "Iran talks", status="peaking", status_since=T0, category="world",
+                  topics=[], related=[])
+    closed = _state("t2", "Old story", is_open=False, status="fading", status_since=T0)
+    result = enrich([kept, closed], now=T0 + 3 * H, previous={}, changed=[])
+    states = {t.trend_id: t for t in result.trends}
+    assert states["t1"].category == "world"
+    assert states["t1"].topics == []
+    assert states["t2"].status == "cooled"
+    assert states["t2"].related == []
+    assert result.predictions == []  # not asked to record
