@@ -22,7 +22,6 @@ from headlinez.api.cursor import decode_cursor, encode_cursor
 from headlinez.api.schemas import (
     Category,
     LifecycleStatus,
-    growth_percent,
     recent_velocities,
     velocity_series,
 )
@@ -531,13 +530,3 @@ def test_velocity_series_is_the_tail_of_hourly_velocity(age_hours: int) -> None:
     assert velocity_series(state, NOW) == hourly_velocity(state, NOW)[-48:]
 
 
-def test_growth_percent() -> None:
-    state = TrendState(
-        trend_id="t1",
-        first_seen=NOW,
-        last_seen=NOW,
-        article_count=8,
-        hourly=[HourBucket(hour=NOW, articles=1), HourBucket(hour=NOW - timedelta(hours=1), articles=1)],
-    )
-    assert growth_percent(state) == 700
-    assert growth_percent(state.model_copy(update={"hourly": []})) is None

@@ -94,9 +94,9 @@ def test_growth_since_first_seen_and_first_detected() -> None:
     now = T0 + 3 * H + timedelta(minutes=20)
     assert first_detected(trend) == T0 + timedelta(minutes=5)
     assert velocity_at(trend, now) == 24.0  # 12 / 3 x 6
-    assert growth_since_first_seen(trend, now) == round(100 * (24.0 - 1 / 3) / (1 / 3))  # +7100%
-    # Coverage stopped for 3 hours: velocity 0, growth -100%
-    assert growth_since_first_seen(trend, T0 + 7 * H) == -100
+    # Coverage grew from 1 article in the first hour to 13: +1200%, and it never falls
+    assert growth_since_first_seen(trend, now) == round(100 * (trend.article_count - 1) / 1)
+    assert growth_since_first_seen(trend, T0 + 7 * H) == growth_since_first_seen(trend, now)
     # No series, no growth
     assert growth_since_first_seen(trend.model_copy(update={"hourly": []}), now) is None
 

@@ -36,3 +36,12 @@ def test_rank_prefers_fresh_multi_source_trends() -> None:
     fresh = trend([(0, 3, ["a", "b", "c"])])
     stale = trend([(10, 3, ["a", "b", "c"])], last_seen=NOW - 12 * H)
     assert rank_score(fresh, NOW) > rank_score(stale, NOW) > 0
+
+
+def test_growth_since_first_seen_counts_coverage_growth() -> None:
+    from headlinez.domain.velocity import growth_since_first_seen
+
+    # 2 articles in the first hour, 16 now: +700%
+    grown = trend([(5, 2, ["a"]), (0, 14, ["b", "c"])]).model_copy(update={"article_count": 16})
+    assert growth_since_first_seen(grown, NOW) == 700
+    assert growth_since_first_seen(grown.model_copy(update={"hourly": []}), NOW) is None

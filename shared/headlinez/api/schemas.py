@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.velocity import WINDOW_HOURS, velocity_at
+from headlinez.domain.velocity import WINDOW_HOURS, growth_since_first_seen, velocity_at
 from headlinez.models import CATEGORIES, FeedState, TrendMember, TrendState
 
 TREND_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{3,63}$"
@@ -374,16 +374,6 @@ def coverage_items(members: Iterable[TrendMember]) -> list[CoverageItem]:
             for m in ordered]
 
 
-def growth_percent(state: TrendState) -> int | None:
-    """Articles now versus the first hour's, in percent: 1 article then 8 now is +700."""
-    if not state.hourly:
-        return None
-    first = min(state.hourly, key=lambda bucket: bucket.hour).articles
-    if first <= 0:
-        return None
-    return round((state.article_count - first) / first * 100)
-
-
 def feed_health(states: Iterable[FeedState], articles_24h: Mapping[str, int], now: datetime) -> FeedHealth:
     items = []
     for state in sorted(states, key=lambda s: (s.outlet or s.feed_id).casefold()):
@@ -513,7 +503,7 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "first_seen": state.first_seen,
         "last_seen": state.last_seen,
         "velocity": velocity_at(state, now),
-        "growth_percent": growth_percent(state),
+        "growth_percent": growth_since_first_seen(state, now),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
         "links": trend_links(state.trend_id),

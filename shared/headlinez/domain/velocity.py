@@ -19,12 +19,10 @@ Hours are those of the articles' publish times.
 Derived figures (the trend page's counters):
 
 * **first detected** = the publish time of the trend's earliest article (`first_detected`).
-* **"+N% since first seen"** (`growth_since_first_seen`) compares the velocity now with the
-  velocity of the trend's first hour, V_first = velocity_at(first_seen) (its first-hour articles
-  ÷ WINDOW_HOURS × its first-hour newsrooms):  N = round(100 × (V_now − V_first) / V_first).
-  A trend that went from 1 article of 1 newsroom in its first hour (V = 0.33) to 4 articles per
-  hour from 6 newsrooms (V = 24) shows "+7100%"; N is negative once coverage runs below its
-  first-hour pace and −100 once nothing was published for WINDOW_HOURS.
+* **"+N% since first seen"** (`growth_since_first_seen`) is how much the coverage grew since the
+  trend's first hour: A_first = articles published in that first UTC hour, A = articles now,
+  N = round(100 × (A − A_first) / A_first). One article in the first hour and 8 now is "+700%".
+  It never falls: how fast coverage is moving *now* is velocity's job, and the status's.
 * The lifecycle and the prediction read `completed_hour_series`: velocity at the end of each
   *completed* UTC hour. The current hour is partial (at 10:05 it holds five minutes of news), so
   including it would make every hour start look like a dip; the counter shown to readers
@@ -94,13 +92,16 @@ def first_detected(trend: TrendState) -> datetime:
 
 
 def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
-    """ "+N% since first seen" (see the module docstring); None for a trend without a series."""
+    """ "+N% since first seen" (see the module docstring); None for a trend without a series.
+
+    `now` is accepted for symmetry with the other counters; coverage growth does not need it.
+    """
     if not trend.hourly:
         return None
-    first = _velocity(trend, trend.first_seen, WINDOW_HOURS)
-    if first <= 0.0:
+    first = min(trend.hourly, key=lambda bucket: bucket.hour).articles
+    if first <= 0:
         return None
-    return round(100.0 * (_velocity(trend, now, WINDOW_HOURS) - first) / first)
+    return round(100 * (trend.article_count - first) / first)
 
 
 def last_completed_hour(now: datetime) -> datetime:
