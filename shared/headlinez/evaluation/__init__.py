@@ -1,0 +1,1 @@
+"""Offline evaluation harnesses: measure quality against gold data (never imported by Lambdas)."""

@@ -1,0 +1,427 @@
+"""`headlinez eval clustering DATASET.jsonl`: measure streaming clustering against gold stories.
+
+The harness replays a labeled dataset the way production sees it: articles in publish-time order,
+in 15-minute micro-batches (one scheduled run each, ``now`` = end of the window), through the
+same ``cluster_articles`` the Lambda calls, carrying open trends and the rolling IDF corpus from
+run to run. It then prints B-cubed and pairwise precision/recall/F1, ARI, the cluster count
+against the gold story count, the worst merges and splits with their titles, and the throughput
+of the domain step. A batch reference (average-linkage agglomerative clustering of TF-IDF
+vectors, cosine distance, scikit-learn) runs on the same articles so that the streaming result is
+judged against what an offline method with the whole dataset in view achieves.
+
+Datasets use the normalized schema of ``../shared/data/*/articles.jsonl``: ``id, title, summary,
+url, publisher, published, story_id`` (null = not scored, still clustered). A folder path means
+its ``articles.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.terms import title_fingerprint
+from headlinez.evaluation.metrics import (
+    ClusterError,
+    PrecisionRecall,
+    adjusted_rand_index,
+    bcubed,
+    pairwise,
+    worst_merges,
+    worst_splits,
+)
+from headlinez.models import Article, TrendState
+
+DEFAULT_BATCH_MINUTES = 15
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Cosine distance at which the batch reference stops merging: one fixed value for every dataset,
+# like the streaming configuration. The best cut of BATCH_GRID per dataset is reported too: an
+# oracle, tuned on the gold labels, i.e. an optimistic bound for the batch method.
+DEFAULT_BATCH_DISTANCE = 0.85
+BATCH_GRID = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+_PARENTHETICAL = re.compile(r"\([^)]*\)")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    article: Article
+    story_id: str | None
+
+
+@dataclass(slots=True)
+class Replay:
+    """Outcome of replaying a dataset through the streaming clusterer."""
+
+    assignments: dict[str, str]
+    trends: dict[str, TrendState]
+    runs: int
+    articles: int
+    seconds: float
+    peak_open_trends: int
+    frequencies: DocumentFrequencies
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds > 0 else float("inf")
+
+
+@dataclass(slots=True)
+class Scores:
+    bcubed: PrecisionRecall
+    pairwise: PrecisionRecall
+    ari: float
+    clusters: int
+    gold_stories: int
+    merges: list[ClusterError] = field(default_factory=list)
+    splits: list[ClusterError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ClusteringReport:
+    dataset: str
+    articles: list[GoldArticle]
+    replay: Replay
+    streaming: Scores
+    batch: Scores | None = None
+    batch_seconds: float = 0.0
+    batch_distance: float = DEFAULT_BATCH_DISTANCE
+    batch_best: tuple[float, Scores] | None = None
+    batch_skipped: str | None = None
+
+
+def publisher_family(publisher: str) -> str:
+    """Slug of a publisher name, without qualifiers in parentheses: 'Fox News (Online News)' and
+    'Fox News (Opinion)' are one newsroom ('fox-news')."""
+    base = _PARENTHETICAL.sub(" ", publisher).lower()
+    slug = _NON_SLUG.sub("-", base).strip("-")[:64].strip("-")
+    return slug or "unknown"
+
+
+def _parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def load_dataset(path: Path) -> list[GoldArticle]:
+    """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat)."""
+    if path.is_dir():
+        path = path / "articles.jsonl"
+    rows: list[GoldArticle] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row: dict[str, Any] = json.loads(line)
+            url = str(row.get("url") or row["id"])
+            published = _parse_time(str(row["published"]))
+            family = publisher_family(str(row.get("publisher") or "unknown"))
+            title = str(row.get("title") or "")
+            article = Article(
+                # Production ids digest the canonical URL; datasets repeat URLs, so add the row id.
+                article_id=hashlib.sha256(f"{url}#{row['id']}".encode()).hexdigest(),
+                url=url,
+                title=title,
+                summary=str(row.get("summary") or ""),
+                published=published,
+                ingested_at=published,
+                feed_id=family,
+                outlet=str(row.get("publisher") or "unknown"),
+                publisher_family=family,
+                title_fingerprint=title_fingerprint(title),
+            )
+            story = row.get("story_id")
+            rows.append(GoldArticle(article=article, story_id=str(story) if story else None))
+    return rows
+
+
+def replay(
+    articles: Sequence[Article],
+    config: ClusterConfig,
+    *,
+    batch_minutes: int = DEFAULT_BATCH_MINUTES,
+) -> Replay:
+    """Feed `articles` to cluster_articles in publish-time micro-batches, like scheduled runs."""
+    ordered = sorted(articles, key=lambda a: (a.published, a.article_id))
+    step = timedelta(minutes=batch_minutes)
+    open_trends: dict[str, TrendState] = {}
+    trends: dict[str, TrendState] = {}
+    assignments: dict[str, str] = {}
+    frequencies = DocumentFrequencies()
+    runs = 0
+    seconds = 0.0
+    peak = 0
+    position = 0
+    while position < len(ordered):
+        # Windows are aligned on multiples of the step since the epoch, like a cron schedule.
+        first = ordered[position].published
+        window_end = _EPOCH + step * ((first - _EPOCH) // step + 1)
+        end = position
+        while end < len(ordered) and ordered[end].published < window_end:
+            end += 1
+        batch = ordered[position:end]
+        position = end
+        trends_in = list(open_trends.values())
+        started = time.process_time()  # CPU time: robust to other load on a shared machine
+        result = cluster_articles(trends_in, batch, frequencies, now=window_end, config=config)
+        seconds += time.process_time() - started
+        runs += 1
+        frequencies = result.frequencies
+        assignments.update(result.assignments)
+        for state in result.changed:
+            trends[state.trend_id] = state
+            if state.is_open:
+                open_trends[state.trend_id] = state
+            else:
+                open_trends.pop(state.trend_id, None)
+        peak = max(peak, len(open_trends))
+    return Replay(
+        assignments={article_id: _final_trend(trends, tid) for article_id, tid in assignments.items()},
+        trends=trends,
+        runs=runs,
+        articles=len(ordered),
+        seconds=seconds,
+        peak_open_trends=peak,
+        frequencies=frequencies,
+    )
+
+
+def _final_trend(trends: dict[str, TrendState], trend_id: str) -> str:
+    """Follow merged_into links: members of an absorbed trend belong to its survivor."""
+    seen = {trend_id}
+    state = trends.get(trend_id)
+    while state is not None and state.merged_into is not None and state.merged_into not in seen:
+        trend_id = state.merged_into
+        seen.add(trend_id)
+        state = trends.get(trend_id)
+    return trend_id
+
+
+def score(predicted: dict[str, str], gold: dict[str, str], *, limit: int = 5) -> Scores:
+    scored_clusters = {predicted[item] for item in gold if item in predicted}
+    return Scores(
+        bcubed=bcubed(predicted, gold),
+        pairwise=pairwise(predicted, gold),
+        ari=adjusted_rand_index(predicted, gold),
+        clusters=len(scored_clusters),
+        gold_stories=len(set(gold.values())),
+        merges=worst_merges(predicted, gold, limit),
+        splits=worst_splits(predicted, gold, limit),
+    )
+
+
+def batch_reference(articles: Sequence[Article], distance_threshold: float) -> dict[str, str]:
+    """Offline reference: TF-IDF (title + summary, sublinear tf, English stop words), cosine
+    distance, average-linkage agglomerative clustering cut at `distance_threshold`."""
+    return batch_reference_sweep(articles, [distance_threshold])[distance_threshold]
+
+
+def batch_reference_sweep(
+    articles: Sequence[Article], thresholds: Sequence[float]
+) -> dict[float, dict[str, str]]:
+    """Same as batch_reference for several cut heights (one distance matrix, one tree each)."""
+    try:
+        import numpy as np
+        from sklearn.cluster import AgglomerativeClustering
+        from sklearn.feature_extraction.text import TfidfVectorizer
+    except ImportError as error:  # optional extra: pip install headlinez[bench]
+        raise RuntimeError("the batch reference needs scikit-learn (extra 'bench')") from error
+    texts = [f"{a.title}. {a.title}. {a.summary}" for a in articles]
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(texts)
+    similarity = (matrix @ matrix.T).toarray()
+    distances = np.clip(1.0 - similarity, 0.0, 2.0)
+    results: dict[float, dict[str, str]] = {}
+    for threshold in thresholds:
+        model = AgglomerativeClustering(
+            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+        )
+        labels = model.fit_predict(distances)
+        results[threshold] = {a.article_id: f"b{label}" for a, label in zip(articles, labels, strict=True)}
+    return results
+
+
+def evaluate(
+    path: Path,
+    config: ClusterConfig | None = None,
+    *,
+    batch_minutes: int = DEFAULT_BATCH_MINUTES,
+    with_batch: bool = False,
+    batch_distance: float = DEFAULT_BATCH_DISTANCE,
+    top: int = 5,
+) -> ClusteringReport:
+    """Replay and score one dataset; the integration test and the CLI both call this."""
+    rows = load_dataset(path)
+    articles = [row.article for row in rows]
+    run = replay(articles, config or ClusterConfig(), batch_minutes=batch_minutes)
+    gold = {row.article.article_id: row.story_id for row in rows if row.story_id is not None}
+    report = ClusteringReport(
+        dataset=str(path),
+        articles=rows,
+        replay=run,
+        streaming=score(run.assignments, gold, limit=top),
+        batch_distance=batch_distance,
+    )
+    if with_batch and gold:
+        started = time.perf_counter()
+        grid = sorted({*BATCH_GRID, batch_distance})
+        try:
+            labels_by_cut = batch_reference_sweep(articles, grid)
+        except RuntimeError as error:
+            report.batch_skipped = str(error)
+            return report
+        sweep = {threshold: score(labels, gold, limit=top) for threshold, labels in labels_by_cut.items()}
+        report.batch_seconds = time.perf_counter() - started
+        report.batch = sweep[batch_distance]
+        best = max(sweep, key=lambda threshold: sweep[threshold].bcubed.f1)
+        report.batch_best = (best, sweep[best])
+    return report
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+def _clip(text: str, width: int = 96) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_scores(out: TextIO, label: str, scores: Scores) -> None:
+    b, p = scores.bcubed, scores.pairwise
+    print(
+        f"{label:<10} B-cubed P={b.precision:.3f} R={b.recall:.3f} F1={b.f1:.3f} | "
+        f"pairwise P={p.precision:.3f} R={p.recall:.3f} F1={p.f1:.3f} | ARI={scores.ari:.3f} | "
+        f"clusters={scores.clusters} gold stories={scores.gold_stories}",
+        file=out,
+    )
+
+
+def _print_errors(
+    out: TextIO, title: str, errors: list[ClusterError], labels: tuple[str, str], titles: dict[str, str]
+) -> None:
+    """Print errors; `labels` names the error's cluster kind and its parts' kind."""
+    print(f"\n{title}", file=out)
+    if not errors:
+        print("  (none)", file=out)
+    for error in errors:
+        print(f"  {labels[0]} {str(error.cluster)[:32]}: {error.wrong_pairs} wrong pairs", file=out)
+        for part, items in list(error.parts.items())[:4]:
+            sample = _clip(titles.get(str(items[0]), "?"), 80)
+            print(f"    [{len(items):>3}] {labels[1]} {str(part)[:32]}: {sample}", file=out)
+        if len(error.parts) > 4:
+            print(f"    ... {len(error.parts) - 4} more parts", file=out)
+
+
+def print_biggest_trends(out: TextIO, replay_result: Replay, count: int) -> None:
+    """The largest trends with their headlines and independent sources (for unlabeled data)."""
+    biggest = sorted(replay_result.trends.values(), key=lambda t: (-t.article_count, t.trend_id))[:count]
+    print(f"\nBiggest {len(biggest)} trends (articles / source families / span):", file=out)
+    for trend in biggest:
+        span = trend.last_seen - trend.first_seen
+        print(
+            f"  {trend.article_count:>4} art {trend.source_count:>3} src "
+            f"{span.total_seconds() / 3600:6.1f} h  "
+            f"{_clip(trend.headline, 80)}",
+            file=out,
+        )
+        if trend.second_headline:
+            print(f"{'':>31}2nd: {_clip(trend.second_headline, 75)}", file=out)
+
+
+def _ratio(streaming: Scores, batch: Scores) -> float:
+    return streaming.bcubed.f1 / batch.bcubed.f1 if batch.bcubed.f1 else float("inf")
+
+
+def print_report(
+    report: ClusteringReport, out: TextIO = sys.stdout, *, top: int = 5, trends: int = 0
+) -> None:
+    run = report.replay
+    scored = sum(1 for row in report.articles if row.story_id is not None)
+    print(f"dataset: {report.dataset}", file=out)
+    print(
+        f"articles: {len(report.articles)} (scored with a gold story: {scored}); "
+        f"runs: {run.runs} micro-batches; trends created: {len(run.trends)}; "
+        f"peak open trends: {run.peak_open_trends}",
+        file=out,
+    )
+    print(
+        f"domain step: {run.seconds:.2f} s, {run.articles_per_second:,.0f} articles/s "
+        f"(CPU time in cluster_articles only, one core)",
+        file=out,
+    )
+    titles = {row.article.article_id: row.article.title for row in report.articles}
+    if scored:
+        _print_scores(out, "streaming", report.streaming)
+        if report.batch is not None:
+            _print_scores(out, "batch", report.batch)
+            print(
+                f"batch reference: average-linkage agglomerative clustering of TF-IDF vectors, cosine "
+                f"distance cut at {report.batch_distance} "
+                f"({report.batch_seconds:.1f} s for {len(BATCH_GRID)} cuts); "
+                f"streaming/batch B-cubed F1 = {_ratio(report.streaming, report.batch):.3f}",
+                file=out,
+            )
+        if report.batch_skipped:
+            print(f"batch reference skipped: {report.batch_skipped}", file=out)
+        if report.batch_best is not None:
+            threshold, best = report.batch_best
+            _print_scores(out, "batch@best", best)
+            print(
+                f"best batch cut on this dataset's gold labels (oracle): {threshold}; "
+                f"streaming/oracle-batch B-cubed F1 = {_ratio(report.streaming, best):.3f}",
+                file=out,
+            )
+        _print_errors(
+            out,
+            f"{top} worst merges (one trend, several gold stories)",
+            report.streaming.merges,
+            ("trend", "story"),
+            titles,
+        )
+        _print_errors(
+            out,
+            f"{top} worst splits (one gold story, several trends)",
+            report.streaming.splits,
+            ("story", "trend"),
+            titles,
+        )
+    if trends:
+        print_biggest_trends(out, run, trends)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of `headlinez eval clustering DATASET.jsonl`; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="headlinez eval clustering", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument("dataset", type=Path, help="normalized articles.jsonl (or its folder)")
+    parser.add_argument("--batch-minutes", type=int, default=DEFAULT_BATCH_MINUTES)
+    parser.add_argument("--no-batch", action="store_true", help="skip the scikit-learn batch reference")
+    parser.add_argument("--batch-distance", type=float, default=DEFAULT_BATCH_DISTANCE)
+    parser.add_argument("--top", type=int, default=5, help="worst merges/splits to show")
+    parser.add_argument("--trends", type=int, default=10, help="biggest trends to print")
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="override similarity_threshold (experiments)"
+    )
+    args = parser.parse_args(argv)
+    if not args.dataset.exists():
+        print(f"dataset not found: {args.dataset}", file=sys.stderr)
+        return 2
+    config = ClusterConfig() if args.threshold is None else ClusterConfig(similarity_threshold=args.threshold)
+    report = evaluate(
+        args.dataset,
+        config,
+        batch_minutes=args.batch_minutes,
+        with_batch=not args.no_batch,
+        batch_distance=args.batch_distance,
+        top=args.top,
+    )
+    print_report(report, top=args.top, trends=args.trends)
+    return 0
