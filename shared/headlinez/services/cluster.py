@@ -42,6 +42,8 @@ class ClusterStore(Protocol):
 
     def get_cluster_doc(self, name: str) -> str | None: ...
 
+    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
+
     def put_cluster_doc(self, name: str, doc: str) -> None: ...
 
 
@@ -116,6 +118,7 @@ class ClusterService:
         result = cluster_articles(open_trends, pending, frequencies, now=now, config=self._config)
 
         changed = {t.trend_id: t for t in result.changed}
+        new_members = self._rehome_merged_members(open_trends, changed, result.new_members)
         # Every open trend is re-ranked each run: its score decays with time even without news.
         all_trends = {t.trend_id: t for t in open_trends} | changed
         # Status, prediction, category, topics and related trends of every open trend (pure).
@@ -124,7 +127,7 @@ class ClusterService:
         all_trends = {t.trend_id: t for t in intel.trends}
         changed = {tid: all_trends[tid] for tid in changed}
         scores = {tid: rank_score(t, now) for tid, t in all_trends.items()}
-        self._store.save_trends(list(all_trends.values()), result.new_members, scores)
+        self._store.save_trends(list(all_trends.values()), new_members, scores)
         if self._predictions is not None and intel.predictions:
             self._predictions.put_predictions(intel.predictions)
             report.predictions_recorded = len(intel.predictions)
@@ -149,6 +152,28 @@ class ClusterService:
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("clustering finished", extra=report.model_dump(mode="json"))
         return report
+
+    def _rehome_merged_members(self, open_trends: Sequence[TrendState], changed: Mapping[str, TrendState],
+                               new_members: Mapping[str, Sequence[TrendMember]]
+                               ) -> dict[str, list[TrendMember]]:
+        """Copy the coverage of trends folded into another one this run to the survivor.
+
+        The survivor's counters already include them; without this its coverage list (one Query
+        on its partition) would miss the absorbed trend's articles. The copies are whole-item puts
+        of deterministic keys, so a retried run rewrites the same items.
+        """
+        members = {tid: list(items) for tid, items in new_members.items()}
+        was_merged = {t.trend_id for t in open_trends if t.merged_into}
+        for trend_id, trend in changed.items():
+            survivor = trend.merged_into
+            if survivor is None or trend_id in was_merged:
+                continue
+            stored = self._store.get_trend(trend_id)
+            absorbed = (stored[1] if stored else []) + list(new_members.get(trend_id, ()))
+            target = members.setdefault(survivor, [])
+            seen = {m.article_id for m in target}
+            target.extend(m for m in absorbed if m.article_id not in seen)
+        return members
 
     def _start_briefs(self, before: Mapping[str, TrendState], changed: Mapping[str, TrendState],
                       new_members: Mapping[str, Sequence[TrendMember]], scores: Mapping[str, float], *,
