@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from headlinez.adapters.dynamodb import DynamoStore
-from headlinez.domain.clustering import ClusterConfig, ClusterRunResult, DocumentFrequencies
+from headlinez.domain.clustering import ClusterConfig, ClusterRunResult
 from headlinez.models import HourBucket, TrendMember, TrendState
 from headlinez.services import cluster as cluster_module
 from headlinez.services.cluster import ClusterService
