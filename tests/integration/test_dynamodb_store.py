@@ -64,8 +64,11 @@ def test_saved_articles_are_found_as_duplicates_and_retries_add_nothing(store: D
     # Then every article is recognised as a duplicate by the dedupe guard
     found = store.existing_keys([k for a in articles for k in dedupe_keys(a)])
     assert all(is_duplicate(a, found) for a in articles)
-    # When a batch is retried (e.g. after a timeout), keys are deterministic: no item is added
-    store.save_new_articles(articles)
+    # When the same articles are saved again (a retried or overlapping run), the conditional put
+    # refuses every article: nothing is written and nothing is reported as new
+    writes = store.write_count
+    assert store.save_new_articles(articles) == []
+    assert store.write_count == writes
     assert table.scan(Select="COUNT")["Count"] == items_after_first == 30 * 3
 
 
