@@ -38,14 +38,14 @@ def test_merged_trend_members_are_copied_to_the_survivor(dynamodb_table: str,
 
     # When clustering folds the second into the first, adding one new article to it in the same run
     def fake_cluster(open_trends: Any, articles: Any, frequencies: Any, *, now: datetime,
-                     config: ClusterConfig) -> ClusterRunResult:
+                     config: ClusterConfig, **_: Any) -> ClusterRunResult:
         return ClusterRunResult(
             changed=[trend("tsurvivor000001", article_count=3),
                      trend("tabsorbed000002", is_open=False, merged_into="tsurvivor000001")],
             new_members={"tabsorbed000002": [member("b2", 5)]}, assignments={},
             closed=["tabsorbed000002"], frequencies=frequencies)
 
-    monkeypatch.setattr(cluster_module, "cluster_articles", fake_cluster)
+    monkeypatch.setattr(cluster_module, "cluster_in_windows", fake_cluster)
     service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6))
     service.run(NOW)
     service.run(NOW + timedelta(minutes=15))  # a retried/next run copies nothing twice

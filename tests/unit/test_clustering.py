@@ -514,3 +514,36 @@ def test_state_stays_bounded_however_long_the_story() -> None:
     assert len(biggest.centroid) <= 12
     assert len(biggest.hourly) <= 24
     assert len(biggest.source_families) == 60
+
+
+def test_a_backlog_clusters_as_the_scheduled_runs_would_have() -> None:
+    """cluster_in_windows over a two-day backlog == one cluster_articles call per 15-minute run."""
+    from headlinez.domain.clustering import SCHEDULE_STEP, cluster_in_windows
+
+    start = datetime(2026, 2, 16, 6, 0, tzinfo=UTC)
+    stories = ["Iran and US resume nuclear talks in Geneva", "Storm floods coastal towns in Chile",
+               "Jesse Jackson, civil rights leader, dies aged 84"]
+    backlog = [article(f"w{n:04d}", f"{stories[n % 3]} update {n // 3}", family=f"family-{n % 5}",
+                       at=start + timedelta(minutes=37 * n)) for n in range(60)]
+    now = start + timedelta(hours=40)
+    config = ClusterConfig()
+
+    combined = cluster_in_windows([], backlog, DocumentFrequencies(), now=now, config=config)
+
+    # The same stream, one scheduled run per 15-minute window, the last one at `now`
+    trends: dict[str, TrendState] = {}
+    frequencies = DocumentFrequencies()
+    window = start.replace(minute=0)
+    pending = sorted(backlog, key=lambda a: a.published)
+    while window < now:
+        end = min(window + SCHEDULE_STEP, now)
+        batch = [a for a in pending if window <= a.published < end]
+        if batch or end == now:
+            result = cluster_articles([t for t in trends.values() if t.is_open], batch, frequencies,
+                                      now=end, config=config)
+            frequencies = result.frequencies
+            trends.update({t.trend_id: t for t in result.changed})
+        window = end
+    assert {t.trend_id: t.article_count for t in combined.changed} == {
+        tid: t.article_count for tid, t in trends.items()}
+    assert len(combined.assignments) == 60

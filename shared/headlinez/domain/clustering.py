@@ -865,10 +865,69 @@ def cluster_articles(
     return run.result()
 
 
+SCHEDULE_STEP = timedelta(minutes=15)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cluster_in_windows(
+    open_trends: Sequence[TrendState],
+    articles: Sequence[Article],
+    frequencies: DocumentFrequencies,
+    *,
+    now: datetime,
+    config: ClusterConfig,
+    step: timedelta = SCHEDULE_STEP,
+) -> ClusterRunResult:
+    """`cluster_articles` over publish-time windows of `step`, as if each had been its own run.
+
+    A backlog (the first run, a run after an outage, a folder of feeds ingested at once) holds
+    days of news. Clustered in one call, it would be weighed with an IDF corpus that has not
+    seen any of it yet, and trends would be closed only against the final `now`. Replaying it
+    window by window (each window's run dated at its end, the last at `now`) gives the same
+    result as the scheduled runs would have. One combined result is returned.
+    """
+    ordered = sorted(articles, key=lambda a: (a.published, a.article_id))
+    state = {t.trend_id: t for t in open_trends}
+    changed: dict[str, TrendState] = {}
+    new_members: dict[str, list[TrendMember]] = {}
+    assignments: dict[str, str] = {}
+    closed: list[str] = []
+    position = 0
+    while True:
+        if position < len(ordered):
+            first = ordered[position].published
+            window_end = min(_EPOCH + step * ((first - _EPOCH) // step + 1), now)
+            end = position
+            while end < len(ordered) and (ordered[end].published < window_end or window_end == now):
+                end += 1
+        else:
+            window_end, end = now, position  # the last run, at `now`, closes what went quiet
+        result = cluster_articles(list(state.values()), ordered[position:end], frequencies,
+                                  now=window_end, config=config)
+        frequencies = result.frequencies
+        assignments.update(result.assignments)
+        closed.extend(result.closed)
+        for trend_id, members in result.new_members.items():
+            new_members.setdefault(trend_id, []).extend(members)
+        for trend in result.changed:
+            changed[trend.trend_id] = trend
+            if trend.is_open:
+                state[trend.trend_id] = trend
+            else:
+                state.pop(trend.trend_id, None)
+        position = end
+        if window_end >= now:
+            break
+    return ClusterRunResult(changed=list(changed.values()), new_members=new_members,
+                            assignments=assignments, closed=closed, frequencies=frequencies)
+
+
 __all__ = [
+    "SCHEDULE_STEP",
     "ClusterConfig",
     "ClusterRunResult",
     "DocumentFrequencies",
     "cluster_articles",
+    "cluster_in_windows",
     "trend_id_for",
 ]

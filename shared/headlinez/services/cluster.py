@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from headlinez.briefs.materiality import trigger_reason
 from headlinez.briefs.models import BriefRequest
-from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_in_windows
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
@@ -115,7 +115,7 @@ class ClusterService:
                        if frequencies_doc else DocumentFrequencies())
         open_trends = self._store.load_open_trends()
         known_ids = {t.trend_id for t in open_trends}
-        result = cluster_articles(open_trends, pending, frequencies, now=now, config=self._config)
+        result = cluster_in_windows(open_trends, pending, frequencies, now=now, config=self._config)
 
         changed = {t.trend_id: t for t in result.changed}
         new_members = self._rehome_merged_members(open_trends, changed, result.new_members)
