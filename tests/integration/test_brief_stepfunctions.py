@@ -324,7 +324,10 @@ def test_clustering_starts_the_flow_once_per_trend_version(make_flow: Any) -> No
     flow = make_flow()
     resource = boto3.resource("dynamodb", region_name="us-east-1")
     store = DynamoStore(resource, TABLE)
-    store.save_new_articles([a.model_copy(update={"trend_id": None}) for a in story.articles(3)])
+    # (published within one 15-minute window: the run clusters them together, as one scheduled run)
+    store.save_new_articles([a.model_copy(update={"trend_id": None,
+                                                  "published": story.NOW - timedelta(minutes=10 - n)})
+                             for n, a in enumerate(story.articles(3))])
     trigger = StepFunctionsBriefTrigger(flow.sfn, flow.arn)
 
     def cluster() -> Any:
