@@ -141,3 +141,11 @@ def test_a_day_moved_to_another_event_of_the_evidence_is_caught() -> None:
     assert problems(index, "The governor signed the order Friday.", 1) == []
     found = problems(index, "The governor signed the order Tuesday.", 1)
     assert any("date changed: tuesday with 'order'" in p for p in found), found
+
+
+def test_an_outlet_is_recognised_by_the_name_pages_show_for_it() -> None:
+    from headlinez.briefs.text import outlet_aliases
+
+    # The extractive brief writes 'ABC News' for the feed 'ABC News (US) International'
+    assert {"abc news", "abc news international"} <= outlet_aliases("ABC News (US) International")
+    assert "abc news" in outlet_aliases("ABC News (AU)")

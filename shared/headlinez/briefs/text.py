@@ -378,11 +378,14 @@ def injection_spans(text: str) -> list[str]:
 def outlet_aliases(outlet: str) -> frozenset[str]:
     """Ways a claim may name an outlet.
 
-    'Fox News (Online News)' -> {'fox news'}; 'The New York Times' -> {'the new york times',
+    'Fox News (Online News)' -> {'fox news'}; 'ABC News (US) International' -> {'abc news
+    international', 'abc news'}; 'The New York Times' -> {'the new york times',
     'new york times'}; 'The Hill' -> {'the hill'} only ('Capitol Hill' does not name it).
     """
     base = re.sub(r"\s*\([^)]*\)\s*", " ", normalize(outlet)).strip()
-    aliases = {base.lower()}
+    # 'ABC News (US) International' is shown (and written by the brief) as 'ABC News'.
+    head = normalize(outlet).split(" (")[0].strip()
+    aliases = {base.lower(), head.lower()}
     if base.lower().startswith("the ") and len(base.split()) > 2:
         aliases.add(base[4:].lower())
     for suffix in (" (online)", " online", " news online"):
