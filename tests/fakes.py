@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from headlinez.api.search import search_text
-from headlinez.models import FeedState, TrendMember, TrendState
+from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord
 
 RECENT_WINDOW = 100
@@ -313,3 +313,42 @@ class FakeLambdaContext:
     @staticmethod
     def get_remaining_time_in_millis() -> int:
         return 30_000
+
+
+class InMemoryClusterStore:
+    """The ClusterStore Protocol of services.cluster in memory (articles, trends, members, docs)."""
+
+    def __init__(self, articles: Sequence[Article] = ()) -> None:
+        self.articles = {a.article_id: a for a in articles}
+        self.trends: dict[str, TrendState] = {}
+        self.members: dict[str, dict[str, TrendMember]] = {}
+        self.docs: dict[str, str] = {}
+
+    def add(self, articles: Sequence[Article]) -> None:
+        self.articles.update({a.article_id: a for a in articles})
+
+    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
+        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+
+    def set_article_trends(self, articles: Sequence[Article]) -> None:
+        self.articles.update({a.article_id: a for a in articles})
+
+    def load_open_trends(self) -> list[TrendState]:
+        return [t for t in self.trends.values() if t.is_open]
+
+    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
+                    scores: Mapping[str, float] | None = None) -> None:
+        self.trends.update({t.trend_id: t for t in trends})
+        for trend_id, items in members.items():
+            self.members.setdefault(trend_id, {}).update({m.article_id: m for m in items})
+
+    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None:
+        if trend_id not in self.trends:
+            return None
+        return self.trends[trend_id], list(self.members.get(trend_id, {}).values())
+
+    def get_cluster_doc(self, name: str) -> str | None:
+        return self.docs.get(name)
+
+    def put_cluster_doc(self, name: str, doc: str) -> None:
+        self.docs[name] = doc

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+
+from tests.fakes import InMemoryClusterStore
 
 from headlinez.briefs.models import BriefRequest, execution_name
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.terms import title_fingerprint
-from headlinez.models import Article, TrendMember, TrendState
+from headlinez.models import Article
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 
 T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)
@@ -35,30 +36,8 @@ OLYMPICS = [
 LONE = [article("Local bakery wins regional bread award", "gazette", 18)]
 
 
-class Store:
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self.articles = {a.article_id: a for a in articles}
-        self.trends: dict[str, TrendState] = {}
-        self.docs: dict[str, str] = {}
-
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
-
-    def set_article_trends(self, articles: Sequence[Article]) -> None:
-        self.articles.update({a.article_id: a for a in articles})
-
-    def load_open_trends(self) -> list[TrendState]:
-        return [t for t in self.trends.values() if t.is_open]
-
-    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None) -> None:
-        self.trends.update({t.trend_id: t for t in trends})
-
-    def get_cluster_doc(self, name: str) -> str | None:
-        return self.docs.get(name)
-
-    def put_cluster_doc(self, name: str, doc: str) -> None:
-        self.docs[name] = doc
+class Store(InMemoryClusterStore):
+    pass
 
 
 class Trigger:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+
+from tests.fakes import InMemoryClusterStore
 
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.domain.terms import title_fingerprint
-from headlinez.models import Article, HourBucket, TrendMember, TrendState
+from headlinez.models import Article, HourBucket, TrendState
 from headlinez.services.cluster import ClusterService
 from headlinez.services.trend_intel import enrich
 
@@ -38,37 +40,13 @@ OLYMPICS = [
 ]
 
 
-class MemoryStore:
+class MemoryStore(InMemoryClusterStore):
     """ClusterStore + PredictionRepository in memory."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        self.articles = {a.article_id: a for a in articles}
-        self.trends: dict[str, TrendState] = {}
-        self.docs: dict[str, str] = {}
+        super().__init__(articles)
         self.predictions: dict[tuple[str, datetime], PredictionRecord] = {}
         self.track: dict[str, int] = {}
-
-    def add(self, articles: Sequence[Article]) -> None:
-        self.articles.update({a.article_id: a for a in articles})
-
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
-
-    def set_article_trends(self, articles: Sequence[Article]) -> None:
-        self.articles.update({a.article_id: a for a in articles})
-
-    def load_open_trends(self) -> list[TrendState]:
-        return [t for t in self.trends.values() if t.is_open]
-
-    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None) -> None:
-        self.trends.update({t.trend_id: t for t in trends})
-
-    def get_cluster_doc(self, name: str) -> str | None:
-        return self.docs.get(name)
-
-    def put_cluster_doc(self, name: str, doc: str) -> None:
-        self.docs[name] = doc
 
     def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
         for record in records:
