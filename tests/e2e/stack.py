@@ -68,7 +68,7 @@ def local_stack(*args: str, timeout: float = 240) -> Iterator[RunningStack]:
         assert match is not None
         stack.base_url = match.group(1)
         if "--cycles" not in args or args[args.index("--cycles") + 1] != "0":
-            stack.wait_for(r"clustering: \d+ articles clustered", timeout=timeout)
+            stack.wait_for(r"cycle \d+ complete", timeout=timeout)  # briefs published, state saved
         yield stack
     finally:
         if process.poll() is None:

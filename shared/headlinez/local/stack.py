@@ -252,6 +252,8 @@ class LocalStack:
             with self._lock:
                 self.save_state()
         self.cycles_done += 1
+        # The last line of a cycle: briefs are published and state saved (scripts wait for it).
+        self.say(f"  cycle {self.cycles_done} complete")
 
     # --- the brief flow --------------------------------------------------------------------------
 
