@@ -132,3 +132,23 @@ def test_oversize_trend_is_refused(store: DynamoStore) -> None:
     trend = make_trend(1).model_copy(update={"centroid": {f"term{n}": 1.0 for n in range(40_000)}})
     with pytest.raises(ItemTooLargeError):
         store.save_trends([trend], {})
+
+
+def test_lists_read_the_slim_list_document(store: DynamoStore) -> None:
+    # Given an open trend carrying clustering's working state
+    trend = make_trend(3).model_copy(update={
+        "centroid": {f"term{n}": 1.0 for n in range(60)},
+        "recent_member_ids": [f"{n:024x}" for n in range(400)],
+        "title_fingerprints": {f"{n:020x}": "bbc" for n in range(200)},
+    })
+    store.save_trends([trend], {}, {trend.trend_id: 1.0})
+    item = store._table.get_item(Key={"pk": f"TREND#{trend.trend_id}", "sk": "META"})["Item"]
+    # Then the list document is a small fraction of the full one
+    assert len(item["list_doc"]) * 5 < len(item["doc"])
+    # And a list returns the trend without that state but with everything a list shows
+    (listed,), _ = store.list_trends(10, None)
+    assert listed.centroid == {}
+    assert listed.recent_member_ids == []
+    assert listed.model_dump(exclude={"centroid", "title_candidates", "recent_member_ids",
+                                      "title_fingerprints"}) == trend.model_dump(
+        exclude={"centroid", "title_candidates", "recent_member_ids", "title_fingerprints"})

@@ -252,6 +252,10 @@ class DynamoStore:
             item.update({"gsi1pk": "TRENDS", "gsi1sk": rank_key(score, trend.last_seen, trend.trend_id),
                          "gsi2pk": "OPEN", "gsi2sk": trend.trend_id})
             item.update(_api_read_attributes(trend, item["gsi1sk"]))
+            # What a list shows, without clustering's working state (centroid, samples, id and
+            # fingerprint caches: ~90% of `doc`). Lists read only this attribute, so a page of 100
+            # stays far below DynamoDB's 1 MB per Query and costs a fraction of the parsing.
+            item["list_doc"] = trend.model_dump_json(exclude=_CLUSTERING_STATE)
         else:
             item["ttl"] = _epoch(trend.last_seen + self._closed_trend_ttl)
         return item
@@ -276,8 +280,8 @@ class DynamoStore:
                                   "ScanIndexForward": False, "Limit": limit}
         if start_key:
             kwargs["ExclusiveStartKey"] = start_key
-        response = self._table.query(**kwargs)
-        trends = [TrendState.model_validate_json(item["doc"]) for item in response.get("Items", [])]
+        response = self._table.query(**kwargs, **_list_projection("gsi1pk", "gsi1sk"))
+        trends = [_listed(item) for item in response.get("Items", [])]
         return trends, response.get("LastEvaluatedKey")
 
     def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None:
@@ -309,7 +313,8 @@ class DynamoStore:
         else:
             index, hash_name, range_name, partition = "gsi1", "gsi1pk", "gsi1sk", "TRENDS"
         kwargs: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": Key(hash_name).eq(partition),
-                                  "ScanIndexForward": False}
+                                  "ScanIndexForward": False,
+                                  **_list_projection(hash_name, range_name, "last_seen")}
         condition = _trend_filter(query)
         if condition is not None:
             kwargs["FilterExpression"] = condition
@@ -326,7 +331,7 @@ class DynamoStore:
         if len(items) > limit:
             items = items[:limit]
             next_key = {name: items[-1][name] for name in key_names}
-        return [TrendState.model_validate_json(item["doc"]) for item in items], next_key
+        return [_listed(item) for item in items], next_key
 
     def _recent_page(self, kwargs: dict[str, Any], limit: int, start_key: StartKey | None
                      ) -> tuple[list[TrendState], StartKey | None]:
@@ -340,7 +345,7 @@ class DynamoStore:
         items.sort(key=lambda item: (str(item.get("last_seen", "")), str(item["pk"])), reverse=True)
         page = items[offset:offset + limit]
         next_key: StartKey | None = {"offset": offset + limit} if offset + limit < len(items) else None
-        return [TrendState.model_validate_json(item["doc"]) for item in page], next_key
+        return [_listed(item) for item in page], next_key
 
     def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
         """At most two reads: a Query of the partition downwards from META, then GetItem BRIEF.
@@ -558,3 +563,17 @@ def _member_from_item(item: Mapping[str, Any]) -> TrendMember:
 
 def _article_from_item(item: Mapping[str, Any]) -> Article:
     return Article.model_validate_json(item["doc"])
+
+
+_CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints"}
+
+
+def _list_projection(*extra: str) -> dict[str, Any]:
+    """Read a trend list's items without `doc`: keys, the list document, the sort attributes."""
+    names = ["pk", "sk", "list_doc", *extra]
+    aliases = {f"#l{i}": name for i, name in enumerate(dict.fromkeys(names))}
+    return {"ProjectionExpression": ", ".join(aliases), "ExpressionAttributeNames": aliases}
+
+
+def _listed(item: Mapping[str, Any]) -> TrendState:
+    return TrendState.model_validate_json(item["list_doc"])
