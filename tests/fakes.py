@@ -217,14 +217,13 @@ class InMemoryFeedStateRepository:
     def __init__(self, states: Sequence[FeedState] = ()) -> None:
         self._states: dict[str, FeedState] = {}
         self.recent_articles = {}
-        for state in states:
-            self.put_state(state)
+        self.put_states(states)
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
         return {fid: self._states[fid].model_copy(deep=True) for fid in feed_ids if fid in self._states}
 
-    def put_state(self, state: FeedState) -> None:
-        self._states[state.feed_id] = state.model_copy(deep=True)
+    def put_states(self, states: Sequence[FeedState]) -> None:
+        self._states.update({s.feed_id: s.model_copy(deep=True) for s in states})
 
     def list_states(self) -> list[FeedState]:
         return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]

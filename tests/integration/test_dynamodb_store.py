@@ -97,7 +97,7 @@ def test_articles_ingested_between_spans_hour_buckets(store: DynamoStore) -> Non
 def test_feed_states_round_trip(store: DynamoStore) -> None:
     state = FeedState(feed_id="bbc-world", url="https://feeds.bbci.co.uk/news/world/rss.xml",
                       etag='"abc"', last_error="HTTP 500", consecutive_errors=2, last_error_at=NOW)
-    store.put_state(state)
+    store.put_states([state])
     assert store.get_states(["bbc-world", "missing"]) == {"bbc-world": state}
     assert store.list_states() == [state]
 

@@ -36,8 +36,7 @@ OLYMPICS = [
 LONE = [article("Local bakery wins regional bread award", "gazette", 18)]
 
 
-class Store(InMemoryClusterStore):
-    pass
+Store = InMemoryClusterStore
 
 
 class Trigger:

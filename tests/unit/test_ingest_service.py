@@ -58,8 +58,8 @@ class MemoryStore:
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
         return {i: self.states[i] for i in feed_ids if i in self.states}
 
-    def put_state(self, state: FeedState) -> None:
-        self.states[state.feed_id] = state
+    def put_states(self, states: Sequence[FeedState]) -> None:
+        self.states.update({s.feed_id: s for s in states})
 
     def list_states(self) -> list[FeedState]:
         return list(self.states.values())

@@ -150,9 +150,6 @@ class DynamoStore:
         states = [FeedState.model_validate_json(item["doc"]) for item in items]
         return {state.feed_id: state for state in states}
 
-    def put_state(self, state: FeedState) -> None:
-        self.put_states([state])
-
     def put_states(self, states: Sequence[FeedState]) -> None:
         self._batch_put([
             {"pk": f"FEED#{s.feed_id}", "sk": "STATE", "gsi1pk": "FEEDS", "gsi1sk": s.feed_id,

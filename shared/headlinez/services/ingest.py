@@ -151,7 +151,7 @@ class IngestService:
         for feed_state in new_states:
             result = per_feed[feed_state.feed_id]
             feed_state.articles_last_poll = result.new_articles
-        self._save_states(new_states)
+        self._states.put_states(new_states)
 
         for feed in self._feeds:
             result = per_feed.get(feed.id) or FeedResult(
@@ -166,14 +166,6 @@ class IngestService:
             "unchanged": report.unchanged, "errors": report.errors, "new_articles": report.new_articles,
             "duplicates": report.duplicates, "seconds": report.seconds})
         return report
-
-    def _save_states(self, states: Sequence[FeedState]) -> None:
-        put_many = getattr(self._states, "put_states", None)
-        if callable(put_many):
-            put_many(states)
-        else:
-            for state in states:
-                self._states.put_state(state)
 
     @staticmethod
     def _count(report: IngestReport, result: FeedResult) -> None:
