@@ -161,11 +161,24 @@ def test_reused_guid_on_different_items_is_not_duplicate() -> None:
     assert not is_duplicate(other, found(other, table))
 
 
-def test_edited_headline_with_slug_change_same_guid_same_time_is_duplicate() -> None:
-    # Headline edited and the URL slug followed it; the guid and the exact time stayed.
-    table = stored([make("https://e.com/storm-nears-coast", "Storm nears coast", guid="p-77")])
-    edited = make("https://e.com/storm-hits-coast", "Storm hits coast", guid="p-77")
-    assert is_duplicate(edited, found(edited, table))
+def test_reused_guid_with_the_same_pubdate_is_not_duplicate() -> None:
+    # Issue 13, item 3: a CMS that reuses one guid and stamps one pubDate on different items.
+    # Given a stored item, and another of the same feed with its guid and exact (real) time
+    table = stored([make("https://e.com/storm-hits-coast", "Storm hits coast", guid="p-77")])
+    other = make("https://e.com/election-results", "Election results are in", guid="p-77")
+    assert (other.published, other.published_estimated) == (T0, False)
+    # Then neither URL nor title matches: it is a new article, in storage and within one batch
+    assert not is_duplicate(other, found(other, table))
+    first = make("https://e.com/storm-hits-coast", "Storm hits coast", guid="p-77")
+    assert dedupe_within_batch([first, other]) == [first, other]
+
+
+def test_edited_headline_with_slug_change_same_guid_is_stored_again() -> None:
+    # The price of the rule above: an edit of headline and slug together is a second article
+    # (clustering puts both in one trend, where one newsroom counts once).
+    table = stored([make("https://e.com/storm-nears-coast", "Storm nears coast", guid="p-78")])
+    edited = make("https://e.com/storm-hits-coast", "Storm hits coast", guid="p-78")
+    assert not is_duplicate(edited, found(edited, table))
 
 
 def test_same_guid_same_estimated_time_is_not_enough() -> None:

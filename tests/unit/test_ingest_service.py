@@ -204,3 +204,46 @@ def test_archive_entries_are_counted_and_skipped() -> None:
     assert report.new_articles == 1
     assert report.stale_entries == 1
     assert [a.title for a in store.articles.values()] == ["Fresh news"]
+
+
+# --- issue 13, item 3: real articles that ingest must not drop -----------------------------------
+
+
+def test_placeholder_dates_are_missing_not_archive() -> None:
+    # Given a feed whose every item is dated 1970-01-01 (a CMS placeholder)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    items = [RawEntry(title=f"Story {i} of the day", link=f"https://news.example.com/s{i}", guid=f"s{i}",
+                      published=epoch) for i in range(3)]
+    feeds = [feed(1)]
+    store = MemoryStore()
+    service, _ = make_service(feeds, {str(feeds[0].url): Outcome(body=b"epoch")},
+                              {b"epoch": Parsed(items, updated=epoch)}, store)
+
+    # When ingest runs
+    report = service.run(NOW)
+
+    # Then every item is stored, dated at the ingest time as an estimate, none counted as archive
+    assert (report.new_articles, report.stale_entries) == (3, 0)
+    assert {(a.published, a.published_estimated) for a in store.articles.values()} == {(NOW, True)}
+
+
+def test_a_reused_guid_with_the_same_pubdate_is_a_new_article() -> None:
+    # Given a feed that gives two different stories one guid and one pubDate, across two polls
+    feeds = [feed(1)]
+    first = RawEntry(title="Storm hits coast", link="https://news.example.com/storm", guid="item",
+                     published=NOW - timedelta(hours=1))
+    second = first.model_copy(update={"title": "Election results are in",
+                                      "link": "https://news.example.com/election"})
+    outcomes = {str(feeds[0].url): Outcome(body=b"one")}
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, {b"one": Parsed([first]),
+                                                      b"two": Parsed([first, second])}, store)
+    service.run(NOW)
+    fetcher.outcomes[str(feeds[0].url)] = Outcome(body=b"two")
+
+    # When the second story appears
+    report = service.run(NOW + timedelta(minutes=15))
+
+    # Then it is stored, and the first is still recognised as a duplicate by its URL
+    assert (report.new_articles, report.duplicates) == (1, 1)
+    assert sorted(a.title for a in store.articles.values()) == ["Election results are in", "Storm hits coast"]

@@ -12,6 +12,8 @@ from headlinez.domain.normalize import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
     EntryRejectedError,
+    entry_time,
+    newest_entries,
     normalize_entry,
 )
 from headlinez.domain.text import title_fingerprint
@@ -224,3 +226,48 @@ def test_published_is_always_plausible(
     article = normalize_entry(entry(published=pub, updated=upd), FEED, now=NOW, feed_updated=feed_updated)
     assert article.published.utcoffset() == timedelta(0)
     assert datetime(1995, 1, 1, tzinfo=UTC) <= article.published <= NOW + timedelta(minutes=10)
+
+
+# --- filters before normalization: the entry's own time, the newest N ---------------------------
+
+
+def test_entry_time_treats_placeholders_as_missing() -> None:
+    updated = datetime(2026, 2, 18, 6, 0, tzinfo=UTC)
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert entry_time(entry(published=epoch, updated=None)) is None
+    assert entry_time(entry(published=epoch, updated=updated)) == updated
+    assert entry_time(entry(published=datetime(2026, 2, 18, 7, 0), updated=None)) == datetime(
+        2026, 2, 18, 7, 0, tzinfo=UTC)  # naive is UTC, as normalization takes it
+
+
+def test_newest_entries_keeps_the_newest_dated_then_undated_in_feed_order() -> None:
+    # Given a feed listing old and new items out of order, plus undated and placeholder-dated ones
+    def at(hour: int) -> RawEntry:
+        return entry(title=f"h{hour}", published=NOW - timedelta(hours=hour))
+
+    undated = entry(title="undated", published=None)
+    placeholder = entry(title="epoch", published=datetime(1970, 1, 1, tzinfo=UTC))
+    items = [at(5), undated, at(1), at(9), placeholder, at(3)]
+    # Then the newest dated entries win, the result keeps feed order, undated ones come last
+    assert [e.title for e in newest_entries(items, 3)] == ["h5", "h1", "h3"]
+    assert [e.title for e in newest_entries(items, 5)] == ["h5", "undated", "h1", "h9", "h3"]
+    assert newest_entries(items, 6) == items
+    assert newest_entries(items, 0) == []
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)), max_size=40),
+       st.integers(min_value=0, max_value=45))
+def test_newest_entries_is_a_bounded_ordered_subset(minutes: list[int | None], limit: int) -> None:
+    items = [entry(title=f"t{i}", published=None if m is None else NOW - timedelta(minutes=m))
+             for i, m in enumerate(minutes)]
+    kept = newest_entries(items, limit)
+    assert len(kept) == min(limit, len(items))
+    positions = [items.index(e) for e in kept]
+    assert positions == sorted(positions)
+    dropped = [e for e in items if e not in kept]
+    kept_dated = [e.published for e in kept if e.published is not None]
+    # nothing dropped is newer than something kept, and an undated entry never beats a dated one
+    for gone in dropped:
+        if gone.published is not None:
+            assert all(gone.published <= t for t in kept_dated)
+            assert all(e.published is not None for e in kept)

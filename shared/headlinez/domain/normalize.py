@@ -20,6 +20,7 @@ Rules (and why):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
@@ -33,6 +34,8 @@ __all__ = [
     "MAX_SUMMARY_CHARS",
     "MAX_TITLE_CHARS",
     "EntryRejectedError",
+    "entry_time",
+    "newest_entries",
     "normalize_entry",
 ]
 
@@ -123,6 +126,31 @@ def _plausible(value: datetime | None) -> datetime | None:
     except (OverflowError, ValueError):  # e.g. year 1 with a positive offset
         return None
     return utc if utc >= EARLIEST_PLAUSIBLE else None
+
+
+def entry_time(entry: RawEntry) -> datetime | None:
+    """The entry's own time as `normalize_entry` takes it (published, else updated), in UTC; None
+    when it has none or only placeholders (before 1995). Cheap: for filters before normalization."""
+    return _plausible(entry.published) or _plausible(entry.updated)
+
+
+def newest_entries(entries: Sequence[RawEntry], limit: int) -> list[RawEntry]:
+    """At most `limit` entries: the newest by `entry_time`, then undated ones in feed order.
+
+    The result keeps feed order. Undated entries rank after dated ones: a feed that dates some
+    items and not others lists its undated ones as extras (and normalization would date them at
+    the ingest time, so they must not push out dated news).
+    """
+    if len(entries) <= limit:
+        return list(entries)
+    times = [entry_time(entry) for entry in entries]
+    ranked = sorted(range(len(entries)), key=lambda i: (times[i] is None, -_timestamp(times[i]), i))
+    keep = sorted(ranked[:max(limit, 0)])
+    return [entries[i] for i in keep]
+
+
+def _timestamp(value: datetime | None) -> float:
+    return value.timestamp() if value is not None else 0.0
 
 
 def _published_time(

@@ -12,14 +12,14 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_schedule import PollPolicy, after_error, after_success, is_due
-from headlinez.domain.normalize import EntryRejectedError, normalize_entry
+from headlinez.domain.normalize import EntryRejectedError, entry_time, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.ports import ArticleRepository, FeedStateRepository
 
@@ -215,8 +215,10 @@ class IngestService:
         articles: list[Article] = []
         oldest = now - self._max_article_age if self._max_article_age is not None else None
         for entry in parsed.entries:
-            entry_time = entry.published or entry.updated  # the time normalize_entry would use
-            if oldest is not None and entry_time is not None and _as_utc(entry_time) < oldest:
+            # The time normalize_entry would use; placeholders (1970-01-01) count as missing here
+            # too, so they are dated by normalization, never mistaken for archive items.
+            own_time = entry_time(entry)
+            if oldest is not None and own_time is not None and own_time < oldest:
                 result.stale_entries += 1  # decided before the costly normalization
                 continue
             try:
@@ -244,7 +246,3 @@ class IngestService:
         report.duplicates = len(collected) - len(written)
         report.new_articles = len(written)
         return written
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
