@@ -85,6 +85,10 @@ class ApiSettings(_EnvSettings):
     )
     default_page_size: int = Field(default=20, ge=1, le=100, alias="DEFAULT_PAGE_SIZE")
     cache_max_age: int = Field(default=60, ge=0, le=3600, alias="CACHE_MAX_AGE")
+    hsts_max_age: int = Field(
+        default=0, ge=0, le=63_072_000, alias="HSTS_MAX_AGE",
+        description="Strict-Transport-Security max-age on every answer; 0 (the local stack) sends none.",
+    )
 
 
 class BriefSettings(_EnvSettings):

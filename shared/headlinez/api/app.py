@@ -324,7 +324,10 @@ def _parse_since(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise InvalidParameterError("since", "not a valid ISO 8601 date or instant") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise InvalidParameterError("since", "out of range: must fall in years 1 to 9999 in UTC") from exc
 
 
 def _base_url(app: APIGatewayHttpResolver) -> str:
