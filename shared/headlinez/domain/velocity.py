@@ -39,6 +39,8 @@ from headlinez.models import TrendState
 WINDOW_HOURS = 3
 MAX_SERIES_HOURS = 168
 RECENCY_HALF_LIFE_HOURS = 6.0
+FAMILY_WINDOW_ARTICLE_CAP = 3
+"""Ranking counts at most this many articles per newsroom in the velocity window (one an hour)."""
 
 
 def _hour_floor(value: datetime) -> datetime:
@@ -79,11 +81,36 @@ def rank_score(trend: TrendState, now: datetime) -> float:
     """List ranking: current velocity, plus independent sources decayed by time since last seen.
 
     The second term keeps a widely covered story on the list for a while after its burst,
-    instead of letting a single busy outlet outrank it.
+    instead of letting a single busy outlet outrank it. The velocity term is
+    `newsroom_capped_velocity`: one newsroom cannot buy the top by publishing more.
     """
     hours_quiet = max(0.0, (now - trend.last_seen).total_seconds() / 3600)
     recency = math.pow(0.5, hours_quiet / RECENCY_HALF_LIFE_HOURS)
-    return round(velocity_at(trend, now) + trend.source_count * recency, 3)
+    return round(newsroom_capped_velocity(trend, now) + trend.source_count * recency, 3)
+
+
+def newsroom_capped_velocity(trend: TrendState, at: datetime, window_hours: int = WINDOW_HOURS) -> float:
+    """Velocity with each newsroom's share capped: the ranking's velocity term.
+
+    The window's articles count at most `FAMILY_WINDOW_ARTICLE_CAP` × (distinct newsrooms in the
+    window): the term grows with breadth, not volume (at most cap / window × newsrooms²). One
+    publisher posting 100 items in 3 hours scores 3 / 3 × 1 = 1 (uncapped: 33.3), so with the
+    source term a single-source item ranks at most 2, below any 3-newsroom story seen in the last
+    3 hours (its source term alone is ≥ 3 × 0.5^(3/6) ≈ 2.1).
+    Ordinary coverage (up to 3 articles per newsroom in 3 hours) is unchanged; the displayed
+    velocity (`velocity_at`) is not capped. The per-hour series stores articles and newsrooms,
+    not articles per newsroom, hence a cap on the window's total.
+    """
+    end = _hour_floor(at)
+    start = end - timedelta(hours=window_hours - 1)
+    articles = 0
+    sources: set[str] = set()
+    for bucket in trend.hourly:
+        if start <= _hour_floor(bucket.hour) <= end:
+            articles += bucket.articles
+            sources.update(bucket.sources)
+    counted = min(articles, FAMILY_WINDOW_ARTICLE_CAP * len(sources))
+    return round(counted / window_hours * len(sources), 3)
 
 
 def first_detected(trend: TrendState) -> datetime:
