@@ -39,7 +39,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from http import HTTPStatus
@@ -52,6 +52,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from headlinez.api.cursor import InvalidCursorError
@@ -64,6 +65,7 @@ from headlinez.api.schemas import (
     CategoryList,
     FeedHealth,
     Health,
+    Include,
     LifecycleStatus,
     Problem,
     ProblemFieldError,
@@ -73,6 +75,8 @@ from headlinez.api.schemas import (
     TrendPage,
     category_list,
 )
+from headlinez.api.security import add_security_headers, secure_response
+from headlinez.domain.newsrooms import TREND_DEFINITION
 from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
 from headlinez.settings import ApiSettings
 
@@ -108,6 +112,26 @@ TopicParam = Annotated[
     str, Path(pattern=TOPIC_SLUG_PATTERN, description="Topic slug, e.g. 'donald-trump'.")
 ]
 CategoryPathParam = Annotated[Category, Path(description="One of the categories of GET /categories.")]
+IncludeParam = Annotated[
+    Include | None,
+    Query(description="`candidates`: also list single-newsroom candidates (not yet trends), labelled "
+          "`candidate: true`. Default: trends only (2+ independent newsrooms)."),
+]
+
+
+class SecureHttpResolver(APIGatewayHttpResolver):
+    """The HTTP API resolver whose every answer carries the security headers (`api.security`).
+
+    A middleware adds them to route answers before a 304 is derived (so a 304 keeps the 200's
+    policy); `resolve` adds them to what no middleware sees: errors, 404s, CORS preflights.
+    """
+
+    def __init__(self, *, hsts_max_age: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._hsts_max_age = hsts_max_age
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return secure_response(super().resolve(event, context), hsts_max_age=self._hsts_max_age)
 
 
 def build_resolver(
@@ -121,7 +145,8 @@ def build_resolver(
     `clock` returns the current aware UTC datetime (`generated_at`, velocity's "last full hour",
     "updated 4 min ago").
     """
-    app = APIGatewayHttpResolver(
+    app = SecureHttpResolver(
+        hsts_max_age=settings.hsts_max_age,
         cors=CORSConfig(
             allow_origin="*",
             allow_headers=["If-None-Match"],
@@ -136,12 +161,14 @@ def build_resolver(
         title=API_TITLE,
         version=version,
         description=(
-            "Live news trends: stories covered by several independent outlets, ranked, "
-            "with their hourly coverage, intelligence, brief and the articles that make them up. "
+            f"Live news trends, ranked, with their hourly coverage, intelligence, brief and the articles "
+            f"that make them up. {TREND_DEFINITION} A story one newsroom covers is a candidate: stored, "
+            "listed only with `include=candidates`, and labelled so. "
             "Throttled at 20 requests/s (bursts of 50): past that, API Gateway answers 429."
         ),
     )
-    app.use(middlewares=[_request_id_middleware, _conditional_get_middleware(settings.cache_max_age)])
+    app.use(middlewares=[_request_id_middleware, _conditional_get_middleware(settings.cache_max_age),
+                         _security_headers_middleware(settings.hsts_max_age)])
     _register_error_handler(app)
     reads = ApiReads(trends, feeds, cursor_secret=settings.cursor_secret, clock=clock)
     _register_trend_routes(app, reads, settings.default_page_size)
@@ -175,8 +202,10 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
     @app.get(
         "/trends",
         summary="Ranked trends, one page",
-        description="Open trends, highest velocity first (`sort=velocity`, the stored rank: velocity plus "
-        "recency-decayed sources) or most recently updated first among the 100 top-ranked (`sort=recent`). "
+        description=f"{TREND_DEFINITION} Open trends, highest velocity first (`sort=velocity`, the stored "
+        "rank: velocity with each newsroom's share capped, plus recency-decayed sources) or most recently "
+        "updated first among the 100 top-ranked (`sort=recent`). `include=candidates` lists the "
+        "single-newsroom candidates too (with a category, the category then filters the page). "
         "`category` reads the category's own index; `status` and `since` filter the page, so a page may "
         "hold fewer than `limit` items.",
         responses=_responses(TrendPage, "One page of trends.", HTTPStatus.BAD_REQUEST),
@@ -196,8 +225,10 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         ] = "velocity",
         limit: LimitParam = default_limit,
         cursor: CursorParam = None,
+        include: IncludeParam = None,
     ) -> Response[str]:
-        query = TrendQuery(category=category, status=status, since=_parse_since(since), sort=sort)
+        query = TrendQuery(category=category, status=status, since=_parse_since(since), sort=sort,
+                           include_candidates=include == "candidates")
         return json_response(reads.trend_page(query, limit, cursor))
 
     @app.get(
@@ -229,9 +260,11 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         tags=["trends"],
     )
     def get_topic(
-        slug: TopicParam, limit: LimitParam = default_limit, cursor: CursorParam = None
+        slug: TopicParam, limit: LimitParam = default_limit, cursor: CursorParam = None,
+        include: IncludeParam = None,
     ) -> Response[str]:
-        return json_response(reads.topic_page(slug, limit, cursor))
+        page = reads.topic_page(slug, limit, cursor, include_candidates=include == "candidates")
+        return json_response(page)
 
     @app.get(
         "/search",
@@ -245,8 +278,9 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         q: Annotated[str, Query(min_length=1, max_length=200, description="Words to look for.")],
         limit: LimitParam = default_limit,
         cursor: CursorParam = None,
+        include: IncludeParam = None,
     ) -> Response[str]:
-        return json_response(reads.search(q, limit, cursor))
+        return json_response(reads.search(q, limit, cursor, include_candidates=include == "candidates"))
 
     @app.get(
         "/categories",
@@ -529,6 +563,17 @@ def _conditional_get_middleware(
         return response
 
     return conditional_get
+
+
+def _security_headers_middleware(
+    hsts_max_age: int,
+) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
+    def security_headers(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        response = next_middleware(app)
+        add_security_headers(response.headers, response.body, hsts_max_age=hsts_max_age)
+        return response
+
+    return security_headers
 
 
 def json_response(model: BaseModel) -> Response[str]:
