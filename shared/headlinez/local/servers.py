@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -20,10 +22,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from headlinez.api.security import security_headers
+
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BODY = 1024 * 1024
 LOOPBACK = "127.0.0.1"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"  # the API's routes are GET only, as in template.yaml
+PROBLEM_JSON = "application/problem+json"
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
 
 
 class _QuietHandler(BaseHTTPRequestHandler):
@@ -173,8 +180,59 @@ class LocalContext:
         return 30_000
 
 
+class BridgeRequestError(ValueError):
+    """A request the bridge refuses before the API handler sees it (answered as a problem)."""
+
+    def __init__(self, status: HTTPStatus, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def send_problem(request: BaseHTTPRequestHandler, status: HTTPStatus, detail: str, *,
+                 headers: Mapping[str, str] | None = None, close: bool = False) -> None:
+    """An RFC 9457 problem answered by the bridge itself, with the API's security headers."""
+    body = json.dumps({"type": "about:blank", "title": status.phrase, "status": int(status),
+                       "detail": detail}).encode()
+    extra = {"Content-Type": PROBLEM_JSON, "Cache-Control": "no-store",
+             **security_headers(PROBLEM_JSON, "", hsts_max_age=0), **(headers or {})}
+    if close:
+        extra["Connection"] = "close"
+        request.close_connection = True
+    _send(request, status, body, extra)
+
+
+def request_body_length(headers: Any) -> int:
+    """The request's Content-Length (0 without one); `BridgeRequestError` when it cannot be
+    trusted to frame the body: malformed, negative, repeated with other values, chunked, too large."""
+    if headers.get("Transfer-Encoding") is not None:
+        raise BridgeRequestError(HTTPStatus.LENGTH_REQUIRED,
+                                 "Send a Content-Length; chunked bodies are not accepted.")
+    values = {value.strip() for value in headers.get_all("Content-Length") or []}
+    if not values:
+        return 0
+    if len(values) > 1 or not _CONTENT_LENGTH.fullmatch(next(iter(values))):
+        raise BridgeRequestError(HTTPStatus.BAD_REQUEST, "Content-Length must be one non-negative integer.")
+    length = int(next(iter(values)))
+    if length > MAX_REQUEST_BODY:
+        raise BridgeRequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large.")
+    return length
+
+
+def _not_allowed(request: BaseHTTPRequestHandler) -> None:
+    # The connection closes: a body the request may carry is not read.
+    send_problem(request, HTTPStatus.METHOD_NOT_ALLOWED,
+                 f"{request.command} is not allowed here; the API answers {ALLOWED_METHODS}.",
+                 headers={"Allow": ALLOWED_METHODS}, close=True)
+
+
 class ApiBridgeServer:
-    """Serves the API handler on 127.0.0.1:port; `clock` dates the events (the local --now)."""
+    """Serves the API handler on 127.0.0.1:port; `clock` dates the events (the local --now).
+
+    Like API Gateway in front of GET-only routes, it refuses other methods itself (405 with
+    `Allow`; 501 for a method HTTP does not define), and it refuses requests whose body it cannot
+    frame (400/411/413). Everything it answers itself is problem+json with the security headers.
+    """
 
     def __init__(self, handler: LambdaHandler, port: int, clock: Callable[[], datetime],
                  lock: threading.Lock) -> None:
@@ -194,7 +252,31 @@ class ApiBridgeServer:
                 bridge._dispatch(self)
 
             def do_POST(self) -> None:
-                bridge._dispatch(self)
+                _not_allowed(self)
+
+            def do_PUT(self) -> None:
+                _not_allowed(self)
+
+            def do_DELETE(self) -> None:
+                _not_allowed(self)
+
+            def do_PATCH(self) -> None:
+                _not_allowed(self)
+
+            def do_TRACE(self) -> None:
+                _not_allowed(self)
+
+            def do_CONNECT(self) -> None:
+                _not_allowed(self)
+
+            def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+                # http.server's own errors (bad request line, unknown method, headers too long)
+                status = HTTPStatus(code)
+                if self.request_version == "HTTP/0.9":  # a refused request line: answer with a status line
+                    self.request_version = "HTTP/1.0"
+                logger.info("bridge refused a request", extra={"status": code, "reason": message})
+                headers = {"Allow": ALLOWED_METHODS} if status == HTTPStatus.NOT_IMPLEMENTED else {}
+                send_problem(self, status, message or status.phrase, headers=headers, close=True)
 
         self._httpd = ThreadingHTTPServer((LOOPBACK, port), Handler)
         self._httpd.daemon_threads = True
@@ -213,17 +295,22 @@ class ApiBridgeServer:
         self._httpd.server_close()
 
     def _dispatch(self, request: BaseHTTPRequestHandler) -> None:
-        length = int(request.headers.get("Content-Length") or 0)
-        if length > MAX_REQUEST_BODY:
-            _send(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b'{"title":"Request body too large"}',
-                  {"Content-Type": "application/problem+json", "Connection": "close"})
+        try:
+            length = request_body_length(request.headers)
+        except BridgeRequestError as exc:
+            send_problem(request, exc.status, exc.detail, close=True)
             return
         body = request.rfile.read(length) if length else b""
         method = "GET" if request.command == "HEAD" else request.command
         event = http_api_event(method, request.path, dict(request.headers.items()), body,
                                source_ip=request.client_address[0], now=self._clock())
-        with self._lock:
-            response = self._handler(event, LocalContext("headlinez-api"))
+        try:
+            with self._lock:
+                response = self._handler(event, LocalContext("headlinez-api"))
+        except Exception:  # a Lambda error: API Gateway answers 500 and the client keeps its connection
+            logger.exception("api handler failed", extra={"path": event["rawPath"]})
+            send_problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "The API function failed.")
+            return
         payload = response.get("body") or ""
         raw = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode()
         headers = dict(response.get("headers") or {})
