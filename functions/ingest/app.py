@@ -40,7 +40,9 @@ def _service() -> IngestService:
                         max_backoff=timedelta(minutes=settings.max_backoff_minutes))
     return IngestService(feeds=feeds, fetcher=fetcher, parse=parse_feed, states=store, articles=store,
                          policy=policy, concurrency=settings.fetch_concurrency,
-                         max_article_age=timedelta(days=settings.max_article_age_days))
+                         max_article_age=timedelta(days=settings.max_article_age_days),
+                         max_entries_per_feed=settings.max_entries_per_feed,
+                         time_margin=timedelta(seconds=settings.time_margin_seconds))
 
 
 @lru_cache(maxsize=1)
@@ -55,12 +57,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = ScheduledEvent.model_validate(event)
     now = request.utc_time()
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
-    report = _service().run(now)
+    report = _service().run(now, remaining_ms=context.get_remaining_time_in_millis)
 
     metrics.add_metric(name="ArticlesIngested", unit=MetricUnit.Count, value=report.new_articles)
     metrics.add_metric(name="FeedsFetched", unit=MetricUnit.Count, value=report.fetched)
     metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count, value=report.not_modified)
     metrics.add_metric(name="FeedErrors", unit=MetricUnit.Count, value=report.errors)
+    metrics.add_metric(name="FeedsDeferred", unit=MetricUnit.Count, value=report.deferred)
     metrics.add_metric(name="DuplicatesSkipped", unit=MetricUnit.Count, value=report.duplicates)
     if settings.publish_events:
         _publisher().ingest_completed(IngestCompletedDetail(

@@ -50,6 +50,14 @@ class IngestSettings(_EnvSettings):
     )
     fetch_concurrency: int = Field(default=16, ge=1, le=128, alias="FETCH_CONCURRENCY")
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, alias="MAX_FEED_BYTES")
+    max_entries_per_feed: int = Field(
+        default=200, ge=1, le=10_000, alias="MAX_ENTRIES_PER_FEED",
+        description="Entries kept per poll of one feed, the newest (why 200: docs/architecture.md).",
+    )
+    time_margin_seconds: float = Field(
+        default=20.0, ge=1, le=300, alias="INGEST_TIME_MARGIN_SECONDS",
+        description="A run stops this long before the Lambda timeout; the feeds left are polled next run.",
+    )
     allow_loopback_feeds: bool = Field(
         default=False,
         alias="ALLOW_LOOPBACK_FEEDS",

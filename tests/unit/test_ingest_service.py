@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from headlinez.domain.dedupe import dedupe_keys, dedupe_record
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
-from headlinez.services.ingest import IngestService
+from headlinez.services.ingest import STATE_WRITE_BATCH, IngestService
+from headlinez.settings import IngestSettings
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 
@@ -247,3 +252,133 @@ def test_a_reused_guid_with_the_same_pubdate_is_a_new_article() -> None:
     # Then it is stored, and the first is still recognised as a duplicate by its URL
     assert (report.new_articles, report.duplicates) == (1, 1)
     assert sorted(a.title for a in store.articles.values()) == ["Election results are in", "Storm hits coast"]
+
+
+# --- issue 13, item 2: bounded work per run ------------------------------------------------------
+
+
+class SlowFetcher(FakeFetcher):
+    """Every fetch takes `delay` seconds (or its own in `delays`); URLs in `hang` never answer."""
+
+    def __init__(self, outcomes: Mapping[str, Outcome], delay: float, hang: frozenset[str] = frozenset(),
+                 delays: Mapping[str, float] | None = None) -> None:
+        super().__init__(outcomes)
+        self.delay = delay
+        self.hang = hang
+        self.delays = dict(delays or {})
+
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
+        await asyncio.sleep(3600 if url in self.hang else self.delays.get(url, self.delay))
+        return await super().fetch(url, etag=etag, last_modified=last_modified)
+
+
+def budget(seconds: float, margin: float) -> Callable[[], int]:
+    """A Lambda context's `get_remaining_time_in_millis` with `seconds` left before the margin."""
+    end = time.monotonic() + seconds + margin
+    return lambda: int((end - time.monotonic()) * 1000)
+
+
+class RecordingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state_batches: list[list[str]] = []
+        self.fail_on_feed: str | None = None
+
+    def put_states(self, states: Sequence[FeedState]) -> None:
+        self.state_batches.append([s.feed_id for s in states])
+        super().put_states(states)
+
+    def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        if any(a.feed_id == self.fail_on_feed for a in articles):
+            raise RuntimeError("DynamoDB unavailable")
+        return super().save_new_articles(articles)
+
+
+def test_a_huge_feed_keeps_only_its_newest_entries() -> None:
+    # Given one feed of 1,000 entries, one a minute, listed oldest first
+    items = [entry(f"s{i}", f"Story number {i} of a long day", minutes_ago=1000 - i) for i in range(1000)]
+    feeds = [feed(1)]
+    store = MemoryStore()
+    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): Outcome(body=b"huge")}),
+                            parse=lambda body, **_: Parsed(items), states=store, articles=store,
+                            max_entries_per_feed=200)
+
+    # When ingest runs
+    report = service.run(NOW)
+
+    # Then only the 200 newest are stored, and the rest are counted as capped
+    assert (report.entries, report.capped_entries, report.new_articles) == (1000, 800, 200)
+    assert min(a.published for a in store.articles.values()) == NOW - timedelta(minutes=200)
+    assert store.states["feed-1"].articles_last_poll == 200
+
+
+def test_the_default_cap_is_200_entries() -> None:
+    assert IngestSettings(TABLE_NAME="headlinez").max_entries_per_feed == 200
+    items = [entry(f"s{i}", f"Story number {i}", minutes_ago=i) for i in range(250)]
+    feeds = [feed(1)]
+    store = MemoryStore()
+    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): Outcome(body=b"x")}),
+                            parse=lambda body, **_: Parsed(items), states=store, articles=store)
+    assert service.run(NOW).new_articles == 200
+
+
+def test_a_run_stops_before_the_time_limit_and_leaves_the_rest_for_the_next() -> None:
+    # Given 40 due feeds that take 50 ms each, two at a time (1 s of work), one of them hanging,
+    # and a Lambda context with 0.3 s left before the safety margin
+    feeds = [feed(n) for n in range(40)]
+    outcomes = {str(f.url): Outcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
+    parsed = {f"body-{f.id}".encode(): Parsed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
+    fetcher = SlowFetcher(outcomes, delay=0.05, hang=frozenset({str(feeds[1].url)}))
+    store = RecordingStore()
+    service = IngestService(feeds=feeds, fetcher=fetcher, parse=lambda body, **_: parsed[body], states=store,
+                            articles=store, concurrency=2, time_margin=timedelta(seconds=2),
+                            policy=PollPolicy(min_interval=timedelta(minutes=10)))
+
+    # When the run starts
+    t0 = time.monotonic()
+    report = service.run(NOW, remaining_ms=budget(0.3, margin=2))
+
+    # Then it stops on time (the hanging fetch is cancelled), the finished feeds are stored with
+    # their state, and the others are reported as deferred, their state untouched
+    assert time.monotonic() - t0 < 1.5
+    done = {r.feed_id for r in report.results if r.outcome == "new"}
+    deferred = {r.feed_id for r in report.results if r.outcome == "deferred"}
+    assert 0 < len(done) < 40
+    assert len(done) + len(deferred) == 40
+    assert report.deferred == len(deferred)
+    assert "feed-1" in deferred
+    assert set(store.states) == done
+    assert {a.feed_id for a in store.articles.values()} == done
+
+    # When the next run has time: the feeds left over are polled first, nothing twice
+    fetcher.calls.clear()
+    fetcher.hang = frozenset()
+    later = service.run(NOW + timedelta(minutes=5))
+    first_urls = [url for url, _ in fetcher.calls[:len(deferred)]]
+    assert {f"feed-{url.rsplit('/', 1)[1].removesuffix('.xml')}" for url in first_urls} == deferred
+    assert later.deferred == 0
+    assert later.new_articles == len(deferred)
+    assert len(store.articles) == 40
+
+
+def test_feed_states_are_written_in_batches_as_feeds_finish() -> None:
+    # Given 60 feeds, and storage that fails while storing the articles of the last one to finish
+    feeds = [feed(n) for n in range(60)]
+    outcomes = {str(f.url): Outcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
+    parsed = {f"body-{f.id}".encode(): Parsed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
+    store = RecordingStore()
+    fetcher = SlowFetcher(outcomes, delay=0.0, delays={str(feeds[59].url): 0.2})
+    service = IngestService(feeds=feeds, fetcher=fetcher, parse=lambda body, **_: parsed[body],
+                            states=store, articles=store)
+    store.fail_on_feed = "feed-59"
+
+    # When the run fails on that feed
+    with pytest.raises(RuntimeError, match="DynamoDB unavailable"):
+        service.run(NOW)
+
+    # Then the states of the 59 feeds finished before it are stored (validators and all), in
+    # batches of at most 25, and only the failed feed will be fetched again without its ETag
+    assert all(len(batch) <= STATE_WRITE_BATCH for batch in store.state_batches)
+    assert [len(batch) for batch in store.state_batches] == [25, 25, 9]
+    assert set(store.states) == {f.id for f in feeds} - {"feed-59"}
+    assert all(state.etag for state in store.states.values())

@@ -2,6 +2,16 @@
 
 Orchestration only: fetching, parsing and storage are injected (adapters behind Protocols),
 so the same service runs in Lambda, in the local stack and in tests with fakes.
+
+Bounded work per run (a hostile or broken feed must not take the run down with it):
+- at most `max_entries_per_feed` entries of one poll are kept, the newest (`newest_entries`);
+- each feed is stored as soon as its fetch completes: its new articles, then its state
+  (validators, backoff, counters) in batches of `STATE_WRITE_BATCH` or every
+  `STATE_WRITE_SECONDS`, so a run that dies keeps what it finished;
+- with a time source (the Lambda context's `get_remaining_time_in_millis`), the run stops
+  `time_margin` before the end: no fetch starts after that, fetches in flight are cancelled, the
+  states are written, and the feeds left over (`deferred`) stay due for the next run, which
+  polls the feeds that waited longest first.
 """
 
 from __future__ import annotations
@@ -12,20 +22,26 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_schedule import PollPolicy, after_error, after_success, is_due
-from headlinez.domain.normalize import EntryRejectedError, entry_time, normalize_entry
+from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.ports import ArticleRepository, FeedStateRepository
 
 logger = logging.getLogger(__name__)
 
-FeedOutcomeKind = Literal["new", "not_modified", "unchanged", "error", "skipped"]
+FeedOutcomeKind = Literal["new", "not_modified", "unchanged", "error", "skipped", "deferred"]
+"""`skipped`: not due this run; `deferred`: due, but left for the next run by the time limit."""
+
+DEFAULT_MAX_ENTRIES_PER_FEED = 200
+DEFAULT_TIME_MARGIN = timedelta(seconds=20)
+STATE_WRITE_BATCH = 25  # one BatchWriteItem
+STATE_WRITE_SECONDS = 5.0  # ... or sooner when states wait this long
 
 
 class FetchOutcomeLike(Protocol):
@@ -74,6 +90,8 @@ class FeedResult(BaseModel):
     new_articles: int = 0
     rejected_entries: int = 0
     stale_entries: int = 0
+    capped_entries: int = 0
+    duplicates: int = 0
     parser: str | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -88,12 +106,58 @@ class IngestReport(BaseModel):
     not_modified: int = 0
     unchanged: int = 0
     errors: int = 0
+    deferred: int = 0
     entries: int = 0
     rejected_entries: int = 0
     stale_entries: int = 0
+    capped_entries: int = 0
     duplicates: int = 0
     new_articles: int = 0
     results: list[FeedResult] = Field(default_factory=list)
+
+
+Polled = tuple[FeedConfig, FeedResult, FeedState, list[Article]]
+
+
+class _Deadline:
+    """When the run must stop: `margin` before the Lambda context's remaining time runs out."""
+
+    def __init__(self, remaining_ms: Callable[[], int] | None, margin: timedelta) -> None:
+        self._remaining_ms = remaining_ms
+        self._margin = margin.total_seconds()
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the stop (negative once passed); None without a time source."""
+        if self._remaining_ms is None:
+            return None
+        return self._remaining_ms() / 1000 - self._margin
+
+    def passed(self) -> bool:
+        left = self.seconds_left()
+        return left is not None and left <= 0
+
+
+class _StateWriter:
+    """Feed states written as feeds finish, batched (one BatchWriteItem per batch)."""
+
+    def __init__(self, repository: FeedStateRepository) -> None:
+        self._repository = repository
+        self._pending: list[FeedState] = []
+        self._since = time.monotonic()
+        self.written = 0
+
+    def add(self, state: FeedState) -> None:
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append(state)
+        if len(self._pending) >= STATE_WRITE_BATCH or time.monotonic() - self._since >= STATE_WRITE_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._repository.put_states(self._pending)
+            self.written += len(self._pending)
+            self._pending = []
 
 
 class IngestService:
@@ -101,7 +165,11 @@ class IngestService:
                  states: FeedStateRepository, articles: ArticleRepository,
                  policy: PollPolicy | None = None, concurrency: int = 16,
                  max_article_age: timedelta | None = timedelta(days=14),
+                 max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
+                 time_margin: timedelta = DEFAULT_TIME_MARGIN,
                  on_feed_done: Callable[[FeedResult], None] | None = None) -> None:
+        if max_entries_per_feed < 1:
+            raise ValueError("max_entries_per_feed must be at least 1")
         self._feeds = list(feeds)
         self._fetcher = fetcher
         self._parse = parse
@@ -110,22 +178,47 @@ class IngestService:
         self._policy = policy or PollPolicy()
         self._concurrency = concurrency
         self._max_article_age = max_article_age
+        self._max_entries = max_entries_per_feed
+        self._time_margin = time_margin
         self._on_feed_done = on_feed_done
 
-    def run(self, now: datetime) -> IngestReport:
-        return asyncio.run(self.run_async(now))
+    def run(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
+        """One run at `now`; `remaining_ms` (the Lambda context's `get_remaining_time_in_millis`)
+        bounds it: the run stops `time_margin` before that reaches 0."""
+        return asyncio.run(self.run_async(now, remaining_ms=remaining_ms))
 
-    async def run_async(self, now: datetime) -> IngestReport:
+    async def run_async(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None
+                        ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport(started_at=now, feeds_total=len(self._feeds))
         states = self._states.get_states([f.id for f in self._feeds])
         due = [f for f in self._feeds if is_due(states.get(f.id), now)]
+        due.sort(key=lambda f: _waiting_since(states.get(f.id)))  # the longest waiting first
         report.feeds_due = len(due)
+        deadline = _Deadline(remaining_ms, self._time_margin)
+        writer = _StateWriter(self._states)
+        per_feed: dict[str, FeedResult] = {}
+        try:
+            async with contextlib.AsyncExitStack() as session:
+                if isinstance(self._fetcher, contextlib.AbstractAsyncContextManager):
+                    await session.enter_async_context(self._fetcher)  # one connection pool per run
+                await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
+                                     per_feed=per_feed)
+        finally:
+            writer.flush()  # even when a write failed: the feeds finished so far keep their state
+        self._finish(report, per_feed, {f.id for f in due}, started)
+        return report
+
+    async def _poll_all(self, due: Sequence[FeedConfig], *, states: dict[str, FeedState], now: datetime,
+                        deadline: _Deadline, writer: _StateWriter, per_feed: dict[str, FeedResult]) -> None:
+        """Fetch the due feeds concurrently and store each as it completes, until the deadline."""
         semaphore = asyncio.Semaphore(self._concurrency)
 
-        async def poll(feed: FeedConfig) -> tuple[FeedConfig, FeedResult, FeedState, list[Article]]:
+        async def poll(feed: FeedConfig) -> Polled | None:
             state = states.get(feed.id) or FeedState(feed_id=feed.id, url=str(feed.url), outlet=feed.outlet)
             async with semaphore:
+                if deadline.passed():
+                    return None  # deferred: no fetch starts this close to the end
                 t0 = time.perf_counter()
                 outcome = await self._fetcher.fetch(str(feed.url), etag=state.etag,
                                                     last_modified=state.last_modified)
@@ -133,45 +226,59 @@ class IngestService:
             result.seconds = round(time.perf_counter() - t0, 3)
             return feed, result, new_state, articles
 
-        collected: list[Article] = []
-        new_states: list[FeedState] = []
-        per_feed: dict[str, FeedResult] = {}
-        async with contextlib.AsyncExitStack() as session:
-            if isinstance(self._fetcher, contextlib.AbstractAsyncContextManager):
-                await session.enter_async_context(self._fetcher)  # one connection pool per run
-            for next_done in asyncio.as_completed([poll(f) for f in due]):
-                feed, result, new_state, articles = await next_done
-                per_feed[feed.id] = result
-                new_states.append(new_state)
-                collected.extend(articles)
+        pending: set[asyncio.Task[Polled | None]] = {asyncio.ensure_future(poll(f)) for f in due}
+        try:
+            while pending and not deadline.passed():
+                done, pending = await asyncio.wait(pending, timeout=deadline.seconds_left(),
+                                                   return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    polled = task.result()
+                    if polled is not None and not deadline.passed():
+                        self._store_feed(polled, now, writer, per_feed)
+        finally:
+            for task in pending:
+                task.cancel()  # fetches in flight at the stop: their feeds are deferred
+            await asyncio.gather(*pending, return_exceptions=True)
 
-        stored = self._store(collected, report)
-        for article in stored:
-            per_feed[article.feed_id].new_articles += 1
-        for feed_state in new_states:
-            result = per_feed[feed_state.feed_id]
-            feed_state.articles_last_poll = result.new_articles
-        self._states.put_states(new_states)
+    def _store_feed(self, polled: Polled, now: datetime, writer: _StateWriter,
+                    per_feed: dict[str, FeedResult]) -> None:
+        """Store one finished feed: its new articles, then its state (queued for the next batch)."""
+        feed, result, state, articles = polled
+        if articles:
+            written = self._store(articles)
+            result.new_articles = len(written)
+            result.duplicates = len(articles) - len(written)
+        writer.add(state.model_copy(update={"articles_last_poll": result.new_articles}))
+        per_feed[feed.id] = result
 
+    def _finish(self, report: IngestReport, per_feed: dict[str, FeedResult], due: set[str],
+                started: float) -> None:
         for feed in self._feeds:
             result = per_feed.get(feed.id) or FeedResult(
-                feed_id=feed.id, outlet=feed.outlet, outcome="skipped")
+                feed_id=feed.id, outlet=feed.outlet, outcome="deferred" if feed.id in due else "skipped")
             report.results.append(result)
             self._count(report, result)
             if self._on_feed_done:
                 self._on_feed_done(result)
         report.seconds = round(time.perf_counter() - started, 3)
+        if report.deferred:
+            logger.warning("ingest stopped before the time limit", extra={
+                "feeds_deferred": report.deferred, "feeds_due": report.feeds_due,
+                "margin_seconds": self._time_margin.total_seconds(), "seconds": report.seconds})
         logger.info("ingest finished", extra={
             "feeds_due": report.feeds_due, "fetched": report.fetched, "not_modified": report.not_modified,
-            "unchanged": report.unchanged, "errors": report.errors, "new_articles": report.new_articles,
-            "duplicates": report.duplicates, "seconds": report.seconds})
-        return report
+            "unchanged": report.unchanged, "errors": report.errors, "deferred": report.deferred,
+            "new_articles": report.new_articles, "duplicates": report.duplicates,
+            "capped_entries": report.capped_entries, "seconds": report.seconds})
 
     @staticmethod
     def _count(report: IngestReport, result: FeedResult) -> None:
         report.entries += result.entries
         report.rejected_entries += result.rejected_entries
         report.stale_entries += result.stale_entries
+        report.capped_entries += result.capped_entries
+        report.duplicates += result.duplicates
+        report.new_articles += result.new_articles
         if result.outcome == "new":
             report.fetched += 1
         elif result.outcome == "not_modified":
@@ -181,6 +288,8 @@ class IngestService:
             report.unchanged += 1
         elif result.outcome == "error":
             report.errors += 1
+        elif result.outcome == "deferred":
+            report.deferred += 1
 
     def _process(self, feed: FeedConfig, state: FeedState, outcome: FetchOutcomeLike, now: datetime
                  ) -> tuple[FeedResult, FeedState, list[Article]]:
@@ -212,9 +321,22 @@ class IngestService:
             result.error = reason
             logger.warning("feed unparseable", extra={"feed_id": feed.id, "reason": reason})
             return result, after_error(state, now, reason, self._policy), []
+        entries = newest_entries(parsed.entries, self._max_entries)
+        result.capped_entries = len(parsed.entries) - len(entries)
+        if result.capped_entries:
+            logger.info("feed capped", extra={"feed_id": feed.id, "entries": len(parsed.entries),
+                                               "kept": len(entries)})
+        articles = self._articles_of(entries, feed, parsed.updated, now, result)
+        result.outcome = "new"
+        result.entries = len(parsed.entries)
+        result.parser = parsed.parser
+        return result, after_success(state.model_copy(update=validators), now, self._policy), articles
+
+    def _articles_of(self, entries: Sequence[RawEntry], feed: FeedConfig, feed_updated: datetime | None,
+                     now: datetime, result: FeedResult) -> list[Article]:
         articles: list[Article] = []
         oldest = now - self._max_article_age if self._max_article_age is not None else None
-        for entry in parsed.entries:
+        for entry in entries:
             # The time normalize_entry would use; placeholders (1970-01-01) count as missing here
             # too, so they are dated by normalization, never mistaken for archive items.
             own_time = entry_time(entry)
@@ -222,7 +344,7 @@ class IngestService:
                 result.stale_entries += 1  # decided before the costly normalization
                 continue
             try:
-                article = normalize_entry(entry, feed, now=now, feed_updated=parsed.updated)
+                article = normalize_entry(entry, feed, now=now, feed_updated=feed_updated)
             except EntryRejectedError:
                 result.rejected_entries += 1
                 continue
@@ -232,17 +354,20 @@ class IngestService:
                 result.stale_entries += 1
                 continue
             articles.append(article)
-        result.outcome = "new"
-        result.entries = len(parsed.entries)
-        result.parser = parsed.parser
-        return result, after_success(state.model_copy(update=validators), now, self._policy), articles
+        return articles
 
-    def _store(self, collected: Sequence[Article], report: IngestReport) -> list[Article]:
-        unique = dedupe_within_batch(collected)
+    def _store(self, articles: Sequence[Article]) -> list[Article]:
+        """Store one feed's articles that are new (within the feed, then against storage)."""
+        unique = dedupe_within_batch(articles)
         keys = [key for article in unique for key in dedupe_keys(article)]
         existing = self._articles.existing_keys(keys) if keys else {}
         fresh = [a for a in unique if not is_duplicate(a, existing)]
-        written = self._articles.save_new_articles(fresh) if fresh else []
-        report.duplicates = len(collected) - len(written)
-        report.new_articles = len(written)
-        return written
+        return self._articles.save_new_articles(fresh) if fresh else []
+
+
+def _waiting_since(state: FeedState | None) -> datetime:
+    """Order of the due feeds: never polled first, then the longest since their last attempt
+    (so feeds a time-limited run left over go first in the next)."""
+    if state is None or state.last_attempt_at is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return state.last_attempt_at
