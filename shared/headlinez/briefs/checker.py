@@ -15,9 +15,15 @@ For every claim (a sentence of a paragraph, or an answered quick answer):
 A "Coverage does not yet specify ..." quick answer cites nothing; it passes when it states no
 number or quote and names only what the evidence names.
 
-These checks are literal by design: they cannot judge paraphrase, so the Claude verifier runs
-after them (when configured). They never call anything: the offline engine and the benchmark use
-them as they are.
+The checks are literal where literal is right (a quote, a number, a date, a name, an outlet)
+and judge meaning where a paraphrase is expected (issue 14, `headlinez.briefs.semantic`): numbers
+are compared in one written form and may be naturally rounded, a quote may differ from its source
+by one token, a name may be written as its alias or acronym, and content words meet their lemmas
+and synonyms. Every claim that passes is marked by how: `literal` (its words are the evidence's)
+or `semantic` (it needed a lemma, a synonym, a rounding, an alias). A claim that passes every
+check but still brings a few content words the evidence does not have is `undecided`: the Claude
+verifier, when configured, sees only those; without it, `CheckConfig.undecided` decides.
+They never call anything: the offline engine and the benchmark use them as they are.
 """
 
 from __future__ import annotations
@@ -27,10 +33,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from headlinez.briefs.models import BriefDraft, Claim, EvidenceItem
+from headlinez.briefs.semantic import (
+    HEDGES,
+    acronyms,
+    canonical_numbers,
+    concept_set,
+    concepts,
+    name_aliases,
+    near_verbatim,
+    number_supported,
+)
 from headlinez.briefs.text import (
     MONTHS,
     NEGATIONS,
     SCALE_WORDS,
+    STOPWORDS,
     WEEKDAYS,
     comparable,
     content_stems,
@@ -38,6 +55,7 @@ from headlinez.briefs.text import (
     date_words,
     fold,
     mentions,
+    name_sequences,
     name_tokens,
     negations,
     normalize,
@@ -58,7 +76,12 @@ from headlinez.briefs.text import (
 @dataclass(frozen=True)
 class CheckConfig:
     min_overlap: float = 0.4
+    """Share of a claim's content words (literal, lemma or synonym) the evidence must have."""
     negation_alignment: float = 0.6
+    remove_unmatched: int = 4
+    """A claim with this many content words that the evidence has in no form is removed."""
+    undecided: str = "keep"
+    """Without a verifier, a claim with 1 .. remove_unmatched-1 such words is kept ('keep') or removed."""
 
 
 @dataclass(frozen=True)
@@ -101,11 +124,20 @@ class _IndexedItem:
     content: frozenset[str]
     numbers: frozenset[float]
     number_contexts: frozenset[tuple[float, str]]
+    """(value, the word it counts or dates): what a changed number is compared with."""
+    number_windows: frozenset[tuple[float, str]]
+    """(value, a content word near it, by form and meaning): what a restated number may pair with."""
     date_contexts: frozenset[tuple[str, str]]
     scales: frozenset[str]
     dates: frozenset[str]
     outlets: frozenset[str]
     sentences: tuple[_Sentence, ...]
+    concepts: frozenset[str]
+    tokens: tuple[str, ...]
+    """Lower-cased words of the comparable text, in order (for near-verbatim quotes)."""
+    lower_words: frozenset[str]
+    """Words the text writes in lower case (a capitalized sentence starter is one of them)."""
+    acronyms: frozenset[str]
 
 
 _CLAUSE_BREAK = re.compile(r"[;:]\s+|,?\s+(?:but|while|whereas|although|though)\s+", re.IGNORECASE)
@@ -117,22 +149,62 @@ def _units(sentence: str) -> list[str]:
     return [sentence, *clauses] if len(clauses) > 1 else [sentence]
 
 
+_NAME_DIGITS = re.compile(r"\b([A-Za-z]{2,})-\d+\b")
+_BARE_ONE = re.compile(r"\b[Oo]ne\b(?![ -](?:hundred|thousand|million|billion|trillion|percent|half|"
+                       r"third|quarter|fifth|tenth)s?\b)")
+
+
+def numeric_text(text: str) -> str:
+    """The text the number checks read: one written form, digits of names (COVID-19) and the
+    pronoun 'one' ("voting for one") left out."""
+    return _BARE_ONE.sub("a", _NAME_DIGITS.sub(r"\1", canonical_numbers(normalize(text))))
+
+
+def _window_contexts(text: str) -> set[tuple[float, str]]:
+    """(value, word) for the content words up to three words before each number too
+    ('death toll rises to 117' pairs 117 with death and toll), besides `number_contexts`."""
+    pairs = set(number_contexts(text))
+    tokens = words(text)
+    for position, token in enumerate(tokens):
+        if not token[0].isdigit():
+            continue
+        value = numbers(token)
+        following = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
+        if following in MONTHS:
+            pairs |= {(v, f"m:{following}") for v in value}  # "24 April 1915" states April 24
+        for before in reversed(tokens[max(0, position - 4):position]):
+            lower = before.lower()
+            if before[0].isdigit() or lower in {"and", "or", "but"}:
+                break  # "3 days and 5 unions": 5 does not count days
+            if lower not in STOPWORDS:
+                pairs |= {(v, fold(before)) for v in value}
+                pairs |= {(v, lemma_of) for v in value for lemma_of in concepts(fold(before))}
+    return pairs
+
+
 def _index_item(item: EvidenceItem) -> _IndexedItem:
     text = item.text
     sentences = [item.title, *split_sentences(item.snippet)]
+    numeric = numeric_text(text)
+    content = frozenset(content_stems(text))
     return _IndexedItem(
         item=item,
         lowered=normalize(text).lower(),
         comparable_lower=comparable(text).lower(),
         stems=frozenset(word_stems(text)),
-        content=frozenset(content_stems(text)),
-        numbers=frozenset(numbers(text)),
-        number_contexts=frozenset(number_contexts(text)),
+        content=content,
+        numbers=frozenset(numbers(numeric)),
+        number_contexts=frozenset(number_contexts(numeric)),
+        number_windows=frozenset(_window_contexts(numeric)),
         date_contexts=frozenset(date_contexts(text)),
-        scales=frozenset(scale_words(text)),
+        scales=frozenset(scale_words(numeric)),
         dates=frozenset(date_words(text)),
         outlets=outlet_aliases(item.outlet),
         sentences=tuple(_sentence(unit) for s in sentences if s for unit in _units(s)),
+        concepts=concept_set(content | frozenset(word_stems(text))),
+        tokens=tuple(w.lower() for w in words(comparable(text))),
+        lower_words=frozenset(w for w in words(text) if w.islower()),
+        acronyms=frozenset(acronyms(name_sequences(text)) | acronyms(name_sequences(item.title))),
     )
 
 
@@ -165,39 +237,80 @@ class ClaimCheck:
     problems: list[str] = field(default_factory=list)
     factual: bool = True
     """False for a 'Coverage does not yet specify ...' answer: it asserts no fact."""
+    method: str = "literal"
+    """How a passing claim was found supported: 'literal', 'semantic' (or 'model', by the verifier)."""
+    undecided: list[str] = field(default_factory=list)
+    """Content words the evidence has in no form, when too few to remove the claim."""
+    paraphrase: list[str] = field(default_factory=list)
+    """What the semantic layer had to accept (a lemma, a synonym, a rounding, an alias)."""
 
     @property
     def passed(self) -> bool:
         return not self.problems
 
 
-def _quote_problems(claim: str, cited: Sequence[_IndexedItem]) -> list[str]:
+def _quote_problems(claim: str, cited: Sequence[_IndexedItem], notes: list[str]) -> list[str]:
     problems = []
     for quote in quotes(claim):
         fragments = [comparable(f).lower() for f in quote_fragments(quote)]
-        if not any(all(fragment in item.comparable_lower for fragment in fragments) for item in cited):
-            problems.append(f'quote not found verbatim in the cited evidence: "{quote}"')
+        if any(all(fragment in item.comparable_lower for fragment in fragments) for item in cited):
+            continue
+        pieces = [tuple(w.lower() for w in words(f)) for f in fragments]
+        if any(all(near_verbatim(piece, item.tokens) for piece in pieces) for item in cited):
+            notes.append(f'quote near-verbatim: "{quote}"')
+            continue
+        problems.append(f'quote not found verbatim in the cited evidence: "{quote}"')
     return problems
 
 
-def _number_problems(factual: str, cited: Sequence[_IndexedItem]) -> list[str]:
+_HEDGE_BEFORE = {"about": "about", "around": "about", "roughly": "about", "approximately": "about",
+                 "some": "about", "estimated": "about", "nearly": "below", "almost": "below",
+                 "under": "below", "less": "below", "over": "above", "more": "above", "least": "above"}
+
+
+def _hedged_values(text: str) -> dict[float, str]:
+    """Numbers written with a hedge, and its direction ('about', 'above': "more than 40")."""
+    tokens = words(text)
+    hedged: dict[float, str] = {}
+    for position, token in enumerate(tokens):
+        if not (position and token[0].isdigit()):
+            continue
+        for before in tokens[max(0, position - 2):position]:
+            direction = _HEDGE_BEFORE.get(before.lower())
+            if direction:
+                hedged |= dict.fromkeys(numbers(token), direction)
+    return hedged
+
+
+def _number_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[str]) -> list[str]:
     problems = []
+    text = numeric_text(factual)
     stated = set().union(*(item.numbers for item in cited))
-    for value in sorted(numbers(factual) - stated):
+    hedged = _hedged_values(text)
+    claimed = numbers(text)
+    for value in sorted(claimed - stated):
+        if number_supported(value, stated, hedged.get(value, "")):
+            notes.append(f"number {value:g} rounds a stated one")
+            continue
         problems.append(f"number not in the cited evidence: {value:g}")
     contexts = set().union(*(item.number_contexts for item in cited))
-    known_words = set().union(*(item.stems for item in cited))
-    for value, word in sorted(number_contexts(factual) - contexts):
-        if value not in stated:
-            continue  # already reported
+    windows = set().union(*(item.number_windows for item in cited))
+    known_words = set().union(*(item.concepts for item in cited))
+    for value, counted in sorted(number_contexts(text) - contexts):
+        word = counted if counted.startswith("m:") else counted.split("-")[0]  # "17-year-old"
+        if value not in stated or (value, word) in contexts:
+            continue  # already reported, or a rounding
+        if any((value, c) in windows for c in concepts(word)):
+            continue
         others = sorted({v for v, w in contexts if w == word and v != value})
         shown = word.removeprefix("m:")
         if others:
             problems.append(f"number changed: {value:g} with '{shown}', the cited evidence says "
                             + ", ".join(f"{v:g}" for v in others[:3]))
-        elif not word.startswith("m:") and word not in known_words and word not in SCALE_WORDS:
+        elif (not word.startswith("m:") and not 1900 <= value <= 2100 and not concepts(word) & known_words
+              and word not in SCALE_WORDS):
             problems.append(f"'{value:g} {shown}' is not in the cited evidence")
-    for word in sorted(scale_words(factual) - set().union(*(item.scales for item in cited))):
+    for word in sorted(scale_words(text) - set().union(*(item.scales for item in cited))):
         problems.append(f"number scale not in the cited evidence: {word}")
     return problems
 
@@ -214,18 +327,74 @@ def _date_problems(factual: str, cited: Sequence[_IndexedItem]) -> list[str]:
     return problems
 
 
-def _name_problems(factual: str, cited: Sequence[_IndexedItem]) -> list[str]:
-    quoted = " ".join(quotes(factual))
+_PARTY_TAG = re.compile(r"\(([RDI])(?:-[A-Za-z. ]+)?\)|\b[RD]-[A-Z][a-z]*\.?(?=[ )])")
+
+
+def _split_words(text: str) -> list[str]:
+    return text.split()
+
+
+# Capitalized first words that are plain English, not names (besides text.py's starters).
+_STARTERS = frozenset(
+    _split_words("known potential despite following among amid although though because before after "
+    "unlike like "
+    "including given speaking asked located founded born based notably others several many most some "
+    "few both either critics supporters officials analysts experts researchers once")
+)
+_STARTER_SUFFIXES = ("ly", "ing", "ed", "ial", "ive", "ous", "ful", "able")
+
+
+def _plain_starter(token: str, position: int, cited: Sequence[_IndexedItem]) -> bool:
+    """A capitalized first word that is plain English ('Known as ...', 'Potential threats ...')."""
+    if position != 0:
+        return False
+    lower = token.lower()
+    plain = "-" not in token and (lower in HEDGES or lower in _STARTERS
+                                  or lower.endswith(_STARTER_SUFFIXES))
+    return plain or any(lower in item.lower_words for item in cited)
+
+
+def _name_known(token: str, position: int, known: set[str], cited: Sequence[_IndexedItem],
+                notes: list[str]) -> bool:
+    folded = fold(token)
+    parts = [p for p in token.split("-") if p]
+    checked = [p for p in parts if p[0].isupper() and len(p) > 1 and not p[0].isdigit()]
+    if (folded in known or len(token.replace(".", "")) == 1  # an initial, a party letter
+            or (len(parts) > 1 and all(fold(p) in known or _alias_known(fold(p), known) for p in checked))
+            or _plain_starter(token, position, cited)):
+        return True  # "Republican-controlled": the name part is known; the rest is a plain word
+    if _alias_known(folded, known):
+        notes.append(f"name {token} by its alias")
+        return True
+    if any(folded.replace("-", "") in item.acronyms for item in cited):
+        notes.append(f"name {token} as an acronym")
+        return True
+    return False
+
+
+def _alias_known(folded: str, known: set[str]) -> bool:
+    return any(alias in known for alias in name_aliases(folded))
+
+
+def _name_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[str]) -> list[str]:
+    text = _PARTY_TAG.sub(" ", normalize(factual))
+    quoted = " ".join(quotes(text))
     quoted_stems = word_stems(quoted) if quoted else set()
     known = set().union(*(item.stems for item in cited))
     missing: list[str] = []
-    for token in name_tokens(factual):
-        folded = fold(token)
-        if folded in known or folded in quoted_stems:
+    tokens = name_tokens(text)
+    sentence_words = words(text)
+    first = sentence_words[0] if sentence_words else ""
+    for number, token in enumerate(tokens):
+        if fold(token) in quoted_stems:
             continue
-        parts = [fold(p) for p in token.split("-") if p]
-        if parts and all(p in known for p in parts):
+        position = 0 if token == first and number == 0 else 1
+        if _name_known(token, position, known, cited, notes):
             continue
+        following = tokens[number + 1] if number + 1 < len(tokens) else ""
+        if following and fold(following) in known and f"{token} {following}" in text:
+            notes.append(f"given name {token} of a named person")
+            continue  # "Joe Biden" where the evidence says "President Biden"
         if token not in missing:
             missing.append(token)
     return [f"name not in the cited evidence: {token}" for token in missing]
@@ -262,6 +431,36 @@ def _negation_problem(stems: set[str], claim_negations: int, cited: Sequence[_In
     return None
 
 
+def _coverage(stems: set[str], cited: Sequence[_IndexedItem]) -> tuple[float, list[str], list[str]]:
+    """Share of content words the evidence has (literally, or as a lemma or synonym), the words
+    matched only by meaning, and the words it has in no form (hedges are not counted)."""
+    counted = {s for s in stems if s not in HEDGES}
+    literal = set().union(*(item.content for item in cited)) | set().union(*(item.stems for item in cited))
+    meaning = set().union(*(item.concepts for item in cited))
+    by_meaning = sorted(s for s in counted if s not in literal and concepts(s) & meaning)
+    unmatched = sorted(s for s in counted if s not in literal and not concepts(s) & meaning)
+    share = 1.0 - len(unmatched) / len(counted) if counted else 1.0
+    return share, by_meaning, unmatched
+
+
+def _judge_meaning(result: ClaimCheck, stems: set[str], cited: Sequence[_IndexedItem],
+                   config: CheckConfig, notes: list[str]) -> None:
+    support, by_meaning, unmatched = _coverage(stems, cited)
+    if support < config.min_overlap:
+        result.problems.append(f"only {support:.0%} of its words appear in the cited evidence")
+        return
+    if len(unmatched) >= config.remove_unmatched:
+        result.problems.append(f"{len(unmatched)} of its words are in no form in the cited evidence: "
+                               + ", ".join(unmatched[:6]))
+        return
+    if by_meaning:
+        notes.append("same meaning: " + ", ".join(by_meaning[:6]))
+    if unmatched:
+        result.undecided = unmatched
+        if config.undecided == "remove":
+            result.problems.append("not stated by the cited evidence: " + ", ".join(unmatched))
+
+
 def check_claim(text: str, evidence_ids: Sequence[int], index: EvidenceIndex, location: str = "",
                 config: CheckConfig | None = None) -> ClaimCheck:
     config = config or CheckConfig()
@@ -274,22 +473,24 @@ def check_claim(text: str, evidence_ids: Sequence[int], index: EvidenceIndex, lo
         if not unknown:
             result.problems.append("cites no evidence")
         return result
-    result.problems += _quote_problems(text, cited)
+    notes: list[str] = []
+    result.problems += _quote_problems(text, cited, notes)
     named_outlets = index.outlets_named(text)
     result.problems += _attribution_problems(named_outlets, cited)
     # Outlet names are checked as attributions, not as facts ("Defense One" states no number,
     # "Washington Post" names no place).
     factual = without_phrases(text, named_outlets | {a for item in cited for a in item.outlets})
-    result.problems += _number_problems(factual, cited)
+    result.problems += _number_problems(factual, cited, notes)
     result.problems += _date_problems(factual, cited)
-    result.problems += _name_problems(factual, cited)
+    result.problems += _name_problems(factual, cited, notes)
     stems = content_stems(factual)
     negation = _negation_problem(stems, negations(factual), cited, config)
     if negation:
         result.problems.append(negation)
-    support = overlap(stems, set().union(*(item.content for item in cited)))
-    if support < config.min_overlap:
-        result.problems.append(f"only {support:.0%} of its words appear in the cited evidence")
+    if not result.problems:
+        _judge_meaning(result, stems, cited, config, notes)
+    result.paraphrase = notes
+    result.method = "semantic" if notes or result.undecided else "literal"
     return result
 
 
