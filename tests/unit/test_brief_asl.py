@@ -92,6 +92,24 @@ def test_every_task_retries_transient_errors_by_name_and_catches_the_rest(defini
         assert llm["MaxAttempts"] >= 2
 
 
+LAMBDA_SERVICE_ERRORS = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                         "Lambda.TooManyRequestsException"}
+
+
+def test_every_task_retries_lambda_service_errors_with_backoff(definition: dict[str, Any]) -> None:
+    # Issue 13, item 7: throttling and service errors of the Lambda invoke are retried, never
+    # caught into RecordFailure at once (a retrier earlier in the list that matched them first and
+    # did not retry would hide them: none names them).
+    for name, task in _tasks(definition).items():
+        matching = [r for r in task["Retry"] if LAMBDA_SERVICE_ERRORS & set(r["ErrorEquals"])]
+        assert len(matching) == 1, name
+        (retrier,) = matching
+        assert set(retrier["ErrorEquals"]) == LAMBDA_SERVICE_ERRORS, name
+        assert retrier["MaxAttempts"] >= 3, name
+        assert retrier["BackoffRate"] > 1, name
+        assert retrier["JitterStrategy"] == "FULL", name
+
+
 def test_error_names_are_the_exception_classes(definition: dict[str, Any]) -> None:
     named = {name for task in _tasks(definition).values() for r in task["Retry"] for name in r["ErrorEquals"]}
     ours = {n for n in named if not n.startswith(("States.", "Lambda."))}

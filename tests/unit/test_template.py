@@ -121,11 +121,118 @@ def test_alarm_topic_only_with_an_email(template: dict[str, Any]) -> None:
 def test_policies_are_least_privilege_sam_templates(template: dict[str, Any]) -> None:
     table = {"TableName": {"Ref": "HeadlinezTable"}}
     policies = {name: _props(template, name)["Policies"] for name in FUNCTIONS}
-    assert {"DynamoDBCrudPolicy": table} in policies["IngestFunction"]
-    assert {"DynamoDBCrudPolicy": table} in policies["ClusterFunction"]
     assert policies["ApiFunction"] == [{"DynamoDBReadPolicy": table}]
+    assert policies["BriefLoadFunction"] == [{"DynamoDBReadPolicy": table}]
     assert "dynamodb:*" not in TEMPLATE.read_text(encoding="utf-8")
     assert '"*"' not in json.dumps(policies)
+    # No function has full table CRUD (issue 13, item 7): each gets the actions it uses
+    assert "DynamoDBCrudPolicy" not in json.dumps(policies)
+
+
+TABLE_ARN = {"Fn::GetAtt": ["HeadlinezTable", "Arn"]}
+TABLE_AND_INDEXES = [TABLE_ARN, {"Fn::Sub": "${HeadlinezTable.Arn}/index/*"}]
+# Function -> (DynamoDB actions, the resource(s), the dynamodb:LeadingKeys condition or None).
+TABLE_ACCESS: dict[str, tuple[set[str], Any, dict[str, Any] | None]] = {
+    "IngestFunction": ({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},
+                       TABLE_AND_INDEXES, None),
+    "ClusterFunction": ({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",
+                         "ConditionCheckItem"}, TABLE_AND_INDEXES, None),
+    # Generate and FactCheck touch only the daily token counter (pk BUDGET).
+    "BriefGenerateFunction": ({"GetItem", "UpdateItem"}, TABLE_ARN,
+                              {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}}),
+    "BriefCheckFunction": ({"GetItem", "UpdateItem"}, TABLE_ARN,
+                           {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}}),
+    "BriefPublishFunction": ({"PutItem"}, TABLE_ARN,
+                             {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TREND#*"]}}),
+    "BriefFailureFunction": ({"PutItem"}, TABLE_ARN,
+                             {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BRIEFLOG#*"]}}),
+}
+
+
+def _dynamodb_statements(template: dict[str, Any], logical_id: str) -> list[dict[str, Any]]:
+    statements = [s for policy in _props(template, logical_id)["Policies"] if "Statement" in policy
+                  for s in policy["Statement"]]
+    return [s for s in statements if any(str(a).startswith("dynamodb:") for a in s["Action"])]
+
+
+@pytest.mark.parametrize("logical_id", TABLE_ACCESS)
+def test_table_access_is_scoped_per_function(template: dict[str, Any], logical_id: str) -> None:
+    actions, resource_, condition = TABLE_ACCESS[logical_id]
+    (statement,) = _dynamodb_statements(template, logical_id)
+    assert statement["Effect"] == "Allow"
+    assert {a.removeprefix("dynamodb:") for a in statement["Action"]} == actions
+    assert statement["Resource"] == resource_
+    assert statement.get("Condition") == condition
+    assert not actions & {"DeleteItem", "Scan", "DeleteTable", "UpdateTable"}
+
+
+class _RecordingTable:
+    """Stands in for the boto3 Table: records (action, partition key) of each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def Table(self, name: str) -> _RecordingTable:  # boto3's name
+        return self
+
+    def get_item(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(("GetItem", kwargs["Key"]["pk"]))
+        return {}
+
+    def update_item(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(("UpdateItem", kwargs["Key"]["pk"]))
+        return {"Attributes": {"tokens": 1}}
+
+    def put_item(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(("PutItem", kwargs["Item"]["pk"]))
+        return {}
+
+
+def test_the_leading_key_conditions_allow_what_the_brief_steps_write() -> None:
+    from datetime import UTC, date, datetime
+
+    from headlinez.adapters.brief_store import DynamoBriefStore
+    from headlinez.briefs.models import BriefFailure
+
+    table = _RecordingTable()
+    store = DynamoBriefStore(table, "t")
+    store.tokens_spent(date(2026, 2, 18))  # Generate and FactCheck
+    store.add_tokens(date(2026, 2, 18), 10)
+    assert table.calls == [("GetItem", "BUDGET"), ("UpdateItem", "BUDGET")]
+    table.calls.clear()
+    store.record_failure(BriefFailure(trend_id="t1", execution_id="x", error="E",  # RecordFailure
+                                      failed_at=datetime(2026, 2, 18, tzinfo=UTC)))
+    assert table.calls == [("PutItem", "BRIEFLOG#t1")]
+
+
+@pytest.mark.parametrize(("logical_id", "queue", "retries"), [("IngestFunction", "IngestFailureQueue", 0),
+                                                              ("ClusterFunction", "ClusterFailureQueue", 1)])
+def test_failed_async_runs_land_in_a_queue_with_an_alarm(
+    template: dict[str, Any], logical_id: str, queue: str, retries: int
+) -> None:
+    invoke = _props(template, logical_id)["EventInvokeConfig"]
+    assert invoke["MaximumRetryAttempts"] == retries
+    assert invoke["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": [queue, "Arn"]}}
+    props = _props(template, queue)
+    assert resource(template, queue)["Type"] == "AWS::SQS::Queue"
+    assert props["SqsManagedSseEnabled"] is True
+    assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
+    alarms = [a["Properties"] for a in _resources_of(template, "AWS::CloudWatch::Alarm").values()
+              if {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+              in a["Properties"]["Dimensions"]]
+    assert len(alarms) == 1
+    alarm = alarms[0]
+    assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert alarm["AlarmActions"] == {
+        "Fn::If": ["HasAlarmEmail", [{"Ref": "AlarmTopic"}], {"Ref": "AWS::NoValue"}]
+    }
+    # Every alarm has an entry in the operations guide
+    guide = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    name = next(n for n, a in _resources_of(template, "AWS::CloudWatch::Alarm").items()
+                if a["Properties"] is alarm)
+    assert f"`{name}`" in guide
 
 
 def test_layer_matches_the_functions_runtime(template: dict[str, Any]) -> None:
