@@ -91,6 +91,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         persist=not args.no_persist, cycles=args.cycles, verbose=args.verbose,
         replay_from=args.replay_from, replay_to=args.replay_to,
         replay_step=timedelta(minutes=args.replay_step_minutes),
+        shutdown_grace=timedelta(seconds=args.shutdown_grace_seconds),
     )
     try:
         with running_stack(options, sys.stdout) as stack:
@@ -99,7 +100,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             scheduler.start()
             print(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)", flush=True)
             stack.wait()
-            print("stopping: saving state", flush=True)
+            print("stopping: finishing the running cycle, then saving state", flush=True)
     except LocalStackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -146,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--replay-to", type=parse_timestamp, help="... to this one (then the API keeps serving)")
     up.add_argument("--replay-step-minutes", type=float, default=15.0,
                     help="simulated minutes between replayed polls (default 15)")
+    up.add_argument("--shutdown-grace-seconds", type=float, default=30.0,
+                    help="on Ctrl+C/SIGTERM, how long the running cycle may take before its brief "
+                         "executions are cancelled (default 30)")
     up.set_defaults(func=cmd_up)
 
     evaluate = sub.add_parser("eval", help="evaluations on gold data")

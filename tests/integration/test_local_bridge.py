@@ -29,7 +29,7 @@ NOW = datetime(2026, 2, 18, 4, tzinfo=UTC)
 def bridge() -> Iterator[ApiBridgeServer]:
     settings = ApiSettings.model_validate({"TABLE_NAME": "headlinez-test"})
     resolver = build_resolver(InMemoryTrendRepository(), InMemoryFeedStateRepository(), settings, lambda: NOW)
-    server = ApiBridgeServer(resolver.resolve, 0, lambda: NOW, threading.Lock()).start()  # type: ignore[arg-type]
+    server = ApiBridgeServer(resolver.resolve, 0, lambda: NOW, threading.Lock()).start()
     yield server
     server.stop()
 

@@ -20,6 +20,7 @@ import gzip
 import importlib.util
 import json
 import os
+import tempfile
 import threading
 import time
 import uuid
@@ -34,6 +35,7 @@ import yaml
 
 from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
 from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
+from headlinez.local.statedir import StateDirBusyError, StateDirLock, write_gzip_lines
 from headlinez.local.stepfunctions import (
     ACCOUNT,
     BRIEF_FUNCTIONS,
@@ -51,6 +53,7 @@ STATE_FILE = "table.jsonl.gz"
 REPLAY_STATE_FILE = "replay-table.jsonl.gz"
 BRIEF_STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
 BRIEF_WAIT_SECONDS = 180.0  # per cycle: how long to wait for the brief executions it started
+CANCEL_WAIT_SECONDS = 15.0  # on shutdown, after cancelling the cycle's brief executions
 
 
 class LocalStackError(RuntimeError):
@@ -85,6 +88,9 @@ class StackOptions:
     replay_from: datetime | None = None
     replay_to: datetime | None = None
     replay_step: timedelta = timedelta(minutes=15)
+    # On shutdown, how long the running cycle may take to finish before its brief executions are
+    # cancelled (the servers stop only after the cycle ends).
+    shutdown_grace: timedelta = timedelta(seconds=30)
 
 
 def _load_function(name: str) -> ModuleType:
@@ -118,6 +124,9 @@ class LocalStack:
             self._replay = (replay_clock, FeedTimeFilter(options.replay_from))
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._cycle_guard = threading.Lock()  # held by the scheduler while a cycle (or the replay) runs
+        self._state_lock: StateDirLock | None = None
+        self._generated_feeds: Path | None = None
         self._mock: Any = None
         self._feed_server: FeedFolderServer | None = None
         self._api: ApiBridgeServer | None = None
@@ -134,6 +143,11 @@ class LocalStack:
 
     def start(self) -> None:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        if self.options.persist:  # one instance per state directory: a second one exits here
+            try:
+                self._state_lock = StateDirLock(self.options.state_dir).acquire()
+            except StateDirBusyError as exc:
+                raise LocalStackError(str(exc)) from exc
         feeds_file = self._prepare_feeds()
         self._set_environment(feeds_file)
         from moto import mock_aws
@@ -165,7 +179,9 @@ class LocalStack:
         self._stop.set()
 
     def stop(self) -> None:
+        """Graceful: let the running cycle finish (or cancel it), then stop the servers and save."""
         self._stop.set()
+        self._finish_running_cycle()
         if self._api:
             self._api.stop()
             self._api = None
@@ -180,21 +196,54 @@ class LocalStack:
                 self.save_state()
             self._mock.stop()
             self._mock = None
+        if self._generated_feeds is not None:
+            self._generated_feeds.unlink(missing_ok=True)
+            self._generated_feeds = None
+        if self._state_lock is not None:
+            self._state_lock.release()
+            self._state_lock = None
+
+    def _finish_running_cycle(self) -> None:
+        """Wait for the cycle in progress; past the grace period cancel its brief executions."""
+        grace = max(0.0, self.options.shutdown_grace.total_seconds())
+        if not self._cycle_guard.acquire(timeout=grace):
+            self.say(f"  stopping: the cycle is still running after {grace:.0f}s; "
+                     "cancelling its brief executions")
+            self._cancel_briefs()
+            if not self._cycle_guard.acquire(timeout=CANCEL_WAIT_SECONDS):
+                self.say("  stopping: the cycle did not end; stopping anyway")
+                return
+        self._cycle_guard.release()
+
+    def _cancel_briefs(self) -> None:
+        """Stop the running brief executions (the previous briefs stay); the cycle reports them."""
+        if self._sfn is None:
+            return
+        pages = self._sfn.get_paginator("list_executions").paginate(
+            stateMachineArn=BRIEF_STATE_MACHINE_ARN, statusFilter="RUNNING")
+        for execution in (e for page in pages for e in page["executions"]):
+            with contextlib.suppress(Exception):  # it may have ended meanwhile
+                self._sfn.stop_execution(executionArn=execution["executionArn"], error="Shutdown",
+                                         cause="headlinez up is stopping")
 
     def run_schedules(self) -> None:
         """Run a cycle now, then one every interval, until stopped or `cycles` are done."""
         if self._replay is not None:
-            self._run_replay()
+            with self._cycle_guard:
+                self._run_replay()
             return
         while not self._stop.is_set():
             if self.options.cycles is not None and self.cycles_done >= self.options.cycles:
                 self.say("  schedules: done (--cycles reached); the API keeps serving")
                 return
-            try:
-                self.run_cycle()
-            except Exception as exc:  # a failed cycle is reported; the next one still runs
-                self.say(f"  cycle failed: {type(exc).__name__}: {exc}")
-                self.cycles_done += 1
+            with self._cycle_guard:  # `stop` waits for it before stopping the servers
+                if self._stop.is_set():
+                    return
+                try:
+                    self.run_cycle()
+                except Exception as exc:  # a failed cycle is reported; the next one still runs
+                    self.say(f"  cycle failed: {type(exc).__name__}: {exc}")
+                    self.cycles_done += 1
             self._stop.wait(self.options.interval.total_seconds())
 
     def wait(self) -> None:
@@ -368,8 +417,11 @@ class LocalStack:
         only_known = bool(outlets) and not self.options.all_files
         feed_list = feed_list_from_directory(folder, self._feed_server.base_url, outlets=outlets,
                                              only_known=only_known)
-        generated = self.options.state_dir / "feeds-local.yaml"
-        generated.write_text(yaml.safe_dump(feed_list.model_dump(mode="json"), sort_keys=False))
+        # One file per instance (its own server's URLs), removed on stop.
+        fd, name = tempfile.mkstemp(prefix="feeds-local-", suffix=".yaml", dir=self.options.state_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(yaml.safe_dump(feed_list.model_dump(mode="json"), sort_keys=False))
+        generated = self._generated_feeds = Path(name)
         scope = f"the {len(feed_list.feeds)} news outlets named in {source_md}" if only_known \
             else f"{len(feed_list.feeds)} files"
         self.say(f"  feeds: {scope}, served from {folder} at {self._feed_server.base_url} (offline)")
@@ -425,18 +477,15 @@ class LocalStack:
         return count + _write_batch(client, batch)
 
     def save_state(self) -> None:
-        """Export every item (raw AttributeValue JSON) atomically: write a temp file, rename."""
+        """Export every item (raw AttributeValue JSON) atomically: a unique temp file beside the
+        target, fsync, then replace (`headlinez.local.statedir.write_gzip_lines`)."""
         if not self.options.persist:
             return
         import boto3
 
         client = boto3.client("dynamodb", region_name="us-east-1")
-        target = self._state_path()
-        temp = target.with_suffix(".tmp")
-        with gzip.open(temp, "wt", encoding="utf-8") as handle:
-            for item in _scan(client):
-                handle.write(json.dumps(item, separators=(",", ":")) + "\n")
-        temp.replace(target)
+        write_gzip_lines(self._state_path(),
+                         (json.dumps(item, separators=(",", ":")) + "\n" for item in _scan(client)))
 
 
 def _scan(client: Any) -> Iterator[dict[str, Any]]:

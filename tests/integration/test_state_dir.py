@@ -1,0 +1,169 @@
+"""Issue 13 item 1: two `headlinez up` on one state directory never corrupt its saved state.
+
+* a second instance on a held state directory exits non-zero, naming the holder;
+* saves go through a unique temp file (fsync, replace), so concurrent writers never share one and
+  a failed write leaves the previous file whole;
+* each instance generates its own feed list (its own feed server's URLs).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.e2e.stack import REPO_ROOT, local_stack
+
+from headlinez.local import stack as stack_module
+from headlinez.local.stack import LocalStack, StackOptions
+from headlinez.local.statedir import LOCK_FILE, StateDirBusyError, StateDirLock, read_holder, write_gzip_lines
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Loopback {n}</title><link>http://127.0.0.1/</link>
+<description>crafted</description>{items}</channel></rss>
+"""
+ITEM = ("<item><title>Story {k} of feed {n}</title><link>http://127.0.0.1/{n}/{k}</link>"
+        "<guid>{n}-{k}</guid><pubDate>Wed, 18 Feb 2026 0{h}:{m:02d}:00 GMT</pubDate>"
+        "<description>Body of story {k}.</description></item>")
+
+
+def make_feeds(folder: Path, feeds: int = 2, items: int = 3) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(feeds):
+        body = "".join(ITEM.format(k=k, n=n, h=k % 4, m=k % 60) for k in range(items))
+        (folder / f"feed{n}.xml").write_text(RSS.format(n=n, items=body), encoding="utf-8")
+    return folder
+
+
+# --- the lock -----------------------------------------------------------------------------------
+
+
+def test_second_up_on_one_state_dir_exits_naming_the_holder(tmp_path: Path) -> None:
+    feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
+    args = ("--feeds-dir", str(feeds), "--cycles", "0", "--state-dir", str(state),
+            "--now", "2026-02-18T04:00:00Z")
+
+    with local_stack(*args) as first:
+        # When a second instance starts on the same state directory
+        second = subprocess.run(
+            [sys.executable, "-m", "headlinez.cli", "up", "--port", "0", *args],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False,
+        )
+        # Then it exits non-zero and says who holds the folder
+        assert second.returncode == 2, second.stdout + second.stderr
+        assert f"state directory {state} is in use by headlinez pid {first.process.pid} on " in second.stderr
+        assert "started 20" in second.stderr
+        assert "Serving" not in second.stdout, "it never served anything"
+        # And the first keeps serving
+        assert first.get_json("/health")["version"]
+
+    # Once the first has stopped, the folder is free again (the kernel dropped the lock)
+    StateDirLock(state).acquire().release()
+
+
+def test_the_lock_names_its_holder_and_is_released(tmp_path: Path) -> None:
+    held = StateDirLock(tmp_path).acquire()
+    try:
+        with pytest.raises(StateDirBusyError) as refused:
+            StateDirLock(tmp_path).acquire()  # another open file description: refused like another process
+        assert refused.value.holder is not None
+        assert refused.value.holder.pid == os.getpid()
+        assert read_holder(tmp_path / LOCK_FILE) == refused.value.holder
+    finally:
+        held.release()
+    StateDirLock(tmp_path).acquire().release()
+
+
+def test_a_lock_held_by_a_killed_process_is_free(tmp_path: Path) -> None:
+    code = ("import sys, time; from pathlib import Path; from headlinez.local.statedir import StateDirLock;"
+            "StateDirLock(Path(sys.argv[1])).acquire(); print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StateDirBusyError, match=f"pid {holder.pid} "):
+            StateDirLock(tmp_path).acquire()
+    finally:
+        holder.kill()  # like kill -9: no clean-up runs
+        holder.wait()
+    StateDirLock(tmp_path).acquire().release()
+
+
+# --- atomic saves -----------------------------------------------------------------------------------
+
+
+def _fake_items(count: int) -> list[dict[str, Any]]:
+    return [{"pk": {"S": f"ART#{n:06d}"}, "sk": {"S": "A"}, "doc": {"S": "x" * 200}} for n in range(count)]
+
+
+def test_concurrent_saves_never_share_a_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given two stacks on one state directory (as two processes were) whose tables hold 2,000 items
+    monkeypatch.setattr(stack_module, "_scan", lambda client: iter(_fake_items(2000)))
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", lambda *args, **kwargs: None)
+    stacks = [LocalStack(StackOptions(state_dir=tmp_path), out=sys.stdout) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def save_repeatedly(stack: LocalStack) -> None:
+        try:
+            for _ in range(15):
+                stack.save_state()
+        except BaseException as exc:
+            errors.append(exc)
+
+    # When both save at once, again and again
+    threads = [threading.Thread(target=save_repeatedly, args=(stack,)) for stack in stacks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then no save failed, the file is whole, and no temp file is left behind
+    assert errors == []
+    with gzip.open(tmp_path / "table.jsonl.gz", "rt", encoding="utf-8") as handle:
+        assert sum(1 for _ in handle) == 2000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["table.jsonl.gz"]
+
+
+def test_a_failed_save_leaves_the_previous_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "table.jsonl.gz"
+    write_gzip_lines(target, ["one\n", "two\n"])
+
+    def failing() -> Any:
+        yield "three\n"
+        raise RuntimeError("scan failed")
+
+    with pytest.raises(RuntimeError):
+        write_gzip_lines(target, failing())
+
+    with gzip.open(target, "rt", encoding="utf-8") as handle:
+        assert handle.read() == "one\ntwo\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.jsonl.gz"]
+
+
+# --- generated files ------------------------------------------------------------------------------
+
+
+def test_each_instance_generates_its_own_feed_list(tmp_path: Path) -> None:
+    feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
+    state.mkdir()
+    options = StackOptions(state_dir=state, feeds_dir=feeds, persist=False)
+    stacks = [LocalStack(options, io.StringIO()) for _ in range(2)]
+    try:
+        files = [stack._prepare_feeds() for stack in stacks]
+
+        assert files[0] != files[1]
+        for stack, path in zip(stacks, files, strict=True):
+            assert stack._feed_server is not None
+            assert stack._feed_server.base_url in path.read_text(encoding="utf-8")
+    finally:
+        for stack in stacks:
+            stack.stop()
+    assert not any(state.glob("feeds-local*")), "removed on stop"
