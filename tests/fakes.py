@@ -22,7 +22,7 @@ from typing import Any
 
 from headlinez.api.search import search_text
 from headlinez.models import Article, FeedState, TrendMember, TrendState
-from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord
+from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord, TrendVersionConflictError
 
 RECENT_WINDOW = 100
 FILTER_READ_FACTOR = 4
@@ -322,6 +322,7 @@ class InMemoryClusterStore:
         self.trends: dict[str, TrendState] = {}
         self.members: dict[str, dict[str, TrendMember]] = {}
         self.docs: dict[str, str] = {}
+        self.writes: list[list[str]] = []  # the trend ids of each save_trends call
 
     def add(self, articles: Sequence[Article]) -> None:
         self.articles.update({a.article_id: a for a in articles})
@@ -336,7 +337,18 @@ class InMemoryClusterStore:
         return [t for t in self.trends.values() if t.is_open]
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None) -> None:
+                    scores: Mapping[str, float] | None = None, *,
+                    expected_versions: Mapping[str, int] | None = None) -> None:
+        """As DynamoStore: with `expected_versions`, a trend the caller loaded is written only while
+        it is still at that version, any other only while no open trend of that id is stored."""
+        if expected_versions is not None:
+            for trend in trends:
+                stored = self.trends.get(trend.trend_id)
+                expected = expected_versions.get(trend.trend_id)
+                if stored is not None and (stored.version != expected if expected is not None
+                                           else stored.is_open):
+                    raise TrendVersionConflictError(trend.trend_id, expected)
+        self.writes.append([t.trend_id for t in trends])
         self.trends.update({t.trend_id: t for t in trends})
         for trend_id, items in members.items():
             self.members.setdefault(trend_id, {}).update({m.article_id: m for m in items})

@@ -11,8 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from headlinez.adapters.brief_store import StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.clock import CLOCK
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.events import IngestCompletedDetail, ScheduledEvent
+from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
 from headlinez.observability import powertools
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 from headlinez.settings import ClusterSettings, cluster_settings
@@ -41,10 +42,18 @@ def _service() -> ClusterService:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = ScheduledEvent.model_validate(event)
-    # IngestCompleted carries the ingest run's clock; a bare schedule uses the event time.
-    now = (IngestCompletedDetail.model_validate(request.detail).run_time
-           if request.detail else request.utc_time())
+    # IngestCompleted carries the ingest run's clock; a bare schedule uses the event time. Either is
+    # trusted only within one schedule interval of this process's clock (headlinez.clock).
+    claimed = (IngestCompletedDetail.model_validate(request.detail).run_time
+               if request.detail else request.utc_time())
+    clock_now = CLOCK.now()
+    now = bounded_run_time(claimed, clock_now)
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
+    if now != claimed:
+        logger.warning("event time out of bounds: clamped to the clock", extra={
+            "event_time": claimed.isoformat(), "clock": clock_now.isoformat(),
+            "tolerance_seconds": SCHEDULE_INTERVAL.total_seconds()})
+        metrics.add_metric(name="ClusterEventTimeClamped", unit=MetricUnit.Count, value=1)
     report = _service().run(now)
 
     metrics.add_metric(name="ArticlesClustered", unit=MetricUnit.Count, value=report.articles_clustered)
@@ -52,6 +61,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="TrendsUpdated", unit=MetricUnit.Count, value=report.trends_updated)
     metrics.add_metric(name="TrendsClosed", unit=MetricUnit.Count, value=report.trends_closed)
     metrics.add_metric(name="OpenTrends", unit=MetricUnit.Count, value=report.open_trends)
+    metrics.add_metric(name="TrendsWritten", unit=MetricUnit.Count, value=report.trends_written)
+    metrics.add_metric(name="TrendWriteConflicts", unit=MetricUnit.Count, value=report.write_conflicts)
     if settings.brief_state_machine_arn:
         metrics.add_metric(name="BriefExecutionsStarted", unit=MetricUnit.Count,
                            value=report.briefs_started)

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 INGEST_EVENT_SOURCE = "headlinez.ingest"
 INGEST_COMPLETED = "IngestCompleted"
+SCHEDULE_INTERVAL = timedelta(minutes=15)  # the ingest schedule of template.yaml (rate 15 minutes)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def bounded_run_time(claimed: datetime, clock: datetime, tolerance: timedelta = SCHEDULE_INTERVAL
+                     ) -> datetime:
+    """The run time an event claims, kept within `tolerance` of the clock.
+
+    A run dated days ahead would close every open trend as quiet, one dated far back would move
+    the checkpoint back: an event's time is trusted only within one schedule interval.
+    """
+    claimed, clock = _utc(claimed), _utc(clock)
+    return min(max(claimed, clock - tolerance), clock + tolerance)
 
 
 class ScheduledEvent(BaseModel):
@@ -23,7 +39,7 @@ class ScheduledEvent(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
     def utc_time(self) -> datetime:
-        return self.time.astimezone(UTC) if self.time.tzinfo else self.time.replace(tzinfo=UTC)
+        return _utc(self.time)
 
 
 class IngestCompletedDetail(BaseModel):
@@ -31,3 +47,8 @@ class IngestCompletedDetail(BaseModel):
     new_articles: int
     feeds_fetched: int
     feeds_failed: int
+
+    @field_validator("run_time")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return _utc(value)

@@ -214,6 +214,11 @@ class TrendState(BaseModel):
         description="Set when clustering folded this (now closed) trend into an older one; its "
         "stored members belong to that trend.",
     )
+    rank_score: float | None = Field(
+        default=None,
+        description="The rank score the trend's list position was last stored with (clustering "
+        "rewrites a trend whose score moved materially from it).",
+    )
 
     @property
     def source_count(self) -> int:

@@ -43,14 +43,31 @@ class TrendRepository(Protocol):
     def load_open_trends(self) -> list[TrendState]: ...
 
     def save_trends(
-        self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]]
-    ) -> None: ...
+        self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
+        scores: Mapping[str, float] | None = None, *, expected_versions: Mapping[str, int] | None = None,
+    ) -> None:
+        """Store trends with their new members; with `expected_versions` (trend id -> the version
+        the caller loaded), each trend is written only while its stored version is still that one
+        (absent ids: only while no open trend of that id is stored), together with its members,
+        else `TrendVersionConflictError`."""
+        ...
+
 
     def list_trends(
         self, limit: int, start_key: StartKey | None
     ) -> tuple[list[TrendState], StartKey | None]: ...
 
     def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
+
+
+class TrendVersionConflictError(RuntimeError):
+    """Another clustering run changed a trend since this run loaded it: reload and redo the run."""
+
+    def __init__(self, trend_id: str, expected_version: int | None) -> None:
+        super().__init__(f"trend {trend_id} is no longer at version {expected_version} "
+                         "(changed by another clustering run)")
+        self.trend_id = trend_id
+        self.expected_version = expected_version
 
 
 # --- Read side of the public API (headlinez.api) ------------------------------------------------

@@ -39,10 +39,18 @@ from headlinez.api.search import search_text
 from headlinez.domain.dedupe import dedupe_keys, dedupe_record
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.models import Article, FeedState, TrendMember, TrendState
-from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord
+from headlinez.ports import (
+    InvalidStartKeyError,
+    StartKey,
+    TrendQuery,
+    TrendRecord,
+    TrendVersionConflictError,
+)
 
 BATCH_GET_LIMIT = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_WRITE_LIMIT = 25  # DynamoDB's limit per BatchWriteItem request
+TRANSACT_LIMIT = 100  # DynamoDB's limit of actions per TransactWriteItems request ...
+TRANSACT_BYTES = 3_500_000  # ... and (with margin) of its 4 MB total size
 MAX_ITEM_BYTES = 350_000  # stay well under the 400 KB item limit
 _MAX_UNPROCESSED_ROUNDS = 8
 RECENT_WINDOW = 100  # sort=recent reorders this many top-ranked trends of the scope by last activity
@@ -244,7 +252,7 @@ class DynamoStore:
         if len(doc.encode()) > MAX_ITEM_BYTES:
             raise ItemTooLargeError(f"trend {trend.trend_id} serializes to {len(doc)} bytes")
         item: dict[str, Any] = {"pk": f"TREND#{trend.trend_id}", "sk": "META", "doc": doc,
-                                "trend_id": trend.trend_id}
+                                "trend_id": trend.trend_id, "version": trend.version}
         if trend.is_open:
             item.update({"gsi1pk": "TRENDS", "gsi1sk": rank_key(score, trend.last_seen, trend.trend_id),
                          "gsi2pk": "OPEN", "gsi2sk": trend.trend_id})
@@ -257,19 +265,81 @@ class DynamoStore:
             item["ttl"] = _epoch(trend.last_seen + self._closed_trend_ttl)
         return item
 
+    def _member_item(self, trend_id: str, member: TrendMember) -> dict[str, Any]:
+        return {
+            "pk": f"TREND#{trend_id}", "sk": f"M#{_iso(member.published)}#{member.article_id}",
+            **member.model_dump(mode="json"),
+            "ttl": _epoch(member.published + self._article_ttl + self._closed_trend_ttl),
+        }
+
     def save_trends(self, trends: Sequence[TrendState],
                     members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None) -> None:
+                    scores: Mapping[str, float] | None = None, *,
+                    expected_versions: Mapping[str, int] | None = None) -> None:
+        """Store trends (META) and new member items.
+
+        Without `expected_versions` (seeding, tools): whole-item puts, batched. With it (clustering),
+        every META write is conditional: a trend the caller loaded (its id in `expected_versions`)
+        only while the stored `version` is still the loaded one; any other only while no open trend
+        of that id is stored. A META is written in one transaction with its members, so counters and
+        coverage never part; a refused condition raises `TrendVersionConflictError` and leaves that
+        transaction's trends and members unwritten (earlier transactions stay, consistent).
+        """
         scores = scores or {}
-        items = [self._trend_item(t, scores.get(t.trend_id, 0.0)) for t in trends]
-        for trend_id, trend_members in members.items():
-            for member in trend_members:
-                items.append({
-                    "pk": f"TREND#{trend_id}", "sk": f"M#{_iso(member.published)}#{member.article_id}",
-                    **member.model_dump(mode="json"),
-                    "ttl": _epoch(member.published + self._article_ttl + self._closed_trend_ttl),
-                })
-        self._batch_put(items)
+        trend_items = [self._trend_item(t, scores.get(t.trend_id, 0.0)) for t in trends]
+        member_items = {tid: list({(i["pk"], i["sk"]): i for i in (self._member_item(tid, m) for m in ms)}
+                                  .values()) for tid, ms in members.items()}
+        if expected_versions is None:
+            self._batch_put(trend_items + [i for items in member_items.values() for i in items])
+            return
+        pending: list[tuple[dict[str, Any], str]] = []  # (transaction action, its trend id)
+        size = 0
+        for item in trend_items:
+            trend_id = str(item["trend_id"])
+            actions = [(self._conditional_put(item, expected_versions.get(trend_id)), trend_id)]
+            own = member_items.pop(trend_id, [])
+            if len(own) >= TRANSACT_LIMIT:
+                # Rare (a backlog run): the members beyond one transaction go first, as idempotent
+                # puts; a conflict may leave them stored, and the redone run puts them again.
+                self._batch_put(own[:len(own) - TRANSACT_LIMIT + 1])
+                own = own[len(own) - TRANSACT_LIMIT + 1:]
+            actions.extend(({"Put": {"TableName": self._name, "Item": i}}, trend_id) for i in own)
+            weight = sum(_approx_bytes(action) for action, _ in actions)
+            if pending and (len(pending) + len(actions) > TRANSACT_LIMIT or size + weight > TRANSACT_BYTES):
+                self._transact(pending, expected_versions)
+                pending, size = [], 0
+            pending.extend(actions)
+            size += weight
+        if pending:
+            self._transact(pending, expected_versions)
+        # Members of trends not written in this call (none from clustering) are idempotent puts.
+        self._batch_put([i for items in member_items.values() for i in items])
+
+    def _conditional_put(self, item: Mapping[str, Any], expected: int | None) -> dict[str, Any]:
+        put: dict[str, Any] = {"TableName": self._name, "Item": dict(item)}
+        if expected is None:
+            # A new trend: refused when another run stored an open trend of that id meanwhile.
+            put["ConditionExpression"] = "attribute_not_exists(gsi2pk)"
+        else:
+            # Items written before META carried `version` have none: accepted once, then guarded.
+            put.update(ConditionExpression="#version = :expected OR attribute_not_exists(#version)",
+                       ExpressionAttributeNames={"#version": "version"},
+                       ExpressionAttributeValues={":expected": expected})
+        return {"Put": put}
+
+    def _transact(self, actions: Sequence[tuple[dict[str, Any], str]], expected: Mapping[str, int]) -> None:
+        client = self._resource.meta.client  # serializes plain Python values, like Table does
+        try:
+            client.transact_write_items(TransactItems=[action for action, _ in actions])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            for (_, trend_id), code in zip(actions, reasons, strict=False):
+                if code in ("ConditionalCheckFailed", "TransactionConflict"):
+                    raise TrendVersionConflictError(trend_id, expected.get(trend_id)) from exc
+            raise
+        self.write_count += len(actions)
 
     def list_trends(self, limit: int, start_key: StartKey | None
                     ) -> tuple[list[TrendState], StartKey | None]:
@@ -491,6 +561,12 @@ class DynamoStore:
         response = self._table.query(KeyConditionExpression=Key("pk").eq(f"PRED#{trend_id}"),
                                      ScanIndexForward=False, Limit=limit)
         return [PredictionRecord.model_validate_json(item["doc"]) for item in response.get("Items", [])]
+
+def _approx_bytes(action: Mapping[str, Any]) -> int:
+    """An upper estimate of a transaction action's size (attribute names and values as text)."""
+    item = action["Put"]["Item"]
+    return 100 + sum(len(str(name)) + len(str(value)) for name, value in item.items())
+
 
 def _feed_id_of(item: Mapping[str, Any]) -> str:
     """An article item's feed id: its own attribute, else the one in its JSON `doc`."""

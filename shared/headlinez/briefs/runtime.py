@@ -7,7 +7,7 @@ configured, so the offline engine's cold start stays light.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -20,32 +20,14 @@ from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import TokenUsage
 from headlinez.briefs.ports import BriefGenerator, ClaimVerifier
 from headlinez.briefs.service import BriefPolicy, BriefService
-from headlinez.ports import Clock
+from headlinez.clock import CLOCK, UtcClock, set_clock
 from headlinez.settings import BriefSettings
 
 StepModel = TypeVar("StepModel", bound=BaseModel)
-
-
-class UtcClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-class _SwitchableClock:
-    """The clock of every brief function; the local stack points it at its simulated clock."""
-
-    def __init__(self) -> None:
-        self.target: Clock = UtcClock()
-
-    def now(self) -> datetime:
-        return self.target.now()
-
-
-CLOCK = _SwitchableClock()
-
-
-def set_clock(clock: Clock) -> None:
-    CLOCK.target = clock
+# CLOCK (headlinez.clock) dates every brief step; the local stack points it at its simulated
+# clock with `set_clock` (re-exported here), which the cluster handler's event-time bound follows.
+__all__ = ["CLOCK", "StepModel", "UtcClock", "generator", "parse_step", "policy", "service", "set_clock",
+           "usage_delta", "verifier"]
 
 
 def parse_step(model: type[StepModel], event: Any) -> StepModel:

@@ -2,13 +2,17 @@
 
 Idempotent by construction: articles already carrying a trend id are skipped, trend ids are
 derived from their first article, and every write is a whole-item put of a deterministic value.
+Safe under concurrent runs: a trend is written only while its stored version is the one this run
+loaded (with its new members, atomically); on a conflict the run reloads and is redone, a bounded
+number of times. Only trends that changed are written (see `trends_to_write`).
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -21,13 +25,24 @@ from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, clus
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
-from headlinez.ports import PredictionRepository
+from headlinez.ports import PredictionRepository, TrendVersionConflictError
 from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
 
 FREQUENCIES_DOC = "DF"
 CHECKPOINT_DOC = "CHECKPOINT"
+MAX_RUN_ATTEMPTS = 4  # a run redone after a version conflict, at most this many times in all
+CONFLICT_BACKOFF_SECONDS = 0.2  # jittered wait before a redo, times the attempt number
+# A trend whose only change is its rank score is rewritten when the score moved by more than this
+# fraction of the stored one (and at least RANK_SCORE_MIN_CHANGE): the list order stays right
+# within that margin, and a run without news writes (almost) nothing.
+RANK_SCORE_RELATIVE_CHANGE = 0.1
+RANK_SCORE_MIN_CHANGE = 0.05
+
+
+class ConcurrentClusteringError(RuntimeError):
+    """Every attempt of a run lost a trend write to another run (`MAX_RUN_ATTEMPTS` in all)."""
 
 
 class ClusterStore(Protocol):
@@ -38,7 +53,11 @@ class ClusterStore(Protocol):
     def load_open_trends(self) -> list[TrendState]: ...
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None) -> None: ...
+                    scores: Mapping[str, float] | None = None, *,
+                    expected_versions: Mapping[str, int] | None = None) -> None:
+        """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
+        ...
+
 
     def get_cluster_doc(self, name: str) -> str | None: ...
 
@@ -79,6 +98,8 @@ class ClusterReport(BaseModel):
     brief_start_errors: int = 0
     predictions_recorded: int = 0
     predictions_scored: int = 0
+    trends_written: int = 0
+    write_conflicts: int = 0
     seconds: float = 0.0
 
 
@@ -97,8 +118,22 @@ class ClusterService:
         self._brief_policy = brief_policy or BriefTriggerPolicy()
 
     def run(self, now: datetime) -> ClusterReport:
+        """One clustering run; redone from a fresh load when another run changed a trend meanwhile."""
+        for attempt in range(1, MAX_RUN_ATTEMPTS + 1):
+            try:
+                return self._run_once(now, conflicts=attempt - 1)
+            except TrendVersionConflictError as exc:
+                logger.warning("trend changed by another clustering run; redoing the run", extra={
+                    "trend_id": exc.trend_id, "expected_version": exc.expected_version,
+                    "attempt": attempt, "max_attempts": MAX_RUN_ATTEMPTS})
+                if attempt == MAX_RUN_ATTEMPTS:
+                    raise ConcurrentClusteringError(f"gave up after {attempt} attempts: {exc}") from exc
+                time.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_once(self, now: datetime, *, conflicts: int = 0) -> ClusterReport:
         started = time.perf_counter()
-        report = ClusterReport(now=now)
+        report = ClusterReport(now=now, write_conflicts=conflicts)
         checkpoint_doc = self._store.get_cluster_doc(CHECKPOINT_DOC)
         since = now - self._lookback
         if checkpoint_doc:
@@ -127,7 +162,11 @@ class ClusterService:
         all_trends = {t.trend_id: t for t in intel.trends}
         changed = {tid: all_trends[tid] for tid in changed}
         scores = {tid: rank_score(t, now) for tid, t in all_trends.items()}
-        self._store.save_trends(list(all_trends.values()), new_members, scores)
+        loaded = {t.trend_id: t for t in open_trends}
+        to_write = trends_to_write(all_trends, loaded, changed.keys(), scores)
+        self._store.save_trends(to_write, new_members, scores,
+                                expected_versions={tid: t.version for tid, t in loaded.items()})
+        report.trends_written = len(to_write)
         if self._predictions is not None and intel.predictions:
             self._predictions.put_predictions(intel.predictions)
             report.predictions_recorded = len(intel.predictions)
@@ -254,3 +293,27 @@ class ClusterService:
         logger.info("predictions scored", extra={"due": len(due), "scored": counted})
         return counted
 
+
+def trends_to_write(trends: Mapping[str, TrendState], loaded: Mapping[str, TrendState],
+                    changed: Iterable[str], scores: Mapping[str, float]) -> list[TrendState]:
+    """The trends a run must store, each with the rank score it is stored with.
+
+    Those clustering changed (new members, merges, closures), those whose derived fields
+    (status, prediction, category, topics, related) differ from the loaded state, and those whose
+    rank score moved materially from the stored one. The others are left as stored.
+    """
+    changed_ids = set(changed)
+    chosen: list[TrendState] = []
+    for trend_id, trend in trends.items():
+        before = loaded.get(trend_id)
+        score = scores.get(trend_id, 0.0)
+        if (trend_id in changed_ids or before is None or trend != before
+                or _rank_moved(before.rank_score, score)):
+            chosen.append(trend.model_copy(update={"rank_score": score}))
+    return chosen
+
+
+def _rank_moved(stored: float | None, score: float) -> bool:
+    if stored is None:
+        return True
+    return abs(score - stored) > max(RANK_SCORE_MIN_CHANGE, RANK_SCORE_RELATIVE_CHANGE * abs(stored))

@@ -1,0 +1,107 @@
+"""The cluster handler trusts an event's time only within one schedule interval of its clock
+(issue 13, item 4): an IngestCompleted dated three days ahead used to close every open trend."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from tests.fakes import FakeLambdaContext
+
+from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.clock import UtcClock, set_clock
+from headlinez.domain.terms import title_fingerprint
+from headlinez.events import SCHEDULE_INTERVAL, bounded_run_time
+from headlinez.models import Article
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def article(title: str, outlet: str, minutes_ago: int) -> Article:
+    published = NOW - timedelta(minutes=minutes_ago)
+    digest = hashlib.sha256(f"{title}{outlet}".encode()).hexdigest()
+    return Article(article_id=digest, url=f"https://{outlet}.example/{digest[:8]}", title=title, summary="",
+                   published=published, ingested_at=published + timedelta(minutes=1), feed_id=outlet,
+                   outlet=outlet.upper(), publisher_family=outlet, title_fingerprint=title_fingerprint(title))
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    fixed = FixedClock(NOW)
+    set_clock(fixed)
+    yield fixed
+    set_clock(UtcClock())
+
+
+@pytest.fixture
+def cluster_app(dynamodb_table: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    monkeypatch.setenv("TABLE_NAME", dynamodb_table)
+    monkeypatch.setenv("CLUSTER_EMBEDDINGS", "false")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "HeadlinezTest")
+    path = REPO_ROOT / "functions" / "cluster" / "app.py"
+    spec = importlib.util.spec_from_file_location("headlinez_function_cluster_test", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ingest_completed(run_time: datetime) -> dict[str, Any]:
+    return {"id": "e1", "source": "headlinez.ingest", "detail-type": "IngestCompleted",
+            "time": run_time.isoformat(), "detail": {"run_time": run_time.isoformat(), "new_articles": 0,
+                                                     "feeds_fetched": 1, "feeds_failed": 0}}
+
+
+def test_run_time_is_bounded_by_the_clock() -> None:
+    assert bounded_run_time(NOW + timedelta(minutes=5), NOW) == NOW + timedelta(minutes=5)
+    assert bounded_run_time(NOW + timedelta(days=3), NOW) == NOW + SCHEDULE_INTERVAL
+    assert bounded_run_time(NOW - timedelta(days=3), NOW) == NOW - SCHEDULE_INTERVAL
+    assert bounded_run_time(datetime(2026, 2, 18, 4, 10), NOW) == NOW + timedelta(minutes=10)  # naive: UTC
+
+
+def test_an_event_dated_days_ahead_closes_no_trend(
+    cluster_app: ModuleType, dynamodb_table: str, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
+    store.save_new_articles([article("US and Iran hold nuclear talks in Geneva", "bbc", 40),
+                             article("Iran and US negotiators meet in Geneva for nuclear talks", "npr", 30),
+                             article("Local bakery wins regional bread award", "gazette", 20)])
+    first = cluster_app.handler(ingest_completed(NOW), FakeLambdaContext())
+    assert first["open_trends"] >= 2
+
+    # When an IngestCompleted claims a run three days ahead of the clock
+    clock.moment = NOW + timedelta(minutes=5)
+    with caplog.at_level(logging.WARNING):
+        report = cluster_app.handler(ingest_completed(NOW + timedelta(days=3)), FakeLambdaContext())
+
+    # Then the run is dated one interval ahead of the clock at most, and closes nothing
+    assert datetime.fromisoformat(report["now"]) == clock.moment + SCHEDULE_INTERVAL
+    assert report["trends_closed"] == 0
+    assert report["open_trends"] == first["open_trends"]
+    assert "event time out of bounds" in caplog.text
+
+
+def test_a_stale_schedule_event_does_not_move_the_run_back(cluster_app: ModuleType,
+                                                           clock: FixedClock) -> None:
+    event = {"id": "s1", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+             "time": (NOW - timedelta(days=2)).isoformat(), "detail": {}}
+    report = cluster_app.handler(event, FakeLambdaContext())
+    assert datetime.fromisoformat(report["now"]) == NOW - SCHEDULE_INTERVAL
