@@ -10,9 +10,8 @@ parameters must be refused). positive_data_acceptance is left out on purpose: a 
 an opaque signed token, so a schema-valid string is still rightly refused with 400.
 
 The coverage phase also sends methods the document does not list. In AWS only GET routes exist
-(API Gateway answers anything else itself, before the function); the local bridge is a plain
-http.server that answers 501 to methods it does not implement, so only POST (which the bridge
-passes to the function, answered 404) is probed here.
+(API Gateway answers anything else itself, before the function); the local bridge refuses every
+other method itself with a problem+json 405 and an `Allow` header. POST is probed here.
 """
 
 from __future__ import annotations
