@@ -37,7 +37,7 @@ from headlinez.briefs.errors import (
     ModelOutputError,
 )
 from headlinez.briefs.models import CheckInput, RemovedClaim
-from headlinez.briefs.service import BriefService
+from headlinez.briefs.service import BriefPolicy, BriefService
 
 MODEL = "claude-sonnet-5-5"
 VERIFIER = "claude-haiku-5-5"
@@ -62,7 +62,7 @@ def check(fake: FakeAnthropic, draft: dict[str, object]):  # type: ignore[no-unt
     """Generate with the fake returning `draft`, then the full check (deterministic + verifier)."""
     fake.script("write_brief", tool_call("write_brief", draft))
     generated, used = generate(fake)
-    service = BriefService(MemoryStore(), Clock())
+    service = BriefService(MemoryStore(), Clock(), BriefPolicy(verify="all"))  # the verifier's mechanics
     verifier = ClaudeVerifier(client(fake), VERIFIER)
     request = CheckInput(trend_id=story.TREND_ID, evidence=story.evidence(), draft=generated, engine=MODEL,
                          usage=used)

@@ -54,7 +54,7 @@ def test_brief_to_api_shape() -> None:
     assert first["text"].startswith("Negotiators from the United States")
     assert "\"significant progress\"" in first["text"]
     first_claim = story.GOOD_DRAFT["paragraphs"][0]["claims"][0]["text"]
-    assert first["claims"][0] == {"text": first_claim, "citations": [1]}
+    assert first["claims"][0] == {"text": first_claim, "citations": [1], "checked_by": "literal"}
     assert api["quick_answers"][2] == {"question": "When could a deal be signed?",
                                        "answer": "Coverage does not yet specify when a deal could be signed.",
                                        "citations": [], "specified": False}
@@ -65,6 +65,7 @@ def test_brief_to_api_shape() -> None:
     assert api["fact_check"] == {
         "supported_percent": 87.5, "claims_checked": 8, "claims_supported": 7,
         "checked_by": "deterministic+claude-haiku-5-5",
+        "claims_by_method": {"literal": 5, "semantic": 0, "model": 0},
         "label": "fact-checked: 1 unsupported claim removed (88% supported)",
         "removed_claims": [{"text": "The talks in Geneva lasted six hours.", "location": "what_happened",
                             "reasons": ["number not in the cited evidence: 6"], "stage": "deterministic"}],

@@ -207,7 +207,25 @@ def test_a_lost_lead_paragraph_is_never_published(service: BriefService) -> None
     assert result.decision == "regenerate"
 
 
-def test_the_verifier_judges_only_what_passed_the_deterministic_checks(service: BriefService) -> None:
+def test_by_default_the_verifier_sees_only_undecided_claims(service: BriefService) -> None:
+    # Given a draft whose claims restate their evidence word for word, and one paraphrase that
+    # brings words the evidence does not have
+    paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}
+    verifier = Verifier(lambda number, text, ids: Verdict(claim_id=number, supported=True))
+    # When the draft is checked with a verifier
+    result = service.check(_check_input(story.draft_with(paraphrase)), verifier)
+    # Then only the paraphrase reaches the model, and the kept claims say how they were checked
+    sent = [text for _, text, _ in verifier.claims]
+    methods = {c.text: c.checked_by for p in result.paragraphs for c in p.claims}
+    assert paraphrase["text"] in sent
+    assert len(sent) < len(methods)
+    assert methods[paraphrase["text"]] == "model"
+    assert set(methods.values()) <= {"literal", "semantic", "model"}
+    assert "literal" in methods.values()
+
+
+def test_the_verifier_judges_only_what_passed_the_deterministic_checks(store: MemoryStore) -> None:
+    service = BriefService(store, Clock(), BriefPolicy(max_attempts=3, verify="all"))
     def verdict(number: int, text: str, ids: Sequence[int]) -> Verdict | None:
         if text.startswith("Oman mediated"):
             return Verdict(claim_id=number, supported=False, reason="not who hosted")

@@ -70,11 +70,18 @@ class EvidenceItem(_Model):
 # --- drafts --------------------------------------------------------------------------------------
 
 
+CheckMethod = Literal["literal", "semantic", "model"]
+"""How a kept claim was found supported: its words are the evidence's ('literal'), it restates the
+evidence in other words ('semantic': lemma, synonym, rounding, alias), or the Claude verifier
+judged what the deterministic layer could not decide ('model')."""
+
+
 class Claim(_Model):
     """One sentence of a brief and the evidence ids that state it."""
 
     text: str = Field(min_length=1, max_length=1200)
     evidence_ids: list[int] = Field(default_factory=list, max_length=20)
+    checked_by: CheckMethod | None = Field(default=None, description="Set by the fact-check on kept claims.")
 
     @field_validator("text")
     @classmethod
@@ -363,13 +370,23 @@ def _engine_view(brief: PublishedBrief) -> dict[str, Any]:
             "label": f"Written by Claude ({brief.engine}) from the coverage"}
 
 
+def checked_by_counts(brief: PublishedBrief) -> dict[str, int]:
+    """Kept paragraph claims by how they were checked (claims of older briefs count as literal)."""
+    counts = dict.fromkeys(("literal", "semantic", "model"), 0)
+    for paragraph in brief.paragraphs:
+        for claim in paragraph.claims:
+            counts[claim.checked_by or "literal"] += 1
+    return counts
+
+
 def brief_to_api(brief: PublishedBrief) -> dict[str, Any]:
     """The JSON shape of a brief in `GET /trends/{id}` (pure; JSON-ready values only)."""
     return {
         "version": brief.version,
         "paragraphs": [
             {"kind": p.kind, "text": p.text,
-             "claims": [{"text": c.text, "citations": list(c.evidence_ids)} for c in p.claims]}
+             "claims": [{"text": c.text, "citations": list(c.evidence_ids),
+                         "checked_by": c.checked_by or "literal"} for c in p.claims]}
             for p in brief.paragraphs
         ],
         "quick_answers": [
@@ -383,6 +400,7 @@ def brief_to_api(brief: PublishedBrief) -> dict[str, Any]:
             "claims_checked": brief.claims_checked,
             "claims_supported": brief.claims_supported,
             "checked_by": brief.verifier,
+            "claims_by_method": checked_by_counts(brief),
             "label": _fact_check_label(brief),
             "removed_claims": [
                 {"text": r.text, "location": r.location, "reasons": list(r.reasons), "stage": r.stage}

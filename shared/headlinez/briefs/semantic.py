@@ -99,7 +99,7 @@ HEDGES = frozenset(
     "around almost some also however meanwhile "
     "additionally specifically currently previously now still just already mostly mainly largely "
     "likely potentially instead further furthermore separately similarly overall together "
-    "then-president then-republican earlier later recently newly")
+    "then-president then-republican earlier later recently newly amid")
 )
 _STATES = {
     "ala": "alabama", "ariz": "arizona", "ark": "arkansas", "calif": "california", "colo": "colorado",

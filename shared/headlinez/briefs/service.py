@@ -27,6 +27,7 @@ from headlinez.briefs.models import (
     BriefDraft,
     BriefFailure,
     CheckInput,
+    CheckMethod,
     CheckResult,
     Citation,
     EvidenceItem,
@@ -61,6 +62,8 @@ class BriefPolicy:
     max_attempts: int = 3
     daily_token_budget: int = 2_000_000
     check: CheckConfig = field(default_factory=CheckConfig)
+    verify: str = "undecided"
+    """Claims the verifier sees: 'undecided' (what the deterministic layer could not decide) or 'all'."""
 
 
 @dataclass
@@ -132,7 +135,9 @@ class BriefService:
         outcomes = [_Outcome(c) for c in check_draft(draft, index, self.policy.check)]
         usage = request.usage
         verifier_name = DETERMINISTIC_VERIFIER
-        to_verify = [o for o in outcomes if o.check.passed and o.check.factual]
+        # The verifier sees only what the deterministic layer could not decide (issue 14).
+        to_verify = [o for o in outcomes if o.check.passed and o.check.factual
+                     and (o.check.undecided or self.policy.verify == "all")]
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
             verdicts, verifier_usage = verifier.verify(request.evidence, claims)
@@ -157,7 +162,11 @@ class BriefService:
         by_position = iter(outcomes)
         paragraphs: list[Paragraph] = []
         for paragraph in draft.paragraphs:
-            kept = [claim for claim in paragraph.claims if next(by_position).check.passed]
+            kept = []
+            for claim in paragraph.claims:
+                outcome = next(by_position)
+                if outcome.check.passed:
+                    kept.append(claim.model_copy(update={"checked_by": _method(outcome)}))
             if kept:
                 paragraphs.append(Paragraph(kind=paragraph.kind, claims=kept))
         answers: list[QuickAnswer] = []
@@ -223,6 +232,12 @@ class BriefService:
         return FailureResult(recorded=True, error=failure.error)
 
 
+def _method(outcome: _Outcome) -> CheckMethod:
+    if outcome.stage == "verifier":
+        return "model"
+    return "semantic" if outcome.check.method == "semantic" else "literal"
+
+
 def _apply_verdicts(outcomes: Sequence[_Outcome], verdicts: Sequence[Verdict]) -> None:
     by_claim = {v.claim_id: v for v in verdicts}
     for number, outcome in enumerate(outcomes, start=1):
@@ -234,6 +249,7 @@ def _apply_verdicts(outcomes: Sequence[_Outcome], verdicts: Sequence[Verdict]) -
         elif verdict.evidence_id is not None and verdict.evidence_id not in outcome.check.evidence_ids:
             problem = f"verifier: supported only by uncited evidence [{verdict.evidence_id}]"
         else:
+            outcome.stage = "verifier"  # kept, judged by the model
             continue
         outcome.check.problems.append(problem)
         outcome.stage = "verifier"
