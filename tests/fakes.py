@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from headlinez.api.search import search_text
+from headlinez.domain.newsrooms import is_public
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord, TrendVersionConflictError
 
@@ -102,14 +103,17 @@ class InMemoryTrendRepository:
         self, query: TrendQuery, limit: int, start_key: StartKey | None
     ) -> tuple[list[TrendState], StartKey | None]:
         index, hash_name, range_name, partition = (
-            ("gsi3", "gsi3pk", "gsi3sk", f"CAT#{query.category}") if query.category
+            ("gsi2", "gsi2pk", "gsi2sk", "OPEN") if query.include_candidates
+            else ("gsi3", "gsi3pk", "gsi3sk", f"CAT#{query.category}") if query.category
             else ("gsi1", "gsi1pk", "gsi1sk", "TRENDS")
         )
         self.operations.append(("Query", index))
         self.list_calls.append((limit, None if start_key is None else dict(start_key)))
+        # Public trends (2+ newsrooms) are on gsi1/gsi3 by key; gsi2 holds every open trend.
         scope = sorted(
             (tid for tid, t in self._trends.items()
-             if t.is_open and (not query.category or getattr(t, "category", None) == query.category)),
+             if t.is_open and (query.include_candidates or (
+                 is_public(t) and (not query.category or getattr(t, "category", None) == query.category)))),
             key=lambda tid: self._rank[tid], reverse=True,
         )
         if query.sort == "recent":
@@ -151,6 +155,8 @@ class InMemoryTrendRepository:
         if not query.filtered:
             return True
         topics = list(getattr(trend, "topics", None) or [])
+        if query.include_candidates and query.category and getattr(trend, "category", None) != query.category:
+            return False
         if query.status and getattr(trend, "status", None) != query.status:
             return False
         if query.since is not None and trend.last_seen < query.since:

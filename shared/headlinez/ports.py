@@ -85,6 +85,8 @@ class TrendQuery:
 
     `terms` are search tokens already normalized by `headlinez.api.search.search_tokens`; a trend
     matches when every term occurs in its search text. `topic` is a topic slug.
+    Only public trends (`headlinez.domain.newsrooms.is_public`: 2+ newsrooms) are listed, by key;
+    `include_candidates` lists every open trend, single-newsroom candidates too.
     """
 
     category: str | None = None
@@ -93,11 +95,15 @@ class TrendQuery:
     topic: str | None = None
     terms: tuple[str, ...] = ()
     sort: TrendSort = "velocity"
+    include_candidates: bool = False
 
     @property
     def filtered(self) -> bool:
-        """True when items of the scope are filtered out after they are read (not by the key)."""
-        return bool(self.status or self.since or self.topic or self.terms)
+        """True when items of the scope are filtered out after they are read (not by the key).
+
+        With candidates, a category is a filter: every open trend is read by rank (gsi2)."""
+        by_category = self.include_candidates and self.category is not None
+        return bool(self.status or self.since or self.topic or self.terms or by_category)
 
 
 @dataclass(frozen=True)

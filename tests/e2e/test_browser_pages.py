@@ -113,14 +113,17 @@ def test_home_to_the_biggest_trend_every_section_matches_the_api(stack: RunningS
     assert page.locator("#velocity svg.chart rect.bar").count() == len(detail["velocity_series"])
     assert "article rate × source diversity" in _text(page, "#velocity-explanation")
     assert _text(page, "#coverage h2") == f"Coverage ({detail['articles']})"
-    rows = page.locator("#coverage ol.coverage > li")
-    assert rows.count() == len(detail["coverage"])
-    links = page.locator("#coverage ol.coverage > li a")
+    # The coverage is grouped by newsroom: each newsroom once, then its articles
+    assert page.locator("#coverage ol.coverage > li.newsroom").count() == len(detail["newsrooms"])
+    grouped = [article for group in detail["newsrooms"] for article in group["articles"]]
+    rows = page.locator("#coverage ol.coverage li[data-article]")
+    assert rows.count() == len(detail["coverage"]) == len(grouped)
+    links = page.locator("#coverage ol.coverage li[data-article] a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert hrefs == [c["url"] for c in detail["coverage"] if c["url"].startswith(("http://", "https://"))]
+    assert hrefs == [c["url"] for c in grouped if c["url"].startswith(("http://", "https://"))]
     assert all(links.nth(i).get_attribute("rel") == "noopener noreferrer" for i in range(links.count()))
     titles = [" ".join(rows.nth(i).locator("a, .unlinked").inner_text().split()) for i in range(rows.count())]
-    assert titles == [" ".join(c["title"].split()) for c in detail["coverage"]]
+    assert titles == [" ".join(c["title"].split()) for c in grouped]
     if detail["brief"] is None:
         assert _text(page, "#brief p") in {"No brief yet.", "A brief exists but cannot be shown right now."}
         assert "No quick answers yet" in _text(page, "#answers")

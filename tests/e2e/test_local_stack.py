@@ -32,9 +32,18 @@ def test_snapshot_yields_multi_outlet_trends_and_survives_a_restart(tmp_path: Pa
     with local_stack(*args) as stack:
         assert "26 fetched" in stack.output(), stack.output()
         trends = _all_trends(stack)
-        # Then /trends lists multi-outlet trends, and the US-Iran talks are one trend of 8+ outlets
-        multi = [t for t in trends if int(t["sources"]) >= 2]  # type: ignore[call-overload]
-        assert len(multi) >= 10
+        # Then /trends lists only real trends: every one has 2+ independent newsrooms (issue 8)
+        assert len(trends) >= 10
+        single = [(t["headline"], t["sources"]) for t in trends
+                  if int(t["sources"]) < 2 or t["candidate"]]  # type: ignore[call-overload]
+        assert not single, single
+        # And the single-newsroom candidates are stored, listed only with include=candidates, labelled
+        wide = stack.get_json("/trends?limit=100&include=candidates")["items"]
+        candidates = [t for t in wide if t["candidate"]]
+        assert candidates
+        assert all(int(t["sources"]) < 2 and str(t["label"]).startswith("candidate (") for t in candidates)
+        assert {t["id"] for t in wide} - {t["id"] for t in candidates} <= {t["id"] for t in trends}
+        # And the US-Iran talks are one trend of 8+ outlets
         iran = [t for t in trends if "iran" in str(t["headline"]).lower()
                 and ("talk" in str(t["headline"]).lower() or "nuclear" in str(t["headline"]).lower())]
         assert iran, [t["headline"] for t in trends[:30]]
@@ -43,6 +52,10 @@ def test_snapshot_yields_multi_outlet_trends_and_survives_a_restart(tmp_path: Pa
         detail = stack.get_json(f"/trends/{biggest['id']}")
         outlets = {item["outlet"] for item in detail["coverage"]}
         assert len(outlets) >= 8
+        # And its coverage is grouped by newsroom: each newsroom once, then its articles
+        families = [group["publisher_family"] for group in detail["newsrooms"]]
+        assert len(families) == len(set(families)) >= 8
+        assert sum(len(group["articles"]) for group in detail["newsrooms"]) == len(detail["coverage"])
         ids_before = [t["id"] for t in trends]
 
     # When it restarts on the saved state without running a cycle

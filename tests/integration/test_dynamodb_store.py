@@ -116,8 +116,9 @@ def test_trends_ranked_paged_and_detailed(store: DynamoStore) -> None:
         seen.extend(t.trend_id for t in page)
         if start is None:
             break
-    # Ranked by score (article_count here), closed trends excluded, no duplicates over pages
-    assert seen == [make_trend(n).trend_id for n in reversed(range(7))]
+    # Ranked by score (article_count here), closed trends and single-newsroom candidates (even n)
+    # excluded, no duplicates over pages; candidates stay stored and open
+    assert seen == [make_trend(n).trend_id for n in reversed(range(7)) if n % 2 == 1]
     assert {t.trend_id for t in store.load_open_trends()} == {t.trend_id for t in trends[:7]}
 
     detail = store.get_trend(trends[0].trend_id)

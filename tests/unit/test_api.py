@@ -179,6 +179,8 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
         "category": None,
         "prediction": None,
         "sources": 2,
+        "candidate": False,  # 2 newsrooms: a public trend
+        "label": None,
         "articles": 16,
         "outlets": ["Outlet 0", "Outlet 1", "Outlet 2"],
         "first_seen": "2026-11-26T02:25:00Z",
@@ -321,7 +323,7 @@ def test_detail_has_the_summary_and_coverage_newest_first(api: Api) -> None:
     body = reply.json()
     summary = next(i for i in api.get("/trends", {"limit": "100"}).json()["items"] if i["id"] == _trend_id(3))
     detail_only = {"coverage", "coverage_next_cursor", "generated_at", "topics", "related", "merged_into",
-                   "velocity_series", "velocity_explanation", "brief"}
+                   "velocity_series", "velocity_explanation", "brief", "newsrooms"}
     assert {k: v for k, v in body.items() if k not in detail_only} == summary
     assert body["second_headline"] == "Other angle 3"
     assert body["generated_at"] == "2026-11-26T14:25:00Z"

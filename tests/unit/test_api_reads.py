@@ -462,7 +462,7 @@ def test_openapi_documents_every_route_with_429(api: Api) -> None:
         assert "429" in item["get"]["responses"], path
         assert "304" in item["get"]["responses"], path
     params = {p["name"]: p for p in spec["paths"]["/trends"]["get"]["parameters"]}
-    assert set(params) == {"category", "status", "since", "sort", "limit", "cursor"}
+    assert set(params) == {"category", "status", "since", "sort", "limit", "cursor", "include"}
     assert "text/html" in spec["paths"]["/"]["get"]["responses"]["200"]["content"]
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(spec)

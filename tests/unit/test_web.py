@@ -60,6 +60,7 @@ ALLOWED_TAGS = {
     "span",
     "h1",
     "h2",
+    "h3",
     "dl",
     "dt",
     "dd",

@@ -7,7 +7,7 @@ Key design (see docs/architecture.md for the access-pattern table):
 | article | ART#{article_id} | A | INGEST#{yyyy-mm-ddThh} / {ingested_at}#{id} | |
 | dedupe alias | TITLE#... or GUID#... | K | | |
 | feed state | FEED#{feed_id} | STATE | FEEDS / {feed_id} | |
-| trend | TREND#{trend_id} | META | TRENDS / {rank key} (open only) | OPEN / {trend_id} (open only) |
+| trend | TREND#{trend_id} | META | TRENDS / {rank key} (open, public only) | OPEN / {rank key} (open only) |
 | trend member | TREND#{trend_id} | M#{published}#{article_id} | | |
 | trend brief (headlinez.briefs) | TREND#{trend_id} | BRIEF | | |
 | clustering state | CLUSTER | DF, CHECKPOINT | | |
@@ -18,8 +18,11 @@ Trend state and feed state are stored as one JSON attribute (`doc`) beside the f
 that keys and projections need: no float/Decimal conversions and one schema, the pydantic one.
 
 The API's reads (patterns 7, 8, 10-13 of docs/architecture.md) add, on open trend items only:
-`gsi3pk`/`gsi3sk` = `CAT#{category}` / {rank key} (sparse: trends with a category), and the
-filter attributes `last_seen`, `trend_status`, `topic_slugs` (string set) and `search_text`.
+`gsi3pk`/`gsi3sk` = `CAT#{category}` / {rank key} (sparse: public trends with a category), and the
+filter attributes `last_seen`, `trend_status`, `trend_category`, `topic_slugs` (string set) and
+`search_text`. Public = 2+ newsrooms (`headlinez.domain.newsrooms.is_public`): only public trends
+are on gsi1 `TRENDS` and gsi3, so a public list pages by key and never loses items to a filter;
+gsi2 `OPEN` holds every open trend by rank key (clustering's load, and `include=candidates`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from botocore.exceptions import ClientError
 
 from headlinez.api.search import search_text
 from headlinez.domain.dedupe import dedupe_keys, dedupe_record
+from headlinez.domain.newsrooms import is_public
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import (
@@ -254,9 +258,11 @@ class DynamoStore:
         item: dict[str, Any] = {"pk": f"TREND#{trend.trend_id}", "sk": "META", "doc": doc,
                                 "trend_id": trend.trend_id, "version": trend.version}
         if trend.is_open:
-            item.update({"gsi1pk": "TRENDS", "gsi1sk": rank_key(score, trend.last_seen, trend.trend_id),
-                         "gsi2pk": "OPEN", "gsi2sk": trend.trend_id})
-            item.update(_api_read_attributes(trend, item["gsi1sk"]))
+            rank = rank_key(score, trend.last_seen, trend.trend_id)
+            item.update({"gsi2pk": "OPEN", "gsi2sk": rank})
+            if is_public(trend):  # candidates (one newsroom) stay off the public list's partitions
+                item.update({"gsi1pk": "TRENDS", "gsi1sk": rank})
+            item.update(_api_read_attributes(trend, rank))
             # What a list shows, without clustering's working state (centroid, samples, id and
             # fingerprint caches: ~90% of `doc`). Lists read only this attribute, so a page of 100
             # stays far below DynamoDB's 1 MB per Query and costs a fraction of the parsing.
@@ -369,13 +375,16 @@ class DynamoStore:
 
     def query_trends(self, query: TrendQuery, limit: int, start_key: StartKey | None
                      ) -> tuple[list[TrendState], StartKey | None]:
-        """One Query on gsi1 (all) or gsi3 (one category), highest rank first, filters applied.
+        """One Query on gsi1 (public trends), gsi3 (public, one category) or, with candidates, gsi2
+        (every open trend), highest rank first, filters applied.
 
         A filtered page evaluates up to `limit x FILTER_READ_FACTOR` items and returns the first
         `limit` matches, with a start key after the last one returned. `sort="recent"` reorders the
         scope's `RECENT_WINDOW` top-ranked trends by last activity and pages by offset.
         """
-        if query.category:
+        if query.include_candidates:  # every open trend by rank; a category is then a filter
+            index, hash_name, range_name, partition = "gsi2", "gsi2pk", "gsi2sk", "OPEN"
+        elif query.category:
             index, hash_name, range_name, partition = "gsi3", "gsi3pk", "gsi3sk", f"CAT#{query.category}"
         else:
             index, hash_name, range_name, partition = "gsi1", "gsi1pk", "gsi1sk", "TRENDS"
@@ -587,7 +596,9 @@ def _api_read_attributes(trend: TrendState, rank: str) -> dict[str, Any]:
     item: dict[str, Any] = {"last_seen": _iso(trend.last_seen)}
     category = getattr(trend, "category", None)
     if category:
-        item.update({"gsi3pk": f"CAT#{category}", "gsi3sk": rank})
+        item["trend_category"] = str(category)
+        if is_public(trend):
+            item.update({"gsi3pk": f"CAT#{category}", "gsi3sk": rank})
     status = getattr(trend, "status", None)
     if status:
         item["trend_status"] = str(status)
@@ -604,6 +615,8 @@ def _api_read_attributes(trend: TrendState, rank: str) -> dict[str, Any]:
 
 def _trend_filter(query: TrendQuery) -> ConditionBase | None:
     conditions: list[ConditionBase] = []
+    if query.include_candidates and query.category:
+        conditions.append(Attr("trend_category").eq(query.category))
     if query.status:
         conditions.append(Attr("trend_status").eq(query.status))
     if query.since is not None:

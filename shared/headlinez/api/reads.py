@@ -85,8 +85,10 @@ class ApiReads:
             items=[TrendSummary.from_state(s, now) for s in states], next_cursor=next_cursor, generated_at=now
         )
 
-    def topic_page(self, slug: str, limit: int, cursor: str | None) -> TopicPage:
-        states, next_cursor = self._query(TrendQuery(topic=slug), limit, cursor)
+    def topic_page(self, slug: str, limit: int, cursor: str | None, *,
+                   include_candidates: bool = False) -> TopicPage:
+        query = TrendQuery(topic=slug, include_candidates=include_candidates)
+        states, next_cursor = self._query(query, limit, cursor)
         now = self._clock()
         name = next(
             (
@@ -105,12 +107,14 @@ class ApiReads:
             name=name,
         )
 
-    def search(self, text: str, limit: int, cursor: str | None) -> SearchPage:
+    def search(self, text: str, limit: int, cursor: str | None, *,
+               include_candidates: bool = False) -> SearchPage:
         terms = search_tokens(text)
         now = self._clock()
         if not terms:
             return SearchPage(items=[], next_cursor=None, generated_at=now, query=text, terms=[])
-        states, next_cursor = self._query(TrendQuery(terms=terms), limit, cursor)
+        query = TrendQuery(terms=terms, include_candidates=include_candidates)
+        states, next_cursor = self._query(query, limit, cursor)
         return SearchPage(
             items=[TrendSummary.from_state(s, now) for s in states],
             next_cursor=next_cursor,
@@ -206,6 +210,7 @@ def _scope(kind: str, subject: object) -> str:
     """A short digest of what a cursor pages: the list kind and its query (or trend id)."""
     if isinstance(subject, TrendQuery):
         since = subject.since.astimezone(UTC).isoformat() if subject.since else None
-        subject = [subject.category, subject.status, since, subject.topic, list(subject.terms), subject.sort]
+        subject = [subject.category, subject.status, since, subject.topic, list(subject.terms), subject.sort,
+                   *(["candidates"] if subject.include_candidates else [])]
     digest = hashlib.sha256(json.dumps([kind, subject], separators=(",", ":")).encode()).hexdigest()
     return digest[:16]

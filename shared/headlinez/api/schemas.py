@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headlinez.domain.newsrooms import TREND_DEFINITION, candidate_label, group_by_newsroom, is_public
 from headlinez.domain.velocity import WINDOW_HOURS, growth_since_first_seen, velocity_at
 from headlinez.models import CATEGORIES, FeedState, TrendMember, TrendState
 
@@ -24,6 +25,8 @@ MAX_OUTLETS = 10
 VELOCITY_SERIES_HOURS = 48
 SPARKLINE_HOURS = 24
 LifecycleStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
+Include = Literal["candidates"]
+"""`include=candidates`: list single-newsroom candidates too (`headlinez.domain.newsrooms`)."""
 Category = Literal["world", "politics", "business", "technology", "science", "health", "sports",
                    "entertainment"]
 CATEGORY_NAMES: dict[str, str] = {category: category.capitalize() for category in CATEGORIES}
@@ -78,6 +81,13 @@ class TrendSummary(_Model):
     category: Category | None = Field(description="Category; null when not classified yet.")
     prediction: Prediction | None = Field(description="What the trend is expected to do; null when none.")
     sources: int = Field(ge=0, description="Independent publishers (newsrooms, not feeds).")
+    candidate: bool = Field(
+        default=False, description=f"{TREND_DEFINITION} True for a candidate: fewer newsrooms so far, "
+        "listed only with `include=candidates`."
+    )
+    label: str | None = Field(
+        default=None, description='"candidate (1 newsroom)" for a candidate, else null.'
+    )
     articles: int = Field(ge=0, description="Articles in the trend.")
     outlets: list[str] = Field(description=f"Outlet names, at most {MAX_OUTLETS}.")
     first_seen: datetime
@@ -112,6 +122,15 @@ class CoverageItem(_Model):
     publisher_family: str
     published: datetime
     url: str
+
+
+class NewsroomCoverage(_Model):
+    """One newsroom of a trend's coverage, then its articles (newest first)."""
+
+    publisher_family: str = Field(description="The newsroom: feeds of one newsroom share it.")
+    name: str = Field(description="Display name: the outlet name most of its articles carry.")
+    outlets: list[str] = Field(description="Every outlet name of its articles.")
+    articles: list[CoverageItem]
 
 
 class TopicLinks(_Model):
@@ -218,6 +237,10 @@ class TrendDetail(TrendSummary):
     coverage_next_cursor: str | None = Field(
         description="Pass as `cursor` to the articles resource for the older articles."
     )
+    newsrooms: list[NewsroomCoverage] = Field(
+        default_factory=list, description="The articles of `coverage` grouped by newsroom: each newsroom "
+        "once, newest coverage first."
+    )
     generated_at: datetime
 
     @classmethod
@@ -234,6 +257,7 @@ class TrendDetail(TrendSummary):
             "brief": brief,
             "coverage": coverage_items(members),
             "coverage_next_cursor": coverage_next_cursor,
+            "newsrooms": newsroom_coverage(members),
             "generated_at": now,
         })
 
@@ -374,6 +398,13 @@ def coverage_items(members: Iterable[TrendMember]) -> list[CoverageItem]:
             for m in ordered]
 
 
+def newsroom_coverage(members: Iterable[TrendMember]) -> list[NewsroomCoverage]:
+    """The coverage grouped by newsroom (`headlinez.domain.newsrooms.group_by_newsroom`)."""
+    return [NewsroomCoverage(publisher_family=group.publisher_family, name=group.name,
+                             outlets=list(group.outlets), articles=coverage_items(group.members))
+            for group in group_by_newsroom(members)]
+
+
 def feed_health(states: Iterable[FeedState], articles_24h: Mapping[str, int], now: datetime) -> FeedHealth:
     items = []
     for state in sorted(states, key=lambda s: (s.outlet or s.feed_id).casefold()):
@@ -498,6 +529,8 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "category": _category(state),
         "prediction": _prediction(state),
         "sources": state.source_count,
+        "candidate": not is_public(state),
+        "label": None if is_public(state) else candidate_label(state.source_count),
         "articles": state.article_count,
         "outlets": list(state.outlets[:MAX_OUTLETS]),
         "first_seen": state.first_seen,

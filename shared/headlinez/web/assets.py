@@ -60,6 +60,9 @@ svg.chart .axis-line{stroke:var(--muted);stroke-width:1}
 section{border-top:1px solid var(--line);margin-top:1rem}
 ol.coverage{padding-left:1.25rem}
 ol.coverage li{margin:.35rem 0}
+ol.coverage h3{font-size:1rem;margin:.6rem 0 .2rem}
+ul.articles{padding-left:1rem}
+.badge.candidate{color:var(--muted);border-style:dashed}
 .outlet{font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}

@@ -22,7 +22,8 @@ from headlinez.api.schemas import (
     TrendPage,
     TrendSummary,
 )
-from headlinez.domain.velocity import WINDOW_HOURS
+from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.domain.velocity import FAMILY_WINDOW_ARTICLE_CAP, WINDOW_HOURS
 from headlinez.web.assets import CSS_PATH
 from headlinez.web.html import Markup, el, external_link, href, time_el
 from headlinez.web.svg import sparkline, velocity_chart
@@ -111,8 +112,8 @@ def document(
                     "p",
                     {"class": "note"},
                     freshness,
-                    " Trends are clusters of articles from independent newsrooms; every number on "
-                    "these pages is computed from the feeds, nothing is written by hand.",
+                    f" {TREND_DEFINITION} Every number on these pages is computed from the feeds, "
+                    "nothing is written by hand.",
                 ),
             ),
         ),
@@ -144,6 +145,9 @@ def status_badge(status: str | None) -> Markup | None:
 
 def badges(item: TrendSummary) -> Markup:
     parts = [status_badge(item.status)]
+    if item.candidate:
+        parts.insert(0, el("span", {"class": "badge candidate", "title": TREND_DEFINITION},
+                           item.label or "candidate"))
     if item.category:
         parts.append(
             el(
@@ -229,13 +233,15 @@ def home_page(
     checked_at: datetime | None,
     now: datetime,
     cursor: str | None,
+    include: str | None = None,
 ) -> str:
-    current = href("/", category=category, status=status)
-    category_options = [("All", href("/", status=status))] + [
-        (c.name, href("/", category=c.id, status=status)) for c in categories.items
+    current = href("/", category=category, status=status, include=include)
+    category_options = [("All", href("/", status=status, include=include))] + [
+        (c.name, href("/", category=c.id, status=status, include=include)) for c in categories.items
     ]
-    status_options = [("Any status", href("/", category=category))] + [
-        (f"{ARROWS[s]} {s.capitalize()}", href("/", category=category, status=s)) for s in STATUSES
+    status_options = [("Any status", href("/", category=category, include=include))] + [
+        (f"{ARROWS[s]} {s.capitalize()}", href("/", category=category, status=s, include=include))
+        for s in STATUSES
     ]
     title = f"{CATEGORY_NAMES[category]} trends" if category else "Trends"
     if status:
@@ -248,6 +254,7 @@ def home_page(
             freshness_line(checked_at, now),
             " Ranked by velocity: how fast coverage is spreading across independent newsrooms.",
         ),
+        _definition("/", include, category=category, status=status),
         el(
             "div",
             {"class": "filters"},
@@ -285,7 +292,8 @@ def home_page(
                 el(
                     "a",
                     {
-                        "href": href("/", category=category, status=status, cursor=page.next_cursor),
+                        "href": href("/", category=category, status=status, include=include,
+                                     cursor=page.next_cursor),
                         "rel": "next",
                     },
                     "More trends →",
@@ -311,6 +319,18 @@ def home_page(
         freshness=freshness_line(checked_at, now, element_id=None),
         alternate=(feed_path, f"{SITE}: {title}"),
     )
+
+
+def _definition(path: str, include: str | None, **query: str | None) -> Markup:
+    """What a trend is, and the switch between trends only and trends with candidates."""
+    if include == "candidates":
+        switch = [" Single-newsroom candidates are shown too, labelled. ",
+                  el("a", {"href": href(path, **query), "id": "candidates-toggle"}, "Show trends only")]
+    else:
+        switch = [" Stories one newsroom covers are candidates: ",
+                  el("a", {"href": href(path, **query, include="candidates"), "id": "candidates-toggle"},
+                     "show candidates too")]
+    return el("p", {"class": "note", "id": "trend-definition"}, TREND_DEFINITION, switch)
 
 
 def _section(section_id: str, heading: object, *content: object) -> Markup:
@@ -411,17 +431,34 @@ def _answers_section(detail: TrendDetail) -> Markup:
 
 
 def _coverage_section(detail: TrendDetail, now: datetime) -> Markup:
+    """The coverage grouped by newsroom: each newsroom once, then its articles, newest first."""
     items = [
         el(
             "li",
-            {"data-article": item.article_id},
-            el("span", {"class": "outlet"}, item.outlet),
-            " · ",
-            time_el(item.published, now),
-            " · ",
-            external_link(item.url, item.title),
+            {"class": "newsroom", "data-newsroom": group.publisher_family},
+            el(
+                "h3",
+                {},
+                el("span", {"class": "outlet"}, group.name),
+                f" ({len(group.articles)} article{'' if len(group.articles) == 1 else 's'})",
+            ),
+            el(
+                "ul",
+                {"class": "articles"},
+                [
+                    el(
+                        "li",
+                        {"data-article": item.article_id},
+                        time_el(item.published, now),
+                        f" · {item.outlet}" if item.outlet != group.name else None,
+                        " · ",
+                        external_link(item.url, item.title),
+                    )
+                    for item in group.articles
+                ],
+            ),
         )
-        for item in detail.coverage
+        for group in detail.newsrooms
     ]
     content: list[object] = [
         el("ol", {"class": "coverage"}, items)
@@ -442,7 +479,13 @@ def _coverage_section(detail: TrendDetail, now: datetime) -> Markup:
             )
         )
     return _section(
-        "coverage", ["Coverage (", el("span", {"id": "coverage-count"}, detail.articles), ")"], content
+        "coverage",
+        [
+            "Coverage (",
+            el("span", {"id": "coverage-count"}, detail.articles),
+            f") by {len(detail.newsrooms)} newsroom{'' if len(detail.newsrooms) == 1 else 's'}",
+        ],
+        content,
     )
 
 
@@ -543,6 +586,15 @@ def trend_page(
     if detail.second_headline:
         header.append(el("p", {"class": "second", "id": "second-headline"}, detail.second_headline))
     header.append(counters(detail, now))
+    if detail.candidate:
+        header.append(
+            el(
+                "p",
+                {"class": "note", "id": "candidate-note"},
+                f"Not a trend yet: {TREND_DEFINITION} This {detail.label or 'candidate'} "
+                "is listed only with candidates.",
+            )
+        )
     if detail.merged_into:
         header.append(
             el(
@@ -570,11 +622,12 @@ def trend_page(
     return document(detail.headline, body, freshness=freshness_line(checked_at, now))
 
 
-def topic_page(page: TopicPage, *, now: datetime, cursor: str | None) -> str:
+def topic_page(page: TopicPage, *, now: datetime, cursor: str | None, include: str | None = None) -> str:
     title = page.name or page.topic
     body: list[object] = [
         el("h1", {}, "Topic: ", title),
         el("p", {"class": "meta"}, "Open trends whose coverage names this topic."),
+        _definition(f"/topic/{page.topic}", include),
     ]
     if page.items:
         body.append(
@@ -597,7 +650,8 @@ def topic_page(page: TopicPage, *, now: datetime, cursor: str | None) -> str:
                 {"class": "pager"},
                 el(
                     "a",
-                    {"href": href(f"/topic/{page.topic}", cursor=page.next_cursor), "rel": "next"},
+                    {"href": href(f"/topic/{page.topic}", include=include, cursor=page.next_cursor),
+                     "rel": "next"},
                     "More trends →",
                 ),
             )
@@ -708,6 +762,15 @@ def how_page(track: TrackRecordView | None = None) -> str:
             "headlinez reads public news feeds every 15 minutes, groups articles about the same "
             "story into trends, and ranks the trends that several independent newsrooms cover.",
         ),
+        el(
+            "p",
+            {"id": "trend-definition"},
+            f"{TREND_DEFINITION} A story only one newsroom covers is kept as a candidate: it becomes a "
+            "trend when a second newsroom covers it, and until then it is listed only when you ask for "
+            "candidates (",
+            el("a", {"href": "/?include=candidates"}, "trends and candidates"),
+            "), labelled \u201ccandidate (1 newsroom)\u201d.",
+        ),
         _section(
             "velocity",
             "Velocity",
@@ -724,6 +787,15 @@ def how_page(track: TrackRecordView | None = None) -> str:
                 {},
                 "We count newsrooms, not feeds: two feeds of one outlet, or the same wire copy "
                 "republished, count once.",
+            ),
+            el(
+                "p",
+                {"id": "ranking"},
+                "The list is ranked by velocity plus the number of newsrooms (fading with the hours "
+                "since the last article). For the ranking each newsroom counts at most "
+                f"{FAMILY_WINDOW_ARTICLE_CAP} articles in the {WINDOW_HOURS} hours, so one newsroom "
+                "publishing a hundred items "
+                "cannot outrank a story many newsrooms cover.",
             ),
         ),
         _section(

@@ -28,6 +28,7 @@ from headlinez.api.schemas import (
     TOPIC_SLUG_PATTERN,
     TREND_ID_PATTERN,
     Category,
+    Include,
     LifecycleStatus,
     Problem,
     category_list,
@@ -41,6 +42,11 @@ PAGE_PATHS = frozenset({"/", "/how-it-works", "/feed-health"})
 PageResponses = Callable[..., dict[int, OpenAPIResponse]]
 
 CursorParam = Annotated[str | None, Query(description="Next-page cursor of the page.")]
+IncludeParam = Annotated[
+    Include | None,
+    Query(description="`candidates`: also list single-newsroom candidates, labelled. Default: trends only "
+          "(2+ independent newsrooms)."),
+]
 
 
 def is_page_path(path: str) -> bool:
@@ -75,8 +81,10 @@ def register_pages(
         category: Annotated[Category | None, Query(description="Only trends of this category.")] = None,
         status: Annotated[LifecycleStatus | None, Query(description="Only trends with this status.")] = None,
         cursor: CursorParam = None,
+        include: IncludeParam = None,
     ) -> Response[str]:
-        page = reads.trend_page(TrendQuery(category=category, status=status), page_size, cursor)
+        query = TrendQuery(category=category, status=status, include_candidates=include == "candidates")
+        page = reads.trend_page(query, page_size, cursor)
         return _html(
             pages.home_page(
                 page,
@@ -86,6 +94,7 @@ def register_pages(
                 checked_at=reads.freshness(),
                 now=reads.now(),
                 cursor=cursor,
+                include=include,
             )
         )
 
@@ -111,10 +120,10 @@ def register_pages(
     def topic(
         slug: Annotated[str, Path(pattern=TOPIC_SLUG_PATTERN, description="Topic slug.")],
         cursor: CursorParam = None,
+        include: IncludeParam = None,
     ) -> Response[str]:
-        return _html(
-            pages.topic_page(reads.topic_page(slug, page_size, cursor), now=reads.now(), cursor=cursor)
-        )
+        page = reads.topic_page(slug, page_size, cursor, include_candidates=include == "candidates")
+        return _html(pages.topic_page(page, now=reads.now(), cursor=cursor, include=include))
 
     @app.get("/feed-health", summary="Feed health page", tags=tags, responses=page_responses())
     def feed_health() -> Response[str]:

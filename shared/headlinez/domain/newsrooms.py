@@ -1,0 +1,64 @@
+"""What makes a trend public, and a trend's coverage grouped by newsroom (pure).
+
+A **trend** is a story covered by at least `PUBLIC_MIN_NEWSROOMS` (2) independent newsrooms:
+publisher families (`TrendState.source_families`; two feeds of one newsroom, or the same wire
+copy republished, count once). A cluster of one newsroom's articles stays stored as a
+**candidate** (it becomes a trend when a second newsroom covers it) but is left out of the
+public lists, pages and feeds unless asked for (`?include=candidates`), and is labelled there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from headlinez.models import TrendMember, TrendState
+
+PUBLIC_MIN_NEWSROOMS = 2
+TREND_DEFINITION = (
+    f"A trend is a story covered by at least {PUBLIC_MIN_NEWSROOMS} independent newsrooms."
+)
+
+
+def is_public(trend: TrendState) -> bool:
+    """True when enough independent newsrooms cover the trend for it to be listed publicly."""
+    return trend.source_count >= PUBLIC_MIN_NEWSROOMS
+
+
+def candidate_label(newsrooms: int) -> str:
+    """The label of a candidate: "candidate (1 newsroom)"."""
+    return f"candidate ({newsrooms} newsroom{'' if newsrooms == 1 else 's'})"
+
+
+@dataclass(frozen=True)
+class NewsroomGroup:
+    """One newsroom of a trend's coverage and its articles, newest first."""
+
+    publisher_family: str
+    name: str
+    outlets: tuple[str, ...]
+    members: tuple[TrendMember, ...]
+
+
+def group_by_newsroom(members: Iterable[TrendMember]) -> list[NewsroomGroup]:
+    """Members grouped by publisher family: each newsroom once, with its articles newest first.
+
+    A newsroom's name is the outlet name most of its articles carry (ties: the shortest, then
+    alphabetical), e.g. "BBC News" for the family of BBC's world and business feeds. Newsrooms are
+    ordered by their newest article (newest first), then by name.
+    """
+    by_family: dict[str, list[TrendMember]] = {}
+    for member in members:
+        by_family.setdefault(member.publisher_family, []).append(member)
+    groups = []
+    for family, items in by_family.items():
+        items.sort(key=lambda m: m.article_id)
+        items.sort(key=lambda m: m.published, reverse=True)
+        counts = Counter(m.outlet for m in items if m.outlet)
+        name = min(counts, key=lambda o: (-counts[o], len(o), o)) if counts else family
+        groups.append(NewsroomGroup(publisher_family=family, name=name,
+                                    outlets=tuple(sorted(counts)), members=tuple(items)))
+    groups.sort(key=lambda g: g.name.casefold())
+    groups.sort(key=lambda g: g.members[0].published, reverse=True)
+    return groups
