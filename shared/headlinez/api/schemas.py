@@ -162,6 +162,11 @@ class _BriefModel(BaseModel):
 class BriefClaim(_BriefModel):
     text: str
     citations: list[int] = Field(description="Ids of `citations` that state this claim.")
+    checked_by: Literal["literal", "semantic", "model"] = Field(
+        default="literal", description="How the fact-check found it supported: its words are the "
+        "evidence's (literal), it restates the evidence in other words (semantic), or the verifier model "
+        "judged it (model).",
+    )
 
 
 class BriefParagraph(_BriefModel):
@@ -198,6 +203,9 @@ class FactCheck(_BriefModel):
     claims_checked: int = Field(ge=0)
     claims_supported: int = Field(ge=0)
     checked_by: str
+    claims_by_method: dict[str, int] = Field(
+        default_factory=dict, description="Kept paragraph claims by `checked_by` (literal, semantic, model).",
+    )
     label: str = Field(description='E.g. "fact-checked: 2 unsupported claims removed (91% supported)".')
     removed_claims: list[RemovedClaim] = Field(description="Unsupported claims that were removed.")
 

@@ -350,6 +350,13 @@ def _cites(ids: Sequence[int], known: set[int]) -> list[Markup]:
     ]
 
 
+def _checked_by_text(counts: dict[str, int]) -> str:
+    """' · kept claims: 5 word for word, 2 by meaning, 1 by the verifier model' (the API's counts)."""
+    names = (("literal", "word for word"), ("semantic", "by meaning"), ("model", "by the verifier model"))
+    parts = [f"{counts[key]} {label}" for key, label in names if counts.get(key)]
+    return f" · kept claims: {', '.join(parts)}" if parts else ""
+
+
 def _brief_section(detail: TrendDetail, brief_state: BriefState, now: datetime) -> Markup:
     brief = detail.brief
     if brief is None:
@@ -364,7 +371,8 @@ def _brief_section(detail: TrendDetail, brief_state: BriefState, now: datetime) 
         el(
             "p",
             {"data-kind": paragraph.kind},
-            [[claim.text, _cites(claim.citations, known), " "] for claim in paragraph.claims],
+            [[el("span", {"class": "claim", "data-checked": claim.checked_by}, claim.text),
+              _cites(claim.citations, known), " "] for claim in paragraph.claims],
         )
         for paragraph in brief.paragraphs
     ]
@@ -376,6 +384,7 @@ def _brief_section(detail: TrendDetail, brief_state: BriefState, now: datetime) 
         time_el(brief.updated_at, now),
         " · ",
         brief.engine.label,
+        _checked_by_text(brief.fact_check.claims_by_method),
     )
     removed = brief.fact_check.removed_claims
     removed_el = (
