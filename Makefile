@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run run-offline test lint unit integration e2e bench bench-api bench-checker chromium clean
+.PHONY: setup run run-offline test lint unit integration e2e bench bench-api bench-checker bench-paraphrase chromium clean
 
 setup: $(STAMP)
 
@@ -58,6 +58,10 @@ bench-api: setup
 ## bench-checker: does the fact-checker catch invented facts? (allsides_dev; Claude verifier with a key)
 bench-checker: setup
 	$(BIN)/python benchmarks/checker_bench.py $(ARGS)
+
+## bench-paraphrase: does the fact-check keep true paraphrase? (labeled AllSides summary sentences, issue 14)
+bench-paraphrase: setup
+	$(BIN)/python benchmarks/paraphrase_bench.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .headlinez .pytest_cache .mypy_cache .ruff_cache
