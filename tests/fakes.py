@@ -6,7 +6,7 @@ The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers ca
   nothing follows (so the page after it can be empty), exactly as a `Query` with `Limit` does;
 - members are stored once per article id; `get_trend` returns them newest first;
 - stored objects are deep copies: mutating what you passed in or got back changes nothing stored;
-- the API reads (`query_trends`, `get_trend_record`, `list_members`, `articles_per_feed`) follow
+- the API reads (`query_trends`, `get_trend_record`, `list_members`, `list_states`) follow
   the adapter's key shapes, filters and paging rules, and count the DynamoDB operations they stand
   for in `operations` (e.g. `("Query", "gsi3")`), so tests can assert "one Query per list".
 """
@@ -218,11 +218,11 @@ class InMemoryTrendRepository:
 
 
 class InMemoryFeedStateRepository:
-    """FeedStateRepository in memory."""
+    """FeedStateRepository in memory; `operations` counts the DynamoDB reads `list_states` stands for."""
 
     def __init__(self, states: Sequence[FeedState] = ()) -> None:
         self._states: dict[str, FeedState] = {}
-        self.recent_articles = {}
+        self.operations: list[tuple[str, str]] = []
         self.put_states(states)
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
@@ -232,13 +232,8 @@ class InMemoryFeedStateRepository:
         self._states.update({s.feed_id: s.model_copy(deep=True) for s in states})
 
     def list_states(self) -> list[FeedState]:
+        self.operations.append(("Query", "gsi1"))
         return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]
-
-    def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
-        return {fid: count for fid, (when, count) in self.recent_articles.items() if start <= when <= end}
-
-    recent_articles: dict[str, tuple[datetime, int]]
-    """feed id -> (ingest time, articles): what `articles_per_feed` counts (tests set it)."""
 
 
 def _member_sk(member: TrendMember) -> str:

@@ -85,6 +85,11 @@ class FeedState(BaseModel):
     last_status: int | None = None
     articles_last_poll: int = 0
     not_modified_count: int = 0
+    articles_by_hour: dict[str, int] = Field(
+        default_factory=dict,
+        description="Articles stored per UTC hour ('2026-02-18T04'), the last 24 hours: feed health's "
+        "counters (headlinez.domain.feed_activity), maintained by ingest.",
+    )
 
 
 # --- Articles ----------------------------------------------------------------------------------

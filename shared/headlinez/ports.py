@@ -143,9 +143,8 @@ class TrendQueryRepository(TrendRepository, Protocol):
 
 
 class FeedHealthRepository(FeedStateRepository, Protocol):
-    def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
-        """Articles ingested between `start` and `end`, per feed id (access pattern 5)."""
-        ...
+    """Feed health reads only `list_states` (access pattern 2): the per-feed article counts are
+    counters on the feed states (`FeedState.articles_by_hour`), kept by ingest."""
 
 
 # --- Prediction records (headlinez.domain.prediction; written by the cluster service) ----------

@@ -24,6 +24,7 @@ import pytest
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
+from headlinez.api.reads import ApiReads
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.models import Article, FeedConfig
@@ -182,6 +183,9 @@ def test_a_feed_of_20000_items_stores_only_its_newest_200(server: HostileServer,
     assert len(articles) == 200
     assert min(a.published for a in articles) == NOW - timedelta(minutes=200)
     assert store.get_states(["huge"])["huge"].articles_last_poll == 200
+    # and feed health counts them from the feed state's counters
+    health = ApiReads(store, store, cursor_secret="s" * 20, clock=lambda: NOW).feed_health()
+    assert [(f.feed_id, f.articles_24h) for f in health.feeds] == [("huge", 200)]
 
 
 def test_a_reused_guid_and_pubdate_does_not_hide_real_stories(

@@ -232,6 +232,32 @@ def test_articles_per_feed_counts_the_last_24_hours(dynamodb_table: str) -> None
     assert dynamo.articles_per_feed(NOW - timedelta(hours=24), NOW) == {"dw": 2, "bbc": 2}
 
 
+def test_feed_health_is_one_query_of_the_feed_states(store: tuple[DynamoStore, Calls]) -> None:
+    # Given 300 feed states with ingest's hourly counters, and articles in the table as well
+    dynamo, calls = store
+    dynamo.put_states([
+        FeedState(feed_id=f"feed-{i:03d}", url=f"https://f{i}.example/rss", outlet=f"Outlet {i:03d}",
+                  last_attempt_at=NOW, articles_by_hour={"2026-02-18T03": i, "2026-02-17T01": 50})
+        for i in range(300)
+    ])
+    dynamo.save_new_articles([Article(
+        article_id=f"{i:032x}", url=f"https://n.example/{i}", title=f"T {i}", published=NOW,
+        ingested_at=NOW - timedelta(hours=1), feed_id="feed-001", outlet="X", publisher_family="x",
+        title_fingerprint=f"{i:016x}") for i in range(20)])
+    app = build_resolver(dynamo, dynamo, ApiSettings.model_validate({"TABLE_NAME": "x-table"}), lambda: NOW)
+    calls.names.clear()
+
+    # When the health page is asked for
+    response = app.resolve(make_http_event("GET", "/feeds/health"), FakeLambdaContext())
+
+    # Then one Query of the feed states answers it (no article is read), with the counters' counts
+    assert response["statusCode"] == 200
+    assert calls.names == ["Query"]
+    counts = {f["feed_id"]: f["articles_24h"] for f in json.loads(response["body"])["feeds"]}
+    assert len(counts) == 300
+    assert (counts["feed-000"], counts["feed-001"], counts["feed-299"]) == (0, 1, 299)
+
+
 def test_the_api_over_dynamodb_reads_one_query_per_list_and_two_at_most_per_detail(
     store: tuple[DynamoStore, Calls],
 ) -> None:

@@ -349,6 +349,8 @@ def test_categories_are_the_model_categories(api: Api) -> None:
 
 
 def test_feed_health_reports_freshness_errors_and_24h_counts() -> None:
+    # Given feed states with the hourly counters ingest keeps (NOW is 04:00 UTC): BBC stored 12
+    # articles 2 hours ago and 3 at 05:00 the day before (outside the last 24 hours); DW 5 a day ago
     feeds = InMemoryFeedStateRepository(
         [
             FeedState(
@@ -357,6 +359,7 @@ def test_feed_health_reports_freshness_errors_and_24h_counts() -> None:
                 outlet="BBC",
                 last_attempt_at=NOW - timedelta(minutes=4),
                 last_success_at=NOW - timedelta(minutes=4),
+                articles_by_hour={"2026-02-18T02": 12, "2026-02-17T04": 3},
             ),
             FeedState(
                 feed_id="dw",
@@ -367,14 +370,17 @@ def test_feed_health_reports_freshness_errors_and_24h_counts() -> None:
                 last_error="HTTP 503",
                 last_error_at=NOW - timedelta(minutes=9),
                 consecutive_errors=3,
+                articles_by_hour={"2026-02-17T03": 5},
             ),
             FeedState(feed_id="new", url="https://new.example/rss", outlet="New"),
         ]
     )
-    feeds.recent_articles = {"bbc": (NOW - timedelta(hours=2), 12), "dw": (NOW - timedelta(hours=30), 5)}
     api = _api(InMemoryTrendRepository(), feeds)
 
     body = api.json("/feeds/health")
+
+    # Then one read of the feed states serves it (no article is read)
+    assert feeds.operations == [("Query", "gsi1")]
 
     assert body["checked_at"] == "2026-02-18T03:56:00Z"
     by_id = {f["feed_id"]: f for f in body["feeds"]}

@@ -382,3 +382,32 @@ def test_feed_states_are_written_in_batches_as_feeds_finish() -> None:
     assert [len(batch) for batch in store.state_batches] == [25, 25, 9]
     assert set(store.states) == {f.id for f in feeds} - {"feed-59"}
     assert all(state.etag for state in store.states.values())
+
+
+# --- issue 13, item 6: feed health's counters, kept by ingest -------------------------------------
+
+
+def test_ingest_keeps_the_feed_health_counters() -> None:
+    # Given a feed with two new stories, then one more and a re-listed one 15 minutes later,
+    # and a run retried at the same time (nothing new)
+    feeds = [feed(1)]
+    outcomes = {str(feeds[0].url): Outcome(body=b"one")}
+    parsed = {b"one": Parsed([entry("a", "Storm hits coast"), entry("b", "Markets rally")]),
+              b"two": Parsed([entry("a", "Storm hits coast"), entry("c", "Election results are in")])}
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, parsed, store)
+    service.run(NOW)
+    fetcher.outcomes[str(feeds[0].url)] = Outcome(body=b"two")
+    service.run(NOW + timedelta(minutes=15))
+    retry = {"body_sha256": None, "next_attempt_at": None}  # as if the state write had been lost
+    store.states["feed-1"] = store.states["feed-1"].model_copy(update=retry)
+    service.run(NOW + timedelta(minutes=15))
+    # When the next hour's run stores nothing (304)
+    fetcher.outcomes[str(feeds[0].url)] = Outcome(status=304, body=None)
+    service.run(NOW + timedelta(hours=1))
+
+    # Then the state counts the articles actually stored, per UTC hour
+    assert store.states["feed-1"].articles_by_hour == {"2026-02-18T04": 3}
+    # and a day later the old hour is gone
+    service.run(NOW + timedelta(hours=24))
+    assert store.states["feed-1"].articles_by_hour == {}

@@ -481,7 +481,10 @@ class DynamoStore:
         return [_member_from_item(item) for item in items], next_key
 
     def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
-        """Articles ingested in [start, end] per feed id: one Query of gsi1 per ingest hour."""
+        """Articles ingested in [start, end] per feed id: one Query of gsi1 per ingest hour.
+
+        A recount that reads every article of the period: not for the API (feed health reads the
+        counters on the feed states); benchmarks/feed_health_bench.py checks them against it."""
         counts: dict[str, int] = {}
         hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         while hour <= end:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from headlinez.api.briefs import BriefUnavailableError, brief_view
@@ -31,6 +31,7 @@ from headlinez.api.schemas import (
     feed_health,
 )
 from headlinez.api.search import search_tokens
+from headlinez.domain.feed_activity import articles_in_window
 from headlinez.ports import (
     FeedHealthRepository,
     InvalidStartKeyError,
@@ -41,7 +42,6 @@ from headlinez.ports import (
 
 DETAIL_COVERAGE = 200
 """Articles in a trend's detail (newest first); older ones are paged by the articles resource."""
-HEALTH_WINDOW = timedelta(hours=24)
 BriefState = Literal["published", "none", "unavailable"]
 
 
@@ -171,9 +171,10 @@ class ApiReads:
     # --- feeds ---------------------------------------------------------------------------------
 
     def feed_health(self) -> FeedHealth:
+        """One Query (the feed states); the 24-hour counts are the counters ingest keeps on them."""
         now = self._clock()
         states = self._feeds.list_states()
-        counts = self._feeds.articles_per_feed(now - HEALTH_WINDOW, now)
+        counts = {state.feed_id: articles_in_window(state.articles_by_hour, now) for state in states}
         return feed_health(states, counts, now)
 
     def track_record(self) -> TrackRecordView | None:

@@ -28,6 +28,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
+from headlinez.domain.feed_activity import count_ingested
 from headlinez.domain.feed_schedule import PollPolicy, after_error, after_success, is_due
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
@@ -242,13 +243,16 @@ class IngestService:
 
     def _store_feed(self, polled: Polled, now: datetime, writer: _StateWriter,
                     per_feed: dict[str, FeedResult]) -> None:
-        """Store one finished feed: its new articles, then its state (queued for the next batch)."""
+        """Store one finished feed: its new articles, then its state with the feed-health counters
+        (queued for the next batch)."""
         feed, result, state, articles = polled
         if articles:
             written = self._store(articles)
             result.new_articles = len(written)
             result.duplicates = len(articles) - len(written)
-        writer.add(state.model_copy(update={"articles_last_poll": result.new_articles}))
+        writer.add(state.model_copy(update={
+            "articles_last_poll": result.new_articles,
+            "articles_by_hour": count_ingested(state.articles_by_hour, now, result.new_articles)}))
         per_feed[feed.id] = result
 
     def _finish(self, report: IngestReport, per_feed: dict[str, FeedResult], due: set[str],
