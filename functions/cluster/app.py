@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from headlinez.adapters.brief_store import StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
 from headlinez.clock import CLOCK
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
@@ -33,8 +34,12 @@ def _service() -> ClusterService:
     brief_policy = BriefTriggerPolicy(max_per_run=settings.brief_max_starts_per_run,
                                       min_sources=settings.brief_min_sources,
                                       min_new_articles=settings.brief_min_new_articles)
+    embedder = load_default_embedder() if settings.embeddings else None
+    if embedder is None:
+        logger.warning("clustering on the lexical path: no sentence-embedding model",
+                       extra={"reason": unavailable_reason() if settings.embeddings else "CLUSTER_EMBEDDINGS=off"})
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
-                          briefs=briefs, brief_policy=brief_policy)
+                          briefs=briefs, brief_policy=brief_policy, embedder=embedder)
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -63,6 +68,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="OpenTrends", unit=MetricUnit.Count, value=report.open_trends)
     metrics.add_metric(name="TrendsWritten", unit=MetricUnit.Count, value=report.trends_written)
     metrics.add_metric(name="TrendWriteConflicts", unit=MetricUnit.Count, value=report.write_conflicts)
+    metrics.add_metric(name="LexicalFallbackRuns", unit=MetricUnit.Count,
+                       value=1 if report.embedding.startswith("lexical") else 0)
     if settings.brief_state_machine_arn:
         metrics.add_metric(name="BriefExecutionsStarted", unit=MetricUnit.Count,
                            value=report.briefs_started)

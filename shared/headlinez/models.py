@@ -206,6 +206,17 @@ class TrendState(BaseModel):
         description="Bounded map of title fingerprint (prefix) -> publisher family that first used "
         "it: the same wire copy republished by another newsroom counts as one source.",
     )
+    embedding_sum: list[float] | None = Field(
+        default=None,
+        description="Sum of the members' unit sentence embeddings (None: lexical only). Divided by "
+        "embedding_weight (the member count) it gives average-linkage similarity with one dot product.",
+    )
+    embedding_weight: float = 0.0
+    wire_sketches: list[str] = Field(
+        default_factory=list,
+        description="Bounded list of 'family|minhash sketch' of recent members' title+lead: a near "
+        "copy of another newsroom's text (wire copy) adds no independent newsroom.",
+    )
     # Trend intelligence (lifecycle, prediction, category, topics, related): filled by clustering.
     status: TrendStatus | None = None
     status_since: UtcDatetime | None = None

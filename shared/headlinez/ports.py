@@ -17,6 +17,16 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class Embedder(Protocol):
+    """Sentence embeddings (headlinez.adapters.embedding.OnnxSentenceEmbedder)."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Unit vectors, one row per text (a float32 array of shape (n, dimensions))."""
+        ...
+
+
 class FeedStateRepository(Protocol):
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]: ...
 
@@ -51,7 +61,6 @@ class TrendRepository(Protocol):
         (absent ids: only while no open trend of that id is stored), together with its members,
         else `TrendVersionConflictError`."""
         ...
-
 
     def list_trends(
         self, limit: int, start_key: StartKey | None

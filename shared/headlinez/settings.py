@@ -76,6 +76,10 @@ class ClusterSettings(_EnvSettings):
         description="How far back a run looks for articles not yet clustered (covers missed runs).",
     )
     trend_ttl_days: int = Field(default=30, ge=1, alias="TREND_TTL_DAYS")
+    embeddings: bool = Field(
+        default=True, alias="CLUSTER_EMBEDDINGS",
+        description="Use the sentence-embedding model when installed (false: lexical path only).",
+    )
     # Briefs (headlinez.briefs): which changed trends start a brief execution, and how many per run.
     brief_state_machine_arn: str = Field(
         default="", alias="BRIEF_STATE_MACHINE_ARN",

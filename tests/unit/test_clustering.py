@@ -486,6 +486,8 @@ def test_state_stays_bounded_however_long_the_story() -> None:
         max_title_fingerprints=10,
         max_centroid_terms=12,
         max_hourly_buckets=24,
+        # The templated texts below would all be one wire copy; syndication has its own tests.
+        max_wire_sketches=0,
     )
     trends: list[TrendState] = []
     frequencies = DocumentFrequencies()

@@ -654,7 +654,8 @@ def _article_from_item(item: Mapping[str, Any]) -> Article:
     return Article.model_validate_json(item["doc"])
 
 
-_CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints"}
+_CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints",
+                     "embedding_sum", "wire_sketches"}
 
 
 def _list_projection(*extra: str) -> dict[str, Any]:

@@ -34,13 +34,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from headlinez.domain.semantic import SemanticIndex, Vector, as_vector
+from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
 from headlinez.models import Article, HourBucket, TrendMember, TrendState, UtcDatetime
 
@@ -127,6 +130,36 @@ class ClusterConfig(BaseModel):
         default=timedelta(hours=6), description="How often the IDF table is rescaled and pruned."
     )
     df_min_count: float = Field(default=0.05, ge=0.0, description="Decayed counts below this are dropped.")
+    # Semantic path (sentence embeddings given to the run): the score of an article for a trend
+    # is (1 - lexical_share) * average-linkage cosine of embeddings + lexical_share * the TF-IDF
+    # centroid cosine above. Without embeddings the lexical thresholds above apply unchanged.
+    semantic_threshold: float = Field(
+        default=0.45, gt=0.0, le=1.0, description="Minimum combined score to join a trend."
+    )
+    semantic_merge_threshold: float = Field(
+        default=0.45, gt=0.0, le=1.0,
+        description="Merge pass: two open trends whose combined trend-to-trend score reaches this merge.",
+    )
+    cohesion_factor: float = Field(
+        default=0.9, ge=0.0, le=1.0,
+        description="A trend of 3+ members accepts an article whose average-linkage cosine reaches this "
+        "share of the trend's own mean pairwise cosine (its cohesion), if that is below the threshold: "
+        "a broad story's members are less alike than a tight one's (0 disables).",
+    )
+    semantic_floor: float = Field(
+        default=0.38, gt=0.0, le=1.0, description="The lowest threshold the cohesion rule can give."
+    )
+    lexical_share: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="Weight of the lexical cosine in the combined score."
+    )
+    semantic_candidates: int = Field(
+        default=8, ge=1, description="Nearest trends by embedding scored per article (besides lexical ones)."
+    )
+    syndication_threshold: float = Field(
+        default=SYNDICATION_THRESHOLD, gt=0.0, le=1.0,
+        description="Estimated shingle Jaccard at which two newsrooms' texts are one wire copy.",
+    )
+    max_wire_sketches: int = Field(default=60, ge=0, description="Wire-copy sketches kept per trend.")
 
     def weighting(self) -> TermWeighting:
         return TermWeighting(
@@ -254,6 +287,7 @@ class _Doc:
     article: Article
     vector: dict[str, float]
     lookup: tuple[str, ...]
+    embedding: Vector | None = None
 
 
 @dataclass(slots=True)
@@ -276,6 +310,9 @@ class _Working:
     new_members: list[TrendMember] = field(default_factory=list)
     extra_candidates: list[TrendMember] = field(default_factory=list)  # from absorbed trends
     absorbed_into: str | None = None
+    embedding_sum: Vector | None = None
+    embedding_weight: float = 0.0
+    sketches: list[str] = field(default_factory=list)  # "family|sketch", oldest first
 
 
 def _member(article: Article) -> TrendMember:
@@ -312,9 +349,12 @@ class _Run:
         frequencies: DocumentFrequencies,
         now: datetime,
         config: ClusterConfig,
+        embeddings: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         if now.tzinfo is None or now.utcoffset() is None:
             raise ValueError("now must be timezone-aware (UTC)")
+        self.embeddings = embeddings or {}
+        self.semantic: SemanticIndex | None = None
         self.now = now
         self.config = config
         self.weighting = config.weighting()
@@ -366,6 +406,7 @@ class _Run:
     def vectorize(self, articles: list[Article]) -> list[_Doc]:
         """Unit TF-IDF vectors (top `max_article_terms` terms) and each article's lookup terms."""
         raw = [article_terms(a.title, a.summary, self.weighting) for a in articles]
+        embeddings = self.embeddings
         for terms in raw:
             self.corpus.add_document(terms)
         idf = self.corpus.idf_table(term for terms in raw for term in terms)
@@ -380,7 +421,9 @@ class _Run:
             vector = {t: w / norm for t, w in weighted}
             lookup = tuple(t for t, _ in weighted[:lookup_count])
             self.lookup_vocabulary.update(lookup)
-            docs.append(_Doc(article, vector, lookup))
+            embedding = embeddings.get(article.article_id)
+            docs.append(_Doc(article, vector, lookup,
+                             None if embedding is None else as_vector(embedding)))
         return docs
 
     # -- step 3: inverted index over open centroids ---------------------------------------------
@@ -391,6 +434,8 @@ class _Run:
         One C-level set intersection per open trend; a trend sharing no lookup term is never
         touched again in this run.
         """
+        if self.embeddings:
+            self._build_semantic()
         intersect = self.lookup_vocabulary.intersection
         index = self.index
         for tid, state in self.states.items():
@@ -402,6 +447,14 @@ class _Run:
                         index[term] = {tid: None}
                     else:
                         postings[tid] = None
+
+    def _build_semantic(self) -> None:
+        dimensions = len(next(iter(self.embeddings.values())))
+        semantic = self.semantic = SemanticIndex(dimensions, capacity=len(self.states) + 64)
+        for tid, state in self.states.items():
+            if state.embedding_sum is not None and len(state.embedding_sum) == dimensions:
+                semantic.put(tid, as_vector(state.embedding_sum), state.embedding_weight,
+                             state.first_seen, state.last_seen)
 
     def _index_add(self, tid: str, terms: Iterable[str]) -> None:
         vocabulary = self.lookup_vocabulary
@@ -463,11 +516,69 @@ class _Run:
                 best, best_id = score, tid
         return best_id, best
 
+    def _lexical_score(self, vector: dict[str, float], tid: str) -> float:
+        centroid, norm, _, _ = self._centroid(tid)
+        if norm <= 0.0:
+            return 0.0
+        return math.fsum([vector[term] * centroid[term] for term in vector.keys() & centroid.keys()]) / norm
+
+    def combined(self, semantic: float | None, lexical: float) -> float:
+        """The semantic-path score; a trend stored before embeddings existed is scored by its
+        lexical cosine put on the same scale (thresholds aligned)."""
+        config = self.config
+        if semantic is None:
+            return lexical * config.semantic_threshold / config.similarity_threshold
+        share = config.lexical_share
+        return (1.0 - share) * semantic + share * lexical
+
+    def best_trend_semantic(self, doc: _Doc, embedding: Vector) -> tuple[str | None, float]:
+        """Best trend by the combined score, among the nearest trends by embedding and the
+        trends sharing the article's lookup terms."""
+        assert self.semantic is not None
+        published = doc.article.published
+        nearest = self.semantic.nearest(embedding, earliest_last=published - self.quiet,
+                                        latest_first=published + self.quiet,
+                                        limit=self.config.semantic_candidates)
+        candidates: dict[str, float | None] = dict(nearest)
+        counter: Counter[str] = Counter()
+        for term in doc.lookup:
+            postings = self.index.get(term)
+            if postings:
+                counter.update(postings.keys())
+        for tid, _shared in counter.most_common(self.config.max_candidates_per_article):
+            if tid not in candidates:
+                _, _, first_seen, last_seen = self._centroid(tid)
+                if last_seen >= published - self.quiet and first_seen <= published + self.quiet:
+                    candidates[tid] = self.semantic.similarity(tid, embedding)
+        best_id: str | None = None
+        best = 0.0
+        for tid in sorted(candidates):
+            score = self.combined(candidates[tid], self._lexical_score(doc.vector, tid))
+            if score > best and score >= self.join_threshold(tid, self.config.semantic_threshold):
+                best, best_id = score, tid
+        return best_id, best
+
+    def join_threshold(self, tid: str, threshold: float) -> float:
+        """`threshold`, lowered for a broad trend of 3+ members to a share of its own cohesion
+        (never below ``semantic_floor``): see ClusterConfig.cohesion_factor."""
+        config = self.config
+        if self.semantic is None or config.cohesion_factor <= 0.0:
+            return threshold
+        count = self._weight(tid)
+        own = self.semantic.cohesion(tid)
+        if own is None or count < 3:
+            return threshold
+        return min(threshold, max(config.semantic_floor, config.cohesion_factor * own))
+
     def assign(self, docs: list[_Doc]) -> None:
         """Join the best trend at or above the threshold, else found one (id from the article)."""
-        threshold = self.config.similarity_threshold
         for doc in docs:
-            tid, score = self.best_trend(doc)
+            if doc.embedding is not None and self.semantic is not None:
+                threshold = 0.0  # each candidate was held to its own threshold
+                tid, score = self.best_trend_semantic(doc, doc.embedding)
+            else:
+                threshold = self.config.similarity_threshold
+                tid, score = self.best_trend(doc)
             if tid is None or score < threshold:
                 tid = trend_id_for(doc.article.article_id)
                 work = self._start(tid, doc.article)
@@ -511,6 +622,10 @@ class _Run:
             last_seen=state.last_seen,
             recent_ids=list(state.recent_member_ids),
             fingerprints=dict(state.title_fingerprints),
+            embedding_sum=(as_vector(state.embedding_sum).copy()
+                           if state.embedding_sum is not None else None),
+            embedding_weight=state.embedding_weight if state.embedding_sum is not None else 0.0,
+            sketches=list(state.wire_sketches),
         )
         self.working[tid] = work
         return work
@@ -549,8 +664,11 @@ class _Run:
                 if len(work.fingerprints) > config.max_title_fingerprints:
                     del work.fingerprints[next(iter(work.fingerprints))]
             wire_copy = owner is not None and owner != family
+        wire_copy = self._note_sketch(work, article) or wire_copy
         if not wire_copy:
             work.families.setdefault(family, None)
+        if doc.embedding is not None:
+            self._add_embedding(work, doc.embedding, 1.0)
         hour = _hour(article.published)
         count, sources = work.hours.get(hour) or self._base_hour(work, hour)
         if not wire_copy:
@@ -560,6 +678,43 @@ class _Run:
         if len(work.recent_ids) > config.max_recent_member_ids:
             del work.recent_ids[: len(work.recent_ids) - config.max_recent_member_ids]
         work.new_members.append(_member(article))
+
+    def _note_sketch(self, work: _Working, article: Article) -> bool:
+        """Keep the article's wire sketch; True when it copies another newsroom's text."""
+        limit = self.config.max_wire_sketches
+        if limit == 0:
+            return False
+        sketch = wire_sketch(article.title, article.summary)
+        if not sketch:
+            return False
+        family = article.publisher_family
+        threshold = self.config.syndication_threshold
+        copied = False
+        for entry in work.sketches:
+            owner, _, other = entry.partition("|")
+            if owner != family and sketch_similarity(sketch, other) >= threshold:
+                copied = True
+                break
+        work.sketches.append(f"{family}|{sketch}")
+        if len(work.sketches) > limit:
+            del work.sketches[: len(work.sketches) - limit]
+        return copied
+
+    def _weight(self, tid: str) -> float:
+        work = self.working.get(tid)
+        return work.embedding_weight if work is not None else self.states[tid].embedding_weight
+
+    def _add_embedding(self, work: _Working, total: Vector, weight: float) -> None:
+        """Add embeddings already scaled to the trend's time units (see _add)."""
+        if work.embedding_sum is None:
+            if work.base is not None and work.base.article_count > 0:
+                return  # a trend from the lexical era: its mean would describe only new members
+            work.embedding_sum = np.zeros_like(total)
+        work.embedding_sum = work.embedding_sum + total
+        work.embedding_weight += weight
+        if self.semantic is not None:
+            self.semantic.put(work.trend_id, work.embedding_sum, work.embedding_weight,
+                              work.first_seen, work.last_seen)
 
     @staticmethod
     def _base_hour(work: _Working, hour: datetime) -> tuple[int, dict[str, None]]:
@@ -599,6 +754,8 @@ class _Run:
         base = work.base
         if base is None or work.extra_candidates or not base.centroid:
             return True
+        if self.semantic is not None and work.embedding_sum is not None:
+            return True  # one matrix-vector product: cheap enough to check every touched trend
         before = base.centroid  # same time units as work.centroid (epoch = base.last_seen)
         dot = math.fsum([before[term] * work.centroid[term] for term in before.keys() & work.centroid.keys()])
         similarity = dot / (self._centroid_norm(base) * work.norm) if work.norm > 0 else 1.0
@@ -611,6 +768,8 @@ class _Run:
         return norm
 
     def _merge_partner(self, work: _Working, threshold: float) -> _Working | None:
+        if self.semantic is not None and work.embedding_sum is not None and work.embedding_weight > 0:
+            return self._semantic_merge_partner(work)
         counter: Counter[str] = Counter()
         vocabulary = self.lookup_vocabulary
         for term in work.centroid:
@@ -631,6 +790,33 @@ class _Run:
             dot = math.fsum([mine[term] * centroid[term] for term in mine.keys() & centroid.keys()])
             score = dot / (norm * work.norm)
             if score >= best:
+                best, best_id = score, tid
+        return None if best_id is None else self._open_working(best_id)
+
+    def _semantic_merge_partner(self, work: _Working) -> _Working | None:
+        """The open trend with the best combined trend-to-trend score at or above
+        ``semantic_merge_threshold`` (average linkage of embeddings + centroid cosine)."""
+        assert self.semantic is not None
+        assert work.embedding_sum is not None
+        mean = work.embedding_sum / work.embedding_weight
+        nearest = self.semantic.nearest(mean, earliest_last=work.first_seen - self.quiet,
+                                        latest_first=work.last_seen + self.quiet,
+                                        limit=self.config.max_merge_candidates + 1)
+        best_id: str | None = None
+        best = 0.0
+        for tid, similarity in nearest:
+            other = self.working.get(tid)
+            if tid == work.trend_id or (other is not None and other.absorbed_into is not None):
+                continue
+            centroid, norm, _, _ = self._centroid(tid)
+            lexical = 0.0
+            if norm > 0.0 and work.norm > 0.0:
+                mine = work.centroid
+                dot = math.fsum([mine[term] * centroid[term] for term in mine.keys() & centroid.keys()])
+                lexical = dot / (norm * work.norm)
+            score = self.combined(similarity, lexical)
+            larger = tid if self._weight(tid) >= work.embedding_weight else work.trend_id
+            if score >= best and score >= self.join_threshold(larger, self.config.semantic_merge_threshold):
                 best, best_id = score, tid
         return None if best_id is None else self._open_working(best_id)
 
@@ -661,6 +847,12 @@ class _Run:
             survivor.fingerprints.setdefault(fingerprint, family)
         while len(survivor.fingerprints) > config.max_title_fingerprints:
             del survivor.fingerprints[next(iter(survivor.fingerprints))]
+        survivor.sketches = (survivor.sketches + absorbed.sketches)[-config.max_wire_sketches :]
+        if absorbed.embedding_sum is not None:
+            # The absorbed sum is in its own time units (see the centroid above).
+            self._add_embedding(survivor, absorbed.embedding_sum, absorbed.embedding_weight)
+        if self.semantic is not None:
+            self.semantic.remove(absorbed.trend_id)
         survivor.new_members.extend(absorbed.new_members)
         if absorbed.base is not None:
             survivor.extra_candidates.extend(absorbed.base.title_candidates)
@@ -795,6 +987,10 @@ class _Run:
             "version": (work.base.version if work.base is not None else 0) + 1,
             "recent_member_ids": work.recent_ids,
             "title_fingerprints": work.fingerprints,
+            "embedding_sum": (None if work.embedding_sum is None
+                              else [round(float(value), 6) for value in work.embedding_sum]),
+            "embedding_weight": work.embedding_weight,
+            "wire_sketches": work.sketches,
         }
         # No re-validation: every value comes from validated models or from this module, and
         # validating ~30 members, ~170 hourly buckets and 400 ids per changed trend per run would
@@ -848,6 +1044,7 @@ def cluster_articles(
     *,
     now: datetime,
     config: ClusterConfig,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> ClusterRunResult:
     """Assign `articles` (one scheduled run's batch) to `open_trends` or to new trends.
 
@@ -855,7 +1052,7 @@ def cluster_articles(
     the others are processed in publish-time order. Trends quiet since `now - quiet_period` are
     closed. The updated IDF corpus is returned in the result.
     """
-    run = _Run(open_trends, frequencies, now, config)
+    run = _Run(open_trends, frequencies, now, config, embeddings)
     fresh = run.select_new(articles)
     if fresh:
         docs = run.vectorize(fresh)
@@ -877,6 +1074,7 @@ def cluster_in_windows(
     now: datetime,
     config: ClusterConfig,
     step: timedelta = SCHEDULE_STEP,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> ClusterRunResult:
     """`cluster_articles` over publish-time windows of `step`, as if each had been its own run.
 
@@ -903,7 +1101,7 @@ def cluster_in_windows(
         else:
             window_end, end = now, position  # the last run, at `now`, closes what went quiet
         result = cluster_articles(list(state.values()), ordered[position:end], frequencies,
-                                  now=window_end, config=config)
+                                  now=window_end, config=config, embeddings=embeddings)
         frequencies = result.frequencies
         assignments.update(result.assignments)
         closed.extend(result.closed)

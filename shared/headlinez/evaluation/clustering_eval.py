@@ -17,8 +17,10 @@ its ``articles.jsonl``.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
+import random
 import re
 import sys
 import time
@@ -26,9 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
+
+import numpy as np
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.semantic import embedding_text
 from headlinez.domain.terms import title_fingerprint
 from headlinez.evaluation.metrics import (
     ClusterError,
@@ -69,6 +74,8 @@ class Replay:
     seconds: float
     peak_open_trends: int
     frequencies: DocumentFrequencies
+    embedding_seconds: float = 0.0
+    embedding_model: str | None = None
 
     @property
     def articles_per_second(self) -> float:
@@ -97,6 +104,71 @@ class ClusteringReport:
     batch_distance: float = DEFAULT_BATCH_DISTANCE
     batch_best: tuple[float, Scores] | None = None
     batch_skipped: str | None = None
+    jitter_hours: float = 0.0
+    distractors: int = 0
+    distractors_in_gold_trends: int = 0
+
+
+class Embedder(Protocol):
+    """headlinez.ports.Embedder (the ONNX adapter); repeated here to keep evaluation standalone."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]: ...
+
+
+CACHE_DIR = Path(".headlinez") / "cache" / "embeddings"
+
+
+def embed_articles(
+    articles: Sequence[Article], embedder: Embedder, cache_dir: Path | None = CACHE_DIR
+) -> tuple[dict[str, list[float]], float]:
+    """Embeddings of `articles` (title + lead) and the seconds spent computing them.
+
+    Cached on disk by a digest of the model id and every text, so a repeated evaluation of the
+    same dataset costs nothing; a cache hit reports 0 s (the CLI says so).
+    """
+    texts = [embedding_text(a.title, a.summary) for a in articles]
+    digest = hashlib.sha256("\x00".join([embedder.model_id, *texts]).encode()).hexdigest()[:24]
+    path = cache_dir / f"{digest}.npy" if cache_dir is not None else None
+    seconds = 0.0
+    if path is not None and path.is_file():
+        matrix = np.load(path)
+    else:
+        started = time.process_time()
+        matrix = embedder.embed(texts)
+        seconds = time.process_time() - started
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, matrix)
+    return {a.article_id: row.tolist() for a, row in zip(articles, matrix, strict=True)}, seconds
+
+
+def jitter(rows: Sequence[GoldArticle], hours: float, seed: int) -> list[GoldArticle]:
+    """Move each article's publish (and ingest) time at random by up to ±`hours` (seeded)."""
+    if hours <= 0:
+        return list(rows)
+    generator = random.Random(seed)
+    moved = []
+    for row in rows:
+        delta = timedelta(seconds=generator.uniform(-hours, hours) * 3600)
+        article = row.article.model_copy(update={"published": row.article.published + delta,
+                                                 "ingested_at": row.article.ingested_at + delta})
+        moved.append(GoldArticle(article=article, story_id=row.story_id))
+    return moved
+
+
+def apply_labels(rows: Sequence[GoldArticle], labels_path: Path, ids: Sequence[str]) -> list[GoldArticle]:
+    """Keep the rows labeled in `labels_path` (CSV `id,story`; `single` = a story of its own)."""
+    with labels_path.open(encoding="utf-8", newline="") as handle:
+        labels = {row["id"]: row["story"] for row in csv.DictReader(handle)}
+    kept = []
+    for row, row_id in zip(rows, ids, strict=True):
+        story = labels.get(row_id)
+        if story is not None:
+            kept.append(GoldArticle(article=row.article,
+                                    story_id=f"single:{row_id}" if story == "single" else story))
+    return kept
 
 
 def publisher_family(publisher: str) -> str:
@@ -109,6 +181,14 @@ def publisher_family(publisher: str) -> str:
 
 def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def dataset_ids(path: Path) -> list[str]:
+    """The dataset's own row ids, in file order (what label files refer to)."""
+    if path.is_dir():
+        path = path / "articles.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        return [str(json.loads(line)["id"]) for line in handle if line.strip()]
 
 
 def load_dataset(path: Path) -> list[GoldArticle]:
@@ -148,6 +228,7 @@ def replay(
     config: ClusterConfig,
     *,
     batch_minutes: int = DEFAULT_BATCH_MINUTES,
+    embeddings: dict[str, list[float]] | None = None,
 ) -> Replay:
     """Feed `articles` to cluster_articles in publish-time micro-batches, like scheduled runs."""
     ordered = sorted(articles, key=lambda a: (a.published, a.article_id))
@@ -171,7 +252,8 @@ def replay(
         position = end
         trends_in = list(open_trends.values())
         started = time.process_time()  # CPU time: robust to other load on a shared machine
-        result = cluster_articles(trends_in, batch, frequencies, now=window_end, config=config)
+        result = cluster_articles(trends_in, batch, frequencies, now=window_end, config=config,
+                                  embeddings=embeddings)
         seconds += time.process_time() - started
         runs += 1
         frequencies = result.frequencies
@@ -256,11 +338,29 @@ def evaluate(
     with_batch: bool = False,
     batch_distance: float = DEFAULT_BATCH_DISTANCE,
     top: int = 5,
+    embedder: Embedder | None = None,
+    jitter_hours: float = 0.0,
+    seed: int = 0,
+    distractors: Path | None = None,
+    labels: Path | None = None,
 ) -> ClusteringReport:
-    """Replay and score one dataset; the integration test and the CLI both call this."""
+    """Replay and score one dataset; the integration test and the CLI both call this.
+
+    `labels` (CSV `id,story`) restricts the dataset to its labeled rows and gives their stories;
+    `distractors` (another normalized JSONL) mixes unrelated items into the stream, each scored
+    as a story of its own, and counts how many land in a trend holding gold-story articles.
+    """
     rows = load_dataset(path)
+    if labels is not None:
+        rows = apply_labels(rows, labels, dataset_ids(path))
+    extra = [GoldArticle(article=row.article, story_id=f"distractor:{row.article.article_id}")
+             for row in load_dataset(distractors)] if distractors is not None else []
+    rows = jitter(rows, jitter_hours, seed) + extra
     articles = [row.article for row in rows]
-    run = replay(articles, config or ClusterConfig(), batch_minutes=batch_minutes)
+    embeddings, embedding_seconds = embed_articles(articles, embedder) if embedder else (None, 0.0)
+    run = replay(articles, config or ClusterConfig(), batch_minutes=batch_minutes, embeddings=embeddings)
+    run.embedding_seconds = embedding_seconds
+    run.embedding_model = embedder.model_id if embedder else None
     gold = {row.article.article_id: row.story_id for row in rows if row.story_id is not None}
     report = ClusteringReport(
         dataset=str(path),
@@ -268,7 +368,15 @@ def evaluate(
         replay=run,
         streaming=score(run.assignments, gold, limit=top),
         batch_distance=batch_distance,
+        jitter_hours=jitter_hours,
+        distractors=len(extra),
     )
+    if extra:
+        gold_trends = {run.assignments[row.article.article_id] for row in rows
+                       if row.story_id and not row.story_id.startswith(("distractor:", "single:"))
+                       and row.article.article_id in run.assignments}
+        report.distractors_in_gold_trends = sum(
+            1 for row in extra if run.assignments.get(row.article.article_id) in gold_trends)
     if with_batch and gold:
         started = time.perf_counter()
         grid = sorted({*BATCH_GRID, batch_distance})
@@ -356,6 +464,18 @@ def print_report(
         f"(CPU time in cluster_articles only, one core)",
         file=out,
     )
+    if run.embedding_model:
+        cached = " (cached: computed by an earlier run)" if run.embedding_seconds == 0 else ""
+        per_article = 1000 * run.embedding_seconds / max(run.articles, 1)
+        print(f"embeddings: {run.embedding_model}, {run.embedding_seconds:.2f} s CPU, "
+              f"{per_article:.1f} ms/article{cached}", file=out)
+    else:
+        print("embeddings: none (lexical path only)", file=out)
+    if report.jitter_hours:
+        print(f"timestamps jittered by up to ±{report.jitter_hours:g} h (seeded)", file=out)
+    if report.distractors:
+        print(f"distractors: {report.distractors} mixed in; {report.distractors_in_gold_trends} landed in "
+              f"a trend holding gold-story articles", file=out)
     titles = {row.article.article_id: row.article.title for row in report.articles}
     if scored:
         _print_scores(out, "streaming", report.streaming)
@@ -410,11 +530,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--threshold", type=float, default=None, help="override similarity_threshold (experiments)"
     )
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="HOURS",
+                        help="move each article's time at random by up to ±HOURS (seeded)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --jitter")
+    parser.add_argument("--distractors", type=Path, default=None, metavar="FILE",
+                        help="normalized JSONL of unrelated items mixed into the stream")
+    parser.add_argument("--labels", type=Path, default=None, metavar="CSV",
+                        help="CSV id,story: score only these rows, with these stories")
+    parser.add_argument("--lexical", action="store_true",
+                        help="no sentence embeddings (the fallback path when the model is missing)")
     args = parser.parse_args(argv)
-    if not args.dataset.exists():
-        print(f"dataset not found: {args.dataset}", file=sys.stderr)
-        return 2
+    for given in (args.dataset, args.distractors, args.labels):
+        if given is not None and not given.exists():
+            print(f"file not found: {given}", file=sys.stderr)
+            return 2
     config = ClusterConfig() if args.threshold is None else ClusterConfig(similarity_threshold=args.threshold)
+    embedder: Embedder | None = None
+    if not args.lexical:
+        from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
+
+        embedder = load_default_embedder()
+        if embedder is None:
+            print(f"embedding model unavailable ({unavailable_reason()}): lexical path only",
+                  file=sys.stderr)
     report = evaluate(
         args.dataset,
         config,
@@ -422,6 +560,11 @@ def main(argv: list[str]) -> int:
         with_batch=not args.no_batch,
         batch_distance=args.batch_distance,
         top=args.top,
+        embedder=embedder,
+        jitter_hours=args.jitter,
+        seed=args.seed,
+        distractors=args.distractors,
+        labels=args.labels,
     )
     print_report(report, top=args.top, trends=args.trends)
     return 0

@@ -22,10 +22,11 @@ from pydantic import BaseModel
 from headlinez.briefs.materiality import trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_in_windows
+from headlinez.domain.semantic import embedding_text
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
-from headlinez.ports import PredictionRepository, TrendVersionConflictError
+from headlinez.ports import Embedder, PredictionRepository, TrendVersionConflictError
 from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ class ClusterStore(Protocol):
                     expected_versions: Mapping[str, int] | None = None) -> None:
         """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
         ...
-
 
     def get_cluster_doc(self, name: str) -> str | None: ...
 
@@ -100,13 +100,17 @@ class ClusterReport(BaseModel):
     predictions_scored: int = 0
     trends_written: int = 0
     write_conflicts: int = 0
+    embedding: str = ""
+    embedding_seconds: float = 0.0
     seconds: float = 0.0
 
 
 class ClusterService:
     def __init__(self, store: ClusterStore, config: ClusterConfig, lookback: timedelta, *,
                  briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
-                 predictions: PredictionRepository | None = None) -> None:
+                 predictions: PredictionRepository | None = None, embedder: Embedder | None = None) -> None:
+        # Without an embedder (model not installed) clustering takes the lexical path and says so.
+        self._embedder = embedder
         self._store = store
         # Prediction records go to `predictions`, or to the store itself when it keeps them
         # (DynamoStore does): the Lambda's wiring stays one store.
@@ -150,7 +154,9 @@ class ClusterService:
                        if frequencies_doc else DocumentFrequencies())
         open_trends = self._store.load_open_trends()
         known_ids = {t.trend_id for t in open_trends}
-        result = cluster_in_windows(open_trends, pending, frequencies, now=now, config=self._config)
+        embeddings = self._embed(pending, report)
+        result = cluster_in_windows(open_trends, pending, frequencies, now=now, config=self._config,
+                                    embeddings=embeddings)
 
         changed = {t.trend_id: t for t in result.changed}
         new_members = self._rehome_merged_members(open_trends, changed, result.new_members)
@@ -191,6 +197,26 @@ class ClusterService:
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("clustering finished", extra=report.model_dump(mode="json"))
         return report
+
+    def _embed(self, articles: Sequence[Article], report: ClusterReport) -> dict[str, list[float]] | None:
+        """Sentence embeddings of the articles to cluster; None (lexical path) without a model or
+        when the model fails, which is logged and reported, never fatal."""
+        if self._embedder is None:
+            report.embedding = "lexical-fallback: no embedding model"
+            return None
+        if not articles:
+            report.embedding = self._embedder.model_id
+            return {}
+        started = time.perf_counter()
+        try:
+            matrix = self._embedder.embed([embedding_text(a.title, a.summary) for a in articles])
+        except Exception:  # a model failure must not stop clustering: the lexical path still works
+            logger.exception("embedding failed: clustering on the lexical path")
+            report.embedding = "lexical-fallback: embedding failed"
+            return None
+        report.embedding = self._embedder.model_id
+        report.embedding_seconds = round(time.perf_counter() - started, 3)
+        return {a.article_id: [float(x) for x in row] for a, row in zip(articles, matrix, strict=True)}
 
     def _rehome_merged_members(self, open_trends: Sequence[TrendState], changed: Mapping[str, TrendState],
                                new_members: Mapping[str, Sequence[TrendMember]]

@@ -1,0 +1,180 @@
+"""The semantic path of clustering: average linkage on embeddings, wire copy, id stability."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import numpy as np
+
+from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.semantic import SemanticIndex, embedding_text
+from headlinez.domain.syndication import is_syndicated_copy, sketch_similarity, wire_sketch
+from tests.unit.test_clustering import T0, article
+
+CONFIG = ClusterConfig()
+DIM = 8
+
+
+def unit(*values: float) -> list[float]:
+    vector = np.zeros(DIM, dtype=np.float32)
+    vector[: len(values)] = values
+    return (vector / np.linalg.norm(vector)).tolist()
+
+
+# Two stories that share vocabulary ("Iran", "talks") but not meaning, as an embedding model sees them.
+GENEVA = unit(1.0, 0.1)
+GENEVA_2 = unit(1.0, 0.2)
+HORMUZ = unit(0.3, 1.0)
+
+
+# --- syndication ------------------------------------------------------------------------------
+
+WIRE_LEAD = ("French President Emmanuel Macron met Indian Prime Minister Narendra Modi in New Delhi on "
+             "Tuesday to discuss defence cooperation, trade and the war in Ukraine, officials said.")
+
+
+def test_the_same_wire_lead_under_two_mastheads_is_one_copy() -> None:
+    # Given one AP text republished with a trimmed headline
+    first = wire_sketch("Macron and Modi discuss defence ties in New Delhi", WIRE_LEAD)
+    second = wire_sketch("Macron, Modi talk defence", WIRE_LEAD + " The visit lasts three days.")
+    # Then the sketches estimate a high Jaccard similarity
+    assert sketch_similarity(first, second) >= 0.5
+    assert is_syndicated_copy(first, second)
+
+
+def test_independent_reports_of_one_event_are_not_copies() -> None:
+    first = wire_sketch("Macron and Modi discuss defence ties in New Delhi", WIRE_LEAD)
+    second = wire_sketch(
+        "India and France deepen military partnership",
+        "Talks between the two leaders focused on submarines and jet engines, according to a "
+        "statement from the foreign ministry released after the meeting in the Indian capital.",
+    )
+    assert sketch_similarity(first, second) < 0.5
+    assert not is_syndicated_copy(first, second)
+
+
+def test_short_texts_have_no_sketch_and_never_match() -> None:
+    assert wire_sketch("Breaking", "") == ""
+    assert sketch_similarity("", wire_sketch("Macron and Modi discuss defence ties", WIRE_LEAD)) == 0.0
+
+
+def test_wire_copy_counts_as_one_newsroom_in_a_trend() -> None:
+    # Given the AP story from AP itself, then reprinted by another masthead under a new title
+    batch = [
+        article("ap", "Macron and Modi discuss defence ties in New Delhi", WIRE_LEAD, family="ap"),
+        article("jt", "Macron, Modi talk defence and trade", WIRE_LEAD, family="japan-today",
+                at=T0 + timedelta(minutes=5)),
+    ]
+    vectors = {batch[0].article_id: GENEVA, batch[1].article_id: GENEVA}
+    result = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=CONFIG, embeddings=vectors)
+    # Then there is one trend, two articles, one newsroom
+    (trend,) = result.changed
+    assert trend.article_count == 2
+    assert trend.source_families == ["ap"]
+    assert len(trend.outlets) == 2
+
+
+# --- semantic index ---------------------------------------------------------------------------
+
+
+def test_average_linkage_is_one_dot_product_with_the_mean() -> None:
+    index = SemanticIndex(DIM, capacity=1)
+    members = [np.asarray(GENEVA, dtype=np.float32), np.asarray(HORMUZ, dtype=np.float32)]
+    index.put("t1", members[0] + members[1], 2, T0, T0)
+    probe = np.asarray(GENEVA_2, dtype=np.float32)
+    expected = (float(probe @ members[0]) + float(probe @ members[1])) / 2
+    assert math.isclose(index.similarity("t1", probe) or 0.0, expected, rel_tol=1e-5)
+
+
+def test_nearest_respects_time_and_grows() -> None:
+    index = SemanticIndex(DIM, capacity=1)
+    index.put("old", np.asarray(GENEVA, dtype=np.float32), 1, T0 - timedelta(days=5), T0 - timedelta(days=5))
+    index.put("new", np.asarray(GENEVA_2, dtype=np.float32), 1, T0, T0)
+    found = index.nearest(np.asarray(GENEVA, dtype=np.float32), earliest_last=T0 - timedelta(days=1),
+                          latest_first=T0 + timedelta(days=1), limit=5)
+    assert [tid for tid, _ in found] == ["new"]
+    index.remove("new")
+    assert index.nearest(np.asarray(GENEVA, dtype=np.float32), earliest_last=T0 - timedelta(days=1),
+                         latest_first=T0 + timedelta(days=1), limit=5) == []
+
+
+def test_embedding_text_is_title_and_lead() -> None:
+    assert embedding_text(" Title ", "a  b\nc") == "Title. a b c"
+    assert embedding_text("Title", "") == "Title"
+    assert len(embedding_text("T", "x" * 1000)) == len("T. ") + 300
+
+
+# --- assignment --------------------------------------------------------------------------------
+
+
+def test_shared_words_do_not_merge_different_events_when_meaning_differs() -> None:
+    # Given the Geneva talks and the Hormuz closure: lexically close ("Iran", "US", "talks")
+    batch = [
+        article("g1", "Iran and US hold nuclear talks in Geneva", "Negotiators met in Geneva.",
+                family="a"),
+        article("g2", "US and Iran nuclear talks resume in Geneva", "Envoys met again in Geneva.",
+                family="b", at=T0 + timedelta(minutes=3)),
+        article("h1", "Iran closes Strait of Hormuz during US nuclear talks", "Iran shut the strait.",
+                family="c", at=T0 + timedelta(minutes=6)),
+    ]
+    vectors = {batch[0].article_id: GENEVA, batch[1].article_id: GENEVA_2, batch[2].article_id: HORMUZ}
+    result = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=CONFIG, embeddings=vectors)
+    # Then the talks are one trend and the closure is another
+    assert result.assignments[batch[0].article_id] == result.assignments[batch[1].article_id]
+    assert result.assignments[batch[2].article_id] != result.assignments[batch[0].article_id]
+    talks = next(t for t in result.changed if t.trend_id == result.assignments[batch[0].article_id])
+    assert talks.embedding_weight > 0
+    assert talks.embedding_sum is not None
+    assert len(talks.embedding_sum) == DIM
+
+
+def test_fragments_merge_and_the_older_id_survives() -> None:
+    # Given two trends of one story founded in separate runs (different words, same meaning)
+    first = article("f1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
+    second = article("f2", "Tsunami warning lifted after tremor", "Residents return home.", family="b",
+                     at=T0 + timedelta(minutes=20))
+    third = article("f3", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="c",
+                    at=T0 + timedelta(minutes=25))
+    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.1, 0.3),
+               third.article_id: unit(1, 0.05, 0.3)}
+    config = ClusterConfig(semantic_threshold=0.99, semantic_merge_threshold=0.99)  # two trends
+    run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                            config=config, embeddings=vectors)
+    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=T0 + timedelta(minutes=30),
+                            config=config, embeddings=vectors)
+    assert run2.assignments[second.article_id] != run1.assignments[first.article_id]
+    # When a later run uses the default thresholds, the merge pass folds the fragments together
+    open_trends = [t for t in run2.changed if t.is_open] + [
+        t for t in run1.changed if t.trend_id not in {x.trend_id for x in run2.changed}]
+    run3 = cluster_articles(open_trends, [third], run2.frequencies, now=T0 + timedelta(minutes=45),
+                            config=CONFIG, embeddings=vectors)
+    survivors = {t.trend_id: t for t in run3.changed if t.is_open}
+    merged = {t.trend_id: t for t in run3.changed if t.merged_into}
+    assert run1.changed[0].trend_id in survivors  # the older id is kept
+    assert all(t.merged_into == run1.changed[0].trend_id for t in merged.values())
+    assert survivors[run1.changed[0].trend_id].article_count == 3
+
+
+def test_without_embeddings_the_lexical_path_is_unchanged() -> None:
+    batch = [article("v1", "Volcano erupts in Iceland, flights grounded", family="a"),
+             article("v2", "Iceland volcano eruption grounds flights", family="b",
+                     at=T0 + timedelta(minutes=2))]
+    lexical = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                               config=CONFIG)
+    assert len({lexical.assignments[a.article_id] for a in batch}) == 1
+    assert all(t.embedding_sum is None for t in lexical.changed)
+
+
+def test_a_retried_run_with_embeddings_is_identical() -> None:
+    batch = [article(f"r{i}", f"Story {i % 2} headline words {i}", family=f"f{i}",
+                     at=T0 + timedelta(minutes=i)) for i in range(6)]
+    vectors = {a.article_id: (GENEVA if i % 2 else HORMUZ) for i, a in enumerate(batch)}
+    first = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                             config=CONFIG, embeddings=vectors)
+    second = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=CONFIG, embeddings=vectors)
+    assert first.assignments == second.assignments
+    assert [t.model_dump() for t in first.changed] == [t.model_dump() for t in second.changed]
