@@ -141,16 +141,19 @@ class ClusterConfig(BaseModel):
         description="Merge pass: two open trends whose combined trend-to-trend score reaches this merge.",
     )
     cohesion_factor: float = Field(
-        default=0.9, ge=0.0, le=1.0,
+        default=0.7, ge=0.0, le=1.0,
         description="A trend of 3+ members accepts an article whose average-linkage cosine reaches this "
         "share of the trend's own mean pairwise cosine (its cohesion), if that is below the threshold: "
         "a broad story's members are less alike than a tight one's (0 disables).",
     )
+    cohesion_min_members: int = Field(
+        default=3, ge=2, description="Members a trend needs before the cohesion rule applies."
+    )
     semantic_floor: float = Field(
-        default=0.38, gt=0.0, le=1.0, description="The lowest threshold the cohesion rule can give."
+        default=0.3, gt=0.0, le=1.0, description="The lowest threshold the cohesion rule can give."
     )
     lexical_share: float = Field(
-        default=0.3, ge=0.0, le=1.0, description="Weight of the lexical cosine in the combined score."
+        default=0.35, ge=0.0, le=1.0, description="Weight of the lexical cosine in the combined score."
     )
     semantic_candidates: int = Field(
         default=8, ge=1, description="Nearest trends by embedding scored per article (besides lexical ones)."
@@ -566,7 +569,7 @@ class _Run:
             return threshold
         count = self._weight(tid)
         own = self.semantic.cohesion(tid)
-        if own is None or count < 3:
+        if own is None or count < config.cohesion_min_members:
             return threshold
         return min(threshold, max(config.semantic_floor, config.cohesion_factor * own))
 
