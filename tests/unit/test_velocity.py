@@ -1,10 +1,23 @@
+"""Smoothed velocity: decayed article rate × decayed newsroom diversity (headlinez.domain.velocity)."""
+
 from datetime import UTC, datetime, timedelta
 
-from headlinez.domain.velocity import hourly_velocity, rank_score, velocity_at
+import pytest
+
+from headlinez.domain.velocity import (
+    completed_hour_series,
+    first_detected,
+    growth_since_first_seen,
+    hourly_velocity,
+    rank_score,
+    velocity_at,
+    window_velocity,
+)
 from headlinez.models import HourBucket, TrendState
 
 NOW = datetime(2026, 2, 18, 4, 30, tzinfo=UTC)
 H = timedelta(hours=1)
+EVENING = datetime(2026, 2, 17, 20, 0, tzinfo=UTC)
 
 
 def trend(buckets: list[tuple[int, int, list[str]]], last_seen: datetime = NOW) -> TrendState:
@@ -15,21 +28,58 @@ def trend(buckets: list[tuple[int, int, list[str]]], last_seen: datetime = NOW) 
                       hourly=hourly, source_families=families)
 
 
+def evening_burst() -> TrendState:
+    """The docs' worked example: 4 articles an hour at 20:00, 21:00, 22:00 from 8 newsrooms."""
+    names = [f"n{i}" for i in range(8)]
+    hourly = [HourBucket(hour=EVENING, articles=4, sources=names[:3]),
+              HourBucket(hour=EVENING + H, articles=4, sources=names[3:6]),
+              HourBucket(hour=EVENING + 2 * H, articles=4, sources=names[6:])]
+    last = EVENING + 2 * H + 30 * timedelta(minutes=1)
+    return TrendState(trend_id="t1", first_seen=EVENING, last_seen=last,
+                      hourly=hourly, source_families=names, article_count=12)
+
+
+def test_worked_example_of_the_docs() -> None:
+    story = evening_burst()
+    assert velocity_at(story, EVENING + 3 * H) == pytest.approx(13.3, abs=0.05)
+    assert velocity_at(story, EVENING + 4 * H) == pytest.approx(9.4, abs=0.05)
+    assert velocity_at(story, EVENING + 5 * H) == pytest.approx(6.6, abs=0.05)
+    assert velocity_at(story, EVENING + 9 * H) == pytest.approx(1.7, abs=0.05)
+
+
+def test_a_night_lull_of_two_hours_halves_a_story_but_does_not_zero_it() -> None:
+    story = evening_burst()
+    end_of_burst = velocity_at(story, EVENING + 3 * H)
+    after_lull = velocity_at(story, EVENING + 5 * H)
+    assert 0.4 * end_of_burst <= after_lull <= 0.6 * end_of_burst
+    assert window_velocity(story, EVENING + 5 * H) == 0.0  # the fixed window it replaced did zero it
+
+
 def test_velocity_is_rate_times_diversity() -> None:
-    # 12 articles over the 3-hour window from 8 newsrooms: 4 per hour x 8 = 32
-    many = trend([(0, 6, ["a", "b", "c", "d"]), (1, 4, ["e", "f"]), (2, 2, ["g", "h"])])
-    assert velocity_at(many, NOW) == 32.0
-    # the same 12 articles from one newsroom: 4 x 1
-    single = trend([(0, 6, ["a"]), (1, 4, ["a"]), (2, 2, ["a"])])
-    assert velocity_at(single, NOW) == 4.0
+    # A steady 4 articles an hour for a day from 8 newsrooms scores about 4 x 8
+    names = [f"n{i}" for i in range(8)]
+    hour0 = NOW.replace(minute=0)
+    hourly = [HourBucket(hour=hour0 - back * H, articles=4, sources=names) for back in range(1, 25)]
+    steady = TrendState(trend_id="t", first_seen=hour0 - 24 * H, last_seen=hour0, hourly=hourly,
+                        source_families=names)
+    assert velocity_at(steady, hour0) == pytest.approx(4 * 8, rel=0.1)
+    # The same articles from one outlet score 8 times less
+    single = steady.model_copy(update={"hourly": [b.model_copy(update={"sources": ["a"]}) for b in hourly]})
+    assert velocity_at(steady, hour0) == pytest.approx(8 * velocity_at(single, hour0), rel=0.1)
 
 
-def test_buckets_outside_the_window_do_not_count() -> None:
-    old = trend([(3, 10, ["a", "b"]), (4, 10, ["c"])])
-    assert velocity_at(old, NOW) == 0.0
-    series = hourly_velocity(old, NOW)
-    assert len(series) == 6
-    assert series[1][1] > 0  # velocity was positive when the articles came
+def test_the_series_is_the_velocity_at_each_hour_end_and_ignores_the_running_hour() -> None:
+    story = evening_burst()
+    now = EVENING + 8 * H + 5 * timedelta(minutes=1)
+    series = completed_hour_series(story, now)
+    assert series[0][0] == EVENING
+    assert series[-1][0] == EVENING + 7 * H
+    for hour, value in series:
+        assert value == pytest.approx(velocity_at(story, hour + H), abs=0.002)
+    chart = hourly_velocity(story, now)
+    assert chart[:-1] == series
+    assert chart[-1] == (EVENING + 8 * H, velocity_at(story, now))
+    assert completed_hour_series(story, EVENING + 50 * timedelta(minutes=1)) == []
 
 
 def test_rank_prefers_fresh_multi_source_trends() -> None:
@@ -38,10 +88,16 @@ def test_rank_prefers_fresh_multi_source_trends() -> None:
     assert rank_score(fresh, NOW) > rank_score(stale, NOW) > 0
 
 
-def test_growth_since_first_seen_counts_coverage_growth() -> None:
-    from headlinez.domain.velocity import growth_since_first_seen
-
-    # 2 articles in the first hour, 16 now: +700%
-    grown = trend([(5, 2, ["a"]), (0, 14, ["b", "c"])]).model_copy(update={"article_count": 16})
-    assert growth_since_first_seen(grown, NOW) == 700
-    assert growth_since_first_seen(grown.model_copy(update={"hourly": []}), NOW) is None
+def test_growth_since_first_seen_compares_velocity_with_first_detection() -> None:
+    story = evening_burst().model_copy(update={"detected_at": EVENING + H})
+    assert first_detected(story) == EVENING + H
+    at_detection = velocity_at(story, EVENING + H)
+    peak = velocity_at(story, EVENING + 3 * H)
+    expected = round(100 * (peak - at_detection) / at_detection)
+    assert growth_since_first_seen(story, EVENING + 3 * H) == expected
+    assert growth_since_first_seen(story, EVENING + 3 * H) > 0
+    # It falls once coverage runs below its pace at detection; a cooled story shows a fall
+    assert growth_since_first_seen(story, EVENING + 20 * H) < -80
+    # Without a recorded detection, the first article is the reference
+    assert first_detected(story.model_copy(update={"detected_at": None})) == EVENING
+    assert growth_since_first_seen(story.model_copy(update={"hourly": []}), NOW) is None

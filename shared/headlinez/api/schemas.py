@@ -7,13 +7,20 @@ Everything here is pure: no I/O, no clock (the caller passes `now`), no AWS. The
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from headlinez.domain.newsrooms import TREND_DEFINITION, candidate_label, group_by_newsroom, is_public
-from headlinez.domain.velocity import WINDOW_HOURS, growth_since_first_seen, velocity_at
+from headlinez.domain.velocity import (
+    DIVERSITY_HALF_LIFE_HOURS,
+    RATE_HALF_LIFE_HOURS,
+    completed_hour_series,
+    first_detected,
+    growth_since_first_seen,
+    velocity_at,
+)
 from headlinez.models import CATEGORIES, FeedState, TrendMember, TrendState
 
 TREND_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{3,63}$"
@@ -31,8 +38,9 @@ Category = Literal["world", "politics", "business", "technology", "science", "he
                    "entertainment"]
 CATEGORY_NAMES: dict[str, str] = {category: category.capitalize() for category in CATEGORIES}
 VELOCITY_EXPLANATION = (
-    "How fast coverage is spreading, measured hourly from article rate × source diversity: "
-    f"articles per hour over the last {WINDOW_HOURS} hours × distinct newsrooms in them."
+    "How fast coverage is spreading: article rate × newsroom diversity, both decayed with time "
+    f"(articles per hour with a {RATE_HALF_LIFE_HOURS:g}-hour half-life × newsrooms, each weighted "
+    f"by the age of its latest article with a {DIVERSITY_HALF_LIFE_HOURS:g}-hour half-life)."
 )
 
 
@@ -92,13 +100,18 @@ class TrendSummary(_Model):
     outlets: list[str] = Field(description=f"Outlet names, at most {MAX_OUTLETS}.")
     first_seen: datetime
     last_seen: datetime
+    first_detected: datetime = Field(
+        description="When the trend became public (its second newsroom, as clustering saw it); "
+        "first_seen for trends detected before this was recorded."
+    )
     velocity: float = Field(
-        ge=0, description="Article rate x source diversity over the trailing 3 UTC hours "
-        "(articles per hour x distinct newsrooms); see headlinez.domain.velocity."
+        ge=0, description="Article rate x newsroom diversity, exponentially decayed (rate half-life "
+        f"{RATE_HALF_LIFE_HOURS:g} h, newsrooms {DIVERSITY_HALF_LIFE_HOURS:g} h); see "
+        "headlinez.domain.velocity."
     )
     growth_percent: int | None = Field(
-        description="Articles now versus the first hour's, in percent (+700 = eight times); "
-        "null when the first hour had none."
+        description="Velocity now versus velocity at first detection, in percent (+700 = eight "
+        "times, -80 = a fifth); null when the velocity at detection was 0."
     )
     hourly: list[HourPoint] = Field(
         description="Hourly coverage, oldest first; hours without coverage omitted."
@@ -435,57 +448,26 @@ def feed_health(states: Iterable[FeedState], articles_24h: Mapping[str, int], no
 
 def velocity_series(state: TrendState, now: datetime,
                     hours: int = VELOCITY_SERIES_HOURS) -> list[tuple[datetime, float]]:
-    """(hour, `velocity_at(state, hour)`) for the last `hours` UTC hours up to `now`, from the hour
-    the trend was first seen at the earliest, oldest first: the chart's series.
-
-    Equal to the tail of `headlinez.domain.velocity.hourly_velocity`, in one pass over the buckets
-    (that function recomputes each hour from every bucket: O(hours x buckets)).
-    """
+    """(hour, velocity at the start of the next hour) for the last `hours` UTC hours up to the
+    current one, from the hour the trend was first seen at the earliest, oldest first: the chart's
+    series (its last point, the current hour's, is the velocity at the top of this hour, which
+    the page shows as "velocity")."""
     end = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     born = state.first_seen.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     if not state.hourly or born > end:
         return []
-    count = min(hours, int((end - born).total_seconds() // 3600) + 1)
-    values = recent_velocities(state, now, count)
-    return [(end - timedelta(hours=count - 1 - index), value) for index, value in enumerate(values)]
+    return completed_hour_series(state, now, hours)
+
+
+def _top_of_hour(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def recent_velocities(state: TrendState, now: datetime, hours: int = SPARKLINE_HOURS) -> list[float]:
-    """`velocity_at(state, h)` for each of the last `hours` UTC hours up to `now`, oldest first.
-
-    Same definition as `headlinez.domain.velocity.velocity_at`, computed in one pass over the
-    buckets of the period (the list page builds 20 of these per request).
-    """
-    # Hours as integers (UTC epoch hours): one pass over the buckets, no datetime arithmetic.
-    end = int(now.timestamp() // 3600)
-    span = hours + WINDOW_HOURS - 1
-    start = end - span + 1
-    articles = [0] * span
-    sources: list[set[str] | None] = [None] * span
-    for bucket in state.hourly:
-        index = int(bucket.hour.timestamp() // 3600) - start
-        if 0 <= index < span:
-            articles[index] += bucket.articles
-            if bucket.sources:
-                known = sources[index]
-                if known is None:
-                    sources[index] = set(bucket.sources)
-                else:
-                    known.update(bucket.sources)
-    values = []
-    for step in range(WINDOW_HOURS - 1, span):
-        window = range(step - WINDOW_HOURS + 1, step + 1)
-        count = sum(articles[i] for i in window)
-        if count == 0:
-            values.append(0.0)
-            continue
-        distinct: set[str] = set()
-        for i in window:
-            names = sources[i]
-            if names:
-                distinct |= names
-        values.append(round(count / WINDOW_HOURS * len(distinct), 3))
-    return values
+    """The chart's values for each of the last `hours` UTC hours up to `now`, oldest first (0 for
+    hours before the trend was first seen): the list page's sparkline."""
+    values = [value for _, value in velocity_series(state, now, hours)]
+    return [0.0] * (hours - len(values)) + values
 
 
 def _intel_list(state: TrendState, name: str) -> list[Any]:
@@ -543,8 +525,10 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "outlets": list(state.outlets[:MAX_OUTLETS]),
         "first_seen": state.first_seen,
         "last_seen": state.last_seen,
-        "velocity": velocity_at(state, now),
-        "growth_percent": growth_since_first_seen(state, now),
+        "first_detected": first_detected(state),
+        # At the top of the hour, as the status reads it: stable (and cacheable) within the hour.
+        "velocity": velocity_at(state, _top_of_hour(now)),
+        "growth_percent": growth_since_first_seen(state, _top_of_hour(now)),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
         "links": trend_links(state.trend_id),

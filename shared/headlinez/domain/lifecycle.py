@@ -1,35 +1,37 @@
 """Lifecycle status of a trend: Emerging, Rising, Peaking, Fading, Cooled — with hysteresis.
 
-The status is read from the trend's velocity series at *completed* UTC hours
-(`velocity.completed_hour_series`: article rate × newsroom diversity over the trailing three
-hours), so it changes at most once an hour and never because the current hour has only just
-started. Notation: V = velocity at the last completed hour, V1 = the hour before, P = the peak
-of the series so far, age = hours since the trend was first seen.
+The status is read from the trend's smoothed velocity at *completed* UTC hours
+(`velocity.completed_hour_series`: decayed article rate × decayed newsroom diversity), so it
+changes at most once an hour and never because the current hour has only just started. It is
+judged against the trend's *own* peak and age, not a global scale. Notation: V = velocity at the
+last completed hour, V2 = two hours earlier, P = the peak of the series so far, age = hours since
+the trend was first seen, quiet = hours since its latest article, N = its newsrooms.
 
 Rules, applied in order (thresholds are the constants below):
 
-1. No completed hour yet (the trend was born in the current hour): **Emerging** (or the previous
-   status, unchanged).
-2. **Cooled** when V < COOLED_SHARE × P and V < COOLED_MAX_VELOCITY (always the case once
-   nothing was published for three whole hours; a big story still drawing steady coverage is
-   Fading, not Cooled). A cooled trend stays cooled until V ≥ max(REVIVE_SHARE × P,
-   REVIVE_MIN_VELOCITY): one stray article does not revive a story.
-3. **Rising** is entered when V ≥ ESTABLISHED_VELOCITY and V ≥ RISE_ENTER_GROWTH × V1 (or V1 = 0)
-   — from Fading only once V is back at FADE_SHARE × P or more — and kept while
-   V ≥ RISE_STAY_GROWTH × V1.
-4. **Emerging** (from birth) lasts while the trend has never reached ESTABLISHED_VELOCITY and is
-   younger than EMERGING_MAX_HOURS.
+1. No completed hour yet: **Emerging** (or the previous status, unchanged).
+2. **Cooled** only after a quiet period long enough for the story's size:
+   quiet ≥ quiet_needed(N) = min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM × (N − 1),
+   COOL_MAX_HOURS) — 3 h for one newsroom, 6 h for 3, 12 h for 7, 24 h from 15 — *and* V below
+   COOLED_SHARE (25 %) of P. A night lull of an hour or two never cools a story with several
+   newsrooms. A cooled trend stays cooled until it is covered again at V ≥ max(REVIVE_SHARE × P,
+   ESTABLISHED_VELOCITY).
+3. **Emerging** (from birth) while the trend has never reached ESTABLISHED_VELOCITY and is younger
+   than EMERGING_MAX_HOURS.
+4. **Rising** is entered when V ≥ ESTABLISHED_VELOCITY, V is at its peak (≥ AT_PEAK_SHARE × P) and
+   V ≥ RISE_ENTER_GROWTH × V2 (+30 % in two hours, or V2 = 0); it is kept while V is at its peak
+   and V ≥ RISE_STAY_GROWTH × V2 (still growing).
 5. Otherwise the trend is past its rise and is judged against its own peak: **Fading** when
-   V < FADE_SHARE × P; **Peaking** otherwise — but a fading trend (or one reviving from cooled)
-   returns to Peaking only at V ≥ PEAK_RETURN_SHARE × P.
+   V < FADE_SHARE (55 %) × P; **Peaking** otherwise — but a fading (or reviving) trend returns to
+   Peaking only at V ≥ PEAK_RETURN_SHARE (80 %) × P.
 
-Hysteresis is in the paired thresholds — Rising is entered at +25 % an hour and left below +5 %;
-Fading is entered below 60 % of the peak and left at 85 %; Cooled is entered below 10 % of the
-peak and left at 40 % (and at least REVIVE_MIN_VELOCITY) — and in a minimum dwell: a status,
-once entered, is kept for MIN_DWELL_HOURS (2 h) before any rule may change it (Emerging excepted:
-it is where every trend starts, and a breaking story must show Rising at once). News coverage
-counts a few articles per hour, so without the dwell a story would flicker Rising → Fading →
-Rising hour after hour; with it the badge changes at most every two hours.
+Hysteresis is in the paired thresholds (Rising entered at +30 %, kept at +0 %; Fading entered
+below 55 % of the peak, left at 80 %; Cooled entered below 25 % after the quiet period, left at
+40 %) and in a minimum dwell: a status, once entered, is kept for MIN_DWELL_HOURS (2 h) before any
+rule may change it (Emerging excepted: every trend starts there, and a breaking story must show
+Rising at once). The smoothed velocity itself moves slowly (half-lives of 3 and 6 hours), so an
+hour without news is a dip, not a status change. Measured over a replay of the snapshot
+(`benchmarks/lifecycle_bench.py`): status changes per trend per day, in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -41,19 +43,22 @@ from datetime import datetime
 from headlinez.domain.velocity import completed_hour_series
 from headlinez.models import TrendState, TrendStatus
 
-ESTABLISHED_VELOCITY = 2.0  # e.g. 3 articles from 2 newsrooms in 3 h (1/h × 2)
+ESTABLISHED_VELOCITY = 2.0  # e.g. 1 article an hour from 2 newsrooms
 EMERGING_MAX_HOURS = 6.0
-RISE_ENTER_GROWTH = 1.25
-RISE_STAY_GROWTH = 1.05
-FADE_SHARE = 0.6
-PEAK_RETURN_SHARE = 0.85
-COOLED_SHARE = 0.1
+AT_PEAK_SHARE = 0.95
+RISE_ENTER_GROWTH = 1.3
+RISE_STAY_GROWTH = 1.0
+FADE_SHARE = 0.55
+PEAK_RETURN_SHARE = 0.8
+COOLED_SHARE = 0.25
 REVIVE_SHARE = 0.4
-REVIVE_MIN_VELOCITY = 1.0  # e.g. 2 articles from 2 newsrooms in 3 h
-COOLED_MAX_VELOCITY = 1.0
+COOL_BASE_HOURS = 3.0
+COOL_HOURS_PER_NEWSROOM = 1.5
+COOL_MAX_HOURS = 24.0
 MIN_DWELL_HOURS = 2.0
 
-ARROWS: dict[str, str] = {"emerging": "◆", "rising": "▲", "peaking": "▲", "fading": "▼", "cooled": "■"}
+# Distinct marks: Rising is a climbing arrow, Peaking a summit.
+ARROWS: dict[str, str] = {"emerging": "◆", "rising": "↗", "peaking": "▲", "fading": "↘", "cooled": "■"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,50 +66,58 @@ class Signals:
     """What the status is computed from (all velocities at completed hours)."""
 
     velocity: float
-    previous_velocity: float
+    earlier_velocity: float  # two completed hours before `velocity`
     peak: float
     age_hours: float
     hours: int  # completed hours in the series
+    quiet_hours: float = 0.0  # since the latest article
+    newsrooms: int = 1
 
     @classmethod
-    def from_series(cls, series: Sequence[tuple[datetime, float]], age_hours: float) -> Signals:
+    def from_series(cls, series: Sequence[tuple[datetime, float]], age_hours: float, *,
+                    quiet_hours: float = 0.0, newsrooms: int = 1) -> Signals:
         values = [v for _, v in series]
         return cls(
             velocity=values[-1] if values else 0.0,
-            previous_velocity=values[-2] if len(values) >= 2 else 0.0,
+            earlier_velocity=values[-3] if len(values) >= 3 else 0.0,
             peak=max(values, default=0.0),
             age_hours=age_hours,
             hours=len(values),
+            quiet_hours=quiet_hours,
+            newsrooms=newsrooms,
         )
 
 
-def _growing(signals: Signals, factor: float) -> bool:
-    if signals.previous_velocity <= 0.0:
+def quiet_needed_hours(newsrooms: int) -> float:
+    """How long a story must go without an article before it may be Cooled (rule 2)."""
+    return min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM * max(0, newsrooms - 1), COOL_MAX_HOURS)
+
+
+def _grown(signals: Signals, factor: float) -> bool:
+    if signals.earlier_velocity <= 0.0:
         return signals.velocity > 0.0
-    return signals.velocity >= factor * signals.previous_velocity
+    return signals.velocity >= factor * signals.earlier_velocity
 
 
 def _cooled(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 2: enter below COOLED_SHARE of the peak; leave only at REVIVE_SHARE (and REVIVE_MIN)."""
+    """Rule 2: enter after the quiet period below COOLED_SHARE of the peak; leave at REVIVE_SHARE."""
     v, peak = signals.velocity, signals.peak
     if previous == "cooled":
-        return v < max(REVIVE_SHARE * peak, REVIVE_MIN_VELOCITY)
-    return v < COOLED_SHARE * peak and v < COOLED_MAX_VELOCITY
+        return v < max(REVIVE_SHARE * peak, ESTABLISHED_VELOCITY)
+    return signals.quiet_hours >= quiet_needed_hours(signals.newsrooms) and v < COOLED_SHARE * peak
 
 
 def _rising(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 3: enter at RISE_ENTER_GROWTH an hour (from Fading: back at FADE_SHARE of the peak),
-    stay while growing by RISE_STAY_GROWTH."""
+    """Rule 4: established, at its peak, and grown by RISE_ENTER_GROWTH in two hours (kept while
+    still growing)."""
     v = signals.velocity
-    if v < ESTABLISHED_VELOCITY:
+    if v < ESTABLISHED_VELOCITY or v < AT_PEAK_SHARE * signals.peak:
         return False
-    if previous == "rising" and _growing(signals, RISE_STAY_GROWTH):
-        return True
-    return _growing(signals, RISE_ENTER_GROWTH) and (previous != "fading" or v >= FADE_SHARE * signals.peak)
+    return _grown(signals, RISE_STAY_GROWTH if previous == "rising" else RISE_ENTER_GROWTH)
 
 
 def _emerging(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 4: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS."""
+    """Rule 3: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS."""
     return (previous in (None, "emerging") and signals.peak < ESTABLISHED_VELOCITY
             and signals.age_hours < EMERGING_MAX_HOURS)
 
@@ -116,10 +129,10 @@ def next_status(previous: TrendStatus | None, signals: Signals) -> TrendStatus:
         status = previous or "emerging"
     elif _cooled(previous, signals):
         status = "cooled"
-    elif _rising(previous, signals):
-        status = "rising"
     elif _emerging(previous, signals):
         status = "emerging"
+    elif _rising(previous, signals):
+        status = "rising"
     else:
         share = signals.velocity / signals.peak
         threshold = PEAK_RETURN_SHARE if previous in ("fading", "cooled") else FADE_SHARE
@@ -133,7 +146,8 @@ def signals_for(
     if series is None:
         series = completed_hour_series(trend, now)
     age = max(0.0, (now - trend.first_seen).total_seconds() / 3600)
-    return Signals.from_series(series, age)
+    quiet = max(0.0, (now - trend.last_seen).total_seconds() / 3600)
+    return Signals.from_series(series, age, quiet_hours=quiet, newsrooms=max(1, trend.source_count))
 
 
 def lifecycle(

@@ -45,7 +45,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.velocity import completed_hour_series, velocity_at
+from headlinez.domain.velocity import completed_hour_series, window_velocity
 from headlinez.models import TrendState, TrendStatus, UtcDatetime
 
 PredictionCode = Literal["fades", "continues", "builds", "quiet"]
@@ -79,12 +79,13 @@ def hour_floor(value: datetime) -> datetime:
 
 def daily_velocity(trend: TrendState, boundary: datetime) -> float:
     """D(T): velocity over the 24 completed hours before the hour boundary `boundary`."""
-    return velocity_at(trend, hour_floor(boundary) - timedelta(hours=1), window_hours=OUTCOME_WINDOW_HOURS)
+    return window_velocity(trend, hour_floor(boundary) - timedelta(hours=1),
+                           window_hours=OUTCOME_WINDOW_HOURS)
 
 
 def recent_velocity(trend: TrendState, boundary: datetime) -> float:
     """Velocity over the 3 completed hours before `boundary` (is the story active now?)."""
-    return velocity_at(trend, hour_floor(boundary) - timedelta(hours=1), window_hours=ACTIVE_WINDOW_HOURS)
+    return window_velocity(trend, hour_floor(boundary) - timedelta(hours=1), window_hours=ACTIVE_WINDOW_HOURS)
 
 
 def outcome_code(then: float, later: float) -> ScoredCode | None:
@@ -128,8 +129,8 @@ def predict(
     if series is None:
         series = completed_hour_series(trend, now)
     velocity = series[-1][1] if series else 0.0
-    if series and velocity <= 0.0:
-        return Forecast(code="quiet", sentence=SENTENCES["quiet"], velocity=0.0)
+    if series and recent_velocity(trend, now) <= 0.0:  # no article in the last 3 completed hours
+        return Forecast(code="quiet", sentence=SENTENCES["quiet"], velocity=velocity)
     half_life = PRIOR_HALF_LIFE_HOURS * math.log2(1 + max(1, trend.source_count))
     if series:
         peak_hour, peak = max(series, key=lambda item: (item[1], item[0]))

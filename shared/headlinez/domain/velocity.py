@@ -1,32 +1,52 @@
 """Velocity and ranking: how fast coverage of a trend is spreading.
 
-Velocity at an instant = article rate × source diversity, over a trailing window of
-`WINDOW_HOURS` whole UTC hours (the current hour included):
+**Velocity** (what the page shows, what the status and the chart read) = article rate × newsroom
+diversity, both *exponentially decayed*, so coverage fades out smoothly instead of dropping to
+zero when a fixed window slides past it:
 
-    rate      = articles in the window / WINDOW_HOURS            (articles per hour)
-    diversity = distinct publisher families in the window        (independent newsrooms)
+    rate      = ln 2 / H_r × Σ_articles 2^(−age / H_r)      (articles per hour; H_r = 3 h)
+    diversity = Σ_newsrooms 2^(−age of its latest article / H_d)           (H_d = 6 h)
     velocity  = rate × diversity
 
-So 12 articles from 8 newsrooms in 3 hours scores 4 × 8 = 32, while one outlet publishing the
-same 12 articles scores 4 × 1 = 4. The hourly series stored on the trend (articles and sources
-per hour) is what this is computed from, so the chart and the number always agree.
+`age` is the time since publication (articles of one UTC hour count at its middle, and never in
+the future). For a steady stream of r articles an hour the decayed rate is r, so a story covered
+steadily at 4 articles an hour by 8 newsrooms scores about 4 × 8 = 32 (the fixed 3-hour window
+this replaced gave the same), and one outlet publishing the same 12 articles about 4 × 1.
+
+Worked example (`tests/unit/test_velocity.py::test_worked_example_of_the_docs`): 12 articles from
+8 newsrooms, 4 in each of the hours 20:00, 21:00, 22:00, then nothing (a night lull).
+
+| at | rate (articles/h) | diversity | velocity |
+|---|---|---|---|
+| 23:00 (end of the burst) | 2.00 | 6.66 | 13.3 |
+| 00:00 (1 h of lull) | 1.58 | 5.93 | 9.4 |
+| 01:00 (2 h of lull) | 1.26 | 5.28 | 6.6 |
+| 05:00 (6 h of lull) | 0.50 | 3.33 | 1.7 |
+
+At 23:00: rate = ln2/3 × 4 × (2^(−2.5/3) + 2^(−1.5/3) + 2^(−0.5/3)) = 2.00; diversity =
+3 × 2^(−2.5/6) + 3 × 2^(−1.5/6) + 2 × 2^(−0.5/6) = 6.66 (three newsrooms last wrote at 20:30,
+three at 21:30, two at 22:30). A two-hour lull halves a story's velocity; it does not zero it
+(the 3-hour window did, at 01:00). Constants: `RATE_HALF_LIFE_HOURS`, `DIVERSITY_HALF_LIFE_HOURS`.
 
 Sources are publisher families (two feeds of one newsroom are one source), and a copy of a title
 already seen from another newsroom (republished wire copy, same normalized-title fingerprint) is
 not counted as a new source by clustering, so it adds to the rate but not to the diversity.
 Hours are those of the articles' publish times.
 
+`window_velocity` keeps the plain windowed formula (articles in the last N whole hours ÷ N ×
+distinct newsrooms in them): the prediction's outcome is defined on a 24-hour window of it, and
+the ranking's newsroom cap (`newsroom_capped_velocity`) on a 3-hour one.
+
 Derived figures (the trend page's counters):
 
-* **first detected** = the publish time of the trend's earliest article (`first_detected`).
-* **"+N% since first seen"** (`growth_since_first_seen`) is how much the coverage grew since the
-  trend's first hour: A_first = articles published in that first UTC hour, A = articles now,
-  N = round(100 × (A − A_first) / A_first). One article in the first hour and 8 now is "+700%".
-  It never falls: how fast coverage is moving *now* is velocity's job, and the status's.
+* **first detected** (`first_detected`) = the moment the trend became public (its second
+  independent newsroom, as clustering saw it: `TrendState.detected_at`), else its first article.
+* **"+N% since first seen"** (`growth_since_first_seen`) = round(100 × (V_now − V_d) / V_d), V_d
+  the velocity at first detection. It falls as well as rises: −80% once coverage runs at a fifth
+  of its pace when it was detected; a cooled story shows a fall, never a large rise.
 * The lifecycle and the prediction read `completed_hour_series`: velocity at the end of each
-  *completed* UTC hour. The current hour is partial (at 10:05 it holds five minutes of news), so
-  including it would make every hour start look like a dip; the counter shown to readers
-  (`velocity_at(now)`) does include it.
+  *completed* UTC hour. The current hour is partial, so it is left out of the status (the
+  counter shown to readers, `velocity_at(now)`, includes it).
 """
 
 from __future__ import annotations
@@ -41,14 +61,37 @@ MAX_SERIES_HOURS = 168
 RECENCY_HALF_LIFE_HOURS = 6.0
 FAMILY_WINDOW_ARTICLE_CAP = 3
 """Ranking counts at most this many articles per newsroom in the velocity window (one an hour)."""
+RATE_HALF_LIFE_HOURS = 3.0
+DIVERSITY_HALF_LIFE_HOURS = 6.0
+_RATE_SCALE = math.log(2) / RATE_HALF_LIFE_HOURS
+_HISTORY_HOURS = 48  # older buckets weigh < 2^-16 in the smoothed sums
 
 
 def _hour_floor(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def velocity_at(trend: TrendState, at: datetime, window_hours: int = WINDOW_HOURS) -> float:
+def window_velocity(trend: TrendState, at: datetime, window_hours: int = WINDOW_HOURS) -> float:
+    """Articles in the `window_hours` whole UTC hours up to `at` ÷ window_hours × their newsrooms."""
     return round(_velocity(trend, at, window_hours), 3)
+
+
+def velocity_at(trend: TrendState, at: datetime) -> float:
+    """The smoothed velocity at `at` (module docstring): decayed rate × decayed diversity."""
+    t = at.timestamp() / 3600
+    total = 0.0
+    latest: dict[str, float] = {}
+    for bucket in trend.hourly:
+        start = bucket.hour.timestamp() / 3600
+        if start >= t:  # not begun at `at`
+            continue
+        middle = start + 0.5
+        total += bucket.articles * math.pow(0.5, max(0.0, t - middle) / RATE_HALF_LIFE_HOURS)
+        for source in bucket.sources:
+            if latest.get(source, -math.inf) < middle:
+                latest[source] = middle
+    diversity = sum(math.pow(0.5, max(0.0, t - m) / DIVERSITY_HALF_LIFE_HOURS) for m in latest.values())
+    return round(total * _RATE_SCALE * diversity, 3)
 
 
 def _velocity(trend: TrendState, at: datetime, window_hours: int) -> float:
@@ -65,15 +108,12 @@ def _velocity(trend: TrendState, at: datetime, window_hours: int) -> float:
 
 
 def hourly_velocity(trend: TrendState, at: datetime) -> list[tuple[datetime, float]]:
-    """Velocity at the end of every hour from first seen to `at` (the chart's series)."""
+    """(hour, velocity at the end of that hour) from the first seen hour to the hour of `at`,
+    whose value is the velocity at `at` itself (the chart's series)."""
     if not trend.hourly:
         return []
-    hour = _hour_floor(trend.first_seen)
-    end = _hour_floor(at)
-    series: list[tuple[datetime, float]] = []
-    while hour <= end and len(series) < 24 * 30:
-        series.append((hour, velocity_at(trend, hour)))
-        hour += timedelta(hours=1)
+    series = completed_hour_series(trend, at)
+    series.append((_hour_floor(at), velocity_at(trend, at)))
     return series
 
 
@@ -114,21 +154,22 @@ def newsroom_capped_velocity(trend: TrendState, at: datetime, window_hours: int 
 
 
 def first_detected(trend: TrendState) -> datetime:
-    """When the trend was first seen: the publish time of its earliest article."""
-    return trend.first_seen
+    """When the trend became public (2+ newsrooms, as clustering saw it); else its first article."""
+    return trend.detected_at or trend.first_seen
 
 
 def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
-    """ "+N% since first seen" (see the module docstring); None for a trend without a series.
-
-    `now` is accepted for symmetry with the other counters; coverage growth does not need it.
-    """
+    """ "+N% since first seen": velocity now against velocity at first detection (module
+    docstring); None without a series or a velocity at detection."""
     if not trend.hourly:
         return None
-    first = min(trend.hourly, key=lambda bucket: bucket.hour).articles
-    if first <= 0:
+    detected = first_detected(trend)
+    # Nothing counted yet at that instant (detected on the hour): the pace over its first hour
+    first_hour = _hour_floor(max(detected, min(bucket.hour for bucket in trend.hourly)))
+    base = velocity_at(trend, detected) or velocity_at(trend, first_hour + timedelta(hours=1))
+    if base <= 0.0:
         return None
-    return round(100 * (trend.article_count - first) / first)
+    return round(100 * (velocity_at(trend, now) - base) / base)
 
 
 def last_completed_hour(now: datetime) -> datetime:
@@ -136,13 +177,14 @@ def last_completed_hour(now: datetime) -> datetime:
     return _hour_floor(now) - timedelta(hours=1)
 
 
-def completed_hour_series(trend: TrendState, now: datetime, hours: int | None = None,
-                          window_hours: int = WINDOW_HOURS) -> list[tuple[datetime, float]]:
-    """Velocity at each completed UTC hour from the first seen hour (or the last `hours` hours)
-    up to the last completed hour before `now`; empty while the first hour is still running."""
+def completed_hour_series(trend: TrendState, now: datetime,
+                          hours: int | None = None) -> list[tuple[datetime, float]]:
+    """(hour, velocity at the end of that hour) for each completed UTC hour from the first seen
+    hour (or the last `hours` hours) up to the last completed hour before `now`; empty while the
+    first hour is still running. Equal to `velocity_at(trend, hour + 1 h)`, computed in one pass:
+    this runs for every open trend on every clustering run."""
     if not trend.hourly:
         return []
-    # Integer hours and one dict of buckets: this runs for every open trend on every run.
     counts: dict[int, tuple[int, frozenset[str]]] = {}
     for bucket in trend.hourly:
         hour = int(bucket.hour.timestamp()) // 3600
@@ -150,8 +192,8 @@ def completed_hour_series(trend: TrendState, now: datetime, hours: int | None = 
         counts[hour] = ((bucket.articles, frozenset(bucket.sources)) if found is None
                         else (found[0] + bucket.articles, found[1] | frozenset(bucket.sources)))
     end = int(last_completed_hour(now).timestamp()) // 3600
-    # Hours before the oldest stored bucket hold nothing, and a week is all the chart and the
-    # lifecycle read (a trend can hold one article years older than the rest).
+    # A week is all the chart and the lifecycle read (a trend can hold one article years older
+    # than the rest); the sums start _HISTORY_HOURS earlier, where older news weighs nothing.
     first = int(_hour_floor(trend.first_seen).timestamp()) // 3600
     start = max(first, min(counts), end - MAX_SERIES_HOURS + 1)
     if hours is not None:
@@ -159,15 +201,34 @@ def completed_hour_series(trend: TrendState, now: datetime, hours: int | None = 
     if start > end:
         return []
     series: list[tuple[datetime, float]] = []
-    origin = datetime.fromtimestamp(start * 3600, UTC)
-    for offset, hour in enumerate(range(start, end + 1)):
-        articles = 0
-        window: set[str] = set()
-        for back in range(window_hours):
-            found = counts.get(hour - back)
-            if found is not None:
-                articles += found[0]
-                window.update(found[1])
-        value = round(articles / window_hours * len(window), 3) if articles else 0.0
-        series.append((origin + timedelta(hours=offset), value))
+    for hour, value in _smoothed(counts, max(min(counts), start - _HISTORY_HOURS), end):
+        if hour >= start:
+            series.append((datetime.fromtimestamp(hour * 3600, UTC), value))
     return series
+
+
+def _smoothed(counts: dict[int, tuple[int, frozenset[str]]], first: int,
+              last: int) -> list[tuple[int, float]]:
+    """Velocity at the end of each hour first..last (integer hours), by recurrence."""
+    rate_step = math.pow(0.5, 1 / RATE_HALF_LIFE_HOURS)
+    rate_new = math.pow(0.5, 0.5 / RATE_HALF_LIFE_HOURS)
+    diversity_step = math.pow(0.5, 1 / DIVERSITY_HALF_LIFE_HOURS)
+    diversity_new = math.pow(0.5, 0.5 / DIVERSITY_HALF_LIFE_HOURS)
+    total = diversity = 0.0
+    latest: dict[str, int] = {}
+    values: list[tuple[int, float]] = []
+    for hour in range(first, last + 1):
+        total *= rate_step
+        diversity *= diversity_step
+        found = counts.get(hour)
+        if found is not None:
+            total += found[0] * rate_new
+            for source in found[1]:
+                before = latest.get(source)
+                if before is not None:  # its earlier contribution is replaced by this hour's
+                    diversity -= math.pow(0.5, (hour - before + 0.5) / DIVERSITY_HALF_LIFE_HOURS)
+                diversity += diversity_new
+                latest[source] = hour
+        value = total * _RATE_SCALE * max(0.0, diversity)
+        values.append((hour, round(value, 3) if value >= 0.0005 else 0.0))
+    return values

@@ -29,10 +29,11 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dateutil import parser as date_parser
@@ -161,6 +162,21 @@ def visible_body(parsed: _Parsed, until: datetime) -> bytes:
     return b"".join(piece for piece in kept if isinstance(piece, bytes))
 
 
+def newest_item_time(paths: Iterable[Path], not_after: datetime | None = None) -> datetime | None:
+    """The newest item time of these feed files (their capture time, in effect); items dated
+    after `not_after` (a feed's future-dated entries) are left out."""
+    newest: datetime | None = None
+    for path in paths:
+        parsed = split_feed(path.read_bytes())
+        times = (parsed.json_times if parsed.kind == "json"
+                 else tuple(t for _, t, is_item in parsed.pieces if is_item))
+        for moment in times:
+            if moment is not None and (not_after is None or moment <= not_after) and (
+                    newest is None or moment > newest):
+                newest = moment
+    return newest
+
+
 class FeedTimeFilter:
     """`FeedFolderServer(transform=...)`: serve each feed as it looked at the simulated time."""
 
@@ -267,5 +283,5 @@ def run_replay(stack: LocalStack, steps: list[datetime], time_filter: FeedTimeFi
     return done
 
 
-__all__ = ["FeedTimeFilter", "ReplayClock", "ReplayError", "parse_item_time", "replay_steps",
-           "run_replay", "split_feed", "visible_body"]
+__all__ = ["FeedTimeFilter", "ReplayClock", "ReplayError", "newest_item_time", "parse_item_time",
+           "replay_steps", "run_replay", "split_feed", "visible_body"]

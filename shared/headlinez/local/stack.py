@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from headlinez.local import moto_speedups
 from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
 from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
 from headlinez.local.statedir import StateDirBusyError, StateDirLock, write_gzip_lines
@@ -154,6 +155,7 @@ class LocalStack:
 
         self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._mock.start()
+        moto_speedups.install()  # Query and TransactWriteItems cost what they touch, not the table
         restored = self._create_table()
         self.say(f"  DynamoDB: moto in-process, table {LOCAL_TABLE} "
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))

@@ -34,9 +34,12 @@ from headlinez.domain.topics import extract_topics
 from headlinez.domain.velocity import completed_hour_series
 from headlinez.models import TrendState
 
+PUBLIC_MIN_NEWSROOMS = 2  # a trend is public (on the list) from its second newsroom
+
 logger = logging.getLogger(__name__)
 
-_CARRIED = ("status", "status_since", "category", "topics", "related", "prediction", "prediction_code")
+_CARRIED = ("status", "status_since", "detected_at", "category", "topics", "related", "prediction",
+            "prediction_code")
 
 
 @dataclass(slots=True)
@@ -94,6 +97,8 @@ def enrich(
         forecast = predict(state, status, now, series)
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
                        "prediction_code": forecast.code})
+        if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
+            update["detected_at"] = now  # the run that first saw it public: "first detected"
         if not state.is_open:
             update["related"] = []
         state = state.model_copy(update=update)

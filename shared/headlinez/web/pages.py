@@ -22,15 +22,21 @@ from headlinez.api.schemas import (
     TrendPage,
     TrendSummary,
 )
+from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
 from headlinez.domain.newsrooms import TREND_DEFINITION
-from headlinez.domain.velocity import FAMILY_WINDOW_ARTICLE_CAP, WINDOW_HOURS
+from headlinez.domain.velocity import (
+    DIVERSITY_HALF_LIFE_HOURS,
+    FAMILY_WINDOW_ARTICLE_CAP,
+    RATE_HALF_LIFE_HOURS,
+    WINDOW_HOURS,
+)
 from headlinez.web.assets import CSS_PATH
 from headlinez.web.html import Markup, el, external_link, href, time_el
 from headlinez.web.svg import sparkline, velocity_chart
 
 SITE = "headlinez"
 STATUSES = ("emerging", "rising", "peaking", "fading", "cooled")
-ARROWS = {"emerging": "◆", "rising": "▲", "peaking": "▲", "fading": "▼", "cooled": "■"}
+ARROWS = STATUS_ARROWS  # distinct marks for Rising (↗) and Peaking (▲)
 STATUS_HELP = {
     "emerging": "new, not yet established",
     "rising": "coverage accelerating hour on hour",
@@ -787,9 +793,13 @@ def how_page(track: TrackRecordView | None = None) -> str:
             el(
                 "p",
                 {},
-                f"Velocity = (articles in the last {WINDOW_HOURS} whole hours ÷ {WINDOW_HOURS}) × "
-                "(distinct newsrooms in them). Twelve articles from eight newsrooms in three hours score "
-                "4 × 8 = 32; one outlet publishing the same twelve scores 4 × 1 = 4.",
+                "Velocity = article rate × newsroom diversity. The rate counts each article with a "
+                f"weight that halves every {RATE_HALF_LIFE_HOURS:g} hours after publication (a steady "
+                "4 articles an hour scores 4); each newsroom counts with a weight that halves every "
+                f"{DIVERSITY_HALF_LIFE_HOURS:g} hours after its latest article. So coverage fades "
+                "out smoothly: twelve articles from eight newsrooms over three evening hours score "
+                "13.3 at the end of the burst, 9.4 after an hour without news and 6.6 after two "
+                "— a night lull halves a story, it does not zero it.",
             ),
             el(
                 "p",

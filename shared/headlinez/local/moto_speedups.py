@@ -1,0 +1,178 @@
+"""Make moto's DynamoDB Query cost what the partition holds, not what the table holds.
+
+moto 5 answers every Query — on the table or on a GSI — by sorting *all* items of the table
+(`Table.all_items`, comparing `DynamoType`s, ~1 µs per comparison) and then keeping those of
+the asked partition. A local stack that has ingested a few days of news holds tens of thousands
+of items (articles, dedupe aliases, members), so each Query took 0.1-0.3 s, and one replayed
+step makes dozens of them: profiling a replay of the snapshot (cProfile, `benchmarks/
+replay_bench.py --profile`) put 85% of its time in `all_items`' sort.
+
+The order `all_items` returns does not matter to Query: moto sorts the partition it keeps by the
+index's (or the table's) keys afterwards. So, during a Query only, `all_items` returns just the
+candidate items — the queried partition of the table, or the items whose GSI hash attributes
+equal the key condition's — unsorted. Scan, exports and everything else keep moto's behaviour.
+The response serializer of moto 5 then walks every DynamoDB `AttributeValue` member by member
+(ten members each, through an attribute picker): ~0.2 ms per attribute, the other half of a
+replay's time once the sort was gone. moto's items already hold their attributes in the wire
+format (`{"S": ...}`, `{"N": "1"}`, nested `M`/`L`), so an `AttributeValue` without binary
+members is passed through as it is — what the member-by-member walk produces for it.
+
+TransactWriteItems in moto 5 deep-copies every table it touches before writing, to roll back on
+a failed condition: with a few days of news that is a copy of ~100 MB per clustering write, and a
+replay grew to several GB. The patched version keeps a copy of only the items the transaction
+names, and restores those when moto raises.
+
+Applied by the local stack only (`install()` is idempotent); nothing deployed depends on it.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_scope = threading.local()
+_PASS_THROUGH = frozenset({"S", "N", "SS", "NS", "M", "L", "NULL", "BOOL"})
+_state = {"installed": False}
+
+
+def _candidates(table: Any, query: tuple[Any, Any, Any]) -> list[Any] | None:
+    """The items a Query can match, or None to fall back on moto's full list."""
+    index_name, hash_key, conditions = query
+    if index_name is None:
+        if hash_key is None:
+            return None
+        bucket = table.items.get(hash_key)
+        if bucket is None:
+            return []
+        return list(bucket.values()) if table.range_key_attr else [bucket]
+    if not conditions:
+        return None
+    wanted = list(conditions)
+    found = []
+    for hash_set in table.items.values():
+        for item in (hash_set.values() if table.range_key_attr else (hash_set,)):
+            attrs = item.attrs
+            if all((value := attrs.get(name)) is not None and value == expected for name, expected in wanted):
+                found.append(item)
+    return found
+
+
+def install() -> None:
+    """Patch moto's DynamoDB `Table.query` / `Table.all_items` (see the module docstring)."""
+    if _state["installed"]:
+        return
+    from moto.dynamodb.models.table import Table
+
+    original_query: Callable[..., Any] = Table.query
+    original_all_items: Callable[..., Any] = Table.all_items
+    signature = inspect.signature(original_query)
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        arguments = bound.arguments
+        previous = getattr(_scope, "query", None)
+        _scope.query = (arguments.get("index_name"), arguments.get("hash_key"),
+                        arguments.get("hash_key_conditions"))
+        try:
+            return original_query(self, *args, **kwargs)
+        finally:
+            _scope.query = previous
+
+    def all_items(self: Any) -> Any:
+        current = getattr(_scope, "query", None)
+        if current is not None:
+            found = _candidates(self, current)
+            if found is not None:
+                return found
+        return original_all_items(self)
+
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+    _install_serializer()
+    _install_transactions()
+    _state["installed"] = True
+
+
+def _install_serializer() -> None:
+    from moto.core.serialize import BaseJSONSerializer
+
+    original: Callable[..., Any] = BaseJSONSerializer._serialize_type_structure
+
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if (key and shape.name == "AttributeValue" and isinstance(value, dict)
+                and value.keys() <= _PASS_THROUGH):
+            serialized[key] = value
+            return
+        original(self, serialized, value, shape, key)
+
+    BaseJSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
+
+
+__all__ = ["install"]
+
+
+class _NoTableCopy:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: tables are not copied."""
+
+    def __init__(self, table_type: type) -> None:
+        self._table_type = table_type
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, self._table_type) else copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+_Backup = tuple[Any, Any, Any, Any]
+
+
+def _transaction_backup(backend: Any, transact_items: list[dict[str, Any]]) -> list[_Backup]:
+    """(table, hash key, range key, deep copy of the item or None) for each item named."""
+    backups = []
+    for entry in transact_items:
+        op_type, op = next(iter(entry.items()))
+        table = backend.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+        keys = op.get("Item") if op_type == "Put" else op.get("Key")
+        if table is None or not isinstance(keys, dict):
+            continue
+        if table.hash_key_attr not in keys or (table.range_key_attr and table.range_key_attr not in keys):
+            continue  # moto reports the invalid key itself
+        hash_key, range_key = backend.get_keys_value(table, keys)
+        backups.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+    return backups
+
+
+def _restore(backups: list[_Backup]) -> None:
+    for table, hash_key, range_key, item in reversed(backups):
+        if table.range_key_attr:
+            bucket = table.items[hash_key]
+            if item is None:
+                bucket.pop(range_key, None)
+            else:
+                bucket[range_key] = item
+        elif item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+
+
+def _install_transactions() -> None:
+    from moto.dynamodb import models as backend_module
+    from moto.dynamodb.models.table import Table
+
+    setattr(backend_module, "copy", _NoTableCopy(Table))  # noqa: B010 - replaces the module it imported
+    original: Callable[..., Any] = backend_module.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        backups = _transaction_backup(self, transact_items)
+        try:
+            original(self, transact_items)
+        except Exception:
+            _restore(backups)
+            raise
+
+    backend_module.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
