@@ -1,0 +1,63 @@
+"""Headline choice: straight reports first, a distinct second angle from another newsroom."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.headlines import FORMAT_PENALTY, headline_weight, is_feature_format
+from headlinez.domain.terms import title_overlap
+from tests.unit.test_clustering import T0, article
+
+
+@pytest.mark.parametrize("title", [
+    "Iran talks in Geneva: live updates",
+    "What we know about the Geneva talks",
+    "In pictures: Rio Carnival parades",
+    "10 things to know about the Winter Olympics",
+    "Podcast: the week in Iran",
+    "Opinion: Geneva is a test for Trump",
+    "Why the Strait of Hormuz matters",
+    "The Iran talks, explained",
+])
+def test_feature_formats_are_recognised(title: str) -> None:
+    assert is_feature_format(title)
+    assert headline_weight(title) == FORMAT_PENALTY
+
+
+@pytest.mark.parametrize("title", [
+    "Iran and US open nuclear talks in Geneva",
+    "Jesse Jackson, civil rights leader, dies at 84",
+    "Olympic champion lives up to billing in Milan",
+    "Spain orders criminal investigation into X, Meta and TikTok",
+])
+def test_straight_reports_are_not_penalised(title: str) -> None:
+    assert not is_feature_format(title)
+    assert headline_weight(title) == 1.0
+
+
+def test_the_main_headline_is_a_straight_report_and_the_second_a_distinct_angle() -> None:
+    # Given a story whose most central title is a live blog
+    batch = [
+        article("live", "Iran nuclear talks Geneva live updates", "Iran and US nuclear talks in Geneva.",
+                family="a"),
+        article("news", "Iran and US hold nuclear talks in Geneva", "Iran and US nuclear talks in Geneva.",
+                family="b", at=T0 + timedelta(minutes=1)),
+        article("para", "Iran, US hold nuclear talks in Geneva", "Talks between Iran and the US in Geneva.",
+                family="c", at=T0 + timedelta(minutes=2)),
+        article("angle", "Oil prices fall as Iran and US negotiate in Geneva", "Iran US talks in Geneva.",
+                family="d", at=T0 + timedelta(minutes=3)),
+    ]
+    result = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=ClusterConfig())
+    trends = [t for t in result.changed if t.article_count == 4]
+    assert trends, "the four articles form one trend"
+    trend = trends[0]
+    # Then the main headline is not the live blog, and the second is no paraphrase of it
+    assert not is_feature_format(trend.headline)
+    assert trend.second_headline is not None
+    assert title_overlap(trend.headline, trend.second_headline) <= ClusterConfig().second_headline_max_overlap
+    members = {a.title: a.publisher_family for a in batch}
+    assert members[trend.headline] != members[trend.second_headline]
