@@ -158,6 +158,22 @@ def jitter(rows: Sequence[GoldArticle], hours: float, seed: int) -> list[GoldArt
     return moved
 
 
+def spread(distractors: Sequence[GoldArticle], rows: Sequence[GoldArticle], seed: int) -> list[GoldArticle]:
+    """Distractors re-timed uniformly at random (seeded) over the span of `rows`, so they compete
+    with the gold stories in the same open window; each is scored as a story of its own."""
+    if not rows:
+        return []
+    start = min(row.article.published for row in rows)
+    span = (max(row.article.published for row in rows) - start).total_seconds()
+    generator = random.Random(seed + 1)
+    moved = []
+    for row in distractors:
+        at = start + timedelta(seconds=generator.uniform(0, span))
+        article = row.article.model_copy(update={"published": at, "ingested_at": at})
+        moved.append(GoldArticle(article=article, story_id=f"distractor:{row.article.article_id}"))
+    return moved
+
+
 def apply_labels(rows: Sequence[GoldArticle], labels_path: Path, ids: Sequence[str]) -> list[GoldArticle]:
     """Keep the rows labeled in `labels_path` (CSV `id,story`; `single` = a story of its own)."""
     with labels_path.open(encoding="utf-8", newline="") as handle:
@@ -353,9 +369,9 @@ def evaluate(
     rows = load_dataset(path)
     if labels is not None:
         rows = apply_labels(rows, labels, dataset_ids(path))
-    extra = [GoldArticle(article=row.article, story_id=f"distractor:{row.article.article_id}")
-             for row in load_dataset(distractors)] if distractors is not None else []
-    rows = jitter(rows, jitter_hours, seed) + extra
+    rows = jitter(rows, jitter_hours, seed)
+    extra = spread(load_dataset(distractors), rows, seed) if distractors is not None else []
+    rows = rows + extra
     articles = [row.article for row in rows]
     embeddings, embedding_seconds = embed_articles(articles, embedder) if embedder else (None, 0.0)
     run = replay(articles, config or ClusterConfig(), batch_minutes=batch_minutes, embeddings=embeddings)
