@@ -75,6 +75,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     status = int(response["statusCode"])
     metrics.add_metric(name="ApiRequests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="ApiServerErrors", unit=MetricUnit.Count, value=int(status >= 500))
+    metrics.add_metric(name="ApiClientErrors", unit=MetricUnit.Count, value=int(400 <= status < 500))
     http = (event.get("requestContext") or {}).get("http") or {}
     logger.info(
         "request served", extra={"method": http.get("method"), "path": http.get("path"), "status": status}

@@ -66,6 +66,11 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="TrendsUpdated", unit=MetricUnit.Count, value=report.trends_updated)
     metrics.add_metric(name="TrendsClosed", unit=MetricUnit.Count, value=report.trends_closed)
     metrics.add_metric(name="OpenTrends", unit=MetricUnit.Count, value=report.open_trends)
+    # Open trends with 2+ newsrooms: the public list (headlinez.domain.newsrooms.is_public).
+    metrics.add_metric(name="PublicTrends", unit=MetricUnit.Count, value=report.multi_source_trends)
+    metrics.add_metric(name="ClusterRunSeconds", unit=MetricUnit.Seconds, value=report.seconds)
+    # One per run that finished: ClusterRunsMissingAlarm fires when none did for 2 intervals.
+    metrics.add_metric(name="ClusterRunsCompleted", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="TrendsWritten", unit=MetricUnit.Count, value=report.trends_written)
     metrics.add_metric(name="TrendWriteConflicts", unit=MetricUnit.Count, value=report.write_conflicts)
     metrics.add_metric(name="LexicalFallbackRuns", unit=MetricUnit.Count,

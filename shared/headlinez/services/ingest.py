@@ -95,6 +95,7 @@ class FeedResult(BaseModel):
     duplicates: int = 0
     parser: str | None = None
     error: str | None = None
+    error_kind: str | None = None  # the fetcher's ErrorKind, "no_response" or "unparseable" (metrics)
     seconds: float = 0.0
 
 
@@ -114,6 +115,9 @@ class IngestReport(BaseModel):
     capped_entries: int = 0
     duplicates: int = 0
     new_articles: int = 0
+    oldest_success_minutes: float | None = Field(
+        default=None, description="Minutes since the feed with the oldest successful poll (a 200 or a "
+        "304) last succeeded, this run included; feeds that never succeeded are left out.")
     results: list[FeedResult] = Field(default_factory=list)
 
 
@@ -208,6 +212,7 @@ class IngestService:
         finally:
             writer.flush()  # even when a write failed: the feeds finished so far keep their state
         self._finish(report, per_feed, {f.id for f in due}, started)
+        report.oldest_success_minutes = _oldest_success_minutes(report.results, states, now)
         return report
 
     async def _poll_all(self, due: Sequence[FeedConfig], *, states: dict[str, FeedState], now: datetime,
@@ -303,6 +308,7 @@ class IngestService:
         if outcome.error is not None or outcome.status is None:
             reason = outcome.error or "no response"
             result.error = reason
+            result.error_kind = outcome.error_kind or "no_response"
             logger.warning("feed failed", extra={"feed_id": feed.id, "reason": reason,
                                                  "kind": outcome.error_kind, "status": outcome.status})
             return result, after_error(state, now, reason, self._policy, outcome.retry_after_seconds), []
@@ -323,6 +329,7 @@ class IngestService:
         except Exception as exc:  # a broken feed is a per-feed error, never a crashed run
             reason = f"{type(exc).__name__}: {exc}"
             result.error = reason
+            result.error_kind = "unparseable"
             logger.warning("feed unparseable", extra={"feed_id": feed.id, "reason": reason})
             return result, after_error(state, now, reason, self._policy), []
         entries = newest_entries(parsed.entries, self._max_entries)
@@ -367,6 +374,22 @@ class IngestService:
         existing = self._articles.existing_keys(keys) if keys else {}
         fresh = [a for a in unique if not is_duplicate(a, existing)]
         return self._articles.save_new_articles(fresh) if fresh else []
+
+
+_SUCCESSFUL_OUTCOMES = frozenset({"new", "not_modified", "unchanged"})
+
+
+def _oldest_success_minutes(results: Sequence[FeedResult], states: dict[str, FeedState],
+                            now: datetime) -> float | None:
+    """Minutes since the least recently successful feed last succeeded (None: none ever did)."""
+    ages: list[float] = []
+    for result in results:
+        state = states.get(result.feed_id)
+        if result.outcome in _SUCCESSFUL_OUTCOMES:
+            ages.append(0.0)
+        elif state is not None and state.last_success_at is not None:
+            ages.append((now - state.last_success_at).total_seconds() / 60)
+    return round(max(ages), 1) if ages else None
 
 
 def _waiting_since(state: FeedState | None) -> datetime:
