@@ -6,12 +6,14 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
+import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from headlinez.adapters.brief_store import StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
+from headlinez.adapters.lease import DynamoLease
 from headlinez.clock import CLOCK
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
@@ -38,8 +40,12 @@ def _service() -> ClusterService:
     if embedder is None:
         logger.warning("clustering on the lexical path: no sentence-embedding model",
                        extra={"reason": unavailable_reason() if settings.embeddings else "CLUSTER_EMBEDDINGS=off"})
+    # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
+    lease = DynamoLease(boto3.resource("dynamodb").Table(settings.table_name), "CLUSTER",
+                        ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
-                          briefs=briefs, brief_policy=brief_policy, embedder=embedder)
+                          briefs=briefs, brief_policy=brief_policy, embedder=embedder, lease=lease,
+                          lease_wait=timedelta(seconds=settings.lease_wait_seconds))
 
 
 @logger.inject_lambda_context(log_event=False)
@@ -60,6 +66,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             "tolerance_seconds": SCHEDULE_INTERVAL.total_seconds()})
         metrics.add_metric(name="ClusterEventTimeClamped", unit=MetricUnit.Count, value=1)
     report = _service().run(now)
+    if report.skipped:
+        metrics.add_metric(name="ClusterRunsSkipped", unit=MetricUnit.Count, value=1)
 
     metrics.add_metric(name="ArticlesClustered", unit=MetricUnit.Count, value=report.articles_clustered)
     metrics.add_metric(name="TrendsCreated", unit=MetricUnit.Count, value=report.trends_new)

@@ -90,6 +90,41 @@ class FeedState(BaseModel):
         description="Articles stored per UTC hour ('2026-02-18T04'), the last 24 hours: feed health's "
         "counters (headlinez.domain.feed_activity), maintained by ingest.",
     )
+    observed_interval_seconds: float | None = Field(
+        default=None,
+        description="The feed's observed update interval (smoothed median gap between its newest "
+        "entries): adaptive polling waits a share of it (headlinez.domain.feed_schedule).",
+    )
+    declared_interval_seconds: float | None = Field(
+        default=None,
+        description="The longest interval the publisher asks for: Cache-Control max-age, RSS <ttl>, "
+        "sy:updatePeriod/updateFrequency (capped by the poll policy).",
+    )
+
+
+class FeedRecord(BaseModel):
+    """A feed as stored in the table (the feed list is data: `headlinez feeds add|pause|...`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    config: FeedConfig
+    paused: bool = False
+    added_at: UtcDatetime
+    updated_at: UtcDatetime
+    source: Literal["seed", "cli"] = Field(
+        default="cli", description="'seed': from infra/feeds.yaml; 'cli': added by an operator.")
+
+
+class FeedShard(BaseModel):
+    """One SQS message of the ingest fan-out: the feeds of whole hosts that one worker polls."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    run_time: UtcDatetime = Field(description="The cycle's clock: due-ness and ingest times use it.")
+    shard_id: str = Field(min_length=1, max_length=80)
+    shards_in_cycle: int = Field(ge=1)
+    max_per_host: int = Field(ge=1, le=16, description="Concurrent requests per host in this shard.")
+    feeds: list[FeedConfig] = Field(min_length=1)
 
 
 # --- Articles ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from headlinez.domain.prediction import PredictionRecord, TrackRecord
-from headlinez.models import Article, FeedState, TrendMember, TrendState
+from headlinez.models import Article, FeedConfig, FeedRecord, FeedShard, FeedState, TrendMember, TrendState
 
 StartKey = dict[str, Any]
 
@@ -186,4 +186,74 @@ class PredictionRepository(Protocol):
 
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         """A trend's predictions, newest first, with their outcomes once scored."""
+        ...
+
+
+# --- The ingest fan-out (headlinez.services.fanout) ---------------------------------------------
+
+
+class FeedNotFoundError(LookupError):
+    """No stored feed has this id (`headlinez feeds pause|resume|remove`)."""
+
+
+class FeedRegistry(Protocol):
+    """The feed list as data in the table (pk=`FEED#{id}`, sk=`CONFIG`)."""
+
+    def list_feeds(self) -> list[FeedRecord]: ...
+
+    def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
+        """Add or replace a feed (an existing feed keeps its paused flag and added_at)."""
+        ...
+
+    def set_paused(self, feed_id: str, paused: bool, *, now: datetime) -> FeedRecord:
+        """Raises FeedNotFoundError."""
+        ...
+
+    def remove_feed(self, feed_id: str) -> None:
+        """Remove a feed and its state. Raises FeedNotFoundError."""
+        ...
+
+    def seed(self, feeds: Sequence[FeedConfig], *, now: datetime) -> int:
+        """Store the feeds of a seed file once per distinct file content (idempotent): feeds not
+        stored yet are added; returns how many were added (0 when this content was seeded)."""
+        ...
+
+
+class ShardQueue(Protocol):
+    def send(self, shards: Sequence[FeedShard]) -> None:
+        """Enqueue every shard (SendMessageBatch, 10 per call); raises when one is refused."""
+        ...
+
+
+@dataclass(frozen=True)
+class CycleTotals:
+    """What the workers of one cycle reported, summed when its last shard finished."""
+
+    new_articles: int
+    feeds_fetched: int
+    feeds_failed: int
+
+
+class CycleTracker(Protocol):
+    def start_cycle(self, run_time: datetime, shard_ids: Sequence[str]) -> bool:
+        """Record a cycle's shards before they are sent; False when this cycle was already
+        dispatched (a duplicate delivery of the schedule: send nothing)."""
+        ...
+
+    def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
+                   failed: int) -> CycleTotals | None:
+        """Record one finished shard (idempotent per shard id); the cycle's totals when this call
+        finished its last shard, else None (a retried shard never completes a cycle twice)."""
+        ...
+
+
+class Lease(Protocol):
+    """A single-writer lease (conditional write with an expiry): headlinez.adapters.lease."""
+
+    def acquire(self, owner: str) -> bool:
+        """True when `owner` now holds the lease (free, expired, or already its own)."""
+        ...
+
+    def release(self, owner: str) -> None:
+        """Give the lease up if `owner` still holds it."""
         ...

@@ -69,6 +69,23 @@ class IngestSettings(_EnvSettings):
     publish_events: bool = Field(default=True, alias="PUBLISH_INGEST_EVENTS")
 
 
+class FanOutSettings(IngestSettings):
+    """The ingest fan-out (functions/dispatch and functions/feed_worker; headlinez.services.fanout)."""
+
+    shard_queue_url: str = Field(default="", alias="FEED_SHARD_QUEUE_URL",
+                                 description="SQS queue of feed shards (dispatch sends, workers receive).")
+    shard_size: int = Field(default=50, ge=1, le=500, alias="FEEDS_PER_SHARD",
+                            description="Feeds per shard (a host with more feeds has a shard of its own).")
+    max_per_host: int = Field(default=2, ge=1, le=16, alias="MAX_REQUESTS_PER_HOST",
+                              description="Concurrent requests to one host, across all workers of a cycle.")
+    adaptive_polling: bool = Field(default=True, alias="ADAPTIVE_POLLING")
+    max_poll_minutes: int = Field(default=120, ge=15, le=24 * 60, alias="MAX_POLL_MINUTES",
+                                  description="Adaptive polling still polls a slow feed this often.")
+    seed_feeds: bool = Field(default=True, alias="SEED_FEEDS_FROM_FILE",
+                             description="Dispatch seeds the stored feed list from FEEDS_FILE once per "
+                             "file content (headlinez.adapters.feed_registry).")
+
+
 class ClusterSettings(_EnvSettings):
     quiet_period_hours: float = Field(default=36.0, gt=0, le=24 * 14, alias="TREND_QUIET_HOURS")
     lookback_hours: float = Field(
@@ -88,6 +105,14 @@ class ClusterSettings(_EnvSettings):
     brief_max_starts_per_run: int = Field(default=10, ge=0, le=100, alias="BRIEF_MAX_STARTS_PER_RUN")
     brief_min_sources: int = Field(default=2, ge=1, alias="BRIEF_MIN_SOURCES")
     brief_min_new_articles: int = Field(default=2, ge=1, alias="BRIEF_MIN_NEW_ARTICLES")
+    lease_seconds: float = Field(
+        default=360.0, ge=10, le=3600, alias="CLUSTER_LEASE_SECONDS",
+        description="Expiry of the single-writer lease: longer than the function's timeout (300 s).",
+    )
+    lease_wait_seconds: float = Field(
+        default=10.0, ge=0, le=300, alias="CLUSTER_LEASE_WAIT_SECONDS",
+        description="How long a run waits for a lease held by another run before it exits.",
+    )
 
 
 class ApiSettings(_EnvSettings):
@@ -187,6 +212,11 @@ def estimate_cost_usd(model: str, *, input_tokens: int, output_tokens: int,
 @cache
 def ingest_settings() -> IngestSettings:
     return IngestSettings.from_env()
+
+
+@cache
+def fanout_settings() -> FanOutSettings:
+    return FanOutSettings.from_env()
 
 
 @cache

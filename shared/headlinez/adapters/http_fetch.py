@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import ssl
 import time
@@ -54,6 +55,7 @@ __all__ = [
     "Resolver",
     "SystemResolver",
     "build_guarded_transport",
+    "parse_cache_max_age",
     "parse_retry_after",
 ]
 
@@ -112,6 +114,9 @@ class FetchOutcome(BaseModel):
     last_modified: str | None = None
     final_url: str | None = Field(default=None, description="The URL after redirects.")
     retry_after_seconds: float | None = None
+    cache_max_age: float | None = Field(
+        default=None, description="Cache-Control max-age (s-maxage first) of a 2xx/304: adaptive polling "
+        "waits at least this long (headlinez.domain.feed_schedule).")
     content_type: str | None = None
     error: str | None = None
     error_kind: ErrorKind | None = None
@@ -367,6 +372,21 @@ class _BoundedBody:
 # --- headers -----------------------------------------------------------------------------------
 
 
+_MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d{1,10})\"?", re.IGNORECASE)
+
+
+def parse_cache_max_age(value: str | None) -> float | None:
+    """Seconds of `s-maxage` (shared caches, preferred) or `max-age` of a Cache-Control header;
+    None when absent, or with `no-store`/`no-cache` (the publisher asks for no caching)."""
+    if not value:
+        return None
+    lowered = value.lower()
+    if "no-store" in lowered or "no-cache" in lowered:
+        return None
+    found = {name.lower(): float(seconds) for name, seconds in _MAX_AGE.findall(value)}
+    return found.get("s-maxage", found.get("max-age"))
+
+
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
 
@@ -588,6 +608,7 @@ class FeedFetcher:
         state.status = response.status_code
         state.final_url = str(response.url)
         state.content_type = response.headers.get("content-type")
+        state.cache_max_age = parse_cache_max_age(response.headers.get("cache-control"))
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._clock())
         if status == 304:
@@ -659,6 +680,7 @@ class _Chain:
         self.status: int | None = None
         self.final_url: str | None = None
         self.content_type: str | None = None
+        self.cache_max_age: float | None = None
 
     def success(self, *, body: bytes | None, etag: str | None, last_modified: str | None) -> FetchOutcome:
         return FetchOutcome(
@@ -669,6 +691,7 @@ class _Chain:
             last_modified=last_modified,
             final_url=self.final_url,
             content_type=self.content_type,
+            cache_max_age=self.cache_max_age,
             redirects=self.redirects,
         )
 

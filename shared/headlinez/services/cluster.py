@@ -5,6 +5,9 @@ derived from their first article, and every write is a whole-item put of a deter
 Safe under concurrent runs: a trend is written only while its stored version is the one this run
 loaded (with its new members, atomically); on a conflict the run reloads and is redone, a bounded
 number of times. Only trends that changed are written (see `trends_to_write`).
+Single writer per cycle: with a `Lease` (headlinez.adapters.lease), a run first takes the lease
+(a conditional write with an expiry); an overlapping or duplicate run waits up to `lease_wait`
+for it, then exits without writing (`ClusterReport.skipped`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +30,7 @@ from headlinez.domain.semantic import embedding_text
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
-from headlinez.ports import Embedder, PredictionRepository, TrendVersionConflictError
+from headlinez.ports import Embedder, Lease, PredictionRepository, TrendVersionConflictError
 from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
@@ -103,12 +107,16 @@ class ClusterReport(BaseModel):
     embedding: str = ""
     embedding_seconds: float = 0.0
     seconds: float = 0.0
+    skipped: str | None = None  # why the run did nothing (the lease was held by another run)
 
 
 class ClusterService:
     def __init__(self, store: ClusterStore, config: ClusterConfig, lookback: timedelta, *,
                  briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
-                 predictions: PredictionRepository | None = None, embedder: Embedder | None = None) -> None:
+                 predictions: PredictionRepository | None = None, embedder: Embedder | None = None,
+                 lease: Lease | None = None, lease_wait: timedelta = timedelta(seconds=10)) -> None:
+        self._lease = lease
+        self._lease_wait = lease_wait
         # Without an embedder (model not installed) clustering takes the lexical path and says so.
         self._embedder = embedder
         self._store = store
@@ -122,7 +130,30 @@ class ClusterService:
         self._brief_policy = brief_policy or BriefTriggerPolicy()
 
     def run(self, now: datetime) -> ClusterReport:
-        """One clustering run; redone from a fresh load when another run changed a trend meanwhile."""
+        """One clustering run, under the lease when there is one (see the module docstring)."""
+        if self._lease is None:
+            return self._run_attempts(now)
+        owner = f"{now.isoformat()}#{uuid.uuid4().hex[:12]}"
+        if not self._take_lease(owner):
+            logger.warning("another clustering run holds the lease: exiting", extra={
+                "run_time": now.isoformat(), "waited_seconds": self._lease_wait.total_seconds()})
+            return ClusterReport(now=now, skipped="lease held by another clustering run")
+        try:
+            return self._run_attempts(now)
+        finally:
+            self._lease.release(owner)
+
+    def _take_lease(self, owner: str) -> bool:
+        assert self._lease is not None
+        deadline = time.monotonic() + self._lease_wait.total_seconds()
+        while not self._lease.acquire(owner):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(min(0.5, max(0.01, deadline - time.monotonic())))
+        return True
+
+    def _run_attempts(self, now: datetime) -> ClusterReport:
+        """A run redone from a fresh load when another run changed a trend meanwhile."""
         for attempt in range(1, MAX_RUN_ATTEMPTS + 1):
             try:
                 return self._run_once(now, conflicts=attempt - 1)

@@ -29,7 +29,14 @@ from pydantic import BaseModel, Field
 
 from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_activity import count_ingested
-from headlinez.domain.feed_schedule import PollPolicy, after_error, after_success, is_due
+from headlinez.domain.feed_schedule import (
+    PollPolicy,
+    after_error,
+    after_success,
+    declared_interval,
+    is_due,
+    observe,
+)
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.ports import ArticleRepository, FeedStateRepository
@@ -341,6 +348,10 @@ class IngestService:
         result.outcome = "new"
         result.entries = len(parsed.entries)
         result.parser = parsed.parser
+        if self._policy.adaptive:  # the fan-out's adaptive polling: the feed's update interval
+            state = observe(state, entry_times=[t for e in parsed.entries if (t := entry_time(e))],
+                            declared=declared_interval(body, getattr(outcome, "cache_max_age", None)),
+                            policy=self._policy)
         return result, after_success(state.model_copy(update=validators), now, self._policy), articles
 
     def _articles_of(self, entries: Sequence[RawEntry], feed: FeedConfig, feed_updated: datetime | None,

@@ -1,0 +1,79 @@
+"""Feed worker Lambda (SQS event source): poll the feeds of each shard; failed shards are retried.
+
+Powertools batch processing reports the shards that failed (`batchItemFailures`): SQS redelivers
+only those, and a redelivered shard polls only its feeds that are still due. Metrics share the
+ingest function's service name ("ingest"): the worker is ingest, fanned out.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.events import EventBridgePublisher
+from headlinez.adapters.feed_parser import parse_feed
+from headlinez.adapters.feed_registry import DynamoFeedRegistry
+from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
+from headlinez.domain.feed_schedule import PollPolicy
+from headlinez.domain.ssrf import UrlPolicy
+from headlinez.models import FeedShard
+from headlinez.observability import powertools
+from headlinez.services.fanout import EventCompletion, FeedWorkerService
+from headlinez.settings import FanOutSettings, fanout_settings
+
+logger, metrics, tracer = powertools("ingest")
+settings: FanOutSettings = fanout_settings()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@lru_cache(maxsize=1)
+def _service() -> FeedWorkerService:
+    """All adapters of this function are wired here, once per cold start."""
+    fetcher = FeedFetcher(
+        FetchSettings(max_body_bytes=settings.max_body_bytes, concurrency=settings.fetch_concurrency),
+        UrlPolicy(allow_loopback=settings.allow_loopback_feeds),
+    )
+    store = DynamoStore.from_table_name(settings.table_name,
+                                        article_ttl=timedelta(days=settings.article_ttl_days))
+    policy = PollPolicy(min_interval=timedelta(minutes=settings.min_poll_minutes),
+                        max_backoff=timedelta(minutes=settings.max_backoff_minutes),
+                        adaptive=settings.adaptive_polling,
+                        max_interval=timedelta(minutes=settings.max_poll_minutes))
+    completion = (EventCompletion(EventBridgePublisher(settings.event_bus_name))
+                  if settings.publish_events else None)
+    return FeedWorkerService(fetcher=fetcher, parse=parse_feed, states=store, articles=store,
+                             cycles=DynamoFeedRegistry.from_table_name(settings.table_name),
+                             completion=completion,
+                             policy=policy, concurrency=settings.fetch_concurrency,
+                             max_article_age=timedelta(days=settings.max_article_age_days),
+                             max_entries_per_feed=settings.max_entries_per_feed,
+                             time_margin=timedelta(seconds=settings.time_margin_seconds))
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> dict[str, Any]:
+    shard = FeedShard.model_validate_json(record.body)
+    logger.append_keys(shard_id=shard.shard_id, run_time=shard.run_time.isoformat())
+    remaining = lambda_context.get_remaining_time_in_millis if lambda_context is not None else None
+    report = _service().process(shard, remaining_ms=remaining)
+    metrics.add_metric(name="ArticlesIngested", unit=MetricUnit.Count, value=report.new_articles)
+    metrics.add_metric(name="FeedsFetched", unit=MetricUnit.Count, value=report.fetched)
+    metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count, value=report.not_modified)
+    metrics.add_metric(name="FeedErrors", unit=MetricUnit.Count, value=report.errors)
+    metrics.add_metric(name="DuplicatesSkipped", unit=MetricUnit.Count, value=report.duplicates)
+    return {"shard_id": shard.shard_id, "report": report.model_dump(mode="json", exclude={"results"})}
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                     context=context)

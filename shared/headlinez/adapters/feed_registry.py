@@ -1,0 +1,188 @@
+"""The feed list, the fan-out's cycles and the shard queue: DynamoDB and SQS adapters.
+
+| item | pk | sk | gsi1pk / gsi1sk |
+|---|---|---|---|
+| feed | FEED#{feed_id} | CONFIG | FEEDLIST / {feed_id} |
+| seeded feed-file content | FEEDSEED | {sha256 of the file's feeds} | |
+| ingest cycle | CYCLE#{run_time} | META | |
+
+A feed's `doc` is its `FeedRecord` (pydantic JSON); `paused` is also an attribute. A cycle item
+holds the shard count, the set of finished shard ids and the summed counters; it expires after
+`CYCLE_TTL`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from boto3.dynamodb.conditions import Key
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from headlinez.models import FeedConfig, FeedRecord, FeedShard
+from headlinez.ports import CycleTotals, FeedNotFoundError
+
+FEED_LIST = "FEEDLIST"
+SEED_PK = "FEEDSEED"
+CYCLE_TTL = timedelta(days=2)
+SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
+
+
+class ShardQueueError(RuntimeError):
+    """SQS refused to enqueue a shard."""
+
+
+def _conditional_failed(exc: ClientError) -> bool:
+    return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+
+
+def _cycle_key(run_time: datetime) -> dict[str, str]:
+    return {"pk": f"CYCLE#{run_time.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", "sk": "META"}
+
+
+def seed_digest(feeds: Sequence[FeedConfig]) -> str:
+    canonical = json.dumps([f.model_dump(mode="json") for f in feeds], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class DynamoFeedRegistry:
+    """FeedRegistry and CycleTracker on the single table."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    @classmethod
+    def from_table_name(cls, table_name: str) -> DynamoFeedRegistry:
+        resource = boto3.resource("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        return cls(resource.Table(table_name))
+
+    # --- FeedRegistry --------------------------------------------------------------------------
+
+    def list_feeds(self) -> list[FeedRecord]:
+        records: list[FeedRecord] = []
+        kwargs: dict[str, Any] = {"IndexName": "gsi1", "KeyConditionExpression": Key("gsi1pk").eq(FEED_LIST)}
+        while True:
+            response = self._table.query(**kwargs)
+            records.extend(FeedRecord.model_validate_json(item["doc"]) for item in response.get("Items", []))
+            if not response.get("LastEvaluatedKey"):
+                return records
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def get_feed(self, feed_id: str) -> FeedRecord | None:
+        item = self._table.get_item(Key={"pk": f"FEED#{feed_id}", "sk": "CONFIG"},
+                                    ConsistentRead=True).get("Item")
+        return FeedRecord.model_validate_json(item["doc"]) if item else None
+
+    def _put(self, record: FeedRecord) -> None:
+        self._table.put_item(Item={
+            "pk": f"FEED#{record.config.id}", "sk": "CONFIG", "gsi1pk": FEED_LIST, "gsi1sk": record.config.id,
+            "paused": record.paused, "doc": record.model_dump_json()})
+
+    def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
+        stored = self.get_feed(config.id)
+        record = FeedRecord(config=config, paused=stored.paused if stored else False,
+                            added_at=stored.added_at if stored else now, updated_at=now, source="cli")
+        self._put(record)
+        return record
+
+    def set_paused(self, feed_id: str, paused: bool, *, now: datetime) -> FeedRecord:
+        stored = self.get_feed(feed_id)
+        if stored is None:
+            raise FeedNotFoundError(feed_id)
+        record = stored.model_copy(update={"paused": paused, "updated_at": now})
+        self._put(record)
+        return record
+
+    def remove_feed(self, feed_id: str) -> None:
+        try:
+            self._table.delete_item(Key={"pk": f"FEED#{feed_id}", "sk": "CONFIG"},
+                                    ConditionExpression="attribute_exists(pk)")
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                raise FeedNotFoundError(feed_id) from exc
+            raise
+        self._table.delete_item(Key={"pk": f"FEED#{feed_id}", "sk": "STATE"})
+
+    def seed(self, feeds: Sequence[FeedConfig], *, now: datetime) -> int:
+        """Once per distinct content: add missing feeds, update seed-sourced feeds whose entry in the
+        file changed (keeping their paused flag); feeds added or changed by the CLI are left alone."""
+        digest = seed_digest(feeds)
+        if self._table.get_item(Key={"pk": SEED_PK, "sk": digest}).get("Item"):
+            return 0
+        stored = {r.config.id: r for r in self.list_feeds()}
+        changed = 0
+        for config in feeds:
+            current = stored.get(config.id)
+            if current is not None and (current.source != "seed" or current.config == config):
+                continue
+            self._put(FeedRecord(config=config, paused=current.paused if current else False,
+                                 added_at=current.added_at if current else now, updated_at=now,
+                                 source="seed"))
+            changed += 1
+        self._table.put_item(Item={"pk": SEED_PK, "sk": digest, "at": now.isoformat(), "feeds": len(feeds)})
+        return changed
+
+    # --- CycleTracker --------------------------------------------------------------------------
+
+    def start_cycle(self, run_time: datetime, shard_ids: Sequence[str]) -> bool:
+        """False when this cycle was already dispatched (a duplicate scheduler delivery)."""
+        try:
+            self._table.put_item(
+                Item={**_cycle_key(run_time), "shards": len(shard_ids),
+                      "ttl": int((run_time + CYCLE_TTL).timestamp())},
+                ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
+                   failed: int) -> CycleTotals | None:
+        try:
+            response = self._table.update_item(
+                Key=_cycle_key(run_time),
+                UpdateExpression="ADD done :id, new_articles :n, fetched :f, failed :e",
+                ConditionExpression="attribute_exists(pk) AND NOT contains(done, :sid)",
+                ExpressionAttributeValues={":id": {shard_id}, ":sid": shard_id, ":n": new_articles,
+                                           ":f": fetched, ":e": failed},
+                ReturnValues="ALL_NEW")
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return None  # recorded by an earlier attempt of this shard, or an unknown cycle
+            raise
+        item = response["Attributes"]
+        if len(item.get("done", ())) < int(item["shards"]):
+            return None
+        return CycleTotals(new_articles=int(item.get("new_articles", 0)),
+                           feeds_fetched=int(item.get("fetched", 0)), feeds_failed=int(item.get("failed", 0)))
+
+
+class SqsShardQueue:
+    """ShardQueue on SQS: one message per shard, SendMessageBatch of 10."""
+
+    def __init__(self, client: Any, queue_url: str) -> None:
+        self._client = client
+        self._url = queue_url
+        self.sent = 0
+
+    @classmethod
+    def from_url(cls, queue_url: str) -> SqsShardQueue:
+        client = boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        return cls(client, queue_url)
+
+    def send(self, shards: Sequence[FeedShard]) -> None:
+        for start in range(0, len(shards), SQS_BATCH_LIMIT):
+            batch = shards[start:start + SQS_BATCH_LIMIT]
+            entries = [{"Id": str(index), "MessageBody": shard.model_dump_json()}
+                       for index, shard in enumerate(batch)]
+            response = self._client.send_message_batch(QueueUrl=self._url, Entries=entries)
+            if response.get("Failed"):
+                failed = [batch[int(f["Id"])].shard_id for f in response["Failed"]]
+                raise ShardQueueError(f"SQS refused shards {failed}: {response['Failed'][0].get('Message')}")
+            self.sent += len(batch)

@@ -1,0 +1,229 @@
+"""The ingest fan-out: a dispatcher picks the feeds due and hands shards to workers through SQS.
+
+Dispatch (scheduled, every 15 minutes): seed the stored feed list from `infra/feeds.yaml` (once per
+file content), read the feeds (Query gsi1 `FEEDLIST`) and their states (Query gsi1 `FEEDS`), keep
+the active ones that are due (`domain.feed_schedule.select_due`: adaptive interval, backoff),
+shard them by host (`domain.sharding`), record the cycle (a conditional put: a duplicate delivery
+of the schedule sends nothing) and enqueue one SQS message per shard.
+
+Worker (SQS event source, Powertools batch processing with partial batch failures): one shard =
+one `IngestService` run over its feeds at the cycle's clock, at most `max_per_host` concurrent
+requests per host. The service re-reads the states and skips feeds no longer due, so a retried
+shard fetches only the feeds its failed attempt did not finish, and no other shard is retried. A
+shard that stopped before its time limit with feeds left raises `ShardIncompleteError` (retried);
+a finished shard is recorded on the cycle item, and the worker that finishes the cycle's last
+shard publishes `IngestCompleted` (clustering runs once per cycle; its lease absorbs duplicates).
+Its counters sum the finished shard attempts: articles a failed attempt stored before it failed are
+stored and clustered, not counted. A shard that ends in the dead-letter queue never finishes its
+cycle: that cycle's clustering then happens with the next cycle's (it reads every article since
+its checkpoint), 15 minutes later; the DLQ alarm says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from headlinez.domain.feed_schedule import PollPolicy, select_due
+from headlinez.domain.sharding import host_of, shard_by_host
+from headlinez.events import IngestCompletedDetail
+from headlinez.models import FeedConfig, FeedShard
+from headlinez.ports import (
+    ArticleRepository,
+    CycleTotals,
+    CycleTracker,
+    FeedRegistry,
+    FeedStateRepository,
+    ShardQueue,
+)
+from headlinez.services.ingest import (
+    DEFAULT_MAX_ENTRIES_PER_FEED,
+    DEFAULT_TIME_MARGIN,
+    FeedFetcherPort,
+    FetchOutcomeLike,
+    IngestReport,
+    IngestService,
+    ParseFn,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ShardIncompleteError(RuntimeError):
+    """A shard stopped at its time limit with due feeds left: the message is retried."""
+
+
+class CompletionPublisher(Protocol):
+    def cycle_completed(self, run_time: datetime, totals: CycleTotals) -> None: ...
+
+
+class IngestEventPublisher(Protocol):
+    def ingest_completed(self, detail: IngestCompletedDetail) -> None: ...
+
+
+class EventCompletion:
+    """A finished cycle becomes the `IngestCompleted` event that triggers clustering."""
+
+    def __init__(self, publisher: IngestEventPublisher) -> None:
+        self._publisher = publisher
+
+    def cycle_completed(self, run_time: datetime, totals: CycleTotals) -> None:
+        self._publisher.ingest_completed(IngestCompletedDetail(
+            run_time=run_time, new_articles=totals.new_articles, feeds_fetched=totals.feeds_fetched,
+            feeds_failed=totals.feeds_failed))
+
+
+class DispatchReport(BaseModel):
+    run_time: datetime
+    feeds_stored: int = 0
+    feeds_paused: int = 0
+    feeds_due: int = 0
+    feeds_not_due: int = 0
+    seeded: int = 0
+    shards: int = 0
+    largest_shard: int = 0
+    duplicate_cycle: bool = False
+    seconds: float = 0.0
+
+    @property
+    def not_due_share(self) -> float:
+        active = self.feeds_due + self.feeds_not_due
+        return self.feeds_not_due / active if active else 0.0
+
+
+class DispatchService:
+    def __init__(self, *, registry: FeedRegistry, states: FeedStateRepository, queue: ShardQueue,
+                 cycles: CycleTracker, completion: CompletionPublisher | None = None,
+                 seed: Sequence[FeedConfig] = (), shard_size: int = 50, max_per_host: int = 2) -> None:
+        self._registry = registry
+        self._states = states
+        self._queue = queue
+        self._cycles = cycles
+        self._completion = completion
+        self._seed = list(seed)
+        self._shard_size = shard_size
+        self._max_per_host = max_per_host
+
+    def run(self, now: datetime) -> DispatchReport:
+        started = time.perf_counter()
+        report = DispatchReport(run_time=now)
+        if self._seed:
+            report.seeded = self._registry.seed(self._seed, now=now)
+        records = self._registry.list_feeds()
+        active = [r.config for r in records if not r.paused]
+        report.feeds_stored, report.feeds_paused = len(records), len(records) - len(active)
+        states = {s.feed_id: s for s in self._states.list_states()}
+        due, not_due = select_due(active, states, now)
+        report.feeds_due, report.feeds_not_due = len(due), len(not_due)
+        groups = shard_by_host(due, self._shard_size)
+        stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        shards = [FeedShard(run_time=now, shard_id=f"{stamp}-{index:04d}", shards_in_cycle=len(groups),
+                            max_per_host=self._max_per_host, feeds=group)
+                  for index, group in enumerate(groups)]
+        report.shards, report.largest_shard = len(shards), max((len(g) for g in groups), default=0)
+        if not self._cycles.start_cycle(now, [s.shard_id for s in shards]):
+            report.duplicate_cycle = True
+            logger.warning("cycle already dispatched: sending nothing", extra={"run_time": now.isoformat()})
+        elif shards:
+            self._queue.send(shards)
+        elif self._completion is not None:  # nothing due: clustering still runs (re-ranking)
+            self._completion.cycle_completed(now, CycleTotals(0, 0, 0))
+        report.seconds = round(time.perf_counter() - started, 3)
+        logger.info("feeds dispatched", extra=report.model_dump(mode="json"))
+        return report
+
+
+class HostLimitedFetcher:
+    """A fetcher wrapper: at most `max_per_host` fetches of one host at a time (one event loop)."""
+
+    def __init__(self, inner: FeedFetcherPort, max_per_host: int) -> None:
+        self._inner = inner
+        self._max = max_per_host
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self.in_flight: dict[str, int] = {}
+        self.peak_per_host = 0
+
+    async def __aenter__(self) -> Self:
+        self._slots = {}  # semaphores belong to the running event loop
+        enter = getattr(self._inner, "__aenter__", None)
+        if enter is not None:
+            await enter()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        leave = getattr(self._inner, "__aexit__", None)
+        if leave is not None:
+            await leave(exc_type, exc, traceback)
+
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        slot = self._slots.setdefault(host, asyncio.Semaphore(self._max))
+        async with slot:
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.peak_per_host = max(self.peak_per_host, self.in_flight[host])
+            try:
+                return await self._inner.fetch(url, etag=etag, last_modified=last_modified)
+            finally:
+                self.in_flight[host] -= 1
+
+
+class FeedWorkerService:
+    """Polls one shard with the ingest service (see the module docstring)."""
+
+    def __init__(self, *, fetcher: FeedFetcherPort, parse: ParseFn, states: FeedStateRepository,
+                 articles: ArticleRepository, cycles: CycleTracker, completion: CompletionPublisher | None,
+                 policy: PollPolicy, concurrency: int = 16,
+                 max_article_age: timedelta | None = timedelta(days=14),
+                 max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
+                 time_margin: timedelta = DEFAULT_TIME_MARGIN) -> None:
+        self._fetcher = fetcher
+        self._parse = parse
+        self._states = states
+        self._articles = articles
+        self._cycles = cycles
+        self._completion = completion
+        self._policy = policy
+        self._concurrency = concurrency
+        self._max_article_age = max_article_age
+        self._max_entries = max_entries_per_feed
+        self._time_margin = time_margin
+        self.peak_per_host = 0
+        # Called with each finished shard's report (the local stack and the benchmark sum them).
+        self.listeners: list[Callable[[FeedShard, IngestReport], None]] = []
+
+    def process(self, shard: FeedShard, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
+        hosts = {host_of(f) for f in shard.feeds}
+        fetcher = HostLimitedFetcher(self._fetcher, shard.max_per_host)
+        service = IngestService(feeds=shard.feeds, fetcher=fetcher, parse=self._parse, states=self._states,
+                                articles=self._articles, policy=self._policy, concurrency=self._concurrency,
+                                max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
+                                time_margin=self._time_margin)
+        report = service.run(shard.run_time, remaining_ms=remaining_ms)
+        self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
+        logger.info("shard polled", extra={
+            "shard_id": shard.shard_id, "feeds": len(shard.feeds), "hosts": len(hosts),
+            "due": report.feeds_due, "fetched": report.fetched, "not_modified": report.not_modified,
+            "errors": report.errors, "deferred": report.deferred, "new_articles": report.new_articles,
+            "peak_per_host": fetcher.peak_per_host, "seconds": report.seconds})
+        for listener in self.listeners:
+            listener(shard, report)
+        if report.deferred:
+            raise ShardIncompleteError(
+                f"shard {shard.shard_id}: {report.deferred} feeds left at the time limit")
+        totals = self._cycles.shard_done(shard.run_time, shard.shard_id, new_articles=report.new_articles,
+                                         fetched=report.fetched, failed=report.errors)
+        if totals is not None:
+            logger.info("ingest cycle complete", extra={"run_time": shard.run_time.isoformat(),
+                                                        "shards": shard.shards_in_cycle})
+            if self._completion is not None:
+                self._completion.cycle_completed(shard.run_time, totals)
+        return report
