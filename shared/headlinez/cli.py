@@ -151,6 +151,12 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return backtest_main(args.rest)
 
 
+def cmd_cost(args: argparse.Namespace) -> int:
+    from headlinez.evaluation.cost import main as cost_main
+
+    return cost_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="headlinez", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
                               add_help=False)
     backtest.add_argument("rest", nargs=argparse.REMAINDER)
     backtest.set_defaults(func=cmd_backtest)
+
+    cost = sub.add_parser("cost", add_help=False,
+                          help="monthly AWS + Claude cost per component from measured units and dated prices")
+    cost.add_argument("rest", nargs=argparse.REMAINDER)
+    cost.set_defaults(func=cmd_cost)
     return parser
 
 
