@@ -262,6 +262,8 @@ class TrendState(BaseModel):
     )
     prediction: str | None = Field(default=None, description='A sentence, e.g. "fades by tomorrow".')
     prediction_code: str | None = None
+    prediction_confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The prediction model's probability of prediction_code.")
     category: str | None = Field(default=None, description="One of CATEGORIES.")
     topics: list[Topic] = Field(default_factory=list)
     related: list[RelatedTrend] = Field(default_factory=list)

@@ -24,7 +24,7 @@ def store(dynamodb_table: str) -> DynamoStore:
 def record(trend_id: str, made_at: datetime = MADE, code: str = "fades") -> PredictionRecord:
     return PredictionRecord(trend_id=trend_id, made_at=made_at, due_at=made_at + 24 * H, code=code,  # type: ignore[arg-type]
                             sentence="fades by tomorrow", status="peaking", velocity=2.0, sources=3,
-                            headline=f"Headline of {trend_id}", persistence="builds")
+                            headline=f"Headline of {trend_id}", persistence="continues")
 
 
 def test_the_store_is_a_prediction_repository(store: DynamoStore) -> None:

@@ -9,9 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import DATA_DIR, requires_data
 
-from headlinez.domain.prediction import daily_velocity, track_record
+from headlinez.domain.prediction import daily_velocity, load_model
 from headlinez.domain.terms import title_fingerprint
-from headlinez.evaluation.backtest import print_report, replay_stream
+from headlinez.evaluation.backtest import (
+    balanced_accuracy,
+    brier,
+    methods,
+    print_report,
+    replay_stream,
+    stream_embeddings,
+)
 from headlinez.evaluation.clustering_eval import load_dataset
 from headlinez.models import Article
 
@@ -61,14 +68,12 @@ def test_predictions_are_recorded_hourly_and_scored_against_the_stream() -> None
         assert trend is not None
         assert record.velocity_later == daily_velocity(trend, record.due_at)
         assert record.due_at == record.made_at + 24 * H
-    # The summit, covered on both days, is "still in the news" a day later; one-offs fade
+    # The summit, covered on both days, is "still in the news" a day later at times
     summit = [r for r in scored if "summit" in r.headline.lower()]
     assert summit
-    assert Counter(r.outcome for r in summit).most_common(1)[0][0] in {"continues", "builds"}
-    one_offs = [r for r in scored if any(word in r.headline for word in ONE_OFF_WORDS)]
-    assert one_offs
-    assert all(r.outcome == "fades" for r in one_offs)
-    assert all(r.code == "fades" for r in one_offs)
+    assert Counter(r.outcome for r in summit)["continues"] > 0
+    # One-offs (one newsroom each) are candidates, not trends: no prediction is recorded for them
+    assert not [r for r in replay.records if any(word in r.headline for word in ONE_OFF_WORDS)]
 
 
 def test_report_prints_the_model_beside_the_baselines() -> None:
@@ -82,20 +87,23 @@ def test_report_prints_the_model_beside_the_baselines() -> None:
 
 
 @requires_data
-def test_snapshot_backtest_beats_always_fades() -> None:
-    # Given the 2026-02-18 snapshot (real publish times over three days) replayed in 15-minute steps
+def test_snapshot_backtest_beats_both_baselines_on_the_held_out_days() -> None:
+    # Given the 2026-02-18 snapshot replayed in 15-minute steps, scored only on the predictions made
+    # from 2026-02-16 on (no item of those days was used to fit the model)
     articles = [row.article for row in load_dataset(DATA_DIR / "news_feed_snapshot_2026-02-18")]
-    replay = replay_stream(articles)
-    scored = [r for r in replay.records if r.outcome is not None]
-    record = track_record(scored)
-    # Then hundreds of predictions are scored, and the model is at least as accurate as "always
-    # fades" and clearly better than persistence, and better balanced than either
-    assert record.scored >= 300
-    assert record.accuracy is not None
-    assert record.always_fades_accuracy is not None
-    assert record.persistence_accuracy is not None
-    assert record.accuracy >= record.always_fades_accuracy
-    assert record.accuracy > record.persistence_accuracy
-    balanced = record.balanced_accuracy()
-    assert balanced is not None
-    assert balanced > 0.5
+    model = load_model()
+    assert model.held_out_from == datetime(2026, 2, 16, tzinfo=UTC)
+    replay = replay_stream(articles, embeddings=stream_embeddings(articles, lexical=False))
+    scored = [r for r in replay.records if r.outcome is not None and r.made_at >= model.held_out_from]
+    assert len(scored) >= 150
+    # Then the model beats always-fades and persistence on balanced accuracy and Brier score
+    figures = {name: (balanced_accuracy(scored, decide), brier(scored, predictor))
+               for name, decide, predictor in methods()}
+    model_balanced, model_brier = figures.pop("model")
+    assert model_balanced is not None
+    assert model_brier is not None
+    for name, (balanced, score) in figures.items():
+        assert balanced is not None
+        assert score is not None
+        assert model_balanced > balanced, (name, figures)
+        assert model_brier < score, (name, figures)

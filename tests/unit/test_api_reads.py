@@ -453,6 +453,7 @@ def test_openapi_documents_every_route_with_429(api: Api) -> None:
         "/search",
         "/categories",
         "/feeds/health",
+        "/predictions/track-record",
         "/trends.rss",
         "/trends.atom",
         "/categories/{category}/trends.rss",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,59 +44,75 @@ def trend(hours_back: dict[int, tuple[int, int]], *, sources: int | None = None,
 def test_outcome_bands() -> None:
     assert outcome_code(4.0, 0.9) == "fades"  # < 25 %
     assert outcome_code(4.0, 1.0) == "continues"  # 25 %
-    assert outcome_code(4.0, 3.9) == "continues"
-    assert outcome_code(4.0, 4.0) == "builds"
+    assert outcome_code(4.0, 9.0) == "continues"
     assert outcome_code(0.0, 3.0) is None  # nothing to compare with: not scored
 
 
-def test_a_quiet_trend_stays_quiet() -> None:
-    # Last article 5 hours ago: nothing in the three completed hours
-    forecast = predict(trend({5: (3, 3)}, age_hours=6), "cooled", NOW)
-    assert (forecast.code, forecast.sentence) == ("quiet", "stays quiet tomorrow")
+def test_a_trend_with_no_article_in_a_day_stays_quiet() -> None:
+    forecast = predict(trend({26: (3, 3)}, age_hours=27), "cooled", NOW)
+    assert (forecast.code, forecast.sentence, forecast.confidence) == ("quiet", "stays quiet tomorrow", None)
 
 
-def test_a_young_narrow_story_fades_by_tomorrow() -> None:
-    forecast = predict(trend({1: (2, 2), 2: (1, 1)}, sources=3, age_hours=3), "rising", NOW)
-    assert forecast.code == "fades"
-    assert forecast.sentence == "fades by tomorrow"
-    assert forecast.half_life_hours == pytest.approx(8.0)  # 4 h x log2(1 + 3)
+def test_a_lull_of_a_few_hours_is_still_forecast() -> None:
+    # The Geneva case: a big story whose last article is 3-4 hours old is not "quiet"
+    forecast = predict(trend({4: (6, 5), 5: (8, 6), 6: (5, 4)}, age_hours=8), "peaking", NOW)
+    assert forecast.code in ("fades", "continues")
+    assert forecast.confidence is not None
+    assert 0 < forecast.confidence < 1
 
 
-def test_breadth_lengthens_the_half_life() -> None:
-    # 7 newsrooms: half-life 12 h, expected ratio 2 ** -2 = 0.25: "still in the news tomorrow"
-    forecast = predict(trend({1: (4, 4), 2: (3, 3)}, sources=7, age_hours=3), "peaking", NOW)
-    assert forecast.half_life_hours == pytest.approx(12.0)
-    assert forecast.code == "continues"
+def test_features_read_only_the_hours_before_the_boundary() -> None:
+    made_at = NOW.replace(minute=0)
+    base = trend({1: (2, 2), 3: (1, 1)}, age_hours=4)
+    with_current_hour = trend({0: (9, 9), 1: (2, 2), 3: (1, 1)}, age_hours=4)
+    assert pred.features(base, made_at) == pred.features(with_current_hour, made_at)
+    values = pred.features(base, made_at)
+    assert set(values) == set(pred.FEATURE_NAMES)
+    assert values["log_newsrooms"] == pytest.approx(math.log1p(3))
+    assert values["log_hours_since_last"] == pytest.approx(math.log1p(0.5))
 
 
-def test_a_story_that_lasted_a_day_goes_on_lindy() -> None:
-    old_story = trend({1: (1, 1), 20: (2, 2), 22: (3, 2)}, sources=3, age_hours=23)
-    assert predict(old_story, "fading", NOW).code == "continues"
-    assert predict(old_story, "rising", NOW).code == "builds"  # a second-day surge
-    # The same shape from a single newsroom is not a Lindy story
-    assert predict(trend({1: (1, 1), 20: (1, 1)}, sources=1, age_hours=23), "rising", NOW).code == "fades"
+def _model(weights: dict[str, float], rates: tuple[float, float] = (0.8, 0.2)) -> pred.PredictionModel:
+    names = pred.FEATURE_NAMES
+    return pred.PredictionModel(
+        classes=("fades", "continues"), feature_names=names, mean=tuple(0.0 for _ in names),
+        scale=tuple(1.0 for _ in names),
+        coef=(tuple(0.0 for _ in names), tuple(weights.get(n, 0.0) for n in names)),
+        intercept=(0.0, 0.0), class_rates={"fades": rates[0], "continues": rates[1]})
 
 
-def test_the_measured_decay_is_used_when_slower_than_the_prior() -> None:
-    # The smoothed velocity peaked hours ago and has decayed slowly since: its measured half-life
-    # is longer than the 4 h prior of one newsroom
-    shaped = trend({10: (6, 1), 1: (3, 1)}, sources=1, age_hours=11)
-    forecast = predict(shaped, "fading", NOW)
-    assert forecast.half_life_hours is not None
-    assert forecast.half_life_hours > pred.PRIOR_HALF_LIFE_HOURS
-    assert forecast.expected_ratio == pytest.approx(2 ** (-24 / forecast.half_life_hours), abs=0.001)
+def test_the_model_is_a_logistic_regression_decided_against_the_base_rates() -> None:
+    model = _model({"recent_share": 2.0})
+    p = model.probabilities({n: (0.5 if n == "recent_share" else 0.0) for n in pred.FEATURE_NAMES})
+    assert p["continues"] == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert sum(p.values()) == pytest.approx(1.0)
+    # P(continues) 0.3 is above its base rate 0.2 (P(fades) 0.7 < 0.8): "still in the news"
+    assert model.decide({"fades": 0.7, "continues": 0.3}) == "continues"
+    assert model.decide({"fades": 0.85, "continues": 0.15}) == "fades"
+
+
+def test_the_shipped_model_forecasts_with_its_confidence() -> None:
+    model = pred.load_model()
+    assert model.classes == pred.SCORED_CODES
+    assert model.feature_names == pred.FEATURE_NAMES
+    assert model.held_out_from is not None
+    assert model.samples > 0
+    forecast = predict(trend({1: (4, 4), 2: (3, 3)}, sources=7, age_hours=3), "rising", NOW)
+    assert forecast.code in pred.SCORED_CODES
+    assert forecast.confidence == pytest.approx(forecast.probabilities[forecast.code], abs=1e-4)
+    assert forecast.sentence == pred.SENTENCES[forecast.code]
 
 
 def test_persistence_baseline() -> None:
     made_at = NOW.replace(minute=0)
     young = trend({1: (2, 2)}, age_hours=2)
-    assert persistence(young, made_at) == "builds"  # nothing yesterday: "it is growing"
+    assert persistence(young, made_at) == "continues"  # nothing yesterday: "it is growing"
     shrinking = trend({1: (1, 1), 25: (8, 6), 26: (8, 6)}, age_hours=30)
     assert persistence(shrinking, made_at) == "fades"
     assert persistence(trend({5: (1, 1)}), made_at - 30 * H) is None
 
 
-def test_record_is_made_for_active_trends_only() -> None:
+def test_record_is_made_for_active_public_trends_only() -> None:
     active = trend({1: (2, 2)}, age_hours=2)
     forecast = predict(active, "emerging", NOW)
     record = make_record(active, forecast, "emerging", NOW)
@@ -103,9 +120,13 @@ def test_record_is_made_for_active_trends_only() -> None:
     assert record.made_at == NOW.replace(minute=0)
     assert record.due_at == record.made_at + 24 * H
     assert record.velocity == daily_velocity(active, record.made_at) > 0
-    assert record.persistence == "builds"
-    quiet = trend({5: (1, 1)}, age_hours=6)
+    assert record.persistence == "continues"
+    assert record.confidence == forecast.confidence
+    assert record.features == forecast.features
+    quiet = trend({26: (1, 1)}, age_hours=27)
     assert make_record(quiet, predict(quiet, "cooled", NOW), "cooled", NOW) is None
+    candidate = trend({1: (2, 1)}, age_hours=2)
+    assert make_record(candidate, predict(candidate, "emerging", NOW), "emerging", NOW) is None
 
 
 def test_scoring_reads_the_series_up_to_the_due_time() -> None:
@@ -133,28 +154,28 @@ def _scored(code: str, outcome: str, persist: str | None = None) -> PredictionRe
 
 
 def test_track_record_sums_and_compares_with_the_baselines() -> None:
-    records = [_scored("fades", "fades", "builds"), _scored("fades", "builds", "builds"),
-               _scored("continues", "continues", "fades"), _scored("builds", "fades", None)]
+    records = [_scored("fades", "fades", "continues"), _scored("fades", "continues", "continues"),
+               _scored("continues", "continues", "fades"), _scored("continues", "fades", None)]
     record = track_record(records)
     assert (record.scored, record.correct) == (4, 2)
     assert record.accuracy == 0.5
     assert record.always_fades_accuracy == 0.5
     assert record.persistence_accuracy == 0.25
-    assert record.confusion == {"fades>fades": 1, "fades>builds": 1, "continues>continues": 1,
-                                "builds>fades": 1}
+    assert record.confusion == {"fades>fades": 1, "fades>continues": 1, "continues>continues": 1,
+                                "continues>fades": 1}
     by_code = record.by_code()
     assert (by_code["fades"].predicted, by_code["fades"].correct, by_code["fades"].actual) == (2, 1, 2)
-    # balanced accuracy: recall fades 1/2, continues 1/1, builds 0/1
-    assert record.balanced_accuracy() == pytest.approx((0.5 + 1 + 0) / 3)
+    # balanced accuracy: recall fades 1/2, continues 1/2
+    assert record.balanced_accuracy() == pytest.approx(0.5)
 
 
 def test_stored_counters_round_trip() -> None:
     total: dict[str, int] = {}
-    for record in [_scored("fades", "fades", "fades"), _scored("builds", "continues", "builds")]:
+    for record in [_scored("fades", "fades", "fades"), _scored("continues", "fades", "continues")]:
         for key, value in counters(record).items():
             total[key] = total.get(key, 0) + value
     assert TrackRecord.from_counters(total) == track_record(
-        [_scored("fades", "fades", "fades"), _scored("builds", "continues", "builds")])
+        [_scored("fades", "fades", "fades"), _scored("continues", "fades", "continues")])
     with pytest.raises(PredictionError):
         counters(make_record(trend({1: (2, 2)}), predict(trend({1: (2, 2)}), None, NOW), None, NOW)  # type: ignore[arg-type]
                  )

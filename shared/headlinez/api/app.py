@@ -71,6 +71,7 @@ from headlinez.api.schemas import (
     ProblemFieldError,
     SearchPage,
     TopicPage,
+    TrackRecordView,
     TrendDetail,
     TrendPage,
     category_list,
@@ -302,6 +303,16 @@ def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
     )
     def feeds_health() -> Response[str]:
         return json_response(reads.feed_health())
+
+    @app.get(
+        "/predictions/track-record",
+        summary="How the trend predictions turned out",
+        responses=_responses(TrackRecordView, "Scored predictions, accuracy, baselines, per prediction."),
+        tags=["trends"],
+    )
+    def prediction_track_record() -> Response[str]:
+        return json_response(reads.track_record() or TrackRecordView(
+            scored=0, accuracy=None, always_fades_accuracy=None, persistence_accuracy=None))
 
     def syndication(kind: Literal["rss", "atom"], category: str | None) -> Response[str]:
         from headlinez.api.syndication import (  # lazy: XML only for feed readers, not every cold start

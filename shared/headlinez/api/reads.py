@@ -21,6 +21,7 @@ from headlinez.api.schemas import (
     ArticlePage,
     BriefView,
     FeedHealth,
+    PredictionTally,
     SearchPage,
     TopicPage,
     TrackRecordView,
@@ -32,6 +33,7 @@ from headlinez.api.schemas import (
 )
 from headlinez.api.search import search_tokens
 from headlinez.domain.feed_activity import articles_in_window
+from headlinez.domain.prediction import SENTENCES
 from headlinez.ports import (
     FeedHealthRepository,
     InvalidStartKeyError,
@@ -183,9 +185,11 @@ class ApiReads:
         if reader is None:
             return None
         record = reader()
+        tallies = [PredictionTally(code=code, text=SENTENCES[code], said=tally.predicted, right=tally.correct)
+                   for code, tally in record.by_code().items() if tally.predicted]
         return TrackRecordView(scored=record.scored, accuracy=record.accuracy,
                                always_fades_accuracy=record.always_fades_accuracy,
-                               persistence_accuracy=record.persistence_accuracy)
+                               persistence_accuracy=record.persistence_accuracy, by_prediction=tallies)
 
     def freshness(self) -> datetime | None:
         """When any feed was last polled (one Query of the feed states)."""

@@ -73,6 +73,11 @@ class TrendLinks(_Model):
 class Prediction(_Model):
     text: str = Field(description='A sentence, e.g. "fades by tomorrow".')
     code: str | None = Field(default=None, description="Machine-readable form of the prediction.")
+    confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="The forecast model's probability that this prediction comes true (24 h later); "
+        "null for 'stays quiet tomorrow' (no article in the last day: nothing to forecast).",
+    )
 
 
 class TrendSummary(_Model):
@@ -357,6 +362,13 @@ class FeedHealth(_Model):
     generated_at: datetime
 
 
+class PredictionTally(_Model):
+    code: str = Field(description="The prediction's code, e.g. 'fades'.")
+    text: str = Field(description='Its sentence, e.g. "fades by tomorrow".')
+    said: int = Field(ge=0, description="Scored predictions that said it (one per public trend and hour).")
+    right: int = Field(ge=0, description="Of those, the ones that came true.")
+
+
 class TrackRecordView(_Model):
     """How past predictions turned out (headlinez.domain.prediction.TrackRecord)."""
 
@@ -364,6 +376,8 @@ class TrackRecordView(_Model):
     accuracy: float | None = Field(description="Share of scored predictions that came true.")
     always_fades_accuracy: float | None = Field(description='Baseline: always predicting "fades".')
     persistence_accuracy: float | None = Field(description="Baseline: the last 24 hours' change carried on.")
+    by_prediction: list[PredictionTally] = Field(
+        default_factory=list, description='"we said X for N trends; right in M", per prediction.')
 
 
 class Health(_Model):
@@ -499,7 +513,8 @@ def _prediction(state: TrendState) -> Prediction | None:
     text = getattr(state, "prediction", None)
     if not text:
         return None
-    return Prediction(text=str(text), code=getattr(state, "prediction_code", None))
+    return Prediction(text=str(text), code=getattr(state, "prediction_code", None),
+                      confidence=getattr(state, "prediction_confidence", None))
 
 
 def _category(state: TrendState) -> str | None:

@@ -1,4 +1,4 @@
-"""Prediction: what a trend will look like tomorrow, from a simple model of its hourly series.
+"""Prediction: what a trend will look like tomorrow, from a model fitted on replayed streams.
 
 **What is predicted.** Let D(T) be the trend's *daily* velocity at the hour boundary T: the
 velocity formula (article rate × newsroom diversity) over the 24 completed hours before T,
@@ -8,58 +8,69 @@ last day's.
 
 | code | sentence | outcome when |
 |---|---|---|
-| `fades` | "fades by tomorrow" | R < FADE_RATIO (0.25): at most a quarter of today's coverage |
-| `continues` | "still in the news tomorrow" | FADE_RATIO ≤ R < BUILD_RATIO |
-| `builds` | "still building tomorrow" | R ≥ BUILD_RATIO (1.0): at least as much as today |
+| `fades` | "fades by tomorrow" | R < FADE_RATIO (0.25): less than a quarter of today's coverage |
+| `continues` | "still in the news tomorrow" | R ≥ FADE_RATIO |
 
-A trend with no article in the last three completed hours gets `quiet` ("stays quiet
-tomorrow"); those predictions are neither recorded nor scored (the question is what an *active*
-story will do).
+(A third band, "still building" for R ≥ 1, was tried: in the training streams it is 6% of the
+public trend-hours and the model could not tell it from `continues`; it is folded into `continues`.)
 
-**The model** (`predict`) reads the trend as a decaying process, no fitted weights:
+A trend with no article in the 24 completed hours before T (D(T) = 0) gets `quiet` ("stays
+quiet tomorrow"): there is nothing to forecast a ratio of, and those are neither recorded nor
+scored.
 
-* its coverage half-life is PRIOR_HALF_LIFE_HOURS × log2(1 + newsrooms): a story covered by more
-  independent newsrooms lasts longer (1 newsroom: 4 h, 3: 8 h, 7: 12 h, 15: 16 h);
-* once it has passed its peak the half-life measured on its own 3-hour velocity series is used
-  instead when that is longer (hours since the peak ÷ log2(peak / now));
-* Lindy effect: a story that has already lasted LINDY_HOURS with LINDY_MIN_SOURCES newsrooms or
-  more is expected to last at least as long again (half-life ≥ its age);
-* expected R = 2 ** (−24 h / half-life) gives the code, except that a Rising story that has
-  already lasted LINDY_HOURS is predicted to be `builds` (a second-day surge).
+**The model** (`predict`) is a logistic regression (written as a softmax over the codes) on
+`FEATURE_NAMES` (`features`: daily and 3-hour velocity, the change of the daily velocity over
+the previous day, the smoothed
+velocity's 3-hour slope, hours since the last article, age, newsrooms, newsrooms gained in the
+last 6 hours, share of the last day's articles in its last 6 hours, articles so far; all read from
+the hourly buckets *before* T, so a prediction uses only what was known at T). Its coefficients
+are fitted offline by `benchmarks/fit_prediction_model.py` on replayed streams (the UCI prefix and
+the 2026-02-18 snapshot's items published before 2026-02-16) and shipped as
+`prediction_model.json` beside this module; applying it is pure Python (standardize, softmax).
+The predicted code is the outcome whose probability is highest *relative to its base rate in
+training* (`class_rates`; for two codes: `continues` when P(continues) ≥ its base rate, about
+12%), the decision that maximizes balanced accuracy rather than plain accuracy, since most
+trends fade. The confidence the page states is the model's probability of the predicted code
+("fades by tomorrow · 91% confidence"; "still in the news tomorrow · 35% confidence" is a story
+three times likelier than usual to last, still less likely than not); `headlinez backtest` checks that these
+probabilities are calibrated (reliability table) on the held-out part of the snapshot.
 
 **Baselines** printed beside it by the backtest: "always fades", and persistence — the outcome
-band of the change over the previous day, D(T) / D(T − 24 h) (`builds` for a trend younger than
+band of the change over the previous day, D(T) / D(T − 24 h) (`continues` for a trend younger than
 a day), carried forward.
 
-Records (`PredictionRecord`) are stored once per trend and hour and scored when their due time
-has passed (`score`); `TrackRecord` sums them into the accuracy the API serves.
+Records (`PredictionRecord`) are stored once per public trend (2+ newsrooms) and hour and
+scored when their due time has passed (`score`); `TrackRecord` sums them into the accuracy the
+API serves.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.velocity import completed_hour_series, window_velocity
+from headlinez.domain.velocity import velocity_at, window_velocity
 from headlinez.models import TrendState, TrendStatus, UtcDatetime
 
 PredictionCode = Literal["fades", "continues", "builds", "quiet"]
-ScoredCode = Literal["fades", "continues", "builds"]
-SCORED_CODES: tuple[ScoredCode, ...] = ("fades", "continues", "builds")
+ScoredCode = Literal["fades", "continues"]
+SCORED_CODES: tuple[ScoredCode, ...] = ("fades", "continues")
 
 HORIZON = timedelta(hours=24)
 OUTCOME_WINDOW_HOURS = 24
 ACTIVE_WINDOW_HOURS = 3
 FADE_RATIO = 0.25
-BUILD_RATIO = 1.0
-PRIOR_HALF_LIFE_HOURS = 4.0
-LINDY_HOURS = 20.0
-LINDY_MIN_SOURCES = 2
+RECORD_MIN_SOURCES = 2
+"""Predictions are recorded (and scored) for public trends only: 2+ independent newsrooms."""
+MODEL_PATH = Path(__file__).with_name("prediction_model.json")
 
 SENTENCES: dict[str, str] = {
     "fades": "fades by tomorrow",
@@ -67,6 +78,19 @@ SENTENCES: dict[str, str] = {
     "builds": "still building tomorrow",
     "quiet": "stays quiet tomorrow",
 }
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "log_daily_velocity",
+    "log_recent_velocity",
+    "daily_change",
+    "velocity_slope",
+    "log_hours_since_last",
+    "log_age_hours",
+    "log_newsrooms",
+    "log_newsrooms_gained_6h",
+    "recent_share",
+    "log_articles",
+)
 
 
 class PredictionError(ValueError):
@@ -92,12 +116,77 @@ def outcome_code(then: float, later: float) -> ScoredCode | None:
     """The outcome band of V going from `then` to `later`; None when `then` is 0 (not scored)."""
     if then <= 0.0:
         return None
-    ratio = later / then
-    if ratio < FADE_RATIO:
-        return "fades"
-    if ratio < BUILD_RATIO:
-        return "continues"
-    return "builds"
+    return "fades" if later / then < FADE_RATIO else "continues"
+
+
+def features(trend: TrendState, made_at: datetime) -> dict[str, float]:
+    """The model's inputs at the hour boundary `made_at`, from the buckets before it only."""
+    boundary = hour_floor(made_at)
+    hours = 3600.0
+    before = [b for b in trend.hourly if b.hour < boundary]
+    daily = daily_velocity(trend, boundary)
+    previous_daily = daily_velocity(trend, boundary - HORIZON)
+    smoothed_now = velocity_at(trend, boundary)
+    smoothed_before = velocity_at(trend, boundary - timedelta(hours=3))
+    last_hour = max((b.hour for b in before), default=boundary - timedelta(hours=48))
+    since_last = min(48.0, (boundary - last_hour).total_seconds() / hours - 0.5)
+    age = max(0.0, (boundary - trend.first_seen).total_seconds() / hours)
+    six_hours_ago = boundary - timedelta(hours=6)
+    day_ago = boundary - HORIZON
+    newsrooms_before = {s for b in before if b.hour < six_hours_ago for s in b.sources}
+    newsrooms = {s for b in before for s in b.sources}
+    last_day = sum(b.articles for b in before if b.hour >= day_ago)
+    last_six = sum(b.articles for b in before if b.hour >= six_hours_ago)
+    return {
+        "log_daily_velocity": math.log1p(daily),
+        "log_recent_velocity": math.log1p(recent_velocity(trend, boundary)),
+        "daily_change": math.log((daily + 0.1) / (previous_daily + 0.1)),
+        "velocity_slope": math.log((smoothed_now + 0.1) / (smoothed_before + 0.1)),
+        "log_hours_since_last": math.log1p(max(0.0, since_last)),
+        "log_age_hours": math.log1p(age),
+        "log_newsrooms": math.log1p(len(newsrooms)),
+        "log_newsrooms_gained_6h": math.log1p(len(newsrooms - newsrooms_before)),
+        "recent_share": last_six / last_day if last_day else 0.0,
+        "log_articles": math.log1p(sum(b.articles for b in before)),
+    }
+
+
+class PredictionModel(BaseModel):
+    """Multinomial logistic regression: P(outcome) = softmax(intercept + coef · (x - mean) / scale)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    classes: tuple[ScoredCode, ...]
+    feature_names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...] = Field(description="One row per class, one column per feature.")
+    intercept: tuple[float, ...]
+    fitted_on: str = Field(default="", description="What the model was fitted on (provenance).")
+    samples: int = 0
+    class_rates: dict[str, float] = Field(default_factory=dict, description="Outcome shares in training.")
+    held_out_from: UtcDatetime | None = Field(
+        default=None, description="Snapshot items published from then on were not used to fit or tune.")
+
+    def decide(self, probabilities: Mapping[ScoredCode, float]) -> ScoredCode:
+        """The code whose probability is highest relative to its training base rate."""
+        return max(self.classes, key=lambda c: probabilities[c] / max(self.class_rates.get(c, 1.0), 1e-9))
+
+    def probabilities(self, values: Mapping[str, float]) -> dict[ScoredCode, float]:
+        x = [(values[name] - m) / s
+             for name, m, s in zip(self.feature_names, self.mean, self.scale, strict=True)]
+        logits = [b + sum(w * v for w, v in zip(row, x, strict=True))
+                  for row, b in zip(self.coef, self.intercept, strict=True)]
+        top = max(logits)
+        weights = [math.exp(z - top) for z in logits]
+        total = sum(weights)
+        return {code: w / total for code, w in zip(self.classes, weights, strict=True)}
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> PredictionModel:
+    """The shipped model (read once per process)."""
+    return PredictionModel.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 class Forecast(BaseModel):
@@ -107,15 +196,10 @@ class Forecast(BaseModel):
 
     code: PredictionCode
     sentence: str
-    velocity: float = Field(description="V at the last completed hour.")
-    half_life_hours: float | None = None
-    expected_ratio: float | None = None
-
-
-def _code_for_ratio(ratio: float) -> ScoredCode:
-    if ratio < FADE_RATIO:
-        return "fades"
-    return "continues" if ratio < BUILD_RATIO else "builds"
+    velocity: float = Field(description="D(T): daily velocity at the last hour boundary.")
+    confidence: float | None = Field(default=None, description="The model's probability of `code`.")
+    probabilities: dict[str, float] = Field(default_factory=dict)
+    features: dict[str, float] = Field(default_factory=dict)
 
 
 def predict(
@@ -123,34 +207,30 @@ def predict(
     status: TrendStatus | None,
     now: datetime,
     series: Sequence[tuple[datetime, float]] | None = None,
+    model: PredictionModel | None = None,
 ) -> Forecast:
-    """The model (see the module docstring). `series` is `completed_hour_series(trend, now)`
-    when the caller has it already."""
-    if series is None:
-        series = completed_hour_series(trend, now)
-    velocity = series[-1][1] if series else 0.0
-    if series and recent_velocity(trend, now) <= 0.0:  # no article in the last 3 completed hours
-        return Forecast(code="quiet", sentence=SENTENCES["quiet"], velocity=velocity)
-    half_life = PRIOR_HALF_LIFE_HOURS * math.log2(1 + max(1, trend.source_count))
-    if series:
-        peak_hour, peak = max(series, key=lambda item: (item[1], item[0]))
-        hours_since_peak = (series[-1][0] - peak_hour).total_seconds() / 3600
-        if peak > velocity and hours_since_peak > 0:
-            half_life = max(half_life, hours_since_peak / math.log2(peak / velocity))
-    age = max(0.0, (now - trend.first_seen).total_seconds() / 3600)
-    lindy = age >= LINDY_HOURS and trend.source_count >= LINDY_MIN_SOURCES
-    if lindy:
-        half_life = max(half_life, age)
-    ratio = 2.0 ** (-HORIZON.total_seconds() / 3600 / half_life)
-    code: ScoredCode = _code_for_ratio(ratio)
-    if lindy and status == "rising":
-        code = "builds"
+    """The model's forecast at the last hour boundary (see the module docstring). `status` and
+    `series` are accepted for the caller's convenience; the features read the buckets."""
+    del status, series
+    boundary = hour_floor(now)
+    daily = daily_velocity(trend, boundary)
+    if daily <= 0.0 and any(b.hour >= boundary for b in trend.hourly):
+        boundary += timedelta(hours=1)  # a story younger than its first completed hour: read it whole
+        daily = daily_velocity(trend, boundary)
+    if daily <= 0.0:  # no article in the 24 completed hours
+        return Forecast(code="quiet", sentence=SENTENCES["quiet"], velocity=0.0)
+    values = features(trend, boundary)
+    model = model or load_model()
+    probabilities = model.probabilities(values)
+    code = model.decide(probabilities)
+    confidence = probabilities[code]
     return Forecast(
         code=code,
         sentence=SENTENCES[code],
-        velocity=velocity,
-        half_life_hours=round(half_life, 2),
-        expected_ratio=round(ratio, 3),
+        velocity=daily,
+        confidence=round(confidence, 4),
+        probabilities={c: round(p, 4) for c, p in probabilities.items()},
+        features=values,
     )
 
 
@@ -161,7 +241,7 @@ def persistence(trend: TrendState, made_at: datetime) -> ScoredCode | None:
     if today <= 0.0:
         return None
     if yesterday <= 0.0:
-        return "builds"
+        return "continues"
     return outcome_code(yesterday, today)
 
 
@@ -183,6 +263,9 @@ class PredictionRecord(BaseModel):
     sources: int = Field(ge=0)
     headline: str = ""
     persistence: ScoredCode | None = Field(default=None, description="The persistence baseline's code.")
+    confidence: float | None = Field(default=None, description="The model's probability of `code`.")
+    probabilities: dict[str, float] = Field(default_factory=dict, description="P(outcome) per code.")
+    features: dict[str, float] = Field(default_factory=dict, description="The model's inputs at made_at.")
     outcome: ScoredCode | None = None
     velocity_later: float | None = None
     scored_at: UtcDatetime | None = None
@@ -196,12 +279,12 @@ def make_record(
     trend: TrendState, forecast: Forecast, status: TrendStatus | None, now: datetime
 ) -> PredictionRecord | None:
     """The record of this hour's prediction for `trend`, or None when there is nothing to score."""
-    if forecast.code == "quiet":
+    if forecast.code == "quiet" or trend.source_count < RECORD_MIN_SOURCES:
         return None
     made_at = hour_floor(now)
-    if recent_velocity(trend, made_at) <= 0.0:
-        return None
     velocity = daily_velocity(trend, made_at)
+    if velocity <= 0.0:
+        return None
     return PredictionRecord(
         trend_id=trend.trend_id,
         made_at=made_at,
@@ -213,6 +296,9 @@ def make_record(
         sources=trend.source_count,
         headline=trend.headline[:300],
         persistence=persistence(trend, made_at),
+        confidence=forecast.confidence,
+        probabilities=forecast.probabilities,
+        features=forecast.features,
     )
 
 

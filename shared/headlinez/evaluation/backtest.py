@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +33,7 @@ from headlinez.domain.prediction import (
     PredictionRecord,
     TrackRecord,
     hour_floor,
+    load_model,
     score,
     track_record,
 )
@@ -84,6 +85,7 @@ def replay_stream(
     start: datetime | None = None,
     end: datetime | None = None,
     on_step: Callable[[datetime, StreamReplay], None] | None = None,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> StreamReplay:
     """Replay `articles` through clustering + enrichment, recording and scoring predictions."""
     config = config or ClusterConfig()
@@ -109,7 +111,8 @@ def replay_stream(
         batch = ordered[position:batch_end]
         position = batch_end
         started = time.perf_counter()
-        result = cluster_articles(list(open_trends.values()), batch, frequencies, now=now, config=config)
+        result = cluster_articles(list(open_trends.values()), batch, frequencies, now=now, config=config,
+                                  embeddings=embeddings)
         out.cluster_seconds += time.perf_counter() - started
         frequencies = result.frequencies
         hints: dict[str, list[str | None]] = {}
@@ -163,33 +166,98 @@ def _score_due(out: StreamReplay, pending: list[PredictionRecord], now: datetime
 
 # --- report --------------------------------------------------------------------------------------
 
+Predictor = Callable[[PredictionRecord], Mapping[str, float]]
+"""A method's probabilities per outcome for a record (a deterministic method puts 1 on its code)."""
+Decider = Callable[[PredictionRecord], str | None]
+Method = tuple[str, Decider, Predictor]
+
 
 def _pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{100 * value:5.1f}%"
 
 
-def _balanced(
-    records: Sequence[PredictionRecord], predicted: Callable[[PredictionRecord], str | None]
-) -> float | None:
+def _one_hot(code: str | None) -> dict[str, float]:
+    return {c: float(c == code) for c in SCORED_CODES}
+
+
+def balanced_accuracy(records: Sequence[PredictionRecord], decide: Decider) -> float | None:
     recalls = []
     for code in SCORED_CODES:
         actual = [r for r in records if r.outcome == code]
         if actual:
-            recalls.append(sum(1 for r in actual if predicted(r) == code) / len(actual))
+            recalls.append(sum(1 for r in actual if decide(r) == code) / len(actual))
     return sum(recalls) / len(recalls) if recalls else None
 
 
-def _accuracy(
-    records: Sequence[PredictionRecord], predicted: Callable[[PredictionRecord], str | None]
-) -> float | None:
+def _accuracy(records: Sequence[PredictionRecord], decide: Decider) -> float | None:
     if not records:
         return None
-    return sum(1 for r in records if predicted(r) == r.outcome) / len(records)
+    return sum(1 for r in records if decide(r) == r.outcome) / len(records)
 
 
-def print_report(replay: StreamReplay, dataset: str, out: TextIO = sys.stdout) -> TrackRecord:
-    scored = [r for r in replay.records if r.outcome is not None]
-    unscored = len(replay.records) - len(scored)
+def brier(records: Sequence[PredictionRecord], predictor: Predictor) -> float | None:
+    """Multi-class Brier score: mean over records of Σ_outcomes (p − [outcome])²; 0 is perfect,
+    2 is a certain wrong answer (what a deterministic baseline scores on each miss)."""
+    if not records:
+        return None
+    total = 0.0
+    for record in records:
+        probabilities = predictor(record)
+        total += sum((probabilities.get(c, 0.0) - float(record.outcome == c)) ** 2 for c in SCORED_CODES)
+    return total / len(records)
+
+
+def methods(class_rates: Mapping[str, float] | None = None) -> list[Method]:
+    """The model and its baselines; `class_rates` (the training outcome shares) adds climatology
+    (for the Brier score; it decides like always-fades)."""
+    listed: list[Method] = [
+        ("model", lambda r: r.code, lambda r: r.probabilities or _one_hot(r.code)),
+        ("always 'fades'", lambda r: "fades", lambda r: _one_hot("fades")),
+        ("persistence", lambda r: r.persistence, lambda r: _one_hot(r.persistence)),
+    ]
+    if class_rates:
+        rates = dict(class_rates)
+        top = max(rates, key=lambda c: rates[c])
+        listed.append(("base rates", lambda r: top, lambda r: rates))
+    return listed
+
+
+def reliability(records: Sequence[PredictionRecord], code: str = "continues",
+                bins: int = 10) -> list[tuple[str, int, float, float]]:
+    """(bin of the stated P(code), n, mean stated P, share where `code` happened): a reliability
+    table; calibrated probabilities have the last two columns close."""
+    rows: list[tuple[str, int, float, float]] = []
+    for index in range(bins):
+        lo, hi = index / bins, (index + 1) / bins
+        last = index == bins - 1
+        chosen = [r for r in records if code in r.probabilities
+                  and (lo <= r.probabilities[code] < hi or (last and r.probabilities[code] >= hi))]
+        if chosen:
+            stated = sum(r.probabilities[code] for r in chosen) / len(chosen)
+            happened = sum(1 for r in chosen if r.outcome == code) / len(chosen)
+            rows.append((f"{100 * lo:.0f}-{100 * hi:.0f}%", len(chosen), stated, happened))
+    return rows
+
+
+def _print_subset(label: str, subset: Sequence[PredictionRecord], listed: Sequence[Method],
+                  out: TextIO) -> None:
+    outcomes = {code: sum(1 for r in subset if r.outcome == code) for code in SCORED_CODES}
+    print(f"\n{label}: n={len(subset)}; outcomes " + ", ".join(f"{c} {n}" for c, n in outcomes.items()),
+          file=out)
+    print(f"  {'method':<16} {'accuracy':>8} {'balanced':>9} {'Brier':>6}", file=out)
+    for name, decide, predictor in listed:
+        score_ = brier(subset, predictor)
+        balanced = balanced_accuracy(subset, decide)
+        print(f"  {name:<16} {_pct(_accuracy(subset, decide)):>8} {_pct(balanced):>9} "
+              f"{'  n/a' if score_ is None else f'{score_:.3f}':>6}", file=out)
+
+
+def print_report(replay: StreamReplay, dataset: str, out: TextIO = sys.stdout, *,
+                 score_from: datetime | None = None,
+                 class_rates: Mapping[str, float] | None = None) -> TrackRecord:
+    scored = [r for r in replay.records if r.outcome is not None
+              and (score_from is None or r.made_at >= score_from)]
+    unscored = sum(1 for r in replay.records if r.outcome is None)
     print(f"dataset: {dataset}", file=out)
     print(
         f"replay: {replay.start:%Y-%m-%d %H:%M}Z -> {replay.end:%Y-%m-%d %H:%M}Z, {replay.steps} steps of "
@@ -197,44 +265,48 @@ def print_report(replay: StreamReplay, dataset: str, out: TextIO = sys.stdout) -
         f"clustering {replay.cluster_seconds:.1f} s, enrichment {replay.enrich_seconds:.1f} s",
         file=out,
     )
+    window = f" made from {score_from:%Y-%m-%d %H:%M}Z on (held out)" if score_from else ""
     print(
-        f"predictions: {len(replay.records)} recorded (one per active open trend and hour), "
-        f"{len(scored)} scored at +{HORIZON.total_seconds() / 3600:.0f} h, {unscored} not due before the "
-        f"stream ends",
+        f"predictions: {len(replay.records)} recorded (one per active public trend and hour), "
+        f"{len(scored)} scored at +{HORIZON.total_seconds() / 3600:.0f} h{window}, {unscored} not due "
+        f"before the stream ends",
         file=out,
     )
     record = track_record(scored)
     if not scored:
         print("nothing to score: the stream is shorter than the horizon", file=out)
         return record
-    subsets = [
-        ("all scored predictions", scored),
-        (f"trends with {MULTI_SOURCE}+ newsrooms", [r for r in scored if r.sources >= MULTI_SOURCE]),
-    ]
-    methods: list[tuple[str, Callable[[PredictionRecord], str | None]]] = [
-        ("model", lambda r: r.code),
-        ("always 'fades'", lambda r: "fades"),
-        ("persistence", lambda r: r.persistence),
-    ]
-    for label, subset in subsets:
-        outcomes = {code: sum(1 for r in subset if r.outcome == code) for code in SCORED_CODES}
-        print(
-            f"\n{label}: n={len(subset)}; outcomes " + ", ".join(f"{c} {n}" for c, n in outcomes.items()),
-            file=out,
-        )
-        print(f"  {'method':<16} {'accuracy':>8} {'balanced':>9}", file=out)
-        for name, predicted in methods:
-            print(
-                f"  {name:<16} {_pct(_accuracy(subset, predicted)):>8} "
-                f"{_pct(_balanced(subset, predicted)):>9}",
-                file=out,
-            )
+    listed = methods(class_rates)
+    _print_subset("all scored predictions", scored, listed, out)
+    _print_subset(f"trends with {MULTI_SOURCE}+ newsrooms", [r for r in scored if r.sources >= MULTI_SOURCE],
+                  listed, out)
     print("\nmodel confusion (rows predicted, columns actual):", file=out)
     print("  " + " " * 10 + "".join(f"{c:>11}" for c in SCORED_CODES), file=out)
     for predicted_code in SCORED_CODES:
         cells = "".join(f"{record.confusion.get(f'{predicted_code}>{a}', 0):>11}" for a in SCORED_CODES)
         print(f"  {predicted_code:<10}{cells}", file=out)
+    print("\nreliability of P(continues) (stated probability vs how often the trend was still in the "
+          "news 24 h later):", file=out)
+    print(f"  {'P bin':<9} {'n':>5} {'stated':>7} {'happened':>9}", file=out)
+    for label, count, stated, happened in reliability(scored):
+        print(f"  {label:<9} {count:>5} {_pct(stated):>7} {_pct(happened):>9}", file=out)
     return record
+
+
+def stream_embeddings(articles: Sequence[Article], lexical: bool) -> dict[str, list[float]] | None:
+    """Sentence embeddings as the cluster function computes them (cached on disk), or None for
+    the lexical path (`lexical`, or no model installed: said on stderr)."""
+    if lexical:
+        return None
+    from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
+    from headlinez.evaluation.clustering_eval import embed_articles
+
+    embedder = load_default_embedder()
+    if embedder is None:
+        print(f"embedding model unavailable ({unavailable_reason()}): lexical path only", file=sys.stderr)
+        return None
+    embeddings, _ = embed_articles(articles, embedder)
+    return embeddings
 
 
 def main(argv: list[str]) -> int:
@@ -247,13 +319,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--end", type=_timestamp, help="last simulated step (default: after the last article)"
     )
+    parser.add_argument("--score-from", type=_timestamp,
+                        help="score only predictions made from this time on (the held-out part); "
+                             "default: the model's own held-out bound when it names one, else all")
+    parser.add_argument("--lexical", action="store_true", help="cluster without sentence embeddings")
     args = parser.parse_args(argv)
     if not args.dataset.exists():
         print(f"dataset not found: {args.dataset}", file=sys.stderr)
         return 2
+    model = load_model()
+    score_from = args.score_from or model.held_out_from
     articles = [row.article for row in load_dataset(args.dataset)]
-    replay = replay_stream(articles, start=args.start, end=args.end)
-    print_report(replay, str(args.dataset))
+    replay = replay_stream(articles, start=args.start, end=args.end,
+                           embeddings=stream_embeddings(articles, args.lexical))
+    print(f"model: {model.fitted_on} ({model.samples} samples)")
+    print_report(replay, str(args.dataset), score_from=score_from, class_rates=model.class_rates)
     return 0
 
 
@@ -263,4 +343,5 @@ def _timestamp(value: str) -> datetime:
     return parse_timestamp(value)
 
 
-__all__ = ["StreamReplay", "main", "print_report", "replay_stream"]
+__all__ = ["StreamReplay", "balanced_accuracy", "brier", "main", "methods", "print_report", "reliability",
+           "replay_stream", "stream_embeddings"]

@@ -39,7 +39,7 @@ PUBLIC_MIN_NEWSROOMS = 2  # a trend is public (on the list) from its second news
 logger = logging.getLogger(__name__)
 
 _CARRIED = ("status", "status_since", "detected_at", "category", "topics", "related", "prediction",
-            "prediction_code")
+            "prediction_code", "prediction_confidence")
 
 
 @dataclass(slots=True)
@@ -96,7 +96,7 @@ def enrich(
             since = state.status_since if state.status == "cooled" and state.status_since else now
         forecast = predict(state, status, now, series)
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
-                       "prediction_code": forecast.code})
+                       "prediction_code": forecast.code, "prediction_confidence": forecast.confidence})
         if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
             update["detected_at"] = now  # the run that first saw it public: "first detected"
         if not state.is_open:

@@ -16,6 +16,7 @@ from headlinez.api.schemas import (
     VELOCITY_EXPLANATION,
     CategoryList,
     FeedHealth,
+    Prediction,
     TopicPage,
     TrackRecordView,
     TrendDetail,
@@ -163,10 +164,17 @@ def badges(item: TrendSummary) -> Markup:
             )
         )
     if item.prediction is not None:
-        parts.append(el("span", {"class": "badge prediction"}, f"predicts: {item.prediction.text}"))
+        parts.append(el("span", {"class": "badge prediction"}, prediction_text(item.prediction)))
     if not item.open:
         parts.append(el("span", {"class": "badge"}, "closed"))
     return el("p", {"class": "badges"}, [part for part in parts if part is not None])
+
+
+def prediction_text(prediction: Prediction) -> str:
+    """ "predicts: fades by tomorrow · 78% confidence" (no confidence: nothing was forecast)."""
+    if prediction.confidence is None:
+        return f"predicts: {prediction.text}"
+    return f"predicts: {prediction.text} \u00b7 {prediction.confidence * 100:.0f}% confidence"
 
 
 def _velocity_text(value: float) -> str:
@@ -757,10 +765,13 @@ def track_record_text(track: TrackRecordView | None) -> str:
             "Track record: no prediction has been scored yet. Predictions are scored once their 24 hours "
             "have passed; the accuracy appears here from then on."
         )
+    said = "; ".join(f"we said \u201c{t.text}\u201d {t.said} times, right in {t.right}"
+                     for t in track.by_prediction)
     return (
         f"Track record: {track.scored} predictions scored, {_percent(track.accuracy)} came true "
         f"(baselines: always \u201cfades\u201d {_percent(track.always_fades_accuracy)}, "
-        f"\u201cthe last 24 hours carry on\u201d {_percent(track.persistence_accuracy)})."
+        f"\u201cthe last 24 hours carry on\u201d {_percent(track.persistence_accuracy)})"
+        + (f": {said}." if said else ".")
     )
 
 
