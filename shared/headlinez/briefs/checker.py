@@ -1,6 +1,7 @@
 """The deterministic fact-check: what a claim states must be stated by the evidence it cites.
 
-For every claim (a sentence of a paragraph, or an answered quick answer):
+For every claim (a sentence of a paragraph, or an answered quick answer; a quick answer's question
+may name only what the evidence names, `question_problems`):
 
 - it cites at least one evidence id, and every id exists;
 - every quoted passage appears verbatim in one cited item (ellipses may join verbatim pieces);
@@ -149,7 +150,7 @@ def _units(sentence: str) -> list[str]:
     return [sentence, *clauses] if len(clauses) > 1 else [sentence]
 
 
-_NAME_DIGITS = re.compile(r"\b([A-Za-z]{2,})-\d+\b")
+_NAME_DIGITS = re.compile(r"\b([^\W\d_]{2,})-\d+\b")
 _BARE_ONE = re.compile(r"\b[Oo]ne\b(?![ -](?:hundred|thousand|million|billion|trillion|percent|half|"
                        r"third|quarter|fifth|tenth)s?\b)")
 
@@ -508,6 +509,22 @@ def check_not_specified(text: str, index: EvidenceIndex, location: str) -> Claim
     return result
 
 
+QUESTION_PROBLEM = "question: "
+
+
+def question_problems(question: str, index: EvidenceIndex) -> list[str]:
+    """A quick answer's question states no fact of its own: every name and number it holds is in
+    the evidence (a question that invents a person is dropped with its answer)."""
+    items = list(index.items.values())
+    known = set().union(*(item.stems for item in items)) if items else set()
+    stated = set().union(*(item.numbers for item in items)) if items else set()
+    problems = [f"{QUESTION_PROBLEM}name not in the evidence: {token}"
+                for token in name_tokens(question) if fold(token) not in known]
+    problems += [f"{QUESTION_PROBLEM}number not in the evidence: {value:g}"
+                 for value in numbers(question) if value not in stated]
+    return problems
+
+
 def split_claims(draft: BriefDraft) -> BriefDraft:
     """One claim per sentence: a claim holding two sentences becomes two claims, same citations.
 
@@ -531,7 +548,9 @@ def check_draft(draft: BriefDraft, index: EvidenceIndex,
     for number, answer in enumerate(draft.quick_answers, start=1):
         location = f"quick_answer:{number}"
         if answer.specified:
-            checks.append(check_claim(answer.answer, answer.evidence_ids, index, location, config))
+            check = check_claim(answer.answer, answer.evidence_ids, index, location, config)
         else:
-            checks.append(check_not_specified(answer.answer, index, location))
+            check = check_not_specified(answer.answer, index, location)
+        check.problems += question_problems(answer.question, index)
+        checks.append(check)
     return checks

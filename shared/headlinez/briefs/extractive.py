@@ -1,27 +1,41 @@
 """The offline engine: an extractive brief built only from evidence sentences.
 
 Used when no Anthropic API key is configured (and always by the local stack unless asked
-otherwise). It never writes a fact of its own: paragraph claims are evidence sentences copied
-verbatim and cited; the coverage paragraph quotes each outlet's headline verbatim; the quick
-answers list names and outlets that the cited items state, or say plainly that coverage does not
-specify. The same deterministic checks run on it as on Claude's drafts, and the stored brief and
-the API label it `extractive`.
+otherwise). It never writes a fact of its own, and the same deterministic checks run on it as on
+Claude's drafts (the stored brief and the API label it `extractive`):
 
-Sentence choice: a sentence scores by how many other articles share its content words
-(centrality, which favours the common core of the story over one outlet's aside), with a bonus
-for leading sentences (news puts the event first) and a length preference of 10-35 words.
+- **What happened**: the most-corroborated evidence sentences, from different newsrooms, each
+  copied verbatim or as a checked compression of itself (a dateline or a parenthesis dropped, kept
+  only when the checker still finds it stated by the item), citing its item and every other item
+  that states it on its own.
+- **How coverage differs**: one sentence naming which newsrooms stress which aspect, each aspect
+  a verbatim phrase of their headlines ("Reuters and AP News focus on “…”; BBC News leads with “…”").
+- **What to watch**: a forward-looking evidence sentence (will, expected, scheduled, next week ...)
+  that is not a podcast, newsletter or live-page blurb; or nothing.
+- **Quick answers**: questions the evidence answers, chosen for the story: what a named person
+  said, the key number, what was decided, what happens next; each answered by a cited evidence
+  sentence. When fewer than three can be answered, the rest say plainly that coverage does not
+  yet specify it.
+
+Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
+and how many other articles share its content words (centrality, which favours the common core of
+the story over one outlet's aside), with a bonus for leading sentences (news puts the event first)
+and a length preference of 10-35 words.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
+from headlinez.briefs.checker import EvidenceIndex, check_claim
 from headlinez.briefs.evidence import REDACTION
 from headlinez.briefs.models import (
     EXTRACTIVE_ENGINE,
+    NOT_SPECIFIED_PREFIX,
     BriefDraft,
     Claim,
     EvidenceItem,
@@ -31,12 +45,16 @@ from headlinez.briefs.models import (
     TokenUsage,
 )
 from headlinez.briefs.text import (
+    MONTHS,
+    SCALE_WORDS,
+    STOPWORDS,
     content_stems,
     is_truncated,
     name_sequences,
     normalize,
     outlet_aliases,
     overlap,
+    quotes,
     split_sentences,
     words,
 )
@@ -47,13 +65,30 @@ def _split(text: str) -> list[str]:
 
 
 _FORWARD_CUES = frozenset(
-    _split("will expected expects plans plan planned next upcoming scheduled deadline vote votes could "
-    "awaiting awaits pending later soon until tomorrow hearing decision ruling talks")
+    _split("will expected expects plans planned next upcoming scheduled deadline awaiting awaits pending "
+           "later soon tomorrow resume resumes")
 )
-_MAX_NAMES = 4
+# Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
+_PROMO = re.compile(
+    r"\b(podcasts?|newsletters?|subscribe|sign up|listen|episode|tune in|click|live updates|live blog|"
+    r"follow (?:our|along|live)|download|in this video|watch (?:live|the video|now)|our (?:team|show|"
+    r"reporters|correspondents?|coverage)|you|your|we'll|we will|today's show|read more|key developments|"
+    r"what we know|here's what|latest updates|live:)", re.IGNORECASE)
+_SPEECH = re.compile(r"\b(said|says|told|stated|warned|added|argued|insisted|claimed|announced)\b")
+_DECISION = re.compile(
+    r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
+    r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
+    r"lifted|vetoed|cancell?ed|postponed|recalled|fined)\b")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]{2,40}(?:\([^)]{1,40}\))?\s*-\s+")
+_PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TITLES = frozenset(_split("gov sen rep mr mrs ms dr president sec secretary gen chair chairman justice "
-                           "judge rev prof minister leader speaker mayor"))
-_MAX_OUTLETS = 3
+                           "judge rev prof minister leader speaker mayor lawmaker senator governor "
+                           "ambassador spokesperson spokesman spokeswoman analyst chief director ceo coach"))
+_LEAD_SENTENCES = 3
+_MAX_COVERAGE_GROUPS = 3
+_MAX_CITED = 4
+_CORROBORATION_OVERLAP = 0.6
 
 
 @dataclass(frozen=True)
@@ -61,8 +96,11 @@ class _Candidate:
     item: EvidenceItem
     text: str
     position: int
+    """Sentence position in the snippet; -1 for the headline."""
     stems: frozenset[str]
     score: float
+    families: int
+    """Newsrooms whose evidence shares most of its content words (its own included)."""
 
 
 def _display_outlet(outlet: str) -> str:
@@ -71,68 +109,204 @@ def _display_outlet(outlet: str) -> str:
     return base if base else (aliases[0] if aliases else outlet)
 
 
+def is_promo(sentence: str) -> bool:
+    """A podcast, newsletter, live-page or reader-addressed blurb (quoted words do not count)."""
+    unquoted = re.sub(r'"[^"]*"', " ", normalize(sentence))
+    return _PROMO.search(unquoted) is not None
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
-            and sentence.count('"') % 2 == 0)
+            and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
+            and not is_promo(sentence))
 
 
-def _candidates(evidence: Sequence[EvidenceItem]) -> list[_Candidate]:
+def _candidates(evidence: Sequence[EvidenceItem], *, headlines: bool = False) -> list[_Candidate]:
     sentences: list[tuple[EvidenceItem, str, int]] = []
     for item in evidence:
+        if headlines and _usable(item.title):
+            sentences.append((item, normalize(item.title), -1))
         for position, sentence in enumerate(split_sentences(item.snippet)):
             if _usable(sentence):
                 sentences.append((item, sentence, position))
     frequency: Counter[str] = Counter()
-    for item in evidence:
-        frequency.update(content_stems(item.text))
+    item_stems = {item.id: content_stems(item.text) for item in evidence}
+    for stems_of_item in item_stems.values():
+        frequency.update(stems_of_item)
     scored: list[_Candidate] = []
     for item, sentence, position in sentences:
         stems = frozenset(content_stems(sentence))
         if not stems:
             continue
+        families = len({other.publisher_family for other in evidence
+                        if overlap(stems, item_stems[other.id]) >= _CORROBORATION_OVERLAP})
         shared = sum(frequency[s] - 1 for s in stems)
         length = len(words(sentence))
         length_factor = 1.0 if 10 <= length <= 35 else 0.7
-        score = (shared / math.sqrt(len(stems)) + 1.0) * length_factor * (1.3 if position == 0 else 1.0)
-        scored.append(_Candidate(item, sentence, position, stems, score))
+        position_factor = 1.3 if position == 0 else (0.8 if position < 0 else 1.0)
+        score = (shared / math.sqrt(len(stems)) + 1.0) * length_factor * position_factor * math.sqrt(families)
+        scored.append(_Candidate(item, sentence, position, stems, score, max(families, 1)))
     scored.sort(key=lambda c: (-c.score, c.item.id, c.position))
     return scored
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
-    return all(overlap(candidate.stems, set(c.stems)) < 0.6 and c.text != candidate.text for c in chosen)
+    return all(overlap(candidate.stems, set(c.stems)) < 0.5 and c.text != candidate.text for c in chosen)
+
+
+def _as_sentence(text: str) -> str:
+    """Feeds sometimes drop the final stop of a snippet sentence; a brief's sentence has one."""
+    return text if text.endswith((".", "!", "?", '"', "'", "\u201d")) else text + "."
+
+
+class _Writer:
+    """Turns chosen evidence sentences into checked, cited claims."""
+
+    def __init__(self, evidence: Sequence[EvidenceItem]) -> None:
+        self._evidence = evidence
+        self._index = EvidenceIndex(evidence)
+
+    def passes(self, text: str, ids: Sequence[int]) -> bool:
+        return not check_claim(text, ids, self._index).problems
+
+    def compress(self, candidate: _Candidate) -> str:
+        """The sentence without a dateline or short parentheses, when the checker still finds it
+        stated by its item; otherwise the sentence as written."""
+        text = _as_sentence(candidate.text)
+        shorter = _PARENTHESIS.sub("", _DATELINE.sub("", text)).strip()
+        if shorter != text and len(words(shorter)) >= 6 and shorter[:1].isupper() \
+                and self.passes(shorter, [candidate.item.id]):
+            return shorter
+        return text
+
+    def citations(self, text: str, candidate: _Candidate) -> list[int]:
+        """The item the sentence comes from, plus up to 3 others that state it on their own."""
+        ids = [candidate.item.id]
+        for item in self._evidence:
+            if len(ids) == _MAX_CITED:
+                break
+            if item.id != candidate.item.id and overlap(candidate.stems, content_stems(item.text)) \
+                    >= _CORROBORATION_OVERLAP and self.passes(text, [item.id]):
+                ids.append(item.id)
+        return ids
+
+    def claim(self, candidate: _Candidate) -> Claim:
+        text = self.compress(candidate)
+        return Claim(text=text, evidence_ids=self.citations(text, candidate))
 
 
 def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[EvidenceItem]) -> list[_Candidate]:
     chosen: list[_Candidate] = []
+    single_newsroom = len({item.publisher_family for item in evidence}) == 1
     for candidate in candidates:
-        if len(chosen) == 2:
+        if len(chosen) == _LEAD_SENTENCES:
             break
         other_family = all(c.item.publisher_family != candidate.item.publisher_family for c in chosen)
-        if _distinct(chosen, candidate) and (other_family or len(evidence) == 1):
+        if _distinct(chosen, candidate) and (other_family or single_newsroom):
             chosen.append(candidate)
-    return chosen
+    # A third sentence only when it is corroborated: the lead stays short otherwise.
+    return [c for n, c in enumerate(chosen) if n < 2 or c.families >= 2]
 
 
-def _coverage_claims(evidence: Sequence[EvidenceItem]) -> list[Claim]:
-    claims: list[Claim] = []
-    seen: set[str] = set()
-    for item in evidence:
-        title = normalize(item.title).rstrip(".")
-        if (item.publisher_family in seen or '"' in title or REDACTION in title or len(words(title)) < 3):
-            continue
-        seen.add(item.publisher_family)
-        claims.append(Claim(text=f"{_display_outlet(item.outlet)} leads with \u201c{title}\u201d.",
-                            evidence_ids=[item.id]))
-        if len(claims) == _MAX_OUTLETS:
+# --- how coverage differs -----------------------------------------------------------------------
+
+
+_HEADLINE_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # U.S. keeps its dots
+_PHRASE_WORDS = 4
+
+
+def _phrase(title: str, aspect: Set[str]) -> str | None:
+    """The shortest verbatim run of the headline's words (2-7 words) that holds its aspect words."""
+    spans = [(m.start(), m.end(), m.group(0)) for m in _HEADLINE_WORD.finditer(title)]
+    marked = [n for n, (_, _, word) in enumerate(spans) if content_stems(word) & aspect]
+    if not marked:
+        return None
+    # The window of at most _PHRASE_WORDS words holding the most aspect words (earliest on a tie).
+    first = max(marked, key=lambda n: (sum(1 for m in marked if n <= m < n + _PHRASE_WORDS), -n))
+    last = max(m for m in marked if first <= m < first + _PHRASE_WORDS)
+
+    def content(n: int) -> bool:
+        return spans[n][2].lower() not in STOPWORDS
+
+    # At least three words where the headline has them: the next content word, else the one before,
+    # else across a stopword ("round" -> "third round"; "resume nuclear" -> "resume nuclear talks").
+    while last - first < 2:
+        if last + 1 < len(spans) and content(last + 1):
+            last += 1
+        elif first > 0 and content(first - 1):
+            first -= 1
+        elif last + 2 < len(spans) and content(last + 2) and last - first < 1:
+            last += 2
+        else:
             break
-    return claims
+    # Do not start or end on a stopword ("of the ceasefire" -> "ceasefire").
+    while first < last and spans[first][2].lower() in STOPWORDS:
+        first += 1
+    while last > first and spans[last][2].lower() in STOPWORDS:
+        last -= 1
+    phrase = title[spans[first][0]:spans[last][1]]
+    unbalanced = re.search(r"(?:^|\s)'|'(?:\s|$)|[!?]", phrase) is not None
+    return phrase if len(phrase.split()) >= 2 and '"' not in phrase and not unbalanced else None
 
 
-def _forward(candidates: Sequence[_Candidate], used: set[str]) -> list[_Candidate]:
-    return [c for c in candidates if c.text not in used
-            and any(w.lower() in _FORWARD_CUES for w in words(c.text))]
+def _headlines_by_family(evidence: Sequence[EvidenceItem]) -> dict[str, EvidenceItem]:
+    first: dict[str, EvidenceItem] = {}
+    for item in evidence:
+        title = normalize(item.title)
+        if REDACTION in title or '"' in title or len(words(title)) < 3:
+            continue
+        first.setdefault(item.publisher_family, item)
+    return first
+
+
+def _aspect_groups(heads: dict[str, EvidenceItem]) -> list[tuple[list[EvidenceItem], str]]:
+    """Newsrooms grouped by the aspect their headline stresses: the verbatim run of its words that
+    the other newsrooms' headlines do not share (newsrooms with the same run form one group)."""
+    stems = {family: content_stems(item.title) for family, item in heads.items()}
+    counts: Counter[str] = Counter(s for found in stems.values() for s in found)
+    common = {s for s, n in counts.items() if n > len(heads) / 2} if len(heads) > 2 else set()
+    groups: dict[str, tuple[list[EvidenceItem], str]] = {}
+    for family, item in heads.items():
+        phrase = _phrase(normalize(item.title).rstrip("."), stems[family] - common or stems[family])
+        if phrase:
+            groups.setdefault(phrase.lower(), ([], phrase))[0].append(item)
+    ranked = sorted(groups.values(), key=lambda g: -len(g[0]))
+    return ranked[:_MAX_COVERAGE_GROUPS]
+
+
+def _names(items: Sequence[EvidenceItem]) -> str:
+    names = list(dict.fromkeys(_display_outlet(i.outlet) for i in items))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[Claim]:
+    """One sentence: which newsrooms stress which aspect, in their headlines' words."""
+    heads = _headlines_by_family(evidence)
+    if len(heads) < 2:
+        return []
+    groups = _aspect_groups(heads)
+    parts: list[str] = []
+    ids: list[int] = []
+    for number, (members, phrase) in enumerate(groups):
+        plural = len(members) > 1
+        verb = ("focus on" if plural else "focuses on", "highlight" if plural else "highlights",
+                "lead with" if plural else "leads with")[min(number, 2)]
+        parts.append(f"{_names(members)} {verb} \u201c{phrase}\u201d")
+        ids.extend(m.id for m in members)
+    if len(parts) < 2:
+        return []
+    text = "; ".join(parts[:-1]) + ", while " + parts[-1] + "."
+    # One sentence for the checker too (a "?" inside a phrase would split it) and supported as written.
+    one = len(split_sentences(text)) == 1
+    return [Claim(text=text, evidence_ids=ids)] if one and writer.passes(text, ids) else []
+
+
+# --- what to watch and quick answers --------------------------------------------------------------
+
+
+def _forward(candidate: _Candidate) -> bool:
+    return any(w.lower() in _FORWARD_CUES for w in words(candidate.text))
 
 
 def _clean_name(name: str) -> str:
@@ -144,48 +318,138 @@ def _clean_name(name: str) -> str:
             break
     while parts and not parts[0][0].isupper():
         parts.pop(0)
+    while parts and parts[-1].lower() in {"of", "for", "and", "the", "de", "al"}:
+        parts.pop()
     return " ".join(parts)
 
 
-def _as_sentence(text: str) -> str:
-    """Feeds sometimes drop the final stop of a snippet sentence; a brief's sentence has one."""
-    return text if text.endswith((".", "!", "?", '"', "'", "\u201d")) else text + "."
+def _speaker(candidate: _Candidate) -> str | None:
+    """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
+    text = normalize(candidate.text)
+    verb = _SPEECH.search(text)
+    if verb is None:
+        return None
+    outlets = outlet_aliases(candidate.item.outlet)
+    unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
+    # The name right before the verb ("Badr Albusaidi said") or right after it ("said Badr
+    # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
+    before = re.split(r"[,;:()]", unquoted[:verb.start()])[-1].strip()
+    after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
+    for clause, at_end in ((before, True), (after, False)):
+        runs = name_sequences(clause)
+        if not runs:
+            continue
+        run = runs[-1] if at_end else runs[0]
+        adjacent = clause.endswith(run) if at_end else clause.startswith(run)
+        cleaned = _clean_name(run)
+        known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
+        if adjacent and len(cleaned) >= 3 and not known:
+            return cleaned
+    return None
 
 
-def _names_answer(evidence: Sequence[EvidenceItem]) -> QuickAnswer:
-    question = "Who is involved?"
+def _said_question(candidate: _Candidate) -> str | None:
+    if not quotes(candidate.text) and candidate.position < 0:
+        return None
+    speaker = _speaker(candidate)
+    return f"What did {speaker} say?" if speaker else None
+
+
+def _number_question(candidate: _Candidate) -> str | None:
+    """'How many hours?' for '... four hours of talks'; 'How much is at stake?' for '$5 billion'."""
+    tokens = words(candidate.text)
+    for position, token in enumerate(tokens):
+        if not token[0].isdigit() or _YEAR.match(token):
+            continue
+        before = tokens[position - 1].lower() if position else ""
+        after = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
+        if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
+            continue  # a date, not a figure
+        if after in SCALE_WORDS or f"${token}" in candidate.text:
+            return "How much is at stake?" if after != "percent" else "What share is affected?"
+        if after.isalpha() and after not in STOPWORDS and after.endswith("s") and len(after) > 3:
+            return f"How many {after}?"
+    return None
+
+
+def _decided_question(candidate: _Candidate) -> str | None:
+    return "What was decided?" if _DECISION.search(normalize(candidate.text)) else None
+
+
+def _next_question(candidate: _Candidate) -> str | None:
+    """A forward-looking statement of a cited article (never a blurb: `_usable` drops those)."""
+    return "What happens next?" if _forward(candidate) and candidate.position >= 0 else None
+
+
+_QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None], str], ...] = (
+    ("said", _said_question, "who said what"),
+    ("decided", _decided_question, "what was decided"),
+    ("number", _number_question, "the key figures"),
+    ("next", _next_question, "what happens next"),
+)
+_UNANSWERED = {"said": "Who said what", "decided": "What was decided", "number": "What are the key figures",
+               "next": "What happens next"}
+
+
+def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
+    """The name most newsrooms' headlines and snippets share (2+ newsrooms), for the questions the
+    evidence cannot answer yet ("What happens next for Iran?")."""
+    families: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
-    counts: Counter[str] = Counter()
-    cited: dict[str, list[int]] = {}
     for item in evidence:
-        # Snippets only: Title Case headlines capitalize every word, so their "names" are noise.
-        names = {_clean_name(n) for n in name_sequences(item.snippet or item.title)}
-        for name in {n for n in names if len(n) > 2 and len(n.split()) <= 4 and n.lower() not in outlets}:
-            counts[name] += 1
-            cited.setdefault(name, []).append(item.id)
-    ranked = sorted(counts, key=lambda n: (-counts[n], -len(n.split()), n))
-    top: list[str] = []
-    for name in ranked:
-        if (" " in name or counts[name] > 1) and not any(name in chosen or chosen in name for chosen in top):
-            top.append(name)
-        if len(top) == _MAX_NAMES:
+        for sentence in [item.title, *split_sentences(item.snippet)]:
+            for run in name_sequences(sentence):
+                name = _clean_name(run)
+                if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
+                    families.setdefault(name, set()).add(item.publisher_family)
+    ranked = sorted(families, key=lambda n: (-len(families[n]), -len(n.split()), n))
+    return ranked[0] if ranked and len(families[ranked[0]]) >= 2 else None
+
+
+def _unanswered(kind: str, subject: str | None) -> QuickAnswer:
+    phrase = next(p for k, _, p in _QUESTION_KINDS if k == kind)
+    about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
+    if subject:
+        return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
+                           answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}.")
+    return QuickAnswer(question=f"{_UNANSWERED[kind]}?", answer=f"{NOT_SPECIFIED_PREFIX} {phrase}.")
+
+
+def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
+                   subject: str | None) -> list[QuickAnswer]:
+    """Up to three questions the evidence answers, one of each kind, each from its own sentence."""
+    answered: list[tuple[int, QuickAnswer]] = []
+    used: set[str] = set()
+    missing: list[str] = []
+    for order, (kind, ask, _) in enumerate(_QUESTION_KINDS):
+        found = None
+        # Who said what: a quoted statement first, then any reported one.
+        ordered = sorted(candidates, key=lambda c: not quotes(c.text)) if kind == "said" else candidates
+        for prefer_new in (True, False):
+            for candidate in ordered:
+                if candidate.text in used or (prefer_new and candidate.text in avoid):
+                    continue
+                question = ask(candidate)
+                if question:
+                    found = (candidate, question)
+                    break
+            if found:
+                break
+        if found is None:
+            missing.append(kind)
+            continue
+        candidate, question = found
+        used.add(candidate.text)
+        claim = writer.claim(candidate)
+        answered.append((order, QuickAnswer(question=question, answer=claim.text,
+                                            evidence_ids=claim.evidence_ids)))
+    answers = [a for _, a in sorted(answered)[:3]]
+    for kind in ("next", "said", "decided", "number"):
+        if len(answers) == 3:
             break
-    if not top:
-        return QuickAnswer(question=question, answer="Coverage does not yet specify who is involved.")
-    ids = sorted({i for name in top for i in cited[name][:2]})
-    listed = top[0] if len(top) == 1 else ", ".join(top[:-1]) + " and " + top[-1]
-    return QuickAnswer(question=question, answer=f"Coverage names {listed}.", evidence_ids=ids)
-
-
-def _outlets_answer(evidence: Sequence[EvidenceItem]) -> QuickAnswer:
-    first: dict[str, EvidenceItem] = {}
-    for item in evidence:
-        first.setdefault(item.publisher_family, item)
-    names = [_display_outlet(item.outlet) for item in first.values()][:5]
-    ids = [item.id for item in first.values()][:5]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return QuickAnswer(question="Which outlets are covering it?",
-                       answer=f"{listed} {'covers' if len(names) == 1 else 'cover'} it.", evidence_ids=ids)
+        if kind in missing:
+            answers.append(_unanswered(kind, subject))
+    return answers
 
 
 def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset()) -> BriefDraft:
@@ -195,36 +459,30 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     """
     if not evidence:
         raise ValueError("an extractive brief needs evidence")
-    candidates = [c for c in _candidates(evidence) if c.text not in exclude]
-    lead = _what_happened(candidates, evidence)
+    writer = _Writer(evidence)
+    candidates = [c for c in _candidates(evidence) if c.text not in exclude
+                  and _as_sentence(c.text) not in exclude]
+    lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
     if lead:
-        first = Paragraph(kind="what_happened",
-                          claims=[Claim(text=_as_sentence(c.text), evidence_ids=[c.item.id]) for c in lead])
+        first = Paragraph(kind="what_happened", claims=[writer.claim(c) for c in lead])
     else:  # titles only: the most recent headline stands for what happened
         newest = max(evidence, key=lambda i: (i.published, i.id))
         lead_claim = Claim(text=normalize(newest.title).rstrip(".") + ".", evidence_ids=[newest.id])
         first = Paragraph(kind="what_happened", claims=[lead_claim])
     paragraphs = [first]
-    coverage = _coverage_claims(evidence)
+    coverage = [c for c in _coverage_claims(evidence, writer) if c.text not in exclude]
     if coverage:
         paragraphs.append(Paragraph(kind="coverage", claims=coverage))
     used = {c.text for c in lead}
-    ahead = _forward(candidates, used)
-    next_answer: QuickAnswer
-    if len(ahead) >= 2:
-        paragraphs.append(Paragraph(kind="what_to_watch",
-                                    claims=[Claim(text=_as_sentence(ahead[0].text),
-                                                  evidence_ids=[ahead[0].item.id])]))
-        next_answer = QuickAnswer(question="What happens next?", answer=_as_sentence(ahead[1].text),
-                                  evidence_ids=[ahead[1].item.id])
-    elif ahead:
-        next_answer = QuickAnswer(question="What happens next?", answer=_as_sentence(ahead[0].text),
-                                  evidence_ids=[ahead[0].item.id])
-    else:
-        next_answer = QuickAnswer(question="What happens next?",
-                                  answer="Coverage does not yet specify what happens next.")
-    return BriefDraft(paragraphs=paragraphs,
-                      quick_answers=[_names_answer(evidence), _outlets_answer(evidence), next_answer])
+    ahead = [c for c in candidates if c.text not in used and _forward(c)]
+    if ahead:
+        best = max(ahead, key=lambda c: (c.families, c.score))
+        paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
+        used.add(best.text)
+    with_headlines = [c for c in _candidates(evidence, headlines=True) if c.text not in exclude
+                      and _as_sentence(c.text) not in exclude]
+    answers = _quick_answers(with_headlines, writer, used, _subject(evidence))
+    return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
 class ExtractiveGenerator:

@@ -34,9 +34,13 @@ Rules, in order of importance:
 6. Paragraphs: "what_happened" (2-3 sentences: the event), "coverage" (1-3 sentences: how the
    outlets cover it, naming them), "what_to_watch" (1-2 sentences, only if the evidence mentions
    next steps; otherwise leave this paragraph out). Keep sentences short.
-7. Three quick answers to questions a reader would ask. Answer only from the evidence. When the
-   evidence does not answer, the answer is exactly "{NOT_SPECIFIED_PREFIX} ..." completed with the
-   missing point, and it cites nothing.
+7. Three quick answers to questions chosen for this story from its evidence: who said what (name
+   the person), the key number, what was decided, what happens next according to a cited source.
+   Never ask generic questions such as which outlets cover it. A question names only people,
+   places and numbers the evidence states. Answer only from the evidence, citing the items that
+   state the answer; never answer from a podcast, newsletter or live-page blurb. When the evidence
+   does not answer, the answer is exactly "{NOT_SPECIFIED_PREFIX} ..." completed with the missing
+   point, and it cites nothing.
 8. If you receive feedback about removed claims, do not repeat those claims or their errors.
 
 Respond by calling the {BRIEF_TOOL} tool once, with the whole brief.
@@ -87,7 +91,8 @@ BRIEF_TOOL_SCHEMA: dict[str, Any] = {
         },
         "quick_answers": {
             "type": "array",
-            "description": "Exactly three questions a reader would ask, answered from the evidence only.",
+            "description": "Exactly three questions chosen for this story (who said what, the key "
+                           "number, what was decided, what happens next), answered from the evidence only.",
             "items": {
                 "type": "object",
                 "properties": {

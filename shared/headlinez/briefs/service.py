@@ -18,7 +18,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from headlinez.briefs.checker import CheckConfig, ClaimCheck, EvidenceIndex, check_draft, split_claims
+from headlinez.briefs.checker import (
+    QUESTION_PROBLEM,
+    CheckConfig,
+    ClaimCheck,
+    EvidenceIndex,
+    check_draft,
+    split_claims,
+)
 from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
 from headlinez.briefs.materiality import material_change
 from headlinez.briefs.models import (
@@ -175,6 +182,8 @@ class BriefService:
             outcome = next(by_position)
             if outcome.check.passed:
                 answers.append(answer)
+            elif any(p.startswith(QUESTION_PROBLEM) for p in outcome.check.problems):
+                continue  # the question itself states what the evidence does not: dropped
             else:
                 answers.append(QuickAnswer(question=answer.question, answer=f"{NOT_SPECIFIED_PREFIX} this."))
         supported = sum(1 for o in factual if o.check.passed)

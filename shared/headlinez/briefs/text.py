@@ -34,13 +34,16 @@ _ABBREVIATIONS = frozenset(
     _split("mr mrs ms dr gov sen rep gen col lt sgt st jr sr no vs inc corp co ltd u.s u.n u.k "
     "jan feb mar apr jun jul aug sep sept oct nov dec pres prof rev ft mt")
 )
+# A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
+# an ASCII class here once turned "José Jerí" into "Jos Jer".
+LETTER = r"[^\W\d_]"
 _WORD = re.compile(
-    r"[A-Za-z](?:[A-Za-z']|-(?=[A-Za-z]))*(?:-\d+[A-Za-z]*)?(?:\.[A-Za-z]\.?)*|\d[\d,]*(?:\.\d+)?"
+    rf"{LETTER}(?:{LETTER}|'|-(?={LETTER}))*(?:-\d+{LETTER}*)?(?:\.{LETTER}\.?)*|\d[\d,]*(?:\.\d+)?"
 )
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?(?![\w])|"
-                     r"(?<=[A-Za-z\-$])\d+(?:\.\d+)?")
+                     rf"(?:(?<={LETTER})|(?<=[\-$]))\d+(?:\.\d+)?")
 _DOUBLE_QUOTED = re.compile(r'"([^"]{2,}?)"')
-_SINGLE_QUOTED = re.compile(r"(?<![A-Za-z])'([^']{3,}?)'(?![A-Za-z])")
+_SINGLE_QUOTED = re.compile(rf"(?<!{LETTER})'([^']{{3,}}?)'(?!{LETTER})")
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -396,7 +399,7 @@ def outlet_aliases(outlet: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase.lower()) + r"(?![a-z0-9])")
+    return re.compile(r"(?<![^\W_])" + re.escape(phrase.lower()) + r"(?![^\W_])")
 
 
 def mentions(text: str, phrase: str) -> bool:
@@ -410,7 +413,7 @@ def without_phrases(text: str, phrases: Iterable[str]) -> str:
     result = normalize(text)
     for phrase in sorted(phrases, key=len, reverse=True):
         if phrase.lower() in result.lower():
-            result = re.sub(r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])", " ", result,
+            result = re.sub(r"(?<![^\W_])" + re.escape(phrase) + r"(?![^\W_])", " ", result,
                             flags=re.IGNORECASE)
     return result
 

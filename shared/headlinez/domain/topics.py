@@ -40,7 +40,8 @@ MAX_TOPICS = 12
 MAX_TERMS = 4
 MIN_TERM_WEIGHT_SHARE = 0.15  # a key term weighs at least this share of the heaviest centroid term
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.\-&][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*\.?|[^\sA-Za-zÀ-ÖØ-öø-ÿ0-9]")
+# Letters of any script (Łukasz, Владимир, 习近平 keep theirs), digits, and one-character marks.
+_WORD = re.compile(r"[^\W_]+(?:['’.\-&][^\W_]+)*\.?|[^\s\w]|_")
 _BREAK = frozenset(".!?:;\"“”|–—•-‘’'«»()[]{},/")
 _CONNECTORS = frozenset(
     {
@@ -685,8 +686,15 @@ anti ex pro non here inside behind
 )
 
 
+# Latin letters NFKD does not decompose; other scripts keep their letters.
+_LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae",
+                             "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th", "ı": "i"})
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """Case and accents folded ('José' -> 'jose', 'Łukasz' -> 'lukasz'); 'Владимир' -> 'владимир'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _key(name: str) -> str:
@@ -1161,7 +1169,10 @@ def _cased(surfaces: Counter[str], kind: TopicKind) -> str:
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(name)).strip("-")[:64] or "topic"
+    folded = _fold(name)
+    if not folded.isascii():  # a non-Latin name: its punycode, so 'Владимир Путин' keeps a slug of its own
+        folded = "x-" + "-".join(w.encode("punycode").decode() for w in re.findall(r"[^\W_]+", folded))
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64] or "topic"
 
 
 def _gather(titles: Sequence[str]) -> dict[str, _Entry]:

@@ -1,0 +1,149 @@
+"""The offline brief (issue 10 §2 and §5): questions the evidence answers, a brief's shape, names
+that keep their letters, and every claim within the no-invention contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests import brief_story as story
+
+from headlinez.briefs.checker import EvidenceIndex, check_draft, question_problems
+from headlinez.briefs.extractive import extractive_draft, is_promo
+from headlinez.briefs.models import BriefDraft, EvidenceItem, QuickAnswer
+from headlinez.briefs.text import name_sequences, words
+
+NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+
+
+def item(n: int, outlet: str, family: str, title: str, snippet: str) -> EvidenceItem:
+    return EvidenceItem(id=n, article_id=f"{n:032x}", outlet=outlet, publisher_family=family, title=title,
+                        snippet=snippet, published=NOW - timedelta(hours=n), url=f"https://{family}.example/{n}")
+
+
+PERU = [
+    item(1, "Reuters", "reuters", "Peru's Congress ousts President José Jerí after four months",
+         "Peru's Congress voted 79 to 31 on Tuesday to remove President José Jerí from office. "
+         'Lawmaker Zoë Müller said "the country cannot wait any longer". '
+         "A new president will be sworn in on Friday, Congress said."),
+    item(2, "BBC News", "bbc", "José Jerí removed as Peru's president by Congress vote",
+         "Congress removed José Jerí on Tuesday in a 79 to 31 vote. "
+         "Protesters gathered in Lima and in São Paulo."),
+    item(3, "El País", "elpais", "Peru's lawmakers oust Jerí, the country's seventh president in a decade",
+         "Łukasz Nowak, an analyst in Warsaw, said the vote showed a deep crisis. Listen to our podcast "
+         "episode about the crisis, which will be released tomorrow."),
+]
+
+
+def _passes(draft: BriefDraft, evidence: list[EvidenceItem]) -> None:
+    problems = [(c.location, c.text, c.problems) for c in check_draft(draft, EvidenceIndex(evidence))
+                if c.problems]
+    assert problems == []
+
+
+def test_questions_are_chosen_from_the_evidence_and_cite_it() -> None:
+    draft = extractive_draft(PERU)
+    asked = {q.question: q for q in draft.quick_answers}
+    # who said what: the quoted person, with her letters
+    assert "What did Zoë Müller say?" in asked
+    assert asked["What did Zoë Müller say?"].evidence_ids == [1]
+    assert '"the country cannot wait any longer"' in asked["What did Zoë Müller say?"].answer
+    # what was decided: the vote, cited by every newsroom that states it
+    assert "What was decided?" in asked
+    assert set(asked["What was decided?"].evidence_ids) >= {1}
+    assert "Which outlets are covering it?" not in asked
+    assert "Who is involved?" not in asked
+    assert len(draft.quick_answers) == 3
+    _passes(draft, PERU)
+
+
+def test_a_podcast_or_newsletter_blurb_is_never_an_answer_or_a_claim() -> None:
+    assert is_promo("Listen to our podcast episode about the crisis, which will be released tomorrow.")
+    assert is_promo("Sign up for our newsletter to get the latest.")
+    assert not is_promo('He said "you will see" on Tuesday.')  # a quoted "you" is the speaker's
+    text = extractive_draft(PERU).model_dump_json()
+    assert "podcast" not in text
+
+
+def test_what_happens_next_comes_from_a_forward_looking_cited_sentence() -> None:
+    draft = extractive_draft(PERU)
+    watch = next(p for p in draft.paragraphs if p.kind == "what_to_watch")
+    assert watch.claims[0].text == "A new president will be sworn in on Friday, Congress said."
+    assert watch.claims[0].evidence_ids == [1]
+
+
+def test_unanswerable_questions_say_so_and_name_the_story() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Storm Éowyn hits Ireland", ""),
+                item(2, "BBC News", "bbc", "Storm Éowyn batters Ireland's west coast", "")]
+    draft = extractive_draft(evidence)
+    unanswered = [q for q in draft.quick_answers if not q.specified]
+    assert unanswered, draft.quick_answers
+    assert all(q.answer.startswith("Coverage does not yet specify") for q in unanswered)
+    assert not any(q.evidence_ids for q in unanswered)
+    assert any("Ireland" in q.question or "Éowyn" in q.question for q in unanswered)
+    _passes(draft, evidence)
+
+
+def test_the_brief_has_the_shape_of_a_brief() -> None:
+    evidence = story.evidence()
+    draft = extractive_draft(evidence)
+    kinds = [p.kind for p in draft.paragraphs]
+    assert kinds[0] == "what_happened"
+    assert "coverage" in kinds
+    # what happened: corroborated sentences from different newsrooms, citing every item that states them
+    lead = draft.paragraphs[0].claims
+    assert 2 <= len(lead) <= 3
+    assert any(len(c.evidence_ids) > 1 for c in lead)
+    # how coverage differs: one sentence naming newsrooms and the aspect each stresses, verbatim
+    (coverage,) = next(p for p in draft.paragraphs if p.kind == "coverage").claims
+    assert coverage.text.count("\u201c") >= 2
+    assert "Reuters" in coverage.text
+    assert "BBC News" in coverage.text
+    titles = {e.id: e.title for e in evidence}
+    for phrase in coverage.text.split("\u201c")[1:]:
+        quoted = phrase.split("\u201d")[0]
+        assert any(quoted in titles[i] for i in coverage.evidence_ids), quoted
+    _passes(draft, evidence)
+
+
+def test_a_dateline_is_compressed_away_only_when_the_checker_agrees() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Quake strikes off Japan",
+                     "TOKYO (Reuters) - A magnitude 6.1 earthquake struck off northern Japan on Tuesday."),
+                item(2, "AP News", "ap", "Japan earthquake of magnitude 6.1",
+                     "A magnitude 6.1 earthquake struck off northern Japan on Tuesday, officials said.")]
+    draft = extractive_draft(evidence)
+    texts = [c.text for c in draft.paragraphs[0].claims]
+    assert not any(t.startswith("TOKYO") for t in texts)
+    _passes(draft, evidence)
+
+
+def test_a_question_naming_what_the_evidence_does_not_is_rejected() -> None:
+    index = EvidenceIndex(PERU)
+    assert question_problems("What did Zoë Müller say?", index) == []
+    assert question_problems("What did Savannah Guthrie say?", index)
+    assert question_problems("Why did 45 lawmakers abstain?", index)
+
+
+def test_a_claude_answer_under_an_invented_question_is_dropped() -> None:
+    from tests.unit.test_brief_service import Clock, MemoryStore
+
+    from headlinez.briefs.service import BriefService
+
+    draft = extractive_draft(PERU)
+    bad = draft.model_copy(update={"quick_answers": [
+        QuickAnswer(question="What did Savannah Guthrie say?", answer=draft.quick_answers[0].answer,
+                    evidence_ids=draft.quick_answers[0].evidence_ids), *draft.quick_answers[1:]]})
+    service = BriefService(MemoryStore(), Clock())
+    from headlinez.briefs.models import CheckInput
+
+    result = service.check(CheckInput(trend_id="t", evidence=PERU, draft=bad, engine="claude"), None)
+    assert [q.question for q in result.quick_answers] == [q.question for q in draft.quick_answers[1:]]
+
+
+def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
+    sentence = "Congress ousted José Jerí while Łukasz Nowak met Владимир Путин and 习近平 in São Paulo."
+    assert {"José", "Jerí", "Łukasz", "Владимир", "习近平", "São"} <= set(words(sentence))
+    runs = name_sequences(sentence)
+    assert "José Jerí" in runs
+    assert "Владимир Путин" in runs
+    assert "São Paulo" in runs
+    assert not any(run in {"Jos Jer", "S", "Paulo"} for run in runs)
