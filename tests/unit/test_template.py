@@ -27,7 +27,9 @@ FUNCTIONS = {"IngestFunction": "ingest", "ClusterFunction": "cluster", "ApiFunct
              # The brief flow's steps (infra/statemachines/brief.asl.json; tests/unit/test_brief_asl.py).
              "BriefLoadFunction": "brief_load", "BriefGenerateFunction": "brief_generate",
              "BriefCheckFunction": "brief_check", "BriefPublishFunction": "brief_publish",
-             "BriefFailureFunction": "brief_failure"}
+             "BriefFailureFunction": "brief_failure",
+             # The ingest fan-out (IngestMode=fanout): headlinez.services.fanout.
+             "FeedDispatchFunction": "dispatch", "FeedWorkerFunction": "feed_worker"}
 # Index name -> (partition key, sort key), as headlinez.adapters.dynamodb queries them.
 EXPECTED_GSIS = {"gsi1": ("gsi1pk", "gsi1sk"), "gsi2": ("gsi2pk", "gsi2sk"), "gsi3": ("gsi3pk", "gsi3sk")}
 
