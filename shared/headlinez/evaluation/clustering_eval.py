@@ -160,7 +160,8 @@ def jitter(rows: Sequence[GoldArticle], hours: float, seed: int) -> list[GoldArt
 
 def spread(distractors: Sequence[GoldArticle], rows: Sequence[GoldArticle], seed: int) -> list[GoldArticle]:
     """Distractors re-timed uniformly at random (seeded) over the span of `rows`, so they compete
-    with the gold stories in the same open window; each is scored as a story of its own."""
+    with the gold stories in the same open window. They are not scored (distractors grouping
+    among themselves is no error here); `evaluate` counts those that join a gold story's trend."""
     if not rows:
         return []
     start = min(row.article.published for row in rows)
@@ -170,7 +171,7 @@ def spread(distractors: Sequence[GoldArticle], rows: Sequence[GoldArticle], seed
     for row in distractors:
         at = start + timedelta(seconds=generator.uniform(0, span))
         article = row.article.model_copy(update={"published": at, "ingested_at": at})
-        moved.append(GoldArticle(article=article, story_id=f"distractor:{row.article.article_id}"))
+        moved.append(GoldArticle(article=article, story_id=None))
     return moved
 
 
@@ -363,8 +364,8 @@ def evaluate(
     """Replay and score one dataset; the integration test and the CLI both call this.
 
     `labels` (CSV `id,story`) restricts the dataset to its labeled rows and gives their stories;
-    `distractors` (another normalized JSONL) mixes unrelated items into the stream, each scored
-    as a story of its own, and counts how many land in a trend holding gold-story articles.
+    `distractors` (another normalized JSONL) mixes unrelated items into the stream (not scored)
+    and counts how many land in a trend holding gold-story articles.
     """
     rows = load_dataset(path)
     if labels is not None:
@@ -389,7 +390,7 @@ def evaluate(
     )
     if extra:
         gold_trends = {run.assignments[row.article.article_id] for row in rows
-                       if row.story_id and not row.story_id.startswith(("distractor:", "single:"))
+                       if row.story_id and not row.story_id.startswith("single:")
                        and row.article.article_id in run.assignments}
         report.distractors_in_gold_trends = sum(
             1 for row in extra if run.assignments.get(row.article.article_id) in gold_trends)
