@@ -10,7 +10,7 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from headlinez.adapters.brief_store import StepFunctionsBriefTrigger
+from headlinez.adapters.brief_store import DynamoBriefStore, StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
 from headlinez.adapters.lease import DynamoLease
@@ -35,7 +35,10 @@ def _service() -> ClusterService:
               if settings.brief_state_machine_arn else None)
     brief_policy = BriefTriggerPolicy(max_per_run=settings.brief_max_starts_per_run,
                                       min_sources=settings.brief_min_sources,
-                                      min_new_articles=settings.brief_min_new_articles)
+                                      min_new_articles=settings.brief_min_new_articles,
+                                      daily_token_budget=settings.brief_daily_token_budget)
+    # The published briefs: every public trend without a current brief is started (the backlog).
+    ledger = DynamoBriefStore.from_table_name(settings.table_name) if briefs is not None else None
     embedder = load_default_embedder() if settings.embeddings else None
     if embedder is None:
         logger.warning("clustering on the lexical path: no sentence-embedding model",
@@ -44,8 +47,8 @@ def _service() -> ClusterService:
     lease = DynamoLease(boto3.resource("dynamodb").Table(settings.table_name), "CLUSTER",
                         ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
-                          briefs=briefs, brief_policy=brief_policy, embedder=embedder, lease=lease,
-                          lease_wait=timedelta(seconds=settings.lease_wait_seconds))
+                          briefs=briefs, brief_policy=brief_policy, embedder=embedder, ledger=ledger,
+                          lease=lease, lease_wait=timedelta(seconds=settings.lease_wait_seconds))
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -102,9 +102,14 @@ class ClusterSettings(_EnvSettings):
         default="", alias="BRIEF_STATE_MACHINE_ARN",
         description="The brief state machine; empty disables starting brief executions.",
     )
-    brief_max_starts_per_run: int = Field(default=10, ge=0, le=100, alias="BRIEF_MAX_STARTS_PER_RUN")
+    brief_max_starts_per_run: int = Field(default=50, ge=0, le=100, alias="BRIEF_MAX_STARTS_PER_RUN")
     brief_min_sources: int = Field(default=2, ge=1, alias="BRIEF_MIN_SOURCES")
     brief_min_new_articles: int = Field(default=2, ge=1, alias="BRIEF_MIN_NEW_ARTICLES")
+    brief_daily_token_budget: int = Field(
+        default=2_000_000, ge=0, alias="BRIEF_DAILY_TOKEN_BUDGET",
+        description="No brief execution starts while the day's spent tokens have reached it "
+        "(the backlog waits).",
+    )
     lease_seconds: float = Field(
         default=360.0, ge=10, le=3600, alias="CLUSTER_LEASE_SECONDS",
         description="Expiry of the single-writer lease: longer than the function's timeout (300 s).",

@@ -458,7 +458,9 @@ def test_empty_sections_say_so_plainly() -> None:
     get = _api(repo)
 
     page = get(f"/trend/{_state(1).trend_id}")["body"]
-    assert "No brief yet." in page
+    # a public trend without a brief: it is queued (issue 10 §1), never "no brief" for good
+    assert "Brief queued" in page
+    assert get(f"/trends/{_state(1).trend_id}")["body"].count('"brief_status":"queued"') == 1
     assert "No quick answers yet" in page
     assert "No article is stored for this trend any more." in page
     assert "No trends yet" in _api(InMemoryTrendRepository())("/")["body"]

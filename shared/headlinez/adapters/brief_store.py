@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from headlinez.briefs.errors import StorageThrottledError
+from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
 from headlinez.briefs.ports import TrendSnapshot
 from headlinez.models import TrendMember, TrendState
@@ -64,6 +65,9 @@ def brief_item(brief: PublishedBrief, ttl: timedelta) -> dict[str, Any]:
         "pk": f"TREND#{brief.trend_id}", "sk": BRIEF_SK, "doc": doc, "version": brief.version,
         "updated_at": brief.updated_at.astimezone(UTC).isoformat(), "engine": brief.engine,
         "supported_percent": str(brief.supported_percent), "ttl": _epoch(brief.updated_at + ttl),
+        # What clustering's backlog reads (BriefLedger): is this brief current for the trend?
+        "basis_families": sorted(brief.basis.source_families) if brief.basis else [],
+        "basis_articles": len(brief.basis.article_ids) if brief.basis else 0,
     }
 
 
@@ -172,6 +176,32 @@ class DynamoBriefStore:
                           ConsistentRead=True).get("Item")
         return BriefFailure.model_validate_json(item["doc"]) if item else None
 
+    def briefed(self, trend_ids: Sequence[str]) -> dict[str, BriefedTrend]:
+        """What each trend's published brief was written from (BatchGetItem of the BRIEF items,
+        100 keys per call, a few attributes each): clustering's backlog of briefs to write."""
+        keys = [{"pk": f"TREND#{trend_id}", "sk": BRIEF_SK} for trend_id in dict.fromkeys(trend_ids)]
+        found: dict[str, BriefedTrend] = {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            pending: dict[str, Any] = {self._name: {
+                "Keys": keys[start:start + BATCH_GET_LIMIT],
+                "ProjectionExpression": "pk, #version, basis_families, basis_articles",
+                "ExpressionAttributeNames": {"#version": "version"},
+            }}
+            for attempt in range(8):
+                response = self._call(self._resource.batch_get_item, RequestItems=pending)
+                for item in response.get("Responses", {}).get(self._name, []):
+                    found[str(item["pk"]).removeprefix("TREND#")] = BriefedTrend(
+                        version=int(item.get("version", 0)),
+                        source_families=frozenset(item.get("basis_families") or ()),
+                        article_count=int(item.get("basis_articles", 0)))
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 1.0))
+            else:
+                raise StorageThrottledError("BatchGetItem left brief keys unprocessed after retries")
+        return found
+
     # --- daily token budget ------------------------------------------------------------------------
 
     def tokens_spent(self, day: date) -> int:
@@ -211,7 +241,8 @@ class StepFunctionsBriefTrigger:
         """
         try:
             self._client.start_execution(stateMachineArn=self._arn,
-                                         name=execution_name(request.trend_id, request.trend_version),
+                                         name=execution_name(request.trend_id, request.trend_version,
+                                                             request.retry),
                                          input=request.model_dump_json())
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":

@@ -258,6 +258,12 @@ class TrendDetail(TrendSummary):
     )
     velocity_explanation: str
     brief: BriefView | None = Field(description="The fact-checked brief; null when none is published yet.")
+    brief_status: Literal["published", "queued", "none"] = Field(
+        default="none",
+        description="'published'; 'queued': a public trend whose brief is being written (every public "
+        "trend gets one within an update cycle, or when the day's token budget allows); 'none': a "
+        "candidate (briefs start at 2 newsrooms) or a closed trend.",
+    )
     coverage: list[CoverageItem] = Field(description="The newest articles; all of them when "
                                          "coverage_next_cursor is null.")
     coverage_next_cursor: str | None = Field(
@@ -281,6 +287,8 @@ class TrendDetail(TrendSummary):
                                 for hour, value in velocity_series(state, now)],
             "velocity_explanation": VELOCITY_EXPLANATION,
             "brief": brief,
+            "brief_status": "published" if brief is not None else (
+                "queued" if state.is_open and not state.merged_into and state.source_count >= 2 else "none"),
             "coverage": coverage_items(members),
             "coverage_next_cursor": coverage_next_cursor,
             "newsrooms": newsroom_coverage(members),

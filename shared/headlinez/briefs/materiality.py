@@ -46,6 +46,40 @@ def trigger_reason(before: TrendState | None, after: TrendState, new_articles: i
     return None
 
 
+@dataclass(frozen=True)
+class BriefedTrend:
+    """What a trend's published brief was written from, as clustering's backlog reads it."""
+
+    version: int
+    source_families: frozenset[str] = frozenset()
+    article_count: int = 0
+
+
+def brief_due(trend: TrendState, briefed: BriefedTrend | None, *, min_sources: int,
+              min_new_articles: int) -> str | None:
+    """Why a public open trend needs a (new) brief now; None when its brief is current.
+
+    The backlog rule of clustering: every run, every public trend is checked against its published
+    brief, not only the trends that changed in the run. Missing: "no brief yet". Outdated: the
+    trend moved past the brief's version and gained a newsroom or `min_new_articles` articles since
+    (the Load step then decides, against the brief's facts, whether it is material). A failed or
+    budget-stopped execution leaves the brief missing or outdated, so the trend stays due.
+    """
+    if not trend.is_open or trend.merged_into or trend.source_count < min_sources:
+        return None
+    if briefed is None:
+        return "no brief yet"
+    if briefed.version >= trend.version:
+        return None
+    if not briefed.source_families:  # a brief stored before its basis was kept on the item
+        return "brief of an older version"
+    gained = sorted(set(trend.source_families) - briefed.source_families)
+    grown = trend.article_count - briefed.article_count
+    if gained:
+        return "new source since the brief: " + ", ".join(gained[:5])
+    return f"{grown} new articles since the brief" if grown >= min_new_articles else None
+
+
 def material_change(previous: BriefBasis | None, trend: TrendState, members: Sequence[TrendMember],
                     snippets: Mapping[str, str], *, min_new_facts: int) -> Materiality:
     if previous is None:

@@ -25,12 +25,14 @@ PARAGRAPH_ORDER: tuple[ParagraphKind, ...] = ("what_happened", "coverage", "what
 _EXECUTION_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def execution_name(trend_id: str, trend_version: int) -> str:
+def execution_name(trend_id: str, trend_version: int, retry: str = "") -> str:
     """Idempotent Step Functions execution name for one version of a trend (<= 80 chars).
 
     A retried clustering run asks for the same name, which Step Functions refuses to start twice.
+    `retry` (e.g. the hour "r2026021805") names a later attempt for the same version: a trend whose
+    brief is still missing or outdated after its first execution is asked again once per hour.
     """
-    suffix = f"-v{trend_version}"
+    suffix = f"-v{trend_version}" + (f"-{_EXECUTION_NAME_UNSAFE.sub('-', retry)[:16]}" if retry else "")
     safe = _EXECUTION_NAME_UNSAFE.sub("-", trend_id)
     room = 80 - len("brief-") - len(suffix)
     if len(safe) > room:  # never for our ids ("t" + 16 hex); keep long ones distinct with a digest
@@ -251,6 +253,8 @@ class BriefRequest(_Model):
     trend_version: int = Field(ge=0)
     reason: str = ""
     requested_at: UtcDatetime
+    retry: str = Field(default="", max_length=16,
+                       description="Empty for the first execution of a version; the hour slot of a retry.")
 
 
 class StepInput(_Model):

@@ -18,16 +18,16 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel
 
-from headlinez.briefs.materiality import trigger_reason
+from headlinez.briefs.materiality import BriefedTrend, brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_in_windows
-from headlinez.domain.semantic import embedding_text
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
+from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.ports import Embedder, Lease, PredictionRepository, TrendVersionConflictError
@@ -82,9 +82,19 @@ class BriefTrigger(Protocol):
 class BriefTriggerPolicy:
     """Which changed trends start a brief execution (headlinez.briefs.materiality.trigger_reason)."""
 
-    max_per_run: int = 10
+    max_per_run: int = 50
     min_sources: int = 2
     min_new_articles: int = 2
+    daily_token_budget: int | None = None
+    """With a ledger: no start while the day's spent tokens have reached it (None: not checked)."""
+
+
+class BriefLedger(Protocol):
+    """The published briefs as clustering's backlog reads them (headlinez.adapters.brief_store)."""
+
+    def briefed(self, trend_ids: Sequence[str]) -> Mapping[str, BriefedTrend]: ...
+
+    def tokens_spent(self, day: date) -> int: ...
 
 
 class ClusterReport(BaseModel):
@@ -96,9 +106,14 @@ class ClusterReport(BaseModel):
     trends_closed: int = 0
     open_trends: int = 0
     multi_source_trends: int = 0
+    briefs_due: int = 0
+    """Public trends whose brief is missing or outdated (with a ledger), or that changed materially."""
     briefs_started: int = 0
+    briefs_retried: int = 0
     briefs_already_started: int = 0
     briefs_deferred: int = 0
+    """Due but over the per-run cap: started by a later run, highest ranked first."""
+    briefs_waiting_budget: int = 0
     brief_start_errors: int = 0
     predictions_recorded: int = 0
     predictions_scored: int = 0
@@ -114,7 +129,8 @@ class ClusterService:
     def __init__(self, store: ClusterStore, config: ClusterConfig, lookback: timedelta, *,
                  briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
                  predictions: PredictionRepository | None = None, embedder: Embedder | None = None,
-                 lease: Lease | None = None, lease_wait: timedelta = timedelta(seconds=10)) -> None:
+                 lease: Lease | None = None, lease_wait: timedelta = timedelta(seconds=10),
+                 ledger: BriefLedger | None = None) -> None:
         self._lease = lease
         self._lease_wait = lease_wait
         # Without an embedder (model not installed) clustering takes the lexical path and says so.
@@ -127,6 +143,7 @@ class ClusterService:
         self._config = config
         self._lookback = lookback
         self._briefs = briefs
+        self._ledger = ledger  # with it, every public trend without a current brief is due
         self._brief_policy = brief_policy or BriefTriggerPolicy()
 
     def run(self, now: datetime) -> ClusterReport:
@@ -216,7 +233,7 @@ class ClusterService:
             report.predictions_scored = self._score_due_predictions(all_trends, now)
         if self._briefs is not None:
             self._start_briefs({t.trend_id: t for t in open_trends}, changed, result.new_members, scores,
-                               now=now, report=report)
+                               now=now, report=report, trends=all_trends)
 
         report.articles_clustered = len(assigned)
         report.trends_new = sum(1 for tid in changed if tid not in known_ids)
@@ -273,38 +290,84 @@ class ClusterService:
 
     def _start_briefs(self, before: Mapping[str, TrendState], changed: Mapping[str, TrendState],
                       new_members: Mapping[str, Sequence[TrendMember]], scores: Mapping[str, float], *,
-                      now: datetime, report: ClusterReport) -> None:
-        """Start brief executions for trends that changed materially, highest ranked first, capped.
+                      now: datetime, report: ClusterReport, trends: Mapping[str, TrendState] | None = None
+                      ) -> None:
+        """Start brief executions, highest ranked first, at most `max_per_run`.
 
-        Runs after the trends are stored, so a failed start never loses clustering work; the
-        execution name is derived from the trend version, so a retried run starts nothing twice.
-        Trends over the cap are left to their next material change.
+        With a ledger (the published briefs): the backlog rule, every public open trend whose brief
+        is missing or outdated (`brief_due`), whether or not it changed in this run; what is over
+        the cap waits for the next run, and nothing starts while the day's token budget is spent.
+        A trend still due after its first execution (failed, stopped by the budget, or running
+        long) is asked again under an hourly retry name. Without a ledger: the trends that changed
+        materially in this run (`trigger_reason`). Runs after the trends are stored, so a failed
+        start never loses clustering work; execution names are deterministic, so a retried run
+        starts nothing twice.
         """
         assert self._briefs is not None
         policy = self._brief_policy
         wanted: list[tuple[float, str, BriefRequest]] = []
-        for trend_id, trend in changed.items():
-            reason = trigger_reason(before.get(trend_id), trend, len(new_members.get(trend_id, ())),
-                                    min_sources=policy.min_sources, min_new_articles=policy.min_new_articles)
-            if reason:
-                request = BriefRequest(trend_id=trend_id, trend_version=trend.version, reason=reason,
-                                       requested_at=now)
-                wanted.append((scores.get(trend_id, 0.0), trend_id, request))
+        for trend_id, reason, version in self._due_briefs(before, changed, new_members, trends or changed):
+            request = BriefRequest(trend_id=trend_id, trend_version=version, reason=reason, requested_at=now)
+            wanted.append((scores.get(trend_id, 0.0), trend_id, request))
         wanted.sort(key=lambda entry: (-entry[0], entry[1]))
+        report.briefs_due = len(wanted)
+        if wanted and self._budget_spent(now):
+            report.briefs_waiting_budget = len(wanted)
+            logger.warning("daily token budget spent: briefs wait for tomorrow's budget", extra={
+                "due": len(wanted), "budget": policy.daily_token_budget})
+            return
         report.briefs_deferred = max(0, len(wanted) - policy.max_per_run)
-        for _, trend_id, request in wanted[:policy.max_per_run]:
-            try:
-                if self._briefs.start(request):
-                    report.briefs_started += 1
-                else:
-                    report.briefs_already_started += 1
-            except Exception:  # one failed start must not fail clustering; the next change retries
-                report.brief_start_errors += 1
-                logger.exception("could not start the brief flow", extra={"trend_id": trend_id})
+        for _, _trend_id, request in wanted[:policy.max_per_run]:
+            self._start_one(request, now, report)
         if wanted:
             logger.info("brief executions requested", extra={
-                "started": report.briefs_started, "already_started": report.briefs_already_started,
-                "deferred": report.briefs_deferred, "errors": report.brief_start_errors})
+                "due": report.briefs_due, "started": report.briefs_started,
+                "already_started": report.briefs_already_started, "deferred": report.briefs_deferred,
+                "errors": report.brief_start_errors})
+
+    def _due_briefs(self, before: Mapping[str, TrendState], changed: Mapping[str, TrendState],
+                    new_members: Mapping[str, Sequence[TrendMember]], trends: Mapping[str, TrendState]
+                    ) -> list[tuple[str, str, int]]:
+        """(trend id, reason, version) of the trends that need a brief now."""
+        policy = self._brief_policy
+        due: list[tuple[str, str, int]] = []
+        if self._ledger is None:
+            for trend_id, trend in changed.items():
+                reason = trigger_reason(before.get(trend_id), trend, len(new_members.get(trend_id, ())),
+                                        min_sources=policy.min_sources,
+                                        min_new_articles=policy.min_new_articles)
+                if reason:
+                    due.append((trend_id, reason, trend.version))
+            return due
+        public = [t for t in trends.values() if t.is_open and t.source_count >= policy.min_sources]
+        briefed = self._ledger.briefed([t.trend_id for t in public]) if public else {}
+        for trend in public:
+            reason = brief_due(trend, briefed.get(trend.trend_id), min_sources=policy.min_sources,
+                               min_new_articles=policy.min_new_articles)
+            if reason:
+                due.append((trend.trend_id, reason, trend.version))
+        return due
+
+    def _budget_spent(self, now: datetime) -> bool:
+        budget = self._brief_policy.daily_token_budget
+        return bool(self._ledger is not None and budget is not None
+                    and self._ledger.tokens_spent(now.date()) >= budget)
+
+    def _start_one(self, request: BriefRequest, now: datetime, report: ClusterReport) -> None:
+        assert self._briefs is not None
+        try:
+            if self._briefs.start(request):
+                report.briefs_started += 1
+            elif self._ledger is not None and self._briefs.start(
+                    request.model_copy(update={"retry": f"r{now:%Y%m%d%H}"})):
+                # Still due after this version's first execution: failed, stopped by the budget,
+                # or judged not material by Load. Asked again, at most once an hour.
+                report.briefs_retried += 1
+            else:
+                report.briefs_already_started += 1
+        except Exception:  # one failed start must not fail clustering; the next run retries
+            report.brief_start_errors += 1
+            logger.exception("could not start the brief flow", extra={"trend_id": request.trend_id})
 
     @staticmethod
     def _enrich(open_trends: Sequence[TrendState], all_trends: Mapping[str, TrendState], *,

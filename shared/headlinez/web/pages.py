@@ -374,11 +374,12 @@ def _checked_by_text(counts: dict[str, int]) -> str:
 def _brief_section(detail: TrendDetail, brief_state: BriefState, now: datetime) -> Markup:
     brief = detail.brief
     if brief is None:
-        text = (
-            "A brief exists but cannot be shown right now."
-            if brief_state == "unavailable"
-            else "No brief yet."
-        )
+        if brief_state == "unavailable":
+            text = "A brief exists but cannot be shown right now."
+        elif detail.brief_status == "queued":
+            text = "Brief queued: every trend gets a fact-checked brief within an update cycle."
+        else:
+            text = "No brief yet: briefs are written once two newsrooms cover the story."
         return _section("brief", "Brief", el("p", {"class": "empty"}, text))
     known = {citation.id for citation in brief.citations}
     paragraphs = [
