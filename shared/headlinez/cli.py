@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="monthly AWS + Claude cost per component from measured units and dated prices")
     cost.add_argument("rest", nargs=argparse.REMAINDER)
     cost.set_defaults(func=cmd_cost)
+
+    from headlinez.feeds_cli import add_parser as add_feeds_parser
+
+    add_feeds_parser(sub)  # headlinez feeds add|pause|resume|remove|list|seed
     return parser
 
 
