@@ -41,8 +41,8 @@ def _service() -> ClusterService:
     ledger = DynamoBriefStore.from_table_name(settings.table_name) if briefs is not None else None
     embedder = load_default_embedder() if settings.embeddings else None
     if embedder is None:
-        logger.warning("clustering on the lexical path: no sentence-embedding model",
-                       extra={"reason": unavailable_reason() if settings.embeddings else "CLUSTER_EMBEDDINGS=off"})
+        reason = unavailable_reason() if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
+        logger.warning("clustering on the lexical path: no embedding model", extra={"reason": reason})
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
     lease = DynamoLease(boto3.resource("dynamodb").Table(settings.table_name), "CLUSTER",
                         ttl_seconds=settings.lease_seconds)

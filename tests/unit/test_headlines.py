@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.unit.test_clustering import T0, article
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.headlines import FORMAT_PENALTY, headline_weight, is_feature_format
 from headlinez.domain.terms import title_overlap
-from tests.unit.test_clustering import T0, article
 
 
 @pytest.mark.parametrize("title", [

@@ -6,11 +6,11 @@ import math
 from datetime import timedelta
 
 import numpy as np
+from tests.unit.test_clustering import T0, article
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.semantic import SemanticIndex, embedding_text
 from headlinez.domain.syndication import is_syndicated_copy, sketch_similarity, wire_sketch
-from tests.unit.test_clustering import T0, article
 
 CONFIG = ClusterConfig()
 DIM = 8

@@ -23,9 +23,11 @@ _FORMATS = re.compile(
     r"""
     \blive\b(?!\s+(?:music|nation|action|animal|stream)) | \blive[ -]?blog\b | as\ it\ happened
     | \bwhat\ (?:we|you)\ (?:know|need\ to\ know)\b | \bwhat\ to\ know\b | \bexplain(?:ed|er)\b
-    | \b(?:in\ )?(?:photos|pictures|images)\b | \bgallery\b | \bwatch\b\s*[:|-] | ^\s*(?:video|watch|listen|podcast|quiz|opinion|analysis|editorial|comment)\b\s*[:|-]
+    | \b(?:in\ )?(?:photos|pictures|images)\b | \bgallery\b | \bwatch\b\s*[:|-]
+    | ^\s*(?:video|watch|listen|podcast|quiz|opinion|analysis|editorial|comment)\b\s*[:|-]
     | \bpodcast\b | \bquiz\b | \bnewsletter\b | \bmorning\ briefing\b | \bthe\ week\ in\b
-    | ^\s*\d{1,3}\s+(?:\w+\s+){0,3}(?:things|ways|reasons|facts|photos|pictures|moments|takeaways|questions|best|most)\b
+    | ^\s*\d{1,3}\s+(?:\w+\s+){0,3}
+      (?:things|ways|reasons|facts|photos|pictures|moments|takeaways|questions|best|most)\b
     | ^\s*(?:how|why)\s+\w+
     """,
     re.IGNORECASE | re.VERBOSE,
