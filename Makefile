@@ -26,10 +26,12 @@ run-offline: setup
 	$(BIN)/headlinez up --feeds-dir ../shared/data/feeds/fastfeedparser/benchmark_data/files \
 		--now 2026-02-18T04:00:00Z $(ARGS)
 
-## lint: ruff, mypy, cfn-lint, and statelint on the brief flow (rendered with dummy ARNs: statelint
-## rejects the ${...} placeholders that DefinitionSubstitutions fills)
+## lint: ruff, import-linter (the layers: [tool.importlinter] in pyproject.toml), mypy, cfn-lint, and
+## statelint on the brief flow (rendered with dummy ARNs: statelint rejects the ${...} placeholders
+## that DefinitionSubstitutions fills)
 lint: setup
 	$(BIN)/ruff check shared functions tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	@# every handler is a module named `app`: one mypy run per function folder
 	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done

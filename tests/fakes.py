@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from headlinez.api.search import search_text
 from headlinez.domain.newsrooms import is_public
+from headlinez.domain.search import search_text
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord, TrendVersionConflictError
 

@@ -9,9 +9,11 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from headlinez.clock import parse_timestamp
 
 SNAPSHOT_FOLDER = Path("feeds/fastfeedparser/benchmark_data/files")
 SNAPSHOT_NOW = "2026-02-18T04:00:00Z"
@@ -23,14 +25,6 @@ def data_dir() -> Path:
     from headlinez.local.stack import REPO_ROOT
 
     return Path(os.environ.get("HEADLINEZ_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))
-
-
-def parse_timestamp(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 timestamp: {value!r}") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _internet_reachable(hosts: list[str], timeout: float = 3.0) -> bool:

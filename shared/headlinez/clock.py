@@ -7,6 +7,7 @@ date their work by it and the cluster handler bounds the run time of its events 
 
 from __future__ import annotations
 
+import argparse
 from datetime import UTC, datetime
 
 from headlinez.ports import Clock
@@ -32,3 +33,13 @@ CLOCK = SwitchableClock()
 
 def set_clock(clock: Clock) -> None:
     CLOCK.target = clock
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An ISO 8601 time as UTC (naive means UTC): the `--now`/`--start`/... argument type of the
+    command line and the evaluations, here so both import it from below."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 timestamp: {value!r}") from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -92,7 +92,7 @@ class InvalidStartKeyError(ValueError):
 class TrendQuery:
     """What the public trend list asks for: one scope (all or one category), optional filters.
 
-    `terms` are search tokens already normalized by `headlinez.api.search.search_tokens`; a trend
+    `terms` are search tokens already normalized by `headlinez.domain.search.search_tokens`; a trend
     matches when every term occurs in its search text. `topic` is a topic slug.
     Only public trends (`headlinez.domain.newsrooms.is_public`: 2+ newsrooms) are listed, by key;
     `include_candidates` lists every open trend, single-newsroom candidates too.

@@ -12,7 +12,7 @@ from tests.fakes import FakeLambdaContext, make_http_event
 
 from headlinez.adapters.dynamodb import RECENT_WINDOW, DynamoStore
 from headlinez.api.app import build_resolver
-from headlinez.api.search import search_tokens
+from headlinez.domain.search import search_tokens
 from headlinez.models import Article, FeedState, HourBucket, Topic, TrendMember, TrendState
 from headlinez.ports import InvalidStartKeyError, TrendQuery
 from headlinez.settings import ApiSettings

@@ -25,7 +25,7 @@ from headlinez.api.schemas import (
     recent_velocities,
     velocity_series,
 )
-from headlinez.api.search import search_text, search_tokens
+from headlinez.domain.search import search_text, search_tokens
 from headlinez.domain.velocity import completed_hour_series, velocity_at
 from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
 from headlinez.settings import ApiSettings

@@ -38,10 +38,10 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from headlinez.api.search import search_text
 from headlinez.domain.dedupe import dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
+from headlinez.domain.search import search_text
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import (
     InvalidStartKeyError,

@@ -31,9 +31,9 @@ from headlinez.api.schemas import (
     coverage_items,
     feed_health,
 )
-from headlinez.api.search import search_tokens
 from headlinez.domain.feed_activity import articles_in_window
 from headlinez.domain.prediction import SENTENCES
+from headlinez.domain.search import search_tokens
 from headlinez.ports import (
     FeedHealthRepository,
     InvalidStartKeyError,

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from headlinez.clock import parse_timestamp
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.prediction import (
     HORIZON,
@@ -314,12 +315,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="headlinez backtest", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("dataset", type=Path, help="normalized articles.jsonl (or its folder)")
     parser.add_argument(
-        "--start", type=_timestamp, help="first simulated step (default: last article - 72 h)"
+        "--start", type=parse_timestamp, help="first simulated step (default: last article - 72 h)"
     )
     parser.add_argument(
-        "--end", type=_timestamp, help="last simulated step (default: after the last article)"
+        "--end", type=parse_timestamp, help="last simulated step (default: after the last article)"
     )
-    parser.add_argument("--score-from", type=_timestamp,
+    parser.add_argument("--score-from", type=parse_timestamp,
                         help="score only predictions made from this time on (the held-out part); "
                              "default: the model's own held-out bound when it names one, else all")
     parser.add_argument("--lexical", action="store_true", help="cluster without sentence embeddings")
@@ -335,12 +336,6 @@ def main(argv: list[str]) -> int:
     print(f"model: {model.fitted_on} ({model.samples} samples)")
     print_report(replay, str(args.dataset), score_from=score_from, class_rates=model.class_rates)
     return 0
-
-
-def _timestamp(value: str) -> datetime:
-    from headlinez.cli import parse_timestamp
-
-    return parse_timestamp(value)
 
 
 __all__ = ["StreamReplay", "balanced_accuracy", "brier", "main", "methods", "print_report", "reliability",
