@@ -49,8 +49,9 @@ chromium:
 test: lint chromium
 	$(BIN)/pytest -n 2 --durations=15 tests
 
+## unit: the unit tier, no network, no moto, no subprocess (tests/unit/conftest.py)
 unit: setup
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q -n 2 tests/unit
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_bench.py

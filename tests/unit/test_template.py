@@ -1,11 +1,11 @@
-"""template.yaml: the contracts the code relies on, the table the local stack builds, and cfn-lint."""
+"""template.yaml: the contracts the code relies on and the table the local stack builds.
+
+The moto table and cfn-lint run in tests/integration/test_template_tools.py.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -350,22 +350,6 @@ def test_table_keys_and_indexes_match_the_code(template: dict[str, Any]) -> None
     assert types == dict.fromkeys(keys, "S")
 
 
-def test_table_definition_creates_a_working_moto_table(dynamodb_table: str) -> None:
-    import boto3
-    from boto3.dynamodb.conditions import Key
-
-    table = boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table)
-    table.put_item(Item={"pk": "TREND#t1", "sk": "META", "gsi1pk": "TRENDS", "gsi1sk": "0001#t1",
-                         "gsi2pk": "OPEN", "gsi2sk": "t1"})
-    table.put_item(Item={"pk": "TREND#t2", "sk": "META", "gsi1pk": "TRENDS", "gsi1sk": "0002#t2"})
-
-    ranked = table.query(IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq("TRENDS"))["Items"]
-    open_ = table.query(IndexName="gsi2", KeyConditionExpression=Key("gsi2pk").eq("OPEN"))["Items"]
-
-    assert [item["pk"] for item in ranked] == ["TREND#t1", "TREND#t2"]
-    assert [item["pk"] for item in open_] == ["TREND#t1"]  # gsi2 is sparse
-
-
 # --- the loader ----------------------------------------------------------------------------------
 
 
@@ -412,19 +396,3 @@ def test_load_template_rejects_non_templates(tmp_path: Path) -> None:
     path.write_text("- a\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="no Resources"):
         load_template(path)
-
-
-# --- cfn-lint ------------------------------------------------------------------------------------
-
-
-def _cfn_lint() -> str | None:
-    beside_python = Path(sys.executable).with_name("cfn-lint")
-    return str(beside_python) if beside_python.is_file() else shutil.which("cfn-lint")
-
-
-@pytest.mark.skipif(_cfn_lint() is None, reason="cfn-lint is not installed (pip install cfn-lint)")
-def test_cfn_lint_reports_nothing() -> None:
-    command = [str(_cfn_lint()), "--", str(TEMPLATE)]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == ""
