@@ -128,9 +128,19 @@ def test_a_failed_shard_is_retried_alone_and_the_cycle_completes_once(
         return real_save(self, articles)
 
     monkeypatch.setattr(DynamoStore, "save_new_articles", flaky_save)
-    fanout = LocalFanOut(_load_function("dispatch"), _load_function("feed_worker"), sqs, queue_url,
-                         batch_size=3)
+    dispatch, worker = _load_function("dispatch"), _load_function("feed_worker")
+    # Powertools keeps metrics in shared state, which a disabled flush does not clear: reset them
+    # after this test, or other handlers' EMF tests would see these.
+    fanout = LocalFanOut(dispatch, worker, sqs, queue_url, batch_size=3)
+    try:
+        _two_cycles(fanout, hits, dynamodb_table, completed, throttled)
+    finally:
+        for module in (dispatch, worker):
+            module.metrics.clear_metrics()
 
+
+def _two_cycles(fanout: LocalFanOut, hits: Counter[str], dynamodb_table: str,
+                completed: list[IngestCompletedDetail], throttled: list[str]) -> None:
     # When one cycle runs
     cycle = fanout.run_cycle(NOW)
 
