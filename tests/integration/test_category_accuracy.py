@@ -1,7 +1,9 @@
 """Category accuracy on gold labels: UCI News Aggregator (b/t/e/m) and AllSides topics.
 
 The floors sit a few points under the figures in docs/benchmarks.md: they catch a regression of
-the lexicon or of the enrichment path, not noise.
+the model, the lexicon or the enrichment path, not noise. With the embedding model the figures
+are in-sample (the model is fitted on these two sets; docs/benchmarks.md gives the story-grouped
+cross-validated ones); without it, the lexical fallback's floors apply.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def test_uci_categories() -> None:
     assert report.article.accuracy > report.majority[1] + 0.1
     # ... and a trend (headlines pooled by clustering) much better
     assert report.trend is not None
-    assert report.trend.accuracy >= 0.70
+    assert report.trend.accuracy >= (0.85 if report.embeddings else 0.70)
     assert report.trend.missing < 0.05 * report.trend.n
 
 
@@ -34,7 +36,7 @@ def test_allsides_topics() -> None:
     assert report.article.accuracy >= 0.66
     assert report.article.accuracy > report.majority[1] + 0.15
     assert report.trend is not None
-    assert report.trend.accuracy >= 0.64
+    assert report.trend.accuracy >= (0.85 if report.embeddings else 0.64)
     out = io.StringIO()
     print_report(report, out)
     assert "majority baseline (always 'politics')" in out.getvalue()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from headlinez.domain.category import category_scores, classify, normalize_hint
+from headlinez.domain import category as category_module
+from headlinez.domain.category import (
+    STAY_MARGIN,
+    EmbeddingCategoryModel,
+    category_scores,
+    classify,
+    classify_trend,
+    embedding_model,
+    mean_embedding,
+    normalize_hint,
+)
 from headlinez.evaluation.category_eval import ALLSIDES_TOPICS, gold_category, score_categories
 from headlinez.models import CATEGORIES
 
@@ -84,3 +95,62 @@ def test_score_categories_hand_worked() -> None:
     per_class = strict.per_class()
     assert per_class["technology"] == (2, 1.0, 0.5)
     assert per_class["science"] == (0, 0.0, None)
+
+
+# --- the embedding model ------------------------------------------------------------------------
+
+def test_shipped_model_covers_the_taxonomy_with_384_dimensions() -> None:
+    model = embedding_model()
+    assert model is not None
+    assert set(model.classes) == set(CATEGORIES)
+    assert model.dimensions == 384
+    assert model.weights.shape == (len(CATEGORIES), 384 + len(CATEGORIES))
+
+
+def _toy_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """3-d embeddings: axis 0 -> world, axis 1 -> sports, axis 2 -> business (lexical inputs off)."""
+    weights = np.zeros((len(CATEGORIES), 3 + len(CATEGORIES)))
+    for axis, name in enumerate(("world", "sports", "business")):
+        weights[CATEGORIES.index(name), axis] = 8.0
+    model = EmbeddingCategoryModel(classes=CATEGORIES, weights=weights, bias=np.zeros(len(CATEGORIES)))
+    monkeypatch.setattr(category_module, "embedding_model", lambda: model)
+
+
+def test_the_trend_mean_embedding_decides_even_without_a_keyword(monkeypatch: pytest.MonkeyPatch) -> None:
+    _toy_model(monkeypatch)
+    # Given a headline with no lexicon cue at all: the lexical model has no category
+    assert classify(["A quiet day in Rio"]) is None
+    # Then the embedding model still names one (no trend without a category)
+    assert classify_trend(["A quiet day in Rio"], embedding=[0.1, 0.9, 0.1]) == "sports"
+
+
+def test_lexical_fallback_without_embedding_or_another_model_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    _toy_model(monkeypatch)
+    title = ["Striker scores twice as champions win the league title"]
+    assert classify_trend(title) == "sports"
+    assert classify_trend(title, embedding=[1.0] * 5) == classify(title)  # 5-d: not this model
+
+
+def test_hysteresis_keeps_the_category_unless_another_clearly_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    _toy_model(monkeypatch)
+    # Given a trend categorized world whose mean drifts slightly towards business
+    drifted = [0.5, 0.0, 0.52]
+    assert classify_trend(["x"], embedding=drifted) == "business"
+    # Then it stays world while business leads by less than STAY_MARGIN
+    assert classify_trend(["x"], embedding=drifted, previous="world") == "world"
+    # And moves once business clearly wins
+    assert classify_trend(["x"], embedding=[0.1, 0.0, 0.9], previous="world") == "business"
+    assert STAY_MARGIN > 0
+
+
+def test_feed_hints_add_to_the_probabilities(monkeypatch: pytest.MonkeyPatch) -> None:
+    _toy_model(monkeypatch)
+    balanced = [0.5, 0.5, 0.0]
+    assert classify_trend(["x"], embedding=balanced, hints=["sport", "sport", None]) == "sports"
+    assert classify_trend(["x"], embedding=balanced, hints=["World"]) == "world"
+
+
+def test_mean_embedding_is_sum_over_weight() -> None:
+    assert mean_embedding([2.0, 4.0], 2.0) == [1.0, 2.0]
+    assert mean_embedding(None, 3.0) is None
+    assert mean_embedding([1.0], 0.0) is None

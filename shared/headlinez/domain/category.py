@@ -23,10 +23,15 @@ every run as its headlines change.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+
+import numpy as np
 
 from headlinez.domain.terms import stem
 from headlinez.domain.topics import FOREIGN_PLACE_WORDS
@@ -252,6 +257,13 @@ def category_scores(
     return scores
 
 
+def lexical_features(titles: Sequence[str], summaries: Sequence[str] = ()) -> np.ndarray:
+    """The lexical scores of the texts in `CATEGORIES` order (no hints, no prior): the 8 lexical
+    inputs of the embedding model."""
+    scores = category_scores(titles, summaries)
+    return np.asarray([scores[c] for c in CATEGORIES], dtype=np.float64)
+
+
 def classify(
     titles: Sequence[str],
     summaries: Sequence[str] = (),
@@ -264,4 +276,98 @@ def classify(
     return best if scores[best] > 0.0 else None
 
 
-__all__ = ["category_scores", "classify", "normalize_hint", "text_scores"]
+# --- the embedding model ---------------------------------------------------------------------------
+
+MODEL_RESOURCE = "data/category_model.json"
+HINT_PROBABILITY_WEIGHT = 0.3  # + 0.3 x share of the trend's articles whose feed hints the category
+STAY_MARGIN = 0.15  # a categorized trend moves only when another category beats it by this much
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingCategoryModel:
+    """Softmax(W · [unit mean embedding, lexical scores] + b), fitted offline by
+    `benchmarks/fit_category_model.py` (provenance inside the JSON and in docs/benchmarks.md)."""
+
+    classes: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.weights.shape[1]) - len(CATEGORIES)
+
+    def probabilities(self, embedding: Sequence[float], lexical: np.ndarray) -> dict[str, float]:
+        vector = np.asarray(embedding, dtype=np.float64)
+        norm = float(np.linalg.norm(vector))
+        if norm > 0.0:
+            vector = vector / norm
+        logits = self.weights @ np.concatenate([vector, lexical]) + self.bias
+        exp = np.exp(logits - logits.max())
+        probs = exp / exp.sum()
+        return {c: float(p) for c, p in zip(self.classes, probs, strict=True)}
+
+
+@lru_cache(maxsize=1)
+def embedding_model() -> EmbeddingCategoryModel | None:
+    """The shipped model (None when the package data file is missing or malformed)."""
+    try:
+        raw = json.loads(resources.files("headlinez").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8"))
+        model = EmbeddingCategoryModel(classes=tuple(raw["classes"]),
+                                       weights=np.asarray(raw["weights"], dtype=np.float64),
+                                       bias=np.asarray(raw["bias"], dtype=np.float64))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if tuple(raw.get("lexical_features", ())) != CATEGORIES or not set(model.classes) <= set(CATEGORIES):
+        return None
+    return model
+
+
+def trend_probabilities(
+    embedding: Sequence[float],
+    titles: Sequence[str],
+    summaries: Sequence[str] = (),
+    hints: Iterable[str | None] = (),
+) -> dict[str, float] | None:
+    """P(category) of a trend from its mean embedding and its texts, plus the feed-hint bonus;
+    None without a model matching the embedding's size."""
+    model = embedding_model()
+    if model is None or len(embedding) != model.dimensions:
+        return None
+    scores = dict.fromkeys(CATEGORIES, 0.0)
+    scores.update(model.probabilities(embedding, lexical_features(titles, summaries)))
+    normalized = [normalize_hint(h) for h in hints]
+    votes = Counter(h for h in normalized if h is not None)
+    for category, count in votes.items():
+        scores[category] += HINT_PROBABILITY_WEIGHT * count / len(normalized)
+    return scores
+
+
+def classify_trend(
+    titles: Sequence[str],
+    summaries: Sequence[str] = (),
+    hints: Iterable[str | None] = (),
+    previous: str | None = None,
+    embedding: Sequence[float] | None = None,
+) -> str | None:
+    """The category of a trend: the embedding model when the trend has a mean embedding (always a
+    category), else the lexical `classify`. Hysteresis: the previous category stays unless another
+    one beats it by `STAY_MARGIN`, so a growing trend does not flap between runs."""
+    hints = list(hints)
+    scores = trend_probabilities(embedding, titles, summaries, hints) if embedding else None
+    if scores is None:
+        return classify(titles, summaries, hints, previous)
+    best = max(CATEGORIES, key=lambda c: (scores[c], -_TIE_RANK[c]))
+    if previous in scores and scores[previous] >= scores[best] - STAY_MARGIN:
+        return previous
+    return best
+
+
+def mean_embedding(embedding_sum: Sequence[float] | None, weight: float) -> list[float] | None:
+    """A trend's mean member embedding (sum / count), None when it has none."""
+    if not embedding_sum or weight <= 0.0:
+        return None
+    return [value / weight for value in embedding_sum]
+
+
+__all__ = ["EmbeddingCategoryModel", "category_scores", "classify", "classify_trend", "embedding_model",
+           "lexical_features", "mean_embedding", "normalize_hint", "text_scores", "trend_probabilities"]

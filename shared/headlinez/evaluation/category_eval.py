@@ -13,7 +13,7 @@ Gold categories come from the dataset's `category` field, mapped to the taxonomy
 
 Two figures per dataset, both from the production code:
 
-* **article**: `category.classify` on each article's own title and summary (what one headline
+* **article**: `category.classify_trend` on each article's own embedding, title and summary (what one headline
   says);
 * **trend**: the dataset replayed through clustering and `services.trend_intel.enrich` (as the
   backtest does); each article is scored with the category of the trend it ended in — what the
@@ -35,10 +35,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
-from headlinez.domain.category import classify
+from headlinez.domain.category import classify_trend
 from headlinez.evaluation.backtest import replay_stream
-from headlinez.evaluation.clustering_eval import load_dataset
-from headlinez.models import CATEGORIES
+from headlinez.evaluation.clustering_eval import embed_articles, load_dataset
+from headlinez.models import CATEGORIES, Article
 
 UCI_CATEGORIES: dict[str, str] = {
     "business": "business", "b": "business", "entertainment": "entertainment", "e": "entertainment",
@@ -145,9 +145,21 @@ class CategoryReport:
     trend: CategoryScores | None
     majority: tuple[str, float]
     lenient: bool
+    embeddings: bool = False
 
 
-def evaluate(path: Path, *, trends: bool = True) -> CategoryReport:
+def dataset_embeddings(rows_articles: Sequence[Article], lexical: bool) -> dict[str, list[float]] | None:
+    """Sentence embeddings of the articles (cached on disk), None on the lexical path or without
+    the model (then the figures are those of the lexical fallback, and the report says so)."""
+    if lexical:
+        return None
+    from headlinez.adapters.embedding import load_default_embedder
+
+    embedder = load_default_embedder()
+    return embed_articles(rows_articles, embedder)[0] if embedder is not None else None
+
+
+def evaluate(path: Path, *, trends: bool = True, lexical: bool = False) -> CategoryReport:
     """Score article-level and trend-level categories on one dataset (the CLI and tests call it)."""
     rows = load_dataset(path)
     raw = _raw_categories(path)
@@ -162,7 +174,10 @@ def evaluate(path: Path, *, trends: bool = True) -> CategoryReport:
     articles = {row.article.article_id: row.article for row in rows}
     lenient = any(value in ("science_technology", "t") for value in raw)
     lenient_map = UCI_LENIENT if lenient else None
-    by_article = {aid: classify([articles[aid].title], [articles[aid].summary]) for aid in gold}
+    embeddings = dataset_embeddings([articles[aid] for aid in gold], lexical)
+    by_article = {aid: classify_trend([articles[aid].title], [articles[aid].summary],
+                                      embedding=embeddings.get(aid) if embeddings else None)
+                  for aid in gold}
     article_scores = score_categories(gold, by_article, lenient_map)
     trend_scores = None
     if trends:
@@ -170,7 +185,8 @@ def evaluate(path: Path, *, trends: bool = True) -> CategoryReport:
         span = ordered[-1].published - ordered[0].published
         # Stories of datasets without real publish times arrive at once: one step a day is enough.
         step = 15 if span <= timedelta(days=3) else 24 * 60
-        replay = replay_stream(ordered, start=ordered[0].published, step_minutes=step)
+        replay = replay_stream(ordered, start=ordered[0].published, step_minutes=step,
+                               embeddings=dataset_embeddings(ordered, lexical))
         by_trend: dict[str, str | None] = {}
         for aid in gold:
             trend_id = replay.assignments.get(aid)
@@ -181,7 +197,7 @@ def evaluate(path: Path, *, trends: bool = True) -> CategoryReport:
     top, top_count = counts.most_common(1)[0] if counts else ("-", 0)
     return CategoryReport(dataset=str(path), rows=len(rows), unscored=unscored, article=article_scores,
                           trend=trend_scores, majority=(top, top_count / len(gold) if gold else 0.0),
-                          lenient=lenient)
+                          lenient=lenient, embeddings=embeddings is not None)
 
 
 def _raw_categories(path: Path) -> list[str | None]:
@@ -215,6 +231,8 @@ def print_report(report: CategoryReport, out: TextIO = sys.stdout) -> None:
     print(f"dataset: {report.dataset}", file=out)
     print(f"articles: {report.rows}; scored {report.article.n}; not scored (no taxonomy category) "
           f"{report.unscored}", file=out)
+    print("model: " + ("embedding model (shared/headlinez/data/category_model.json) + lexicons"
+                       if report.embeddings else "lexical fallback (no embeddings)"), file=out)
     print(f"majority baseline (always '{report.majority[0]}'): {100 * report.majority[1]:.1f}%", file=out)
     _print_scores(out, "article", report.article, report.lenient)
     if report.trend is not None:
@@ -236,11 +254,12 @@ def main(argv: Sequence[str]) -> int:
                                      description=(__doc__ or "").split("\n")[0])
     parser.add_argument("dataset", type=Path, help="normalized articles.jsonl (or folder) with categories")
     parser.add_argument("--articles-only", action="store_true", help="skip the trend-level replay")
+    parser.add_argument("--lexical", action="store_true", help="no embeddings: the lexical fallback")
     args = parser.parse_args(list(argv))
     if not args.dataset.exists():
         print(f"dataset not found: {args.dataset}", file=sys.stderr)
         return 2
-    print_report(evaluate(args.dataset, trends=not args.articles_only))
+    print_report(evaluate(args.dataset, trends=not args.articles_only, lexical=args.lexical))
     return 0
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from headlinez.domain.category import classify
+from headlinez.domain.category import classify_trend, mean_embedding
 from headlinez.domain.lifecycle import lifecycle
 from headlinez.domain.prediction import PredictionRecord, make_record, predict
 from headlinez.domain.related import related_trends
@@ -62,7 +62,9 @@ def _content(trend: TrendState, previous: TrendState | None,
     titles = [m.title for m in trend.title_candidates] or [trend.headline]
     return {
         "topics": extract_topics(titles, trend.centroid),
-        "category": classify(titles, hints=hints, previous=previous.category if previous else trend.category),
+        "category": classify_trend(titles, hints=hints,
+                                   previous=previous.category if previous else trend.category,
+                                   embedding=mean_embedding(trend.embedding_sum, trend.embedding_weight)),
     }
 
 

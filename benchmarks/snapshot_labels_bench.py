@@ -1,0 +1,198 @@
+"""Score category, topics and related trends on hand-labeled trends of the 2026-02-18 snapshot.
+
+    .venv/bin/python benchmarks/snapshot_labels_bench.py score [--lexical]
+    .venv/bin/python benchmarks/snapshot_labels_bench.py dump [--blind] > /tmp/trends.txt
+
+The snapshot (`../shared/data/news_feed_snapshot_2026-02-18`, or HEADLINEZ_DATA_DIR) is replayed
+through the production code (clustering with sentence embeddings, then `trend_intel.enrich`) from
+2026-02-04 to 2026-02-18 04:00 in 15-minute steps, as the scheduled runs would have. Every
+resulting trend is named by its **anchor**: the first 16 hex digits of the id of its earliest
+member article (article ids digest the item's URL and row id, so anchors do not depend on the
+clustering's trend ids). The label files under `tests/data/` hold anchors and labels only, never
+dataset text:
+
+* `snapshot_category_labels.csv` (`anchor,category`): 150 trends labeled by hand from their
+  headlines, with `dump --blind` (headlines only, no prediction shown);
+* `snapshot_topic_labels.csv` (`anchor,topic,ok`): each topic shown for 50 trends, judged
+  1 (a person, organization, place or meaningful key phrase of that story, properly cased) or 0;
+* `snapshot_related_labels.csv` (`anchor,related_anchor,ok`): each related trend shown for
+  50 trends, judged 1 (shares a concrete entity or is about the same wider subject) or 0, and
+  `same` when it is the same story (a violation of "never the same story twice").
+
+`score` prints accuracy / precision with the misses, and how many predicted items carry no label
+(new output after a code change: label them, the figure is only over labeled items).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from headlinez.evaluation.backtest import StreamReplay, replay_stream
+from headlinez.evaluation.category_eval import dataset_embeddings
+from headlinez.evaluation.clustering_eval import load_dataset
+from headlinez.models import TrendState
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "data"
+START = datetime(2026, 2, 4, tzinfo=UTC)
+END = datetime(2026, 2, 18, 4, tzinfo=UTC)
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("HEADLINEZ_DATA_DIR", ROOT.parent / "shared" / "data"))
+
+
+CATEGORY_HISTORY: dict[str, list[str | None]] = defaultdict(list)
+
+
+def _record_categories(_now: datetime, out: StreamReplay) -> None:
+    for trend_id, state in out.trends.items():
+        history = CATEGORY_HISTORY[trend_id]
+        if state.is_open and (not history or history[-1] != state.category):
+            history.append(state.category)
+
+
+def replay(lexical: bool = False) -> tuple[StreamReplay, dict[str, TrendState], dict[str, str]]:
+    """The replay, its final trends by anchor, and trend id -> anchor."""
+    rows = load_dataset(_data_dir() / "news_feed_snapshot_2026-02-18")
+    articles = [r.article for r in rows if START <= r.article.published <= END]
+    out = replay_stream(articles, start=START, end=END, step_minutes=15, on_step=_record_categories,
+                        embeddings=dataset_embeddings(articles, lexical))
+    members: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    published = {a.article_id: a.published for a in articles}
+    for article_id, trend_id in out.assignments.items():
+        state = out.final_trend(trend_id)
+        if state is not None:
+            members[state.trend_id].append((published[article_id], article_id))
+    anchors = {tid: min(items)[1][:16] for tid, items in members.items()}
+    by_anchor = {anchors[tid]: out.trends[tid] for tid in anchors}
+    return out, by_anchor, anchors
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    path = LABELS / name
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def score_category(by_anchor: dict[str, TrendState]) -> None:
+    labels = _read("snapshot_category_labels.csv")
+    hits = missing = absent = 0
+    misses = []
+    for row in labels:
+        trend = by_anchor.get(row["anchor"])
+        if trend is None:
+            absent += 1
+            continue
+        predicted = trend.category
+        missing += predicted is None
+        if predicted == row["category"]:
+            hits += 1
+        else:
+            misses.append(f"    {row['anchor']} gold {row['category']:<13} got {predicted}: "
+                          f"{trend.headline[:70]}")
+    scored = len(labels) - absent
+    print(f"category: {100 * hits / max(scored, 1):.1f}% ({hits}/{scored}); no category {missing}; "
+          f"labeled anchors not found {absent}")
+    print("\n".join(misses))
+
+
+def score_topics(by_anchor: dict[str, TrendState]) -> None:
+    labels = {(r["anchor"], r["topic"]): r["ok"] == "1" for r in _read("snapshot_topic_labels.csv")}
+    trends = sorted({anchor for anchor, _ in labels})
+    good = bad = unlabeled = 0
+    wrong = []
+    for anchor in trends:
+        trend = by_anchor.get(anchor)
+        for topic in trend.topics if trend else []:
+            verdict = labels.get((anchor, topic.name))
+            if verdict is None:
+                unlabeled += 1
+                wrong.append(f"    unlabeled {anchor} {topic.name!r} ({topic.kind})")
+            elif verdict:
+                good += 1
+            else:
+                bad += 1
+                wrong.append(f"    wrong {anchor} {topic.name!r} ({topic.kind})")
+    print(f"topics: precision {100 * good / max(good + bad, 1):.1f}% ({good}/{good + bad}) over "
+          f"{len(trends)} trends; unlabeled {unlabeled}")
+    print("\n".join(wrong))
+
+
+def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str]) -> None:
+    labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in _read("snapshot_related_labels.csv")}
+    trends = sorted({anchor for anchor, _ in labels})
+    good = bad = same = unlabeled = 0
+    wrong = []
+    for anchor in trends:
+        trend = by_anchor.get(anchor)
+        if trend is None:
+            continue
+        for related in trend.related:
+            other = anchors.get(related.trend_id, "?")
+            verdict = labels.get((anchor, other))
+            if verdict is None:
+                unlabeled += 1
+                wrong.append(f"    unlabeled {anchor} -> {other} {related.headline[:60]}")
+                continue
+            good += verdict == "1"
+            bad += verdict != "1"
+            same += verdict == "same"
+            if verdict != "1":
+                wrong.append(f"    {verdict} {anchor} -> {other}: {trend.headline[:45]} | "
+                             f"{related.headline[:45]}")
+    print(f"related: precision {100 * good / max(good + bad, 1):.1f}% ({good}/{good + bad}) over "
+          f"{len(trends)} trends; same story {same}; unlabeled {unlabeled}")
+    print("\n".join(wrong))
+
+
+def dump(by_anchor: dict[str, TrendState], anchors: dict[str, str], blind: bool) -> None:
+    ranked = sorted(by_anchor.items(), key=lambda item: (-item[1].source_count, -item[1].article_count,
+                                                         item[0]))
+    for anchor, trend in ranked:
+        print(f"== {anchor} newsrooms {trend.source_count} articles {trend.article_count}"
+              + ("" if blind else f" category {trend.category}"))
+        for member in trend.title_candidates[:4]:
+            print(f"   | {member.title}")
+        if not blind:
+            print("   topics: " + "; ".join(f"{t.name} ({t.kind})" for t in trend.topics))
+            for related in trend.related:
+                print(f"   related {anchors.get(related.trend_id, '?')} {related.score:.2f} "
+                      f"[{getattr(related, 'reason', '')}] {related.headline[:80]}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("command", choices=("score", "dump"))
+    parser.add_argument("--blind", action="store_true", help="dump headlines only (for labeling)")
+    parser.add_argument("--lexical", action="store_true", help="no embeddings (the fallback path)")
+    args = parser.parse_args(argv)
+    if not (_data_dir() / "news_feed_snapshot_2026-02-18").is_dir():
+        print(f"snapshot not found under {_data_dir()}", file=sys.stderr)
+        return 2
+    _, by_anchor, anchors = replay(args.lexical)
+    if args.command == "dump":
+        dump(by_anchor, anchors, args.blind)
+        return 0
+    print(f"snapshot replay {START:%Y-%m-%d %H:%M} -> {END:%Y-%m-%d %H:%M}Z: {len(by_anchor)} trends"
+          + (" (lexical path)" if args.lexical else ""))
+    score_category(by_anchor)
+    changed = [h for h in CATEGORY_HISTORY.values() if len(h) > 1]
+    flapped = [h for h in changed if len(h) != len(set(h))]
+    print(f"category stability over the replay's runs: {len(CATEGORY_HISTORY)} trends, {len(changed)} "
+          f"changed category at least once, {len(flapped)} went back to an earlier one (flapping)")
+    score_topics(by_anchor)
+    score_related(by_anchor, anchors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
