@@ -208,6 +208,8 @@ class RelatedTrend(BaseModel):
     trend_id: str
     headline: str
     score: float
+    reason: str = Field(default="", description='Why, in a few words: "shares: Iran, Geneva", '
+                        '"also about nuclear talks".')
 
 
 class TrendState(BaseModel):

@@ -82,3 +82,80 @@ def test_unrelated_trends_get_nothing_and_lists_are_bounded() -> None:
     lists = related_trends([IRAN_TALKS, *many])
     assert len(lists["t-talks"]) <= MAX_RELATED
     assert related_trends([]) == {}
+
+
+# --- with sentence embeddings (mean-embedding cosine) -------------------------------------------
+
+def _with_embedding(trend: TrendState, vector: list[float], weight: float = 2.0) -> TrendState:
+    return trend.model_copy(update={"embedding_sum": [v * weight for v in vector],
+                                    "embedding_weight": weight})
+
+
+def _unit(*values: float) -> list[float]:
+    norm = sum(v * v for v in values) ** 0.5
+    return [v / norm for v in values]
+
+
+def test_semantic_neighbourhood_with_a_shared_name_is_related_and_explained() -> None:
+    # Given the Geneva talks and the Hormuz closure: close in meaning (cosine 0.6) and both about Iran
+    talks = _with_embedding(IRAN_TALKS, _unit(1.0, 0.0, 0.0))
+    hormuz = _with_embedding(HORMUZ, _unit(0.6, 0.8, 0.0))
+    unrelated = _with_embedding(make("t-toy", "Crying horse toy sells out", {"toy": 3.0, "horse": 2.0}),
+                                _unit(0.0, 0.0, 1.0))
+    related = related_trends([talks, hormuz, unrelated])
+    # Then Hormuz is related to the talks with a score and a reason naming the shared place
+    assert [r.trend_id for r in related["t-talks"]] == ["t-hormuz"]
+    assert related["t-talks"][0].reason == "shares: Iran"
+    assert related["t-talks"][0].score >= 0.6
+    assert related["t-toy"] == []
+
+
+def test_keyword_coincidence_without_semantic_closeness_is_not_related() -> None:
+    # Given two trends that share a word-level cue but are far apart in meaning (cosine 0.1)
+    west_bank = _with_embedding(make("t-wb", "Israel advances West Bank land registration",
+                                     {"israel": 3.0, "land": 2.0, "bank": 2.0, "james": 0.5},
+                                     [("Israel", "place"), ("West Bank", "place")]), _unit(1.0, 0.0))
+    lebron = _with_embedding(make("t-nba", "LeBron James scores 40 in win",
+                                  {"lebron": 3.0, "james": 3.0, "bank": 0.5}, [("LeBron James", "person")]),
+                             _unit(0.1, 0.995))
+    assert related_trends([west_bank, lebron]) == {"t-wb": [], "t-nba": []}
+
+
+def test_semantic_only_relation_needs_a_close_neighbourhood_and_says_close_in_subject() -> None:
+    a = _with_embedding(make("t-a", "Ceasefire holds in the north", {"ceasefir": 3.0}), _unit(1.0, 0.0))
+    b = _with_embedding(make("t-b", "Truce talks stall after shelling", {"truce": 3.0}), _unit(0.55, 0.835))
+    c = _with_embedding(make("t-c", "Shelling resumes at the front", {"shell": 3.0}), _unit(0.35, 0.937))
+    related = related_trends([a, b, c])
+    assert [r.trend_id for r in related["t-a"]] == ["t-b"]  # 0.55 >= 0.5; 0.35 without a shared name is not
+    assert related["t-a"][0].reason == "close in subject"
+
+
+def test_embeddings_almost_equal_are_the_same_story_never_related() -> None:
+    a = _with_embedding(IRAN_TALKS, _unit(1.0, 0.0))
+    b = _with_embedding(make("t-talks2", "Iran talks wrap up", {"wrap": 3.0}, [("Iran", "place")]),
+                        _unit(0.85, 0.527))
+    assert related_trends([a, b]) == {"t-talks": [], "t-talks2": []}
+
+
+def test_a_name_in_many_trends_links_nothing() -> None:
+    # Given 40 trends that all name NATO and are loosely alike (cosine 0.36, above the 0.35 floor)
+    trends = [_with_embedding(make(f"t-{n}", f"Story {n}", {f"w{n}": 3.0}, [("NATO", "organization")]),
+                              _unit(0.6, *[0.8 if i == n else 0.0 for i in range(40)]))
+              for n in range(40)]
+    assert all(not value for value in related_trends(trends).values())
+
+
+def test_a_shared_country_alone_needs_a_closer_neighbourhood_than_a_shared_person() -> None:
+    # Given two Kenya stories (airport strike, golf open) at cosine 0.4, and two Epstein stories at 0.4
+    strike = _with_embedding(make("t-strike", "Kenya airport strike ends", {"strike": 3.0},
+                                  [("Kenya", "place")]),
+                             _unit(1.0, 0.0, 0.0, 0.0))
+    golf = _with_embedding(make("t-golf", "Kenya Open returns", {"golf": 3.0}, [("Kenya", "place")]),
+                           _unit(0.4, 0.9165, 0.0, 0.0))
+    files = _with_embedding(make("t-files", "Hyatt chair quits over Epstein files", {"hyatt": 3.0},
+                                 [("Jeffrey Epstein", "person")]), _unit(0.0, 0.0, 1.0, 0.0))
+    survivor = _with_embedding(make("t-surv", "Epstein survivor speaks", {"survivor": 3.0},
+                                    [("Jeffrey Epstein", "person")]), _unit(0.0, 0.0, 0.4, 0.9165))
+    related = related_trends([strike, golf, files, survivor])
+    assert related["t-strike"] == []
+    assert [r.reason for r in related["t-files"]] == ["shares: Jeffrey Epstein"]

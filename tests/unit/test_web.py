@@ -27,7 +27,7 @@ from headlinez.briefs.models import (
     QuickAnswer,
     RemovedClaim,
 )
-from headlinez.models import FeedState, HourBucket, TrendMember, TrendState
+from headlinez.models import FeedState, HourBucket, RelatedTrend, TrendMember, TrendState
 from headlinez.settings import ApiSettings
 from headlinez.web.html import Markup, ago, el, esc, external_link, href, safe_url
 from headlinez.web.pages import CONTENT_SECURITY_POLICY
@@ -502,3 +502,20 @@ def test_how_it_works_shows_the_track_record_or_says_there_is_none() -> None:
     assert "no prediction has been scored yet" in empty
     for section in ("velocity", "status", "prediction", "contract", "freshness"):
         assert f'id="{section}"' in page
+
+
+def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
+    # Given a trend related to another with a reason
+    repo = InMemoryTrendRepository()
+    other = _state(2)
+    related = RelatedTrend(trend_id=other.trend_id, headline=other.headline, score=0.66,
+                           reason="shares: Iran, Geneva")
+    state = _state(1).model_copy(update={"related": [related]})
+    repo.add(state, _members(1), score=5.0)
+    repo.add(other, _members(2), score=4.0)
+    get = _api(repo)
+    # Then the JSON carries the reason and the page says it beside the link
+    detail = json.loads(get(f"/trends/{state.trend_id}")["body"])
+    assert detail["related"][0]["reason"] == "shares: Iran, Geneva"
+    text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
+    assert f"{other.headline} (shares: Iran, Geneva)" in text

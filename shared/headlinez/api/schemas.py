@@ -167,6 +167,7 @@ class RelatedRef(_Model):
     id: str
     headline: str
     score: float
+    reason: str = Field(default="", description='Why it is related, in a few words ("shares: Iran, Geneva").')
     links: TrendLinks
 
 
@@ -514,7 +515,8 @@ def _topic_ref(topic: Any) -> TopicRef:
 def _related_ref(related: Any) -> RelatedRef:
     trend_id = str(_field(related, "trend_id", ""))
     return RelatedRef(id=trend_id, headline=str(_field(related, "headline", "")),
-                      score=float(_field(related, "score", 0.0)), links=trend_links(trend_id))
+                      score=float(_field(related, "score", 0.0)),
+                      reason=str(_field(related, "reason", "") or ""), links=trend_links(trend_id))
 
 
 def _prediction(state: TrendState) -> Prediction | None:

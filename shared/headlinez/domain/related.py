@@ -6,6 +6,17 @@ never the same story again.
                   1, key terms TERM_TOPIC_WEIGHT)
 
 A candidate is kept when score ≥ MIN_SCORE, and at most MAX_RELATED are kept per trend, best first.
+That is the lexical path. When both trends carry sentence embeddings (`embedding_sum`), the
+relation is semantic instead:
+
+    score(a, b) = cos(mean embedding a, mean embedding b) + NAME_BONUS × shared concrete names (≤ 3)
+
+kept when the cosine reaches SEMANTIC_RELATED_COSINE (a close neighbourhood: the Geneva talks and
+the Hormuz closure), or ENTITY_RELATED_COSINE with a shared person or organization, or
+PLACE_RELATED_COSINE with shared places only. A name in more than COMMON_NAME_SHARE of the open
+trends (and the United States) is not concrete: it links nothing. Each related trend carries a
+reason of a few words: "shares: Iran, Geneva", "also about nuclear talks" or "close in subject".
+Same story also when the mean embeddings are SAME_STORY_EMBEDDING alike.
 
 "Never the same story twice": a candidate that is the *same story* as the trend is never listed.
 Same story means any of:
@@ -35,6 +46,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from headlinez.domain.terms import title_word_set
 from headlinez.models import RelatedTrend, TrendState
 
@@ -51,6 +64,16 @@ HEADLINES_COMPARED = 5
 LOOKUP_TERMS = 8
 MAX_POSTING = 200
 MAX_CANDIDATES = 40
+# With sentence embeddings (cosine of the two trends' unit mean embeddings):
+SEMANTIC_RELATED_COSINE = 0.5  # a close semantic neighbourhood on its own
+ENTITY_RELATED_COSINE = 0.35  # with a shared concrete person or organization
+PLACE_RELATED_COSINE = 0.5  # with shared places only (a country alone links many unrelated stories)
+ALWAYS_COMMON = frozenset({"united-states"})  # the home of most feeds: in the news of every section
+SAME_STORY_EMBEDDING = 0.7  # this close is a split of one story, not a relation
+NAME_BONUS = 0.05  # per shared concrete name, at most MAX_NAME_BONUS names
+MAX_NAME_BONUS = 3
+COMMON_NAME_SHARE = 0.03  # a name in more than this share of the open trends ("US") links nothing
+MAX_REASON_NAMES = 3
 
 
 @dataclass(slots=True)
@@ -60,8 +83,11 @@ class _Profile:
     topics: dict[str, float]  # slug -> weight
     topic_mass: float
     names: frozenset[str]  # slugs of named topics (people, organizations, places)
+    places: frozenset[str]  # the slugs of `names` that are places
     name_words: frozenset[str]
     headlines: tuple[frozenset[str], ...]  # content words of the top headlines
+    display: dict[str, str]  # slug -> topic name as shown
+    embedding: np.ndarray | None  # unit mean embedding
 
 
 def _fold(text: str) -> str:
@@ -77,8 +103,15 @@ def _profile(trend: TrendState) -> _Profile:
     titles = titles or ([trend.headline] if trend.headline else [])
     # Accents folded: "Orbán" and "Orban" are one word.
     headlines = tuple(title_word_set(_fold(t)) for t in titles)
-    return _Profile(trend, unit, topics, sum(topics.values()), names,
-                    frozenset(w for slug in names for w in slug.split("-")), headlines)
+    embedding = None
+    if trend.embedding_sum and trend.embedding_weight > 0:
+        vector = np.asarray(trend.embedding_sum, dtype=np.float64)
+        length = float(np.linalg.norm(vector))
+        embedding = vector / length if length > 0 else None
+    places = frozenset(t.slug for t in trend.topics if t.kind == "place")
+    return _Profile(trend, unit, topics, sum(topics.values()), names, places,
+                    frozenset(w for slug in names for w in slug.split("-")), headlines,
+                    {t.slug: t.name for t in trend.topics}, embedding)
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -131,11 +164,18 @@ def _lookup_keys(profile: _Profile) -> list[str]:
     return [f"t:{slug}" for slug in profile.topics] + [f"c:{term}" for term, _ in heaviest]
 
 
+def _semantic(a: _Profile, b: _Profile) -> float | None:
+    if a.embedding is None or b.embedding is None or a.embedding.shape != b.embedding.shape:
+        return None
+    return float(a.embedding @ b.embedding)
+
+
 class _Pairs:
     """Pair scores and same-story verdicts of one call, each computed once (pairs are symmetric)."""
 
-    def __init__(self, profiles: Mapping[str, _Profile]) -> None:
+    def __init__(self, profiles: Mapping[str, _Profile], common: frozenset[str] = frozenset()) -> None:
         self._profiles = profiles
+        self._common = common
         self._similarity: dict[tuple[str, str], float] = {}
         self._same: dict[tuple[str, str], bool] = {}
 
@@ -150,17 +190,82 @@ class _Pairs:
             found = self._similarity[key] = _cos(self._profiles[key[0]], self._profiles[key[1]])
         return found
 
+    def shared_names(self, a: str, b: str) -> list[str]:
+        """Concrete names of both (people, organizations, places in few of the open trends)."""
+        first, second = self._profiles[a], self._profiles[b]
+        return sorted(first.names & second.names - self._common)
+
     def score(self, a: str, b: str) -> float:
-        return (SIMILARITY_WEIGHT * self.similarity(a, b)
-                + TOPIC_WEIGHT * _topic_overlap(self._profiles[a], self._profiles[b]))
+        """How related (0.0: not related). Embeddings: the cosine of the mean embeddings when it is
+        a close neighbourhood, or with a shared concrete name, plus a bonus per shared name;
+        without: the lexical mix of centroid cosine and topic overlap."""
+        semantic = _semantic(self._profiles[a], self._profiles[b])
+        if semantic is None:
+            return (SIMILARITY_WEIGHT * self.similarity(a, b)
+                    + TOPIC_WEIGHT * _topic_overlap(self._profiles[a], self._profiles[b]))
+        shared = self.shared_names(a, b)
+        places = self._profiles[a].places
+        floor = (SEMANTIC_RELATED_COSINE if not shared
+                 else PLACE_RELATED_COSINE if all(s in places for s in shared) else ENTITY_RELATED_COSINE)
+        return semantic + NAME_BONUS * min(len(shared), MAX_NAME_BONUS) if semantic >= floor else 0.0
+
+    def reason(self, a: str, b: str) -> str:
+        """A few words for the page: "shares: Iran, Geneva" or "also about nuclear talks"."""
+        first, second = self._profiles[a], self._profiles[b]
+        shared = self.shared_names(a, b) or sorted(first.names & second.names)
+        if shared:
+            names = sorted(shared, key=lambda slug: (-first.topics.get(slug, 0.0), slug))
+            return "shares: " + ", ".join(first.display.get(s, s) for s in names[:MAX_REASON_NAMES])
+        terms = [first.display[s] for s in first.display if s in second.display]
+        if terms:
+            return f"also about {terms[0]}"
+        return "close in subject"
 
     def same(self, a: str, b: str) -> bool:
         key = self._key(a, b)
         found = self._same.get(key)
         if found is None:
-            found = self._same[key] = _same_story(self._profiles[key[0]], self._profiles[key[1]],
-                                                  self.similarity(a, b))
+            first, second = self._profiles[key[0]], self._profiles[key[1]]
+            semantic = _semantic(first, second)
+            found = self._same[key] = (
+                (semantic is not None and semantic >= SAME_STORY_EMBEDDING)
+                or _same_story(first, second, self.similarity(a, b)))
         return found
+
+
+def _semantic_candidates(profiles: Mapping[str, _Profile], limit: int) -> dict[str, list[str]]:
+    """Each trend's nearest trends by mean-embedding cosine (at least ENTITY_RELATED_COSINE),
+    computed in row blocks so memory stays bounded."""
+    ids = [tid for tid, p in profiles.items() if p.embedding is not None]
+    if len(ids) < 2 or len({profiles[t].embedding.shape for t in ids}) != 1:  # type: ignore[union-attr]
+        return {}
+    matrix = np.vstack([profiles[t].embedding for t in ids])  # type: ignore[misc]
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(ids), 256):
+        block = matrix[start:start + 256] @ matrix.T
+        for row, sims in enumerate(block):
+            sims[start + row] = -1.0
+            top = np.argsort(-sims)[:limit]
+            found[ids[start + row]] = [ids[i] for i in top if sims[i] >= ENTITY_RELATED_COSINE]
+    return found
+
+
+def _common_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
+    counts: Counter[str] = Counter(slug for p in profiles.values() for slug in p.names)
+    ceiling = max(3.0, COMMON_NAME_SHARE * len(profiles))
+    return frozenset(slug for slug, n in counts.items() if n > ceiling) | ALWAYS_COMMON
+
+
+def _candidates(tid: str, keys: Sequence[str], index: Mapping[str, list[str]],
+                semantic: Mapping[str, list[str]]) -> list[str]:
+    counter: Counter[str] = Counter()
+    for key in keys:
+        posting = index[key]
+        if len(posting) <= MAX_POSTING:
+            counter.update(posting)
+    counter.pop(tid, None)
+    chosen = [other for other, _ in counter.most_common(MAX_CANDIDATES)]
+    return list(dict.fromkeys([*semantic.get(tid, []), *chosen]))
 
 
 def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
@@ -174,17 +279,12 @@ def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
         keys_of[tid] = keys
         for key in keys:
             index[key].append(tid)
-    pairs = _Pairs(profiles)
+    semantic = _semantic_candidates(profiles, MAX_CANDIDATES)
+    pairs = _Pairs(profiles, _common_names(profiles))
     result: dict[str, list[RelatedTrend]] = {}
     for tid in profiles:
-        counter: Counter[str] = Counter()
-        for key in keys_of[tid]:
-            posting = index[key]
-            if len(posting) <= MAX_POSTING:
-                counter.update(posting)
-        counter.pop(tid, None)
         scored: list[tuple[float, str]] = []
-        for other_id, _shared in counter.most_common(MAX_CANDIDATES):
+        for other_id in _candidates(tid, keys_of[tid], index, semantic):
             value = pairs.score(tid, other_id)
             if value >= min_score:
                 scored.append((value, other_id))
@@ -194,7 +294,8 @@ def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
             if pairs.same(tid, other_id) or any(pairs.same(other_id, c.trend_id) for c in chosen):
                 continue
             other = profiles[other_id].trend
-            chosen.append(RelatedTrend(trend_id=other_id, headline=other.headline, score=round(value, 3)))
+            chosen.append(RelatedTrend(trend_id=other_id, headline=other.headline, score=round(value, 3),
+                                       reason=pairs.reason(tid, other_id)))
             if len(chosen) >= limit:
                 break
         result[tid] = chosen

@@ -19,14 +19,17 @@ No language model: names are found the way an editor skims headlines.
 * **Casing**: the most frequent spelling that is not in capitals, with connectors lowercased
   ("Strait Of Hormuz" -> "Strait of Hormuz"); acronyms stay in capitals; a name only ever seen in
   capitals is title-cased unless it is a known acronym.
-* **Key terms**: the trend centroid's heaviest single-word terms not already part of a name,
-  shown as the commonest word of the headlines with that stem ("talk" -> "talks").
+* **Key phrases** (kind "term"): two-word phrases of lowercase content words used by 2+ of the
+  headlines ("nuclear talks", "civil rights"), none of whose words is part of a name, ranked by
+  headlines then centroid weight. A lone common word ("guiding", "charge", "released") and a lone
+  capitalized word no gazetteer knows ("Now", "Mercies") are never topics.
 
 Topics are ranked by the number of headlines that mention them (names before terms).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -38,7 +41,7 @@ from headlinez.models import Topic, TopicKind
 
 MAX_TOPICS = 12
 MAX_TERMS = 4
-MIN_TERM_WEIGHT_SHARE = 0.15  # a key term weighs at least this share of the heaviest centroid term
+MIN_PHRASE_HEADLINES = 2  # a key phrase is used by at least two headlines of the trend
 
 # Letters of any script (Łukasz, Владимир, 习近平 keep theirs), digits, and one-character marks.
 _WORD = re.compile(r"[^\W_]+(?:['’.\-&][^\W_]+)*\.?|[^\s\w]|_")
@@ -1250,55 +1253,66 @@ def _fold_surnames(entries: dict[str, _Entry]) -> None:
             del entries[entry.key]
 
 
-def _key_terms(
+# Words that make a phrase a fragment of the sentence rather than a theme ("dies aged", "second round").
+_PHRASE_STOP = _words(
+    """
+dies died dead aged age second third fourth fifth latest round temporarily again still just now also
+very many much more less following during since until within without former next last early late
+around toward towards across through under between among alleged
+""",
+)
+
+
+def _content_tokens(title: str) -> list[str | None]:
+    """Lowercase content words of a headline in order; None marks a break (a name, a stop word,
+    punctuation) that a key phrase cannot span."""
+    tokens = _tokens(title)
+    is_title = _is_title_case(tokens)
+    out: list[str | None] = []
+    for token in tokens:
+        lower = token.text.lower()
+        capital_mid_sentence = token.text[:1].isupper() and not is_title and not token.start
+        if (capital_mid_sentence or not lower.isalpha() or len(lower) < 3 or lower in _GENERIC
+                or lower in _HEADLINE_VERBS or lower in _PERSON_TITLES or lower in _PHRASE_STOP
+                or _key(lower) in _DEMONYMS
+                or _key(lower) in _PLACES):
+            out.append(None)
+        else:
+            out.append(lower)
+    return out
+
+
+def _key_phrases(
     centroid: Mapping[str, float], titles: Sequence[str], taken: Iterable[str], limit: int
 ) -> list[tuple[str, int]]:
-    """Heaviest single-word centroid terms as readable words, with how many headlines use them."""
-    taken_words = {w for key in taken for w in key.split()}
-    taken_stems = {stem(w) for w in taken_words}
-    surface_by_stem: dict[str, Counter[str]] = defaultdict(Counter)
-    titles_by_stem: dict[str, set[int]] = defaultdict(set)
-    lowercase_use: Counter[str] = Counter()  # stems written in lowercase somewhere: common words
-    name_use: Counter[str] = Counter()  # stems capitalized mid-sentence in sentence case: names
+    """Two-word key phrases ("nuclear talks", "civil rights") used by at least
+    MIN_PHRASE_HEADLINES headlines, none of whose words is already part of a name; ranked by
+    headlines, then by the centroid weight of their stems. A lone common word is never a topic."""
+    taken_stems = {stem(w) for key in taken for w in key.split()}
+    surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    headlines: dict[tuple[str, str], set[int]] = defaultdict(set)
     for index, title in enumerate(titles):
-        tokens = _tokens(title)
-        is_title = _is_title_case(tokens)
-        for token in tokens:
-            lower = token.text.lower()
-            if (
-                lower in _GENERIC
-                or lower in _HEADLINE_VERBS
-                or lower in _PERSON_TITLES
-                or len(lower) < 3
-                or not lower.isalpha()
-            ):
+        words = _content_tokens(title)
+        for first, second in itertools.pairwise(words):
+            if first is None or second is None or first == second:
                 continue
-            term = stem(lower)
-            surface_by_stem[term][lower] += 1
-            titles_by_stem[term].add(index)
-            if token.text[:1].islower():
-                lowercase_use[term] += 1
-            elif not is_title and not token.start:
-                name_use[term] += 1
+            key = (stem(first), stem(second))
+            if key[0] in taken_stems or key[1] in taken_stems:
+                continue
+            surfaces[key][f"{first} {second}"] += 1
+            headlines[key].add(index)
     ranked = sorted(
-        ((t, w) for t, w in centroid.items() if " " not in t and t.isalpha()), key=lambda x: (-x[1], x[0])
+        (k for k in headlines if len(headlines[k]) >= MIN_PHRASE_HEADLINES),
+        key=lambda k: (-len(headlines[k]), -(centroid.get(k[0], 0.0) + centroid.get(k[1], 0.0)), k),
     )
-    if not ranked:
-        return []
-    floor = ranked[0][1] * MIN_TERM_WEIGHT_SHARE
-    terms: list[tuple[str, int]] = []
-    for term, weight in ranked:
-        if weight < floor or len(terms) >= limit:
-            break
-        if term in taken_stems or term in _GENERIC or term not in surface_by_stem:
+    phrases: list[tuple[str, int]] = []
+    used: set[str] = set()
+    for key in ranked:
+        if len(phrases) >= limit or used & set(key):
             continue
-        if name_use[term] and not lowercase_use[term]:
-            continue  # a name the name pass did not keep (too rare), not a theme
-        word = surface_by_stem[term].most_common(1)[0][0]
-        if word in taken_words or word in _GENERIC or _key(word) in _PLACES or _key(word) in _DEMONYMS:
-            continue
-        terms.append((word, len(titles_by_stem[term])))
-    return terms
+        used.update(key)
+        phrases.append((surfaces[key].most_common(1)[0][0], len(headlines[key])))
+    return phrases
 
 
 def extract_topics(
@@ -1314,7 +1328,9 @@ def extract_topics(
     minimum = 2 if len(unique) >= 4 else 1
     ranked = sorted(entries.values(), key=lambda e: (-len(e.titles), e.kind == "term", e.key))
     names = [e for e in ranked if len(e.titles) >= minimum and e.kind != "term"]
-    names += [e for e in ranked if len(e.titles) >= minimum and e.kind == "term"]
+    # A capitalized run no gazetteer knows is a topic only as a multi-word name ("Board of Peace",
+    # "Apocalypse Now"); a lone one ("Now", "Mercies", "Guiding") is a capital, not a topic.
+    names += [e for e in ranked if len(e.titles) >= minimum and e.kind == "term" and " " in e.key]
     topics: list[Topic] = []
     seen_slugs: set[str] = set()
     for entry in names:
@@ -1326,15 +1342,15 @@ def extract_topics(
             continue
         seen_slugs.add(slug)
         topics.append(Topic(name=name, kind=entry.kind, slug=slug))
-    if centroid:
-        taken = [t.name.lower() for t in topics] + [e.key for e in entries.values()]
-        for word, _count in _key_terms(centroid, unique, taken, MAX_TERMS):
-            if len(topics) >= limit:
-                break
-            slug = _slug(word)
-            if slug not in seen_slugs:
-                seen_slugs.add(slug)
-                topics.append(Topic(name=word, kind="term", slug=slug))
+    taken = [t.name.lower() for t in topics]
+    taken += [e.key for e in entries.values() if e.kind != "term" or " " in e.key]
+    for word, _count in _key_phrases(centroid or {}, unique, taken, MAX_TERMS):
+        if len(topics) >= limit:
+            break
+        slug = _slug(word)
+        if slug not in seen_slugs:
+            seen_slugs.add(slug)
+            topics.append(Topic(name=word, kind="term", slug=slug))
     return topics
 
 

@@ -540,7 +540,8 @@ def _related_section(detail: TrendDetail) -> Markup:
             "ul",
             {},
             [
-                el("li", {}, el("a", {"href": related.links.html}, related.headline))
+                el("li", {}, [el("a", {"href": related.links.html}, related.headline),
+                              el("span", {"class": "why"}, f" ({related.reason})") if related.reason else ""])
                 for related in detail.related
             ],
         ),
