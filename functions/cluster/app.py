@@ -39,9 +39,10 @@ def _service() -> ClusterService:
                                       daily_token_budget=settings.brief_daily_token_budget)
     # The published briefs: every public trend without a current brief is started (the backlog).
     ledger = DynamoBriefStore.from_table_name(settings.table_name) if briefs is not None else None
-    embedder = load_default_embedder() if settings.embeddings else None
+    paths = (settings.embedding_model, settings.embedding_tokenizer)
+    embedder = load_default_embedder(*paths) if settings.embeddings else None
     if embedder is None:
-        reason = unavailable_reason() if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
+        reason = unavailable_reason(*paths) if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
         logger.warning("clustering on the lexical path: no embedding model", extra={"reason": reason})
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
     lease = DynamoLease(boto3.resource("dynamodb").Table(settings.table_name), "CLUSTER",

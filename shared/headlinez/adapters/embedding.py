@@ -151,17 +151,26 @@ class OnnxSentenceEmbedder:
         return result
 
 
-def load_default_embedder() -> OnnxSentenceEmbedder | None:
-    """The pinned model, or None when it is not installed (callers fall back to lexical)."""
+def load_default_embedder(
+    model_path: str | None = None, tokenizer_path: str | None = None
+) -> OnnxSentenceEmbedder | None:
+    """The pinned model (from the given paths, else the defaults), or None when it is not
+    installed or does not match its sha256 (callers fall back to lexical)."""
     try:
-        return OnnxSentenceEmbedder.from_defaults()
+        return OnnxSentenceEmbedder(
+            Path(model_path) if model_path else (default_model_path() or Path("model.onnx")),
+            Path(tokenizer_path) if tokenizer_path else default_tokenizer_path(),
+        )
     except (EmbeddingModelUnavailableError, ImportError):
         return None
 
 
-def unavailable_reason() -> str | None:
+def unavailable_reason(model_path: str | None = None, tokenizer_path: str | None = None) -> str | None:
     try:
-        OnnxSentenceEmbedder.from_defaults()
+        OnnxSentenceEmbedder(
+            Path(model_path) if model_path else (default_model_path() or Path("model.onnx")),
+            Path(tokenizer_path) if tokenizer_path else default_tokenizer_path(),
+        )
     except (EmbeddingModelUnavailableError, ImportError) as error:
         return str(error)
     return None
