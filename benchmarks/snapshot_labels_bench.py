@@ -17,7 +17,9 @@ dataset text:
   1 (a person, organization, place or meaningful key phrase of that story, properly cased) or 0;
 * `snapshot_related_labels.csv` (`anchor,related_anchor,ok`): each related trend shown for
   50 trends, judged 1 (shares a concrete entity or is about the same wider subject) or 0, and
-  `same` when it is the same story (a violation of "never the same story twice").
+  `same` when it is the same story (a violation of "never the same story twice");
+  `snapshot_related_labels_check.csv`: the same judgement on 27 further trends, labeled after the
+  thresholds were set on the first file.
 
 `score` prints accuracy / precision with the misses, and how many predicted items carry no label
 (new output after a code change: label them, the figure is only over labeled items).
@@ -127,8 +129,9 @@ def score_topics(by_anchor: dict[str, TrendState]) -> None:
     print("\n".join(wrong))
 
 
-def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str]) -> None:
-    labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in _read("snapshot_related_labels.csv")}
+def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str],
+                  name: str = "snapshot_related_labels.csv") -> None:
+    labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in _read(name)}
     trends = sorted({anchor for anchor, _ in labels})
     good = bad = same = unlabeled = 0
     wrong = []
@@ -149,7 +152,7 @@ def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str]) -> 
             if verdict != "1":
                 wrong.append(f"    {verdict} {anchor} -> {other}: {trend.headline[:45]} | "
                              f"{related.headline[:45]}")
-    print(f"related: precision {100 * good / max(good + bad, 1):.1f}% ({good}/{good + bad}) over "
+    print(f"related ({name}): precision {100 * good / max(good + bad, 1):.1f}% ({good}/{good + bad}) over "
           f"{len(trends)} trends; same story {same}; unlabeled {unlabeled}")
     print("\n".join(wrong))
 
@@ -191,6 +194,7 @@ def main(argv: list[str]) -> int:
           f"changed category at least once, {len(flapped)} went back to an earlier one (flapping)")
     score_topics(by_anchor)
     score_related(by_anchor, anchors)
+    score_related(by_anchor, anchors, "snapshot_related_labels_check.csv")
     return 0
 
 

@@ -159,3 +159,13 @@ def test_a_shared_country_alone_needs_a_closer_neighbourhood_than_a_shared_perso
     related = related_trends([strike, golf, files, survivor])
     assert related["t-strike"] == []
     assert [r.reason for r in related["t-files"]] == ["shares: Jeffrey Epstein"]
+
+
+def test_a_common_name_is_never_given_as_the_reason() -> None:
+    # Given two trends close in meaning that share only the United States
+    a = _with_embedding(make("t-a", "Navy sinks a drug boat", {"sink": 3.0}, [("United States", "place")]),
+                        _unit(1.0, 0.0))
+    b = _with_embedding(make("t-b", "Map of Caribbean operations", {"map": 3.0},
+                             [("United States", "place")]),
+                        _unit(0.6, 0.8))
+    assert [r.reason for r in related_trends([a, b])["t-a"]] == ["close in subject"]

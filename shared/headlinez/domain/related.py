@@ -212,11 +212,11 @@ class _Pairs:
     def reason(self, a: str, b: str) -> str:
         """A few words for the page: "shares: Iran, Geneva" or "also about nuclear talks"."""
         first, second = self._profiles[a], self._profiles[b]
-        shared = self.shared_names(a, b) or sorted(first.names & second.names)
+        shared = self.shared_names(a, b)  # never a common name such as the United States
         if shared:
             names = sorted(shared, key=lambda slug: (-first.topics.get(slug, 0.0), slug))
             return "shares: " + ", ".join(first.display.get(s, s) for s in names[:MAX_REASON_NAMES])
-        terms = [first.display[s] for s in first.display if s in second.display]
+        terms = [first.display[s] for s in first.display if s in second.display and s not in first.names]
         if terms:
             return f"also about {terms[0]}"
         return "close in subject"
