@@ -325,7 +325,7 @@ def test_detail_has_the_summary_and_coverage_newest_first(api: Api) -> None:
     body = reply.json()
     summary = next(i for i in api.get("/trends", {"limit": "100"}).json()["items"] if i["id"] == _trend_id(3))
     detail_only = {"coverage", "coverage_next_cursor", "generated_at", "topics", "related", "merged_into",
-                   "velocity_series", "velocity_explanation", "brief", "newsrooms"}
+                   "velocity_series", "velocity_explanation", "brief", "newsrooms", "brief_status"}
     assert {k: v for k, v in body.items() if k not in detail_only} == summary
     assert body["second_headline"] == "Other angle 3"
     assert body["generated_at"] == "2026-11-26T14:25:00Z"
