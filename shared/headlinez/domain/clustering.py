@@ -456,10 +456,11 @@ class _Run:
     def _build_semantic(self) -> None:
         dimensions = len(next(iter(self.embeddings.values())))
         semantic = self.semantic = SemanticIndex(dimensions, capacity=len(self.states) + 64)
-        for tid, state in self.states.items():
-            if state.embedding_sum is not None and len(state.embedding_sum) == dimensions:
-                semantic.put(tid, as_vector(state.embedding_sum), state.embedding_weight,
-                             state.first_seen, state.last_seen)
+        semantic.load([
+            (tid, state.embedding_sum, state.embedding_weight, state.first_seen, state.last_seen)
+            for tid, state in self.states.items()
+            if state.embedding_sum is not None and len(state.embedding_sum) == dimensions
+        ])
 
     def _index_add(self, tid: str, terms: Iterable[str]) -> None:
         vocabulary = self.lookup_vocabulary
@@ -994,7 +995,7 @@ class _Run:
             "recent_member_ids": work.recent_ids,
             "title_fingerprints": work.fingerprints,
             "embedding_sum": (None if work.embedding_sum is None
-                              else [round(float(value), 6) for value in work.embedding_sum]),
+                              else np.round(work.embedding_sum.astype(np.float64), 6).tolist()),
             "embedding_weight": work.embedding_weight,
             "wire_sketches": work.sketches,
         }

@@ -52,6 +52,30 @@ class SemanticIndex:
             new[: len(old)] = old
             setattr(self, name, new)
 
+    def load(self, rows: Sequence[tuple[str, Sequence[float], float, datetime, datetime]]) -> None:
+        """Add many trends at once (id, embedding sum, weight, first seen, last seen): one array
+        conversion for all of them, which is what a run does with the stored open trends."""
+        if not rows:
+            return
+        while len(self._ids) + len(rows) > self._means.shape[0]:
+            self._grow()
+        start = len(self._ids)
+        end = start + len(rows)
+        totals = np.asarray([row[1] for row in rows], dtype=np.float32)
+        weights = np.asarray([row[2] for row in rows], dtype=np.float64)
+        safe = np.where(weights > 0, weights, 1.0)
+        self._means[start:end] = totals / safe[:, None]
+        self._first[start:end] = [row[3].timestamp() for row in rows]
+        self._last[start:end] = [row[4].timestamp() for row in rows]
+        self._live[start:end] = weights > 0
+        squares = np.einsum("ij,ij->i", totals, totals, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self._cohesion[start:end] = np.where(
+                weights >= 2, (squares - weights) / (weights * (weights - 1)), np.nan)
+        for offset, row in enumerate(rows):
+            self._rows[row[0]] = start + offset
+            self._ids.append(row[0])
+
     def put(self, trend_id: str, total: Vector, weight: float, first: datetime, last: datetime) -> None:
         row = self._rows.get(trend_id)
         if row is None:
@@ -93,12 +117,10 @@ class SemanticIndex:
         if count == 0:
             return []
         scores = self._means[:count] @ vector
-        eligible = (
-            self._live[:count]
-            & (self._last[:count] >= earliest_last.timestamp())
-            & (self._first[:count] <= latest_first.timestamp())
-        )
-        scores = np.where(eligible, scores, -np.inf)
+        ineligible = ~self._live[:count]
+        ineligible |= self._last[:count] < earliest_last.timestamp()
+        ineligible |= self._first[:count] > latest_first.timestamp()
+        scores[ineligible] = -np.inf
         top = np.argpartition(-scores, limit)[:limit] if limit < count else np.arange(count)
         ranked = sorted(top.tolist(), key=lambda row: (-float(scores[row]), self._ids[row]))
         return [(self._ids[row], float(scores[row])) for row in ranked if np.isfinite(scores[row])]
