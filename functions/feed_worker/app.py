@@ -11,7 +11,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -25,7 +24,7 @@ from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.models import FeedShard
-from headlinez.observability import powertools
+from headlinez.observability import emit_ingest_metrics, powertools
 from headlinez.services.fanout import EventCompletion, FeedWorkerService
 from headlinez.settings import FanOutSettings, fanout_settings
 
@@ -63,11 +62,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     logger.append_keys(shard_id=shard.shard_id, run_time=shard.run_time.isoformat())
     remaining = lambda_context.get_remaining_time_in_millis if lambda_context is not None else None
     report = _service().process(shard, remaining_ms=remaining)
-    metrics.add_metric(name="ArticlesIngested", unit=MetricUnit.Count, value=report.new_articles)
-    metrics.add_metric(name="FeedsFetched", unit=MetricUnit.Count, value=report.fetched)
-    metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count, value=report.not_modified)
-    metrics.add_metric(name="FeedErrors", unit=MetricUnit.Count, value=report.errors)
-    metrics.add_metric(name="DuplicatesSkipped", unit=MetricUnit.Count, value=report.duplicates)
+    emit_ingest_metrics(metrics, report)
     return {"shard_id": shard.shard_id, "report": report.model_dump(mode="json", exclude={"results"})}
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from headlinez.adapters.dynamodb import DynamoStore
@@ -17,8 +16,8 @@ from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
 from headlinez.feeds import load_feed_list
-from headlinez.observability import powertools
-from headlinez.services.ingest import FeedResult, IngestService
+from headlinez.observability import emit_ingest_metrics, powertools
+from headlinez.services.ingest import IngestService
 from headlinez.settings import IngestSettings, ingest_settings
 
 logger, metrics, tracer = powertools("ingest")
@@ -51,16 +50,8 @@ def _publisher() -> EventBridgePublisher:
     return EventBridgePublisher(settings.event_bus_name)
 
 
-def _emit_errors_by_kind(results: list[FeedResult]) -> None:
-    """FeedErrorsByKind, one metric per error kind with a `kind` dimension (timeout, http_error, ...)."""
-    kinds = Counter(result.error_kind or "unknown" for result in results if result.outcome == "error")
-    for kind, count in sorted(kinds.items()):
-        with single_metric(name="FeedErrorsByKind", unit=MetricUnit.Count, value=count,
-                           namespace=metrics.namespace, default_dimensions={"service": "ingest"}) as metric:
-            metric.add_dimension(name="kind", value=kind)
-
-
-@logger.inject_lambda_context(log_event=False)
+# The EventBridge event's id is the run's correlation id, in every log line of the run.
+@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.EVENT_BRIDGE)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -69,23 +60,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
     report = _service().run(now, remaining_ms=context.get_remaining_time_in_millis)
 
-    metrics.add_metric(name="ArticlesIngested", unit=MetricUnit.Count, value=report.new_articles)
-    metrics.add_metric(name="FeedsFetched", unit=MetricUnit.Count, value=report.fetched)
-    metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count, value=report.not_modified)
-    metrics.add_metric(name="FeedErrors", unit=MetricUnit.Count, value=report.errors)
-    metrics.add_metric(name="FeedsDeferred", unit=MetricUnit.Count, value=report.deferred)
-    metrics.add_metric(name="DuplicatesSkipped", unit=MetricUnit.Count, value=report.duplicates)
-    # Feeds that answered (200 or 304) or failed this run; FeedErrorPercent (failed /
-    # polled) is what FeedErrorShareAlarm watches.
-    polled = report.fetched + report.not_modified + report.errors
-    metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=polled)
-    if polled:
-        metrics.add_metric(name="FeedErrorPercent", unit=MetricUnit.Percent,
-                           value=round(100 * report.errors / polled, 1))
-    if report.oldest_success_minutes is not None:
-        metrics.add_metric(name="OldestSuccessfulPollMinutes", unit=MetricUnit.Count,
-                           value=report.oldest_success_minutes)
-    _emit_errors_by_kind(report.results)
+    emit_ingest_metrics(metrics, report)
     if settings.publish_events:
         _publisher().ingest_completed(IngestCompletedDetail(
             run_time=now, new_articles=report.new_articles, feeds_fetched=report.fetched,

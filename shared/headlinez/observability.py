@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Protocol
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import utils as logging_utils
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from headlinez.settings import estimate_cost_usd
 
@@ -35,3 +38,60 @@ def llm_cost_usd(model: str, usage: _Usage) -> float:
                              cache_write_tokens=usage.cache_creation_input_tokens,
                              cache_read_tokens=usage.cache_read_input_tokens)
     return round(cost or 0.0, 6)
+
+
+class _FeedOutcome(Protocol):
+    @property
+    def outcome(self) -> str: ...
+
+    @property
+    def error_kind(self) -> str | None: ...
+
+
+class _IngestTotals(Protocol):
+    """What headlinez.services.ingest.IngestReport carries (the single ingest run and each
+    fan-out shard report the same figures)."""
+
+    @property
+    def new_articles(self) -> int: ...
+    @property
+    def fetched(self) -> int: ...
+    @property
+    def not_modified(self) -> int: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def deferred(self) -> int: ...
+    @property
+    def duplicates(self) -> int: ...
+    @property
+    def oldest_success_minutes(self) -> float | None: ...
+    @property
+    def results(self) -> Sequence[_FeedOutcome]: ...
+
+
+def emit_ingest_metrics(metrics: Metrics, report: _IngestTotals) -> None:
+    """The ingest metrics the dashboard and alarms read, from the ingest function and from each
+    fan-out worker shard alike (service "ingest")."""
+    metrics.add_metric(name="ArticlesIngested", unit=MetricUnit.Count, value=report.new_articles)
+    metrics.add_metric(name="FeedsFetched", unit=MetricUnit.Count, value=report.fetched)
+    metrics.add_metric(name="FeedsNotModified", unit=MetricUnit.Count, value=report.not_modified)
+    metrics.add_metric(name="FeedErrors", unit=MetricUnit.Count, value=report.errors)
+    metrics.add_metric(name="FeedsDeferred", unit=MetricUnit.Count, value=report.deferred)
+    metrics.add_metric(name="DuplicatesSkipped", unit=MetricUnit.Count, value=report.duplicates)
+    # Feeds that answered (200 or 304) or failed; FeedErrorPercent (failed / polled) is what
+    # FeedErrorShareAlarm watches.
+    polled = report.fetched + report.not_modified + report.errors
+    metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=polled)
+    if polled:
+        metrics.add_metric(name="FeedErrorPercent", unit=MetricUnit.Percent,
+                           value=round(100 * report.errors / polled, 1))
+    if report.oldest_success_minutes is not None:
+        metrics.add_metric(name="OldestSuccessfulPollMinutes", unit=MetricUnit.Count,
+                           value=report.oldest_success_minutes)
+    # FeedErrorsByKind: one metric per error kind with a `kind` dimension (timeout, http_error, ...).
+    kinds = Counter(result.error_kind or "unknown" for result in report.results if result.outcome == "error")
+    for kind, count in sorted(kinds.items()):
+        with single_metric(name="FeedErrorsByKind", unit=MetricUnit.Count, value=count,
+                           namespace=metrics.namespace, default_dimensions={"service": "ingest"}) as metric:
+            metric.add_dimension(name="kind", value=kind)

@@ -176,6 +176,40 @@ def test_ingest_emits_its_metrics_and_errors_by_kind(
     assert set(_metrics_by_dimensions(docs)[("kind", "service")]) == {"FeedErrorsByKind"}
 
 
+def test_fanout_worker_emits_the_ingest_metrics(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a feed shard whose poll had one new, one 304 and two failed feeds
+    app = load_handler("feed_worker")
+    results = [FeedResult(feed_id="a", outlet="A", outcome="new", new_articles=2),
+               FeedResult(feed_id="b", outlet="B", outcome="not_modified"),
+               FeedResult(feed_id="c", outlet="C", outcome="error", error_kind="timeout"),
+               FeedResult(feed_id="d", outlet="D", outcome="error", error_kind="http_error")]
+    report = IngestReport(started_at=NOW, fetched=1, not_modified=1, errors=2, new_articles=2,
+                          oldest_success_minutes=12.0, results=results)
+    service = SimpleNamespace(process=lambda shard, remaining_ms: report)
+    monkeypatch.setattr(app, "_service", lambda: service)
+    shard = {"run_time": NOW.isoformat(), "shard_id": "s-1", "shards_in_cycle": 1, "max_per_host": 2,
+             "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
+    record = {"messageId": "m1", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
+              "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
+    event = {"Records": [record]}
+
+    # When the worker handles the SQS batch
+    response = app.handler(event, FakeLambdaContext())
+
+    # Then the shard succeeded and the dashboard's ingest metrics come from the worker too
+    assert response == {"batchItemFailures": []}
+    docs = _emf(capsys.readouterr().out)
+    emitted = _assert_emits(docs, "ingest")
+    assert _value(emitted["FeedsPolled"]) == 4
+    assert _value(emitted["FeedErrorPercent"]) == 50.0
+    by_kind = {doc["kind"]: _value(doc["FeedErrorsByKind"]) for doc in docs if "FeedErrorsByKind" in doc}
+    assert by_kind == {"timeout": 1, "http_error": 1}
+
+
 def test_cluster_emits_its_metrics(
     load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
