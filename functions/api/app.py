@@ -15,9 +15,10 @@ botocore only: X-Ray's default patch_all would import httpx (and requests) when 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -60,7 +61,13 @@ def _resolver() -> APIGatewayHttpResolver:
     from headlinez.adapters.dynamodb import DynamoStore  # lazy: keeps this module importable alone
 
     store = DynamoStore.from_table_name(settings.table_name)
-    return build_resolver(trends=store, feeds=store, settings=settings, clock=_utc_now)
+    cursor_secret: Callable[[], str] | None = None
+    if settings.cursor_secret_arn:  # deployed: the generated secret, re-read after its max age
+        from headlinez.adapters.secrets import cursor_secret as read_cursor_secret
+
+        cursor_secret = partial(read_cursor_secret, settings)
+    return build_resolver(trends=store, feeds=store, settings=settings, clock=_utc_now,
+                          cursor_secret=cursor_secret)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

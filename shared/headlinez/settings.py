@@ -131,7 +131,12 @@ class ClusterSettings(_EnvSettings):
 class ApiSettings(_EnvSettings):
     cursor_secret: str = Field(
         default="headlinez-local-cursor-key", min_length=16, alias="CURSOR_SECRET",
-        description="HMAC key that makes paging cursors tamper-evident.",
+        description="HMAC key that makes paging cursors tamper-evident (when CURSOR_SECRET_ARN is unset).",
+    )
+    cursor_secret_arn: str = Field(
+        default="", alias="CURSOR_SECRET_ARN",
+        description="Deployed: the Secrets Manager secret holding the cursor key, read through Powertools "
+        "Parameters with a max age (headlinez.adapters.secrets); empty locally.",
     )
     default_page_size: int = Field(default=20, ge=1, le=100, alias="DEFAULT_PAGE_SIZE")
     cache_max_age: int = Field(default=60, ge=0, le=3600, alias="CACHE_MAX_AGE")

@@ -13,7 +13,6 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -79,14 +78,6 @@ class Flow:
         return self.store.get_brief(story.TREND_ID)
 
 
-class FixedClock:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-
 def states_entered(events: list[dict[str, Any]]) -> list[str]:
     return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
 
@@ -129,8 +120,6 @@ def make_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         store = DynamoBriefStore(boto3.resource("dynamodb", region_name="us-east-1"), TABLE)
         return Flow(sfn, arn, store, server)
 
-    runtime.set_clock(FixedClock(story.NOW))
-    stack.append(lambda: runtime.set_clock(runtime.UtcClock()))
     yield make
     for stop in reversed(stack):
         stop()

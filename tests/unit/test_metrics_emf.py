@@ -268,7 +268,7 @@ class _FakeBriefService:
             return GenerateResult(status="budget_exhausted", engine="claude")
         return GenerateResult(status="generated", engine="claude", usage=self.usage)
 
-    def budget_left(self) -> int:
+    def budget_left(self, now: datetime | None = None) -> int:
         return 2_000_000 - self.spent
 
     def check(self, request: Any, verifier: Any) -> CheckResult:
@@ -289,7 +289,7 @@ class _FakeBriefService:
 def _run_brief_step(app: ModuleType, monkeypatch: pytest.MonkeyPatch, usage_before: TokenUsage,
                     fake: _FakeBriefService | None = None) -> None:
     fake = fake or _FakeBriefService()
-    request = SimpleNamespace(execution_id="exec-1", trend_id="t1", attempt=2, usage=usage_before)
+    request = SimpleNamespace(execution_id="exec-1", trend_id="t1", attempt=2, usage=usage_before, now=NOW)
     monkeypatch.setattr(app.runtime, "parse_step", lambda model, event: request)
     monkeypatch.setattr(app.runtime, "service", lambda settings: fake)
     monkeypatch.setattr(app.runtime, "generator", lambda settings: SimpleNamespace(uses_tokens=True))

@@ -123,7 +123,8 @@ def test_alarm_topic_only_with_an_email(template: dict[str, Any]) -> None:
 def test_policies_are_least_privilege_sam_templates(template: dict[str, Any]) -> None:
     table = {"TableName": {"Ref": "HeadlinezTable"}}
     policies = {name: _props(template, name)["Policies"] for name in FUNCTIONS}
-    assert policies["ApiFunction"] == [{"DynamoDBReadPolicy": table}]
+    cursor_secret = {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "CursorSecret"}}}
+    assert policies["ApiFunction"] == [{"DynamoDBReadPolicy": table}, cursor_secret]
     assert policies["BriefLoadFunction"] == [{"DynamoDBReadPolicy": table}]
     assert "dynamodb:*" not in TEMPLATE.read_text(encoding="utf-8")
     assert '"*"' not in json.dumps(policies)
@@ -240,11 +241,18 @@ def test_failed_async_runs_land_in_a_queue_with_an_alarm(
 def test_layer_matches_the_functions_runtime(template: dict[str, Any]) -> None:
     layer = resource(template, "SharedLayer")
     assert layer["Type"] == "AWS::Serverless::LayerVersion"
-    assert layer["Properties"]["ContentUri"] == "shared/"
+    assert layer["Properties"]["ContentUri"] == "infra/shared-layer/"
     runtime = _global(template, "Runtime")
     assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
-    assert layer["Properties"]["CompatibleArchitectures"] == _global(template, "Architectures")
-    assert layer["Metadata"]["BuildMethod"] == runtime
+    assert layer["Properties"]["CompatibleArchitectures"] == _global(template, "Architectures") == ["arm64"]
+    # Built by a Makefile (issue 11 §6): the functions' Python and architecture, and no dev-only code
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
+    makefile = (REPO_ROOT / "infra" / "shared-layer" / "Makefile").read_text(encoding="utf-8")
+    assert "build-SharedLayer:" in makefile
+    assert f"PYTHON_VERSION ?= {runtime.removeprefix('python')}\n" in makefile
+    assert "PLATFORM ?= manylinux2014_aarch64\n" in makefile
+    assert "DEV_ONLY := local evaluation cli.py feeds_cli.py template.py\n" in makefile
+    assert '-r "$(SHARED_DIR)/requirements.txt"' in makefile
     requirements = (REPO_ROOT / "shared" / "requirements.txt").read_text(encoding="utf-8")
     for package in ("feedparser", "fastfeedparser", "aws-lambda-powertools[tracer]", "pydantic", "pyyaml"):
         assert f"\n{package}" in requirements
@@ -304,9 +312,14 @@ def test_api_routes_and_throttling(template: dict[str, Any]) -> None:
     assert api["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 50, "ThrottlingRateLimit": 20}
     assert api["CorsConfiguration"]["AllowMethods"] == ["GET"]
     assert set(template["Outputs"]) >= {"ApiUrl", "TableName"}
-    # Paging cursors are signed with a generated secret, not ApiSettings' local default.
-    secret = _env(template, "ApiFunction")["CURSOR_SECRET"]["Fn::Sub"]
-    assert secret == "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    # Paging cursors are signed with a generated secret, not ApiSettings' local default; the function
+    # reads it at run time (Powertools Parameters), so the key is not in its configuration.
+    env = _env(template, "ApiFunction")
+    assert env["CURSOR_SECRET_ARN"] == {"Ref": "CursorSecret"}
+    assert "CURSOR_SECRET" not in env
+    assert {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "CursorSecret"}}} in _props(
+        template, "ApiFunction")["Policies"]
+    assert "GenerateSecretString" in _props(template, "CursorSecret")
 
 
 @pytest.mark.parametrize(

@@ -26,8 +26,10 @@ from collections.abc import Callable, Sequence
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.utilities.parameters import BaseProvider
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from headlinez.adapters.secrets import secret_string
 from headlinez.briefs.errors import (
     LlmConnectionError,
     LlmOverloadedError,
@@ -248,17 +250,19 @@ class ClaudeVerifier:
 
 
 def resolve_api_key(settings: BriefSettings, secrets_client: Any = None) -> str:
-    """ANTHROPIC_API_KEY, else the Secrets Manager secret (a plain string or {"api_key": ...})."""
+    """ANTHROPIC_API_KEY, else the Secrets Manager secret (a plain string or {"api_key": ...}), read
+    through Powertools Parameters (cached with a max age, headlinez.adapters.secrets).
+    `secrets_client` (tests): a Powertools provider, or a Secrets Manager client to read through."""
     if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
         return settings.anthropic_api_key.get_secret_value()
     if not settings.anthropic_api_key_secret_arn:
         raise LlmRequestError("no Anthropic API key configured")
-    if secrets_client is None:
-        import boto3
+    provider = secrets_client
+    if secrets_client is not None and not isinstance(secrets_client, BaseProvider):
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-        secrets_client = boto3.client("secretsmanager")
-    response = secrets_client.get_secret_value(SecretId=settings.anthropic_api_key_secret_arn)
-    secret = str(response["SecretString"])
+        provider = SecretsProvider(boto3_client=secrets_client)
+    secret = secret_string(settings.anthropic_api_key_secret_arn, provider=provider)
     try:
         parsed = json.loads(secret)
     except json.JSONDecodeError:

@@ -140,11 +140,13 @@ def build_resolver(
     feeds: FeedHealthRepository,
     settings: ApiSettings,
     clock: Callable[[], datetime],
+    cursor_secret: Callable[[], str] | None = None,
 ) -> APIGatewayHttpResolver:
     """Return the resolver of the API and the pages; call its `resolve(event, context)` per request.
 
     `clock` returns the current aware UTC datetime (`generated_at`, velocity's "last full hour",
-    "updated 4 min ago").
+    "updated 4 min ago"). `cursor_secret` returns the cursor-signing key (deployed: the secret read
+    with a max age); None means `settings.cursor_secret`.
     """
     app = SecureHttpResolver(
         hsts_max_age=settings.hsts_max_age,
@@ -171,7 +173,7 @@ def build_resolver(
     app.use(middlewares=[_request_id_middleware, _conditional_get_middleware(settings.cache_max_age),
                          _security_headers_middleware(settings.hsts_max_age)])
     _register_error_handler(app)
-    reads = ApiReads(trends, feeds, cursor_secret=settings.cursor_secret, clock=clock)
+    reads = ApiReads(trends, feeds, cursor_secret=cursor_secret or settings.cursor_secret, clock=clock)
     _register_trend_routes(app, reads, settings.default_page_size)
     _register_feed_routes(app, reads)
 

@@ -67,12 +67,13 @@ class ApiReads:
         trends: TrendQueryRepository,
         feeds: FeedHealthRepository,
         *,
-        cursor_secret: str,
+        cursor_secret: str | Callable[[], str],
         clock: Callable[[], datetime],
     ) -> None:
         self._trends = trends
         self._feeds = feeds
-        self._secret = cursor_secret
+        # A callable is asked at each use (deployed: a Secrets Manager secret cached with a max age).
+        self._cursor_secret = cursor_secret
         self._clock = clock
 
     def now(self) -> datetime:
@@ -198,13 +199,17 @@ class ApiReads:
 
     # --- cursors -------------------------------------------------------------------------------
 
+    def _secret(self) -> str:
+        secret = self._cursor_secret
+        return secret if isinstance(secret, str) else secret()
+
     def _encode(self, key: StartKey | None, scope: str) -> str | None:
-        return encode_cursor({"s": scope, "k": key}, self._secret) if key else None
+        return encode_cursor({"s": scope, "k": key}, self._secret()) if key else None
 
     def _decode(self, cursor: str | None, scope: str) -> StartKey | None:
         if not cursor:
             return None
-        payload = decode_cursor(cursor, self._secret)
+        payload = decode_cursor(cursor, self._secret())
         key = payload.get("k")
         if payload.get("s") != scope or set(payload) != {"s", "k"} or not isinstance(key, dict) or not key:
             raise InvalidCursorError("the cursor belongs to another list")

@@ -262,6 +262,11 @@ class StepInput(_Model):
 
     execution_id: str = ""
     trend_id: str = Field(min_length=1, max_length=100)
+    now: UtcDatetime | None = Field(
+        default=None,
+        description="The run's time, the same for every step and retry: the state machine's Init "
+        "copies the request's requested_at (the clustering run's event time; the local stack's "
+        "simulated clock). None (an input from before the field) means the wall clock.")
 
 
 class LoadInput(StepInput):

@@ -1,33 +1,90 @@
-"""Wiring of the brief Lambdas (functions/brief_*): settings -> adapters -> BriefService.
+"""Wiring of the brief Lambdas (functions/brief_*): settings -> adapters -> BriefService, and the
+one handler shape they share (`BriefStep`).
 
 The one module of this package that imports adapters; domain modules never import it. The
 Claude adapter (and with it `anthropic`, ~2.5 s to import) is imported only when an API key is
 configured, so the offline engine's cold start stays light.
+
+"Now" is not a clock of this module: every step input carries the run's time (`StepInput.now`,
+which the state machine's Init copies from the request's requested_at), and the service reads it
+from there; the wall clock only dates an input without it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
 from headlinez.briefs.checker import CheckConfig
 from headlinez.briefs.errors import BriefInputError
 from headlinez.briefs.evidence import EvidenceLimits
 from headlinez.briefs.extractive import ExtractiveGenerator
-from headlinez.briefs.models import TokenUsage
+from headlinez.briefs.models import StepInput, TokenUsage
 from headlinez.briefs.ports import BriefGenerator, ClaimVerifier
 from headlinez.briefs.service import BriefPolicy, BriefService
-from headlinez.clock import CLOCK, UtcClock, set_clock
+from headlinez.clock import UtcClock
+from headlinez.observability import powertools
 from headlinez.settings import BriefSettings
 
 StepModel = TypeVar("StepModel", bound=BaseModel)
-# CLOCK (headlinez.clock) dates every brief step; the local stack points it at its simulated
-# clock with `set_clock` (re-exported here), which the cluster handler's event-time bound follows.
-__all__ = ["CLOCK", "StepModel", "UtcClock", "generator", "parse_step", "policy", "service", "set_clock",
+Request = TypeVar("Request", bound=StepInput)
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+# The JMESPath of the correlation id in every step's input: the Step Functions execution id.
+CORRELATION_ID_PATH = "execution_id"
+__all__ = ["CORRELATION_ID_PATH", "BriefStep", "StepModel", "generator", "parse_step", "policy", "service",
            "usage_delta", "verifier"]
+
+
+class BriefStep:
+    """One brief Lambda: its Powertools Logger/Metrics/Tracer and the parse -> step -> dump shape.
+
+        step = BriefStep("brief-load", settings)
+
+        @step.handler(LoadInput)
+        def handler(request: LoadInput) -> LoadResult:
+            return service(settings).load(request)
+
+    `handler` validates the event with the input model (a bad one is a BriefInputError, never
+    retried by the flow), puts the execution id as `correlation_id` (and the trend, the attempt)
+    into every log line of the invocation, traces the step as a subsegment, flushes the metrics
+    the step added with `count`/`measure`, and returns the result model as JSON.
+    """
+
+    def __init__(self, service_name: str, settings: BriefSettings) -> None:
+        self.logger, self.metrics, self.tracer = powertools(service_name)
+        self.settings = settings
+
+    def count(self, name: str, value: float = 1) -> None:
+        self.metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+    def measure(self, name: str, value: float, unit: MetricUnit) -> None:
+        self.metrics.add_metric(name=name, unit=unit, value=value)
+
+    def handler(self, model: type[Request]) -> Callable[[Callable[[Request], BaseModel]], LambdaHandler]:
+        def wrap(step: Callable[[Request], BaseModel]) -> LambdaHandler:
+            traced = self.tracer.capture_method(capture_response=False)(step)
+
+            @wraps(step)
+            def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+                request = parse_step(model, event)
+                keys: dict[str, object] = {"execution_id": request.execution_id, "trend_id": request.trend_id}
+                if hasattr(request, "attempt"):
+                    keys["attempt"] = request.attempt
+                self.logger.append_keys(**keys)
+                return traced(request).model_dump(mode="json")
+
+            decorated = self.tracer.capture_lambda_handler(handle)
+            decorated = self.metrics.log_metrics(decorated)
+            return self.logger.inject_lambda_context(
+                decorated, log_event=False, correlation_id_path=CORRELATION_ID_PATH)
+
+        return wrap
 
 
 def parse_step(model: type[StepModel], event: Any) -> StepModel:
@@ -55,7 +112,8 @@ def service(settings: BriefSettings) -> BriefService:
 
     store = DynamoBriefStore.from_table_name(settings.table_name,
                                              brief_ttl=timedelta(days=settings.brief_ttl_days))
-    return BriefService(store, CLOCK, policy(settings))
+    # The wall clock dates only a step input without `now` (StepInput.now).
+    return BriefService(store, UtcClock(), policy(settings))
 
 
 @lru_cache(maxsize=4)

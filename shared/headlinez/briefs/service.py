@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from headlinez.briefs.checker import (
     QUESTION_PROBLEM,
@@ -50,6 +51,7 @@ from headlinez.briefs.models import (
     PublishResult,
     QuickAnswer,
     RemovedClaim,
+    StepInput,
     TokenUsage,
     Verdict,
 )
@@ -82,8 +84,12 @@ class _Outcome:
 class BriefService:
     def __init__(self, store: BriefStore, clock: Clock, policy: BriefPolicy | None = None) -> None:
         self._store = store
-        self._clock = clock
+        self._clock = clock  # only for a step input without `now` (see StepInput.now)
         self.policy = policy or BriefPolicy()
+
+    def now(self, request: StepInput | None = None) -> datetime:
+        """The step's time: its input's `now` (the run's time), else the clock."""
+        return request.now if request is not None and request.now is not None else self._clock.now()
 
     # --- load --------------------------------------------------------------------------------------
 
@@ -113,12 +119,15 @@ class BriefService:
 
     # --- generate ----------------------------------------------------------------------------------
 
-    def budget_left(self) -> int:
-        return self.policy.daily_token_budget - self._store.tokens_spent(self._clock.now().date())
+    def budget_left(self, now: datetime | None = None) -> int:
+        """Tokens left of the daily budget on the day of `now` (default: the clock's)."""
+        day = (now or self._clock.now()).date()
+        return self.policy.daily_token_budget - self._store.tokens_spent(day)
 
     def generate(self, request: GenerateInput, generator: BriefGenerator) -> GenerateResult:
+        now = self.now(request)
         if generator.uses_tokens:
-            left = self.budget_left()
+            left = self.budget_left(now)
             if left <= 0:
                 logger.warning("daily token budget spent: no new brief generated", extra={
                     "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
@@ -126,7 +135,7 @@ class BriefService:
                 return GenerateResult(status="budget_exhausted", engine=generator.engine, usage=request.usage)
         draft, usage = generator.generate(request.evidence, request.feedback)
         if generator.uses_tokens:
-            self._store.add_tokens(self._clock.now().date(), usage.total)
+            self._store.add_tokens(now.date(), usage.total)
         logger.info("brief drafted", extra={
             "trend_id": request.trend_id, "attempt": request.attempt, "engine": generator.engine,
             "claims": sum(len(p.claims) for p in draft.paragraphs), "input_tokens": usage.all_input_tokens,
@@ -148,7 +157,7 @@ class BriefService:
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
             verdicts, verifier_usage = verifier.verify(request.evidence, claims)
-            self._store.add_tokens(self._clock.now().date(), verifier_usage.total)
+            self._store.add_tokens(self.now(request).date(), verifier_usage.total)
             usage = usage + verifier_usage
             _apply_verdicts(to_verify, verdicts)
             verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
@@ -206,7 +215,7 @@ class BriefService:
         check = request.check
         if not check.paragraphs:
             raise ValueError("nothing to publish: no paragraph survived the fact-check")
-        now = self._clock.now()
+        now = self.now(request)
         brief = PublishedBrief(
             trend_id=request.trend_id, version=request.trend_version, headline=request.headline,
             paragraphs=check.paragraphs, quick_answers=check.quick_answers,
@@ -233,7 +242,7 @@ class BriefService:
     def record_failure(self, request: FailureInput) -> FailureResult:
         failure = BriefFailure(trend_id=request.trend_id, execution_id=request.execution_id,
                                error=request.error.Error, cause=request.error.Cause[:MAX_CAUSE_CHARS],
-                               attempt=request.attempt, failed_at=self._clock.now())
+                               attempt=request.attempt, failed_at=self.now(request))
         self._store.record_failure(failure)
         logger.error("brief not published; the previous brief stays", extra={
             "trend_id": request.trend_id, "error": failure.error, "cause": failure.cause[:500],

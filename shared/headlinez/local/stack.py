@@ -311,12 +311,15 @@ class LocalStack:
     def _start_brief_flow(self) -> None:
         import boto3
 
-        from headlinez.briefs import runtime
+        from headlinez.clock import set_clock
 
         handlers = {folder: self._functions[folder].handler for folder in BRIEF_FUNCTIONS.values()}
         self._lambda = LambdaInvokeServer(handlers, lock=self._lock).start()
         os.environ["AWS_ENDPOINT_URL_LAMBDA"] = self._lambda.endpoint
-        runtime.set_clock(self.clock)
+        # The brief steps date their work by their input's `now` (the request's requested_at, which
+        # the cluster handler takes from the simulated event time); the cluster handler's event-time
+        # bound follows the process clock, pointed at the simulated one here.
+        set_clock(self.clock)
         self._sfn = boto3.client("stepfunctions", region_name=REGION)
         create_state_machine(self._sfn, load_definition(max_retry_interval=5))
         claude = os.environ.get("BRIEF_ENGINE") == "auto" and bool(os.environ.get("ANTHROPIC_API_KEY"))
