@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from headlinez.local import moto_speedups
+from headlinez.local import embedding_cache, moto_speedups
 from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
 from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
 from headlinez.local.statedir import StateDirBusyError, StateDirLock, write_gzip_lines
@@ -161,6 +161,9 @@ class LocalStack:
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
         self._functions = {name: _load_function(name)
                            for name in ("ingest", "cluster", "api", *BRIEF_FUNCTIONS.values())}
+        # Each article's embedding is computed once across starts (in memory only with --no-persist).
+        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
+        embedding_cache.install(self._functions["cluster"], cache)
         self._start_brief_flow()
         try:
             self._api = ApiBridgeServer(self._functions["api"].handler, self.options.port,
