@@ -101,4 +101,4 @@ def test_every_operation_conforms_and_never_fails(stack: RunningStack, tmp_path:
     output = result.stdout + result.stderr
     (REPORTS / "output.txt").write_text(output)
     assert result.returncode == 0, output[-6000:]
-    assert "Tested: 17" in output, output[-3000:]
+    assert "Tested: 18" in output, output[-3000:]
