@@ -112,6 +112,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         replay_from=args.replay_from, replay_to=args.replay_to,
         replay_step=timedelta(minutes=args.replay_step_minutes),
         shutdown_grace=timedelta(seconds=args.shutdown_grace_seconds),
+        ingest_mode=args.ingest,
     )
     try:
         with running_stack(options, sys.stdout) as stack:
@@ -173,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--replay-to", type=parse_timestamp, help="... to this one (then the API keeps serving)")
     up.add_argument("--replay-step-minutes", type=float, default=15.0,
                     help="simulated minutes between replayed polls (default 15)")
+    up.add_argument("--ingest", choices=("single", "fanout"), default="single",
+                    help="single: one ingest function polls every feed; fanout: dispatch -> SQS shards -> "
+                         "feed workers, as deployed (IngestMode=fanout)")
     up.add_argument("--shutdown-grace-seconds", type=float, default=30.0,
                     help="on Ctrl+C/SIGTERM, how long the running cycle may take before its brief "
                          "executions are cancelled (default 30)")

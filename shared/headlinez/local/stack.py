@@ -34,6 +34,7 @@ from typing import Any, TextIO
 import yaml
 
 from headlinez.local import embedding_cache, moto_speedups
+from headlinez.local.fanout import LocalFanOut, create_queue
 from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
 from headlinez.local.servers import ApiBridgeServer, FeedFolderServer, LocalContext
 from headlinez.local.statedir import StateDirBusyError, StateDirLock, write_gzip_lines
@@ -92,6 +93,10 @@ class StackOptions:
     # On shutdown, how long the running cycle may take to finish before its brief executions are
     # cancelled (the servers stop only after the cycle ends).
     shutdown_grace: timedelta = timedelta(seconds=30)
+    # "single": the ingest function polls every feed (IngestMode=single); "fanout": the dispatch
+    # function sends feed shards to moto SQS and feed-worker invocations poll them
+    # (IngestMode=fanout, headlinez.local.fanout), as deployed by default.
+    ingest_mode: str = "single"
 
 
 def _load_function(name: str) -> ModuleType:
@@ -133,6 +138,7 @@ class LocalStack:
         self._api: ApiBridgeServer | None = None
         self._lambda: LambdaInvokeServer | None = None
         self._functions: dict[str, ModuleType] = {}
+        self._fanout: LocalFanOut | None = None
         self._sfn: Any = None
         self._seen_executions: set[str] = set()
         self.cycles_done = 0
@@ -161,6 +167,8 @@ class LocalStack:
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
         self._functions = {name: _load_function(name)
                            for name in ("ingest", "cluster", "api", *BRIEF_FUNCTIONS.values())}
+        if self.options.ingest_mode == "fanout":
+            self._start_fanout()
         # Each article's embedding is computed once across starts (in memory only with --no-persist).
         cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
         embedding_cache.install(self._functions["cluster"], cache)
@@ -271,10 +279,30 @@ class LocalStack:
                 self.save_state()
         self.say(f"  replay: done at {clock.now():%Y-%m-%d %H:%M}Z; the API keeps serving at that time")
 
+    def _start_fanout(self) -> None:
+        """moto SQS queue for the feed shards, then the dispatch and worker handlers (their
+        settings read FEED_SHARD_QUEUE_URL when they are loaded)."""
+        import boto3
+
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        queue_url = create_queue(sqs)
+        os.environ["FEED_SHARD_QUEUE_URL"] = queue_url
+        for name in ("dispatch", "feed_worker"):
+            self._functions[name] = _load_function(name)
+        self._fanout = LocalFanOut(self._functions["dispatch"], self._functions["feed_worker"], sqs,
+                                   queue_url)
+        self.say(f"  ingest: fan-out (dispatch -> moto SQS {queue_url.rsplit('/', 1)[-1]} -> feed workers)")
+
+    def _ingest(self, now: datetime) -> dict[str, Any]:
+        """One scheduled ingest at `now`: the ingest function, or a whole fan-out cycle."""
+        if self._fanout is None:
+            return self._invoke("ingest", self._scheduled_event(now))
+        return self._fanout.run_cycle(now).summary()
+
     def invoke_ingest_and_cluster(self, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
         """One scheduled cycle's two invocations at `now`, without printing (the replay prints)."""
         with self._lock:
-            report = self._invoke("ingest", self._scheduled_event(now))
+            report = self._ingest(now)
             cluster = self._invoke("cluster", self._scheduled_event(now, detail={
                 "run_time": now.isoformat(), "new_articles": report["new_articles"],
                 "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
@@ -286,7 +314,7 @@ class LocalStack:
         now = self.clock.now()
         with self._lock:
             self.say(f"[{now:%Y-%m-%d %H:%M:%S}Z] ingest")
-            report = self._invoke("ingest", self._scheduled_event(now))
+            report = self._ingest(now)
             for result in report["results"]:
                 self._print_feed(result)
             self.say(f"  ingest done: {report['fetched']} fetched, {report['not_modified']} not modified, "
