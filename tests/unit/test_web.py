@@ -519,3 +519,16 @@ def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
     assert detail["related"][0]["reason"] == "shares: Iran, Geneva"
     text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
     assert f"{other.headline} (shares: Iran, Geneva)" in text
+
+
+def test_prediction_text_says_chance_below_half_and_confidence_above() -> None:
+    from headlinez.api.schemas import Prediction
+    from headlinez.web.pages import prediction_text
+
+    assert prediction_text(Prediction(text="fades by tomorrow", code="fades", confidence=0.78)) == (
+        "predicts: fades by tomorrow \u00b7 78% confidence")
+    continues = Prediction(text="still in the news tomorrow", code="continues", confidence=0.3)
+    assert prediction_text(continues) == (
+        "predicts: still in the news tomorrow \u00b7 30% chance, above the usual")
+    assert prediction_text(Prediction(text="stays quiet tomorrow", code="quiet")) == (
+        "predicts: stays quiet tomorrow")

@@ -171,10 +171,17 @@ def badges(item: TrendSummary) -> Markup:
 
 
 def prediction_text(prediction: Prediction) -> str:
-    """ "predicts: fades by tomorrow · 78% confidence" (no confidence: nothing was forecast)."""
+    """ "predicts: fades by tomorrow · 78% confidence" (no confidence: nothing was forecast).
+
+    The model states "still in the news" as soon as its probability beats the usual rate for a
+    story (most fade), so that probability can be well under 50%: then it is a chance, not a
+    confidence ("· 30% chance, above the usual")."""
     if prediction.confidence is None:
         return f"predicts: {prediction.text}"
-    return f"predicts: {prediction.text} \u00b7 {prediction.confidence * 100:.0f}% confidence"
+    percent = f"{prediction.confidence * 100:.0f}%"
+    if prediction.confidence < 0.5:
+        return f"predicts: {prediction.text} \u00b7 {percent} chance, above the usual"
+    return f"predicts: {prediction.text} \u00b7 {percent} confidence"
 
 
 def _velocity_text(value: float) -> str:
