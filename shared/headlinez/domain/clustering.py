@@ -2,6 +2,14 @@
 
 Why this design (see also docs/decisions.md):
 
+* **Semantic path (the default when the run is given sentence embeddings).** An article's
+  score for a trend is ``(1 - lexical_share) x`` its average-linkage cosine with the trend's
+  members (one dot product with the trend's embedding sum / count, ``domain/semantic.py``)
+  ``+ lexical_share x`` the TF-IDF centroid cosine below; candidates are the nearest trends by
+  embedding plus those sharing the article's rarest terms; ``semantic_threshold`` and
+  ``semantic_merge_threshold`` replace the lexical thresholds. Wire copy (a bottom-k shingle
+  sketch close to another newsroom's, ``domain/syndication.py``) adds no independent newsroom.
+  Without embeddings everything below applies unchanged (the lexical fallback).
 * **Single pass, centroid based.** Each scheduled run sees only the articles ingested since the
   previous run plus the open trends. An article joins the open trend whose centroid is most
   similar (cosine over TF-IDF-like vectors) if that similarity reaches
