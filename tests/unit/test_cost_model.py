@@ -56,6 +56,17 @@ def test_dynamodb_writes_per_article_and_feed_state() -> None:
     assert _line(lines, "DynamoDB writes") == pytest.approx((polls * 2 + articles * (6 + 7)) * 1e-6)
 
 
+def test_dynamodb_writes_of_the_open_trends_every_clustering_run() -> None:
+    # 100 feeds x 24 articles a day = 100 articles an hour -> 200 open trends, rewritten every run
+    units = _units(articles_per_feed_per_day=24, open_trends_per_article_per_hour=2, cluster_runs_per_day=96,
+                   wru_per_open_trend_per_run=10)
+    prices = _prices(dynamodb_write_request_unit=1e-6)
+
+    lines = monthly_cost(Workload(feeds=100, api_rpm=0), units, prices)
+
+    assert _line(lines, "DynamoDB writes") == pytest.approx(96 * 30 * 200 * 10 * 1e-6)
+
+
 def test_api_components_scale_with_requests_per_minute() -> None:
     units = _units(api_gb_seconds_per_request=0.0125, rru_per_api_request=3, log_bytes_per_api_request=1000)
     prices = _prices(http_api_request=1e-6, lambda_gb_second_arm64=0.0000133334, lambda_request=2e-7,

@@ -4,7 +4,8 @@
 
 Per-unit counts (GB-seconds per feed poll, write units per article, transitions per brief, ...)
 come from `benchmarks/cost/units.json`, each marked `measured` (a figure of docs/benchmarks.md,
-cited), `counted` (read off the template or code) or `estimate`. Prices come from
+cited; most are printed by `benchmarks/cost_units.py`), `counted` (read off the template or code)
+or `estimate`. Prices come from
 `benchmarks/cost/prices-us-east-1.json`, dated, each with its source page: they were written from
 memory of the public pages and must be checked before a figure is relied on. Free tiers are ignored.
 A month is 30 days.
@@ -98,7 +99,7 @@ def monthly_cost(workload: Workload, units: dict[str, Any], prices: dict[str, An
 
     wru = (polls * u["feed_state_items_written_per_poll"] * u["wru_per_feed_state_write"]
            + articles * u["wru_per_new_article"] + articles * u["wru_per_clustered_article"]
-           + briefs * u["wru_per_brief"])
+           + runs * open_trends * u["wru_per_open_trend_per_run"] + briefs * u["wru_per_brief"])
     rru = (polls * u["rru_per_feed_state_read"] + articles * u["rru_per_new_article"]
            + runs * open_trends * u["rru_per_open_trend_per_run"] + briefs * u["rru_per_brief"]
            + requests * u["rru_per_api_request"])
