@@ -97,8 +97,11 @@ def enrich(
             status = "cooled"
             since = state.status_since if state.status == "cooled" and state.status_since else now
         forecast = predict(state, status, now, series)
+        # Stored as the page shows it (whole percent): a change the reader cannot see does not
+        # rewrite the trend item (clustering writes only trends that changed).
+        confidence = None if forecast.confidence is None else round(forecast.confidence, 2)
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
-                       "prediction_code": forecast.code, "prediction_confidence": forecast.confidence})
+                       "prediction_code": forecast.code, "prediction_confidence": confidence})
         if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
             update["detected_at"] = now  # the run that first saw it public: "first detected"
         if not state.is_open:
