@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from tests.fakes import InMemoryClusterStore
+from tests.unit.test_brief_cluster_trigger import T0, article
 
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.terms import title_fingerprint
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.services import cluster as cluster_module
 from headlinez.services.cluster import ClusterService, ConcurrentClusteringError, trends_to_write
-
-T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)
-
-
-def article(title: str, outlet: str, minute: int) -> Article:
-    published = T0 + timedelta(minutes=minute)
-    digest = hashlib.sha256(f"{title}{outlet}".encode()).hexdigest()
-    return Article(article_id=digest, url=f"https://{outlet}.example/{digest[:8]}", title=title, summary="",
-                   published=published, ingested_at=published + timedelta(minutes=2), feed_id=outlet,
-                   outlet=outlet.upper(), publisher_family=outlet, title_fingerprint=title_fingerprint(title))
-
 
 NEWS = [
     article("US and Iran hold nuclear talks in Geneva", "bbc", 5),
