@@ -13,11 +13,15 @@ The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers ca
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import urllib.parse
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from headlinez.domain.newsrooms import is_public
@@ -364,3 +368,20 @@ class InMemoryClusterStore:
 
     def put_cluster_doc(self, name: str, doc: str) -> None:
         self.docs[name] = doc
+
+
+FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
+
+
+def load_handler_module(folder: str, prefix: str = "headlinez_test") -> ModuleType:
+    """functions/<folder>/app.py imported afresh under a unique private name (registered in
+    sys.modules, as dataclasses and pydantic need): its settings are read from the test's
+    environment at import, as a Lambda cold start reads them. Pop `module.__name__` after."""
+    name = f"{prefix}_{folder}_{uuid.uuid4().hex}"
+    spec = importlib.util.spec_from_file_location(name, FUNCTIONS_DIR / folder / "app.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -7,14 +7,13 @@ engine). Retry intervals are capped at 1 s (moto waits real time).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
@@ -22,6 +21,7 @@ import pytest
 from moto import mock_aws
 from tests import brief_story as story
 from tests.fake_anthropic import FakeAnthropic, overloaded, text_only, tool_call
+from tests.fakes import load_handler_module
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.briefs import runtime
@@ -49,12 +49,8 @@ def _load_handlers() -> dict[str, Any]:
     runtime.verifier.cache_clear()
     handlers: dict[str, Any] = {}
     for folder in BRIEF_FUNCTIONS.values():
-        path = REPO_ROOT / "functions" / folder / "app.py"
-        spec = importlib.util.spec_from_file_location(f"test_{folder}_{uuid.uuid4().hex}", path)
-        assert spec is not None
-        assert spec.loader is not None
-        module: ModuleType = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = load_handler_module(folder, "test")
+        sys.modules.pop(module.__name__, None)
         handlers[folder] = module.handler
     return handlers
 

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from tests.fakes import FakeLambdaContext
+from tests.fakes import FakeLambdaContext, load_handler_module
 
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.clock import UtcClock, set_clock
@@ -55,12 +55,8 @@ def cluster_app(dynamodb_table: str, monkeypatch: pytest.MonkeyPatch) -> ModuleT
     monkeypatch.setenv("TABLE_NAME", dynamodb_table)
     monkeypatch.setenv("CLUSTER_EMBEDDINGS", "false")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "HeadlinezTest")
-    path = REPO_ROOT / "functions" / "cluster" / "app.py"
-    spec = importlib.util.spec_from_file_location("headlinez_function_cluster_test", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_handler_module("cluster", "headlinez_function_test")
+    sys.modules.pop(module.__name__, None)
     return module
 
 

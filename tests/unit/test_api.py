@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import logging
@@ -20,6 +19,7 @@ from tests.fakes import (
     FakeLambdaContext,
     InMemoryFeedStateRepository,
     InMemoryTrendRepository,
+    load_handler_module,
     make_http_event,
 )
 
@@ -655,13 +655,8 @@ def handler_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     # importing the handler points the `headlinez` logger at the function's Logger: undo it after
     package_logger = logging.getLogger("headlinez")
     saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
-    name = "headlinez_test_api_handler"
-    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "functions" / "api" / "app.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+    module = load_handler_module("api")
+    name = module.__name__
     trends = InMemoryTrendRepository()
     trends.add(_trend(1), [_member(1, 0)], score=1.0)
     resolver = build_resolver(trends, InMemoryFeedStateRepository(), module.settings, lambda: NOW)

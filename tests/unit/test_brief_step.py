@@ -7,11 +7,9 @@ by its input's `now`, and every log line of the invocation must carry the execut
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 import pytest
 from tests import brief_story as story
-from tests.fakes import FakeLambdaContext
+from tests.fakes import FakeLambdaContext, load_handler_module
 
 from headlinez.briefs import runtime
 from headlinez.briefs.models import BriefDraft, BriefFailure, TokenUsage
@@ -71,14 +69,8 @@ def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tu
 
     def load(folder: str) -> tuple[ModuleType, _Store]:
         brief_settings.cache_clear()
-        name = f"headlinez_step_test_{folder}_{uuid.uuid4().hex}"
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "functions" / folder / "app.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        names.append(name)
-        spec.loader.exec_module(module)
+        module = load_handler_module(folder, "headlinez_step_test")
+        names.append(module.__name__)
         # Powertools keeps one logging.Logger per service, its handler writing to the stdout of the
         # test that made it: point it at this test's (captured) stdout.
         for handler in logging.getLogger(folder.replace("_", "-")).handlers:

@@ -9,12 +9,10 @@ dashboard or an alarm of template.yaml reads is one a handler emits, with the sa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import re
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +21,7 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
-from tests.fakes import FakeLambdaContext, make_http_event
+from tests.fakes import FakeLambdaContext, load_handler_module, make_http_event
 
 from headlinez.briefs.models import (
     CheckResult,
@@ -122,14 +120,8 @@ def load_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Mo
     def load(folder: str) -> ModuleType:
         for cache in caches:
             cache.cache_clear()
-        name = f"headlinez_emf_test_{folder}_{uuid.uuid4().hex}"
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "functions" / folder / "app.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        names.append(name)
-        spec.loader.exec_module(module)
+        module = load_handler_module(folder, "headlinez_emf_test")
+        names.append(module.__name__)
         return module
 
     yield load
