@@ -118,3 +118,13 @@ def test_a_run_gives_up_after_bounded_attempts(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ConcurrentClusteringError):
         _service(store).run(T0 + timedelta(minutes=45))
     assert store.loads == 1 + cluster_module.MAX_RUN_ATTEMPTS
+
+
+def test_a_backlog_run_dates_first_detection_when_the_second_newsroom_arrived() -> None:
+    # Given the Geneva talks covered by BBC at 10:05 and NPR at 10:12, first read at 14:00
+    store = InMemoryClusterStore(NEWS)
+    _service(store).run(T0 + timedelta(hours=4))
+    talks = next(t for t in store.trends.values() if "Geneva" in t.headline)
+    # Then "first detected" is the 10:15 run that would have seen both, not 14:00
+    assert talks.source_count == 2
+    assert talks.detected_at == T0 + timedelta(minutes=15)

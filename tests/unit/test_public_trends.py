@@ -210,3 +210,23 @@ def test_trend_detail_json_and_page_group_coverage_by_newsroom() -> None:
     assert [f"Title {a}" in ndtv for a in ("a3", "a5", "a1", "a2")] == [True, True, True, False]
     assert " · NDTV World" in ndtv  # an article under another masthead of the newsroom says so
     assert "by 3 newsrooms" in body
+
+
+def test_a_backlog_run_dates_first_detection_from_the_stream() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from headlinez.domain.newsrooms import detection_time
+
+    now = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+    step = timedelta(minutes=15)
+    second = datetime(2026, 2, 17, 10, 37, tzinfo=UTC)
+    # The second newsroom published at 10:37: the 10:45 run would have made it public
+    arrivals = [(second - timedelta(hours=1), "a"), (second, "b"), (second + timedelta(hours=2), "c")]
+    assert detection_time([], arrivals, ["a", "b", "c"], now=now, step=step) == datetime(
+        2026, 2, 17, 10, 45, tzinfo=UTC)
+    # A newsroom the trend had before this run counts; a wire copy (not counted) does not
+    assert detection_time(["a"], [(second, "b")], ["a", "b"], now=now, step=step) == datetime(
+        2026, 2, 17, 10, 45, tzinfo=UTC)
+    assert detection_time([], [(second, "a"), (second, "wire")], ["a"], now=now, step=step) == now
+    # Never after the run itself
+    assert detection_time([], [(now, "a"), (now, "b")], ["a", "b"], now=now, step=step) == now

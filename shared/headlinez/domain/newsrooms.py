@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from headlinez.models import TrendMember, TrendState
 
@@ -24,6 +25,32 @@ TREND_DEFINITION = (
 def is_public(trend: TrendState) -> bool:
     """True when enough independent newsrooms cover the trend for it to be listed publicly."""
     return trend.source_count >= PUBLIC_MIN_NEWSROOMS
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def detection_time(known: Iterable[str], arrivals: Iterable[tuple[datetime, str]], counted: Iterable[str],
+                   *, now: datetime, step: timedelta) -> datetime:
+    """When a trend first seen public by this run became public, as the scheduled runs would
+    have seen it: the end of the `step` window holding the publish time of the article that
+    brought its `PUBLIC_MIN_NEWSROOMS`-th newsroom, never after `now`.
+
+    `known`: the newsrooms the trend had before this run; `arrivals`: this run's (published,
+    publisher family) of its new articles; `counted`: the newsrooms the trend counts now (wire
+    copies add none). A run that works through a backlog (the first run, a run after an outage)
+    thus dates "first detected" from the stream, not from the moment the backlog was read.
+    """
+    counted_set = set(counted)
+    families = {family for family in known if family in counted_set}
+    for published, family in sorted(arrivals):
+        if family in counted_set:
+            families.add(family)
+        if len(families) >= PUBLIC_MIN_NEWSROOMS:
+            # the end of its publish window: the run that reads it (as cluster_in_windows cuts them)
+            boundary = _EPOCH + step * ((published - _EPOCH) // step + 1)
+            return min(boundary, now)
+    return now
 
 
 def candidate_label(newsrooms: int) -> str:

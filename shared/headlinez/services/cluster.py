@@ -25,7 +25,8 @@ from pydantic import BaseModel
 
 from headlinez.briefs.materiality import BriefedTrend, brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
-from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_in_windows
+from headlinez.domain.clustering import SCHEDULE_STEP, ClusterConfig, DocumentFrequencies, cluster_in_windows
+from headlinez.domain.newsrooms import detection_time
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import rank_score
@@ -376,14 +377,24 @@ class ClusterService:
         """services.trend_intel.enrich with this run's inputs; predictions are recorded by the first
         run of each hour (the checkpoint says when the previous run was)."""
         hints: dict[str, list[str | None]] = {}
+        arrivals: dict[str, list[tuple[datetime, str]]] = {}
         for article in pending:
             trend_id = assignments.get(article.article_id)
             if trend_id is not None:
                 hints.setdefault(trend_id, []).append(article.category_hint)
+                arrivals.setdefault(trend_id, []).append((article.published, article.publisher_family))
+        previous = {t.trend_id: t for t in open_trends}
+        detected = {}
+        for trend_id, trend in changed.items():
+            before = previous.get(trend_id)
+            if trend.detected_at is None and (before is None or before.detected_at is None):
+                detected[trend_id] = detection_time(
+                    before.source_families if before else (), arrivals.get(trend_id, ()),
+                    trend.source_families, now=now, step=SCHEDULE_STEP)
         previous_run = datetime.fromisoformat(checkpoint_doc) if checkpoint_doc else None
         new_hour = previous_run is None or hour_floor(previous_run) < hour_floor(now)
-        return enrich(all_trends.values(), now=now, previous={t.trend_id: t for t in open_trends},
-                      changed=changed.keys(), hints=hints, record_predictions=new_hour)
+        return enrich(all_trends.values(), now=now, previous=previous, changed=changed.keys(), hints=hints,
+                      record_predictions=new_hour, detected=detected)
 
     def _score_due_predictions(self, trends: Mapping[str, TrendState], now: datetime) -> int:
         """Score the predictions whose day has passed against their trend's series (or the series of

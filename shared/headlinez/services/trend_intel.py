@@ -76,6 +76,7 @@ def enrich(
     changed: Iterable[str] = (),
     hints: Mapping[str, Sequence[str | None]] | None = None,
     record_predictions: bool = False,
+    detected: Mapping[str, datetime] | None = None,
 ) -> Enrichment:
     """Fill the intelligence fields of `trends` (the open ones, plus any just closed)."""
     started = time.perf_counter()
@@ -103,7 +104,9 @@ def enrich(
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
                        "prediction_code": forecast.code, "prediction_confidence": confidence})
         if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
-            update["detected_at"] = now  # the run that first saw it public: "first detected"
+            # "first detected": when the scheduled runs saw it public (a backlog run dates it from
+            # the stream, services.cluster), else this run
+            update["detected_at"] = (detected or {}).get(trend.trend_id, now)
         if not state.is_open:
             update["related"] = []
         state = state.model_copy(update=update)
