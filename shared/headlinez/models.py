@@ -249,6 +249,9 @@ class TrendState(BaseModel):
         "embedding_weight (the member count) it gives average-linkage similarity with one dot product.",
     )
     embedding_weight: float = 0.0
+    headline_only_members: int = Field(
+        default=0, ge=0, description="Members without a lead (their texts score lower: see clustering)."
+    )
     wire_sketches: list[str] = Field(
         default_factory=list,
         description="Bounded list of 'family|minhash sketch' of recent members' title+lead: a near "

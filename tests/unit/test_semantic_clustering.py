@@ -12,7 +12,9 @@ from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, clus
 from headlinez.domain.semantic import SemanticIndex, embedding_text
 from headlinez.domain.syndication import is_syndicated_copy, sketch_similarity, wire_sketch
 
-CONFIG = ClusterConfig()
+# The fixtures' one-line summaries stand for leads: headline-only scaling is off here and tested
+# on its own below (test_headline_only_*).
+CONFIG = ClusterConfig(headline_only_words=0)
 DIM = 8
 
 
@@ -178,3 +180,37 @@ def test_a_retried_run_with_embeddings_is_identical() -> None:
                               config=CONFIG, embeddings=vectors)
     assert first.assignments == second.assignments
     assert [t.model_dump() for t in first.changed] == [t.model_dump() for t in second.changed]
+
+
+def test_headline_only_items_join_at_the_calibrated_lower_threshold() -> None:
+    # Given two headline-only items of one story whose combined score falls between the
+    # headline-only threshold (0.45 x 0.83 = 0.37) and the threshold for texts with a lead (0.45)
+    first = article("u1", "Apple unveils new iPhone at Cupertino event", "", family="a")
+    second = article("u2", "Shoppers queue overnight outside stores", "", family="b",
+                     at=T0 + timedelta(minutes=3))
+    vectors = {first.article_id: unit(1, 0, 0), second.article_id: unit(0.62, 0.785, 0)}
+    default = ClusterConfig()
+    result = cluster_articles([], [first, second], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=default, embeddings=vectors)
+    # Then they are one trend, which counts its headline-only members
+    assert result.assignments[first.article_id] == result.assignments[second.article_id]
+    (trend,) = result.changed
+    assert trend.headline_only_members == 2
+    # And with leads (or with the scaling off) the same scores keep them apart
+    apart = cluster_articles([], [first, second], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                             config=ClusterConfig(headline_only_words=0), embeddings=vectors)
+    assert apart.assignments[first.article_id] != apart.assignments[second.article_id]
+
+
+def test_headline_only_factor_applies_by_side() -> None:
+    from headlinez.domain.clustering import _Run  # the rule itself: both, one or no side headline-only
+
+    run = _Run.__new__(_Run)
+    run.config = ClusterConfig()
+    assert run.text_factor(True, True) == 0.83
+    assert run.text_factor(True, False) == run.text_factor(False, True) == 0.86
+    assert run.text_factor(False, False) == 1.0
+    lead = article("l1", "Title", "A lead of more than five words here.", family="a")
+    bare = article("l2", "Title", "Four words only here", family="a")
+    assert not run.is_headline_only(lead)
+    assert run.is_headline_only(bare)

@@ -159,6 +159,21 @@ class ClusterConfig(BaseModel):
     cohesion_min_members: int = Field(
         default=3, ge=2, description="Members a trend needs before the cohesion rule applies."
     )
+    headline_only_words: int = Field(
+        default=5, ge=0,
+        description="An article whose summary has fewer words than this is headline-only (no lead).",
+    )
+    headline_only_factor: float = Field(
+        default=0.83, gt=0.0, le=1.0,
+        description="Join and merge thresholds are multiplied by this when both sides are headline-"
+        "only: two headlines of one story score lower than their title+lead texts (median combined "
+        "same-story score 0.518 vs 0.623 on allsides_dev, benchmarks/headline_calibration.py).",
+    )
+    mixed_text_factor: float = Field(
+        default=0.86, gt=0.0, le=1.0,
+        description="The same for a headline-only side against a side with leads (median 0.538 vs "
+        "0.623 on allsides_dev).",
+    )
     semantic_floor: float = Field(
         default=0.3, gt=0.0, le=1.0, description="The lowest threshold the cohesion rule can give."
     )
@@ -326,6 +341,7 @@ class _Working:
     embedding_sum: Vector | None = None
     embedding_weight: float = 0.0
     sketches: list[str] = field(default_factory=list)  # "family|sketch", oldest first
+    headline_only: int = 0  # members without a lead (see ClusterConfig.headline_only_factor)
 
 
 def _member(article: Article) -> TrendMember:
@@ -566,11 +582,33 @@ class _Run:
                     candidates[tid] = self.semantic.similarity(tid, embedding)
         best_id: str | None = None
         best = 0.0
+        headline = self.is_headline_only(doc.article)
         for tid in sorted(candidates):
             score = self.combined(candidates[tid], self._lexical_score(doc.vector, tid))
-            if score > best and score >= self.join_threshold(tid, self.config.semantic_threshold):
+            threshold = self.config.semantic_threshold * self.text_factor(headline, self._headline_trend(tid))
+            if score > best and score >= self.join_threshold(tid, threshold):
                 best, best_id = score, tid
         return best_id, best
+
+    def is_headline_only(self, article: Article) -> bool:
+        limit = self.config.headline_only_words
+        return limit > 0 and len(article.summary.split(maxsplit=limit)) < limit
+
+    def _headline_trend(self, tid: str) -> bool:
+        """A trend most of whose members are headline-only."""
+        work = self.working.get(tid)
+        if work is not None:
+            return 2 * work.headline_only > work.article_count
+        state = self.states[tid]
+        return 2 * state.headline_only_members > state.article_count
+
+    def text_factor(self, first_headline_only: bool, second_headline_only: bool) -> float:
+        """Threshold scale for a pair by how much text each side has (headline only or with lead)."""
+        if first_headline_only and second_headline_only:
+            return self.config.headline_only_factor
+        if first_headline_only or second_headline_only:
+            return self.config.mixed_text_factor
+        return 1.0
 
     def join_threshold(self, tid: str, threshold: float) -> float:
         """`threshold`, lowered for a broad trend of 3+ members to a share of its own cohesion
@@ -640,6 +678,7 @@ class _Run:
                            if state.embedding_sum is not None else None),
             embedding_weight=state.embedding_weight if state.embedding_sum is not None else 0.0,
             sketches=list(state.wire_sketches),
+            headline_only=state.headline_only_members,
         )
         self.working[tid] = work
         return work
@@ -665,6 +704,7 @@ class _Run:
             work.centroid = centroid = dict(_top_terms(centroid, config.max_centroid_terms))
         work.norm = _norm(centroid)
         work.article_count += 1
+        work.headline_only += self.is_headline_only(article)
         work.first_seen = min(work.first_seen, article.published)
         work.last_seen = max(work.last_seen, article.published)
         work.outlets.setdefault(article.outlet, None)
@@ -830,7 +870,9 @@ class _Run:
                 lexical = dot / (norm * work.norm)
             score = self.combined(similarity, lexical)
             larger = tid if self._weight(tid) >= work.embedding_weight else work.trend_id
-            if score >= best and score >= self.join_threshold(larger, self.config.semantic_merge_threshold):
+            threshold = self.config.semantic_merge_threshold * self.text_factor(
+                self._headline_trend(work.trend_id), self._headline_trend(tid))
+            if score >= best and score >= self.join_threshold(larger, threshold):
                 best, best_id = score, tid
         return None if best_id is None else self._open_working(best_id)
 
@@ -845,6 +887,7 @@ class _Run:
             survivor.centroid = centroid = dict(_top_terms(centroid, config.max_centroid_terms))
         survivor.norm = _norm(centroid)
         survivor.article_count += absorbed.article_count
+        survivor.headline_only += absorbed.headline_only
         survivor.families.update(dict.fromkeys(absorbed.families))
         survivor.outlets.update(dict.fromkeys(absorbed.outlets))
         survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
@@ -1006,6 +1049,7 @@ class _Run:
                               else np.round(work.embedding_sum.astype(np.float64), 6).tolist()),
             "embedding_weight": work.embedding_weight,
             "wire_sketches": work.sketches,
+            "headline_only_members": work.headline_only,
         }
         # No re-validation: every value comes from validated models or from this module, and
         # validating ~30 members, ~170 hourly buckets and 400 ids per changed trend per run would
