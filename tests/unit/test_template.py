@@ -1,6 +1,9 @@
 """template.yaml: the contracts the code relies on and the table the local stack builds.
 
-The moto table and cfn-lint run in tests/integration/test_template_tools.py.
+The template is read as SAM sees it: Fn::ForEach expanded (headlinez.template.load_template) and the
+Globals merged into each function (with_globals). The expander itself is tested in
+tests/unit/test_template_language_extensions.py; the moto table and cfn-lint run in
+tests/integration/test_template_tools.py.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from headlinez.settings import ApiSettings, BriefSettings, ClusterSettings, Inge
 from headlinez.template import (
     TemplateError,
     load_template,
+    read_template,
     resource,
     table_definition,
     time_to_live_attribute,
+    with_globals,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +41,14 @@ EXPECTED_GSIS = {"gsi1": ("gsi1pk", "gsi1sk"), "gsi2": ("gsi2pk", "gsi2sk"), "gs
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
+    """What SAM's transform receives: loops expanded, Globals merged into the resources."""
+    return with_globals(load_template(TEMPLATE))
+
+
+@pytest.fixture(scope="module")
+def written() -> dict[str, Any]:
+    """The template as written: Fn::ForEach not expanded, Globals not merged."""
+    return read_template(TEMPLATE)
 
 
 def _resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -53,31 +65,70 @@ def _global(template: dict[str, Any], key: str) -> Any:
 
 
 def _env(template: dict[str, Any], logical_id: str) -> dict[str, Any]:
-    merged: dict[str, Any] = dict((_global(template, "Environment") or {}).get("Variables", {}))
-    merged.update(_props(template, logical_id).get("Environment", {}).get("Variables", {}))
-    return merged
+    variables: dict[str, Any] = _props(template, logical_id)["Environment"]["Variables"]  # Globals merged
+    return variables
 
 
 # --- functions -----------------------------------------------------------------------------------
 
 
 def test_the_three_functions_exist(template: dict[str, Any]) -> None:
-    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    # LanguageExtensions first: it expands Fn::ForEach before SAM's transform reads the resources.
+    assert template["Transform"] == ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"]
     assert set(_resources_of(template, "AWS::Serverless::Function")) == set(FUNCTIONS)
+
+
+def test_what_every_function_shares_is_written_once_in_globals(written: dict[str, Any]) -> None:
+    shared = {"Runtime", "Architectures", "Handler", "Layers", "Tracing", "MemorySize", "Timeout"}
+    assert set(written["Globals"]["Function"]) >= shared
+    assert written["Globals"]["Function"]["Layers"] == [{"Ref": "SharedLayer"}]
+    for name in FUNCTIONS:
+        props = written["Resources"][name]["Properties"]
+        assert not {"Runtime", "Architectures", "Handler", "Tracing"} & set(props), name
+        assert {"Ref": "SharedLayer"} not in props.get("Layers", []), f"{name}: SharedLayer is global"
+        for key in ("MemorySize", "Timeout"):
+            assert props.get(key) != written["Globals"]["Function"][key], f"{name}: {key} repeats the default"
+
+
+def test_layers_merge_the_global_shared_layer_first(template: dict[str, Any]) -> None:
+    # SAM appends a function's Layers to the Globals list: only clustering has the embedding model.
+    for name in FUNCTIONS:
+        extra = [{"Ref": "EmbeddingModelLayer"}] if name == "ClusterFunction" else []
+        assert _props(template, name)["Layers"] == [{"Ref": "SharedLayer"}, *extra], name
+
+
+def test_log_groups_and_errors_alarms_are_one_loop_over_every_function(written: dict[str, Any]) -> None:
+    loops = {k: v for k, v in written["Resources"].items() if k.startswith("Fn::ForEach::")}
+    assert list(loops) == ["Fn::ForEach::FunctionLogGroupAndErrorsAlarm"]
+    identifier, collection, fragment = loops["Fn::ForEach::FunctionLogGroupAndErrorsAlarm"]
+    assert {f"{item}Function" for item in collection} == set(FUNCTIONS)
+    assert set(fragment) == {f"${{{identifier}}}LogGroup", f"${{{identifier}}}ErrorsAlarm"}
+    # The suffix each log group is named with is the function's folder (and FunctionName's end).
+    rows = written["Mappings"]["Functions"]
+    assert set(rows) == set(collection)
+    assert {f"{item}Function": rows[item]["Suffix"] for item in collection} == FUNCTIONS
+    # Nothing else writes a function's log group or errors alarm by hand.
+    lambda_errors = ("AWS/Lambda", "Errors")
+    by_hand = [
+        name for name, res in written["Resources"].items() if name not in loops and (
+            (res["Properties"].get("Namespace"), res["Properties"].get("MetricName")) == lambda_errors
+            or "/aws/lambda/" in json.dumps(res["Properties"].get("LogGroupName")))
+    ]
+    assert by_hand == []
 
 
 @pytest.mark.parametrize(("logical_id", "folder"), FUNCTIONS.items())
 def test_function_has_tracing_layer_code_and_handler(
     template: dict[str, Any], logical_id: str, folder: str
 ) -> None:
-    props = _props(template, logical_id)
-    assert props.get("Tracing", _global(template, "Tracing")) == "Active"
+    props = _props(template, logical_id)  # Globals merged, as SAM does
+    assert props["Tracing"] == "Active"
     assert {"Ref": "SharedLayer"} in props["Layers"]
     assert props["CodeUri"] == f"functions/{folder}/"
     assert props["Handler"] == "app.handler"
     assert (REPO_ROOT / "functions" / folder / "requirements.txt").is_file()
-    assert props.get("Runtime", _global(template, "Runtime")) == "python3.12"
-    assert props.get("Architectures", _global(template, "Architectures")) == ["arm64"]
+    assert props["Runtime"] == "python3.12"
+    assert props["Architectures"] == ["arm64"]
 
 
 @pytest.mark.parametrize(("logical_id", "folder"), FUNCTIONS.items())
