@@ -756,8 +756,7 @@ _PLACES -= {
     "georgia",
 }
 _PLACES.update({"mexico", "georgia", "santiago"})
-_ORGANIZATIONS = {_key(n) for n in re.split(r"\s{2,}|\n", _ORGANIZATION_NAMES) if n.strip()}
-_ORGANIZATIONS.update(_ORGANIZATION_NAMES.split())
+_ORGANIZATIONS = set(_ORGANIZATION_NAMES.split())
 _ORGANIZATIONS -= {
     "is",
     "x",
