@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from headlinez import data as lexicon
 from headlinez.briefs.models import BriefDraft, Claim, EvidenceItem
 from headlinez.briefs.semantic import (
     HEDGES,
@@ -331,17 +332,9 @@ def _date_problems(factual: str, cited: Sequence[_IndexedItem]) -> list[str]:
 _PARTY_TAG = re.compile(r"\(([RDI])(?:-[A-Za-z. ]+)?\)|\b[RD]-[A-Z][a-z]*\.?(?=[ )])")
 
 
-def _split_words(text: str) -> list[str]:
-    return text.split()
-
 
 # Capitalized first words that are plain English, not names (besides text.py's starters).
-_STARTERS = frozenset(
-    _split_words("known potential despite following among amid although though because before after "
-    "unlike like "
-    "including given speaking asked located founded born based notably others several many most some "
-    "few both either critics supporters officials analysts experts researchers once")
-)
+_STARTERS = lexicon.word_set("brief_plain_starters")
 _STARTER_SUFFIXES = ("ly", "ing", "ed", "ial", "ive", "ous", "ful", "able")
 
 

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
+from headlinez import data as lexicon
 from headlinez.briefs.checker import EvidenceIndex, check_claim
 from headlinez.briefs.evidence import REDACTION
 from headlinez.briefs.models import (
@@ -59,15 +60,7 @@ from headlinez.briefs.text import (
     words,
 )
 
-
-def _split(text: str) -> list[str]:
-    return text.split()
-
-
-_FORWARD_CUES = frozenset(
-    _split("will expected expects plans planned next upcoming scheduled deadline awaiting awaits pending "
-           "later soon tomorrow resume resumes")
-)
+_FORWARD_CUES = lexicon.word_set("brief_forward_cues")
 # Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
 _PROMO = re.compile(
     r"\b(podcasts?|newsletters?|subscribe|sign up|listen|episode|tune in|click|live updates|live blog|"
@@ -82,9 +75,7 @@ _DECISION = re.compile(
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]{2,40}(?:\([^)]{1,40}\))?\s*-\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_TITLES = frozenset(_split("gov sen rep mr mrs ms dr president sec secretary gen chair chairman justice "
-                           "judge rev prof minister leader speaker mayor lawmaker senator governor "
-                           "ambassador spokesperson spokesman spokeswoman analyst chief director ceo coach"))
+_TITLES = lexicon.word_set("brief_person_titles")
 _LEAD_SENTENCES = 3
 _MAX_COVERAGE_GROUPS = 3
 _MAX_CITED = 4

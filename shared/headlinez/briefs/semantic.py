@@ -22,94 +22,17 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from headlinez import data as lexicon
 from headlinez.domain.terms import stem
 
-
-def _split_words(text: str) -> list[str]:
-    return text.split()
-
-
-_IRREGULAR = {
-    "rose": "rise", "risen": "rise", "began": "begin", "begun": "begin", "became": "become",
-    "wrote": "write", "written": "write", "held": "hold", "led": "lead", "met": "meet", "said": "say",
-    "told": "tell", "took": "take", "taken": "take", "gave": "give", "given": "give", "made": "make",
-    "fell": "fall", "fallen": "fall", "won": "win", "lost": "lose", "sent": "send", "spent": "spend",
-    "paid": "pay", "left": "leave", "brought": "bring", "bought": "buy", "found": "find",
-    "known": "know", "knew": "know", "sought": "seek", "chose": "choose", "chosen": "choose",
-    "ran": "run", "saw": "see", "seen": "see", "went": "go", "gone": "go", "came": "come",
-    "children": "child", "people": "person", "men": "man", "women": "woman", "struck": "strike",
-    "lowest": "low", "highest": "high", "largest": "large", "biggest": "big", "earliest": "early",
-    "latest": "late", "worst": "bad", "best": "good",
-}
+_IRREGULAR = lexicon.string_map("irregular_forms")
 # Words of one meaning in news copy. Deliberately small: each group must be safe in both directions.
-_SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("us", "america", "american", "united-states", "nation", "nationwide", "national", "federal"),
-    ("covid", "covid-19", "coronavirus", "virus", "pandemic"),
-    ("rise", "increase", "grow", "climb", "surge", "jump", "higher", "up"),
-    ("fall", "decline", "drop", "decrease", "dip", "lower", "slip", "down", "low"),
-    ("say", "state", "announce", "tell", "declare", "note", "add", "statement", "announcement"),
-    ("ban", "prohibit", "bar", "outlaw", "forbid", "prevent", "block"),
-    ("kill", "death", "die", "dead", "fatal", "fatality"),
-    ("law", "bill", "legislation", "measure", "act", "policy", "rule", "order"),
-    ("reject", "oppose", "opposition", "against", "veto", "refuse", "deny"),
-    ("require", "mandate", "must", "need", "requirement"),
-    ("fire", "dismiss", "terminate", "oust", "remove", "termination"),
-    ("plan", "propose", "proposal", "aim", "goal", "intend", "intention"),
-    ("attack", "hack", "breach", "cyberattack", "cyber"),
-    ("expert", "analyst", "economist", "researcher"),
-    ("start", "begin", "launch", "kick", "open", "first"),
-    ("end", "conclude", "close", "finish", "final"),
-    ("expect", "predict", "estimate", "forecast", "anticipate", "projection"),
-    ("big", "large", "major", "massive", "huge", "sweeping"),
-    ("allege", "accuse", "claim", "charge"),
-    ("reveal", "unveil", "release", "unseal", "publish", "issue"),
-    ("chair", "chairman", "head", "lead", "leader", "spearhead"),
-    ("fundraiser", "fund-raiser"),
-    ("meet", "summit", "meeting", "talk", "conference"),
-    ("criticize", "condemn", "blast", "slam", "denounce"),
-    ("support", "back", "endorse", "favor", "praise", "approve"),
-    ("compete", "play", "participate"),
-    ("include", "contain", "involve"),
-    ("person", "individual", "man", "woman", "resident", "citizen"),
-    ("pass", "approve", "adopt"),
-    ("month", "monthly"),
-    ("year", "annual", "annually", "yearly"),
-    ("week", "weekly"),
-    ("day", "daily"),
-    ("child", "kid", "student", "minor"),
-    ("school", "classroom"),
-    ("vaccine", "vaccination", "shot", "dose", "inoculate", "inoculation", "jab"),
-    ("mask", "face-mask", "covering"),
-    ("sign", "enact"),
-    ("sentence", "prison", "jail"),
-    ("lawmaker", "legislator", "senator", "congressman", "representative", "legislature"),
-    ("democrat", "democratic"),
-    ("republican", "gop"),
-    ("government", "administration", "officials", "official"),
-    ("invest", "investment", "spend", "spending", "fund", "funding"),
-    ("unemployment", "jobless"),
-    ("company", "firm", "business", "corporation"),
-    ("country", "nation", "state"),
-    ("protest", "demonstration", "rally", "riot", "unrest"),
-    ("show", "display", "list"),
+_SYNONYMS: tuple[tuple[str, ...], ...] = tuple(  # one group per line of the data file
+    tuple(group.split()) for group in lexicon.entries("brief_synonyms")
 )
 # Hedges and connectives: they change no fact a checker can verify on its own.
-HEDGES = frozenset(
-    _split_words("reportedly allegedly roughly approximately nearly about "
-    "around almost some also however meanwhile "
-    "additionally specifically currently previously now still just already mostly mainly largely "
-    "likely potentially instead further furthermore separately similarly overall together "
-    "then-president then-republican earlier later recently newly amid")
-)
-_STATES = {
-    "ala": "alabama", "ariz": "arizona", "ark": "arkansas", "calif": "california", "colo": "colorado",
-    "conn": "connecticut", "del": "delaware", "fla": "florida", "ga": "georgia", "ill": "illinois",
-    "ind": "indiana", "kan": "kansas", "ky": "kentucky", "la": "louisiana", "md": "maryland",
-    "mass": "massachusetts", "mich": "michigan", "minn": "minnesota", "miss": "mississippi",
-    "mo": "missouri", "mont": "montana", "neb": "nebraska", "nev": "nevada", "okla": "oklahoma",
-    "ore": "oregon", "pa": "pennsylvania", "tenn": "tennessee", "tex": "texas", "va": "virginia",
-    "vt": "vermont", "wash": "washington", "wis": "wisconsin", "wyo": "wyoming", "wva": "virginia",
-}
+HEDGES = lexicon.word_set("brief_hedges")
+_STATES = lexicon.string_map("us_state_abbreviations")
 _NAME_ALIASES: dict[str, tuple[str, ...]] = {
     "us": ("america", "american", "united", "us", "usa", "nation"),
     "usa": ("america", "american", "united", "us"),
@@ -263,13 +186,7 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-_FUNCTION_WORDS = frozenset(
-    _split_words("a an the that this these those is are was were be been am "
-    "do does did has have had of to in on at "
-    "for by with and or but as it its we our you your they their he his she her i my me us them so "
-    "will would can could shall should")
-)
-
+_FUNCTION_WORDS = lexicon.word_set("brief_function_words")
 
 def near_verbatim(quote: Sequence[str], evidence: Sequence[str]) -> bool:
     """Does the token sequence `quote` occur in `evidence` with at most one token edit?

@@ -13,12 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from headlinez import data as lexicon
 from headlinez.domain.terms import stem
-
-
-def _split(text: str) -> list[str]:
-    return text.split()
-
 
 # Average characters per token of the current Claude tokenizers on English news text. Claude 4.7+
 # models count ~30% more tokens than older ones (~4 chars/token), so 3.2 errs on the high side.
@@ -30,10 +26,7 @@ _QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|\u2026)\s*")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    _split("mr mrs ms dr gov sen rep gen col lt sgt st jr sr no vs inc corp co ltd u.s u.n u.k "
-    "jan feb mar apr jun jul aug sep sept oct nov dec pres prof rev ft mt")
-)
+_ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
 # A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
 # an ASCII class here once turned "José Jerí" into "Jos Jer".
 LETTER = r"[^\W\d_]"
@@ -63,36 +56,11 @@ RELATIVE_DAYS = frozenset({"yesterday", "today", "tomorrow", "tonight"})
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "without",
                        "cannot", "nowhere"})
 
-STOPWORDS = frozenset(
-    _split("""
-    a about above after again against ago all also although am among an and another any are around as
-    at be because been before being below between both but by can could did do does doing during each
-    either even ever every few for from further had has have having he her here hers him his how however
-    i if in into is it its itself just least less many may me might more most much must my near nearly
-    of off on once one only onto or other our out over own per perhaps rather same she should since so
-    some such than that the their them then there these they this those though through thus to too
-    under until up upon us very via was we were what when where whether which while who whom whose why
-    will with within would yet you your
-    says said say saying told tells according report reports reported reporting
-    """)
-)
+STOPWORDS = lexicon.word_set("brief_stopwords")
 # Words of the brief's own framing that are not facts ("Coverage names ...", "X leads with ...").
-FRAMING_WORDS = frozenset(
-    _split("""
-    coverage outlet outlets names name named report reports reported reporting says said say headline
-    headlines headlined lead leads led focus focuses focused note notes noted highlight highlights
-    highlighted emphasize emphasizes emphasized cover covers covered story stories article articles
-    specify specified yet
-    """)
-)
+FRAMING_WORDS = lexicon.word_set("brief_framing_words")
 # Capitalized words that start sentences without being names.
-_SENTENCE_STARTERS = STOPWORDS | frozenset(
-    _split("""
-    after amid as at but during following for if in meanwhile now on over since still the then this
-    those these under when while with without according both each more most many some several officials
-    other others another experts critics supporters lawmakers residents people police authorities
-    """)
-)
+_SENTENCE_STARTERS = STOPWORDS | lexicon.word_set("brief_sentence_starters")
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|preceding|"
     r"your)\s+(instructions|prompts?|rules|directions)|"

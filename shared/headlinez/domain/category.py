@@ -33,6 +33,7 @@ from importlib import resources
 
 import numpy as np
 
+from headlinez import data as lexicon
 from headlinez.domain.terms import stem
 from headlinez.domain.topics import FOREIGN_PLACE_WORDS
 from headlinez.models import CATEGORIES
@@ -44,115 +45,20 @@ PRIOR_WEIGHT = 0.25
 WORLD_PLACE_WEIGHT = 1.0
 MAX_PLACES_PER_TEXT = 2
 
-# Lexicons: "word" or "two words"; a trailing "!" marks a strong cue (weight 2).
-_LEXICON: dict[str, str] = {
-    "world": """
-        war! military troops army missile missiles airstrike airstrikes ceasefire! invasion! diplomat
-        diplomats diplomatic embassy foreign! international refugee! refugees! sanctions nato! un
-        united_nations rebels militants militia insurgents coup! humanitarian genocide hostages hostage
-        treaty summit border_clash junta regime kremlin! pentagon warplanes drone drones peacekeepers
-        annexation occupation occupied settlers settlement ministry prime_minister! foreign_minister!
-        peace_talks! nuclear_talks! talks envoy! allies alliance bombing shelling frontline offensive
-        jihadist islamist taliban! hamas! hezbollah! houthis! isis! idf! irgc! world global
-    """,
-    "politics": """
-        election! elections! vote votes voter! voters! voting! ballot! campaign! candidate! candidates
-        poll polls primary senate! senator! senators! congress! congressional! lawmaker! lawmakers!
-        legislation! bill legislature governor! mayor president presidential! white_house! republican!
-        republicans! democrat! democrats! democratic gop! conservative conservatives liberal liberals
-        labour tory tories party parliament! parliamentary minister government policy supreme_court!
-        court judge ruling lawsuit immigration! immigrants! migrants asylum deportation! deportations
-        border trump! biden! harris! obama! pence desantis impeach! impeachment! scandal administration!
-        federal cabinet veto filibuster gun_control abortion! protest protests rights politics! political!
-        politician politicians constitution constitutional referendum! opposition coalition speaker
-        attorney_general doj fbi justice_department indictment indicted! subpoena testimony hearing
-    """,
-    "business": """
-        economy! economic! economist market! markets! stock! stocks! shares! investor! investors! bank
-        banks banking inflation! interest_rate! rates fed! federal_reserve! central_bank! gdp! profit!
-        profits! earnings! revenue! sales company companies ceo! merger! acquisition! acquire deal trade
-        tariff! tariffs! oil! price prices dollar! euro yen currency bond bonds debt tax taxes jobs! job
-        unemployment! wage wages retail retailer! ipo! billion million finance! financial! fund funds
-        investment! invest bitcoin crypto mortgage! mortgages! recession! exports imports manufacturing!
-        industry airline! airlines automaker! carmaker! nasdaq! dow! wall_street! ftse! brent! opec!
-        labor workers union layoffs! hiring consumer consumers business! businesses! startup corporate!
-        shareholder! shareholders! dividend! quarterly! forecast analysts outlook growth loan loans
-        lender credit! bankruptcy! supply_chain insurance insurer housing_market real_estate!
-        energy gas petrol fuel commodities gold_price stimulus budget! deficit! spending treasury!
-        merge! merges! income! net_income! quarter! recall! recalls! supplier! retailers! housing!
-        homebuyers! homes sales! salary! pay
-    """,
-    "technology": """
-        technology! tech! ai! artificial_intelligence! software! app apps! apple! google! microsoft!
-        meta! facebook! twitter! tiktok! openai! chatgpt! chip! chips! chipmaker! semiconductor!
-        nvidia! intel! smartphone! smartphones! iphone! ipad! android! internet! online cyber!
-        cybersecurity! hack! hackers! hacked! data privacy cloud! robot! robots! robotics! startup
-        silicon_valley! computer! computers! gadget! device devices social_media! platform algorithm
-        blockchain! broadband! 5g! tesla electric_vehicle! self-driving! autonomous! spacex gaming!
-        video_game! xbox! playstation! nintendo! samsung! huawei! browser! windows! users outage!
-        deepfake! surveillance facial_recognition! encryption! bug patch update gmail! youtube!
-        amazon instagram! whatsapp! snapchat! linkedin! uber! netflix streaming! wearable! smartwatch!
-        quantum_computing! processor! telecom! satellite satellites digital! web! website! tech_giant!
-    """,
-    "science": """
-        science! scientist! scientists! research! researchers! study! studies space! nasa! moon! mars!
-        planet! planets! asteroid! comet! telescope! astronomers! astronomy! rocket! launch orbit!
-        climate! climate_change! global_warming! emissions! carbon! species! fossil! fossils!
-        dinosaur! dinosaurs! evolution! physics! physicist! quantum! genome! genetic! gene! genes! dna
-        discovery! discovered ocean! oceans volcano! earthquake! environment! environmental! wildlife!
-        biodiversity! solar! fusion! archaeologist! archaeologists! archaeological! ancient! galaxy!
-        universe! spacecraft! astronaut! astronauts! iss! lab experiment! biology! chemistry!
-        extinct! extinction! ecosystem! coral! glacier! glaciers! arctic antarctic! weather storm
-        hurricane! tornado! flood! floods! wildfire! wildfires! drought! heatwave! pollution!
-    """,
-    "health": """
-        health! hospital! hospitals! doctor! doctors! patient! patients! disease! diseases! virus!
-        covid! coronavirus! pandemic! vaccine! vaccines! vaccination! vaccinated! cancer! drug drugs
-        fda! cdc! outbreak! infection! infections! flu! measles! ebola! mental_health! obesity! diet!
-        medicine! medical! treatment! surgery! nurse! nurses! healthcare! medicaid! medicare!
-        insurance cholera! malaria! hiv! aids! alzheimer! diabetes! heart! symptoms! mask! masks!
-        mandate mandates booster! boosters! omicron! delta variant! variants! quarantine! lockdown!
-        lockdowns! epidemic! pharmaceutical! pharma! clinical! therapy! dementia! stroke! autism!
-        smoking! tobacco! cigarette! e-cigarette! vaping! alcohol! nutrition!
-        overdose! opioid! opioids! fentanyl! birth! pregnancy! pregnant study_finds! blood! brain!
-        sleep! exercise! fitness! weight_loss! calories! sugar! infected! deaths cases
-    """,
-    "sports": """
-        sport! sports! game games match! matches! tournament! league! cup! championship! championships!
-        olympic! olympics! medal! medals! team teams coach! player! players! season win wins won
-        score scored goal! goals! football! soccer! basketball! baseball! tennis! golf! cricket! rugby!
-        hockey! nfl! nba! mlb! nhl! fifa! uefa! premier_league! world_cup! super_bowl! grand_slam!
-        wimbledon! f1! formula_one! racing! boxing! ufc! athlete! athletes! marathon! stadium!
-        transfer! quarterback! striker! skier! skiing! skating! skater! curling! ski! snowboard!
-        bobsled! playoff! playoffs! semifinal! semi-final! champion! champions! title
-        defeat beat! beats! victory club! clubs! fans referee! innings! wicket! pitcher! slalom!
-        halfpipe! luge! biathlon! sprint! gold_medal! silver_medal! bronze_medal! paralympics!
-    """,
-    "entertainment": """
-        film! films! movie! movies! actor! actress! star stars celebrity! celebrities! music! album!
-        albums! song! songs! singer! band! concert! tour festival! oscar! oscars! grammy! grammys!
-        emmy! emmys! box_office! hollywood! netflix disney! tv! television! show! shows series!
-        episode! premiere! trailer! director comedian! comedy! drama! theater! theatre! broadway!
-        fashion! royal royals! kardashian! rapper! hip-hop! pop book novel! author art! artist!
-        museum! berlinale! cannes! sequel! marvel! star_wars! box-office! red_carpet! reality_tv!
-        singer-songwriter! musician! musical! rock! dies died obituary! biopic! documentary!
-        hbo! sitcom! anime! actors! actresses! celebrity_couple! wedding! divorce! engaged! baby
-        pregnant dating! boyfriend! girlfriend! split! hit video paparazzi! fan fans billboard!
-        chart! cast! role! directed! starring! stars_in! filmmaker! screenplay! soundtrack!
-        spoiler! spoilers! recap! finale! marries! married! engagement! romance! couple reunion dance!
-    """,
-}
+# Lexicons (package data, one file per category): "word" or "two_words"; a trailing "!" marks a
+# strong cue (weight 2).
+_LEXICON: dict[str, tuple[str, ...]] = {c: lexicon.entries(f"category_{c}") for c in CATEGORIES}
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 
 def _parse(
-    lexicon: Mapping[str, str],
+    cues: Mapping[str, Sequence[str]],
 ) -> tuple[dict[str, dict[str, float]], dict[tuple[str, str], dict[str, float]]]:
     words: dict[str, dict[str, float]] = {}
     phrases: dict[tuple[str, str], dict[str, float]] = {}
-    for category, text in lexicon.items():
-        for raw in text.split():
+    for category, entries in cues.items():
+        for raw in entries:
             weight = 2.0 if raw.endswith("!") else 1.0
             entry = raw.rstrip("!").lower()
             parts = [stem(p) for p in entry.replace("_", " ").split()]
@@ -170,27 +76,7 @@ _CATEGORY_ORDER = {c: i for i, c in enumerate(CATEGORIES)}
 # an economic bill is business; world and politics are the broad defaults.
 TIE_ORDER = ("sports", "entertainment", "health", "science", "technology", "business", "world", "politics")
 _TIE_RANK = {c: i for i, c in enumerate(TIE_ORDER)}
-_HINT_SYNONYMS = {
-    "tech": "technology",
-    "sport": "sports",
-    "culture": "entertainment",
-    "arts": "entertainment",
-    "film": "entertainment",
-    "music": "entertainment",
-    "economy": "business",
-    "finance": "business",
-    "markets": "business",
-    "money": "business",
-    "international": "world",
-    "global": "world",
-    "us-politics": "politics",
-    "government": "politics",
-    "environment": "science",
-    "climate": "science",
-    "space": "science",
-    "medicine": "health",
-    "wellness": "health",
-}
+_HINT_SYNONYMS = lexicon.string_map("category_hint_synonyms")
 
 
 def normalize_hint(hint: str | None) -> str | None:

@@ -31,6 +31,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
+from headlinez import data as lexicon
+
 # Terms longer than this are truncated: this keeps the document-frequency table's JSON bounded
 # (see DocumentFrequencies) while staying unique enough in practice.
 MAX_TERM_CHARS = 20
@@ -44,31 +46,8 @@ _VOWELS = frozenset("aeiouy")
 _TITLE_CASE_SHARE = 0.6
 _TITLE_CASE_MIN_LEN = 4
 
-# Function words and news boilerplate; everything else is left to IDF.
-_STOPWORD_TEXT = """
-a about above across after afterwards again against ago ahead all almost alone along already also
-although always am among amid an and another any anybody anyone anything anyway anywhere are around
-as at away back be became because become becomes been before beforehand behind being below beside
-besides between beyond both but by can cannot could did do does doing done down during each either
-else elsewhere enough etc even ever every everyone everything except few first for former formerly
-from further get gets getting give given go goes going gone got had has have having he her here hers
-herself him himself his how however i if in inside instead into is it its itself just last later
-least less let like made make makes many may maybe me meanwhile might more moreover most mostly much
-must my myself near nearly neither never nevertheless new next no nobody none nor not nothing now of
-off often on once one only onto or other others otherwise our ours ourselves out over own per
-perhaps put rather re really s same says said say saying see seem seemed seems several she should
-since so some somehow someone something sometime sometimes somewhere still such t than that the
-their theirs them themselves then there thereafter thereby therefore these they this those though
-through throughout thus to together too toward towards under until up upon us very via was we well
-were what whatever when whenever where whereas wherever whether which while who whoever whole whom
-whose why will with within without would yet you your yours yourself yourselves dont doesnt didnt
-isnt arent wasnt werent wont cant couldnt shouldnt wouldnt hasnt havent hadnt im ive youre theyre
-weve hes shes thats theres whats monday tuesday wednesday thursday friday saturday sunday today
-yesterday tomorrow tonight january february march april june july august september october november
-december mr mrs ms dr jr sr st news latest update updates live watch video photos read opinion
-analysis explainer year years week weeks day days month months time times
-"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Function words and news boilerplate (package data); everything else is left to IDF.
+_STOPWORDS = lexicon.word_set("clustering_stopwords")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ import hashlib
 import re
 from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
+from headlinez import data as lexicon
+
 __all__ = [
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -41,30 +43,10 @@ class InvalidUrlError(ValueError):
     """The value is not an absolute http(s) URL with a host, so it cannot name an article."""
 
 
-# Query parameters that only tell analytics where a click came from. Matched case-insensitively.
-# fmt: off
-TRACKING_PARAMS: frozenset[str] = frozenset(
-    {
-        # ad and social click ids
-        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "twclid",
-        "igshid", "igsh", "ttclid", "li_fat_id", "mibextid",
-        # mail campaigns (Mailchimp, HubSpot, Marketo, Vero)
-        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "vero_conv",
-        # news outlets' own campaign tags
-        "ocid", "cmpid", "cmp", "ref", "ref_src", "ref_url", "smid", "smtyp", "partner", "emc",
-        "rss", "taid", "ito", "icid", "ncid", "soc_src", "soc_trk", "sr_share", "xtor", "ftag",
-        "at_medium", "at_campaign", "at_ptr_name", "at_link_id", "at_link_origin", "at_format",
-        "at_link_type", "at_bbc_team", "at_campaign_type",
-        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
-        "wt.mc_id", "wt.z_src",
-        # Google Analytics linker cookies
-        "_ga", "_gl",
-        # Matomo
-        "pk_campaign", "pk_kwd", "pk_source", "pk_medium", "pk_content",
-    }
-)
-# fmt: on
-TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "at_custom", "mtm_")
+# Query parameters that only tell analytics where a click came from, and prefixes of such
+# parameters (package data). Matched case-insensitively.
+TRACKING_PARAMS: frozenset[str] = lexicon.word_set("url_tracking_params")
+TRACKING_PREFIXES: tuple[str, ...] = lexicon.entries("url_tracking_prefixes")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
