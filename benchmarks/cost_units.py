@@ -287,53 +287,64 @@ class Meter:
         response = json.loads(http_response.content or b"{}")
         self._charge(record, name, body, olds, response, ok)
 
-    def _charge(self, record: Invocation, name: str, body: dict[str, Any],  # noqa: C901 - one branch per operation
+    def _charge(self, record: Invocation, name: str, body: dict[str, Any],
                 olds: list[tuple[str, dict[str, Any] | None]], response: dict[str, Any], ok: bool) -> None:
-        backend = self.backend
-        if name in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"):
-            factor = 2 if name == "TransactWriteItems" else 1
-            actions = _write_actions(name, body)
-            for (table, old), action in zip(olds, actions, strict=True):
-                if not ok:
-                    record.wru += factor * _units(item_size(old), 1024)
-                    record.failed_writes += 1
-                    continue
-                if action == "ConditionCheck":
-                    record.wru += factor * _units(item_size(old), 1024)
-                    continue
-                key = backend.key_of(table, old) if old else None
-                new = backend.get(table, key) if key else None
-                if new is None and action in ("Put", "Update"):
-                    new = _written_item(table, body, actions.index(action), name, backend)
-                record.wru += write_units(old, new, backend.gsis(table), factor)
-        elif name in ("GetItem",):
+        if name in _WRITES:
+            self._charge_writes(record, name, body, olds, ok)
+        elif name == "GetItem":
             if ok:
-                item = backend.get(body["TableName"], body["Key"])
+                item = self.backend.get(body["TableName"], body["Key"])
                 record.rru += _units(item_size(item), 4096) * (1 if body.get("ConsistentRead") else 0.5)
         elif name == "BatchGetItem":
             for table, request in body.get("RequestItems", {}).items():
                 consistency = 1.0 if request.get("ConsistentRead") else 0.5
                 for key in request.get("Keys", []):
-                    record.rru += _units(item_size(backend.get(table, key)), 4096) * consistency
+                    record.rru += _units(item_size(self.backend.get(table, key)), 4096) * consistency
         elif name == "TransactGetItems":
             for entry in body.get("TransactItems", []):
                 get = entry["Get"]
-                record.rru += 2 * _units(item_size(backend.get(get["TableName"], get["Key"])), 4096)
+                record.rru += 2 * _units(item_size(self.backend.get(get["TableName"], get["Key"])), 4096)
         elif name in ("Query", "Scan"):
             if ok:
-                table = body["TableName"]
-                total = 0.0
-                for item in response.get("Items", []):
-                    key = backend.key_of(table, item)
-                    full = backend.get(table, key) if key else None
-                    total += item_size(full or item)
-                count, scanned = response.get("Count", 0), response.get("ScannedCount", 0)
-                if count and scanned > count:
-                    total = total * scanned / count
-                consistency = 1.0 if body.get("ConsistentRead") and not body.get("IndexName") else 0.5
-                record.rru += _units(int(total), 4096) * consistency
+                self._charge_query(record, body, response)
         elif name not in ("DescribeTable", "CreateTable", "ListTables", "DescribeTimeToLive"):
             self.unknown_ops[name] += 1
+
+    def _charge_writes(self, record: Invocation, name: str, body: dict[str, Any],
+                       olds: list[tuple[str, dict[str, Any] | None]], ok: bool) -> None:
+        backend = self.backend
+        factor = 2 if name == "TransactWriteItems" else 1
+        actions = _write_actions(name, body)
+        for (table, old), action in zip(olds, actions, strict=True):
+            if not ok:
+                record.wru += factor * _units(item_size(old), 1024)
+                record.failed_writes += 1
+                continue
+            if action == "ConditionCheck":
+                record.wru += factor * _units(item_size(old), 1024)
+                continue
+            key = backend.key_of(table, old) if old else None
+            new = backend.get(table, key) if key else None
+            if new is None and action in ("Put", "Update"):
+                new = _written_item(table, body, actions.index(action), name, backend)
+            record.wru += write_units(old, new, backend.gsis(table), factor)
+
+    def _charge_query(self, record: Invocation, body: dict[str, Any], response: dict[str, Any]) -> None:
+        backend = self.backend
+        table = body["TableName"]
+        total = 0.0
+        for item in response.get("Items", []):
+            key = backend.key_of(table, item)
+            full = backend.get(table, key) if key else None
+            total += item_size(full or item)
+        count, scanned = response.get("Count", 0), response.get("ScannedCount", 0)
+        if count and scanned > count:
+            total = total * scanned / count
+        consistency = 1.0 if body.get("ConsistentRead") and not body.get("IndexName") else 0.5
+        record.rru += _units(int(total), 4096) * consistency
+
+
+_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
 def _write_actions(name: str, body: dict[str, Any]) -> list[str]:
