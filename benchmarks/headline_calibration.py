@@ -62,6 +62,9 @@ def main(argv: list[str]) -> int:
     rows = load_dataset(args.dataset)
     articles = [row.article for row in rows]
     embedder = load_default_embedder()
+    if embedder is None:
+        print("the embedding model is not installed (make setup)", file=sys.stderr)
+        return 2
     with_lead = embedder.embed([embedding_text(a.title, a.summary) for a in articles])
     headline = embedder.embed([embedding_text(a.title, "") for a in articles])
     lexical_lead = lexical_vectors(articles, True, config)
