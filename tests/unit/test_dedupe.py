@@ -60,7 +60,8 @@ def stored(articles: Sequence[Article]) -> dict[DedupeKey, Mapping[str, Any]]:
     return table
 
 
-def found(article: Article, table: Mapping[DedupeKey, Mapping[str, Any]]) -> dict[DedupeKey, Mapping[str, Any]]:
+def found(article: Article, table: Mapping[DedupeKey, Mapping[str, Any]]
+          ) -> dict[DedupeKey, Mapping[str, Any]]:
     """What the repository's `existing_keys(dedupe_keys(article))` returns."""
     return {key: table[key] for key in dedupe_keys(article) if key in table}
 

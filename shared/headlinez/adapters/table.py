@@ -122,9 +122,9 @@ class TableClient:
     went through): the benchmarks report it.
     """
 
-    def __init__(self, resource: Any, table_name: str) -> None:
+    def __init__(self, resource: Any, table_name: str, *, table: Any = None) -> None:
         self.resource = resource  # batch calls live on the service resource, not on the Table
-        self.table = resource.Table(table_name)
+        self.table = table if table is not None else resource.Table(table_name)
         self.name = table_name
         self.write_count = 0
 
@@ -132,6 +132,11 @@ class TableClient:
     def from_table_name(cls, table_name: str) -> TableClient:
         resource = boto3.resource("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 5}))
         return cls(resource, table_name)
+
+    @classmethod
+    def of_table(cls, table: Any) -> TableClient:
+        """A client of a boto3 Table alone: item calls and Query only (batches need the resource)."""
+        return cls(None, str(table.name), table=table)
 
     def _call(self, operation: Any, **kwargs: Any) -> Any:
         try:
