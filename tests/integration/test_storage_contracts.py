@@ -7,7 +7,7 @@ tests/integration: tests/unit blocks it.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,18 +55,18 @@ def _factory(request: pytest.FixtureRequest, fake: Callable[[], Any]) -> Any:
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
-def feed_states(request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield _factory(request, InMemoryFeedStateRepository)
+def feed_states(request: pytest.FixtureRequest) -> Any:
+    return _factory(request, InMemoryFeedStateRepository)
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
-def trends(request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield _factory(request, InMemoryTrendRepository)
+def trends(request: pytest.FixtureRequest) -> Any:
+    return _factory(request, InMemoryTrendRepository)
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
-def cluster_store(request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield _factory(request, InMemoryClusterStore)
+def cluster_store(request: pytest.FixtureRequest) -> Any:
+    return _factory(request, InMemoryClusterStore)
 
 
 # --- FeedStateRepository ---------------------------------------------------------------------------
