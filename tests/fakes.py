@@ -3,7 +3,8 @@
 The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
 - `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
   then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
-  page is full, even when nothing follows (so the page after it can be empty), exactly as a `Query` with `Limit` does;
+  page is full, even when nothing follows (so the page after it can be empty), exactly as a
+  `Query` with `Limit` does;
 - members are stored once per article id; `get_trend` returns them newest first;
 - stored objects are deep copies: mutating what you passed in or got back changes nothing stored;
 - the API reads (`query_trends`, `get_trend_record`, `list_members`, `list_states`) follow
