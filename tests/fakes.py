@@ -1,9 +1,10 @@
 """In-memory fakes of the repository Protocols, and API Gateway test doubles.
 
 The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
-- `list_trends` returns open trends only, highest rank first (score, then last_seen, then id,
-  all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a page is full, even when
-  nothing follows (so the page after it can be empty), exactly as a `Query` with `Limit` does;
+- `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
+  then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
+  page is full, even when nothing follows (so the page after it can be empty), exactly as a
+  `Query` with `Limit` does;
 - members are stored once per article id; `get_trend` returns them newest first;
 - stored objects are deep copies: mutating what you passed in or got back changes nothing stored;
 - the API reads (`query_trends`, `get_trend_record`, `list_members`, `list_states`) follow
@@ -78,8 +79,8 @@ class InMemoryTrendRepository:
         self.list_calls.append((limit, None if start_key is None else dict(start_key)))
         if limit < 1:
             raise ValueError("limit must be at least 1")
-        ranked = sorted(
-            (trend_id for trend_id, trend in self._trends.items() if trend.is_open),
+        ranked = sorted(  # gsi1 holds public open trends only (2+ newsrooms), as DynamoStore's
+            (trend_id for trend_id, trend in self._trends.items() if trend.is_open and is_public(trend)),
             key=lambda trend_id: self._rank[trend_id],
             reverse=True,
         )
@@ -361,7 +362,8 @@ class InMemoryClusterStore:
     def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None:
         if trend_id not in self.trends:
             return None
-        return self.trends[trend_id], list(self.members.get(trend_id, {}).values())
+        members = sorted(self.members.get(trend_id, {}).values(), key=lambda m: m.published, reverse=True)
+        return self.trends[trend_id], members  # newest first, as DynamoStore
 
     def get_cluster_doc(self, name: str) -> str | None:
         return self.docs.get(name)

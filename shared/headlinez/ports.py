@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from headlinez.domain.dedupe import DedupeKey
 from headlinez.domain.prediction import PredictionRecord, TrackRecord
 from headlinez.models import Article, FeedConfig, FeedRecord, FeedShard, FeedState, TrendMember, TrendState
 
@@ -38,7 +39,7 @@ class FeedStateRepository(Protocol):
 
 
 class ArticleRepository(Protocol):
-    def existing_keys(self, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+    def existing_keys(self, keys: Sequence[DedupeKey]) -> dict[DedupeKey, Mapping[str, Any]]:
         """Return the stored records of those dedupe keys that exist (key -> attributes)."""
         ...
 
@@ -125,7 +126,7 @@ class TrendRecord:
     more_members: StartKey | None
     """Start key of the members after these (for `list_members`), or None when there are no more."""
     brief_item: Mapping[str, Any] | None = None
-    """The stored brief item (pk=TREND#{id}, sk=BRIEF, written by headlinez.briefs), or None."""
+    """The stored brief item (in the trend's partition, written by headlinez.briefs), or None."""
 
 
 class TrendQueryRepository(TrendRepository, Protocol):
@@ -197,7 +198,7 @@ class FeedNotFoundError(LookupError):
 
 
 class FeedRegistry(Protocol):
-    """The feed list as data in the table (pk=`FEED#{id}`, sk=`CONFIG`)."""
+    """The feed list as data in the table (headlinez.adapters.entities.FeedConfigEntity)."""
 
     def list_feeds(self) -> list[FeedRecord]: ...
 

@@ -143,7 +143,7 @@ def test_throttling_is_a_named_transient_error(store: DynamoBriefStore) -> None:
         raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
                           "GetItem")
 
-    store._table = type("T", (), {"get_item": staticmethod(throttle)})()
+    store._db.table = type("T", (), {"get_item": staticmethod(throttle)})()
     with pytest.raises(StorageThrottledError):
         store.get_brief(story.TREND_ID)
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from headlinez.adapters.dynamodb import DynamoStore, ItemTooLargeError
-from headlinez.domain.dedupe import dedupe_keys, is_duplicate
+from headlinez.domain.dedupe import DedupeKey, dedupe_keys, is_duplicate
 from headlinez.models import Article, FeedState, HourBucket, TrendMember, TrendState
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -76,11 +76,12 @@ def test_existing_keys_finds_articles_and_aliases_in_batches_of_100(
         store: DynamoStore, batch_sizes: dict[str, list[int]]) -> None:
     articles = [make_article(n) for n in range(130)]
     store.save_new_articles(articles)
-    keys = [f"ART#{a.article_id}" for a in articles] + [f"TITLE#bbc#fp{n}" for n in range(130)]
-    keys += ["ART#" + "f" * 32, "TITLE#bbc#unknown"]
+    keys = [DedupeKey("url", "", a.article_id) for a in articles]
+    keys += [DedupeKey("title", "bbc", f"fp{n}") for n in range(130)]
+    keys += [DedupeKey("url", "", "f" * 32), DedupeKey("title", "bbc", "unknown")]
     found = store.existing_keys(keys)
     assert len(found) == 260
-    assert found["TITLE#bbc#fp7"]["article_id"] == articles[7].article_id
+    assert found[DedupeKey("title", "bbc", "fp7")]["article_id"] == articles[7].article_id
     assert max(batch_sizes["get"]) <= 100
     assert batch_sizes["write"]
     assert max(batch_sizes["write"]) <= 25

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from headlinez.domain.dedupe import (
     TITLE_REPEAT_WINDOW,
+    DedupeKey,
     dedupe_keys,
     dedupe_record,
     dedupe_within_batch,
@@ -50,16 +51,17 @@ def make(
     )
 
 
-def stored(articles: Sequence[Article]) -> dict[str, Mapping[str, Any]]:
+def stored(articles: Sequence[Article]) -> dict[DedupeKey, Mapping[str, Any]]:
     """What storage holds after saving `articles`: each key owned by its first article."""
-    table: dict[str, Mapping[str, Any]] = {}
+    table: dict[DedupeKey, Mapping[str, Any]] = {}
     for article in articles:
         for key in dedupe_keys(article):
             table.setdefault(key, dedupe_record(article))
     return table
 
 
-def found(article: Article, table: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def found(article: Article, table: Mapping[DedupeKey, Mapping[str, Any]]
+          ) -> dict[DedupeKey, Mapping[str, Any]]:
     """What the repository's `existing_keys(dedupe_keys(article))` returns."""
     return {key: table[key] for key in dedupe_keys(article) if key in table}
 
@@ -68,18 +70,18 @@ def test_keys_have_the_documented_shape() -> None:
     article = make(guid="item-42")
     digest = hashlib.sha1(b"item-42").hexdigest()[:24]
     assert dedupe_keys(article) == [
-        f"ART#{article.article_id}",
-        f"TITLE#e#{article.title_fingerprint}",
-        f"GUID#e-world#{digest}",
+        DedupeKey("url", "", article.article_id),
+        DedupeKey("title", "e", article.title_fingerprint),
+        DedupeKey("guid", "e-world", digest),
     ]
 
 
 def test_no_guid_key_without_guid() -> None:
-    assert [key.split("#")[0] for key in dedupe_keys(make())] == ["ART", "TITLE"]
+    assert [key.kind for key in dedupe_keys(make())] == ["url", "title"]
 
 
 def test_no_title_key_for_a_title_without_letters() -> None:
-    assert [key.split("#")[0] for key in dedupe_keys(make(title="!!! ???"))] == ["ART"]
+    assert [key.kind for key in dedupe_keys(make(title="!!! ???"))] == ["url"]
 
 
 def test_record_holds_what_is_duplicate_reads() -> None:
@@ -101,7 +103,7 @@ def test_same_url_with_tracking_noise_is_duplicate() -> None:
 
 
 def test_edited_headline_same_url_same_guid_is_duplicate() -> None:
-    # "GUID/URL changes when a headline is edited": here the URL did not change -> ART key.
+    # "GUID/URL changes when a headline is edited": here the URL did not change -> url key.
     table = stored([make(guid="g1", title="Storm nears coast")])
     edited = make(guid="g1", title="Storm hits coast, thousands evacuated")
     assert is_duplicate(edited, found(edited, table))
@@ -150,7 +152,7 @@ def test_same_guid_same_title_new_url_is_duplicate() -> None:
     moved = make("https://e.com/a?id=1&page=story", guid="g1")
     # the TITLE key also matches; check the GUID rule on its own too
     assert is_duplicate(moved, found(moved, table))
-    only_guid = {k: v for k, v in found(moved, table).items() if k.startswith("GUID#")}
+    only_guid = {k: v for k, v in found(moved, table).items() if k.kind == "guid"}
     assert is_duplicate(moved, only_guid)
 
 
@@ -236,7 +238,7 @@ def test_batch_dedupe_is_idempotent_and_order_preserving(articles: list[Article]
 @given(st.lists(_article, max_size=12))
 def test_batch_rules_match_storage_rules(articles: list[Article]) -> None:
     # Storing one article at a time, each checked against the stored keys, keeps the same ones.
-    table: dict[str, Mapping[str, Any]] = {}
+    table: dict[DedupeKey, Mapping[str, Any]] = {}
     kept_one_by_one: list[Article] = []
     for article in articles:
         if not is_duplicate(article, found(article, table)):

@@ -1,24 +1,17 @@
 """Brief adapters: DynamoDB storage of briefs and the token budget, and the Step Functions trigger.
 
-Items (one table, see docs/architecture.md):
-
-| item | pk | sk | notes |
-|---|---|---|---|
-| brief | TREND#{trend_id} | BRIEF | `doc` = PublishedBrief JSON; `version` = its trend version |
-| last failed attempt | BRIEFLOG#{trend_id} | FAILURE | outside the trend partition: the API never reads it |
-| daily token counter | BUDGET | {yyyy-mm-dd} | `tokens`, atomic ADD |
-
-The brief shares the trend's partition, so the API's one Query on `TREND#{id}` returns it with
-the trend. It is written with `attribute_not_exists(pk) OR version < :version`: an execution that
-read older evidence never overwrites a brief written from newer evidence.
+Items (`headlinez.adapters.entities.briefs`): the brief (BriefEntity) shares the trend's
+partition, so the API's one Query of the trend returns it with the trend; the last failed attempt
+(BriefFailureEntity) lives outside it; the daily token counter (TokenBudgetEntity) is an atomic ADD.
+A brief is written only over no brief or an older version: an execution that read older evidence
+never overwrites a brief written from newer evidence. Calls go through the table client
+(`headlinez.adapters.table`), which raises throttling as `StorageThrottledError`.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import boto3
@@ -26,199 +19,99 @@ from boto3.dynamodb.conditions import Key
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from headlinez.briefs.errors import StorageThrottledError
+from headlinez.adapters.entities.articles import ArticleEntity
+from headlinez.adapters.entities.briefs import BriefEntity, BriefFailureEntity, TokenBudgetEntity
+from headlinez.adapters.entities.trends import MemberEntity, TrendEntity
+from headlinez.adapters.table import ConditionFailedError, TableClient
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
 from headlinez.briefs.ports import TrendSnapshot
 from headlinez.models import TrendMember, TrendState
 
-BRIEF_SK = "BRIEF"
-FAILURE_SK = "FAILURE"
-BUDGET_PK = "BUDGET"
-MAX_ITEM_BYTES = 350_000
-BATCH_GET_LIMIT = 100
-_THROTTLING = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException",
-                         "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"})
-_FAILURE_TTL = timedelta(days=30)
-_BUDGET_TTL = timedelta(days=8)
-
-
-def _epoch(value: datetime) -> int:
-    return int(value.timestamp())
-
-
-def _summary_of(article_item: Mapping[str, Any]) -> str:
-    if "doc" in article_item:
-        try:
-            return str(json.loads(article_item["doc"]).get("summary", ""))
-        except (TypeError, ValueError):
-            return ""
-    return str(article_item.get("summary", ""))
-
 
 def brief_item(brief: PublishedBrief, ttl: timedelta) -> dict[str, Any]:
     """The DynamoDB item of a brief (doc + the attributes the condition and readers need)."""
-    doc = brief.model_dump_json()
-    if len(doc.encode()) > MAX_ITEM_BYTES:
-        raise ValueError(f"brief of {brief.trend_id} serializes to {len(doc)} bytes")
-    return {
-        "pk": f"TREND#{brief.trend_id}", "sk": BRIEF_SK, "doc": doc, "version": brief.version,
-        "updated_at": brief.updated_at.astimezone(UTC).isoformat(), "engine": brief.engine,
-        "supported_percent": str(brief.supported_percent), "ttl": _epoch(brief.updated_at + ttl),
-        # What clustering's backlog reads (BriefLedger): is this brief current for the trend?
-        "basis_families": sorted(brief.basis.source_families) if brief.basis else [],
-        "basis_articles": len(brief.basis.article_ids) if brief.basis else 0,
-    }
+    return BriefEntity.to_item(brief, ttl)
 
 
 def brief_from_item(item: Mapping[str, Any]) -> PublishedBrief:
     """The PublishedBrief of a stored item (for the API: `brief_to_api(brief_from_item(item))`)."""
-    return PublishedBrief.model_validate_json(item["doc"])
+    return BriefEntity.from_item(item)
 
 
 class DynamoBriefStore:
     """Implements headlinez.briefs.ports.BriefStore on the headlinez table."""
 
     def __init__(self, resource: Any, table_name: str, *, brief_ttl: timedelta = timedelta(days=60)) -> None:
-        self._resource = resource
-        self._table = resource.Table(table_name)
-        self._name = table_name
+        self._db = TableClient(resource, table_name)
+        self._resource = resource  # the boto3 objects, for tests that look underneath
         self._brief_ttl = brief_ttl
 
     @classmethod
     def from_table_name(cls, table_name: str, **kwargs: Any) -> DynamoBriefStore:
-        resource = boto3.resource("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 5}))
-        return cls(resource, table_name, **kwargs)
-
-    def _call(self, operation: Any, **kwargs: Any) -> Any:
-        try:
-            return operation(**kwargs)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in _THROTTLING:
-                raise StorageThrottledError(f"DynamoDB {code}: {exc}") from exc
-            raise
-
-    def _query_partition(self, pk: str) -> Iterator[dict[str, Any]]:
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(pk)}
-        while True:
-            page = self._call(self._table.query, **kwargs)
-            yield from page.get("Items", [])
-            if not page.get("LastEvaluatedKey"):
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        client = TableClient.from_table_name(table_name)
+        return cls(client.resource, table_name, **kwargs)
 
     # --- trend and evidence ------------------------------------------------------------------------
 
     def load_trend(self, trend_id: str) -> TrendSnapshot | None:
         state: TrendState | None = None
         members: list[TrendMember] = []
-        for item in self._query_partition(f"TREND#{trend_id}"):
-            if item["sk"] == "META":
-                state = TrendState.model_validate_json(item["doc"])
-            elif str(item["sk"]).startswith("M#"):
-                members.append(TrendMember.model_validate(
-                    {k: item[k] for k in TrendMember.model_fields if k in item}))
+        for item in self._db.query_all(KeyConditionExpression=Key("pk").eq(TrendEntity.partition(trend_id))):
+            if TrendEntity.is_meta(item):
+                state = TrendEntity.from_item(item)
+            elif MemberEntity.is_member(item):
+                members.append(MemberEntity.from_item(item))
         if state is None:
             return None
         snippets = self._snippets(m.article_id for m in members)
         return TrendSnapshot(trend=state, members=members, snippets=snippets)
 
     def _snippets(self, article_ids: Iterable[str]) -> dict[str, str]:
-        keys = [{"pk": f"ART#{article_id}", "sk": "A"} for article_id in dict.fromkeys(article_ids)]
-        snippets: dict[str, str] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            pending: dict[str, Any] = {self._name: {
-                "Keys": keys[start:start + BATCH_GET_LIMIT],
-                # Articles are stored as one JSON `doc` (older items: flat attributes).
-                "ProjectionExpression": "pk, #doc, summary",
-                "ExpressionAttributeNames": {"#doc": "doc"},
-            }}
-            for attempt in range(8):
-                response = self._call(self._resource.batch_get_item, RequestItems=pending)
-                for item in response.get("Responses", {}).get(self._name, []):
-                    snippets[str(item["pk"]).removeprefix("ART#")] = _summary_of(item)
-                pending = response.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                raise StorageThrottledError("BatchGetItem left article keys unprocessed after retries")
-        return snippets
+        keys = [ArticleEntity.key(article_id) for article_id in dict.fromkeys(article_ids)]
+        items = self._db.batch_get(keys, attributes=ArticleEntity.ATTRIBUTES_FOR_SNIPPET)
+        return {ArticleEntity.article_id_of(item): ArticleEntity.summary_of(item) for item in items}
 
     # --- briefs ------------------------------------------------------------------------------------
 
     def get_brief(self, trend_id: str) -> PublishedBrief | None:
-        item = self._call(self._table.get_item, Key={"pk": f"TREND#{trend_id}", "sk": BRIEF_SK},
-                          ConsistentRead=True).get("Item")
-        return brief_from_item(item) if item else None
+        item = self._db.get(BriefEntity.key(trend_id), consistent=True)
+        return BriefEntity.from_item(item) if item else None
 
     def put_brief(self, brief: PublishedBrief) -> bool:
         try:
-            self._call(self._table.put_item, Item=brief_item(brief, self._brief_ttl),
-                       ConditionExpression="attribute_not_exists(pk) OR #version < :version",
-                       ExpressionAttributeNames={"#version": "version"},
-                       ExpressionAttributeValues={":version": brief.version})
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
+            self._db.put(BriefEntity.to_item(brief, self._brief_ttl),
+                         **BriefEntity.newer_condition(brief.version))
+        except ConditionFailedError:
+            return False
         return True
 
     def record_failure(self, failure: BriefFailure) -> None:
-        self._call(self._table.put_item, Item={
-            "pk": f"BRIEFLOG#{failure.trend_id}", "sk": FAILURE_SK, "doc": failure.model_dump_json(),
-            "ttl": _epoch(failure.failed_at + _FAILURE_TTL),
-        })
+        self._db.put(BriefFailureEntity.to_item(failure))
 
     def get_failure(self, trend_id: str) -> BriefFailure | None:
-        item = self._call(self._table.get_item, Key={"pk": f"BRIEFLOG#{trend_id}", "sk": FAILURE_SK},
-                          ConsistentRead=True).get("Item")
-        return BriefFailure.model_validate_json(item["doc"]) if item else None
+        item = self._db.get(BriefFailureEntity.key(trend_id), consistent=True)
+        return BriefFailureEntity.from_item(item) if item else None
 
     def briefed(self, trend_ids: Sequence[str]) -> dict[str, BriefedTrend]:
         """What each trend's published brief was written from (BatchGetItem of the BRIEF items,
         100 keys per call, a few attributes each): clustering's backlog of briefs to write."""
-        keys = [{"pk": f"TREND#{trend_id}", "sk": BRIEF_SK} for trend_id in dict.fromkeys(trend_ids)]
-        found: dict[str, BriefedTrend] = {}
-        for start in range(0, len(keys), BATCH_GET_LIMIT):
-            pending: dict[str, Any] = {self._name: {
-                "Keys": keys[start:start + BATCH_GET_LIMIT],
-                "ProjectionExpression": "pk, #version, basis_families, basis_articles",
-                "ExpressionAttributeNames": {"#version": "version"},
-            }}
-            for attempt in range(8):
-                response = self._call(self._resource.batch_get_item, RequestItems=pending)
-                for item in response.get("Responses", {}).get(self._name, []):
-                    found[str(item["pk"]).removeprefix("TREND#")] = BriefedTrend(
-                        version=int(item.get("version", 0)),
-                        source_families=frozenset(item.get("basis_families") or ()),
-                        article_count=int(item.get("basis_articles", 0)))
-                pending = response.get("UnprocessedKeys") or {}
-                if not pending:
-                    break
-                time.sleep(min(0.05 * 2**attempt, 1.0))
-            else:
-                raise StorageThrottledError("BatchGetItem left brief keys unprocessed after retries")
-        return found
+        keys = [BriefEntity.key(trend_id) for trend_id in dict.fromkeys(trend_ids)]
+        items = self._db.batch_get(keys, attributes=BriefEntity.BASIS_ATTRIBUTES)
+        return {BriefEntity.trend_id_of(item): BriefEntity.briefed_from_item(item) for item in items}
 
     # --- daily token budget ------------------------------------------------------------------------
 
     def tokens_spent(self, day: date) -> int:
-        item = self._call(self._table.get_item, Key={"pk": BUDGET_PK, "sk": day.isoformat()},
-                          ConsistentRead=True).get("Item")
+        item = self._db.get(TokenBudgetEntity.key(day), consistent=True)
         return int(item.get("tokens", 0)) if item else 0
 
     def add_tokens(self, day: date, tokens: int) -> int:
-        expires = datetime(day.year, day.month, day.day, tzinfo=UTC) + _BUDGET_TTL
-        response = self._call(
-            self._table.update_item, Key={"pk": BUDGET_PK, "sk": day.isoformat()},
-            UpdateExpression="ADD tokens :tokens SET #ttl = if_not_exists(#ttl, :ttl)",
-            ExpressionAttributeNames={"#ttl": "ttl"},
-            ExpressionAttributeValues={":tokens": int(tokens), ":ttl": _epoch(expires)},
-            ReturnValues="UPDATED_NEW",
-        )
-        return int(response["Attributes"]["tokens"])
+        attributes = self._db.update(
+            TokenBudgetEntity.key(day), "ADD tokens :tokens SET #ttl = if_not_exists(#ttl, :ttl)",
+            names={"#ttl": "ttl"}, values={":tokens": int(tokens), ":ttl": TokenBudgetEntity.expires(day)},
+            returns="UPDATED_NEW")
+        return int(attributes["tokens"])
 
 
 class StepFunctionsBriefTrigger:

@@ -1,12 +1,8 @@
 """The feed list, the fan-out's cycles and the shard queue: DynamoDB and SQS adapters.
 
-| item | pk | sk | gsi1pk / gsi1sk |
-|---|---|---|---|
-| feed | FEED#{feed_id} | CONFIG | FEEDLIST / {feed_id} |
-| seeded feed-file content | FEEDSEED | {sha256 of the file's feeds} | |
-| ingest cycle | CYCLE#{run_time} | META | |
-
-A feed's `doc` is its `FeedRecord` (pydantic JSON); `paused` is also an attribute. A cycle item
+Items (`headlinez.adapters.entities.feeds`): a feed (FeedConfigEntity), the content of a seeded
+feed file (FeedSeedEntity), an ingest cycle (CycleEntity). A feed's `doc` is its `FeedRecord`
+(pydantic JSON); `paused` is also an attribute. A cycle item
 holds the shard count, the set of finished shard ids and the summed counters; it expires after
 `CYCLE_TTL`.
 """
@@ -16,33 +12,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
+from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
+from headlinez.adapters.table import ConditionFailedError, TableClient
 from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
-FEED_LIST = "FEEDLIST"
-SEED_PK = "FEEDSEED"
 CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
 
 
 class ShardQueueError(RuntimeError):
     """SQS refused to enqueue a shard."""
-
-
-def _conditional_failed(exc: ClientError) -> bool:
-    return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
-
-
-def _cycle_key(run_time: datetime) -> dict[str, str]:
-    return {"pk": f"CYCLE#{run_time.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", "sk": "META"}
 
 
 def seed_digest(feeds: Sequence[FeedConfig]) -> str:
@@ -54,7 +41,7 @@ class DynamoFeedRegistry:
     """FeedRegistry and CycleTracker on the single table."""
 
     def __init__(self, table: Any) -> None:
-        self._table = table
+        self._db = TableClient.of_table(table)
 
     @classmethod
     def from_table_name(cls, table_name: str) -> DynamoFeedRegistry:
@@ -64,24 +51,16 @@ class DynamoFeedRegistry:
     # --- FeedRegistry --------------------------------------------------------------------------
 
     def list_feeds(self) -> list[FeedRecord]:
-        records: list[FeedRecord] = []
-        kwargs: dict[str, Any] = {"IndexName": "gsi1", "KeyConditionExpression": Key("gsi1pk").eq(FEED_LIST)}
-        while True:
-            response = self._table.query(**kwargs)
-            records.extend(FeedRecord.model_validate_json(item["doc"]) for item in response.get("Items", []))
-            if not response.get("LastEvaluatedKey"):
-                return records
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = self._db.query_all(IndexName="gsi1",
+                                   KeyConditionExpression=Key("gsi1pk").eq(FeedConfigEntity.LIST_PARTITION))
+        return [FeedConfigEntity.from_item(item) for item in items]
 
     def get_feed(self, feed_id: str) -> FeedRecord | None:
-        item = self._table.get_item(Key={"pk": f"FEED#{feed_id}", "sk": "CONFIG"},
-                                    ConsistentRead=True).get("Item")
-        return FeedRecord.model_validate_json(item["doc"]) if item else None
+        item = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
+        return FeedConfigEntity.from_item(item) if item else None
 
     def _put(self, record: FeedRecord) -> None:
-        self._table.put_item(Item={
-            "pk": f"FEED#{record.config.id}", "sk": "CONFIG", "gsi1pk": FEED_LIST, "gsi1sk": record.config.id,
-            "paused": record.paused, "doc": record.model_dump_json()})
+        self._db.put(FeedConfigEntity.to_item(record))
 
     def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
         stored = self.get_feed(config.id)
@@ -100,19 +79,16 @@ class DynamoFeedRegistry:
 
     def remove_feed(self, feed_id: str) -> None:
         try:
-            self._table.delete_item(Key={"pk": f"FEED#{feed_id}", "sk": "CONFIG"},
-                                    ConditionExpression="attribute_exists(pk)")
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                raise FeedNotFoundError(feed_id) from exc
-            raise
-        self._table.delete_item(Key={"pk": f"FEED#{feed_id}", "sk": "STATE"})
+            self._db.delete(FeedConfigEntity.key(feed_id), condition="attribute_exists(pk)")
+        except ConditionFailedError as exc:
+            raise FeedNotFoundError(feed_id) from exc
+        self._db.delete(FeedStateEntity.key(feed_id))
 
     def seed(self, feeds: Sequence[FeedConfig], *, now: datetime) -> int:
         """Once per distinct content: add missing feeds, update seed-sourced feeds whose entry in the
         file changed (keeping their paused flag); feeds added or changed by the CLI are left alone."""
         digest = seed_digest(feeds)
-        if self._table.get_item(Key={"pk": SEED_PK, "sk": digest}).get("Item"):
+        if self._db.get(FeedSeedEntity.key(digest)):
             return 0
         stored = {r.config.id: r for r in self.list_feeds()}
         changed = 0
@@ -124,7 +100,7 @@ class DynamoFeedRegistry:
                                  added_at=current.added_at if current else now, updated_at=now,
                                  source="seed"))
             changed += 1
-        self._table.put_item(Item={"pk": SEED_PK, "sk": digest, "at": now.isoformat(), "feeds": len(feeds)})
+        self._db.put(FeedSeedEntity.to_item(digest, now, len(feeds)))
         return changed
 
     # --- CycleTracker --------------------------------------------------------------------------
@@ -132,31 +108,22 @@ class DynamoFeedRegistry:
     def start_cycle(self, run_time: datetime, shard_ids: Sequence[str]) -> bool:
         """False when this cycle was already dispatched (a duplicate scheduler delivery)."""
         try:
-            self._table.put_item(
-                Item={**_cycle_key(run_time), "shards": len(shard_ids),
-                      "ttl": int((run_time + CYCLE_TTL).timestamp())},
-                ConditionExpression="attribute_not_exists(pk)")
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return False
-            raise
+            self._db.put(CycleEntity.to_item(run_time, len(shard_ids), CYCLE_TTL),
+                         condition="attribute_not_exists(pk)")
+        except ConditionFailedError:
+            return False
         return True
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
                    failed: int) -> CycleTotals | None:
         try:
-            response = self._table.update_item(
-                Key=_cycle_key(run_time),
-                UpdateExpression="ADD done :id, new_articles :n, fetched :f, failed :e",
-                ConditionExpression="attribute_exists(pk) AND NOT contains(done, :sid)",
-                ExpressionAttributeValues={":id": {shard_id}, ":sid": shard_id, ":n": new_articles,
-                                           ":f": fetched, ":e": failed},
-                ReturnValues="ALL_NEW")
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return None  # recorded by an earlier attempt of this shard, or an unknown cycle
-            raise
-        item = response["Attributes"]
+            item = self._db.update(
+                CycleEntity.key(run_time), "ADD done :id, new_articles :n, fetched :f, failed :e",
+                condition="attribute_exists(pk) AND NOT contains(done, :sid)",
+                values={":id": {shard_id}, ":sid": shard_id, ":n": new_articles, ":f": fetched, ":e": failed},
+                returns="ALL_NEW")
+        except ConditionFailedError:
+            return None  # recorded by an earlier attempt of this shard, or an unknown cycle
         if len(item.get("done", ())) < int(item["shards"]):
             return None
         return CycleTotals(new_articles=int(item.get("new_articles", 0)),

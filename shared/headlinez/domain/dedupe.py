@@ -3,22 +3,23 @@
 Every stored article leaves up to three key records behind (`dedupe_keys`), each holding
 `dedupe_record(article)`: at least `article_id` and `title_fingerprint`, plus `published`.
 
-Keys:
-- `ART#{article_id}`: the canonical URL (the primary identity).
-- `TITLE#{publisher_family}#{title_fingerprint}`: the same newsroom with the same headline under
-  another URL: two feeds of one outlet (World and Top Stories), or one feed that changed its URL
-  scheme. Scoped to the publisher family, because two outlets running the same wire headline are
-  two sources of one trend, not a duplicate.
-- `GUID#{feed_id}#{sha1(guid)[:24]}` (only with a guid): the feed's own id of the item, scoped to
-  the feed because guids are only unique within one feed.
+Keys (`DedupeKey`: kind, scope, value; how storage spells them is the article mapper's business,
+`headlinez.adapters.entities.DedupeAliasEntity`):
+- `url`, -, `{article_id}`: the canonical URL (the primary identity).
+- `title`, `{publisher_family}`, `{title_fingerprint}`: the same newsroom with the same headline
+  under another URL: two feeds of one outlet (World and Top Stories), or one feed that changed its
+  URL scheme. Scoped to the publisher family, because two outlets running the same wire headline
+  are two sources of one trend, not a duplicate.
+- `guid`, `{feed_id}`, `{sha1(guid)[:24]}` (only with a guid): the feed's own id of the item,
+  scoped to the feed because guids are only unique within one feed.
 
 Rules, in order (`is_duplicate`):
-1. `ART` key exists: duplicate. This also covers an edited headline at an unchanged URL (same
+1. `url` key exists: duplicate. This also covers an edited headline at an unchanged URL (same
    guid or not): the article is the same.
-2. `TITLE` key exists: duplicate, unless the stored record's `published` is more than
+2. `title` key exists: duplicate, unless the stored record's `published` is more than
    `TITLE_REPEAT_WINDOW` away from this article's. Outlets reuse fixed headlines for recurring
    pieces ("Morning briefing", "Letters", "Live updates"); days apart those are new articles.
-3. `GUID` key exists: duplicate only if the URL or the title matches as well: the stored
+3. `guid` key exists: duplicate only if the URL or the title matches as well: the stored
    `article_id` (same URL) or the `title_fingerprint` (the URL changed, e.g. tracking or slug).
    Same guid with a different URL and a different title is the known CMS bug "one guid reused on
    different items": NOT a duplicate, even with the same `published` time (such CMSs stamp every
@@ -35,13 +36,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from headlinez.domain.text import normalize_title
 from headlinez.models import Article
 
 __all__ = [
     "TITLE_REPEAT_WINDOW",
+    "DedupeKey",
     "art_key",
     "dedupe_keys",
     "dedupe_record",
@@ -54,26 +56,34 @@ __all__ = [
 TITLE_REPEAT_WINDOW = timedelta(days=3)
 
 
-def art_key(article: Article) -> str:
-    return f"ART#{article.article_id}"
+class DedupeKey(NamedTuple):
+    """One identity of an article: what it is (`kind`), where it is unique (`scope`), its value."""
+
+    kind: Literal["url", "title", "guid"]
+    scope: str
+    value: str
 
 
-def title_key(article: Article) -> str | None:
+def art_key(article: Article) -> DedupeKey:
+    return DedupeKey("url", "", article.article_id)
+
+
+def title_key(article: Article) -> DedupeKey | None:
     """The same-headline key, or None for a title with no letters or digits (nothing to compare)."""
     if not normalize_title(article.title):
         return None
-    return f"TITLE#{article.publisher_family}#{article.title_fingerprint}"
+    return DedupeKey("title", article.publisher_family, article.title_fingerprint)
 
 
-def guid_key(article: Article) -> str | None:
+def guid_key(article: Article) -> DedupeKey | None:
     if not article.guid:
         return None
     digest = hashlib.sha1(article.guid.encode("utf-8"), usedforsecurity=False).hexdigest()[:24]
-    return f"GUID#{article.feed_id}#{digest}"
+    return DedupeKey("guid", article.feed_id, digest)
 
 
-def dedupe_keys(article: Article) -> list[str]:
-    """The keys to look up before storing `article` (and to store with it), ART key first."""
+def dedupe_keys(article: Article) -> list[DedupeKey]:
+    """The keys to look up before storing `article` (and to store with it), the url key first."""
     keys = [art_key(article)]
     for key in (title_key(article), guid_key(article)):
         if key is not None:
@@ -91,7 +101,7 @@ def dedupe_record(article: Article) -> dict[str, Any]:
     }
 
 
-def is_duplicate(article: Article, existing: Mapping[str, Mapping[str, Any]]) -> bool:
+def is_duplicate(article: Article, existing: Mapping[DedupeKey, Mapping[str, Any]]) -> bool:
     """True when `article` was already ingested, given the found key records (rules above).
 
     `existing` maps the keys of `dedupe_keys(article)` that exist to their stored attributes;
@@ -110,7 +120,7 @@ def is_duplicate(article: Article, existing: Mapping[str, Mapping[str, Any]]) ->
 
 def dedupe_within_batch(articles: Iterable[Article]) -> list[Article]:
     """Drop articles that duplicate an earlier one of the same batch; keep the order."""
-    seen: dict[str, Mapping[str, Any]] = {}
+    seen: dict[DedupeKey, Mapping[str, Any]] = {}
     kept: list[Article] = []
     for article in articles:
         keys = dedupe_keys(article)
