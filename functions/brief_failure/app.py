@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from headlinez.briefs import runtime
 from headlinez.briefs.models import FailureInput, FailureResult
 from headlinez.settings import BriefSettings, brief_settings
+from headlinez.wiring import brief_steps
 
 settings: BriefSettings = brief_settings()
-step = runtime.BriefStep("brief-failure", settings)
+step = brief_steps.BriefStep("brief-failure", settings)
 
 
 @step.handler(FailureInput)
 def handler(request: FailureInput) -> FailureResult:
-    result = runtime.service(settings).record_failure(request)
+    result = brief_steps.service(settings).record_failure(request)
     step.count("BriefFailures")
     return result

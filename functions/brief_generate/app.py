@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from headlinez.briefs import runtime
 from headlinez.briefs.models import GenerateInput, GenerateResult
 from headlinez.observability import llm_cost_usd
 from headlinez.settings import BriefSettings, brief_settings
+from headlinez.wiring import brief_steps
 
 settings: BriefSettings = brief_settings()
-step = runtime.BriefStep("brief-generate", settings)
+step = brief_steps.BriefStep("brief-generate", settings)
 
 
 @step.handler(GenerateInput)
 def handler(request: GenerateInput) -> GenerateResult:
-    generator = runtime.generator(settings)
-    service = runtime.service(settings)
+    generator = brief_steps.generator(settings)
+    service = brief_steps.service(settings)
     result = service.generate(request, generator)
     step.count("BriefBudgetExhausted" if result.status == "budget_exhausted" else "BriefDrafts")
     if generator.uses_tokens and settings.daily_token_budget > 0:
@@ -24,7 +24,7 @@ def handler(request: GenerateInput) -> GenerateResult:
         spent = settings.daily_token_budget - service.budget_left(request.now)
         step.measure("TokenBudgetUsedPercent", round(100 * spent / settings.daily_token_budget, 2),
                      MetricUnit.Percent)
-    used = runtime.usage_delta(request.usage, result.usage)
+    used = brief_steps.usage_delta(request.usage, result.usage)
     if generator.uses_tokens:
         step.count("LlmInputTokens", used.all_input_tokens)
         step.count("LlmOutputTokens", used.output_tokens)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from headlinez.briefs import runtime
 from headlinez.briefs.models import LoadInput, LoadResult
 from headlinez.settings import BriefSettings, brief_settings
+from headlinez.wiring import brief_steps
 
 settings: BriefSettings = brief_settings()
-step = runtime.BriefStep("brief-load", settings)
+step = brief_steps.BriefStep("brief-load", settings)
 
 
 @step.handler(LoadInput)
 def handler(request: LoadInput) -> LoadResult:
-    result = runtime.service(settings).load(request)
+    result = brief_steps.service(settings).load(request)
     if result.action == "skip":
         step.count("BriefsSkipped")
     else:

@@ -26,9 +26,9 @@ for name in %(handlers)r:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     if name in ("brief_generate", "brief_check"):
-        from headlinez.briefs import runtime
-        runtime.generator(module.settings)
-        runtime.verifier(module.settings)
+        from headlinez.wiring import brief_steps
+        brief_steps.generator(module.settings)
+        brief_steps.verifier(module.settings)
     report[name] = "anthropic" in sys.modules
 print(json.dumps(report))
 """

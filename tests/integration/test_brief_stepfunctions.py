@@ -24,7 +24,6 @@ from tests.fake_anthropic import FakeAnthropic, overloaded, text_only, tool_call
 from tests.fakes import load_handler_module
 
 from headlinez.adapters.brief_store import DynamoBriefStore
-from headlinez.briefs import runtime
 from headlinez.briefs.models import BriefRequest, PublishedBrief
 from headlinez.local.stepfunctions import (
     BRIEF_FUNCTIONS,
@@ -36,6 +35,7 @@ from headlinez.local.stepfunctions import (
 )
 from headlinez.settings import brief_settings
 from headlinez.template import load_template, table_definition
+from headlinez.wiring import brief_steps
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLE = "headlinez-brief-test"
@@ -44,9 +44,9 @@ TABLE = "headlinez-brief-test"
 def _load_handlers() -> dict[str, Any]:
     """Fresh handler modules (their settings are read at import, from the test's environment)."""
     brief_settings.cache_clear()
-    runtime.service.cache_clear()
-    runtime.generator.cache_clear()
-    runtime.verifier.cache_clear()
+    brief_steps.service.cache_clear()
+    brief_steps.generator.cache_clear()
+    brief_steps.verifier.cache_clear()
     handlers: dict[str, Any] = {}
     for folder in BRIEF_FUNCTIONS.values():
         module = load_handler_module(folder, "test")

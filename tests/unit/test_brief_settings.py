@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from headlinez.adapters.claude import resolve_api_key
-from headlinez.briefs import runtime
 from headlinez.briefs.errors import LlmRequestError
 from headlinez.settings import (
     MODEL_PRICES,
@@ -16,6 +15,7 @@ from headlinez.settings import (
     SettingsError,
     estimate_cost_usd,
 )
+from headlinez.wiring import brief_steps
 
 BASE = {"TABLE_NAME": "headlinez-test"}
 
@@ -26,8 +26,8 @@ def test_defaults_are_offline_with_model_ids_as_settings() -> None:
     assert (settings.model, settings.verifier_model) == ("claude-sonnet-5-5", "claude-haiku-5-5")
     assert settings.min_supported_percent == 80.0
     assert settings.max_attempts == 3
-    assert type(runtime.generator(settings)).__name__ == "ExtractiveGenerator"
-    assert runtime.verifier(settings) is None
+    assert type(brief_steps.generator(settings)).__name__ == "ExtractiveGenerator"
+    assert brief_steps.verifier(settings) is None
 
 
 def test_a_key_or_a_key_secret_selects_claude_unless_forced_offline() -> None:

@@ -1,4 +1,4 @@
-"""The one handler shape of the brief steps (briefs.runtime.BriefStep), run through a real handler.
+"""The one handler shape of the brief steps (briefs.brief_steps.BriefStep), run through a real handler.
 
 functions/brief_failure/app.py and functions/brief_generate/app.py are imported fresh, with the
 BriefService over an in-memory store whose clock is deliberately wrong: the step must date its work
@@ -20,10 +20,10 @@ import pytest
 from tests import brief_story as story
 from tests.fakes import FakeLambdaContext, load_handler_module
 
-from headlinez.briefs import runtime
 from headlinez.briefs.models import BriefDraft, BriefFailure, TokenUsage
 from headlinez.briefs.service import BriefService
 from headlinez.settings import brief_settings
+from headlinez.wiring import brief_steps
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RUN_TIME = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -78,7 +78,7 @@ def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tu
                 handler.stream = sys.stdout
         store = _Store()
         service = BriefService(store, SimpleNamespace(now=lambda: WRONG_CLOCK))  # type: ignore[arg-type]
-        monkeypatch.setattr(runtime, "service", lambda settings: service)
+        monkeypatch.setattr(brief_steps, "service", lambda settings: service)
         return module, store
 
     yield load
@@ -118,7 +118,7 @@ def test_the_token_tally_goes_to_the_day_of_the_input(
 ) -> None:
     # Given the Generate step with a token-using engine
     app, store = step_handler("brief_generate")
-    monkeypatch.setattr(runtime, "generator", lambda settings: _Generator())
+    monkeypatch.setattr(brief_steps, "generator", lambda settings: _Generator())
 
     result = app.handler({"execution_id": EXECUTION, "trend_id": "t1", "now": "2026-02-18T23:59:00Z",
                           "evidence": [e.model_dump(mode="json") for e in story.evidence()]},

@@ -34,14 +34,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from dateutil import parser as date_parser
 
-if TYPE_CHECKING:
-    from headlinez.local.stack import LocalStack
+from headlinez.models import TrendState
+from headlinez.ports import Clock
 
 DEFAULT_STEP = timedelta(minutes=15)
+
+
+class ReplayHost(Protocol):
+    """What a replay drives: the local stack (``headlinez.local.stack.LocalStack``)."""
+
+    clock: Clock
+
+    def say(self, message: str) -> None: ...
+
+    def invoke_ingest_and_cluster(self, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+    def leading_trends(self, count: int) -> list[TrendState]: ...
 
 _ITEM_STR = r"<(?P<tag>(?:[A-Za-z_][\w.\-]*:)?(?:item|entry))(?=[\s>/])[^>]*?(?:/>|>.*?</(?P=tag)\s*>)"
 _ITEM_BYTES = re.compile(_ITEM_STR.encode(), re.DOTALL)
@@ -231,17 +243,12 @@ def replay_steps(start: datetime, end: datetime, step: timedelta = DEFAULT_STEP)
     return steps
 
 
-def _leaders(stack: LocalStack, count: int = 3) -> list[str]:
+def _leaders(stack: ReplayHost, count: int = 3) -> list[str]:
     """The top of the ranked list, as the trend page would badge it."""
-    import boto3
-
-    from headlinez.adapters.dynamodb import DynamoStore
     from headlinez.domain.lifecycle import badge
     from headlinez.domain.velocity import growth_since_first_seen, velocity_at
-    from headlinez.local.stack import LOCAL_TABLE
 
-    store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), LOCAL_TABLE)
-    trends, _ = store.list_trends(count, None)
+    trends = stack.leading_trends(count)
     now = stack.clock.now()
     lines = []
     for trend in trends:
@@ -253,7 +260,7 @@ def _leaders(stack: LocalStack, count: int = 3) -> list[str]:
     return lines
 
 
-def run_replay(stack: LocalStack, steps: list[datetime], time_filter: FeedTimeFilter,
+def run_replay(stack: ReplayHost, steps: list[datetime], time_filter: FeedTimeFilter,
                clock: ReplayClock, *, should_stop: Callable[[], bool] = lambda: False,
                out: TextIO | None = None) -> int:
     """Step the simulated clock through `steps`, running ingest + cluster at each; return steps run."""
@@ -283,5 +290,5 @@ def run_replay(stack: LocalStack, steps: list[datetime], time_filter: FeedTimeFi
     return done
 
 
-__all__ = ["FeedTimeFilter", "ReplayClock", "ReplayError", "newest_item_time", "parse_item_time",
-           "replay_steps", "run_replay", "split_feed", "visible_body"]
+__all__ = ["FeedTimeFilter", "ReplayClock", "ReplayError", "ReplayHost", "newest_item_time",
+           "parse_item_time", "replay_steps", "run_replay", "split_feed", "visible_body"]

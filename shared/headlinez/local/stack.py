@@ -47,6 +47,7 @@ from headlinez.local.stepfunctions import (
     create_state_machine,
     load_definition,
 )
+from headlinez.models import TrendState
 from headlinez.ports import Clock
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -307,6 +308,16 @@ class LocalStack:
                 "run_time": now.isoformat(), "new_articles": report["new_articles"],
                 "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
         return report, cluster
+
+    def leading_trends(self, count: int) -> list[TrendState]:
+        """The top of the public ranked list, as the API lists it (the replay prints it)."""
+        import boto3
+
+        from headlinez.adapters.dynamodb import DynamoStore
+
+        store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), LOCAL_TABLE)
+        trends, _ = store.list_trends(count, None)
+        return trends
 
     # --- one scheduled cycle -------------------------------------------------------------------
 
