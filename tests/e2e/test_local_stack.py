@@ -14,14 +14,19 @@ pytestmark = [pytest.mark.e2e, requires_data]
 NOW = "2026-02-18T04:00:00Z"
 
 
-def _all_trends(stack: object) -> list[dict[str, object]]:
+def _all_trends(stack: object, query: str = "") -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
-    path = "/trends?limit=100"
+    path = f"/trends?limit=100{query}"
     while path:
         page = stack.get_json(path)  # type: ignore[attr-defined]
         items.extend(page["items"])
-        path = f"/trends?limit=100&cursor={page['next_cursor']}" if page.get("next_cursor") else ""
+        path = f"/trends?limit=100{query}&cursor={page['next_cursor']}" if page.get("next_cursor") else ""
     return items
+
+
+def _all_candidates(stack: object) -> list[dict[str, object]]:
+    """Public trends and single-newsroom candidates (include=candidates)."""
+    return _all_trends(stack, "&include=candidates")
 
 
 def test_snapshot_yields_multi_outlet_trends_and_survives_a_restart(tmp_path: Path) -> None:
@@ -56,6 +61,14 @@ def test_snapshot_yields_multi_outlet_trends_and_survives_a_restart(tmp_path: Pa
         families = [group["publisher_family"] for group in detail["newsrooms"]]
         assert len(families) == len(set(families)) >= 8
         assert sum(len(group["articles"]) for group in detail["newsrooms"]) == len(detail["coverage"])
+        # And the Spain investigation of X, Meta and TikTok is a trend of its own story only
+        # (the first version mixed it into 10 AI articles, 2 of them about Spain)
+        spain = [t for t in _all_candidates(stack) if "spain" in str(t["headline"]).lower()
+                 and "investigat" in str(t["headline"]).lower()]
+        assert spain, "no Spain investigation trend"
+        for trend in spain:
+            titles = [item["title"] for item in stack.get_json(f"/trends/{trend['id']}")["coverage"]]
+            assert all("spain" in str(title).lower() for title in titles), titles
         ids_before = [t["id"] for t in trends]
 
     # When it restarts on the saved state without running a cycle
