@@ -28,6 +28,11 @@ class Markup(str):
 
     __slots__ = ()
 
+    def __html__(self) -> str:
+        """Jinja2's autoescape (markupsafe) passes objects with `__html__` through unescaped:
+        the SVG charts this builder makes go into the page templates as they are."""
+        return self
+
 
 def esc(value: object) -> Markup:
     """Escape any value for text or a double-quoted attribute (Markup passes through)."""
