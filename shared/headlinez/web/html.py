@@ -1,6 +1,7 @@
-"""A tiny, strict HTML builder: everything is escaped unless it is already `Markup`.
+"""Escaping helpers of the pages, and a tiny, strict HTML builder (the SVG charts use it).
 
-Feed text (titles, outlets, URLs, errors) is untrusted. The rules, enforced here and nowhere else:
+Feed text (titles, outlets, URLs, errors) is untrusted. The pages are Jinja2 templates with
+autoescape on (`headlinez.web.templating`), which escape as `esc` does; the rules of this builder:
 
 - Text and attribute values always go through `html.escape(quote=True)` (`&`, `<`, `>`, `"`, `'`).
   Attribute values are always double-quoted. Tag and attribute names are code, never data.
