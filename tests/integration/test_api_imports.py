@@ -16,7 +16,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HANDLER = REPO_ROOT / "functions" / "api" / "app.py"
-FORBIDDEN = ("anthropic", "feedparser", "httpx")
+# jinja2: the pages import it on their first render (headlinez.web.pages.templates), so a cold start
+# that serves only JSON never pays for it, not even when the resolver (and the page routes) is built.
+FORBIDDEN = ("anthropic", "feedparser", "httpx", "jinja2")
 
 _PROBE = """
 import importlib.util, json, sys

@@ -532,3 +532,91 @@ def test_prediction_text_says_chance_below_half_and_confidence_above() -> None:
         "predicts: still in the news tomorrow \u00b7 30% chance, above the usual")
     assert prediction_text(Prediction(text="stays quiet tomorrow", code="quiet")) == (
         "predicts: stays quiet tomorrow")
+
+
+# --- templates ----------------------------------------------------------------------------------------
+
+
+def test_templates_escape_hostile_titles_briefs_and_urls() -> None:
+    # Given a trend whose headlines, article titles, outlets and URLs are attacks, with a published
+    # brief whose claims, answers and cited titles are attacks too
+    repo = InMemoryTrendRepository()
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    state = _state(1, headline=payload, second_headline=payload, outlets=[payload])
+    repo.add(state, _members(1, title=payload, outlet=payload, url="javascript:alert(3)"), score=1.0)
+    brief = _brief(state.trend_id)
+    brief = brief.model_copy(update={
+        "paragraphs": [Paragraph(kind="what_happened", claims=[Claim(text=payload, evidence_ids=[1])])],
+        "quick_answers": [QuickAnswer(question=payload, answer=payload, evidence_ids=[1])],
+        "citations": [c.model_copy(update={"title": payload}) for c in brief.citations],
+    })
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+
+    # When the trend page and the home page are rendered by the templates
+    get = _api(repo)
+    documents = [get(f"/trend/{state.trend_id}")["body"], get("/")["body"]]
+
+    # Then the attack is text (escaped by autoescape), never markup, and no javascript: URL is a link
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;"
+    for document in documents:
+        parsed = _assert_inert(document)
+        assert "<script" not in document
+        assert "<img" not in document
+        assert escaped in document
+        assert payload in "".join(parsed.text)
+        assert not any(
+            (attrs.get("href") or "").lower().startswith("javascript") for _, attrs in parsed.tags
+        )
+    trend_page = documents[0]
+    assert trend_page.count(f'<span class="unlinked">{escaped}</span>') == 4, "3 articles + 1 citation"
+    assert "javascript:" not in trend_page
+    assert '<a href="https://n.example/0" rel="noopener noreferrer">' in trend_page
+
+
+def test_the_template_environment_escapes_and_refuses_undefined_names() -> None:
+    import jinja2
+
+    from headlinez.web.pages import templates
+
+    environment = templates()
+    assert environment is templates(), "built once per execution environment"
+    assert environment.undefined is jinja2.StrictUndefined
+    assert environment.get_template("error.html").render(
+        title="<b>x</b>", detail="<i>y</i>"
+    ).count("&lt;b&gt;x&lt;/b&gt;") == 2  # the <title> and the <h1>
+    with pytest.raises(jinja2.UndefinedError):
+        environment.get_template("error.html").render(title="x")
+    assert environment.from_string("{{ value }}").render(value="<x>") == "&lt;x&gt;"
+    assert environment.from_string("{{ value|safe_url }}").render(value="javascript:alert(1)") == "None"
+
+
+def test_join_lines_removes_breaks_beside_tags_and_keeps_one_space_in_text() -> None:
+    from headlinez.web.templating import join_lines
+
+    source = (
+        '<p>\n  Every page says\n  when. <a\n    href="/x">x</a>\n  {% if a %}{{ b }}\n  c{% endif %}'
+        '\n</p>\n'
+    )
+    assert join_lines(source) == (
+        '<p>Every page says when. <a href="/x">x</a>{% if a %}{{ b }} c{% endif %}</p>'
+    )
+
+
+def test_templates_ship_in_the_package_and_jinja2_is_pinned_alike_for_the_layer() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from headlinez.web.templating import TEMPLATES_DIR
+
+    repo = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    package_data = pyproject["tool"]["setuptools"]["package-data"]["headlinez"]
+    assert "web/templates/*.html" in package_data
+    assert sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_file()) == sorted(
+        p.name for p in TEMPLATES_DIR.glob("*.html")
+    ), "every template matches the package-data glob"
+    pins = [d for d in pyproject["project"]["dependencies"] if d.startswith("jinja2")]
+    assert pins == ["jinja2==3.1.6"]
+    requirements = (repo / "shared" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert pins[0] in requirements, "the shared layer installs the same Jinja2"

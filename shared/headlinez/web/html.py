@@ -1,6 +1,7 @@
-"""A tiny, strict HTML builder: everything is escaped unless it is already `Markup`.
+"""Escaping helpers of the pages, and a tiny, strict HTML builder (the SVG charts use it).
 
-Feed text (titles, outlets, URLs, errors) is untrusted. The rules, enforced here and nowhere else:
+Feed text (titles, outlets, URLs, errors) is untrusted. The pages are Jinja2 templates with
+autoescape on (`headlinez.web.templating`), which escape as `esc` does; the rules of this builder:
 
 - Text and attribute values always go through `html.escape(quote=True)` (`&`, `<`, `>`, `"`, `'`).
   Attribute values are always double-quoted. Tag and attribute names are code, never data.
@@ -27,6 +28,11 @@ class Markup(str):
     """A string that is already safe HTML."""
 
     __slots__ = ()
+
+    def __html__(self) -> str:
+        """Jinja2's autoescape (markupsafe) passes objects with `__html__` through unescaped:
+        the SVG charts this builder makes go into the page templates as they are."""
+        return self
 
 
 def esc(value: object) -> Markup:
