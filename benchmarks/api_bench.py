@@ -149,7 +149,7 @@ BASELINE = (
 # A trend page rendered from a bare trend: what the first page request of an execution environment
 # adds to the resolver build (the pages import Jinja2 and compile their templates on first use).
 FIRST_PAGE = (
-    "import datetime as d; from headlinez.web import pages; from headlinez.api.schemas import TrendDetail; "
+    "import datetime as d; from headlinez.web import pages; from headlinez.views.schemas import TrendDetail; "
     "from headlinez.models import TrendState; n = d.datetime.now(d.UTC); "
     "pages.trend_page(TrendDetail.build(TrendState(trend_id='t0', first_seen=n, last_seen=n, headline='x'), "
     "[], n), brief_state='none', checked_at=None, now=n)"

@@ -167,10 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     from moto import mock_aws
 
     from headlinez.adapters.dynamodb import DynamoStore
-    from headlinez.api.reads import ApiReads
-    from headlinez.api.schemas import feed_health
     from headlinez.domain.feed_activity import COUNTER_HOURS
     from headlinez.template import load_template, table_definition
+    from headlinez.views.reads import ApiReads
+    from headlinez.views.schemas import feed_health
 
     _aws_env()
     print(f"feed health benchmark: {args.feeds:,} feeds, {args.articles:,} articles in the last 24 hours "

@@ -24,11 +24,11 @@ import pytest
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
-from headlinez.api.reads import ApiReads
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.models import Article, FeedConfig
 from headlinez.services.ingest import IngestReport, IngestService
+from headlinez.views.reads import ApiReads
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 HUGE_ITEMS = 20_000

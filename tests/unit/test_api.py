@@ -24,12 +24,12 @@ from tests.fakes import (
 )
 
 from headlinez.api.app import body_etag, build_resolver, etag_matches
-from headlinez.api.cursor import decode_cursor, encode_cursor
-from headlinez.api.schemas import TREND_ID_PATTERN
 from headlinez.domain.velocity import growth_since_first_seen, velocity_at
 from headlinez.models import HourBucket, TrendMember, TrendState
 from headlinez.ports import TrendRecord
 from headlinez.settings import ApiSettings
+from headlinez.views.cursor import decode_cursor, encode_cursor
+from headlinez.views.schemas import TREND_ID_PATTERN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 26, 14, 25, tzinfo=UTC)

@@ -32,7 +32,7 @@ from tests.unit.test_api import (  # noqa: F401  (handler_module is a fixture)
 )
 
 from headlinez.api.app import build_resolver
-from headlinez.api.cursor import encode_cursor
+from headlinez.views.cursor import encode_cursor
 
 PROBLEM_JSON = "application/problem+json"
 ANSWERS = {200, 400, 422}

@@ -18,17 +18,17 @@ from tests.fakes import (
 )
 
 from headlinez.api.app import build_resolver
-from headlinez.api.cursor import decode_cursor, encode_cursor
-from headlinez.api.schemas import (
+from headlinez.domain.search import search_text, search_tokens
+from headlinez.domain.velocity import completed_hour_series, velocity_at
+from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
+from headlinez.settings import ApiSettings
+from headlinez.views.cursor import decode_cursor, encode_cursor
+from headlinez.views.schemas import (
     Category,
     LifecycleStatus,
     recent_velocities,
     velocity_series,
 )
-from headlinez.domain.search import search_text, search_tokens
-from headlinez.domain.velocity import completed_hour_series, velocity_at
-from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
-from headlinez.settings import ApiSettings
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 SECRET = "unit-test-cursor-secret-0123"

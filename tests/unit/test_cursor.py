@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headlinez.api.cursor import MAX_CURSOR_LENGTH, InvalidCursorError, decode_cursor, encode_cursor
+from headlinez.views.cursor import MAX_CURSOR_LENGTH, InvalidCursorError, decode_cursor, encode_cursor
 
 SECRET = "test-cursor-secret-0123456789"
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_."

@@ -19,7 +19,6 @@ from tests.fakes import (
 )
 
 from headlinez.api.app import build_resolver
-from headlinez.api.schemas import TrendDetail
 from headlinez.domain.newsrooms import (
     PUBLIC_MIN_NEWSROOMS,
     TREND_DEFINITION,
@@ -30,6 +29,7 @@ from headlinez.domain.newsrooms import (
 from headlinez.models import HourBucket, Topic, TrendMember, TrendState
 from headlinez.ports import TrendQuery
 from headlinez.settings import ApiSettings
+from headlinez.views.schemas import TrendDetail
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 SETTINGS = ApiSettings.model_validate({"TABLE_NAME": "x-table", "CURSOR_SECRET": "s" * 20})

@@ -522,7 +522,7 @@ def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
 
 
 def test_prediction_text_says_chance_below_half_and_confidence_above() -> None:
-    from headlinez.api.schemas import Prediction
+    from headlinez.views.schemas import Prediction
     from headlinez.web.pages import prediction_text
 
     assert prediction_text(Prediction(text="fades by tomorrow", code="fades", confidence=0.78)) == (

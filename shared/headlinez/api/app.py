@@ -2,7 +2,7 @@
 
 `build_resolver` wires routes, validation, errors and HTTP caching; it does no I/O itself and
 takes its repositories, settings and clock as arguments, so tests run it on in-memory fakes.
-The read use cases live in `headlinez.api.reads`, the pages in `headlinez.web`.
+The read use cases live in `headlinez.views.reads`, the pages in `headlinez.web`.
 
 JSON routes (API Gateway HTTP API, payload format 2.0); the DynamoDB reads are the access
 patterns of docs/architecture.md:
@@ -55,9 +55,13 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from headlinez.api.cursor import InvalidCursorError
-from headlinez.api.reads import ApiReads, TrendNotFoundError
-from headlinez.api.schemas import (
+from headlinez.api.security import add_security_headers, secure_response
+from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
+from headlinez.settings import ApiSettings
+from headlinez.views.cursor import InvalidCursorError
+from headlinez.views.reads import ApiReads, TrendNotFoundError
+from headlinez.views.schemas import (
     TOPIC_SLUG_PATTERN,
     TREND_ID_PATTERN,
     ArticlePage,
@@ -76,10 +80,7 @@ from headlinez.api.schemas import (
     TrendPage,
     category_list,
 )
-from headlinez.api.security import add_security_headers, secure_response
-from headlinez.domain.newsrooms import TREND_DEFINITION
-from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
-from headlinez.settings import ApiSettings
+from headlinez.web.routes import is_page_path, page_problem_response, register_pages
 
 logger = logging.getLogger(__name__)  # formatted by the function's Powertools Logger
 
@@ -193,8 +194,6 @@ def build_resolver(
     @app.get("/openapi.json", include_in_schema=False, enable_validation=False)
     def openapi_json() -> Response[str]:
         return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_document())
-
-    from headlinez.web.routes import register_pages  # the pages import the API's models, not the reverse
 
     register_pages(app, reads, page_size=settings.default_page_size, page_responses=_page_responses)
     app.enable_swagger(path="/docs", title=API_TITLE, version=version)
@@ -402,8 +401,6 @@ def _register_error_handler(app: APIGatewayHttpResolver) -> None:
         else:
             logger.info("request rejected", extra=extra)
         problem = problem.model_copy(update={"instance": path})
-        from headlinez.web.routes import is_page_path, page_problem_response
-
         if is_page_path(path):
             return page_problem_response(problem, current_request_id(app))
         return problem_response(app, problem)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from headlinez.api.schemas import CATEGORY_NAMES, TrendSummary
+from headlinez.views.schemas import CATEGORY_NAMES, TrendSummary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"

@@ -13,8 +13,16 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from headlinez.api.reads import BriefState
-from headlinez.api.schemas import (
+from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
+from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.domain.velocity import (
+    DIVERSITY_HALF_LIFE_HOURS,
+    FAMILY_WINDOW_ARTICLE_CAP,
+    RATE_HALF_LIFE_HOURS,
+    WINDOW_HOURS,
+)
+from headlinez.views.reads import BriefState
+from headlinez.views.schemas import (
     CATEGORY_NAMES,
     VELOCITY_EXPLANATION,
     CategoryList,
@@ -25,14 +33,6 @@ from headlinez.api.schemas import (
     TrendDetail,
     TrendPage,
     TrendSummary,
-)
-from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
-from headlinez.domain.newsrooms import TREND_DEFINITION
-from headlinez.domain.velocity import (
-    DIVERSITY_HALF_LIFE_HOURS,
-    FAMILY_WINDOW_ARTICLE_CAP,
-    RATE_HALF_LIFE_HOURS,
-    WINDOW_HOURS,
 )
 from headlinez.web.assets import CSS_PATH
 from headlinez.web.html import Markup, ago, href, iso, safe_url

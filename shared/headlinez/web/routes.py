@@ -23,8 +23,9 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from headlinez.api.reads import ApiReads
-from headlinez.api.schemas import (
+from headlinez.ports import TrendQuery
+from headlinez.views.reads import ApiReads
+from headlinez.views.schemas import (
     TOPIC_SLUG_PATTERN,
     TREND_ID_PATTERN,
     Category,
@@ -33,7 +34,6 @@ from headlinez.api.schemas import (
     Problem,
     category_list,
 )
-from headlinez.ports import TrendQuery
 from headlinez.web import pages
 from headlinez.web.assets import CSS, CSS_PATH
 

@@ -1,7 +1,7 @@
 """The API's read use cases, shared by the JSON routes and the HTML pages.
 
 Each method is a few repository reads (never a Scan; see docs/architecture.md) and a pure
-mapping to the response models of `headlinez.api.schemas`. Cursors are signed and bound to the
+mapping to the response models of `headlinez.views.schemas`. Cursors are signed and bound to the
 query that issued them: a cursor of another list, category or trend is rejected (400), so a
 start key can never reach DynamoDB for the wrong index.
 """
@@ -15,9 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from headlinez.api.briefs import BriefUnavailableError, brief_view
-from headlinez.api.cursor import InvalidCursorError, decode_cursor, encode_cursor
-from headlinez.api.schemas import (
+from headlinez.domain.feed_activity import articles_in_window
+from headlinez.domain.prediction import SENTENCES
+from headlinez.domain.search import search_tokens
+from headlinez.ports import (
+    FeedHealthRepository,
+    InvalidStartKeyError,
+    StartKey,
+    TrendQuery,
+    TrendQueryRepository,
+)
+from headlinez.views.briefs import BriefUnavailableError, brief_view
+from headlinez.views.cursor import InvalidCursorError, decode_cursor, encode_cursor
+from headlinez.views.schemas import (
     ArticlePage,
     BriefView,
     FeedHealth,
@@ -30,16 +40,6 @@ from headlinez.api.schemas import (
     TrendSummary,
     coverage_items,
     feed_health,
-)
-from headlinez.domain.feed_activity import articles_in_window
-from headlinez.domain.prediction import SENTENCES
-from headlinez.domain.search import search_tokens
-from headlinez.ports import (
-    FeedHealthRepository,
-    InvalidStartKeyError,
-    StartKey,
-    TrendQuery,
-    TrendQueryRepository,
 )
 
 DETAIL_COVERAGE = 200

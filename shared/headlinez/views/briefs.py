@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from headlinez.api.schemas import BriefView
+from headlinez.views.schemas import BriefView
 
 logger = logging.getLogger(__name__)
 
