@@ -1,6 +1,11 @@
 """In-memory fakes of the repository Protocols, and API Gateway test doubles.
 
-The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
+One fake per storage port (tests/integration/test_storage_contracts.py runs each against the
+DynamoDB adapter too): InMemoryFeedStateRepository, InMemoryArticleRepository,
+InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (services.cluster),
+InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs); a test needing two ports on
+one store subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes
+behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
 - `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
   then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
   page is full, even when nothing follows (so the page after it can be empty), exactly as a
@@ -252,22 +257,24 @@ class InMemoryTrendRepository:
 
 
 class InMemoryFeedStateRepository:
-    """FeedStateRepository in memory; `operations` counts the DynamoDB reads `list_states` stands for."""
+    """FeedStateRepository in memory; `operations` counts the DynamoDB reads `list_states` stands for.
+    `states` (feed id -> state) is public for tests that look at or set what is stored."""
 
     def __init__(self, states: Sequence[FeedState] = ()) -> None:
-        self._states: dict[str, FeedState] = {}
+        self.states: dict[str, FeedState] = {}
         self.operations: list[tuple[str, str]] = []
-        self.put_states(states)
+        if states:
+            self.put_states(states)
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
-        return {fid: self._states[fid].model_copy(deep=True) for fid in feed_ids if fid in self._states}
+        return {fid: self.states[fid].model_copy(deep=True) for fid in feed_ids if fid in self.states}
 
     def put_states(self, states: Sequence[FeedState]) -> None:
-        self._states.update({s.feed_id: s.model_copy(deep=True) for s in states})
+        self.states.update({s.feed_id: s.model_copy(deep=True) for s in states})
 
     def list_states(self) -> list[FeedState]:
         self.operations.append(("Query", "gsi1"))
-        return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]
+        return [self.states[fid].model_copy(deep=True) for fid in sorted(self.states)]
 
 
 class InMemoryArticleRepository:
@@ -284,7 +291,8 @@ class InMemoryArticleRepository:
     def __init__(self, articles: Sequence[Article] = ()) -> None:
         self.articles: dict[str, Article] = {}
         self.keys: dict[DedupeKey, dict[str, Any]] = {}
-        self.save_new_articles(articles)
+        if articles:
+            self.save_new_articles(articles)
 
     def existing_keys(self, keys: Sequence[DedupeKey]) -> dict[DedupeKey, Mapping[str, Any]]:
         return {key: dict(self.keys[key]) for key in keys if key in self.keys}
