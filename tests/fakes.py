@@ -23,7 +23,7 @@ import importlib.util
 import sys
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,6 +63,13 @@ def _check_versions(stored: Mapping[str, TrendState], trends: Sequence[TrendStat
             continue
         if current.version != expected if expected is not None else current.is_open:
             raise TrendVersionConflictError(trend.trend_id, expected)
+
+
+def _ingested_between(articles: Iterable[Article], start: datetime, end: datetime) -> list[Article]:
+    """DynamoStore's ingest window: times compared to the second (gsi1sk), oldest first, then by id."""
+    low, high = _iso(start), _iso(end)
+    return sorted((a for a in articles if low <= _iso(a.ingested_at) <= high),
+                  key=lambda a: (_iso(a.ingested_at), a.article_id))
 
 
 def _rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
@@ -309,10 +316,7 @@ class InMemoryArticleRepository:
         return written
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        low, high = _iso(start), _iso(end)
-        found = [a for a in self.articles.values() if low <= _iso(a.ingested_at) <= high]
-        found.sort(key=lambda a: (_iso(a.ingested_at), a.article_id))
-        return [a.model_copy(deep=True) for a in found]
+        return [a.model_copy(deep=True) for a in _ingested_between(self.articles.values(), start, end)]
 
 
 class InMemoryPredictionRepository:
@@ -524,7 +528,7 @@ class InMemoryClusterStore:
         self.articles.update({a.article_id: a for a in articles})
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+        return _ingested_between(self.articles.values(), start, end)  # as InMemoryArticleRepository
 
     def set_article_trends(self, articles: Sequence[Article]) -> None:
         self.articles.update({a.article_id: a for a in articles})

@@ -243,7 +243,7 @@ def test_cluster_documents_and_ingest_window(cluster_store: Any) -> None:
     else:
         cluster_store.save_new_articles(articles)
     found = cluster_store.articles_ingested_between(NOW - timedelta(minutes=120), NOW)
-    assert sorted(a.article_id for a in found) == [f"{n:032x}" for n in range(3)]
+    assert [a.article_id for a in found] == [f"{n:032x}" for n in (2, 1, 0)]  # oldest first
 
 
 # --- ArticleRepository (ingest) ------------------------------------------------------------------------
