@@ -1,6 +1,11 @@
 """In-memory fakes of the repository Protocols, and API Gateway test doubles.
 
-The fakes behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
+One fake per storage port (tests/integration/test_storage_contracts.py runs each against the
+DynamoDB adapter too): InMemoryFeedStateRepository, InMemoryArticleRepository,
+InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (services.cluster),
+InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs); a test needing two ports on
+one store subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes
+behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
 - `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
   then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
   page is full, even when nothing follows (so the page after it can be empty), exactly as a
@@ -18,14 +23,18 @@ import importlib.util
 import sys
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from headlinez.briefs.models import BriefFailure, PublishedBrief
+from headlinez.briefs.ports import TrendSnapshot
+from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
+from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.domain.search import search_text
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord, TrendVersionConflictError
@@ -35,6 +44,32 @@ FILTER_READ_FACTOR = 4
 MAX_EVALUATED = 200
 
 # --- Repositories ---------------------------------------------------------------------------------
+
+
+def _iso(value: datetime) -> str:
+    """The second-precision UTC text of the table's time keys (headlinez.adapters.table.iso)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_versions(stored: Mapping[str, TrendState], trends: Sequence[TrendState],
+                    expected_versions: Mapping[str, int]) -> None:
+    """DynamoStore's conditional trend writes (TrendEntity.write_condition): a trend the caller
+    loaded (its id in `expected_versions`) only while the stored version is still that one (or
+    nothing is stored), any other only while no open trend of that id is stored."""
+    for trend in trends:
+        current = stored.get(trend.trend_id)
+        expected = expected_versions.get(trend.trend_id)
+        if current is None:
+            continue
+        if current.version != expected if expected is not None else current.is_open:
+            raise TrendVersionConflictError(trend.trend_id, expected)
+
+
+def _ingested_between(articles: Iterable[Article], start: datetime, end: datetime) -> list[Article]:
+    """DynamoStore's ingest window: times compared to the second (gsi1sk), oldest first, then by id."""
+    low, high = _iso(start), _iso(end)
+    return sorted((a for a in articles if low <= _iso(a.ingested_at) <= high),
+                  key=lambda a: (_iso(a.ingested_at), a.article_id))
 
 
 def _rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
@@ -63,7 +98,13 @@ class InMemoryTrendRepository:
         trends: Sequence[TrendState],
         members: Mapping[str, Sequence[TrendMember]],
         scores: Mapping[str, float] | None = None,
+        *,
+        expected_versions: Mapping[str, int] | None = None,
     ) -> None:
+        """As DynamoStore: with `expected_versions`, every trend is written only while it passes
+        `_version_conflict`, else TrendVersionConflictError and nothing of this call is written."""
+        if expected_versions is not None:
+            _check_versions(self._trends, trends, expected_versions)
         scores = scores or {}
         for trend in trends:
             self._trends[trend.trend_id] = trend.model_copy(deep=True)
@@ -223,26 +264,179 @@ class InMemoryTrendRepository:
 
 
 class InMemoryFeedStateRepository:
-    """FeedStateRepository in memory; `operations` counts the DynamoDB reads `list_states` stands for."""
+    """FeedStateRepository in memory; `operations` counts the DynamoDB reads `list_states` stands for.
+    `states` (feed id -> state) is public for tests that look at or set what is stored."""
 
     def __init__(self, states: Sequence[FeedState] = ()) -> None:
-        self._states: dict[str, FeedState] = {}
+        self.states: dict[str, FeedState] = {}
         self.operations: list[tuple[str, str]] = []
-        self.put_states(states)
+        if states:
+            self.put_states(states)
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
-        return {fid: self._states[fid].model_copy(deep=True) for fid in feed_ids if fid in self._states}
+        return {fid: self.states[fid].model_copy(deep=True) for fid in feed_ids if fid in self.states}
 
     def put_states(self, states: Sequence[FeedState]) -> None:
-        self._states.update({s.feed_id: s.model_copy(deep=True) for s in states})
+        self.states.update({s.feed_id: s.model_copy(deep=True) for s in states})
 
     def list_states(self) -> list[FeedState]:
         self.operations.append(("Query", "gsi1"))
-        return [self._states[fid].model_copy(deep=True) for fid in sorted(self._states)]
+        return [self.states[fid].model_copy(deep=True) for fid in sorted(self.states)]
+
+
+class InMemoryArticleRepository:
+    """ArticleRepository (the ingest side) in memory, as DynamoStore:
+    - an article is stored once per article id (the conditional put of its url key); a later save
+      of the same id writes nothing and is not returned;
+    - every dedupe key of a written article holds its `dedupe_record`; the url key keeps the first
+      article, the title and guid keys the last one written (alias items are plain overwrites);
+    - `articles_ingested_between` compares ingest times at the second (the gsi1 sort key) and returns
+      them oldest first (then by id), as the Query per ingest hour.
+    `articles` and `keys` are public for tests that look at what was stored.
+    """
+
+    def __init__(self, articles: Sequence[Article] = ()) -> None:
+        self.articles: dict[str, Article] = {}
+        self.keys: dict[DedupeKey, dict[str, Any]] = {}
+        if articles:
+            self.save_new_articles(articles)
+
+    def existing_keys(self, keys: Sequence[DedupeKey]) -> dict[DedupeKey, Mapping[str, Any]]:
+        return {key: dict(self.keys[key]) for key in keys if key in self.keys}
+
+    def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        written: list[Article] = []
+        for article in articles:
+            if article.article_id in self.articles:
+                continue  # stored already: not ours to count
+            self.articles[article.article_id] = article.model_copy(deep=True)
+            written.append(article)
+        for article in written:
+            self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)})
+        return written
+
+    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
+        return [a.model_copy(deep=True) for a in _ingested_between(self.articles.values(), start, end)]
+
+
+class InMemoryPredictionRepository:
+    """PredictionRepository in memory, as DynamoStore:
+    - one record per trend and hour made (`made_at` to the second); a put replaces it and makes it
+      pending again (it is back on the due partition);
+    - `due_predictions`: pending ones due at or before `until` (to the second), by due time then
+      trend id; `record_outcomes` scores only a stored, pending record (else it is not counted);
+    - `get_trend_states` reads `trends` (the trend META items; a test stores them there, or a
+      subclass shares them with a cluster store, as DynamoStore shares its table).
+    """
+
+    def __init__(self) -> None:
+        self.predictions: dict[tuple[str, str], PredictionRecord] = {}
+        self.pending: set[tuple[str, str]] = set()
+        self.track: dict[str, int] = {}
+        self.trends: dict[str, TrendState] = {}
+
+    @staticmethod
+    def _key(record: PredictionRecord) -> tuple[str, str]:
+        return record.trend_id, _iso(record.made_at)
+
+    def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
+        for record in records:
+            self.predictions[self._key(record)] = record.model_copy(deep=True)
+            self.pending.add(self._key(record))
+
+    def due_predictions(self, until: datetime, limit: int = 500) -> list[PredictionRecord]:
+        due = [self.predictions[key] for key in self.pending
+               if _iso(self.predictions[key].due_at) <= _iso(until)]
+        due.sort(key=lambda r: (_iso(r.due_at), r.trend_id))
+        return [r.model_copy(deep=True) for r in due[:limit]]
+
+    def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
+        counted = 0
+        for record in records:
+            key = self._key(record)
+            if key not in self.pending:
+                continue  # already scored by an earlier run, or never stored: nothing to count
+            self.pending.discard(key)
+            self.predictions[key] = record.model_copy(deep=True)
+            for name, value in counters(record).items():
+                self.track[name] = self.track.get(name, 0) + value
+            counted += 1
+        return counted
+
+    def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
+        return {tid: self.trends[tid].model_copy(deep=True) for tid in trend_ids if tid in self.trends}
+
+    def prediction_track_record(self) -> TrackRecord:
+        return TrackRecord.from_counters(dict(self.track))
+
+    def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
+        mine = sorted((key for key in self.predictions if key[0] == trend_id), reverse=True)
+        return [self.predictions[key].model_copy(deep=True) for key in mine[:limit]]
+
+
+class InMemoryBriefStore:
+    """BriefStore (headlinez.briefs.ports) in memory, as DynamoBriefStore:
+    - `load_trend`: the trend, its members oldest first (the partition's sort keys), and the summary
+      of each member whose article is stored (`add_trend` stores them, as clustering and ingest do);
+    - `put_brief` writes only over no brief or an older version;
+    - `record_failure` keeps every failure in `failures` (`get_failure`: a trend's last one);
+    - `add_tokens` returns the day's new total.
+    """
+
+    def __init__(self) -> None:
+        self.trends: dict[str, TrendState] = {}
+        self.members: dict[str, dict[str, TrendMember]] = {}
+        self.summaries: dict[str, str] = {}
+        self.briefs: dict[str, PublishedBrief] = {}
+        self.failures: list[BriefFailure] = []
+        self.tokens: dict[date, int] = {}
+
+    def add_trend(self, trend: TrendState, members: Sequence[TrendMember] = (),
+                  articles: Sequence[Article] = ()) -> None:
+        """Test helper: store a trend (replacing it), its members and their articles."""
+        self.trends[trend.trend_id] = trend.model_copy(deep=True)
+        self.members.setdefault(trend.trend_id, {}).update({m.article_id: m.model_copy(deep=True)
+                                                            for m in members})
+        self.summaries.update({a.article_id: a.summary for a in articles})
+
+    def load_trend(self, trend_id: str) -> TrendSnapshot | None:
+        trend = self.trends.get(trend_id)
+        if trend is None:
+            return None
+        members = sorted(self.members.get(trend_id, {}).values(), key=_member_sk)
+        snippets = {m.article_id: self.summaries[m.article_id] for m in members
+                    if m.article_id in self.summaries}
+        return TrendSnapshot(trend=trend.model_copy(deep=True),
+                             members=[m.model_copy(deep=True) for m in members], snippets=snippets)
+
+    def get_brief(self, trend_id: str) -> PublishedBrief | None:
+        brief = self.briefs.get(trend_id)
+        return brief.model_copy(deep=True) if brief is not None else None
+
+    def put_brief(self, brief: PublishedBrief) -> bool:
+        stored = self.briefs.get(brief.trend_id)
+        if stored is not None and stored.version >= brief.version:
+            return False
+        self.briefs[brief.trend_id] = brief.model_copy(deep=True)
+        return True
+
+    def record_failure(self, failure: BriefFailure) -> None:
+        self.failures.append(failure.model_copy(deep=True))
+
+    def get_failure(self, trend_id: str) -> BriefFailure | None:
+        mine = [f for f in self.failures if f.trend_id == trend_id]
+        return mine[-1].model_copy(deep=True) if mine else None
+
+    def tokens_spent(self, day: date) -> int:
+        return self.tokens.get(day, 0)
+
+    def add_tokens(self, day: date, tokens: int) -> int:
+        self.tokens[day] = self.tokens.get(day, 0) + int(tokens)
+        return self.tokens[day]
 
 
 def _member_sk(member: TrendMember) -> str:
-    return f"M#{member.published.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}#{member.article_id}"
+    return f"M#{_iso(member.published)}#{member.article_id}"
 
 
 # --- API Gateway HTTP API (payload 2.0) -----------------------------------------------------------
@@ -334,7 +528,7 @@ class InMemoryClusterStore:
         self.articles.update({a.article_id: a for a in articles})
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+        return _ingested_between(self.articles.values(), start, end)  # as InMemoryArticleRepository
 
     def set_article_trends(self, articles: Sequence[Article]) -> None:
         self.articles.update({a.article_id: a for a in articles})
@@ -348,12 +542,7 @@ class InMemoryClusterStore:
         """As DynamoStore: with `expected_versions`, a trend the caller loaded is written only while
         it is still at that version, any other only while no open trend of that id is stored."""
         if expected_versions is not None:
-            for trend in trends:
-                stored = self.trends.get(trend.trend_id)
-                expected = expected_versions.get(trend.trend_id)
-                if stored is not None and (stored.version != expected if expected is not None
-                                           else stored.is_open):
-                    raise TrendVersionConflictError(trend.trend_id, expected)
+            _check_versions(self.trends, trends, expected_versions)
         self.writes.append([t.trend_id for t in trends])
         self.trends.update({t.trend_id: t for t in trends})
         for trend_id, items in members.items():

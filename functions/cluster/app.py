@@ -6,7 +6,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -15,6 +14,7 @@ from headlinez.adapters.brief_store import DynamoBriefStore, StepFunctionsBriefT
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
 from headlinez.adapters.lease import DynamoLease
+from headlinez.adapters.table import TableClient
 from headlinez.clock import CLOCK
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
@@ -28,9 +28,10 @@ settings: ClusterSettings = cluster_settings()
 
 @lru_cache(maxsize=1)
 def _service() -> ClusterService:
-    """All adapters of this function are wired here, once per cold start."""
-    store = DynamoStore.from_table_name(settings.table_name,
-                                        closed_trend_ttl=timedelta(days=settings.trend_ttl_days))
+    """All adapters of this function are wired here, once per cold start (one boto3 resource)."""
+    table = TableClient.from_table_name(settings.table_name)
+    store = DynamoStore(table.resource, settings.table_name,
+                        closed_trend_ttl=timedelta(days=settings.trend_ttl_days))
     config = ClusterConfig(quiet_period=timedelta(hours=settings.quiet_period_hours))
     briefs = (StepFunctionsBriefTrigger.from_arn(settings.brief_state_machine_arn)
               if settings.brief_state_machine_arn else None)
@@ -39,15 +40,14 @@ def _service() -> ClusterService:
                                       min_new_articles=settings.brief_min_new_articles,
                                       daily_token_budget=settings.brief_daily_token_budget)
     # The published briefs: every public trend without a current brief is started (the backlog).
-    ledger = DynamoBriefStore.from_table_name(settings.table_name) if briefs is not None else None
+    ledger = DynamoBriefStore(table.resource, settings.table_name) if briefs is not None else None
     paths = (settings.embedding_model, settings.embedding_tokenizer)
     embedder = load_default_embedder(*paths) if settings.embeddings else None
     if embedder is None:
         reason = unavailable_reason(*paths) if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
         logger.warning("clustering on the lexical path: no embedding model", extra={"reason": reason})
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
-    lease = DynamoLease(boto3.resource("dynamodb").Table(settings.table_name), "CLUSTER",
-                        ttl_seconds=settings.lease_seconds)
+    lease = DynamoLease(table, "CLUSTER", ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
                           briefs=briefs, brief_policy=brief_policy, embedder=embedder, ledger=ledger,
                           lease=lease, lease_wait=timedelta(seconds=settings.lease_wait_seconds))

@@ -25,7 +25,7 @@ from tests.fake_anthropic import (
     tool_call,
     usage,
 )
-from tests.unit.test_brief_service import Clock, MemoryStore
+from tests.unit.test_brief_service import Clock, seeded_store
 
 from headlinez.adapters.claude import ClaudeBriefGenerator, ClaudeClient, ClaudeVerifier, parse_retry_after
 from headlinez.briefs.errors import (
@@ -62,7 +62,7 @@ def check(fake: FakeAnthropic, draft: dict[str, object]):  # type: ignore[no-unt
     """Generate with the fake returning `draft`, then the full check (deterministic + verifier)."""
     fake.script("write_brief", tool_call("write_brief", draft))
     generated, used = generate(fake)
-    service = BriefService(MemoryStore(), Clock(), BriefPolicy(verify="all"))  # the verifier's mechanics
+    service = BriefService(seeded_store(), Clock(), BriefPolicy(verify="all"))  # the verifier's mechanics
     verifier = ClaudeVerifier(client(fake), VERIFIER)
     request = CheckInput(trend_id=story.TREND_ID, evidence=story.evidence(), draft=generated, engine=MODEL,
                          usage=used)

@@ -16,6 +16,7 @@ from tests.integration.test_cluster_concurrency import article
 
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.lease import DynamoLease
+from headlinez.adapters.table import TableClient
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.services.cluster import ClusterReport, ClusterService
 
@@ -30,16 +31,20 @@ class FakeClock:
         return self.value
 
 
-def _table(name: str) -> Any:
-    return boto3.resource("dynamodb", region_name="us-east-1").Table(name)
+def _client(name: str) -> TableClient:
+    return TableClient(boto3.resource("dynamodb", region_name="us-east-1"), name)
 
 
 def test_lease_rules(dynamodb_table: str) -> None:
     clock = FakeClock(1_000_000.0)
-    lease = DynamoLease(_table(dynamodb_table), "CLUSTER", ttl_seconds=60, clock=clock)
+    lease = DynamoLease(_client(dynamodb_table), "CLUSTER", ttl_seconds=60, clock=clock)
     # Given a free lease, run A takes it; run B cannot while it is held
     assert lease.acquire("run-a")
     assert not lease.acquire("run-b")
+    # (the stored item keeps its layout: the lease mapper owns it, the data does not change)
+    stored = _client(dynamodb_table).get({"pk": "CLUSTER", "sk": "LEASE"})
+    assert stored == {"pk": "CLUSTER", "sk": "LEASE", "owner": "run-a", "expires_at": 1_000_060,
+                      "acquired_at": 1_000_000}
     assert lease.acquire("run-a")  # re-entrant for its holder
     # When it expires (A died), B takes it over; A's late release does not free B's lease
     clock.value += 61
@@ -76,7 +81,7 @@ def _two_runs(table_name: str, wait: timedelta) -> tuple[list[ClusterReport], Sl
     reports: list[ClusterReport] = []
 
     def run() -> None:
-        lease = DynamoLease(resource.Table(table_name), "CLUSTER", ttl_seconds=60)
+        lease = DynamoLease(TableClient(resource, table_name), "CLUSTER", ttl_seconds=60)
         service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), lease=lease,
                                  lease_wait=wait)
         reports.append(service.run(NOW))

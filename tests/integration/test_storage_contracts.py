@@ -1,4 +1,6 @@
-"""Contract tests of the storage ports: each runs against the in-memory fake AND DynamoStore on moto.
+"""Contract tests of the storage ports: each runs against the in-memory fake AND the DynamoDB adapter
+(DynamoStore, DynamoBriefStore) on moto: feed states, articles, trends, the cluster store, predictions
+and briefs.
 
 What a service can observe through a port must not depend on which of the two it was given; a fake
 that drifts from DynamoDB makes unit tests pass for code that fails in production. (moto lives in
@@ -13,11 +15,23 @@ from typing import Any
 
 import boto3
 import pytest
-from tests.fakes import InMemoryClusterStore, InMemoryFeedStateRepository, InMemoryTrendRepository
+from tests import brief_story as story
+from tests.fakes import (
+    InMemoryArticleRepository,
+    InMemoryBriefStore,
+    InMemoryClusterStore,
+    InMemoryFeedStateRepository,
+    InMemoryPredictionRepository,
+    InMemoryTrendRepository,
+)
 
+from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.briefs.models import BriefBasis, BriefFailure, Citation, Paragraph, PublishedBrief
+from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
+from headlinez.domain.prediction import PredictionRecord, track_record
 from headlinez.models import Article, FeedState, HourBucket, TrendMember, TrendState
-from headlinez.ports import TrendVersionConflictError
+from headlinez.ports import PredictionRepository, TrendVersionConflictError
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 
@@ -67,6 +81,46 @@ def trends(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(params=["fake", "dynamodb"])
 def cluster_store(request: pytest.FixtureRequest) -> Any:
     return _factory(request, InMemoryClusterStore)
+
+
+@pytest.fixture(params=["trend-fake", "cluster-fake", "dynamodb"])
+def versioned(request: pytest.FixtureRequest) -> Any:
+    """Every save_trends with `expected_versions`: both fakes and DynamoStore."""
+    fakes: dict[str, Callable[[], Any]] = {"trend-fake": InMemoryTrendRepository,
+                                           "cluster-fake": InMemoryClusterStore}
+    if request.param in fakes:
+        return fakes[request.param]()
+    return request.getfixturevalue("dynamo")
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def articles(request: pytest.FixtureRequest) -> Any:
+    return _factory(request, InMemoryArticleRepository)
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def predictions(request: pytest.FixtureRequest) -> Any:
+    return _factory(request, InMemoryPredictionRepository)
+
+
+Seed = Callable[[TrendState, list[TrendMember], list[Article]], None]
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def briefs(request: pytest.FixtureRequest) -> tuple[Any, Seed]:
+    """(a BriefStore, how to store a trend, its members and articles as clustering and ingest do)."""
+    if request.param == "fake":
+        fake = InMemoryBriefStore()
+        return fake, fake.add_trend
+    table_name = request.getfixturevalue("dynamodb_table")
+    resource = boto3.resource("dynamodb", region_name="us-east-1")
+    writer = DynamoStore(resource, table_name)
+
+    def seed(trend: TrendState, members: list[TrendMember], stored: list[Article]) -> None:
+        writer.save_new_articles(stored)
+        writer.save_trends([trend], {trend.trend_id: members})
+
+    return DynamoBriefStore(resource, table_name), seed
 
 
 # --- FeedStateRepository ---------------------------------------------------------------------------
@@ -128,29 +182,44 @@ def test_list_trends_pages_public_open_trends_by_rank(trends: Any) -> None:
 # --- ClusterStore (services.cluster) ----------------------------------------------------------------
 
 
-def test_conditional_saves_refuse_a_stale_version(cluster_store: Any) -> None:
+def test_conditional_saves_refuse_a_stale_version(versioned: Any) -> None:
     trend = _trend(1, version=1)
-    cluster_store.save_trends([trend], {}, expected_versions={})
+    versioned.save_trends([trend], {}, expected_versions={})
     # a second run that also thought the trend new is refused
-    with pytest.raises(TrendVersionConflictError):
-        cluster_store.save_trends([trend], {}, expected_versions={})
+    with pytest.raises(TrendVersionConflictError) as refused:
+        versioned.save_trends([trend], {}, expected_versions={})
+    assert (refused.value.trend_id, refused.value.expected_version) == (trend.trend_id, None)
     # the run that loaded version 1 may write version 2; one that loaded version 0 may not
-    cluster_store.save_trends([trend.model_copy(update={"version": 2})], {},
+    versioned.save_trends([trend.model_copy(update={"version": 2})], {},
+                          expected_versions={trend.trend_id: 1})
+    with pytest.raises(TrendVersionConflictError) as refused:
+        versioned.save_trends([trend.model_copy(update={"version": 3})], {},
                               expected_versions={trend.trend_id: 1})
-    with pytest.raises(TrendVersionConflictError):
-        cluster_store.save_trends([trend.model_copy(update={"version": 3})], {},
-                                  expected_versions={trend.trend_id: 1})
-    found = cluster_store.get_trend(trend.trend_id)
+    assert refused.value.expected_version == 1
+    found = versioned.get_trend(trend.trend_id)
     assert found is not None
     assert found[0].version == 2
 
 
-def test_a_refused_trend_leaves_its_members_unwritten(cluster_store: Any) -> None:
+def test_a_closed_trend_may_be_reopened_as_new_and_an_unstored_one_written_at_any_version(
+        versioned: Any) -> None:
+    closed = _trend(1, open_=False, version=4)
+    versioned.save_trends([closed], {})
+    # a run that did not load the closed trend (clustering loads open ones) writes it as new
+    versioned.save_trends([closed.model_copy(update={"is_open": True, "version": 5})], {},
+                          expected_versions={})
+    # a trend the caller loaded but nobody stored (yet) is accepted
+    versioned.save_trends([_trend(2, version=3)], {}, expected_versions={_trend(2).trend_id: 2})
+    assert sorted((t.trend_id, t.version) for t in versioned.load_open_trends()) == [
+        (_trend(1).trend_id, 5), (_trend(2).trend_id, 3)]
+
+
+def test_a_refused_trend_leaves_its_members_unwritten(versioned: Any) -> None:
     trend = _trend(1, version=1)
-    cluster_store.save_trends([trend], {trend.trend_id: [_member(1, 5)]}, expected_versions={})
+    versioned.save_trends([trend], {trend.trend_id: [_member(1, 5)]}, expected_versions={})
     with pytest.raises(TrendVersionConflictError):
-        cluster_store.save_trends([trend], {trend.trend_id: [_member(2, 1)]}, expected_versions={})
-    found = cluster_store.get_trend(trend.trend_id)
+        versioned.save_trends([trend], {trend.trend_id: [_member(2, 1)]}, expected_versions={})
+    found = versioned.get_trend(trend.trend_id)
     assert found is not None
     assert [m.article_id for m in found[1]] == [f"{1:032x}"]
 
@@ -174,4 +243,188 @@ def test_cluster_documents_and_ingest_window(cluster_store: Any) -> None:
     else:
         cluster_store.save_new_articles(articles)
     found = cluster_store.articles_ingested_between(NOW - timedelta(minutes=120), NOW)
-    assert sorted(a.article_id for a in found) == [f"{n:032x}" for n in range(3)]
+    assert [a.article_id for a in found] == [f"{n:032x}" for n in (2, 1, 0)]  # oldest first
+
+
+# --- ArticleRepository (ingest) ------------------------------------------------------------------------
+
+
+def test_an_article_is_stored_once_and_only_the_first_save_returns_it(articles: Any) -> None:
+    first = [_article(0, NOW), _article(1, NOW)]
+    assert [a.article_id for a in articles.save_new_articles(first)] == [a.article_id for a in first]
+    # a re-run (or an overlapping run) stores nothing twice and counts nothing twice
+    again = articles.save_new_articles([_article(1, NOW), _article(2, NOW)])
+    assert [a.article_id for a in again] == [_article(2, NOW).article_id]
+    # one id twice in one call: written once
+    assert len(articles.save_new_articles([_article(3, NOW), _article(3, NOW)])) == 1
+    assert articles.save_new_articles([]) == []
+
+
+def test_existing_keys_returns_the_records_of_the_stored_keys_only(articles: Any) -> None:
+    stored = _article(1, NOW).model_copy(update={"guid": "urn:e:1"})
+    articles.save_new_articles([stored])
+    keys = dedupe_keys(stored)
+    assert [k.kind for k in keys] == ["url", "title", "guid"]
+    unknown = [DedupeKey("url", "", f"{9:032x}"), DedupeKey("title", "e", "fp9"),
+               DedupeKey("guid", "e-world", "x")]
+    found = articles.existing_keys([*keys, *unknown])
+    assert found == {key: dedupe_record(stored) for key in keys}
+    assert articles.existing_keys([]) == {}
+
+
+def test_a_title_key_holds_the_last_article_of_that_headline(articles: Any) -> None:
+    # Given a recurring headline of one newsroom ("Morning briefing") under a new URL days later
+    old = _article(1, NOW - timedelta(days=5)).model_copy(update={"published": NOW - timedelta(days=5)})
+    new = _article(2, NOW).model_copy(update={"title_fingerprint": old.title_fingerprint})
+    articles.save_new_articles([old])
+    articles.save_new_articles([new])
+    title = DedupeKey("title", "e", old.title_fingerprint)
+    found = articles.existing_keys([title, DedupeKey("url", "", old.article_id)])
+    # the title key now holds the newer article (the repeat window compares with it); the url key stays
+    assert found[title]["article_id"] == new.article_id
+    assert found[DedupeKey("url", "", old.article_id)]["article_id"] == old.article_id
+
+
+def test_articles_ingested_between_to_the_second_oldest_first(articles: Any) -> None:
+    start, end = NOW - timedelta(minutes=90), NOW
+    stored = [_article(0, NOW - timedelta(minutes=91)),  # before the window
+              _article(1, NOW - timedelta(minutes=20)),
+              _article(2, start),  # on the lower bound
+              _article(3, end + timedelta(milliseconds=500)),  # the same second as the upper bound
+              _article(4, NOW - timedelta(minutes=75)),  # an earlier ingest hour
+              _article(5, end + timedelta(seconds=1))]  # after the window
+    articles.save_new_articles(stored)
+    found = articles.articles_ingested_between(start, end)
+    assert [a.article_id for a in found] == [f"{n:032x}" for n in (2, 4, 1, 3)]
+    assert found[2] == stored[1]
+
+
+# --- PredictionRepository -----------------------------------------------------------------------------
+
+MADE = datetime(2026, 2, 16, 10, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def _prediction(trend_id: str, made_at: datetime = MADE, code: str = "fades",
+                sentence: str = "fades by tomorrow") -> PredictionRecord:
+    return PredictionRecord(trend_id=trend_id, made_at=made_at, due_at=made_at + 24 * HOUR, code=code,  # type: ignore[arg-type]
+                            sentence=sentence, status="peaking", velocity=2.0, sources=3,
+                            headline=f"Headline of {trend_id}", persistence="continues")
+
+
+def _scored(record: PredictionRecord, outcome: str = "fades") -> PredictionRecord:
+    return record.model_copy(update={"outcome": outcome, "velocity_later": 0.1,
+                                     "scored_at": record.due_at})
+
+
+def test_predictions_wait_until_due_oldest_first_then_count_once(predictions: Any) -> None:
+    assert isinstance(predictions, PredictionRepository)
+    # Given predictions made at 10:00 (t2, t1) and 11:00 (t1)
+    predictions.put_predictions([_prediction("t2", code="continues"), _prediction("t1"),
+                                 _prediction("t1", MADE + HOUR)])
+    assert predictions.due_predictions(MADE + 23 * HOUR) == []
+    # due: by due time, then trend id; at most `limit`
+    due = predictions.due_predictions(MADE + 25 * HOUR)
+    assert [(r.trend_id, r.made_at) for r in due] == [("t1", MADE), ("t2", MADE), ("t1", MADE + HOUR)]
+    assert due[0] == _prediction("t1")
+    assert [r.trend_id for r in predictions.due_predictions(MADE + 25 * HOUR, limit=1)] == ["t1"]
+    # When the 10:00 ones are scored, twice (a retried run)
+    scored = [_scored(r) for r in due[:2]]
+    assert predictions.record_outcomes(scored) == 2
+    assert predictions.record_outcomes(scored) == 0
+    # Then they leave the due list, keep their outcome, and count once
+    assert [(r.trend_id, r.made_at) for r in predictions.due_predictions(MADE + 30 * HOUR)] == [
+        ("t1", MADE + HOUR)]
+    assert predictions.predictions_for_trend("t1") == [_prediction("t1", MADE + HOUR), scored[0]]
+    assert predictions.predictions_for_trend("t1", limit=1) == [_prediction("t1", MADE + HOUR)]
+    assert predictions.prediction_track_record() == track_record(scored)
+
+
+def test_a_prediction_of_the_same_hour_is_replaced_and_an_unknown_one_never_counts(
+        predictions: Any) -> None:
+    assert predictions.prediction_track_record() == track_record([])
+    predictions.put_predictions([_prediction("t1")])
+    predictions.put_predictions([_prediction("t1", sentence="a retried run's sentence")])
+    assert [r.sentence for r in predictions.predictions_for_trend("t1")] == ["a retried run's sentence"]
+    # an outcome for a prediction that was never stored (or expired) is not counted, nor stored
+    assert predictions.record_outcomes([_scored(_prediction("t9"))]) == 0
+    assert predictions.predictions_for_trend("t9") == []
+    assert predictions.prediction_track_record() == track_record([])
+
+
+def test_trend_states_are_read_open_or_closed(predictions: Any) -> None:
+    stored = [_trend(1), _trend(2, open_=False)]
+    if isinstance(predictions, InMemoryPredictionRepository):
+        predictions.trends.update({t.trend_id: t for t in stored})
+    else:
+        predictions.save_trends(stored, {})
+    found = predictions.get_trend_states([_trend(1).trend_id, _trend(2).trend_id, "t-unknown"])
+    assert sorted(found) == [_trend(1).trend_id, _trend(2).trend_id]
+    assert not found[_trend(2).trend_id].is_open
+    assert found[_trend(1).trend_id].hourly == _trend(1).hourly
+    assert predictions.get_trend_states([]) == {}
+
+
+# --- BriefStore (headlinez.briefs.ports) --------------------------------------------------------------
+
+
+def _brief(version: int, text: str = "Oman mediated the talks.") -> PublishedBrief:
+    evidence = story.evidence(3)
+    return PublishedBrief(
+        trend_id=story.TREND_ID, version=version, headline="Talks",
+        paragraphs=[Paragraph.model_validate({"kind": "what_happened",
+                                              "claims": [{"text": text, "evidence_ids": [3]}]})],
+        citations=[Citation(id=3, article_id=evidence[2].article_id, outlet="AP News",
+                            title=evidence[2].title, url=evidence[2].url, published=evidence[2].published)],
+        supported_percent=100.0, claims_checked=1, claims_supported=1, engine="extractive",
+        verifier="deterministic", generated_at=NOW, updated_at=NOW, basis=BriefBasis(trend_version=version),
+    )
+
+
+def test_load_trend_returns_members_oldest_first_with_the_snippets_of_stored_articles(
+        briefs: tuple[Any, Seed]) -> None:
+    store, seed = briefs
+    assert store.load_trend(story.TREND_ID) is None
+    items = story.articles(4)
+    trend = story.trend(items, version=2)
+    members = story.members(items)
+    # members given newest first; the last member's article is not stored (expired, say)
+    seed(trend, members[::-1], items[:3])
+    snapshot = store.load_trend(story.TREND_ID)
+    assert snapshot is not None
+    assert snapshot.trend == trend
+    assert snapshot.members == members
+    assert snapshot.snippets == {a.article_id: a.summary for a in items[:3]}
+
+
+def test_put_brief_writes_only_over_no_brief_or_an_older_version(briefs: tuple[Any, Seed]) -> None:
+    store, _ = briefs
+    assert store.get_brief(story.TREND_ID) is None
+    assert store.put_brief(_brief(2))
+    assert not store.put_brief(_brief(1, "An older text."))
+    assert not store.put_brief(_brief(2, "Same version, other text."))
+    assert store.get_brief(story.TREND_ID) == _brief(2)
+    assert store.put_brief(_brief(3, "A newer text."))
+    assert store.get_brief(story.TREND_ID) == _brief(3, "A newer text.")
+
+
+def test_the_last_failure_of_a_trend_is_kept(briefs: tuple[Any, Seed]) -> None:
+    store, _ = briefs
+    assert store.get_failure(story.TREND_ID) is None
+    first = BriefFailure(trend_id=story.TREND_ID, execution_id="e1", error="ModelOutputError",
+                         cause="no JSON", attempt=1, failed_at=NOW)
+    last = first.model_copy(update={"execution_id": "e2", "error": "InsufficientSupport", "attempt": 3})
+    store.record_failure(first)
+    store.record_failure(last)
+    assert store.get_failure(story.TREND_ID) == last
+    assert store.get_failure("t-other") is None
+
+
+def test_the_token_budget_adds_up_per_day(briefs: tuple[Any, Seed]) -> None:
+    store, _ = briefs
+    day = NOW.date()
+    assert store.tokens_spent(day) == 0
+    assert store.add_tokens(day, 1200) == 1200
+    assert store.add_tokens(day, 300) == 1500
+    assert store.add_tokens(day + timedelta(days=1), 7) == 7
+    assert (store.tokens_spent(day), store.tokens_spent(day + timedelta(days=1))) == (1500, 7)

@@ -124,7 +124,7 @@ def test_a_question_naming_what_the_evidence_does_not_is_rejected() -> None:
 
 
 def test_a_claude_answer_under_an_invented_question_is_dropped() -> None:
-    from tests.unit.test_brief_service import Clock, MemoryStore
+    from tests.unit.test_brief_service import Clock, seeded_store
 
     from headlinez.briefs.service import BriefService
 
@@ -132,7 +132,7 @@ def test_a_claude_answer_under_an_invented_question_is_dropped() -> None:
     bad = draft.model_copy(update={"quick_answers": [
         QuickAnswer(question="What did Savannah Guthrie say?", answer=draft.quick_answers[0].answer,
                     evidence_ids=draft.quick_answers[0].evidence_ids), *draft.quick_answers[1:]]})
-    service = BriefService(MemoryStore(), Clock())
+    service = BriefService(seeded_store(), Clock())
     from headlinez.briefs.models import CheckInput
 
     result = service.check(CheckInput(trend_id="t", evidence=PERU, draft=bad, engine="claude"), None)

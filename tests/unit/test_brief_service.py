@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from tests import brief_story as story
+from tests.fakes import InMemoryBriefStore
 
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import (
     BriefBasis,
     BriefDraft,
-    BriefFailure,
     CheckInput,
     EvidenceItem,
     FailureInput,
     GenerateInput,
     LoadInput,
-    PublishedBrief,
     PublishInput,
     RemovedClaim,
     StepError,
     TokenUsage,
     Verdict,
 )
-from headlinez.briefs.ports import ClaimToVerify, TrendSnapshot
+from headlinez.briefs.ports import ClaimToVerify
 from headlinez.briefs.service import BriefPolicy, BriefService
 
 NOW = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
@@ -36,40 +35,12 @@ class Clock:
         return NOW
 
 
-class MemoryStore:
-    def __init__(self, count: int = 3, version: int = 1) -> None:
-        self.snapshot: TrendSnapshot | None = None
-        self.seed(count, version)
-        self.brief: PublishedBrief | None = None
-        self.failures: list[BriefFailure] = []
-        self.tokens: dict[date, int] = {}
-
-    def seed(self, count: int, version: int) -> None:
-        items = story.articles(count)
-        self.snapshot = TrendSnapshot(story.trend(items, version=version), story.members(items),
-                                      {a.article_id: a.summary for a in items})
-
-    def load_trend(self, trend_id: str) -> TrendSnapshot | None:
-        return self.snapshot
-
-    def get_brief(self, trend_id: str) -> PublishedBrief | None:
-        return self.brief
-
-    def put_brief(self, brief: PublishedBrief) -> bool:
-        if self.brief is not None and self.brief.version >= brief.version:
-            return False
-        self.brief = brief
-        return True
-
-    def record_failure(self, failure: BriefFailure) -> None:
-        self.failures.append(failure)
-
-    def tokens_spent(self, day: date) -> int:
-        return self.tokens.get(day, 0)
-
-    def add_tokens(self, day: date, tokens: int) -> int:
-        self.tokens[day] = self.tokens.get(day, 0) + tokens
-        return self.tokens[day]
+def seeded_store(count: int = 3, version: int = 1) -> InMemoryBriefStore:
+    """The shared BriefStore fake holding the story's trend: its first `count` articles, at `version`."""
+    store = InMemoryBriefStore()
+    items = story.articles(count)
+    store.add_trend(story.trend(items, version=version), story.members(items), items)
+    return store
 
 
 class ScriptedGenerator:
@@ -108,12 +79,12 @@ class Verifier:
 
 
 @pytest.fixture
-def store() -> MemoryStore:
-    return MemoryStore()
+def store() -> InMemoryBriefStore:
+    return seeded_store()
 
 
 @pytest.fixture
-def service(store: MemoryStore) -> BriefService:
+def service(store: InMemoryBriefStore) -> BriefService:
     return BriefService(store, Clock(), BriefPolicy(max_attempts=3))
 
 
@@ -135,19 +106,19 @@ def test_load_numbers_the_evidence_and_carries_the_basis(service: BriefService) 
     assert result.max_attempts == 3
 
 
-def test_load_skips_a_missing_or_merged_trend(store: MemoryStore, service: BriefService) -> None:
-    assert store.snapshot is not None
-    store.snapshot = TrendSnapshot(store.snapshot.trend.model_copy(update={"merged_into": "t9"}),
-                                   store.snapshot.members)
+def test_load_skips_a_missing_or_merged_trend(store: InMemoryBriefStore, service: BriefService) -> None:
+    trend = store.trends[story.TREND_ID]
+    store.add_trend(trend.model_copy(update={"merged_into": "t9"}))
     assert service.load(LoadInput(trend_id=story.TREND_ID)).reason == "trend merged into t9"
-    store.snapshot = None
+    store.trends.clear()
     assert service.load(LoadInput(trend_id=story.TREND_ID)).action == "skip"
 
 
 # --- generate -------------------------------------------------------------------------------------
 
 
-def test_generate_counts_tokens_against_the_daily_budget(store: MemoryStore, service: BriefService) -> None:
+def test_generate_counts_tokens_against_the_daily_budget(store: InMemoryBriefStore,
+                                                         service: BriefService) -> None:
     request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence(),
                             usage=TokenUsage(input_tokens=7))
     result = service.generate(request, ScriptedGenerator(story.GOOD_DRAFT))
@@ -156,7 +127,7 @@ def test_generate_counts_tokens_against_the_daily_budget(store: MemoryStore, ser
     assert store.tokens == {NOW.date(): 1300}
 
 
-def test_a_spent_budget_stops_generation(store: MemoryStore, service: BriefService) -> None:
+def test_a_spent_budget_stops_generation(store: InMemoryBriefStore, service: BriefService) -> None:
     store.tokens[NOW.date()] = service.policy.daily_token_budget
     generator = ScriptedGenerator(story.GOOD_DRAFT)
     result = service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()), generator)
@@ -165,7 +136,7 @@ def test_a_spent_budget_stops_generation(store: MemoryStore, service: BriefServi
     assert generator.feedback == []  # the model was not called
 
 
-def test_the_offline_engine_ignores_the_budget(store: MemoryStore, service: BriefService) -> None:
+def test_the_offline_engine_ignores_the_budget(store: InMemoryBriefStore, service: BriefService) -> None:
     store.tokens[NOW.date()] = 10**12
     result = service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
                               ExtractiveGenerator())
@@ -224,7 +195,7 @@ def test_by_default_the_verifier_sees_only_undecided_claims(service: BriefServic
     assert "literal" in methods.values()
 
 
-def test_the_verifier_judges_only_what_passed_the_deterministic_checks(store: MemoryStore) -> None:
+def test_the_verifier_judges_only_what_passed_the_deterministic_checks(store: InMemoryBriefStore) -> None:
     service = BriefService(store, Clock(), BriefPolicy(max_attempts=3, verify="all"))
     def verdict(number: int, text: str, ids: Sequence[int]) -> Verdict | None:
         if text.startswith("Oman mediated"):
@@ -258,29 +229,32 @@ def _publish_input(service: BriefService, version: int) -> PublishInput:
                         engine="claude-test", check=check, requested_at=NOW)
 
 
-def test_publish_writes_a_newer_version_only(store: MemoryStore, service: BriefService) -> None:
+def test_publish_writes_a_newer_version_only(store: InMemoryBriefStore, service: BriefService) -> None:
     result = service.publish(_publish_input(service, 2))
     assert result.outcome == "published"
-    assert store.brief is not None
-    assert store.brief.version == 2
-    assert [c.id for c in store.brief.citations] == [1, 2, 3]
-    assert store.brief.engine == "claude-test"
-    assert store.brief.execution_id == "exec-1"
+    brief = store.get_brief(story.TREND_ID)
+    assert brief is not None
+    assert brief.version == 2
+    assert [c.id for c in brief.citations] == [1, 2, 3]
+    assert brief.engine == "claude-test"
+    assert brief.execution_id == "exec-1"
     # an older execution finishing later does not overwrite it
     assert service.publish(_publish_input(service, 1)).outcome == "superseded"
-    assert store.brief.version == 2
+    assert store.get_brief(story.TREND_ID) == brief
 
 
-def test_failure_is_recorded_and_the_brief_stays(store: MemoryStore, service: BriefService) -> None:
+def test_failure_is_recorded_and_the_brief_stays(store: InMemoryBriefStore, service: BriefService) -> None:
     service.publish(_publish_input(service, 1))
-    before = store.brief
+    before = store.get_brief(story.TREND_ID)
+    assert before is not None
     result = service.record_failure(FailureInput(
         trend_id=story.TREND_ID, execution_id="exec-2", attempt=2,
         error=StepError(Error="ModelOutputError", Cause='{"errorMessage": "no write_brief tool call"}')))
     assert result.error == "ModelOutputError"
     assert store.failures[0].error == "ModelOutputError"
     assert store.failures[0].failed_at == NOW
-    assert store.brief == before
+    assert store.get_failure(story.TREND_ID) == store.failures[0]
+    assert store.get_brief(story.TREND_ID) == before
 
 
 def test_a_claim_of_two_sentences_is_checked_as_two(service: BriefService) -> None:

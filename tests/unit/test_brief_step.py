@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from tests import brief_story as story
-from tests.fakes import FakeLambdaContext, load_handler_module
+from tests.fakes import FakeLambdaContext, InMemoryBriefStore, load_handler_module
 
-from headlinez.briefs.models import BriefDraft, BriefFailure, TokenUsage
+from headlinez.briefs.models import BriefDraft, TokenUsage
 from headlinez.briefs.service import BriefService
 from headlinez.settings import brief_settings
 from headlinez.wiring import brief_steps
@@ -29,23 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RUN_TIME = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 WRONG_CLOCK = datetime(2031, 1, 1, tzinfo=UTC)
 EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:headlinez-brief:brief-t1-v3"
-
-
-class _Store:
-    """The BriefStore calls of the failure and generate steps, in memory."""
-
-    def __init__(self) -> None:
-        self.failures: list[BriefFailure] = []
-        self.tokens: dict[date, int] = {}
-
-    def record_failure(self, failure: BriefFailure) -> None:
-        self.failures.append(failure)
-
-    def tokens_spent(self, day: date) -> int:
-        return self.tokens.get(day, 0)
-
-    def add_tokens(self, day: date, tokens: int) -> None:
-        self.tokens[day] = self.tokens.get(day, 0) + tokens
+StepHandler = Callable[[str], tuple[ModuleType, InMemoryBriefStore]]
 
 
 class _Generator:
@@ -57,7 +41,7 @@ class _Generator:
 
 
 @pytest.fixture
-def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tuple[ModuleType, _Store]]]:
+def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[StepHandler]:
     """step_handler("brief_failure") -> (the handler module, the in-memory store it writes to)."""
     for name, value in {"TABLE_NAME": "headlinez-test", "POWERTOOLS_METRICS_NAMESPACE": "HeadlinezTest",
                         "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -67,7 +51,7 @@ def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tu
     saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
     names: list[str] = []
 
-    def load(folder: str) -> tuple[ModuleType, _Store]:
+    def load(folder: str) -> tuple[ModuleType, InMemoryBriefStore]:
         brief_settings.cache_clear()
         module = load_handler_module(folder, "headlinez_step_test")
         names.append(module.__name__)
@@ -76,7 +60,7 @@ def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], tu
         for handler in logging.getLogger(folder.replace("_", "-")).handlers:
             if isinstance(handler, logging.StreamHandler):
                 handler.stream = sys.stdout
-        store = _Store()
+        store = InMemoryBriefStore()
         service = BriefService(store, SimpleNamespace(now=lambda: WRONG_CLOCK))  # type: ignore[arg-type]
         monkeypatch.setattr(brief_steps, "service", lambda settings: service)
         return module, store
@@ -96,7 +80,7 @@ def _log_lines(out: str) -> list[dict[str, Any]]:
 
 
 def test_a_step_dates_its_work_by_the_now_of_its_input(
-    step_handler: Callable[[str], tuple[ModuleType, _Store]], capsys: pytest.CaptureFixture[str],
+    step_handler: StepHandler, capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Given the RecordFailure step and a service whose own clock is years off
     app, store = step_handler("brief_failure")
@@ -113,7 +97,7 @@ def test_a_step_dates_its_work_by_the_now_of_its_input(
 
 
 def test_the_token_tally_goes_to_the_day_of_the_input(
-    step_handler: Callable[[str], tuple[ModuleType, _Store]], monkeypatch: pytest.MonkeyPatch,
+    step_handler: StepHandler, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Given the Generate step with a token-using engine
@@ -129,7 +113,7 @@ def test_the_token_tally_goes_to_the_day_of_the_input(
 
 
 def test_an_input_without_now_falls_back_to_the_service_clock(
-    step_handler: Callable[[str], tuple[ModuleType, _Store]], capsys: pytest.CaptureFixture[str],
+    step_handler: StepHandler, capsys: pytest.CaptureFixture[str],
 ) -> None:
     # An execution started before `now` was in the step input (in flight during a deploy)
     app, store = step_handler("brief_failure")
@@ -138,7 +122,7 @@ def test_an_input_without_now_falls_back_to_the_service_clock(
 
 
 def test_every_log_line_of_a_step_carries_the_execution_id_as_correlation_id(
-    step_handler: Callable[[str], tuple[ModuleType, _Store]], capsys: pytest.CaptureFixture[str],
+    step_handler: StepHandler, capsys: pytest.CaptureFixture[str],
 ) -> None:
     app, _ = step_handler("brief_failure")
     app.handler({"execution_id": EXECUTION, "trend_id": "t1", "now": "2026-02-18T04:00:00Z",
@@ -153,7 +137,7 @@ def test_every_log_line_of_a_step_carries_the_execution_id_as_correlation_id(
 
 
 def test_a_bad_input_is_a_brief_input_error(
-    step_handler: Callable[[str], tuple[ModuleType, _Store]], capsys: pytest.CaptureFixture[str],
+    step_handler: StepHandler, capsys: pytest.CaptureFixture[str],
 ) -> None:
     from headlinez.briefs.errors import BriefInputError
 

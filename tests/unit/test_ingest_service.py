@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tests.fakes import InMemoryArticleRepository, InMemoryFeedStateRepository
 
-from headlinez.domain.dedupe import dedupe_keys, dedupe_record
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.services.ingest import STATE_WRITE_BATCH, IngestService
@@ -54,37 +54,12 @@ class FakeFetcher:
         return outcome
 
 
-class MemoryStore:
+class MemoryStore(InMemoryFeedStateRepository, InMemoryArticleRepository):
+    """Feed states and articles in one store, as DynamoStore keeps them in one table."""
+
     def __init__(self) -> None:
-        self.states: dict[str, FeedState] = {}
-        self.keys: dict[str, dict[str, Any]] = {}
-        self.articles: dict[str, Article] = {}
-
-    def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
-        return {i: self.states[i] for i in feed_ids if i in self.states}
-
-    def put_states(self, states: Sequence[FeedState]) -> None:
-        self.states.update({s.feed_id: s for s in states})
-
-    def list_states(self) -> list[FeedState]:
-        return list(self.states.values())
-
-    def existing_keys(self, keys: Sequence[str]) -> dict[str, Mapping[str, Any]]:
-        return {k: self.keys[k] for k in keys if k in self.keys}
-
-    def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
-        written = []
-        for article in articles:
-            if article.article_id in self.articles:
-                continue
-            self.articles[article.article_id] = article
-            for key in dedupe_keys(article):
-                self.keys.setdefault(key, dedupe_record(article))
-            written.append(article)
-        return written
-
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [a for a in self.articles.values() if start <= a.ingested_at <= end]
+        InMemoryFeedStateRepository.__init__(self)
+        InMemoryArticleRepository.__init__(self)
 
 
 def feed(n: int, family: str | None = None) -> FeedConfig:

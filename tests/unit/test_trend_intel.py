@@ -6,10 +6,9 @@ import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from tests.fakes import InMemoryClusterStore
+from tests.fakes import InMemoryClusterStore, InMemoryPredictionRepository
 
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.domain.terms import title_fingerprint
 from headlinez.models import Article, HourBucket, TrendState
 from headlinez.services.cluster import ClusterService
@@ -40,42 +39,12 @@ OLYMPICS = [
 ]
 
 
-class MemoryStore(InMemoryClusterStore):
-    """ClusterStore + PredictionRepository in memory."""
+class MemoryStore(InMemoryClusterStore, InMemoryPredictionRepository):
+    """ClusterStore + PredictionRepository in memory, on one set of trends (as DynamoStore's table)."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
-        super().__init__(articles)
-        self.predictions: dict[tuple[str, datetime], PredictionRecord] = {}
-        self.track: dict[str, int] = {}
-
-    def put_predictions(self, records: Sequence[PredictionRecord]) -> None:
-        for record in records:
-            self.predictions[(record.trend_id, record.made_at)] = record
-
-    def due_predictions(self, until: datetime, limit: int = 500) -> list[PredictionRecord]:
-        due = [r for r in self.predictions.values() if r.outcome is None and r.due_at <= until]
-        return sorted(due, key=lambda r: r.due_at)[:limit]
-
-    def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
-        counted = 0
-        for record in records:
-            if self.predictions[(record.trend_id, record.made_at)].outcome is not None:
-                continue
-            self.predictions[(record.trend_id, record.made_at)] = record
-            for key, value in counters(record).items():
-                self.track[key] = self.track.get(key, 0) + value
-            counted += 1
-        return counted
-
-    def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
-        return {tid: self.trends[tid] for tid in trend_ids if tid in self.trends}
-
-    def prediction_track_record(self) -> TrackRecord:
-        return TrackRecord.from_counters(self.track)
-
-    def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
-        return sorted((r for r in self.predictions.values() if r.trend_id == trend_id),
-                      key=lambda r: r.made_at, reverse=True)[:limit]
+        InMemoryPredictionRepository.__init__(self)
+        InMemoryClusterStore.__init__(self, articles)
 
 
 def service(store: MemoryStore) -> ClusterService:

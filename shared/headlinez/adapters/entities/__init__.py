@@ -2,7 +2,7 @@
 
 One module per group of entities, imported on its own (the API's cold start never loads the
 brief models). No other module spells a key: the adapters (`dynamodb`, `brief_store`,
-`feed_registry`) ask these mappers for keys, items and models, and talk to DynamoDB through
+`feed_registry`, `lease`) ask these mappers for keys, items and models, and talk to DynamoDB through
 `headlinez.adapters.table`.
 The layouts are those of the stored data (and of the local stack's `.headlinez/table.jsonl.gz`):
 changing a key or an attribute name here is a data migration, not a refactoring.
@@ -23,8 +23,8 @@ changing a key or an attribute name here is a data migration, not a refactoring.
 | ClusterDocEntity | CLUSTER | DF, CHECKPOINT, ... | | | |
 | PredictionEntity | PRED#{trend_id} | {made_at} | PREDDUE / {due_at}#{trend_id} (until scored) | | |
 | TrackRecordEntity | PREDTRACK | ALL | | | |
+| LeaseEntity | {name} (the cluster's: CLUSTER) | LEASE | | | |
 
 (1) open and public (2+ newsrooms), (2) open, (3) open, public and with a category.
-(The cluster lease, pk=`CLUSTER` sk=`LEASE`, belongs to `headlinez.adapters.lease`.)
 Sort keys of a trend partition order as BRIEF < M#... < META: the API's detail read relies on it.
 """
