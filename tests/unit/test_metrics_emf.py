@@ -282,10 +282,10 @@ def _run_brief_step(app: ModuleType, monkeypatch: pytest.MonkeyPatch, usage_befo
                     fake: _FakeBriefService | None = None) -> None:
     fake = fake or _FakeBriefService()
     request = SimpleNamespace(execution_id="exec-1", trend_id="t1", attempt=2, usage=usage_before, now=NOW)
-    monkeypatch.setattr(app.runtime, "parse_step", lambda model, event: request)
-    monkeypatch.setattr(app.runtime, "service", lambda settings: fake)
-    monkeypatch.setattr(app.runtime, "generator", lambda settings: SimpleNamespace(uses_tokens=True))
-    monkeypatch.setattr(app.runtime, "verifier", lambda settings: None)
+    monkeypatch.setattr(app.brief_steps, "parse_step", lambda model, event: request)
+    monkeypatch.setattr(app.brief_steps, "service", lambda settings: fake)
+    monkeypatch.setattr(app.brief_steps, "generator", lambda settings: SimpleNamespace(uses_tokens=True))
+    monkeypatch.setattr(app.brief_steps, "verifier", lambda settings: None)
     app.handler({}, FakeLambdaContext())
 
 
