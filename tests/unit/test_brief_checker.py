@@ -149,3 +149,17 @@ def test_an_outlet_is_recognised_by_the_name_pages_show_for_it() -> None:
     # The extractive brief writes 'ABC News' for the feed 'ABC News (US) International'
     assert {"abc news", "abc news international"} <= outlet_aliases("ABC News (US) International")
     assert "abc news" in outlet_aliases("ABC News (AU)")
+
+
+def test_a_year_moved_to_another_fact_of_the_evidence_is_caught() -> None:
+    # Given evidence that dates the spending target 2031 and mentions 2030 for something else
+    evidence = story.evidence(1)[0].model_copy(update={
+        "snippet": "Total federal spending would hit $8.2 trillion by 2031. "
+                   "The deficit would begin shrinking after 2030."})
+    index = EvidenceIndex([evidence])
+    # Then the year as stated passes, and the other year put on the spending target is caught
+    assert problems(index, "Federal spending would reach $8.2 trillion by 2031.", 1) == []
+    found = problems(index, "Federal spending would reach $8.2 trillion by 2030.", 1)
+    assert any(p.startswith("year moved: 2030") for p in found), found
+    # And a year stated with its own fact still passes
+    assert problems(index, "The deficit would begin shrinking after 2030.", 1) == []

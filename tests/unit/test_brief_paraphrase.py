@@ -81,6 +81,7 @@ def test_quarters_are_written_out() -> None:
     (50.0, [48.0], "above", False),     # "more than 50" when 48 is stated
     (9.0, [8.5], "", False),            # one significant digit is too coarse
     (40.0, [41.0], "below", False),     # "nearly 40" when 41 is stated
+    (2030.0, [2031.0], "", False),      # a year is never rounded: "by 2030" when 2031 is stated
 ])
 def test_natural_rounding(value: float, stated: list[float], hedge: str, expected: bool) -> None:
     assert number_supported(value, stated, hedge) is expected

@@ -140,6 +140,10 @@ def _round_half_up(value: float, places: int) -> float:
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def _both_years(first: float, second: float) -> bool:
+    return all(number.is_integer() and 1900 <= number < 2100 for number in (first, second))
+
+
 def number_supported(value: float, stated: Iterable[float], hedge: str = "") -> bool:
     """Is `value` stated, or a natural rounding of a stated value?
 
@@ -148,6 +152,7 @@ def number_supported(value: float, stated: Iterable[float], hedge: str = "") -> 
     with a hedge a round number within 5% of a stated one also counts, in the hedge's
     direction: "about"/"roughly" either way (32% -> "roughly one-third"), "more than"/"over"/
     "at least" only below the stated value, "nearly"/"almost"/"under" only above it.
+    A year is never rounded: 2030 does not restate 2031 (both whole numbers in 1900-2099).
     """
     for other in stated:
         if value == other:
@@ -156,7 +161,7 @@ def number_supported(value: float, stated: Iterable[float], hedge: str = "") -> 
             continue  # a one-digit rounding (8.5 -> 9, 48 -> 50) is too coarse to be a restatement
         digits = _significant_digits(value)
         magnitude = len(str(int(abs(other)))) if abs(other) >= 1 else 1
-        if _round_half_up(other, digits - magnitude) == value:
+        if _round_half_up(other, digits - magnitude) == value and not _both_years(value, other):
             return True
         direction_ok = (hedge == "about" or (hedge == "above" and other >= value)
                         or (hedge == "below" and other <= value))
