@@ -18,12 +18,11 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from headlinez.briefs.materiality import BriefedTrend, brief_due, trigger_reason
+from headlinez.briefs.materiality import brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import SCHEDULE_STEP, ClusterConfig, DocumentFrequencies, cluster_in_windows
 from headlinez.domain.newsrooms import detection_time
@@ -31,7 +30,15 @@ from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
-from headlinez.ports import Embedder, Lease, PredictionRepository, TrendVersionConflictError
+from headlinez.ports import (
+    BriefLedger,
+    BriefTrigger,
+    ClusterStore,
+    Embedder,
+    Lease,
+    PredictionRepository,
+    TrendVersionConflictError,
+)
 from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
@@ -51,34 +58,6 @@ class ConcurrentClusteringError(RuntimeError):
     """Every attempt of a run lost a trend write to another run (`MAX_RUN_ATTEMPTS` in all)."""
 
 
-class ClusterStore(Protocol):
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...
-
-    def set_article_trends(self, articles: Sequence[Article]) -> None: ...
-
-    def load_open_trends(self) -> list[TrendState]: ...
-
-    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
-        """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
-        ...
-
-    def get_cluster_doc(self, name: str) -> str | None: ...
-
-    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
-
-    def put_cluster_doc(self, name: str, doc: str) -> None: ...
-
-
-class BriefTrigger(Protocol):
-    """Starts the brief flow for a trend (headlinez.adapters.brief_store.StepFunctionsBriefTrigger)."""
-
-    def start(self, request: BriefRequest) -> bool:
-        """True when an execution started; False when one of that (idempotent) name exists."""
-        ...
-
-
 @dataclass(frozen=True)
 class BriefTriggerPolicy:
     """Which changed trends start a brief execution (headlinez.briefs.materiality.trigger_reason)."""
@@ -88,14 +67,6 @@ class BriefTriggerPolicy:
     min_new_articles: int = 2
     daily_token_budget: int | None = None
     """With a ledger: no start while the day's spent tokens have reached it (None: not checked)."""
-
-
-class BriefLedger(Protocol):
-    """The published briefs as clustering's backlog reads them (headlinez.adapters.brief_store)."""
-
-    def briefed(self, trend_ids: Sequence[str]) -> Mapping[str, BriefedTrend]: ...
-
-    def tokens_spent(self, day: date) -> int: ...
 
 
 class ClusterReport(BaseModel):

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -38,20 +38,22 @@ from headlinez.events import IngestCompletedDetail
 from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import (
     ArticleRepository,
+    CompletionPublisher,
     CycleTotals,
     CycleTracker,
+    FeedFetcherPort,
     FeedRegistry,
     FeedStateRepository,
+    FetchOutcomeLike,
+    IngestEventPublisher,
+    ParseFn,
     ShardQueue,
 )
 from headlinez.services.ingest import (
     DEFAULT_MAX_ENTRIES_PER_FEED,
     DEFAULT_TIME_MARGIN,
-    FeedFetcherPort,
-    FetchOutcomeLike,
     IngestReport,
     IngestService,
-    ParseFn,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,14 +61,6 @@ logger = logging.getLogger(__name__)
 
 class ShardIncompleteError(RuntimeError):
     """A shard stopped at its time limit with due feeds left: the message is retried."""
-
-
-class CompletionPublisher(Protocol):
-    def cycle_completed(self, run_time: datetime, totals: CycleTotals) -> None: ...
-
-
-class IngestEventPublisher(Protocol):
-    def ingest_completed(self, detail: IngestCompletedDetail) -> None: ...
 
 
 class EventCompletion:

@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -39,7 +39,7 @@ from headlinez.domain.feed_schedule import (
 )
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
-from headlinez.ports import ArticleRepository, FeedStateRepository
+from headlinez.ports import ArticleRepository, FeedFetcherPort, FeedStateRepository, FetchOutcomeLike, ParseFn
 
 logger = logging.getLogger(__name__)
 
@@ -50,43 +50,6 @@ DEFAULT_MAX_ENTRIES_PER_FEED = 200
 DEFAULT_TIME_MARGIN = timedelta(seconds=20)
 STATE_WRITE_BATCH = 25  # one BatchWriteItem
 STATE_WRITE_SECONDS = 5.0  # ... or sooner when states wait this long
-
-
-class FetchOutcomeLike(Protocol):
-    @property
-    def status(self) -> int | None: ...
-    @property
-    def body(self) -> bytes | None: ...
-    @property
-    def etag(self) -> str | None: ...
-    @property
-    def last_modified(self) -> str | None: ...
-    @property
-    def final_url(self) -> str | None: ...
-    @property
-    def retry_after_seconds(self) -> float | None: ...
-    @property
-    def content_type(self) -> str | None: ...
-    @property
-    def error(self) -> str | None: ...
-    @property
-    def error_kind(self) -> str | None: ...
-
-
-class FeedFetcherPort(Protocol):
-    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike: ...
-
-
-class ParsedFeedLike(Protocol):
-    @property
-    def entries(self) -> Sequence[RawEntry]: ...
-    @property
-    def updated(self) -> datetime | None: ...
-    @property
-    def parser(self) -> str: ...
-
-
-ParseFn = Callable[..., ParsedFeedLike]
 
 
 class FeedResult(BaseModel):
