@@ -49,8 +49,9 @@ def _service() -> ClusterService:
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
     lease = DynamoLease(table, "CLUSTER", ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
-                          briefs=briefs, brief_policy=brief_policy, embedder=embedder, ledger=ledger,
-                          lease=lease, lease_wait=timedelta(seconds=settings.lease_wait_seconds))
+                          predictions=store, briefs=briefs, brief_policy=brief_policy, embedder=embedder,
+                          ledger=ledger, lease=lease,
+                          lease_wait=timedelta(seconds=settings.lease_wait_seconds))
 
 
 # The EventBridge event's id is the run's correlation id, in every log line of the run.

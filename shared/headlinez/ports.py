@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import (
@@ -255,6 +256,8 @@ class FeedRegistry(Protocol):
 
 
 class FetchOutcomeLike(Protocol):
+    """What one fetch answered (headlinez.adapters.http_fetch.FetchOutcome)."""
+
     @property
     def status(self) -> int | None: ...
     @property
@@ -273,13 +276,27 @@ class FetchOutcomeLike(Protocol):
     def error(self) -> str | None: ...
     @property
     def error_kind(self) -> str | None: ...
+    @property
+    def cache_max_age(self) -> float | None:
+        """Cache-Control max-age in seconds, if the feed declared one (adaptive polling)."""
+        ...
 
 
 class FeedFetcherPort(Protocol):
+    """Fetches feeds (headlinez.adapters.http_fetch.FeedFetcher). An async context manager: a run
+    enters it once and fetches inside (one connection pool per run)."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None: ...
+
     async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike: ...
 
 
 class ParsedFeedLike(Protocol):
+    """One parsed feed (headlinez.adapters.feed_parser.ParsedFeed)."""
+
     @property
     def entries(self) -> Sequence[RawEntry]: ...
     @property
@@ -289,6 +306,7 @@ class ParsedFeedLike(Protocol):
 
 
 ParseFn = Callable[..., ParsedFeedLike]
+"""`parse(body, *, content_type, url)` (headlinez.adapters.feed_parser.parse_feed)."""
 
 
 # --- Fan-out: shards, cycles, the completion event (services.fanout) ------------------------------

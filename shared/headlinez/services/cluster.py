@@ -108,10 +108,9 @@ class ClusterService:
         # Without an embedder (model not installed) clustering takes the lexical path and says so.
         self._embedder = embedder
         self._store = store
-        # Prediction records go to `predictions`, or to the store itself when it keeps them
-        # (DynamoStore does): the Lambda's wiring stays one store.
-        self._predictions = predictions if predictions is not None else (
-            store if isinstance(store, PredictionRepository) else None)
+        # Where this hour's predictions are recorded and due ones scored; None: no predictions
+        # (the composition root passes the store that keeps them, DynamoStore in the Lambda).
+        self._predictions = predictions
         self._config = config
         self._lookback = lookback
         self._briefs = briefs

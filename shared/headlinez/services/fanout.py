@@ -147,16 +147,12 @@ class HostLimitedFetcher:
 
     async def __aenter__(self) -> Self:
         self._slots = {}  # semaphores belong to the running event loop
-        enter = getattr(self._inner, "__aenter__", None)
-        if enter is not None:
-            await enter()
+        await self._inner.__aenter__()
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         traceback: TracebackType | None) -> None:
-        leave = getattr(self._inner, "__aexit__", None)
-        if leave is not None:
-            await leave(exc_type, exc, traceback)
+        await self._inner.__aexit__(exc_type, exc, traceback)
 
     async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike:
         host = (urlsplit(url).hostname or "").lower().removeprefix("www.")

@@ -17,7 +17,6 @@ Bounded work per run (a hostile or broken feed must not take the run down with i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import time
@@ -174,9 +173,7 @@ class IngestService:
         writer = _StateWriter(self._states)
         per_feed: dict[str, FeedResult] = {}
         try:
-            async with contextlib.AsyncExitStack() as session:
-                if isinstance(self._fetcher, contextlib.AbstractAsyncContextManager):
-                    await session.enter_async_context(self._fetcher)  # one connection pool per run
+            async with self._fetcher:  # one connection pool per run
                 await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
                                      per_feed=per_feed)
         finally:
@@ -313,7 +310,7 @@ class IngestService:
         result.parser = parsed.parser
         if self._policy.adaptive:  # the fan-out's adaptive polling: the feed's update interval
             state = observe(state, entry_times=[t for e in parsed.entries if (t := entry_time(e))],
-                            declared=declared_interval(body, getattr(outcome, "cache_max_age", None)),
+                            declared=declared_interval(body, outcome.cache_max_age),
                             policy=self._policy)
         return result, after_success(state.model_copy(update=validators), now, self._policy), articles
 
