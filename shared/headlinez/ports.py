@@ -7,6 +7,7 @@ sits low (import-linter's `layers`): it names domain and model types, never a se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
@@ -447,3 +448,23 @@ class ClaimVerifier(Protocol):
     def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
                ) -> tuple[list[Verdict], TokenUsage]: ...
 
+
+# --- Tracing: the named steps of a service run (adapters.tracing) ---------------------------------
+
+
+class Tracing(Protocol):
+    """Marks the steps of a service run: an X-Ray subsegment each in Lambda
+    (headlinez.adapters.tracing.PowertoolsTracing), nothing elsewhere (`NO_TRACING`)."""
+
+    def segment(self, name: str) -> AbstractContextManager[None]:
+        """A context manager around one step, e.g. `with tracing.segment("cluster.embed"): ...`."""
+        ...
+
+
+class _NoTracing:
+    def segment(self, name: str) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
+NO_TRACING: Tracing = _NoTracing()
+"""The default of every service: steps are not traced (tests, the local stack, the CLI)."""

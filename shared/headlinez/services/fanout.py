@@ -37,6 +37,7 @@ from headlinez.domain.sharding import host_of, shard_by_host
 from headlinez.events import IngestCompletedDetail
 from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import (
+    NO_TRACING,
     ArticleRepository,
     CompletionPublisher,
     CycleTotals,
@@ -48,6 +49,7 @@ from headlinez.ports import (
     IngestEventPublisher,
     ParseFn,
     ShardQueue,
+    Tracing,
 )
 from headlinez.services.ingest import (
     DEFAULT_MAX_ENTRIES_PER_FEED,
@@ -174,7 +176,7 @@ class FeedWorkerService:
                  policy: PollPolicy, concurrency: int = 16,
                  max_article_age: timedelta | None = timedelta(days=14),
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
-                 time_margin: timedelta = DEFAULT_TIME_MARGIN) -> None:
+                 time_margin: timedelta = DEFAULT_TIME_MARGIN, tracing: Tracing = NO_TRACING) -> None:
         self._fetcher = fetcher
         self._parse = parse
         self._states = states
@@ -186,6 +188,7 @@ class FeedWorkerService:
         self._max_article_age = max_article_age
         self._max_entries = max_entries_per_feed
         self._time_margin = time_margin
+        self._tracing = tracing
         self.peak_per_host = 0
         # Called with each finished shard's report (the local stack and the benchmark sum them).
         self.listeners: list[Callable[[FeedShard, IngestReport], None]] = []
@@ -196,7 +199,7 @@ class FeedWorkerService:
         service = IngestService(feeds=shard.feeds, fetcher=fetcher, parse=self._parse, states=self._states,
                                 articles=self._articles, policy=self._policy, concurrency=self._concurrency,
                                 max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
-                                time_margin=self._time_margin)
+                                time_margin=self._time_margin, tracing=self._tracing)
         report = service.run(shard.run_time, remaining_ms=remaining_ms)
         self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
         logger.info("shard polled", extra={

@@ -38,7 +38,15 @@ from headlinez.domain.feed_schedule import (
 )
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
-from headlinez.ports import ArticleRepository, FeedFetcherPort, FeedStateRepository, FetchOutcomeLike, ParseFn
+from headlinez.ports import (
+    NO_TRACING,
+    ArticleRepository,
+    FeedFetcherPort,
+    FeedStateRepository,
+    FetchOutcomeLike,
+    ParseFn,
+    Tracing,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +57,9 @@ DEFAULT_MAX_ENTRIES_PER_FEED = 200
 DEFAULT_TIME_MARGIN = timedelta(seconds=20)
 STATE_WRITE_BATCH = 25  # one BatchWriteItem
 STATE_WRITE_SECONDS = 5.0  # ... or sooner when states wait this long
+# The traced steps of a run, in order (headlinez.ports.Tracing). Articles are stored while the feeds
+# are polled, as each feed completes; save_states writes the feed states still waiting at the end.
+INGEST_STEPS = ("ingest.load_states", "ingest.poll_feeds", "ingest.save_states")
 
 
 class FeedResult(BaseModel):
@@ -141,7 +152,8 @@ class IngestService:
                  max_article_age: timedelta | None = timedelta(days=14),
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
                  time_margin: timedelta = DEFAULT_TIME_MARGIN,
-                 on_feed_done: Callable[[FeedResult], None] | None = None) -> None:
+                 on_feed_done: Callable[[FeedResult], None] | None = None,
+                 tracing: Tracing = NO_TRACING) -> None:
         if max_entries_per_feed < 1:
             raise ValueError("max_entries_per_feed must be at least 1")
         self._feeds = list(feeds)
@@ -155,6 +167,7 @@ class IngestService:
         self._max_entries = max_entries_per_feed
         self._time_margin = time_margin
         self._on_feed_done = on_feed_done
+        self._tracing = tracing
 
     def run(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
         """One run at `now`; `remaining_ms` (the Lambda context's `get_remaining_time_in_millis`)
@@ -165,7 +178,9 @@ class IngestService:
                         ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport(started_at=now, feeds_total=len(self._feeds))
-        states = self._states.get_states([f.id for f in self._feeds])
+        step = self._tracing.segment
+        with step("ingest.load_states"):
+            states = self._states.get_states([f.id for f in self._feeds])
         due = [f for f in self._feeds if is_due(states.get(f.id), now)]
         due.sort(key=lambda f: _waiting_since(states.get(f.id)))  # the longest waiting first
         report.feeds_due = len(due)
@@ -173,11 +188,13 @@ class IngestService:
         writer = _StateWriter(self._states)
         per_feed: dict[str, FeedResult] = {}
         try:
-            async with self._fetcher:  # one connection pool per run
-                await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
-                                     per_feed=per_feed)
+            with step("ingest.poll_feeds"):
+                async with self._fetcher:  # one connection pool per run
+                    await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
+                                         per_feed=per_feed)
         finally:
-            writer.flush()  # even when a write failed: the feeds finished so far keep their state
+            with step("ingest.save_states"):
+                writer.flush()  # even when a write failed: the feeds finished so far keep their state
         self._finish(report, per_feed, {f.id for f in due}, started)
         report.oldest_success_minutes = _oldest_success_minutes(report.results, states, now)
         return report
