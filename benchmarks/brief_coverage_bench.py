@@ -40,11 +40,11 @@ from headlinez.briefs.models import (
     PublishedBrief,
     PublishInput,
 )
-from headlinez.briefs.ports import TrendSnapshot
-from headlinez.briefs.service import BriefService
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.evaluation.clustering_eval import load_dataset
 from headlinez.models import Article
+from headlinez.ports import TrendSnapshot
+from headlinez.services.briefs import BriefService
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 
 STEP = timedelta(minutes=15)

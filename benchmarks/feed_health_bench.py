@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -51,6 +51,7 @@ class Outcome:
     content_type: str | None = "application/rss+xml"
     error: str | None = None
     error_kind: str | None = None
+    cache_max_age: float | None = None
 
 
 @dataclass
@@ -108,6 +109,12 @@ def build(store: Any, feeds_n: int, articles_n: int, seed: int) -> float:
 
     class Fetcher:
         run = 0
+
+        async def __aenter__(self) -> Self:
+            return self
+
+        async def __aexit__(self, *exc_info: object) -> None:
+            return None
 
         async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
             index = int(url.rsplit("/", 1)[1].removesuffix(".xml"))

@@ -2,7 +2,7 @@
 
 One fake per storage port (tests/integration/test_storage_contracts.py runs each against the
 DynamoDB adapter too): InMemoryFeedStateRepository, InMemoryArticleRepository,
-InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (services.cluster),
+InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (clustering's),
 InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs); a test needing two ports on
 one store subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes
 behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
@@ -31,13 +31,19 @@ from types import ModuleType
 from typing import Any
 
 from headlinez.briefs.models import BriefFailure, PublishedBrief
-from headlinez.briefs.ports import TrendSnapshot
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.domain.search import search_text
 from headlinez.models import Article, FeedState, TrendMember, TrendState
-from headlinez.ports import InvalidStartKeyError, StartKey, TrendQuery, TrendRecord, TrendVersionConflictError
+from headlinez.ports import (
+    InvalidStartKeyError,
+    StartKey,
+    TrendQuery,
+    TrendRecord,
+    TrendSnapshot,
+    TrendVersionConflictError,
+)
 
 RECENT_WINDOW = 100
 FILTER_READ_FACTOR = 4
@@ -375,7 +381,7 @@ class InMemoryPredictionRepository:
 
 
 class InMemoryBriefStore:
-    """BriefStore (headlinez.briefs.ports) in memory, as DynamoBriefStore:
+    """BriefStore (headlinez.ports) in memory, as DynamoBriefStore:
     - `load_trend`: the trend, its members oldest first (the partition's sort keys), and the summary
       of each member whose article is stored (`add_trend` stores them, as clustering and ingest do);
     - `put_brief` writes only over no brief or an older version;
@@ -515,7 +521,7 @@ class FakeLambdaContext:
 
 
 class InMemoryClusterStore:
-    """The ClusterStore Protocol of services.cluster in memory (articles, trends, members, docs)."""
+    """The ClusterStore port (headlinez.ports) in memory (articles, trends, members, docs)."""
 
     def __init__(self, articles: Sequence[Article] = ()) -> None:
         self.articles = {a.article_id: a for a in articles}

@@ -15,6 +15,7 @@ from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
 from headlinez.adapters.lease import DynamoLease
 from headlinez.adapters.table import TableClient
+from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.clock import CLOCK
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
@@ -49,8 +50,10 @@ def _service() -> ClusterService:
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
     lease = DynamoLease(table, "CLUSTER", ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),
-                          briefs=briefs, brief_policy=brief_policy, embedder=embedder, ledger=ledger,
-                          lease=lease, lease_wait=timedelta(seconds=settings.lease_wait_seconds))
+                          predictions=store, briefs=briefs, brief_policy=brief_policy, embedder=embedder,
+                          ledger=ledger, lease=lease,
+                          lease_wait=timedelta(seconds=settings.lease_wait_seconds),
+                          tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
 
 
 # The EventBridge event's id is the run's correlation id, in every log line of the run.

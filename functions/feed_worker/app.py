@@ -21,6 +21,7 @@ from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.feed_registry import DynamoFeedRegistry
 from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
+from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.models import FeedShard
@@ -54,7 +55,8 @@ def _service() -> FeedWorkerService:
                              policy=policy, concurrency=settings.fetch_concurrency,
                              max_article_age=timedelta(days=settings.max_article_age_days),
                              max_entries_per_feed=settings.max_entries_per_feed,
-                             time_margin=timedelta(seconds=settings.time_margin_seconds))
+                             time_margin=timedelta(seconds=settings.time_margin_seconds),
+                             tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> dict[str, Any]:

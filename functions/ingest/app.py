@@ -12,6 +12,7 @@ from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
+from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.domain.ssrf import UrlPolicy
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
@@ -42,7 +43,8 @@ def _service() -> IngestService:
                          policy=policy, concurrency=settings.fetch_concurrency,
                          max_article_age=timedelta(days=settings.max_article_age_days),
                          max_entries_per_feed=settings.max_entries_per_feed,
-                         time_margin=timedelta(seconds=settings.time_margin_seconds))
+                         time_margin=timedelta(seconds=settings.time_margin_seconds),
+                         tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
 
 
 @lru_cache(maxsize=1)

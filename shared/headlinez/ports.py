@@ -1,21 +1,54 @@
-"""Small Protocols that the services depend on. Adapters implement them; tests use fakes."""
+"""Every port: the Protocols the services depend on, and the small types they need.
+
+Adapters (headlinez.adapters) implement them; tests use the fakes of tests/fakes.py. This module
+sits low (import-linter's `layers`): it names domain and model types, never a service or adapter.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
+from headlinez.briefs.materiality import BriefedTrend
+from headlinez.briefs.models import (
+    BriefDraft,
+    BriefFailure,
+    BriefRequest,
+    EvidenceItem,
+    PublishedBrief,
+    RemovedClaim,
+    TokenUsage,
+    Verdict,
+)
 from headlinez.domain.dedupe import DedupeKey
 from headlinez.domain.prediction import PredictionRecord, TrackRecord
-from headlinez.models import Article, FeedConfig, FeedRecord, FeedShard, FeedState, TrendMember, TrendState
+from headlinez.events import IngestCompletedDetail
+from headlinez.models import (
+    Article,
+    FeedConfig,
+    FeedRecord,
+    FeedShard,
+    FeedState,
+    RawEntry,
+    TrendMember,
+    TrendState,
+)
 
 StartKey = dict[str, Any]
 
 
+# --- Time: the clock (headlinez.clock) ------------------------------------------------------------
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+# --- Embeddings: sentence vectors for clustering (adapters.embedding) -----------------------------
 
 
 class Embedder(Protocol):
@@ -26,6 +59,9 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Any:
         """Unit vectors, one row per text (a float32 array of shape (n, dimensions))."""
         ...
+
+
+# --- Storage: feed states, articles, trends (adapters.dynamodb) -----------------------------------
 
 
 class FeedStateRepository(Protocol):
@@ -80,7 +116,7 @@ class TrendVersionConflictError(RuntimeError):
         self.expected_version = expected_version
 
 
-# --- Read side of the public API (headlinez.api) ------------------------------------------------
+# --- Storage, read side of the public API (views, api) --------------------------------------------
 
 TrendSort = Literal["velocity", "recent"]
 
@@ -157,7 +193,7 @@ class FeedHealthRepository(FeedStateRepository, Protocol):
     counters on the feed states (`FeedState.articles_by_hour`), kept by ingest."""
 
 
-# --- Prediction records (headlinez.domain.prediction; written by the cluster service) ----------
+# --- Storage, prediction records (domain.prediction; written by clustering) -----------------------
 
 
 @runtime_checkable
@@ -190,7 +226,7 @@ class PredictionRepository(Protocol):
         ...
 
 
-# --- The ingest fan-out (headlinez.services.fanout) ---------------------------------------------
+# --- Feeds and ingest: the feed list, fetching, parsing (services.ingest) -------------------------
 
 
 class FeedNotFoundError(LookupError):
@@ -218,6 +254,63 @@ class FeedRegistry(Protocol):
         """Store the feeds of a seed file once per distinct file content (idempotent): feeds not
         stored yet are added; returns how many were added (0 when this content was seeded)."""
         ...
+
+
+class FetchOutcomeLike(Protocol):
+    """What one fetch answered (headlinez.adapters.http_fetch.FetchOutcome)."""
+
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def body(self) -> bytes | None: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def final_url(self) -> str | None: ...
+    @property
+    def retry_after_seconds(self) -> float | None: ...
+    @property
+    def content_type(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def error_kind(self) -> str | None: ...
+    @property
+    def cache_max_age(self) -> float | None:
+        """Cache-Control max-age in seconds, if the feed declared one (adaptive polling)."""
+        ...
+
+
+class FeedFetcherPort(Protocol):
+    """Fetches feeds (headlinez.adapters.http_fetch.FeedFetcher). An async context manager: a run
+    enters it once and fetches inside (one connection pool per run)."""
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None: ...
+
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike: ...
+
+
+class ParsedFeedLike(Protocol):
+    """One parsed feed (headlinez.adapters.feed_parser.ParsedFeed)."""
+
+    @property
+    def entries(self) -> Sequence[RawEntry]: ...
+    @property
+    def updated(self) -> datetime | None: ...
+    @property
+    def parser(self) -> str: ...
+
+
+ParseFn = Callable[..., ParsedFeedLike]
+"""`parse(body, *, content_type, url)` (headlinez.adapters.feed_parser.parse_feed)."""
+
+
+# --- Fan-out: shards, cycles, the completion event (services.fanout) ------------------------------
 
 
 class ShardQueue(Protocol):
@@ -248,6 +341,53 @@ class CycleTracker(Protocol):
         ...
 
 
+class CompletionPublisher(Protocol):
+    def cycle_completed(self, run_time: datetime, totals: CycleTotals) -> None: ...
+
+
+class IngestEventPublisher(Protocol):
+    def ingest_completed(self, detail: IngestCompletedDetail) -> None: ...
+
+
+# --- Clustering: its store, the single-writer lease, starting briefs (services.cluster) -----------
+
+
+class ClusterStore(Protocol):
+    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...
+
+    def set_article_trends(self, articles: Sequence[Article]) -> None: ...
+
+    def load_open_trends(self) -> list[TrendState]: ...
+
+    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
+                    scores: Mapping[str, float] | None = None, *,
+                    expected_versions: Mapping[str, int] | None = None) -> None:
+        """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
+        ...
+
+    def get_cluster_doc(self, name: str) -> str | None: ...
+
+    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
+
+    def put_cluster_doc(self, name: str, doc: str) -> None: ...
+
+
+class BriefTrigger(Protocol):
+    """Starts the brief flow for a trend (headlinez.adapters.brief_store.StepFunctionsBriefTrigger)."""
+
+    def start(self, request: BriefRequest) -> bool:
+        """True when an execution started; False when one of that (idempotent) name exists."""
+        ...
+
+
+class BriefLedger(Protocol):
+    """The published briefs as clustering's backlog reads them (headlinez.adapters.brief_store)."""
+
+    def briefed(self, trend_ids: Sequence[str]) -> Mapping[str, BriefedTrend]: ...
+
+    def tokens_spent(self, day: date) -> int: ...
+
+
 class Lease(Protocol):
     """A single-writer lease (conditional write with an expiry): headlinez.adapters.lease."""
 
@@ -258,3 +398,73 @@ class Lease(Protocol):
     def release(self, owner: str) -> None:
         """Give the lease up if `owner` still holds it."""
         ...
+
+
+# --- Briefs: the flow's store, generator and verifier (services.briefs) ---------------------------
+
+
+@dataclass(frozen=True)
+class TrendSnapshot:
+    """A trend as the Load step reads it: META, every member, and member snippets by article id."""
+
+    trend: TrendState
+    members: list[TrendMember]
+    snippets: Mapping[str, str] = field(default_factory=dict)
+
+
+class BriefStore(Protocol):
+    def load_trend(self, trend_id: str) -> TrendSnapshot | None: ...
+
+    def get_brief(self, trend_id: str) -> PublishedBrief | None: ...
+
+    def put_brief(self, brief: PublishedBrief) -> bool:
+        """Store the brief unless one of the same or a newer version exists; False when superseded."""
+        ...
+
+    def record_failure(self, failure: BriefFailure) -> None: ...
+
+    def tokens_spent(self, day: date) -> int: ...
+
+    def add_tokens(self, day: date, tokens: int) -> int:
+        """Atomically add to the day's counter; return the new total."""
+        ...
+
+
+class BriefGenerator(Protocol):
+    engine: str
+    uses_tokens: bool
+
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
+                 ) -> tuple[BriefDraft, TokenUsage]: ...
+
+
+ClaimToVerify = tuple[int, str, Sequence[int]]
+"""(claim number from 1, claim text, cited evidence ids)."""
+
+
+class ClaimVerifier(Protocol):
+    name: str
+
+    def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
+               ) -> tuple[list[Verdict], TokenUsage]: ...
+
+
+# --- Tracing: the named steps of a service run (adapters.tracing) ---------------------------------
+
+
+class Tracing(Protocol):
+    """Marks the steps of a service run: an X-Ray subsegment each in Lambda
+    (headlinez.adapters.tracing.PowertoolsTracing), nothing elsewhere (`NO_TRACING`)."""
+
+    def segment(self, name: str) -> AbstractContextManager[None]:
+        """A context manager around one step, e.g. `with tracing.segment("cluster.embed"): ...`."""
+        ...
+
+
+class _NoTracing:
+    def segment(self, name: str) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
+NO_TRACING: Tracing = _NoTracing()
+"""The default of every service: steps are not traced (tests, the local stack, the CLI)."""

@@ -37,7 +37,7 @@ from headlinez.briefs.errors import (
     ModelOutputError,
 )
 from headlinez.briefs.models import CheckInput, RemovedClaim
-from headlinez.briefs.service import BriefPolicy, BriefService
+from headlinez.services.briefs import BriefPolicy, BriefService
 
 MODEL = "claude-sonnet-5-5"
 VERIFIER = "claude-haiku-5-5"

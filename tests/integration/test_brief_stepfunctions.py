@@ -316,7 +316,8 @@ def test_clustering_starts_the_flow_once_per_trend_version(make_flow: Any) -> No
     trigger = StepFunctionsBriefTrigger(flow.sfn, flow.arn)
 
     def cluster() -> Any:
-        service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), briefs=trigger)
+        service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), briefs=trigger,
+                                 predictions=store)
         return service.run(story.NOW)
 
     # When clustering runs, and runs again (a retry of the same run)

@@ -91,7 +91,7 @@ def test_two_concurrent_runs_lose_no_update(dynamodb_table: str, monkeypatch: py
     config, lookback = ClusterConfig(), timedelta(hours=6)
     # Given a trend of three newsrooms, clustered
     seed.save_new_articles([article(i, 5 + i) for i in range(3)])
-    ClusterService(seed, config, lookback=lookback).run(T0 + timedelta(minutes=15))
+    ClusterService(seed, config, lookback=lookback, predictions=seed).run(T0 + timedelta(minutes=15))
     (story_id, (before, _)), = _stored(seed._table).items()
     assert before.article_count == 3
     # And two more reports ingested before run A's clock, three more before run B's
@@ -108,7 +108,7 @@ def test_two_concurrent_runs_lose_no_update(dynamodb_table: str, monkeypatch: py
 
     def run(name: str, store: DynamoStore, now: datetime) -> None:
         try:
-            reports[name] = ClusterService(store, config, lookback=lookback).run(now)
+            reports[name] = ClusterService(store, config, lookback=lookback, predictions=store).run(now)
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 

@@ -83,7 +83,7 @@ def _two_runs(table_name: str, wait: timedelta) -> tuple[list[ClusterReport], Sl
     def run() -> None:
         lease = DynamoLease(TableClient(resource, table_name), "CLUSTER", ttl_seconds=60)
         service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), lease=lease,
-                                 lease_wait=wait)
+                                 lease_wait=wait, predictions=store)
         reports.append(service.run(NOW))
 
     first = threading.Thread(target=run)

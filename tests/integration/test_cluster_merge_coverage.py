@@ -46,7 +46,7 @@ def test_merged_trend_members_are_copied_to_the_survivor(dynamodb_table: str,
             closed=["tabsorbed000002"], frequencies=frequencies)
 
     monkeypatch.setattr(cluster_module, "cluster_in_windows", fake_cluster)
-    service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6))
+    service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), predictions=store)
     service.run(NOW)
     service.run(NOW + timedelta(minutes=15))  # a retried/next run copies nothing twice
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from headlinez.adapters.embedding import load_default_embedder, unavailable_reason
-from headlinez.evaluation.clustering_eval import ClusteringReport, Embedder, evaluate
+from headlinez.evaluation.clustering_eval import ClusteringReport, evaluate
+from headlinez.ports import Embedder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("HEADLINEZ_DATA_DIR", REPO_ROOT.parent / "shared" / "data"))

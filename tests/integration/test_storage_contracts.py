@@ -179,7 +179,7 @@ def test_list_trends_pages_public_open_trends_by_rank(trends: Any) -> None:
     assert key is None
 
 
-# --- ClusterStore (services.cluster) ----------------------------------------------------------------
+# --- ClusterStore (headlinez.ports; services.cluster) -----------------------------------------------
 
 
 def test_conditional_saves_refuse_a_stale_version(versioned: Any) -> None:
@@ -365,7 +365,7 @@ def test_trend_states_are_read_open_or_closed(predictions: Any) -> None:
     assert predictions.get_trend_states([]) == {}
 
 
-# --- BriefStore (headlinez.briefs.ports) --------------------------------------------------------------
+# --- BriefStore (headlinez.ports) --------------------------------------------------------------
 
 
 def _brief(version: int, text: str = "Oman mediated the talks.") -> PublishedBrief:

@@ -126,7 +126,7 @@ def test_a_question_naming_what_the_evidence_does_not_is_rejected() -> None:
 def test_a_claude_answer_under_an_invented_question_is_dropped() -> None:
     from tests.unit.test_brief_service import Clock, seeded_store
 
-    from headlinez.briefs.service import BriefService
+    from headlinez.services.briefs import BriefService
 
     draft = extractive_draft(PERU)
     bad = draft.model_copy(update={"quick_answers": [

@@ -24,8 +24,8 @@ from headlinez.briefs.models import (
     TokenUsage,
     Verdict,
 )
-from headlinez.briefs.ports import ClaimToVerify
-from headlinez.briefs.service import BriefPolicy, BriefService
+from headlinez.ports import ClaimToVerify
+from headlinez.services.briefs import BriefPolicy, BriefService
 
 NOW = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from tests import brief_story as story
 from tests.fakes import FakeLambdaContext, InMemoryBriefStore, load_handler_module
 
 from headlinez.briefs.models import BriefDraft, TokenUsage
-from headlinez.briefs.service import BriefService
+from headlinez.services.briefs import BriefService
 from headlinez.settings import brief_settings
 from headlinez.wiring import brief_steps
 
@@ -129,7 +129,7 @@ def test_every_log_line_of_a_step_carries_the_execution_id_as_correlation_id(
                  "error": {"Error": "BriefFailed"}}, FakeLambdaContext())
 
     lines = _log_lines(capsys.readouterr().out)
-    # the service's own line (headlinez.briefs.service) logs through the function's Logger
+    # the service's own line (headlinez.services.briefs) logs through the function's Logger
     assert any(line["message"].startswith("brief not published") for line in lines)
     assert lines
     assert all(line.get("correlation_id") == EXECUTION for line in lines), lines

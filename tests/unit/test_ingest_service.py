@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from tests.fakes import InMemoryArticleRepository, InMemoryFeedStateRepository
@@ -31,6 +31,7 @@ class Outcome:
     content_type: str | None = "application/rss+xml"
     error: str | None = None
     error_kind: str | None = None
+    cache_max_age: float | None = None
 
 
 @dataclass
@@ -45,6 +46,14 @@ class FakeFetcher:
     def __init__(self, outcomes: Mapping[str, Outcome]) -> None:
         self.outcomes = dict(outcomes)
         self.calls: list[tuple[str, str | None]] = []
+        self.sessions = 0  # runs that entered the fetcher (the port's async context manager)
+
+    async def __aenter__(self) -> Self:
+        self.sessions += 1
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
 
     async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
         self.calls.append((url, etag))
@@ -119,6 +128,8 @@ def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
     assert again.not_modified == 3
     assert again.new_articles == 0
     assert all(etag is not None for _, etag in fetcher.calls[3:])
+    # and each run entered the fetcher once (the port's session: one connection pool per run)
+    assert fetcher.sessions == 2
 
 
 def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:

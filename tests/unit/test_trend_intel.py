@@ -48,7 +48,7 @@ class MemoryStore(InMemoryClusterStore, InMemoryPredictionRepository):
 
 
 def service(store: MemoryStore) -> ClusterService:
-    return ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6))
+    return ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), predictions=store)
 
 
 def test_the_cluster_service_fills_every_field_of_the_trend_page() -> None:

@@ -25,8 +25,8 @@ from headlinez.adapters.entities.trends import MemberEntity, TrendEntity
 from headlinez.adapters.table import ConditionFailedError, TableClient
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
-from headlinez.briefs.ports import TrendSnapshot
 from headlinez.models import TrendMember, TrendState
+from headlinez.ports import TrendSnapshot
 
 
 def brief_item(brief: PublishedBrief, ttl: timedelta) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def brief_from_item(item: Mapping[str, Any]) -> PublishedBrief:
 
 
 class DynamoBriefStore:
-    """Implements headlinez.briefs.ports.BriefStore on the headlinez table."""
+    """Implements headlinez.ports.BriefStore on the headlinez table."""
 
     def __init__(self, resource: Any, table_name: str, *, brief_ttl: timedelta = timedelta(days=60)) -> None:
         self._db = TableClient(resource, table_name)
@@ -115,7 +115,7 @@ class DynamoBriefStore:
 
 
 class StepFunctionsBriefTrigger:
-    """Implements headlinez.services.cluster.BriefTrigger: one execution per trend version."""
+    """Implements headlinez.ports.BriefTrigger: one execution per trend version."""
 
     def __init__(self, client: Any, state_machine_arn: str) -> None:
         self._client = client

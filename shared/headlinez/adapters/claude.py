@@ -41,7 +41,6 @@ from headlinez.briefs.errors import (
     TransientBriefError,
 )
 from headlinez.briefs.models import BriefDraft, EvidenceItem, RemovedClaim, TokenUsage, Verdict
-from headlinez.briefs.ports import ClaimToVerify
 from headlinez.briefs.prompts import (
     BRIEF_SYSTEM_PROMPT,
     BRIEF_TOOL,
@@ -52,6 +51,7 @@ from headlinez.briefs.prompts import (
     brief_user_prompt,
     verifier_user_prompt,
 )
+from headlinez.ports import ClaimToVerify
 
 if TYPE_CHECKING:
     import anthropic

@@ -59,7 +59,7 @@ MAX_EVALUATED = 200  # ... and never more than this (one Query, also capped at 1
 
 class DynamoStore:
     """Implements FeedStateRepository, ArticleRepository, TrendQueryRepository, PredictionRepository
-    and services.cluster's ClusterStore on the one table."""
+    and headlinez.ports.ClusterStore on the one table."""
 
     def __init__(self, resource: Any, table_name: str, *, article_ttl: timedelta = timedelta(days=14),
                  closed_trend_ttl: timedelta = timedelta(days=30)) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from headlinez.evaluation.metrics import (
     worst_splits,
 )
 from headlinez.models import Article, TrendState
+from headlinez.ports import Embedder
 
 DEFAULT_BATCH_MINUTES = 15
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -107,14 +108,6 @@ class ClusteringReport:
     jitter_hours: float = 0.0
     distractors: int = 0
     distractors_in_gold_trends: int = 0
-
-
-class Embedder(Protocol):
-    """headlinez.ports.Embedder (the ONNX adapter); repeated here to keep evaluation standalone."""
-
-    model_id: str
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]: ...
 
 
 CACHE_DIR = Path(".headlinez") / "cache" / "embeddings"

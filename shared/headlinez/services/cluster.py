@@ -18,12 +18,11 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from headlinez.briefs.materiality import BriefedTrend, brief_due, trigger_reason
+from headlinez.briefs.materiality import brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import SCHEDULE_STEP, ClusterConfig, DocumentFrequencies, cluster_in_windows
 from headlinez.domain.newsrooms import detection_time
@@ -31,7 +30,17 @@ from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import rank_score
 from headlinez.models import Article, TrendMember, TrendState
-from headlinez.ports import Embedder, Lease, PredictionRepository, TrendVersionConflictError
+from headlinez.ports import (
+    NO_TRACING,
+    BriefLedger,
+    BriefTrigger,
+    ClusterStore,
+    Embedder,
+    Lease,
+    PredictionRepository,
+    Tracing,
+    TrendVersionConflictError,
+)
 from headlinez.services.trend_intel import Enrichment, enrich
 
 logger = logging.getLogger(__name__)
@@ -45,38 +54,14 @@ CONFLICT_BACKOFF_SECONDS = 0.2  # jittered wait before a redo, times the attempt
 # within that margin, and a run without news writes (almost) nothing.
 RANK_SCORE_RELATIVE_CHANGE = 0.1
 RANK_SCORE_MIN_CHANGE = 0.05
+# The traced steps of a run, in order (headlinez.ports.Tracing); predictions and briefs only when
+# the service has a prediction repository and a brief trigger.
+CLUSTER_STEPS = ("cluster.load", "cluster.embed", "cluster.cluster", "cluster.enrich", "cluster.save",
+                 "cluster.predictions", "cluster.briefs")
 
 
 class ConcurrentClusteringError(RuntimeError):
     """Every attempt of a run lost a trend write to another run (`MAX_RUN_ATTEMPTS` in all)."""
-
-
-class ClusterStore(Protocol):
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...
-
-    def set_article_trends(self, articles: Sequence[Article]) -> None: ...
-
-    def load_open_trends(self) -> list[TrendState]: ...
-
-    def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
-                    scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
-        """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
-        ...
-
-    def get_cluster_doc(self, name: str) -> str | None: ...
-
-    def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None: ...
-
-    def put_cluster_doc(self, name: str, doc: str) -> None: ...
-
-
-class BriefTrigger(Protocol):
-    """Starts the brief flow for a trend (headlinez.adapters.brief_store.StepFunctionsBriefTrigger)."""
-
-    def start(self, request: BriefRequest) -> bool:
-        """True when an execution started; False when one of that (idempotent) name exists."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -88,14 +73,6 @@ class BriefTriggerPolicy:
     min_new_articles: int = 2
     daily_token_budget: int | None = None
     """With a ledger: no start while the day's spent tokens have reached it (None: not checked)."""
-
-
-class BriefLedger(Protocol):
-    """The published briefs as clustering's backlog reads them (headlinez.adapters.brief_store)."""
-
-    def briefed(self, trend_ids: Sequence[str]) -> Mapping[str, BriefedTrend]: ...
-
-    def tokens_spent(self, day: date) -> int: ...
 
 
 class ClusterReport(BaseModel):
@@ -131,16 +108,16 @@ class ClusterService:
                  briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
                  predictions: PredictionRepository | None = None, embedder: Embedder | None = None,
                  lease: Lease | None = None, lease_wait: timedelta = timedelta(seconds=10),
-                 ledger: BriefLedger | None = None) -> None:
+                 ledger: BriefLedger | None = None, tracing: Tracing = NO_TRACING) -> None:
+        self._tracing = tracing  # one segment per step of a run (CLUSTER_STEPS)
         self._lease = lease
         self._lease_wait = lease_wait
         # Without an embedder (model not installed) clustering takes the lexical path and says so.
         self._embedder = embedder
         self._store = store
-        # Prediction records go to `predictions`, or to the store itself when it keeps them
-        # (DynamoStore does): the Lambda's wiring stays one store.
-        self._predictions = predictions if predictions is not None else (
-            store if isinstance(store, PredictionRepository) else None)
+        # Where this hour's predictions are recorded and due ones scored; None: no predictions
+        # (the composition root passes the store that keeps them, DynamoStore in the Lambda).
+        self._predictions = predictions
         self._config = config
         self._lookback = lookback
         self._briefs = briefs
@@ -187,54 +164,47 @@ class ClusterService:
     def _run_once(self, now: datetime, *, conflicts: int = 0) -> ClusterReport:
         started = time.perf_counter()
         report = ClusterReport(now=now, write_conflicts=conflicts)
-        checkpoint_doc = self._store.get_cluster_doc(CHECKPOINT_DOC)
-        since = now - self._lookback
-        if checkpoint_doc:
-            # Re-read a little before the checkpoint: an article written during the previous
-            # run may carry an ingest time just before it. Already-assigned ones are skipped.
-            since = min(since, datetime.fromisoformat(checkpoint_doc) - timedelta(minutes=30))
-        candidates = self._store.articles_ingested_between(since, now)
-        pending = sorted((a for a in candidates if a.trend_id is None),
-                         key=lambda a: (a.published, a.article_id))
-        report.articles_considered = len(candidates)
-
-        frequencies_doc = self._store.get_cluster_doc(FREQUENCIES_DOC)
-        frequencies = (DocumentFrequencies.model_validate_json(frequencies_doc)
-                       if frequencies_doc else DocumentFrequencies())
-        open_trends = self._store.load_open_trends()
+        step = self._tracing.segment
+        with step("cluster.load"):
+            checkpoint_doc, pending, frequencies, open_trends = self._load(now, report)
         known_ids = {t.trend_id for t in open_trends}
-        embeddings = self._embed(pending, report)
-        result = cluster_in_windows(open_trends, pending, frequencies, now=now, config=self._config,
-                                    embeddings=embeddings)
-
-        changed = {t.trend_id: t for t in result.changed}
-        new_members = self._rehome_merged_members(open_trends, changed, result.new_members)
-        # Every open trend is re-ranked each run: its score decays with time even without news.
-        all_trends = {t.trend_id: t for t in open_trends} | changed
-        # Status, prediction, category, topics and related trends of every open trend (pure).
-        intel = self._enrich(open_trends, all_trends, changed=changed, pending=pending,
-                             assignments=result.assignments, checkpoint_doc=checkpoint_doc, now=now)
-        all_trends = {t.trend_id: t for t in intel.trends}
-        changed = {tid: all_trends[tid] for tid in changed}
-        scores = {tid: rank_score(t, now) for tid, t in all_trends.items()}
-        loaded = {t.trend_id: t for t in open_trends}
-        to_write = trends_to_write(all_trends, loaded, changed.keys(), scores)
-        self._store.save_trends(to_write, new_members, scores,
-                                expected_versions={tid: t.version for tid, t in loaded.items()})
-        report.trends_written = len(to_write)
-        if self._predictions is not None and intel.predictions:
-            self._predictions.put_predictions(intel.predictions)
-            report.predictions_recorded = len(intel.predictions)
-        assigned = [a.model_copy(update={"trend_id": result.assignments[a.article_id]})
-                    for a in pending if a.article_id in result.assignments]
-        self._store.set_article_trends(assigned)
-        self._store.put_cluster_doc(FREQUENCIES_DOC, result.frequencies.model_dump_json())
-        self._store.put_cluster_doc(CHECKPOINT_DOC, now.isoformat())
+        with step("cluster.embed"):
+            embeddings = self._embed(pending, report)
+        with step("cluster.cluster"):
+            result = cluster_in_windows(open_trends, pending, frequencies, now=now, config=self._config,
+                                        embeddings=embeddings)
+            changed = {t.trend_id: t for t in result.changed}
+            new_members = self._rehome_merged_members(open_trends, changed, result.new_members)
+        with step("cluster.enrich"):
+            # Every open trend is re-ranked each run: its score decays with time even without news.
+            all_trends = {t.trend_id: t for t in open_trends} | changed
+            # Status, prediction, category, topics and related trends of every open trend (pure).
+            intel = self._enrich(open_trends, all_trends, changed=changed, pending=pending,
+                                 assignments=result.assignments, checkpoint_doc=checkpoint_doc, now=now)
+            all_trends = {t.trend_id: t for t in intel.trends}
+            changed = {tid: all_trends[tid] for tid in changed}
+            scores = {tid: rank_score(t, now) for tid, t in all_trends.items()}
+            loaded = {t.trend_id: t for t in open_trends}
+            to_write = trends_to_write(all_trends, loaded, changed.keys(), scores)
+        with step("cluster.save"):  # the trends, this hour's predictions, the articles, the checkpoint
+            self._store.save_trends(to_write, new_members, scores,
+                                    expected_versions={tid: t.version for tid, t in loaded.items()})
+            report.trends_written = len(to_write)
+            if self._predictions is not None and intel.predictions:
+                self._predictions.put_predictions(intel.predictions)
+                report.predictions_recorded = len(intel.predictions)
+            assigned = [a.model_copy(update={"trend_id": result.assignments[a.article_id]})
+                        for a in pending if a.article_id in result.assignments]
+            self._store.set_article_trends(assigned)
+            self._store.put_cluster_doc(FREQUENCIES_DOC, result.frequencies.model_dump_json())
+            self._store.put_cluster_doc(CHECKPOINT_DOC, now.isoformat())
         if self._predictions is not None:
-            report.predictions_scored = self._score_due_predictions(all_trends, now)
+            with step("cluster.predictions"):  # the predictions whose day has passed, scored
+                report.predictions_scored = self._score_due_predictions(all_trends, now)
         if self._briefs is not None:
-            self._start_briefs({t.trend_id: t for t in open_trends}, changed, result.new_members, scores,
-                               now=now, report=report, trends=all_trends)
+            with step("cluster.briefs"):
+                self._start_briefs({t.trend_id: t for t in open_trends}, changed, result.new_members,
+                                   scores, now=now, report=report, trends=all_trends)
 
         report.articles_clustered = len(assigned)
         report.trends_new = sum(1 for tid in changed if tid not in known_ids)
@@ -246,6 +216,24 @@ class ClusterService:
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("clustering finished", extra=report.model_dump(mode="json"))
         return report
+
+    def _load(self, now: datetime, report: ClusterReport
+              ) -> tuple[str | None, list[Article], DocumentFrequencies, list[TrendState]]:
+        """The checkpoint, the articles to cluster (oldest first), the term frequencies, the open trends."""
+        checkpoint_doc = self._store.get_cluster_doc(CHECKPOINT_DOC)
+        since = now - self._lookback
+        if checkpoint_doc:
+            # Re-read a little before the checkpoint: an article written during the previous
+            # run may carry an ingest time just before it. Already-assigned ones are skipped.
+            since = min(since, datetime.fromisoformat(checkpoint_doc) - timedelta(minutes=30))
+        candidates = self._store.articles_ingested_between(since, now)
+        pending = sorted((a for a in candidates if a.trend_id is None),
+                         key=lambda a: (a.published, a.article_id))
+        report.articles_considered = len(candidates)
+        frequencies_doc = self._store.get_cluster_doc(FREQUENCIES_DOC)
+        frequencies = (DocumentFrequencies.model_validate_json(frequencies_doc)
+                       if frequencies_doc else DocumentFrequencies())
+        return checkpoint_doc, pending, frequencies, self._store.load_open_trends()
 
     def _embed(self, articles: Sequence[Article], report: ClusterReport) -> dict[str, list[float]] | None:
         """Sentence embeddings of the articles to cluster; None (lexical path) without a model or

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel
@@ -37,21 +37,25 @@ from headlinez.domain.sharding import host_of, shard_by_host
 from headlinez.events import IngestCompletedDetail
 from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import (
+    NO_TRACING,
     ArticleRepository,
+    CompletionPublisher,
     CycleTotals,
     CycleTracker,
+    FeedFetcherPort,
     FeedRegistry,
     FeedStateRepository,
+    FetchOutcomeLike,
+    IngestEventPublisher,
+    ParseFn,
     ShardQueue,
+    Tracing,
 )
 from headlinez.services.ingest import (
     DEFAULT_MAX_ENTRIES_PER_FEED,
     DEFAULT_TIME_MARGIN,
-    FeedFetcherPort,
-    FetchOutcomeLike,
     IngestReport,
     IngestService,
-    ParseFn,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,14 +63,6 @@ logger = logging.getLogger(__name__)
 
 class ShardIncompleteError(RuntimeError):
     """A shard stopped at its time limit with due feeds left: the message is retried."""
-
-
-class CompletionPublisher(Protocol):
-    def cycle_completed(self, run_time: datetime, totals: CycleTotals) -> None: ...
-
-
-class IngestEventPublisher(Protocol):
-    def ingest_completed(self, detail: IngestCompletedDetail) -> None: ...
 
 
 class EventCompletion:
@@ -153,16 +149,12 @@ class HostLimitedFetcher:
 
     async def __aenter__(self) -> Self:
         self._slots = {}  # semaphores belong to the running event loop
-        enter = getattr(self._inner, "__aenter__", None)
-        if enter is not None:
-            await enter()
+        await self._inner.__aenter__()
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         traceback: TracebackType | None) -> None:
-        leave = getattr(self._inner, "__aexit__", None)
-        if leave is not None:
-            await leave(exc_type, exc, traceback)
+        await self._inner.__aexit__(exc_type, exc, traceback)
 
     async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike:
         host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
@@ -184,7 +176,7 @@ class FeedWorkerService:
                  policy: PollPolicy, concurrency: int = 16,
                  max_article_age: timedelta | None = timedelta(days=14),
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
-                 time_margin: timedelta = DEFAULT_TIME_MARGIN) -> None:
+                 time_margin: timedelta = DEFAULT_TIME_MARGIN, tracing: Tracing = NO_TRACING) -> None:
         self._fetcher = fetcher
         self._parse = parse
         self._states = states
@@ -196,6 +188,7 @@ class FeedWorkerService:
         self._max_article_age = max_article_age
         self._max_entries = max_entries_per_feed
         self._time_margin = time_margin
+        self._tracing = tracing
         self.peak_per_host = 0
         # Called with each finished shard's report (the local stack and the benchmark sum them).
         self.listeners: list[Callable[[FeedShard, IngestReport], None]] = []
@@ -206,7 +199,7 @@ class FeedWorkerService:
         service = IngestService(feeds=shard.feeds, fetcher=fetcher, parse=self._parse, states=self._states,
                                 articles=self._articles, policy=self._policy, concurrency=self._concurrency,
                                 max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
-                                time_margin=self._time_margin)
+                                time_margin=self._time_margin, tracing=self._tracing)
         report = service.run(shard.run_time, remaining_ms=remaining_ms)
         self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
         logger.info("shard polled", extra={

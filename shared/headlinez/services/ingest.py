@@ -17,13 +17,12 @@ Bounded work per run (a hostile or broken feed must not take the run down with i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -39,7 +38,15 @@ from headlinez.domain.feed_schedule import (
 )
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
-from headlinez.ports import ArticleRepository, FeedStateRepository
+from headlinez.ports import (
+    NO_TRACING,
+    ArticleRepository,
+    FeedFetcherPort,
+    FeedStateRepository,
+    FetchOutcomeLike,
+    ParseFn,
+    Tracing,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,43 +57,9 @@ DEFAULT_MAX_ENTRIES_PER_FEED = 200
 DEFAULT_TIME_MARGIN = timedelta(seconds=20)
 STATE_WRITE_BATCH = 25  # one BatchWriteItem
 STATE_WRITE_SECONDS = 5.0  # ... or sooner when states wait this long
-
-
-class FetchOutcomeLike(Protocol):
-    @property
-    def status(self) -> int | None: ...
-    @property
-    def body(self) -> bytes | None: ...
-    @property
-    def etag(self) -> str | None: ...
-    @property
-    def last_modified(self) -> str | None: ...
-    @property
-    def final_url(self) -> str | None: ...
-    @property
-    def retry_after_seconds(self) -> float | None: ...
-    @property
-    def content_type(self) -> str | None: ...
-    @property
-    def error(self) -> str | None: ...
-    @property
-    def error_kind(self) -> str | None: ...
-
-
-class FeedFetcherPort(Protocol):
-    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcomeLike: ...
-
-
-class ParsedFeedLike(Protocol):
-    @property
-    def entries(self) -> Sequence[RawEntry]: ...
-    @property
-    def updated(self) -> datetime | None: ...
-    @property
-    def parser(self) -> str: ...
-
-
-ParseFn = Callable[..., ParsedFeedLike]
+# The traced steps of a run, in order (headlinez.ports.Tracing). Articles are stored while the feeds
+# are polled, as each feed completes; save_states writes the feed states still waiting at the end.
+INGEST_STEPS = ("ingest.load_states", "ingest.poll_feeds", "ingest.save_states")
 
 
 class FeedResult(BaseModel):
@@ -179,7 +152,8 @@ class IngestService:
                  max_article_age: timedelta | None = timedelta(days=14),
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
                  time_margin: timedelta = DEFAULT_TIME_MARGIN,
-                 on_feed_done: Callable[[FeedResult], None] | None = None) -> None:
+                 on_feed_done: Callable[[FeedResult], None] | None = None,
+                 tracing: Tracing = NO_TRACING) -> None:
         if max_entries_per_feed < 1:
             raise ValueError("max_entries_per_feed must be at least 1")
         self._feeds = list(feeds)
@@ -193,6 +167,7 @@ class IngestService:
         self._max_entries = max_entries_per_feed
         self._time_margin = time_margin
         self._on_feed_done = on_feed_done
+        self._tracing = tracing
 
     def run(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
         """One run at `now`; `remaining_ms` (the Lambda context's `get_remaining_time_in_millis`)
@@ -203,7 +178,9 @@ class IngestService:
                         ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport(started_at=now, feeds_total=len(self._feeds))
-        states = self._states.get_states([f.id for f in self._feeds])
+        step = self._tracing.segment
+        with step("ingest.load_states"):
+            states = self._states.get_states([f.id for f in self._feeds])
         due = [f for f in self._feeds if is_due(states.get(f.id), now)]
         due.sort(key=lambda f: _waiting_since(states.get(f.id)))  # the longest waiting first
         report.feeds_due = len(due)
@@ -211,13 +188,13 @@ class IngestService:
         writer = _StateWriter(self._states)
         per_feed: dict[str, FeedResult] = {}
         try:
-            async with contextlib.AsyncExitStack() as session:
-                if isinstance(self._fetcher, contextlib.AbstractAsyncContextManager):
-                    await session.enter_async_context(self._fetcher)  # one connection pool per run
-                await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
-                                     per_feed=per_feed)
+            with step("ingest.poll_feeds"):
+                async with self._fetcher:  # one connection pool per run
+                    await self._poll_all(due, states=states, now=now, deadline=deadline, writer=writer,
+                                         per_feed=per_feed)
         finally:
-            writer.flush()  # even when a write failed: the feeds finished so far keep their state
+            with step("ingest.save_states"):
+                writer.flush()  # even when a write failed: the feeds finished so far keep their state
         self._finish(report, per_feed, {f.id for f in due}, started)
         report.oldest_success_minutes = _oldest_success_minutes(report.results, states, now)
         return report
@@ -350,7 +327,7 @@ class IngestService:
         result.parser = parsed.parser
         if self._policy.adaptive:  # the fan-out's adaptive polling: the feed's update interval
             state = observe(state, entry_times=[t for e in parsed.entries if (t := entry_time(e))],
-                            declared=declared_interval(body, getattr(outcome, "cache_max_age", None)),
+                            declared=declared_interval(body, outcome.cache_max_age),
                             policy=self._policy)
         return result, after_success(state.model_copy(update=validators), now, self._policy), articles
 

@@ -26,10 +26,10 @@ from headlinez.briefs.errors import BriefInputError
 from headlinez.briefs.evidence import EvidenceLimits
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import StepInput, TokenUsage
-from headlinez.briefs.ports import BriefGenerator, ClaimVerifier
-from headlinez.briefs.service import BriefPolicy, BriefService
 from headlinez.clock import UtcClock
 from headlinez.observability import powertools
+from headlinez.ports import BriefGenerator, ClaimVerifier
+from headlinez.services.briefs import BriefPolicy, BriefService
 from headlinez.settings import BriefSettings
 
 StepModel = TypeVar("StepModel", bound=BaseModel)

@@ -55,8 +55,7 @@ from headlinez.briefs.models import (
     TokenUsage,
     Verdict,
 )
-from headlinez.briefs.ports import BriefGenerator, BriefStore, ClaimVerifier
-from headlinez.ports import Clock
+from headlinez.ports import BriefGenerator, BriefStore, ClaimVerifier, Clock
 
 logger = logging.getLogger(__name__)
 

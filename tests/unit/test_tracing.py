@@ -1,0 +1,224 @@
+"""The Tracing port: the cluster and ingest services mark their steps; the Powertools adapter turns
+each into an X-Ray subsegment `## <name>` (checked here with a stub provider, no X-Ray daemon)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, Self, cast
+
+import pytest
+from tests.fakes import (
+    InMemoryArticleRepository,
+    InMemoryClusterStore,
+    InMemoryFeedStateRepository,
+    InMemoryPredictionRepository,
+)
+
+from headlinez.adapters.tracing import PowertoolsTracing
+from headlinez.briefs.models import BriefRequest
+from headlinez.domain.clustering import ClusterConfig
+from headlinez.domain.terms import title_fingerprint
+from headlinez.models import Article, FeedConfig
+from headlinez.ports import NO_TRACING
+from headlinez.services.cluster import CLUSTER_STEPS, ClusterService
+from headlinez.services.ingest import INGEST_STEPS, IngestService
+
+T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)
+
+
+class RecordingTracing:
+    """The Tracing port as a list: ("start" | "end", step name), in order."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    @contextmanager
+    def _segment(self, name: str) -> Iterator[None]:
+        self.events.append(("start", name))
+        try:
+            yield
+        finally:
+            self.events.append(("end", name))
+
+    def segment(self, name: str) -> AbstractContextManager[None]:
+        return self._segment(name)
+
+    @property
+    def steps(self) -> list[str]:
+        return [name for kind, name in self.events if kind == "start"]
+
+    def sequential(self) -> bool:
+        """Every step ends before the next starts (none nested, none left open)."""
+        return self.events == [(kind, name) for name in self.steps for kind in ("start", "end")]
+
+
+def article(title: str, outlet: str, minute: int) -> Article:
+    published = T0 + timedelta(minutes=minute)
+    digest = hashlib.sha256(f"{title}{outlet}".encode()).hexdigest()
+    return Article(article_id=digest, url=f"https://{outlet}.example/{digest[:8]}", title=title, summary="",
+                   published=published, ingested_at=published + timedelta(minutes=2), feed_id=outlet,
+                   outlet=outlet.upper(), publisher_family=outlet, title_fingerprint=title_fingerprint(title))
+
+
+TALKS = [
+    article("US and Iran hold nuclear talks in Geneva", "bbc", 5),
+    article("Iran and US negotiators meet in Geneva for nuclear talks", "npr", 12),
+    article("Geneva nuclear talks: Iran says US more realistic", "dawn", 20),
+]
+
+
+class ClusterMemory(InMemoryClusterStore, InMemoryPredictionRepository):
+    def __init__(self, articles: list[Article]) -> None:
+        InMemoryPredictionRepository.__init__(self)
+        InMemoryClusterStore.__init__(self, articles)
+
+
+class Trigger:
+    def __init__(self) -> None:
+        self.started: list[BriefRequest] = []
+
+    def start(self, request: BriefRequest) -> bool:
+        self.started.append(request)
+        return True
+
+
+def test_a_cluster_run_traces_its_steps_in_order() -> None:
+    # Given a cluster service with predictions and a brief trigger, and a recording tracer
+    store, trigger, tracing = ClusterMemory(TALKS), Trigger(), RecordingTracing()
+    service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), predictions=store,
+                             briefs=trigger, tracing=tracing)
+
+    # When one run clusters the story
+    report = service.run(T0 + timedelta(minutes=45))
+
+    # Then every step was one segment, in order, none nested
+    assert report.trends_new == 1
+    assert trigger.started  # the briefs step really ran
+    assert tracing.steps == ["cluster.load", "cluster.embed", "cluster.cluster", "cluster.enrich",
+                             "cluster.save", "cluster.predictions", "cluster.briefs"]
+    assert tuple(tracing.steps) == CLUSTER_STEPS
+    assert tracing.sequential()
+
+
+def test_a_cluster_run_without_predictions_or_briefs_traces_no_segment_for_them() -> None:
+    tracing = RecordingTracing()
+    ClusterService(InMemoryClusterStore(TALKS), ClusterConfig(), lookback=timedelta(hours=6),
+                   tracing=tracing).run(T0 + timedelta(minutes=45))
+    assert tracing.steps == ["cluster.load", "cluster.embed", "cluster.cluster", "cluster.enrich",
+                             "cluster.save"]
+
+
+@dataclass
+class NotModified:
+    """A 304 answer (the fields of headlinez.ports.FetchOutcomeLike)."""
+
+    status: int | None = 304
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    retry_after_seconds: float | None = None
+    content_type: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    cache_max_age: float | None = None
+
+
+class NotModifiedFetcher:
+    def __init__(self, tracing: RecordingTracing) -> None:
+        self._tracing = tracing
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> NotModified:
+        self._tracing.events.append(("fetch", url))  # inside the poll step
+        return NotModified()
+
+
+class IngestMemory(InMemoryFeedStateRepository, InMemoryArticleRepository):
+    def __init__(self) -> None:
+        InMemoryFeedStateRepository.__init__(self)
+        InMemoryArticleRepository.__init__(self)
+
+
+def test_an_ingest_run_traces_its_steps_in_order() -> None:
+    # Given one due feed and a recording tracer
+    feeds = [FeedConfig(id="feed-1", url="https://feeds.example.com/1.xml",  # type: ignore[arg-type]
+                        outlet="Outlet 1", publisher_family="family-1")]
+    store, tracing = IngestMemory(), RecordingTracing()
+    service = IngestService(feeds=feeds, fetcher=NotModifiedFetcher(tracing), parse=lambda body, **_: None,
+                            states=store, articles=store, tracing=tracing)
+
+    # When ingest runs
+    report = service.run(T0)
+
+    # Then load, poll (the fetch inside it) and save are one segment each, in order
+    assert report.not_modified == 1
+    assert tracing.events == [
+        ("start", "ingest.load_states"), ("end", "ingest.load_states"),
+        ("start", "ingest.poll_feeds"), ("fetch", "https://feeds.example.com/1.xml"),
+        ("end", "ingest.poll_feeds"),
+        ("start", "ingest.save_states"), ("end", "ingest.save_states"),
+    ]
+    assert tuple(tracing.steps) == INGEST_STEPS
+    assert len(store.states) == 1  # the state was written in the save step
+
+
+def test_the_default_tracing_does_nothing() -> None:
+    with NO_TRACING.segment("anything"):
+        pass
+
+
+class StubProvider:
+    """`Tracer.provider` as the adapter uses it: `in_subsegment(name=...)`, a context manager."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    @contextmanager
+    def in_subsegment(self, name: str | None = None, **kwargs: Any) -> Iterator[object]:
+        self.events.append(("open", str(name)))
+        try:
+            yield object()
+        except Exception as exc:
+            self.events.append(("error", type(exc).__name__))
+            raise
+        finally:
+            self.events.append(("close", str(name)))
+
+
+def _tracing(provider: StubProvider) -> PowertoolsTracing:
+    return PowertoolsTracing(cast(Any, SimpleNamespace(provider=provider)))
+
+
+def test_the_powertools_adapter_opens_one_subsegment_per_step() -> None:
+    provider = StubProvider()
+    tracing = _tracing(provider)
+
+    with tracing.segment("cluster.load"):
+        provider.events.append(("work", "load"))
+    with tracing.segment("cluster.embed"):
+        pass
+
+    assert provider.events == [("open", "## cluster.load"), ("work", "load"), ("close", "## cluster.load"),
+                               ("open", "## cluster.embed"), ("close", "## cluster.embed")]
+
+
+def test_the_powertools_adapter_lets_a_failing_step_raise_through_its_subsegment() -> None:
+    provider = StubProvider()
+
+    with pytest.raises(ValueError, match="boom"), _tracing(provider).segment("cluster.save"):
+        raise ValueError("boom")
+
+    # the recorder saw the exception (X-Ray records it on the subsegment) and closed the subsegment
+    assert provider.events == [("open", "## cluster.save"), ("error", "ValueError"),
+                               ("close", "## cluster.save")]
