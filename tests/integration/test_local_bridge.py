@@ -154,3 +154,12 @@ def test_a_failing_handler_is_a_500_problem_not_a_dropped_connection() -> None:
 
     assert status == 500
     assert "boom" not in _problem(headers, body, 500)["detail"]
+
+
+def test_loopback_servers_accept_a_whole_poll_of_connections_at_once() -> None:
+    # socketserver's default listen backlog (5) made the kernel drop the SYNs of a 26-feed poll
+    # and the client retry them after 1 s: every replay step took a second longer than its work
+    from headlinez.local.servers import _LoopbackServer
+
+    assert _LoopbackServer.request_queue_size >= 128
+    assert _LoopbackServer.daemon_threads
