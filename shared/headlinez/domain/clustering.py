@@ -778,10 +778,10 @@ class _Run:
                     return bucket.articles, dict.fromkeys(bucket.sources)
         return 0, {}
 
-    # -- step 5: optional merge of converged trends ---------------------------------------------
+    # -- step 5: refine (merge converged trends) -----------------------------------------------
 
-    def merge_converged(self) -> None:
-        """Second pass: fold a younger open trend into an older one when their centroids have
+    def refine(self) -> None:
+        """Refine: fold a younger open trend into an older one when their centroids have
         converged above ``merge_threshold`` (a story that started twice, e.g. from two angles,
         and whose coverage has since met). Only trends touched by this run are examined, against
         candidates from the same inverted index; the older id survives."""
@@ -920,7 +920,7 @@ class _Run:
                 self.assignments[article_id] = survivor.trend_id
         self._index_add(survivor.trend_id, absorbed.centroid)
 
-    # -- step 6: output -------------------------------------------------------------------------
+    # -- step 6: headline (output) -------------------------------------------------------------------------
 
     def _title_score(self, title: str, centroid: dict[str, float], norm: float) -> float:
         """Cosine of a title's raw terms with the centroid: how representative a headline is.
@@ -1062,7 +1062,8 @@ class _Run:
         )
         return base.model_copy(update=fields)
 
-    def result(self) -> ClusterRunResult:
+    def headline(self) -> ClusterRunResult:
+        """Headline: every changed trend finalized with its two headlines (`finalize`), as the result."""
         changed: dict[str, TrendState] = {}
         new_members: dict[str, list[TrendMember]] = {}
         for tid, work in self.working.items():
@@ -1111,14 +1112,17 @@ def cluster_articles(
     the others are processed in publish-time order. Trends quiet since `now - quiet_period` are
     closed. The updated IDF corpus is returned in the result.
     """
+    # The named steps of a run: vectorize (TF-IDF + embeddings), index the open trends, assign each
+    # article, refine (merge converged fragments; a split pass was measured and finds nothing to
+    # split: benchmarks/refine_split_check.py), headline (finalize every changed trend).
     run = _Run(open_trends, frequencies, now, config, embeddings)
     fresh = run.select_new(articles)
     if fresh:
         docs = run.vectorize(fresh)
         run.build_index()
         run.assign(docs)
-        run.merge_converged()
-    return run.result()
+        run.refine()
+    return run.headline()
 
 
 SCHEDULE_STEP = timedelta(minutes=15)
