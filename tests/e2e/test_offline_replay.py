@@ -1,12 +1,8 @@
 """The offline default (issue 9 §1): after the replay of the snapshot, the first page is alive.
 
 `headlinez up` offline replays the snapshot's last 36 hours up to its capture time (its newest
-item) before serving (cli._replay_snapshot). This check runs the same replay, ending at the same
-moment, over the last REPLAY_HOURS only, to keep the suite short: the state served at the capture
-time is the same: the pure replay of benchmarks/replay_measures.py ends with the same count of
-public trends and the same leading ones, statuses and velocities over 3, 6, 9, 12 or 36 hours (the
-velocity comes from the hourly series, and a first poll ingests each feed's whole backlog).
-A 3-hour replay is 13 steps, about a minute on 2 busy cores; the 36-hour one is 145 steps.
+item) in hourly steps before serving (cli._replay_snapshot). This check runs exactly that replay:
+37 steps, about 40 s on 2 idle cores.
 """
 
 from __future__ import annotations
@@ -26,20 +22,18 @@ from tests.e2e.stack import RunningStack, local_stack
 
 pytestmark = [pytest.mark.e2e, requires_data]
 
-REPLAY_HOURS = 3
-
 
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    # Given the offline default's replay range (its end is the snapshot's capture time), shortened
-    default = argparse.Namespace(replay_from=None, replay_to=None)
+    # Given the offline default's replay (its end is the snapshot's capture time)
+    default = argparse.Namespace(replay_from=None, replay_to=None, replay_step_minutes=None)
     _replay_snapshot(default, SNAPSHOT_FEEDS)
-    end = default.replay_to
-    start = end - timedelta(hours=REPLAY_HOURS)
+    assert default.replay_to - default.replay_from == timedelta(hours=36)
     state = tmp_path_factory.mktemp("offline-replay")
-    with local_stack("--feeds-dir", str(SNAPSHOT_FEEDS), "--replay-from", start.isoformat(),
-                     "--replay-to", end.isoformat(), "--cycles", "0", "--no-persist",
-                     "--state-dir", str(state)) as running:
+    with local_stack("--feeds-dir", str(SNAPSHOT_FEEDS), "--replay-from", default.replay_from.isoformat(),
+                     "--replay-to", default.replay_to.isoformat(),
+                     "--replay-step-minutes", str(default.replay_step_minutes), "--cycles", "0",
+                     "--no-persist", "--state-dir", str(state)) as running:
         # When the replay is done (the API then serves at the capture time)
         running.wait_for(r"replay: done at", timeout=300)
         yield running
