@@ -3,9 +3,10 @@
 One fake per storage port (tests/integration/test_storage_contracts.py runs each against the
 DynamoDB adapter too): InMemoryFeedStateRepository, InMemoryArticleRepository,
 InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (clustering's),
-InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs); a test needing two ports on
-one store subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes
-behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
+InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs, and clustering's
+BriefLedger); a test needing two ports on one store subclasses two fakes. Each class docstring
+says what it mirrors. In particular, the fakes behave like `headlinez.adapters.dynamodb.DynamoStore`
+where callers can tell:
 - `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
   then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
   page is full, even when nothing follows (so the page after it can be empty), exactly as a
@@ -30,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
@@ -381,12 +383,15 @@ class InMemoryPredictionRepository:
 
 
 class InMemoryBriefStore:
-    """BriefStore (headlinez.ports) in memory, as DynamoBriefStore:
+    """BriefStore and BriefLedger (headlinez.ports) in memory, as DynamoBriefStore:
     - `load_trend`: the trend, its members oldest first (the partition's sort keys), and the summary
       of each member whose article is stored (`add_trend` stores them, as clustering and ingest do);
     - `put_brief` writes only over no brief or an older version;
     - `record_failure` keeps every failure in `failures` (`get_failure`: a trend's last one);
-    - `add_tokens` returns the day's new total.
+    - `briefed`: for each asked trend with a published brief, the brief's version, its basis'
+      newsrooms and number of articles (a trend with no brief, or only failed attempts, is absent);
+    - `tokens_spent` / `add_tokens`: one counter per `day` as given (the caller's UTC date);
+      `add_tokens` returns the day's new total.
     """
 
     def __init__(self) -> None:
@@ -432,6 +437,13 @@ class InMemoryBriefStore:
     def get_failure(self, trend_id: str) -> BriefFailure | None:
         mine = [f for f in self.failures if f.trend_id == trend_id]
         return mine[-1].model_copy(deep=True) if mine else None
+
+    def briefed(self, trend_ids: Sequence[str]) -> dict[str, BriefedTrend]:
+        """Each trend once; one without a stored brief is absent (as the BatchGetItem of the BRIEF items)."""
+        return {tid: BriefedTrend(version=brief.version,
+                                  source_families=frozenset(brief.basis.source_families),
+                                  article_count=len(brief.basis.article_ids))
+                for tid in dict.fromkeys(trend_ids) if (brief := self.briefs.get(tid)) is not None}
 
     def tokens_spent(self, day: date) -> int:
         return self.tokens.get(day, 0)

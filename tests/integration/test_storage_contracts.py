@@ -1,6 +1,6 @@
 """Contract tests of the storage ports: each runs against the in-memory fake AND the DynamoDB adapter
-(DynamoStore, DynamoBriefStore) on moto: feed states, articles, trends, the cluster store, predictions
-and briefs.
+(DynamoStore, DynamoBriefStore) on moto: feed states, articles, trends, the cluster store, predictions,
+briefs and the brief ledger.
 
 What a service can observe through a port must not depend on which of the two it was given; a fake
 that drifts from DynamoDB makes unit tests pass for code that fails in production. (moto lives in
@@ -27,6 +27,7 @@ from tests.fakes import (
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefBasis, BriefFailure, Citation, Paragraph, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.prediction import PredictionRecord, track_record
@@ -121,6 +122,15 @@ def briefs(request: pytest.FixtureRequest) -> tuple[Any, Seed]:
         writer.save_trends([trend], {trend.trend_id: members})
 
     return DynamoBriefStore(resource, table_name), seed
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def ledger(request: pytest.FixtureRequest) -> Any:
+    """A BriefLedger that is also the BriefStore its briefs are written with (as DynamoBriefStore)."""
+    if request.param == "fake":
+        return InMemoryBriefStore()
+    table_name = request.getfixturevalue("dynamodb_table")
+    return DynamoBriefStore(boto3.resource("dynamodb", region_name="us-east-1"), table_name)
 
 
 # --- FeedStateRepository ---------------------------------------------------------------------------
@@ -428,3 +438,46 @@ def test_the_token_budget_adds_up_per_day(briefs: tuple[Any, Seed]) -> None:
     assert store.add_tokens(day, 300) == 1500
     assert store.add_tokens(day + timedelta(days=1), 7) == 7
     assert (store.tokens_spent(day), store.tokens_spent(day + timedelta(days=1))) == (1500, 7)
+
+
+# --- BriefLedger (headlinez.ports; clustering's backlog) --------------------------------------------
+
+
+def _written_from(trend_id: str, version: int, families: tuple[str, ...], articles: int) -> PublishedBrief:
+    basis = BriefBasis(trend_version=version, article_ids=[f"{n:032x}" for n in range(articles)],
+                       source_families=list(families))
+    return _brief(version).model_copy(update={"trend_id": trend_id, "basis": basis})
+
+
+def test_briefed_reads_what_each_published_brief_was_written_from(ledger: Any) -> None:
+    assert ledger.briefed([]) == {}
+    # Given a brief of t-a, an old brief of t-b stored before its basis was kept, a failed attempt
+    # only for t-c, nothing for t-d
+    ledger.put_brief(_written_from("t-a", 3, ("npr", "bbc"), 5))
+    ledger.put_brief(_written_from("t-b", 2, (), 0))
+    ledger.record_failure(BriefFailure(trend_id="t-c", execution_id="e1", error="ModelOutputError",
+                                       cause="no JSON", attempt=3, failed_at=NOW))
+    # When asked for them (a trend twice, and more ids than one BatchGetItem takes)
+    asked = ["t-a", "t-b", "t-c", "t-d", "t-a", *(f"t-none-{n}" for n in range(120))]
+    # Then a trend without a published brief is absent, failed attempts or not
+    assert ledger.briefed(asked) == {"t-a": BriefedTrend(3, frozenset({"bbc", "npr"}), 5),
+                                     "t-b": BriefedTrend(2, frozenset(), 0)}
+    # A later failure keeps the brief; a newer brief replaces it, an older one does not
+    ledger.record_failure(BriefFailure(trend_id="t-a", execution_id="e2", error="InsufficientSupport",
+                                       cause="", attempt=3, failed_at=NOW))
+    assert ledger.put_brief(_written_from("t-a", 4, ("ap", "bbc", "npr"), 7))
+    assert not ledger.put_brief(_written_from("t-a", 1, ("ap",), 1))
+    assert ledger.briefed(["t-a"]) == {"t-a": BriefedTrend(4, frozenset({"ap", "bbc", "npr"}), 7)}
+
+
+def test_tokens_spent_counts_each_utc_day_apart(ledger: Any) -> None:
+    late = datetime(2026, 2, 17, 23, 59, tzinfo=UTC)
+    after_midnight = late + timedelta(minutes=2)
+    assert ledger.tokens_spent(late.date()) == 0
+    ledger.add_tokens(late.date(), 900)
+    ledger.add_tokens(late.date(), 100)
+    assert ledger.tokens_spent(late.date()) == 1000
+    # the budget of the next UTC day starts from nothing
+    assert ledger.tokens_spent(after_midnight.date()) == 0
+    ledger.add_tokens(after_midnight.date(), 5)
+    assert (ledger.tokens_spent(late.date()), ledger.tokens_spent(after_midnight.date())) == (1000, 5)
