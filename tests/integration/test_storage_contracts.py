@@ -1,6 +1,6 @@
 """Contract tests of the storage ports: each runs against the in-memory fake AND the DynamoDB adapter
-(DynamoStore, DynamoBriefStore) on moto: feed states, articles, trends, the cluster store, predictions,
-briefs and the brief ledger.
+(DynamoStore, DynamoBriefStore, DynamoLease) on moto: feed states, articles, trends, the cluster store,
+predictions, briefs, the brief ledger and the lease.
 
 What a service can observe through a port must not depend on which of the two it was given; a fake
 that drifts from DynamoDB makes unit tests pass for code that fails in production. (moto lives in
@@ -17,16 +17,20 @@ import boto3
 import pytest
 from tests import brief_story as story
 from tests.fakes import (
+    FakeClock,
     InMemoryArticleRepository,
     InMemoryBriefStore,
     InMemoryClusterStore,
     InMemoryFeedStateRepository,
+    InMemoryLease,
     InMemoryPredictionRepository,
     InMemoryTrendRepository,
 )
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.lease import DynamoLease
+from headlinez.adapters.table import TableClient
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefBasis, BriefFailure, Citation, Paragraph, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
@@ -131,6 +135,21 @@ def ledger(request: pytest.FixtureRequest) -> Any:
         return InMemoryBriefStore()
     table_name = request.getfixturevalue("dynamodb_table")
     return DynamoBriefStore(boto3.resource("dynamodb", region_name="us-east-1"), table_name)
+
+
+MakeLease = Callable[[float], Any]
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def lease(request: pytest.FixtureRequest) -> tuple[MakeLease, FakeClock]:
+    """(how to make the lease with a TTL in seconds, the clock it reads): time only moves when a
+    test moves it."""
+    clock = FakeClock(1_000_000.0)
+    if request.param == "fake":
+        return (lambda ttl: InMemoryLease(ttl, clock=clock)), clock
+    table_name = request.getfixturevalue("dynamodb_table")  # (sets the test credentials first)
+    client = TableClient(boto3.resource("dynamodb", region_name="us-east-1"), table_name)
+    return (lambda ttl: DynamoLease(client, "CLUSTER", ttl, clock=clock)), clock
 
 
 # --- FeedStateRepository ---------------------------------------------------------------------------
@@ -481,3 +500,64 @@ def test_tokens_spent_counts_each_utc_day_apart(ledger: Any) -> None:
     assert ledger.tokens_spent(after_midnight.date()) == 0
     ledger.add_tokens(after_midnight.date(), 5)
     assert (ledger.tokens_spent(late.date()), ledger.tokens_spent(after_midnight.date())) == (1000, 5)
+
+
+# --- Lease (headlinez.ports; clustering's single writer) ---------------------------------------------
+
+
+def test_a_held_lease_is_refused_to_others_until_it_expires(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    assert held.acquire("run-a")
+    assert not held.acquire("run-b")
+    # expiry is in whole seconds: still held during the expiry second itself
+    clock.value += 60.99
+    assert not held.acquire("run-b")
+    clock.value += 0.01
+    assert held.acquire("run-b")
+    assert not held.acquire("run-a")  # the late holder lost it
+
+
+def test_the_holder_takes_it_again_and_renews_the_expiry(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    assert held.acquire("run-a")
+    clock.value += 50
+    assert held.acquire("run-a")  # re-entrant, now until +110
+    clock.value += 11
+    assert not held.acquire("run-b")
+    clock.value += 50
+    assert held.acquire("run-b")
+
+
+def test_only_the_holder_releases(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    held.release("run-a")  # nothing to release: no error
+    assert held.acquire("run-a")
+    held.release("run-b")  # not the holder: nothing happens
+    assert not held.acquire("run-b")
+    held.release("run-a")  # free at once
+    assert held.acquire("run-b")
+    # A's lease expired and B took it over: A's late release leaves B's lease alone
+    clock.value += 61
+    assert held.acquire("run-c")
+    held.release("run-b")
+    assert not held.acquire("run-b")
+    # a holder may release after its lease expired (nobody took it): free as before
+    clock.value += 61
+    held.release("run-c")
+    assert held.acquire("run-a")
+
+
+def test_a_lease_expires_in_whole_seconds(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    with pytest.raises(ValueError, match="ttl_seconds"):
+        make(0)
+    held = make(0.5)
+    clock.value = 1_000_000.7
+    assert held.acquire("run-a")  # until int(1_000_001.2) = 1_000_001, held through that second
+    clock.value = 1_000_001.9
+    assert not held.acquire("run-b")
+    clock.value = 1_000_002.0
+    assert held.acquire("run-b")
