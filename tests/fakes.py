@@ -3,9 +3,10 @@
 One fake per storage port (tests/integration/test_storage_contracts.py runs each against the
 DynamoDB adapter too): InMemoryFeedStateRepository, InMemoryArticleRepository,
 InMemoryTrendRepository (the API's reads too), InMemoryClusterStore (clustering's),
-InMemoryPredictionRepository and InMemoryBriefStore (headlinez.briefs); a test needing two ports on
-one store subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes
-behave like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
+InMemoryPredictionRepository, InMemoryBriefStore (headlinez.briefs, and clustering's BriefLedger)
+and InMemoryLease (clustering's single-writer lease); a test needing two ports on one store
+subclasses two fakes. Each class docstring says what it mirrors. In particular, the fakes behave
+like `headlinez.adapters.dynamodb.DynamoStore` where callers can tell:
 - `list_trends` returns public open trends only (2+ newsrooms, gsi1), highest rank first (score,
   then last_seen, then id, all descending), and a DynamoDB-shaped `LastEvaluatedKey` whenever a
   page is full, even when nothing follows (so the page after it can be empty), exactly as a
@@ -21,15 +22,17 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
@@ -381,12 +384,15 @@ class InMemoryPredictionRepository:
 
 
 class InMemoryBriefStore:
-    """BriefStore (headlinez.ports) in memory, as DynamoBriefStore:
+    """BriefStore and BriefLedger (headlinez.ports) in memory, as DynamoBriefStore:
     - `load_trend`: the trend, its members oldest first (the partition's sort keys), and the summary
       of each member whose article is stored (`add_trend` stores them, as clustering and ingest do);
     - `put_brief` writes only over no brief or an older version;
     - `record_failure` keeps every failure in `failures` (`get_failure`: a trend's last one);
-    - `add_tokens` returns the day's new total.
+    - `briefed`: for each asked trend with a published brief, the brief's version, its basis'
+      newsrooms and number of articles (a trend with no brief, or only failed attempts, is absent);
+    - `tokens_spent` / `add_tokens`: one counter per `day` as given (the caller's UTC date);
+      `add_tokens` returns the day's new total.
     """
 
     def __init__(self) -> None:
@@ -433,12 +439,58 @@ class InMemoryBriefStore:
         mine = [f for f in self.failures if f.trend_id == trend_id]
         return mine[-1].model_copy(deep=True) if mine else None
 
+    def briefed(self, trend_ids: Sequence[str]) -> dict[str, BriefedTrend]:
+        """Each trend once; one without a stored brief is absent (as the BatchGetItem of the BRIEF items)."""
+        return {tid: BriefedTrend(version=brief.version,
+                                  source_families=frozenset(brief.basis.source_families),
+                                  article_count=len(brief.basis.article_ids))
+                for tid in dict.fromkeys(trend_ids) if (brief := self.briefs.get(tid)) is not None}
+
     def tokens_spent(self, day: date) -> int:
         return self.tokens.get(day, 0)
 
     def add_tokens(self, day: date, tokens: int) -> int:
         self.tokens[day] = self.tokens.get(day, 0) + int(tokens)
         return self.tokens[day]
+
+
+class FakeClock:
+    """A clock a test sets (`value`, epoch seconds): the `clock` of DynamoLease and InMemoryLease."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.value = start
+
+    def __call__(self) -> float:
+        return self.value
+
+
+class InMemoryLease:
+    """Lease (headlinez.ports) in memory, as DynamoLease (one lease: share the object to share it):
+    - `acquire` takes it when none is held, the held one has expired, or `owner` already holds it
+      (then its expiry is renewed); times are whole epoch seconds as on the item: the lease taken at
+      `now` expires at `int(now + ttl_seconds)` and is free once `int(clock())` is past that;
+    - `release` frees it at once (expiry 0) only while `owner` still holds it, else does nothing.
+    `owner` and `expires_at` are public for tests that look at the lease.
+    """
+
+    def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.time) -> None:
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self.owner: str | None = None
+        self.expires_at = 0
+
+    def acquire(self, owner: str) -> bool:
+        now = self._clock()
+        if self.owner is not None and self.owner != owner and not self.expires_at < int(now):
+            return False  # held by another owner and not expired
+        self.owner, self.expires_at = owner, int(now + self._ttl)
+        return True
+
+    def release(self, owner: str) -> None:
+        if self.owner == owner:
+            self.expires_at = 0
 
 
 def _member_sk(member: TrendMember) -> str:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from tests.fakes import FakeClock
 from tests.integration.test_cluster_concurrency import article
 
 from headlinez.adapters.dynamodb import DynamoStore
@@ -21,14 +22,6 @@ from headlinez.domain.clustering import ClusterConfig
 from headlinez.services.cluster import ClusterReport, ClusterService
 
 NOW = datetime(2026, 2, 17, 11, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, start: float) -> None:
-        self.value = start
-
-    def __call__(self) -> float:
-        return self.value
 
 
 def _client(name: str) -> TableClient:

@@ -1,6 +1,6 @@
 """Contract tests of the storage ports: each runs against the in-memory fake AND the DynamoDB adapter
-(DynamoStore, DynamoBriefStore) on moto: feed states, articles, trends, the cluster store, predictions
-and briefs.
+(DynamoStore, DynamoBriefStore, DynamoLease) on moto: feed states, articles, trends, the cluster store,
+predictions, briefs, the brief ledger and the lease.
 
 What a service can observe through a port must not depend on which of the two it was given; a fake
 that drifts from DynamoDB makes unit tests pass for code that fails in production. (moto lives in
@@ -17,16 +17,21 @@ import boto3
 import pytest
 from tests import brief_story as story
 from tests.fakes import (
+    FakeClock,
     InMemoryArticleRepository,
     InMemoryBriefStore,
     InMemoryClusterStore,
     InMemoryFeedStateRepository,
+    InMemoryLease,
     InMemoryPredictionRepository,
     InMemoryTrendRepository,
 )
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.lease import DynamoLease
+from headlinez.adapters.table import TableClient
+from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefBasis, BriefFailure, Citation, Paragraph, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.prediction import PredictionRecord, track_record
@@ -121,6 +126,30 @@ def briefs(request: pytest.FixtureRequest) -> tuple[Any, Seed]:
         writer.save_trends([trend], {trend.trend_id: members})
 
     return DynamoBriefStore(resource, table_name), seed
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def ledger(request: pytest.FixtureRequest) -> Any:
+    """A BriefLedger that is also the BriefStore its briefs are written with (as DynamoBriefStore)."""
+    if request.param == "fake":
+        return InMemoryBriefStore()
+    table_name = request.getfixturevalue("dynamodb_table")
+    return DynamoBriefStore(boto3.resource("dynamodb", region_name="us-east-1"), table_name)
+
+
+MakeLease = Callable[[float], Any]
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def lease(request: pytest.FixtureRequest) -> tuple[MakeLease, FakeClock]:
+    """(how to make the lease with a TTL in seconds, the clock it reads): time only moves when a
+    test moves it."""
+    clock = FakeClock(1_000_000.0)
+    if request.param == "fake":
+        return (lambda ttl: InMemoryLease(ttl, clock=clock)), clock
+    table_name = request.getfixturevalue("dynamodb_table")  # (sets the test credentials first)
+    client = TableClient(boto3.resource("dynamodb", region_name="us-east-1"), table_name)
+    return (lambda ttl: DynamoLease(client, "CLUSTER", ttl, clock=clock)), clock
 
 
 # --- FeedStateRepository ---------------------------------------------------------------------------
@@ -428,3 +457,107 @@ def test_the_token_budget_adds_up_per_day(briefs: tuple[Any, Seed]) -> None:
     assert store.add_tokens(day, 300) == 1500
     assert store.add_tokens(day + timedelta(days=1), 7) == 7
     assert (store.tokens_spent(day), store.tokens_spent(day + timedelta(days=1))) == (1500, 7)
+
+
+# --- BriefLedger (headlinez.ports; clustering's backlog) --------------------------------------------
+
+
+def _written_from(trend_id: str, version: int, families: tuple[str, ...], articles: int) -> PublishedBrief:
+    basis = BriefBasis(trend_version=version, article_ids=[f"{n:032x}" for n in range(articles)],
+                       source_families=list(families))
+    return _brief(version).model_copy(update={"trend_id": trend_id, "basis": basis})
+
+
+def test_briefed_reads_what_each_published_brief_was_written_from(ledger: Any) -> None:
+    assert ledger.briefed([]) == {}
+    # Given a brief of t-a, an old brief of t-b stored before its basis was kept, a failed attempt
+    # only for t-c, nothing for t-d
+    ledger.put_brief(_written_from("t-a", 3, ("npr", "bbc"), 5))
+    ledger.put_brief(_written_from("t-b", 2, (), 0))
+    ledger.record_failure(BriefFailure(trend_id="t-c", execution_id="e1", error="ModelOutputError",
+                                       cause="no JSON", attempt=3, failed_at=NOW))
+    # When asked for them (a trend twice, and more ids than one BatchGetItem takes)
+    asked = ["t-a", "t-b", "t-c", "t-d", "t-a", *(f"t-none-{n}" for n in range(120))]
+    # Then a trend without a published brief is absent, failed attempts or not
+    assert ledger.briefed(asked) == {"t-a": BriefedTrend(3, frozenset({"bbc", "npr"}), 5),
+                                     "t-b": BriefedTrend(2, frozenset(), 0)}
+    # A later failure keeps the brief; a newer brief replaces it, an older one does not
+    ledger.record_failure(BriefFailure(trend_id="t-a", execution_id="e2", error="InsufficientSupport",
+                                       cause="", attempt=3, failed_at=NOW))
+    assert ledger.put_brief(_written_from("t-a", 4, ("ap", "bbc", "npr"), 7))
+    assert not ledger.put_brief(_written_from("t-a", 1, ("ap",), 1))
+    assert ledger.briefed(["t-a"]) == {"t-a": BriefedTrend(4, frozenset({"ap", "bbc", "npr"}), 7)}
+
+
+def test_tokens_spent_counts_each_utc_day_apart(ledger: Any) -> None:
+    late = datetime(2026, 2, 17, 23, 59, tzinfo=UTC)
+    after_midnight = late + timedelta(minutes=2)
+    assert ledger.tokens_spent(late.date()) == 0
+    ledger.add_tokens(late.date(), 900)
+    ledger.add_tokens(late.date(), 100)
+    assert ledger.tokens_spent(late.date()) == 1000
+    # the budget of the next UTC day starts from nothing
+    assert ledger.tokens_spent(after_midnight.date()) == 0
+    ledger.add_tokens(after_midnight.date(), 5)
+    assert (ledger.tokens_spent(late.date()), ledger.tokens_spent(after_midnight.date())) == (1000, 5)
+
+
+# --- Lease (headlinez.ports; clustering's single writer) ---------------------------------------------
+
+
+def test_a_held_lease_is_refused_to_others_until_it_expires(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    assert held.acquire("run-a")
+    assert not held.acquire("run-b")
+    # expiry is in whole seconds: still held during the expiry second itself
+    clock.value += 60.99
+    assert not held.acquire("run-b")
+    clock.value += 0.01
+    assert held.acquire("run-b")
+    assert not held.acquire("run-a")  # the late holder lost it
+
+
+def test_the_holder_takes_it_again_and_renews_the_expiry(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    assert held.acquire("run-a")
+    clock.value += 50
+    assert held.acquire("run-a")  # re-entrant, now until +110
+    clock.value += 11
+    assert not held.acquire("run-b")
+    clock.value += 50
+    assert held.acquire("run-b")
+
+
+def test_only_the_holder_releases(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    held = make(60)
+    held.release("run-a")  # nothing to release: no error
+    assert held.acquire("run-a")
+    held.release("run-b")  # not the holder: nothing happens
+    assert not held.acquire("run-b")
+    held.release("run-a")  # free at once
+    assert held.acquire("run-b")
+    # A's lease expired and B took it over: A's late release leaves B's lease alone
+    clock.value += 61
+    assert held.acquire("run-c")
+    held.release("run-b")
+    assert not held.acquire("run-b")
+    # a holder may release after its lease expired (nobody took it): free as before
+    clock.value += 61
+    held.release("run-c")
+    assert held.acquire("run-a")
+
+
+def test_a_lease_expires_in_whole_seconds(lease: tuple[MakeLease, FakeClock]) -> None:
+    make, clock = lease
+    with pytest.raises(ValueError, match="ttl_seconds"):
+        make(0)
+    held = make(0.5)
+    clock.value = 1_000_000.7
+    assert held.acquire("run-a")  # until int(1_000_001.2) = 1_000_001, held through that second
+    clock.value = 1_000_001.9
+    assert not held.acquire("run-b")
+    clock.value = 1_000_002.0
+    assert held.acquire("run-b")

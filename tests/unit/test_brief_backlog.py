@@ -3,33 +3,27 @@ highest ranked first within the per-run cap, retried while still due, held while
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 
-from tests.fakes import InMemoryClusterStore
+from tests.fakes import InMemoryBriefStore, InMemoryClusterStore
 from tests.unit.test_brief_cluster_trigger import LONE, OLYMPICS, T0, TALKS, article
 
+from headlinez.briefs.evidence import basis_of
 from headlinez.briefs.materiality import BriefedTrend, brief_due
-from headlinez.briefs.models import BriefRequest, execution_name
+from headlinez.briefs.models import BriefRequest, PublishedBrief, execution_name
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.models import TrendState
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 
 
-class Ledger:
-    def __init__(self, spent: int = 0) -> None:
-        self.entries: dict[str, BriefedTrend] = {}
-        self.spent = spent
-
-    def briefed(self, trend_ids: Sequence[str]) -> dict[str, BriefedTrend]:
-        return {tid: self.entries[tid] for tid in trend_ids if tid in self.entries}
-
-    def tokens_spent(self, day: date) -> int:
-        return self.spent
-
-    def publish(self, trend: TrendState) -> None:
-        self.entries[trend.trend_id] = BriefedTrend(trend.version, frozenset(trend.source_families),
-                                                    trend.article_count)
+def publish(ledger: InMemoryBriefStore, store: InMemoryClusterStore, trend_id: str) -> None:
+    """The brief a flow would publish of the trend as stored now (its basis: every member)."""
+    trend = store.trends[trend_id]
+    basis = basis_of(trend, list(store.members.get(trend_id, {}).values()), {})
+    ledger.put_brief(PublishedBrief(trend_id=trend_id, version=trend.version, paragraphs=[], citations=[],
+                                    supported_percent=100, claims_checked=0, claims_supported=0,
+                                    engine="extractive", verifier="deterministic", generated_at=T0,
+                                    updated_at=T0, basis=basis))
 
 
 class Trigger:
@@ -46,7 +40,8 @@ class Trigger:
         return True
 
 
-def _service(store: InMemoryClusterStore, trigger: Trigger, ledger: Ledger, **policy: int) -> ClusterService:
+def _service(store: InMemoryClusterStore, trigger: Trigger, ledger: InMemoryBriefStore,
+             **policy: int) -> ClusterService:
     return ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), briefs=trigger,
                           brief_policy=BriefTriggerPolicy(**policy), ledger=ledger)
 
@@ -90,12 +85,12 @@ def test_a_new_newsroom_or_two_new_articles_make_the_brief_outdated() -> None:
 
 def test_a_trend_that_gets_no_new_article_is_still_picked_up() -> None:
     # Given a first run whose cap leaves one public trend without a brief
-    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS + LONE), Trigger(), Ledger()
+    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS + LONE), Trigger(), InMemoryBriefStore()
     first = _service(store, trigger, ledger, max_per_run=1).run(T0 + timedelta(minutes=45))
     assert (first.briefs_due, first.briefs_started, first.briefs_deferred) == (2, 1, 1)
     started_first = {r.trend_id for r in trigger.started.values()}
     for trend_id in started_first:
-        ledger.publish(store.trends[trend_id])
+        publish(ledger, store, trend_id)
     # When the next run brings no article at all
     second = _service(store, trigger, ledger, max_per_run=1).run(T0 + timedelta(minutes=60))
     # Then the waiting trend starts: the backlog does not depend on change
@@ -106,7 +101,7 @@ def test_a_trend_that_gets_no_new_article_is_still_picked_up() -> None:
 
 
 def test_the_backlog_starts_highest_ranked_first() -> None:
-    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS + LONE), Trigger(), Ledger()
+    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS + LONE), Trigger(), InMemoryBriefStore()
     _service(store, trigger, ledger, max_per_run=1).run(T0 + timedelta(minutes=45))
     (request,) = trigger.started.values()
     # the three-newsroom story outranks the two-newsroom one
@@ -114,19 +109,20 @@ def test_the_backlog_starts_highest_ranked_first() -> None:
 
 
 def test_nothing_starts_while_the_daily_budget_is_spent() -> None:
-    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS), Trigger(), Ledger(spent=1000)
+    store, trigger, ledger = InMemoryClusterStore(TALKS + OLYMPICS), Trigger(), InMemoryBriefStore()
+    ledger.add_tokens(T0.date(), 1000)
     report = _service(store, trigger, ledger, daily_token_budget=1000).run(T0 + timedelta(minutes=45))
     assert trigger.started == {}
     assert (report.briefs_due, report.briefs_waiting_budget, report.briefs_started) == (2, 2, 0)
-    # the next day's budget: they start
-    ledger.spent = 0
-    report = _service(store, trigger, ledger, daily_token_budget=1000).run(T0 + timedelta(minutes=60))
+    # the next (UTC) day's budget: they start
+    next_day = T0.replace(hour=0, minute=5) + timedelta(days=1)
+    report = _service(store, trigger, ledger, daily_token_budget=1000).run(next_day)
     assert report.briefs_started == 2
 
 
 def test_a_failed_execution_is_retried_under_an_hourly_name() -> None:
     # Given an execution that ended without a brief (nothing published to the ledger)
-    store, trigger, ledger = InMemoryClusterStore(TALKS), Trigger(), Ledger()
+    store, trigger, ledger = InMemoryClusterStore(TALKS), Trigger(), InMemoryBriefStore()
     _service(store, trigger, ledger).run(T0 + timedelta(minutes=45))
     assert len(trigger.started) == 1
     # When the next run (another hour) finds the trend still due
@@ -140,10 +136,10 @@ def test_a_failed_execution_is_retried_under_an_hourly_name() -> None:
 
 
 def test_a_brief_is_requested_again_when_the_trend_grows_past_it() -> None:
-    store, trigger, ledger = InMemoryClusterStore(TALKS), Trigger(), Ledger()
+    store, trigger, ledger = InMemoryClusterStore(TALKS), Trigger(), InMemoryBriefStore()
     _service(store, trigger, ledger).run(T0 + timedelta(minutes=45))
     (trend_id,) = {r.trend_id for r in trigger.started.values()}
-    ledger.publish(store.trends[trend_id])
+    publish(ledger, store, trend_id)
     store.add([article("Iran nuclear talks in Geneva end without a deal", "ap", 50),
                article("Geneva nuclear talks between US and Iran end", "reuters", 52)])
     report = _service(store, trigger, ledger).run(T0 + timedelta(minutes=60))
