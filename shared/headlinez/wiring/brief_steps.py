@@ -21,6 +21,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ValidationError
 
+from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.briefs.checker import CheckConfig
 from headlinez.briefs.errors import BriefInputError
 from headlinez.briefs.evidence import EvidenceLimits
@@ -108,8 +109,6 @@ def policy(settings: BriefSettings) -> BriefPolicy:
 
 @lru_cache(maxsize=4)
 def service(settings: BriefSettings) -> BriefService:
-    from headlinez.adapters.brief_store import DynamoBriefStore
-
     store = DynamoBriefStore.from_table_name(settings.table_name,
                                              brief_ttl=timedelta(days=settings.brief_ttl_days))
     # The wall clock dates only a step input without `now` (StepInput.now).
