@@ -154,3 +154,20 @@ def test_mean_embedding_is_sum_over_weight() -> None:
     assert mean_embedding([2.0, 4.0], 2.0) == [1.0, 2.0]
     assert mean_embedding(None, 3.0) is None
     assert mean_embedding([1.0], 0.0) is None
+
+
+def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a toy model whose axis 0 is politics (the taxonomy: politics is US government)
+    weights = np.zeros((len(CATEGORIES), 1 + len(CATEGORIES)))
+    weights[CATEGORIES.index("politics"), 0] = 8.0
+    model = EmbeddingCategoryModel(classes=CATEGORIES, weights=weights, bias=np.zeros(len(CATEGORIES)))
+    monkeypatch.setattr(category_module, "embedding_model", lambda: model)
+    # Then a trend whose headlines name another country and never the US is world
+    assert classify_trend(["Newborn parties are scrambling Japanese politics",
+                           "Japan's prime minister calls a snap election"], embedding=[1.0]) == "world"
+    # And US politics stays politics, also when a foreign place is named beside the US
+    assert classify_trend(["Senate passes the budget bill"], embedding=[1.0]) == "politics"
+    assert classify_trend(["U.S. and Japan sign a trade pact"], embedding=[1.0]) == "politics"
+    # And one foreign headline among US ones does not make the trend world
+    assert classify_trend(["Budget talks stall", "Deal on spending in sight", "Canada watches"],
+                          embedding=[1.0]) == "politics"

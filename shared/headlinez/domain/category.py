@@ -243,9 +243,28 @@ def classify_trend(
     if scores is None:
         return classify(titles, summaries, hints, previous)
     best = max(CATEGORIES, key=lambda c: (scores[c], -_TIE_RANK[c]))
+    if best == "politics" and _foreign_only(titles):
+        best = "world"  # the taxonomy: politics is US government; another country's politics is world
     if previous in scores and scores[previous] >= scores[best] - STAY_MARGIN:
         return previous
     return best
+
+
+_US_WORDS = frozenset({"us", "usa", "america", "american", "americans", "washington", "white",
+                       "congress", "senate", "house", "trump", "biden", "gop", "democrats", "republicans"})
+_US_ABBREVIATION = re.compile(r"\bU\.S\.?(?=\W|$)")
+
+
+def _foreign_only(titles: Sequence[str]) -> bool:
+    """Most headlines name a place outside the United States and none names the US or its
+    government (a foreign country's politics, in the taxonomy's words, is world news)."""
+    foreign = us = 0
+    for title in titles:
+        text = _US_ABBREVIATION.sub("US", title)
+        words = {w.lower().replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
+        foreign += bool(words & FOREIGN_PLACE_WORDS)
+        us += bool(words & _US_WORDS)
+    return us == 0 and 2 * foreign > len(titles)
 
 
 def mean_embedding(embedding_sum: Sequence[float] | None, weight: float) -> list[float] | None:
