@@ -134,3 +134,10 @@ def test_secure_response_keeps_a_routes_own_policy_whatever_its_case() -> None:
     assert secured["headers"]["X-Content-Type-Options"] == "nosniff"
     bare = secure_response({"statusCode": 204}, hsts_max_age=0)
     assert bare["headers"]["Content-Security-Policy"] == API_CSP
+
+
+def test_swagger_oauth2_redirect_page_is_served(api: Api) -> None:
+    reply = api.get("/docs", {"format": "oauth2-redirect"})
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/html")
+    assert "<script" in reply.text

@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from functools import cache
 from http import HTTPStatus
 from importlib import metadata
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
@@ -195,9 +196,45 @@ def build_resolver(
     def openapi_json() -> Response[str]:
         return Response(status_code=HTTPStatus.OK, content_type="application/json", body=openapi_document())
 
+    @app.get("/docs", include_in_schema=False, enable_validation=False)
+    def swagger_ui() -> Response[str]:
+        query = app.current_event.query_string_parameters or {}
+        return swagger_response(openapi_document(), query.get("format"))
+
     register_pages(app, reads, page_size=settings.default_page_size, page_responses=_page_responses)
-    app.enable_swagger(path="/docs", title=API_TITLE, version=version)
     return app
+
+
+def swagger_response(spec: str, requested_format: str | None) -> Response[str]:
+    """Swagger UI with its assets inline (no CDN), over the same document as `/openapi.json`.
+
+    Powertools' `enable_swagger` does the same, but imports its OpenAPI models when the resolver is
+    built: ~105 ms of every cold start (0.3x of boto3 + powertools + pydantic), for a page few
+    requests ask for. Here they load on the first `/docs` request (docs/benchmarks.md).
+    """
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import (  # lazy: see the docstring
+        generate_oauth2_redirect_html,
+        generate_swagger_html,
+    )
+
+    if requested_format == "oauth2-redirect":
+        return Response(status_code=HTTPStatus.OK, content_type="text/html",
+                        body=generate_oauth2_redirect_html())
+    if requested_format == "json":
+        return Response(status_code=HTTPStatus.OK, content_type="application/json", body=spec)
+    script, style = _swagger_assets()
+    body = generate_swagger_html(spec.replace("</", "<\\/"), script, style, "", None)
+    return Response(status_code=HTTPStatus.OK, content_type="text/html", body=body)
+
+
+@cache
+def _swagger_assets() -> tuple[str, str]:
+    """Swagger UI's bundle and stylesheet as Powertools ships them (read once per process)."""
+    from aws_lambda_powertools.event_handler import openapi
+
+    folder = FilePath(openapi.__file__).parent / "swagger_ui"
+    return ((folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+            (folder / "swagger-ui.min.css").read_text(encoding="utf-8"))
 
 
 def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default_limit: int) -> None:
