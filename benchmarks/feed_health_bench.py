@@ -24,41 +24,21 @@ import statistics
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the in-memory fetch outcome and parsed feed of tests.fakes
+
+from tests.fakes import FetchOutcome, ParsedFeed  # noqa: E402
+
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 HOURS = 24
 WORDS = ["minister", "talks", "market", "storm", "coast", "election", "court", "ruling", "vote", "budget",
          "energy", "prices", "strike", "police", "report", "health", "study", "climate", "summit", "border",
          "trade", "deal", "rescue", "flood", "fire"]
 SECRET = "bench-" + "cursor-key"  # signs no cursor that leaves the process
-
-
-@dataclass
-class Outcome:
-    """What the in-memory fetcher returns (the fields IngestService reads)."""
-
-    status: int | None = 200
-    body: bytes | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    final_url: str | None = None
-    retry_after_seconds: float | None = None
-    content_type: str | None = "application/rss+xml"
-    error: str | None = None
-    error_kind: str | None = None
-    cache_max_age: float | None = None
-
-
-@dataclass
-class Parsed:
-    entries: list[Any]
-    updated: datetime | None = None
-    parser: str = "bench"
 
 
 class Probe:
@@ -100,11 +80,11 @@ def build(store: Any, feeds_n: int, articles_n: int, seed: int) -> float:
     from headlinez.services.ingest import IngestService
 
     rng = random.Random(seed)
-    feeds = [FeedConfig(id=f"feed-{i:04d}", url=f"https://feeds{i % 97}.example/{i}.xml",  # type: ignore[arg-type]
+    feeds = [FeedConfig(id=f"feed-{i:04d}", url=f"https://feeds{i % 97}.example/{i}.xml",
                         outlet=f"Outlet {i:04d}", publisher_family=f"family-{i % 700}")
              for i in range(feeds_n)]
     plan = _plan(feeds_n, articles_n, rng)
-    bodies: dict[bytes, Parsed] = {}
+    bodies: dict[bytes, ParsedFeed] = {}
     serial = iter(range(10**9))
 
     class Fetcher:
@@ -116,11 +96,11 @@ def build(store: Any, feeds_n: int, articles_n: int, seed: int) -> float:
         async def __aexit__(self, *exc_info: object) -> None:
             return None
 
-        async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
+        async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcome:
             index = int(url.rsplit("/", 1)[1].removesuffix(".xml"))
             count = plan[self.run][index]
             if count == 0:
-                return Outcome(status=304, etag=etag)
+                return FetchOutcome(status=304, etag=etag)
             at = NOW - timedelta(hours=HOURS - 1 - self.run)
             entries = []
             for _ in range(count):
@@ -130,8 +110,8 @@ def build(store: Any, feeds_n: int, articles_n: int, seed: int) -> float:
                                         link=f"https://news{index % 97}.example/{n}", guid=f"g{n}",
                                         summary=f"<p>{words}</p>", published=at - timedelta(minutes=5)))
             body = f"{url}#{self.run}".encode()
-            bodies[body] = Parsed(entries)
-            return Outcome(body=body, etag=f'"{self.run}"')
+            bodies[body] = ParsedFeed(entries)
+            return FetchOutcome(body=body, etag=f'"{self.run}"')
 
     fetcher = Fetcher()
     service = IngestService(feeds=feeds, fetcher=fetcher, parse=lambda body, **_: bodies.pop(body),

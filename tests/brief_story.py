@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from headlinez.briefs.evidence import EvidenceLimits, build_evidence
-from headlinez.briefs.models import BriefDraft, EvidenceItem
+from headlinez.briefs.models import BriefBasis, BriefDraft, Citation, EvidenceItem, Paragraph, PublishedBrief
 from headlinez.models import Article, TrendMember, TrendState
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -146,3 +146,19 @@ def mostly_invented() -> dict[str, Any]:
 
 def parse(draft: dict[str, Any]) -> BriefDraft:
     return BriefDraft.model_validate(draft)
+
+
+def published_brief(
+    version: int, text: str = "Oman mediated the talks.", *, now: datetime = NOW
+) -> PublishedBrief:
+    """A published one-claim brief of the story, citing its third article (what a store keeps)."""
+    cited = evidence(3)[2]
+    return PublishedBrief(
+        trend_id=TREND_ID, version=version, headline="Talks",
+        paragraphs=[Paragraph.model_validate({"kind": "what_happened",
+                                              "claims": [{"text": text, "evidence_ids": [3]}]})],
+        citations=[Citation(id=3, article_id=cited.article_id, outlet="AP News",
+                            title=cited.title, url=cited.url, published=cited.published)],
+        supported_percent=100.0, claims_checked=1, claims_supported=1, engine="extractive",
+        verifier="deterministic", generated_at=now, updated_at=now, basis=BriefBasis(trend_version=version),
+    )

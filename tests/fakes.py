@@ -26,7 +26,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -634,3 +634,29 @@ def load_handler_module(folder: str, prefix: str = "headlinez_test") -> ModuleTy
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@dataclass
+class FetchOutcome:
+    """What an in-memory feed fetcher returns: the fields `IngestService` reads (FetchOutcomeLike)."""
+
+    status: int | None = 200
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    retry_after_seconds: float | None = None
+    content_type: str | None = "application/rss+xml"
+    error: str | None = None
+    error_kind: str | None = None
+    cache_max_age: float | None = None
+
+
+@dataclass
+class ParsedFeed:
+    """What an in-memory parser returns (ParsedFeedLike)."""
+
+    entries: list[Any]
+    updated: datetime | None = None
+    parser: str = "fake"
+    warnings: list[str] = field(default_factory=list)

@@ -16,18 +16,16 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.feed_registry import DynamoFeedRegistry
-from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
 from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.domain.feed_schedule import PollPolicy
-from headlinez.domain.ssrf import UrlPolicy
 from headlinez.models import FeedShard
 from headlinez.observability import emit_ingest_metrics, powertools
 from headlinez.services.fanout import EventCompletion, FeedWorkerService
 from headlinez.settings import FanOutSettings, fanout_settings
+from headlinez.wiring.ingest import article_store, feed_fetcher, ingest_limits
 
 logger, metrics, tracer = powertools("ingest")
 settings: FanOutSettings = fanout_settings()
@@ -37,26 +35,17 @@ processor = BatchProcessor(event_type=EventType.SQS)
 @lru_cache(maxsize=1)
 def _service() -> FeedWorkerService:
     """All adapters of this function are wired here, once per cold start."""
-    fetcher = FeedFetcher(
-        FetchSettings(max_body_bytes=settings.max_body_bytes, concurrency=settings.fetch_concurrency),
-        UrlPolicy(allow_loopback=settings.allow_loopback_feeds),
-    )
-    store = DynamoStore.from_table_name(settings.table_name,
-                                        article_ttl=timedelta(days=settings.article_ttl_days))
+    store = article_store(settings)
     policy = PollPolicy(min_interval=timedelta(minutes=settings.min_poll_minutes),
                         max_backoff=timedelta(minutes=settings.max_backoff_minutes),
                         adaptive=settings.adaptive_polling,
                         max_interval=timedelta(minutes=settings.max_poll_minutes))
     completion = (EventCompletion(EventBridgePublisher(settings.event_bus_name))
                   if settings.publish_events else None)
-    return FeedWorkerService(fetcher=fetcher, parse=parse_feed, states=store, articles=store,
+    return FeedWorkerService(fetcher=feed_fetcher(settings), parse=parse_feed, states=store, articles=store,
                              cycles=DynamoFeedRegistry.from_table_name(settings.table_name),
                              completion=completion,
-                             policy=policy, concurrency=settings.fetch_concurrency,
-                             max_article_age=timedelta(days=settings.max_article_age_days),
-                             max_entries_per_feed=settings.max_entries_per_feed,
-                             time_margin=timedelta(seconds=settings.time_margin_seconds),
-                             tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
+                             **ingest_limits(settings, policy, PowertoolsTracing(tracer)))
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> dict[str, Any]:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
-from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
 from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.domain.feed_schedule import PollPolicy
-from headlinez.domain.ssrf import UrlPolicy
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
 from headlinez.feeds import load_feed_list
 from headlinez.observability import emit_ingest_metrics, powertools
 from headlinez.services.ingest import IngestService
 from headlinez.settings import IngestSettings, ingest_settings
+from headlinez.wiring.ingest import article_store, feed_fetcher, ingest_limits
 
 logger, metrics, tracer = powertools("ingest")
 settings: IngestSettings = ingest_settings()
@@ -28,23 +27,12 @@ settings: IngestSettings = ingest_settings()
 @lru_cache(maxsize=1)
 def _service() -> IngestService:
     """All adapters of this function are wired here, once per cold start."""
-    from datetime import timedelta
-
-    feeds = load_feed_list(settings.feeds_file).feeds
-    fetcher = FeedFetcher(
-        FetchSettings(max_body_bytes=settings.max_body_bytes, concurrency=settings.fetch_concurrency),
-        UrlPolicy(allow_loopback=settings.allow_loopback_feeds),
-    )
-    store = DynamoStore.from_table_name(settings.table_name,
-                                        article_ttl=timedelta(days=settings.article_ttl_days))
+    store = article_store(settings)
     policy = PollPolicy(min_interval=timedelta(minutes=settings.min_poll_minutes),
                         max_backoff=timedelta(minutes=settings.max_backoff_minutes))
-    return IngestService(feeds=feeds, fetcher=fetcher, parse=parse_feed, states=store, articles=store,
-                         policy=policy, concurrency=settings.fetch_concurrency,
-                         max_article_age=timedelta(days=settings.max_article_age_days),
-                         max_entries_per_feed=settings.max_entries_per_feed,
-                         time_margin=timedelta(seconds=settings.time_margin_seconds),
-                         tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
+    return IngestService(feeds=load_feed_list(settings.feeds_file).feeds, fetcher=feed_fetcher(settings),
+                         parse=parse_feed, states=store, articles=store,
+                         **ingest_limits(settings, policy, PowertoolsTracing(tracer)))
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import boto3
@@ -21,12 +22,8 @@ from headlinez.adapters.brief_store import (
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.briefs.errors import StorageThrottledError
 from headlinez.briefs.models import (
-    BriefBasis,
     BriefFailure,
     BriefRequest,
-    Citation,
-    Paragraph,
-    PublishedBrief,
     brief_to_api,
 )
 from headlinez.local.stepfunctions import wait_for_execution
@@ -34,17 +31,7 @@ from headlinez.local.stepfunctions import wait_for_execution
 NOW = datetime(2026, 2, 18, 5, 0, tzinfo=UTC)
 
 
-def _brief(version: int, text: str = "Oman mediated the talks.") -> PublishedBrief:
-    evidence = story.evidence(3)
-    return PublishedBrief(
-        trend_id=story.TREND_ID, version=version, headline="Talks",
-        paragraphs=[Paragraph.model_validate({"kind": "what_happened",
-                                              "claims": [{"text": text, "evidence_ids": [3]}]})],
-        citations=[Citation(id=3, article_id=evidence[2].article_id, outlet="AP News",
-                            title=evidence[2].title, url=evidence[2].url, published=evidence[2].published)],
-        supported_percent=100.0, claims_checked=1, claims_supported=1, engine="extractive",
-        verifier="deterministic", generated_at=NOW, updated_at=NOW, basis=BriefBasis(trend_version=version),
-    )
+_brief = partial(story.published_brief, now=NOW)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import boto3
@@ -32,7 +33,7 @@ from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.lease import DynamoLease
 from headlinez.adapters.table import TableClient
 from headlinez.briefs.materiality import BriefedTrend
-from headlinez.briefs.models import BriefBasis, BriefFailure, Citation, Paragraph, PublishedBrief
+from headlinez.briefs.models import BriefBasis, BriefFailure, PublishedBrief
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.prediction import PredictionRecord, track_record
 from headlinez.models import Article, FeedState, HourBucket, TrendMember, TrendState
@@ -397,17 +398,7 @@ def test_trend_states_are_read_open_or_closed(predictions: Any) -> None:
 # --- BriefStore (headlinez.ports) --------------------------------------------------------------
 
 
-def _brief(version: int, text: str = "Oman mediated the talks.") -> PublishedBrief:
-    evidence = story.evidence(3)
-    return PublishedBrief(
-        trend_id=story.TREND_ID, version=version, headline="Talks",
-        paragraphs=[Paragraph.model_validate({"kind": "what_happened",
-                                              "claims": [{"text": text, "evidence_ids": [3]}]})],
-        citations=[Citation(id=3, article_id=evidence[2].article_id, outlet="AP News",
-                            title=evidence[2].title, url=evidence[2].url, published=evidence[2].published)],
-        supported_percent=100.0, claims_checked=1, claims_supported=1, engine="extractive",
-        verifier="deterministic", generated_at=NOW, updated_at=NOW, basis=BriefBasis(trend_version=version),
-    )
+_brief = partial(story.published_brief, now=NOW)
 
 
 def test_load_trend_returns_members_oldest_first_with_the_snippets_of_stored_articles(

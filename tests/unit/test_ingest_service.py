@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 import pytest
-from tests.fakes import InMemoryArticleRepository, InMemoryFeedStateRepository
+from tests.fakes import FetchOutcome, InMemoryArticleRepository, InMemoryFeedStateRepository, ParsedFeed
 
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
@@ -20,30 +19,12 @@ from headlinez.settings import IngestSettings
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 
 
-@dataclass
-class Outcome:
-    status: int | None = 200
-    body: bytes | None = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    final_url: str | None = None
-    retry_after_seconds: float | None = None
-    content_type: str | None = "application/rss+xml"
-    error: str | None = None
-    error_kind: str | None = None
-    cache_max_age: float | None = None
 
 
-@dataclass
-class Parsed:
-    entries: list[RawEntry]
-    updated: datetime | None = None
-    parser: str = "fake"
-    warnings: list[str] = field(default_factory=list)
 
 
 class FakeFetcher:
-    def __init__(self, outcomes: Mapping[str, Outcome]) -> None:
+    def __init__(self, outcomes: Mapping[str, FetchOutcome]) -> None:
         self.outcomes = dict(outcomes)
         self.calls: list[tuple[str, str | None]] = []
         self.sessions = 0  # runs that entered the fetcher (the port's async context manager)
@@ -55,11 +36,11 @@ class FakeFetcher:
     async def __aexit__(self, *exc_info: object) -> None:
         return None
 
-    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcome:
         self.calls.append((url, etag))
         outcome = self.outcomes[url]
         if etag is not None and outcome.etag == etag:
-            return Outcome(status=304, body=None, etag=etag)
+            return FetchOutcome(status=304, body=None, etag=etag)
         return outcome
 
 
@@ -82,7 +63,7 @@ def entry(slug: str, title: str, minutes_ago: int = 10) -> RawEntry:
                     published=NOW - timedelta(minutes=minutes_ago))
 
 
-def make_service(feeds: list[FeedConfig], outcomes: Mapping[str, Outcome], parsed: Mapping[bytes, Any],
+def make_service(feeds: list[FeedConfig], outcomes: Mapping[str, FetchOutcome], parsed: Mapping[bytes, Any],
                  store: MemoryStore) -> tuple[IngestService, FakeFetcher]:
     fetcher = FakeFetcher(outcomes)
 
@@ -101,12 +82,12 @@ def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
     # Given two feeds of one newsroom carrying the same story, and a third newsroom
     feeds = [feed(1, "bbc"), feed(2, "bbc"), feed(3)]
     shared = entry("iran-talks", "Iran and US resume talks in Geneva")
-    outcomes = {str(f.url): Outcome(body=f"body-{i}".encode(), etag=f'"e{i}"')
+    outcomes = {str(f.url): FetchOutcome(body=f"body-{i}".encode(), etag=f'"e{i}"')
                 for i, f in enumerate(feeds)}
     parsed = {
-        b"body-0": Parsed([shared, entry("a", "Storm hits coast")]),
-        b"body-1": Parsed([shared]),
-        b"body-2": Parsed([entry("b", "Markets rally on rate hopes"), RawEntry(title="no link")]),
+        b"body-0": ParsedFeed([shared, entry("a", "Storm hits coast")]),
+        b"body-1": ParsedFeed([shared]),
+        b"body-2": ParsedFeed([entry("b", "Markets rally on rate hopes"), RawEntry(title="no link")]),
     }
     store = MemoryStore()
     service, fetcher = make_service(feeds, outcomes, parsed, store)
@@ -135,12 +116,12 @@ def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
 def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
     feeds = [feed(1), feed(2), feed(3)]
     outcomes = {
-        str(feeds[0].url): Outcome(body=b"good"),
-        str(feeds[1].url): Outcome(body=b"broken"),
-        str(feeds[2].url): Outcome(status=429, body=None, error="HTTP 429 rate limited",
+        str(feeds[0].url): FetchOutcome(body=b"good"),
+        str(feeds[1].url): FetchOutcome(body=b"broken"),
+        str(feeds[2].url): FetchOutcome(status=429, body=None, error="HTTP 429 rate limited",
                                    error_kind="rate_limited", retry_after_seconds=3600),
     }
-    parsed: dict[bytes, Any] = {b"good": Parsed([entry("x", "A fine headline")]),
+    parsed: dict[bytes, Any] = {b"good": ParsedFeed([entry("x", "A fine headline")]),
                                 b"broken": ValueError("not a feed: HTML page")}
     store = MemoryStore()
     service, fetcher = make_service(feeds, outcomes, parsed, store)
@@ -165,10 +146,10 @@ def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
 
 def test_an_unchanged_body_is_not_parsed_again() -> None:
     feeds = [feed(1)]
-    outcomes = {str(feeds[0].url): Outcome(body=b"same")}  # no validators: the server ignores them
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"same")}  # no validators: the server ignores them
     calls = {"parse": 0}
     store = MemoryStore()
-    service, _ = make_service(feeds, outcomes, {b"same": Parsed([entry("x", "Headline")])}, store)
+    service, _ = make_service(feeds, outcomes, {b"same": ParsedFeed([entry("x", "Headline")])}, store)
     original = service._parse
 
     def counting(body: bytes, **kwargs: Any) -> Any:
@@ -184,8 +165,8 @@ def test_an_unchanged_body_is_not_parsed_again() -> None:
 
 def test_archive_entries_are_counted_and_skipped() -> None:
     feeds = [feed(1)]
-    outcomes = {str(feeds[0].url): Outcome(body=b"mixed")}
-    parsed = {b"mixed": Parsed([entry("new", "Fresh news", minutes_ago=30),
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"mixed")}
+    parsed = {b"mixed": ParsedFeed([entry("new", "Fresh news", minutes_ago=30),
                                 entry("old", "An old post", minutes_ago=60 * 24 * 30)])}
     store = MemoryStore()
     service, _ = make_service(feeds, outcomes, parsed, store)
@@ -207,8 +188,8 @@ def test_placeholder_dates_are_missing_not_archive() -> None:
                       published=epoch) for i in range(3)]
     feeds = [feed(1)]
     store = MemoryStore()
-    service, _ = make_service(feeds, {str(feeds[0].url): Outcome(body=b"epoch")},
-                              {b"epoch": Parsed(items, updated=epoch)}, store)
+    service, _ = make_service(feeds, {str(feeds[0].url): FetchOutcome(body=b"epoch")},
+                              {b"epoch": ParsedFeed(items, updated=epoch)}, store)
 
     # When ingest runs
     report = service.run(NOW)
@@ -225,12 +206,12 @@ def test_a_reused_guid_with_the_same_pubdate_is_a_new_article() -> None:
                      published=NOW - timedelta(hours=1))
     second = first.model_copy(update={"title": "Election results are in",
                                       "link": "https://news.example.com/election"})
-    outcomes = {str(feeds[0].url): Outcome(body=b"one")}
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"one")}
     store = MemoryStore()
-    service, fetcher = make_service(feeds, outcomes, {b"one": Parsed([first]),
-                                                      b"two": Parsed([first, second])}, store)
+    service, fetcher = make_service(feeds, outcomes, {b"one": ParsedFeed([first]),
+                                                      b"two": ParsedFeed([first, second])}, store)
     service.run(NOW)
-    fetcher.outcomes[str(feeds[0].url)] = Outcome(body=b"two")
+    fetcher.outcomes[str(feeds[0].url)] = FetchOutcome(body=b"two")
 
     # When the second story appears
     report = service.run(NOW + timedelta(minutes=15))
@@ -246,14 +227,14 @@ def test_a_reused_guid_with_the_same_pubdate_is_a_new_article() -> None:
 class SlowFetcher(FakeFetcher):
     """Every fetch takes `delay` seconds (or its own in `delays`); URLs in `hang` never answer."""
 
-    def __init__(self, outcomes: Mapping[str, Outcome], delay: float, hang: frozenset[str] = frozenset(),
+    def __init__(self, outcomes: Mapping[str, FetchOutcome], delay: float, hang: frozenset[str] = frozenset(),
                  delays: Mapping[str, float] | None = None) -> None:
         super().__init__(outcomes)
         self.delay = delay
         self.hang = hang
         self.delays = dict(delays or {})
 
-    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> Outcome:
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcome:
         await asyncio.sleep(3600 if url in self.hang else self.delays.get(url, self.delay))
         return await super().fetch(url, etag=etag, last_modified=last_modified)
 
@@ -285,8 +266,8 @@ def test_a_huge_feed_keeps_only_its_newest_entries() -> None:
     items = [entry(f"s{i}", f"Story number {i} of a long day", minutes_ago=1000 - i) for i in range(1000)]
     feeds = [feed(1)]
     store = MemoryStore()
-    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): Outcome(body=b"huge")}),
-                            parse=lambda body, **_: Parsed(items), states=store, articles=store,
+    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): FetchOutcome(body=b"huge")}),
+                            parse=lambda body, **_: ParsedFeed(items), states=store, articles=store,
                             max_entries_per_feed=200)
 
     # When ingest runs
@@ -303,8 +284,8 @@ def test_the_default_cap_is_200_entries() -> None:
     items = [entry(f"s{i}", f"Story number {i}", minutes_ago=i) for i in range(250)]
     feeds = [feed(1)]
     store = MemoryStore()
-    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): Outcome(body=b"x")}),
-                            parse=lambda body, **_: Parsed(items), states=store, articles=store)
+    service = IngestService(feeds=feeds, fetcher=FakeFetcher({str(feeds[0].url): FetchOutcome(body=b"x")}),
+                            parse=lambda body, **_: ParsedFeed(items), states=store, articles=store)
     assert service.run(NOW).new_articles == 200
 
 
@@ -312,8 +293,8 @@ def test_a_run_stops_before_the_time_limit_and_leaves_the_rest_for_the_next() ->
     # Given 40 due feeds that take 50 ms each, two at a time (1 s of work), one of them hanging,
     # and a Lambda context with 0.3 s left before the safety margin
     feeds = [feed(n) for n in range(40)]
-    outcomes = {str(f.url): Outcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
-    parsed = {f"body-{f.id}".encode(): Parsed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
+    outcomes = {str(f.url): FetchOutcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
+    parsed = {f"body-{f.id}".encode(): ParsedFeed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
     fetcher = SlowFetcher(outcomes, delay=0.05, hang=frozenset({str(feeds[1].url)}))
     store = RecordingStore()
     service = IngestService(feeds=feeds, fetcher=fetcher, parse=lambda body, **_: parsed[body], states=store,
@@ -350,8 +331,8 @@ def test_a_run_stops_before_the_time_limit_and_leaves_the_rest_for_the_next() ->
 def test_feed_states_are_written_in_batches_as_feeds_finish() -> None:
     # Given 60 feeds, and storage that fails while storing the articles of the last one to finish
     feeds = [feed(n) for n in range(60)]
-    outcomes = {str(f.url): Outcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
-    parsed = {f"body-{f.id}".encode(): Parsed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
+    outcomes = {str(f.url): FetchOutcome(body=f"body-{f.id}".encode(), etag=f'"{f.id}"') for f in feeds}
+    parsed = {f"body-{f.id}".encode(): ParsedFeed([entry(f.id, f"Headline of {f.id}")]) for f in feeds}
     store = RecordingStore()
     fetcher = SlowFetcher(outcomes, delay=0.0, delays={str(feeds[59].url): 0.2})
     service = IngestService(feeds=feeds, fetcher=fetcher, parse=lambda body, **_: parsed[body],
@@ -377,19 +358,19 @@ def test_ingest_keeps_the_feed_health_counters() -> None:
     # Given a feed with two new stories, then one more and a re-listed one 15 minutes later,
     # and a run retried at the same time (nothing new)
     feeds = [feed(1)]
-    outcomes = {str(feeds[0].url): Outcome(body=b"one")}
-    parsed = {b"one": Parsed([entry("a", "Storm hits coast"), entry("b", "Markets rally")]),
-              b"two": Parsed([entry("a", "Storm hits coast"), entry("c", "Election results are in")])}
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"one")}
+    parsed = {b"one": ParsedFeed([entry("a", "Storm hits coast"), entry("b", "Markets rally")]),
+              b"two": ParsedFeed([entry("a", "Storm hits coast"), entry("c", "Election results are in")])}
     store = MemoryStore()
     service, fetcher = make_service(feeds, outcomes, parsed, store)
     service.run(NOW)
-    fetcher.outcomes[str(feeds[0].url)] = Outcome(body=b"two")
+    fetcher.outcomes[str(feeds[0].url)] = FetchOutcome(body=b"two")
     service.run(NOW + timedelta(minutes=15))
     retry = {"body_sha256": None, "next_attempt_at": None}  # as if the state write had been lost
     store.states["feed-1"] = store.states["feed-1"].model_copy(update=retry)
     service.run(NOW + timedelta(minutes=15))
     # When the next hour's run stores nothing (304)
-    fetcher.outcomes[str(feeds[0].url)] = Outcome(status=304, body=None)
+    fetcher.outcomes[str(feeds[0].url)] = FetchOutcome(status=304, body=None)
     service.run(NOW + timedelta(hours=1))
 
     # Then the state counts the articles actually stored, per UTC hour

@@ -3,11 +3,10 @@ each into an X-Ray subsegment `## <name>` (checked here with a stub provider, no
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, Self, cast
 
@@ -18,17 +17,15 @@ from tests.fakes import (
     InMemoryFeedStateRepository,
     InMemoryPredictionRepository,
 )
+from tests.unit.test_brief_cluster_trigger import T0, TALKS
 
 from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.terms import title_fingerprint
 from headlinez.models import Article, FeedConfig
 from headlinez.ports import NO_TRACING
 from headlinez.services.cluster import CLUSTER_STEPS, ClusterService
 from headlinez.services.ingest import INGEST_STEPS, IngestService
-
-T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)
 
 
 class RecordingTracing:
@@ -57,19 +54,6 @@ class RecordingTracing:
         return self.events == [(kind, name) for name in self.steps for kind in ("start", "end")]
 
 
-def article(title: str, outlet: str, minute: int) -> Article:
-    published = T0 + timedelta(minutes=minute)
-    digest = hashlib.sha256(f"{title}{outlet}".encode()).hexdigest()
-    return Article(article_id=digest, url=f"https://{outlet}.example/{digest[:8]}", title=title, summary="",
-                   published=published, ingested_at=published + timedelta(minutes=2), feed_id=outlet,
-                   outlet=outlet.upper(), publisher_family=outlet, title_fingerprint=title_fingerprint(title))
-
-
-TALKS = [
-    article("US and Iran hold nuclear talks in Geneva", "bbc", 5),
-    article("Iran and US negotiators meet in Geneva for nuclear talks", "npr", 12),
-    article("Geneva nuclear talks: Iran says US more realistic", "dawn", 20),
-]
 
 
 class ClusterMemory(InMemoryClusterStore, InMemoryPredictionRepository):
