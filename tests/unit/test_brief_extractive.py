@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from tests import brief_story as story
 
 from headlinez.briefs.checker import EvidenceIndex, check_draft, question_problems
-from headlinez.briefs.extractive import extractive_draft, is_promo
+from headlinez.briefs.extractive import _phrase, extractive_draft, is_promo
 from headlinez.briefs.models import BriefDraft, EvidenceItem, QuickAnswer
-from headlinez.briefs.text import name_sequences, words
+from headlinez.briefs.text import content_stems, name_sequences, words
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 
@@ -147,3 +148,19 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     assert "Владимир Путин" in runs
     assert "São Paulo" in runs
     assert not any(run in {"Jos Jer", "S", "Paulo"} for run in runs)
+
+
+@pytest.mark.parametrize(("title", "aspect", "expected"), [
+    # the rest of a short clause: the phrase does not stop on a modifier
+    ("Amid threat of strikes, harbour talks proceed", "threat", "Amid threat of strikes"),
+    ("Posturing alongside fragile diplomacy: what comes next", "posturing fragile",
+     "Posturing alongside fragile diplomacy"),
+    # the rest of a name
+    ("Navy closed the Gulf of Oman during the drills near the coast", "navy closed gulf",
+     "Navy closed the Gulf of Oman"),
+    # a long clause is not swallowed
+    ("Civil rights leader Jesse Jackson dies at 84 after a long illness", "civil rights leader",
+     "Civil rights leader"),
+])
+def test_coverage_phrases_end_where_the_headline_does(title: str, aspect: str, expected: str) -> None:
+    assert _phrase(title, content_stems(aspect)) == expected

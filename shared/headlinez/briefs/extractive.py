@@ -236,9 +236,31 @@ def _phrase(title: str, aspect: Set[str]) -> str | None:
         first += 1
     while last > first and spans[last][2].lower() in STOPWORDS:
         last -= 1
+    last = _finish(title, spans, first, last)
     phrase = title[spans[first][0]:spans[last][1]]
     unbalanced = re.search(r"(?:^|\s)'|'(?:\s|$)|[!?]", phrase) is not None
     return phrase if len(phrase.split()) >= 2 and '"' not in phrase and not unbalanced else None
+
+
+_CLAUSE_BREAK = re.compile(r"[,:;!?()\u2013\u2014]|\s-\s")
+_NAME_LINKS = frozenset({"of", "de", "del", "al", "the"})
+
+
+def _finish(title: str, spans: Sequence[tuple[int, int, str]], first: int, last: int) -> int:
+    """Where the phrase ends so that it reads as words of the headline, not a cut: the rest of a
+    short clause ("Amid threat of U.S." -> "... U.S. attack", "alongside fragile" -> "... fragile
+    diplomacy") and the rest of a name ("the Strait" -> "the Strait of Hormuz"), within 7 words."""
+    clause_last = last
+    while clause_last + 1 < len(spans) and not _CLAUSE_BREAK.search(
+            title[spans[clause_last][1]:spans[clause_last + 1][0]]):
+        clause_last += 1
+    if clause_last - last <= 2 and clause_last - first < 7:
+        return clause_last
+    while (last + 2 < len(spans) and last + 2 - first < 7 and spans[last][2][:1].isupper()
+           and spans[last + 1][2].lower() in _NAME_LINKS and spans[last + 2][2][:1].isupper()
+           and not _CLAUSE_BREAK.search(title[spans[last][1]:spans[last + 2][0]])):
+        last += 2
+    return last
 
 
 def _headlines_by_family(evidence: Sequence[EvidenceItem]) -> dict[str, EvidenceItem]:
