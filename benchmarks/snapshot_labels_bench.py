@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data"
 START = datetime(2026, 2, 4, tzinfo=UTC)
 END = datetime(2026, 2, 18, 4, tzinfo=UTC)
+HELD_OUT_FROM = datetime(2026, 2, 16, tzinfo=UTC)  # snapshot items from then on are for measuring only
 
 
 def _data_dir() -> Path:
@@ -104,6 +105,12 @@ def score_category(by_anchor: dict[str, TrendState]) -> None:
     scored = len(labels) - absent
     print(f"category: {100 * hits / max(scored, 1):.1f}% ({hits}/{scored}); no category {missing}; "
           f"labeled anchors not found {absent}")
+    parts = (("first seen before 2026-02-16 (tuning)", True), ("from 2026-02-16 (held out)", False))
+    for part, early in parts:
+        rows = [row for row in labels if row["anchor"] in by_anchor
+                and (by_anchor[row["anchor"]].first_seen < HELD_OUT_FROM) == early]
+        right = sum(by_anchor[row["anchor"]].category == row["category"] for row in rows)
+        print(f"  {part}: {100 * right / max(len(rows), 1):.1f}% ({right}/{len(rows)})")
     print("\n".join(misses))
 
 
