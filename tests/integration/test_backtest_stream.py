@@ -107,3 +107,8 @@ def test_snapshot_backtest_beats_both_baselines_on_the_held_out_days() -> None:
         assert score is not None
         assert model_balanced > balanced, (name, figures)
         assert model_brier < score, (name, figures)
+    # And its stated (equal-prior) probabilities score better than the constant forecasts, the
+    # training base rates and even odds, and better than its own training-prior probabilities
+    briers = {name: brier(scored, predictor) for name, _, predictor in methods(model.class_rates)}
+    for name in ("model, train prior", "base rates", "equal odds"):
+        assert briers["model"] < briers[name], briers

@@ -91,6 +91,30 @@ def test_the_model_is_a_logistic_regression_decided_against_the_base_rates() -> 
     assert model.decide({"fades": 0.85, "continues": 0.15}) == "fades"
 
 
+def test_stated_probabilities_divide_the_training_base_rates_out() -> None:
+    model = _model({})
+    # Base rates 0.8 / 0.2: P(continues) 0.3 is 1.5x its base rate, P(fades) 0.7 is 0.875x
+    stated = model.stated_probabilities({"fades": 0.7, "continues": 0.3})
+    assert stated["continues"] == pytest.approx(1.5 / (1.5 + 0.875))
+    assert sum(stated.values()) == pytest.approx(1.0)
+    # The most likely code under the stated probabilities is the base-rate decision
+    for raw in ({"fades": 0.7, "continues": 0.3}, {"fades": 0.85, "continues": 0.15}):
+        stated = model.stated_probabilities(raw)
+        assert max(stated, key=lambda c: stated[c]) == model.decide(raw)
+    # At the base rates there is no evidence either way
+    assert model.stated_probabilities({"fades": 0.8, "continues": 0.2})["continues"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("hours", [{1: (4, 4), 2: (3, 3)}, {1: (1, 1)}, {20: (9, 6), 23: (1, 1)}])
+def test_the_stated_confidence_is_never_below_even_odds(hours: dict[int, tuple[int, int]]) -> None:
+    # "still in the news tomorrow · 15% confidence" contradicted itself: the confidence is the
+    # stated probability of the predicted code, the likelier one
+    forecast = predict(trend(hours, sources=3, age_hours=30), "peaking", NOW)
+    assert forecast.confidence is not None
+    assert forecast.confidence >= 0.5
+    assert forecast.confidence == pytest.approx(max(forecast.probabilities.values()), abs=1e-4)
+
+
 def test_the_shipped_model_forecasts_with_its_confidence() -> None:
     model = pred.load_model()
     assert model.classes == pred.SCORED_CODES

@@ -27,13 +27,16 @@ the hourly buckets *before* T, so a prediction uses only what was known at T). I
 are fitted offline by `benchmarks/fit_prediction_model.py` on replayed streams (the UCI prefix and
 the 2026-02-18 snapshot's items published before 2026-02-16) and shipped as
 `prediction_model.json` beside this module; applying it is pure Python (standardize, softmax).
-The predicted code is the outcome whose probability is highest *relative to its base rate in
-training* (`class_rates`; for two codes: `continues` when P(continues) ≥ its base rate, about
-12%), the decision that maximizes balanced accuracy rather than plain accuracy, since most
-trends fade. The confidence the page states is the model's probability of the predicted code
-("fades by tomorrow · 91% confidence"; "still in the news tomorrow · 35% confidence" is a story
-three times likelier than usual to last, still less likely than not); `headlinez backtest` checks that these
-probabilities are calibrated (reliability table) on the held-out part of the snapshot.
+The model is fitted on streams where 12.5% of trend-hours continue (`class_rates`): the snapshot's
+older items are a sparse tail and UCI covers 36 hours, while a live day has far more stories that
+last. So the stated probabilities divide that training base rate out (`stated_probabilities`:
+P(c) / rate(c), renormalized: the probability if continuing and fading stories were equally
+common, the standard prior-shift correction), and the predicted code is the one most likely under
+them: the decision that maximizes balanced accuracy rather than plain accuracy. The confidence
+the page states is that probability of the predicted code, so it is never below 50% ("fades by
+tomorrow · 74% confidence", "still in the news tomorrow · 61% confidence"). `headlinez backtest`
+prints the reliability table of the stated probabilities on the held-out part of the snapshot,
+and the Brier score of the training-prior probabilities beside them.
 
 **Baselines** printed beside it by the backtest: "always fades", and persistence — the outcome
 band of the change over the previous day, D(T) / D(T − 24 h) (`continues` for a trend younger than
@@ -169,8 +172,15 @@ class PredictionModel(BaseModel):
         default=None, description="Snapshot items published from then on were not used to fit or tune.")
 
     def decide(self, probabilities: Mapping[ScoredCode, float]) -> ScoredCode:
-        """The code whose probability is highest relative to its training base rate."""
+        """The code whose probability is highest relative to its training base rate (the most
+        likely one under `stated_probabilities`)."""
         return max(self.classes, key=lambda c: probabilities[c] / max(self.class_rates.get(c, 1.0), 1e-9))
+
+    def stated_probabilities(self, probabilities: Mapping[ScoredCode, float]) -> dict[ScoredCode, float]:
+        """The probabilities with the training base rates divided out (equal priors)."""
+        weights = {c: probabilities[c] / max(self.class_rates.get(c, 1.0), 1e-9) for c in self.classes}
+        total = sum(weights.values())
+        return {c: w / total for c, w in weights.items()} if total > 0 else dict(probabilities)
 
     def probabilities(self, values: Mapping[str, float]) -> dict[ScoredCode, float]:
         x = [(values[name] - m) / s
@@ -197,7 +207,8 @@ class Forecast(BaseModel):
     code: PredictionCode
     sentence: str
     velocity: float = Field(description="D(T): daily velocity at the last hour boundary.")
-    confidence: float | None = Field(default=None, description="The model's probability of `code`.")
+    confidence: float | None = Field(
+        default=None, description="The stated probability of `code` (training base rates divided out).")
     probabilities: dict[str, float] = Field(default_factory=dict)
     features: dict[str, float] = Field(default_factory=dict)
 
@@ -221,8 +232,8 @@ def predict(
         return Forecast(code="quiet", sentence=SENTENCES["quiet"], velocity=0.0)
     values = features(trend, boundary)
     model = model or load_model()
-    probabilities = model.probabilities(values)
-    code = model.decide(probabilities)
+    probabilities = model.stated_probabilities(model.probabilities(values))
+    code = max(model.classes, key=lambda c: probabilities[c])
     confidence = probabilities[code]
     return Forecast(
         code=code,
@@ -263,7 +274,8 @@ class PredictionRecord(BaseModel):
     sources: int = Field(ge=0)
     headline: str = ""
     persistence: ScoredCode | None = Field(default=None, description="The persistence baseline's code.")
-    confidence: float | None = Field(default=None, description="The model's probability of `code`.")
+    confidence: float | None = Field(
+        default=None, description="The stated probability of `code` (training base rates divided out).")
     probabilities: dict[str, float] = Field(default_factory=dict, description="P(outcome) per code.")
     features: dict[str, float] = Field(default_factory=dict, description="The model's inputs at made_at.")
     outcome: ScoredCode | None = None

@@ -219,8 +219,19 @@ def methods(class_rates: Mapping[str, float] | None = None) -> list[Method]:
     if class_rates:
         rates = dict(class_rates)
         top = max(rates, key=lambda c: rates[c])
+        listed.insert(1, ("model, train prior", lambda r: r.code,
+                          lambda r: _with_prior(r.probabilities, rates) or _one_hot(r.code)))
         listed.append(("base rates", lambda r: top, lambda r: rates))
+        # the constant forecast under the same equal priors as the model's stated probabilities
+        listed.append(("equal odds", lambda r: top, lambda r: dict.fromkeys(SCORED_CODES, 0.5)))
     return listed
+
+
+def _with_prior(stated: Mapping[str, float], rates: Mapping[str, float]) -> dict[str, float]:
+    """The model's stated (equal-prior) probabilities put back under the training base rates."""
+    weights = {c: stated.get(c, 0.0) * rates.get(c, 1.0) for c in SCORED_CODES}
+    total = sum(weights.values())
+    return {c: w / total for c, w in weights.items()} if total > 0 else {}
 
 
 def reliability(records: Sequence[PredictionRecord], code: str = "continues",
@@ -245,11 +256,11 @@ def _print_subset(label: str, subset: Sequence[PredictionRecord], listed: Sequen
     outcomes = {code: sum(1 for r in subset if r.outcome == code) for code in SCORED_CODES}
     print(f"\n{label}: n={len(subset)}; outcomes " + ", ".join(f"{c} {n}" for c, n in outcomes.items()),
           file=out)
-    print(f"  {'method':<16} {'accuracy':>8} {'balanced':>9} {'Brier':>6}", file=out)
+    print(f"  {'method':<18} {'accuracy':>8} {'balanced':>9} {'Brier':>6}", file=out)
     for name, decide, predictor in listed:
         score_ = brier(subset, predictor)
         balanced = balanced_accuracy(subset, decide)
-        print(f"  {name:<16} {_pct(_accuracy(subset, decide)):>8} {_pct(balanced):>9} "
+        print(f"  {name:<18} {_pct(_accuracy(subset, decide)):>8} {_pct(balanced):>9} "
               f"{'  n/a' if score_ is None else f'{score_:.3f}':>6}", file=out)
 
 

@@ -75,7 +75,8 @@ class Prediction(_Model):
     code: str | None = Field(default=None, description="Machine-readable form of the prediction.")
     confidence: float | None = Field(
         default=None, ge=0, le=1,
-        description="The forecast model's probability that this prediction comes true (24 h later); "
+        description="The forecast model's probability that this prediction comes true (24 h later), "
+        "with the base rates of its training streams divided out (equal priors); "
         "null for 'stays quiet tomorrow' (no article in the last day: nothing to forecast).",
     )
 

@@ -114,9 +114,9 @@ def _utc_minute(value: datetime) -> str:
 def prediction_text(prediction: Prediction) -> str:
     """ "predicts: fades by tomorrow · 78% confidence" (no confidence: nothing was forecast).
 
-    The model states "still in the news" as soon as its probability beats the usual rate for a
-    story (most fade), so that probability can be well under 50%: then it is a chance, not a
-    confidence ("· 30% chance, above the usual")."""
+    The stated probability of the predicted code is 50% or more (domain.prediction divides the
+    training base rates out); a record stored before that change may hold a raw probability under
+    50%: then it is a chance, not a confidence ("· 30% chance, above the usual")."""
     if prediction.confidence is None:
         return f"predicts: {prediction.text}"
     percent = f"{prediction.confidence * 100:.0f}%"
