@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/fit_category_model.py [--data ../shared/data] [--write]
 
 Fitting data (labels only; no text is written anywhere): every article of
-`uci_news_aggregator_prefix` (gold b/t/e/m) and of `allsides_dev` (AllSides topics mapped to the
+`uci_news_aggregator_prefix` (gold b/t/e/m), of `allsides_dev` (AllSides topics mapped to the
 taxonomy by `evaluation.category_eval.ALLSIDES_TOPICS`; Holidays and Disaster have no home and are
-left out). The 2026-02-18 feed snapshot is never used for fitting: it is the held-out set of
-`benchmarks/category_snapshot_bench.py`.
+left out), and the 2026-02-18 feed snapshot's items published **before 2026-02-16**, labeled by
+section in `benchmarks/data/snapshot_article_categories.csv` (row id, category; how they were
+labeled: docs/benchmarks.md). Snapshot items from 2026-02-16 on are never used: they are the
+held-out part of `benchmarks/snapshot_labels_bench.py score`.
 
 Model: multinomial logistic regression (scikit-learn, here only; production applies the weights
 with numpy) over the unit sentence embedding of an article (all-MiniLM-L6-v2, title + lead, 384-d)
@@ -23,6 +25,7 @@ per article and per story (the story's mean embedding, as a trend is scored in p
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections import Counter
@@ -37,19 +40,57 @@ from sklearn.model_selection import GroupKFold
 from headlinez.adapters.embedding import MODEL_ID, load_default_embedder, unavailable_reason
 from headlinez.domain.category import lexical_features
 from headlinez.evaluation.category_eval import _raw_categories, gold_category
-from headlinez.evaluation.clustering_eval import embed_articles, load_dataset
+from headlinez.evaluation.clustering_eval import GoldArticle, embed_articles, load_dataset
 from headlinez.models import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "shared" / "headlinez" / "data" / "category_model.json"
-DATASETS = ("uci_news_aggregator_prefix", "allsides_dev")
+SNAPSHOT = "news_feed_snapshot_2026-02-18"
+SNAPSHOT_LABELS = ROOT / "benchmarks" / "data" / "snapshot_article_categories.csv"
+HELD_OUT_FROM = datetime(2026, 2, 16, tzinfo=UTC)
+DATASETS = ("uci_news_aggregator_prefix", "allsides_dev", SNAPSHOT)
 C_VALUE = 2.0
-# Chosen on the 61 labeled snapshot trends that start before 2026-02-16 (the tuning part of
-# tests/data/snapshot_category_labels.csv; later trends are held out): UCI's 6,366 articles
-# weigh 0.3 of AllSides' 827 in total, and news feeds carry far more world news than the fitting
-# data (AllSides is US-centric: 11% world), so the world logit is shifted by +2.0 (a prior shift).
-DATASET_WEIGHTS = {"uci_news_aggregator_prefix": 0.3, "allsides_dev": 1.0}
-LOG_PRIOR_SHIFT = {"world": 2.0}
+# UCI's 6,366 articles weigh 0.3 of AllSides' 827 in total (chosen before the snapshot labels
+# existed, on the 61 labeled snapshot trends that start before 2026-02-16); the labeled snapshot
+# items, the only 2026 international news feed data, weigh as much as AllSides. Without them the
+# world logit needed a +2.0 prior shift (AllSides is US-centric: 11% world); with them the
+# shift is chosen by --shifts on the story-grouped CV of the snapshot items (no held-out item).
+DATASET_WEIGHTS = {"uci_news_aggregator_prefix": 0.3, "allsides_dev": 1.0, SNAPSHOT: 1.0}
+LOG_PRIOR_SHIFT: dict[str, float] = {}
+
+
+def _snapshot_labels(path: Path) -> dict[str, str]:
+    """Row id -> category of the labeled snapshot items (rows labeled 'none' are left out)."""
+    labels: dict[str, str] = {}
+    with SNAPSHOT_LABELS.open(encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            if record["category"] in CATEGORIES:
+                labels[record["id"]] = record["category"]
+    return labels
+
+
+def _dev_stream_stories(path: Path) -> dict[str, str]:
+    """Article id -> story of the labeled dev stream (tests/data/dev_stream_labels.csv), so that
+    the cross-validation keeps a story's items in one fold."""
+    with (ROOT / "tests" / "data" / "dev_stream_labels.csv").open(encoding="utf-8") as handle:
+        story_of = {r["id"]: r["story"] for r in csv.DictReader(handle) if r["story"] != "single"}
+    with (path / "articles.jsonl").open(encoding="utf-8") as handle:
+        ids = [str(json.loads(line)["id"]) for line in handle if line.strip()]
+    return {row.article.article_id: story_of[row_id]
+            for row, row_id in zip(load_dataset(path), ids, strict=True) if row_id in story_of}
+
+
+def _labeled_rows(name: str, path: Path) -> list[tuple[GoldArticle, str]]:
+    rows = load_dataset(path)
+    if name != SNAPSHOT:
+        raw = _raw_categories(path)
+        kept = [(row, gold_category(c)) for row, c in zip(rows, raw, strict=True)]
+        return [(row, c) for row, c in kept if c is not None]
+    labels = _snapshot_labels(path)
+    with (path / "articles.jsonl").open(encoding="utf-8") as handle:
+        ids = [str(json.loads(line)["id"]) for line in handle if line.strip()]
+    return [(row, labels[row_id]) for row, row_id in zip(rows, ids, strict=True)
+            if row.article.published < HELD_OUT_FROM and row_id in labels]
 
 
 def load(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -60,17 +101,15 @@ def load(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     features, labels, groups, weights, sources = [], [], [], [], []
     for name in DATASETS:
         path = data_dir / name
-        rows = load_dataset(path)
-        raw = _raw_categories(path)
-        kept = [(row, gold_category(c)) for row, c in zip(rows, raw, strict=True)]
-        kept = [(row, c) for row, c in kept if c is not None]
+        kept = _labeled_rows(name, path)
+        stories = _dev_stream_stories(path) if name == SNAPSHOT else {}
         vectors, _ = embed_articles([row.article for row, _ in kept], embedder)
         for row, category in kept:
             article = row.article
             lexical = lexical_features([article.title], [article.summary])
             features.append(np.concatenate([np.asarray(vectors[article.article_id]), lexical]))
             labels.append(CATEGORIES.index(category))
-            groups.append(f"{name}:{row.story_id or article.article_id}")
+            groups.append(f"{name}:{row.story_id or stories.get(article.article_id) or article.article_id}")
             weights.append(DATASET_WEIGHTS[name] / len(kept))
         sources.append(f"{name}: {len(kept)} articles, " + ", ".join(
             f"{c} {n}" for c, n in Counter(c for _, c in kept).most_common()))
@@ -101,29 +140,37 @@ def _story_means(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.n
     return np.asarray(means), np.asarray(labels)
 
 
-def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray) -> None:
-    hits = total = story_hits = story_total = 0
+def _predict(model: LogisticRegression, x: np.ndarray, world_shift: float) -> np.ndarray:
+    scores = model.decision_function(x)
+    world = [CATEGORIES[int(c)] for c in model.classes_].index("world")
+    scores[:, world] += world_shift
+    return np.asarray(model.classes_)[scores.argmax(axis=1)]
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray,
+                   shifts: list[float]) -> None:
+    """Story-grouped 5-fold CV; with each candidate world prior shift, per dataset."""
+    hits: Counter[float] = Counter()
     by_dataset: Counter[str] = Counter()
-    by_dataset_hits: Counter[str] = Counter()
+    by_dataset_hits: Counter[tuple[float, str]] = Counter()
+    total = 0
     for fit_rows, test_rows in GroupKFold(n_splits=5).split(x, y, groups):
         model = _fit(x[fit_rows], y[fit_rows], w[fit_rows])
-        predicted = model.predict(x[test_rows])
-        hits += int((predicted == y[test_rows]).sum())
         total += len(test_rows)
         means, labels = _story_means(x[test_rows], y[test_rows], groups[test_rows])
-        story_pred = model.predict(means)
-        story_hits += int((story_pred == labels).sum())
-        story_total += len(labels)
         stories = sorted(set(groups[test_rows].tolist()))
-        for group, gold, guess in zip(stories, labels, story_pred, strict=True):
-            dataset = group.split(":")[0]
-            by_dataset[dataset] += 1
-            by_dataset_hits[dataset] += int(gold == guess)
-    print(f"5-fold story-grouped CV: article {100 * hits / total:.1f}% ({hits}/{total}), "
-          f"story mean {100 * story_hits / story_total:.1f}% ({story_hits}/{story_total})")
-    for dataset in sorted(by_dataset):
-        print(f"  {dataset}: stories {100 * by_dataset_hits[dataset] / by_dataset[dataset]:.1f}% "
-              f"({by_dataset_hits[dataset]}/{by_dataset[dataset]})")
+        for group in stories:
+            by_dataset[group.split(":")[0]] += 1
+        for shift in shifts:
+            hits[shift] += int((_predict(model, x[test_rows], shift) == y[test_rows]).sum())
+            story_pred = _predict(model, means, shift)
+            for group, gold, guess in zip(stories, labels, story_pred, strict=True):
+                by_dataset_hits[shift, group.split(":")[0]] += int(gold == guess)
+    for shift in shifts:
+        print(f"5-fold story-grouped CV, world shift {shift:+.1f}: article "
+              f"{100 * hits[shift] / total:.1f}% ({hits[shift]}/{total}); story mean: " + ", ".join(
+                  f"{d} {100 * by_dataset_hits[shift, d] / n:.1f}% ({by_dataset_hits[shift, d]}/{n})"
+                  for d, n in sorted(by_dataset.items())))
 
 
 def export(model: LogisticRegression, sources: list[str]) -> dict[str, Any]:
@@ -141,7 +188,8 @@ def export(model: LogisticRegression, sources: list[str]) -> dict[str, Any]:
             "fitted": datetime.now(UTC).strftime("%Y-%m-%d"),
             "data": sources,
             "labels": "UCI gold categories (b, t->technology, e, m->health); AllSides topics mapped by "
-                      "headlinez.evaluation.category_eval.ALLSIDES_TOPICS",
+                      "headlinez.evaluation.category_eval.ALLSIDES_TOPICS; snapshot items before "
+                      "2026-02-16 labeled in benchmarks/data/snapshot_article_categories.csv",
             "regularization_C": C_VALUE,
             "dataset_weights": DATASET_WEIGHTS,
             "log_prior_shift_in_bias": LOG_PRIOR_SHIFT,
@@ -153,10 +201,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--write", action="store_true", help="refit on everything and write the JSON")
+    parser.add_argument("--shifts", type=float, nargs="+", default=[0.0],
+                        help="world prior shifts to cross-validate (the shipped one: LOG_PRIOR_SHIFT)")
     args = parser.parse_args(argv)
     x, y, groups, w, sources = load(args.data)
     print("\n".join(sources))
-    cross_validate(x, y, groups, w)
+    cross_validate(x, y, groups, w, args.shifts)
     if args.write:
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         OUTPUT.write_text(json.dumps(export(_fit(x, y, w), sources)) + "\n", encoding="utf-8")

@@ -8,11 +8,18 @@ cross-validated ones); without it, the lexical fallback's floors apply.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
 
 from tests.conftest import DATA_DIR, requires_data
 
 from headlinez.evaluation.category_eval import evaluate, print_report
+from headlinez.models import CATEGORIES
+
+LABELS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "snapshot_article_categories.csv"
 
 pytestmark = requires_data
 
@@ -41,3 +48,17 @@ def test_allsides_topics() -> None:
     print_report(report, out)
     assert "majority baseline (always 'politics')" in out.getvalue()
     assert "confusion:" in out.getvalue()
+
+
+def test_snapshot_fitting_labels_stay_out_of_the_held_out_window() -> None:
+    # The category model is fitted on labeled snapshot items: every labeled row must be an item
+    # published before 2026-02-16, with a category of the taxonomy (or 'none': left out)
+    with LABELS.open(encoding="utf-8") as handle:
+        labels = {row["id"]: row["category"] for row in csv.DictReader(handle)}
+    with (DATA_DIR / "news_feed_snapshot_2026-02-18" / "articles.jsonl").open(encoding="utf-8") as handle:
+        published = {row["id"]: row["published"] for row in map(json.loads, handle)}
+    held_out_from = datetime(2026, 2, 16, tzinfo=UTC)
+    assert len(labels) >= 700
+    assert set(labels.values()) <= {*CATEGORIES, "none"}
+    for row_id in labels:
+        assert datetime.fromisoformat(published[row_id].replace("Z", "+00:00")) < held_out_from, row_id
