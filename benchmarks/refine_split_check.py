@@ -3,12 +3,15 @@
 Replays each evaluation set through the production clustering (sentence embeddings), then, for
 every final trend of 4-80 members, builds the average-linkage tree of its members' embeddings and
 splits off the smaller child of the root when both children have 2+ members and their average
-similarity is below a cut (scaled for headline-only trends like the join threshold). This is the
+similarity is below a cut (scaled for headline-only trends like the join threshold), or, with
+`--relative`, below a share of the less cohesive child's own mean pairwise similarity, both
+children from 2+ newsrooms (a tight group that is far from the rest: a distinct event). This is the
 most a split pass could do at the end of the stream; a streaming one would do it earlier, on
 fewer members. Prints the scores with and without the split and lists the splits of the
 unlabeled snapshot (to read, not to tune: its items from 2026-02-16 on are the held-out window).
 
     .venv/bin/python benchmarks/refine_split_check.py [--cuts 0.35 0.4 0.45]
+    .venv/bin/python benchmarks/refine_split_check.py --relative [--cuts 0.7 0.75 0.8 0.85]
 """
 
 from __future__ import annotations
@@ -51,10 +54,21 @@ def root_split(similarity: np.ndarray) -> tuple[list[int], list[int], float]:
     return first, second, float(similarity[np.ix_(first, second)].mean())
 
 
+def cohesion(similarity: np.ndarray, group: list[int]) -> float:
+    """Mean pairwise similarity inside `group` (1.0 for a single member)."""
+    if len(group) < 2:
+        return 1.0
+    block = similarity[np.ix_(group, group)]
+    return float((block.sum() - np.trace(block)) / (len(group) * (len(group) - 1)))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cuts", type=float, nargs="+", default=[0.35, 0.4, 0.45])
+    parser.add_argument("--cuts", type=float, nargs="+", default=None)
+    parser.add_argument("--relative", action="store_true",
+                        help="cut = share of the less cohesive child's own mean similarity")
     args = parser.parse_args(argv)
+    args.cuts = args.cuts or ([0.7, 0.75, 0.8, 0.85] if args.relative else [0.35, 0.4, 0.45])
     if not DATA.exists():
         print(f"no {DATA}: run from the repository with ../shared beside it", file=sys.stderr)
         return 2
@@ -86,11 +100,19 @@ def main(argv: list[str]) -> int:
                 if not 4 <= len(ids) <= 80:
                     continue
                 matrix = np.array([embeddings[i] for i in ids])
-                first, second, linkage = root_split(matrix @ matrix.T)
-                headline_only = 2 * sum(len(by_id[i].summary.split()) < config.headline_only_words
-                                        for i in ids) > len(ids)
-                scaled = cut * (config.headline_only_factor if headline_only else 1.0)
-                if min(len(first), len(second)) >= 2 and linkage < scaled:
+                similarity = matrix @ matrix.T
+                first, second, linkage = root_split(similarity)
+                if args.relative:
+                    newsrooms = min(len({by_id[ids[i]].publisher_family for i in group})
+                                    for group in (first, second))
+                    split = newsrooms >= 2 and linkage < cut * min(cohesion(similarity, first),
+                                                                   cohesion(similarity, second))
+                else:
+                    headline_only = 2 * sum(len(by_id[i].summary.split()) < config.headline_only_words
+                                            for i in ids) > len(ids)
+                    scaled = cut * (config.headline_only_factor if headline_only else 1.0)
+                    split = min(len(first), len(second)) >= 2 and linkage < scaled
+                if split:
                     smaller = first if len(first) < len(second) else second
                     for index in smaller:
                         predicted[ids[index]] = trend_id + ":split"
