@@ -273,12 +273,36 @@ class LocalStack:
                              self.options.replay_step)
         try:
             run_replay(self, steps, time_filter, clock, should_stop=self._stop.is_set)
+            if not self._stop.is_set():
+                self._brief_catch_up(clock.now())
         except Exception as exc:  # reported; the API keeps serving what was replayed
             self.say(f"  replay failed: {type(exc).__name__}: {exc}")
         if self.options.persist:
             with self._lock:
                 self.save_state()
         self.say(f"  replay: done at {clock.now():%Y-%m-%d %H:%M}Z; the API keeps serving at that time")
+
+    def _brief_catch_up(self, now: datetime) -> None:
+        """After a replay, brief the public trends as the live schedule would have: the steps ran
+        without the brief flow (each would wait for its executions), so one more clustering run at
+        the replay's end, with the flow on, starts the backlog (every public trend without a
+        current brief) and waits for it."""
+        self.say(f"  briefs: writing the briefs of the public trends at {now:%Y-%m-%d %H:%M}Z "
+                 "(the replay's steps ran without the brief flow)")
+        from headlinez.settings import cluster_settings
+
+        os.environ["BRIEF_STATE_MACHINE_ARN"] = BRIEF_STATE_MACHINE_ARN
+        cluster_settings.cache_clear()  # settings are read once per cold start: this is a new one
+        cluster_module = _load_function("cluster")
+        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
+        embedding_cache.install(cluster_module, cache)
+        self._functions["cluster"] = cluster_module
+        with self._lock:
+            cluster = self._invoke("cluster", self._scheduled_event(now, detail={
+                "run_time": now.isoformat(), "new_articles": 0, "feeds_fetched": 0, "feeds_failed": 0}))
+        if cluster.get("briefs_deferred"):
+            self.say(f"  briefs: {cluster['briefs_deferred']} more wait for the next run (per-run cap)")
+        self._report_briefs(cluster)
 
     def _start_fanout(self) -> None:
         """moto SQS queue for the feed shards, then the dispatch and worker handlers (their
