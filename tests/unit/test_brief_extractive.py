@@ -164,3 +164,25 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
 ])
 def test_coverage_phrases_end_where_the_headline_does(title: str, aspect: str, expected: str) -> None:
     assert _phrase(title, content_stems(aspect)) == expected
+
+
+def test_a_death_is_no_decision_and_a_duration_is_no_key_figure() -> None:
+    # "passed away" once answered "What was decided?"; "after 4 months in office" asked "How many
+    # months?" and "10 others were missing" asked "How many others?"
+    evidence = [
+        item(1, "ABC News", "abc", "Jesse Jackson dies at 84",
+             "World leaders share memories of Jackson, who passed away on Tuesday. "
+             "Six skiers were found alive and 10 others were missing after the storm."),
+        item(2, "BBC News", "bbc", "Peru president impeached after 4 months in office",
+             "The civil rights leader fought for equality for almost 60 years of public life."),
+    ]
+    asked = [q.question for q in extractive_draft(evidence).quick_answers if q.evidence_ids]
+    assert "What was decided?" not in asked
+    assert not any(q in asked for q in ("How many months?", "How many others?", "How many years?"))
+    # while a real decision and a real count still are questions
+    decided = [item(1, "ABC News", "abc", "Senate passes the budget bill",
+                    "The Senate passed the budget bill on Tuesday. "
+                    "Officials said 300 workers were laid off.")]
+    asked = [q.question for q in extractive_draft(decided).quick_answers if q.evidence_ids]
+    assert "What was decided?" in asked
+    assert "How many workers?" in asked

@@ -368,6 +368,12 @@ def _said_question(candidate: _Candidate) -> str | None:
     return f"What did {speaker} say?" if speaker else None
 
 
+# Durations and ages ("after 4 months in office", "almost 4 years of war") and pronoun-like
+# nouns ("10 others") make questions no reader asks ("How many months?").
+_VAGUE_COUNTS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades",
+                           "centuries", "others", "times", "ones", "things", "ways"})
+
+
 def _number_question(candidate: _Candidate) -> str | None:
     """'How many hours?' for '... four hours of talks'; 'How much is at stake?' for '$5 billion'."""
     tokens = words(candidate.text)
@@ -380,13 +386,19 @@ def _number_question(candidate: _Candidate) -> str | None:
             continue  # a date, not a figure
         if after in SCALE_WORDS or f"${token}" in candidate.text:
             return "How much is at stake?" if after != "percent" else "What share is affected?"
-        if after.isalpha() and after not in STOPWORDS and after.endswith("s") and len(after) > 3:
+        if (after.isalpha() and after not in STOPWORDS and after.endswith("s") and len(after) > 3
+                and after not in _VAGUE_COUNTS):
             return f"How many {after}?"
     return None
 
 
+# "passed away" and "passed by" are no decision; "charged with" a crime is.
+_NOT_DECISION = re.compile(r"\bpassed (?:away|on|by|through)\b")
+
+
 def _decided_question(candidate: _Candidate) -> str | None:
-    return "What was decided?" if _DECISION.search(normalize(candidate.text)) else None
+    text = _NOT_DECISION.sub(" ", normalize(candidate.text))
+    return "What was decided?" if _DECISION.search(text) else None
 
 
 def _next_question(candidate: _Candidate) -> str | None:
