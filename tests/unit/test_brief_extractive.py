@@ -186,3 +186,17 @@ def test_a_death_is_no_decision_and_a_duration_is_no_key_figure() -> None:
     asked = [q.question for q in extractive_draft(decided).quick_answers if q.evidence_ids]
     assert "What was decided?" in asked
     assert "How many workers?" in asked
+
+
+def test_a_rundown_title_is_not_a_newsroom_s_angle_in_the_coverage_sentence() -> None:
+    evidence = [
+        item(1, "ABC News", "abc", "Civil rights leader Jesse Jackson dies, aged 84",
+             "Jesse Jackson has died at 84."),
+        item(2, "NPR", "npr", "Rev. Jesse Jackson has died. And, U.S. and Iran set for high-stakes talks",
+             "Civil rights leader Jesse Jackson has died."),
+        item(3, "El País", "elpais", "Jesse Jackson, veteran US civil rights activist, dies at 84",
+             "The civil rights leader died on Tuesday."),
+    ]
+    coverage = next(p for p in extractive_draft(evidence).paragraphs if p.kind == "coverage")
+    assert "Iran" not in coverage.text
+    assert "NPR" not in coverage.text

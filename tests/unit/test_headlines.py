@@ -8,7 +8,7 @@ import pytest
 from tests.unit.test_clustering import T0, article
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.headlines import FORMAT_PENALTY, headline_weight, is_feature_format
+from headlinez.domain.headlines import FORMAT_PENALTY, headline_weight, is_feature_format, is_roundup
 from headlinez.domain.terms import title_overlap
 
 
@@ -61,3 +61,35 @@ def test_the_main_headline_is_a_straight_report_and_the_second_a_distinct_angle(
     assert title_overlap(trend.headline, trend.second_headline) <= ClusterConfig().second_headline_max_overlap
     members = {a.title: a.publisher_family for a in batch}
     assert members[trend.headline] != members[trend.second_headline]
+
+
+@pytest.mark.parametrize(("title", "roundup"), [
+    ("Rev. Jesse Jackson has died. And, U.S. and Iran set for high-stakes nuclear talks", True),
+    ("Peru ousts its president. Plus: what the Winter Olympics cost", True),
+    ("Jesse Jackson, civil rights leader, dies at 84", False),
+    ("U.S. and Iran make progress in Geneva talks", False),
+    ("U.S. And Iran Make Progress In Geneva Talks", False),
+    ("Talks end. What comes next for Iran?", False),
+])
+def test_a_title_running_two_stories_together_is_a_roundup(title: str, roundup: bool) -> None:
+    assert is_roundup(title) is roundup
+    assert (headline_weight(title) == FORMAT_PENALTY) is (roundup or is_feature_format(title))
+
+
+def test_a_roundup_is_never_the_second_headline() -> None:
+    # Given a death reported by three newsrooms, one of them in a radio rundown with another story
+    batch = [
+        article("abc", "Jesse Jackson dies at 84", "Civil rights leader Jesse Jackson has died.", family="a"),
+        article("npr", "Rev. Jesse Jackson has died. And, U.S. and Iran set for nuclear talks",
+                "Civil rights leader Jesse Jackson has died at 84.", family="b",
+                at=T0 + timedelta(minutes=1)),
+        article("bbc", "Tributes pour in for civil rights leader Jesse Jackson",
+                "Civil rights leader Jesse Jackson has died.", family="c", at=T0 + timedelta(minutes=2)),
+    ]
+    result = cluster_articles([], batch, DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                              config=ClusterConfig())
+    trend = next(t for t in result.changed if t.article_count == 3)
+    # Then neither headline is the rundown's
+    assert not is_roundup(trend.headline)
+    assert trend.second_headline is not None
+    assert not is_roundup(trend.second_headline)

@@ -59,6 +59,7 @@ from headlinez.briefs.text import (
     split_sentences,
     words,
 )
+from headlinez.domain.headlines import is_roundup
 
 _FORWARD_CUES = lexicon.word_set("brief_forward_cues")
 # Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
@@ -267,7 +268,7 @@ def _headlines_by_family(evidence: Sequence[EvidenceItem]) -> dict[str, Evidence
     first: dict[str, EvidenceItem] = {}
     for item in evidence:
         title = normalize(item.title)
-        if REDACTION in title or '"' in title or len(words(title)) < 3:
+        if REDACTION in title or '"' in title or len(words(title)) < 3 or is_roundup(title):
             continue
         first.setdefault(item.publisher_family, item)
     return first

@@ -50,7 +50,7 @@ from operator import itemgetter
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from headlinez.domain.headlines import headline_weight
+from headlinez.domain.headlines import headline_weight, is_roundup
 from headlinez.domain.semantic import SemanticIndex, Vector, as_vector
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
@@ -996,6 +996,7 @@ class _Run:
             if (
                 member.publisher_family != headline.publisher_family
                 and title_overlap(member.title, headline.title) <= limit
+                and not is_roundup(member.title)
             ):
                 return member
         return None

@@ -9,7 +9,10 @@ covered only by a live blog still needs a headline): their score is multiplied b
 The second headline is a distinct angle from another newsroom: its word overlap with the first
 (share of the shorter title's content words found in the other) must stay at or below
 ``ClusterConfig.second_headline_max_overlap`` (0.5), so it is never a paraphrase of the first,
-and it is always a member of the same trend, so never from another story.
+and it is always a member of the same trend, so never from another story. A roundup title that
+joins a second story after a sentence break ("Rev. Jesse Jackson has died. And, U.S. and Iran set
+for high-stakes nuclear talks") is never the second headline nor a newsroom's headline in the
+brief's coverage sentence: half of it is another story.
 """
 
 from __future__ import annotations
@@ -39,9 +42,19 @@ def is_feature_format(title: str) -> bool:
     return bool(_FORMATS.search(title))
 
 
+# A sentence break (after a lowercase word: not "U.S."), then a capitalized conjunction that opens
+# another item: a newsletter or radio rundown.
+_ROUNDUP = re.compile(r"(?<=[a-z0-9]{2})[.?!]\s+(?:And|Plus|Also|Meanwhile|Elsewhere)\b[,:]?\s")
+
+
+def is_roundup(title: str) -> bool:
+    """True for a title that runs two stories together ("X has died. And, Y set for talks")."""
+    return bool(_ROUNDUP.search(title))
+
+
 def headline_weight(title: str) -> float:
     """Multiplier of a title's representativeness score when choosing the main headline."""
-    return FORMAT_PENALTY if is_feature_format(title) else 1.0
+    return FORMAT_PENALTY if is_feature_format(title) or is_roundup(title) else 1.0
 
 
-__all__ = ["FORMAT_PENALTY", "headline_weight", "is_feature_format"]
+__all__ = ["FORMAT_PENALTY", "headline_weight", "is_feature_format", "is_roundup"]
