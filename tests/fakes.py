@@ -109,11 +109,15 @@ class InMemoryTrendRepository:
         scores: Mapping[str, float] | None = None,
         *,
         expected_versions: Mapping[str, int] | None = None,
+        removed_members: Mapping[str, Sequence[TrendMember]] | None = None,
     ) -> None:
         """As DynamoStore: with `expected_versions`, every trend is written only while it passes
         `_version_conflict`, else TrendVersionConflictError and nothing of this call is written."""
         if expected_versions is not None:
             _check_versions(self._trends, trends, expected_versions)
+        for trend_id, gone in (removed_members or {}).items():
+            for member in gone:
+                self._members.get(trend_id, {}).pop(member.article_id, None)
         scores = scores or {}
         for trend in trends:
             self._trends[trend.trend_id] = trend.model_copy(deep=True)
@@ -596,11 +600,15 @@ class InMemoryClusterStore:
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
                     scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
+                    expected_versions: Mapping[str, int] | None = None,
+                    removed_members: Mapping[str, Sequence[TrendMember]] | None = None) -> None:
         """As DynamoStore: with `expected_versions`, a trend the caller loaded is written only while
         it is still at that version, any other only while no open trend of that id is stored."""
         if expected_versions is not None:
             _check_versions(self.trends, trends, expected_versions)
+        for trend_id, gone in (removed_members or {}).items():
+            for member in gone:
+                self.members.get(trend_id, {}).pop(member.article_id, None)
         self.writes.append([t.trend_id for t in trends])
         self.trends.update({t.trend_id: t for t in trends})
         for trend_id, items in members.items():

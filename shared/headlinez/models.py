@@ -190,6 +190,13 @@ class TrendMember(BaseModel):
     published: UtcDatetime
 
 
+class MemberVector(TrendMember):
+    """A recent member with its sentence embedding, kept for the refinement split (domain.split)."""
+
+    lead: bool = Field(default=True, description="False when the article had no lead (headline only).")
+    vector: str = Field(description="Base64 of the unit embedding quantized to int8 (x 127).")
+
+
 TrendStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
 TopicKind = Literal["person", "organization", "place", "term"]
 CATEGORIES = ("world", "politics", "business", "technology", "science", "health", "sports",
@@ -276,6 +283,15 @@ class TrendState(BaseModel):
         default=None,
         description="Set when clustering folded this (now closed) trend into an older one; its "
         "stored members belong to that trend.",
+    )
+    member_vectors: list[MemberVector] = Field(
+        default_factory=list,
+        description="The latest members with their embeddings (bounded): what the refinement split "
+        "reads to find a distinct event inside the trend.",
+    )
+    split_partners: list[str] = Field(
+        default_factory=list,
+        description="Trends split from this one or this one from (bounded): never merged back.",
     )
     rank_score: float | None = Field(
         default=None,

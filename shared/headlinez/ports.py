@@ -92,10 +92,12 @@ class TrendRepository(Protocol):
     def save_trends(
         self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
         scores: Mapping[str, float] | None = None, *, expected_versions: Mapping[str, int] | None = None,
+        removed_members: Mapping[str, Sequence[TrendMember]] | None = None,
     ) -> None:
-        """Store trends with their new members; with `expected_versions` (trend id -> the version
-        the caller loaded), each trend is written only while its stored version is still that one
-        (absent ids: only while no open trend of that id is stored), together with its members,
+        """Store trends with their new members, and delete `removed_members` (members that left a
+        trend split from it); with `expected_versions` (trend id -> the version the caller loaded),
+        each trend is written only while its stored version is still that one (absent ids: only
+        while no open trend of that id is stored), together with its member writes and deletes,
         else `TrendVersionConflictError`."""
         ...
 
@@ -361,7 +363,8 @@ class ClusterStore(Protocol):
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
                     scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
+                    expected_versions: Mapping[str, int] | None = None,
+                    removed_members: Mapping[str, Sequence[TrendMember]] | None = None) -> None:
         """Raises TrendVersionConflictError when a trend is no longer at its expected version."""
         ...
 

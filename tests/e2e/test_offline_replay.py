@@ -65,5 +65,26 @@ def test_every_public_trend_has_a_brief_after_the_offline_replay(replayed: Runni
     for item in page["items"]:
         detail = replayed.get_json(f"/trends/{item['id']}")
         if detail["brief_status"] != "published" or not detail["brief"]:
-            missing.append((detail["brief_status"], item["headline"][:50]))
-    assert not missing, missing
+            missing.append((detail["brief_status"], item["id"], item["sources"], item["headline"][:50]))
+    briefs = [line for line in output.splitlines() if "brief" in line]
+    assert not missing, (missing, [b[:600] for b in briefs if any(m[1] in b for m in missing)])
+
+
+def test_the_hormuz_closure_is_its_own_trend_related_to_the_geneva_talks(replayed: RunningStack) -> None:
+    # The Strait of Hormuz exercises joined the Geneva talks trend when it was one article; when
+    # the closure reports arrive, clustering's split pass gives them a trend of their own (issue 8)
+    items = replayed.get_json("/trends?limit=100")["items"]
+    talks = [t for t in items if "guiding principles" in t["headline"] or "Geneva nuclear" in t["headline"]]
+    closure = [t for t in items if "Hormuz" in t["headline"] and t["id"] not in {x["id"] for x in talks}]
+    assert talks, [t["headline"] for t in items]
+    assert closure, [t["headline"] for t in items]
+    talks_detail = replayed.get_json(f"/trends/{talks[0]['id']}")
+    closure_detail = replayed.get_json(f"/trends/{closure[0]['id']}")
+    # Then they are two public trends, linked as related both ways
+    assert closure_detail["sources"] >= 2
+    assert closure[0]["id"] in [r["id"] for r in talks_detail["related"]]
+    assert talks[0]["id"] in [r["id"] for r in closure_detail["related"]]
+    # And the closure reports that left are no longer in the talks' coverage
+    left = {a["article_id"] for a in closure_detail["coverage"]}
+    assert left.isdisjoint(a["article_id"] for a in talks_detail["coverage"])
+    assert all("Hormuz" in a["title"] or "shipping" in a["title"] for a in closure_detail["coverage"])

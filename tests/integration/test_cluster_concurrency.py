@@ -65,11 +65,13 @@ class InterleavedStore(DynamoStore):
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
                     scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
+                    expected_versions: Mapping[str, int] | None = None,
+                    removed_members: Mapping[str, Sequence[TrendMember]] | None = None) -> None:
         if self._wait_for is not None and not self._saved.is_set():
             assert self._wait_for.wait(timeout=30)
         try:
-            super().save_trends(trends, members, scores, expected_versions=expected_versions)
+            super().save_trends(trends, members, scores, expected_versions=expected_versions,
+                              removed_members=removed_members)
         finally:
             self._saved.set()
 

@@ -159,7 +159,14 @@ def test_a_failing_handler_is_a_500_problem_not_a_dropped_connection() -> None:
 def test_loopback_servers_accept_a_whole_poll_of_connections_at_once() -> None:
     # socketserver's default listen backlog (5) made the kernel drop the SYNs of a 26-feed poll
     # and the client retry them after 1 s: every replay step took a second longer than its work
-    from headlinez.local.servers import _LoopbackServer
+    from headlinez.local.servers import LoopbackServer
+    from headlinez.local.stepfunctions import LambdaInvokeServer
 
-    assert _LoopbackServer.request_queue_size >= 128
-    assert _LoopbackServer.daemon_threads
+    assert LoopbackServer.request_queue_size >= 128
+    assert LoopbackServer.daemon_threads
+    # the Lambda bridge too: a brief backlog starts ~50 executions, each invoking at once
+    bridge = LambdaInvokeServer({})
+    try:
+        assert isinstance(bridge._httpd, LoopbackServer)
+    finally:
+        bridge._httpd.server_close()

@@ -254,6 +254,32 @@ def test_a_refused_trend_leaves_its_members_unwritten(versioned: Any) -> None:
     assert [m.article_id for m in found[1]] == [f"{1:032x}"]
 
 
+def test_a_split_moves_members_with_the_trend_writes(versioned: Any) -> None:
+    # Given a trend with three stored members
+    old = _trend(1, version=1)
+    versioned.save_trends([old], {old.trend_id: [_member(1, 30), _member(2, 20), _member(3, 10)]},
+                          expected_versions={})
+    # When a split moves members 2 and 3 to a new trend (one call: both trends, puts and deletes)
+    moved = [_member(2, 20), _member(3, 10)]
+    new = _trend(2, version=1)
+    versioned.save_trends([old.model_copy(update={"version": 2}), new], {new.trend_id: moved},
+                          expected_versions={old.trend_id: 1}, removed_members={old.trend_id: moved})
+    # Then each trend lists its own members only
+    found_old, found_new = versioned.get_trend(old.trend_id), versioned.get_trend(new.trend_id)
+    assert found_old is not None
+    assert found_new is not None
+    assert [m.article_id for m in found_old[1]] == [f"{1:032x}"]
+    assert [m.article_id for m in found_new[1]] == [f"{n:032x}" for n in (3, 2)]
+    # And a refused (stale) write deletes nothing
+    with pytest.raises(TrendVersionConflictError):
+        versioned.save_trends([old.model_copy(update={"version": 3})], {},
+                              expected_versions={old.trend_id: 1},
+                              removed_members={old.trend_id: [_member(1, 30)]})
+    found_old = versioned.get_trend(old.trend_id)
+    assert found_old is not None
+    assert [m.article_id for m in found_old[1]] == [f"{1:032x}"]
+
+
 def test_cluster_store_members_newest_first(cluster_store: Any) -> None:
     trend = _trend(1)
     cluster_store.save_trends([trend], {trend.trend_id: [_member(1, 30), _member(2, 5)]})

@@ -88,9 +88,11 @@ class RacingStore(InMemoryClusterStore):
 
     def save_trends(self, trends: Sequence[TrendState], members: Mapping[str, Sequence[TrendMember]],
                     scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
+                    expected_versions: Mapping[str, int] | None = None,
+                    removed_members: Mapping[str, Sequence[TrendMember]] | None = None) -> None:
         assert expected_versions is not None  # clustering always writes conditionally
-        super().save_trends(trends, members, scores, expected_versions=expected_versions)
+        super().save_trends(trends, members, scores, expected_versions=expected_versions,
+                              removed_members=removed_members)
 
 
 def test_a_run_that_loses_a_write_reloads_and_is_redone(monkeypatch: pytest.MonkeyPatch) -> None:

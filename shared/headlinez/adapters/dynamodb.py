@@ -173,8 +173,10 @@ class DynamoStore:
     def save_trends(self, trends: Sequence[TrendState],
                     members: Mapping[str, Sequence[TrendMember]],
                     scores: Mapping[str, float] | None = None, *,
-                    expected_versions: Mapping[str, int] | None = None) -> None:
-        """Store trends (META) and new member items.
+                    expected_versions: Mapping[str, int] | None = None,
+                    removed_members: Mapping[str, Sequence[TrendMember]] | None = None) -> None:
+        """Store trends (META) and new member items; delete the member items of `removed_members`
+        (members that left for a trend split from it: they now belong to that one).
 
         Without `expected_versions` (seeding, tools): whole-item puts, batched. With it (clustering),
         every META write is conditional: a trend the caller loaded (its id in `expected_versions`)
@@ -190,8 +192,11 @@ class DynamoStore:
         member_items = {tid: list({(i["pk"], i["sk"]): i for i in
                                    (MemberEntity.to_item(tid, m, member_ttl) for m in ms)}.values())
                         for tid, ms in members.items()}
+        deletes = {tid: list({MemberEntity.sort_key(m): MemberEntity.key(tid, m) for m in ms}.values())
+                   for tid, ms in (removed_members or {}).items()}
         if expected_versions is None:
             self._db.batch_put(trend_items + [i for items in member_items.values() for i in items])
+            self._db.batch_delete([k for keys in deletes.values() for k in keys])
             return
         pending: list[tuple[dict[str, Any], str]] = []  # (transaction action, its trend id)
         size = 0
@@ -199,12 +204,18 @@ class DynamoStore:
             trend_id = str(item["trend_id"])
             condition = TrendEntity.write_condition(expected_versions.get(trend_id))
             actions = [(self._db.put_action(item, **condition), trend_id)]
+            # A split moves members in one transaction with both trends' counters (rarely more
+            # than a few; beyond one transaction the deletes follow as idempotent batch deletes).
+            gone = deletes.pop(trend_id, [])
+            actions.extend((self._db.delete_action(k), trend_id) for k in gone[:TRANSACT_LIMIT // 2])
+            deletes.setdefault(trend_id, []).extend(gone[TRANSACT_LIMIT // 2:])
             own = member_items.pop(trend_id, [])
-            if len(own) >= TRANSACT_LIMIT:
+            room = TRANSACT_LIMIT - len(actions)
+            if len(own) > room:
                 # Rare (a backlog run): the members beyond one transaction go first, as idempotent
                 # puts; a conflict may leave them stored, and the redone run puts them again.
-                self._db.batch_put(own[:len(own) - TRANSACT_LIMIT + 1])
-                own = own[len(own) - TRANSACT_LIMIT + 1:]
+                self._db.batch_put(own[:len(own) - room])
+                own = own[len(own) - room:]
             actions.extend((self._db.put_action(i), trend_id) for i in own)
             weight = sum(approx_bytes(action) for action, _ in actions)
             if pending and (len(pending) + len(actions) > TRANSACT_LIMIT or size + weight > TRANSACT_BYTES):
@@ -216,6 +227,7 @@ class DynamoStore:
             self._transact(pending, expected_versions)
         # Members of trends not written in this call (none from clustering) are idempotent puts.
         self._db.batch_put([i for items in member_items.values() for i in items])
+        self._db.batch_delete([k for keys in deletes.values() for k in keys])
 
     def _transact(self, actions: Sequence[tuple[dict[str, Any], str]], expected: Mapping[str, int]) -> None:
         try:

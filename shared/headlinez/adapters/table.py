@@ -250,6 +250,25 @@ class TableClient:
         """A Put action of `transact_write`."""
         return {"Put": {"TableName": self.name, "Item": dict(item), **_expression(condition, names, values)}}
 
+    def delete_action(self, key: Mapping[str, Any]) -> dict[str, Any]:
+        """A Delete action of `transact_write` (deleting an absent item is no error)."""
+        return {"Delete": {"TableName": self.name, "Key": dict(key)}}
+
+    def batch_delete(self, keys: Sequence[Mapping[str, Any]]) -> None:
+        """Deletes, 25 per BatchWriteItem (boto3 retries unprocessed items)."""
+        if not keys:
+            return
+        try:
+            with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
+                for key in keys:
+                    writer.delete_item(Key=dict(key))
+        except ClientError as exc:
+            named = _translate(exc)
+            if named is None:
+                raise
+            raise named from exc
+        self.write_count += len(keys)
+
     def update_action(self, key: Mapping[str, Any], expression: str, *, condition: str | None = None,
                       names: Mapping[str, str] | None = None, values: Mapping[str, Any] | None = None
                       ) -> dict[str, Any]:
@@ -277,6 +296,6 @@ def _expression(condition: str | None, names: Mapping[str, str] | None,
 
 
 def approx_bytes(action: Mapping[str, Any]) -> int:
-    """An upper estimate of a Put action's size (attribute names and values as text)."""
-    item = action["Put"]["Item"]
+    """An upper estimate of a Put or Delete action's size (attribute names and values as text)."""
+    item = action["Put"]["Item"] if "Put" in action else action["Delete"]["Key"]
     return 100 + sum(len(str(name)) + len(str(value)) for name, value in item.items())

@@ -40,6 +40,7 @@ Everything is pure Python on the shared models; no I/O.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,9 +53,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from headlinez.domain.headlines import headline_weight, is_roundup
 from headlinez.domain.semantic import SemanticIndex, Vector, as_vector
+from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantize
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
-from headlinez.models import Article, HourBucket, TrendMember, TrendState, UtcDatetime
+from headlinez.domain.text import title_fingerprint
+from headlinez.models import Article, HourBucket, MemberVector, TrendMember, TrendState, UtcDatetime
 
 # Member ids are stored as prefixes: 24 hex characters (96 bits) cannot collide within one trend.
 MEMBER_ID_CHARS = 24
@@ -188,6 +191,19 @@ class ClusterConfig(BaseModel):
         description="Estimated shingle Jaccard at which two newsrooms' texts are one wire copy.",
     )
     max_wire_sketches: int = Field(default=60, ge=0, description="Wire-copy sketches kept per trend.")
+    split_factor: float = Field(
+        default=SPLIT_FACTOR, ge=0.0, le=1.0,
+        description="Split pass (domain.split): a trend's two root children leave each other when their "
+        "linkage is below this share of the less cohesive child's cohesion (0 disables it).",
+    )
+    split_min_members: int = Field(default=4, ge=2, description="Kept member vectors a split needs.")
+    split_min_part: int = Field(default=2, ge=2, description="Members each part of a split needs.")
+    split_max_linkage: float = Field(default=0.55, gt=0.0, le=1.0,
+                                     description="A split also needs the parts' linkage below this.")
+    max_member_vectors: int = Field(
+        default=40, ge=0, description="Latest members kept with their int8 embeddings for the split pass."
+    )
+    max_split_partners: int = Field(default=20, ge=0, description="Split partners remembered per trend.")
 
     def weighting(self) -> TermWeighting:
         return TermWeighting(
@@ -231,6 +247,9 @@ class ClusterRunResult(BaseModel):
     assignments: dict[str, str] = Field(description="article_id -> trend_id, incl. known members.")
     closed: list[str] = Field(description="Trends closed by this run (quiet for quiet_period).")
     frequencies: DocumentFrequencies
+    removed_members: dict[str, list[TrendMember]] = Field(
+        default_factory=dict,
+        description="trend_id -> stored members that left it for a trend split from it (delete them).")
 
 
 def trend_id_for(article_id: str) -> str:
@@ -316,6 +335,7 @@ class _Doc:
     vector: dict[str, float]
     lookup: tuple[str, ...]
     embedding: Vector | None = None
+    kept: MemberVector | None = None  # a member moved by a split: its stored vector and lead flag
 
 
 @dataclass(slots=True)
@@ -342,6 +362,10 @@ class _Working:
     embedding_weight: float = 0.0
     sketches: list[str] = field(default_factory=list)  # "family|sketch", oldest first
     headline_only: int = 0  # members without a lead (see ClusterConfig.headline_only_factor)
+    member_vectors: list[MemberVector] = field(default_factory=list)  # oldest first
+    split_partners: list[str] = field(default_factory=list)
+    removed_members: list[TrendMember] = field(default_factory=list)  # stored ones that left (split)
+    removed_ids: set[str] = field(default_factory=set)
 
 
 def _member(article: Article) -> TrendMember:
@@ -679,6 +703,8 @@ class _Run:
             embedding_weight=state.embedding_weight if state.embedding_sum is not None else 0.0,
             sketches=list(state.wire_sketches),
             headline_only=state.headline_only_members,
+            member_vectors=list(state.member_vectors),
+            split_partners=list(state.split_partners),
         )
         self.working[tid] = work
         return work
@@ -723,6 +749,12 @@ class _Run:
             work.families.setdefault(family, None)
         if doc.embedding is not None:
             self._add_embedding(work, doc.embedding, 1.0)
+            if config.max_member_vectors > 0:
+                work.member_vectors.append(doc.kept or MemberVector(
+                    **_member(article).model_dump(), lead=not self.is_headline_only(article),
+                    vector=quantize(doc.embedding)))
+                if len(work.member_vectors) > config.max_member_vectors:
+                    del work.member_vectors[: len(work.member_vectors) - config.max_member_vectors]
         hour = _hour(article.published)
         count, sources = work.hours.get(hour) or self._base_hour(work, hour)
         if not wire_copy:
@@ -777,6 +809,141 @@ class _Run:
                 if bucket.hour == hour:
                     return bucket.articles, dict.fromkeys(bucket.sources)
         return 0, {}
+
+    # -- step 5: split (a distinct event leaves the trend) -------------------------------------
+
+    def split(self) -> None:
+        """Split: for each trend this run touched, the part of its latest members that is a distinct
+        event (domain.split.find_split) becomes a trend of its own; the larger part keeps the id.
+        A trend split in this run is not examined again before the next run."""
+        config = self.config
+        if config.split_factor <= 0.0 or self.semantic is None:
+            return
+        made: set[str] = set()
+        for work in sorted(self.working.values(), key=lambda w: (w.first_seen, w.trend_id)):
+            if work.absorbed_into is not None or work.trend_id in made:
+                continue
+            decision = find_split(work.member_vectors, factor=config.split_factor,
+                                  min_members=config.split_min_members, min_part=config.split_min_part,
+                                  max_linkage=config.split_max_linkage)
+            if decision is None:
+                continue
+            leaving = sorted((work.member_vectors[i] for i in decision.leaving),
+                             key=lambda m: (m.published, m.article_id))
+            made.add(work.trend_id)
+            made.add(self._split_off(work, leaving))
+
+    def _split_off(self, work: _Working, leaving: list[MemberVector]) -> str:
+        """Move `leaving` (kept members of `work`) to a new trend; return its id."""
+        new_id = trend_id_for(leaving[0].article_id)
+        if new_id == work.trend_id:  # the founding article leaves: the staying part keeps the id
+            new_id = trend_id_for(hashlib.sha256(f"{leaving[0].article_id}#split".encode()).hexdigest())
+        docs = [self._member_doc(member) for member in leaving]
+        part = self._start(new_id, docs[0].article)
+        for doc in docs:
+            self._add(part, doc)
+            self._index_add(new_id, doc.vector)
+            self.assignments[doc.article.article_id] = new_id
+        part.headline_only = sum(not m.lead for m in leaving)
+        part.split_partners = [work.trend_id]
+        self._subtract(work, leaving, docs)
+        work.split_partners.append(new_id)
+        return new_id
+
+    def _member_doc(self, member: MemberVector) -> _Doc:
+        """A kept member as a document: its title's TF-IDF (the lead is not kept) and its embedding."""
+        article = Article(
+            article_id=member.article_id, url=member.url, title=member.title, published=member.published,
+            ingested_at=member.published, feed_id=member.publisher_family, outlet=member.outlet,
+            publisher_family=member.publisher_family, title_fingerprint=title_fingerprint(member.title))
+        terms = article_terms(article.title, "", self.weighting)
+        idf = self.corpus.idf_table(terms)  # read only: a moved member is no new document
+        weighted = sorted([(t, w * idf[t]) for t, w in terms.items()], key=itemgetter(1), reverse=True)
+        del weighted[self.config.max_article_terms:]
+        norm = math.hypot(*[w for _, w in weighted]) if weighted else 1.0
+        vector = {t: w / norm for t, w in weighted}
+        lookup = tuple(t for t, _ in weighted[: self.config.lookup_terms_per_article])
+        return _Doc(article, vector, lookup, dequantize(member.vector), kept=member)
+
+    def _subtract(self, work: _Working, leaving: list[MemberVector], docs: list[_Doc]) -> None:
+        """Take the members that left out of the staying trend's counters, sums and series."""
+        ids = {member.article_id for member in leaving}
+        staying = [m for m in work.member_vectors if m.article_id not in ids]
+        work.member_vectors = staying
+        work.removed_ids |= ids
+        fresh = {m.article_id for m in work.new_members}
+        work.new_members = [m for m in work.new_members if m.article_id not in ids]
+        work.removed_members.extend(TrendMember(**m.model_dump(include=set(TrendMember.model_fields)))
+                                    for m in leaving if m.article_id not in fresh)
+        work.article_count -= len(leaving)
+        work.headline_only = max(0, work.headline_only - sum(not m.lead for m in leaving))
+        self._subtract_vectors(work, docs)
+        for member in leaving:
+            hour = _hour(member.published)
+            count, sources = work.hours.get(hour) or self._base_hour(work, hour)
+            same = any(m.publisher_family == member.publisher_family and _hour(m.published) == hour
+                       for m in staying)
+            work.hours[hour] = (max(0, count - 1), sources if same else
+                                {f: None for f in sources if f != member.publisher_family})
+        self._recount_sources(work, leaving, staying)
+        prefixes = {aid[:MEMBER_ID_CHARS] for aid in ids}
+        work.recent_ids = [p for p in work.recent_ids if p not in prefixes]
+        for member in leaving:
+            fingerprint = title_fingerprint(member.title)[:FINGERPRINT_CHARS]
+            if work.fingerprints.get(fingerprint) == member.publisher_family:
+                del work.fingerprints[fingerprint]
+
+    def _subtract_vectors(self, work: _Working, docs: list[_Doc]) -> None:
+        """The centroid (title terms, clamped at zero) and the embedding sum without `docs`."""
+        centroid = work.centroid
+        for doc in docs:
+            weight = 2.0 ** ((doc.article.published - work.epoch).total_seconds() / self.half_life)
+            for term, value in doc.vector.items():
+                left = centroid.get(term, 0.0) - value * weight
+                if left > 1e-9:
+                    centroid[term] = left
+                else:
+                    centroid.pop(term, None)
+        work.norm = _norm(centroid)
+        if work.embedding_sum is not None:
+            for doc in docs:
+                if doc.embedding is not None and len(doc.embedding) == len(work.embedding_sum):
+                    work.embedding_sum = work.embedding_sum - doc.embedding
+                    work.embedding_weight = max(0.0, work.embedding_weight - 1.0)
+            if self.semantic is not None and work.embedding_weight > 0:
+                self.semantic.put(work.trend_id, work.embedding_sum, work.embedding_weight,
+                                  work.first_seen, work.last_seen)
+
+    def _recount_sources(self, work: _Working, leaving: list[MemberVector],
+                         staying: list[MemberVector]) -> None:
+        """Newsrooms, outlets and time span of the staying trend: a newsroom or outlet only the
+        leaving members had goes; members older than the kept vectors stay as they were."""
+        in_buckets: set[str] = {f for _, sources in work.hours.values() for f in sources}
+        if work.base is not None:
+            in_buckets.update(f for b in work.base.hourly if b.hour not in work.hours for f in b.sources)
+        families = {m.publisher_family for m in staying} | in_buckets
+        gone = {m.publisher_family for m in leaving} - families
+        work.families = {f: None for f in work.families if f not in gone}
+        outlets = {m.outlet for m in staying}
+        work.outlets = {o: None for o in work.outlets
+                        if o in outlets or not any(m.outlet == o for m in leaving)}
+        if staying:
+            older_unkept = work.article_count > len(staying)
+            if not older_unkept:
+                work.first_seen = min(m.published for m in staying)
+            work.last_seen = max([m.published for m in staying]
+                                 + ([work.first_seen] if older_unkept else []))
+
+    def _split_pair(self, first: str, second: str) -> bool:
+        """Whether one of the two trends was split from the other (never merged back)."""
+        return second in self._partners(first) or first in self._partners(second)
+
+    def _partners(self, tid: str) -> list[str]:
+        work = self.working.get(tid)
+        if work is not None:
+            return work.split_partners
+        state = self.states.get(tid)
+        return state.split_partners if state is not None else []
 
     # -- step 5: refine (merge converged trends) -----------------------------------------------
 
@@ -838,6 +1005,8 @@ class _Run:
             other = self.working.get(tid)
             if other is not None and other.absorbed_into is not None:
                 continue
+            if self._split_pair(work.trend_id, tid):
+                continue
             centroid, norm, first_seen, last_seen = self._centroid(tid)
             if norm <= 0.0 or first_seen - quiet > work.last_seen or work.first_seen - quiet > last_seen:
                 continue
@@ -860,7 +1029,8 @@ class _Run:
         best = 0.0
         for tid, similarity in nearest:
             other = self.working.get(tid)
-            if tid == work.trend_id or (other is not None and other.absorbed_into is not None):
+            if (tid == work.trend_id or (other is not None and other.absorbed_into is not None)
+                    or self._split_pair(work.trend_id, tid)):
                 continue
             centroid, norm, _, _ = self._centroid(tid)
             lexical = 0.0
@@ -950,8 +1120,9 @@ class _Run:
         the set is full, one title per newsroom is kept first so a distinct second headline
         exists.
         """
-        stored = list(work.base.title_candidates) if work.base is not None else []
-        seen = {member.article_id for member in stored}
+        stored = [m for m in (work.base.title_candidates if work.base is not None else [])
+                  if m.article_id not in work.removed_ids]
+        seen = {member.article_id for member in stored} | work.removed_ids
         fresh = []
         for member in [*work.extra_candidates, *work.new_members]:
             if member.article_id not in seen:
@@ -1018,7 +1189,7 @@ class _Run:
             for hour in touched:
                 count, sources = work.hours[hour]
                 base.append(HourBucket(hour=hour, articles=count, sources=list(sources)))
-        return base[-self.config.max_hourly_buckets :]
+        return [bucket for bucket in base if bucket.articles > 0][-self.config.max_hourly_buckets :]
 
     def finalize(self, work: _Working) -> TrendState:
         config = self.config
@@ -1051,6 +1222,9 @@ class _Run:
             "embedding_weight": work.embedding_weight,
             "wire_sketches": work.sketches,
             "headline_only_members": work.headline_only,
+            "member_vectors": work.member_vectors[len(work.member_vectors) - config.max_member_vectors:]
+            if config.max_member_vectors else [],
+            "split_partners": work.split_partners[-config.max_split_partners:],
         }
         # No re-validation: every value comes from validated models or from this module, and
         # validating ~30 members, ~170 hourly buckets and 400 ids per changed trend per run would
@@ -1067,6 +1241,8 @@ class _Run:
         """Headline: every changed trend finalized with its two headlines (`finalize`), as the result."""
         changed: dict[str, TrendState] = {}
         new_members: dict[str, list[TrendMember]] = {}
+        removed = {tid: work.removed_members for tid, work in self.working.items()
+                   if work.removed_members and work.absorbed_into is None}
         for tid, work in self.working.items():
             if work.absorbed_into is not None:
                 if work.base is not None:  # a trend created in this run and absorbed never existed
@@ -1095,6 +1271,7 @@ class _Run:
             assignments=self.assignments,
             closed=closed,
             frequencies=self.corpus.freeze(),
+            removed_members=removed,
         )
 
 
@@ -1114,14 +1291,15 @@ def cluster_articles(
     closed. The updated IDF corpus is returned in the result.
     """
     # The named steps of a run: vectorize (TF-IDF + embeddings), index the open trends, assign each
-    # article, refine (merge converged fragments; a split pass was measured and finds nothing to
-    # split: benchmarks/refine_split_check.py), headline (finalize every changed trend).
+    # article, split (a distinct event inside a touched trend leaves it: domain.split), refine
+    # (merge converged fragments, never a split pair), headline (finalize every changed trend).
     run = _Run(open_trends, frequencies, now, config, embeddings)
     fresh = run.select_new(articles)
     if fresh:
         docs = run.vectorize(fresh)
         run.build_index()
         run.assign(docs)
+        run.split()
         run.refine()
     return run.headline()
 
@@ -1154,6 +1332,7 @@ def cluster_in_windows(
     new_members: dict[str, list[TrendMember]] = {}
     assignments: dict[str, str] = {}
     closed: list[str] = []
+    removed: dict[str, list[TrendMember]] = {}
     position = 0
     while True:
         if position < len(ordered):
@@ -1171,6 +1350,14 @@ def cluster_in_windows(
         closed.extend(result.closed)
         for trend_id, members in result.new_members.items():
             new_members.setdefault(trend_id, []).extend(members)
+        for trend_id, members in result.removed_members.items():
+            # A member that left a trend: not written there if it joined in an earlier window of
+            # this call, else deleted from it.
+            left = {m.article_id for m in members}
+            earlier = new_members.get(trend_id, [])
+            new_members[trend_id] = [m for m in earlier if m.article_id not in left]
+            joined_now = {m.article_id for m in earlier} & left
+            removed.setdefault(trend_id, []).extend(m for m in members if m.article_id not in joined_now)
         for trend in result.changed:
             changed[trend.trend_id] = trend
             if trend.is_open:
@@ -1181,7 +1368,8 @@ def cluster_in_windows(
         if window_end >= now:
             break
     return ClusterRunResult(changed=list(changed.values()), new_members=new_members,
-                            assignments=assignments, closed=closed, frequencies=frequencies)
+                            assignments=assignments, closed=closed, frequencies=frequencies,
+                            removed_members={tid: ms for tid, ms in removed.items() if ms})
 
 
 __all__ = [

@@ -31,7 +31,9 @@ Same story means any of:
   Hungary" against "Marco Rubio, Orbán, Hungary" — a split that clustering did not merge).
 
 Within one list, two candidates that are the same story as each other are listed once (the
-better scored).
+better scored). A trend that clustering's split pass took out of another (`split_partners`: a
+distinct event found inside one coverage, domain.split) is never the same story as it and is
+always listed as related to it, first among the candidates.
 
 Candidates come from an inverted index over topic slugs and each trend's heaviest centroid terms;
 a key shared by more than MAX_POSTING trends (a word in every story) is not used for lookup, so
@@ -178,6 +180,11 @@ class _Pairs:
         self._common = common
         self._similarity: dict[tuple[str, str], float] = {}
         self._same: dict[tuple[str, str], bool] = {}
+        self._split = {self._key(tid, other) for tid, p in profiles.items()
+                       for other in p.trend.split_partners if other in profiles}
+
+    def split_pair(self, a: str, b: str) -> bool:
+        return self._key(a, b) in self._split
 
     @staticmethod
     def _key(a: str, b: str) -> tuple[str, str]:
@@ -201,9 +208,12 @@ class _Pairs:
         without: the lexical mix of centroid cosine and topic overlap."""
         semantic = _semantic(self._profiles[a], self._profiles[b])
         if semantic is None:
-            return (SIMILARITY_WEIGHT * self.similarity(a, b)
-                    + TOPIC_WEIGHT * _topic_overlap(self._profiles[a], self._profiles[b]))
+            lexical = (SIMILARITY_WEIGHT * self.similarity(a, b)
+                       + TOPIC_WEIGHT * _topic_overlap(self._profiles[a], self._profiles[b]))
+            return max(lexical, MIN_SCORE) if self.split_pair(a, b) else lexical
         shared = self.shared_names(a, b)
+        if self.split_pair(a, b):  # two events of one coverage: related whatever the floor
+            return max(semantic + NAME_BONUS * min(len(shared), MAX_NAME_BONUS), MIN_SCORE)
         places = self._profiles[a].places
         floor = (SEMANTIC_RELATED_COSINE if not shared
                  else PLACE_RELATED_COSINE if all(s in places for s in shared) else ENTITY_RELATED_COSINE)
@@ -224,6 +234,8 @@ class _Pairs:
     def same(self, a: str, b: str) -> bool:
         key = self._key(a, b)
         found = self._same.get(key)
+        if found is None and key in self._split:
+            found = self._same[key] = False
         if found is None:
             first, second = self._profiles[key[0]], self._profiles[key[1]]
             semantic = _semantic(first, second)
@@ -257,7 +269,7 @@ def _common_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
 
 
 def _candidates(tid: str, keys: Sequence[str], index: Mapping[str, list[str]],
-                semantic: Mapping[str, list[str]]) -> list[str]:
+                semantic: Mapping[str, list[str]], partners: Sequence[str] = ()) -> list[str]:
     counter: Counter[str] = Counter()
     for key in keys:
         posting = index[key]
@@ -265,7 +277,7 @@ def _candidates(tid: str, keys: Sequence[str], index: Mapping[str, list[str]],
             counter.update(posting)
     counter.pop(tid, None)
     chosen = [other for other, _ in counter.most_common(MAX_CANDIDATES)]
-    return list(dict.fromkeys([*semantic.get(tid, []), *chosen]))
+    return list(dict.fromkeys([*partners, *semantic.get(tid, []), *chosen]))
 
 
 def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
@@ -282,9 +294,10 @@ def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
     semantic = _semantic_candidates(profiles, MAX_CANDIDATES)
     pairs = _Pairs(profiles, _common_names(profiles))
     result: dict[str, list[RelatedTrend]] = {}
-    for tid in profiles:
+    for tid, profile in profiles.items():
         scored: list[tuple[float, str]] = []
-        for other_id in _candidates(tid, keys_of[tid], index, semantic):
+        partners = [p for p in profile.trend.split_partners if p in profiles and p != tid]
+        for other_id in _candidates(tid, keys_of[tid], index, semantic, partners):
             value = pairs.score(tid, other_id)
             if value >= min_score:
                 scored.append((value, other_id))

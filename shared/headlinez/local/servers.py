@@ -33,13 +33,14 @@ PROBLEM_JSON = "application/problem+json"
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
 
 
-class _LoopbackServer(ThreadingHTTPServer):
+class LoopbackServer(ThreadingHTTPServer):
     """A threading HTTP server with a listen backlog for a whole poll at once.
 
     socketserver's default backlog is 5: when the ingest opens a connection per feed (26 at once
     on the snapshot), the kernel drops the SYNs past the backlog and the client retries them after
     its 1 s initial retransmission timeout. That stall was most of the wall time of a replay
-    (measured: 1.0 s per ingest step; docs/benchmarks.md, issue 9).
+    (measured: 1.0 s per ingest step; docs/benchmarks.md, issue 9). The Lambda bridge needs it
+    too: a brief backlog starts ~50 executions at once, each invoking a brief step.
     """
 
     request_queue_size = 256
@@ -74,7 +75,7 @@ class FeedFolderServer:
             def do_GET(self) -> None:
                 server_ref._serve(self)
 
-        self._httpd = _LoopbackServer((LOOPBACK, 0), Handler)
+        self._httpd = LoopbackServer((LOOPBACK, 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="feed-server", daemon=True)
 
     @property
@@ -290,7 +291,7 @@ class ApiBridgeServer:
                 headers = {"Allow": ALLOWED_METHODS} if status == HTTPStatus.NOT_IMPLEMENTED else {}
                 send_problem(self, status, message or status.phrase, headers=headers, close=True)
 
-        self._httpd = _LoopbackServer((LOOPBACK, port), Handler)
+        self._httpd = LoopbackServer((LOOPBACK, port), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="api-bridge", daemon=True)
 
     @property

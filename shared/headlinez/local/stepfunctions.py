@@ -24,12 +24,12 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from headlinez.local.servers import LOOPBACK, LocalContext
+from headlinez.local.servers import LOOPBACK, LocalContext, LoopbackServer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASL_PATH = REPO_ROOT / "infra" / "statemachines" / "brief.asl.json"
@@ -136,8 +136,9 @@ class LambdaInvokeServer:
             def do_POST(self) -> None:
                 server._invoke(self)
 
-        self._httpd = ThreadingHTTPServer((LOOPBACK, 0), _Handler)
-        self._httpd.daemon_threads = True
+        # Its listen backlog takes a backlog's worth of executions invoking at once (with the
+        # default of 5, connections past it were closed unanswered: "BriefFailed" in the catch-up)
+        self._httpd = LoopbackServer((LOOPBACK, 0), _Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="lambda-invoke", daemon=True)
 

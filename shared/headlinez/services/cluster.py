@@ -188,7 +188,8 @@ class ClusterService:
             to_write = trends_to_write(all_trends, loaded, changed.keys(), scores)
         with step("cluster.save"):  # the trends, this hour's predictions, the articles, the checkpoint
             self._store.save_trends(to_write, new_members, scores,
-                                    expected_versions={tid: t.version for tid, t in loaded.items()})
+                                    expected_versions={tid: t.version for tid, t in loaded.items()},
+                                    removed_members=result.removed_members)
             report.trends_written = len(to_write)
             if self._predictions is not None and intel.predictions:
                 self._predictions.put_predictions(intel.predictions)

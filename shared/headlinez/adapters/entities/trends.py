@@ -22,7 +22,7 @@ def rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
 
 
 _CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints",
-                     "embedding_sum", "wire_sketches"}
+                     "embedding_sum", "wire_sketches", "member_vectors"}
 
 
 class TrendEntity:
@@ -146,6 +146,10 @@ class MemberEntity:
     @classmethod
     def is_member_sort_key(cls, sk: object) -> bool:
         return str(sk).startswith(cls.PREFIX)
+
+    @classmethod
+    def key(cls, trend_id: str, member: TrendMember) -> ItemKey:
+        return {"pk": TrendEntity.partition(trend_id), "sk": cls.sort_key(member)}
 
     @classmethod
     def to_item(cls, trend_id: str, member: TrendMember, ttl: timedelta) -> Item:
