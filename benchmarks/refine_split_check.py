@@ -1,4 +1,9 @@
-"""Would a refinement pass that splits drifted trends help? (issue 8 §2, measured, not shipped)
+"""Would a refinement pass that splits drifted trends help? (issue 8 §2; end-of-stream check)
+
+The streaming split that shipped (`headlinez.domain.split`, the `split` step of clustering) came
+out of the `--relative` rule measured here; this script still applies it once, at the end of the
+stream, to every final trend (production clustering with the split pass on, so it measures what
+is left to split).
 
 Replays each evaluation set through the production clustering (sentence embeddings), then, for
 every final trend of 4-80 members, builds the average-linkage tree of its members' embeddings and

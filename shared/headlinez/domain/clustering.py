@@ -24,6 +24,10 @@ Why this design (see also docs/decisions.md):
   articles with the corpus as it stood before the run and adds them afterwards: a breaking
   story arrives as a burst, and counting the burst first would make its own key words look
   common (on UCI this alone moves B-cubed F1 from 0.50 to 0.67).
+* **Split pass.** A join is decided against the trend as it is when the article arrives, so an
+  early bridge article can let a distinct event in later; each run re-reads every touched trend
+  from its latest members' embeddings and gives such an event a trend of its own
+  (``domain.split``; the larger part keeps the id, the two are never merged back).
 * **Merge pass.** A story sometimes starts as two trends (two angles, a slow first article);
   when their centroids converge above ``merge_threshold`` the younger is folded into the older
   (``merged_into``), which lifts UCI B-cubed F1 from 0.67 to 0.78.
