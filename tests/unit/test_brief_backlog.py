@@ -80,6 +80,16 @@ def test_a_new_newsroom_or_two_new_articles_make_the_brief_outdated() -> None:
     assert brief_due(_trend(), briefed, min_sources=2, min_new_articles=2) is None
 
 
+def test_articles_moved_to_a_split_trend_make_the_brief_outdated() -> None:
+    # The brief was written from 8 articles; clustering's split pass took 2 to another trend
+    briefed = BriefedTrend(3, frozenset({"ap", "bbc", "npr"}), 8)
+    split = _trend(split_partners=["t2"])
+    assert brief_due(split, briefed, min_sources=2, min_new_articles=2) == \
+        "2 articles moved to a trend split from this one"
+    # fewer articles without a split cannot happen; nothing is due for it
+    assert brief_due(_trend(), briefed, min_sources=2, min_new_articles=2) is None
+
+
 # --- clustering's backlog -----------------------------------------------------------------------
 
 

@@ -91,6 +91,15 @@ def test_a_new_newsroom_is_material() -> None:
     assert "aljazeera" in decision.reason
 
 
+def test_cited_articles_that_moved_to_a_split_trend_are_material() -> None:
+    items = story.articles(4)
+    staying = items[:3]
+    trend = story.trend(staying, version=2).model_copy(update={"split_partners": ["tother"]})
+    decision = material_change(_basis(4), trend, story.members(staying), _snippets(), min_new_facts=2)
+    assert decision.material
+    assert "moved to a trend split" in decision.reason
+
+
 def test_new_facts_from_a_known_newsroom_are_material_and_repeats_are_not() -> None:
     items = story.articles(4)  # the 4th is a second BBC article
     trend = story.trend(items, version=2)

@@ -61,8 +61,9 @@ def brief_due(trend: TrendState, briefed: BriefedTrend | None, *, min_sources: i
 
     The backlog rule of clustering: every run, every public trend is checked against its published
     brief, not only the trends that changed in the run. Missing: "no brief yet". Outdated: the
-    trend moved past the brief's version and gained a newsroom or `min_new_articles` articles since
-    (the Load step then decides, against the brief's facts, whether it is material). A failed or
+    trend moved past the brief's version and gained a newsroom or `min_new_articles` articles since,
+    or lost articles to a trend split from it (the Load step then decides, against the brief's
+    facts, whether it is material). A failed or
     budget-stopped execution leaves the brief missing or outdated, so the trend stays due.
     """
     if not trend.is_open or trend.merged_into or trend.source_count < min_sources:
@@ -73,11 +74,29 @@ def brief_due(trend: TrendState, briefed: BriefedTrend | None, *, min_sources: i
         return None
     if not briefed.source_families:  # a brief stored before its basis was kept on the item
         return "brief of an older version"
+    return _coverage_moved(trend, briefed, min_new_articles)
+
+
+def _coverage_moved(trend: TrendState, briefed: BriefedTrend, min_new_articles: int) -> str | None:
     gained = sorted(set(trend.source_families) - briefed.source_families)
     grown = trend.article_count - briefed.article_count
+    if grown < 0 and trend.split_partners:  # only a split takes articles out of a trend
+        return f"{-grown} articles moved to a trend split from this one"
     if gained:
         return "new source since the brief: " + ", ".join(gained[:5])
     return f"{grown} new articles since the brief" if grown >= min_new_articles else None
+
+
+def _sources_changed(previous: BriefBasis, trend: TrendState,
+                     members: Sequence[TrendMember]) -> Materiality | None:
+    """A new newsroom, or cited coverage that is now another story's (clustering's split pass)."""
+    gained = sorted({m.publisher_family for m in members} - set(previous.source_families))
+    if gained:
+        return Materiality(True, "new independent sources: " + ", ".join(gained[:5]))
+    left = set(previous.article_ids) - {m.article_id for m in members}
+    if left and trend.split_partners and trend.article_count < len(previous.article_ids):
+        return Materiality(True, f"{len(left)} cited articles moved to a trend split from this one")
+    return None
 
 
 def material_change(previous: BriefBasis | None, trend: TrendState, members: Sequence[TrendMember],
@@ -86,10 +105,9 @@ def material_change(previous: BriefBasis | None, trend: TrendState, members: Seq
         return Materiality(True, "first brief")
     if trend.version <= previous.trend_version:
         return Materiality(False, f"brief is up to date (trend version {trend.version})")
-    families = {m.publisher_family for m in members}
-    gained = sorted(families - set(previous.source_families))
-    if gained:
-        return Materiality(True, "new independent sources: " + ", ".join(gained[:5]))
+    changed = _sources_changed(previous, trend, members)
+    if changed is not None:
+        return changed
     known_articles = set(previous.article_ids)
     new_members = [m for m in members if m.article_id not in known_articles]
     if not new_members:
