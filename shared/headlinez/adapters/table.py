@@ -205,18 +205,28 @@ class TableClient:
     def batch_put(self, items: Sequence[Mapping[str, Any]]) -> None:
         """Whole-item puts, 25 per BatchWriteItem (boto3 retries unprocessed items; the last item
         of a key wins within one call)."""
-        if not items:
+        self._batch_write([("put", item) for item in items])
+
+    def batch_delete(self, keys: Sequence[Mapping[str, Any]]) -> None:
+        """Deletes, 25 per BatchWriteItem (boto3 retries unprocessed items)."""
+        self._batch_write([("delete", key) for key in keys])
+
+    def _batch_write(self, requests: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+        if not requests:
             return
         try:
             with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
-                for item in items:
-                    writer.put_item(Item=dict(item))
+                for kind, value in requests:
+                    if kind == "put":
+                        writer.put_item(Item=dict(value))
+                    else:
+                        writer.delete_item(Key=dict(value))
         except ClientError as exc:
             named = _translate(exc)
             if named is None:
                 raise
             raise named from exc
-        self.write_count += len(items)
+        self.write_count += len(requests)
 
     def put(self, item: Mapping[str, Any], *, condition: str | None = None,
             names: Mapping[str, str] | None = None, values: Mapping[str, Any] | None = None) -> None:
@@ -253,21 +263,6 @@ class TableClient:
     def delete_action(self, key: Mapping[str, Any]) -> dict[str, Any]:
         """A Delete action of `transact_write` (deleting an absent item is no error)."""
         return {"Delete": {"TableName": self.name, "Key": dict(key)}}
-
-    def batch_delete(self, keys: Sequence[Mapping[str, Any]]) -> None:
-        """Deletes, 25 per BatchWriteItem (boto3 retries unprocessed items)."""
-        if not keys:
-            return
-        try:
-            with self.table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
-                for key in keys:
-                    writer.delete_item(Key=dict(key))
-        except ClientError as exc:
-            named = _translate(exc)
-            if named is None:
-                raise
-            raise named from exc
-        self.write_count += len(keys)
 
     def update_action(self, key: Mapping[str, Any], expression: str, *, condition: str | None = None,
                       names: Mapping[str, str] | None = None, values: Mapping[str, Any] | None = None
