@@ -9,7 +9,7 @@ import numpy as np
 from tests.unit.test_clustering import T0, article
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.semantic import SemanticIndex, embedding_text
+from headlinez.domain.semantic import SemanticIndex, embedding_text, unpack_sum
 from headlinez.domain.syndication import is_syndicated_copy, sketch_similarity, wire_sketch
 
 # The fixtures' one-line summaries stand for leads: headline-only scaling is off here and tested
@@ -129,8 +129,9 @@ def test_shared_words_do_not_merge_different_events_when_meaning_differs() -> No
     assert result.assignments[batch[2].article_id] != result.assignments[batch[0].article_id]
     talks = next(t for t in result.changed if t.trend_id == result.assignments[batch[0].article_id])
     assert talks.embedding_weight > 0
-    assert talks.embedding_sum is not None
-    assert len(talks.embedding_sum) == DIM
+    total = unpack_sum(talks.embedding_sum)
+    assert total is not None
+    assert len(total) == DIM
 
 
 def test_fragments_merge_and_the_older_id_survives() -> None:
@@ -214,3 +215,19 @@ def test_headline_only_factor_applies_by_side() -> None:
     bare = article("l2", "Title", "Four words only here", family="a")
     assert not run.is_headline_only(lead)
     assert run.is_headline_only(bare)
+
+
+def test_an_embedding_sum_is_stored_packed_and_an_old_list_still_reads() -> None:
+    from headlinez.domain.semantic import pack_sum
+    from headlinez.models import TrendState
+
+    vector = np.asarray([0.5, -1.25, 3.0, 0.0], dtype=np.float32)
+    packed = pack_sum(vector)
+    assert isinstance(packed, str)
+    assert np.array_equal(unpack_sum(packed), vector)
+    # A trend stored before the packed form (a JSON list) reads as the same vector
+    old = TrendState.model_validate({"trend_id": "t1", "first_seen": T0, "last_seen": T0,
+                                     "embedding_sum": [0.5, -1.25, 3.0, 0.0], "embedding_weight": 2.0})
+    assert old.embedding_sum == packed
+    assert TrendState.model_validate_json(old.model_dump_json()).embedding_sum == packed
+    assert unpack_sum(None) is None

@@ -34,6 +34,7 @@ from importlib import resources
 import numpy as np
 
 from headlinez import data as lexicon
+from headlinez.domain.semantic import unpack_sum
 from headlinez.domain.terms import stem
 from headlinez.domain.topics import FOREIGN_PLACE_WORDS
 from headlinez.models import CATEGORIES
@@ -267,11 +268,12 @@ def _foreign_only(titles: Sequence[str]) -> bool:
     return us == 0 and 2 * foreign > len(titles)
 
 
-def mean_embedding(embedding_sum: Sequence[float] | None, weight: float) -> list[float] | None:
+def mean_embedding(embedding_sum: str | Sequence[float] | None, weight: float) -> list[float] | None:
     """A trend's mean member embedding (sum / count), None when it has none."""
-    if not embedding_sum or weight <= 0.0:
+    total = unpack_sum(embedding_sum)
+    if total is None or not len(total) or weight <= 0.0:
         return None
-    return [value / weight for value in embedding_sum]
+    return [float(value) for value in total / weight]
 
 
 __all__ = ["EmbeddingCategoryModel", "category_scores", "classify", "classify_trend", "embedding_model",

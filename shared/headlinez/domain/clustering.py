@@ -56,7 +56,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from headlinez.domain.headlines import headline_weight, is_roundup
-from headlinez.domain.semantic import SemanticIndex, Vector, as_vector
+from headlinez.domain.semantic import SemanticIndex, Vector, as_vector, pack_sum, unpack_sum
 from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantize
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
@@ -508,10 +508,11 @@ class _Run:
     def _build_semantic(self) -> None:
         dimensions = len(next(iter(self.embeddings.values())))
         semantic = self.semantic = SemanticIndex(dimensions, capacity=len(self.states) + 64)
+        sums = {tid: unpack_sum(state.embedding_sum) for tid, state in self.states.items()}
         semantic.load([
-            (tid, state.embedding_sum, state.embedding_weight, state.first_seen, state.last_seen)
+            (tid, total, state.embedding_weight, state.first_seen, state.last_seen)
             for tid, state in self.states.items()
-            if state.embedding_sum is not None and len(state.embedding_sum) == dimensions
+            if (total := sums[tid]) is not None and len(total) == dimensions
         ])
 
     def _index_add(self, tid: str, terms: Iterable[str]) -> None:
@@ -702,8 +703,7 @@ class _Run:
             last_seen=state.last_seen,
             recent_ids=list(state.recent_member_ids),
             fingerprints=dict(state.title_fingerprints),
-            embedding_sum=(as_vector(state.embedding_sum).copy()
-                           if state.embedding_sum is not None else None),
+            embedding_sum=unpack_sum(state.embedding_sum),
             embedding_weight=state.embedding_weight if state.embedding_sum is not None else 0.0,
             sketches=list(state.wire_sketches),
             headline_only=state.headline_only_members,
@@ -1221,8 +1221,7 @@ class _Run:
             "version": (work.base.version if work.base is not None else 0) + 1,
             "recent_member_ids": work.recent_ids,
             "title_fingerprints": work.fingerprints,
-            "embedding_sum": (None if work.embedding_sum is None
-                              else np.round(work.embedding_sum.astype(np.float64), 6).tolist()),
+            "embedding_sum": None if work.embedding_sum is None else pack_sum(work.embedding_sum),
             "embedding_weight": work.embedding_weight,
             "wire_sketches": work.sketches,
             "headline_only_members": work.headline_only,

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from headlinez.domain.semantic import unpack_sum
 from headlinez.domain.terms import title_word_set
 from headlinez.models import RelatedTrend, TrendState
 
@@ -106,8 +107,9 @@ def _profile(trend: TrendState) -> _Profile:
     # Accents folded: "Orbán" and "Orban" are one word.
     headlines = tuple(title_word_set(_fold(t)) for t in titles)
     embedding = None
-    if trend.embedding_sum and trend.embedding_weight > 0:
-        vector = np.asarray(trend.embedding_sum, dtype=np.float64)
+    total = unpack_sum(trend.embedding_sum)
+    if total is not None and len(total) and trend.embedding_weight > 0:
+        vector = total.astype(np.float64)
         length = float(np.linalg.norm(vector))
         embedding = vector / length if length > 0 else None
     places = frozenset(t.slug for t in trend.topics if t.kind == "place")

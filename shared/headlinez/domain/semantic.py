@@ -13,6 +13,7 @@ best few are returned. Pure numpy; no model here (the embedder is an adapter beh
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,20 @@ Vector = np.ndarray[Any, np.dtype[np.float32]]
 
 def as_vector(values: Sequence[float]) -> Vector:
     return np.asarray(values, dtype=np.float32)
+
+
+def pack_sum(vector: Vector) -> str:
+    """The stored form of an embedding sum (models.pack_floats, without a Python float per value)."""
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
+def unpack_sum(value: str | Sequence[float] | None) -> Vector | None:
+    """A stored embedding sum as a (writable) float32 vector; None when there is none."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return np.frombuffer(base64.b64decode(value), dtype="<f4").astype(np.float32)
+    return np.asarray(value, dtype=np.float32)
 
 
 class SemanticIndex:
@@ -52,7 +67,7 @@ class SemanticIndex:
             new[: len(old)] = old
             setattr(self, name, new)
 
-    def load(self, rows: Sequence[tuple[str, Sequence[float], float, datetime, datetime]]) -> None:
+    def load(self, rows: Sequence[tuple[str, Sequence[float] | Vector, float, datetime, datetime]]) -> None:
         """Add many trends at once (id, embedding sum, weight, first seen, last seen): one array
         conversion for all of them, which is what a run does with the stored open trends."""
         if not rows:
@@ -143,4 +158,5 @@ def embedding_text(title: str, summary: str) -> str:
     return f"{title.strip()}. {lead}" if lead else title.strip()
 
 
-__all__ = ["EMBEDDING_SUMMARY_CHARS", "SemanticIndex", "Vector", "as_vector", "cohesion", "embedding_text"]
+__all__ = ["EMBEDDING_SUMMARY_CHARS", "SemanticIndex", "Vector", "as_vector", "cohesion", "embedding_text",
+           "pack_sum", "unpack_sum"]
