@@ -218,11 +218,10 @@ def test_headline_only_factor_applies_by_side() -> None:
 
 
 def test_an_embedding_sum_is_stored_packed_and_an_old_list_still_reads() -> None:
-    from headlinez.domain.semantic import pack_sum
-    from headlinez.models import TrendState
+    from headlinez.models import TrendState, pack_floats
 
     vector = np.asarray([0.5, -1.25, 3.0, 0.0], dtype=np.float32)
-    packed = pack_sum(vector)
+    packed = pack_floats(vector.tolist())
     assert isinstance(packed, str)
     assert np.array_equal(unpack_sum(packed), vector)
     # A trend stored before the packed form (a JSON list) reads as the same vector

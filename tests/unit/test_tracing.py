@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, Self, cast
 
 import pytest
 from tests.fakes import (
+    FetchOutcome,
     InMemoryArticleRepository,
     InMemoryClusterStore,
     InMemoryFeedStateRepository,
@@ -97,22 +97,6 @@ def test_a_cluster_run_without_predictions_or_briefs_traces_no_segment_for_them(
                              "cluster.save"]
 
 
-@dataclass
-class NotModified:
-    """A 304 answer (the fields of headlinez.ports.FetchOutcomeLike)."""
-
-    status: int | None = 304
-    body: bytes | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    final_url: str | None = None
-    retry_after_seconds: float | None = None
-    content_type: str | None = None
-    error: str | None = None
-    error_kind: str | None = None
-    cache_max_age: float | None = None
-
-
 class NotModifiedFetcher:
     def __init__(self, tracing: RecordingTracing) -> None:
         self._tracing = tracing
@@ -123,9 +107,9 @@ class NotModifiedFetcher:
     async def __aexit__(self, *exc_info: object) -> None:
         return None
 
-    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> NotModified:
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcome:
         self._tracing.events.append(("fetch", url))  # inside the poll step
-        return NotModified()
+        return FetchOutcome(status=304, content_type=None)
 
 
 class IngestMemory(InMemoryFeedStateRepository, InMemoryArticleRepository):

@@ -74,10 +74,10 @@ def brief_due(trend: TrendState, briefed: BriefedTrend | None, *, min_sources: i
         return None
     if not briefed.source_families:  # a brief stored before its basis was kept on the item
         return "brief of an older version"
-    return _coverage_moved(trend, briefed, min_new_articles)
+    return _outdated_reason(trend, briefed, min_new_articles)
 
 
-def _coverage_moved(trend: TrendState, briefed: BriefedTrend, min_new_articles: int) -> str | None:
+def _outdated_reason(trend: TrendState, briefed: BriefedTrend, min_new_articles: int) -> str | None:
     gained = sorted(set(trend.source_families) - briefed.source_families)
     grown = trend.article_count - briefed.article_count
     if grown < 0 and trend.split_partners:  # only a split takes articles out of a trend

@@ -56,12 +56,20 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from headlinez.domain.headlines import headline_weight, is_roundup
-from headlinez.domain.semantic import SemanticIndex, Vector, as_vector, pack_sum, unpack_sum
+from headlinez.domain.semantic import SemanticIndex, Vector, as_vector, unpack_sum
 from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantize
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
 from headlinez.domain.text import title_fingerprint
-from headlinez.models import Article, HourBucket, MemberVector, TrendMember, TrendState, UtcDatetime
+from headlinez.models import (
+    Article,
+    HourBucket,
+    MemberVector,
+    TrendMember,
+    TrendState,
+    UtcDatetime,
+    pack_floats,
+)
 
 # Member ids are stored as prefixes: 24 hex characters (96 bits) cannot collide within one trend.
 MEMBER_ID_CHARS = 24
@@ -467,21 +475,24 @@ class _Run:
         for terms in raw:
             self.corpus.add_document(terms)
         idf = self.corpus.idf_table(term for terms in raw for term in terms)
-        limit = self.config.max_article_terms
-        lookup_count = self.config.lookup_terms_per_article
         docs: list[_Doc] = []
         for article, terms in zip(articles, raw, strict=True):
-            # Stable sort: equal weights keep text order, so the result is the same everywhere.
-            weighted = sorted([(t, w * idf[t]) for t, w in terms.items()], key=itemgetter(1), reverse=True)
-            del weighted[limit:]
-            norm = math.hypot(*[w for _, w in weighted]) if weighted else 1.0
-            vector = {t: w / norm for t, w in weighted}
-            lookup = tuple(t for t, _ in weighted[:lookup_count])
+            vector, lookup = self._weigh(terms, idf)
             self.lookup_vocabulary.update(lookup)
             embedding = embeddings.get(article.article_id)
             docs.append(_Doc(article, vector, lookup,
                              None if embedding is None else as_vector(embedding)))
         return docs
+
+    def _weigh(self, terms: Mapping[str, float], idf: Mapping[str, float]
+               ) -> tuple[dict[str, float], tuple[str, ...]]:
+        """A document's unit TF-IDF vector (top `max_article_terms`) and its lookup terms."""
+        # Stable sort: equal weights keep text order, so the result is the same everywhere.
+        weighted = sorted([(t, w * idf[t]) for t, w in terms.items()], key=itemgetter(1), reverse=True)
+        del weighted[self.config.max_article_terms:]
+        norm = math.hypot(*[w for _, w in weighted]) if weighted else 1.0
+        vector = {t: w / norm for t, w in weighted}
+        return vector, tuple(t for t, _ in weighted[: self.config.lookup_terms_per_article])
 
     # -- step 3: inverted index over open centroids ---------------------------------------------
 
@@ -861,12 +872,8 @@ class _Run:
             ingested_at=member.published, feed_id=member.publisher_family, outlet=member.outlet,
             publisher_family=member.publisher_family, title_fingerprint=title_fingerprint(member.title))
         terms = article_terms(article.title, "", self.weighting)
-        idf = self.corpus.idf_table(terms)  # read only: a moved member is no new document
-        weighted = sorted([(t, w * idf[t]) for t, w in terms.items()], key=itemgetter(1), reverse=True)
-        del weighted[self.config.max_article_terms:]
-        norm = math.hypot(*[w for _, w in weighted]) if weighted else 1.0
-        vector = {t: w / norm for t, w in weighted}
-        lookup = tuple(t for t, _ in weighted[: self.config.lookup_terms_per_article])
+        # read only: a moved member is no new document of the corpus
+        vector, lookup = self._weigh(terms, self.corpus.idf_table(terms))
         return _Doc(article, vector, lookup, dequantize(member.vector), kept=member)
 
     def _subtract(self, work: _Working, leaving: list[MemberVector], docs: list[_Doc]) -> None:
@@ -1221,7 +1228,7 @@ class _Run:
             "version": (work.base.version if work.base is not None else 0) + 1,
             "recent_member_ids": work.recent_ids,
             "title_fingerprints": work.fingerprints,
-            "embedding_sum": None if work.embedding_sum is None else pack_sum(work.embedding_sum),
+            "embedding_sum": None if work.embedding_sum is None else pack_floats(work.embedding_sum.tolist()),
             "embedding_weight": work.embedding_weight,
             "wire_sketches": work.sketches,
             "headline_only_members": work.headline_only,

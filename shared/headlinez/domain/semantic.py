@@ -27,13 +27,8 @@ def as_vector(values: Sequence[float]) -> Vector:
     return np.asarray(values, dtype=np.float32)
 
 
-def pack_sum(vector: Vector) -> str:
-    """The stored form of an embedding sum (models.pack_floats, without a Python float per value)."""
-    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
-
-
 def unpack_sum(value: str | Sequence[float] | None) -> Vector | None:
-    """A stored embedding sum as a (writable) float32 vector; None when there is none."""
+    """A stored embedding sum (models.pack_floats) as a writable float32 vector; None when none."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -159,4 +154,4 @@ def embedding_text(title: str, summary: str) -> str:
 
 
 __all__ = ["EMBEDDING_SUMMARY_CHARS", "SemanticIndex", "Vector", "as_vector", "cohesion", "embedding_text",
-           "pack_sum", "unpack_sum"]
+           "unpack_sum"]

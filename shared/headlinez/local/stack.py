@@ -167,12 +167,10 @@ class LocalStack:
         self.say(f"  DynamoDB: moto in-process, table {LOCAL_TABLE} "
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
         self._functions = {name: _load_function(name)
-                           for name in ("ingest", "cluster", "api", *BRIEF_FUNCTIONS.values())}
+                           for name in ("ingest", "api", *BRIEF_FUNCTIONS.values())}
+        self._load_cluster_function()
         if self.options.ingest_mode == "fanout":
             self._start_fanout()
-        # Each article's embedding is computed once across starts (in memory only with --no-persist).
-        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
-        embedding_cache.install(self._functions["cluster"], cache)
         self._start_brief_flow()
         try:
             self._api = ApiBridgeServer(self._functions["api"].handler, self.options.port,
@@ -282,6 +280,14 @@ class LocalStack:
                 self.save_state()
         self.say(f"  replay: done at {clock.now():%Y-%m-%d %H:%M}Z; the API keeps serving at that time")
 
+    def _load_cluster_function(self) -> None:
+        """A cold start of the cluster function; each article's embedding is computed once across
+        starts (in memory only with --no-persist)."""
+        module = _load_function("cluster")
+        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
+        embedding_cache.install(module, cache)
+        self._functions["cluster"] = module
+
     def _brief_catch_up(self, now: datetime) -> None:
         """After a replay, brief the public trends as the live schedule would have: the steps ran
         without the brief flow (each would wait for its executions), so one more clustering run at
@@ -293,10 +299,7 @@ class LocalStack:
 
         os.environ["BRIEF_STATE_MACHINE_ARN"] = BRIEF_STATE_MACHINE_ARN
         cluster_settings.cache_clear()  # settings are read once per cold start: this is a new one
-        cluster_module = _load_function("cluster")
-        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
-        embedding_cache.install(cluster_module, cache)
-        self._functions["cluster"] = cluster_module
+        self._load_cluster_function()
         with self._lock:
             cluster = self._invoke("cluster", self._scheduled_event(now, detail={
                 "run_time": now.isoformat(), "new_articles": 0, "feeds_fetched": 0, "feeds_failed": 0}))
