@@ -171,3 +171,24 @@ def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> 
     # And one foreign headline among US ones does not make the trend world
     assert classify_trend(["Budget talks stall", "Deal on spending in sight", "Canada watches"],
                           embedding=[1.0]) == "politics"
+
+
+def test_a_us_story_is_not_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a toy model whose axis 0 is world (feeds of world news make it say world for US crime)
+    weights = np.zeros((len(CATEGORIES), 1 + len(CATEGORIES)))
+    weights[CATEGORIES.index("world"), 0] = 8.0
+    model = EmbeddingCategoryModel(classes=CATEGORIES, weights=weights, bias=np.zeros(len(CATEGORIES)))
+    monkeypatch.setattr(category_module, "embedding_model", lambda: model)
+    # Then headlines naming a US state, city or the US and no place abroad make it politics
+    # (the taxonomy: US government, courts and crime are politics), "Rhode" is no foreign place here
+    assert classify_trend(["Police identify suspect in Rhode Island ice rink shooting",
+                           "Rhode Island rink shooting suspect named"], embedding=[1.0]) == "politics"
+    assert classify_trend(["Man arrested near the U.S. Capitol with a gun"], embedding=[1.0]) == "politics"
+    assert classify_trend(["Texas floods: toll rises", "Floods in Texas"], embedding=[1.0]) == "politics"
+    # And a place abroad, or a US president alone, keeps it world
+    assert classify_trend(["US soldiers arrive in Nigeria"], embedding=[1.0]) == "world"
+    assert classify_trend(["Zelensky says Trump exerts undue pressure"], embedding=[1.0]) == "world"
+    assert classify_trend(["The outsize influence of America's admiral in Asia"], embedding=[1.0]) == "world"
+    # And one US headline among foreign ones does not make the trend politics
+    assert classify_trend(["Floods in Bavaria", "German towns flooded", "Texas sends help"],
+                          embedding=[1.0]) == "world"

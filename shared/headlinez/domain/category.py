@@ -238,7 +238,9 @@ def classify_trend(
 ) -> str | None:
     """The category of a trend: the embedding model when the trend has a mean embedding (always a
     category), else the lexical `classify`. Hysteresis: the previous category stays unless another
-    one beats it by `STAY_MARGIN`, so a growing trend does not flap between runs."""
+    one beats it by `STAY_MARGIN`, so a growing trend does not flap between runs. The taxonomy's
+    line between politics and world is drawn by place: politics about another country only is
+    world (`_foreign_only`), and "world" news about US places only is politics (`_us_only`)."""
     hints = list(hints)
     scores = trend_probabilities(embedding, titles, summaries, hints) if embedding else None
     if scores is None:
@@ -246,6 +248,8 @@ def classify_trend(
     best = max(CATEGORIES, key=lambda c: (scores[c], -_TIE_RANK[c]))
     if best == "politics" and _foreign_only(titles):
         best = "world"  # the taxonomy: politics is US government; another country's politics is world
+    elif best == "world" and _us_only(titles):
+        best = "politics"  # and a US story (its courts, crime, states) is not world news
     if previous in scores and scores[previous] >= scores[best] - STAY_MARGIN:
         return previous
     return best
@@ -266,6 +270,25 @@ def _foreign_only(titles: Sequence[str]) -> bool:
         foreign += bool(words & FOREIGN_PLACE_WORDS)
         us += bool(words & _US_WORDS)
     return us == 0 and 2 * foreign > len(titles)
+
+
+_US_PEOPLE = frozenset({"trump", "biden"})  # in the world news of every day: they name no place
+_ABROAD_WORDS = frozenset({"asia", "asian", "eu", "nato", "kremlin", "gaza", "un"})
+_US_PLACES = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in lexicon.entries("us_places")) + r")\b")
+
+
+def _us_only(titles: Sequence[str]) -> bool:
+    """Most headlines name a US state or city (or the US itself) and none names a place outside
+    it: the mirror of `_foreign_only`, for the US crime and state news the model calls world."""
+    foreign = us = 0
+    for title in titles:
+        text = _US_ABBREVIATION.sub("US", title).lower()
+        named = bool(_US_PLACES.search(text))
+        text = _US_PLACES.sub(" ", text)  # "Rhode Island": no foreign "Rhode"
+        words = {w.replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
+        foreign += bool(words & (FOREIGN_PLACE_WORDS | _ABROAD_WORDS))
+        us += named or bool(words & (_US_WORDS - _US_PEOPLE))
+    return foreign == 0 and 2 * us > len(titles)
 
 
 def mean_embedding(embedding_sum: str | Sequence[float] | None, weight: float) -> list[float] | None:
