@@ -22,7 +22,7 @@ from headlinez.briefs.semantic import (
     near_verbatim,
     number_supported,
 )
-from headlinez.briefs.text import numbers
+from headlinez.briefs.text import numbers, quotes
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data" / "allsides_dev"
@@ -132,6 +132,32 @@ def test_true_paraphrase_is_kept(claim: str) -> None:
 ])
 def test_invented_details_are_caught(claim: str, reason: str) -> None:
     assert any(reason in problem for problem in check(claim)), check(claim)
+
+
+def test_a_quote_cut_by_the_sentence_split_is_still_a_quote() -> None:
+    # Given a quote that spans two sentences of a brief, split into two claims
+    opening, closing = 'Ortiz said "We will honour every promise.', 'We made it to this city."'
+    assert quotes(opening) == ["We will honour every promise."]
+    assert quotes(closing) == ["We made it to this city."]
+    # Then each piece is checked as a quote: kept when near-verbatim, caught when invented
+    assert not any("quote" in p for p in check('Ortiz said "We will honour every promise we made.'))
+    assert any("quote" in p for p in check('Ortiz said "We will break every promise.'))
+    assert any("quote" in p for p in check('Bring your guns to the city."'))
+    # And a lone inch mark or a balanced pair is not mistaken for a cut quote
+    assert quotes('A 6" pipe burst in the harbor.') == []
+    assert quotes('Ortiz said "yes" and left.') == ["yes"]
+
+
+def test_a_name_is_not_made_of_plain_words_of_the_evidence() -> None:
+    # Given evidence that writes "bridge" and "storm" only as plain words
+    # Then a name whose first words are those words is not in the evidence
+    assert "name not in the cited evidence: Bridge" in check("The Bridge Levy Council rejected the plan.")
+    assert "name not in the cited evidence: Storm" in check("Ortiz spoke at the Storm Harbor gala.")
+    # And an unknown word before a plain one is no given name of a known person ("Joe Biden" is)
+    assert "name not in the cited evidence: Zeta" in check("Ortiz spoke on the Zeta Bridge.")
+    # And a name's last word may be a plain word, a person named in full is kept
+    assert not any("name" in p for p in check("The Harbor City Council rejected the levy."))
+    assert not any("name" in p for p in check("Mayor Lena Ortiz said the figure was wrong."))
 
 
 def test_a_claim_with_several_new_details_is_removed() -> None:

@@ -139,6 +139,8 @@ class _IndexedItem:
     """Lower-cased words of the comparable text, in order (for near-verbatim quotes)."""
     lower_words: frozenset[str]
     """Words the text writes in lower case (a capitalized sentence starter is one of them)."""
+    capitalized: frozenset[str]
+    """Folded words the text writes capitalized somewhere (a name, a title word, a sentence start)."""
     acronyms: frozenset[str]
 
 
@@ -206,6 +208,7 @@ def _index_item(item: EvidenceItem) -> _IndexedItem:
         concepts=concept_set(content | frozenset(word_stems(text))),
         tokens=tuple(w.lower() for w in words(comparable(text))),
         lower_words=frozenset(w for w in words(text) if w.islower()),
+        capitalized=frozenset(fold(w) for w in words(text) if w[0].isupper()),
         acronyms=frozenset(acronyms(name_sequences(text)) | acronyms(name_sequences(item.title))),
     )
 
@@ -396,6 +399,15 @@ def _name_known(token: str, position: int, known: set[str], cited: Sequence[_Ind
     return False
 
 
+def _common_word_only(token: str, cited: Sequence[_IndexedItem]) -> bool:
+    """A capitalized word of the claim that the evidence writes only in lower case."""
+    if token.isupper() or "-" in token or "." in token:
+        return False
+    folded = fold(token)
+    return (not any(folded in item.capitalized for item in cited)
+            and any(token.lower() in item.lower_words for item in cited))
+
+
 def _alias_known(folded: str, known: set[str]) -> bool:
     return any(alias in known for alias in name_aliases(folded))
 
@@ -413,10 +425,16 @@ def _name_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[str]
         if fold(token) in quoted_stems:
             continue
         position = 0 if token == first and number == 0 else 1
-        if _name_known(token, position, known, cited, notes):
-            continue
         following = tokens[number + 1] if number + 1 < len(tokens) else ""
-        if following and fold(following) in known and f"{token} {following}" in text:
+        if _name_known(token, position, known, cited, notes):
+            if position and following and f"{token} {following}" in text and _common_word_only(token, cited):
+                # "the Federal Stability Oversight Council" where the evidence names the Financial
+                # one and says "federal" only as a word: a name's first words are not plain words
+                # (its last one may be: "Republican Party", "G-7 Summit")
+                missing.append(token)
+            continue
+        if (following and fold(following) in known and f"{token} {following}" in text
+                and not _common_word_only(following, cited)):
             notes.append(f"given name {token} of a named person")
             continue  # "Joe Biden" where the evidence says "President Biden"
         if token not in missing:

@@ -216,11 +216,30 @@ def date_contexts(text: str) -> set[tuple[str, str]]:
     return pairs
 
 
+def _unclosed_quote(text: str) -> str | None:
+    """The passage of a quote cut by a sentence split: an opening mark whose quote runs past the
+    end of the sentence ('... said "This is do or die.') or a closing mark whose quote began in
+    the sentence before ('Bring your guns."'). Only when one double mark is left unpaired."""
+    if text.count('"') != 1:
+        return None
+    before, _, after = text.partition('"')
+    opening = (not before or not before[-1].isalnum()) and after[:1].isalnum()
+    if opening:
+        return after.strip() or None
+    closing = before[-1:] in {".", "!", "?", ","} or before[-1:].isalnum()
+    return before.strip() if closing and not after.strip(" )]") else None
+
+
 def quotes(text: str) -> list[str]:
-    """Quoted passages (double quotes of any style; single quotes around 3+ characters)."""
+    """Quoted passages (double quotes of any style; single quotes around 3+ characters), also
+    the piece of a quote that a sentence split cut off (`_unclosed_quote`)."""
     text = normalize(text)
     found = [m.group(1).strip() for m in _DOUBLE_QUOTED.finditer(text)]
     without_double = _DOUBLE_QUOTED.sub(" ", text)
+    unclosed = _unclosed_quote(without_double)
+    if unclosed:
+        found.append(unclosed)
+        without_double = without_double.replace(unclosed, " ")
     found += [m.group(1).strip() for m in _SINGLE_QUOTED.finditer(without_double) if " " in m.group(1)]
     return [q for q in found if q]
 
