@@ -19,8 +19,10 @@ brief, at most `--max-per-run`); `--rule backlog` (the default) reads the publis
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -180,7 +182,23 @@ def run(dataset: Path, hours: float, max_per_run: int, rule: str) -> list[tuple[
     print(f"briefs published {flow.published}, not needed {flow.skipped}, failed {flow.failed}; "
           f"mean supported {sum(supported) / max(len(supported), 1):.1f}% "
           f"(min {min(supported, default=0):.1f}%) over {len(supported)} briefs")
+    _print_quick_answers(list(briefs.briefs.values()))
     return rows
+
+
+def _print_quick_answers(published: Sequence[PublishedBrief]) -> None:
+    """How many quick answers answer (cite evidence) rather than say "coverage does not yet specify"."""
+    answers = [q for b in published for q in b.quick_answers]
+    answered = [q for q in answers if q.evidence_ids]
+    per_brief = Counter(sum(1 for q in b.quick_answers if q.evidence_ids) for b in published)
+    sets = {tuple(q.question for q in b.quick_answers) for b in published}
+    shapes = Counter(re.sub(r" (?:about|for|on) .*\?$|(?<=What did ).*(?= say\?)", "…", q.question)
+                     for q in answered)
+    print(f"quick answers: {len(answered)} of {len(answers)} cite evidence "
+          f"({100 * len(answered) / max(len(answers), 1):.1f}%), the rest say 'coverage does not yet "
+          f"specify'; briefs by answered questions {dict(sorted(per_brief.items()))}; "
+          f"{len(sets)} distinct question sets over {len(published)} briefs")
+    print("  answered questions by shape: " + ", ".join(f"{shape} {n}" for shape, n in shapes.most_common()))
 
 
 def _print(rows: Sequence[tuple[datetime, int, int, int]], label: str) -> Mapping[str, float]:

@@ -136,14 +136,20 @@ def supported_claims(stories: Sequence[Story]) -> list[Claim]:
 
 
 def _name_pool(stories: Sequence[Story]) -> list[tuple[str, str]]:
-    from headlinez.briefs.text import name_sequences, split_sentences
+    from headlinez.briefs.text import STOPWORDS, name_sequences, split_sentences
 
+    party_tag = re.compile(r"^[RDI]-[A-Z]")
     pool = []
     for story in stories:
         for item in story.evidence:
             for sentence in split_sentences(item.snippet):
                 for name in name_sequences(sentence):
-                    if len(name) > 3 and not any(w in _WEEKDAYS + _MONTHS for w in name.split()):
+                    # A lone capitalized first word may be plain English ("Limiting threats ..."):
+                    # a swap must put a real name in.
+                    opening_word = " " not in name and (sentence.lstrip("\"'(\u201c").startswith(name)
+                                                        or name.lower() in STOPWORDS)
+                    if (len(name) > 3 and not opening_word and not party_tag.match(name)
+                            and not any(w in _WEEKDAYS + _MONTHS for w in name.split())):
                         pool.append((story.story_id, name))
     return pool
 

@@ -200,3 +200,100 @@ def test_a_rundown_title_is_not_a_newsroom_s_angle_in_the_coverage_sentence() ->
     coverage = next(p for p in extractive_draft(evidence).paragraphs if p.kind == "coverage")
     assert "Iran" not in coverage.text
     assert "NPR" not in coverage.text
+
+
+def _asked(evidence: list[EvidenceItem]) -> dict[str, QuickAnswer]:
+    draft = extractive_draft(evidence)
+    _passes(draft, evidence)
+    return {q.question: q for q in draft.quick_answers}
+
+
+def test_an_obituary_asks_the_age_and_a_count_of_people_is_asked_as_such() -> None:
+    evidence = [
+        item(1, "ABC News", "abc", "Civil rights leader Rev. Jesse Jackson dies at age 84",
+             "Jackson ran twice for the Democratic presidential nomination in the 1980s."),
+        item(2, "BBC News", "bbc", "Rescuers search for 10 missing skiers after avalanche",
+             "The area has seen about 30 inches of snowfall in the last 24 hours."),
+    ]
+    asked = _asked(evidence)
+    assert "How old was Jesse Jackson?" in asked
+    assert asked["How old was Jesse Jackson?"].evidence_ids == [1]
+    assert "How many skiers are missing?" in asked
+    assert "How many inches?" not in asked  # a measure, not a count anyone asks for
+
+
+def test_who_said_it_is_the_speaker_not_what_was_said_about() -> None:
+    evidence = [
+        item(1, "Al Jazeera", "aljazeera", "Late-night host says network spiked an interview",
+             "The late-night host says CBS pulled the interview from Monday's broadcast over fears. "
+             'The White House says it has done "more for the victims than anyone".'),
+        item(2, "BBC News", "bbc", "Host accuses network over pulled interview",
+             "The network denies it stopped the interview from airing on Monday night."),
+    ]
+    asked = _asked(evidence)
+    assert "What did CBS say?" not in asked
+    assert "What did the White House say?" in asked  # an institution takes its article
+    assert "What did the network say?" in asked  # a speaker named by its role, when nothing better
+
+
+def test_a_second_speaker_comes_before_an_unanswered_question() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Minister and envoy clash over the port deal",
+             'Minister Ana Ruiz said "the port deal is a fair one for the region". '
+             'Envoy Tomas Berg said "the port deal cannot stand as it is written".'),
+        item(2, "BBC News", "bbc", "Port deal splits the government",
+             "The port deal has divided the government for weeks."),
+    ]
+    questions = list(_asked(evidence))
+    assert "What did Ana Ruiz say?" in questions
+    assert "What did Tomas Berg say?" in questions
+
+
+def test_the_subject_of_unanswered_questions_is_an_actor_not_a_venue() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader in Budapest", ""),
+                item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister", "")]
+    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    assert unanswered
+    assert all("Marco Rubio" in q for q in unanswered), unanswered
+
+
+def test_background_is_no_decision_and_no_answer_opens_on_a_subordinate_clause() -> None:
+    evidence = [
+        item(1, "Dawn", "dawn", "New prime minister takes office in Dhaka",
+             "The vote was the first since a deadly 2024 uprising ousted the former leader. "
+             "While the new premier said he looked forward to working closely with the neighbours, "
+             "the region waited for his first speech."),
+        item(2, "BBC News", "bbc", "Prime minister takes office after landslide",
+             "Crowds gathered in Dhaka."),
+    ]
+    draft = extractive_draft(evidence)
+    assert "What was decided?" not in [q.question for q in draft.quick_answers]
+    assert not any(q.answer.startswith("While") for q in draft.quick_answers)
+
+
+def test_the_latest_headline_answers_before_coverage_does_not_yet_specify() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Storm Éowyn batters Ireland's west coast overnight",
+             "Winds of record strength hit the coast."),
+        item(2, "BBC News", "bbc", "Storm Éowyn hits Ireland, leaving homes without power",
+             "Crews worked through the night."),
+    ]
+    draft = extractive_draft(evidence)
+    latest = [q for q in draft.quick_answers if q.question == "What is the latest?"]
+    assert len(latest) == 1
+    # the newest headline (item 1 is an hour newer than item 2), cited
+    assert latest[0].answer == "Storm Éowyn batters Ireland's west coast overnight."
+    assert 1 in latest[0].evidence_ids
+    _passes(draft, evidence)
+
+
+def test_the_age_is_asked_of_the_person_not_of_a_film_title() -> None:
+    evidence = [item(1, "CBS News", "cbs",
+                     "Hollywood legend Robert Duvall, star of 'The Godfather' and 'Apocalypse Now', "
+                     "dies at 95",
+                     "The actor won an Oscar for Tender Mercies."),
+                item(2, "BBC News", "bbc", "Robert Duvall, actor of The Godfather, has died",
+                     "He was one of the best-known actors of his time.")]
+    questions = [q.question for q in extractive_draft(evidence).quick_answers]
+    assert "How old was Robert Duvall?" in questions
+    assert not any("Apocalypse" in q for q in questions)

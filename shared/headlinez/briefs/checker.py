@@ -399,6 +399,21 @@ def _name_known(token: str, position: int, known: set[str], cited: Sequence[_Ind
     return False
 
 
+_TITLE_WORDS = lexicon.word_set("brief_person_titles") | lexicon.word_set("person_titles")
+
+
+def _other_given_name(given: str, surname: str, cited: Sequence[_IndexedItem]) -> bool:
+    """The evidence writes another given name before this surname ("Ron DeSantis" against the
+    claim's "Poston DeSantis"): the claim's given name is not the person's."""
+    pattern = re.compile(rf"\b([A-Z][^\W\d_]+)\.? {re.escape(surname)}\b")
+    for item in cited:
+        for match in pattern.finditer(normalize(item.item.text)):
+            other = match.group(1)
+            if other != given and other.lower() not in _TITLE_WORDS and other.lower() not in STOPWORDS:
+                return True
+    return False
+
+
 def _common_word_only(token: str, cited: Sequence[_IndexedItem]) -> bool:
     """A capitalized word of the claim that the evidence writes only in lower case."""
     if token.isupper() or "-" in token or "." in token:
@@ -434,7 +449,8 @@ def _name_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[str]
                 missing.append(token)
             continue
         if (following and fold(following) in known and f"{token} {following}" in text
-                and not _common_word_only(following, cited)):
+                and not _common_word_only(following, cited)
+                and not _other_given_name(token, following, cited)):
             notes.append(f"given name {token} of a named person")
             continue  # "Joe Biden" where the evidence says "President Biden"
         if token not in missing:

@@ -68,7 +68,13 @@ _PROMO = re.compile(
     r"follow (?:our|along|live)|download|in this video|watch (?:live|the video|now)|our (?:team|show|"
     r"reporters|correspondents?|coverage)|you|your|we'll|we will|today's show|read more|key developments|"
     r"what we know|here's what|latest updates|live:)", re.IGNORECASE)
-_SPEECH = re.compile(r"\b(said|says|told|stated|warned|added|argued|insisted|claimed|announced)\b")
+_SPEECH = re.compile(
+    r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied)\b")
+# Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
+_ROLE_SPEAKER = re.compile(
+    r"\b((?:the )?(?:police|officials|authorities|prosecutors|investigators|rescuers|witnesses|doctors|"
+    r"researchers|scientists|analysts|experts|(?:network|company|ministry|military|army|government|agency|"
+    r"court|embassy|campaign)))\b$", re.IGNORECASE)
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
@@ -349,24 +355,50 @@ def _speaker(candidate: _Candidate) -> str | None:
     # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
     before = re.split(r"[,;:()]", unquoted[:verb.start()])[-1].strip()
     after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
+    role = _ROLE_SPEAKER.search(before)
+    after_role = _ROLE_SPEAKER.search(after)
+    if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
+        role = after_role
     for clause, at_end in ((before, True), (after, False)):
         runs = name_sequences(clause)
         if not runs:
             continue
         run = runs[-1] if at_end else runs[0]
-        adjacent = clause.endswith(run) if at_end else clause.startswith(run)
+        # After the verb, the name must close the clause ("..., said Badr Albusaidi."): in
+        # "host says CBS pulled the interview" CBS is what was said about, not who said it.
+        adjacent = clause.endswith(run) if at_end else clause == run
         cleaned = _clean_name(run)
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         if adjacent and len(cleaned) >= 3 and not known:
             return cleaned
+    if role is not None:
+        found = role.group(1)
+        return found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
     return None
+
+
+# Institutions named with "the" ("What did the White House say?"), by their last word.
+_THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission", "court", "council",
+                        "agency", "administration", "pentagon", "kremlin", "vatican", "senate", "government",
+                        "army", "navy", "police", "committee", "bank", "fund", "union", "parliament",
+                        "assembly", "board", "guard", "service", "presidency"})
+
+
+_THE_COUNTRIES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu", "un", "uae", "netherlands",
+                            "philippines"})
+
+
+def _with_article(name: str) -> str:
+    last = name.rsplit(maxsplit=1)[-1].lower()
+    needs = last in _THE_NAMES or name.lower() in _THE_COUNTRIES
+    return f"the {name}" if needs and not name.lower().startswith("the ") else name
 
 
 def _said_question(candidate: _Candidate) -> str | None:
     if not quotes(candidate.text) and candidate.position < 0:
         return None
     speaker = _speaker(candidate)
-    return f"What did {speaker} say?" if speaker else None
+    return f"What did {_with_article(speaker)} say?" if speaker else None
 
 
 # Durations and ages ("after 4 months in office", "almost 4 years of war") and pronoun-like
@@ -375,8 +407,42 @@ _VAGUE_COUNTS = frozenset({"seconds", "minutes", "hours", "days", "weeks", "mont
                            "centuries", "others", "times", "ones", "things", "ways"})
 
 
+# Measures are figures no one asks "How many ...?" of ("about 30 inches of snowfall").
+_UNITS = frozenset({"inches", "feet", "miles", "kilometres", "kilometers", "metres", "meters", "yards",
+                    "centimetres", "centimeters", "millimetres", "millimeters", "pounds", "kilograms",
+                    "tons", "tonnes", "degrees", "acres", "hectares", "gallons", "litres", "liters"})
+# "10 missing skiers": how many skiers are missing.
+_STATES = frozenset({"missing", "injured", "wounded", "dead", "displaced", "detained", "stranded",
+                     "trapped", "hospitalized", "hospitalised", "unaccounted"})
+_DEATH_AGE = re.compile(r"\b(?:dies|died|dead)\b[^.;]{0,30}?\b(?:aged|age|at)\s+(\d{2,3})\b", re.IGNORECASE)
+_DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead)\b")
+
+
+def _age_question(candidate: _Candidate) -> str | None:
+    """'How old was Jesse Jackson?' for '... Jesse Jackson dies at age 84'."""
+    text = normalize(candidate.text)
+    if not _DEATH_AGE.search(text):
+        return None
+    verb = _DEATH_VERB.search(text)
+    # The subject: the first full name before the verb, outside quoted titles ("Robert Duvall,
+    # star of 'The Godfather' and 'Apocalypse Now', dies at 95").
+    before = re.sub(r"(['\"])[^'\"]*\1", " ", text[:verb.start()]) if verb else ""
+    names = [_clean_name(run) for run in name_sequences(before)]
+    full = [name for name in names if len(name.split()) >= 2]
+    return f"How old was {full[0]}?" if full else None
+
+
+def _plural_noun(word: str) -> bool:
+    return (word.isalpha() and word not in STOPWORDS and word.endswith("s") and len(word) > 3
+            and word not in _VAGUE_COUNTS and word not in _UNITS)
+
+
 def _number_question(candidate: _Candidate) -> str | None:
-    """'How many hours?' for '... four hours of talks'; 'How much is at stake?' for '$5 billion'."""
+    """'How many hours?' for '... four hours of talks'; 'How much is at stake?' for '$5 billion';
+    'How many skiers are missing?' for '10 missing skiers'; 'How old was X?' for 'X dies at 84'."""
+    age = _age_question(candidate)
+    if age:
+        return age
     tokens = words(candidate.text)
     for position, token in enumerate(tokens):
         if not token[0].isdigit() or _YEAR.match(token):
@@ -387,9 +453,11 @@ def _number_question(candidate: _Candidate) -> str | None:
             continue  # a date, not a figure
         if after in SCALE_WORDS or f"${token}" in candidate.text:
             return "How much is at stake?" if after != "percent" else "What share is affected?"
-        if (after.isalpha() and after not in STOPWORDS and after.endswith("s") and len(after) > 3
-                and after not in _VAGUE_COUNTS):
+        if _plural_noun(after):
             return f"How many {after}?"
+        following = tokens[position + 2].lower() if position + 2 < len(tokens) else ""
+        if after in _STATES and _plural_noun(following):
+            return f"How many {following} are {after}?"
     return None
 
 
@@ -397,9 +465,14 @@ def _number_question(candidate: _Candidate) -> str | None:
 _NOT_DECISION = re.compile(r"\bpassed (?:away|on|by|through)\b")
 
 
+# A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
+_BACKGROUND = re.compile(r"\b(?:since|after|before|when|until|following)\b[^,;]*$", re.IGNORECASE)
+
+
 def _decided_question(candidate: _Candidate) -> str | None:
     text = _NOT_DECISION.sub(" ", normalize(candidate.text))
-    return "What was decided?" if _DECISION.search(text) else None
+    found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])]
+    return "What was decided?" if found else None
 
 
 def _next_question(candidate: _Candidate) -> str | None:
@@ -428,8 +501,20 @@ def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
                 name = _clean_name(run)
                 if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
                     families.setdefault(name, set()).add(item.publisher_family)
-    ranked = sorted(families, key=lambda n: (-len(families[n]), -len(n.split()), n))
-    return ranked[0] if ranked and len(families[ranked[0]]) >= 2 else None
+    shared = [n for n in families if len(families[n]) >= 2]
+    # A person, an organization or a country before a city or region: "What happens next for
+    # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
+    ranked = sorted(shared, key=lambda n: (_is_venue(n), -len(families[n]), -len(n.split()), n))
+    return _with_article(ranked[0]) if ranked else None
+
+
+_VENUE_NAMES = (*lexicon.entries("regions_and_cities"), *lexicon.entries("us_places"))
+_VENUE_WORDS = (frozenset(w for name in _VENUE_NAMES for w in name.split())
+                - frozenset(lexicon.entries("countries")))
+
+
+def _is_venue(name: str) -> bool:
+    return all(word.lower().strip(".'’") in _VENUE_WORDS for word in name.split())
 
 
 def _unanswered(kind: str, subject: str | None) -> QuickAnswer:
@@ -437,39 +522,93 @@ def _unanswered(kind: str, subject: str | None) -> QuickAnswer:
     about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
     if subject:
         return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
-                           answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}.")
+                           answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}".rstrip(".") + ".")
     return QuickAnswer(question=f"{_UNANSWERED[kind]}?", answer=f"{NOT_SPECIFIED_PREFIX} {phrase}.")
+
+
+# An answer that opens on a subordinate clause reads as a fragment ("While PM Shehbaz said ...").
+_SUBORDINATE_OPENERS = frozenset({"while", "although", "though", "whereas", "as", "because", "but", "and",
+                                  "meanwhile", "however"})
+
+
+def _answers_well(candidate: _Candidate) -> bool:
+    first = words(candidate.text)[:1]
+    return not first or first[0].lower() not in _SUBORDINATE_OPENERS
+
+
+def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
+    speaker = _speaker(candidate)
+    return not quotes(candidate.text), speaker is not None and speaker[:1].islower()
+
+
+def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
+    """'What is the latest?': the newest headline of the coverage, when it is not already an
+    answer or a sentence of the brief (a live story's newest development, cited)."""
+    headlines = [c for c in candidates if c.position < 0 and c.text not in taken
+                 and not is_roundup(c.text) and c.item.title]
+    if not headlines:
+        return None
+    newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
+    claim = writer.claim(newest)
+    if not writer.passes(claim.text, claim.evidence_ids):
+        return None
+    return QuickAnswer(question="What is the latest?", answer=claim.text, evidence_ids=claim.evidence_ids)
+
+
+def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
+                  *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool
+                  ) -> tuple[_Candidate, str] | None:
+    """The first candidate sentence (not yet an answer; one not in the brief preferred) that
+    answers a question of this kind not yet asked."""
+    # Who said what: a quoted statement first, then any reported one; a named speaker before a
+    # role ("What did Anouar El Anouni say?" before "What did the ministry say?").
+    ordered = sorted(candidates, key=_said_order) if kind == "said" else candidates
+    for prefer_new in (True, False):
+        for candidate in ordered:
+            if candidate.text in taken or (prefer_new and candidate.text in avoid):
+                continue
+            if kind == "said" and not second_round and _said_order(candidate) == (True, True):
+                continue  # "officials said 300 workers ...": its figure first, its speaker later
+            question = ask(candidate)
+            if question and question not in asked:
+                return candidate, question
+    return None
 
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None) -> list[QuickAnswer]:
-    """Up to three questions the evidence answers, one of each kind, each from its own sentence."""
+    """Up to three questions the evidence answers, each from its own sentence: one of each kind
+    first; when fewer than three kinds can be answered, a second question of a kind already asked
+    (another speaker, another figure) before any "coverage does not yet specify"."""
     answered: list[tuple[int, QuickAnswer]] = []
-    used: set[str] = set()
+    taken: set[str] = set()
+    asked: set[str] = set()
     missing: list[str] = []
-    for order, (kind, ask, _) in enumerate(_QUESTION_KINDS):
-        found = None
-        # Who said what: a quoted statement first, then any reported one.
-        ordered = sorted(candidates, key=lambda c: not quotes(c.text)) if kind == "said" else candidates
-        for prefer_new in (True, False):
-            for candidate in ordered:
-                if candidate.text in used or (prefer_new and candidate.text in avoid):
-                    continue
-                question = ask(candidate)
-                if question:
-                    found = (candidate, question)
-                    break
-            if found:
-                break
-        if found is None:
-            missing.append(kind)
-            continue
-        candidate, question = found
-        used.add(candidate.text)
-        claim = writer.claim(candidate)
-        answered.append((order, QuickAnswer(question=question, answer=claim.text,
-                                            evidence_ids=claim.evidence_ids)))
-    answers = [a for _, a in sorted(answered)[:3]]
+    candidates = [c for c in candidates if _answers_well(c)]
+    for second_round in (False, True):
+        for order, (kind, ask, _) in enumerate(_QUESTION_KINDS):
+            if second_round and (len(answered) >= 3 or kind in {"decided", "next"}
+                                 or (kind in missing and kind != "said")):
+                continue  # a second decision or outlook would restate the first
+            found = _question_for(kind, ask, candidates, taken=taken, avoid=avoid, asked=asked,
+                                  second_round=second_round)
+            if found is None:
+                if not second_round:
+                    missing.append(kind)
+                continue
+            candidate, question = found
+            if kind in missing:
+                missing.remove(kind)  # answered after all (a speaker named by role)
+            taken.add(candidate.text)
+            asked.add(question)
+            claim = writer.claim(candidate)
+            answered.append((order + 10 * second_round, QuickAnswer(
+                question=question, answer=claim.text, evidence_ids=claim.evidence_ids)))
+    answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
+    if len(answers) < 3:
+        latest = _latest(candidates, writer, taken | set(avoid))
+        if latest is not None:
+            answers.append(latest)
     for kind in ("next", "said", "decided", "number"):
         if len(answers) == 3:
             break

@@ -319,11 +319,14 @@ def name_tokens(sentence: str) -> list[str]:
     return names
 
 
+_RUN_BREAK = re.compile(r"[,;:()\[\]\u2013\u2014|!?]")
+
+
 def name_sequences(sentence: str) -> list[str]:
     """Runs of adjacent name tokens, e.g. 'Ron DeSantis', 'Centers for Disease Control'.
 
-    A possessive ends a run ("France's Lyon" is two names); connectors (of, for, and ...) are
-    kept only between capitalized words.
+    A possessive or punctuation ends a run ("France's Lyon", "In Budapest, Marco Rubio" are two
+    names each); connectors (of, for, and ...) are kept only between capitalized words.
     """
     name_set = set(name_tokens(sentence))
     runs: list[str] = []
@@ -336,7 +339,13 @@ def name_sequences(sentence: str) -> list[str]:
             runs.append(" ".join(current))
         current.clear()
 
-    for token in words(sentence):
+    text = normalize(sentence)
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        token = match.group(0)
+        if _RUN_BREAK.search(text[previous_end:match.start()]):
+            close()  # "In Budapest, Marco Rubio": a comma ends a name
+        previous_end = match.end()
         bare = _strip_possessive(token)
         if bare in name_set and token[0].isupper():
             current.append(bare)
