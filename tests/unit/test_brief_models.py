@@ -119,8 +119,10 @@ def test_extractive_draft_shape() -> None:
     coverage = next(p for p in draft.paragraphs if p.kind == "coverage")
     # one sentence naming which newsroom stresses which aspect, in its headline's words
     assert len(coverage.claims) == 1
-    assert coverage.claims[0].text.startswith(
-        "Reuters focuses on \u201cresume nuclear talks in Geneva\u201d; BBC News")
+    # (the most distinctive angle first: only Al Jazeera's headline has the Vienna round)
+    assert coverage.claims[0].text == (
+        "Al Jazeera focuses on \u201cplan for fourth round in Vienna\u201d; Reuters highlights "
+        "\u201cresume nuclear talks in Geneva\u201d, while BBC News leads with \u201chold third round\u201d.")
     assert [q.question for q in draft.quick_answers] == ["What did Badr Albusaidi say?", "What was decided?",
                                                          "What happens next?"]
     # every claim cites an item; nothing comes from the redacted injection

@@ -291,7 +291,14 @@ def _aspect_groups(heads: dict[str, EvidenceItem]) -> list[tuple[list[EvidenceIt
         phrase = _phrase(normalize(item.title).rstrip("."), stems[family] - common or stems[family])
         if phrase:
             groups.setdefault(phrase.lower(), ([], phrase))[0].append(item)
-    ranked = sorted(groups.values(), key=lambda g: -len(g[0]))
+
+    def distinct(group: tuple[list[EvidenceItem], str]) -> int:
+        """Words of the phrase that only this group's headlines have: what sets its angle apart
+        ("helped empower US Arabs" does; "leader Jesse Jackson dies" restates the story)."""
+        members, phrase = group
+        return sum(1 for stem in content_stems(phrase) - common if counts[stem] <= len(members))
+
+    ranked = sorted(groups.values(), key=lambda g: (-distinct(g), -len(g[0])))
     return ranked[:_MAX_COVERAGE_GROUPS]
 
 
