@@ -169,3 +169,21 @@ def test_a_common_name_is_never_given_as_the_reason() -> None:
                              [("United States", "place")]),
                         _unit(0.6, 0.8))
     assert [r.reason for r in related_trends([a, b])["t-a"]] == ["close in subject"]
+
+
+def test_a_newsroom_s_own_name_links_nothing() -> None:
+    # Given a CBS bulletin and an Epstein survivor's CBS interview, loosely alike (cosine 0.4), both
+    # naming CBS News, which covers both
+    bulletin = make("t-bulletin", "CBS Evening News, Feb 17", {"bulletin": 3.0},
+                    [("CBS News", "organization")]).model_copy(update={"source_families": ["cbs-news"]})
+    interview = make("t-interview", "Epstein survivor tells CBS News her story", {"survivor": 3.0},
+                     [("CBS News", "organization"), ("Jeffrey Epstein", "person")]
+                     ).model_copy(update={"source_families": ["cbs-news", "bbc-news"]})
+    related = related_trends([_with_embedding(bulletin, _unit(1.0, 0.0)),
+                              _with_embedding(interview, _unit(0.4, 0.9165))])
+    # Then the outlet's name is no shared subject
+    assert related == {"t-bulletin": [], "t-interview": []}
+    # While a newsroom that does not cover them is a name like any other
+    outside = [t.model_copy(update={"source_families": ["reuters"]}) for t in (bulletin, interview)]
+    assert related_trends([_with_embedding(outside[0], _unit(1.0, 0.0)),
+                           _with_embedding(outside[1], _unit(0.4, 0.9165))])["t-bulletin"]

@@ -14,8 +14,9 @@ relation is semantic instead:
 kept when the cosine reaches SEMANTIC_RELATED_COSINE (a close neighbourhood: the Geneva talks and
 the Hormuz closure), or ENTITY_RELATED_COSINE with a shared person or organization, or
 PLACE_RELATED_COSINE with shared places only. A name in more than COMMON_NAME_SHARE of the open
-trends (and the United States) is not concrete: it links nothing. Each related trend carries a
-reason of a few words: "shares: Iran, Geneva", "also about nuclear talks" or "close in subject".
+trends (and the United States) is not concrete: it links nothing; nor does a newsroom's own name
+("CBS Evening News" and "... tells CBS News"). Each related trend carries a reason of a few
+words: "shares: Iran, Geneva", "also about nuclear talks" or "close in subject".
 Same story also when the mean embeddings are SAME_STORY_EMBEDDING alike.
 
 "Never the same story twice": a candidate that is the *same story* as the trend is never listed.
@@ -267,7 +268,15 @@ def _semantic_candidates(profiles: Mapping[str, _Profile], limit: int) -> dict[s
 def _common_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
     counts: Counter[str] = Counter(slug for p in profiles.values() for slug in p.names)
     ceiling = max(3.0, COMMON_NAME_SHARE * len(profiles))
-    return frozenset(slug for slug, n in counts.items() if n > ceiling) | ALWAYS_COMMON
+    frequent = frozenset(slug for slug, n in counts.items() if n > ceiling)
+    return frequent | ALWAYS_COMMON | _outlet_names(profiles)
+
+
+def _outlet_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
+    """The newsrooms' own names ("CBS Evening News" and "... tells CBS News" share an outlet, not a
+    subject): every covering newsroom's family key, also without a trailing "news"."""
+    families = {family for p in profiles.values() for family in p.trend.source_families}
+    return frozenset(families | {f.removesuffix("-news") for f in families if f.endswith("-news")})
 
 
 def _candidates(tid: str, keys: Sequence[str], index: Mapping[str, list[str]],
