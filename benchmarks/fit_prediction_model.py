@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from headlinez.domain.prediction import (
@@ -112,14 +113,20 @@ def _choose_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
     best: tuple[float, float] | None = None
     for c in C_GRID:
         briers, balanced = [], []
+        logits = np.zeros(len(y))
         for train, test in folds.split(x, y, groups):
             model = LogisticRegression(C=c, max_iter=2000).fit(x[train], y[train])
             p = model.predict_proba(x[test])[:, 1]
+            logits[test] = model.decision_function(x[test])
             briers.append(2 * float(np.mean((p - y[test]) ** 2)))  # two-class form of the multi-class Brier
             decided = p >= y[train].mean()
             balanced.append(float(np.mean([np.mean(decided[y[test] == k] == k) for k in (0, 1)])))
         mean = float(np.mean(briers))
-        print(f"  C={c:<5} cross-validated Brier {mean:.4f}, balanced accuracy {np.mean(balanced):.3f}")
+        # Does the model rank at all out of fold (AUC), and would a calibration map stretch or
+        # flip it (the slope of a Platt fit of the out-of-fold logits: 1 = calibrated, < 0 = wrong way)?
+        platt = LogisticRegression(C=1e6, max_iter=2000).fit(logits[:, None], y)
+        print(f"  C={c:<5} cross-validated Brier {mean:.4f}, balanced accuracy {np.mean(balanced):.3f}, "
+              f"out-of-fold AUC {roc_auc_score(y, logits):.3f}, Platt slope {platt.coef_[0][0]:+.2f}")
         if best is None or mean < best[1]:
             best = (c, mean)
     assert best is not None

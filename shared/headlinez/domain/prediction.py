@@ -27,7 +27,7 @@ the hourly buckets *before* T, so a prediction uses only what was known at T). I
 are fitted offline by `benchmarks/fit_prediction_model.py` on replayed streams (the UCI prefix and
 the 2026-02-18 snapshot's items published before 2026-02-16) and shipped as
 `prediction_model.json` beside this module; applying it is pure Python (standardize, softmax).
-The model is fitted on streams where 12.5% of trend-hours continue (`class_rates`): the snapshot's
+The model is fitted on streams where 20% of trend-hours continue (`class_rates`): the snapshot's
 older items are a sparse tail and UCI covers 36 hours, while a live day has far more stories that
 last. So the stated probabilities divide that training base rate out (`stated_probabilities`:
 P(c) / rate(c), renormalized: the probability if continuing and fading stories were equally
