@@ -279,7 +279,7 @@ def test_the_latest_headline_answers_before_coverage_does_not_yet_specify() -> N
              "Crews worked through the night."),
     ]
     draft = extractive_draft(evidence)
-    latest = [q for q in draft.quick_answers if q.question == "What is the latest?"]
+    latest = [q for q in draft.quick_answers if q.question == "What does the newest report say?"]
     assert len(latest) == 1
     # the newest headline (item 1 is an hour newer than item 2), cited
     assert latest[0].answer == "Storm Éowyn batters Ireland's west coast overnight."

@@ -549,8 +549,9 @@ def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
 
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
-    """'What is the latest?': the newest headline of the coverage, when it is not already an
-    answer or a sentence of the brief (a live story's newest development, cited)."""
+    """'What does the newest report say?': the newest headline of the coverage, when it is not
+    already an answer or a sentence of the brief (a live story's newest development, or the newest
+    angle on it; cited)."""
     headlines = [c for c in candidates if c.position < 0 and c.text not in taken
                  and not is_roundup(c.text) and c.item.title]
     if not headlines:
@@ -559,7 +560,8 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
     claim = writer.claim(newest)
     if not writer.passes(claim.text, claim.evidence_ids):
         return None
-    return QuickAnswer(question="What is the latest?", answer=claim.text, evidence_ids=claim.evidence_ids)
+    return QuickAnswer(question="What does the newest report say?", answer=claim.text,
+                       evidence_ids=claim.evidence_ids)
 
 
 def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
