@@ -156,12 +156,17 @@ def test_mean_embedding_is_sum_over_weight() -> None:
     assert mean_embedding([1.0], 0.0) is None
 
 
-def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given a toy model whose axis 0 is politics (the taxonomy: politics is US government)
+def _model_that_says(category: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toy embedding model whose axis 0 is `category`."""
     weights = np.zeros((len(CATEGORIES), 1 + len(CATEGORIES)))
-    weights[CATEGORIES.index("politics"), 0] = 8.0
+    weights[CATEGORIES.index(category), 0] = 8.0
     model = EmbeddingCategoryModel(classes=CATEGORIES, weights=weights, bias=np.zeros(len(CATEGORIES)))
     monkeypatch.setattr(category_module, "embedding_model", lambda: model)
+
+
+def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a toy model that says politics (the taxonomy: politics is US government)
+    _model_that_says("politics", monkeypatch)
     # Then a trend whose headlines name another country and never the US is world
     assert classify_trend(["Newborn parties are scrambling Japanese politics",
                            "Japan's prime minister calls a snap election"], embedding=[1.0]) == "world"
@@ -174,11 +179,8 @@ def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_us_story_is_not_world(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given a toy model whose axis 0 is world (feeds of world news make it say world for US crime)
-    weights = np.zeros((len(CATEGORIES), 1 + len(CATEGORIES)))
-    weights[CATEGORIES.index("world"), 0] = 8.0
-    model = EmbeddingCategoryModel(classes=CATEGORIES, weights=weights, bias=np.zeros(len(CATEGORIES)))
-    monkeypatch.setattr(category_module, "embedding_model", lambda: model)
+    # Given a toy model that says world (feeds of world news make it say world for US crime)
+    _model_that_says("world", monkeypatch)
     # Then headlines naming a US state, city or the US and no place abroad make it politics
     # (the taxonomy: US government, courts and crime are politics), "Rhode" is no foreign place here
     assert classify_trend(["Police identify suspect in Rhode Island ice rink shooting",
