@@ -260,6 +260,10 @@ _US_WORDS = frozenset({"us", "usa", "america", "american", "americans", "washing
 _US_ABBREVIATION = re.compile(r"\bU\.S\.?(?=\W|$)")
 
 
+# Abroad, though no gazetteer place: continents and bodies outside the US.
+_ABROAD_WORDS = frozenset({"asia", "asian", "eu", "nato", "kremlin", "gaza", "un"})
+
+
 def _foreign_only(titles: Sequence[str]) -> bool:
     """Most headlines name a place outside the United States and none names the US or its
     government (a foreign country's politics, in the taxonomy's words, is world news)."""
@@ -267,13 +271,12 @@ def _foreign_only(titles: Sequence[str]) -> bool:
     for title in titles:
         text = _US_ABBREVIATION.sub("US", title)
         words = {w.lower().replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
-        foreign += bool(words & FOREIGN_PLACE_WORDS)
+        foreign += bool(words & (FOREIGN_PLACE_WORDS | _ABROAD_WORDS))
         us += bool(words & _US_WORDS)
     return us == 0 and 2 * foreign > len(titles)
 
 
 _US_PEOPLE = frozenset({"trump", "biden"})  # in the world news of every day: they name no place
-_ABROAD_WORDS = frozenset({"asia", "asian", "eu", "nato", "kremlin", "gaza", "un"})
 _US_PLACES = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in lexicon.entries("us_places")) + r")\b")
 
 
