@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/snapshot_labels_bench.py score [--lexical]
     .venv/bin/python benchmarks/snapshot_labels_bench.py dump [--blind] > /tmp/trends.txt
+    .venv/bin/python benchmarks/snapshot_labels_bench.py dump-unlabeled > /tmp/sheets.txt
 
 The snapshot (`../shared/data/news_feed_snapshot_2026-02-18`, or HEADLINEZ_DATA_DIR) is replayed
 through the production code (clustering with sentence embeddings, then `trend_intel.enrich`) from
@@ -20,6 +21,12 @@ dataset text:
   `same` when it is the same story (a violation of "never the same story twice");
   `snapshot_related_labels_check.csv`: the same judgement on 27 further trends, labeled after the
   thresholds were set on the first file.
+
+* fresh blind samples, labeled after every rule of the fourth session, from the sheets of
+  `dump-unlabeled` (headlines only): `snapshot_category_labels_fresh.csv` (`anchor,category`:
+  the first 100 held-out trends in anchor order that no other file labels) and
+  `snapshot_related_labels_fresh.csv` (`anchor,related_anchor,at,ok`: every pair shown at the
+  `FRESH_RELATED_AT` replay ends that no other file labels, judged at its time).
 
 `score` prints accuracy / precision with the misses, and how many predicted items carry no label
 (new output after a code change: label them, the figure is only over labeled items).
@@ -61,11 +68,12 @@ def _record_categories(_now: datetime, out: StreamReplay) -> None:
             history.append(state.category)
 
 
-def replay(lexical: bool = False) -> tuple[StreamReplay, dict[str, TrendState], dict[str, str]]:
-    """The replay, its final trends by anchor, and trend id -> anchor."""
+def replay(lexical: bool = False, end: datetime = END
+           ) -> tuple[StreamReplay, dict[str, TrendState], dict[str, str]]:
+    """The replay up to `end`, its final trends by anchor, and trend id -> anchor."""
     rows = load_dataset(_data_dir() / "news_feed_snapshot_2026-02-18")
-    articles = [r.article for r in rows if START <= r.article.published <= END]
-    out = replay_stream(articles, start=START, end=END, step_minutes=15, on_step=_record_categories,
+    articles = [r.article for r in rows if START <= r.article.published <= end]
+    out = replay_stream(articles, start=START, end=end, step_minutes=15, on_step=_record_categories,
                         embeddings=dataset_embeddings(articles, lexical))
     members: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     published = {a.article_id: a.published for a in articles}
@@ -136,6 +144,61 @@ def score_topics(by_anchor: dict[str, TrendState]) -> None:
     print("\n".join(wrong))
 
 
+CATEGORY_FILES = ("snapshot_category_labels.csv", "snapshot_category_labels_fresh.csv")
+RELATED_FILES = ("snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
+                 "snapshot_related_labels_fresh.csv")
+# The fresh related sample: pairs shown at these replay ends (the final state's pairs are all in
+# the two files above), each pair once, at the first of these times that shows it.
+FRESH_RELATED_AT = tuple(datetime(2026, 2, day, hour, tzinfo=UTC)
+                         for day, hour in ((16, 10), (16, 16), (16, 22), (17, 4), (17, 10), (17, 16),
+                                           (17, 22)))
+
+
+def score_fresh_categories(by_anchor: dict[str, TrendState]) -> None:
+    rows = _read("snapshot_category_labels_fresh.csv")
+    if not rows:
+        return
+    scored = [(r, by_anchor[r["anchor"]]) for r in rows
+              if r["anchor"] in by_anchor and r["category"] != "none"]  # "none": no section
+    right = sum(trend.category == r["category"] for r, trend in scored)
+    print(f"category, fresh blind sample (held out, labeled after every rule above): "
+          f"{100 * right / max(len(scored), 1):.1f}% ({right}/{len(scored)})")
+    for r, trend in scored:
+        if trend.category != r["category"]:
+            print(f"    {r['anchor']} gold {r['category']:<13} got {trend.category}: {trend.headline[:70]}")
+
+
+def score_fresh_related(lexical: bool) -> None:
+    """The fresh related sample (`anchor,related_anchor,at,ok`): each labeled pair is judged at its
+    replay time; a pair the code no longer shows there counts as neither right nor wrong, and a
+    pair it now shows that nobody labeled is listed."""
+    rows = _read("snapshot_related_labels_fresh.csv")
+    if not rows:
+        return
+    good = bad = same = gone = 0
+    wrong: list[str] = []
+    for at in sorted({r["at"] for r in rows}):
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        _, by_anchor, anchors = replay(lexical, moment)
+        labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in rows if r["at"] == at}
+        shown = {(a, anchors.get(r.trend_id, "?")): r.headline
+                 for a, t in by_anchor.items() for r in t.related}
+        for pair, verdict in labels.items():
+            if pair not in shown:
+                gone += 1
+                continue
+            if verdict == "1":
+                good += 1
+            else:
+                bad += 1
+                same += verdict == "same"
+                wrong.append(f"    {verdict} {pair[0]} -> {pair[1]} at {at}: {shown[pair][:60]}")
+    precision = 100 * good / max(good + bad, 1)
+    print(f"related (snapshot_related_labels_fresh.csv, blind): precision {precision:.1f}% "
+          f"({good}/{good + bad}); same story {same}; labeled pairs no longer shown {gone}")
+    print("\n".join(wrong))
+
+
 def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str],
                   name: str = "snapshot_related_labels.csv") -> None:
     labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in _read(name)}
@@ -164,6 +227,37 @@ def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str],
     print("\n".join(wrong))
 
 
+def dump_unlabeled_categories(by_anchor: dict[str, TrendState]) -> None:
+    """Held-out trends (first seen from 2026-02-16) no category label file names, headlines only:
+    the blind sheet for a fresh category sample (`snapshot_category_labels_fresh.csv`)."""
+    labeled = {r["anchor"] for name in CATEGORY_FILES for r in _read(name)}
+    for anchor, trend in sorted(by_anchor.items()):
+        if anchor in labeled or trend.first_seen < HELD_OUT_FROM:
+            continue
+        print(f"== {anchor} newsrooms {trend.source_count} articles {trend.article_count}")
+        for member in trend.title_candidates[:4]:
+            print(f"   | {member.title}")
+
+
+def dump_unlabeled_related(lexical: bool) -> None:
+    """Each related pair shown at the FRESH_RELATED_AT times that no related label file holds
+    (once, at its first time), headlines only: the blind sheet for the fresh related sample."""
+    seen = {(r["anchor"], r["related_anchor"]) for name in RELATED_FILES for r in _read(name)}
+    for at in FRESH_RELATED_AT:
+        _, by_anchor, anchors = replay(lexical, at)
+        for anchor, trend in sorted(by_anchor.items()):
+            fresh = [(anchors.get(r.trend_id, "?"), r) for r in trend.related
+                     if (anchor, anchors.get(r.trend_id, "?")) not in seen]
+            if not fresh:
+                continue
+            seen.update((anchor, other) for other, _ in fresh)
+            print(f"== {anchor} at {at:%Y-%m-%dT%H:%M}Z")
+            for member in trend.title_candidates[:3]:
+                print(f"   | {member.title}")
+            for other, related in fresh:
+                print(f"   related {other}: {related.headline}")
+
+
 def dump(by_anchor: dict[str, TrendState], anchors: dict[str, str], blind: bool) -> None:
     ranked = sorted(by_anchor.items(), key=lambda item: (-item[1].source_count, -item[1].article_count,
                                                          item[0]))
@@ -181,13 +275,20 @@ def dump(by_anchor: dict[str, TrendState], anchors: dict[str, str], blind: bool)
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("command", choices=("score", "dump"))
+    parser.add_argument("command", choices=("score", "dump", "dump-unlabeled"))
     parser.add_argument("--blind", action="store_true", help="dump headlines only (for labeling)")
     parser.add_argument("--lexical", action="store_true", help="no embeddings (the fallback path)")
     args = parser.parse_args(argv)
     if not (_data_dir() / "news_feed_snapshot_2026-02-18").is_dir():
         print(f"snapshot not found under {_data_dir()}", file=sys.stderr)
         return 2
+    if args.command == "dump-unlabeled":
+        _, by_anchor, anchors = replay(args.lexical)
+        print("### categories")
+        dump_unlabeled_categories(by_anchor)
+        print("### related")
+        dump_unlabeled_related(args.lexical)
+        return 0
     _, by_anchor, anchors = replay(args.lexical)
     if args.command == "dump":
         dump(by_anchor, anchors, args.blind)
@@ -200,8 +301,10 @@ def main(argv: list[str]) -> int:
     print(f"category stability over the replay's runs: {len(CATEGORY_HISTORY)} trends, {len(changed)} "
           f"changed category at least once, {len(flapped)} went back to an earlier one (flapping)")
     score_topics(by_anchor)
+    score_fresh_categories(by_anchor)
     score_related(by_anchor, anchors)
     score_related(by_anchor, anchors, "snapshot_related_labels_check.csv")
+    score_fresh_related(args.lexical)
     return 0
 
 
