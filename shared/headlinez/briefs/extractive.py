@@ -9,13 +9,16 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   only when the checker still finds it stated by the item), citing its item and every other item
   that states it on its own.
 - **How coverage differs**: one sentence naming which newsrooms stress which aspect, each aspect
-  a verbatim phrase of their headlines ("Reuters and AP News focus on “…”; BBC News leads with “…”").
+  a verbatim phrase of their headlines ("Reuters and AP News focus on “…”; BBC News leads with “…”"),
+  the most distinctive angles first (words no other newsroom's headline has).
 - **What to watch**: a forward-looking evidence sentence (will, expected, scheduled, next week ...)
   that is not a podcast, newsletter or live-page blurb; or nothing.
 - **Quick answers**: questions the evidence answers, chosen for the story: what a named person
-  said, the key number, what was decided, what happens next; each answered by a cited evidence
-  sentence. When fewer than three can be answered, the rest say plainly that coverage does not
-  yet specify it.
+  (or, failing one, a role: "police") said, the key number (a count of people, an amount, the age
+  of the dead), what was decided, what happens next; each answered by a cited evidence sentence.
+  When fewer than three kinds can be answered: a second speaker or figure, then what the newest
+  report says (its headline); only then do the rest say plainly that coverage does not yet
+  specify it.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
 and how many other articles share its content words (centrality, which favours the common core of
