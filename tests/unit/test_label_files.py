@@ -1,0 +1,65 @@
+"""The hand-labeled samples under tests/data are well formed (anchors and labels only, no text).
+
+The figures in docs/benchmarks.md are computed from these files by
+`benchmarks/snapshot_labels_bench.py score`; a malformed row would silently drop out of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from headlinez.models import CATEGORIES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ANCHOR = re.compile(r"^[0-9a-f]{16}$")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("name", ["snapshot_category_labels.csv", "snapshot_category_labels_fresh.csv"])
+def test_category_labels_are_anchors_and_taxonomy_categories(name: str) -> None:
+    rows = _rows(name)
+    assert rows
+    assert all(set(row) == {"anchor", "category"} for row in rows)
+    assert all(ANCHOR.match(row["anchor"]) for row in rows)
+    assert all(row["category"] in (*CATEGORIES, "none") for row in rows)
+    assert len({row["anchor"] for row in rows}) == len(rows)
+
+
+def test_the_fresh_category_sample_shares_no_trend_with_the_first() -> None:
+    first = {row["anchor"] for row in _rows("snapshot_category_labels.csv")}
+    fresh = {row["anchor"] for row in _rows("snapshot_category_labels_fresh.csv")}
+    assert not first & fresh
+
+
+@pytest.mark.parametrize("name", ["snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
+                                  "snapshot_related_labels_fresh.csv"])
+def test_related_labels_are_anchor_pairs_and_verdicts(name: str) -> None:
+    rows = _rows(name)
+    assert rows
+    assert all(ANCHOR.match(row["anchor"]) and ANCHOR.match(row["related_anchor"]) for row in rows)
+    assert all(row["ok"] in {"0", "1", "same"} for row in rows)
+
+
+def test_fresh_related_pairs_are_new_and_judged_at_a_sampled_time() -> None:
+    sys.path.insert(0, str(DATA.parents[1] / "benchmarks"))
+    import snapshot_labels_bench
+
+    earlier = {(row["anchor"], row["related_anchor"]) for name in ("snapshot_related_labels.csv",
+                                                                    "snapshot_related_labels_check.csv")
+               for row in _rows(name)}
+    fresh = _rows("snapshot_related_labels_fresh.csv")
+    times = {at.strftime("%Y-%m-%dT%H:%MZ") for at in snapshot_labels_bench.FRESH_RELATED_AT}
+    assert all(row["at"] in times for row in fresh)
+    assert not earlier & {(row["anchor"], row["related_anchor"]) for row in fresh}
+    assert all(datetime.fromisoformat(row["at"].replace("Z", "+00:00")) < datetime(2026, 2, 18, tzinfo=UTC)
+               for row in fresh)
