@@ -176,6 +176,8 @@ def test_another_countrys_politics_is_world(monkeypatch: pytest.MonkeyPatch) -> 
     # And one foreign headline among US ones does not make the trend world
     assert classify_trend(["Budget talks stall", "Deal on spending in sight", "Canada watches"],
                           embedding=[1.0]) == "politics"
+    # And a US state named like a country abroad is no place abroad
+    assert classify_trend(["New Mexico governor signs the budget"], embedding=[1.0]) == "politics"
     # And the EU, NATO or the UN are abroad too
     assert classify_trend(["Nearly 70 rights groups slam EU migration policy"], embedding=[1.0]) == "world"
 

@@ -261,37 +261,45 @@ _US_ABBREVIATION = re.compile(r"\bU\.S\.?(?=\W|$)")
 
 
 # Abroad, though no gazetteer place: continents and bodies outside the US.
-_ABROAD_WORDS = frozenset({"asia", "asian", "eu", "nato", "kremlin", "gaza", "un"})
+_ABROAD_WORDS = FOREIGN_PLACE_WORDS | {"asia", "asian", "eu", "nato", "kremlin", "gaza", "un"}
+_US_PEOPLE = frozenset({"trump", "biden"})  # in the world news of every day: they name no place
+_US_PLACES = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in lexicon.entries("us_places")) + r")\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """What one headline names: a place abroad, a US state or city, a US word (incl. presidents)."""
+
+    abroad: bool
+    us_place: bool
+    us_word: bool
+    us_person_only: bool  # its only US word is a president's name
+
+
+def _places(title: str) -> _Places:
+    text = _US_ABBREVIATION.sub("US", title).lower()
+    us_place = bool(_US_PLACES.search(text))
+    text = _US_PLACES.sub(" ", text)  # "Rhode Island", "New Mexico": no foreign "Rhode", "Mexico"
+    words = {w.replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
+    us_words = words & _US_WORDS
+    return _Places(abroad=bool(words & _ABROAD_WORDS), us_place=us_place, us_word=bool(us_words),
+                   us_person_only=bool(us_words) and us_words <= _US_PEOPLE)
 
 
 def _foreign_only(titles: Sequence[str]) -> bool:
     """Most headlines name a place outside the United States and none names the US or its
     government (a foreign country's politics, in the taxonomy's words, is world news)."""
-    foreign = us = 0
-    for title in titles:
-        text = _US_ABBREVIATION.sub("US", title)
-        words = {w.lower().replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
-        foreign += bool(words & (FOREIGN_PLACE_WORDS | _ABROAD_WORDS))
-        us += bool(words & _US_WORDS)
-    return us == 0 and 2 * foreign > len(titles)
-
-
-_US_PEOPLE = frozenset({"trump", "biden"})  # in the world news of every day: they name no place
-_US_PLACES = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in lexicon.entries("us_places")) + r")\b")
+    found = [_places(title) for title in titles]
+    return not any(p.us_word for p in found) and 2 * sum(p.abroad for p in found) > len(titles)
 
 
 def _us_only(titles: Sequence[str]) -> bool:
-    """Most headlines name a US state or city (or the US itself) and none names a place outside
-    it: the mirror of `_foreign_only`, for the US crime and state news the model calls world."""
-    foreign = us = 0
-    for title in titles:
-        text = _US_ABBREVIATION.sub("US", title).lower()
-        named = bool(_US_PLACES.search(text))
-        text = _US_PLACES.sub(" ", text)  # "Rhode Island": no foreign "Rhode"
-        words = {w.replace("’", "'").removesuffix("'s") for w in _TOKEN.findall(text)}
-        foreign += bool(words & (FOREIGN_PLACE_WORDS | _ABROAD_WORDS))
-        us += named or bool(words & (_US_WORDS - _US_PEOPLE))
-    return foreign == 0 and 2 * us > len(titles)
+    """Most headlines name a US state or city (or the US itself; a president's name alone is no
+    place) and none names a place outside it: the mirror of `_foreign_only`, for the US crime and
+    state news the model calls world."""
+    found = [_places(title) for title in titles]
+    us = sum(p.us_place or (p.us_word and not p.us_person_only) for p in found)
+    return not any(p.abroad for p in found) and 2 * us > len(titles)
 
 
 def mean_embedding(embedding_sum: str | Sequence[float] | None, weight: float) -> list[float] | None:
