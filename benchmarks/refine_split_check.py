@@ -83,10 +83,7 @@ def main(argv: list[str]) -> int:
         print("the embedding model is not installed (make setup)", file=sys.stderr)
         return 2
     for name, (path, labels, jitter_hours) in SETS.items():
-        rows = ce.load_dataset(path)
-        if labels is not None:
-            rows = ce.apply_labels(rows, labels, ce.dataset_ids(path))
-        rows = ce.jitter(rows, jitter_hours, 1)
+        rows = ce.load_stream(path, labels, jitter_hours, seed=1)
         articles = [row.article for row in rows]
         by_id = {a.article_id: a for a in articles}
         embeddings, _ = ce.embed_articles(articles, embedder)

@@ -38,10 +38,7 @@ def main(argv: list[str]) -> int:
         return 2
     settings = [(f, m) for f in args.factors for m in args.max_linkage if f > 0 or m == args.max_linkage[0]]
     for name, (path, labels, jitter_hours) in SETS.items():
-        rows = ce.load_dataset(path)
-        if labels is not None:
-            rows = ce.apply_labels(rows, labels, ce.dataset_ids(path))
-        rows = ce.jitter(rows, jitter_hours, 1)
+        rows = ce.load_stream(path, labels, jitter_hours, seed=1)
         articles = [row.article for row in rows]
         embeddings, _ = ce.embed_articles(articles, embedder)
         gold = {row.article.article_id: row.story_id for row in rows if row.story_id is not None}

@@ -340,6 +340,16 @@ def batch_reference_sweep(
     return results
 
 
+def load_stream(path: Path, labels: Path | None = None, jitter_hours: float = 0.0,
+                seed: int = 0) -> list[GoldArticle]:
+    """A dataset as a replay reads it: restricted to the rows of `labels` (CSV `id,story`, which
+    also gives their stories) when given, publish times jittered by up to `jitter_hours`."""
+    rows = load_dataset(path)
+    if labels is not None:
+        rows = apply_labels(rows, labels, dataset_ids(path))
+    return jitter(rows, jitter_hours, seed)
+
+
 def evaluate(
     path: Path,
     config: ClusterConfig | None = None,
@@ -360,10 +370,7 @@ def evaluate(
     `distractors` (another normalized JSONL) mixes unrelated items into the stream (not scored)
     and counts how many land in a trend holding gold-story articles.
     """
-    rows = load_dataset(path)
-    if labels is not None:
-        rows = apply_labels(rows, labels, dataset_ids(path))
-    rows = jitter(rows, jitter_hours, seed)
+    rows = load_stream(path, labels, jitter_hours, seed)
     extra = spread(load_dataset(distractors), rows, seed) if distractors is not None else []
     rows = rows + extra
     articles = [row.article for row in rows]
