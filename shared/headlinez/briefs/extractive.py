@@ -574,13 +574,16 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     answers a question of this kind not yet asked."""
     # Who said what: a quoted statement first, then any reported one; a named speaker before a
     # role ("What did Anouar El Anouni say?" before "What did the ministry say?").
-    ordered = sorted(candidates, key=_said_order) if kind == "said" else candidates
+    if kind == "said":
+        keyed = sorted(((_said_order(c), n, c) for n, c in enumerate(candidates)), key=lambda k: k[:2])
+        # "officials said 300 workers ...": its figure first, its speaker (a role, unquoted) later
+        ordered = [c for order, _, c in keyed if second_round or order != (True, True)]
+    else:
+        ordered = list(candidates)
     for prefer_new in (True, False):
         for candidate in ordered:
             if candidate.text in taken or (prefer_new and candidate.text in avoid):
                 continue
-            if kind == "said" and not second_round and _said_order(candidate) == (True, True):
-                continue  # "officials said 300 workers ...": its figure first, its speaker later
             question = ask(candidate)
             if question and question not in asked:
                 return candidate, question
