@@ -150,6 +150,9 @@ def main(argv: list[str]) -> int:
     mean, scale = x_raw.mean(axis=0), x_raw.std(axis=0)
     scale[scale == 0] = 1.0
     x = (x_raw - mean) / scale
+    # One feature alone: does it rank the outcome the way the model's sign expects (AUC > 0.5)?
+    print("  single-feature AUC toward 'continues': " + ", ".join(
+        f"{name} {roc_auc_score(y, x[:, j]):.2f}" for j, name in enumerate(FEATURE_NAMES)))
     c = _choose_c(x, y, groups)
     model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     rates = {code: round(float(np.mean(y == i)), 4) for i, code in enumerate(SCORED_CODES)}

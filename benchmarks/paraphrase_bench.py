@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -189,6 +190,60 @@ def run_checker(cases: Sequence[Case]) -> tuple[list[Outcome], float]:
     return outcomes, time.process_time() - started
 
 
+_UNMATCHED = re.compile(r"of its words are in no form in the cited evidence: (.*)$")
+
+
+def word_judge(cases: Sequence[Case], threshold: float = 0.45) -> None:
+    """Would word embeddings judge the words the rules cannot? For each labeled claim the checker
+    keeps undecided, or removes for its unmatched words, the least-supported of those words' best
+    cosine to any evidence word (all-MiniLM-L6-v2 on single words), by label; then what removing
+    the kept ones below `threshold` would do."""
+    import numpy as np
+
+    from headlinez.adapters.embedding import load_default_embedder
+    from headlinez.briefs.checker import EvidenceIndex, check_claim
+    from headlinez.briefs.text import STOPWORDS, words
+
+    embedder = load_default_embedder()
+    if embedder is None:
+        print("word judge: the embedding model is not installed (make setup)")
+        return
+    vectors: dict[str, Any] = {}
+
+    def embed(items: list[str]) -> Any:
+        new = [w for w in dict.fromkeys(items) if w not in vectors]
+        if new:
+            vectors.update(zip(new, embedder.embed(new), strict=True))
+        return np.array([vectors[w] for w in items])
+
+    def plain(text: str) -> list[str]:
+        return [w.lower() for w in words(text) if w.lower() not in STOPWORDS and not w[0].isdigit()]
+
+    scores: dict[tuple[str, bool], list[float]] = {}
+    for case in cases:
+        evidence = case.story.evidence
+        check = check_claim(case.text, [i.id for i in evidence], EvidenceIndex(evidence))
+        match = _UNMATCHED.search(" ".join(check.problems))
+        stems = check.undecided if check.passed else ([s.strip() for s in match.group(1).split(",")]
+                                                       if match else [])
+        if not stems:
+            continue
+        targets = [w for w in plain(case.text)
+                   if any(w.startswith(stem[:max(3, len(stem) - 1)]) for stem in stems)]
+        pool = sorted({w for item in evidence for w in plain(f"{item.title} {item.snippet}") if len(w) > 2})
+        best = (embed(targets or list(stems)) @ embed(pool).T).max(axis=1)
+        scores.setdefault((case.kind, check.passed), []).append(float(best.min()))
+    print("\nword judge (least-supported undecided/unmatched word, best cosine to an evidence word):")
+    for (kind, kept), values in sorted(scores.items()):
+        values.sort()
+        print(f"  {kind:<12} {'kept' if kept else 'removed':<8} n={len(values):<3} "
+              f"min {values[0]:.2f}  median {values[len(values) // 2]:.2f}  max {values[-1]:.2f}")
+    for kind in LABEL_KINDS:
+        kept_scores = scores.get((kind, True), [])
+        below = sum(v < threshold for v in kept_scores)
+        print(f"  removing kept {kind} claims below {threshold}: {below} of {len(kept_scores)}")
+
+
 def run_verifier(cases: Sequence[Case], outcomes: list[Outcome]) -> int:
     """Send the undecided claims (kept by the deterministic layer) to Claude; return tokens spent."""
     from headlinez.adapters.claude import ClaudeVerifier, claude_client
@@ -287,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="swap draws (seeds S..S+draws-1), pooled: one draw of ~40 number swaps "
                              "moves 2.6 points a miss")
     parser.add_argument("--show", type=int, default=0, help="print K errors per kind")
+    parser.add_argument("--word-judge", action="store_true",
+                        help="also measure word-embedding similarity as a judge of the undecided words")
     parser.add_argument("--verifier", action="store_true",
                         help="also run the Claude verifier on undecided claims (needs ANTHROPIC_API_KEY)")
     args = parser.parse_args(argv)
@@ -308,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tokens = run_verifier(cases, outcomes)
         print(f"Claude verifier on undecided claims: {tokens:,} tokens")
     ok = report(cases, outcomes, cpu, args.show)
+    if args.word_judge:
+        word_judge(labeled)
     return 0 if ok else 1
 
 
