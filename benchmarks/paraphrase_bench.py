@@ -194,15 +194,16 @@ _UNMATCHED = re.compile(r"of its words are in no form in the cited evidence: (.*
 
 
 def word_judge(cases: Sequence[Case], threshold: float = 0.45) -> None:
-    """Would word embeddings judge the words the rules cannot? For each labeled claim the checker
-    keeps undecided, or removes for its unmatched words, the least-supported of those words' best
-    cosine to any evidence word (all-MiniLM-L6-v2 on single words), by label; then what removing
-    the kept ones below `threshold` would do."""
+    """Would embeddings judge what the rules cannot? For each labeled claim the checker keeps
+    undecided, or removes for its unmatched words: the least-supported of those words' best cosine
+    to any evidence word, and the whole claim's best cosine to any evidence sentence
+    (all-MiniLM-L6-v2), by label; then what removing the kept ones below `threshold` (word
+    measure) would do."""
     import numpy as np
 
     from headlinez.adapters.embedding import load_default_embedder
     from headlinez.briefs.checker import EvidenceIndex, check_claim
-    from headlinez.briefs.text import STOPWORDS, words
+    from headlinez.briefs.text import STOPWORDS, split_sentences, words
 
     embedder = load_default_embedder()
     if embedder is None:
@@ -220,6 +221,7 @@ def word_judge(cases: Sequence[Case], threshold: float = 0.45) -> None:
         return [w.lower() for w in words(text) if w.lower() not in STOPWORDS and not w[0].isdigit()]
 
     scores: dict[tuple[str, bool], list[float]] = {}
+    sentence_scores: dict[tuple[str, bool], list[float]] = {}
     for case in cases:
         evidence = case.story.evidence
         check = check_claim(case.text, [i.id for i in evidence], EvidenceIndex(evidence))
@@ -233,11 +235,17 @@ def word_judge(cases: Sequence[Case], threshold: float = 0.45) -> None:
         pool = sorted({w for item in evidence for w in plain(f"{item.title} {item.snippet}") if len(w) > 2})
         best = (embed(targets or list(stems)) @ embed(pool).T).max(axis=1)
         scores.setdefault((case.kind, check.passed), []).append(float(best.min()))
-    print("\nword judge (least-supported undecided/unmatched word, best cosine to an evidence word):")
-    for (kind, kept), values in sorted(scores.items()):
-        values.sort()
-        print(f"  {kind:<12} {'kept' if kept else 'removed':<8} n={len(values):<3} "
-              f"min {values[0]:.2f}  median {values[len(values) // 2]:.2f}  max {values[-1]:.2f}")
+        sentences = [s for item in evidence for s in (item.title, *split_sentences(item.snippet)) if s]
+        whole = float((embed([case.text]) @ embed(sentences).T).max())
+        sentence_scores.setdefault((case.kind, check.passed), []).append(whole)
+    tables = (("least-supported undecided/unmatched word, best cosine to an evidence word", scores),
+              ("the whole claim, best cosine to an evidence sentence", sentence_scores))
+    for title, table in tables:
+        print(f"\n{title}:")
+        for (kind, kept), values in sorted(table.items()):
+            values.sort()
+            print(f"  {kind:<12} {'kept' if kept else 'removed':<8} n={len(values):<3} "
+                  f"min {values[0]:.2f}  median {values[len(values) // 2]:.2f}  max {values[-1]:.2f}")
     for kind in LABEL_KINDS:
         kept_scores = scores.get((kind, True), [])
         below = sum(v < threshold for v in kept_scores)
