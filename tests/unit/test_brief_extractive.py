@@ -297,3 +297,14 @@ def test_the_age_is_asked_of_the_person_not_of_a_film_title() -> None:
     questions = [q.question for q in extractive_draft(evidence).quick_answers]
     assert "How old was Robert Duvall?" in questions
     assert not any("Apocalypse" in q for q in questions)
+
+
+def test_the_newest_headline_is_no_answer_when_it_restates_the_brief() -> None:
+    evidence = [
+        item(1, "MercoPress", "mercopress", "Peru's Congress ousts interim President José Jerí", ""),
+        item(2, "Reuters", "reuters", "Congress removes Peru's president",
+             "Peru's Congress has voted to oust interim President José Jerí over corruption allegations."),
+    ]
+    draft = extractive_draft(evidence)
+    assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
+    _passes(draft, evidence)

@@ -17,8 +17,8 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   (or, failing one, a role: "police") said, the key number (a count of people, an amount, the age
   of the dead), what was decided, what happens next; each answered by a cited evidence sentence.
   When fewer than three kinds can be answered: a second speaker or figure, then what the newest
-  report says (its headline); only then do the rest say plainly that coverage does not yet
-  specify it.
+  report says (its headline, when it adds to the brief); only then do the rest say plainly that
+  coverage does not yet specify it.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
 and how many other articles share its content words (centrality, which favours the common core of
@@ -552,11 +552,14 @@ def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
 
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
-    """'What does the newest report say?': the newest headline of the coverage, when it is not
-    already an answer or a sentence of the brief (a live story's newest development, or the newest
-    angle on it; cited)."""
-    headlines = [c for c in candidates if c.position < 0 and c.text not in taken
-                 and not is_roundup(c.text) and c.item.title]
+    """'What does the newest report say?': the newest headline of the coverage that says
+    something the brief and the other answers do not (a live story's newest development, or the
+    newest angle on it; cited)."""
+    said = [content_stems(text) for text in taken]
+    # A headline that restates what the brief or an answer already says adds nothing: "Peru's
+    # Congress ousts interim President José Jerí" after "Peru's Congress has voted to remove ...".
+    headlines = [c for c in candidates if c.position < 0 and c.text not in taken and not is_roundup(c.text)
+                 and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)]
     if not headlines:
         return None
     newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
