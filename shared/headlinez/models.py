@@ -289,6 +289,11 @@ class TrendState(BaseModel):
         description="When the trend became public: the first clustering run that saw it with 2+ "
         "newsrooms ('first detected').",
     )
+    lifecycle_from: UtcDatetime | None = Field(
+        default=None,
+        description="Where the lifecycle's peak and age start when not at first_seen: the detection of "
+        "a trend that had cooled as a one-newsroom candidate (domain.lifecycle, rule 0).",
+    )
     prediction: str | None = Field(default=None, description='A sentence, e.g. "fades by tomorrow".')
     prediction_code: str | None = None
     prediction_confidence: float | None = Field(

@@ -187,3 +187,24 @@ def test_a_story_that_returns_after_cooling_rises_again() -> None:
                                               ("fading", "↘ Fading"), ("cooled", "■ Cooled")])
 def test_badge(status: TrendStatus, text: str) -> None:
     assert badge(status) == text
+
+
+def test_detection_restarts_only_a_cooled_candidate() -> None:
+    candidate = trend_from([(3, 1)]).model_copy(update={"status": "cooled", "status_since": T0 + 4 * H})
+    assert lc.restart_at_detection(candidate, T0 + 30 * H) == {
+        "status": None, "status_since": None, "lifecycle_from": T0 + 30 * H}
+    emerging = candidate.model_copy(update={"status": "emerging"})
+    assert lc.restart_at_detection(emerging, T0 + 30 * H) == {}
+
+
+def test_the_lifecycle_counts_peak_and_age_from_its_restart() -> None:
+    # An old burst (hour 0) and, after a day of silence, new coverage from hour 30 on
+    counts = [(6, 1)] + [(0, 0)] * 29 + [(1, 1), (1, 1)]
+    trend = trend_from(counts).model_copy(update={"lifecycle_from": T0 + 30 * H + timedelta(minutes=10)})
+    now = T0 + 32 * H + timedelta(minutes=5)
+    whole = lc.signals_for(trend.model_copy(update={"lifecycle_from": None}), now)
+    restarted = lc.signals_for(trend, now)
+    assert whole.peak > restarted.peak > 0.0
+    assert restarted.hours == 2
+    assert restarted.age_hours == pytest.approx(1.92, abs=0.01)
+    assert next_status(None, restarted) == "emerging"

@@ -142,3 +142,50 @@ def test_unchanged_trends_keep_their_topics_and_closed_ones_cool() -> None:
     assert states["t2"].status == "cooled"
     assert states["t2"].related == []
     assert result.predictions == []  # not asked to record
+
+
+def _cooled_candidate(**update: object) -> TrendState:
+    """One newsroom's burst of three articles two days ago, cooled since; `update` adds to it."""
+    old = T0 - timedelta(days=2)
+    base = TrendState(trend_id="t3", first_seen=old, last_seen=old + timedelta(minutes=40),
+                      headline="Iran talks", centroid={"iran": 2.0},
+                      hourly=[HourBucket(hour=old, articles=3, sources=["a"])], source_families=["a"],
+                      status="cooled", status_since=old + 4 * H)
+    return base.model_copy(update=update)
+
+
+def test_a_cooled_candidate_that_becomes_public_restarts_as_emerging() -> None:
+    # A second newsroom takes the story up now: the page must not say "Cooled" for a trend
+    # detected this hour (the old burst's peak would keep it cooled until its velocity beat it).
+    now = T0 + timedelta(minutes=50)
+    before = _cooled_candidate()
+    public = _cooled_candidate(last_seen=T0 + timedelta(minutes=10), source_families=["a", "b"],
+                               hourly=[*before.hourly, HourBucket(hour=T0, articles=1, sources=["b"])])
+    (state,) = enrich([public], now=now, previous={"t3": before}, changed=["t3"]).trends
+    assert state.detected_at == now
+    assert state.lifecycle_from == now
+    assert state.status == "emerging"
+    assert state.status_since == now
+    # Later runs keep counting the peak and age from the detection, not from the old burst
+    later = state.model_copy(update={"hourly": [*state.hourly, HourBucket(hour=T0 + H, articles=1,
+                                                                           sources=["c"])],
+                                     "last_seen": T0 + H + timedelta(minutes=5),
+                                     "source_families": ["a", "b", "c"]})
+    (again,) = enrich([later], now=T0 + 2 * H + timedelta(minutes=5), previous={"t3": state},
+                      changed=["t3"]).trends
+    assert again.lifecycle_from == now
+    assert again.status == "emerging"
+
+
+def test_a_trend_detected_before_it_cooled_keeps_its_lifecycle() -> None:
+    fresh = _state("t4", "Iran talks")  # three newsrooms in its first hour, never enriched
+    (state,) = enrich([fresh], now=T0 + timedelta(minutes=50), previous={}, changed=["t4"]).trends
+    assert state.detected_at is not None
+    assert state.lifecycle_from is None
+    # An already public trend that cooled and gets an article stays cooled (no restart)
+    cooled = state.model_copy(update={"status": "cooled", "status_since": T0 + 8 * H,
+                                      "last_seen": T0 + 20 * H})
+    (again,) = enrich([cooled], now=T0 + 20 * H + timedelta(minutes=10), previous={"t4": cooled},
+                      changed=["t4"]).trends
+    assert again.status == "cooled"
+    assert again.lifecycle_from is None

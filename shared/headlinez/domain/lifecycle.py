@@ -9,6 +9,12 @@ the trend was first seen, quiet = hours since its latest article, N = its newsro
 
 Rules, applied in order (thresholds are the constants below):
 
+0. **Detection restarts a cooled candidate.** A story one newsroom covered, that went quiet and
+   cooled, and that a second newsroom takes up later, becomes public as a new story: its status
+   restarts (Emerging), and its peak and age count from its detection (`lifecycle_from`), not from
+   the lone article that cooled days before. Without this a trend detected an hour ago showed
+   "Cooled" (the candidate's status) until its velocity beat the old article's peak. It happens
+   once per trend: a trend becomes public once.
 1. No completed hour yet: **Emerging** (or the previous status, unchanged).
 2. **Cooled** only after a quiet period long enough for the story's size:
    quiet ≥ quiet_needed(N) = min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM × (N − 1),
@@ -140,12 +146,25 @@ def next_status(previous: TrendStatus | None, signals: Signals) -> TrendStatus:
     return status
 
 
+def restart_at_detection(trend: TrendState, detected_at: datetime) -> dict[str, object]:
+    """Rule 0: the fields to update on a trend becoming public at `detected_at` (none unless its
+    candidate had cooled)."""
+    if trend.status != "cooled":
+        return {}
+    return {"status": None, "status_since": None, "lifecycle_from": detected_at}
+
+
 def signals_for(
     trend: TrendState, now: datetime, series: Sequence[tuple[datetime, float]] | None = None
 ) -> Signals:
     if series is None:
         series = completed_hour_series(trend, now)
-    age = max(0.0, (now - trend.first_seen).total_seconds() / 3600)
+    start = trend.lifecycle_from or trend.first_seen
+    if trend.lifecycle_from is not None:
+        # (hour, velocity at the end of that hour): the hours from the detection's hour on
+        first_hour = trend.lifecycle_from.replace(minute=0, second=0, microsecond=0)
+        series = [(hour, value) for hour, value in series if hour >= first_hour]
+    age = max(0.0, (now - start).total_seconds() / 3600)
     quiet = max(0.0, (now - trend.last_seen).total_seconds() / 3600)
     return Signals.from_series(series, age, quiet_hours=quiet, newsrooms=max(1, trend.source_count))
 

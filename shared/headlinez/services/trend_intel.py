@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from headlinez.domain.category import classify_trend, mean_embedding
-from headlinez.domain.lifecycle import lifecycle
+from headlinez.domain.lifecycle import lifecycle, restart_at_detection
 from headlinez.domain.prediction import PredictionRecord, make_record, predict
 from headlinez.domain.related import related_trends
 from headlinez.domain.topics import extract_topics
@@ -38,8 +38,8 @@ PUBLIC_MIN_NEWSROOMS = 2  # a trend is public (on the list) from its second news
 
 logger = logging.getLogger(__name__)
 
-_CARRIED = ("status", "status_since", "detected_at", "category", "topics", "related", "prediction",
-            "prediction_code", "prediction_confidence")
+_CARRIED = ("status", "status_since", "detected_at", "lifecycle_from", "category", "topics", "related",
+            "prediction", "prediction_code", "prediction_confidence")
 
 
 @dataclass(slots=True)
@@ -91,6 +91,12 @@ def enrich(
         update: dict[str, object] = {}
         if trend.trend_id in changed_ids or state.status is None:  # new headlines, or never enriched
             update.update(_content(state, before, hints.get(trend.trend_id, ())))
+        if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
+            # "first detected": when the scheduled runs saw it public (a backlog run dates it from
+            # the stream, services.cluster), else this run
+            detected_at = (detected or {}).get(trend.trend_id, now)
+            update["detected_at"] = detected_at
+            state = state.model_copy(update=restart_at_detection(state, detected_at))
         series = completed_hour_series(state, now)
         if state.is_open:
             status, since = lifecycle(state, now, series)
@@ -103,10 +109,6 @@ def enrich(
         confidence = None if forecast.confidence is None else round(forecast.confidence, 2)
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
                        "prediction_code": forecast.code, "prediction_confidence": confidence})
-        if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
-            # "first detected": when the scheduled runs saw it public (a backlog run dates it from
-            # the stream, services.cluster), else this run
-            update["detected_at"] = (detected or {}).get(trend.trend_id, now)
         if not state.is_open:
             update["related"] = []
         state = state.model_copy(update=update)
