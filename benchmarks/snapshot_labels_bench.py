@@ -24,7 +24,9 @@ dataset text:
 
 * fresh blind samples, labeled after every rule of the fourth session, from the sheets of
   `dump-unlabeled` (headlines only): `snapshot_category_labels_fresh.csv` (`anchor,category`:
-  the first 100 held-out trends in anchor order that no other file labels) and
+  the first 100 held-out trends in anchor order that no other file labels;
+  `snapshot_category_labels_fresh_second.csv`: the same 100 labeled again by a second labeler,
+  blind to the first and to the model, to measure agreement) and
   `snapshot_related_labels_fresh.csv` (`anchor,related_anchor,at,ok`: every pair shown at the
   `FRESH_RELATED_AT` replay ends that no other file labels, judged at its time).
 
@@ -166,6 +168,17 @@ def score_fresh_categories(by_anchor: dict[str, TrendState]) -> None:
     for r, trend in scored:
         if trend.category != r["category"]:
             print(f"    {r['anchor']} gold {r['category']:<13} got {trend.category}: {trend.headline[:70]}")
+    second = {r["anchor"]: r["category"] for r in _read("snapshot_category_labels_fresh_second.csv")}
+    both = [r for r in rows if r["anchor"] in second]
+    if both:
+        # A second labeler, blind to the first and to the model: are the rules reproducible, so
+        # that a miss is the model's and not the label's?
+        agree = sum(second[r["anchor"]] == r["category"] for r in both)
+        by_second = [(second[r], by_anchor[r].category) for r in (b["anchor"] for b in both)
+                     if r in by_anchor and second[r] != "none"]
+        print(f"  second labeler on the same {len(both)} trends: agrees with the first on {agree} "
+              f"({100 * agree / len(both):.0f}%); the model matches the second on "
+              f"{sum(g == c for g, c in by_second)}/{len(by_second)}")
 
 
 def score_fresh_related(lexical: bool) -> None:

@@ -25,7 +25,8 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.parametrize("name", ["snapshot_category_labels.csv", "snapshot_category_labels_fresh.csv"])
+@pytest.mark.parametrize("name", ["snapshot_category_labels.csv", "snapshot_category_labels_fresh.csv",
+                                  "snapshot_category_labels_fresh_second.csv"])
 def test_category_labels_are_anchors_and_taxonomy_categories(name: str) -> None:
     rows = _rows(name)
     assert rows
@@ -39,6 +40,12 @@ def test_the_fresh_category_sample_shares_no_trend_with_the_first() -> None:
     first = {row["anchor"] for row in _rows("snapshot_category_labels.csv")}
     fresh = {row["anchor"] for row in _rows("snapshot_category_labels_fresh.csv")}
     assert not first & fresh
+
+
+def test_the_second_labeling_covers_the_fresh_sample_exactly() -> None:
+    fresh = {row["anchor"] for row in _rows("snapshot_category_labels_fresh.csv")}
+    second = {row["anchor"] for row in _rows("snapshot_category_labels_fresh_second.csv")}
+    assert second == fresh
 
 
 @pytest.mark.parametrize("name", ["snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
