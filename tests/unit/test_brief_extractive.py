@@ -257,6 +257,29 @@ def test_the_subject_of_unanswered_questions_is_an_actor_not_a_venue() -> None:
     assert all("Marco Rubio" in q for q in unanswered), unanswered
 
 
+def test_an_obituary_asks_for_funeral_plans_not_what_happens_next_for_the_dead() -> None:
+    evidence = [item(1, "Reuters", "reuters", "US civil rights leader Jesse Jackson dies aged 84", ""),
+                item(2, "BBC News", "bbc", "Jesse Jackson, veteran civil rights activist, dies at 84", ""),
+                item(3, "NYT", "nyt", "Jesse Jackson: a life in pictures", "")]
+    draft = extractive_draft(evidence)
+    _passes(draft, evidence)
+    questions = [q.question for q in draft.quick_answers]
+    assert "What happens next for Jesse Jackson?" not in questions
+    assert "What are the funeral or memorial plans?" in questions
+    funeral = next(q for q in draft.quick_answers if q.question.startswith("What are the funeral"))
+    assert not funeral.specified
+    assert funeral.answer == "Coverage does not yet specify funeral or memorial plans."
+
+
+def test_one_newsroom_reporting_a_death_does_not_make_the_subject_deceased() -> None:
+    # The subject (Marco Rubio) is alive; a death in one headline changes nothing.
+    evidence = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader in Budapest", ""),
+                item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister", ""),
+                item(3, "CBS", "cbs", "Former Hungarian minister Anna Kovacs dies at 90", "")]
+    questions = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    assert "What happens next for Marco Rubio?" in questions
+
+
 def test_background_is_no_decision_and_no_answer_opens_on_a_subordinate_clause() -> None:
     evidence = [
         item(1, "Dawn", "dawn", "New prime minister takes office in Dhaka",

@@ -428,18 +428,35 @@ _DEATH_AGE = re.compile(r"\b(?:dies|died|dead)\b[^.;]{0,30}?\b(?:aged|age|at)\s+
 _DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead)\b")
 
 
+def _who_died(text: str) -> str | None:
+    """The person a sentence reports dead: the first full name before 'dies'/'died', outside
+    quoted titles ("Robert Duvall, star of 'The Godfather' and 'Apocalypse Now', dies at 95")."""
+    verb = _DEATH_VERB.search(text)
+    if verb is None:
+        return None
+    before = re.sub(r"(['\"])[^'\"]*\1", " ", text[:verb.start()])
+    names = [_clean_name(run) for run in name_sequences(before)]
+    full = [name for name in names if len(name.split()) >= 2]
+    return full[0] if full else None
+
+
 def _age_question(candidate: _Candidate) -> str | None:
     """'How old was Jesse Jackson?' for '... Jesse Jackson dies at age 84'."""
     text = normalize(candidate.text)
     if not _DEATH_AGE.search(text):
         return None
-    verb = _DEATH_VERB.search(text)
-    # The subject: the first full name before the verb, outside quoted titles ("Robert Duvall,
-    # star of 'The Godfather' and 'Apocalypse Now', dies at 95").
-    before = re.sub(r"(['\"])[^'\"]*\1", " ", text[:verb.start()]) if verb else ""
-    names = [_clean_name(run) for run in name_sequences(before)]
-    full = [name for name in names if len(name.split()) >= 2]
-    return f"How old was {full[0]}?" if full else None
+    name = _who_died(text)
+    return f"How old was {name}?" if name else None
+
+
+def _deceased(evidence: Sequence[EvidenceItem]) -> set[str]:
+    """People whose death 2+ newsrooms' headlines report (an obituary's subject)."""
+    families: dict[str, set[str]] = {}
+    for item in evidence:
+        name = _who_died(normalize(item.title))
+        if name:
+            families.setdefault(name, set()).add(item.publisher_family)
+    return {name for name, seen in families.items() if len(seen) >= 2}
 
 
 def _plural_noun(word: str) -> bool:
@@ -527,7 +544,12 @@ def _is_venue(name: str) -> bool:
     return all(word.lower().strip(".'’") in _VENUE_WORDS for word in name.split())
 
 
-def _unanswered(kind: str, subject: str | None) -> QuickAnswer:
+def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset()) -> QuickAnswer:
+    if kind == "next" and subject in deceased:
+        # "What happens next for Jesse Jackson?" reads wrong on an obituary: what readers ask
+        # next is the funeral, which the coverage may not have announced yet.
+        return QuickAnswer(question="What are the funeral or memorial plans?",
+                           answer=f"{NOT_SPECIFIED_PREFIX} funeral or memorial plans.")
     phrase = next(p for k, _, p in _QUESTION_KINDS if k == kind)
     about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
     if subject:
@@ -594,7 +616,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
-                   subject: str | None) -> list[QuickAnswer]:
+                   subject: str | None, deceased: Set[str] = frozenset()) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify"."""
@@ -631,7 +653,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         if len(answers) == 3:
             break
         if kind in missing:
-            answers.append(_unanswered(kind, subject))
+            answers.append(_unanswered(kind, subject, deceased))
     return answers
 
 
@@ -664,7 +686,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         used.add(best.text)
     with_headlines = [c for c in _candidates(evidence, headlines=True) if c.text not in exclude
                       and _as_sentence(c.text) not in exclude]
-    answers = _quick_answers(with_headlines, writer, used, _subject(evidence))
+    answers = _quick_answers(with_headlines, writer, used, _subject(evidence), _deceased(evidence))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
