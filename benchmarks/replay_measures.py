@@ -1,7 +1,7 @@
 """Issue 9 measures on a replay of the snapshot: status changes, status over time, detection latency.
 
     .venv/bin/python benchmarks/replay_measures.py ../shared/data/news_feed_snapshot_2026-02-18 \
-        [--hours 48] [--step-minutes 15] [--top 20] [--column-hours 3] [--lexical]
+        [--hours 48] [--step-minutes 15] [--top 20] [--column-hours 3] [--lexical] [--until ISO]
 
 The snapshot's articles are replayed through the production clustering run, `ClusterService.run`
 (clustering, then `services.trend_intel.enrich`: status with its hysteresis, detected_at,
@@ -20,7 +20,9 @@ Printed:
 
 1. status changes per trend per day: for each trend, the most status changes in any 24 hours of
    the replay (the first status is not a change); share of trends with <= 3 (target: 95%), for the
-   public trends (2+ newsrooms at some run) and for all trends;
+   public trends (2+ newsrooms at some run) and for all trends; and "cooled while covered": the
+   share of public trends' Cooled runs at which 2+ newsrooms had published on the story in the
+   last 6 hours (a status a reader would not agree with);
 2. the `--top` biggest stories (most newsrooms, then articles) with their status letter and
    velocity (as the API shows it: smoothed, at the top of the hour) every `--column-hours`;
 3. detection latency of every story reaching 3 newsrooms: from the publish time of its second
@@ -62,6 +64,7 @@ from headlinez.services.trend_intel import PUBLIC_MIN_NEWSROOMS
 LETTERS = {"emerging": "E", "rising": "R", "peaking": "P", "fading": "F", "cooled": "C"}
 TARGET_CHANGES_PER_DAY = 3
 TARGET_SHARE = 95.0
+COVERED_HOURS = 6.0  # "covered": articles from 2+ newsrooms in the last 6 hours
 LOOKBACK = timedelta(hours=6)  # settings.lookback_hours (CLUSTER_LOOKBACK_HOURS) default
 
 
@@ -82,6 +85,7 @@ class Observation:
     velocity: float
     newsrooms: int
     is_open: bool
+    recent_newsrooms: int = 0  # distinct newsrooms with an article in the last COVERED_HOURS
 
 
 @dataclass
@@ -108,8 +112,17 @@ def _embedder(articles: Sequence[Article], lexical: bool) -> CachedEmbedder | No
     return CachedEmbedder(model.model_id, rows)
 
 
-def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False) -> Replay:
+def recent_newsrooms(trend: TrendState, now: datetime, hours: float = 6.0) -> int:
+    """Distinct newsrooms with an article published in the `hours` before `now` (hour buckets)."""
+    since = (now - timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+    return len({s for b in trend.hourly if since <= b.hour <= now for s in b.sources})
+
+
+def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
+        until: datetime | None = None) -> Replay:
     articles = [g.article for g in load_dataset(dataset)]
+    if until is not None:  # nothing published after `until` is read (e.g. a held-out window)
+        articles = [a for a in articles if a.published <= until]
     end = max(a.published for a in articles)
     start = end - timedelta(hours=hours)
     embedder = _embedder(articles, lexical)
@@ -136,7 +149,8 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False) -> 
         for trend in replay.store.trends.values():
             if trend.is_open or trend.trend_id in written:  # open, or closed by this run
                 replay.history[trend.trend_id][now] = Observation(
-                    trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open)
+                    trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open,
+                    recent_newsrooms(trend, now, COVERED_HOURS))
         now += step
     replay.seconds = time.perf_counter() - started
     return replay
@@ -193,6 +207,25 @@ def print_status_changes(replay: Replay) -> dict[str, float]:
                         for m in [min(observations), *changes(observations)])
         print(f"    over {TARGET_CHANGES_PER_DAY}: {replay.store.trends[tid].headline[:60]!r}: {path}")
     return shares
+
+
+def print_cooled_while_covered(replay: Replay) -> float:
+    """How often a public trend shows Cooled although 2+ newsrooms covered it in the last
+    COVERED_HOURS: what a reader would not call cooled."""
+    cooled = covered = 0
+    trends: set[str] = set()
+    for trend_id, observations in replay.history.items():
+        for observation in observations.values():
+            if observation.newsrooms < PUBLIC_MIN_NEWSROOMS or observation.status != "cooled":
+                continue
+            cooled += 1
+            if observation.recent_newsrooms >= PUBLIC_MIN_NEWSROOMS:
+                covered += 1
+                trends.add(trend_id)
+    share = 100.0 * covered / cooled if cooled else 0.0
+    print(f"  cooled while covered: {covered} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
+          f"articles from 2+ newsrooms in the last {COVERED_HOURS:g} h ({len(trends)} trends)")
+    return share
 
 
 # --- 2. status over time of the biggest stories -----------------------------------------------
@@ -349,17 +382,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--column-hours", type=float, default=3.0)
     parser.add_argument("--lexical", action="store_true", help="clustering without the embedding model")
+    parser.add_argument("--until", type=datetime.fromisoformat, default=None,
+                        help="read only items published up to this time (ISO 8601, e.g. "
+                             "2026-02-16T00:00+00:00: the snapshot without its held-out days)")
     args = parser.parse_args(argv)
     if not args.dataset.exists():
         print(f"no dataset at {args.dataset} (the snapshot lives in ../shared/data)", file=sys.stderr)
         return 2
     step = timedelta(minutes=args.step_minutes)
-    replay = run(args.dataset, args.hours, step, lexical=args.lexical)
+    replay = run(args.dataset, args.hours, step, lexical=args.lexical, until=args.until)
     print(f"replay: {len(replay.runs)} runs every {args.step_minutes:g} min "
           f"from {replay.runs[0]:%Y-%m-%d %H:%M}Z to {replay.runs[-1]:%Y-%m-%d %H:%M}Z, "
           f"{len(replay.store.articles)} articles, "
           f"{len(replay.store.trends)} trends, clustering path: {replay.embedding}; {replay.seconds:.1f}s")
     print_status_changes(replay)
+    print_cooled_while_covered(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)
     return 0
