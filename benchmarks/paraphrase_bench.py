@@ -21,8 +21,11 @@ caught.
 
 Targets: supported removed <= 5%; partial and unsupported removed >= 95%; swaps caught >= 97%.
 Printed: the table, precision/recall of "removed" as the prediction of "not supported", balanced
-accuracy, and the cost per claim (CPU ms on one core). With ANTHROPIC_API_KEY set and
---verifier, the Claude verifier also judges what the deterministic layer could not decide.
+accuracy, the cost per claim (CPU ms on one core), and what a verifier would see: per kind, the
+claims the rules decide and those they leave to the model (kept with undecided words, or removed
+for their wording alone), the removal shares a model that is always right would give, and the
+verifier's input tokens (estimated). With ANTHROPIC_API_KEY set and --verifier, the Claude
+verifier judges what the deterministic layer could not decide, as the brief flow does.
 
 Usage: .venv/bin/python benchmarks/paraphrase_bench.py [--show K] [--seed S] [--draws N] [--verifier]
 Exit status 1 when a target is missed, 2 when the labels no longer match the data or the splitter;
@@ -169,6 +172,13 @@ class Outcome:
     method: str
     problems: list[str]
     undecided: bool
+    wording_only: bool = False
+    """Removed for its wording alone: with a verifier, the model judges it (services.briefs)."""
+
+    @property
+    def to_verifier(self) -> bool:
+        """What the deterministic layer leaves to the verifier when there is one."""
+        return (self.undecided and not self.removed) or (self.removed and self.wording_only)
 
 
 def run_checker(cases: Sequence[Case]) -> tuple[list[Outcome], float]:
@@ -186,7 +196,8 @@ def run_checker(cases: Sequence[Case]) -> tuple[list[Outcome], float]:
         ids = [item.id for item in case.story.evidence]
         check = check_claim(case.text, ids, index)
         outcomes.append(Outcome(not check.passed, getattr(check, "method", "literal"), check.problems,
-                                getattr(check, "undecided", False)))
+                                bool(getattr(check, "undecided", False)),
+                                getattr(check, "wording_only", False)))
     return outcomes, time.process_time() - started
 
 
@@ -253,7 +264,8 @@ def word_judge(cases: Sequence[Case], threshold: float = 0.45) -> None:
 
 
 def run_verifier(cases: Sequence[Case], outcomes: list[Outcome]) -> int:
-    """Send the undecided claims (kept by the deterministic layer) to Claude; return tokens spent."""
+    """Send what the deterministic layer could not decide (kept with undecided words, or removed for
+    its wording alone) to Claude, as the brief flow does; return tokens spent."""
     from headlinez.adapters.claude import ClaudeVerifier, claude_client
     from headlinez.settings import BriefSettings
 
@@ -262,7 +274,7 @@ def run_verifier(cases: Sequence[Case], outcomes: list[Outcome]) -> int:
     tokens = 0
     by_story: dict[str, list[int]] = {}
     for n, (case, outcome) in enumerate(zip(cases, outcomes, strict=True)):
-        if outcome.undecided and not outcome.removed:
+        if outcome.to_verifier:
             by_story.setdefault(case.story.story_id, []).append(n)
     for numbers in by_story.values():
         story = cases[numbers[0]].story
@@ -276,6 +288,7 @@ def run_verifier(cases: Sequence[Case], outcomes: list[Outcome]) -> int:
                 outcomes[n].removed = True
                 outcomes[n].problems.append("verifier: not supported")
             else:
+                outcomes[n].removed = False
                 outcomes[n].method = "model"
     return tokens
 
@@ -304,6 +317,44 @@ def metrics(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> dict[str, flo
             "kept_precision": tn / kept if kept else 0.0}
 
 
+def routing(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> None:
+    """With a verifier (a key set), what the deterministic layer decides and what it leaves to the
+    model, per kind; and the removal shares a verifier that is always right would give."""
+    print("\nwith a verifier: decided by the rules (removed / kept) and left to the model, and the "
+          "removal share if the model were always right")
+    for kind in (*LABEL_KINDS, *SWAP_KINDS):
+        chosen = [o for c, o in zip(cases, outcomes, strict=True) if c.kind == kind]
+        if not chosen:
+            continue
+        sent = sum(o.to_verifier for o in chosen)
+        hard = sum(o.removed and not o.to_verifier for o in chosen)
+        kept = len(chosen) - sent - hard
+        best = hard if kind == "supported" else hard + sent
+        print(f"  {kind:<12} {len(chosen):>4}: removed {hard:>4}, kept {kept:>4}, to the model {sent:>4} "
+              f"({100 * sent / len(chosen):.0f}%); removed with a perfect model "
+              f"{100 * best / len(chosen):.1f}%")
+    # Input tokens of the calls (one per story, as the brief flow makes one per check), estimated
+    # from the prompt's characters: the exact count needs the API (--verifier).
+    from headlinez.briefs.prompts import VERIFIER_SYSTEM_PROMPT, verifier_user_prompt
+    from headlinez.briefs.text import estimate_tokens
+
+    labeled = [(c, o) for c, o in zip(cases, outcomes, strict=True) if c.kind in LABEL_KINDS]
+    by_story: dict[str, list[Case]] = {}
+    for case, outcome in labeled:
+        if outcome.to_verifier:
+            by_story.setdefault(case.story.story_id, []).append(case)
+    tokens = 0
+    for claims in by_story.values():
+        story = claims[0].story
+        ids = [item.id for item in story.evidence]
+        prompt = verifier_user_prompt(story.evidence, [(n, c.text, ids) for n, c in enumerate(claims, 1)])
+        tokens += estimate_tokens(VERIFIER_SYSTEM_PROMPT) + estimate_tokens(prompt)
+    sent = sum(len(claims) for claims in by_story.values())
+    if sent:
+        print(f"  verifier input for the {len(labeled)} labeled sentences: {len(by_story)} calls, "
+              f"{sent} claims, ~{tokens:,} input tokens (estimated), ~{tokens // sent:,} per claim sent")
+
+
 def report(cases: Sequence[Case], outcomes: Sequence[Outcome], cpu_seconds: float, show: int) -> bool:
     rows = [("supported", "removed", TARGET_SUPPORTED_REMOVED, False),
             ("partial", "removed", TARGET_REMOVED, True),
@@ -328,6 +379,7 @@ def report(cases: Sequence[Case], outcomes: Sequence[Outcome], cpu_seconds: floa
     kept = [o for o in outcomes if not o.removed]
     methods = {k: sum(1 for o in kept if o.method == k) for k in ("literal", "semantic", "model")}
     print("kept claims by how they were checked: " + ", ".join(f"{k} {v}" for k, v in methods.items()))
+    routing(cases, outcomes)
     print(f"cost: {1000 * cpu_seconds / len(cases):.2f} ms CPU per claim on one core "
           f"({len(cases)} claims, evidence indexing included)")
     if show:

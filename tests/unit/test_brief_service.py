@@ -219,6 +219,38 @@ def test_the_verifier_judges_only_what_passed_the_deterministic_checks(store: In
     assert result.usage == TokenUsage(input_tokens=500, output_tokens=50)
 
 
+REWORDED = {"text": "Officials from Iran and America held a third round of indirect negotiations, and the "
+                    "mood was cordial, with steady momentum praised by delegates.",
+            "evidence_ids": [2]}
+
+
+def test_a_claim_removed_for_its_wording_alone_goes_to_the_verifier(service: BriefService) -> None:
+    # Given a paraphrase whose words the evidence has in no form (no number, name or quote wrong)
+    # and a claim with a detail the evidence does not state
+    draft = story.draft_with(REWORDED, story.HALLUCINATED, story.WRONG_NUMBER)
+    # Without a verifier, the word rules remove the paraphrase
+    offline = service.check(_check_input(draft), None)
+    removed = {r.text: r for r in offline.removed_claims}
+    assert removed[REWORDED["text"]].stage == "deterministic"
+    assert "in no form" in removed[REWORDED["text"]].reasons[0]  # names and numbers all found
+    # With one, the model judges it: kept when it finds it supported, marked as checked by the model
+    verifier = Verifier(lambda number, text, ids: Verdict(claim_id=number, supported=True))
+    result = service.check(_check_input(draft), verifier)
+    sent = [text for _, text, _ in verifier.claims]
+    assert REWORDED["text"] in sent
+    assert story.WRONG_NUMBER["text"] not in sent  # a wrong number is decided, never re-judged
+    assert story.HALLUCINATED["text"] not in sent
+    methods = {c.text: c.checked_by for p in result.paragraphs for c in p.claims}
+    assert methods[REWORDED["text"]] == "model"
+    assert {r.text for r in result.removed_claims} == {story.WRONG_NUMBER["text"], story.HALLUCINATED["text"]}
+    # and removed, with the model's reason, when it does not
+    rejecting = Verifier(lambda number, text, ids: Verdict(claim_id=number, supported=False,
+                                                           reason="not said"))
+    rejected = {r.text: r for r in service.check(_check_input(draft), rejecting).removed_claims}
+    assert rejected[REWORDED["text"]].stage == "verifier"
+    assert rejected[REWORDED["text"]].reasons[-1] == "verifier: not said"
+
+
 # --- publish and failure --------------------------------------------------------------------------
 
 

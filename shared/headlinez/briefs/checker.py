@@ -246,6 +246,10 @@ class ClaimCheck:
     """How a passing claim was found supported: 'literal', 'semantic' (or 'model', by the verifier)."""
     undecided: list[str] = field(default_factory=list)
     """Content words the evidence has in no form, when too few to remove the claim."""
+    wording_only: bool = False
+    """Removed only for its wording (too many words the evidence has in no form), with every
+    number, name, quote, date and attribution found: paraphrase or invention, the rules cannot
+    tell, so a verifier (when there is one) judges it instead of the removal standing."""
     paraphrase: list[str] = field(default_factory=list)
     """What the semantic layer had to accept (a lemma, a synonym, a rounding, an alias)."""
 
@@ -506,10 +510,12 @@ def _judge_meaning(result: ClaimCheck, stems: set[str], cited: Sequence[_Indexed
     support, by_meaning, unmatched = _coverage(stems, cited)
     if support < config.min_overlap:
         result.problems.append(f"only {support:.0%} of its words appear in the cited evidence")
+        result.wording_only = True
         return
     if len(unmatched) >= config.remove_unmatched:
         result.problems.append(f"{len(unmatched)} of its words are in no form in the cited evidence: "
                                + ", ".join(unmatched[:6]))
+        result.wording_only = True
         return
     if by_meaning:
         notes.append("same meaning: " + ", ".join(by_meaning[:6]))

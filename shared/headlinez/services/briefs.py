@@ -150,9 +150,13 @@ class BriefService:
         outcomes = [_Outcome(c) for c in check_draft(draft, index, self.policy.check)]
         usage = request.usage
         verifier_name = DETERMINISTIC_VERIFIER
-        # The verifier sees only what the deterministic layer could not decide (issue 14).
-        to_verify = [o for o in outcomes if o.check.passed and o.check.factual
-                     and (o.check.undecided or self.policy.verify == "all")]
+        # The verifier sees only what the deterministic layer could not decide (issue 14): claims
+        # kept with words the evidence lacks, and claims removed for their wording alone (a
+        # paraphrase the word rules cannot tell from an invention); never a claim with a wrong
+        # number, name, quote, date or attribution.
+        to_verify = [o for o in outcomes if o.check.factual and (
+            (o.check.passed and (o.check.undecided or self.policy.verify == "all"))
+            or (verifier is not None and o.check.wording_only))]
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
             verdicts, verifier_usage = verifier.verify(request.evidence, claims)
@@ -267,6 +271,10 @@ def _apply_verdicts(outcomes: Sequence[_Outcome], verdicts: Sequence[Verdict]) -
             problem = f"verifier: supported only by uncited evidence [{verdict.evidence_id}]"
         else:
             outcome.stage = "verifier"  # kept, judged by the model
+            if outcome.check.wording_only:  # the model found the paraphrase the word rules could not
+                outcome.check.paraphrase += [f"wording judged by the model: {problem}"
+                                             for problem in outcome.check.problems]
+                outcome.check.problems.clear()
             continue
         outcome.check.problems.append(problem)
         outcome.stage = "verifier"
