@@ -27,6 +27,7 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -95,17 +96,36 @@ def _samples(articles: list[Article], start: datetime, until: datetime, lexical:
     return scored
 
 
-def training_samples(data_dir: Path, lexical: bool) -> list[Sample]:
-    uci = [row.article for row in load_dataset(data_dir / "uci_news_aggregator_prefix" / "articles.jsonl")]
-    snapshot_file = data_dir / "news_feed_snapshot_2026-02-18" / "articles.jsonl"
-    snapshot = [row.article for row in load_dataset(snapshot_file)]
-    before = [a for a in snapshot if a.published < HELD_OUT_FROM]
-    first_uci = min(a.published for a in uci).replace(minute=0, second=0, microsecond=0)
-    last_uci = max(a.published for a in uci)
-    return [
-        *_samples(uci, first_uci, last_uci, lexical, "uci"),
-        *_samples(before, HELD_OUT_FROM - SNAPSHOT_HISTORY, HELD_OUT_FROM, lexical, "snapshot<2026-02-16"),
-    ]
+STREAMS = ("uci", "snapshot")
+
+
+def training_samples(data_dir: Path, lexical: bool, streams: Sequence[str] = STREAMS) -> list[Sample]:
+    samples: list[Sample] = []
+    if "uci" in streams:
+        uci = [row.article for row in load_dataset(data_dir / "uci_news_aggregator_prefix" / "articles.jsonl")]
+        first_uci = min(a.published for a in uci).replace(minute=0, second=0, microsecond=0)
+        samples += _samples(uci, first_uci, max(a.published for a in uci), lexical, "uci")
+    if "snapshot" in streams:
+        snapshot_file = data_dir / "news_feed_snapshot_2026-02-18" / "articles.jsonl"
+        before = [row.article for row in load_dataset(snapshot_file) if row.article.published < HELD_OUT_FROM]
+        samples += _samples(before, HELD_OUT_FROM - SNAPSHOT_HISTORY, HELD_OUT_FROM, lexical,
+                            "snapshot<2026-02-16")
+    return samples
+
+
+def print_single_feature_aucs(samples: Sequence[Sample]) -> None:
+    """One feature alone, per stream and pooled: does it rank 'continues' the way a forecaster
+    would read it (AUC > 0.5 for growth, < 0.5 for silence)? Streams that disagree cannot be
+    pooled into one calibrated model."""
+    for tag in sorted({s.group.split(":", 1)[0] for s in samples}) + ["pooled"]:
+        chosen = [s for s in samples if tag == "pooled" or s.group.startswith(f"{tag}:")]
+        y = np.array([SCORED_CODES.index(s.outcome) for s in chosen if s.outcome is not None])
+        if len(set(y.tolist())) < 2:
+            continue
+        x = np.array([[s.features[name] for name in FEATURE_NAMES] for s in chosen])
+        print(f"  single-feature AUC toward 'continues', {tag} ({len(y)} trend-hours, {int(y.sum())} "
+              "continue): " + ", ".join(f"{name} {roc_auc_score(y, x[:, j]):.2f}"
+                                        for j, name in enumerate(FEATURE_NAMES)))
 
 
 def _choose_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
@@ -114,10 +134,17 @@ def _choose_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
     for c in C_GRID:
         briers, balanced = [], []
         logits = np.zeros(len(y))
+        centered = np.zeros(len(y))
         for train, test in folds.split(x, y, groups):
             model = LogisticRegression(C=c, max_iter=2000).fit(x[train], y[train])
             p = model.predict_proba(x[test])[:, 1]
             logits[test] = model.decision_function(x[test])
+            # Each fold's model learns its own base rate, and a fold whose training part has fewer
+            # 'continues' tests on more of them: pooled out-of-fold logits then rank by fold, not
+            # by trend (an artifact that pushes the pooled AUC under 0.5 for a nearly
+            # intercept-only model). Centred on the fold model's mean training logit, they rank
+            # by the features alone.
+            centered[test] = logits[test] - model.decision_function(x[train]).mean()
             briers.append(2 * float(np.mean((p - y[test]) ** 2)))  # two-class form of the multi-class Brier
             decided = p >= y[train].mean()
             balanced.append(float(np.mean([np.mean(decided[y[test] == k] == k) for k in (0, 1)])))
@@ -125,8 +152,10 @@ def _choose_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
         # Does the model rank at all out of fold (AUC), and would a calibration map stretch or
         # flip it (the slope of a Platt fit of the out-of-fold logits: 1 = calibrated, < 0 = wrong way)?
         platt = LogisticRegression(C=1e6, max_iter=2000).fit(logits[:, None], y)
+        fair = LogisticRegression(C=1e6, max_iter=2000).fit(centered[:, None], y)
         print(f"  C={c:<5} cross-validated Brier {mean:.4f}, balanced accuracy {np.mean(balanced):.3f}, "
-              f"out-of-fold AUC {roc_auc_score(y, logits):.3f}, Platt slope {platt.coef_[0][0]:+.2f}")
+              f"out-of-fold AUC {roc_auc_score(y, logits):.3f}, Platt slope {platt.coef_[0][0]:+.2f}; "
+              f"fold-centred: AUC {roc_auc_score(y, centered):.3f}, Platt slope {fair.coef_[0][0]:+.2f}")
         if best is None or mean < best[1]:
             best = (c, mean)
     assert best is not None
@@ -139,20 +168,21 @@ def main(argv: list[str]) -> int:
                         default=Path(os.environ.get("HEADLINEZ_DATA_DIR", "../shared/data")))
     parser.add_argument("--lexical", action="store_true", help="cluster without sentence embeddings")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--streams", nargs="+", choices=STREAMS, default=list(STREAMS),
+                        help="training streams (default: both)")
     args = parser.parse_args(argv)
     if not args.data_dir.is_dir():
         print(f"data folder not found: {args.data_dir}", file=sys.stderr)
         return 2
-    samples = [s for s in training_samples(args.data_dir, args.lexical) if s.sources >= RECORD_MIN_SOURCES]
+    samples = [s for s in training_samples(args.data_dir, args.lexical, args.streams)
+               if s.sources >= RECORD_MIN_SOURCES]
+    print_single_feature_aucs(samples)
     x_raw = np.array([[s.features[name] for name in FEATURE_NAMES] for s in samples])
     y = np.array([SCORED_CODES.index(s.outcome) for s in samples if s.outcome is not None])
     groups = np.array([s.group for s in samples])
     mean, scale = x_raw.mean(axis=0), x_raw.std(axis=0)
     scale[scale == 0] = 1.0
     x = (x_raw - mean) / scale
-    # One feature alone: does it rank the outcome the way the model's sign expects (AUC > 0.5)?
-    print("  single-feature AUC toward 'continues': " + ", ".join(
-        f"{name} {roc_auc_score(y, x[:, j]):.2f}" for j, name in enumerate(FEATURE_NAMES)))
     c = _choose_c(x, y, groups)
     model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     rates = {code: round(float(np.mean(y == i)), 4) for i, code in enumerate(SCORED_CODES)}
@@ -164,9 +194,11 @@ def main(argv: list[str]) -> int:
         # sigmoid(b + w.x) as a softmax over (fades, continues): logits 0 and b + w.x
         "coef": [[0.0] * len(FEATURE_NAMES), [round(float(v), 6) for v in model.coef_[0]]],
         "intercept": [0.0, round(float(model.intercept_[0]), 6)],
-        "fitted_on": f"logistic regression, C={c}, on public trend-hours of the UCI prefix and the "
-                     f"2026-02-18 snapshot's items published before {HELD_OUT_FROM:%Y-%m-%d} "
-                     f"({'lexical' if args.lexical else 'embedding'} clustering)",
+        "fitted_on": f"logistic regression, C={c}, on public trend-hours of "
+                     + " and ".join({"uci": "the UCI prefix",
+                                     "snapshot": f"the 2026-02-18 snapshot's items published before "
+                                                 f"{HELD_OUT_FROM:%Y-%m-%d}"}[name] for name in args.streams)
+                     + f" ({'lexical' if args.lexical else 'embedding'} clustering)",
         "samples": len(y),
         "class_rates": rates,
         "held_out_from": HELD_OUT_FROM.isoformat().replace("+00:00", "Z"),
