@@ -102,7 +102,8 @@ STREAMS = ("uci", "snapshot")
 def training_samples(data_dir: Path, lexical: bool, streams: Sequence[str] = STREAMS) -> list[Sample]:
     samples: list[Sample] = []
     if "uci" in streams:
-        uci = [row.article for row in load_dataset(data_dir / "uci_news_aggregator_prefix" / "articles.jsonl")]
+        uci_file = data_dir / "uci_news_aggregator_prefix" / "articles.jsonl"
+        uci = [row.article for row in load_dataset(uci_file)]
         first_uci = min(a.published for a in uci).replace(minute=0, second=0, microsecond=0)
         samples += _samples(uci, first_uci, max(a.published for a in uci), lexical, "uci")
     if "snapshot" in streams:
@@ -117,7 +118,7 @@ def print_single_feature_aucs(samples: Sequence[Sample]) -> None:
     """One feature alone, per stream and pooled: does it rank 'continues' the way a forecaster
     would read it (AUC > 0.5 for growth, < 0.5 for silence)? Streams that disagree cannot be
     pooled into one calibrated model."""
-    for tag in sorted({s.group.split(":", 1)[0] for s in samples}) + ["pooled"]:
+    for tag in [*sorted({s.group.split(":", 1)[0] for s in samples}), "pooled"]:
         chosen = [s for s in samples if tag == "pooled" or s.group.startswith(f"{tag}:")]
         y = np.array([SCORED_CODES.index(s.outcome) for s in chosen if s.outcome is not None])
         if len(set(y.tolist())) < 2:
