@@ -257,6 +257,16 @@ def test_the_subject_of_unanswered_questions_is_an_actor_not_a_venue() -> None:
     assert all("Marco Rubio" in q for q in unanswered), unanswered
 
 
+def test_a_bare_institution_is_not_the_subject_when_a_country_is_shared_as_widely() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Congress ousts Peru's interim president", ""),
+                item(2, "BBC News", "bbc", "Peru: Congress removes the president after four months", ""),
+                item(3, "NYT", "nyt", "Congress in Peru votes out its leader", "")]
+    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    assert unanswered
+    assert not any(q.endswith("for Congress?") or q.endswith("about Congress?") for q in unanswered)
+    assert any("Peru" in q for q in unanswered), unanswered
+
+
 def test_an_obituary_asks_for_funeral_plans_not_what_happens_next_for_the_dead() -> None:
     evidence = [item(1, "Reuters", "reuters", "US civil rights leader Jesse Jackson dies aged 84", ""),
                 item(2, "BBC News", "bbc", "Jesse Jackson, veteran civil rights activist, dies at 84", ""),

@@ -531,8 +531,16 @@ def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
     shared = [n for n in families if len(families[n]) >= 2]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
-    ranked = sorted(shared, key=lambda n: (_is_venue(n), -len(families[n]), -len(n.split()), n))
+    # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
+    # for Congress?" on a story about Peru's Congress reads as the US one.
+    ranked = sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES, -len(families[n]),
+                                           -len(n.split()), n))
     return _with_article(ranked[0]) if ranked else None
+
+
+_BARE_BODIES = frozenset({"congress", "parliament", "senate", "house", "government", "cabinet", "court",
+                          "police", "army", "military", "legislature", "assembly", "council", "ministry",
+                          "presidency", "opposition"})
 
 
 _VENUE_NAMES = (*lexicon.entries("regions_and_cities"), *lexicon.entries("us_places"))
