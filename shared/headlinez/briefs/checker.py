@@ -523,6 +523,7 @@ def _judge_meaning(result: ClaimCheck, stems: set[str], cited: Sequence[_Indexed
         result.undecided = unmatched
         if config.undecided == "remove":
             result.problems.append("not stated by the cited evidence: " + ", ".join(unmatched))
+            result.wording_only = True
 
 
 def check_claim(text: str, evidence_ids: Sequence[int], index: EvidenceIndex, location: str = "",
