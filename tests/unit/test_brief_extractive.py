@@ -267,6 +267,45 @@ def test_a_bare_institution_is_not_the_subject_when_a_country_is_shared_as_widel
     assert any("Peru" in q for q in unanswered), unanswered
 
 
+def test_a_speaker_named_by_surname_alone_is_asked_about_in_full() -> None:
+    # "Fine said": a surname that is also a common word; the other newsroom names him in full
+    evidence = [
+        item(1, "NDTV", "ndtv", "Democrats slam US lawmaker over anti-Muslim remarks",
+             '"If they force us to choose, the choice between dogs and Muslims is not a difficult one," '
+             "Fine said on X."),
+        item(2, "Dawn", "dawn", "Outrage over US congressman's anti-Muslim remarks",
+             "A controversy erupted after Florida Republican Congressman Randy Fine posted a remark on "
+             "social media. His comment prompted condemnation from civil rights groups."),
+    ]
+    asked = _asked(evidence)
+    assert "What did Randy Fine say?" in asked
+    assert asked["What did Randy Fine say?"].evidence_ids == [1]
+    assert not any("Muslims?" in q or q.endswith("for Fine?") for q in asked), list(asked)
+
+
+def test_a_surname_two_people_share_is_not_expanded() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Court rules on the family trust",
+             '"We will appeal the ruling as soon as the court allows it," Jackson said on Monday.'),
+        item(2, "BBC News", "bbc", "Jesse Jackson and Janet Jackson named in the trust case",
+             "The trust names Jesse Jackson and Janet Jackson as beneficiaries of the estate."),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert said == ["What did Jackson say?"]
+
+
+def test_a_people_or_creed_is_not_the_subject_of_an_unanswered_question() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "US soldiers arrive in Nigeria to fight Islamist militants", ""),
+        item(2, "BBC News", "bbc", "Nigeria says more US troops arrive to tackle Islamist groups", ""),
+        item(3, "Dawn", "dawn", "Islamist attacks prompt US deployment to Nigeria", ""),
+    ]
+    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    assert unanswered
+    assert not any("Islamist?" in q for q in unanswered), unanswered
+    assert any("Nigeria" in q for q in unanswered), unanswered
+
+
 def test_an_obituary_asks_for_funeral_plans_not_what_happens_next_for_the_dead() -> None:
     evidence = [item(1, "Reuters", "reuters", "US civil rights leader Jesse Jackson dies aged 84", ""),
                 item(2, "BBC News", "bbc", "Jesse Jackson, veteran civil rights activist, dies at 84", ""),

@@ -31,8 +31,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 
 from headlinez import data as lexicon
 from headlinez.briefs.checker import EvidenceIndex, check_claim
@@ -63,6 +63,7 @@ from headlinez.briefs.text import (
     words,
 )
 from headlinez.domain.headlines import is_roundup
+from headlinez.domain.text import normalize_title
 
 _FORWARD_CUES = lexicon.word_set("brief_forward_cues")
 # Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
@@ -102,6 +103,8 @@ class _Candidate:
     score: float
     families: int
     """Newsrooms whose evidence shares most of its content words (its own included)."""
+    full_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Surname (lower case) -> the one full name the evidence writes it in ("fine" -> "Randy Fine")."""
 
 
 def _display_outlet(outlet: str) -> str:
@@ -135,6 +138,7 @@ def _candidates(evidence: Sequence[EvidenceItem], *, headlines: bool = False) ->
     item_stems = {item.id: content_stems(item.text) for item in evidence}
     for stems_of_item in item_stems.values():
         frequency.update(stems_of_item)
+    full_names = _full_names(evidence)
     scored: list[_Candidate] = []
     for item, sentence, position in sentences:
         stems = frozenset(content_stems(sentence))
@@ -147,9 +151,40 @@ def _candidates(evidence: Sequence[EvidenceItem], *, headlines: bool = False) ->
         length_factor = 1.0 if 10 <= length <= 35 else 0.7
         position_factor = 1.3 if position == 0 else (0.8 if position < 0 else 1.0)
         score = (shared / math.sqrt(len(stems)) + 1.0) * length_factor * position_factor * math.sqrt(families)
-        scored.append(_Candidate(item, sentence, position, stems, score, max(families, 1)))
+        scored.append(_Candidate(item, sentence, position, stems, score, max(families, 1), full_names))
     scored.sort(key=lambda c: (-c.score, c.item.id, c.position))
     return scored
+
+
+_NOT_PERSON_WORDS = (frozenset(w for name in lexicon.entries("countries") for w in name.split())
+                     | lexicon.word_set("place_words") | lexicon.word_set("organization_words")
+                     | frozenset({"u.s", "us", "u.k", "uk", "eu", "un"}))
+
+
+_FIRST_NAMES = lexicon.word_set("first_names")
+
+
+def _person_like(name: str) -> bool:
+    """2-4 capitalized words opening on a known first name, none a country, place or organization
+    word: "Randy Fine", not "U.S. Iran", "Presses Hamas" or "Jesse Jackson and Janet Jackson".
+    (A name the list does not know is simply not expanded: the surname alone stays.)"""
+    parts = name.split()
+    return (2 <= len(parts) <= 4 and all(part[:1].isupper() for part in parts)
+            and normalize_title(parts[0]) in _FIRST_NAMES
+            and not any(part.lower().strip(".'’") in _NOT_PERSON_WORDS for part in parts))
+
+
+def _full_names(evidence: Sequence[EvidenceItem]) -> dict[str, str]:
+    """Each surname the evidence writes in exactly one full name ("Randy Fine"), so that a later
+    "Fine said" names its speaker in full."""
+    found: dict[str, set[str]] = {}
+    for item in evidence:
+        for sentence in [item.title, *split_sentences(item.snippet)]:
+            for run in name_sequences(sentence):
+                name = _clean_name(run)
+                if _person_like(name):
+                    found.setdefault(name.split()[-1].lower(), set()).add(name)
+    return {surname: next(iter(names)) for surname, names in found.items() if len(names) == 1}
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
@@ -371,6 +406,10 @@ def _speaker(candidate: _Candidate) -> str | None:
         role = after_role
     for clause, at_end in ((before, True), (after, False)):
         runs = name_sequences(clause)
+        if not runs and at_end and clause.istitle() and clause.lower() in candidate.full_names:
+            # "... ," Fine said': a surname alone, which is also a common word, is no name to
+            # the name reader; the evidence writes it in full elsewhere ("Randy Fine").
+            return candidate.full_names[clause.lower()]
         if not runs:
             continue
         run = runs[-1] if at_end else runs[0]
@@ -380,7 +419,7 @@ def _speaker(candidate: _Candidate) -> str | None:
         cleaned = _clean_name(run)
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         if adjacent and len(cleaned) >= 3 and not known:
-            return cleaned
+            return candidate.full_names.get(cleaned.lower(), cleaned) if " " not in cleaned else cleaned
     if role is not None:
         found = role.group(1)
         return found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
@@ -522,13 +561,18 @@ def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
     evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
+    full_names = _full_names(evidence)
     for item in evidence:
         for sentence in [item.title, *split_sentences(item.snippet)]:
             for run in name_sequences(sentence):
                 name = _clean_name(run)
+                # "Fine" and "Randy Fine" are one person: counted, and asked about, in full
+                name = full_names.get(name.lower(), name) if " " not in name else name
                 if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
                     families.setdefault(name, set()).add(item.publisher_family)
-    shared = [n for n in families if len(families[n]) >= 2]
+    # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
+    # whom "What happens next for ...?" asks about; nor is a lone adjective.
+    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n)]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
     # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
@@ -536,6 +580,22 @@ def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
     ranked = sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES, -len(families[n]),
                                            -len(n.split()), n))
     return _with_article(ranked[0]) if ranked else None
+
+
+_DEMONYMS = frozenset(lexicon.string_map("demonyms"))
+_FAITHS = frozenset({"muslim", "muslims", "christian", "christians", "jew", "jews", "jewish", "hindu",
+                     "hindus", "sikh", "sikhs", "buddhist", "buddhists", "catholic", "catholics",
+                     "protestant", "protestants", "evangelical", "evangelicals", "sunni", "sunnis",
+                     "shia", "shiite", "shiites", "islamic"})
+
+
+def _group_word(name: str) -> bool:
+    """One word naming a people, a faith or a creed ("Palestinians", "Muslims", "Islamist")."""
+    word = name.lower()
+    if " " in word:
+        return False
+    return (word in _DEMONYMS or word in _FAITHS or word.endswith(("ist", "ists"))
+            or word.endswith("ism"))
 
 
 _BARE_BODIES = frozenset({"congress", "parliament", "senate", "house", "government", "cabinet", "court",
