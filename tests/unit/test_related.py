@@ -171,6 +171,20 @@ def test_a_common_name_is_never_given_as_the_reason() -> None:
     assert [r.reason for r in related_trends([a, b])["t-a"]] == ["close in subject"]
 
 
+def test_a_frequent_name_explains_a_relation_found_by_meaning_but_never_makes_one() -> None:
+    # Given Iran in 40 loosely alike trends (too common to link them), and two of them close in meaning
+    filler = [_with_embedding(make(f"t-{n}", f"Iran story {n}", {f"w{n}": 3.0}, [("Iran", "place")]),
+                              _unit(0.0, 0.0, *[1.0 if i == n else 0.0 for i in range(40)]))
+              for n in range(40)]
+    watchdog = _with_embedding(make("t-iaea", "Iran meets UN nuclear watchdog", {"watchdog": 3.0},
+                                    [("Iran", "place")]), _unit(1.0, 0.0, *[0.0] * 40))
+    warships = _with_embedding(make("t-ships", "US warships gather near Iran", {"warship": 3.0},
+                                    [("Iran", "place")]), _unit(0.6, 0.8, *[0.0] * 40))
+    related = related_trends([*filler, watchdog, warships])
+    assert all(not related[t.trend_id] for t in filler)
+    assert [(r.trend_id, r.reason) for r in related["t-iaea"]] == [("t-ships", "also about Iran")]
+
+
 def test_a_newsroom_s_own_name_links_nothing() -> None:
     # Given a CBS bulletin and an Epstein survivor's CBS interview, loosely alike (cosine 0.4), both
     # naming CBS News, which covers both

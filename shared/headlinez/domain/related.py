@@ -16,7 +16,8 @@ the Hormuz closure), or ENTITY_RELATED_COSINE with a shared person or organizati
 PLACE_RELATED_COSINE with shared places only. A name in more than COMMON_NAME_SHARE of the open
 trends (and the United States) is not concrete: it links nothing; nor does a newsroom's own name
 ("CBS Evening News" and "... tells CBS News"). Each related trend carries a reason of a few
-words: "shares: Iran, Geneva", "also about nuclear talks" or "close in subject".
+words: "shares: Iran, Geneva", "also about nuclear talks", "also about Iran" (a name too common to
+link two trends, named when meaning alone related them) or "close in subject".
 Same story also when the mean embeddings are SAME_STORY_EMBEDDING alike.
 
 "Never the same story twice": a candidate that is the *same story* as the trend is never listed.
@@ -181,6 +182,7 @@ class _Pairs:
     def __init__(self, profiles: Mapping[str, _Profile], common: frozenset[str] = frozenset()) -> None:
         self._profiles = profiles
         self._common = common
+        self._outlets = _outlet_names(profiles)
         self._similarity: dict[tuple[str, str], float] = {}
         self._same: dict[tuple[str, str], bool] = {}
         self._split = {self._key(tid, other) for tid, p in profiles.items()
@@ -232,6 +234,12 @@ class _Pairs:
         terms = [first.display[s] for s in first.display if s in second.display and s not in first.names]
         if terms:
             return f"also about {terms[0]}"
+        # Related by meaning alone: a name too common to link two trends on its own ("Iran")
+        # still tells the reader what they have in common.
+        common = sorted(first.names & second.names - ALWAYS_COMMON - self._outlets,
+                        key=lambda slug: (-first.topics.get(slug, 0.0), slug))
+        if common:
+            return "also about " + ", ".join(first.display.get(s, s) for s in common[:MAX_REASON_NAMES])
         return "close in subject"
 
     def same(self, a: str, b: str) -> bool:
