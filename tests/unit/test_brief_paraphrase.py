@@ -160,6 +160,33 @@ def test_a_name_is_not_made_of_plain_words_of_the_evidence() -> None:
     assert not any("name" in p for p in check("Mayor Lena Ortiz said the figure was wrong."))
 
 
+OUTLOOK = [
+    _item(1, "Harbor economy grows 6.5% in the second quarter",
+          "The Harbor economy grew at an annualized rate of 6.5% in the second quarter. Analysts surveyed "
+          "by the harbor bank were expecting 8.5% growth. Exports rose 5%, beating expectations. As "
+          "expected, the central bank raised rates by 0.25%. An estimated 2,000 people protested."),
+]
+
+
+@pytest.mark.parametrize("claim", [
+    "The Harbor economy grew 6.5% in the second quarter.",
+    "Analysts had expected growth of 8.5%.",
+    "The bank's analysts forecast growth of about 8.5%.",
+    "Exports rose 5%.",
+    "The central bank raised rates by 0.25%.",
+    "About 2,000 people protested.",
+])
+def test_a_number_is_kept_where_the_evidence_states_it_as_an_outcome_or_the_claim_as_an_outlook(
+        claim: str) -> None:
+    result = check_claim(claim, [1], EvidenceIndex(OUTLOOK))
+    assert result.passed, result.problems
+
+
+def test_a_number_the_evidence_gives_only_as_an_expectation_is_not_an_outcome() -> None:
+    result = check_claim("The Harbor economy grew 8.5% in the second quarter.", [1], EvidenceIndex(OUTLOOK))
+    assert result.problems == ["number 8.5 is only an expectation in the cited evidence"]
+
+
 def test_a_claim_with_several_new_details_is_removed() -> None:
     problems = check("The council will reconvene after an emergency audit of contractors and lobbyists.")
     assert problems

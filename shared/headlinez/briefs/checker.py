@@ -142,6 +142,8 @@ class _IndexedItem:
     capitalized: frozenset[str]
     """Folded words the text writes capitalized somewhere (a name, a title word, a sentence start)."""
     acronyms: frozenset[str]
+    expected_numbers: frozenset[float] = frozenset()
+    """Numbers this item states only in expectations ("analysts were expecting 8.5% growth")."""
 
 
 _CLAUSE_BREAK = re.compile(r"[;:]\s+|,?\s+(?:but|while|whereas|although|though)\s+", re.IGNORECASE)
@@ -210,7 +212,40 @@ def _index_item(item: EvidenceItem) -> _IndexedItem:
         lower_words=frozenset(w for w in words(text) if w.islower()),
         capitalized=frozenset(fold(w) for w in words(text) if w[0].isupper()),
         acronyms=frozenset(acronyms(name_sequences(text)) | acronyms(name_sequences(item.title))),
+        expected_numbers=frozenset(_expected_only_numbers(sentences)),
     )
+
+
+# Words that make a number an expectation, not an outcome ("analysts expected 8.5% growth"), and
+# the claim's words that keep it one ("is expected to", "aims at", "would", "plans").
+# ("an estimated 100", "the winning goal", "40 projects", "targeted 12 sites" state facts;
+# "as expected" and "than expected" report an outcome.)
+_EXPECTATION = re.compile(r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecast\w*|projected|projections?|"
+                          r"predict\w*|targets?|targeting|consensus|anticipat\w*)\b", re.IGNORECASE)
+_OUTCOME_PHRASE = re.compile(r"\b(?:as|than)\s+(?:was\s+|had\s+been\s+)?(?:expected|forecast|predicted|"
+                             r"anticipated|projected)\b", re.IGNORECASE)
+_NOT_YET = re.compile(r"\b(?:expect\w*|forecast\w*|project\w*|predict\w*|goal|target\w*|aim\w*|"
+                      r"hope\w*|plan\w*|propos\w*|seek\w*|want\w*|would|could|may|might|will|"
+                      r"shall|to be|estimate\w*|anticipat\w*|consensus)\b", re.IGNORECASE)
+
+
+_EXPECTATION_WINDOW = 6
+
+
+def _expected_only_numbers(sentences: Sequence[str]) -> set[float]:
+    """Numbers that follow an expectation word closely ("were expecting 8.5% growth", "a target
+    of 40%") wherever the item states them; "rose 5%, beating expectations" is an outcome."""
+    expected: set[float] = set()
+    outcome: set[float] = set()
+    for sentence in sentences:
+        tokens = words(numeric_text(sentence)) if sentence else []
+        for position, token in enumerate(tokens):
+            if not token[0].isdigit():
+                continue
+            window = " ".join(tokens[max(0, position - _EXPECTATION_WINDOW):position])
+            before = _OUTCOME_PHRASE.sub(" ", window)
+            (expected if _EXPECTATION.search(before) else outcome).update(numbers(token))
+    return expected - outcome
 
 
 class EvidenceIndex:
@@ -320,6 +355,13 @@ def _number_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[st
               and word not in SCALE_WORDS):
             problems.append(f"'{value:g} {shown}' is not in the cited evidence")
     problems += _moved_numbers(text, stated, windows, problems)
+    if not _NOT_YET.search(factual):
+        # A number every cited item gives only as an expectation, stated here as what happened
+        outcomes = set().union(*(item.numbers - item.expected_numbers for item in cited))
+        expected = set().union(*(item.expected_numbers for item in cited)) - outcomes
+        for value in sorted(claimed & expected):
+            if not _is_year(value):
+                problems.append(f"number {value:g} is only an expectation in the cited evidence")
     for word in sorted(scale_words(text) - set().union(*(item.scales for item in cited))):
         problems.append(f"number scale not in the cited evidence: {word}")
     return problems
