@@ -172,6 +172,7 @@ OUTLOOK = [
     "The Harbor economy grew 6.5% in the second quarter.",
     "Analysts had expected growth of 8.5%.",
     "The bank's analysts forecast growth of about 8.5%.",
+    "The economy was set to grow 8.5%, analysts at the harbor bank thought.",
     "Exports rose 5%.",
     "The central bank raised rates by 0.25%.",
     "About 2,000 people protested.",

@@ -226,7 +226,8 @@ _OUTCOME_PHRASE = re.compile(r"\b(?:as|than)\s+(?:was\s+|had\s+been\s+)?(?:expec
                              r"anticipated|projected)\b", re.IGNORECASE)
 _NOT_YET = re.compile(r"\b(?:expect\w*|forecast\w*|project\w*|predict\w*|goal|target\w*|aim\w*|"
                       r"hope\w*|plan\w*|propos\w*|seek\w*|want\w*|would|could|may|might|will|"
-                      r"shall|to be|estimate\w*|anticipat\w*|consensus)\b", re.IGNORECASE)
+                      r"shall|to be|estimate\w*|anticipat\w*|consensus|likely|poised|set to|on track|"
+                      r"outlook|guidance)\b", re.IGNORECASE)
 
 
 _EXPECTATION_WINDOW = 6
