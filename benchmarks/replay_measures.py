@@ -20,7 +20,9 @@ Printed:
 
 1. status changes per trend per day: for each trend, the most status changes in any 24 hours of
    the replay (the first status is not a change); share of trends with <= 3 (target: 95%), for the
-   public trends (2+ newsrooms at some run) and for all trends; and "cooled while covered": the
+   public trends (2+ newsrooms at some run) and for all trends, and for the public trends
+   counting only from the run they went public on (what the trend list shows); and "cooled
+   while covered": the
    share of public trends' Cooled runs at which 2+ newsrooms had published on the story in the
    last 6 hours (a status a reader would not agree with);
 2. the `--top` biggest stories (most newsrooms, then articles) with their status letter and
@@ -177,6 +179,12 @@ def max_changes_in_a_day(moments: Sequence[datetime]) -> int:
     return best
 
 
+def _public_part(observations: Mapping[datetime, Observation]) -> dict[datetime, Observation]:
+    """The observations from the first run that saw the trend with 2+ newsrooms on."""
+    public = sorted(m for m, o in observations.items() if o.newsrooms >= PUBLIC_MIN_NEWSROOMS)
+    return {m: o for m, o in observations.items() if public and m >= public[0]}
+
+
 def print_status_changes(replay: Replay) -> dict[str, float]:
     print("\n1. Status changes per trend per day (most changes in any 24 h; target <= "
           f"{TARGET_CHANGES_PER_DAY} for {TARGET_SHARE:.0f}% of trends)")
@@ -187,8 +195,14 @@ def print_status_changes(replay: Replay) -> dict[str, float]:
             if any(o.newsrooms >= PUBLIC_MIN_NEWSROOMS for o in obs.values())],
         "all trends": list(replay.history),
     }
-    for label, ids in groups.items():
-        per_day = [max_changes_in_a_day(changes(replay.history[tid])) for tid in ids]
+    public_ids = groups["public trends (2+ newsrooms at some run)"]
+    views: dict[str, tuple[list[str], bool]] = {label: (ids, False) for label, ids in groups.items()}
+    # What the trend list shows: a trend's changes from the run it is public on (its candidate
+    # phase is on the candidates view only)
+    views["public trends, changes while public"] = (public_ids, True)
+    for label, (ids, while_public) in views.items():
+        per_day = [max_changes_in_a_day(changes(_public_part(replay.history[tid]) if while_public
+                                                else replay.history[tid])) for tid in ids]
         distribution: defaultdict[int, int] = defaultdict(int)
         for value in per_day:
             distribution[value] += 1
