@@ -174,8 +174,8 @@ def score_fresh_categories(by_anchor: dict[str, TrendState]) -> None:
         # A second labeler, blind to the first and to the model: are the rules reproducible, so
         # that a miss is the model's and not the label's?
         agree = sum(second[r["anchor"]] == r["category"] for r in both)
-        by_second = [(second[r], by_anchor[r].category) for r in (b["anchor"] for b in both)
-                     if r in by_anchor and second[r] != "none"]
+        anchors = [r["anchor"] for r in both if r["anchor"] in by_anchor and second[r["anchor"]] != "none"]
+        by_second = [(second[a], by_anchor[a].category) for a in anchors]
         print(f"  second labeler on the same {len(both)} trends: agrees with the first on {agree} "
               f"({100 * agree / len(both):.0f}%); the model matches the second on "
               f"{sum(g == c for g, c in by_second)}/{len(by_second)}")

@@ -202,6 +202,11 @@ def test_a_rundown_title_is_not_a_newsroom_s_angle_in_the_coverage_sentence() ->
     assert "NPR" not in coverage.text
 
 
+def _unanswered(evidence: list[EvidenceItem]) -> list[str]:
+    """The questions the draft says coverage does not yet answer."""
+    return [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+
+
 def _asked(evidence: list[EvidenceItem]) -> dict[str, QuickAnswer]:
     draft = extractive_draft(evidence)
     _passes(draft, evidence)
@@ -252,7 +257,7 @@ def test_a_second_speaker_comes_before_an_unanswered_question() -> None:
 def test_the_subject_of_unanswered_questions_is_an_actor_not_a_venue() -> None:
     evidence = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader in Budapest", ""),
                 item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister", "")]
-    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    unanswered = _unanswered(evidence)
     assert unanswered
     assert all("Marco Rubio" in q for q in unanswered), unanswered
 
@@ -261,7 +266,7 @@ def test_a_bare_institution_is_not_the_subject_when_a_country_is_shared_as_widel
     evidence = [item(1, "Reuters", "reuters", "Congress ousts Peru's interim president", ""),
                 item(2, "BBC News", "bbc", "Peru: Congress removes the president after four months", ""),
                 item(3, "NYT", "nyt", "Congress in Peru votes out its leader", "")]
-    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    unanswered = _unanswered(evidence)
     assert unanswered
     assert not any(q.endswith("for Congress?") or q.endswith("about Congress?") for q in unanswered)
     assert any("Peru" in q for q in unanswered), unanswered
@@ -300,7 +305,7 @@ def test_a_people_or_creed_is_not_the_subject_of_an_unanswered_question() -> Non
         item(2, "BBC News", "bbc", "Nigeria says more US troops arrive to tackle Islamist groups", ""),
         item(3, "Dawn", "dawn", "Islamist attacks prompt US deployment to Nigeria", ""),
     ]
-    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    unanswered = _unanswered(evidence)
     assert unanswered
     assert not any("Islamist?" in q for q in unanswered), unanswered
     assert any("Nigeria" in q for q in unanswered), unanswered
@@ -325,7 +330,7 @@ def test_one_newsroom_reporting_a_death_does_not_make_the_subject_deceased() -> 
     evidence = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader in Budapest", ""),
                 item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister", ""),
                 item(3, "CBS", "cbs", "Former Hungarian minister Anna Kovacs dies at 90", "")]
-    questions = [q.question for q in extractive_draft(evidence).quick_answers if not q.specified]
+    questions = _unanswered(evidence)
     assert "What happens next for Marco Rubio?" in questions
 
 

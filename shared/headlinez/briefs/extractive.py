@@ -126,7 +126,8 @@ def _usable(sentence: str) -> bool:
             and not is_promo(sentence))
 
 
-def _candidates(evidence: Sequence[EvidenceItem], *, headlines: bool = False) -> list[_Candidate]:
+def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str], *,
+                headlines: bool = False) -> list[_Candidate]:
     sentences: list[tuple[EvidenceItem, str, int]] = []
     for item in evidence:
         if headlines and _usable(item.title):
@@ -138,7 +139,6 @@ def _candidates(evidence: Sequence[EvidenceItem], *, headlines: bool = False) ->
     item_stems = {item.id: content_stems(item.text) for item in evidence}
     for stems_of_item in item_stems.values():
         frequency.update(stems_of_item)
-    full_names = _full_names(evidence)
     scored: list[_Candidate] = []
     for item, sentence, position in sentences:
         stems = frozenset(content_stems(sentence))
@@ -556,12 +556,11 @@ _UNANSWERED = {"said": "Who said what", "decided": "What was decided", "number":
                "next": "What happens next"}
 
 
-def _subject(evidence: Sequence[EvidenceItem]) -> str | None:
+def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) -> str | None:
     """The name most newsrooms' headlines and snippets share (2+ newsrooms), for the questions the
     evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
-    full_names = _full_names(evidence)
     for item in evidence:
         for sentence in [item.title, *split_sentences(item.snippet)]:
             for run in name_sequences(sentence):
@@ -733,7 +732,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     if not evidence:
         raise ValueError("an extractive brief needs evidence")
     writer = _Writer(evidence)
-    candidates = [c for c in _candidates(evidence) if c.text not in exclude
+    full_names = _full_names(evidence)  # read once: candidates, speakers and the subject use it
+    candidates = [c for c in _candidates(evidence, full_names) if c.text not in exclude
                   and _as_sentence(c.text) not in exclude]
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
     if lead:
@@ -752,9 +752,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         best = max(ahead, key=lambda c: (c.families, c.score))
         paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
         used.add(best.text)
-    with_headlines = [c for c in _candidates(evidence, headlines=True) if c.text not in exclude
-                      and _as_sentence(c.text) not in exclude]
-    answers = _quick_answers(with_headlines, writer, used, _subject(evidence), _deceased(evidence))
+    with_headlines = [c for c in _candidates(evidence, full_names, headlines=True)
+                      if c.text not in exclude and _as_sentence(c.text) not in exclude]
+    answers = _quick_answers(with_headlines, writer, used, _subject(evidence, full_names),
+                             _deceased(evidence))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 

@@ -179,10 +179,11 @@ def _semantic(a: _Profile, b: _Profile) -> float | None:
 class _Pairs:
     """Pair scores and same-story verdicts of one call, each computed once (pairs are symmetric)."""
 
-    def __init__(self, profiles: Mapping[str, _Profile], common: frozenset[str] = frozenset()) -> None:
+    def __init__(self, profiles: Mapping[str, _Profile], common: frozenset[str] = frozenset(),
+                 outlets: frozenset[str] = frozenset()) -> None:
         self._profiles = profiles
         self._common = common
-        self._outlets = _outlet_names(profiles)
+        self._outlets = outlets
         self._similarity: dict[tuple[str, str], float] = {}
         self._same: dict[tuple[str, str], bool] = {}
         self._split = {self._key(tid, other) for tid, p in profiles.items()
@@ -273,11 +274,11 @@ def _semantic_candidates(profiles: Mapping[str, _Profile], limit: int) -> dict[s
     return found
 
 
-def _common_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
+def _common_names(profiles: Mapping[str, _Profile], outlets: frozenset[str]) -> frozenset[str]:
     counts: Counter[str] = Counter(slug for p in profiles.values() for slug in p.names)
     ceiling = max(3.0, COMMON_NAME_SHARE * len(profiles))
     frequent = frozenset(slug for slug, n in counts.items() if n > ceiling)
-    return frequent | ALWAYS_COMMON | _outlet_names(profiles)
+    return frequent | ALWAYS_COMMON | outlets
 
 
 def _outlet_names(profiles: Mapping[str, _Profile]) -> frozenset[str]:
@@ -311,7 +312,8 @@ def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
         for key in keys:
             index[key].append(tid)
     semantic = _semantic_candidates(profiles, MAX_CANDIDATES)
-    pairs = _Pairs(profiles, _common_names(profiles))
+    outlets = _outlet_names(profiles)
+    pairs = _Pairs(profiles, _common_names(profiles, outlets), outlets)
     result: dict[str, list[RelatedTrend]] = {}
     for tid, profile in profiles.items():
         scored: list[tuple[float, str]] = []
