@@ -38,7 +38,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from headlinez.adapters.embedding import MODEL_ID, load_default_embedder, unavailable_reason
-from headlinez.domain.category import lexical_features
+from headlinez.domain.category import HINT_PROBABILITY_WEIGHT, lexical_features
 from headlinez.evaluation.category_eval import _raw_categories, gold_category
 from headlinez.evaluation.clustering_eval import GoldArticle, embed_articles, load_dataset
 from headlinez.models import CATEGORIES
@@ -93,12 +93,17 @@ def _labeled_rows(name: str, path: Path) -> list[tuple[GoldArticle, str]]:
             if row.article.published < HELD_OUT_FROM and row_id in labels]
 
 
-def load(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Features, labels (category index), groups (dataset:story), per-row dataset weight."""
+def load(
+    data_dir: Path,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], list[str | None]]:
+    """Features, labels (category index), groups (dataset:story), per-row dataset weight, sources,
+    and each row's section hint (`Article.category_hint`, as ingest reads it; not a feature of the
+    fit: production adds it to the probabilities, `HINT_PROBABILITY_WEIGHT`)."""
     embedder = load_default_embedder()
     if embedder is None:
         sys.exit(f"embedding model unavailable: {unavailable_reason()}")
     features, labels, groups, weights, sources = [], [], [], [], []
+    hints: list[str | None] = []
     for name in DATASETS:
         path = data_dir / name
         kept = _labeled_rows(name, path)
@@ -111,10 +116,11 @@ def load(data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
             labels.append(CATEGORIES.index(category))
             groups.append(f"{name}:{row.story_id or stories.get(article.article_id) or article.article_id}")
             weights.append(DATASET_WEIGHTS[name] / len(kept))
+            hints.append(article.category_hint)
         sources.append(f"{name}: {len(kept)} articles, " + ", ".join(
             f"{c} {n}" for c, n in Counter(c for _, c in kept).most_common()))
     return (np.asarray(features, dtype=np.float64), np.asarray(labels), np.asarray(groups),
-            np.asarray(weights), sources)
+            np.asarray(weights), sources, hints)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
@@ -148,8 +154,11 @@ def _predict(model: LogisticRegression, x: np.ndarray, world_shift: float) -> np
 
 
 def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray,
-                   shifts: list[float]) -> None:
-    """Story-grouped 5-fold CV; with each candidate world prior shift, per dataset."""
+                   shifts: list[float], hints: list[str | None]) -> None:
+    """Story-grouped 5-fold CV; with each candidate world prior shift, per dataset; and per article
+    with and without the publisher's section hint added as production adds it."""
+    hint_hits: Counter[tuple[str, bool]] = Counter()
+    hint_rows: Counter[str] = Counter()
     hits: Counter[float] = Counter()
     by_dataset: Counter[str] = Counter()
     by_dataset_hits: Counter[tuple[float, str]] = Counter()
@@ -157,6 +166,8 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
     for fit_rows, test_rows in GroupKFold(n_splits=5).split(x, y, groups):
         model = _fit(x[fit_rows], y[fit_rows], w[fit_rows])
         total += len(test_rows)
+        _score_hints(model, x[test_rows], y[test_rows], groups[test_rows],
+                     [hints[i] for i in test_rows], hint_hits, hint_rows)
         means, labels = _story_means(x[test_rows], y[test_rows], groups[test_rows])
         stories = sorted(set(groups[test_rows].tolist()))
         for group in stories:
@@ -171,6 +182,26 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
               f"{100 * hits[shift] / total:.1f}% ({hits[shift]}/{total}); story mean: " + ", ".join(
                   f"{d} {100 * by_dataset_hits[shift, d] / n:.1f}% ({by_dataset_hits[shift, d]}/{n})"
                   for d, n in sorted(by_dataset.items())))
+    for dataset, n in sorted(hint_rows.items()):
+        without, with_hint = hint_hits[dataset, False], hint_hits[dataset, True]
+        covered = sum(1 for h, g in zip(hints, groups, strict=True) if h and g.startswith(dataset + ":"))
+        print(f"  {dataset}: article {100 * without / n:.1f}% -> {100 * with_hint / n:.1f}% with the "
+              f"publisher's section (+{HINT_PROBABILITY_WEIGHT} x hint; {covered} of {n} articles have one)")
+
+
+def _score_hints(model: LogisticRegression, x: np.ndarray, y: np.ndarray, groups: np.ndarray,
+                 hints: list[str | None], hits: Counter[tuple[str, bool]], rows: Counter[str]) -> None:
+    probabilities = model.predict_proba(x)
+    columns = [int(c) for c in model.classes_]
+    for row, (gold, group, hint) in enumerate(zip(y, groups, hints, strict=True)):
+        scores = dict.fromkeys(range(len(CATEGORIES)), 0.0)
+        scores.update(zip(columns, probabilities[row].tolist(), strict=True))
+        dataset = group.split(":")[0]
+        rows[dataset] += 1
+        hits[dataset, False] += int(max(scores, key=lambda c: scores[c]) == gold)
+        if hint is not None:
+            scores[CATEGORIES.index(hint)] += HINT_PROBABILITY_WEIGHT
+        hits[dataset, True] += int(max(scores, key=lambda c: scores[c]) == gold)
 
 
 def export(model: LogisticRegression, sources: list[str]) -> dict[str, Any]:
@@ -204,9 +235,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--shifts", type=float, nargs="+", default=[0.0],
                         help="world prior shifts to cross-validate (the shipped one: LOG_PRIOR_SHIFT)")
     args = parser.parse_args(argv)
-    x, y, groups, w, sources = load(args.data)
+    x, y, groups, w, sources, hints = load(args.data)
     print("\n".join(sources))
-    cross_validate(x, y, groups, w, args.shifts)
+    cross_validate(x, y, groups, w, args.shifts, hints)
     if args.write:
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         OUTPUT.write_text(json.dumps(export(_fit(x, y, w), sources)) + "\n", encoding="utf-8")

@@ -144,6 +144,9 @@ class RawEntry(BaseModel):
     published: datetime | None = None
     updated: datetime | None = None
     author: str | None = None
+    categories: tuple[str, ...] = Field(
+        default=(), description="The item's own <category>/tag terms, as the feed gives them."
+    )
 
 
 class Article(BaseModel):
@@ -165,7 +168,12 @@ class Article(BaseModel):
     publisher_family: str
     language: str = "en"
     guid: str | None = None
-    category_hint: str | None = None
+    category_hint: str | None = Field(
+        default=None,
+        description="The section the publisher filed it under: its feed item's own category or URL "
+        "folder when one names a taxonomy category (`domain.category.article_section`), else the "
+        "feed's category_hint.",
+    )
     title_fingerprint: str = Field(description="Normalized-title digest used by the dedupe guard.")
     trend_id: str | None = None
 

@@ -27,6 +27,8 @@ RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
     <description><![CDATA[<p>Thousands <b>evacuated</b>.</p>]]></description>
     <pubDate>Tue, 17 Feb 2026 18:55:33 +0100</pubDate>
     <author>desk@example.com (World desk)</author>
+    <category>Weather</category>
+    <category>Uncategorized, News Desk</category>
   </item>
   <item>
     <title>Second story</title>
@@ -91,6 +93,27 @@ def test_rss_on_the_fast_path() -> None:
     # relative link resolved against the document URL; a bad date becomes None
     assert second.link == "https://news.example.com/world/second"
     assert second.published is None
+
+
+def test_item_categories_on_both_paths() -> None:
+    fast = parse_feed(RSS, content_type=None, url=URL)
+    slow = feed_parser._parse_slow(RSS, content_type=None, url=URL, warnings=[])
+    for parsed in (fast, slow):
+        assert parsed.entries[0].categories == ("Weather", "Uncategorized, News Desk")
+        assert parsed.entries[1].categories == ()
+
+
+def test_atom_category_terms_and_a_bounded_tag_cloud() -> None:
+    cloud = "".join(f'<category term="tag {i}"/>' for i in range(feed_parser.MAX_ENTRY_CATEGORIES + 5))
+    long_term = "x" * (feed_parser.MAX_CATEGORY_CHARS + 50)
+    body = ATOM.replace(b"<id>urn:example:1</id>",
+                        f'<id>urn:example:1</id><category term="{long_term}"/>{cloud}'.encode())
+    for parsed in (parse_feed(body, content_type=None, url=URL),
+                   feed_parser._parse_slow(body, content_type=None, url=URL, warnings=[])):
+        (entry,) = parsed.entries
+        assert len(entry.categories) == feed_parser.MAX_ENTRY_CATEGORIES
+        assert entry.categories[0] == "x" * feed_parser.MAX_CATEGORY_CHARS
+        assert entry.categories[1] == "tag 0"
 
 
 def test_same_fields_through_feedparser() -> None:

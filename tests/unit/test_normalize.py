@@ -63,6 +63,21 @@ def test_full_entry_becomes_article() -> None:
     assert article.trend_id is None
 
 
+def test_the_items_own_section_beats_the_feeds_hint() -> None:
+    # Given a world feed whose item is filed under Sports (its <category>)
+    sports = normalize_entry(entry(categories=("Sports",)), FEED, now=NOW, feed_updated=None)
+    # or under a URL folder
+    culture = normalize_entry(entry(link="https://www.bbc.com/culture/film/story-1"), FEED, now=NOW,
+                              feed_updated=None)
+    # Then the article's hint is the item's section; with none, the feed's
+    assert sports.category_hint == "sports"
+    assert culture.category_hint == "entertainment"
+    tagged = normalize_entry(entry(categories=("Donald Trump",)), FEED, now=NOW, feed_updated=None)
+    assert tagged.category_hint == "world"
+    unhinted = FEED.model_copy(update={"category_hint": None})
+    assert normalize_entry(entry(), unhinted, now=NOW, feed_updated=None).category_hint is None
+
+
 # --- links ---------------------------------------------------------------------------------------
 
 

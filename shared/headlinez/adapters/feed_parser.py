@@ -218,7 +218,7 @@ def _usable(entries: Sequence[RawEntry]) -> int:
 
 def _parse_fast(data: bytes, url: str, warnings: list[str]) -> ParsedFeed:
     # Always bytes: fastfeedparser fetches a `str` that starts with http:// itself.
-    result = fastfeedparser.parse(data, include_tags=False, include_media=False, include_enclosures=False)
+    result = fastfeedparser.parse(data, include_tags=True, include_media=False, include_enclosures=False)
     feed: Mapping[str, Any] = result.get("feed") or {}
     entries: list[RawEntry] = []
     skipped: list[str] = []
@@ -248,6 +248,7 @@ def _fast_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
         published=_date_from_string(raw.get("published")),
         updated=_date_from_string(raw.get("updated")),
         author=_author(raw.get("author")),
+        categories=_categories(raw.get("tags")),
     )
 
 
@@ -301,6 +302,7 @@ def _feedparser_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
         published=_date_from_struct(raw.get("published_parsed")),
         updated=_date_from_struct(_own(raw, "updated_parsed")),
         author=_author(raw.get("author")),
+        categories=_categories(raw.get("tags")),
     )
 
 
@@ -345,6 +347,25 @@ def _text(value: Any) -> str | None:
             return None
     value = value.strip()
     return value or None
+
+
+MAX_ENTRY_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 200
+
+
+def _categories(tags: Any) -> tuple[str, ...]:
+    """The entry's category terms (RSS <category>, Atom category@term/label, JSON Feed tags), at
+    most MAX_ENTRY_CATEGORIES of at most MAX_CATEGORY_CHARS each: a feed's tag cloud is not ours to
+    store whole."""
+    if not isinstance(tags, Sequence) or isinstance(tags, str):
+        return ()
+    terms: list[str] = []
+    for tag in tags[:MAX_ENTRY_CATEGORIES]:
+        value = tag.get("term") or tag.get("label") if isinstance(tag, Mapping) else tag
+        text = _text(value)
+        if text:
+            terms.append(text[:MAX_CATEGORY_CHARS])
+    return tuple(terms)
 
 
 def _author(value: Any) -> str | None:

@@ -15,6 +15,9 @@ Rules (and why):
   before 1995 (no web feeds then: placeholder dates such as 1970-01-01) count as missing. Times more
   than 10 minutes ahead of `now` (wrong zone, scheduled posts) are clamped to `now` and marked
   estimated, so that an article cannot sit on top of the trends for hours.
+- Category hint: the section the publisher filed the item under (its own category terms or URL
+  folders, `category.article_section`), which says more about this article than its feed's
+  `category_hint`; the feed's hint when the item names none.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
+from headlinez.domain.sections import article_section
 from headlinez.domain.text import html_to_text, title_fingerprint, truncate_words
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
 from headlinez.models import Article, FeedConfig, RawEntry
@@ -81,7 +85,7 @@ def normalize_entry(
         publisher_family=feed.publisher_family,
         language=feed.language,
         guid=guid,
-        category_hint=feed.category_hint,
+        category_hint=article_section(entry.categories, url) or feed.category_hint,
         title_fingerprint=title_fingerprint(title),
     )
 

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.sections import article_section
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.terms import title_fingerprint
 from headlinez.evaluation.metrics import (
@@ -201,10 +202,19 @@ def dataset_ids(path: Path) -> list[str]:
         return [str(json.loads(line)["id"]) for line in handle if line.strip()]
 
 
+# Datasets whose `category` field is the feed items' own tags (what ingest reads from a feed), not a
+# gold label: only there may it become the article's section hint. Elsewhere (UCI's b/t/e/m,
+# AllSides' topics) it is the answer the category benchmarks score against.
+FEED_TAG_DATASET_PREFIXES = ("news_feed_snapshot",)
+
+
 def load_dataset(path: Path) -> list[GoldArticle]:
-    """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat)."""
+    """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat). Each
+    article's category hint is its publisher's section as ingest would read it
+    (`category.article_section` over the feed tags, where the dataset has them, and the URL)."""
     if path.is_dir():
         path = path / "articles.jsonl"
+    feed_tags = path.parent.name.startswith(FEED_TAG_DATASET_PREFIXES)
     rows: list[GoldArticle] = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -226,6 +236,7 @@ def load_dataset(path: Path) -> list[GoldArticle]:
                 feed_id=family,
                 outlet=str(row.get("publisher") or "unknown"),
                 publisher_family=family,
+                category_hint=article_section([str(row.get("category") or "")] if feed_tags else [], url),
                 title_fingerprint=title_fingerprint(title),
             )
             story = row.get("story_id")
