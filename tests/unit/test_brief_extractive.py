@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tests import brief_story as story
 
+from headlinez.briefs import extractive
 from headlinez.briefs.checker import EvidenceIndex, check_draft, question_problems
 from headlinez.briefs.extractive import _phrase, extractive_draft, is_promo
 from headlinez.briefs.models import BriefDraft, EvidenceItem, QuickAnswer
@@ -385,3 +386,123 @@ def test_the_newest_headline_is_no_answer_when_it_restates_the_brief() -> None:
     draft = extractive_draft(evidence)
     assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
     _passes(draft, evidence)
+
+
+# --- read on the AllSides dev stories (sixth session) ------------------------------------------------
+
+
+def _drafted_text(evidence: list[EvidenceItem]) -> str:
+    draft = extractive_draft(evidence)
+    _passes(draft, evidence)
+    return " ".join([*(c.text for p in draft.paragraphs for c in p.claims),
+                     *(q.answer for q in draft.quick_answers)])
+
+
+def test_the_writer_s_own_voice_is_never_a_claim() -> None:
+    evidence = [
+        item(1, "National Review", "nr", "Simone Biles withdraws from the team final",
+             "As I explained last night, Simone Biles had a defensible reason to withdraw from the final. "
+             "We should all respect the decision she made on Tuesday in Tokyo. "
+             'Biles said "I have to focus on my mental health" after the vault on Tuesday.'),
+        item(2, "BBC News", "bbc", "Biles pulls out of gymnastics team final in Tokyo",
+             "Simone Biles withdrew from the gymnastics team final on Tuesday after one vault."),
+    ]
+    text = _drafted_text(evidence)
+    assert "As I explained" not in text
+    assert "We should" not in text
+    # A first person inside a quotation is the speaker's, and may be quoted.
+    assert extractive._first_person('Biles said "I have to focus on my mental health".') is False
+
+
+def test_a_label_opening_a_sentence_is_dropped() -> None:
+    evidence = [
+        item(1, "Axios", "axios", "Fauci warns the country is going in the wrong direction",
+             'Why it matters: Fauci said that the country is "going in the wrong direction" as cases surge.'),
+        item(2, "CNN", "cnn", "Fauci says US going in the wrong direction on Covid cases",
+             "PUBLISHED FEBRUARY 23, 2021: Cases are rising fastest among people who are not vaccinated."),
+    ]
+    text = _drafted_text(evidence)
+    assert "Why it matters" not in text
+    assert "PUBLISHED" not in text
+    assert 'Fauci said that the country is "going in the wrong direction" as cases surge.' in text
+
+
+@pytest.mark.parametrize(
+    ("snippet", "question"),
+    [
+        ("The Justice Department said on Friday that the Treasury must hand over the returns.",
+         "What did the Justice Department say?"),
+        ("The Department of Defense announced on Monday the transfer of the detainee to Morocco.",
+         "What did the Department of Defense say?"),
+        ("The economy grew at a rate of 6.5% in the quarter, the Bureau of Economic Analysis said Thursday.",
+         "What did the Bureau of Economic Analysis say?"),
+    ],
+)
+def test_an_institution_is_asked_about_by_its_whole_name(snippet: str, question: str) -> None:
+    evidence = [item(1, "Reuters", "reuters", "Officials act on the matter", snippet),
+                item(2, "BBC News", "bbc", "Officials act", "Reaction came quickly from lawmakers.")]
+    assert question in _asked(evidence)
+
+
+def test_a_party_member_named_by_party_alone_is_not_a_speaker() -> None:
+    evidence = [
+        item(1, "Politico", "politico", "Pelosi says the panel will go ahead",
+             "The California Democrat told reporters on Thursday that the panel would meet next week."),
+        item(2, "BBC News", "bbc", "Panel on the riot goes ahead", "The panel held its first meeting."),
+    ]
+    assert not any("Democrat say" in q for q in _asked(evidence))
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "The economy grew less than expected in the three months through June as shortages slowed it.",
+        "The quarterly figure was far more than economists had expected from the survey data in June.",
+        "The police officers who are scheduled to testify endured some of the worst of the brutality.",
+    ],
+)
+def test_what_looks_back_is_not_what_happens_next(snippet: str) -> None:
+    evidence = [item(1, "Reuters", "reuters", "Figures released on Thursday", snippet),
+                item(2, "BBC News", "bbc", "Figures out", "The figures were released on Thursday morning.")]
+    draft = extractive_draft(evidence)
+    assert "What happens next?" not in [q.question for q in draft.quick_answers if q.specified]
+    assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "The state has just filed its brief in the big abortion case to be decided by the court next term.",
+        "Such a vote on the motion would be quickly rejected by Democrats, who control the majority.",
+        "Another 43 people were confirmed dead in the neighbouring state on Saturday, officials said.",
+    ],
+)
+def test_what_is_not_yet_decided_is_no_decision(snippet: str) -> None:
+    evidence = [item(1, "Reuters", "reuters", "The case moves ahead", snippet),
+                item(2, "BBC News", "bbc", "Case moves", "The filing came on Thursday afternoon.")]
+    decided = _asked(evidence).get("What was decided?")
+    assert decided is None or not decided.specified
+
+
+def test_a_date_is_no_count_and_a_people_keeps_its_capital() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "First detainee leaves the prison camp",
+             "Set up after the Sept. 11, 2001, attacks on New York, the prison held hundreds of men. "
+             "The 200 Afghans flew into Dulles International Airport on Friday morning."),
+        item(2, "BBC News", "bbc", "Detainee transferred", "The transfer was announced on Monday."),
+    ]
+    asked = _asked(evidence)
+    assert "How many attacks?" not in asked
+    assert "How many Afghans?" in asked
+
+
+def test_initials_keep_their_stops_and_an_adjective_is_no_subject() -> None:
+    sentence = "J. Thomas Manger, a former police chief in Maryland, is the new chief, officials said."
+    assert extractive._with_initials("J Thomas Manger", sentence) == "J. Thomas Manger"
+    evidence = [
+        item(1, "Reuters", "reuters", "Republican-led states pass new voting rules", "The rules passed."),
+        item(2, "BBC News", "bbc", "Republican-led states tighten voting rules", "Rules were tightened."),
+        item(3, "CNN", "cnn", "Inflation worries grow as prices rise", "The inflation rate rose in May."),
+        item(4, "Fox News", "fox", "Inflation fears mount", "Worries about inflation grew."),
+    ]
+    assert not any("Republican-led" in q or "Inflation" in q for q in _unanswered(evidence))

@@ -119,11 +119,36 @@ def is_promo(sentence: str) -> bool:
     return _PROMO.search(unquoted) is not None
 
 
+# A brief speaks in the third person: a columnist's "As I explained last night" or "we need to" is
+# the writer's voice, not a fact of the story (quoted words do not count).
+_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I'm|I've|I'd|I'll|me|[Mm]y|[Mm]yself|[Ww]e|[Oo]ur|"
+                           r"[Oo]urselves|us)(?![\w'’])")
+
+
+def _first_person(sentence: str) -> bool:
+    return _FIRST_PERSON.search(re.sub(r'"[^"]*"', " ", normalize(sentence))) is not None
+
+
+# Labels some newsrooms open a snippet sentence with: a publication stamp ("PUBLISHED FEBRUARY 23,
+# 2021:", "UPDATED:") or a section label of the "smart brevity" style ("Why it matters:"). They
+# are page furniture, not part of the fact; the sentence is used without them.
+_LABEL = re.compile(
+    r"^(?:(?:PUBLISHED|UPDATED|UPDATE|BREAKING|EXCLUSIVE|DEVELOPING)\b[A-Z0-9 ,.]{0,30}:"
+    r"|(?:Why it matters|The big picture|Driving the news|Between the lines|The bottom line|Bottom line|"
+    r"State of play|Zoom in|Zoom out|The backstory|Catch up quick|Go deeper|Flashback|Context|Details|"
+    r"By the numbers|What they're saying|What's next|Yes, but|The other side|Reality check):)\s+(?=\S)")
+
+
+def _without_label(sentence: str) -> str:
+    stripped = _LABEL.sub("", sentence, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
             and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
-            and not is_promo(sentence))
+            and not is_promo(sentence) and not _first_person(sentence))
 
 
 def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str], *,
@@ -132,7 +157,8 @@ def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
     for item in evidence:
         if headlines and _usable(item.title):
             sentences.append((item, normalize(item.title), -1))
-        for position, sentence in enumerate(split_sentences(item.snippet)):
+        for position, written in enumerate(split_sentences(item.snippet)):
+            sentence = _without_label(written)
             if _usable(sentence):
                 sentences.append((item, sentence, position))
     frequency: Counter[str] = Counter()
@@ -370,14 +396,34 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
 # --- what to watch and quick answers --------------------------------------------------------------
 
 
+# A cue that looks back is none: "grew less than expected", "as analysts had expected".
+_PAST_EXPECTATION = frozenset({"than", "as", "had", "been"})
+# A cue inside a relative clause describes someone, not what comes next: "The officers who are
+# scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly".
+_RELATIVE = frozenset({"who", "whom", "which", "whose"})
+
+
 def _forward(candidate: _Candidate) -> bool:
-    return any(w.lower() in _FORWARD_CUES for w in words(candidate.text))
+    tokens = [w.lower() for w in words(candidate.text)]
+    for position, token in enumerate(tokens):
+        if token not in _FORWARD_CUES:
+            continue
+        before = tokens[max(0, position - 4):position]
+        if token.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
+            continue
+        if any(w in _RELATIVE for w in before):
+            continue
+        return True
+    return False
 
 
 def _clean_name(name: str) -> str:
     """'Florida Gov Ron DeSantis' -> 'Ron DeSantis'; 'Minister for Planning Ahsan Iqbal' -> 'Ahsan Iqbal'."""
     parts = name.split()
     for position, part in reversed(list(enumerate(parts))):
+        following = parts[position + 1].lower() if position + 1 < len(parts) else ""
+        if following in _INSTITUTION_WORDS:
+            continue  # "Justice Department", "Defense Ministry": a body, not a title before a name
         if part.lower().rstrip(".") in _TITLES:
             parts = parts[position + 1:] if position + 1 < len(parts) else parts[:position]
             break
@@ -386,6 +432,12 @@ def _clean_name(name: str) -> str:
     while parts and parts[-1].lower() in {"of", "for", "and", "the", "de", "al"}:
         parts.pop()
     return " ".join(parts)
+
+
+# A party member named by party alone ("The California Democrat told reporters") is a role whose
+# name the sentence does not give.
+_DESCRIPTORS = frozenset({"democrat", "republican", "independent", "conservative", "liberal", "progressive",
+                          "moderate", "lawmaker", "senator", "congressman", "congresswoman"})
 
 
 def _speaker(candidate: _Candidate) -> str | None:
@@ -416,9 +468,10 @@ def _speaker(candidate: _Candidate) -> str | None:
         # After the verb, the name must close the clause ("..., said Badr Albusaidi."): in
         # "host says CBS pulled the interview" CBS is what was said about, not who said it.
         adjacent = clause.endswith(run) if at_end else clause == run
-        cleaned = _clean_name(run)
+        cleaned = _with_initials(_clean_name(run), text)
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
-        if adjacent and len(cleaned) >= 3 and not known:
+        descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
+        if adjacent and len(cleaned) >= 3 and not known and not descriptor:
             return candidate.full_names.get(cleaned.lower(), cleaned) if " " not in cleaned else cleaned
     if role is not None:
         found = role.group(1)
@@ -426,10 +479,21 @@ def _speaker(candidate: _Candidate) -> str | None:
     return None
 
 
+def _with_initials(name: str, sentence: str) -> str:
+    """The name with the stops of its initials the sentence writes ("J. Thomas Manger"; the name
+    reader keeps letters only)."""
+    parts = name.split()
+    for position, part in enumerate(parts):
+        if len(part) == 1 and part.isupper() and re.search(rf"\b{part}\.\s", sentence):
+            parts[position] = part + "."
+    return " ".join(parts)
+
+
 # Institutions named with "the" ("What did the White House say?"), by their last word.
 _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission", "court", "council",
                         "agency", "administration", "pentagon", "kremlin", "vatican", "senate", "government",
-                        "army", "navy", "police", "committee", "bank", "fund", "union", "parliament",
+                        "army", "navy", "police", "committee", "bank", "fund", "reserve", "union",
+                        "parliament",
                         "assembly", "board", "guard", "service", "presidency"})
 
 
@@ -437,9 +501,18 @@ _THE_COUNTRIES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu
                             "philippines"})
 
 
+# ... or by their first word when a name follows ("the Department of Defense", "the U.S. Centers
+# for Disease Control and Prevention", "the Bureau of Economic Analysis").
+_INSTITUTION_WORDS = _THE_NAMES | frozenset({"bureau", "centers", "centres", "institute", "authority",
+                                             "organization", "organisation", "secretariat", "directorate"})
+_OF_NAME = re.compile(r"^(?:(?:U\.S\.?|US|UK|U\.K\.?|UN|EU)\s+)?(\w+)\s+(?:of|for|on)\s", re.IGNORECASE)
+
+
 def _with_article(name: str) -> str:
     last = name.rsplit(maxsplit=1)[-1].lower()
-    needs = last in _THE_NAMES or name.lower() in _THE_COUNTRIES
+    of_name = _OF_NAME.match(name)
+    needs = (last in _THE_NAMES or name.lower() in _THE_COUNTRIES
+             or (of_name is not None and of_name.group(1).lower() in _INSTITUTION_WORDS))
     return f"the {name}" if needs and not name.lower().startswith("the ") else name
 
 
@@ -498,7 +571,13 @@ def _deceased(evidence: Sequence[EvidenceItem]) -> set[str]:
     return {name for name, seen in families.items() if len(seen) >= 2}
 
 
+def _demonym(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _DEMONYMS or (lowered.endswith("s") and lowered[:-1] in _DEMONYMS)
+
+
 def _plural_noun(word: str) -> bool:
+    word = word.lower() if _demonym(word) else word
     return (word.isalpha() and word not in STOPWORDS and word.endswith("s") and len(word) > 3
             and word not in _VAGUE_COUNTS and word not in _UNITS)
 
@@ -509,12 +588,14 @@ def _number_question(candidate: _Candidate) -> str | None:
     age = _age_question(candidate)
     if age:
         return age
-    tokens = words(candidate.text)
+    tokens = [t.rstrip(",") for t in words(candidate.text)]
     for position, token in enumerate(tokens):
         if not token[0].isdigit() or _YEAR.match(token):
             continue
         before = tokens[position - 1].lower() if position else ""
-        after = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
+        after_word = tokens[position + 1] if position + 1 < len(tokens) else ""
+        # A demonym keeps its capital ("How many Afghans?"); a common noun is asked in lower case.
+        after = after_word if after_word[:1].isupper() and _demonym(after_word) else after_word.lower()
         if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
             continue  # a date, not a figure
         if after in SCALE_WORDS or f"${token}" in candidate.text:
@@ -527,8 +608,12 @@ def _number_question(candidate: _Candidate) -> str | None:
     return None
 
 
-# "passed away" and "passed by" are no decision; "charged with" a crime is.
-_NOT_DECISION = re.compile(r"\bpassed (?:away|on|by|through)\b")
+# "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
+# be or only might be decided ("the case to be decided next term", "would be quickly rejected",
+# "should be passed"), or a count of the dead ("another 43 people were confirmed dead").
+_NOT_DECISION = re.compile(
+    r"\bpassed (?:away|on|by|through)\b|\b(?:to|would|could|should|might|may|will|must)"
+    r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b")
 
 
 # A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
@@ -561,10 +646,15 @@ def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) ->
     evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
+    # A capitalized word the evidence also writes in lower case is a common word in a title-case
+    # headline ("Inflation", "Remote"), not a name.
+    plain = {w for item in evidence for w in words(item.text) if w[:1].islower()}
     for item in evidence:
         for sentence in [item.title, *split_sentences(item.snippet)]:
             for run in name_sequences(sentence):
                 name = _clean_name(run)
+                if (" " not in name and name.lower() in plain) or _COMPOUND_ADJECTIVE.search(name):
+                    continue
                 # "Fine" and "Randy Fine" are one person: counted, and asked about, in full
                 name = full_names.get(name.lower(), name) if " " not in name else name
                 if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
@@ -582,6 +672,9 @@ def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) ->
 
 
 _DEMONYMS = frozenset(lexicon.string_map("demonyms"))
+# "Republican-led", "Kremlin-backed": an adjective made of a name, not a name.
+_COMPOUND_ADJECTIVE = re.compile(r"-(?:led|backed|based|controlled|owned|run|linked|born|style|era|like|"
+                                 r"affiliated|aligned|allied|funded|made|held|dominated)\b", re.IGNORECASE)
 _FAITHS = frozenset({"muslim", "muslims", "christian", "christians", "jew", "jews", "jewish", "hindu",
                      "hindus", "sikh", "sikhs", "buddhist", "buddhists", "catholic", "catholics",
                      "protestant", "protestants", "evangelical", "evangelicals", "sunni", "sunnis",
