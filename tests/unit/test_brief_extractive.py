@@ -469,6 +469,15 @@ def test_what_looks_back_is_not_what_happens_next(snippet: str) -> None:
     assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)
 
 
+def test_a_relative_clause_s_will_still_looks_ahead() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Leaders prepare for the summit",
+                     "That is the backdrop for the first summit of the two presidents, which will take place "
+                     "in Geneva on June 16."),
+                item(2, "BBC News", "bbc", "Summit prepared", "Aides met in Geneva on Monday.")]
+    draft = extractive_draft(evidence)
+    assert any(p.kind == "what_to_watch" for p in draft.paragraphs)
+
+
 @pytest.mark.parametrize(
     "snippet",
     [

@@ -399,8 +399,14 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
 # A cue that looks back is none: "grew less than expected", "as analysts had expected".
 _PAST_EXPECTATION = frozenset({"than", "as", "had", "been"})
 # A cue inside a relative clause describes someone, not what comes next: "The officers who are
-# scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly".
+# scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly". Its "will"
+# looks ahead when the sentence dates what comes: "the summit, which will take place in Geneva on
+# June 16" (not "the drug, which will go by the brand name Aduhelm, is an infusion").
 _RELATIVE = frozenset({"who", "whom", "which", "whose"})
+_DATED_AHEAD = re.compile(
+    r"\b(?:next|coming|upcoming|tomorrow|later this|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b)",
+    re.IGNORECASE)
 
 
 def _forward(candidate: _Candidate) -> bool:
@@ -411,7 +417,8 @@ def _forward(candidate: _Candidate) -> bool:
         before = tokens[max(0, position - 4):position]
         if token.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
             continue
-        if any(w in _RELATIVE for w in before):
+        dated_will = token in {"will"} and _DATED_AHEAD.search(candidate.text) is not None
+        if any(w in _RELATIVE for w in before) and not dated_will:
             continue
         return True
     return False
