@@ -469,6 +469,22 @@ def test_what_looks_back_is_not_what_happens_next(snippet: str) -> None:
     assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)
 
 
+@pytest.mark.parametrize(
+    ("snippet", "ahead"),
+    [
+        ("The Treasury said Monday that 39 million families are set to receive monthly payments.", True),
+        ("Officials are sounding the alarm over an executive order the president is poised to sign.", True),
+        ("Lawmakers are hoping to present a bipartisan bill by the end of the month in Washington.", True),
+        ("The results presented a major boost to hopes of a return to classrooms across the country.", False),
+    ],
+)
+def test_set_to_poised_to_and_hoping_to_look_ahead(snippet: str, ahead: bool) -> None:
+    evidence = [item(1, "Reuters", "reuters", "Officials act on the matter", snippet),
+                item(2, "BBC News", "bbc", "Officials act", "The matter was discussed on Monday.")]
+    draft = extractive_draft(evidence)
+    assert any(p.kind == "what_to_watch" for p in draft.paragraphs) is ahead
+
+
 def test_a_relative_clause_s_will_still_looks_ahead() -> None:
     evidence = [item(1, "Reuters", "reuters", "Leaders prepare for the summit",
                      "That is the backdrop for the first summit of the two presidents, which will take place "

@@ -28,6 +28,7 @@ and a length preference of 10-35 words.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -398,8 +399,9 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
 
 # A cue that looks back is none: "grew less than expected", "as analysts had expected".
 _PAST_EXPECTATION = frozenset({"than", "as", "had", "been"})
-# A cue inside a relative clause describes someone, not what comes next: "The officers who are
-# scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly". Its "will"
+# A participle cue inside a relative clause describes someone, not what comes next: "The officers
+# who are scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly"
+# ("who stand to lose them soon" still looks ahead). Its "will"
 # looks ahead when the sentence dates what comes: "the summit, which will take place in Geneva on
 # June 16" (not "the drug, which will go by the brand name Aduhelm, is an infusion").
 _RELATIVE = frozenset({"who", "whom", "which", "whose"})
@@ -418,10 +420,12 @@ def _forward(candidate: _Candidate) -> bool:
         if token.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
             continue
         dated_will = token in {"will"} and _DATED_AHEAD.search(candidate.text) is not None
-        if any(w in _RELATIVE for w in before) and not dated_will:
+        participle = token.endswith("ed") or token in {"will"}
+        if participle and any(w in _RELATIVE for w in before) and not dated_will:
             continue
         return True
-    return False
+    # "are set to see their payments fall": set to, as "poised to", says what comes.
+    return any(a == "set" and b == "to" for a, b in itertools.pairwise(tokens))
 
 
 def _clean_name(name: str) -> str:
