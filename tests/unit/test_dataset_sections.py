@@ -18,12 +18,23 @@ def _write(folder: Path, rows: list[dict[str, object]]) -> Path:
 
 
 def test_feed_tags_of_a_feed_snapshot_are_its_sections(tmp_path: Path) -> None:
-    folder = _write(tmp_path / "news_feed_snapshot_2026-03-01", [
+    folder = _write(tmp_path / "capture", [
         {"url": "https://e.example/a", "category": "Sports"},
         {"url": "https://e.example/culture/b", "category": None},
         {"url": "https://e.example/c", "category": "Uncategorized, News Desk"},
     ])
+    (folder / "SOURCE.md").write_text("Fields: `category` (feed tags), `feed_file`.\n", encoding="utf-8")
     assert [row.article.category_hint for row in load_dataset(folder)] == ["sports", "entertainment", None]
+
+
+def test_a_labeled_copy_named_like_the_snapshot_does_not_leak_its_labels(tmp_path: Path) -> None:
+    # Only the documented contract counts, never the folder's name: a held-out labeled set in the
+    # snapshot's schema carries its gold category in the same field.
+    folder = _write(tmp_path / "news_feed_snapshot_2026-02-18_labeled", [
+        {"url": "https://e.example/a", "category": "sports"},
+    ])
+    (folder / "SOURCE.md").write_text("Fields: `category` (gold label).\n", encoding="utf-8")
+    assert [row.article.category_hint for row in load_dataset(folder)] == [None]
 
 
 def test_a_gold_category_is_never_a_hint(tmp_path: Path) -> None:

@@ -202,10 +202,20 @@ def dataset_ids(path: Path) -> list[str]:
         return [str(json.loads(line)["id"]) for line in handle if line.strip()]
 
 
-# Datasets whose `category` field is the feed items' own tags (what ingest reads from a feed), not a
-# gold label: only there may it become the article's section hint. Elsewhere (UCI's b/t/e/m,
-# AllSides' topics) it is the answer the category benchmarks score against.
-FEED_TAG_DATASET_PREFIXES = ("news_feed_snapshot",)
+# A dataset's `category` field is read as the feed items' own tags (what ingest reads from a feed)
+# only when its SOURCE.md documents it so, as the snapshot's does ("`category` (feed tags)").
+# Anywhere else (UCI's b/t/e/m, AllSides' topics, a labeled copy of any set) it may be the answer
+# the category benchmarks score against, and must never become a hint.
+FEED_TAGS_DOCUMENTED = "`category` (feed tags)"
+
+
+def category_is_feed_tags(folder: Path) -> bool:
+    """Whether the dataset in `folder` documents its `category` field as feed tags."""
+    source = folder / "SOURCE.md"
+    try:
+        return FEED_TAGS_DOCUMENTED in source.read_text(encoding="utf-8")
+    except OSError:
+        return False
 
 
 def load_dataset(path: Path) -> list[GoldArticle]:
@@ -214,7 +224,7 @@ def load_dataset(path: Path) -> list[GoldArticle]:
     (`category.article_section` over the feed tags, where the dataset has them, and the URL)."""
     if path.is_dir():
         path = path / "articles.jsonl"
-    feed_tags = path.parent.name.startswith(FEED_TAG_DATASET_PREFIXES)
+    feed_tags = category_is_feed_tags(path.parent)
     rows: list[GoldArticle] = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
