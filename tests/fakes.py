@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -385,6 +385,12 @@ class InMemoryPredictionRepository:
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         mine = sorted((key for key in self.predictions if key[0] == trend_id), reverse=True)
         return [self.predictions[key].model_copy(deep=True) for key in mine[:limit]]
+
+    def scored_predictions(self, since: datetime | None = None) -> Iterator[PredictionRecord]:
+        for key, record in sorted(self.predictions.items()):
+            if key not in self.pending and record.outcome is not None \
+                    and (since is None or record.made_at >= since):
+                yield record.model_copy(deep=True)
 
 
 class InMemoryBriefStore:

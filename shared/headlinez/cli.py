@@ -159,6 +159,12 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return backtest_main(args.rest)
 
 
+def cmd_calibrate_prediction(args: argparse.Namespace) -> int:
+    from headlinez.evaluation.calibration import main as calibration_main
+
+    return calibration_main(args.rest)
+
+
 def cmd_cost(args: argparse.Namespace) -> int:
     from headlinez.evaluation.cost import main as cost_main
 
@@ -211,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
                               add_help=False)
     backtest.add_argument("rest", nargs=argparse.REMAINDER)
     backtest.set_defaults(func=cmd_backtest)
+
+    calibrate = sub.add_parser("calibrate-prediction", add_help=False,
+                               help="fit the prediction's calibration from scored predictions (a table, a "
+                                    "records file or a replay) and write the calibrated model")
+    calibrate.add_argument("rest", nargs=argparse.REMAINDER)
+    calibrate.set_defaults(func=cmd_calibrate_prediction)
 
     cost = sub.add_parser("cost", add_help=False,
                           help="monthly AWS + Claude cost per component from measured units and dated prices")

@@ -6,7 +6,7 @@ sits low (import-linter's `layers`): it names domain and model types, never a se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -225,6 +225,10 @@ class PredictionRepository(Protocol):
 
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         """A trend's predictions, newest first, with their outcomes once scored."""
+        ...
+
+    def scored_predictions(self, since: datetime | None = None) -> Iterator[PredictionRecord]:
+        """Every scored prediction made at or after `since` (an operator's offline read)."""
         ...
 
 

@@ -70,3 +70,17 @@ def test_trend_states_of_closed_trends_are_readable(store: DynamoStore) -> None:
     assert list(found) == ["t000000000000001"]
     assert found["t000000000000001"].headline == "Closed"
     assert store.prediction_track_record().scored == 0
+
+
+def test_scored_predictions_are_scanned_page_after_page(store: DynamoStore) -> None:
+    # Given 7 scored predictions among pending ones and other items of the table
+    made = [record(f"t{i}", MADE + i * H) for i in range(9)]
+    store.put_predictions(made)
+    scored = [r.model_copy(update={"outcome": "continues", "velocity_later": 1.0, "scored_at": r.due_at})
+              for r in made[:7]]
+    assert store.record_outcomes(scored) == 7
+    # When the table is read in small Scan pages (DynamoDB pages at 1 MB; Limit forces it here)
+    items = list(store._db.scan_all(Limit=2))
+    # Then every item is read, and the calibration read keeps exactly the scored predictions
+    assert len(items) >= 10  # 9 predictions and the track record
+    assert sorted(r.trend_id for r in store.scored_predictions()) == [f"t{i}" for i in range(7)]

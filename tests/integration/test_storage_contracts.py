@@ -408,6 +408,18 @@ def test_a_prediction_of_the_same_hour_is_replaced_and_an_unknown_one_never_coun
     assert predictions.prediction_track_record() == track_record([])
 
 
+def test_scored_predictions_are_read_back_for_calibration(predictions: Any) -> None:
+    # Given predictions of three hours, the first two scored
+    made = [_prediction("t1"), _prediction("t2", MADE + HOUR), _prediction("t1", MADE + 2 * HOUR)]
+    predictions.put_predictions(made)
+    scored = [_scored(made[0]), _scored(made[1], "continues")]
+    predictions.record_outcomes(scored)
+    # Then only the scored ones come back (pending ones have no outcome to learn from), with
+    # their outcomes; `since` leaves out older ones
+    assert sorted(predictions.scored_predictions(), key=lambda r: r.made_at) == scored
+    assert list(predictions.scored_predictions(since=MADE + HOUR)) == [scored[1]]
+
+
 def test_trend_states_are_read_open_or_closed(predictions: Any) -> None:
     stored = [_trend(1), _trend(2, open_=False)]
     if isinstance(predictions, InMemoryPredictionRepository):

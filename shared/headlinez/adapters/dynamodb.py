@@ -16,7 +16,7 @@ pages by key and never loses items to a filter; gsi2 holds every open trend by r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -417,6 +417,18 @@ class DynamoStore:
         """The summed counters of every scored prediction (one GetItem)."""
         item = self._db.get(TrackRecordEntity.KEY) or {}
         return TrackRecord.from_counters(TrackRecordEntity.counters_of(item))
+
+    def scored_predictions(self, since: datetime | None = None) -> Iterator[PredictionRecord]:
+        """Every scored prediction (made at or after `since`): a filtered Scan of the PRED# items no
+        longer on the due partition (access pattern P5: an operator's offline read for
+        `headlinez calibrate-prediction`, never a function's)."""
+        condition = Attr("pk").begins_with(PredictionEntity.PREFIX) & Attr("gsi1pk").not_exists()
+        if since is not None:
+            condition = condition & Attr("sk").gte(iso(since))
+        for item in self._db.scan_all(FilterExpression=condition, **projection(("doc",))):
+            record = PredictionEntity.from_item(item)
+            if record.outcome is not None:
+                yield record
 
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         """A trend's predictions, newest first (one Query of its partition)."""

@@ -173,6 +173,17 @@ class TableClient:
                 return
             kwargs["ExclusiveStartKey"] = last
 
+    def scan_all(self, **kwargs: Any) -> Iterator[Item]:
+        """Every item of a Scan, page after page (operators' offline reads only: a Scan reads the
+        whole table)."""
+        while True:
+            response = self._call(self.table.scan, **kwargs)
+            yield from response.get("Items", [])
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return
+            kwargs["ExclusiveStartKey"] = last
+
     def batch_get(self, keys: Sequence[Mapping[str, Any]], *, attributes: Sequence[str] = (),
                   consistent: bool = False) -> list[Item]:
         """The items of these keys that exist (any order), 100 keys per call, duplicates read once.

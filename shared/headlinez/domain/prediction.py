@@ -38,6 +38,12 @@ tomorrow · 74% confidence", "still in the news tomorrow · 61% confidence"). `h
 prints the reliability table of the stated probabilities on the held-out part of the snapshot,
 and the Brier score of the training-prior probabilities beside them.
 
+**Calibration.** Those stated probabilities are not calibrated (docs/benchmarks.md). A model may
+carry a `Calibration` (Platt scaling of its raw log-odds, `fit_calibration`) fitted by `headlinez
+calibrate-prediction` on scored predictions it did not see when fitted, a deployment's own above
+all; it then states those calibrated probabilities instead, and predicts the likelier code under
+them. The shipped model carries none: no stream available here can support one.
+
 **Baselines** printed beside it by the backtest: "always fades", and persistence — the outcome
 band of the change over the previous day, D(T) / D(T − 24 h) (`continues` for a trend younger than
 a day), carried forward.
@@ -98,6 +104,80 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 class PredictionError(ValueError):
     """A prediction record cannot be scored as asked (not due yet, already scored, wrong trend)."""
+
+
+class CalibrationError(ValueError):
+    """Too few scored predictions (or of one outcome only) to fit a calibration from."""
+
+
+# A calibration is fitted only from a stream that can support it: enough scored predictions, of
+# both outcomes, over enough different trends (one long story's hours are not independent).
+MIN_CALIBRATION_RECORDS = 200
+MIN_CALIBRATION_PER_OUTCOME = 30
+MIN_CALIBRATION_TRENDS = 20
+_MAX_LOG_ODDS = 30.0
+
+
+class Calibration(BaseModel):
+    """P(continues) = sigmoid(slope × z + intercept), z the model's raw log-odds of continuing
+    (training prior included): Platt scaling, fitted by `fit_calibration` on scored predictions the
+    model did not see when it was fitted (`headlinez calibrate-prediction`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slope: float
+    intercept: float
+    records: int = Field(ge=0, description="Scored predictions it was fitted on.")
+    trends: int = Field(ge=0, description="Distinct trends among them.")
+    fitted_on: str = Field(default="", description="Where the scored predictions came from.")
+
+
+def raw_log_odds(probabilities: Mapping[ScoredCode, float]) -> float:
+    """log(P(continues) / P(fades)) of the model's raw probabilities, bounded."""
+    continues = max(probabilities.get("continues", 0.0), 1e-12)
+    fades = max(probabilities.get("fades", 0.0), 1e-12)
+    return max(-_MAX_LOG_ODDS, min(_MAX_LOG_ODDS, math.log(continues / fades)))
+
+
+def sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+def fit_calibration(log_odds: Sequence[float], continued: Sequence[bool], *, ridge: float = 1.0,
+                    iterations: int = 100) -> tuple[float, float]:
+    """(slope, intercept) maximizing the log-likelihood of `continued` under sigmoid(slope·z + b),
+    with a weak pull (`ridge`) towards the identity (slope 1, intercept 0), so that a stream with
+    little to say leaves the model's probabilities as they are. Newton's method on 2 parameters."""
+    if len(log_odds) != len(continued):
+        raise ValueError("log_odds and continued differ in length")
+    slope, intercept = 1.0, 0.0
+    for _ in range(iterations):
+        # gradient and Hessian of the penalized negative log-likelihood
+        g_slope = ridge * (slope - 1.0)
+        g_intercept = ridge * intercept
+        h_ss, h_si, h_ii = ridge, 0.0, ridge
+        for z, outcome in zip(log_odds, continued, strict=True):
+            p = sigmoid(slope * z + intercept)
+            error = p - float(outcome)
+            weight = p * (1.0 - p)
+            g_slope += error * z
+            g_intercept += error
+            h_ss += weight * z * z
+            h_si += weight * z
+            h_ii += weight
+        determinant = h_ss * h_ii - h_si * h_si
+        if determinant <= 1e-12:
+            break
+        step_slope = (h_ii * g_slope - h_si * g_intercept) / determinant
+        step_intercept = (h_ss * g_intercept - h_si * g_slope) / determinant
+        slope -= step_slope
+        intercept -= step_intercept
+        if abs(step_slope) < 1e-9 and abs(step_intercept) < 1e-9:
+            break
+    return slope, intercept
 
 
 def hour_floor(value: datetime) -> datetime:
@@ -170,14 +250,22 @@ class PredictionModel(BaseModel):
     class_rates: dict[str, float] = Field(default_factory=dict, description="Outcome shares in training.")
     held_out_from: UtcDatetime | None = Field(
         default=None, description="Snapshot items published from then on were not used to fit or tune.")
+    calibration: Calibration | None = Field(
+        default=None, description="Platt scaling fitted on scored predictions; none: equal priors.")
 
     def decide(self, probabilities: Mapping[ScoredCode, float]) -> ScoredCode:
-        """The code whose probability is highest relative to its training base rate (the most
-        likely one under `stated_probabilities`)."""
-        return max(self.classes, key=lambda c: probabilities[c] / max(self.class_rates.get(c, 1.0), 1e-9))
+        """The most likely code under `stated_probabilities` (without a calibration: the code whose
+        probability is highest relative to its training base rate)."""
+        stated = self.stated_probabilities(probabilities)
+        return max(self.classes, key=lambda c: stated[c])
 
     def stated_probabilities(self, probabilities: Mapping[ScoredCode, float]) -> dict[ScoredCode, float]:
-        """The probabilities with the training base rates divided out (equal priors)."""
+        """What the page states: the calibrated probabilities when the model carries a calibration,
+        else the probabilities with the training base rates divided out (equal priors)."""
+        if self.calibration is not None and set(self.classes) == set(SCORED_CODES):
+            continues = sigmoid(self.calibration.slope * raw_log_odds(probabilities)
+                                + self.calibration.intercept)
+            return {"fades": 1.0 - continues, "continues": continues}
         weights = {c: probabilities[c] / max(self.class_rates.get(c, 1.0), 1e-9) for c in self.classes}
         total = sum(weights.values())
         return {c: w / total for c, w in weights.items()} if total > 0 else dict(probabilities)
@@ -208,7 +296,7 @@ class Forecast(BaseModel):
     sentence: str
     velocity: float = Field(description="D(T): daily velocity at the last hour boundary.")
     confidence: float | None = Field(
-        default=None, description="The stated probability of `code` (training base rates divided out).")
+        default=None, description="The stated probability of `code` (see `stated_probabilities`).")
     probabilities: dict[str, float] = Field(default_factory=dict)
     features: dict[str, float] = Field(default_factory=dict)
 

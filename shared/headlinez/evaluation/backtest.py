@@ -31,6 +31,8 @@ from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, clus
 from headlinez.domain.prediction import (
     HORIZON,
     SCORED_CODES,
+    SENTENCES,
+    PredictionModel,
     PredictionRecord,
     TrackRecord,
     hour_floor,
@@ -238,16 +240,22 @@ def reliability(records: Sequence[PredictionRecord], code: str = "continues",
                 bins: int = 10) -> list[tuple[str, int, float, float]]:
     """(bin of the stated P(code), n, mean stated P, share where `code` happened): a reliability
     table; calibrated probabilities have the last two columns close."""
+    pairs = [(r.probabilities[code], r.outcome == code) for r in records if code in r.probabilities]
+    return reliability_of(pairs, bins)
+
+
+def reliability_of(pairs: Sequence[tuple[float, bool]],
+                   bins: int = 10) -> list[tuple[str, int, float, float]]:
+    """The reliability table of (stated probability, whether it happened) pairs."""
     rows: list[tuple[str, int, float, float]] = []
     for index in range(bins):
         lo, hi = index / bins, (index + 1) / bins
         last = index == bins - 1
-        chosen = [r for r in records if code in r.probabilities
-                  and (lo <= r.probabilities[code] < hi or (last and r.probabilities[code] >= hi))]
+        chosen = [(p, happened) for p, happened in pairs if lo <= p < hi or (last and p >= hi)]
         if chosen:
-            stated = sum(r.probabilities[code] for r in chosen) / len(chosen)
-            happened = sum(1 for r in chosen if r.outcome == code) / len(chosen)
-            rows.append((f"{100 * lo:.0f}-{100 * hi:.0f}%", len(chosen), stated, happened))
+            stated = sum(p for p, _ in chosen) / len(chosen)
+            share = sum(1 for _, happened in chosen if happened) / len(chosen)
+            rows.append((f"{100 * lo:.0f}-{100 * hi:.0f}%", len(chosen), stated, share))
     return rows
 
 
@@ -305,6 +313,17 @@ def print_report(replay: StreamReplay, dataset: str, out: TextIO = sys.stdout, *
     return record
 
 
+def remade(record: PredictionRecord, model: PredictionModel) -> PredictionRecord:
+    """The record as `model` would have made it from the same features (outcome kept)."""
+    if not set(model.feature_names) <= set(record.features):
+        return record
+    stated = model.stated_probabilities(model.probabilities(record.features))
+    code = model.decide(model.probabilities(record.features))
+    return record.model_copy(update={
+        "code": code, "sentence": SENTENCES[code], "confidence": round(stated[code], 4),
+        "probabilities": {c: round(p, 4) for c, p in stated.items()}})
+
+
 def stream_embeddings(articles: Sequence[Article], lexical: bool) -> dict[str, list[float]] | None:
     """Sentence embeddings as the cluster function computes them (cached on disk), or None for
     the lexical path (`lexical`, or no model installed: said on stderr)."""
@@ -335,19 +354,26 @@ def main(argv: list[str]) -> int:
                         help="score only predictions made from this time on (the held-out part); "
                              "default: the model's own held-out bound when it names one, else all")
     parser.add_argument("--lexical", action="store_true", help="cluster without sentence embeddings")
+    parser.add_argument("--model", type=Path,
+                        help="score this model instead of the shipped one (e.g. one written by "
+                             "`headlinez calibrate-prediction --out`): each prediction is re-made from "
+                             "the features it recorded")
     args = parser.parse_args(argv)
     if not args.dataset.exists():
         print(f"dataset not found: {args.dataset}", file=sys.stderr)
         return 2
-    model = load_model()
+    model = load_model(args.model) if args.model else load_model()
     score_from = args.score_from or model.held_out_from
     articles = [row.article for row in load_dataset(args.dataset)]
     replay = replay_stream(articles, start=args.start, end=args.end,
                            embeddings=stream_embeddings(articles, args.lexical))
-    print(f"model: {model.fitted_on} ({model.samples} samples)")
+    if args.model:
+        replay.records = [remade(record, model) for record in replay.records]
+    calibrated = f"; calibrated on {model.calibration.fitted_on}" if model.calibration else ""
+    print(f"model: {model.fitted_on} ({model.samples} samples){calibrated}")
     print_report(replay, str(args.dataset), score_from=score_from, class_rates=model.class_rates)
     return 0
 
 
 __all__ = ["StreamReplay", "balanced_accuracy", "brier", "main", "methods", "print_report", "reliability",
-           "replay_stream", "stream_embeddings"]
+           "reliability_of", "remade", "replay_stream", "stream_embeddings"]

@@ -75,8 +75,10 @@ class Prediction(_Model):
     code: str | None = Field(default=None, description="Machine-readable form of the prediction.")
     confidence: float | None = Field(
         default=None, ge=0, le=1,
-        description="The forecast model's probability that this prediction comes true (24 h later), "
-        "with the base rates of its training streams divided out (equal priors); "
+        description="The forecast model's probability that this prediction comes true (24 h later): "
+        "calibrated on scored predictions when the deployed model carries a calibration "
+        "(`headlinez calibrate-prediction`), else with the base rates of its training streams divided "
+        "out (equal priors, not calibrated); "
         "null for 'stays quiet tomorrow' (no article in the last day: nothing to forecast).",
     )
 

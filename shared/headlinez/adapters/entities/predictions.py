@@ -16,12 +16,13 @@ ItemKey = dict[str, str]
 class PredictionEntity:
     """One trend's prediction of one hour; on the sparse gsi1 partition PREDDUE until scored."""
 
+    PREFIX = "PRED#"
     DUE_PARTITION = "PREDDUE"
     TTL = timedelta(days=90)  # after the due time
 
     @staticmethod
     def partition(trend_id: str) -> str:
-        return f"PRED#{trend_id}"
+        return f"{PredictionEntity.PREFIX}{trend_id}"
 
     @classmethod
     def key(cls, record: PredictionRecord) -> ItemKey:
