@@ -148,3 +148,24 @@ def test_the_headlinez_command_delegates(tmp_path: Path, capsys: pytest.CaptureF
                             encoding="utf-8")
     assert main(["calibrate-prediction", "--records", str(records_file)]) == 2
     assert "too little to calibrate from: 10 scored predictions (need 200)" in capsys.readouterr().err
+
+
+def test_the_local_stack_s_saved_table_is_a_source(tmp_path: Path) -> None:
+    import gzip
+
+    from headlinez.local.stack import REPLAY_STATE_FILE
+
+    records = _records(trends=2, per_trend=2)
+    items = [{"pk": {"S": f"PRED#{r.trend_id}"}, "sk": {"S": r.made_at.isoformat()},
+              "doc": {"S": r.model_dump_json()}} for r in records]
+    items[0]["gsi1pk"] = {"S": "PREDDUE"}  # still waiting for its outcome: not read
+    items.append({"pk": {"S": "ART#1"}, "sk": {"S": "A"}, "doc": {"S": "{}"}})  # not a prediction
+    with gzip.open(tmp_path / REPLAY_STATE_FILE, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(item) + "\n" for item in items)
+    found = calibration._state_dir(tmp_path)
+    def keys(listed: list[PredictionRecord]) -> list[tuple[str, datetime]]:
+        return sorted((r.trend_id, r.made_at) for r in listed)
+
+    assert keys(found) == keys(records[1:])
+    with pytest.raises(CalibrationError, match="no saved table"):
+        calibration._state_dir(tmp_path / "empty")

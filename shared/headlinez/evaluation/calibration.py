@@ -10,11 +10,13 @@ with `--out` writes the model with the calibration fitted on all of them:
 
     headlinez calibrate-prediction --table headlinez-prod [--since 2026-12-01] --out model.json
     headlinez calibrate-prediction --records scored.jsonl --out model.json
+    headlinez calibrate-prediction --state-dir .headlinez          # what the local stack has scored
     headlinez calibrate-prediction --replay ../shared/data/uci_news_aggregator_prefix --out /tmp/m.json
 
 `--table` reads the scored predictions of a DynamoDB table (a Scan: an operator's offline read,
-access pattern P5 of docs/architecture.md; `AWS_ENDPOINT_URL` points it at the local stack);
-`--records` a JSON-lines file of `PredictionRecord`s; `--replay` replays a timestamped dataset
+access pattern P5 of docs/architecture.md); `--state-dir` those the local stack saved in its state
+directory (`headlinez up --state-dir`; its moto table lives in its own process); `--records` a
+JSON-lines file of `PredictionRecord`s; `--replay` replays a timestamped dataset
 through the production clustering and enrichment first (as `headlinez backtest` does), `--until`
 cutting it. It refuses, saying why, when the records cannot support a fit (MIN_CALIBRATION_*).
 The written model goes where the functions load it (`domain/prediction_model.json`) by a commit
@@ -24,7 +26,9 @@ and a deploy: nothing changes in production until then.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -152,6 +156,27 @@ def _records_file(path: Path) -> list[PredictionRecord]:
     return records
 
 
+def _state_dir(folder: Path) -> list[PredictionRecord]:
+    """The scored predictions of the local stack's saved table(s) (DynamoDB JSON, gzip lines)."""
+    from headlinez.local.stack import REPLAY_STATE_FILE, STATE_FILE
+
+    paths = [folder / name for name in (STATE_FILE, REPLAY_STATE_FILE) if (folder / name).is_file()]
+    if not paths:
+        raise CalibrationError(f"{folder}: no saved table ({STATE_FILE} or {REPLAY_STATE_FILE})")
+    found: dict[tuple[str, str], PredictionRecord] = {}
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                item = json.loads(line)
+                pk = item.get("pk", {}).get("S", "")
+                if not pk.startswith("PRED#") or "gsi1pk" in item:
+                    continue  # not a prediction, or one still waiting for its outcome
+                record = PredictionRecord.model_validate_json(item["doc"]["S"])
+                if record.outcome is not None:
+                    found[pk, item["sk"]["S"]] = record
+    return list(found.values())
+
+
 def _replayed(dataset: Path, until: datetime | None, lexical: bool) -> list[PredictionRecord]:
     from headlinez.evaluation.backtest import replay_stream, stream_embeddings
     from headlinez.evaluation.clustering_eval import load_dataset
@@ -176,6 +201,7 @@ def main(argv: list[str]) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--table", help="DynamoDB table of a deployment (or the local stack's)")
     source.add_argument("--records", type=Path, help="JSON lines of scored PredictionRecords")
+    source.add_argument("--state-dir", type=Path, help="the local stack's state directory")
     source.add_argument("--replay", type=Path, help="a timestamped dataset to replay first")
     parser.add_argument("--since", type=parse_timestamp, help="with --table: predictions made from then on")
     parser.add_argument("--until", type=parse_timestamp, help="with --replay: articles published before")
@@ -189,6 +215,8 @@ def main(argv: list[str]) -> int:
             records, label = _table(args.table, args.since), f"table {args.table}"
         elif args.records:
             records, label = _records_file(args.records), str(args.records)
+        elif args.state_dir:
+            records, label = _state_dir(args.state_dir), f"local stack state {args.state_dir}"
         else:
             records = _replayed(args.replay, args.until, args.lexical)
             cut = f" before {args.until:%Y-%m-%dT%H:%MZ}" if args.until else ""
