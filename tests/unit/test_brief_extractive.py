@@ -531,3 +531,26 @@ def test_initials_keep_their_stops_and_an_adjective_is_no_subject() -> None:
         item(4, "Fox News", "fox", "Inflation fears mount", "Worries about inflation grew."),
     ]
     assert not any("Republican-led" in q or "Inflation" in q for q in _unanswered(evidence))
+
+
+def test_the_subject_is_what_the_headlines_name() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Thomas Barrack indicted on lobbying charges",
+             "The case concerns Donald Trump's inaugural fund and the United Arab Emirates."),
+        item(2, "BBC News", "bbc", "Thomas Barrack charged over foreign lobbying",
+             "Prosecutors said Donald Trump was not accused of wrongdoing in the United Arab Emirates case."),
+        item(3, "CNN", "cnn", "Trump ally Thomas Barrack arrested", "He was arrested in Los Angeles."),
+    ]
+    unanswered = _unanswered(evidence)
+    assert unanswered
+    assert all("Thomas Barrack" in q for q in unanswered if " for " in q or " about " in q)
+
+
+def test_an_agency_s_acronym_takes_its_article_and_a_people_is_no_subject() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "FBI faces questions over its tip line", "Cubans rallied in Miami."),
+        item(2, "BBC News", "bbc", "Senators press FBI on the tip line", "Cubans rallied again."),
+    ]
+    unanswered = _unanswered(evidence)
+    assert any(q.endswith(" the FBI?") for q in unanswered)
+    assert not any("Cubans" in q for q in unanswered)

@@ -509,7 +509,10 @@ _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission
 
 
 _THE_COUNTRIES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu", "un", "uae", "netherlands",
-                            "philippines"})
+                            "philippines",
+                            # bodies named by an acronym read with their article ("the FBI", "the Fed")
+                            "fbi", "cia", "cdc", "fda", "fed", "rnc", "dnc", "gop", "irs", "nsa", "doj",
+                            "ftc", "sec", "epa", "dhs", "nih", "imf", "who", "icc", "icj", "iaea"})
 
 
 # ... or by their first word when a name follows ("the Department of Defense", "the U.S. Centers
@@ -656,12 +659,13 @@ def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) ->
     """The name most newsrooms' headlines and snippets share (2+ newsrooms), for the questions the
     evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
+    in_headlines: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
     # A capitalized word the evidence also writes in lower case is a common word in a title-case
     # headline ("Inflation", "Remote"), not a name.
     plain = {w for item in evidence for w in words(item.text) if w[:1].islower()}
     for item in evidence:
-        for sentence in [item.title, *split_sentences(item.snippet)]:
+        for position, sentence in enumerate([item.title, *split_sentences(item.snippet)]):
             for run in name_sequences(sentence):
                 name = _clean_name(run)
                 if (" " not in name and name.lower() in plain) or _COMPOUND_ADJECTIVE.search(name):
@@ -670,14 +674,19 @@ def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) ->
                 name = full_names.get(name.lower(), name) if " " not in name else name
                 if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
                     families.setdefault(name, set()).add(item.publisher_family)
+                    if position == 0:
+                        in_headlines.setdefault(name, set()).add(item.publisher_family)
     # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
     # whom "What happens next for ...?" asks about; nor is a lone adjective.
     shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n)]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
     # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
-    # for Congress?" on a story about Peru's Congress reads as the US one.
-    ranked = sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES, -len(families[n]),
+    # for Congress?" on a story about Peru's Congress reads as the US one. Among the rest, what the
+    # headlines name: a story is about its headlines' actor ("Guantanamo Bay"), not about a name its
+    # snippets mention in passing ("Donald Trump", in the background of a Biden-era transfer).
+    ranked = sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES,
+                                           -len(in_headlines.get(n, ())), -len(families[n]),
                                            -len(n.split()), n))
     return _with_article(ranked[0]) if ranked else None
 
@@ -697,7 +706,7 @@ def _group_word(name: str) -> bool:
     word = name.lower()
     if " " in word:
         return False
-    return (word in _DEMONYMS or word in _FAITHS or word.endswith(("ist", "ists"))
+    return (_demonym(word) or word in _FAITHS or word.endswith(("ist", "ists"))
             or word.endswith("ism"))
 
 
