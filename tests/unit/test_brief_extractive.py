@@ -554,3 +554,15 @@ def test_an_agency_s_acronym_takes_its_article_and_a_people_is_no_subject() -> N
     unanswered = _unanswered(evidence)
     assert any(q.endswith(" the FBI?") for q in unanswered)
     assert not any("Cubans" in q for q in unanswered)
+
+
+def test_what_happens_next_is_not_asked_of_the_victim() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Derek Chauvin sentenced for the murder of George Floyd",
+             "Derek Chauvin was sentenced on Friday in Minneapolis."),
+        item(2, "BBC News", "bbc", "Chauvin gets 22 years over George Floyd's death",
+             "Derek Chauvin was sentenced for the murder of George Floyd."),
+    ]
+    unanswered = _unanswered(evidence)
+    assert "What happens next for George Floyd?" not in unanswered
+    assert "What happens next for Derek Chauvin?" in unanswered

@@ -585,6 +585,25 @@ def _deceased(evidence: Sequence[EvidenceItem]) -> set[str]:
     return {name for name, seen in families.items() if len(seen) >= 2}
 
 
+# "the murder of George Floyd", "Floyd's death": a victim named as the cause of the story is not
+# whom "What happens next for ...?" asks about (an obituary's subject is `_deceased`'s).
+_VICTIM_BEFORE = re.compile(r"\b(?:death|murder|killing|assassination|funeral|memorial|slaying) (?:of|for) "
+                            r"((?:[A-Z][\w'’.-]*\s?){1,4})")
+_VICTIM_AFTER = re.compile(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w.-]*)['’]s (?:death|murder|killing|"
+                           r"assassination|funeral|slaying)\b")
+
+
+def _victims(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) -> set[str]:
+    found: set[str] = set()
+    for item in evidence:
+        text = normalize(item.text)
+        for match in [*_VICTIM_BEFORE.finditer(text), *_VICTIM_AFTER.finditer(text)]:
+            for run in name_sequences(match.group(1)):
+                name = _clean_name(run)
+                found.add(full_names.get(name.lower(), name) if " " not in name else name)
+    return found
+
+
 def _demonym(word: str) -> bool:
     lowered = word.lower()
     return lowered in _DEMONYMS or (lowered.endswith("s") and lowered[:-1] in _DEMONYMS)
@@ -655,7 +674,8 @@ _UNANSWERED = {"said": "Who said what", "decided": "What was decided", "number":
                "next": "What happens next"}
 
 
-def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) -> str | None:
+def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
+             exclude: Set[str] = frozenset()) -> str | None:
     """The name most newsrooms' headlines and snippets share (2+ newsrooms), for the questions the
     evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
@@ -678,7 +698,7 @@ def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) ->
                         in_headlines.setdefault(name, set()).add(item.publisher_family)
     # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
     # whom "What happens next for ...?" asks about; nor is a lone adjective.
-    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n)]
+    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n) and n not in exclude]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
     # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
@@ -796,10 +816,12 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
-                   subject: str | None, deceased: Set[str] = frozenset()) -> list[QuickAnswer]:
+                   subject: str | None, deceased: Set[str] = frozenset(), *,
+                   next_subject: str | None = None) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
-    (another speaker, another figure) before any "coverage does not yet specify"."""
+    (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
+    whom "What happens next for ...?" asks about, when not `subject` (a victim is not)."""
     answered: list[tuple[int, QuickAnswer]] = []
     taken: set[str] = set()
     asked: set[str] = set()
@@ -833,7 +855,8 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         if len(answers) == 3:
             break
         if kind in missing:
-            answers.append(_unanswered(kind, subject, deceased))
+            about = next_subject if kind == "next" and next_subject is not None else subject
+            answers.append(_unanswered(kind, about, deceased))
     return answers
 
 
@@ -867,8 +890,11 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         used.add(best.text)
     with_headlines = [c for c in _candidates(evidence, full_names, headlines=True)
                       if c.text not in exclude and _as_sentence(c.text) not in exclude]
-    answers = _quick_answers(with_headlines, writer, used, _subject(evidence, full_names),
-                             _deceased(evidence))
+    deceased = _deceased(evidence)
+    subject = _subject(evidence, full_names)
+    victims = _victims(evidence, full_names) - deceased
+    next_subject = _subject(evidence, full_names, exclude=victims) if subject in victims else None
+    answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
