@@ -401,9 +401,9 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
 _PAST_EXPECTATION = frozenset({"than", "as", "had", "been"})
 # A participle cue inside a relative clause describes someone, not what comes next: "The officers
 # who are scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly"
-# ("who stand to lose them soon" still looks ahead). Its "will"
-# looks ahead when the sentence dates what comes: "the summit, which will take place in Geneva on
-# June 16" (not "the drug, which will go by the brand name Aduhelm, is an infusion").
+# ("who stand to lose them soon" still looks ahead). Its "will" looks ahead when the sentence dates
+# what comes: "the summit, which will take place in Geneva on June 16" (not "the drug, which will go
+# by the brand name Aduhelm, is an infusion").
 _RELATIVE = frozenset({"who", "whom", "which", "whose"})
 _DATED_AHEAD = re.compile(
     r"\b(?:next|coming|upcoming|tomorrow|later this|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
@@ -412,20 +412,20 @@ _DATED_AHEAD = re.compile(
 
 
 def _forward(candidate: _Candidate) -> bool:
-    tokens = [w.lower() for w in words(candidate.text)]
-    for position, token in enumerate(tokens):
-        if token not in _FORWARD_CUES:
+    lowered = [w.lower() for w in words(candidate.text)]
+    for position, cue in enumerate(lowered):
+        if cue not in _FORWARD_CUES:
             continue
-        before = tokens[max(0, position - 4):position]
-        if token.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
+        before = lowered[max(0, position - 4):position]
+        if cue.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
             continue
-        dated_will = token in {"will"} and _DATED_AHEAD.search(candidate.text) is not None
-        participle = token.endswith("ed") or token in {"will"}
+        dated_will = cue == "will" and _DATED_AHEAD.search(candidate.text) is not None
+        participle = cue.endswith("ed") or cue == "will"
         if participle and any(w in _RELATIVE for w in before) and not dated_will:
             continue
         return True
     # "are set to see their payments fall": set to, as "poised to", says what comes.
-    return any(a == "set" and b == "to" for a, b in itertools.pairwise(tokens))
+    return any(a == "set" and b == "to" for a, b in itertools.pairwise(lowered))
 
 
 def _clean_name(name: str) -> str:
@@ -504,8 +504,7 @@ def _with_initials(name: str, sentence: str) -> str:
 _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission", "court", "council",
                         "agency", "administration", "pentagon", "kremlin", "vatican", "senate", "government",
                         "army", "navy", "police", "committee", "bank", "fund", "reserve", "union",
-                        "parliament",
-                        "assembly", "board", "guard", "service", "presidency"})
+                        "parliament", "assembly", "board", "guard", "service", "presidency"})
 
 
 _THE_COUNTRIES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu", "un", "uae", "netherlands",
