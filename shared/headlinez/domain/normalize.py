@@ -16,7 +16,7 @@ Rules (and why):
   than 10 minutes ahead of `now` (wrong zone, scheduled posts) are clamped to `now` and marked
   estimated, so that an article cannot sit on top of the trends for hours.
 - Category hint: the section the publisher filed the item under (its own category terms or URL
-  folders, `category.article_section`), which says more about this article than its feed's
+  folders, `sections.article_section`), which says more about this article than its feed's
   `category_hint`; the feed's hint when the item names none.
 """
 
