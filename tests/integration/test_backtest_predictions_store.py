@@ -84,3 +84,20 @@ def test_scored_predictions_are_scanned_page_after_page(store: DynamoStore) -> N
     # Then every item is read, and the calibration read keeps exactly the scored predictions
     assert len(items) >= 10  # 9 predictions and the track record
     assert sorted(r.trend_id for r in store.scored_predictions()) == [f"t{i}" for i in range(7)]
+
+
+def test_calibrate_prediction_reads_the_table_and_says_what_is_missing(
+        store: DynamoStore, dynamodb_table: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from headlinez.evaluation.calibration import main as calibrate_main
+
+    made = [record(f"t{i}", MADE + i * H) for i in range(3)]
+    store.put_predictions(made)
+    store.record_outcomes([r.model_copy(update={"outcome": "fades", "velocity_later": 0.0,
+                                                "scored_at": r.due_at}) for r in made])
+    # Three scored predictions (without features, as older records were): nothing to fit on
+    assert calibrate_main(["--table", dynamodb_table]) == 2
+    assert ("too little to calibrate from: 0 scored predictions (3 more without the model's features)"
+            in capsys.readouterr().err)
+    # A table that does not exist is named, not a traceback
+    assert calibrate_main(["--table", "no-such-table"]) == 2
+    assert "cannot read table no-such-table" in capsys.readouterr().err

@@ -78,13 +78,16 @@ def samples_of(records: Iterable[PredictionRecord], model: PredictionModel) -> l
     return samples
 
 
-def check_enough(samples: Sequence[Sample]) -> None:
-    """Raise CalibrationError, saying what is missing, unless the samples can support a fit."""
+def check_enough(samples: Sequence[Sample], scored: int | None = None) -> None:
+    """Raise CalibrationError, saying what is missing, unless the samples can support a fit.
+    `scored`: how many scored records there were, when some lacked the model's features."""
     continued = sum(1 for s in samples if s.continued)
     trends = len({s.trend_id for s in samples})
     problems = []
     if len(samples) < MIN_CALIBRATION_RECORDS:
-        problems.append(f"{len(samples)} scored predictions (need {MIN_CALIBRATION_RECORDS})")
+        without = (f" ({scored - len(samples)} more without the model's features)"
+                   if scored is not None and scored > len(samples) else "")
+        problems.append(f"{len(samples)} scored predictions{without} (need {MIN_CALIBRATION_RECORDS})")
     if min(continued, len(samples) - continued) < MIN_CALIBRATION_PER_OUTCOME:
         problems.append(f"{continued} continued and {len(samples) - continued} faded "
                         f"(need {MIN_CALIBRATION_PER_OUTCOME} of each)")
@@ -121,8 +124,9 @@ def calibrate(records: Iterable[PredictionRecord], model: PredictionModel, sourc
     """Print how the stated and the calibrated probabilities do on the records (out of fold), and
     return the calibration fitted on all of them. CalibrationError when they cannot support one."""
     out = out or sys.stdout
+    records = list(records)
     samples = samples_of(records, model)
-    check_enough(samples)
+    check_enough(samples, scored=sum(1 for r in records if r.outcome is not None))
     continued = sum(1 for s in samples if s.continued)
     trends = len({s.trend_id for s in samples})
     print(f"scored predictions: {len(samples)} over {trends} trends ({source}); continued "
@@ -190,9 +194,15 @@ def _replayed(dataset: Path, until: datetime | None, lexical: bool) -> list[Pred
 
 
 def _table(name: str, since: datetime | None) -> list[PredictionRecord]:
-    from headlinez.adapters.dynamodb import DynamoStore
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    return list(DynamoStore.from_table_name(name).scored_predictions(since=since))
+    from headlinez.adapters.dynamodb import DynamoStore
+    from headlinez.adapters.table import StorageError
+
+    try:
+        return list(DynamoStore.from_table_name(name).scored_predictions(since=since))
+    except (BotoCoreError, ClientError, StorageError) as exc:
+        raise CalibrationError(f"cannot read table {name}: {exc}") from exc
 
 
 def main(argv: list[str]) -> int:
