@@ -566,3 +566,54 @@ def test_what_happens_next_is_not_asked_of_the_victim() -> None:
     unanswered = _unanswered(evidence)
     assert "What happens next for George Floyd?" not in unanswered
     assert "What happens next for Derek Chauvin?" in unanswered
+
+
+# --- feed furniture and false cues read on the offline default's pages (sixth session) -------------
+
+
+def test_feed_furniture_is_never_a_fact() -> None:
+    evidence = [
+        item(1, "Boston.com", "boston", "Obama says there is no evidence of alien contact",
+             "The post Obama shuts down alien buzz and says there is no evidence appeared first on "
+             "Boston.com. "
+             "He later said he believes aliens exist somewhere in the universe."),
+        item(2, "AllAfrica", "allafrica", "Kenya's main airport resumes operations after strike",
+             "[Capital FM] Nairobi -- Aviation workers have suspended their strike after reaching an "
+             "agreement with the government."),
+        item(3, "Dawn", "dawn", "Drone attack on Sudan market kills 28",
+             "KHARTOUM: A drone attack on a crowded market in central Sudan killed 28 people on Monday."),
+    ]
+    text = _drafted_text(evidence)
+    assert "appeared first on" not in text
+    assert "[Capital FM]" not in text
+    assert "KHARTOUM:" not in text
+    assert "A drone attack on a crowded market in central Sudan killed 28 people on Monday." in text
+
+
+@pytest.mark.parametrize(
+    ("snippet", "decided"),
+    [
+        ("The bobsledders won gold and bronze on Monday night, and then lifted their children in their arms.",
+         False),
+        ("The government lifted the ban on public gatherings in the capital on Monday night.", True),
+    ],
+)
+def test_lifted_is_a_decision_only_when_something_is_lifted_by_rule(snippet: str, decided: bool) -> None:
+    evidence = [item(1, "Reuters", "reuters", "A night in the capital", snippet),
+                item(2, "BBC News", "bbc", "Night in the capital", "Crowds gathered on Monday night.")]
+    answer = _asked(evidence).get("What was decided?")
+    assert (answer is not None and answer.specified) is decided
+
+
+def test_an_age_in_apposition_is_no_count_and_a_past_plan_is_no_next_step() -> None:
+    evidence = [
+        item(1, "CBS News", "cbs", "Bobsledder Elana Meyers Taylor, 41, wins gold in fifth Olympics",
+             "The foiled plot led to the cancellation of three shows that the singer had planned for "
+             "Austria."),
+        item(2, "BBC News", "bbc", "Meyers Taylor wins bobsled gold", "She won on Monday night in Cortina."),
+    ]
+    draft = extractive_draft(evidence)
+    questions = [q.question for q in draft.quick_answers if q.specified]
+    assert "How many wins?" not in questions
+    assert "What happens next?" not in questions
+    assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)

@@ -72,7 +72,7 @@ _PROMO = re.compile(
     r"\b(podcasts?|newsletters?|subscribe|sign up|listen|episode|tune in|click|live updates|live blog|"
     r"follow (?:our|along|live)|download|in this video|watch (?:live|the video|now)|our (?:team|show|"
     r"reporters|correspondents?|coverage)|you|your|we'll|we will|today's show|read more|key developments|"
-    r"what we know|here's what|latest updates|live:)", re.IGNORECASE)
+    r"what we know|here's what|latest updates|live:|appeared first on)", re.IGNORECASE)
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied)\b")
 # Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
@@ -83,8 +83,12 @@ _ROLE_SPEAKER = re.compile(
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
-    r"lifted|vetoed|cancell?ed|postponed|recalled|fined)\b")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'/-]{2,40}(?:\([^)]{1,40}\))?\s*-\s+")
+    r"vetoed|cancell?ed|postponed|recalled|fined|lifted(?= (?:the |a |its |their )?(?:\w+ ){0,2}"
+    r"(?:bans?|sanctions?|restrictions?|curfews?|embargo(?:es)?|tariffs?|lockdowns?|measures|suspensions?|"
+    r"moratori(?:um|a)|mandates?)\b))\b")
+# "KHARTOUM (Reuters) - ", "WASHINGTON: ", "Nairobi -- ": where the wire filed it, not the fact.
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z .,'/-]{2,40}(?:\([^)]{1,40}\))?\s*(?:-|—|:)"
+                       r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}\s*(?:--|—))\s+")
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TITLES = lexicon.word_set("brief_person_titles")
@@ -131,10 +135,12 @@ def _first_person(sentence: str) -> bool:
 
 
 # Labels some newsrooms open a snippet sentence with: a publication stamp ("PUBLISHED FEBRUARY 23,
-# 2021:", "UPDATED:") or a section label of the "smart brevity" style ("Why it matters:"). They
-# are page furniture, not part of the fact; the sentence is used without them.
+# 2021:", "UPDATED:"), a section label of the "smart brevity" style ("Why it matters:") or an
+# aggregator's source tag ("[Capital FM]"). They are page furniture, not part of the fact; the
+# sentence is used without them.
 _LABEL = re.compile(
-    r"^(?:(?:PUBLISHED|UPDATED|UPDATE|BREAKING|EXCLUSIVE|DEVELOPING)\b[A-Z0-9 ,.]{0,30}:"
+    r"^(?:\[[^\]]{1,40}\]"  # a source tag: "[Capital FM] Nairobi -- ..."
+    r"|(?:PUBLISHED|UPDATED|UPDATE|BREAKING|EXCLUSIVE|DEVELOPING)\b[A-Z0-9 ,.]{0,30}:"
     r"|(?:Why it matters|The big picture|Driving the news|Between the lines|The bottom line|Bottom line|"
     r"State of play|Zoom in|Zoom out|The backstory|Catch up quick|Go deeper|Flashback|Context|Details|"
     r"By the numbers|What they're saying|What's next|Yes, but|The other side|Reality check):)\s+(?=\S)")
@@ -419,6 +425,8 @@ def _forward(candidate: _Candidate) -> bool:
         before = lowered[max(0, position - 4):position]
         if cue.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
             continue
+        if cue.endswith("ed") and "had" in before[-2:]:
+            continue  # "the shows Ms. Swift had planned for Austria": a plan of the past
         dated_will = cue == "will" and _DATED_AHEAD.search(candidate.text) is not None
         participle = cue.endswith("ed") or cue == "will"
         if participle and any(w in _RELATIVE for w in before) and not dated_will:
@@ -624,6 +632,8 @@ def _number_question(candidate: _Candidate) -> str | None:
     for position, token in enumerate(tokens):
         if not token[0].isdigit() or _YEAR.match(token):
             continue
+        if len(token) <= 3 and re.search(rf"[A-Z][\w'’.-]*, {re.escape(token)},", candidate.text):
+            continue  # "Elana Meyers Taylor, 41, wins gold": an age in apposition, not a count
         before = tokens[position - 1].lower() if position else ""
         after_word = tokens[position + 1] if position + 1 < len(tokens) else ""
         # A demonym keeps its capital ("How many Afghans?"); a common noun is asked in lower case.
