@@ -568,6 +568,16 @@ def test_what_happens_next_is_not_asked_of_the_victim() -> None:
     assert "What happens next for Derek Chauvin?" in unanswered
 
 
+def test_a_death_told_with_its_year_still_names_a_victim() -> None:
+    evidence = [
+        item(1, "Japan Today", "jt", "Kremlin rejects claim it poisoned Alexei Navalny with frog toxin",
+             "A rare frog poison was named as the cause of Alexei Navalny's 2024 death in prison."),
+        item(2, "CBS News", "cbs", "Alexei Navalny's mother calls for justice over poisoning",
+             "European governments said Alexei Navalny was poisoned in prison."),
+    ]
+    assert "What happens next for Alexei Navalny?" not in _unanswered(evidence)
+
+
 # --- feed furniture and false cues read on the offline default's pages (sixth session) -------------
 
 

@@ -596,8 +596,8 @@ def _deceased(evidence: Sequence[EvidenceItem]) -> set[str]:
 # whom "What happens next for ...?" asks about (an obituary's subject is `_deceased`'s).
 _VICTIM_BEFORE = re.compile(r"\b(?:death|murder|killing|assassination|funeral|memorial|slaying) (?:of|for) "
                             r"((?:[A-Z][\w'’.-]*\s?){1,4})")
-_VICTIM_AFTER = re.compile(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w.-]*)['’]s (?:death|murder|killing|"
-                           r"assassination|funeral|slaying)\b")
+_VICTIM_AFTER = re.compile(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w.-]*)['’]s (?:[\w-]+ ){0,2}(?:death|murder|"
+                           r"killing|assassination|funeral|slaying)\b")
 
 
 def _victims(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) -> set[str]:
@@ -826,11 +826,11 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
-                   next_subject: str | None = None) -> list[QuickAnswer]:
+                   next_subject: str | None) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
-    whom "What happens next for ...?" asks about, when not `subject` (a victim is not)."""
+    whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one)."""
     answered: list[tuple[int, QuickAnswer]] = []
     taken: set[str] = set()
     asked: set[str] = set()
@@ -864,7 +864,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         if len(answers) == 3:
             break
         if kind in missing:
-            about = next_subject if kind == "next" and next_subject is not None else subject
+            about = next_subject if kind == "next" else subject
             answers.append(_unanswered(kind, about, deceased))
     return answers
 
@@ -902,7 +902,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     deceased = _deceased(evidence)
     subject = _subject(evidence, full_names)
     victims = _victims(evidence, full_names) - deceased
-    next_subject = _subject(evidence, full_names, exclude=victims) if subject in victims else None
+    next_subject = _subject(evidence, full_names, exclude=victims) if subject in victims else subject
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
