@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from headlinez.domain.normalize import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
     EntryRejectedError,
     entry_time,
     newest_entries,
@@ -110,6 +111,19 @@ def test_bad_link_falls_back_to_permalink_guid() -> None:
         entry(link="javascript:void(0)", guid="https://e.com/a"), FEED, now=NOW, feed_updated=None
     )
     assert article.url == "https://e.com/a"
+
+
+def test_an_overlong_link_is_never_an_article_s_url() -> None:
+    # A hostile or broken feed's 1 MB link would swell every item that stores it.
+    huge = "https://e.com/" + "a/" * 500_000
+    with pytest.raises(EntryRejectedError, match=f"no usable link: link longer than {MAX_URL_CHARS}"):
+        normalize_entry(entry(link=huge, guid="opaque-id"), FEED, now=NOW, feed_updated=None)
+    # ... the permalink guid stands in, as for any unusable link
+    fallback = normalize_entry(entry(link=huge, guid="https://e.com/a"), FEED, now=NOW, feed_updated=None)
+    assert fallback.url == "https://e.com/a"
+    # a long but plausible link is kept
+    long_link = "https://e.com/" + "x" * (MAX_URL_CHARS - 100)
+    assert normalize_entry(entry(link=long_link), FEED, now=NOW, feed_updated=None).url == long_link
 
 
 def test_no_link_at_all_is_rejected() -> None:

@@ -2,9 +2,10 @@
 
 Rules (and why):
 - Link: the entry's link, else its guid when that is an http(s) URL (RSS `isPermaLink` guids).
-  Relative links are resolved against the feed URL. The canonical URL names the article
-  (`article_id`); an entry without a usable link cannot be deduplicated or shown, so it is
-  rejected.
+  Relative links are resolved against the feed URL; a link longer than MAX_URL_CHARS (2,048) is
+  junk or hostile (it would also swell every item that stores it), so it is not used. The
+  canonical URL names the article (`article_id`); an entry without a usable link cannot be
+  deduplicated or shown, so it is rejected.
 - Title: HTML stripped, at most 300 characters. Without a title, the first sentence of the
   summary stands in (some feeds, e.g. micro-blogs, have none); without either, rejected.
 - Summary: plain text, at most 1000 characters.
@@ -37,6 +38,7 @@ __all__ = [
     "FUTURE_TOLERANCE",
     "MAX_SUMMARY_CHARS",
     "MAX_TITLE_CHARS",
+    "MAX_URL_CHARS",
     "EntryRejectedError",
     "entry_time",
     "newest_entries",
@@ -46,6 +48,7 @@ __all__ = [
 MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 1000
 MAX_GUID_CHARS = 1000
+MAX_URL_CHARS = 2048  # the practical limit of links (sitemaps, browsers, CDNs): past it, junk
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -100,10 +103,18 @@ def _canonical_link(entry: RawEntry, feed: FeedConfig) -> str:
         is_guid = index == 1
         if is_guid and not value.lower().startswith(("http://", "https://")):
             continue  # an opaque guid is an id, not a link
+        if len(value) > MAX_URL_CHARS:
+            errors.append(f"link longer than {MAX_URL_CHARS} characters")
+            continue
         try:
-            return canonicalize_url(urljoin(str(feed.url), value))
+            url = canonicalize_url(urljoin(str(feed.url), value))
         except (InvalidUrlError, ValueError) as exc:
             errors.append(str(exc))
+            continue
+        if len(url) > MAX_URL_CHARS:
+            errors.append(f"link longer than {MAX_URL_CHARS} characters")
+            continue
+        return url
     if errors:
         raise EntryRejectedError(f"no usable link: {errors[0]}")
     raise EntryRejectedError("no usable link: entry has no link and no URL guid")
