@@ -129,3 +129,16 @@ def test_key_phrases_do_not_end_on_a_preposition_or_start_on_alleged() -> None:
     assert "celebrations around" not in terms
     assert "alleged drug" not in terms
     assert "drug boats" in terms
+
+
+def test_a_region_s_adjective_is_not_the_region() -> None:
+    topics = extract_topics([
+        "Spain escalates the Trans-Atlantic clash over social media giants",
+        "Trans-Atlantic rift grows as Spain targets X, Meta and TikTok",
+        "US-Iran talks resume in Geneva",
+        "Iran and US envoys meet again in Geneva",
+    ])
+    names = by_name(topics)
+    assert "Atlantic" not in names
+    assert "Trans-Atlantic" not in names  # a lone adjective is no topic either
+    assert "Iran" in names  # a compound of two names still splits

@@ -155,14 +155,21 @@ def _tokens(title: str) -> list[_Token]:
     return tokens
 
 
+# Prefixes that make a place's name an adjective of a region or an era, not the place itself.
+_PLACE_PREFIXES = frozenset({"trans", "mid", "pan", "sub", "post", "pre", "ex", "neo", "inter", "intra",
+                             "cross", "non"})
+
+
 def _split_compound(word: str) -> list[str]:
     """'US-Iran' -> ['US', 'Iran'], 'US-brokered' -> ['US', 'brokered']: a hyphenated word is split
-    when one of its parts is a known name; 'Al-Qaeda' and 'Anti-Muslim' stay whole."""
+    when one of its parts is a known name; 'Al-Qaeda', 'Anti-Muslim' and 'Trans-Atlantic' stay whole."""
     if "-" not in word:
         return [word]
     parts = [p for p in word.split("-") if p]
     if len(parts) < 2 or _key(word) in _ORGANIZATIONS or _key(word) in _PLACES:
         return [word]
+    if parts[0].lower() in _PLACE_PREFIXES:
+        return [word]  # "Trans-Atlantic", "Sub-Saharan", "Post-Soviet": an adjective of a region
     if any(p[:1].isupper() and _known(_key(p)) for p in parts):
         return parts
     return [word]
@@ -541,7 +548,9 @@ def extract_topics(
     names = [e for e in ranked if len(e.titles) >= minimum and e.kind != "term"]
     # A capitalized run no gazetteer knows is a topic only as a multi-word name ("Board of Peace",
     # "Apocalypse Now"); a lone one ("Now", "Mercies", "Guiding") is a capital, not a topic.
-    names += [e for e in ranked if len(e.titles) >= minimum and e.kind == "term" and " " in e.key]
+    # ("Trans-Atlantic" is one word: its key's space is the hyphen's.)
+    names += [e for e in ranked if len(e.titles) >= minimum and e.kind == "term"
+              and any(" " in surface for surface in e.surfaces)]
     topics: list[Topic] = []
     seen_slugs: set[str] = set()
     for entry in names:
