@@ -620,3 +620,23 @@ def test_templates_ship_in_the_package_and_jinja2_is_pinned_alike_for_the_layer(
     assert pins == ["jinja2==3.1.6"]
     requirements = (repo / "shared" / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert pins[0] in requirements, "the shared layer installs the same Jinja2"
+
+
+def test_the_how_page_says_whether_the_confidence_is_calibrated(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from headlinez.domain import prediction
+    from headlinez.web import pages
+
+    def confidence_sentence() -> str:
+        found = re.search(r"The confidence[^<]*", pages.how_page(None))
+        assert found is not None
+        return " ".join(found.group(0).split())
+
+    # The shipped model carries no calibration, and the page says so
+    assert "predicts: not yet calibrated against this site's own record" in confidence_sentence()
+    calibrated = prediction.load_model().model_copy(update={"calibration": prediction.Calibration(
+        slope=0.8, intercept=0.1, records=1234, trends=56, fitted_on="table headlinez-prod")})
+    monkeypatch.setattr(pages, "load_prediction_model", lambda: calibrated)
+    assert "predicts: calibrated on 1,234 of this site's own scored predictions, over 56 trends." \
+        in confidence_sentence()

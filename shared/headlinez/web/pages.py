@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
 from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.domain.prediction import load_model as load_prediction_model
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
     FAMILY_WINDOW_ARTICLE_CAP,
@@ -286,6 +287,7 @@ def how_page(track: TrackRecordView | None = None) -> str:
         "how.html",
         title="How this works",
         track_record=track_record_text(track),
+        calibration=load_prediction_model().calibration,
         rate_half_life=f"{RATE_HALF_LIFE_HOURS:g}",
         diversity_half_life=f"{DIVERSITY_HALF_LIFE_HOURS:g}",
         family_cap=FAMILY_WINDOW_ARTICLE_CAP,
