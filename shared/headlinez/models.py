@@ -171,7 +171,7 @@ class Article(BaseModel):
     category_hint: str | None = Field(
         default=None,
         description="The section the publisher filed it under: its feed item's own category or URL "
-        "folder when one names a taxonomy category (`domain.category.article_section`), else the "
+        "folder when one names a taxonomy category (`domain.sections.article_section`), else the "
         "feed's category_hint.",
     )
     title_fingerprint: str = Field(description="Normalized-title digest used by the dedupe guard.")

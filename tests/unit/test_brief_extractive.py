@@ -398,6 +398,12 @@ def _drafted_text(evidence: list[EvidenceItem]) -> str:
                      *(q.answer for q in draft.quick_answers)])
 
 
+def _two_newsrooms(title: str, snippet: str, other: str) -> list[EvidenceItem]:
+    """A snippet under test at one newsroom, and a second newsroom's plain sentence on the story."""
+    return [item(1, "Reuters", "reuters", title, snippet),
+            item(2, "BBC News", "bbc", title.split(" on ", maxsplit=1)[0], other)]
+
+
 def test_the_writer_s_own_voice_is_never_a_claim() -> None:
     evidence = [
         item(1, "National Review", "nr", "Simone Biles withdraws from the team final",
@@ -439,8 +445,7 @@ def test_a_label_opening_a_sentence_is_dropped() -> None:
     ],
 )
 def test_an_institution_is_asked_about_by_its_whole_name(snippet: str, question: str) -> None:
-    evidence = [item(1, "Reuters", "reuters", "Officials act on the matter", snippet),
-                item(2, "BBC News", "bbc", "Officials act", "Reaction came quickly from lawmakers.")]
+    evidence = _two_newsrooms("Officials act on the matter", snippet, "Reaction came quickly from lawmakers.")
     assert question in _asked(evidence)
 
 
@@ -462,8 +467,8 @@ def test_a_party_member_named_by_party_alone_is_not_a_speaker() -> None:
     ],
 )
 def test_what_looks_back_is_not_what_happens_next(snippet: str) -> None:
-    evidence = [item(1, "Reuters", "reuters", "Figures released on Thursday", snippet),
-                item(2, "BBC News", "bbc", "Figures out", "The figures were released on Thursday morning.")]
+    evidence = _two_newsrooms("Figures released on Thursday", snippet,
+                              "The figures were released on Thursday morning.")
     draft = extractive_draft(evidence)
     assert "What happens next?" not in [q.question for q in draft.quick_answers if q.specified]
     assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)
@@ -479,8 +484,7 @@ def test_what_looks_back_is_not_what_happens_next(snippet: str) -> None:
     ],
 )
 def test_set_to_poised_to_and_hoping_to_look_ahead(snippet: str, ahead: bool) -> None:
-    evidence = [item(1, "Reuters", "reuters", "Officials act on the matter", snippet),
-                item(2, "BBC News", "bbc", "Officials act", "The matter was discussed on Monday.")]
+    evidence = _two_newsrooms("Officials act on the matter", snippet, "The matter was discussed on Monday.")
     draft = extractive_draft(evidence)
     assert any(p.kind == "what_to_watch" for p in draft.paragraphs) is ahead
 
@@ -503,8 +507,7 @@ def test_a_relative_clause_s_will_still_looks_ahead() -> None:
     ],
 )
 def test_what_is_not_yet_decided_is_no_decision(snippet: str) -> None:
-    evidence = [item(1, "Reuters", "reuters", "The case moves ahead", snippet),
-                item(2, "BBC News", "bbc", "Case moves", "The filing came on Thursday afternoon.")]
+    evidence = _two_newsrooms("The case moves ahead", snippet, "The filing came on Thursday afternoon.")
     decided = _asked(evidence).get("What was decided?")
     assert decided is None or not decided.specified
 
@@ -609,8 +612,7 @@ def test_feed_furniture_is_never_a_fact() -> None:
     ],
 )
 def test_lifted_is_a_decision_only_when_something_is_lifted_by_rule(snippet: str, decided: bool) -> None:
-    evidence = [item(1, "Reuters", "reuters", "A night in the capital", snippet),
-                item(2, "BBC News", "bbc", "Night in the capital", "Crowds gathered on Monday night.")]
+    evidence = _two_newsrooms("A night in the capital", snippet, "Crowds gathered on Monday night.")
     answer = _asked(evidence).get("What was decided?")
     assert (answer is not None and answer.specified) is decided
 

@@ -224,9 +224,10 @@ _EXPECTATION = re.compile(r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecast\w*|pr
                           r"predict\w*|targets?|targeting|consensus|anticipat\w*)\b", re.IGNORECASE)
 _OUTCOME_PHRASE = re.compile(r"\b(?:as|than)\s+(?:was\s+|had\s+been\s+)?(?:expected|forecast|predicted|"
                              r"anticipated|projected)\b", re.IGNORECASE)
+# (The modals in lower case only: "In May, the economy grew 8.5%" states an outcome.)
 _NOT_YET = re.compile(r"\b(?:expect\w*|forecast\w*|project\w*|predict\w*|goal|target\w*|aim\w*|"
-                      r"hope\w*|plan\w*|propos\w*|seek\w*|want\w*|would|could|may|might|will|"
-                      r"shall|to be|estimate\w*|anticipat\w*|consensus|likely|poised|set to|on track|"
+                      r"hope\w*|plan\w*|propos\w*|seek\w*|want\w*|(?-i:would|could|may|might|will|"
+                      r"shall)|to be|estimate\w*|anticipat\w*|consensus|likely|poised|set to|on track|"
                       r"outlook|guidance)\b", re.IGNORECASE)
 
 

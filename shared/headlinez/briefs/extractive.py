@@ -207,16 +207,30 @@ def _person_like(name: str) -> bool:
             and not any(part.lower().strip(".'’") in _NOT_PERSON_WORDS for part in parts))
 
 
-def _full_names(evidence: Sequence[EvidenceItem]) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """The names (titles stripped) one sentence of an item writes; its headline when `headline`."""
+
+    item: EvidenceItem
+    headline: bool
+    names: tuple[str, ...]
+
+
+def _named(evidence: Sequence[EvidenceItem]) -> list[_Named]:
+    """Every sentence's names, read once per draft (full names and the subject use them)."""
+    return [_Named(item, position == 0, tuple(_clean_name(run) for run in name_sequences(sentence)))
+            for item in evidence
+            for position, sentence in enumerate([item.title, *split_sentences(item.snippet)])]
+
+
+def _full_names(named: Sequence[_Named]) -> dict[str, str]:
     """Each surname the evidence writes in exactly one full name ("Randy Fine"), so that a later
     "Fine said" names its speaker in full."""
     found: dict[str, set[str]] = {}
-    for item in evidence:
-        for sentence in [item.title, *split_sentences(item.snippet)]:
-            for run in name_sequences(sentence):
-                name = _clean_name(run)
-                if _person_like(name):
-                    found.setdefault(name.split()[-1].lower(), set()).add(name)
+    for sentence in named:
+        for name in sentence.names:
+            if _person_like(name):
+                found.setdefault(name.split()[-1].lower(), set()).add(name)
     return {surname: next(iter(names)) for surname, names in found.items() if len(names) == 1}
 
 
@@ -515,11 +529,12 @@ _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission
                         "parliament", "assembly", "board", "guard", "service", "presidency"})
 
 
-_THE_COUNTRIES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu", "un", "uae", "netherlands",
-                            "philippines",
-                            # bodies named by an acronym read with their article ("the FBI", "the Fed")
-                            "fbi", "cia", "cdc", "fda", "fed", "rnc", "dnc", "gop", "irs", "nsa", "doj",
-                            "ftc", "sec", "epa", "dhs", "nih", "imf", "who", "icc", "icj", "iaea"})
+# Whole names read with their article: countries ("the U.S.", "the Philippines") and bodies named
+# by an acronym ("the FBI", "the Fed").
+_THE_WHOLE_NAMES = frozenset({"us", "u.s", "u.s.", "usa", "uk", "u.k", "u.k.", "eu", "un", "uae",
+                              "netherlands", "philippines", "fbi", "cia", "cdc", "fda", "fed", "rnc",
+                              "dnc", "gop", "irs", "nsa", "doj", "ftc", "sec", "epa", "dhs", "nih",
+                              "imf", "who", "icc", "icj", "iaea"})
 
 
 # ... or by their first word when a name follows ("the Department of Defense", "the U.S. Centers
@@ -532,7 +547,7 @@ _OF_NAME = re.compile(r"^(?:(?:U\.S\.?|US|UK|U\.K\.?|UN|EU)\s+)?(\w+)\s+(?:of|fo
 def _with_article(name: str) -> str:
     last = name.rsplit(maxsplit=1)[-1].lower()
     of_name = _OF_NAME.match(name)
-    needs = (last in _THE_NAMES or name.lower() in _THE_COUNTRIES
+    needs = (last in _THE_NAMES or name.lower() in _THE_WHOLE_NAMES
              or (of_name is not None and of_name.group(1).lower() in _INSTITUTION_WORDS))
     return f"the {name}" if needs and not name.lower().startswith("the ") else name
 
@@ -683,41 +698,38 @@ _UNANSWERED = {"said": "Who said what", "decided": "What was decided", "number":
                "next": "What happens next"}
 
 
-def _subject(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
-             exclude: Set[str] = frozenset()) -> str | None:
-    """The name most newsrooms' headlines and snippets share (2+ newsrooms), for the questions the
-    evidence cannot answer yet ("What happens next for Iran?")."""
+def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
+              full_names: Mapping[str, str]) -> list[str]:
+    """The names 2+ newsrooms' headlines and snippets share, best subject first, for the questions
+    the evidence cannot answer yet ("What happens next for Iran?")."""
     families: dict[str, set[str]] = {}
     in_headlines: dict[str, set[str]] = {}
     outlets = {a for item in evidence for a in outlet_aliases(item.outlet)}
     # A capitalized word the evidence also writes in lower case is a common word in a title-case
     # headline ("Inflation", "Remote"), not a name.
     plain = {w for item in evidence for w in words(item.text) if w[:1].islower()}
-    for item in evidence:
-        for position, sentence in enumerate([item.title, *split_sentences(item.snippet)]):
-            for run in name_sequences(sentence):
-                name = _clean_name(run)
-                if (" " not in name and name.lower() in plain) or _COMPOUND_ADJECTIVE.search(name):
-                    continue
-                # "Fine" and "Randy Fine" are one person: counted, and asked about, in full
-                name = full_names.get(name.lower(), name) if " " not in name else name
-                if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
-                    families.setdefault(name, set()).add(item.publisher_family)
-                    if position == 0:
-                        in_headlines.setdefault(name, set()).add(item.publisher_family)
+    for sentence in named:
+        for written in sentence.names:
+            if (" " not in written and written.lower() in plain) or _COMPOUND_ADJECTIVE.search(written):
+                continue
+            # "Fine" and "Randy Fine" are one person: counted, and asked about, in full
+            name = full_names.get(written.lower(), written) if " " not in written else written
+            if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
+                families.setdefault(name, set()).add(sentence.item.publisher_family)
+                if sentence.headline:
+                    in_headlines.setdefault(name, set()).add(sentence.item.publisher_family)
     # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
     # whom "What happens next for ...?" asks about; nor is a lone adjective.
-    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n) and n not in exclude]
+    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n)]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
     # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
     # for Congress?" on a story about Peru's Congress reads as the US one. Among the rest, what the
     # headlines name: a story is about its headlines' actor ("Guantanamo Bay"), not about a name its
     # snippets mention in passing ("Donald Trump", in the background of a Biden-era transfer).
-    ranked = sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES,
-                                           -len(in_headlines.get(n, ())), -len(families[n]),
-                                           -len(n.split()), n))
-    return _with_article(ranked[0]) if ranked else None
+    return sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES,
+                                         -len(in_headlines.get(n, ())), -len(families[n]),
+                                         -len(n.split()), n))
 
 
 _DEMONYMS = frozenset(lexicon.string_map("demonyms"))
@@ -877,7 +889,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     if not evidence:
         raise ValueError("an extractive brief needs evidence")
     writer = _Writer(evidence)
-    full_names = _full_names(evidence)  # read once: candidates, speakers and the subject use it
+    named = _named(evidence)  # read once: full names, speakers and the subject use them
+    full_names = _full_names(named)
     candidates = [c for c in _candidates(evidence, full_names) if c.text not in exclude
                   and _as_sentence(c.text) not in exclude]
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
@@ -900,9 +913,11 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     with_headlines = [c for c in _candidates(evidence, full_names, headlines=True)
                       if c.text not in exclude and _as_sentence(c.text) not in exclude]
     deceased = _deceased(evidence)
-    subject = _subject(evidence, full_names)
+    subjects = _subjects(evidence, named, full_names)
     victims = _victims(evidence, full_names) - deceased
-    next_subject = _subject(evidence, full_names, exclude=victims) if subject in victims else subject
+    subject = _with_article(subjects[0]) if subjects else None
+    # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
+    next_subject = next((_with_article(n) for n in subjects if n not in victims), None)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 

@@ -317,8 +317,9 @@ def remade(record: PredictionRecord, model: PredictionModel) -> PredictionRecord
     """The record as `model` would have made it from the same features (outcome kept)."""
     if not set(model.feature_names) <= set(record.features):
         return record
-    stated = model.stated_probabilities(model.probabilities(record.features))
-    code = model.decide(model.probabilities(record.features))
+    raw = model.probabilities(record.features)
+    stated = model.stated_probabilities(raw)
+    code = model.decide(raw)
     return record.model_copy(update={
         "code": code, "sentence": SENTENCES[code], "confidence": round(stated[code], 4),
         "probabilities": {c: round(p, 4) for c, p in stated.items()}})

@@ -221,7 +221,7 @@ def category_is_feed_tags(folder: Path) -> bool:
 def load_dataset(path: Path) -> list[GoldArticle]:
     """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat). Each
     article's category hint is its publisher's section as ingest would read it
-    (`category.article_section` over the feed tags, where the dataset has them, and the URL)."""
+    (`sections.article_section` over the feed tags, where the dataset has them, and the URL)."""
     if path.is_dir():
         path = path / "articles.jsonl"
     feed_tags = category_is_feed_tags(path.parent)
