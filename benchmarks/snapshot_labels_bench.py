@@ -1,6 +1,7 @@
 """Score category, topics and related trends on hand-labeled trends of the 2026-02-18 snapshot.
 
     .venv/bin/python benchmarks/snapshot_labels_bench.py score [--lexical]
+    .venv/bin/python benchmarks/snapshot_labels_bench.py score-related [--lexical]
     .venv/bin/python benchmarks/snapshot_labels_bench.py dump [--blind] > /tmp/trends.txt
     .venv/bin/python benchmarks/snapshot_labels_bench.py dump-unlabeled > /tmp/sheets.txt
 
@@ -29,6 +30,11 @@ dataset text:
   blind to the first and to the model, to measure agreement) and
   `snapshot_related_labels_fresh.csv` (`anchor,related_anchor,at,ok`: every pair shown at the
   `FRESH_RELATED_AT` replay ends that no other file labels, judged at its time).
+* samples of every *candidate* pair (cosine >= 0.35 among a trend's 40 nearest) of the open trends
+  at given times, so a looser rule can be scored as well as a tighter one (`score-related`):
+  `snapshot_related_labels_tuning.csv` (16 times before 2026-02-16: rules are chosen on it) and
+  `snapshot_related_labels_fresh2.csv` (7 held-out times, the pairs no earlier file held),
+  `anchor,related_anchor,at,ok` with `at` the first sampled time the pair was a candidate.
 
 `score` prints accuracy / precision with the misses, and how many predicted items carry no label
 (new output after a code change: label them, the figure is only over labeled items).
@@ -41,6 +47,7 @@ import csv
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -212,6 +219,86 @@ def score_fresh_related(lexical: bool) -> None:
     print("\n".join(wrong))
 
 
+# Samples of every candidate pair (unit mean-embedding cosine >= 0.35, a trend's 40 nearest) of the
+# open trends at their `at` times, labeled blind from headlines (`anchor,related_anchor,at,ok`), so
+# that any rule showing pairs that close can be scored, a looser one as well as a tighter one.
+PAIR_SAMPLES = (
+    ("snapshot_related_labels_tuning.csv", "tuning: 16 times, 2026-02-08..15, before the held-out days"),
+    ("snapshot_related_labels_fresh2.csv", "held out, blind: 7 times, 2026-02-16 13:00..02-18 01:00"),
+)
+
+
+def related_shown_at(times: Sequence[datetime], lexical: bool = False
+                     ) -> dict[datetime, dict[frozenset[str], str]]:
+    """The related pairs the open trends show at each of `times` (unordered anchor pairs -> the
+    related headline), from one replay; anchors as `replay(end=time)` names them."""
+    rows = load_dataset(_data_dir() / "news_feed_snapshot_2026-02-18")
+    end = max(times)
+    articles = [r.article for r in rows if START <= r.article.published <= end]
+    published = {a.article_id: a.published for a in articles}
+    wanted = set(times)
+    shown: dict[datetime, dict[frozenset[str], str]] = {}
+
+    def capture(now: datetime, out: StreamReplay) -> None:
+        if now not in wanted:
+            return
+        members: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+        for article_id, trend_id in out.assignments.items():
+            state = out.final_trend(trend_id)
+            if state is not None:
+                members[state.trend_id].append((published[article_id], article_id))
+        anchors = {tid: min(items)[1][:16] for tid, items in members.items()}
+        pairs: dict[frozenset[str], str] = {}
+        for tid, anchor in anchors.items():
+            trend = out.trends[tid]
+            if trend.is_open:
+                for related in trend.related:
+                    pair = frozenset((anchor, anchors.get(related.trend_id, "?")))
+                    pairs.setdefault(pair, related.headline)
+        shown[now] = pairs
+
+    replay_stream(articles, start=START, end=end, step_minutes=15, on_step=capture,
+                  embeddings=dataset_embeddings(articles, lexical))
+    return shown
+
+
+def _moment(at: str) -> datetime:
+    return datetime.fromisoformat(at.replace("Z", "+00:00"))
+
+
+def score_pair_samples(lexical: bool) -> None:
+    """Precision of the related pairs shown at a sample's times, each pair counted once."""
+    samples = [(name, what, _read(name)) for name, what in PAIR_SAMPLES]
+    samples = [(name, what, rows) for name, what, rows in samples if rows]
+    if not samples:
+        return
+    times = sorted({_moment(r["at"]) for _, _, rows in samples for r in rows})
+    shown = related_shown_at(times, lexical)
+    # A sample holds the candidate pairs no earlier file had labeled; a shown pair an earlier file
+    # holds is scored with that label (all were written before the rules they now score).
+    earlier = {frozenset((r["anchor"], r["related_anchor"])): r["ok"]
+               for name in RELATED_FILES for r in _read(name)}
+    for name, what, rows in samples:
+        own = {frozenset((r["anchor"], r["related_anchor"])): r["ok"] for r in rows}
+        labels = {**earlier, **own}
+        pairs: dict[frozenset[str], str] = {}
+        for at in sorted({_moment(r["at"]) for r in rows}):
+            for pair, headline in shown.get(at, {}).items():
+                pairs.setdefault(pair, headline)
+        verdicts = [labels.get(pair) for pair in pairs]
+        good = verdicts.count("1")
+        bad = verdicts.count("0") + verdicts.count("same")
+        trends = {anchor for pair in pairs for anchor in pair}
+        from_earlier = sum(pair in earlier and pair not in own for pair in pairs)
+        precision = 100 * good / max(good + bad, 1)
+        print(f"related ({name}; {what}): precision {precision:.1f}% ({good}/{good + bad}) "
+              f"over {len(pairs)} pairs of {len(trends)} trends ({from_earlier} labeled by an earlier file); "
+              f"same story {verdicts.count('same')}; unlabeled {verdicts.count(None)}")
+        for pair, headline in pairs.items():
+            if labels.get(pair) not in (None, "1"):
+                print(f"    {labels[pair]} {' -> '.join(sorted(pair))}: {headline[:60]}")
+
+
 def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str],
                   name: str = "snapshot_related_labels.csv") -> None:
     labels = {(r["anchor"], r["related_anchor"]): r["ok"] for r in _read(name)}
@@ -288,7 +375,7 @@ def dump(by_anchor: dict[str, TrendState], anchors: dict[str, str], blind: bool)
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("command", choices=("score", "dump", "dump-unlabeled"))
+    parser.add_argument("command", choices=("score", "score-related", "dump", "dump-unlabeled"))
     parser.add_argument("--blind", action="store_true", help="dump headlines only (for labeling)")
     parser.add_argument("--lexical", action="store_true", help="no embeddings (the fallback path)")
     args = parser.parse_args(argv)
@@ -301,6 +388,10 @@ def main(argv: list[str]) -> int:
         dump_unlabeled_categories(by_anchor)
         print("### related")
         dump_unlabeled_related(args.lexical)
+        return 0
+    if args.command == "score-related":  # the blind related samples only (each at its own times)
+        score_fresh_related(args.lexical)
+        score_pair_samples(args.lexical)
         return 0
     _, by_anchor, anchors = replay(args.lexical)
     if args.command == "dump":
@@ -318,6 +409,7 @@ def main(argv: list[str]) -> int:
     score_related(by_anchor, anchors)
     score_related(by_anchor, anchors, "snapshot_related_labels_check.csv")
     score_fresh_related(args.lexical)
+    score_pair_samples(args.lexical)
     return 0
 
 

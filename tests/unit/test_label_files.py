@@ -49,7 +49,8 @@ def test_the_second_labeling_covers_the_fresh_sample_exactly() -> None:
 
 
 @pytest.mark.parametrize("name", ["snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
-                                  "snapshot_related_labels_fresh.csv"])
+                                  "snapshot_related_labels_fresh.csv", "snapshot_related_labels_tuning.csv",
+                                  "snapshot_related_labels_fresh2.csv"])
 def test_related_labels_are_anchor_pairs_and_verdicts(name: str) -> None:
     rows = _rows(name)
     assert rows
@@ -70,3 +71,23 @@ def test_fresh_related_pairs_are_new_and_judged_at_a_sampled_time() -> None:
     assert not earlier & {(row["anchor"], row["related_anchor"]) for row in fresh}
     assert all(datetime.fromisoformat(row["at"].replace("Z", "+00:00")) < datetime(2026, 2, 18, tzinfo=UTC)
                for row in fresh)
+
+
+def _at(row: dict[str, str]) -> datetime:
+    return datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
+
+
+def test_the_related_tuning_sample_is_before_the_held_out_days_and_the_second_fresh_one_after() -> None:
+    held_out_from = datetime(2026, 2, 16, tzinfo=UTC)
+    tuning = _rows("snapshot_related_labels_tuning.csv")
+    fresh = _rows("snapshot_related_labels_fresh2.csv")
+    assert all(_at(row) < held_out_from for row in tuning)
+    assert all(_at(row) >= held_out_from for row in fresh)
+    # Each pair once (in either direction), and none an earlier file labeled
+    for rows in (tuning, fresh):
+        pairs = [frozenset((row["anchor"], row["related_anchor"])) for row in rows]
+        assert len(set(pairs)) == len(pairs)
+    earlier = {frozenset((row["anchor"], row["related_anchor"]))
+               for name in ("snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
+                            "snapshot_related_labels_fresh.csv") for row in _rows(name)}
+    assert not earlier & {frozenset((row["anchor"], row["related_anchor"])) for row in fresh}
