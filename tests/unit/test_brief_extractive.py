@@ -549,6 +549,22 @@ def test_the_subject_is_what_the_headlines_name() -> None:
     assert all("Thomas Barrack" in q for q in unanswered if " for " in q or " about " in q)
 
 
+def test_one_person_s_two_given_names_count_once_and_a_relation_is_no_subject() -> None:
+    # "Tom Barrack" and "Thomas Barrack" are one man; "Trump" is in every headline, but only as the
+    # one he is an ally, adviser or associate of
+    evidence = [
+        item(1, "NYT", "nyt", "Trump ally Thomas Barrack is indicted on a lobbying charge",
+             "Donald Trump's inaugural committee was chaired by the investor."),
+        item(2, "CNBC", "cnbc", "Trump adviser Tom Barrack charged with lobbying for the UAE",
+             "Donald Trump was not accused of wrongdoing, prosecutors said."),
+        item(3, "Examiner", "examiner", "Trump associate Thomas Barrack hit with foreign lobbying charges",
+             "Donald Trump's former adviser was arrested in Los Angeles."),
+    ]
+    named = extractive._named(evidence)
+    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    assert subjects[:2] == ["Thomas Barrack", "Donald Trump"]
+
+
 def test_an_agency_s_acronym_takes_its_article_and_a_people_is_no_subject() -> None:
     evidence = [
         item(1, "Reuters", "reuters", "FBI faces questions over its tip line", "Cubans rallied in Miami."),
@@ -629,3 +645,19 @@ def test_an_age_in_apposition_is_no_count_and_a_past_plan_is_no_next_step() -> N
     assert "How many wins?" not in questions
     assert "What happens next?" not in questions
     assert not any(p.kind == "what_to_watch" for p in draft.paragraphs)
+
+
+def test_a_familiar_and_a_formal_given_name_are_one_person_named_as_written_most() -> None:
+    # "Chuck Schumer" twice and "Charles E. Schumer" once: one senator; "Schumer told reporters"
+    evidence = [
+        item(1, "Reuters", "reuters", "Senate Democrats agree on a budget framework",
+             '"We have come to an agreement," Schumer told reporters after two hours of talks.'),
+        item(2, "BBC News", "bbc", "Chuck Schumer announces budget deal",
+             "Senate Majority Leader Chuck Schumer announced the framework on Tuesday."),
+        item(3, "AP", "ap", "Budget deal reached in the Senate",
+             "Senator Charles E. Schumer, who leads the chamber, and committee Democrats reached the "
+             "deal after Chuck Schumer met the committee's chairman."),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert "What did Chuck Schumer say?" in said
+    assert "What did Schumer say?" not in said

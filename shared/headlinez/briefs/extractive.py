@@ -223,15 +223,27 @@ def _named(evidence: Sequence[EvidenceItem]) -> list[_Named]:
             for position, sentence in enumerate([item.title, *split_sentences(item.snippet)])]
 
 
+_NICKNAMES = lexicon.string_map("nicknames")
+
+
+def _given(name: str) -> str:
+    """The formal given name of a full name: "Chuck Schumer" and "Charles E Schumer" -> "charles"."""
+    first = normalize_title(name.split(maxsplit=1)[0])
+    return _NICKNAMES.get(first, first)
+
+
 def _full_names(named: Sequence[_Named]) -> dict[str, str]:
-    """Each surname the evidence writes in exactly one full name ("Randy Fine"), so that a later
-    "Fine said" names its speaker in full."""
-    found: dict[str, set[str]] = {}
+    """Each surname the evidence writes for one person only ("Randy Fine"), so that a later "Fine
+    said" names its speaker in full. Two given names are two people ("Joe Biden", "Hunter Biden":
+    the surname alone stays), unless one is the other's familiar form ("Chuck Schumer", "Charles E
+    Schumer"): then the form the evidence writes most often (the first written, on a tie)."""
+    found: dict[str, Counter[str]] = {}
     for sentence in named:
         for name in sentence.names:
             if _person_like(name):
-                found.setdefault(name.split()[-1].lower(), set()).add(name)
-    return {surname: next(iter(names)) for surname, names in found.items() if len(names) == 1}
+                found.setdefault(name.split()[-1].lower(), Counter())[name] += 1
+    return {surname: names.most_common(1)[0][0] for surname, names in found.items()
+            if len({_given(name) for name in names}) == 1}
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
@@ -712,11 +724,13 @@ def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
         for written in sentence.names:
             if (" " not in written and written.lower() in plain) or _COMPOUND_ADJECTIVE.search(written):
                 continue
-            # "Fine" and "Randy Fine" are one person: counted, and asked about, in full
-            name = full_names.get(written.lower(), written) if " " not in written else written
+            # "Fine" and "Randy Fine" are one person, and so are "Tom Barrack" and "Thomas Barrack":
+            # counted, and asked about, in full
+            name = _as_written_most(written, full_names)
             if len(name) >= 3 and name.lower() not in outlets and name.lower() not in MONTHS:
                 families.setdefault(name, set()).add(sentence.item.publisher_family)
-                if sentence.headline:
+                # "Trump associate Thomas Barrack ...": the headline is about the associate
+                if sentence.headline and not _as_modifier(written, sentence.item.title):
                     in_headlines.setdefault(name, set()).add(sentence.item.publisher_family)
     # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
     # whom "What happens next for ...?" asks about; nor is a lone adjective.
@@ -730,6 +744,33 @@ def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
     return sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES,
                                          -len(in_headlines.get(n, ())), -len(families[n]),
                                          -len(n.split()), n))
+
+
+def _as_written_most(written: str, full_names: Mapping[str, str]) -> str:
+    """The name as the evidence writes that person most: a surname alone in full ("Fine" -> "Randy
+    Fine"), and a familiar or fuller form of one person's name as the usual one ("Tom Barrack" ->
+    "Thomas Barrack" when the evidence writes that more)."""
+    if " " not in written:
+        return full_names.get(written.lower(), written)
+    usual = full_names.get(written.rsplit(maxsplit=1)[-1].lower())
+    if usual is not None and _person_like(written) and _given(written) == _given(usual):
+        return usual
+    return written
+
+
+# A person named as another's relation ("Trump associate Thomas Barrack", "Putin critic ..."):
+# the headline is about the other one.
+_RELATION_WORDS = ("ally", "allies", "adviser", "advisers", "advisor", "advisors", "aide", "aides",
+                   "associate", "associates", "confidant", "donor", "donors", "appointee", "nominee",
+                   "loyalist", "loyalists", "critic", "critics", "fundraiser", "fund-raiser", "backer",
+                   "backers", "supporter", "supporters", "pick")
+_RELATION = "|".join(_RELATION_WORDS)
+
+
+def _as_modifier(name: str, headline: str) -> bool:
+    """True when the headline names `name` only as someone's relation to another person."""
+    pattern = rf"\b{re.escape(name)}(?:['’]s)?(?:\s+|,\s*)(?:{_RELATION})\b"
+    return re.search(pattern, headline, re.IGNORECASE) is not None
 
 
 _DEMONYMS = frozenset(lexicon.string_map("demonyms"))
