@@ -661,3 +661,16 @@ def test_a_familiar_and_a_formal_given_name_are_one_person_named_as_written_most
     said = [q for q in _asked(evidence) if q.startswith("What did")]
     assert "What did Chuck Schumer say?" in said
     assert "What did Schumer say?" not in said
+
+
+def test_a_capital_speaking_for_its_country_is_not_asked_about_twice() -> None:
+    # "Iran said" and "Tehran says": one speaker, whose words are one question
+    evidence = [
+        item(1, "BBC News", "bbc", "Iran says principles agreed with US at nuclear talks",
+             'Iran said "we reached an understanding on guiding principles" after the talks in Geneva.'),
+        item(2, "NYT", "nyt", "Iran and US trade threats as talks go on",
+             'Negotiators met for a second day, but Tehran says "we now have a clearer path ahead."'),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert len(said) == 1, said
+    assert said[0] in {"What did Iran say?", "What did Tehran say?"}

@@ -854,6 +854,20 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
                        evidence_ids=claim.evidence_ids)
 
 
+_METONYMS = lexicon.string_map("capital_metonyms")
+_SAID = re.compile(r"^What did (.+) say\?$")
+
+
+def _asks_about(question: str) -> str:
+    """What a question asks, for telling two apart: "What did Tehran say?" asks what "What did
+    Iran say?" asks (a capital speaks for its country)."""
+    said = _SAID.match(question)
+    if said is None:
+        return question
+    speaker = said.group(1).lower()
+    return "said:" + _METONYMS.get(speaker, speaker)
+
+
 def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
                   *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool
                   ) -> tuple[_Candidate, str] | None:
@@ -872,7 +886,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
             if candidate.text in taken or (prefer_new and candidate.text in avoid):
                 continue
             question = ask(candidate)
-            if question and question not in asked:
+            if question and _asks_about(question) not in {_asks_about(q) for q in asked}:
                 return candidate, question
     return None
 
