@@ -674,3 +674,4 @@ class ParsedFeed:
     updated: datetime | None = None
     parser: str = "fake"
     warnings: list[str] = field(default_factory=list)
+    title: str | None = None

@@ -44,3 +44,13 @@ def test_a_gold_category_is_never_a_hint(tmp_path: Path) -> None:
         {"url": "https://e.example/business/b", "category": "business"},  # the URL is fair game
     ])
     assert [row.article.category_hint for row in load_dataset(folder)] == [None, "business"]
+
+
+def test_a_feed_title_names_the_section_of_items_that_name_none(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "capture", [
+        {"url": "https://e.example/a", "category": None, "feed_title": "NYT > World News"},
+        {"url": "https://e.example/b", "category": "Sports", "feed_title": "NYT > World News"},
+        {"url": "https://e.example/c", "category": None, "feed_title": "BBC News"},
+    ])
+    (folder / "SOURCE.md").write_text("Fields: `category` (feed tags), `feed_title`.\n", encoding="utf-8")
+    assert [row.article.category_hint for row in load_dataset(folder)] == ["world", "sports", None]

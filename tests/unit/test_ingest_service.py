@@ -378,3 +378,16 @@ def test_ingest_keeps_the_feed_health_counters() -> None:
     # and a day later the old hour is gone
     service.run(NOW + timedelta(hours=24))
     assert store.states["feed-1"].articles_by_hour == {}
+
+
+def test_a_feed_s_own_title_gives_its_articles_a_section() -> None:
+    # Given an unconfigured feed whose title names its section, and one whose title names none
+    feeds = [feed(1), feed(2)]
+    outcomes = {str(f.url): FetchOutcome(body=f"body-{i}".encode()) for i, f in enumerate(feeds)}
+    parsed = {b"body-0": ParsedFeed([entry("a", "New chip unveiled")], title="Tech – TIME"),
+              b"body-1": ParsedFeed([entry("b", "Storm hits coast")], title="Outlet 2")}
+    store = MemoryStore()
+    service, _ = make_service(feeds, outcomes, parsed, store)
+    service.run(NOW)
+    hints = {a.title: a.category_hint for a in store.articles.values()}
+    assert hints == {"New chip unveiled": "technology", "Storm hits coast": None}

@@ -1,10 +1,11 @@
-"""article_section: the section a publisher filed an article under, from its feed terms and URL."""
+"""article_section: the section a publisher filed an article under, from its feed terms and URL;
+feed_title_section: the section a feed's own title names."""
 
 from __future__ import annotations
 
 import pytest
 
-from headlinez.domain.sections import MAX_SECTION_TERMS, article_section
+from headlinez.domain.sections import MAX_SECTION_TERMS, article_section, feed_title_section
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,35 @@ def test_hostile_terms_are_bounded() -> None:
     assert article_section(cloud) is None
     assert article_section(["sports " * 50]) is None  # an overlong term is not a section name
     assert article_section(["x" * 100_000]) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("NYT > World News", "world"),
+        ("World – TIME", "world"),
+        ("Tech – TIME", "technology"),
+        ("NPR Topics: World", "world"),
+        ("Japan Today - Category World", "world"),
+        ("ABC News: International", "world"),
+        ("Sport | The Guardian", "sports"),
+        ("World", "world"),
+        # No part of the title is a section name
+        ("BBC News", None),
+        ("Deutsche Welle", None),
+        ("Top Stories", None),
+        # A section word inside a part is no section: "World Cup Live" is not world news
+        ("World Cup Live - ESPN", None),
+        # Two sections: says nothing
+        ("World - Sports", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_feed_title_section(title: str | None, expected: str | None) -> None:
+    assert feed_title_section(title) == expected
+
+
+def test_a_hostile_feed_title_is_bounded() -> None:
+    assert feed_title_section("World - " + "x" * 1_000_000) == "world"
+    assert feed_title_section(" - ".join(["World", "Sports"] * 10_000)) is None

@@ -18,7 +18,8 @@ Rules (and why):
   estimated, so that an article cannot sit on top of the trends for hours.
 - Category hint: the section the publisher filed the item under (its own category terms or URL
   folders, `sections.article_section`), which says more about this article than its feed's
-  `category_hint`; the feed's hint when the item names none.
+  `category_hint`; the feed's hint when the item names none; else the section the feed's own
+  title names ("NYT > World News", `sections.feed_title_section`), for feeds nobody configured.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
-from headlinez.domain.sections import article_section
+from headlinez.domain.sections import article_section, feed_title_section
 from headlinez.domain.text import html_to_text, title_fingerprint, truncate_words
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
 from headlinez.models import Article, FeedConfig, RawEntry
@@ -64,7 +65,8 @@ class EntryRejectedError(ValueError):
 
 
 def normalize_entry(
-    entry: RawEntry, feed: FeedConfig, *, now: datetime, feed_updated: datetime | None
+    entry: RawEntry, feed: FeedConfig, *, now: datetime, feed_updated: datetime | None,
+    feed_title: str | None = None,
 ) -> Article:
     """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable."""
     now_utc = _as_utc(now)
@@ -88,7 +90,9 @@ def normalize_entry(
         publisher_family=feed.publisher_family,
         language=feed.language,
         guid=guid,
-        category_hint=article_section(entry.categories, url) or feed.category_hint,
+        # The item's own section, else the feed's configured hint, else the section its title names
+        category_hint=(article_section(entry.categories, url) or feed.category_hint
+                       or feed_title_section(feed_title)),
         title_fingerprint=title_fingerprint(title),
     )
 

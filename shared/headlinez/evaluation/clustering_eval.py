@@ -33,7 +33,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.sections import article_section
+from headlinez.domain.sections import article_section, feed_title_section
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.terms import title_fingerprint
 from headlinez.evaluation.metrics import (
@@ -221,7 +221,8 @@ def category_is_feed_tags(folder: Path) -> bool:
 def load_dataset(path: Path) -> list[GoldArticle]:
     """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat). Each
     article's category hint is its publisher's section as ingest would read it
-    (`sections.article_section` over the feed tags, where the dataset has them, and the URL)."""
+    (`sections.article_section` over the feed tags, where the dataset has them, and the URL; else
+    the section its feed's title names, where the dataset gives `feed_title`)."""
     if path.is_dir():
         path = path / "articles.jsonl"
     feed_tags = category_is_feed_tags(path.parent)
@@ -246,7 +247,8 @@ def load_dataset(path: Path) -> list[GoldArticle]:
                 feed_id=family,
                 outlet=str(row.get("publisher") or "unknown"),
                 publisher_family=family,
-                category_hint=article_section([str(row.get("category") or "")] if feed_tags else [], url),
+                category_hint=(article_section([str(row.get("category") or "")] if feed_tags else [], url)
+                               or feed_title_section(row.get("feed_title"))),
                 title_fingerprint=title_fingerprint(title),
             )
             story = row.get("story_id")

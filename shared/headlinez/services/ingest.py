@@ -321,7 +321,7 @@ class IngestService:
         if result.capped_entries:
             logger.info("feed capped", extra={"feed_id": feed.id, "entries": len(parsed.entries),
                                                "kept": len(entries)})
-        articles = self._articles_of(entries, feed, parsed.updated, now, result)
+        articles = self._articles_of(entries, feed, parsed.updated, now, result, feed_title=parsed.title)
         result.outcome = "new"
         result.entries = len(parsed.entries)
         result.parser = parsed.parser
@@ -332,7 +332,7 @@ class IngestService:
         return result, after_success(state.model_copy(update=validators), now, self._policy), articles
 
     def _articles_of(self, entries: Sequence[RawEntry], feed: FeedConfig, feed_updated: datetime | None,
-                     now: datetime, result: FeedResult) -> list[Article]:
+                     now: datetime, result: FeedResult, *, feed_title: str | None = None) -> list[Article]:
         articles: list[Article] = []
         oldest = now - self._max_article_age if self._max_article_age is not None else None
         for entry in entries:
@@ -343,7 +343,8 @@ class IngestService:
                 result.stale_entries += 1  # decided before the costly normalization
                 continue
             try:
-                article = normalize_entry(entry, feed, now=now, feed_updated=feed_updated)
+                article = normalize_entry(entry, feed, now=now, feed_updated=feed_updated,
+                                          feed_title=feed_title)
             except EntryRejectedError:
                 result.rejected_entries += 1
                 continue
