@@ -84,15 +84,19 @@ def replay(lexical: bool = False, end: datetime = END
     articles = [r.article for r in rows if START <= r.article.published <= end]
     out = replay_stream(articles, start=START, end=end, step_minutes=15, on_step=_record_categories,
                         embeddings=dataset_embeddings(articles, lexical))
+    anchors = _anchors(out, {a.article_id: a.published for a in articles})
+    by_anchor = {anchors[tid]: out.trends[tid] for tid in anchors}
+    return out, by_anchor, anchors
+
+
+def _anchors(out: StreamReplay, published: dict[str, datetime]) -> dict[str, str]:
+    """Trend id -> anchor (16 hex digits of its earliest member's id) of the replay as it stands."""
     members: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
-    published = {a.article_id: a.published for a in articles}
     for article_id, trend_id in out.assignments.items():
         state = out.final_trend(trend_id)
         if state is not None:
             members[state.trend_id].append((published[article_id], article_id))
-    anchors = {tid: min(items)[1][:16] for tid, items in members.items()}
-    by_anchor = {anchors[tid]: out.trends[tid] for tid in anchors}
-    return out, by_anchor, anchors
+    return {tid: min(items)[1][:16] for tid, items in members.items()}
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -242,12 +246,7 @@ def related_shown_at(times: Sequence[datetime], lexical: bool = False
     def capture(now: datetime, out: StreamReplay) -> None:
         if now not in wanted:
             return
-        members: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
-        for article_id, trend_id in out.assignments.items():
-            state = out.final_trend(trend_id)
-            if state is not None:
-                members[state.trend_id].append((published[article_id], article_id))
-        anchors = {tid: min(items)[1][:16] for tid, items in members.items()}
+        anchors = _anchors(out, published)
         pairs: dict[frozenset[str], str] = {}
         for tid, anchor in anchors.items():
             trend = out.trends[tid]

@@ -81,14 +81,14 @@ def test_the_items_own_section_beats_the_feeds_hint() -> None:
 
 def test_a_feed_s_title_names_its_section_for_a_feed_nobody_configured() -> None:
     unhinted = FEED.model_copy(update={"category_hint": None})
-    # Given a feed titled "Tech – TIME" that no operator gave a hint
-    article = normalize_entry(entry(), unhinted, now=NOW, feed_updated=None, feed_title="Tech – TIME")
-    # Then its articles hint technology; an item's own section and a configured hint come first
+    # Given the section a feed's title names ("Tech – TIME") and no hint from an operator
+    article = normalize_entry(entry(), unhinted, now=NOW, feed_updated=None, feed_section="technology")
+    # Then its articles hint it; an item's own section and a configured hint come first
     assert article.category_hint == "technology"
     assert normalize_entry(entry(categories=("Sports",)), unhinted, now=NOW, feed_updated=None,
-                           feed_title="Tech – TIME").category_hint == "sports"
+                           feed_section="technology").category_hint == "sports"
     assert normalize_entry(entry(), FEED, now=NOW, feed_updated=None,
-                           feed_title="Tech – TIME").category_hint == "world"
+                           feed_section="technology").category_hint == "world"
 
 
 # --- links ---------------------------------------------------------------------------------------

@@ -872,7 +872,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
                   *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool
                   ) -> tuple[_Candidate, str] | None:
     """The first candidate sentence (not yet an answer; one not in the brief preferred) that
-    answers a question of this kind not yet asked."""
+    answers a question of this kind not yet asked (`asked`: what each question asks, `_asks_about`)."""
     # Who said what: a quoted statement first, then any reported one; a named speaker before a
     # role ("What did Anouar El Anouni say?" before "What did the ministry say?").
     if kind == "said":
@@ -886,7 +886,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
             if candidate.text in taken or (prefer_new and candidate.text in avoid):
                 continue
             question = ask(candidate)
-            if question and _asks_about(question) not in {_asks_about(q) for q in asked}:
+            if question and _asks_about(question) not in asked:
                 return candidate, question
     return None
 
@@ -918,7 +918,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
             if kind in missing:
                 missing.remove(kind)  # answered after all (a speaker named by role)
             taken.add(candidate.text)
-            asked.add(question)
+            asked.add(_asks_about(question))
             claim = writer.claim(candidate)
             answered.append((order + 10 * second_round, QuickAnswer(
                 question=question, answer=claim.text, evidence_ids=claim.evidence_ids)))

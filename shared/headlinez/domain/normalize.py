@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
-from headlinez.domain.sections import article_section, feed_title_section
+from headlinez.domain.sections import article_section
 from headlinez.domain.text import html_to_text, title_fingerprint, truncate_words
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
 from headlinez.models import Article, FeedConfig, RawEntry
@@ -66,9 +66,11 @@ class EntryRejectedError(ValueError):
 
 def normalize_entry(
     entry: RawEntry, feed: FeedConfig, *, now: datetime, feed_updated: datetime | None,
-    feed_title: str | None = None,
+    feed_section: str | None = None,
 ) -> Article:
-    """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable."""
+    """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable.
+    `feed_section`: the section the feed's own title names (`sections.feed_title_section`, read
+    once per feed by the caller)."""
     now_utc = _as_utc(now)
     url = _canonical_link(entry, feed)
     summary = html_to_text(entry.summary, MAX_SUMMARY_CHARS)
@@ -91,8 +93,7 @@ def normalize_entry(
         language=feed.language,
         guid=guid,
         # The item's own section, else the feed's configured hint, else the section its title names
-        category_hint=(article_section(entry.categories, url) or feed.category_hint
-                       or feed_title_section(feed_title)),
+        category_hint=article_section(entry.categories, url) or feed.category_hint or feed_section,
         title_fingerprint=title_fingerprint(title),
     )
 

@@ -37,6 +37,7 @@ from headlinez.domain.feed_schedule import (
     observe,
 )
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
+from headlinez.domain.sections import feed_title_section
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
 from headlinez.ports import (
     NO_TRACING,
@@ -321,7 +322,8 @@ class IngestService:
         if result.capped_entries:
             logger.info("feed capped", extra={"feed_id": feed.id, "entries": len(parsed.entries),
                                                "kept": len(entries)})
-        articles = self._articles_of(entries, feed, parsed.updated, now, result, feed_title=parsed.title)
+        articles = self._articles_of(entries, feed, parsed.updated, now, result,
+                                     feed_section=feed_title_section(parsed.title))
         result.outcome = "new"
         result.entries = len(parsed.entries)
         result.parser = parsed.parser
@@ -332,7 +334,7 @@ class IngestService:
         return result, after_success(state.model_copy(update=validators), now, self._policy), articles
 
     def _articles_of(self, entries: Sequence[RawEntry], feed: FeedConfig, feed_updated: datetime | None,
-                     now: datetime, result: FeedResult, *, feed_title: str | None = None) -> list[Article]:
+                     now: datetime, result: FeedResult, *, feed_section: str | None = None) -> list[Article]:
         articles: list[Article] = []
         oldest = now - self._max_article_age if self._max_article_age is not None else None
         for entry in entries:
@@ -344,7 +346,7 @@ class IngestService:
                 continue
             try:
                 article = normalize_entry(entry, feed, now=now, feed_updated=feed_updated,
-                                          feed_title=feed_title)
+                                          feed_section=feed_section)
             except EntryRejectedError:
                 result.rejected_entries += 1
                 continue
