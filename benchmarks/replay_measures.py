@@ -67,6 +67,7 @@ LETTERS = {"emerging": "E", "rising": "R", "peaking": "P", "fading": "F", "coole
 TARGET_CHANGES_PER_DAY = 3
 TARGET_SHARE = 95.0
 COVERED_HOURS = 6.0  # "covered": articles from 2+ newsrooms in the last 6 hours
+AT_PEAK_SHARE = 0.8  # "at its peak": velocity >= 80% of the highest seen so far (the Peaking return)
 LOOKBACK = timedelta(hours=6)  # settings.lookback_hours (CLUSTER_LOOKBACK_HOURS) default
 
 
@@ -242,6 +243,24 @@ def print_cooled_while_covered(replay: Replay) -> float:
     return share
 
 
+def print_fading_at_peak(replay: Replay) -> float:
+    """How often a public trend shows Fading while its velocity (as the API shows it) is at least
+    AT_PEAK_SHARE of the highest it has shown so far: the lag a status rule can add."""
+    fading = at_peak = 0
+    for observations in replay.history.values():
+        peak = 0.0
+        for moment in sorted(observations):
+            observation = observations[moment]
+            peak = max(peak, observation.velocity)
+            if observation.newsrooms >= PUBLIC_MIN_NEWSROOMS and observation.status == "fading":
+                fading += 1
+                at_peak += int(peak > 0 and observation.velocity >= AT_PEAK_SHARE * peak)
+    share = 100.0 * at_peak / fading if fading else 0.0
+    print(f"  fading at its peak: {at_peak} of {fading} public Fading trend-runs ({share:.1f}%) had a "
+          f"velocity >= {AT_PEAK_SHARE:.0%} of the trend's highest so far")
+    return share
+
+
 # --- 2. status over time of the biggest stories -----------------------------------------------
 
 def biggest(replay: Replay, count: int) -> list[TrendState]:
@@ -411,6 +430,7 @@ def main(argv: list[str]) -> int:
           f"{len(replay.store.trends)} trends, clustering path: {replay.embedding}; {replay.seconds:.1f}s")
     print_status_changes(replay)
     print_cooled_while_covered(replay)
+    print_fading_at_peak(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)
     return 0
