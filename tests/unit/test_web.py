@@ -448,7 +448,8 @@ def test_home_page_lists_trends_with_filters_and_freshness() -> None:
     )
     assert "Feeds not checked yet." in page
     # the list's order is velocity plus newsroom breadth: the page says so, not "by velocity"
-    assert "Ranked by velocity and breadth" in page and 'href="/how-it-works#ranking"' in page
+    assert "Ranked by velocity and breadth" in page
+    assert 'href="/how-it-works#ranking"' in page
     assert "↗ Rising" in page
     assert 'class="sparkline"' in page
     assert get("/", {"category": "weather"})["statusCode"] == 422
