@@ -208,3 +208,23 @@ def test_the_lifecycle_counts_peak_and_age_from_its_restart() -> None:
     assert restarted.hours == 2
     assert restarted.age_hours == pytest.approx(1.92, abs=0.01)
     assert next_status(None, restarted) == "emerging"
+
+
+def test_the_pages_words_for_each_status_follow_the_rules() -> None:
+    # "fading: below 55% of its peak pace (Peaking again from 80%)": a past-its-rise trend just
+    # under the share fades, just over it peaks; a fading one needs the return share
+    peak = 10.0
+    below = Signals(velocity=peak * lc.FADE_SHARE - 0.01, earlier_velocity=peak, peak=peak,
+                    age_hours=20, hours=20)
+    above = Signals(velocity=peak * lc.FADE_SHARE + 0.01, earlier_velocity=peak, peak=peak,
+                    age_hours=20, hours=20)
+    assert f"below {lc.FADE_SHARE * 100:g}%" in lc.STATUS_MEANINGS["fading"]
+    assert next_status("peaking", below) == "fading"
+    assert next_status("peaking", above) == "peaking"
+    assert next_status("fading", above) == "fading"
+    assert f"from {lc.PEAK_RETURN_SHARE * 100:g}%" in lc.STATUS_MEANINGS["fading"]
+    # "cooled: ... no article for 3 hours (one newsroom) to 24 hours (15 newsrooms or more)"
+    assert lc.quiet_needed_hours(1) == lc.COOL_BASE_HOURS
+    assert lc.quiet_needed_hours(15) == lc.COOL_MAX_HOURS > lc.quiet_needed_hours(14)
+    assert "(15 newsrooms or more)" in lc.STATUS_MEANINGS["cooled"]
+    assert f"up {(lc.RISE_ENTER_GROWTH - 1) * 100:g}%" in lc.STATUS_MEANINGS["rising"]

@@ -507,6 +507,26 @@ def test_how_it_works_shows_the_track_record_or_says_there_is_none() -> None:
         assert f'id="{section}"' in page
 
 
+def test_how_it_works_states_the_lifecycle_s_own_thresholds() -> None:
+    from headlinez.domain import lifecycle
+
+    page = _api(InMemoryTrendRepository())("/how-it-works")["body"]
+
+    # The page once said "below 60%" and "below 10%" while the rules used 55% and 25%
+    assert f"below {lifecycle.FADE_SHARE * 100:g}% of its peak pace" in page
+    assert f"below {lifecycle.COOLED_SHARE * 100:g}% of its peak pace" in page
+    assert f"{lifecycle.COOL_MAX_HOURS:g} hours (15 newsrooms or more)" in page
+    assert "60%" not in page
+    # and every badge's title is the same sentence
+    assert f'title="{lifecycle.STATUS_MEANINGS["fading"]}"' in _api(_listed("fading"))("/")["body"]
+
+
+def _listed(status: str) -> InMemoryTrendRepository:
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1).model_copy(update={"status": status}), score=1.0)
+    return repo
+
+
 def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
     # Given a trend related to another with a reason
     repo = InMemoryTrendRepository()

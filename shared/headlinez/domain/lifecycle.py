@@ -42,6 +42,7 @@ hour without news is a dip, not a status change. Measured over a replay of the s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,6 +63,30 @@ COOL_BASE_HOURS = 3.0
 COOL_HOURS_PER_NEWSROOM = 1.5
 COOL_MAX_HOURS = 24.0
 MIN_DWELL_HOURS = 2.0
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
+
+
+def _newsrooms_for_longest_quiet() -> int:
+    """The fewest newsrooms whose story needs the longest quiet spell (COOL_MAX_HOURS) to cool."""
+    return 1 + math.ceil((COOL_MAX_HOURS - COOL_BASE_HOURS) / COOL_HOURS_PER_NEWSROOM)
+
+
+# What each status means, in the words of the pages (badge titles, How this works), written from
+# the constants above so that the page cannot drift from the rules.
+STATUS_MEANINGS: dict[str, str] = {
+    "emerging": (f"new: not yet at a velocity of {ESTABLISHED_VELOCITY:g} and under "
+                 f"{EMERGING_MAX_HOURS:g} hours old"),
+    "rising": (f"at its highest pace so far and up {_percent(RISE_ENTER_GROWTH - 1)} or more in "
+               "two hours"),
+    "peaking": f"past its rise, at {_percent(FADE_SHARE)} or more of its peak pace",
+    "fading": (f"below {_percent(FADE_SHARE)} of its peak pace (Peaking again from "
+               f"{_percent(PEAK_RETURN_SHARE)})"),
+    "cooled": (f"below {_percent(COOLED_SHARE)} of its peak pace after a quiet spell that grows "
+               f"with its newsrooms: no article for {COOL_BASE_HOURS:g} hours (one newsroom) to "
+               f"{COOL_MAX_HOURS:g} hours ({_newsrooms_for_longest_quiet()} newsrooms or more)"),
+}
 
 # Distinct marks: Rising is a climbing arrow, Peaking a summit.
 ARROWS: dict[str, str] = {"emerging": "◆", "rising": "↗", "peaking": "▲", "fading": "↘", "cooled": "■"}

@@ -14,6 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
+from headlinez.domain.lifecycle import STATUS_MEANINGS
 from headlinez.domain.newsrooms import TREND_DEFINITION
 from headlinez.domain.prediction import load_model as load_prediction_model
 from headlinez.domain.velocity import (
@@ -45,13 +46,6 @@ if TYPE_CHECKING:
 SITE = "headlinez"
 STATUSES = ("emerging", "rising", "peaking", "fading", "cooled")
 ARROWS = STATUS_ARROWS  # distinct marks for Rising (↗) and Peaking (▲)
-STATUS_HELP = {
-    "emerging": "new, not yet established",
-    "rising": "coverage accelerating hour on hour",
-    "peaking": "at or near its highest pace",
-    "fading": "below 60% of its peak pace",
-    "cooled": "below 10% of its peak pace",
-}
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -93,7 +87,7 @@ def templates() -> Environment:
             "trend_definition": TREND_DEFINITION,
             "velocity_explanation": VELOCITY_EXPLANATION,
             "arrows": ARROWS,
-            "status_help": STATUS_HELP,
+            "status_help": STATUS_MEANINGS,  # the rules' own words, never restated here
             "statuses": STATUSES,
             "category_names": CATEGORY_NAMES,
             "href": href,
