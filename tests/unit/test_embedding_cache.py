@@ -63,3 +63,27 @@ def test_install_wraps_what_the_cluster_function_loads(tmp_path: Path) -> None:
     absent.load_default_embedder = lambda *args: None  # type: ignore[attr-defined]
     install(absent, None)
     assert absent.load_default_embedder() is None
+
+
+def test_a_reloaded_cluster_function_gets_the_embedder_already_loaded(tmp_path: Path) -> None:
+    # Given the cluster function loaded, and loaded again (the stack's emulated cold start)
+    loads: list[str] = []
+
+    def load_model(*args: Any) -> CountingEmbedder:
+        loads.append("model")
+        return CountingEmbedder()
+
+    first, second = types.ModuleType("cluster_app"), types.ModuleType("cluster_app")
+    for module in (first, second):
+        module.load_default_embedder = load_model  # type: ignore[attr-defined]
+        install(module, tmp_path / "embeddings.npz")
+    # When each load builds its service
+    embedders = [first.load_default_embedder(), second.load_default_embedder()]
+    # Then the model was loaded once and both share it; another cache file gets its own
+    assert loads == ["model"]
+    assert embedders[0] is embedders[1]
+    other = types.ModuleType("cluster_app")
+    other.load_default_embedder = load_model  # type: ignore[attr-defined]
+    install(other, tmp_path / "elsewhere.npz")
+    assert other.load_default_embedder() is not embedders[0]
+    assert loads == ["model", "model"]

