@@ -420,6 +420,28 @@ def test_the_writer_s_own_voice_is_never_a_claim() -> None:
     assert extractive._first_person('Biles said "I have to focus on my mental health".') is False
 
 
+def test_a_sentence_leaning_on_the_one_before_is_no_claim_or_answer() -> None:
+    # "He" and "Their" name no one once the sentence stands alone in a brief or an answer.
+    evidence = [
+        item(1, "Deutsche Welle", "dw", "Macron holds talks with India's Modi in New Delhi",
+             "French President Emmanuel Macron arrived in New Delhi on Tuesday for a three-day visit. "
+             "He is scheduled to meet Prime Minister Narendra Modi later on Tuesday to discuss trade."),
+        item(2, "CBS News", "cbs", "Team USA and Canada set up Olympic hockey final",
+             "Their respective semifinal wins on Monday set up a gold-medal showdown later this week. "
+             "Macron and Modi will sign a defence agreement on Wednesday, officials said."),
+    ]
+    draft = extractive_draft(evidence)
+    text = _drafted_text(evidence)
+    assert "He is scheduled" not in text
+    assert "Their respective" not in text
+    assert any(q.question == "What happens next?" and "Macron and Modi will sign" in q.answer
+               for q in draft.quick_answers)
+    assert extractive.opens_on_a_reference("He's expected to resign on Friday.") is True
+    # "It" is often no reference at all, and a name that starts like a pronoun is a name.
+    assert extractive.opens_on_a_reference("It's been two weeks since the disappearance.") is False
+    assert extractive.opens_on_a_reference("Theresa May said the vote would go ahead.") is False
+
+
 def test_a_label_opening_a_sentence_is_dropped() -> None:
     evidence = [
         item(1, "Axios", "axios", "Fauci warns the country is going in the wrong direction",
@@ -674,3 +696,17 @@ def test_a_capital_speaking_for_its_country_is_not_asked_about_twice() -> None:
     said = [q for q in _asked(evidence) if q.startswith("What did")]
     assert len(said) == 1, said
     assert said[0] in {"What did Iran say?", "What did Tehran say?"}
+
+
+def test_a_name_the_evidence_writes_with_the_is_asked_about_with_it() -> None:
+    # "What happens next for Taliban?" read as broken English: the coverage says "the Taliban".
+    texts = ["Afghans who faced retaliation from the Taliban arrived on Friday.",
+             "The Taliban has been advancing.", "Players sued the NCAA and 11 conferences.",
+             "NCAA rules restrict pay.", "The Trump administration said on Friday.", "Trump said on Friday.",
+             "China is concerned, the G7 said."]
+    assert extractive._with_article("Taliban", texts) == "the Taliban"
+    assert extractive._with_article("NCAA", texts) == "the NCAA"
+    # "the Trump administration" is the administration's article, not Trump's
+    assert extractive._with_article("Trump", texts) == "Trump"
+    assert extractive._with_article("China", texts) == "China"
+    assert extractive._with_article("White House") == "the White House"

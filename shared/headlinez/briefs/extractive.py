@@ -151,11 +151,28 @@ def _without_label(sentence: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
 
 
+# A sentence that opens on a pronoun leans on the sentence before it ("He is scheduled to meet
+# Prime Minister Narendra Modi", "Their respective semifinal wins ...", "These were documents ..."):
+# a brief's claim and an answer stand alone, where the reader cannot tell who is meant. "It" and
+# "This" are left out: they are often no reference at all ("It's been two weeks", "This year's
+# budget"). A quotation is left alone: its speaker is named in the attribution.
+_REFERRING_OPENERS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their", "its", "these",
+                                "those"})
+
+
+def opens_on_a_reference(sentence: str) -> bool:
+    text = normalize(sentence).lstrip()
+    first = words(text)[:1]
+    if not first or text.startswith(('"', "'")):
+        return False
+    return re.split(r"['’]", first[0].lower())[0] in _REFERRING_OPENERS  # "He's" too
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
             and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
-            and not is_promo(sentence) and not _first_person(sentence))
+            and not is_promo(sentence) and not _first_person(sentence) and not opens_on_a_reference(sentence))
 
 
 def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str], *,
@@ -556,11 +573,34 @@ _INSTITUTION_WORDS = _THE_NAMES | frozenset({"bureau", "centers", "centres", "in
 _OF_NAME = re.compile(r"^(?:(?:U\.S\.?|US|UK|U\.K\.?|UN|EU)\s+)?(\w+)\s+(?:of|for|on)\s", re.IGNORECASE)
 
 
-def _with_article(name: str) -> str:
+_PHRASE_END = ("and", "or", "but", "is", "are", "was", "were", "has", "have", "had", "will", "would", "said",
+               "says", "to", "of", "in", "on", "at", "for", "by", "with", "as", "from", "after", "over")
+
+
+def _written_with_article(name: str, texts: Sequence[str]) -> bool:
+    """Whether the evidence writes the name with "the" ("sued the NCAA and 11 conferences", "the
+    Taliban has advanced") more often than without. Only where the name ends its phrase (before
+    punctuation or a function word) is a vote: "the Trump administration" says nothing of Trump."""
+    pattern = re.compile(rf"(?<![\w'’])((?i:the)\s+)?{re.escape(name)}"
+                         rf"(?=\s*(?:[.,;:!?)\"”]|$)|\s+(?:{'|'.join(_PHRASE_END)})\b)")
+    with_the = without = 0
+    for text in texts:
+        for match in pattern.finditer(normalize(text)):
+            if match.group(1):
+                with_the += 1
+            else:
+                without += 1
+    return with_the > without
+
+
+def _with_article(name: str, texts: Sequence[str] = ()) -> str:
+    """The name as a question names it: "the White House", "the FBI", and whatever the evidence
+    itself writes with "the" ("the Taliban", "the NCAA")."""
     last = name.rsplit(maxsplit=1)[-1].lower()
     of_name = _OF_NAME.match(name)
     needs = (last in _THE_NAMES or name.lower() in _THE_WHOLE_NAMES
-             or (of_name is not None and of_name.group(1).lower() in _INSTITUTION_WORDS))
+             or (of_name is not None and of_name.group(1).lower() in _INSTITUTION_WORDS)
+             or _written_with_article(name, texts))
     return f"the {name}" if needs and not name.lower().startswith("the ") else name
 
 
@@ -568,7 +608,9 @@ def _said_question(candidate: _Candidate) -> str | None:
     if not quotes(candidate.text) and candidate.position < 0:
         return None
     speaker = _speaker(candidate)
-    return f"What did {_with_article(speaker)} say?" if speaker else None
+    if not speaker:
+        return None
+    return f"What did {_with_article(speaker, (candidate.item.title, candidate.item.snippet))} say?"
 
 
 # Durations and ages ("after 4 months in office", "almost 4 years of war") and pronoun-like
@@ -970,9 +1012,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     deceased = _deceased(evidence)
     subjects = _subjects(evidence, named, full_names)
     victims = _victims(evidence, full_names) - deceased
-    subject = _with_article(subjects[0]) if subjects else None
+    texts = [text for item in evidence for text in (item.title, item.snippet)]
+    subject = _with_article(subjects[0], texts) if subjects else None
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
-    next_subject = next((_with_article(n) for n in subjects if n not in victims), None)
+    next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
