@@ -710,3 +710,8 @@ def test_a_name_the_evidence_writes_with_the_is_asked_about_with_it() -> None:
     assert extractive._with_article("Trump", texts) == "Trump"
     assert extractive._with_article("China", texts) == "China"
     assert extractive._with_article("White House") == "the White House"
+
+
+def test_a_chief_of_staff_is_named_without_the_title() -> None:
+    assert extractive._clean_name("Chief of Staff Carter Cornick") == "Carter Cornick"
+    assert extractive._clean_name("Florida Gov Ron DeSantis") == "Ron DeSantis"
