@@ -142,3 +142,13 @@ def test_a_region_s_adjective_is_not_the_region() -> None:
     assert "Atlantic" not in names
     assert "Trans-Atlantic" not in names  # a lone adjective is no topic either
     assert "Iran" in names  # a compound of two names still splits
+
+
+def test_a_known_person_written_with_initials_is_one_topic_keeping_them() -> None:
+    # "JD Vance" read as an organization "JD" and a person "Jd Vance" (seen on the offline default)
+    topics = extract_topics(["Iran Has Not Agreed To All Trump's \"Red Lines\": JD Vance After Geneva Talks",
+                             "JD Vance says Iran has not agreed"])
+    names = {t.name: t.kind for t in topics}
+    assert names.get("JD Vance") == "person"
+    assert "JD" not in names
+    assert "Jd Vance" not in names

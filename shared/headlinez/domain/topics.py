@@ -296,6 +296,8 @@ def _split_known(words: list[str]) -> list[list[str]]:
     whole = " ".join(keys)
     if whole in _PLACES or whole in _ORGANIZATIONS or whole in _KNOWN_PEOPLE or whole in _ALIASES:
         return [words]
+    if keys[-1] in _KNOWN_PEOPLE and _key(_KNOWN_PEOPLE[keys[-1]]) == whole:
+        return [words]  # "JD Vance": a known person written in full, initials and all
     if any(k in _NAME_CONNECTORS for k in keys):
         return [words]
     parts: list[list[str]] = []
@@ -392,6 +394,7 @@ def _cased(surfaces: Counter[str], kind: TopicKind) -> str:
             and len(word) > 1
             and lower not in _KNOWN_ACRONYMS
             and not (kind == "organization" and len(word) <= 5)
+            and not (kind == "person" and len(word) <= 2 and len(words) > 1)  # initials: "JD Vance"
         ):
             out.append(word.capitalize())
         else:
