@@ -715,3 +715,58 @@ def test_a_name_the_evidence_writes_with_the_is_asked_about_with_it() -> None:
 def test_a_chief_of_staff_is_named_without_the_title() -> None:
     assert extractive._clean_name("Chief of Staff Carter Cornick") == "Carter Cornick"
     assert extractive._clean_name("Florida Gov Ron DeSantis") == "Ron DeSantis"
+
+
+def _number_question_of(sentence: str, *, headline: bool = False) -> str | None:
+    snippet = "Officials gave the figures on Monday." if headline else sentence
+    evidence = item(1, "Reuters", "reuters", sentence if headline else "A story", snippet)
+    candidate = extractive._Candidate(evidence, sentence, -1 if headline else 0, frozenset(), 1.0, 1, {})
+    return extractive._number_question(candidate)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline", "question"),
+    [
+        # a figure glued into a name, an adjective or a clause's end counts nothing
+        ("G7 leaders call for investigation into coronavirus origins.", True, None),
+        ("Juneteenth, celebrated since 1866, commemorates the end of slavery in Texas.", False, None),
+        ("Voters not sold on Dems' 800-plus page rewrite of election laws.", True, None),
+        ("Lawmakers want a 10-year assault weapons ban back.", False, None),
+        # what is counted may be a phrase, and keeps the capitals of a snippet's proper words
+        ("An analysis of almost 20,000 coronavirus infections across Scotland shows the risk.", False,
+         "How many coronavirus infections?"),
+        ("U.S. Nears 600,000 Virus Deaths Despite Progress From Vaccines.", True, "How many virus deaths?"),
+        ("The bill passed with support from 35 Republicans on Thursday.", False, "How many Republicans?"),
+        ("About 200 Afghan interpreters arrived in the country.", False, "How many Afghan interpreters?"),
+        # a large figure is a sum only with its currency; else it counts its noun, or nothing
+        ("G7 commits to sending 1 billion COVID vaccine doses to lower-income countries.", True,
+         "How many COVID vaccine doses?"),
+        ("Trump says the board will unveil $5 billion in Gaza reconstruction pledges.", True,
+         "How much is at stake?"),
+        ("About 2 million people were displaced by the floods this week.", False, None),
+        ("Polls closed after 20 days, polling shows.", False, None),
+    ],
+)
+def test_a_number_question_asks_what_the_figure_counts(sentence: str, headline: bool,
+                                                       question: str | None) -> None:
+    assert _number_question_of(sentence, headline=headline) == question
+
+
+def test_a_counted_noun_is_read_within_its_clause() -> None:
+    # "killing at least 28 people, rights group says" asked "How many people rights?"
+    assert _number_question_of("Strike on market in Sudan kills at least 28 people, rights group says",
+                               headline=True) is None
+    assert _number_question_of("Strike on market kills 28 shoppers, rights group says", headline=True) \
+        == "How many shoppers?"
+
+
+def test_a_headline_s_proper_word_keeps_its_capital_when_the_snippet_writes_it_so() -> None:
+    evidence = item(1, "Dawn", "dawn", "8 Muslim Nations Condemn The Move",
+                    "Eight Muslim nations condemned the move on Monday.")
+    candidate = extractive._Candidate(evidence, evidence.title, -1, frozenset(), 1.0, 1, {})
+    assert extractive._number_question(candidate) == "How many Muslim nations?"
+
+
+def test_a_forecast_figure_is_not_how_many_there_were() -> None:
+    assert _number_question_of("Economists had forecast 350,000 new claims for the week.") is None
+    assert _number_question_of("The economy added 350,000 new jobs in May.") == "How many new jobs?"

@@ -685,38 +685,117 @@ def _demonym(word: str) -> bool:
     return lowered in _DEMONYMS or (lowered.endswith("s") and lowered[:-1] in _DEMONYMS)
 
 
+# "people" is left out: "How many people?" asks nothing a reader can tell from the sentence's
+# other counts ("deaths", "bodies"), which are asked instead.
+_IRREGULAR_PLURALS = frozenset({"children", "men", "women"})
+_NOT_MODIFIERS = frozenset({"amid", "despite", "during", "since", "until", "while"})
+
+
 def _plural_noun(word: str) -> bool:
-    word = word.lower() if _demonym(word) else word
+    word = word.lower() if _demonym(word) or word[:1].isupper() else word
+    if word in _IRREGULAR_PLURALS:
+        return True
+    # "-us" and "-ss" end singulars ("virus", "800-plus", "business", "access"), not plurals.
     return (word.isalpha() and word not in STOPWORDS and word.endswith("s") and len(word) > 3
-            and word not in _VAGUE_COUNTS and word not in _UNITS)
+            and not word.endswith(("us", "ss")) and word not in _VAGUE_COUNTS and word not in _UNITS)
+
+
+def _a_count(token: str, text: str) -> bool:
+    """Whether a figure stands on its own somewhere in the sentence: not glued into a name ("G7
+    leaders", "COVID-19 cases", "F-35 jets"), not an adjective ("a 10-year ban") and not closing a
+    clause ("since 1866, commemorates")."""
+    return re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text) is not None
+
+
+def _counted(figure: Sequence[str], following: Sequence[str], text: str, *, headline: bool,
+             proper: Set[str] = frozenset()) -> str | None:
+    """What a figure counts, from the words after it: a plural noun ("300 workers"), or one or two
+    words and a plural noun ("20,000 coronavirus infections", "200 Afghan interpreters"), written
+    right after the figure with no punctuation between ("28 people, rights group says" counts
+    people, not "people rights"). A demonym or an acronym keeps its capitals, and so does a
+    capitalized word inside a snippet's sentence ("35 Republicans"); in a headline, whose words
+    may all be capitalized, only what its article's snippet also capitalizes (`proper`: "8 Muslim
+    Nations" -> "How many Muslim nations?")."""
+    def asked(word: str) -> str:
+        keeps = word[:1].isupper() and (_demonym(word) or not headline or word in proper
+                                        or (word.isupper() and len(word) > 1))
+        return word if keeps else word.lower()
+
+    phrase: list[str] = []
+    for word in following[:3]:  # up to two words before the noun: "1 billion COVID vaccine doses"
+        if _plural_noun(word):
+            written = r"\s+".join(re.escape(w) for w in [*figure, *phrase, word])
+            if re.search(rf"(?<![\w.]){written}(?!\w)", text) is None:
+                return None  # punctuation between: the words belong to another clause
+            return " ".join(asked(w) for w in [*phrase, word])
+        lowered = word.lower()
+        if (not word.isalpha() or lowered in STOPWORDS or lowered in _STATES or lowered in _NOT_MODIFIERS
+                or lowered.endswith("ing") or lowered in _VAGUE_COUNTS):
+            return None  # the figure counts no noun ("20 days of talks", "11 people amid ...")
+        phrase.append(word)
+    return None
 
 
 def _number_question(candidate: _Candidate) -> str | None:
-    """'How many hours?' for '... four hours of talks'; 'How much is at stake?' for '$5 billion';
-    'How many skiers are missing?' for '10 missing skiers'; 'How old was X?' for 'X dies at 84'."""
+    """'How many workers?' for '300 workers'; 'How much is at stake?' for '$5 billion'; 'How many
+    vaccine doses?' for '1 billion vaccine doses'; 'How many skiers are missing?' for '10 missing
+    skiers'; 'How old was X?' for 'X dies at 84'."""
     age = _age_question(candidate)
     if age:
         return age
     tokens = [t.rstrip(",") for t in words(candidate.text)]
-    for position, token in enumerate(tokens):
-        if not token[0].isdigit() or _YEAR.match(token):
-            continue
-        if len(token) <= 3 and re.search(rf"[A-Z][\w'’.-]*, {re.escape(token)},", candidate.text):
-            continue  # "Elana Meyers Taylor, 41, wins gold": an age in apposition, not a count
-        before = tokens[position - 1].lower() if position else ""
-        after_word = tokens[position + 1] if position + 1 < len(tokens) else ""
-        # A demonym keeps its capital ("How many Afghans?"); a common noun is asked in lower case.
-        after = after_word if after_word[:1].isupper() and _demonym(after_word) else after_word.lower()
-        if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
-            continue  # a date, not a figure
-        if after in SCALE_WORDS or f"${token}" in candidate.text:
-            return "How much is at stake?" if after != "percent" else "What share is affected?"
-        if _plural_noun(after):
-            return f"How many {after}?"
-        following = tokens[position + 2].lower() if position + 2 < len(tokens) else ""
-        if after in _STATES and _plural_noun(following):
-            return f"How many {following} are {after}?"
+    text = normalize(candidate.text)
+    # words the article's snippet capitalizes inside its sentences: names, not headline style
+    proper = {w for sentence in split_sentences(candidate.item.snippet) for w in words(sentence)[1:]
+              if w[:1].isupper()}
+    forecast = _FORECAST.search(text) is not None
+    for position in range(len(tokens)):
+        if _a_figure(tokens, position, text):
+            question = _figure_question(tokens, position, text, headline=candidate.position < 0,
+                                        proper=proper)
+            if question and not (forecast and question.startswith("How many")):
+                return question
     return None
+
+
+# "Economists had forecast 350,000 new claims": what was expected is not how many there were.
+_FORECAST = re.compile(r"\b(?:forecast|expect|anticipat|predict|projected|estimat)\w*", re.IGNORECASE)
+
+
+def _a_figure(tokens: Sequence[str], position: int, text: str) -> bool:
+    """Whether the token is a figure worth a question: not a year, an age in apposition ("Elana
+    Meyers Taylor, 41, wins gold"), a day of a date, or a number glued into a word."""
+    token = tokens[position]
+    if not token[0].isdigit() or _YEAR.match(token):
+        return False
+    if len(token) <= 3 and re.search(rf"[A-Z][\w'’.-]*, {re.escape(token)},", text):
+        return False
+    before = tokens[position - 1].lower() if position else ""
+    if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
+        return False
+    return _a_count(token, text)
+
+
+def _figure_question(tokens: Sequence[str], position: int, text: str, *, headline: bool,
+                     proper: Set[str]) -> str | None:
+    token = tokens[position]
+    after = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
+    following = tokens[position + 2].lower() if position + 2 < len(tokens) else ""
+    money = any(f"{sign}{token}" in text for sign in "$£€")
+    if after == "percent":
+        return "What share is affected?"
+    if after in SCALE_WORDS and not money:
+        # "1 billion vaccine doses": a count, not a sum; "2 million people": no question
+        counted = _counted(tokens[position:position + 2], tokens[position + 2:], text, headline=headline,
+                           proper=proper)
+    elif after in SCALE_WORDS or money:
+        return "How much is at stake?"
+    elif after in _STATES and _plural_noun(following):
+        return f"How many {following} are {after}?"
+    else:
+        counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
+                           proper=proper)
+    return f"How many {counted}?" if counted else None
 
 
 # "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
