@@ -770,3 +770,32 @@ def test_a_headline_s_proper_word_keeps_its_capital_when_the_snippet_writes_it_s
 def test_a_forecast_figure_is_not_how_many_there_were() -> None:
     assert _number_question_of("Economists had forecast 350,000 new claims for the week.") is None
     assert _number_question_of("The economy added 350,000 new jobs in May.") == "How many new jobs?"
+
+
+def test_a_sentence_keeps_its_closing_quote_and_a_bare_quotation_has_no_speaker() -> None:
+    from headlinez.briefs.text import split_sentences
+
+    snippet = ('"America is failing in running cities," Adams said, adding he was "the new face of the '
+               'Democratic Party." Critics disagreed. "Democracy and the republic will win."')
+    sentences = split_sentences(snippet)
+    assert sentences[0].endswith('Democratic Party."')
+    assert extractive._usable(sentences[0])
+    # a sentence that is all quotation does not say whose words they are
+    assert not extractive._usable('"Democracy and the republic will win over the coming years."')
+
+
+def test_whom_a_speaker_told_is_not_the_speaker_and_quoted_words_decide_nothing() -> None:
+    told = item(1, "Fox News", "fox", "Senators want an inquiry",
+                '"This deserves a Senate investigation," Sen. Marsha Blackburn, R-Tenn., told Fox News.')
+    candidate = extractive._Candidate(told, told.snippet, 0, frozenset(), 1.0, 1, {})
+    assert extractive._speaker(candidate) != "Fox News"
+    quoted = item(2, "Reuters", "reuters", "Biden speaks on guns",
+                  '"The Second Amendment, from the day it was passed, limited who could own a gun," '
+                  "Biden said.")
+    candidate = extractive._Candidate(quoted, quoted.snippet, 0, frozenset(), 1.0, 1, {})
+    assert extractive._decided_question(candidate) is None
+    signed = item(3, "Reuters", "reuters", "DeSantis signs law",
+                  'Gov. Ron DeSantis on Monday signed a bill that allows "any person to sue Big Tech '
+                  'companies".')
+    candidate = extractive._Candidate(signed, signed.snippet, 0, frozenset(), 1.0, 1, {})
+    assert extractive._decided_question(candidate) == "What was decided?"

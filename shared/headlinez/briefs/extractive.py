@@ -168,11 +168,19 @@ def opens_on_a_reference(sentence: str) -> bool:
     return re.split(r"['’]", first[0].lower())[0] in _REFERRING_OPENERS  # "He's" too
 
 
+def _bare_quotation(sentence: str) -> bool:
+    """A sentence that is all quotation ('"Democracy and the republic will win."'): whose words
+    they are, the sentence does not say."""
+    text = normalize(sentence).strip()
+    return text.startswith('"') and text.endswith('"') and text.count('"') == 2
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
             and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
-            and not is_promo(sentence) and not _first_person(sentence) and not opens_on_a_reference(sentence))
+            and not is_promo(sentence) and not _first_person(sentence) and not opens_on_a_reference(sentence)
+            and not _bare_quotation(sentence))
 
 
 def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str], *,
@@ -514,6 +522,8 @@ def _speaker(candidate: _Candidate) -> str | None:
     # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
     before = re.split(r"[,;:()]", unquoted[:verb.start()])[-1].strip()
     after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
+    if verb.group(1) == "told":
+        after = ""  # "Blackburn told Fox News": who is told is not who speaks
     role = _ROLE_SPEAKER.search(before)
     after_role = _ROLE_SPEAKER.search(after)
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
@@ -811,7 +821,9 @@ _BACKGROUND = re.compile(r"\b(?:since|after|before|when|until|following)\b[^,;]*
 
 
 def _decided_question(candidate: _Candidate) -> str | None:
-    text = _NOT_DECISION.sub(" ", normalize(candidate.text))
+    # What a speaker's quoted words call passed or banned is their words, not a decision reported.
+    unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
+    text = _NOT_DECISION.sub(" ", unquoted)
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])]
     return "What was decided?" if found else None
 

@@ -91,7 +91,7 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start:match.start()].strip()
+        candidate = text[start:match.end()].strip()  # with its closing quote or bracket
         last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
