@@ -583,8 +583,9 @@ _INSTITUTION_WORDS = _THE_NAMES | frozenset({"bureau", "centers", "centres", "in
 _OF_NAME = re.compile(r"^(?:(?:U\.S\.?|US|UK|U\.K\.?|UN|EU)\s+)?(\w+)\s+(?:of|for|on)\s", re.IGNORECASE)
 
 
-_PHRASE_END = ("and", "or", "but", "is", "are", "was", "were", "has", "have", "had", "will", "would", "said",
-               "says", "to", "of", "in", "on", "at", "for", "by", "with", "as", "from", "after", "over")
+# Words that close a name's phrase: the function words, and a few verbs and prepositions.
+_PHRASE_END = tuple(sorted(lexicon.word_set("brief_function_words")
+                           | {"said", "says", "from", "after", "over"}))
 
 
 def _written_with_article(name: str, texts: Sequence[str]) -> bool:
@@ -755,14 +756,14 @@ def _number_question(candidate: _Candidate) -> str | None:
         return age
     tokens = [t.rstrip(",") for t in words(candidate.text)]
     text = normalize(candidate.text)
-    # words the article's snippet capitalizes inside its sentences: names, not headline style
-    proper = {w for sentence in split_sentences(candidate.item.snippet) for w in words(sentence)[1:]
-              if w[:1].isupper()}
+    headline = candidate.position < 0
+    # a headline's words its article's snippet capitalizes inside sentences: names, not headline style
+    proper = ({w for sentence in split_sentences(candidate.item.snippet) for w in words(sentence)[1:]
+               if w[:1].isupper()} if headline else set())
     forecast = _FORECAST.search(text) is not None
     for position in range(len(tokens)):
         if _a_figure(tokens, position, text):
-            question = _figure_question(tokens, position, text, headline=candidate.position < 0,
-                                        proper=proper)
+            question = _figure_question(tokens, position, text, headline=headline, proper=proper)
             if question and not (forecast and question.startswith("How many")):
                 return question
     return None

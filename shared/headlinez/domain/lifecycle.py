@@ -64,6 +64,7 @@ COOL_HOURS_PER_NEWSROOM = 1.5
 COOL_MAX_HOURS = 24.0
 MIN_DWELL_HOURS = 2.0
 
+
 def _percent(share: float) -> str:
     return f"{share * 100:g}%"
 
