@@ -799,3 +799,52 @@ def test_whom_a_speaker_told_is_not_the_speaker_and_quoted_words_decide_nothing(
                   'companies".')
     candidate = extractive._Candidate(signed, signed.snippet, 0, frozenset(), 1.0, 1, {})
     assert extractive._decided_question(candidate) == "What was decided?"
+
+
+def _speaker_of(sentence: str) -> str | None:
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    return extractive._speaker(extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {}))
+
+
+def test_a_speaker_is_found_behind_abbreviated_titles_and_asides() -> None:
+    # the name reader drops the stop of "Gov." and "Mr.": the name is still next to its verb
+    noem = "South Dakota Gov. Kristi Noem announced Tuesday that she will send troops."
+    assert _speaker_of(noem) == "Kristi Noem"
+    assert _speaker_of('"Please get vaccinated now," Mr. Biden said in brief remarks.') == "Biden"
+    lohmeier = "Lt. Col. Matthew Lohmeier told the show that the videos were sent out."
+    assert _speaker_of(lohmeier) == "Matthew Lohmeier"
+    # an aside between the name and its verb
+    fitch = ("Mississippi Attorney General Lynn Fitch, a Republican, said in papers filed with the court "
+             "that the ruling was wrong.")
+    assert _speaker_of(fitch) == "Lynn Fitch"
+    blackburn = '"This is serious," Blackburn, a member of the Senate Judiciary Committee, said.'
+    assert _speaker_of(blackburn) == "Blackburn"
+    # ... but not a verb inside the aside, nor one of two speakers
+    grimm = ("The case involved former student Gavin Grimm, who filed a lawsuit after he was told he "
+             "could not use the restroom.")
+    assert _speaker_of(grimm) is None
+    two = "Manchin, a West Virginia Democrat, and Murkowski, an Alaska Republican, wrote to the leaders."
+    assert _speaker_of(two) is None
+    # a company's suffix and a person's state are no part of the name asked about
+    pfizer = "Pfizer Inc. said it expects its vaccine to bring in $26 billion this year."
+    assert _speaker_of(pfizer) == "Pfizer"
+    assert _speaker_of("Gov. Greg Abbott of Texas announced a plan to build a wall.") == "Greg Abbott"
+    justices = "Justices Clarence Thomas and Samuel A. Alito Jr. said they would have taken the case."
+    assert _speaker_of(justices) == "Clarence Thomas and Samuel A. Alito Jr."
+    schumer = 'At a news conference, Schumer vowed to "use my clout as majority leader".'
+    assert _speaker_of(schumer) == "Schumer"
+
+
+def test_a_speaker_s_surname_is_named_in_full_even_when_the_given_name_is_not_listed() -> None:
+    evidence = [
+        item(1, "Fox News", "fox", "Tucker Carlson says the agency read his emails",
+             "On Monday Carlson, a long-time critic of the administration, said a whistle-blower had "
+             "told him the agency was reading his emails."),
+        item(2, "BBC News", "bbc", "Agency denies it spied on Tucker Carlson",
+             "The agency denied that the television host was a target of its programs."),
+    ]
+    assert "What did Tucker Carlson say?" in _asked(evidence)
+    # a surname a listed given name writes is not taken over by a party word before it
+    sentence = extractive._Named(evidence[0], False, ("Liz Cheney", "Republican Cheney"))
+    names = extractive._full_names([sentence], unlisted=True)
+    assert names["cheney"] == "Liz Cheney"

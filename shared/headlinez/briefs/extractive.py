@@ -74,7 +74,8 @@ _PROMO = re.compile(
     r"reporters|correspondents?|coverage)|you|your|we'll|we will|today's show|read more|key developments|"
     r"what we know|here's what|latest updates|live:|appeared first on)", re.IGNORECASE)
 _SPEECH = re.compile(
-    r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied)\b")
+    r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
+    r"acknowledged|tweeted|wrote)\b")
 # Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
 _ROLE_SPEAKER = re.compile(
     r"\b((?:the )?(?:police|officials|authorities|prosecutors|investigators|rescuers|witnesses|doctors|"
@@ -257,18 +258,40 @@ def _given(name: str) -> str:
     return _NICKNAMES.get(first, first)
 
 
-def _full_names(named: Sequence[_Named]) -> dict[str, str]:
+def _full_names(named: Sequence[_Named], *, unlisted: bool = False) -> dict[str, str]:
     """Each surname the evidence writes for one person only ("Randy Fine"), so that a later "Fine
     said" names its speaker in full. Two given names are two people ("Joe Biden", "Hunter Biden":
     the surname alone stays), unless one is the other's familiar form ("Chuck Schumer", "Charles E
     Schumer"): then the form the evidence writes most often (the first written, on a tie)."""
     found: dict[str, Counter[str]] = {}
+    guessed: dict[str, Counter[str]] = {}
     for sentence in named:
         for name in sentence.names:
             if _person_like(name):
                 found.setdefault(name.split()[-1].lower(), Counter())[name] += 1
+            elif unlisted and _unlisted_person(name):
+                guessed.setdefault(name.split()[-1].lower(), Counter())[name] += 1
+    # With `unlisted` (for naming a speaker, whose surname sits right by a speech verb), a given
+    # name the list does not know ("Tucker Carlson", "Rochelle Walensky") counts too, for a surname
+    # no listed name has: "Liz Cheney" is not undone by "Republican Cheney". Subjects are read
+    # from headlines, whose capitals say less ("Making Juneteenth"), so they keep the list.
+    for surname, names in guessed.items():
+        found.setdefault(surname, names)
     return {surname: names.most_common(1)[0][0] for surname, names in found.items()
             if len({_given(name) for name in names}) == 1}
+
+
+def _unlisted_person(name: str) -> bool:
+    """2-3 capitalized words that may be a person whose given name the list does not know: no
+    country, place, organization, title, party or people word ("Tucker Carlson", "Ronna Romney
+    McDaniel"; not "Republican Cheney", "Israeli Netanyahu", "Supreme Court")."""
+    parts = name.split()
+    return (2 <= len(parts) <= 3
+            and all(re.fullmatch(r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|Mc[A-Z][a-z]+", part) for part in parts)
+            and not any(part.lower() in _NOT_PERSON_WORDS or part.lower() in _TITLES
+                        or part.lower() in STOPWORDS or part.lower() in MONTHS for part in parts)
+            and parts[0].lower() not in _DESCRIPTORS and not _demonym(parts[0])
+            and parts[0].lower() not in _FAITHS)
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
@@ -487,6 +510,9 @@ def _forward(candidate: _Candidate) -> bool:
     return any(a == "set" and b == "to" for a, b in itertools.pairwise(lowered))
 
 
+_GENERAL_TITLES = frozenset({"attorney", "surgeon", "inspector", "solicitor", "secretary", "postmaster"})
+
+
 def _clean_name(name: str) -> str:
     """'Florida Gov Ron DeSantis' -> 'Ron DeSantis'; 'Minister for Planning Ahsan Iqbal' -> 'Ahsan Iqbal'."""
     parts = name.split()
@@ -494,7 +520,9 @@ def _clean_name(name: str) -> str:
         following = parts[position + 1].lower() if position + 1 < len(parts) else ""
         if following in _INSTITUTION_WORDS:
             continue  # "Justice Department", "Defense Ministry": a body, not a title before a name
-        if part.lower().rstrip(".") in _TITLES:
+        previous = parts[position - 1].lower() if position else ""
+        general = part.lower() == "general" and previous in _GENERAL_TITLES  # "Attorney General Lynn Fitch"
+        if part.lower().rstrip(".") in _TITLES or general:
             parts = parts[position + 1:] if position + 1 < len(parts) else parts[:position]
             break
     while parts and not parts[0][0].isupper():
@@ -520,7 +548,14 @@ def _speaker(candidate: _Candidate) -> str | None:
     unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
     # The name right before the verb ("Badr Albusaidi said") or right after it ("said Badr
     # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
-    before = re.split(r"[,;:()]", unquoted[:verb.start()])[-1].strip()
+    clauses = re.split(r"[,;:()]", unquoted[:verb.start()])
+    before = clauses[-1].strip()
+    # "Lynn Fitch, a Republican, said", "Noem, who is seen as ..., said": the name before an aside
+    # that closes right before the verb (in "Grimm, who sued after he was told", the verb is the aside's)
+    aside = clauses[-2].strip() if len(clauses) >= 3 and not before else ""
+    apposed = clauses[-3].strip() if _APPOSITIVE.match(aside) and len(aside.split()) <= 12 else ""
+    if apposed.lower().startswith("and "):
+        apposed = ""  # "Manchin, a Democrat, and Murkowski, a Republican, wrote": two speakers
     after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
     if verb.group(1) == "told":
         after = ""  # "Blackburn told Fox News": who is told is not who speaks
@@ -528,7 +563,7 @@ def _speaker(candidate: _Candidate) -> str | None:
     after_role = _ROLE_SPEAKER.search(after)
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
         role = after_role
-    for clause, at_end in ((before, True), (after, False)):
+    for clause, at_end in ((before, True), (apposed, True), (after, False)):
         runs = name_sequences(clause)
         if not runs and at_end and clause.istitle() and clause.lower() in candidate.full_names:
             # "... ," Fine said': a surname alone, which is also a common word, is no name to
@@ -539,8 +574,10 @@ def _speaker(candidate: _Candidate) -> str | None:
         run = runs[-1] if at_end else runs[0]
         # After the verb, the name must close the clause ("..., said Badr Albusaidi."): in
         # "host says CBS pulled the interview" CBS is what was said about, not who said it.
-        adjacent = clause.endswith(run) if at_end else clause == run
-        cleaned = _with_initials(_clean_name(run), text)
+        # (compared without stops: the name reader drops them, "Gov. Kristi Noem" -> "Gov Kristi Noem")
+        bare_clause, bare_run = clause.replace(".", "").strip(), run.replace(".", "")
+        adjacent = bare_clause.endswith(bare_run) if at_end else bare_clause == bare_run
+        cleaned = _speaker_name(_with_initials(_clean_name(run), text))
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
@@ -551,12 +588,28 @@ def _speaker(candidate: _Candidate) -> str | None:
     return None
 
 
+_APPOSITIVE = re.compile(r"(?:a|an|the|who|who's|whose|\d+)\b", re.IGNORECASE)
+_COMPANY_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co", "co."})
+
+
+def _speaker_name(name: str) -> str:
+    """A speaker as a question names them: "Pfizer" for "Pfizer Inc.", "Greg Abbott" for "Greg
+    Abbott of Texas" (a person's place is no part of the name)."""
+    parts = name.split()
+    if len(parts) > 1 and parts[-1].lower() in _COMPANY_SUFFIXES:
+        parts = parts[:-1]
+    name = " ".join(parts)
+    person, _, _place = name.partition(" of ")
+    return person if _place and _person_like(person) else name
+
+
 def _with_initials(name: str, sentence: str) -> str:
     """The name with the stops of its initials the sentence writes ("J. Thomas Manger"; the name
     reader keeps letters only)."""
     parts = name.split()
     for position, part in enumerate(parts):
-        if len(part) == 1 and part.isupper() and re.search(rf"\b{part}\.\s", sentence):
+        initial = len(part) == 1 and part.isupper()
+        if (initial or part in {"Jr", "Sr"}) and re.search(rf"\b{part}\.(?:\s|$)", sentence):
             parts[position] = part + "."
     return " ".join(parts)
 
@@ -1080,7 +1133,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     writer = _Writer(evidence)
     named = _named(evidence)  # read once: full names, speakers and the subject use them
     full_names = _full_names(named)
-    candidates = [c for c in _candidates(evidence, full_names) if c.text not in exclude
+    speaker_names = _full_names(named, unlisted=True)
+    candidates = [c for c in _candidates(evidence, speaker_names) if c.text not in exclude
                   and _as_sentence(c.text) not in exclude]
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
     if lead:
@@ -1099,7 +1153,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         best = max(ahead, key=lambda c: (c.families, c.score))
         paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
         used.add(best.text)
-    with_headlines = [c for c in _candidates(evidence, full_names, headlines=True)
+    with_headlines = [c for c in _candidates(evidence, speaker_names, headlines=True)
                       if c.text not in exclude and _as_sentence(c.text) not in exclude]
     deceased = _deceased(evidence)
     subjects = _subjects(evidence, named, full_names)
