@@ -840,11 +840,23 @@ def test_a_speaker_s_surname_is_named_in_full_even_when_the_given_name_is_not_li
         item(1, "Fox News", "fox", "Tucker Carlson says the agency read his emails",
              "On Monday Carlson, a long-time critic of the administration, said a whistle-blower had "
              "told him the agency was reading his emails."),
-        item(2, "BBC News", "bbc", "Agency denies it spied on Tucker Carlson",
-             "The agency denied that the television host was a target of its programs."),
+        item(2, "BBC News", "bbc", "Agency denies it spied on the television host",
+             "The agency denied that Tucker Carlson was a target of its programs."),
     ]
     assert "What did Tucker Carlson say?" in _asked(evidence)
     # a surname a listed given name writes is not taken over by a party word before it
     sentence = extractive._Named(evidence[0], False, ("Liz Cheney", "Republican Cheney"))
     names = extractive._full_names([sentence], unlisted=True)
     assert names["cheney"] == "Liz Cheney"
+
+
+def test_a_headline_s_capitals_name_no_speaker_in_full() -> None:
+    # "US Presses Hamas": every word of a headline is capitalized; Hamas is not "Presses Hamas"
+    evidence = [
+        item(1, "Al Jazeera", "aljazeera", "Hamas: the board must stop the killing in Gaza",
+             "'War against the Strip is still ongoing', Hamas says, warning the board not to act as cover."),
+        item(2, "Reuters", "reuters", "US Presses Hamas On Weapons As Board Of Peace Meets",
+             "Officials fear the ceasefire in Gaza could collapse."),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert said == ["What did Hamas say?"]

@@ -269,12 +269,13 @@ def _full_names(named: Sequence[_Named], *, unlisted: bool = False) -> dict[str,
         for name in sentence.names:
             if _person_like(name):
                 found.setdefault(name.split()[-1].lower(), Counter())[name] += 1
-            elif unlisted and _unlisted_person(name):
+            elif unlisted and not sentence.headline and _unlisted_person(name):
                 guessed.setdefault(name.split()[-1].lower(), Counter())[name] += 1
     # With `unlisted` (for naming a speaker, whose surname sits right by a speech verb), a given
-    # name the list does not know ("Tucker Carlson", "Rochelle Walensky") counts too, for a surname
-    # no listed name has: "Liz Cheney" is not undone by "Republican Cheney". Subjects are read
-    # from headlines, whose capitals say less ("Making Juneteenth"), so they keep the list.
+    # name the list does not know ("Tucker Carlson", "Rochelle Walensky") counts too, when a
+    # snippet's sentence writes it (a headline capitalizes every word: "US Presses Hamas"), for a
+    # surname no listed name has: "Liz Cheney" is not undone by "Republican Cheney". Subjects keep
+    # the list: they are read from headlines too ("Making Juneteenth").
     for surname, names in guessed.items():
         found.setdefault(surname, names)
     return {surname: names.most_common(1)[0][0] for surname, names in found.items()
