@@ -860,3 +860,18 @@ def test_a_headline_s_capitals_name_no_speaker_in_full() -> None:
     ]
     said = [q for q in _asked(evidence) if q.startswith("What did")]
     assert said == ["What did Hamas say?"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("Drone attack on Sudan market kills 28", "How many were killed?"),
+        ("Strikes on 3 more alleged drug boats kill 11 people, U.S. military says", "How many were killed?"),
+        ("28 killed in drone attack on Sudan market", "How many were killed?"),
+        ("At least 60 people dead in Florida condo collapse", "How many were killed?"),
+        ("Police killed 3 suspects in the raid", "How many suspects?"),  # a noun says what is counted
+        ("The storm killed 2 and injured 5 on the coast", None),  # two tolls: neither is the count
+    ],
+)
+def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | None) -> None:
+    assert _number_question_of(sentence, headline=True) == question

@@ -860,7 +860,24 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
     else:
         counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
                            proper=proper)
+    if counted is None and _a_death_toll(tokens, position):
+        return "How many were killed?"
     return f"How many {counted}?" if counted else None
+
+
+_KILLS = frozenset({"kills", "killed", "kill", "killing"})
+
+
+def _a_death_toll(tokens: Sequence[str], position: int) -> bool:
+    """"Drone attack kills 28", "kills 28 people", "28 killed", "28 people dead": a death toll,
+    which counts no noun the question could name ("people" asks nothing on its own)."""
+    before = tokens[position - 1].lower() if position else ""
+    after = [t.lower() for t in tokens[position + 1:position + 3]]
+    if after[:1] == ["people"]:
+        after = after[1:]
+    closes = not after or not after[0].isalpha() or after[0] in _KILLS or after[0] in {"dead", "died"}
+    return (before in _KILLS and (not after or not after[0].isalpha() or after[0] in {"in", "at", "on"})) \
+        or (closes and bool(after) and (after[0] in {"killed", "dead", "died"}))
 
 
 # "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
