@@ -875,3 +875,21 @@ def test_a_headline_s_capitals_name_no_speaker_in_full() -> None:
 )
 def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | None) -> None:
     assert _number_question_of(sentence, headline=True) == question
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Secretary of State Antony Blinken", "Antony Blinken"),
+        ("Minister for Planning Ahsan Iqbal", "Ahsan Iqbal"),
+        ("Mississippi Attorney General Lynn Fitch", "Lynn Fitch"),
+        # an office that names no one stays whole: not "State", not "Department of the Interior"
+        ("California Secretary of State", "California Secretary of State"),
+        ("Inspector General for the Department of the Interior",
+         "Inspector General for the Department of the Interior"),
+        ("Attorney General", "Attorney General"),
+        ("General Motors", "General Motors"),
+    ],
+)
+def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, name: str) -> None:
+    assert extractive._clean_name(written) == name

@@ -514,6 +514,16 @@ def _forward(candidate: _Candidate) -> bool:
 _GENERAL_TITLES = frozenset({"attorney", "surgeon", "inspector", "solicitor", "secretary", "postmaster"})
 
 
+def _office_holder(parts: Sequence[str]) -> str | None:
+    """The person an office's name ends on: a listed given name's 2-4 words, else two words that
+    may be a person ("Minister for Planning Ahsan Iqbal" -> "Ahsan Iqbal")."""
+    for size in (4, 3, 2):
+        if len(parts) > size and _person_like(" ".join(parts[-size:])):
+            return " ".join(parts[-size:])
+    last_two = " ".join(parts[-2:])
+    return last_two if len(parts) > 2 and _unlisted_person(last_two) else None
+
+
 def _clean_name(name: str) -> str:
     """'Florida Gov Ron DeSantis' -> 'Ron DeSantis'; 'Minister for Planning Ahsan Iqbal' -> 'Ahsan Iqbal'."""
     parts = name.split()
@@ -524,7 +534,14 @@ def _clean_name(name: str) -> str:
         previous = parts[position - 1].lower() if position else ""
         general = part.lower() == "general" and previous in _GENERAL_TITLES  # "Attorney General Lynn Fitch"
         if part.lower().rstrip(".") in _TITLES or general:
-            parts = parts[position + 1:] if position + 1 < len(parts) else parts[:position]
+            if following in {"of", "for", "on"}:
+                # an office ("Secretary of State Antony Blinken", "Inspector General for the
+                # Department of the Interior"): the person it names, if any, closes the run
+                return _office_holder(parts) or name
+            if position + 1 < len(parts):
+                parts = parts[position + 1:]
+            elif not general:  # "Attorney General" alone is the office, not "Attorney"
+                parts = parts[:position]
             break
     while parts and not parts[0][0].isupper():
         parts.pop(0)
