@@ -893,3 +893,23 @@ def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | N
 )
 def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, name: str) -> None:
     assert extractive._clean_name(written) == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "decided"),
+    [
+        ("The agency updated its mask guidance on Tuesday to recommend masks indoors.", True),
+        ("The CDC eased mask-wearing guidance for fully vaccinated people on Thursday.", True),
+        ("The administration has reversed a Trump-era policy on health care.", True),
+        ("A federal judge overturned the state's ban on assault weapons.", True),
+        ("The judge struck down on Wednesday the national eviction moratorium.", True),
+        # the adjective is no decision
+        ("The CDC announces updated mask guidelines for schools.", False),
+        ("People can go outside without masks, according to updated guidance from the agency.", False),
+        ("The state's recently enacted voting restrictions are being challenged.", False),
+    ],
+)
+def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: bool) -> None:
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    candidate = extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})
+    assert (extractive._decided_question(candidate) == "What was decided?") is decided

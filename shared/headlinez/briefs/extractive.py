@@ -84,9 +84,17 @@ _ROLE_SPEAKER = re.compile(
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
-    r"vetoed|cancell?ed|postponed|recalled|fined|lifted(?= (?:the |a |its |their )?(?:\w+ ){0,2}"
+    r"vetoed|cancell?ed|postponed|recalled|fined|overturned|struck down|repealed|"
+    r"lifted(?= (?:the |a |its |their )?(?:\w+ ){0,2}"
     r"(?:bans?|sanctions?|restrictions?|curfews?|embargo(?:es)?|tariffs?|lockdowns?|measures|suspensions?|"
-    r"moratori(?:um|a)|mandates?)\b))\b")
+    r"moratori(?:um|a)|mandates?)\b)"
+    # a rule changed: "updated its mask guidance", "eased mask-wearing guidance", "reversed the policy"
+    # (not the adjective: "announces updated guidelines", "the revised rules")
+    r"|(?<!announces )(?<!announced )(?<!unveiled )(?<!unveils )(?<!issued )(?<!issues )(?<!the )(?<!its )"
+    r"(?<!their )(?<!an )(?<!a )(?<!new )(?<!to )(?<!of )(?<!with )(?<!by )(?<!under )"
+    r"(?:updated|eased|relaxed|loosened|tightened|reversed|revised|extended)(?= (?:the |a |an |its |their |"
+    r"earlier |previous )?(?:[\w-]+ ){0,2}(?:guidance|guidelines|rules?|polic(?:y|ies)|recommendations?|"
+    r"restrictions?|mandates?|requirements?|bans?|sanctions?|curfews?|limits?)\b))\b")
 # "KHARTOUM (Reuters) - ", "WASHINGTON: ", "Nairobi -- ": where the wire filed it, not the fact.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Z .,'/-]{2,40}(?:\([^)]{1,40}\))?\s*(?:-|—|:)"
                        r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}\s*(?:--|—))\s+")
