@@ -913,3 +913,17 @@ def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: boo
     said = item(1, "Reuters", "reuters", "A headline", sentence)
     candidate = extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})
     assert (extractive._decided_question(candidate) == "What was decided?") is decided
+
+
+def test_an_occasion_or_a_crowd_is_no_subject_and_institutions_take_their_article() -> None:
+    days = [item(1, "USA Today", "usatoday", "Mother's Day can be painful this year",
+                 "Mother's Day is still nearly a week away."),
+            item(2, "Fox News", "fox", "Mother's Day amid COVID: a pat on the back",
+                 "This Mother's Day, I would like to congratulate all the moms.")]
+    assert not any(q.endswith(("for Day?", "about Day?")) for q in _unanswered(days))
+    crowd = [item(1, "Reuters", "reuters", "Thousands of Cubans protest against conditions on island", ""),
+             item(2, "NPR", "npr", "Thousands of Cubans take to the streets in Havana", "")]
+    assert not any("Thousands" in q for q in _unanswered(crowd))
+    force = [item(1, "Fox News", "fox", "Space Force officer fired after criticizing training", ""),
+             item(2, "Politico", "politico", "Space Force commander removed over podcast remarks", "")]
+    assert any(q.endswith("the Space Force?") for q in _unanswered(force)), _unanswered(force)

@@ -644,7 +644,8 @@ def _with_initials(name: str, sentence: str) -> str:
 _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission", "court", "council",
                         "agency", "administration", "pentagon", "kremlin", "vatican", "senate", "government",
                         "army", "navy", "police", "committee", "bank", "fund", "reserve", "union",
-                        "parliament", "assembly", "board", "guard", "service", "presidency"})
+                        "parliament", "assembly", "board", "guard", "service", "presidency", "force",
+                        "act", "capitol", "oscars", "olympics", "games"})
 
 
 # Whole names read with their article: countries ("the U.S.", "the Philippines") and bodies named
@@ -964,7 +965,8 @@ def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
                     in_headlines.setdefault(name, set()).add(sentence.item.publisher_family)
     # A group of people by nation, faith or creed ("Palestinians", "Muslims", "Islamist") is not
     # whom "What happens next for ...?" asks about; nor is a lone adjective.
-    shared = [n for n in families if len(families[n]) >= 2 and not _group_word(n)]
+    shared = [n for n in families
+              if len(families[n]) >= 2 and not _group_word(n) and not _occasion_or_crowd(n)]
     # A person, an organization or a country before a city or region: "What happens next for
     # Marco Rubio?", not "... for Budapest?" (the venue is where the story happens, not its actor).
     # A bare institution ("Congress", "Parliament") names no one on its own: "What happens next
@@ -1011,6 +1013,17 @@ _FAITHS = frozenset({"muslim", "muslims", "christian", "christians", "jew", "jew
                      "hindus", "sikh", "sikhs", "buddhist", "buddhists", "catholic", "catholics",
                      "protestant", "protestants", "evangelical", "evangelicals", "sunni", "sunnis",
                      "shia", "shiite", "shiites", "islamic"})
+
+
+_OCCASION_ENDS = frozenset({"day", "eve", "week"})
+_CROWD_STARTS = frozenset({"thousands", "hundreds", "millions", "dozens", "scores", "tens"})
+
+
+def _occasion_or_crowd(name: str) -> bool:
+    """A day or week ("Memorial Day", and "Day" of "Mother's Day") or a crowd ("Thousands of
+    Cubans"): no one "What happens next for ...?" can ask about."""
+    parts = name.lower().split()
+    return parts[-1] in _OCCASION_ENDS or parts[0] in _CROWD_STARTS
 
 
 def _group_word(name: str) -> bool:
