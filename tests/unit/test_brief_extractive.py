@@ -927,3 +927,26 @@ def test_an_occasion_or_a_crowd_is_no_subject_and_institutions_take_their_articl
     force = [item(1, "Fox News", "fox", "Space Force officer fired after criticizing training", ""),
              item(2, "Politico", "politico", "Space Force commander removed over podcast remarks", "")]
     assert any(q.endswith("the Space Force?") for q in _unanswered(force)), _unanswered(force)
+
+
+def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> None:
+    # a time between the name and the verb, and an aside naming a relation
+    assert _speaker_of("President Joe Biden on Wednesday announced a strategy on crime.") == "Joe Biden"
+    floyd = ('"We will celebrate my brother\'s life," Bridgett Floyd, George Floyd\'s sister, said on '
+             "Thursday.")
+    assert _speaker_of(floyd) == "Bridgett Floyd"
+    bush = "Rep. Cori Bush testified before Congress on Thursday about her treatment."
+    assert _speaker_of(bush) == "Cori Bush"
+    # a role before a name is no part of it
+    journalist = "Journalist Nikole Hannah-Jones on Tuesday announced her decision."
+    assert _speaker_of(journalist) == "Nikole Hannah-Jones"
+    # the place where the speaker is is not the speaker
+    assert _speaker_of("The board president of the high-rise near Miami warned residents months ago.") is None
+    assert _speaker_of("The No. 3 Republican in the U.S. House of Representatives on Monday said the claim "
+                       "was false.") is None
+    # ... but a statement from a body is the body's
+    statement = 'The site is "a place to speak freely," a statement from Team Trump said.'
+    assert _speaker_of(statement) == "Team Trump"
+    # "added a warning" is an act; "he added" is speech
+    warning = "The U.S. Food and Drug Administration on Monday added a warning to the fact sheet."
+    assert _speaker_of(warning) is None

@@ -75,7 +75,7 @@ _PROMO = re.compile(
     r"what we know|here's what|latest updates|live:|appeared first on)", re.IGNORECASE)
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
-    r"acknowledged|tweeted|wrote)\b")
+    r"acknowledged|tweeted|wrote|testified)\b")
 # Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
 _ROLE_SPEAKER = re.compile(
     r"\b((?:the )?(?:police|officials|authorities|prosecutors|investigators|rescuers|witnesses|doctors|"
@@ -567,7 +567,8 @@ _DESCRIPTORS = frozenset({"democrat", "republican", "independent", "conservative
 def _speaker(candidate: _Candidate) -> str | None:
     """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
     text = normalize(candidate.text)
-    verb = _SPEECH.search(text)
+    verb = next((m for m in _SPEECH.finditer(text)
+                 if not (m.group(1) == "added" and _AN_ACT.match(text, m.end()))), None)
     if verb is None:
         return None
     outlets = outlet_aliases(candidate.item.outlet)
@@ -575,6 +576,8 @@ def _speaker(candidate: _Candidate) -> str | None:
     # The name right before the verb ("Badr Albusaidi said") or right after it ("said Badr
     # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
     clauses = re.split(r"[,;:()]", unquoted[:verb.start()])
+    # "President Joe Biden on Wednesday announced": a time between the name and its verb
+    clauses[-1] = _TIME_BEFORE_VERB.sub("", clauses[-1])
     before = clauses[-1].strip()
     # "Lynn Fitch, a Republican, said", "Noem, who is seen as ..., said": the name before an aside
     # that closes right before the verb (in "Grimm, who sued after he was told", the verb is the aside's)
@@ -603,6 +606,11 @@ def _speaker(candidate: _Candidate) -> str | None:
         # (compared without stops: the name reader drops them, "Gov. Kristi Noem" -> "Gov Kristi Noem")
         bare_clause, bare_run = clause.replace(".", "").strip(), run.replace(".", "")
         adjacent = bare_clause.endswith(bare_run) if at_end else bare_clause == bare_run
+        # "The No. 3 Republican in the U.S. House said": a name after a preposition is not the speaker
+        ahead = [w.lower() for w in bare_clause[:len(bare_clause) - len(bare_run)].split()] if at_end else []
+        while ahead and ahead[-1] in {"the", "a", "an"}:
+            ahead.pop()
+        adjacent = adjacent and not (ahead and ahead[-1] in _PLACE_PREPOSITIONS)
         cleaned = _speaker_name(_with_initials(_clean_name(run), text))
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
@@ -614,7 +622,19 @@ def _speaker(candidate: _Candidate) -> str | None:
     return None
 
 
-_APPOSITIVE = re.compile(r"(?:a|an|the|who|who's|whose|\d+)\b", re.IGNORECASE)
+# "added a warning to the fact sheet": an act, not words said ("he added" is).
+_AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new)\b")
+# (not "from", "of", "for" or "by": "a statement from Team Trump said", "a spokesman for the
+# ministry said" report the body's words)
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "to", "with", "into", "against", "about", "near",
+                                 "inside"})
+# An aside: "a Republican", "who is seen as ...", "41", "George Floyd's sister".
+_APPOSITIVE = re.compile(r"(?i:a|an|the|who|who's|whose|\d+)\b"
+                         r"|(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*['’]s\s+[a-z]")
+_TIME_BEFORE_VERB = re.compile(r"\s+(?:on\s+)?(?:(?:last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
+                               r"Friday|Saturday|Sunday|week|weekend|night|morning|evening|afternoon|today|"
+                               r"yesterday)"
+                               r"(?:\s+(?:night|morning|evening|afternoon))?\s*$")
 _COMPANY_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co", "co."})
 
 
