@@ -950,3 +950,24 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
     # "added a warning" is an act; "he added" is speech
     warning = "The U.S. Food and Drug Administration on Monday added a warning to the fact sheet."
     assert _speaker_of(warning) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ahead"),
+    [
+        ("Payrolls were expected to increase by 671,000, according to economists.", False),
+        ("Nonfarm payrolls rose by 266,000 jobs, well below the 1 million jobs economists expected.", False),
+        ("The month-to-month gain was 0.8%, against the expected 0.2%.", False),
+        ("Harris joined Biden moments later in the Oval Office.", False),
+        ("Officials said it was too soon to determine the cause of the collapse.", False),
+        ("The new video takes the campaign to the next level, officials said.", False),
+        ("He was arrested in October and was awaiting extradition when he died.", False),
+        # still ahead
+        ("The House is expected to vote on the legislation Wednesday.", True),
+        ("The Senate will begin voting next week on the package.", True),
+        ("That number is expected to grow, as counties have until April 29 to confirm signatures.", True),
+    ],
+)
+def test_a_forecast_met_or_an_idiom_is_no_outlook(sentence: str, ahead: bool) -> None:
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert extractive._forward(extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})) is ahead

@@ -487,13 +487,23 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
 
 
 # A cue that looks back is none: "grew less than expected", "as analysts had expected".
-_PAST_EXPECTATION = frozenset({"than", "as", "had", "been"})
+_PAST_EXPECTATION = frozenset({"than", "as", "had", "been", "the", "widely", "generally"})
+# Forecasters' "expected" is a figure the data has already beaten or missed ("economists expected",
+# "Payrolls were expected to increase by 671,000"); a cue in an idiom or a past tense is no outlook
+# ("moments later", "too soon", "the next level", "the city's next mayor", "was awaiting extradition").
+_FORECASTERS = frozenset({"economists", "analysts", "forecasters", "markets", "investors", "traders"})
+_LATER_IN_THE_PAST = frozenset({"moments", "minutes", "hours", "days", "weeks", "months", "years", "decades",
+                                "shortly", "much"})
+_NEXT_NOT_AHEAD = frozenset({"level", "generation", "mayor", "president", "prime", "leader", "chief", "ceo",
+                             "speaker", "governor", "chancellor", "pope", "king", "queen", "door", "to"})
 # A participle cue inside a relative clause describes someone, not what comes next: "The officers
 # who are scheduled to testify endured the worst", "Daemen, who was initially scheduled to fly"
 # ("who stand to lose them soon" still looks ahead). Its "will" looks ahead when the sentence dates
 # what comes: "the summit, which will take place in Geneva on June 16" (not "the drug, which will go
 # by the brand name Aduhelm, is an infusion").
 _RELATIVE = frozenset({"who", "whom", "which", "whose"})
+_FIGURE_AHEAD = re.compile(r"\bexpected to (?:rise|fall|increase|decrease|grow|drop|decline|climb|add|show)\b"
+                           r"[^.;]*\d")
 _DATED_AHEAD = re.compile(
     r"\b(?:next|coming|upcoming|tomorrow|later this|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b)",
@@ -507,6 +517,15 @@ def _forward(candidate: _Candidate) -> bool:
             continue
         before = lowered[max(0, position - 4):position]
         if cue.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
+            continue
+        after = lowered[position + 1] if position + 1 < len(lowered) else ""
+        was_expected = before[-1:] in (["were"], ["was"]) and _FIGURE_AHEAD.search(candidate.text) is not None
+        if cue == "expected" and (any(w in _FORECASTERS for w in before[-2:]) or was_expected):
+            continue  # a forecast the figures have met or missed
+        if ((cue == "later" and before[-1:] and before[-1] in _LATER_IN_THE_PAST)
+                or (cue == "soon" and before[-1:] == ["too"])
+                or (cue == "next" and after in _NEXT_NOT_AHEAD)
+                or (cue in {"awaiting", "pending"} and any(w in {"was", "were"} for w in before[-2:]))):
             continue
         if cue.endswith("ed") and "had" in before[-2:]:
             continue  # "the shows Ms. Swift had planned for Austria": a plan of the past
