@@ -971,3 +971,11 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
 def test_a_forecast_met_or_an_idiom_is_no_outlook(sentence: str, ahead: bool) -> None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
     assert extractive._forward(extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})) is ahead
+
+
+def test_someone_found_dead_is_not_asked_what_happens_next() -> None:
+    evidence = [item(1, "Reuters", "reuters", "John McAfee found dead in Spanish prison cell", ""),
+                item(2, "NPR", "npr", "Antivirus pioneer John McAfee found dead in jail near Barcelona", "")]
+    unanswered = _unanswered(evidence)
+    assert "What happens next for John McAfee?" not in unanswered
+    assert "What are the funeral or memorial plans?" in unanswered

@@ -757,7 +757,7 @@ _UNITS = frozenset({"inches", "feet", "miles", "kilometres", "kilometers", "metr
 _STATES = frozenset({"missing", "injured", "wounded", "dead", "displaced", "detained", "stranded",
                      "trapped", "hospitalized", "hospitalised", "unaccounted"})
 _DEATH_AGE = re.compile(r"\b(?:dies|died|dead)\b[^.;]{0,30}?\b(?:aged|age|at)\s+(\d{2,3})\b", re.IGNORECASE)
-_DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead)\b")
+_DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead|(?:is |was )?found dead)\b")
 
 
 def _who_died(text: str) -> str | None:
