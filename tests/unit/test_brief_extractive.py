@@ -979,3 +979,20 @@ def test_someone_found_dead_is_not_asked_what_happens_next() -> None:
     unanswered = _unanswered(evidence)
     assert "What happens next for John McAfee?" not in unanswered
     assert "What are the funeral or memorial plans?" in unanswered
+
+
+def test_the_newest_report_answers_with_its_article_s_first_sentence_when_it_is_new() -> None:
+    evacuation = ("The Biden administration began evacuation flights for Afghan interpreters on Friday. "
+                  "The interpreters worked with American troops during the war in Afghanistan. "
+                  "Officials expect thousands of visa applicants to follow in coming weeks.")
+    evidence = [
+        item(1, "Reuters", "reuters", "First Afghan evacuees land at Dulles",
+             "A plane carrying Afghans who aided U.S. forces landed at Dulles airport near Washington."),
+        item(2, "BBC News", "bbc", "US begins evacuation flights for Afghan interpreters", evacuation),
+        item(3, "NPR", "npr", "Evacuation flights for Afghan interpreters begin", evacuation),
+    ]
+    draft = extractive_draft(evidence)
+    latest = [q for q in draft.quick_answers if q.question == "What does the newest report say?"]
+    assert latest, [(q.question, q.answer) for q in draft.quick_answers]
+    assert latest[0].answer.startswith("A plane carrying Afghans")  # a sentence, not the headline
+    _passes(draft, evidence)

@@ -1129,11 +1129,17 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
     if not headlines:
         return None
     newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
-    claim = writer.claim(newest)
-    if not writer.passes(claim.text, claim.evidence_ids):
-        return None
-    return QuickAnswer(question="What does the newest report say?", answer=claim.text,
-                       evidence_ids=claim.evidence_ids)
+    # Its article's first sentence, when it says something new, answers in a sentence; a headline
+    # is terse and often in title case.
+    opening = [c for c in candidates if c.item.id == newest.item.id and c.position == 0
+               and c.text not in taken and _answers_well(c)
+               and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)]
+    for chosen in [*opening, newest]:
+        claim = writer.claim(chosen)
+        if writer.passes(claim.text, claim.evidence_ids):
+            return QuickAnswer(question="What does the newest report say?", answer=claim.text,
+                               evidence_ids=claim.evidence_ids)
+    return None
 
 
 _METONYMS = lexicon.string_map("capital_metonyms")
