@@ -996,3 +996,12 @@ def test_the_newest_report_answers_with_its_article_s_first_sentence_when_it_is_
     assert latest, [(q.question, q.answer) for q in draft.quick_answers]
     assert latest[0].answer.startswith("A plane carrying Afghans")  # a sentence, not the headline
     _passes(draft, evidence)
+
+
+def test_a_speaker_named_by_role_alone_takes_the_article() -> None:
+    official = '"This was surprising to us," a senior administration official acknowledged on Sunday.'
+    assert _speaker_of(official) == "the official"
+    justices = "The justices said that the challengers did not have the right to sue."
+    assert _speaker_of(justices) == "the justices"
+    assert _speaker_of("Saul was fired after refusing to resign, White House officials said.") == "officials"
+    assert _speaker_of("The case is now a criminal investigation, the statement said.") == "the statement"

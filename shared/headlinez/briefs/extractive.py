@@ -79,8 +79,10 @@ _SPEECH = re.compile(
 # Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
 _ROLE_SPEAKER = re.compile(
     r"\b((?:the )?(?:police|officials|authorities|prosecutors|investigators|rescuers|witnesses|doctors|"
-    r"researchers|scientists|analysts|experts|(?:network|company|ministry|military|army|government|agency|"
-    r"court|embassy|campaign)))\b$", re.IGNORECASE)
+    r"researchers|scientists|analysts|experts|lawmakers|justices|aides|sources|"
+    r"(?:network|company|ministry|military|army|government|agency|court|embassy|campaign|official|"
+    r"spokesman|spokeswoman|spokesperson|president|governor|senator|mayor|minister|department|statement|"
+    r"report)))\b$", re.IGNORECASE)
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
@@ -637,7 +639,10 @@ def _speaker(candidate: _Candidate) -> str | None:
             return candidate.full_names.get(cleaned.lower(), cleaned) if " " not in cleaned else cleaned
     if role is not None:
         found = role.group(1)
-        return found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
+        found = found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
+        # a single one named by role takes "the": "a senior administration official acknowledged"
+        singular = not found.endswith("s") or found.split()[-1] == "police"
+        return found if found.startswith("the ") or not singular or found == "police" else f"the {found}"
     return None
 
 
