@@ -170,3 +170,20 @@ def test_loopback_servers_accept_a_whole_poll_of_connections_at_once() -> None:
         assert isinstance(bridge._httpd, LoopbackServer)
     finally:
         bridge._httpd.server_close()
+
+
+def test_a_client_that_hangs_up_mid_request_prints_no_traceback(
+        bridge: ApiBridgeServer, capsys: pytest.CaptureFixture[str]) -> None:
+    import struct
+    import time
+
+    with socket.create_connection(("127.0.0.1", bridge.port), timeout=5) as conn:
+        conn.sendall(b"GET /trends HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers never finished
+        # close with a reset (SO_LINGER 0), as a browser dropping a kept-alive connection does
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.3)
+    assert "Traceback" not in capsys.readouterr().err
+    # and the bridge still answers
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    status, _, _, _ = _exchange(bridge, request)
+    assert status in (200, 404)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -45,6 +46,15 @@ class LoopbackServer(ThreadingHTTPServer):
 
     request_queue_size = 256
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-request (a browser closing a kept-alive connection) is not
+        an error of the server: logged at debug, not printed as a traceback on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            logger.debug("client hung up", extra={"client": str(client_address), "error": str(error)})
+            return
+        super().handle_error(request, client_address)
 
 
 class _QuietHandler(BaseHTTPRequestHandler):
