@@ -1005,3 +1005,15 @@ def test_a_speaker_named_by_role_alone_takes_the_article() -> None:
     assert _speaker_of(justices) == "the justices"
     assert _speaker_of("Saul was fired after refusing to resign, White House officials said.") == "officials"
     assert _speaker_of("The case is now a criminal investigation, the statement said.") == "the statement"
+
+
+def test_a_named_speaker_is_asked_about_before_a_role() -> None:
+    role = '"We are on track with every part of the port deal," a senior official said.'
+    named = "Minister Ana Ruiz said the port deal is a fair one for the whole region."
+    evidence = item(1, "Reuters", "reuters", "Port deal splits the government", f"{role} {named}")
+    candidates = [extractive._Candidate(evidence, text, n, frozenset({str(n)}), 1.0, 1, {})
+                  for n, text in enumerate([role, named])]
+    found = extractive._question_for("said", extractive._said_question, candidates, taken=set(), avoid=set(),
+                                     asked=set(), second_round=False)
+    assert found is not None
+    assert found[1] == "What did Ana Ruiz say?"

@@ -1118,8 +1118,10 @@ def _answers_well(candidate: _Candidate) -> bool:
 
 
 def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
+    """Named speakers first ("What did Xavier Becerra say?" before "What did the official say?"),
+    then quoted words before reported ones."""
     speaker = _speaker(candidate)
-    return not quotes(candidate.text), speaker is not None and speaker[:1].islower()
+    return speaker is not None and speaker[:1].islower(), not quotes(candidate.text)
 
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
