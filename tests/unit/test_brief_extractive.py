@@ -1017,3 +1017,13 @@ def test_a_named_speaker_is_asked_about_before_a_role() -> None:
                                      asked=set(), second_round=False)
     assert found is not None
     assert found[1] == "What did Ana Ruiz say?"
+
+
+def test_a_bare_court_is_named_as_its_article_names_it() -> None:
+    court = "The Court on Monday announced in an order that it would take the Mississippi case."
+    evidence = item(1, "Reuters", "reuters", "Supreme Court to hear major abortion case", court)
+    assert extractive._speaker(extractive._Candidate(evidence, court, 0, frozenset(), 1.0, 1, {})) \
+        == "Supreme Court"
+    house = "The House said it would vote on Friday."
+    both = item(2, "Reuters", "reuters", "White House backs the bill", house)
+    assert extractive._speaker(extractive._Candidate(both, house, 0, frozenset(), 1.0, 1, {})) == "House"

@@ -636,7 +636,7 @@ def _speaker(candidate: _Candidate) -> str | None:
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
-            return candidate.full_names.get(cleaned.lower(), cleaned) if " " not in cleaned else cleaned
+            return _in_full(cleaned, candidate)
     if role is not None:
         found = role.group(1)
         found = found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
@@ -671,6 +671,30 @@ def _speaker_name(name: str) -> str:
     name = " ".join(parts)
     person, _, _place = name.partition(" of ")
     return person if _place and _person_like(person) else name
+
+
+def _in_full(name: str, candidate: _Candidate) -> str:
+    """A one-word speaker as the evidence writes it in full: a surname ("Fine" -> "Randy Fine"), a
+    bare court or ministry as its article names it ("the Court" -> "the Supreme Court")."""
+    if " " in name:
+        return name
+    if name.lower() in _EXPANDABLE_BODIES:
+        return _body_in_full(name, candidate.item)
+    return candidate.full_names.get(name.lower(), name)
+
+
+# ("House" is not one: "the House" and "the White House" are two)
+_EXPANDABLE_BODIES = frozenset({"court", "ministry", "department", "agency", "commission", "council",
+                                "committee"})
+
+
+def _body_in_full(body: str, item: EvidenceItem) -> str:
+    """A bare institution as its article names it in full, when it names one such ("the Court" ->
+    "the Supreme Court"); two different ones leave it bare."""
+    fuller = {run for sentence in [item.title, *split_sentences(item.snippet)]
+              for run in name_sequences(sentence)
+              if run.lower().endswith(f" {body.lower()}") and len(run.split()) <= 4}
+    return fuller.pop() if len(fuller) == 1 else body
 
 
 def _with_initials(name: str, sentence: str) -> str:
