@@ -1003,7 +1003,8 @@ def test_a_speaker_named_by_role_alone_takes_the_article() -> None:
     assert _speaker_of(official) == "the official"
     justices = "The justices said that the challengers did not have the right to sue."
     assert _speaker_of(justices) == "the justices"
-    assert _speaker_of("Saul was fired after refusing to resign, White House officials said.") == "officials"
+    fired = "Saul was fired after refusing to resign, White House officials said."
+    assert _speaker_of(fired) == "White House officials"
     assert _speaker_of("The case is now a criminal investigation, the statement said.") == "the statement"
 
 
@@ -1027,3 +1028,14 @@ def test_a_bare_court_is_named_as_its_article_names_it() -> None:
     house = "The House said it would vote on Friday."
     both = item(2, "Reuters", "reuters", "White House backs the bill", house)
     assert extractive._speaker(extractive._Candidate(both, house, 0, frozenset(), 1.0, 1, {})) == "House"
+
+
+def test_a_party_tag_an_pronoun_and_a_qualified_role_name_their_speaker() -> None:
+    bush = 'Rep. Cori Bush (D-Mo.) testified before Congress on Thursday about the "racist treatment".'
+    assert _speaker_of(bush) == "Cori Bush"
+    scott = "When Marco Rubio was announced for the role, he said in a statement that he would serve."
+    assert _speaker_of(scott) == "Marco Rubio"
+    two = "After Joe Manchin met Lisa Murkowski, he said the bill would pass."
+    assert _speaker_of(two) is None  # two people: the pronoun is ambiguous
+    leaders = "Republican leaders say they told the president they are drawing a red line on taxes."
+    assert _speaker_of(leaders) == "Republican leaders"

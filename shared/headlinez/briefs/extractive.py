@@ -76,13 +76,17 @@ _PROMO = re.compile(
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
     r"acknowledged|tweeted|wrote|testified)\b")
-# Speakers named by their role, not by a name ("..., police say"; "Officials said ...").
+# Speakers named by their role, not by a name ("..., police say"; "Officials said ..."), with the
+# party or body that qualifies them ("Republican leaders say", "White House officials said").
+_ROLE_WORDS = frozenset({
+    "police", "officials", "authorities", "prosecutors", "investigators", "rescuers", "witnesses", "doctors",
+    "researchers", "scientists", "analysts", "experts", "lawmakers", "senators", "leaders", "justices",
+    "aides", "sources", "network", "company", "ministry", "military", "army", "government", "agency", "court",
+    "embassy", "campaign", "official", "spokesman", "spokeswoman", "spokesperson", "president", "governor",
+    "senator", "mayor", "minister", "department", "statement", "report"})
 _ROLE_SPEAKER = re.compile(
-    r"\b((?:the )?(?:police|officials|authorities|prosecutors|investigators|rescuers|witnesses|doctors|"
-    r"researchers|scientists|analysts|experts|lawmakers|justices|aides|sources|"
-    r"(?:network|company|ministry|military|army|government|agency|court|embassy|campaign|official|"
-    r"spokesman|spokeswoman|spokesperson|president|governor|senator|mayor|minister|department|statement|"
-    r"report)))\b$", re.IGNORECASE)
+    r"\b((?:the )?(?-i:(?:Republican|Democratic|GOP|Senate|House|White House|U\.S\.|US) )?"
+    rf"(?:{'|'.join(sorted(_ROLE_WORDS))}))\b$", re.IGNORECASE)
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
@@ -588,8 +592,10 @@ _DESCRIPTORS = frozenset({"democrat", "republican", "independent", "conservative
 def _speaker(candidate: _Candidate) -> str | None:
     """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
     text = normalize(candidate.text)
+    # not "added a warning" (an act) nor a passive ("when Scott was announced for the role, he said")
     verb = next((m for m in _SPEECH.finditer(text)
-                 if not (m.group(1) == "added" and _AN_ACT.match(text, m.end()))), None)
+                 if not (m.group(1) == "added" and _AN_ACT.match(text, m.end()))
+                 and not _PASSIVE_BEFORE.search(text, 0, m.start())), None)
     if verb is None:
         return None
     outlets = outlet_aliases(candidate.item.outlet)
@@ -637,9 +643,15 @@ def _speaker(candidate: _Candidate) -> str | None:
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
             return _in_full(cleaned, candidate)
+    if before.lower() in {"he", "she"}:
+        # "When Scott was announced for the role, he said ...": the one person the sentence names
+        return _the_one_person(unquoted[:verb.start()], candidate)
     if role is not None:
         found = role.group(1)
-        found = found[0].lower() + found[1:]  # "What did police say?", "What did the network say?"
+        # "What did police say?", "What did the network say?"; a qualifier keeps its capital
+        # ("What did Republican leaders say?")
+        if found.split()[0].lower() in {"the", *_ROLE_WORDS}:
+            found = found[0].lower() + found[1:]
         # a single one named by role takes "the": "a senior administration official acknowledged"
         singular = not found.endswith("s") or found.split()[-1] == "police"
         return found if found.startswith("the ") or not singular or found == "police" else f"the {found}"
@@ -650,11 +662,13 @@ def _speaker(candidate: _Candidate) -> str | None:
 _AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new)\b")
 # (not "from", "of", "for" or "by": "a statement from Team Trump said", "a spokesman for the
 # ministry said" report the body's words)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "to", "with", "into", "against", "about", "near",
                                  "inside"})
 # An aside: "a Republican", "who is seen as ...", "41", "George Floyd's sister".
 _APPOSITIVE = re.compile(r"(?i:a|an|the|who|who's|whose|\d+)\b"
-                         r"|(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*['’]s\s+[a-z]")
+                         r"|(?:[A-Z][\w.-]*\s){0,3}[A-Z][\w.-]*['’]s\s+[a-z]"
+                         r"|[DRI]-[A-Z]")  # a party and state: "Rep. Cori Bush (D-Mo.) testified"
 _TIME_BEFORE_VERB = re.compile(r"\s+(?:on\s+)?(?:(?:last|this)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
                                r"Friday|Saturday|Sunday|week|weekend|night|morning|evening|afternoon|today|"
                                r"yesterday)"
@@ -671,6 +685,13 @@ def _speaker_name(name: str) -> str:
     name = " ".join(parts)
     person, _, _place = name.partition(" of ")
     return person if _place and _person_like(person) else name
+
+
+def _the_one_person(text: str, candidate: _Candidate) -> str | None:
+    """The person a pronoun speaker stands for: the only person named before it in the sentence."""
+    people = {_in_full(name, candidate) for name in (_clean_name(run) for run in name_sequences(text))
+              if _person_like(name) or name.lower() in candidate.full_names}
+    return people.pop() if len(people) == 1 else None
 
 
 def _in_full(name: str, candidate: _Candidate) -> str:
