@@ -1039,3 +1039,8 @@ def test_a_party_tag_an_pronoun_and_a_qualified_role_name_their_speaker() -> Non
     assert _speaker_of(two) is None  # two people: the pronoun is ambiguous
     leaders = "Republican leaders say they told the president they are drawing a red line on taxes."
     assert _speaker_of(leaders) == "Republican leaders"
+
+
+def test_a_surname_the_evidence_never_completes_keeps_the_title_it_is_given() -> None:
+    biden = 'President Biden on Wednesday said that officials have "coalesced around two likely scenarios".'
+    assert _speaker_of(biden) == "President Biden"

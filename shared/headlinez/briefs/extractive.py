@@ -701,9 +701,16 @@ def _in_full(name: str, candidate: _Candidate) -> str:
         return name
     if name.lower() in _EXPANDABLE_BODIES:
         return _body_in_full(name, candidate.item)
-    return candidate.full_names.get(name.lower(), name)
+    if name.lower() in candidate.full_names:
+        return candidate.full_names[name.lower()]
+    # no given name anywhere: the title the article gives ("What did President Biden say?")
+    titled = _TITLED.findall(normalize(f"{candidate.item.title}. {candidate.item.snippet}"))
+    forms = {f"{title} {surname}" for title, surname in titled if surname == name}
+    return forms.pop() if len(forms) == 1 else name
 
 
+_TITLED = re.compile(r"\b(President|Vice President|Prime Minister|Speaker|Secretary|Sen\.|Senator|Rep\.|"
+                     r"Gov\.|Governor|Mayor|Justice|Judge|Dr\.)\s+([A-Z][\w'’-]+)\b")
 # ("House" is not one: "the House" and "the White House" are two)
 _EXPANDABLE_BODIES = frozenset({"court", "ministry", "department", "agency", "commission", "council",
                                 "committee"})
