@@ -436,10 +436,10 @@ def test_a_sentence_leaning_on_the_one_before_is_no_claim_or_answer() -> None:
     assert "Their respective" not in text
     assert any(q.question == "What happens next?" and "Macron and Modi will sign" in q.answer
                for q in draft.quick_answers)
-    assert extractive.opens_on_a_reference("He's expected to resign on Friday.") is True
+    assert extractive._opens_on_a_reference("He's expected to resign on Friday.") is True
     # "It" is often no reference at all, and a name that starts like a pronoun is a name.
-    assert extractive.opens_on_a_reference("It's been two weeks since the disappearance.") is False
-    assert extractive.opens_on_a_reference("Theresa May said the vote would go ahead.") is False
+    assert extractive._opens_on_a_reference("It's been two weeks since the disappearance.") is False
+    assert extractive._opens_on_a_reference("Theresa May said the vote would go ahead.") is False
 
 
 def test_a_label_opening_a_sentence_is_dropped() -> None:

@@ -175,7 +175,7 @@ _REFERRING_OPENERS = frozenset({"he", "she", "they", "him", "her", "them", "his"
                                 "those"})
 
 
-def opens_on_a_reference(sentence: str) -> bool:
+def _opens_on_a_reference(sentence: str) -> bool:
     text = normalize(sentence).lstrip()
     first = words(text)[:1]
     if not first or text.startswith(('"', "'")):
@@ -194,7 +194,7 @@ def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
             and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
-            and not is_promo(sentence) and not _first_person(sentence) and not opens_on_a_reference(sentence)
+            and not is_promo(sentence) and not _first_person(sentence) and not _opens_on_a_reference(sentence)
             and not _bare_quotation(sentence))
 
 
@@ -650,19 +650,20 @@ def _speaker(candidate: _Candidate) -> str | None:
         found = role.group(1)
         # "What did police say?", "What did the network say?"; a qualifier keeps its capital
         # ("What did Republican leaders say?")
-        if found.split()[0].lower() in {"the", *_ROLE_WORDS}:
+        first = found.split()[0].lower()
+        if first == "the" or first in _ROLE_WORDS:
             found = found[0].lower() + found[1:]
         # a single one named by role takes "the": "a senior administration official acknowledged"
-        singular = not found.endswith("s") or found.split()[-1] == "police"
-        return found if found.startswith("the ") or not singular or found == "police" else f"the {found}"
+        plural = found.endswith("s") or found.endswith("police")
+        return found if plural or found.startswith("the ") else f"the {found}"
     return None
 
 
 # "added a warning to the fact sheet": an act, not words said ("he added" is).
 _AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new)\b")
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$")
 # (not "from", "of", "for" or "by": "a statement from Team Trump said", "a spokesman for the
 # ministry said" report the body's words)
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$")
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "to", "with", "into", "against", "about", "near",
                                  "inside"})
 # An aside: "a Republican", "who is seen as ...", "41", "George Floyd's sister".
@@ -673,7 +674,7 @@ _TIME_BEFORE_VERB = re.compile(r"\s+(?:on\s+)?(?:(?:last|this)\s+)?(?:Monday|Tue
                                r"Friday|Saturday|Sunday|week|weekend|night|morning|evening|afternoon|today|"
                                r"yesterday)"
                                r"(?:\s+(?:night|morning|evening|afternoon))?\s*$")
-_COMPANY_SUFFIXES = frozenset({"inc", "inc.", "corp", "corp.", "ltd", "ltd.", "llc", "plc", "co", "co."})
+_COMPANY_SUFFIXES = frozenset({"inc", "corp", "ltd", "llc", "plc", "co"})  # the name reader drops their stops
 
 
 def _speaker_name(name: str) -> str:
@@ -709,6 +710,8 @@ def _in_full(name: str, candidate: _Candidate) -> str:
     return forms.pop() if len(forms) == 1 else name
 
 
+# Titles a person is addressed by (a subset of `brief_person_titles`: not roles such as "Host" or
+# "Journalist", which name no one on their own).
 _TITLED = re.compile(r"\b(President|Vice President|Prime Minister|Speaker|Secretary|Sen\.|Senator|Rep\.|"
                      r"Gov\.|Governor|Mayor|Justice|Judge|Dr\.)\s+([A-Z][\w'’-]+)\b")
 # ("House" is not one: "the House" and "the White House" are two)
@@ -997,9 +1000,10 @@ def _a_death_toll(tokens: Sequence[str], position: int) -> bool:
     after = [t.lower() for t in tokens[position + 1:position + 3]]
     if after[:1] == ["people"]:
         after = after[1:]
-    closes = not after or not after[0].isalpha() or after[0] in _KILLS or after[0] in {"dead", "died"}
-    return (before in _KILLS and (not after or not after[0].isalpha() or after[0] in {"in", "at", "on"})) \
-        or (closes and bool(after) and (after[0] in {"killed", "dead", "died"}))
+    first = after[0] if after else ""  # "" at the end of the sentence
+    # "kills 28" closing its clause, or "28 killed" / "28 dead"
+    return ((before in _KILLS and (not first.isalpha() or first in {"in", "at", "on"}))
+            or first in {"killed", "dead", "died"})
 
 
 # "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
