@@ -1044,3 +1044,92 @@ def test_a_party_tag_an_pronoun_and_a_qualified_role_name_their_speaker() -> Non
 def test_a_surname_the_evidence_never_completes_keeps_the_title_it_is_given() -> None:
     biden = 'President Biden on Wednesday said that officials have "coalesced around two likely scenarios".'
     assert _speaker_of(biden) == "President Biden"
+
+
+def test_a_verb_that_reports_words_names_its_speaker_only_with_the_words() -> None:
+    called = 'President Joe Biden called the Texas voting bill an "assault on democracy."'
+    assert _speaker_of(called) == "Joe Biden"
+    accused = 'In a letter, Democratic senators accused the FBI of being "politically constrained".'
+    assert _speaker_of(accused) == "Democratic senators"
+    lauded = "In a statement Wednesday, former President George W. Bush lauded Donald Rumsfeld."
+    assert _speaker_of(lauded) == "George W. Bush"
+    assert _speaker_of("President Joe Biden called a meeting of governors on Friday.") is None  # no words
+    assert _speaker_of("FBI accused of running a 'fake tip line' in background check.") is None  # passive
+    assert _speaker_of('Smith was called "a hero" by the mayor.') is None
+
+
+def test_a_sentence_s_subject_speaks_through_saying_and_a_body_qualifies_a_role() -> None:
+    beijing = 'A Beijing official hit back at the bill on Wednesday, saying it "exaggerated the threat".'
+    assert _speaker_of(beijing) == "the Beijing official"
+    assert _speaker_of("Cyberattackers hit a company last week, saying nothing about ransom.") is None
+    assert _speaker_of("Joe Manchin and Lisa Murkowski hit back at leaders, saying the law matters.") is None
+    israeli = "The strikes will go on, Israeli officials said."
+    assert _speaker_of(israeli) == "Israeli officials"
+    many = "Many officials said the strikes will go on."
+    assert _speaker_of(many) == "officials"
+    g7 = 'Group of Seven (G-7) leaders on Sunday called for a "transparent" investigation.'
+    assert _speaker_of(g7) == "Group of Seven leaders"
+    rnc = "Republican National Committee (RNC) Chairwoman Ronna Romney McDaniel Tuesday warned she may act."
+    assert _speaker_of(rnc) == "Ronna Romney McDaniel"
+
+
+def _dated(text: str, published: datetime) -> extractive._Candidate:
+    evidence = EvidenceItem(id=1, article_id="a" * 32, outlet="Dawn", publisher_family="dawn",
+                            title="Oath day",
+                            snippet=text, published=published, url="https://dawn.example/1")
+    return extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})
+
+
+def test_an_outlook_whose_day_has_passed_is_no_longer_what_happens_next() -> None:
+    sunday = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # a Sunday
+    ceremony = _dated("The oath-taking ceremony is scheduled to be held on February 17 in Dhaka.", sunday)
+    assert extractive._named_days(ceremony.text, sunday) == [datetime(2026, 2, 17).date()]
+    assert not extractive._outdated(ceremony, datetime(2026, 2, 17, 19, 0, tzinfo=UTC))  # the day itself
+    assert not extractive._outdated(ceremony, datetime(2026, 2, 18, 11, 0, tzinfo=UTC))  # evening in Hawaii
+    assert extractive._outdated(ceremony, datetime(2026, 2, 18, 12, 0, tzinfo=UTC))
+    talks = _dated("Negotiations will continue on Wednesday.", sunday)
+    assert extractive._named_days(talks.text, sunday) == [datetime(2026, 2, 18).date()]
+    assert extractive._outdated(talks, datetime(2026, 2, 20, tzinfo=UTC))
+    assert not extractive._outdated(_dated("Talks will continue next week.", sunday),  # no day named
+                                    datetime(2026, 3, 20, tzinfo=UTC))
+    assert not extractive._outdated(_dated("The ceremony was held on February 17.", sunday),  # no outlook
+                                    datetime(2026, 3, 20, tzinfo=UTC))
+    december = datetime(2026, 12, 20, tzinfo=UTC)
+    jan_first = extractive._named_days("The law will take effect on Jan. 1.", december)
+    assert jan_first == [datetime(2027, 1, 1).date()]
+    # the draft drops it once its day is over, and keeps it before
+    old = item(2, "Dawn", "dawn", "Pakistan to attend Bangladesh oath ceremony",
+               "Pakistan's envoy will attend the oath-taking ceremony, which is scheduled to be held on "
+               "February 17 in Dhaka.")
+    old = old.model_copy(update={"published": sunday})
+    for newest, kept in ((datetime(2026, 2, 16, 8, tzinfo=UTC), True),
+                         (datetime(2026, 2, 19, 8, tzinfo=UTC), False)):
+        new = item(1, "Reuters", "reuters", "Tarique Rahman sworn in as Bangladesh prime minister",
+                   "Tarique Rahman took the oath of office in Dhaka.")
+        new = new.model_copy(update={"published": newest})
+        draft = extractive_draft([new, old])
+        said = [c.text for p in draft.paragraphs for c in p.claims] + [q.answer for q in draft.quick_answers]
+        assert any("oath-taking ceremony" in text for text in said) is kept, said
+        _passes(draft, [new, old])
+    history = _dated("Biden will instead urge Congress to investigate the Jan. 6 attack.", sunday)
+    assert not extractive._outdated(history, datetime(2026, 3, 20, tzinfo=UTC))  # a past day is no outlook's
+
+
+def test_a_writer_s_lead_in_is_no_part_of_the_fact() -> None:
+    sentence = "Here is a look at how he is being remembered: In a statement, Bush lauded Rumsfeld."
+    assert extractive._without_label(sentence) == "In a statement, Bush lauded Rumsfeld."
+    listed = "Here are some of their plans: AUSTRALIA Australia, which plans to reopen, lifted a ban."
+    assert extractive._without_label(listed) == "Australia, which plans to reopen, lifted a ban."
+    assert extractive._without_label("NATO Secretary General Mark Rutte said so.") == \
+        "NATO Secretary General Mark Rutte said so."
+
+
+def test_due_to_and_a_plural_subject_s_plan_to_look_ahead() -> None:
+    def forward(text: str) -> bool:
+        return extractive._forward(_dated(text, datetime(2026, 2, 15, tzinfo=UTC)))
+
+    assert forward("EU leaders are due to discuss their response on Monday.")
+    assert not forward("The flight was delayed due to the weather.")
+    assert forward("More than half of the states plan to end the benefits.")
+    assert not forward("Biden laid out his administration's plan to urge more vaccinations.")
+    assert not forward("Lawmakers approved a spending plan to boost research.")

@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from headlinez import data as lexicon
 from headlinez.briefs.checker import EvidenceIndex, check_claim
@@ -76,6 +77,16 @@ _PROMO = re.compile(
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
     r"acknowledged|tweeted|wrote|testified)\b")
+# Verbs that report words only when the words are there: "Biden called the bill an 'assault on
+# democracy'", "senators accused the FBI of being 'politically constrained'", "In a statement, Bush
+# lauded Rumsfeld" (not "Trump called a meeting", "the so-called deal", "urged restraint").
+_QUOTING = re.compile(
+    r"(?<!so-)\b(called|calls|accused|accuses|condemned|condemns|lauded|lauds|praised|praises|slammed|slams|"
+    r"blasted|blasts|criticized|criticised|criticizes|criticises|urged|urges|demanded|demands|hailed|"
+    r"hails|dubbed|branded|described|describes|rejected|rejects|defended|defends)\b")
+_WORDS_FRAME = re.compile(r"\b[Ii]n (?:a|an|his|her|their|its|the) (?:\w+ ){0,2}"
+                          r"(?:statement|letter|post|tweet|"
+                          r"interview|speech|video|op-ed|news conference|press conference)\b")
 # Speakers named by their role, not by a name ("..., police say"; "Officials said ..."), with the
 # party or body that qualifies them ("Republican leaders say", "White House officials said").
 _ROLE_WORDS = frozenset({
@@ -150,19 +161,24 @@ def _first_person(sentence: str) -> bool:
 
 
 # Labels some newsrooms open a snippet sentence with: a publication stamp ("PUBLISHED FEBRUARY 23,
-# 2021:", "UPDATED:"), a section label of the "smart brevity" style ("Why it matters:") or an
-# aggregator's source tag ("[Capital FM]"). They are page furniture, not part of the fact; the
-# sentence is used without them.
+# 2021:", "UPDATED:"), a writer's lead-in ("Here is a look at how he is remembered:"), a section
+# label of the "smart brevity" style ("Why it matters:") or an aggregator's source tag ("[Capital
+# FM]"). They are page furniture, not part of the fact; the sentence is used without them.
 _LABEL = re.compile(
     r"^(?:\[[^\]]{1,40}\]"  # a source tag: "[Capital FM] Nairobi -- ..."
     r"|(?:PUBLISHED|UPDATED|UPDATE|BREAKING|EXCLUSIVE|DEVELOPING)\b[A-Z0-9 ,.]{0,30}:"
+    r"|(?:Here is|Here's|Here are)\b[^:\"]{0,80}:"
     r"|(?:Why it matters|The big picture|Driving the news|Between the lines|The bottom line|Bottom line|"
     r"State of play|Zoom in|Zoom out|The backstory|Catch up quick|Go deeper|Flashback|Context|Details|"
     r"By the numbers|What they're saying|What's next|Yes, but|The other side|Reality check):)\s+(?=\S)")
 
 
+# A list's heading in capitals before the item that repeats it: "AUSTRALIA Australia, which plans ..."
+_CAPITALS_HEADING = re.compile(r"^([A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*) (?=(?i:\1)\b)")
+
+
 def _without_label(sentence: str) -> str:
-    stripped = _LABEL.sub("", sentence, count=1)
+    stripped = _CAPITALS_HEADING.sub("", _LABEL.sub("", sentence, count=1), count=1)
     return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
 
 
@@ -540,10 +556,81 @@ def _forward(candidate: _Candidate) -> bool:
         if participle and any(w in _RELATIVE for w in before) and not dated_will:
             continue
         return True
-    # "are set to see their payments fall": set to, as "poised to", says what comes.
-    return any(a == "set" and b == "to" for a, b in itertools.pairwise(lowered))
+    # "are set to see their payments fall": set to, as "poised to", says what comes; so do "EU
+    # leaders are due to discuss" (not "delayed due to the weather") and "Democrats plan to push"
+    # (not "the plan to" of a noun)
+    for prior, (first, second), following in zip(["", *lowered], itertools.pairwise(lowered),
+                                              [*lowered[2:], ""], strict=False):
+        if second != "to":
+            continue
+        if first == "set" or (first == "due" and prior in {"is", "are"} and following not in _DETERMINERS):
+            return True
+        # "states plan to end", "they plan to": a plural subject; not "the administration's plan to"
+        plural_subject = prior in {"they", "we"} or (
+            len(prior) > 3 and prior.endswith("s") and not prior.endswith(("'s", "’s", "ss")))
+        if first == "plan" and plural_subject:
+            return True
+    return False
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})"
+                        r"(?:st|nd|rd|th)?\b(?:,? ((?:19|20)\d\d))?"
+                        r"|\b(\d{1,2}) (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+                        r"\b(?: ((?:19|20)\d\d))?", re.IGNORECASE)
+_DAY_WORD = re.compile(r"\b(last |next )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|"
+                       r"today|tonight)\b", re.IGNORECASE)
+# A day has ended everywhere people read the news 36 hours after it began in UTC (UTC-12).
+_DAY_OVER = timedelta(hours=36)
+
+
+def _named_days(text: str, published: datetime) -> list[date]:
+    """The calendar days a sentence names, read from its article's publish date: "on Wednesday"
+    is the next Wednesday (or the same day), "February 17" is that day of the publish year (the
+    next year's, for a January date in December copy). "last Monday" names no day ahead: skipped."""
+    day = published.astimezone(UTC).date()
+    named: list[date] = []
+    for m in _MONTH_DAY.finditer(text):
+        month_name, number, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
+            m.group(5), m.group(4), m.group(6))
+        month = [name[:3] for name in MONTHS].index(month_name[:3].lower()) + 1
+        try:
+            when = date(int(year) if year else day.year, month, int(number))
+        except ValueError:
+            continue
+        if not year and when < day - timedelta(days=180):
+            when = when.replace(year=when.year + 1)
+        named.append(when)
+    for m in _DAY_WORD.finditer(text):
+        qualifier, word = (m.group(1) or "").strip().lower(), m.group(2).lower()
+        if qualifier == "last":
+            continue
+        if word in {"today", "tonight"}:
+            named.append(day)
+        elif word == "tomorrow":
+            named.append(day + timedelta(days=1))
+        else:
+            ahead = (_WEEKDAYS.index(word) - day.weekday()) % 7 + (7 if qualifier == "next" else 0)
+            named.append(day + timedelta(days=ahead))
+    return named
+
+
+def _outdated(candidate: _Candidate, as_of: datetime) -> bool:
+    """An outlook whose days have all passed by the newest article ("the oath-taking ceremony,
+    which is scheduled to be held on February 17", read on the 19th): no longer what comes next."""
+    if not _forward(candidate):
+        return False
+    # only days still ahead when it was written: "the Jan. 6 insurrection" is history, not the outlook's day
+    written = candidate.item.published.astimezone(UTC).date() - timedelta(days=1)
+    days = [day for day in _named_days(candidate.text, candidate.item.published) if day >= written]
+    if not days:
+        return False
+    last = max(days)
+    return as_of >= datetime(last.year, last.month, last.day, tzinfo=UTC) + _DAY_OVER
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
+                          "such", "new", "whose"})
 _GENERAL_TITLES = frozenset({"attorney", "surgeon", "inspector", "solicitor", "secretary", "postmaster"})
 
 
@@ -589,17 +676,25 @@ _DESCRIPTORS = frozenset({"democrat", "republican", "independent", "conservative
                           "moderate", "lawmaker", "senator", "congressman", "congresswoman"})
 
 
-def _speaker(candidate: _Candidate) -> str | None:
-    """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
-    text = normalize(candidate.text)
+def _speech_verb(text: str) -> tuple[re.Match[str] | None, bool]:
+    """The verb that reports speech, and whether it is a trailing ", saying" (whose speaker is
+    the sentence's subject: "A Beijing official hit back at the bill, saying it ...")."""
     # not "added a warning" (an act) nor a passive ("when Scott was announced for the role, he said")
     verb = next((m for m in _SPEECH.finditer(text)
                  if not (m.group(1) == "added" and _AN_ACT.match(text, m.end()))
-                 and not _PASSIVE_BEFORE.search(text, 0, m.start())), None)
-    if verb is None:
-        return None
-    outlets = outlet_aliases(candidate.item.outlet)
-    unquoted = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
+                 and not _PASSIVE_BEFORE.search(text, 0, m.start())), None) or _quoting_verb(text)
+    if verb is not None:
+        return verb, False
+    saying = _SAYING.search(text)
+    return saying, saying is not None
+
+
+def _speaker_clauses(unquoted: str, verb: re.Match[str], saying: bool,
+                     full_names: Mapping[str, str]) -> tuple[str, str, str]:
+    """Where the speaker can be named: the clause before the verb, a name before an aside, the
+    clause after the verb."""
+    if saying:
+        return _sentence_subject(unquoted[:verb.start()], full_names), "", ""
     # The name right before the verb ("Badr Albusaidi said") or right after it ("said Badr
     # Albusaidi"), within one clause: "Zelenskiy, Axios said" names Axios, not "Zelenskiy Axios".
     clauses = re.split(r"[,;:()]", unquoted[:verb.start()])
@@ -615,11 +710,17 @@ def _speaker(candidate: _Candidate) -> str | None:
     after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
     if verb.group(1) == "told":
         after = ""  # "Blackburn told Fox News": who is told is not who speaks
-    role = _ROLE_SPEAKER.search(before)
-    after_role = _ROLE_SPEAKER.search(after)
-    if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
-        role = after_role
-    for clause, at_end in ((before, True), (apposed, True), (after, False)):
+    if before == "and" and len(clauses) == 2:
+        # "Biles pulled out of the competition on Tuesday, and told reporters that ...": the
+        # subject of the first verb speaks
+        before, apposed = _sentence_subject(clauses[0], full_names), ""
+    return " ".join(before.split()), " ".join(apposed.split()), " ".join(after.split())
+
+
+def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _Candidate) -> str | None:
+    """The name that closes a clause before the verb, or is the whole clause after it."""
+    outlets = outlet_aliases(candidate.item.outlet)
+    for clause, at_end in clauses:
         runs = name_sequences(clause)
         if not runs and at_end and clause.istitle() and clause.lower() in candidate.full_names:
             # "... ," Fine said': a surname alone, which is also a common word, is no name to
@@ -643,22 +744,94 @@ def _speaker(candidate: _Candidate) -> str | None:
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
             return _in_full(cleaned, candidate)
-    if before.lower() in {"he", "she"}:
-        # "When Scott was announced for the role, he said ...": the one person the sentence names
-        return _the_one_person(unquoted[:verb.start()], candidate)
-    if role is not None:
-        found = role.group(1)
-        # "What did police say?", "What did the network say?"; a qualifier keeps its capital
-        # ("What did Republican leaders say?")
-        first = found.split()[0].lower()
-        if first == "the" or first in _ROLE_WORDS:
-            found = found[0].lower() + found[1:]
-        # a single one named by role takes "the": "a senior administration official acknowledged"
-        plural = found.endswith("s") or found.endswith("police")
-        return found if plural or found.startswith("the ") else f"the {found}"
     return None
 
 
+def _role_name(role: re.Match[str]) -> str:
+    """A speaker named by role as a question names it: "police", "the network", "Republican
+    leaders", "Group of Seven leaders", "the official"."""
+    found = role.group(1)
+    # "What did police say?", "What did the network say?"; a qualifier keeps its capital
+    # ("What did Republican leaders say?")
+    first = found.split()[0].lower()
+    if first == "the" or first in _ROLE_WORDS:
+        found = found[0].lower() + found[1:]
+    # ... and a body named right before it: "Group of Seven leaders", "Israeli officials"
+    named_body = _QUALIFIER.search(role.string[:role.start(1)]) if first != "the" else None
+    body = named_body.group(1).split() if named_body else []
+    while body and body[0].lower() in STOPWORDS:
+        body.pop(0)  # "Many officials": no body
+    if body:
+        found = f"{' '.join(body)} {found}"
+    # a single one named by role takes "the": "a senior administration official acknowledged"
+    plural = found.endswith("s") or found.endswith("police")
+    return found if plural or found.startswith("the ") else f"the {found}"
+
+
+def _speaker(candidate: _Candidate) -> str | None:
+    """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
+    text = normalize(candidate.text)
+    verb, saying = _speech_verb(text)
+    if verb is None:
+        return None
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731 -- keeps the verb's offsets
+    # quoted words name no speaker; nor does a short parenthesis: "Group of Seven (G-7) leaders"
+    unquoted = _SHORT_PARENTHESIS.sub(blank, re.sub(r'"[^"]*"', blank, text))
+    before, apposed, after = _speaker_clauses(unquoted, verb, saying, candidate.full_names)
+    named = _named_speaker(((before, True), (apposed, True), (after, False)), text, candidate)
+    if named is not None:
+        return named
+    if before.lower() in {"he", "she"}:
+        # "When Scott was announced for the role, he said ...": the one person the sentence names
+        return _the_one_person(unquoted[:verb.start()], candidate)
+    role = _ROLE_SPEAKER.search(before)
+    after_role = _ROLE_SPEAKER.search(after)
+    if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
+        role = after_role
+    return _role_name(role) if role is not None else None
+
+
+def _quoting_verb(text: str) -> re.Match[str] | None:
+    """A verb such as "called" or "accused" that reports words: a quotation follows it in the
+    sentence, or the sentence says where the words were ("in a statement", "in a letter")."""
+    framed = _WORDS_FRAME.search(text) is not None
+    for verb in _QUOTING.finditer(text):
+        if _PASSIVE_BEFORE.search(text, 0, verb.start()) or _PASSIVE_AFTER.match(text, verb.end()):
+            continue  # "was called 'a hero'", "FBI accused of running": the one named is not the speaker
+        if framed or quotes(text[verb.end():]):
+            return verb
+    return None
+
+
+_SHORT_PARENTHESIS = re.compile(r"\([^()]{1,30}\)")
+_SAYING = re.compile(r", (saying|adding)\b")
+_SUBJECT_JOINERS = frozenset({"of", "the", "a", "an"})
+
+
+def _sentence_subject(head: str, full_names: Mapping[str, str]) -> str:
+    """The words a sentence opens on that can name its subject ("A Beijing official", "Chinese
+    Foreign Ministry spokesman Wang Wenbin"); empty when two are joined ("Manchin and Murkowski")."""
+    tokens = head.split()
+    taken: list[str] = []
+    for token in tokens:
+        bare = token.strip(",.").lower()
+        if not (token[:1].isupper() or bare in _SUBJECT_JOINERS or bare in _ROLE_WORDS):
+            break
+        taken.append(token)
+    following = tokens[len(taken)] if len(taken) < len(tokens) else ""
+    subject = " ".join(taken)
+    if following.lower() in {"and", "or"} or not taken:
+        return ""
+    # only a role or a person: a capital that opens a sentence names no one ("Cyberattackers
+    # linked to ...", "Last week's decline")
+    runs = name_sequences(subject)
+    person = bool(runs) and subject.endswith(runs[-1]) and (
+        _person_like(_clean_name(runs[-1])) or runs[-1].lower() in full_names)
+    return subject if person or taken[-1].lower() in _ROLE_WORDS else ""
+
+
+_QUALIFIER = re.compile(r"((?:[A-Z][\w.&'-]*(?: of(?: the)?)? )*[A-Z][\w.&'-]*)\s+$")
+_PASSIVE_AFTER = re.compile(r" (?:of|by|as)\b")
 # "added a warning to the fact sheet": an act, not words said ("he added" is).
 _AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new)\b")
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$")
@@ -1298,8 +1471,9 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     named = _named(evidence)  # read once: full names, speakers and the subject use them
     full_names = _full_names(named)
     speaker_names = _full_names(named, unlisted=True)
+    as_of = max(item.published for item in evidence)
     candidates = [c for c in _candidates(evidence, speaker_names) if c.text not in exclude
-                  and _as_sentence(c.text) not in exclude]
+                  and _as_sentence(c.text) not in exclude and not _outdated(c, as_of)]
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
     if lead:
         first = Paragraph(kind="what_happened", claims=[writer.claim(c) for c in lead])
@@ -1318,7 +1492,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
         used.add(best.text)
     with_headlines = [c for c in _candidates(evidence, speaker_names, headlines=True)
-                      if c.text not in exclude and _as_sentence(c.text) not in exclude]
+                      if c.text not in exclude and _as_sentence(c.text) not in exclude
+                      and not _outdated(c, as_of)]
     deceased = _deceased(evidence)
     subjects = _subjects(evidence, named, full_names)
     victims = _victims(evidence, full_names) - deceased
