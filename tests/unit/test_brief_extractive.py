@@ -1133,3 +1133,13 @@ def test_due_to_and_a_plural_subject_s_plan_to_look_ahead() -> None:
     assert forward("More than half of the states plan to end the benefits.")
     assert not forward("Biden laid out his administration's plan to urge more vaccinations.")
     assert not forward("Lawmakers approved a spending plan to boost research.")
+
+
+def test_a_coverage_phrase_does_not_cut_a_name_in_a_sentence_case_headline() -> None:
+    lunar = "Photos of Lunar New Year celebrations for the Year of the Horse"
+    assert _phrase(lunar, content_stems("photos lunar")) == "Photos of Lunar New Year"
+    talks = "First day of Russia-Ukraine peace talks ends in Geneva"
+    aspect = content_stems("first day russia-ukraine")
+    assert _phrase(talks, aspect) == "First day of Russia-Ukraine peace talks"
+    titled = "Biden Comes Out Against Establishing Presidential Commission To Investigate Jan. 6"
+    assert _phrase(titled, content_stems("comes against establishing")) == "Comes Out Against Establishing"

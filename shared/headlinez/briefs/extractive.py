@@ -191,11 +191,18 @@ _REFERRING_OPENERS = frozenset({"he", "she", "they", "him", "her", "them", "his"
                                 "those"})
 
 
+# ... as does one that names what came before by its kind: "The development comes as ...", "The
+# move follows ..." (what moved, the sentence does not say).
+_REFERRING_NOUNS = frozenset({"development", "move", "announcement", "news", "comments", "remarks", "step"})
+
+
 def _opens_on_a_reference(sentence: str) -> bool:
     text = normalize(sentence).lstrip()
-    first = words(text)[:1]
+    first = words(text)[:2]
     if not first or text.startswith(('"', "'")):
         return False
+    if first[0] == "The" and len(first) == 2 and first[1] in _REFERRING_NOUNS:
+        return True
     return re.split(r"['’]", first[0].lower())[0] in _REFERRING_OPENERS  # "He's" too
 
 
@@ -443,7 +450,31 @@ def _finish(title: str, spans: Sequence[tuple[int, int, str]], first: int, last:
            and spans[last + 1][2].lower() in _NAME_LINKS and spans[last + 2][2][:1].isupper()
            and not _CLAUSE_BREAK.search(title[spans[last][1]:spans[last + 2][0]])):
         last += 2
+    # the rest of a name that runs on in capitals ("Photos of Lunar" -> "... Lunar New Year"; in a
+    # sentence-case headline only, where a capital marks a name), and the noun a hyphenated pair
+    # of names qualifies ("of Russia-Ukraine" -> "... Russia-Ukraine peace talks")
+    while (not _title_case(spans) and last + 1 < len(spans) and last + 1 - first < 7
+           and spans[last][2][:1].isupper()
+           and spans[last + 1][2][:1].isupper() and not spans[last + 1][2].isupper()
+           and not _CLAUSE_BREAK.search(title[spans[last][1]:spans[last + 1][0]])):
+        last += 1
+    pair = spans[last][2]
+    if "-" in pair and all(part[:1].isupper() for part in pair.split("-")):
+        nouns = 0
+        while (nouns < 2 and last + 1 < len(spans) and last + 1 - first < 7
+               and spans[last + 1][2].islower() and spans[last + 1][2] not in STOPWORDS
+               and not _CLAUSE_BREAK.search(title[spans[last][1]:spans[last + 1][0]])):
+            last += 1
+            nouns += 1
     return last
+
+
+def _title_case(spans: Sequence[tuple[int, int, str]]) -> bool:
+    """Every longer word of a headline after the first is capitalized ("Biden Comes Out Against
+    ..."); one in lower case ("Photos of Lunar New Year celebrations") makes it sentence case."""
+    longer = [word for _, _, word in spans[1:] if len(word) >= 4 and word[:1].isalpha()
+              and word.lower() not in STOPWORDS]
+    return len(longer) >= 2 and all(word[:1].isupper() for word in longer)
 
 
 def _headlines_by_family(evidence: Sequence[EvidenceItem]) -> dict[str, EvidenceItem]:
