@@ -1056,6 +1056,11 @@ def test_a_verb_that_reports_words_names_its_speaker_only_with_the_words() -> No
     assert _speaker_of("President Joe Biden called a meeting of governors on Friday.") is None  # no words
     assert _speaker_of("FBI accused of running a 'fake tip line' in background check.") is None  # passive
     assert _speaker_of('Smith was called "a hero" by the mayor.') is None
+    notion = "President Joe Biden rejected the notion Thursday that a takeover is inevitable."
+    assert _speaker_of(notion) == "Joe Biden"
+    evidence = item(1, "Reuters", "reuters", "Biden defends the withdrawal", notion)
+    rejected = extractive._Candidate(evidence, notion, 0, frozenset(), 1.0, 1, {})
+    assert extractive._decided_question(rejected) is None  # words, not a decision
 
 
 def test_a_sentence_s_subject_speaks_through_saying_and_a_body_qualifies_a_role() -> None:
@@ -1129,6 +1134,7 @@ def test_due_to_and_a_plural_subject_s_plan_to_look_ahead() -> None:
         return extractive._forward(_dated(text, datetime(2026, 2, 15, tzinfo=UTC)))
 
     assert forward("EU leaders are due to discuss their response on Monday.")
+    assert forward("The military mission is on track to end on Aug. 31, Biden said.")
     assert not forward("The flight was delayed due to the weather.")
     assert forward("More than half of the states plan to end the benefits.")
     assert not forward("Biden laid out his administration's plan to urge more vaccinations.")
@@ -1143,3 +1149,39 @@ def test_a_coverage_phrase_does_not_cut_a_name_in_a_sentence_case_headline() -> 
     assert _phrase(talks, aspect) == "First day of Russia-Ukraine peace talks"
     titled = "Biden Comes Out Against Establishing Presidential Commission To Investigate Jan. 6"
     assert _phrase(titled, content_stems("comes against establishing")) == "Comes Out Against Establishing"
+
+
+def test_an_age_question_names_the_person_as_a_speaker_is_named() -> None:
+    text = "Former Sen. John W. Warner of Virginia, a former Navy secretary, has died at 94."
+    evidence = item(1, "AP", "ap", "John Warner dies at 94", text)
+    assert extractive._age_question(extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})) \
+        == "How old was John W. Warner?"
+
+
+def test_an_article_s_sentence_answers_before_a_headline() -> None:
+    headline = "Biden calls Texas voting bill 'wrong and un-American'"
+    sentence = 'President Biden called a new Texas voting overhaul an "assault on democracy."'
+    evidence = item(1, "Reuters", "reuters", headline, sentence)
+    candidates = [extractive._Candidate(evidence, headline, -1, frozenset({"h"}), 1.0, 1, {}),
+                  extractive._Candidate(evidence, sentence, 0, frozenset({"s"}), 1.0, 1, {})]
+    found = extractive._question_for("said", extractive._said_question, candidates, taken=set(),
+                                     avoid={sentence}, asked=set(), second_round=False)
+    assert found is not None
+    assert found[0].text == sentence  # even though the brief already uses it
+
+
+def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> None:
+    def ask(kind: str, text: str) -> str | None:
+        evidence = item(1, "AP", "ap", "A headline", text)
+        candidate = extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})
+        return (extractive._decided_question if kind == "decided" else extractive._number_question)(candidate)
+
+    barrack = "Thomas Barrack was arrested and charged Tuesday with illegal foreign lobbying."
+    assert ask("decided", barrack) == "What are the charges?"
+    assert ask("decided", "Police shot a teen who charged two women with a knife.") is None
+    assert ask("decided", "Racially charged rhetoric marked the campaign.") is None
+    assert ask("decided", "A man was sentenced Monday to eight months in prison.") == "What was decided?"
+    collapse = "The building collapsed, leaving one person dead and 10 injured, officials said."
+    assert ask("number", collapse) == "How many were injured?"
+    skiers = "Rescuers search for 10 missing skiers after an avalanche."
+    assert ask("number", skiers) == "How many skiers are missing?"

@@ -76,14 +76,15 @@ _PROMO = re.compile(
     r"what we know|here's what|latest updates|live:|appeared first on)", re.IGNORECASE)
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
-    r"acknowledged|tweeted|wrote|testified)\b")
+    r"acknowledged|tweeted|wrote|testified|adds|tells|warns|argues|insists|writes|announces|acknowledges|"
+    r"vows|testifies)\b")
 # Verbs that report words only when the words are there: "Biden called the bill an 'assault on
 # democracy'", "senators accused the FBI of being 'politically constrained'", "In a statement, Bush
 # lauded Rumsfeld" (not "Trump called a meeting", "the so-called deal", "urged restraint").
 _QUOTING = re.compile(
     r"(?<!so-)\b(called|calls|accused|accuses|condemned|condemns|lauded|lauds|praised|praises|slammed|slams|"
     r"blasted|blasts|criticized|criticised|criticizes|criticises|urged|urges|demanded|demands|hailed|"
-    r"hails|dubbed|branded|described|describes|rejected|rejects|defended|defends)\b")
+    r"hails|dubbed|branded|described|describes|rejected|rejects|dismissed|dismisses|defended|defends)\b")
 _WORDS_FRAME = re.compile(r"\b[Ii]n (?:a|an|his|her|their|its|the) (?:\w+ ){0,2}"
                           r"(?:statement|letter|post|tweet|"
                           r"interview|speech|video|op-ed|news conference|press conference)\b")
@@ -594,7 +595,8 @@ def _forward(candidate: _Candidate) -> bool:
                                               [*lowered[2:], ""], strict=False):
         if second != "to":
             continue
-        if first == "set" or (first == "due" and prior in {"is", "are"} and following not in _DETERMINERS):
+        if (first == "set" or (first == "track" and prior == "on")  # "is on track to end on Aug. 31"
+                or (first == "due" and prior in {"is", "are"} and following not in _DETERMINERS)):
             return True
         # "states plan to end", "they plan to": a plural subject; not "the administration's plan to"
         plural_subject = prior in {"they", "we"} or (
@@ -712,7 +714,7 @@ def _speech_verb(text: str) -> tuple[re.Match[str] | None, bool]:
     the sentence's subject: "A Beijing official hit back at the bill, saying it ...")."""
     # not "added a warning" (an act) nor a passive ("when Scott was announced for the role, he said")
     verb = next((m for m in _SPEECH.finditer(text)
-                 if not (m.group(1) == "added" and _AN_ACT.match(text, m.end()))
+                 if not (m.group(1) in {"added", "adds"} and _AN_ACT.match(text, m.end()))
                  and not _PASSIVE_BEFORE.search(text, 0, m.start())), None) or _quoting_verb(text)
     if verb is not None:
         return verb, False
@@ -741,7 +743,10 @@ def _speaker_clauses(unquoted: str, verb: re.Match[str], saying: bool,
     after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
     if verb.group(1) == "told":
         after = ""  # "Blackburn told Fox News": who is told is not who speaks
-    if before == "and" and len(clauses) == 2:
+    if before == "who" and len(clauses) >= 2 and not apposed:
+        # "... senator John Cornyn, who wrote a statement on Twitter": the name the clause qualifies
+        before = clauses[-2].strip()
+    elif before == "and" and len(clauses) == 2:
         # "Biles pulled out of the competition on Tuesday, and told reporters that ...": the
         # subject of the first verb speaks
         before, apposed = _sentence_subject(clauses[0], full_names), ""
@@ -829,7 +834,7 @@ def _quoting_verb(text: str) -> re.Match[str] | None:
     for verb in _QUOTING.finditer(text):
         if _PASSIVE_BEFORE.search(text, 0, verb.start()) or _PASSIVE_AFTER.match(text, verb.end()):
             continue  # "was called 'a hero'", "FBI accused of running": the one named is not the speaker
-        if framed or quotes(text[verb.end():]):
+        if framed or quotes(text[verb.end():]) or re.match(_SAID_THINGS, text[verb.end():]):
             return verb
     return None
 
@@ -864,7 +869,7 @@ def _sentence_subject(head: str, full_names: Mapping[str, str]) -> str:
 _QUALIFIER = re.compile(r"((?:[A-Z][\w.&'-]*(?: of(?: the)?)? )*[A-Z][\w.&'-]*)\s+$")
 _PASSIVE_AFTER = re.compile(r" (?:of|by|as)\b")
 # "added a warning to the fact sheet": an act, not words said ("he added" is).
-_AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new)\b")
+_AN_ACT = re.compile(r" (?:a|an|the|its|their|his|her|new|to)\b")  # also "adds to the picture"
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$")
 # (not "from", "of", "for" or "by": "a statement from Team Trump said", "a spokesman for the
 # ministry said" report the body's words)
@@ -1042,7 +1047,8 @@ def _age_question(candidate: _Candidate) -> str | None:
     if not _DEATH_AGE.search(text):
         return None
     name = _who_died(text)
-    return f"How old was {name}?" if name else None
+    # as a speaker is named: "John W. Warner", not "John W Warner of Virginia"
+    return f"How old was {_speaker_name(_with_initials(name, text))}?" if name else None
 
 
 def _deceased(evidence: Sequence[EvidenceItem]) -> set[str]:
@@ -1184,8 +1190,13 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
                            proper=proper)
     elif after in SCALE_WORDS or money:
         return "How much is at stake?"
-    elif after in _STATES and _plural_noun(following):
-        return f"How many {following} are {after}?"
+    elif after in _STATES:
+        written = re.search(rf"(?<![\w.]){re.escape(token)}\s+{re.escape(after)}\s+{re.escape(following)}\b",
+                            text, re.IGNORECASE) if following else None
+        if written and _plural_noun(following):
+            return f"How many {following} are {after}?"
+        # "one dead and 10 injured, officials said": no noun, the state is the question
+        return _STATE_QUESTIONS.get(after, f"How many were {after}?")
     else:
         counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
                            proper=proper)
@@ -1194,6 +1205,8 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
     return f"How many {counted}?" if counted else None
 
 
+_STATE_QUESTIONS = {"dead": "How many died?", "missing": "How many are missing?",
+                    "unaccounted": "How many are unaccounted for?"}
 _KILLS = frozenset({"kills", "killed", "kill", "killing"})
 
 
@@ -1213,9 +1226,15 @@ def _a_death_toll(tokens: Sequence[str], position: int) -> bool:
 # "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
 # be or only might be decided ("the case to be decided next term", "would be quickly rejected",
 # "should be passed"), or a count of the dead ("another 43 people were confirmed dead").
+# What a speaker can reject or dismiss in words: "rejected the notion that ...", "dismissed the claims".
+_SAID_THINGS = (r" (?:the |a |an |any |his |her |their )?(?:\w+ )?(?:notion|idea|claims?|suggestions?|"
+                r"assertions?|accusations?|allegations?|characterization|criticism|reports?|premise|"
+                r"comparisons?)\b")
 _NOT_DECISION = re.compile(
     r"\bpassed (?:away|on|by|through)\b|\b(?:to|would|could|should|might|may|will|must)"
-    r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b")
+    r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b"
+    # rejecting what someone said is words, not a decision: "rejected the notion that ..."
+    r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")")
 
 
 # A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
@@ -1227,7 +1246,17 @@ def _decided_question(candidate: _Candidate) -> str | None:
     unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
     text = _NOT_DECISION.sub(" ", unquoted)
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])]
+    if found and all(m.group(1) in _CHARGING for m in found):
+        # an arrest or an indictment is no decision to a reader: what the charges are is the question
+        return "What are the charges?" if _CHARGES.search(text) else None
     return "What was decided?" if found else None
+
+
+_CHARGING = frozenset({"charged", "indicted"})
+# "was arrested and charged Tuesday with ...", "indicted him on ..." (not "a teen who charged two
+# women with a knife", "racially charged rhetoric")
+_CHARGES = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+and\s+)?charged\b"
+                      r"[^.;]{0,40}?\b(?:with|on|for)\b|\bindicted\b[^.;]{0,40}?\b(?:with|on|for)\b")
 
 
 def _next_question(candidate: _Candidate) -> str | None:
@@ -1377,11 +1406,12 @@ def _answers_well(candidate: _Candidate) -> bool:
     return not first or first[0].lower() not in _SUBORDINATE_OPENERS
 
 
-def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
+def _said_order(candidate: _Candidate) -> tuple[bool, bool, bool]:
     """Named speakers first ("What did Xavier Becerra say?" before "What did the official say?"),
     then quoted words before reported ones."""
     speaker = _speaker(candidate)
-    return speaker is not None and speaker[:1].islower(), not quotes(candidate.text)
+    # ... and an article's sentence before a headline, which is terse and often in title case
+    return speaker is not None and speaker[:1].islower(), not quotes(candidate.text), candidate.position < 0
 
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
@@ -1433,12 +1463,16 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     if kind == "said":
         keyed = sorted(((_said_order(c), n, c) for n, c in enumerate(candidates)), key=lambda k: k[:2])
         # "officials said 300 workers ...": its figure first, its speaker (a role, unquoted) later
-        ordered = [c for order, _, c in keyed if second_round or order != (True, True)]
+        ordered = [c for order, _, c in keyed if second_round or order[:2] != (True, True)]
     else:
         ordered = list(candidates)
-    for prefer_new in (True, False):
+    # An article's sentence answers before a headline (terse, often in title case: readers marked
+    # headlines as answers down), even one the brief already uses.
+    passes = ((False, True), (False, False), (True, False))  # (headlines, prefer sentences not in the brief)
+    for headlines, prefer_new in passes:
         for candidate in ordered:
-            if candidate.text in taken or (prefer_new and candidate.text in avoid):
+            if (candidate.position < 0) != headlines or candidate.text in taken \
+                    or (prefer_new and candidate.text in avoid):
                 continue
             question = ask(candidate)
             if question and _asks_about(question) not in asked:
