@@ -1056,6 +1056,9 @@ def test_a_verb_that_reports_words_names_its_speaker_only_with_the_words() -> No
     assert _speaker_of("President Joe Biden called a meeting of governors on Friday.") is None  # no words
     assert _speaker_of("FBI accused of running a 'fake tip line' in background check.") is None  # passive
     assert _speaker_of('Smith was called "a hero" by the mayor.') is None
+    branded = 'Rep. Alexandria Ocasio-Cortez (D-N.Y.) swiftly branded the comments "disappointing".'
+    assert _speaker_of(branded) == "Alexandria Ocasio-Cortez"
+    assert _speaker_of("The family said the ruling was a relief.") is None  # "family" is no manner
     notion = "President Joe Biden rejected the notion Thursday that a takeover is inevitable."
     assert _speaker_of(notion) == "Joe Biden"
     evidence = item(1, "Reuters", "reuters", "Biden defends the withdrawal", notion)
@@ -1067,6 +1070,7 @@ def test_a_sentence_s_subject_speaks_through_saying_and_a_body_qualifies_a_role(
     beijing = 'A Beijing official hit back at the bill on Wednesday, saying it "exaggerated the threat".'
     assert _speaker_of(beijing) == "the Beijing official"
     assert _speaker_of("Cyberattackers hit a company last week, saying nothing about ransom.") is None
+    assert _speaker_of("The government wants an inquiry, adding to a growing clash with the U.S.") is None
     assert _speaker_of("Joe Manchin and Lisa Murkowski hit back at leaders, saying the law matters.") is None
     israeli = "The strikes will go on, Israeli officials said."
     assert _speaker_of(israeli) == "Israeli officials"
@@ -1180,6 +1184,9 @@ def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> N
     assert ask("decided", barrack) == "What are the charges?"
     assert ask("decided", "Police shot a teen who charged two women with a knife.") is None
     assert ask("decided", "Racially charged rhetoric marked the campaign.") is None
+    assert ask("decided", "A twice-convicted felon who allegedly voted was arrested this week.") is None
+    texan = "A Texas man was arrested on charges that he voted in the primary while on parole."
+    assert ask("decided", texan) == "What are the charges?"
     assert ask("decided", "A man was sentenced Monday to eight months in prison.") == "What was decided?"
     collapse = "The building collapsed, leaving one person dead and 10 injured, officials said."
     assert ask("number", collapse) == "How many were injured?"

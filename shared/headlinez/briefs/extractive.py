@@ -378,10 +378,26 @@ class _Writer:
         return Claim(text=text, evidence_ids=self.citations(text, candidate))
 
 
+# A writer's judgement or guess is no fact of what happened: "these are likely doomed from the
+# start", "the nation's response must not flag" (a speaker's quoted words are theirs: left alone).
+_JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously)\b",
+                        re.IGNORECASE)
+
+
+_CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
+
+
+def _a_judgement(candidate: _Candidate) -> bool:
+    return _JUDGEMENT.search(re.sub(r'"[^"]*"', " ", normalize(candidate.text))) is not None
+
+
 def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[EvidenceItem]) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     single_newsroom = len({item.publisher_family for item in evidence}) == 1
-    for candidate in candidates:
+    # ... nor does a sentence that opens on "But" or "And" lead (it answers the one before it)
+    factual = [c for c in candidates if not _a_judgement(c)
+               and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])]
+    for candidate in factual or candidates:
         if len(chosen) == _LEAD_SENTENCES:
             break
         other_family = all(c.item.publisher_family != candidate.item.publisher_family for c in chosen)
@@ -733,6 +749,10 @@ def _speaker_clauses(unquoted: str, verb: re.Match[str], saying: bool,
     clauses = re.split(r"[,;:()]", unquoted[:verb.start()])
     # "President Joe Biden on Wednesday announced": a time between the name and its verb
     clauses[-1] = _TIME_BEFORE_VERB.sub("", clauses[-1])
+    # ... or a manner: "Ocasio-Cortez swiftly branded Harris's comments 'disappointing'"
+    manner = _MANNER_BEFORE_VERB.search(clauses[-1])
+    if manner and manner.group(1) not in _LY_NOUNS:
+        clauses[-1] = clauses[-1][:manner.start()]
     before = clauses[-1].strip()
     # "Lynn Fitch, a Republican, said", "Noem, who is seen as ..., said": the name before an aside
     # that closes right before the verb (in "Grimm, who sued after he was told", the verb is the aside's)
@@ -839,8 +859,11 @@ def _quoting_verb(text: str) -> re.Match[str] | None:
     return None
 
 
+_MANNER_BEFORE_VERB = re.compile(r"\s+([a-z]{3,}ly)\s*$")
+_LY_NOUNS = frozenset({"family", "assembly", "ally", "rally", "supply", "monopoly", "anomaly", "homily",
+                       "reply", "bully", "belly", "lily", "jelly", "folly"})
 _SHORT_PARENTHESIS = re.compile(r"\([^()]{1,30}\)")
-_SAYING = re.compile(r", (saying|adding)\b")
+_SAYING = re.compile(r", (saying|adding)\b(?! to\b)")  # not "..., adding to a growing clash"
 _SUBJECT_JOINERS = frozenset({"of", "the", "a", "an"})
 
 
@@ -1245,7 +1268,13 @@ def _decided_question(candidate: _Candidate) -> str | None:
     # What a speaker's quoted words call passed or banned is their words, not a decision reported.
     unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
     text = _NOT_DECISION.sub(" ", unquoted)
-    found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])]
+    # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
+    # allegedly voted while on probation")
+    found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
+             and text[m.start() - 1:m.start()] != "-"
+             and "who" not in text[:m.start()].lower().split()[-3:]]
+    if _ARRESTED_ON_CHARGES.search(text):
+        return "What are the charges?"  # "was arrested on charges that he voted ...": no vote decided
     if found and all(m.group(1) in _CHARGING for m in found):
         # an arrest or an indictment is no decision to a reader: what the charges are is the question
         return "What are the charges?" if _CHARGES.search(text) else None
@@ -1253,6 +1282,7 @@ def _decided_question(candidate: _Candidate) -> str | None:
 
 
 _CHARGING = frozenset({"charged", "indicted"})
+_ARRESTED_ON_CHARGES = re.compile(r"\b(?:arrested|detained|held)\b[^.;]{0,30}?\bon (?:\w+ ){0,2}charges\b")
 # "was arrested and charged Tuesday with ...", "indicted him on ..." (not "a teen who charged two
 # women with a knife", "racially charged rhetoric")
 _CHARGES = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+and\s+)?charged\b"
