@@ -1093,9 +1093,14 @@ def test_an_outlook_whose_day_has_passed_is_no_longer_what_happens_next() -> Non
     sunday = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # a Sunday
     ceremony = _dated("The oath-taking ceremony is scheduled to be held on February 17 in Dhaka.", sunday)
     assert extractive._named_days(ceremony.text, sunday) == [datetime(2026, 2, 17).date()]
-    assert not extractive._outdated(ceremony, datetime(2026, 2, 17, 19, 0, tzinfo=UTC))  # the day itself
-    assert not extractive._outdated(ceremony, datetime(2026, 2, 18, 11, 0, tzinfo=UTC))  # evening in Hawaii
-    assert extractive._outdated(ceremony, datetime(2026, 2, 18, 12, 0, tzinfo=UTC))
+    assert not extractive._outdated(ceremony, datetime(2026, 2, 17, 11, 0, tzinfo=UTC))  # the day's morning
+    # its day has come while newer coverage went on (an article from that day's afternoon)
+    assert extractive._outdated(ceremony, datetime(2026, 2, 17, 19, 0, tzinfo=UTC))
+    same_day = _dated("The ceremony is scheduled to be held today in Dhaka.",
+                      datetime(2026, 2, 17, 6, tzinfo=UTC))
+    assert not extractive._outdated(same_day, datetime(2026, 2, 17, 19, 0, tzinfo=UTC))  # written on its day
+    assert not extractive._outdated(same_day, datetime(2026, 2, 18, 11, 0, tzinfo=UTC))  # evening in Hawaii
+    assert extractive._outdated(same_day, datetime(2026, 2, 18, 12, 0, tzinfo=UTC))
     talks = _dated("Negotiations will continue on Wednesday.", sunday)
     assert extractive._named_days(talks.text, sunday) == [datetime(2026, 2, 18).date()]
     assert extractive._outdated(talks, datetime(2026, 2, 20, tzinfo=UTC))
@@ -1112,7 +1117,7 @@ def test_an_outlook_whose_day_has_passed_is_no_longer_what_happens_next() -> Non
                "February 17 in Dhaka.")
     old = old.model_copy(update={"published": sunday})
     for newest, kept in ((datetime(2026, 2, 16, 8, tzinfo=UTC), True),
-                         (datetime(2026, 2, 19, 8, tzinfo=UTC), False)):
+                         (datetime(2026, 2, 17, 19, tzinfo=UTC), False)):
         new = item(1, "Reuters", "reuters", "Tarique Rahman sworn in as Bangladesh prime minister",
                    "Tarique Rahman took the oath of office in Dhaka.")
         new = new.model_copy(update={"published": newest})
@@ -1192,3 +1197,14 @@ def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> N
     assert ask("number", collapse) == "How many were injured?"
     skiers = "Rescuers search for 10 missing skiers after an avalanche."
     assert ask("number", skiers) == "How many skiers are missing?"
+
+
+def test_a_count_asks_what_happened_to_those_counted() -> None:
+    def ask(text: str) -> str | None:
+        evidence = item(1, "AP", "ap", "A headline", text)
+        return extractive._number_question(extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {}))
+
+    assert ask("6 backcountry skiers found alive, 10 missing after the avalanche.") \
+        == "How many backcountry skiers were found alive?"
+    assert ask("Police said 12 protesters were arrested on Sunday.") == "How many protesters were arrested?"
+    assert ask("300 workers lost their jobs at the plant.") == "How many workers?"

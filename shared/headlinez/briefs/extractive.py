@@ -631,6 +631,7 @@ _DAY_WORD = re.compile(r"\b(last |next )?(monday|tuesday|wednesday|thursday|frid
                        r"today|tonight)\b", re.IGNORECASE)
 # A day has ended everywhere people read the news 36 hours after it began in UTC (UTC-12).
 _DAY_OVER = timedelta(hours=36)
+_DAY_UNDER_WAY = timedelta(hours=12)  # noon UTC: the day is under way from Hawaii to New Zealand
 
 
 def _named_days(text: str, published: datetime) -> list[date]:
@@ -675,7 +676,12 @@ def _outdated(candidate: _Candidate, as_of: datetime) -> bool:
     if not days:
         return False
     last = max(days)
-    return as_of >= datetime(last.year, last.month, last.day, tzinfo=UTC) + _DAY_OVER
+    began = datetime(last.year, last.month, last.day, tzinfo=UTC)
+    # ... or whose day has come while the coverage went on: written before it, and an article from
+    # the afternoon of that day (UTC) is in the evidence (the ceremony "scheduled to be held on
+    # February 17", with an article of February 17, 19:25 UTC, reporting it)
+    day_came = candidate.item.published.astimezone(UTC).date() < last and as_of >= began + _DAY_UNDER_WAY
+    return as_of >= began + _DAY_OVER or day_came
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
@@ -1199,6 +1205,16 @@ def _a_figure(tokens: Sequence[str], position: int, text: str) -> bool:
     return _a_count(token, text)
 
 
+def _state_question(figure: str, state: str, following: str, text: str) -> str:
+    """'How many skiers are missing?' for '10 missing skiers'; 'How many were injured?' for '10
+    injured, officials said' (no noun: the state is the question)."""
+    written = re.search(rf"(?<![\w.]){re.escape(figure)}\s+{re.escape(state)}\s+{re.escape(following)}\b",
+                        text, re.IGNORECASE) if following else None
+    if written and _plural_noun(following):
+        return f"How many {following} are {state}?"
+    return _STATE_QUESTIONS.get(state, f"How many were {state}?")
+
+
 def _figure_question(tokens: Sequence[str], position: int, text: str, *, headline: bool,
                      proper: Set[str]) -> str | None:
     token = tokens[position]
@@ -1214,20 +1230,23 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
     elif after in SCALE_WORDS or money:
         return "How much is at stake?"
     elif after in _STATES:
-        written = re.search(rf"(?<![\w.]){re.escape(token)}\s+{re.escape(after)}\s+{re.escape(following)}\b",
-                            text, re.IGNORECASE) if following else None
-        if written and _plural_noun(following):
-            return f"How many {following} are {after}?"
-        # "one dead and 10 injured, officials said": no noun, the state is the question
-        return _STATE_QUESTIONS.get(after, f"How many were {after}?")
+        return _state_question(token, after, following, text)
     else:
         counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
                            proper=proper)
     if counted is None and _a_death_toll(tokens, position):
         return "How many were killed?"
-    return f"How many {counted}?" if counted else None
+    if not counted:
+        return None
+    # what happened to them, when the figure says: "6 backcountry skiers found alive" -> "How many
+    # backcountry skiers were found alive?"
+    outcome = re.search(rf"\b{re.escape(token)}\s+{re.escape(counted)}\s+(?:were\s+|have been\s+)?"
+                        rf"({_OUTCOMES})\b", text, re.IGNORECASE)
+    return f"How many {counted} were {outcome.group(1).lower()}?" if outcome else f"How many {counted}?"
 
 
+_OUTCOMES = ("found alive|found dead|rescued|killed|injured|wounded|arrested|evacuated|detained|"
+             "hospitali[sz]ed|released|freed|deported|displaced|sentenced|charged")
 _STATE_QUESTIONS = {"dead": "How many died?", "missing": "How many are missing?",
                     "unaccounted": "How many are unaccounted for?"}
 _KILLS = frozenset({"kills", "killed", "kill", "killing"})
