@@ -17,8 +17,10 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from headlinez.local.servers import LoopbackServer
 
 BRIEF_TOOL = "write_brief"
 VERDICT_TOOL = "record_verdicts"
@@ -95,7 +97,7 @@ class FakeAnthropic:
             def do_POST(self) -> None:
                 fake._handle(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = LoopbackServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)

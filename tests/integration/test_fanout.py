@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import boto3
@@ -28,6 +28,7 @@ from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_registry import DynamoFeedRegistry
 from headlinez.events import IngestCompletedDetail
 from headlinez.local.fanout import LocalFanOut, create_queue
+from headlinez.local.servers import LoopbackServer
 from headlinez.local.stack import _load_function
 from headlinez.models import Article
 from headlinez.settings import fanout_settings
@@ -76,7 +77,7 @@ class FeedServer:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd = LoopbackServer((host, 0), Handler)
         self.paths = list(bodies)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 

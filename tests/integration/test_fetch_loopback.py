@@ -11,7 +11,7 @@ import asyncio
 import gzip
 import threading
 from collections.abc import Coroutine, Iterable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 import httpcore
@@ -19,6 +19,7 @@ import pytest
 
 from headlinez.adapters.http_fetch import FeedFetcher, FetchOutcome, FetchSettings
 from headlinez.domain.ssrf import UrlPolicy
+from headlinez.local.servers import LoopbackServer
 
 T = TypeVar("T")
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>Loop</title></channel></rss>"
@@ -88,7 +89,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             return
 
 
-class FeedServer(ThreadingHTTPServer):
+class FeedServer(LoopbackServer):  # a client hanging up is not printed as a traceback
     daemon_threads = True
     paths: list[str]
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import boto3
@@ -26,6 +26,7 @@ from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.http_fetch import FeedFetcher, FetchSettings
 from headlinez.domain.feed_schedule import PollPolicy, select_due
 from headlinez.domain.ssrf import UrlPolicy
+from headlinez.local.servers import LoopbackServer
 from headlinez.models import Article, FeedConfig
 from headlinez.services.ingest import IngestReport, IngestService
 from headlinez.views.reads import ApiReads
@@ -124,7 +125,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-class HostileServer(ThreadingHTTPServer):
+class HostileServer(LoopbackServer):  # a client hanging up is not printed as a traceback
     daemon_threads = True
     paths: list[str]
     feeds: dict[str, bytes]

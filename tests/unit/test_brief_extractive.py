@@ -1208,3 +1208,15 @@ def test_a_count_asks_what_happened_to_those_counted() -> None:
         == "How many backcountry skiers were found alive?"
     assert ask("Police said 12 protesters were arrested on Sunday.") == "How many protesters were arrested?"
     assert ask("300 workers lost their jobs at the plant.") == "How many workers?"
+
+
+def test_the_newest_report_answers_with_a_later_sentence_that_stands_alone() -> None:
+    brief = "A plane carrying Afghans who aided U.S. forces landed at Dulles airport near Washington."
+    later = ["The flight follows weeks of pressure from veterans' groups.", "Some of it was farcical.",
+             "The evacuees will spend several days at Fort Lee in Virginia before resettling."]
+    newest = item(1, "Reuters", "reuters", "Virginia base readies for evacuees", " ".join([brief, *later]))
+    candidates = [extractive._Candidate(newest, text, position, frozenset(content_stems(text)), 1.0, 1, {})
+                  for position, text in enumerate([newest.title, brief, *later], start=-1)]
+    latest = extractive._latest(candidates, extractive._Writer([newest]), {brief})
+    assert latest is not None
+    assert latest.answer.startswith("The evacuees will spend several days")  # not a headline, nor a fragment

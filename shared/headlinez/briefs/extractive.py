@@ -1475,17 +1475,36 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
     if not headlines:
         return None
     newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
-    # Its article's first sentence, when it says something new, answers in a sentence; a headline
-    # is terse and often in title case.
-    opening = [c for c in candidates if c.item.id == newest.item.id and c.position == 0
-               and c.text not in taken and _answers_well(c)
-               and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)]
+    # Its article's first sentence that says something new answers in a sentence (the opening
+    # first); a headline is terse and often in title case, the last resort.
+    opening = sorted((c for c in candidates if c.item.id == newest.item.id and c.position >= 0
+                      and c.text not in taken and _answers_well(c)
+                      and (c.position == 0 or _reports_on_its_own(c))
+                      and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)),
+                     key=lambda c: c.position)
     for chosen in [*opening, newest]:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
             return QuickAnswer(question="What does the newest report say?", answer=claim.text,
                                evidence_ids=claim.evidence_ids)
     return None
+
+
+# A later sentence of an article often leans on its opening: "The decision comes nearly four months
+# after ...", "Some of it was just farcical."
+_LEANING_OPENERS = frozenset({"it", "yet", "still", "if", "that", "this", "these", "those", "such", "so",
+                              "then", "after", "also", "instead", "indeed", "take"})
+_FOLLOWS_ON = re.compile(r"^(?:The|This|That) \w+ (?:comes|came|follows|followed|marks|marked)\b")
+
+
+def _reports_on_its_own(candidate: _Candidate) -> bool:
+    """A sentence after an article's opening that can stand alone as a report: a statement of some
+    length, no writer's judgement, not leaning on the sentence before."""
+    text = normalize(candidate.text)
+    first = words(text)[:1]
+    return (len(words(text)) >= 8 and not text.rstrip('"\' ').endswith("?") and not _a_judgement(candidate)
+            and _FOLLOWS_ON.match(text) is None and ", however," not in text[:60]
+            and not (first and re.split(r"['’]", first[0].lower())[0] in _LEANING_OPENERS))
 
 
 _METONYMS = lexicon.string_map("capital_metonyms")
