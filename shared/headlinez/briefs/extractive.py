@@ -382,8 +382,7 @@ class _Writer:
 # start", "the nation's response must not flag" (a speaker's quoted words are theirs: left alone).
 _JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously)\b",
                         re.IGNORECASE)
-
-
+# A sentence opening on one of these answers one the reader has not seen.
 _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
 
 
@@ -580,6 +579,10 @@ _DATED_AHEAD = re.compile(
     re.IGNORECASE)
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
+                          "such", "new", "whose"})
+
+
 def _forward(candidate: _Candidate) -> bool:
     lowered = [w.lower() for w in words(candidate.text)]
     for position, cue in enumerate(lowered):
@@ -684,8 +687,6 @@ def _outdated(candidate: _Candidate, as_of: datetime) -> bool:
     return as_of >= began + _DAY_OVER or day_came
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
-                          "such", "new", "whose"})
 _GENERAL_TITLES = frozenset({"attorney", "surgeon", "inspector", "solicitor", "secretary", "postmaster"})
 
 
@@ -836,9 +837,8 @@ def _speaker(candidate: _Candidate) -> str | None:
     verb, saying = _speech_verb(text)
     if verb is None:
         return None
-    blank = lambda m: " " * len(m.group(0))  # noqa: E731 -- keeps the verb's offsets
     # quoted words name no speaker; nor does a short parenthesis: "Group of Seven (G-7) leaders"
-    unquoted = _SHORT_PARENTHESIS.sub(blank, re.sub(r'"[^"]*"', blank, text))
+    unquoted = _SHORT_PARENTHESIS.sub(_blanked, re.sub(r'"[^"]*"', _blanked, text))
     before, apposed, after = _speaker_clauses(unquoted, verb, saying, candidate.full_names)
     named = _named_speaker(((before, True), (apposed, True), (after, False)), text, candidate)
     if named is not None:
@@ -851,6 +851,11 @@ def _speaker(candidate: _Candidate) -> str | None:
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
         role = after_role
     return _role_name(role) if role is not None else None
+
+
+def _blanked(match: re.Match[str]) -> str:
+    """Spaces as long as the match: what is blanked out keeps the other words' offsets."""
+    return " " * len(match.group(0))
 
 
 def _quoting_verb(text: str) -> re.Match[str] | None:
@@ -1265,13 +1270,13 @@ def _a_death_toll(tokens: Sequence[str], position: int) -> bool:
             or first in {"killed", "dead", "died"})
 
 
-# "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
-# be or only might be decided ("the case to be decided next term", "would be quickly rejected",
-# "should be passed"), or a count of the dead ("another 43 people were confirmed dead").
 # What a speaker can reject or dismiss in words: "rejected the notion that ...", "dismissed the claims".
 _SAID_THINGS = (r" (?:the |a |an |any |his |her |their )?(?:\w+ )?(?:notion|idea|claims?|suggestions?|"
                 r"assertions?|accusations?|allegations?|characterization|criticism|reports?|premise|"
                 r"comparisons?)\b")
+# "passed away" and "passed by" are no decision; "charged with" a crime is. Nor is what is yet to
+# be or only might be decided ("the case to be decided next term", "would be quickly rejected",
+# "should be passed"), or a count of the dead ("another 43 people were confirmed dead").
 _NOT_DECISION = re.compile(
     r"\bpassed (?:away|on|by|through)\b|\b(?:to|would|could|should|might|may|will|must)"
     r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b"
@@ -1455,12 +1460,11 @@ def _answers_well(candidate: _Candidate) -> bool:
     return not first or first[0].lower() not in _SUBORDINATE_OPENERS
 
 
-def _said_order(candidate: _Candidate) -> tuple[bool, bool, bool]:
+def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
     """Named speakers first ("What did Xavier Becerra say?" before "What did the official say?"),
     then quoted words before reported ones."""
     speaker = _speaker(candidate)
-    # ... and an article's sentence before a headline, which is terse and often in title case
-    return speaker is not None and speaker[:1].islower(), not quotes(candidate.text), candidate.position < 0
+    return speaker is not None and speaker[:1].islower(), not quotes(candidate.text)
 
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
@@ -1531,7 +1535,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     if kind == "said":
         keyed = sorted(((_said_order(c), n, c) for n, c in enumerate(candidates)), key=lambda k: k[:2])
         # "officials said 300 workers ...": its figure first, its speaker (a role, unquoted) later
-        ordered = [c for order, _, c in keyed if second_round or order[:2] != (True, True)]
+        ordered = [c for order, _, c in keyed if second_round or order != (True, True)]
     else:
         ordered = list(candidates)
     # An article's sentence answers before a headline (terse, often in title case: readers marked
