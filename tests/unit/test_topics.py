@@ -152,3 +152,20 @@ def test_a_known_person_written_with_initials_is_one_topic_keeping_them() -> Non
     assert names.get("JD Vance") == "person"
     assert "JD" not in names
     assert "Jd Vance" not in names
+
+
+def test_a_headline_with_a_lower_case_word_is_sentence_case_and_its_capitals_name() -> None:
+    topics = extract_topics([
+        "Lunar New Year 2026: Celebrations around the world",
+        "Lunar New Year in Photos and Video: Revelers Welcome Year of the Horse",
+        "Photos of Lunar New Year celebrations for the Year of the Horse",
+    ])
+    assert "Lunar New Year" in by_name(topics)  # "celebrations" in lower case: its capitals are a name
+    wash = extract_topics(["Jeff Bezos says the Washington Post will change course",
+                           "Staff at the Washington Post protest cuts ordered by Jeff Bezos"])
+    assert {"Jeff Bezos", "Washington Post"} <= by_name(wash).keys()
+    assert "Jeff" not in by_name(wash)
+    # a capitalized function word opens no name; "WHO" in capitals is the organization
+    agi = by_name(extract_topics(["The CEO Who Believes AGI Is Already Here"]))
+    assert "AGI" in agi
+    assert "Who" not in agi
