@@ -169,3 +169,7 @@ def test_a_headline_with_a_lower_case_word_is_sentence_case_and_its_capitals_nam
     agi = by_name(extract_topics(["The CEO Who Believes AGI Is Already Here"]))
     assert "AGI" in agi
     assert "Who" not in agi
+    kaling = by_name(extract_topics(["Mindy Kaling is 'queen of comedy' at SXSW",
+                                     "Mindy Kaling At SXSW: a comedian on her own show",
+                                     "Tech Now: Mindy Kaling dazzles at SXSW"]))
+    assert "Kaling At" not in kaling

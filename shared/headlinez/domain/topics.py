@@ -437,6 +437,8 @@ def _gather(titles: Sequence[str]) -> dict[str, _Entry]:
                 # "In January"; "WHO" in capitals is the organization)
                 while part and part[0].lower() in _OPENING_FUNCTION_WORDS and not part[0].isupper():
                     part.pop(0)
+                while part and part[-1].lower() in _OPENING_FUNCTION_WORDS and not part[-1].isupper():
+                    part.pop()  # ... nor closes on one ("Kaling At")
                 if not part or all(
                     (_key(w) in _GENERIC or _key(w) in _PERSON_TITLES) and not _known(_key(w)) for w in part
                 ):
