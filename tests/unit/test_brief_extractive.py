@@ -1221,13 +1221,3 @@ def test_the_newest_report_answers_with_a_later_sentence_that_stands_alone() -> 
     assert latest is not None
     assert latest.answer.startswith("The evacuees will spend several days")  # not a headline, nor a fragment
 
-
-def test_no_who_said_what_placeholder_where_the_excerpts_report_speech() -> None:
-    evidence = [item(1, "Reuters", "reuters", "Debate over the harbour plan goes on",
-                     "The harbour plan drew sharp criticism from several groups on Monday. "
-                     '"It is a mistake for the whole coast," one of them said.'),
-                item(2, "BBC News", "bbc", "Harbour plan divides the coast",
-                     "Residents of the coast are divided over the harbour plan.")]
-    questions = [q.question for q in extractive_draft(evidence).quick_answers]
-    assert len(questions) == 3, questions
-    assert not any(q.startswith("Who said what") for q in questions), questions

@@ -1588,11 +1588,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         latest = _latest(candidates, writer, taken | set(avoid))
         if latest is not None:
             answers.append(latest)
-    # "Coverage does not yet specify who said what" is untrue where the excerpts quote or report
-    # someone whose words the engine could not attribute: another kind is asked first.
-    speech = any(quotes(c.text) or _SPEECH.search(normalize(c.text)) for c in candidates)
-    fallbacks = ("next", "decided", "number", "said") if speech else ("next", "said", "decided", "number")
-    for kind in fallbacks:
+    for kind in ("next", "said", "decided", "number"):
         if len(answers) == 3:
             break
         if kind in missing:
