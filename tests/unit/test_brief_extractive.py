@@ -22,6 +22,11 @@ def item(n: int, outlet: str, family: str, title: str, snippet: str) -> Evidence
                         snippet=snippet, published=NOW - timedelta(hours=n), url=f"https://{family}.example/{n}")
 
 
+def _candidate(evidence: EvidenceItem, text: str, position: int = 0) -> extractive._Candidate:
+    """A candidate sentence of one evidence item (position -1: its headline), unscored."""
+    return extractive._Candidate(evidence, text, position, frozenset(), 1.0, 1, {})
+
+
 PERU = [
     item(1, "Reuters", "reuters", "Peru's Congress ousts President José Jerí after four months",
          "Peru's Congress voted 79 to 31 on Tuesday to remove President José Jerí from office. "
@@ -720,7 +725,7 @@ def test_a_chief_of_staff_is_named_without_the_title() -> None:
 def _number_question_of(sentence: str, *, headline: bool = False) -> str | None:
     snippet = "Officials gave the figures on Monday." if headline else sentence
     evidence = item(1, "Reuters", "reuters", sentence if headline else "A story", snippet)
-    candidate = extractive._Candidate(evidence, sentence, -1 if headline else 0, frozenset(), 1.0, 1, {})
+    candidate = _candidate(evidence, sentence, -1 if headline else 0)
     return extractive._number_question(candidate)
 
 
@@ -763,7 +768,7 @@ def test_a_counted_noun_is_read_within_its_clause() -> None:
 def test_a_headline_s_proper_word_keeps_its_capital_when_the_snippet_writes_it_so() -> None:
     evidence = item(1, "Dawn", "dawn", "8 Muslim Nations Condemn The Move",
                     "Eight Muslim nations condemned the move on Monday.")
-    candidate = extractive._Candidate(evidence, evidence.title, -1, frozenset(), 1.0, 1, {})
+    candidate = _candidate(evidence, evidence.title, -1)
     assert extractive._number_question(candidate) == "How many Muslim nations?"
 
 
@@ -787,23 +792,23 @@ def test_a_sentence_keeps_its_closing_quote_and_a_bare_quotation_has_no_speaker(
 def test_whom_a_speaker_told_is_not_the_speaker_and_quoted_words_decide_nothing() -> None:
     told = item(1, "Fox News", "fox", "Senators want an inquiry",
                 '"This deserves a Senate investigation," Sen. Marsha Blackburn, R-Tenn., told Fox News.')
-    candidate = extractive._Candidate(told, told.snippet, 0, frozenset(), 1.0, 1, {})
+    candidate = _candidate(told, told.snippet)
     assert extractive._speaker(candidate) != "Fox News"
     quoted = item(2, "Reuters", "reuters", "Biden speaks on guns",
                   '"The Second Amendment, from the day it was passed, limited who could own a gun," '
                   "Biden said.")
-    candidate = extractive._Candidate(quoted, quoted.snippet, 0, frozenset(), 1.0, 1, {})
+    candidate = _candidate(quoted, quoted.snippet)
     assert extractive._decided_question(candidate) is None
     signed = item(3, "Reuters", "reuters", "DeSantis signs law",
                   'Gov. Ron DeSantis on Monday signed a bill that allows "any person to sue Big Tech '
                   'companies".')
-    candidate = extractive._Candidate(signed, signed.snippet, 0, frozenset(), 1.0, 1, {})
+    candidate = _candidate(signed, signed.snippet)
     assert extractive._decided_question(candidate) == "What was decided?"
 
 
 def _speaker_of(sentence: str) -> str | None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
-    return extractive._speaker(extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {}))
+    return extractive._speaker(_candidate(said, sentence))
 
 
 def test_a_speaker_is_found_behind_abbreviated_titles_and_asides() -> None:
@@ -911,7 +916,7 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
 )
 def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: bool) -> None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
-    candidate = extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})
+    candidate = _candidate(said, sentence)
     assert (extractive._decided_question(candidate) == "What was decided?") is decided
 
 
@@ -970,7 +975,7 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
 )
 def test_a_forecast_met_or_an_idiom_is_no_outlook(sentence: str, ahead: bool) -> None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
-    assert extractive._forward(extractive._Candidate(said, sentence, 0, frozenset(), 1.0, 1, {})) is ahead
+    assert extractive._forward(_candidate(said, sentence)) is ahead
 
 
 def test_someone_found_dead_is_not_asked_what_happens_next() -> None:
@@ -1023,11 +1028,11 @@ def test_a_named_speaker_is_asked_about_before_a_role() -> None:
 def test_a_bare_court_is_named_as_its_article_names_it() -> None:
     court = "The Court on Monday announced in an order that it would take the Mississippi case."
     evidence = item(1, "Reuters", "reuters", "Supreme Court to hear major abortion case", court)
-    assert extractive._speaker(extractive._Candidate(evidence, court, 0, frozenset(), 1.0, 1, {})) \
+    assert extractive._speaker(_candidate(evidence, court)) \
         == "Supreme Court"
     house = "The House said it would vote on Friday."
     both = item(2, "Reuters", "reuters", "White House backs the bill", house)
-    assert extractive._speaker(extractive._Candidate(both, house, 0, frozenset(), 1.0, 1, {})) == "House"
+    assert extractive._speaker(_candidate(both, house)) == "House"
 
 
 def test_a_party_tag_an_pronoun_and_a_qualified_role_name_their_speaker() -> None:
@@ -1062,7 +1067,7 @@ def test_a_verb_that_reports_words_names_its_speaker_only_with_the_words() -> No
     notion = "President Joe Biden rejected the notion Thursday that a takeover is inevitable."
     assert _speaker_of(notion) == "Joe Biden"
     evidence = item(1, "Reuters", "reuters", "Biden defends the withdrawal", notion)
-    rejected = extractive._Candidate(evidence, notion, 0, frozenset(), 1.0, 1, {})
+    rejected = _candidate(evidence, notion)
     assert extractive._decided_question(rejected) is None  # words, not a decision
 
 
@@ -1086,7 +1091,7 @@ def _dated(text: str, published: datetime) -> extractive._Candidate:
     evidence = EvidenceItem(id=1, article_id="a" * 32, outlet="Dawn", publisher_family="dawn",
                             title="Oath day",
                             snippet=text, published=published, url="https://dawn.example/1")
-    return extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})
+    return _candidate(evidence, text)
 
 
 def test_an_outlook_whose_day_has_passed_is_no_longer_what_happens_next() -> None:
@@ -1163,7 +1168,7 @@ def test_a_coverage_phrase_does_not_cut_a_name_in_a_sentence_case_headline() -> 
 def test_an_age_question_names_the_person_as_a_speaker_is_named() -> None:
     text = "Former Sen. John W. Warner of Virginia, a former Navy secretary, has died at 94."
     evidence = item(1, "AP", "ap", "John Warner dies at 94", text)
-    assert extractive._age_question(extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})) \
+    assert extractive._age_question(_candidate(evidence, text)) \
         == "How old was John W. Warner?"
 
 
@@ -1182,7 +1187,7 @@ def test_an_article_s_sentence_answers_before_a_headline() -> None:
 def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> None:
     def ask(kind: str, text: str) -> str | None:
         evidence = item(1, "AP", "ap", "A headline", text)
-        candidate = extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {})
+        candidate = _candidate(evidence, text)
         return (extractive._decided_question if kind == "decided" else extractive._number_question)(candidate)
 
     barrack = "Thomas Barrack was arrested and charged Tuesday with illegal foreign lobbying."
@@ -1202,7 +1207,7 @@ def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> N
 def test_a_count_asks_what_happened_to_those_counted() -> None:
     def ask(text: str) -> str | None:
         evidence = item(1, "AP", "ap", "A headline", text)
-        return extractive._number_question(extractive._Candidate(evidence, text, 0, frozenset(), 1.0, 1, {}))
+        return extractive._number_question(_candidate(evidence, text))
 
     assert ask("6 backcountry skiers found alive, 10 missing after the avalanche.") \
         == "How many backcountry skiers were found alive?"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from headlinez.domain.topics import extract_topics
+import pytest
+
+from headlinez.domain.topics import extract_topics, in_title_case
 from headlinez.models import Topic
 
 
@@ -165,11 +167,25 @@ def test_a_headline_with_a_lower_case_word_is_sentence_case_and_its_capitals_nam
                            "Staff at the Washington Post protest cuts ordered by Jeff Bezos"])
     assert {"Jeff Bezos", "Washington Post"} <= by_name(wash).keys()
     assert "Jeff" not in by_name(wash)
-    # a capitalized function word opens no name; "WHO" in capitals is the organization
+    # a headline with too few content words is judged on all its longer words: still title case
     agi = by_name(extract_topics(["The CEO Who Believes AGI Is Already Here"]))
     assert "AGI" in agi
-    assert "Who" not in agi
+    assert not {"Who", "Already Here"} & agi.keys()  # a short title-case headline is still one
     kaling = by_name(extract_topics(["Mindy Kaling is 'queen of comedy' at SXSW",
                                      "Mindy Kaling At SXSW: a comedian on her own show",
                                      "Tech Now: Mindy Kaling dazzles at SXSW"]))
-    assert "Kaling At" not in kaling
+    assert "Kaling At" not in kaling  # nor does a name close on a capitalized function word
+
+
+@pytest.mark.parametrize(
+    ("headline", "titled"),
+    [
+        ("Iran Temporarily Closes Strait Of Hormuz Amid US Nuclear Talks", True),
+        ("Photos of Lunar New Year celebrations for the Year of the Horse", False),
+        ("eBay Shareholders Lost Billions Because Of Icahn", True),  # a camel-case brand decides nothing
+        ("The CEO Who Believes AGI Is Already Here", True),
+        ("Peru's Congress ousts interim President José Jerí", False),
+    ],
+)
+def test_title_case_is_every_longer_content_word_capitalized(headline: str, titled: bool) -> None:
+    assert in_title_case(headline.split()) is titled

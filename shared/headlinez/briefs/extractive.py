@@ -66,6 +66,7 @@ from headlinez.briefs.text import (
 )
 from headlinez.domain.headlines import is_roundup
 from headlinez.domain.text import normalize_title
+from headlinez.domain.topics import in_title_case
 
 _FORWARD_CUES = lexicon.word_set("brief_forward_cues")
 # Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
@@ -469,8 +470,8 @@ def _finish(title: str, spans: Sequence[tuple[int, int, str]], first: int, last:
     # the rest of a name that runs on in capitals ("Photos of Lunar" -> "... Lunar New Year"; in a
     # sentence-case headline only, where a capital marks a name), and the noun a hyphenated pair
     # of names qualifies ("of Russia-Ukraine" -> "... Russia-Ukraine peace talks")
-    while (not _title_case(spans) and last + 1 < len(spans) and last + 1 - first < 7
-           and spans[last][2][:1].isupper()
+    titled = in_title_case([word for _, _, word in spans])
+    while (not titled and last + 1 < len(spans) and last + 1 - first < 7 and spans[last][2][:1].isupper()
            and spans[last + 1][2][:1].isupper() and not spans[last + 1][2].isupper()
            and not _CLAUSE_BREAK.search(title[spans[last][1]:spans[last + 1][0]])):
         last += 1
@@ -483,14 +484,6 @@ def _finish(title: str, spans: Sequence[tuple[int, int, str]], first: int, last:
             last += 1
             nouns += 1
     return last
-
-
-def _title_case(spans: Sequence[tuple[int, int, str]]) -> bool:
-    """Every longer word of a headline after the first is capitalized ("Biden Comes Out Against
-    ..."); one in lower case ("Photos of Lunar New Year celebrations") makes it sentence case."""
-    longer = [word for _, _, word in spans[1:] if len(word) >= 4 and word[:1].isalpha()
-              and word.lower() not in STOPWORDS]
-    return len(longer) >= 2 and all(word[:1].isupper() for word in longer)
 
 
 def _headlines_by_family(evidence: Sequence[EvidenceItem]) -> dict[str, EvidenceItem]:
@@ -1292,13 +1285,13 @@ def _decided_question(candidate: _Candidate) -> str | None:
     # What a speaker's quoted words call passed or banned is their words, not a decision reported.
     unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
     text = _NOT_DECISION.sub(" ", unquoted)
+    if _ARRESTED_ON_CHARGES.search(text):
+        return "What are the charges?"  # "was arrested on charges that he voted ...": no vote decided
     # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
     # allegedly voted while on probation")
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and text[m.start() - 1:m.start()] != "-"
              and "who" not in text[:m.start()].lower().split()[-3:]]
-    if _ARRESTED_ON_CHARGES.search(text):
-        return "What are the charges?"  # "was arrested on charges that he voted ...": no vote decided
     if found and all(m.group(1) in _CHARGING for m in found):
         # an arrest or an indictment is no decision to a reader: what the charges are is the question
         return "What are the charges?" if _CHARGES.search(text) else None
@@ -1496,8 +1489,8 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
 
 # A later sentence of an article often leans on its opening: "The decision comes nearly four months
 # after ...", "Some of it was just farcical."
-_LEANING_OPENERS = frozenset({"it", "yet", "still", "if", "that", "this", "these", "those", "such", "so",
-                              "then", "after", "also", "instead", "indeed", "take"})
+_LEANING_OPENERS = _CONTINUING | frozenset({"it", "if", "that", "this", "these", "those", "such", "so",
+                                            "then", "after", "instead", "indeed", "take"})
 _FOLLOWS_ON = re.compile(r"^(?:The|This|That) \w+ (?:comes|came|follows|followed|marks|marked)\b")
 
 

@@ -186,14 +186,20 @@ def _is_capitalized(word: str) -> bool:
     return word[:1].isupper() or (word[:1].isdigit() is False and word.isupper())
 
 
-def _is_title_case(tokens: Sequence[_Token]) -> bool:
+def in_title_case(words: Sequence[str]) -> bool:
+    """Whether a headline's words (in order) are in title case: every longer content word after
+    the first capitalized (see `_FUNCTION_WORDS`). The offline brief asks it too, so that its
+    coverage phrases and the topics read a headline's capitals alike."""
     # (a brand in camel case, "eBay", "iPhone", is written so in any case; function words count
     # only when a headline has too few other words to tell: "The CEO Who Believes AGI Is Already Here")
-    long_words = [t.text for t in tokens[1:] if len(t.text) >= 4 and t.text[0].isalpha()
-                  and t.text[1:] == t.text[1:].lower()]
+    long_words = [w for w in words[1:] if len(w) >= 4 and w[0].isalpha() and w[1:] == w[1:].lower()]
     content = [w for w in long_words if w.lower() not in _FUNCTION_WORDS]
     judged = content if len(content) >= 2 else long_words
     return len(judged) >= 2 and all(w[0].isupper() for w in judged)
+
+
+def _is_title_case(tokens: Sequence[_Token]) -> bool:
+    return in_title_case([t.text for t in tokens])
 
 
 def _is_acronym(word: str) -> bool:
@@ -598,4 +604,4 @@ def trend_topics(titles: Sequence[str], centroid: Mapping[str, float]) -> list[T
     return extract_topics(titles, centroid)
 
 
-__all__ = ["FOREIGN_PLACE_WORDS", "MAX_TOPICS", "extract_topics", "trend_topics"]
+__all__ = ["FOREIGN_PLACE_WORDS", "MAX_TOPICS", "extract_topics", "in_title_case", "trend_topics"]
