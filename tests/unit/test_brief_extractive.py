@@ -758,9 +758,9 @@ def test_a_number_question_asks_what_the_figure_counts(sentence: str, headline: 
 
 
 def test_a_counted_noun_is_read_within_its_clause() -> None:
-    # "killing at least 28 people, rights group says" asked "How many people rights?"
+    # "killing at least 28 people, rights group says" asked "How many people rights?"; it is a toll
     assert _number_question_of("Strike on market in Sudan kills at least 28 people, rights group says",
-                               headline=True) is None
+                               headline=True) == "How many were killed?"
     assert _number_question_of("Strike on market kills 28 shoppers, rights group says", headline=True) \
         == "How many shoppers?"
 
@@ -1226,3 +1226,49 @@ def test_the_newest_report_answers_with_a_later_sentence_that_stands_alone() -> 
     assert latest is not None
     assert latest.answer.startswith("The evacuees will spend several days")  # not a headline, nor a fragment
 
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        # a bound between the verb and the figure, and a toll that closes its clause before a comma
+        ("A rights group says drone strikes hit a busy market, killing at least 28 people",
+         "How many were killed?"),
+        ("A drone attack on a market killed 28 people, a rights group reported on Monday.",
+         "How many were killed?"),
+        ("The blast killed more than 40 people in the capital.", "How many were killed?"),
+        # what the figure counts still comes first, and a count that is no toll asks nothing
+        ("The strike killed at least 3 soldiers, officials said.", "How many soldiers?"),
+        ("The storm left 28 people without power, officials said.", None),
+    ],
+)
+def test_a_death_toll_reads_past_bounds_and_a_closing_comma(sentence: str, question: str | None) -> None:
+    assert _number_question_of(sentence) == question
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("A rights group says drone strikes hit a busy market in the region.", "the rights group"),
+        ("A drone attack killed 28 people, a rights group reported on Monday.", "the rights group"),
+        ("According to the Emergency Lawyers, several drones hit the market on Sunday.",
+         "Emergency Lawyers"),
+        ("Three people were detained overnight near the border, according to police.", "police"),
+        ("Gas cost $2.33, according to the U.S. Energy Information Administration.",
+         "U.S. Energy Information Administration"),
+        # a body whose kind the sentence does not say asks a vague question ("What did the group say?")
+        ('"Criticism is protected," the group wrote.', None),
+        # an account that no one gives: data, a plan, a poll
+        ("Prices rose 5% in May, according to data released on Thursday.", None),
+        ("Troops will leave by August, according to the plan.", None),
+    ],
+)
+def test_a_reporting_body_and_an_account_according_to_someone_name_their_speaker(
+        sentence: str, speaker: str | None) -> None:
+    assert _speaker_of(sentence) == speaker
+
+
+def test_an_outlet_that_reports_keeps_the_article_its_evidence_writes() -> None:
+    sentence = "The authorization could come as soon as this week, The New York Times reported on Monday."
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert extractive._said_question(_candidate(said, sentence)) == "What did the New York Times say?"

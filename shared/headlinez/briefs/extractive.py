@@ -78,7 +78,7 @@ _PROMO = re.compile(
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
     r"acknowledged|tweeted|wrote|testified|adds|tells|warns|argues|insists|writes|announces|acknowledges|"
-    r"vows|testifies)\b")
+    r"vows|testifies|reported)\b")
 # Verbs that report words only when the words are there: "Biden called the bill an 'assault on
 # democracy'", "senators accused the FBI of being 'politically constrained'", "In a statement, Bush
 # lauded Rumsfeld" (not "Trump called a meeting", "the so-called deal", "urged restraint").
@@ -96,10 +96,18 @@ _ROLE_WORDS = frozenset({
     "researchers", "scientists", "analysts", "experts", "lawmakers", "senators", "leaders", "justices",
     "aides", "sources", "network", "company", "ministry", "military", "army", "government", "agency", "court",
     "embassy", "campaign", "official", "spokesman", "spokeswoman", "spokesperson", "president", "governor",
-    "senator", "mayor", "minister", "department", "statement", "report"})
+    "senator", "mayor", "minister", "department", "statement", "report",
+    # bodies that speak for others: "a rights group said", "the watchdog reported"
+    "group", "groups", "watchdog", "monitor", "charity", "union", "regulator", "regulators", "diplomats",
+    "activists", "residents", "lawyers", "medics", "organizers", "organisers"})
+# A body's kind may be one lower-case word: "a rights group", "the advocacy group", "a labor union".
+_MODIFIED_ROLES = ("group", "groups", "watchdog", "monitor", "charity", "union")
 _ROLE_SPEAKER = re.compile(
     r"\b((?:the )?(?-i:(?:Republican|Democratic|GOP|Senate|House|White House|U\.S\.|US) )?"
+    rf"(?:(?-i:[a-z]{{3,}} )(?={'|'.join(_MODIFIED_ROLES)}\b))?"
     rf"(?:{'|'.join(sorted(_ROLE_WORDS))}))\b$", re.IGNORECASE)
+# "According to the Emergency Lawyers, several drones hit ...": whose account the sentence gives
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording to ((?:the )?[^,;:()]{3,60}?)\s*(?=[,;:()]|\.?\s*$)")
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
@@ -829,7 +837,7 @@ def _speaker(candidate: _Candidate) -> str | None:
     text = normalize(candidate.text)
     verb, saying = _speech_verb(text)
     if verb is None:
-        return None
+        return _according_to(text, candidate)
     # quoted words name no speaker; nor does a short parenthesis: "Group of Seven (G-7) leaders"
     unquoted = _SHORT_PARENTHESIS.sub(_blanked, re.sub(r'"[^"]*"', _blanked, text))
     before, apposed, after = _speaker_clauses(unquoted, verb, saying, candidate.full_names)
@@ -843,7 +851,27 @@ def _speaker(candidate: _Candidate) -> str | None:
     after_role = _ROLE_SPEAKER.search(after)
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
         role = after_role
-    return _role_name(role) if role is not None else None
+    return _role_name(role) if role is not None and not _bare_body(role) else None
+
+
+def _according_to(text: str, candidate: _Candidate) -> str | None:
+    """The source of an account: "According to the Emergency Lawyers, ..." or "..., according to
+    police" (a name or a role; not "according to data" or "according to the plan")."""
+    found = _ACCORDING_TO.search(re.sub(r'"[^"]*"', _blanked, text))
+    if found is None:
+        return None
+    source = found.group(1).strip()
+    bare = source[4:] if source.lower().startswith("the ") else source
+    named = _named_speaker(((bare, False),), text, candidate)
+    if named is not None:
+        return named
+    role = _ROLE_SPEAKER.search(source)
+    return _role_name(role) if role is not None and role.start() == 0 and not _bare_body(role) else None
+
+
+def _bare_body(role: re.Match[str]) -> bool:
+    """"the group", "the union": a body the sentence does not say the kind of asks a vague question."""
+    return role.group(1).lower().removeprefix("the ") in _MODIFIED_ROLES
 
 
 def _blanked(match: re.Match[str]) -> str:
@@ -1007,8 +1035,9 @@ def _written_with_article(name: str, texts: Sequence[str]) -> bool:
     """Whether the evidence writes the name with "the" ("sued the NCAA and 11 conferences", "the
     Taliban has advanced") more often than without. Only where the name ends its phrase (before
     punctuation or a function word) is a vote: "the Trump administration" says nothing of Trump."""
+    # ... or before its speech verb: "The New York Times reported"
     pattern = re.compile(rf"(?<![\w'’])((?i:the)\s+)?{re.escape(name)}"
-                         rf"(?=\s*(?:[.,;:!?)\"”]|$)|\s+(?:{'|'.join(_PHRASE_END)})\b)")
+                         rf"(?=\s*(?:[.,;:!?)\"”]|$)|\s+(?:{'|'.join(_PHRASE_END)})\b|\s+{_SPEECH.pattern})")
     with_the = without = 0
     for text in texts:
         for match in pattern.finditer(normalize(text)):
@@ -1232,7 +1261,7 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
     else:
         counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
                            proper=proper)
-    if counted is None and _a_death_toll(tokens, position):
+    if counted is None and _a_death_toll(tokens, position, text):
         return "How many were killed?"
     if not counted:
         return None
@@ -1250,16 +1279,26 @@ _STATE_QUESTIONS = {"dead": "How many died?", "missing": "How many are missing?"
 _KILLS = frozenset({"kills", "killed", "kill", "killing"})
 
 
-def _a_death_toll(tokens: Sequence[str], position: int) -> bool:
-    """"Drone attack kills 28", "kills 28 people", "28 killed", "28 people dead": a death toll,
-    which counts no noun the question could name ("people" asks nothing on its own)."""
-    before = tokens[position - 1].lower() if position else ""
+# "killing at least 28 people": a bound between the verb and the figure
+_BOUNDS = frozenset({"at", "least", "more", "than", "nearly", "almost", "about", "around", "over", "some",
+                     "up", "to", "as", "many"})
+
+
+def _a_death_toll(tokens: Sequence[str], position: int, text: str = "") -> bool:
+    """"Drone attack kills 28", "killing at least 28 people", "28 killed", "28 people dead": a
+    death toll, which counts no noun the question could name ("people" asks nothing on its own)."""
+    at = position - 1
+    while at >= 0 and tokens[at].lower() in _BOUNDS and position - at <= 3:
+        at -= 1  # "at least", "more than", "up to", "nearly"
+    before = tokens[at].lower() if at >= 0 else ""
     after = [t.lower() for t in tokens[position + 1:position + 3]]
     if after[:1] == ["people"]:
         after = after[1:]
     first = after[0] if after else ""  # "" at the end of the sentence
+    # the toll closes its clause: "killed 28 people, a rights group said" (tokens lose the comma)
+    closes = re.search(rf"(?<![\w.]){re.escape(tokens[position])}(?:\s+people)?\s*[,;:]", text) is not None
     # "kills 28" closing its clause, or "28 killed" / "28 dead"
-    return ((before in _KILLS and (not first.isalpha() or first in {"in", "at", "on"}))
+    return ((before in _KILLS and (not first.isalpha() or first in {"in", "at", "on"} or closes))
             or first in {"killed", "dead", "died"})
 
 
