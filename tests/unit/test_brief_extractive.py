@@ -1256,6 +1256,11 @@ def test_a_death_toll_reads_past_bounds_and_a_closing_comma(sentence: str, quest
         ("Three people were detained overnight near the border, according to police.", "police"),
         ("Gas cost $2.33, according to the U.S. Energy Information Administration.",
          "U.S. Energy Information Administration"),
+        # a role inside a relative clause speaks for that clause, not for the sentence
+        ("Iranians gathered to mourn protesters killed in a crackdown that rights groups said left "
+         "thousands dead, according to videos verified by AFP.", None),
+        # "reported" as an adjective reports nothing: the speaker is the one after it
+        ("The reported attack killed five people near the border, police said.", "police"),
         # a body whose kind the sentence does not say asks a vague question ("What did the group say?")
         ('"Criticism is protected," the group wrote.', None),
         # an account that no one gives: data, a plan, a poll

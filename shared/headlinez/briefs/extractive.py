@@ -736,14 +736,21 @@ _DESCRIPTORS = frozenset({"democrat", "republican", "independent", "conservative
 def _speech_verb(text: str) -> tuple[re.Match[str] | None, bool]:
     """The verb that reports speech, and whether it is a trailing ", saying" (whose speaker is
     the sentence's subject: "A Beijing official hit back at the bill, saying it ...")."""
-    # not "added a warning" (an act) nor a passive ("when Scott was announced for the role, he said")
+    # not "added a warning" (an act), a passive ("when Scott was announced for the role, he said")
+    # nor an adjective ("The reported attack killed five, police said")
     verb = next((m for m in _SPEECH.finditer(text)
                  if not (m.group(1) in {"added", "adds"} and _AN_ACT.match(text, m.end()))
+                 and not (m.group(1) == "reported" and _word_before(text, m.start()) in _DETERMINERS)
                  and not _PASSIVE_BEFORE.search(text, 0, m.start())), None) or _quoting_verb(text)
     if verb is not None:
         return verb, False
     saying = _SAYING.search(text)
     return saying, saying is not None
+
+
+def _word_before(text: str, end: int) -> str:
+    before = text[:end].split()
+    return before[-1].lower() if before else ""
 
 
 def _speaker_clauses(unquoted: str, verb: re.Match[str], saying: bool,
@@ -835,11 +842,11 @@ def _role_name(role: re.Match[str]) -> str:
 def _speaker(candidate: _Candidate) -> str | None:
     """Who the sentence quotes or reports speaking: the name nearest its speech verb."""
     text = normalize(candidate.text)
-    verb, saying = _speech_verb(text)
-    if verb is None:
-        return _according_to(text, candidate)
     # quoted words name no speaker; nor does a short parenthesis: "Group of Seven (G-7) leaders"
     unquoted = _SHORT_PARENTHESIS.sub(_blanked, re.sub(r'"[^"]*"', _blanked, text))
+    verb, saying = _speech_verb(text)
+    if verb is None:
+        return _according_to(unquoted, text, candidate)
     before, apposed, after = _speaker_clauses(unquoted, verb, saying, candidate.full_names)
     named = _named_speaker(((before, True), (apposed, True), (after, False)), text, candidate)
     if named is not None:
@@ -848,16 +855,20 @@ def _speaker(candidate: _Candidate) -> str | None:
         # "When Scott was announced for the role, he said ...": the one person the sentence names
         return _the_one_person(unquoted[:verb.start()], candidate)
     role = _ROLE_SPEAKER.search(before)
+    if role is not None and re.search(r"\b(?:that|which)\s+$", before[:role.start()]):
+        # "demonstrations that rights groups said left thousands dead": words set inside another
+        # account (the sentence's), not the sentence's own speaker
+        role = None
     after_role = _ROLE_SPEAKER.search(after)
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
         role = after_role
     return _role_name(role) if role is not None and not _bare_body(role) else None
 
 
-def _according_to(text: str, candidate: _Candidate) -> str | None:
+def _according_to(unquoted: str, text: str, candidate: _Candidate) -> str | None:
     """The source of an account: "According to the Emergency Lawyers, ..." or "..., according to
     police" (a name or a role; not "according to data" or "according to the plan")."""
-    found = _ACCORDING_TO.search(re.sub(r'"[^"]*"', _blanked, text))
+    found = _ACCORDING_TO.search(unquoted)
     if found is None:
         return None
     source = found.group(1).strip()
@@ -1284,7 +1295,7 @@ _BOUNDS = frozenset({"at", "least", "more", "than", "nearly", "almost", "about",
                      "up", "to", "as", "many"})
 
 
-def _a_death_toll(tokens: Sequence[str], position: int, text: str = "") -> bool:
+def _a_death_toll(tokens: Sequence[str], position: int, text: str) -> bool:
     """"Drone attack kills 28", "killing at least 28 people", "28 killed", "28 people dead": a
     death toll, which counts no noun the question could name ("people" asks nothing on its own)."""
     at = position - 1
