@@ -416,6 +416,18 @@ def test_converged_trends_merge_into_the_older_one() -> None:
     assert set(result.new_members) == {"told"}
 
 
+def test_a_trend_that_ended_long_before_the_other_began_is_not_merged() -> None:
+    # Given an old trend last covered 20 hours before the young one started (beyond merge_max_gap)
+    old = trend_state("told", {"volcano": 1.0, "iceland": 1.0, "flight": 0.5},
+                      first=T0 - timedelta(hours=25), last=T0 - timedelta(hours=21))
+    young = trend_state("tyoung", {"volcano": 1.0, "iceland": 0.6, "ash": 1.0}, first=T0 - timedelta(hours=1))
+    # When an article joins the younger one
+    result = run([article("v0", "Ash from Iceland volcano")], [old, young])
+    # Then both stay open: an earlier event of the same subject, not a story that started twice
+    assert [trend.trend_id for trend in result.changed] == ["tyoung"]
+    assert result.closed == []
+
+
 def test_merge_pass_can_be_disabled() -> None:
     old = trend_state("told", {"volcano": 1.0, "iceland": 1.0, "flight": 0.5}, first=T0 - timedelta(hours=5))
     young = trend_state("tyoung", {"volcano": 1.0, "iceland": 0.6, "ash": 1.0}, first=T0 - timedelta(hours=1))

@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 
 import numpy as np
+import pytest
 from tests.unit.test_clustering import T0, article
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
@@ -159,6 +160,38 @@ def test_fragments_merge_and_the_older_id_survives() -> None:
     assert run1.changed[0].trend_id in survivors  # the older id is kept
     assert all(t.merged_into == run1.changed[0].trend_id for t in merged.values())
     assert survivors[run1.changed[0].trend_id].article_count == 3
+
+
+@pytest.mark.parametrize(("hours_apart", "merged"), [(10, True), (14, False)])
+def test_only_trends_covered_within_the_merge_gap_merge(hours_apart: int, merged: bool) -> None:
+    # Given a one-article trend, and a later trend of the same meaning founded `hours_apart` after it
+    # (e.g. a budget row, then a state visit, both about one president)
+    first = article("g1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
+    later = T0 + timedelta(hours=hours_apart)
+    second = article("g2", "Tsunami warning lifted after tremor", "Residents return home.", family="b",
+                     at=later)
+    third = article("g3", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="c",
+                    at=later + timedelta(minutes=5))
+    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.1, 0.3),
+               third.article_id: unit(1, 0.05, 0.3)}
+    apart = ClusterConfig(semantic_threshold=0.99, semantic_merge_threshold=0.99)
+    run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                            config=apart, embeddings=vectors)
+    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=later + timedelta(minutes=1),
+                            config=apart, embeddings=vectors)
+    open_trends = [t for t in run2.changed if t.is_open] + [
+        t for t in run1.changed if t.trend_id not in {x.trend_id for x in run2.changed}]
+    assert len(open_trends) == 2
+    # When the merge pass runs with the default thresholds and gap (12 hours)
+    assert CONFIG.merge_max_gap == timedelta(hours=12)
+    run3 = cluster_articles(open_trends, [third], run2.frequencies, now=later + timedelta(minutes=15),
+                            config=CONFIG, embeddings=vectors)
+    # Then they are one trend only when their coverage came within the gap
+    assert any(t.merged_into for t in run3.changed) is merged
+    narrow = ClusterConfig(headline_only_words=0, merge_max_gap=timedelta(hours=hours_apart - 1))
+    run4 = cluster_articles(open_trends, [third], run2.frequencies, now=later + timedelta(minutes=15),
+                            config=narrow, embeddings=vectors)
+    assert not any(t.merged_into for t in run4.changed)  # a narrower gap keeps them apart
 
 
 def test_without_embeddings_the_lexical_path_is_unchanged() -> None:

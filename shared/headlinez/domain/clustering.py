@@ -30,7 +30,10 @@ Why this design (see also docs/decisions.md):
   (``domain.split``; the larger part keeps the id, the two are never merged back).
 * **Merge pass.** A story sometimes starts as two trends (two angles, a slow first article);
   when their centroids converge above ``merge_threshold`` the younger is folded into the older
-  (``merged_into``), which lifts UCI B-cubed F1 from 0.67 to 0.78.
+  (``merged_into``), which lifts UCI B-cubed F1 from 0.67 to 0.78. Only trends whose coverage
+  spans come within ``merge_max_gap`` of each other are candidates: two halves of one story are
+  covered at the same time, while a trend that ended a day before the other began is an earlier
+  event of the same subject (a budget row, then a state visit, both "Macron").
 * **Time-decayed centroid.** A trend's centroid is the decayed sum of its articles' unit vectors
   (half-life ``centroid_half_life``), pruned to ``max_centroid_terms``: a long story follows its
   latest developments and the state size is fixed.
@@ -103,6 +106,11 @@ class ClusterConfig(BaseModel):
     )
     quiet_period: timedelta = Field(
         default=timedelta(hours=36), description="A trend with no new article for this long closes."
+    )
+    merge_max_gap: timedelta = Field(
+        default=timedelta(hours=12),
+        description="Merge pass: two trends are candidates only when the time between one's last "
+        "article and the other's first is at most this (their coverage overlaps or nearly does).",
     )
     centroid_half_life: timedelta = Field(
         default=timedelta(hours=24),
@@ -1009,7 +1017,7 @@ class _Run:
                 counter.update(self.index.get(term, {}).keys())
         best_id: str | None = None
         best = threshold
-        quiet = self.quiet
+        gap = self.config.merge_max_gap
         counter.pop(work.trend_id, None)
         mine = work.centroid
         for tid, _shared in counter.most_common(self.config.max_merge_candidates):
@@ -1019,7 +1027,7 @@ class _Run:
             if self._split_pair(work.trend_id, tid):
                 continue
             centroid, norm, first_seen, last_seen = self._centroid(tid)
-            if norm <= 0.0 or first_seen - quiet > work.last_seen or work.first_seen - quiet > last_seen:
+            if norm <= 0.0 or first_seen - gap > work.last_seen or work.first_seen - gap > last_seen:
                 continue
             dot = math.fsum([mine[term] * centroid[term] for term in mine.keys() & centroid.keys()])
             score = dot / (norm * work.norm)
@@ -1033,8 +1041,9 @@ class _Run:
         assert self.semantic is not None
         assert work.embedding_sum is not None
         mean = work.embedding_sum / work.embedding_weight
-        nearest = self.semantic.nearest(mean, earliest_last=work.first_seen - self.quiet,
-                                        latest_first=work.last_seen + self.quiet,
+        gap = self.config.merge_max_gap
+        nearest = self.semantic.nearest(mean, earliest_last=work.first_seen - gap,
+                                        latest_first=work.last_seen + gap,
                                         limit=self.config.max_merge_candidates + 1)
         best_id: str | None = None
         best = 0.0
