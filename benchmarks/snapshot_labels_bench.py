@@ -294,8 +294,8 @@ def score_pair_samples(lexical: bool) -> None:
               f"over {len(pairs)} pairs of {len(trends)} trends ({from_earlier} labeled by an earlier file); "
               f"same story {verdicts.count('same')}; unlabeled {verdicts.count(None)}")
         for pair, headline in pairs.items():
-            if labels.get(pair) not in (None, "1"):
-                print(f"    {labels[pair]} {' -> '.join(sorted(pair))}: {headline[:60]}")
+            if labels.get(pair) != "1":
+                print(f"    {labels.get(pair) or 'unlabeled'} {' -> '.join(sorted(pair))}: {headline[:60]}")
 
 
 def score_related(by_anchor: dict[str, TrendState], anchors: dict[str, str],

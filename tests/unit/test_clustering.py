@@ -233,6 +233,21 @@ def test_a_quiet_trend_closes_after_the_quiet_period() -> None:
     assert closed.version == trends[0].version + 1
 
 
+@pytest.mark.parametrize(("hours_later", "joins"), [(23, True), (25, False)])
+def test_an_article_joins_only_a_trend_covered_within_the_join_gap(hours_later: int, joins: bool) -> None:
+    # Given an eruption trend, still open (quiet for less than the 36-hour quiet period)
+    first = run([article("v0", *VOLCANO[0])])
+    trends = open_after(first)
+    # When another report of it arrives `hours_later` after the trend's last article
+    later = T0 + timedelta(hours=hours_later)
+    result = run([article("v1", *VOLCANO[1], at=later, family="other")], trends, first.frequencies,
+                 now=later + timedelta(minutes=15))
+    # Then it joins within join_max_gap (24 h), and founds a new trend beyond it (a new day's
+    # development of a subject, listed as related, not an old trend revived)
+    assert (result.assignments[aid("v1")] == trends[0].trend_id) is joins
+    assert CONFIG.join_max_gap == timedelta(hours=24)
+
+
 # --- headlines ---------------------------------------------------------------------------------
 
 

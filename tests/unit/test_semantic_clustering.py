@@ -194,6 +194,22 @@ def test_only_trends_covered_within_the_merge_gap_merge(hours_apart: int, merged
     assert not any(t.merged_into for t in run4.changed)  # a narrower gap keeps them apart
 
 
+@pytest.mark.parametrize(("hours_later", "joins"), [(20, True), (26, False)])
+def test_the_semantic_join_is_bounded_by_the_join_gap(hours_later: int, joins: bool) -> None:
+    # Given a trend, and a report of the same meaning `hours_later` after its last article
+    first = article("j1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
+    later = T0 + timedelta(hours=hours_later)
+    second = article("j2", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="b",
+                     at=later)
+    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.02, 0.3)}
+    run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
+                            config=CONFIG, embeddings=vectors)
+    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=later + timedelta(minutes=15),
+                            config=CONFIG, embeddings=vectors)
+    # Then it joins only within join_max_gap (24 h), although the trend is open for 36 h
+    assert (run2.assignments[second.article_id] == run1.assignments[first.article_id]) is joins
+
+
 def test_without_embeddings_the_lexical_path_is_unchanged() -> None:
     batch = [article("v1", "Volcano erupts in Iceland, flights grounded", family="a"),
              article("v2", "Iceland volcano eruption grounds flights", family="b",

@@ -13,8 +13,12 @@ Why this design (see also docs/decisions.md):
 * **Single pass, centroid based.** Each scheduled run sees only the articles ingested since the
   previous run plus the open trends. An article joins the open trend whose centroid is most
   similar (cosine over TF-IDF-like vectors) if that similarity reaches
-  ``ClusterConfig.similarity_threshold``; otherwise it founds a trend. Work per article is
-  independent of history: no article-to-article distance matrix, no growing state.
+  ``ClusterConfig.similarity_threshold``; otherwise it founds a trend. Only trends covered
+  within ``join_max_gap`` (24 h) of the article are eligible, although a trend stays open for
+  ``quiet_period`` (36 h): after a day without coverage a new report of the subject is a new
+  development and founds its own trend (listed as related), rather than reviving the old one.
+  Work per article is independent of history: no article-to-article distance matrix, no
+  growing state.
 * **Inverted index for candidates.** Each run indexes the open trends' centroid terms, restricted
   to the terms this batch can look up, and an article is compared only with trends sharing one of
   its most distinctive terms (capped per article). A trend that shares no term is never scored.
@@ -106,6 +110,12 @@ class ClusterConfig(BaseModel):
     )
     quiet_period: timedelta = Field(
         default=timedelta(hours=36), description="A trend with no new article for this long closes."
+    )
+    join_max_gap: timedelta = Field(
+        default=timedelta(hours=24),
+        description="An article may join a trend only when it was published within this of the "
+        "trend's span (its last article at most this long before); the trend stays open for "
+        "quiet_period.",
     )
     merge_max_gap: timedelta = Field(
         default=timedelta(hours=12),
@@ -566,9 +576,10 @@ class _Run:
                 counter.update(postings.keys())
         if not counter:
             return None, 0.0
-        # Eligible: the article falls within quiet_period of the trend's span.
-        earliest_last_seen = doc.article.published - self.quiet
-        latest_first_seen = doc.article.published + self.quiet
+        # Eligible: the article falls within join_max_gap of the trend's span.
+        gap = self.config.join_max_gap
+        earliest_last_seen = doc.article.published - gap
+        latest_first_seen = doc.article.published + gap
         vector = doc.vector
         terms = vector.keys()
         best_id: str | None = None
@@ -614,8 +625,9 @@ class _Run:
         trends sharing the article's lookup terms."""
         assert self.semantic is not None
         published = doc.article.published
-        nearest = self.semantic.nearest(embedding, earliest_last=published - self.quiet,
-                                        latest_first=published + self.quiet,
+        gap = self.config.join_max_gap
+        nearest = self.semantic.nearest(embedding, earliest_last=published - gap,
+                                        latest_first=published + gap,
                                         limit=self.config.semantic_candidates)
         candidates: dict[str, float | None] = dict(nearest)
         counter: Counter[str] = Counter()
@@ -626,7 +638,7 @@ class _Run:
         for tid, _shared in counter.most_common(self.config.max_candidates_per_article):
             if tid not in candidates:
                 _, _, first_seen, last_seen = self._centroid(tid)
-                if last_seen >= published - self.quiet and first_seen <= published + self.quiet:
+                if last_seen >= published - gap and first_seen <= published + gap:
                     candidates[tid] = self.semantic.similarity(tid, embedding)
         best_id: str | None = None
         best = 0.0
