@@ -663,3 +663,19 @@ def test_the_how_page_says_whether_the_confidence_is_calibrated(monkeypatch: pyt
     monkeypatch.setattr(pages, "load_prediction_model", lambda: calibrated)
     assert "predicts: calibrated on 1,234 of this site's own scored predictions, over 56 trends." \
         in confidence_sentence()
+
+
+def test_the_how_page_states_the_grouping_time_bounds_the_clustering_uses() -> None:
+    import re
+    from datetime import timedelta
+
+    from headlinez.domain.clustering import ClusterConfig
+    from headlinez.web import pages
+
+    found = re.search(r'<p id="story-windows">([^<]*)</p>', pages.how_page(None))
+    assert found is not None
+    text = " ".join(found.group(1).split())
+    config = ClusterConfig()
+    # The page's numbers are the clustering's own defaults, not a restatement
+    assert f"covered in the last {config.join_max_gap // timedelta(hours=1)} hours" in text
+    assert f"within {config.merge_max_gap // timedelta(hours=1)} hours of each other" in text

@@ -63,6 +63,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from headlinez.domain.headlines import headline_weight, is_roundup
+from headlinez.domain.newsrooms import JOIN_MAX_GAP_HOURS, MERGE_MAX_GAP_HOURS
 from headlinez.domain.semantic import SemanticIndex, Vector, as_vector, unpack_sum
 from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantize
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
@@ -112,13 +113,13 @@ class ClusterConfig(BaseModel):
         default=timedelta(hours=36), description="A trend with no new article for this long closes."
     )
     join_max_gap: timedelta = Field(
-        default=timedelta(hours=24),
+        default=timedelta(hours=JOIN_MAX_GAP_HOURS),
         description="An article may join a trend only when it was published within this of the "
         "trend's span (its last article at most this long before); the trend stays open for "
         "quiet_period.",
     )
     merge_max_gap: timedelta = Field(
-        default=timedelta(hours=12),
+        default=timedelta(hours=MERGE_MAX_GAP_HOURS),
         description="Merge pass: two trends are candidates only when the time between one's last "
         "article and the other's first is at most this (their coverage overlaps or nearly does).",
     )

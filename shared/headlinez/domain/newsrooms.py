@@ -20,6 +20,16 @@ PUBLIC_MIN_NEWSROOMS = 2
 TREND_DEFINITION = (
     f"A trend is a story covered by at least {PUBLIC_MIN_NEWSROOMS} independent newsrooms."
 )
+# The time bounds of grouping (the defaults of `ClusterConfig.join_max_gap` and `merge_max_gap`),
+# here so that the pages can state them without importing the clustering (and numpy).
+JOIN_MAX_GAP_HOURS = 24
+MERGE_MAX_GAP_HOURS = 12
+STORY_WINDOWS = (
+    "An article joins the story it reads most like among those covered in the last "
+    f"{JOIN_MAX_GAP_HOURS} hours; after {JOIN_MAX_GAP_HOURS} hours without coverage, a new report "
+    "starts a new trend, listed as related. Two trends of one story that started apart are merged "
+    f"when their coverage comes within {MERGE_MAX_GAP_HOURS} hours of each other."
+)
 
 
 def is_public(trend: TrendState) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
 from headlinez.domain.lifecycle import STATUS_MEANINGS
-from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.domain.newsrooms import STORY_WINDOWS, TREND_DEFINITION
 from headlinez.domain.prediction import load_model as load_prediction_model
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
@@ -286,6 +286,7 @@ def how_page(track: TrackRecordView | None = None) -> str:
         diversity_half_life=f"{DIVERSITY_HALF_LIFE_HOURS:g}",
         family_cap=FAMILY_WINDOW_ARTICLE_CAP,
         window_hours=WINDOW_HOURS,
+        story_windows=STORY_WINDOWS,
     )
 
 
