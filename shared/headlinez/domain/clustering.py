@@ -16,7 +16,7 @@ Why this design (see also docs/decisions.md):
   ``ClusterConfig.similarity_threshold``; otherwise it founds a trend. Only trends covered
   within ``join_max_gap`` (24 h) of the article are eligible, although a trend stays open for
   ``quiet_period`` (36 h): after a day without coverage a new report of the subject is a new
-  development and founds its own trend (listed as related), rather than reviving the old one.
+  development and founds its own trend rather than reviving the old one.
   Work per article is independent of history: no article-to-article distance matrix, no
   growing state.
 * **Inverted index for candidates.** Each run indexes the open trends' centroid terms, restricted

@@ -25,10 +25,11 @@ TREND_DEFINITION = (
 JOIN_MAX_GAP_HOURS = 24
 MERGE_MAX_GAP_HOURS = 12
 STORY_WINDOWS = (
-    "An article joins the story it reads most like among those covered in the last "
-    f"{JOIN_MAX_GAP_HOURS} hours; after {JOIN_MAX_GAP_HOURS} hours without coverage, a new report "
-    "starts a new trend, listed as related. Two trends of one story that started apart are merged "
-    f"when their coverage comes within {MERGE_MAX_GAP_HOURS} hours of each other."
+    "An article joins the story it reads most like (when close enough) among those covered in the "
+    f"last {JOIN_MAX_GAP_HOURS} hours; after {JOIN_MAX_GAP_HOURS} hours without coverage, a new "
+    "report starts a new trend rather than reviving the old one. Two trends of one story that "
+    f"started apart are merged when their coverage comes within {MERGE_MAX_GAP_HOURS} hours of "
+    "each other."
 )
 
 
