@@ -77,6 +77,35 @@ def test_an_office_is_not_a_person() -> None:
     assert "Minister of Bangladesh" not in names
 
 
+def test_an_office_about_to_be_held_is_a_title_even_after_another_name() -> None:
+    # "PM-elect" and "Prime Minister-designate" are offices, also when a known place precedes them
+    names = by_name(extract_topics([
+        "Ahsan Iqbal to attend Bangladesh PM-elect Tarique Rahman's oath-taking ceremony in Dhaka",
+        "Prime Minister-designate Sanae Takaichi meets envoys",
+    ]))
+    assert names["Tarique Rahman"] == "person"
+    assert names["Sanae Takaichi"] == "person"
+    assert names["Bangladesh"] == "place"
+    assert not [n for n in names if "elect" in n.lower() or "designate" in n.lower()]
+
+
+def test_an_event_named_after_its_city_is_one_topic() -> None:
+    # "Berlin Film Festival" and "Munich Security Conference" are events, not a city and a fragment
+    names = by_name(extract_topics([
+        "Over 80 Berlin Film Festival alumni sign open letter on Gaza",
+        "Berlin Film Festival jury responds to open letter",
+        "Munich Security Conference: a showdown between Europe and Trump?",
+        "Rubio heads to Munich Security Conference",
+    ]))
+    assert names["Berlin Film Festival"] == "term"
+    assert names["Munich Security Conference"] == "term"
+    assert not {"Film Festival", "Security Conference"} & names.keys()
+    # In a title-case headline every word is capitalized: a place and its capitalized neighbours
+    # stay apart there ("Iran US Talks" is no event's name)
+    names = by_name(extract_topics(["Iran US Talks Resume In Geneva", "Iran and US resume talks"]))
+    assert {"Iran", "Geneva"} <= names.keys()
+
+
 def test_key_terms_are_lowercase_two_word_phrases_shared_by_headlines() -> None:
     # Given two headlines sharing "frog toxin" and single words such as "poisoned"
     topics = extract_topics(

@@ -287,6 +287,17 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
     return runs
 
 
+# An office about to be held or just left is still an office: "PM-elect", "President-designate".
+_OFFICE_SUFFIXES = (" elect", " designate")
+
+
+def _title_word(word: str) -> bool:
+    key = _key(word)
+    for suffix in _OFFICE_SUFFIXES:
+        key = key.removesuffix(suffix)
+    return key in _PERSON_TITLES
+
+
 def _strip_titles(words: list[str]) -> tuple[list[str], bool]:
     """Drop leading honorifics/offices ('President', 'Prime Minister'); True if a person's name
     follows them. 'Prime Minister of Bangladesh' is an office: ('Bangladesh', False)."""
@@ -294,7 +305,7 @@ def _strip_titles(words: list[str]) -> tuple[list[str], bool]:
     if whole in _ORGANIZATIONS or whole in _PLACES or whole in _ALIASES:
         return words, False
     found = False
-    while len(words) > 1 and _key(words[0]) in _PERSON_TITLES:
+    while len(words) > 1 and _title_word(words[0]):
         words = words[1:]
         found = True
     if found and words and _key(words[0]) in _CONNECTORS:
@@ -302,6 +313,22 @@ def _strip_titles(words: list[str]) -> tuple[list[str], bool]:
             words = words[1:]
         found = False
     return words, found
+
+
+def _rejoin_events(parts: list[list[str]]) -> list[list[str]]:
+    """A place and the event named after it are one name: 'Munich' + 'Security Conference',
+    'Berlin' + 'Film Festival' (split apart because the place is known). Only where capitals mark
+    names (not in a title-case headline, whose every word is capitalized); the event part has two
+    or more words, none of them a known name, and ends on an event word."""
+    joined: list[list[str]] = []
+    for part in parts:
+        keys = [_key(w) for w in part]
+        if (joined and len(joined[-1]) == 1 and _key(joined[-1][0]) in _PLACES and len(part) >= 2
+                and keys[-1] in _EVENT_WORDS and not any(_known(k) for k in keys)):
+            joined[-1] = [*joined[-1], *part]
+        else:
+            joined.append(part)
+    return joined
 
 
 def _split_known(words: list[str]) -> list[list[str]]:
@@ -435,8 +462,13 @@ def _gather(titles: Sequence[str]) -> dict[str, _Entry]:
             cleaned = [_POSSESSIVE.sub("", w) for w in run]
             stripped, titled = _strip_titles(cleaned)
             parts = _split_known(stripped)
+            if not is_title:
+                parts = _rejoin_events(parts)
             for position, raw_part in enumerate(parts):
                 part = list(raw_part)
+                part_titled = titled and position == 0
+                if position:  # "Bangladesh | PM-elect Tarique Rahman": a title after a known name
+                    part, part_titled = _strip_titles(part)
                 while part and _key(part[-1]) in _CONNECTORS:
                     part.pop()
                 # a title-case capital on a function word opens no name ("Who", "Is Already Here",
@@ -449,7 +481,7 @@ def _gather(titles: Sequence[str]) -> dict[str, _Entry]:
                     (_key(w) in _GENERIC or _key(w) in _PERSON_TITLES) and not _known(_key(w)) for w in part
                 ):
                     continue
-                name, kind = _classify(part, titled and position == 0)
+                name, kind = _classify(part, part_titled)
                 key = _key(name)
                 if len(key) < 2:
                     continue
