@@ -114,6 +114,18 @@ def test_small_young_trend_stays_emerging_until_its_age_limit() -> None:
     assert next_status("emerging", signals(1.0, 1.0, 1.0, age=lc.EMERGING_MAX_HOURS)) == "peaking"
 
 
+def test_a_young_story_is_new_before_it_is_cooled() -> None:
+    # Given a lone article quiet for 4 hours (past one newsroom's 3-hour quiet period), far below its peak
+    young = signals(0.1, 0.3, 1.0, age=4, quiet=4.0, newsrooms=1)
+    # Then a story under EMERGING_MAX_HOURS old is still Emerging, not Cooled
+    assert next_status("emerging", young) == "emerging"
+    # ... and it cools once it is older than that, still quiet
+    older = signals(0.1, 0.3, 1.0, age=lc.EMERGING_MAX_HOURS + 1, quiet=7.0, newsrooms=1)
+    assert next_status("emerging", older) == "cooled"
+    # An established story (peak at or above ESTABLISHED_VELOCITY) cools on the quiet-period rule alone
+    assert next_status("fading", signals(0.4, 1.0, 4.0, age=4, quiet=4.0, newsrooms=1)) == "cooled"
+
+
 # --- whole series -----------------------------------------------------------------------------
 
 

@@ -16,14 +16,16 @@ Rules, applied in order (thresholds are the constants below):
    "Cooled" (the candidate's status) until its velocity beat the old article's peak. It happens
    once per trend: a trend becomes public once.
 1. No completed hour yet: **Emerging** (or the previous status, unchanged).
-2. **Cooled** only after a quiet period long enough for the story's size:
+2. **Emerging** (from birth) while the trend has never reached ESTABLISHED_VELOCITY and is younger
+   than EMERGING_MAX_HOURS: a story under 6 hours old is new, even when its lone article is 3
+   hours old (it was Cooled then, and a candidate that cooled restarted at detection: two badge
+   changes for a story a few hours old).
+3. **Cooled** only after a quiet period long enough for the story's size:
    quiet ≥ quiet_needed(N) = min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM × (N − 1),
    COOL_MAX_HOURS) — 3 h for one newsroom, 6 h for 3, 12 h for 7, 24 h from 15 — *and* V below
    COOLED_SHARE (25 %) of P. A night lull of an hour or two never cools a story with several
    newsrooms. A cooled trend stays cooled until it is covered again at V ≥ max(REVIVE_SHARE × P,
    ESTABLISHED_VELOCITY).
-3. **Emerging** (from birth) while the trend has never reached ESTABLISHED_VELOCITY and is younger
-   than EMERGING_MAX_HOURS.
 4. **Rising** is entered when V ≥ ESTABLISHED_VELOCITY, V is at its peak (≥ AT_PEAK_SHARE × P) and
    V ≥ RISE_ENTER_GROWTH × V2 (+30 % in two hours, or V2 = 0); it is kept while V is at its peak
    and V ≥ RISE_STAY_GROWTH × V2 (still growing).
@@ -121,7 +123,7 @@ class Signals:
 
 
 def quiet_needed_hours(newsrooms: int) -> float:
-    """How long a story must go without an article before it may be Cooled (rule 2)."""
+    """How long a story must go without an article before it may be Cooled (rule 3)."""
     return min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM * max(0, newsrooms - 1), COOL_MAX_HOURS)
 
 
@@ -132,7 +134,7 @@ def _grown(signals: Signals, factor: float) -> bool:
 
 
 def _cooled(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 2: enter after the quiet period below COOLED_SHARE of the peak; leave at REVIVE_SHARE."""
+    """Rule 3: enter after the quiet period below COOLED_SHARE of the peak; leave at REVIVE_SHARE."""
     v, peak = signals.velocity, signals.peak
     if previous == "cooled":
         return v < max(REVIVE_SHARE * peak, ESTABLISHED_VELOCITY)
@@ -149,7 +151,8 @@ def _rising(previous: TrendStatus | None, signals: Signals) -> bool:
 
 
 def _emerging(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 3: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS."""
+    """Rule 2: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS; a
+    young story is new before it is cooled (a lone article quiet for 3 of its first 6 hours)."""
     return (previous in (None, "emerging") and signals.peak < ESTABLISHED_VELOCITY
             and signals.age_hours < EMERGING_MAX_HOURS)
 
@@ -159,10 +162,10 @@ def next_status(previous: TrendStatus | None, signals: Signals) -> TrendStatus:
     status: TrendStatus
     if signals.hours == 0 or signals.peak <= 0.0:
         status = previous or "emerging"
-    elif _cooled(previous, signals):
-        status = "cooled"
     elif _emerging(previous, signals):
         status = "emerging"
+    elif _cooled(previous, signals):
+        status = "cooled"
     elif _rising(previous, signals):
         status = "rising"
     else:
