@@ -91,3 +91,23 @@ def test_the_related_tuning_sample_is_before_the_held_out_days_and_the_second_fr
                for name in ("snapshot_related_labels.csv", "snapshot_related_labels_check.csv",
                             "snapshot_related_labels_fresh.csv") for row in _rows(name)}
     assert not earlier & {frozenset((row["anchor"], row["related_anchor"])) for row in fresh}
+
+
+STORY = re.compile(r"^(?:single|\d{4}-\d{2}-\d{2}-[a-z0-9-]{1,40})$")
+ITEM_ID = re.compile(r"^[0-9a-f]{16}-\d+$")
+
+
+@pytest.mark.parametrize("name", ["heldout_stream_labels.csv", "heldout_stream_labels_second.csv"])
+def test_the_held_out_stream_labels_are_ids_and_story_slugs_disjoint_from_the_dev_stream(name: str) -> None:
+    # Measure-only labels of the snapshot's held-out window (docs/dev-stream.md), by two labelers:
+    # ids and slugs, no text, the same items, and none of the dev stream's (before 2026-02-16)
+    rows = _rows(name)
+    assert {row["id"] for row in rows} == {row["id"] for row in _rows("heldout_stream_labels.csv")}
+    assert len(rows) == 444
+    assert all(set(row) == {"id", "story"} for row in rows)
+    assert all(ITEM_ID.match(row["id"]) and STORY.match(row["story"]) for row in rows)
+    assert len({row["id"] for row in rows}) == len(rows)
+    stories = [row["story"] for row in rows if row["story"] != "single"]
+    assert all(stories.count(story) >= 2 for story in set(stories))  # a slug names 2+ items
+    dev = {row["id"] for row in _rows("dev_stream_labels.csv")}
+    assert not dev & {row["id"] for row in rows}
