@@ -88,7 +88,8 @@ STATUS_MEANINGS: dict[str, str] = {
                f"{_percent(PEAK_RETURN_SHARE)})"),
     "cooled": (f"below {_percent(COOLED_SHARE)} of its peak pace after a quiet spell that grows "
                f"with its newsrooms: no article for {COOL_BASE_HOURS:g} hours (one newsroom) to "
-               f"{COOL_MAX_HOURS:g} hours ({_newsrooms_for_longest_quiet()} newsrooms or more)"),
+               f"{COOL_MAX_HOURS:g} hours ({_newsrooms_for_longest_quiet()} newsrooms or more); "
+               "a story still Emerging is not cooled"),
 }
 
 # Distinct marks: Rising is a climbing arrow, Peaking a summit.
