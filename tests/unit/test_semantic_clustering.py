@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 from tests.unit.test_clustering import T0, article
 
-from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
+from headlinez.domain.clustering import ClusterConfig, ClusterRunResult, DocumentFrequencies, cluster_articles
 from headlinez.domain.semantic import SemanticIndex, embedding_text, unpack_sum
 from headlinez.domain.syndication import is_syndicated_copy, sketch_similarity, wire_sketch
+from headlinez.models import Article, TrendState
 
 # The fixtures' one-line summaries stand for leads: headline-only scaling is off here and tested
 # on its own below (test_headline_only_*).
@@ -135,77 +136,79 @@ def test_shared_words_do_not_merge_different_events_when_meaning_differs() -> No
     assert len(total) == DIM
 
 
-def test_fragments_merge_and_the_older_id_survives() -> None:
-    # Given two trends of one story founded in separate runs (different words, same meaning)
-    first = article("f1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
-    second = article("f2", "Tsunami warning lifted after tremor", "Residents return home.", family="b",
-                     at=T0 + timedelta(minutes=20))
-    third = article("f3", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="c",
-                    at=T0 + timedelta(minutes=25))
-    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.1, 0.3),
-               third.article_id: unit(1, 0.05, 0.3)}
-    config = ClusterConfig(semantic_threshold=0.99, semantic_merge_threshold=0.99)  # two trends
+# Three reports of one earthquake in different words, as an embedding model sees them (close vectors)
+QUAKE = [("Quake strikes off Japan coast", "A strong earthquake hit.", unit(1, 0, 0.3)),
+         ("Tsunami warning lifted after tremor", "Residents return home.", unit(1, 0.1, 0.3)),
+         ("Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", unit(1, 0.05, 0.3))]
+
+
+def quake_reports(*times: datetime) -> tuple[list[Article], dict[str, list[float]]]:
+    """The QUAKE reports published at `times` (one newsroom each), with their embeddings."""
+    reports = [article(f"q{n}", title, summary, family=f"f{n}", at=at)
+               for n, ((title, summary, _), at) in enumerate(zip(QUAKE, times, strict=False))]
+    return reports, {a.article_id: vector for a, (_, _, vector) in zip(reports, QUAKE, strict=False)}
+
+
+Fragments = tuple[list[TrendState], Article, ClusterRunResult, dict[str, list[float]]]
+
+
+def two_fragments(later: timedelta) -> Fragments:
+    """Two trends of the quake founded in separate runs (thresholds keep them apart), the second
+    `later` after the first; then the third report, published 5 minutes after the second."""
+    (first, second, third), vectors = quake_reports(T0, T0 + later, T0 + later + timedelta(minutes=5))
+    apart = ClusterConfig(semantic_threshold=0.99, semantic_merge_threshold=0.99)
     run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
-                            config=config, embeddings=vectors)
-    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=T0 + timedelta(minutes=30),
-                            config=config, embeddings=vectors)
+                            config=apart, embeddings=vectors)
+    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=T0 + later + timedelta(minutes=1),
+                            config=apart, embeddings=vectors)
     assert run2.assignments[second.article_id] != run1.assignments[first.article_id]
-    # When a later run uses the default thresholds, the merge pass folds the fragments together
     open_trends = [t for t in run2.changed if t.is_open] + [
         t for t in run1.changed if t.trend_id not in {x.trend_id for x in run2.changed}]
-    run3 = cluster_articles(open_trends, [third], run2.frequencies, now=T0 + timedelta(minutes=45),
+    return open_trends, third, run2, vectors
+
+
+def test_fragments_merge_and_the_older_id_survives() -> None:
+    # Given two trends of one story founded 20 minutes apart (different words, same meaning)
+    open_trends, third, before, vectors = two_fragments(timedelta(minutes=20))
+    oldest = min(open_trends, key=lambda t: t.first_seen).trend_id
+    # When a later run uses the default thresholds, the merge pass folds the fragments together
+    run3 = cluster_articles(open_trends, [third], before.frequencies, now=T0 + timedelta(minutes=45),
                             config=CONFIG, embeddings=vectors)
     survivors = {t.trend_id: t for t in run3.changed if t.is_open}
     merged = {t.trend_id: t for t in run3.changed if t.merged_into}
-    assert run1.changed[0].trend_id in survivors  # the older id is kept
-    assert all(t.merged_into == run1.changed[0].trend_id for t in merged.values())
-    assert survivors[run1.changed[0].trend_id].article_count == 3
+    assert oldest in survivors  # the older id is kept
+    assert merged
+    assert all(t.merged_into == oldest for t in merged.values())
+    assert survivors[oldest].article_count == 3
 
 
 @pytest.mark.parametrize(("hours_apart", "merged"), [(10, True), (14, False)])
 def test_only_trends_covered_within_the_merge_gap_merge(hours_apart: int, merged: bool) -> None:
     # Given a one-article trend, and a later trend of the same meaning founded `hours_apart` after it
     # (e.g. a budget row, then a state visit, both about one president)
-    first = article("g1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
-    later = T0 + timedelta(hours=hours_apart)
-    second = article("g2", "Tsunami warning lifted after tremor", "Residents return home.", family="b",
-                     at=later)
-    third = article("g3", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="c",
-                    at=later + timedelta(minutes=5))
-    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.1, 0.3),
-               third.article_id: unit(1, 0.05, 0.3)}
-    apart = ClusterConfig(semantic_threshold=0.99, semantic_merge_threshold=0.99)
-    run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
-                            config=apart, embeddings=vectors)
-    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=later + timedelta(minutes=1),
-                            config=apart, embeddings=vectors)
-    open_trends = [t for t in run2.changed if t.is_open] + [
-        t for t in run1.changed if t.trend_id not in {x.trend_id for x in run2.changed}]
-    assert len(open_trends) == 2
+    open_trends, third, before, vectors = two_fragments(timedelta(hours=hours_apart))
+    now = T0 + timedelta(hours=hours_apart, minutes=15)
     # When the merge pass runs with the default thresholds and gap (12 hours)
     assert CONFIG.merge_max_gap == timedelta(hours=12)
-    run3 = cluster_articles(open_trends, [third], run2.frequencies, now=later + timedelta(minutes=15),
-                            config=CONFIG, embeddings=vectors)
+    run3 = cluster_articles(open_trends, [third], before.frequencies, now=now, config=CONFIG,
+                            embeddings=vectors)
     # Then they are one trend only when their coverage came within the gap
     assert any(t.merged_into for t in run3.changed) is merged
     narrow = ClusterConfig(headline_only_words=0, merge_max_gap=timedelta(hours=hours_apart - 1))
-    run4 = cluster_articles(open_trends, [third], run2.frequencies, now=later + timedelta(minutes=15),
-                            config=narrow, embeddings=vectors)
+    run4 = cluster_articles(open_trends, [third], before.frequencies, now=now, config=narrow,
+                            embeddings=vectors)
     assert not any(t.merged_into for t in run4.changed)  # a narrower gap keeps them apart
 
 
 @pytest.mark.parametrize(("hours_later", "joins"), [(20, True), (26, False)])
 def test_the_semantic_join_is_bounded_by_the_join_gap(hours_later: int, joins: bool) -> None:
     # Given a trend, and a report of the same meaning `hours_later` after its last article
-    first = article("j1", "Quake strikes off Japan coast", "A strong earthquake hit.", family="a")
-    later = T0 + timedelta(hours=hours_later)
-    second = article("j2", "Japan earthquake tsunami alert ends", "Quake tremor warning lifted.", family="b",
-                     at=later)
-    vectors = {first.article_id: unit(1, 0, 0.3), second.article_id: unit(1, 0.02, 0.3)}
+    (first, second), vectors = quake_reports(T0, T0 + timedelta(hours=hours_later))
     run1 = cluster_articles([], [first], DocumentFrequencies(), now=T0 + timedelta(minutes=15),
                             config=CONFIG, embeddings=vectors)
-    run2 = cluster_articles(run1.changed, [second], run1.frequencies, now=later + timedelta(minutes=15),
-                            config=CONFIG, embeddings=vectors)
+    run2 = cluster_articles(run1.changed, [second], run1.frequencies,
+                            now=T0 + timedelta(hours=hours_later, minutes=15), config=CONFIG,
+                            embeddings=vectors)
     # Then it joins only within join_max_gap (24 h), although the trend is open for 36 h
     assert (run2.assignments[second.article_id] == run1.assignments[first.article_id]) is joins
 

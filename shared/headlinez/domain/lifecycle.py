@@ -17,9 +17,9 @@ Rules, applied in order (thresholds are the constants below):
    once per trend: a trend becomes public once.
 1. No completed hour yet: **Emerging** (or the previous status, unchanged).
 2. **Emerging** (from birth) while the trend has never reached ESTABLISHED_VELOCITY and is younger
-   than EMERGING_MAX_HOURS: a story under 6 hours old is new, even when its lone article is 3
-   hours old (it was Cooled then, and a candidate that cooled restarted at detection: two badge
-   changes for a story a few hours old).
+   than EMERGING_MAX_HOURS: a story under 6 hours old is new, even when its lone article has been
+   quiet for 3 hours (checked before rule 3, so such a story is not Cooled, then restarted by
+   rule 0 when a second newsroom takes it up).
 3. **Cooled** only after a quiet period long enough for the story's size:
    quiet ≥ quiet_needed(N) = min(COOL_BASE_HOURS + COOL_HOURS_PER_NEWSROOM × (N − 1),
    COOL_MAX_HOURS) — 3 h for one newsroom, 6 h for 3, 12 h for 7, 24 h from 15 — *and* V below
@@ -152,8 +152,7 @@ def _rising(previous: TrendStatus | None, signals: Signals) -> bool:
 
 
 def _emerging(previous: TrendStatus | None, signals: Signals) -> bool:
-    """Rule 2: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS; a
-    young story is new before it is cooled (a lone article quiet for 3 of its first 6 hours)."""
+    """Rule 2: from birth, until the trend reaches ESTABLISHED_VELOCITY or EMERGING_MAX_HOURS."""
     return (previous in (None, "emerging") and signals.peak < ESTABLISHED_VELOCITY
             and signals.age_hours < EMERGING_MAX_HOURS)
 

@@ -460,6 +460,8 @@ def _gather(titles: Sequence[str]) -> dict[str, _Entry]:
     for index, (tokens, is_title) in enumerate(zip(tokenized, title_case, strict=True)):
         for run in _name_runs(tokens, not is_title, evidence):
             cleaned = [_POSSESSIVE.sub("", w) for w in run]
+            # titles go before the split, which would cut an acronym title off its name and lose
+            # the sign of a person ("CEO Son" -> "CEO" | "Son"), and again after a known name
             stripped, titled = _strip_titles(cleaned)
             parts = _split_known(stripped)
             if not is_title:
