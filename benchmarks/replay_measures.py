@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/replay_measures.py ../shared/data/news_feed_snapshot_2026-02-18 \
         [--hours 48] [--step-minutes 15] [--top 20] [--column-hours 3] [--lexical] [--until ISO]
+        [--stories tests/data/heldout_stream_labels.csv | --stories gold]
 
 The snapshot's articles are replayed through the production clustering run, `ClusterService.run`
 (clustering, then `services.trend_intel.enrich`: status with its hysteresis, detected_at,
@@ -33,11 +34,15 @@ Printed:
    "raw" is that delay; "after first poll" subtracts the wait for the first run at or after that
    publish time (what a 15-minute schedule adds by itself), leaving what clustering adds.
    Stories whose second newsroom published before the replay window are left out (counted).
+   With `--stories CSV|gold`, also per story as labelers grouped it (a CSV `id,story`, or the
+   dataset's gold stories): to the first run at which one public trend holds the story's
+   articles from 2+ newsrooms.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import sys
 import time
@@ -58,7 +63,7 @@ from headlinez.adapters.embedding import load_default_embedder
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import velocity_at
-from headlinez.evaluation.clustering_eval import embed_articles, load_dataset
+from headlinez.evaluation.clustering_eval import dataset_ids, embed_articles, load_dataset
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.services.cluster import ClusterService
 from headlinez.services.trend_intel import PUBLIC_MIN_NEWSROOMS
@@ -99,6 +104,8 @@ class Replay:
     start: datetime = datetime(2000, 1, 1, tzinfo=UTC)
     seconds: float = 0.0
     embedding: str = ""
+    public_members: list[tuple[datetime, list[set[str]]]] = field(default_factory=list)
+    """Per run, the article ids of each public trend (open, 2+ newsrooms): the gold-story latency."""
 
 
 def _embedder(articles: Sequence[Article], lexical: bool) -> CachedEmbedder | None:
@@ -154,6 +161,9 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
                 replay.history[trend.trend_id][now] = Observation(
                     trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open,
                     recent_newsrooms(trend, now, COVERED_HOURS))
+        replay.public_members.append((now, [set(replay.store.members.get(t.trend_id, {}))
+                                            for t in replay.store.trends.values()
+                                            if t.is_open and t.source_count >= PUBLIC_MIN_NEWSROOMS]))
         now += step
     replay.seconds = time.perf_counter() - started
     return replay
@@ -407,6 +417,71 @@ def print_latency(replay: Replay, step: timedelta) -> dict[str, float]:
     return summary
 
 
+def labeled_stories(dataset: Path, labels_path: Path | None) -> dict[str, list[Article]]:
+    """The dataset's stories: from `labels_path` (CSV `id,story`, e.g.
+    tests/data/heldout_stream_labels.csv), or the dataset's own gold stories when None."""
+    labels: dict[str, str] | None = None
+    if labels_path is not None:
+        with labels_path.open(encoding="utf-8", newline="") as handle:
+            labels = {row["id"]: row["story"] for row in csv.DictReader(handle)}
+    stories: dict[str, list[Article]] = defaultdict(list)
+    for row, row_id in zip(load_dataset(dataset), dataset_ids(dataset), strict=True):
+        story = row.story_id if labels is None else labels.get(row_id)
+        if story is not None and story != "single":
+            stories[story].append(row.article)
+    return stories
+
+
+def story_latencies(replay: Replay, stories: Mapping[str, Sequence[Article]]) -> tuple[list[Latency], int]:
+    """Latency per labeled story that reaches 3 newsrooms: from its second newsroom's first
+    publish time to the first run at which one public trend holds its articles from 2+
+    newsrooms. The story is the labelers', not the clustering's, so a trend that later merged in
+    an older article of another story does not count that article's time, and a story split over
+    two trends counts until one of them shows it."""
+    found: list[Latency] = []
+    before_window = 0
+    for story, articles in sorted(stories.items()):
+        firsts: dict[str, datetime] = {}
+        for article in sorted(articles, key=lambda a: a.published):
+            firsts.setdefault(article.publisher_family, article.published)
+        if len(firsts) < 3:
+            continue
+        second = sorted(firsts.values())[1]
+        if second < replay.start:
+            before_window += 1
+            continue
+        family = {a.article_id: a.publisher_family for a in articles}
+        public_at = next((moment for moment, trends in replay.public_members
+                          if any(len({family[i] for i in members if i in family}) >= 2
+                                 for members in trends)), None)
+        if public_at is None:
+            print(f"  never public as one trend: {story}")
+            continue
+        first_poll = min(r for r in replay.runs if r >= second)
+        found.append(Latency(story, second, public_at, first_poll, second))
+    return found, before_window
+
+
+def print_story_latency(replay: Replay, dataset: Path, labels_path: Path | None) -> None:
+    source = labels_path.name if labels_path is not None else "the dataset's gold stories"
+    print(f"\n3b. Detection latency per labeled story ({source}): stories as the labelers "
+          "grouped them; public = one open trend with 2+ newsrooms holds the story's articles from "
+          "2+ newsrooms")
+    found, before = story_latencies(replay, labeled_stories(dataset, labels_path))
+    print(f"  {len(found)} stories reaching 3 newsrooms ({before} left out: second newsroom before "
+          "the window)")
+    if not found:
+        return
+    for label, values in (("raw (publish -> public)", [f.raw_minutes for f in found]),
+                          ("after first poll", [f.after_poll_minutes for f in found])):
+        print(f"  {label}: p50 {_percentile(values, 50):.0f} min, p90 {_percentile(values, 90):.0f} min, "
+              f"max {max(values):.0f} min")
+    print("  slowest:")
+    for item in sorted(found, key=lambda f: -f.raw_minutes)[:6]:
+        print(f"    {item.raw_minutes:6.0f} min  second newsroom {item.second_published:%d %H:%M}Z, "
+              f"public at {item.public_at:%d %H:%M}Z  {item.headline}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", type=Path)
@@ -418,6 +493,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--until", type=datetime.fromisoformat, default=None,
                         help="read only items published up to this time (ISO 8601, e.g. "
                              "2026-02-16T00:00+00:00: the snapshot without its held-out days)")
+    parser.add_argument("--stories", default=None, metavar="CSV|gold",
+                        help="also the latency per story as people group them: a CSV id,story (e.g. "
+                             "tests/data/heldout_stream_labels.csv, measure only) or 'gold' for the "
+                             "dataset's own stories (UCI, AllSides)")
     args = parser.parse_args(argv)
     if not args.dataset.exists():
         print(f"no dataset at {args.dataset} (the snapshot lives in ../shared/data)", file=sys.stderr)
@@ -433,6 +512,8 @@ def main(argv: list[str]) -> int:
     print_fading_at_peak(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)
+    if args.stories is not None:
+        print_story_latency(replay, args.dataset, None if args.stories == "gold" else Path(args.stories))
     return 0
 
 
