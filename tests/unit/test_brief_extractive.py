@@ -883,6 +883,34 @@ def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | N
 
 
 @pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        # a count no noun names, in figures or in words, with what was done to them
+        ("France arrests nine in right-wing activist's death", "How many were arrested?"),
+        ("Nine arrested in France over death of far-right student", "How many were arrested?"),
+        ("Police detained 12 on Sunday, officials said", "How many were detained?"),
+        ("Coast guard rescues 40 after ferry sinks", "How many were rescued?"),
+        ("Police ID gunman who killed eight, took own life in rail yard shooting", "How many were killed?"),
+        ("Three people were injured and two killed", None),  # two counts: neither is the count
+        # a figure is read whole: "3.34 million" counts no one killed as 3
+        ("The pandemic has killed more than 3.34 million people worldwide", None),
+        ("He charges two dollars a ride", None),  # a price, no people
+        ("Officials had expected three were arrested", None),
+        ("Arrests of ten suspects were expected, police forecast", None),  # a forecast is no count
+    ],
+)
+def test_a_count_of_people_acted_on_asks_how_many(sentence: str, question: str | None) -> None:
+    assert _number_question_of(sentence, headline=True) == question
+
+
+def test_a_victim_s_age_in_apposition_asks_how_old() -> None:
+    sentence = "Quentin Deranque, 23, was beaten to death by far-left activists in Lyon last week."
+    assert _number_question_of(sentence, headline=False) == "How old was Quentin Deranque?"
+    # an age beside a win is no victim's: the figure is no question either
+    assert _number_question_of("Elana Meyers Taylor, 41, wins gold in the monobob", headline=True) is None
+
+
+@pytest.mark.parametrize(
     ("written", "name"),
     [
         ("Secretary of State Antony Blinken", "Antony Blinken"),

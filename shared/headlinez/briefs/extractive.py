@@ -1108,9 +1108,22 @@ def _who_died(text: str) -> str | None:
     return full[0] if full else None
 
 
+# "Quentin Deranque, 23, was beaten to death": a victim's age in apposition before what befell them
+_VICTIM_AGE = re.compile(r"((?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+), \d{1,3}, (?:who )?"
+                         r"(?:was |were |had been |has been )?(?:\w+ly )?"
+                         r"(?:killed|murdered|slain|shot|stabbed|beaten|found dead|died)\b")
+
+
 def _age_question(candidate: _Candidate) -> str | None:
-    """'How old was Jesse Jackson?' for '... Jesse Jackson dies at age 84'."""
+    """'How old was Jesse Jackson?' for '... Jesse Jackson dies at age 84'; 'How old was Quentin
+    Deranque?' for 'Quentin Deranque, 23, was beaten to death'."""
     text = normalize(candidate.text)
+    victim = _VICTIM_AGE.search(text)
+    if victim is not None:
+        names = [_clean_name(run) for run in name_sequences(victim.group(1))]
+        full = [name for name in names if len(name.split()) >= 2]
+        if full:
+            return f"How old was {_speaker_name(_with_initials(full[-1], text))}?"
     if not _DEATH_AGE.search(text):
         return None
     name = _who_died(text)
@@ -1222,6 +1235,48 @@ def _number_question(candidate: _Candidate) -> str | None:
             question = _figure_question(tokens, position, text, headline=headline, proper=proper)
             if question and not (forecast and question.startswith("How many")):
                 return question
+    return None if forecast else _outcome_count_question(text)
+
+
+# What an action did to a number of people, the count after the verb or before its participle:
+# "France arrests nine in activist's death", "police detained 12 on Sunday", "three were injured".
+_ACTED_ON = {"arrests": "arrested", "arrested": "arrested", "detains": "detained", "detained": "detained",
+             "rescues": "rescued", "rescued": "rescued", "evacuates": "evacuated", "evacuated": "evacuated",
+             "injures": "injured", "injured": "injured", "wounds": "wounded", "wounded": "wounded",
+             "kills": "killed", "killed": "killed", "charges": "charged", "charged": "charged",
+             "deports": "deported", "deported": "deported", "sentences": "sentenced",
+             "sentenced": "sentenced"}
+# Number words a count is written with ("one" is left out: "arrests one of the suspects"); a
+# figure is read whole ("3.34 million" is no count of 3).
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                 "ninety|hundred")
+_COUNT = rf"(?:\d[\d,]*(?:\.\d+)?(?![.,]?\d)|{_NUMBER_WORDS})"
+_ACTED = "|".join(_ACTED_ON)
+# the verb, a bound, the count, then (maybe "people" or "suspects") the clause's end or a preposition
+_COUNT_AFTER_VERB = re.compile(
+    rf"\b({_ACTED})\s+(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?{_COUNT}"
+    r"(?:\s+(?:people|persons|suspects))?(?=\s*(?:[,;:.]|$)|\s+(?:in|over|after|at|on|for|during|"
+    r"near|across|amid|as|following)\b)", re.IGNORECASE)
+_COUNT_BEFORE_PARTICIPLE = re.compile(
+    rf"(?:^|[,;:]\s*|\b(?:and|with)\s+)(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?"
+    rf"{_COUNT}(?:\s+(?:people|persons|suspects))?\s+(?:were\s+|have been\s+|had been\s+)?({_ACTED})\b",
+    re.IGNORECASE)
+
+_ANY_ACTED_COUNT = re.compile(rf"\b(?:{_ACTED})\s+(?:\w+\s+){{0,2}}?{_COUNT}\b"
+                              rf"|\b{_COUNT}\s+(?:\w+\s+){{0,2}}?(?:{_ACTED})\b", re.IGNORECASE)
+
+
+def _outcome_count_question(text: str) -> str | None:
+    """'How many were arrested?' for 'France arrests nine in right-wing activist's death' or
+    'three were injured': a count no noun names, with what was done to them (numbers in words
+    too; a figure with its noun is `_figure_question`'s)."""
+    if len(_ANY_ACTED_COUNT.findall(text)) > 1:
+        return None  # "killed 2 and injured 5": two tolls, neither is the count
+    for pattern in (_COUNT_AFTER_VERB, _COUNT_BEFORE_PARTICIPLE):
+        match = pattern.search(text)
+        if match is not None:
+            return f"How many were {_ACTED_ON[match.group(1).lower()]}?"
     return None
 
 
