@@ -198,3 +198,22 @@ def test_a_us_story_is_not_world(monkeypatch: pytest.MonkeyPatch) -> None:
     # And one US headline among foreign ones does not make the trend politics
     assert classify_trend(["Floods in Bavaria", "German towns flooded", "Texas sends help"],
                           embedding=[1.0]) == "world"
+
+
+def test_a_disaster_abroad_is_world_and_at_home_stays_science(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a toy model that says science (nature's hazards are science cues)
+    _model_that_says("science", monkeypatch)
+    # Then a cyclone or a flood abroad is world news (the taxonomy: another country's disasters)
+    assert classify_trend(["Madagascar: Successive Cyclones Put Children At Risk"],
+                          embedding=[1.0]) == "world"
+    assert classify_trend(["Floods in Germany", "Germany counts flood damage"], embedding=[1.0]) == "world"
+    # And a hazard at home, or science abroad that is no disaster, stays science
+    assert classify_trend(["Rescuers search for 10 missing skiers after California avalanche"],
+                          embedding=[1.0]) == "science"
+    assert classify_trend(["Japan's lunar lander sends its first images"], embedding=[1.0]) == "science"
+
+
+def test_an_avalanche_is_a_cue_of_nature_not_sport() -> None:
+    # "skiers" cues sport; the avalanche they were caught in is the story (a science cue, as a flood is)
+    scores = category_scores(["Rescuers search for 10 missing skiers after California avalanche"])
+    assert scores["science"] >= scores["sports"]

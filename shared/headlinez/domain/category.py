@@ -250,6 +250,8 @@ def classify_trend(
         best = "world"  # the taxonomy: politics is US government; another country's politics is world
     elif best == "world" and _us_only(titles):
         best = "politics"  # and a US story (its courts, crime, states) is not world news
+    elif best == "science" and _foreign_only(titles) and _a_disaster(titles):
+        best = "world"  # a disaster abroad is world news; nature's hazards at home stay science
     if previous in scores and scores[previous] >= scores[best] - STAY_MARGIN:
         return previous
     return best
@@ -291,6 +293,18 @@ def _foreign_only(titles: Sequence[str]) -> bool:
     government (a foreign country's politics, in the taxonomy's words, is world news)."""
     found = [_places(title) for title in titles]
     return not any(p.us_word for p in found) and 2 * sum(p.abroad for p in found) > len(titles)
+
+
+_HAZARD_WORDS = frozenset({"avalanche", "avalanches", "landslide", "landslides", "mudslide", "tsunami",
+                           "typhoon", "cyclone", "cyclones", "eruption", "earthquake", "quake", "hurricane",
+                           "tornado", "flood", "floods", "flooding", "wildfire", "wildfires", "drought",
+                           "heatwave", "storm", "storms", "volcano"})
+
+
+def _a_disaster(titles: Sequence[str]) -> bool:
+    """Most headlines name a natural hazard (a cyclone, a flood, an avalanche)."""
+    hits = sum(bool({w.lower() for w in _TOKEN.findall(title)} & _HAZARD_WORDS) for title in titles)
+    return 2 * hits > len(titles)
 
 
 def _us_only(titles: Sequence[str]) -> bool:
