@@ -25,7 +25,9 @@ Printed:
    counting only from the run they went public on (what the trend list shows); and "cooled
    while covered": the
    share of public trends' Cooled runs at which 2+ newsrooms had published on the story in the
-   last 6 hours (a status a reader would not agree with);
+   last 6 hours (a status a reader would not agree with); and "cooled with a fresh article": the share of
+   public Cooled runs whose latest article is younger than the quiet spell the trend's size
+   needs to cool;
 2. the `--top` biggest stories (most newsrooms, then articles) with their status letter and
    velocity (as the API shows it: smoothed, at the top of the hour) every `--column-hours`;
 3. detection latency of every story reaching 3 newsrooms: from the publish time of its second
@@ -61,6 +63,7 @@ from tests.fakes import InMemoryClusterStore
 
 from headlinez.adapters.embedding import load_default_embedder
 from headlinez.domain.clustering import ClusterConfig
+from headlinez.domain.lifecycle import quiet_needed_hours
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import velocity_at
 from headlinez.evaluation.clustering_eval import dataset_ids, embed_articles, load_dataset
@@ -94,6 +97,7 @@ class Observation:
     newsrooms: int
     is_open: bool
     recent_newsrooms: int = 0  # distinct newsrooms with an article in the last COVERED_HOURS
+    quiet_hours: float = 0.0  # since the trend's latest article
 
 
 @dataclass
@@ -160,7 +164,8 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
             if trend.is_open or trend.trend_id in written:  # open, or closed by this run
                 replay.history[trend.trend_id][now] = Observation(
                     trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open,
-                    recent_newsrooms(trend, now, COVERED_HOURS))
+                    recent_newsrooms(trend, now, COVERED_HOURS),
+                    (now - trend.last_seen).total_seconds() / 3600)
         replay.public_members.append((now, [set(replay.store.members.get(t.trend_id, {}))
                                             for t in replay.store.trends.values()
                                             if t.is_open and t.source_count >= PUBLIC_MIN_NEWSROOMS]))
@@ -250,6 +255,26 @@ def print_cooled_while_covered(replay: Replay) -> float:
     share = 100.0 * covered / cooled if cooled else 0.0
     print(f"  cooled while covered: {covered} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
           f"articles from 2+ newsrooms in the last {COVERED_HOURS:g} h ({len(trends)} trends)")
+    return share
+
+
+def print_cooled_with_fresh_article(replay: Replay) -> float:
+    """How often a public trend shows Cooled although its latest article is younger than the
+    quiet spell its size needs to cool (`lifecycle.quiet_needed_hours`): covered again, and still
+    shown as cooled (a small story's new article cannot lift it to the revival velocity)."""
+    cooled = fresh = 0
+    trends: set[str] = set()
+    for trend_id, observations in replay.history.items():
+        for observation in observations.values():
+            if observation.newsrooms < PUBLIC_MIN_NEWSROOMS or observation.status != "cooled":
+                continue
+            cooled += 1
+            if observation.quiet_hours < quiet_needed_hours(observation.newsrooms):
+                fresh += 1
+                trends.add(trend_id)
+    share = 100.0 * fresh / cooled if cooled else 0.0
+    print(f"  cooled with a fresh article: {fresh} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
+          f"an article younger than the quiet spell their size needs to cool ({len(trends)} trends)")
     return share
 
 
@@ -509,6 +534,7 @@ def main(argv: list[str]) -> int:
           f"{len(replay.store.trends)} trends, clustering path: {replay.embedding}; {replay.seconds:.1f}s")
     print_status_changes(replay)
     print_cooled_while_covered(replay)
+    print_cooled_with_fresh_article(replay)
     print_fading_at_peak(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)
