@@ -811,6 +811,18 @@ def _speaker_of(sentence: str) -> str | None:
     return extractive._speaker(_candidate(said, sentence))
 
 
+def test_someone_speaking_for_a_named_person_is_asked_as_such() -> None:
+    office = ('Prime Minister Benjamin Netanyahu\'s office said his cabinet had approved a "mutual" truce.')
+    assert _speaker_of(office) == "Benjamin Netanyahu's office"
+    mom = ('Late Russian opposition leader Alexey Navalny\'s mom says the assessment "confirms what we '
+           'knew from the very beginning."')
+    assert _speaker_of(mom) == "Alexey Navalny's mom"
+    evidence = item(1, "CBS News", "cbs", "Navalny's mom calls for justice", mom)
+    assert extractive._said_question(_candidate(evidence, mom)) == "What did Alexey Navalny's mom say?"
+    # a possession that does not speak for the person is no speaker
+    assert _speaker_of("Navalny's death was caused by a toxin, investigators said.") == "investigators"
+
+
 def test_a_speaker_is_found_behind_abbreviated_titles_and_asides() -> None:
     # the name reader drops the stop of "Gov." and "Mr.": the name is still next to its verb
     noem = "South Dakota Gov. Kristi Noem announced Tuesday that she will send troops."
@@ -1226,6 +1238,11 @@ def test_charges_are_asked_about_as_charges_and_a_bare_state_as_the_state() -> N
     texan = "A Texas man was arrested on charges that he voted in the primary while on parole."
     assert ask("decided", texan) == "What are the charges?"
     assert ask("decided", "A man was sentenced Monday to eight months in prison.") == "What was decided?"
+    # charges brought, with their kind, are the news; without their kind the answer would not say
+    austria = "Prosecutors in Austria have filed terrorism charges against a 21-year-old man."
+    assert ask("decided", austria) == "What are the charges?"
+    assert ask("decided", "Austria files terror charges in alleged concert plot") == "What are the charges?"
+    assert ask("decided", "Police filed charges against the driver on Monday.") is None
     collapse = "The building collapsed, leaving one person dead and 10 injured, officials said."
     assert ask("number", collapse) == "How many were injured?"
     skiers = "Rescuers search for 10 missing skiers after an avalanche."

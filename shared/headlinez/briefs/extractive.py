@@ -106,6 +106,12 @@ _ROLE_SPEAKER = re.compile(
     r"\b((?:the )?(?-i:(?:Republican|Democratic|GOP|Senate|House|White House|U\.S\.|US) )?"
     rf"(?:(?-i:[a-z]{{3,}} )(?={'|'.join(_MODIFIED_ROLES)}\b))?"
     rf"(?:{'|'.join(sorted(_ROLE_WORDS))}))\b$", re.IGNORECASE)
+# Someone who speaks for a named person: "Alexey Navalny's mom says", "Trump's lawyer said",
+# "Netanyahu's office said" (the clause before the verb ends on it).
+_RELATIVE_SPEAKER = re.compile(
+    r"\b((?:[A-Z][\w-]+ ){0,2}[A-Z][\w-]+)['’]s ((?i:mother|mom|father|dad|wife|husband|widow|widower|"
+    r"son|daughter|brother|sister|family|parents|lawyer|lawyers|attorney|attorneys|spokesperson|"
+    r"spokesman|spokeswoman|office|campaign))$")
 # "According to the Emergency Lawyers, several drones hit ...": whose account the sentence gives
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording to ((?:the )?[^,;:()]{3,60}?)\s*(?=[,;:()]|\.?\s*$)")
 _DECISION = re.compile(
@@ -854,6 +860,12 @@ def _speaker(candidate: _Candidate) -> str | None:
     if before.lower() in {"he", "she"}:
         # "When Scott was announced for the role, he said ...": the one person the sentence names
         return _the_one_person(unquoted[:verb.start()], candidate)
+    relative = _RELATIVE_SPEAKER.search(before)
+    if relative is not None:
+        # "Alexey Navalny's mom says", "Netanyahu's office said": the relation speaks
+        name = _speaker_name(_with_initials(_clean_name(relative.group(1)), text))
+        if len(name) >= 3 and name.lower() not in outlet_aliases(candidate.item.outlet):
+            return f"{_in_full(name, candidate)}'s {relative.group(2).lower()}"
     role = _ROLE_SPEAKER.search(before)
     if role is not None and re.search(r"\b(?:that|which)\s+$", before[:role.start()]):
         # "demonstrations that rights groups said left thousands dead": words set inside another
@@ -1076,6 +1088,8 @@ def _said_question(candidate: _Candidate) -> str | None:
     speaker = _speaker(candidate)
     if not speaker:
         return None
+    if "'s " in speaker:  # "Benjamin Netanyahu's office": a possessive takes no article
+        return f"What did {speaker} say?"
     return f"What did {_with_article(speaker, (candidate.item.title, candidate.item.snippet))} say?"
 
 
@@ -1390,8 +1404,10 @@ def _decided_question(candidate: _Candidate) -> str | None:
     # What a speaker's quoted words call passed or banned is their words, not a decision reported.
     unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
     text = _NOT_DECISION.sub(" ", unquoted)
-    if _ARRESTED_ON_CHARGES.search(text):
-        return "What are the charges?"  # "was arrested on charges that he voted ...": no vote decided
+    if _ARRESTED_ON_CHARGES.search(text) or _FILED_CHARGES.search(text):
+        # "was arrested on charges that he voted ...": no vote decided; "prosecutors filed
+        # terrorism-related charges against ...": the charges are the news
+        return "What are the charges?"
     # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
     # allegedly voted while on probation")
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
@@ -1404,6 +1420,10 @@ def _decided_question(candidate: _Candidate) -> str | None:
 
 
 _CHARGING = frozenset({"charged", "indicted"})
+# Charges brought, with their kind: "filed terrorism-related charges", "files terror charges"
+# (not "filed charges" alone: the answer would not say what they are).
+_FILED_CHARGES = re.compile(r"\b(?:filed|files|brought|brings|laid|lays|pressed|presses)\s+"
+                            r"(?!(?:the|a|an|new|no|any|more|its|their|his|her)\b)[\w-]+(?:\s+[\w-]+)?\s+charges\b")
 _ARRESTED_ON_CHARGES = re.compile(r"\b(?:arrested|detained|held)\b[^.;]{0,30}?\bon (?:\w+ ){0,2}charges\b")
 # "was arrested and charged Tuesday with ...", "indicted him on ..." (not "a teen who charged two
 # women with a knife", "racially charged rhetoric")
