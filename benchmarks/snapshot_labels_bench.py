@@ -121,7 +121,8 @@ def score_category(by_anchor: dict[str, TrendState]) -> None:
         if predicted == row["category"]:
             hits += 1
         else:
-            misses.append(f"    {row['anchor']} gold {row['category']:<13} got {predicted}: "
+            part = "tuning" if trend.first_seen < HELD_OUT_FROM else "held out"
+            misses.append(f"    {row['anchor']} [{part}] gold {row['category']:<13} got {predicted}: "
                           f"{trend.headline[:70]}")
     scored = len(labels) - absent
     print(f"category: {100 * hits / max(scored, 1):.1f}% ({hits}/{scored}); no category {missing}; "
