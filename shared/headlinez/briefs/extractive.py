@@ -1276,7 +1276,7 @@ _COUNT_BEFORE_PARTICIPLE = re.compile(
     rf"(?:^|[,;:]\s*|\b(?:and|with)\s+)(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?"
     rf"{_COUNT}(?:\s+(?:people|persons|suspects))?\s+(?:were\s+|have been\s+|had been\s+)?({_ACTED})\b",
     re.IGNORECASE)
-
+# Any count beside such a verb, however loosely: two of them in a sentence make neither the count.
 _ANY_ACTED_COUNT = re.compile(rf"\b(?:{_ACTED})\s+(?:\w+\s+){{0,2}}?{_COUNT}\b"
                               rf"|\b{_COUNT}\s+(?:\w+\s+){{0,2}}?(?:{_ACTED})\b", re.IGNORECASE)
 
