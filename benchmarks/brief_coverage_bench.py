@@ -43,6 +43,7 @@ from headlinez.briefs.models import (
     PublishInput,
 )
 from headlinez.domain.clustering import ClusterConfig
+from headlinez.domain.text import normalize_title
 from headlinez.evaluation.clustering_eval import load_dataset
 from headlinez.models import Article
 from headlinez.ports import TrendSnapshot
@@ -130,7 +131,8 @@ class InlineBriefFlow:
         feedback: list = []
         for attempt in range(1, loaded.max_attempts + 1):
             generated = self._service.generate(GenerateInput(
-                trend_id=request.trend_id, evidence=loaded.evidence, feedback=feedback, attempt=attempt),
+                trend_id=request.trend_id, headline=loaded.headline, evidence=loaded.evidence,
+                feedback=feedback, attempt=attempt),
                 generator)
             assert generated.draft is not None
             checked = self._service.check(CheckInput(
@@ -199,6 +201,14 @@ def _print_quick_answers(published: Sequence[PublishedBrief]) -> None:
           f"specify'; briefs by answered questions {dict(sorted(per_brief.items()))}; "
           f"{len(sets)} distinct question sets over {len(published)} briefs")
     print("  answered questions by shape: " + ", ".join(f"{shape} {n}" for shape, n in shapes.most_common()))
+    # An answer that is the page's own headline tells the reader what they have just read.
+    echoes = [q for b in published for q in b.quick_answers
+              if b.headline and normalize_title(q.answer) == normalize_title(b.headline)]
+    print(f"  answers repeating the headline their page shows: {len(echoes)} "
+          f"({'; '.join(sorted({q.question for q in echoes}))})")
+    for brief in published:
+        if not any(q.evidence_ids for q in brief.quick_answers):
+            print(f"  no answer citing evidence: {brief.headline[:70]}")
 
 
 def _print(rows: Sequence[tuple[datetime, int, int, int]], label: str) -> Mapping[str, float]:

@@ -443,8 +443,11 @@ class BriefGenerator(Protocol):
     engine: str
     uses_tokens: bool
 
-    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
-                 ) -> tuple[BriefDraft, TokenUsage]: ...
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                 headline: str = "") -> tuple[BriefDraft, TokenUsage]:
+        """A draft from `evidence`; `feedback`: claims the fact-check removed from an earlier
+        draft; `headline`: what the trend's page already shows above the brief."""
+        ...
 
 
 ClaimToVerify = tuple[int, str, Sequence[int]]

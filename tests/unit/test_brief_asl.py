@@ -130,6 +130,8 @@ def test_the_flow_shape(definition: dict[str, Any]) -> None:
     assert states["PrepareRegeneration"]["Parameters"]["attempt.$"] == "States.MathAdd($.attempt, 1)"
     assert states["PrepareRegeneration"]["Parameters"]["feedback.$"] == "$.check.removed_claims"
     assert states["PrepareRegeneration"]["Next"] == "Generate"
+    # the engine knows the headline the page shows above the brief (no answer repeats it bare)
+    assert states["Generate"]["Parameters"]["headline.$"] == "$.load.headline"
     ends = {name for name, s in states.items() if s["Type"] in {"Succeed", "Fail"}}
     assert ends == {"NothingToDo", "BudgetExhausted", "Published", "NotPublished", "Failed"}
 

@@ -370,6 +370,35 @@ def test_the_latest_headline_answers_before_coverage_does_not_yet_specify() -> N
     _passes(draft, evidence)
 
 
+def test_the_headline_the_page_shows_is_no_answer_on_its_own() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Storm Éowyn batters Ireland's west coast overnight",
+             "Winds of record strength hit the coast."),
+        item(2, "BBC News", "bbc", "Storm Éowyn hits Ireland, leaving homes without power",
+             "Crews worked through the night."),
+    ]
+    # The newest headline is the page's own headline (typography aside): the reader has just read
+    # it above the brief, so it does not answer "What does the newest report say?"
+    draft = extractive_draft(evidence, headline="Storm Eowyn batters Ireland’s west coast overnight")
+    assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
+    assert len(draft.quick_answers) == 3  # the place goes to what the coverage does not yet say
+    _passes(draft, evidence)
+    # Another headline on the page leaves it the answer it was
+    shown = extractive_draft(evidence, headline="Storm Éowyn hits Ireland, leaving homes without power")
+    latest = [q.answer for q in shown.quick_answers if q.question == "What does the newest report say?"]
+    assert latest == ["Storm Éowyn batters Ireland's west coast overnight."]
+
+
+def test_the_offline_generator_reads_the_page_headline() -> None:
+    evidence = [item(1, "Reuters", "reuters", "Storm Éowyn batters Ireland's west coast overnight",
+                     "Winds of record strength hit the coast."),
+                item(2, "BBC News", "bbc", "Storm Éowyn hits Ireland, leaving homes without power",
+                     "Crews worked through the night.")]
+    draft, _ = extractive.ExtractiveGenerator().generate(
+        evidence, [], headline="Storm Éowyn batters Ireland's west coast overnight")
+    assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
+
+
 def test_the_age_is_asked_of_the_person_not_of_a_film_title() -> None:
     evidence = [item(1, "CBS News", "cbs",
                      "Hollywood legend Robert Duvall, star of 'The Godfather' and 'Apocalypse Now', "

@@ -50,10 +50,12 @@ class ScriptedGenerator:
     def __init__(self, *drafts: dict[str, object]) -> None:
         self.drafts = list(drafts)
         self.feedback: list[list[RemovedClaim]] = []
+        self.headlines: list[str] = []
 
-    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
-                 ) -> tuple[BriefDraft, TokenUsage]:
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                 headline: str = "") -> tuple[BriefDraft, TokenUsage]:
         self.feedback.append(list(feedback))
+        self.headlines.append(headline)
         return BriefDraft.model_validate(self.drafts.pop(0)), TokenUsage(input_tokens=1000, output_tokens=300)
 
 
@@ -120,9 +122,11 @@ def test_load_skips_a_missing_or_merged_trend(store: InMemoryBriefStore, service
 def test_generate_counts_tokens_against_the_daily_budget(store: InMemoryBriefStore,
                                                          service: BriefService) -> None:
     request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence(),
-                            usage=TokenUsage(input_tokens=7))
-    result = service.generate(request, ScriptedGenerator(story.GOOD_DRAFT))
+                            usage=TokenUsage(input_tokens=7), headline="The page's headline")
+    generator = ScriptedGenerator(story.GOOD_DRAFT)
+    result = service.generate(request, generator)
     assert result.status == "generated"
+    assert generator.headlines == ["The page's headline"]  # what the page shows, for the engine
     assert result.usage == TokenUsage(input_tokens=1007, output_tokens=300)  # cumulative
     assert store.tokens == {NOW.date(): 1300}
 

@@ -36,7 +36,7 @@ class _Generator:
     engine = "claude-test"
     uses_tokens = True
 
-    def generate(self, evidence: Any, feedback: Any) -> tuple[BriefDraft, TokenUsage]:
+    def generate(self, evidence: Any, feedback: Any, headline: str = "") -> tuple[BriefDraft, TokenUsage]:
         return BriefDraft.model_validate(story.GOOD_DRAFT), TokenUsage(input_tokens=100, output_tokens=20)
 
 

@@ -199,8 +199,10 @@ class ClaudeBriefGenerator:
         self._client = client
         self.engine = model
 
-    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
-                 ) -> tuple[BriefDraft, TokenUsage]:
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                 headline: str = "") -> tuple[BriefDraft, TokenUsage]:
+        # `headline` is not sent: the prompt (and its cache) stay as they are; the model writes
+        # its own questions under the contract and never echoes a bare headline as an answer.
         payload, usage = self._client.call_tool(
             model=self.engine, system=BRIEF_SYSTEM_PROMPT, tool_name=BRIEF_TOOL,
             tool_description="Record the brief: paragraphs of cited claims and three quick answers.",

@@ -1585,10 +1585,12 @@ def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
     return speaker is not None and speaker[:1].islower(), not quotes(candidate.text)
 
 
-def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) -> QuickAnswer | None:
+def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
+            shown: str = "") -> QuickAnswer | None:
     """'What does the newest report say?': the newest headline of the coverage that says
     something the brief and the other answers do not (a live story's newest development, or the
-    newest angle on it; cited)."""
+    newest angle on it; cited). `shown`: the headline the trend's page shows above the brief,
+    which never answers on its own (the reader has just read it); its article's sentences may."""
     said = [content_stems(text) for text in taken]
     # A headline that restates what the brief or an answer already says adds nothing: "Peru's
     # Congress ousts interim President José Jerí" after "Peru's Congress has voted to remove ...".
@@ -1604,7 +1606,8 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str]) 
                       and (c.position == 0 or _reports_on_its_own(c))
                       and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)),
                      key=lambda c: c.position)
-    for chosen in [*opening, newest]:
+    echo = bool(shown) and normalize_title(newest.text) == normalize_title(shown)
+    for chosen in [*opening, *([] if echo else [newest])]:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
             return QuickAnswer(question="What does the newest report say?", answer=claim.text,
@@ -1672,7 +1675,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
-                   next_subject: str | None) -> list[QuickAnswer]:
+                   next_subject: str | None, shown: str = "") -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
@@ -1703,7 +1706,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
                 question=question, answer=claim.text, evidence_ids=claim.evidence_ids)))
     answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
     if len(answers) < 3:
-        latest = _latest(candidates, writer, taken | set(avoid))
+        latest = _latest(candidates, writer, taken | set(avoid), shown)
         if latest is not None:
             answers.append(latest)
     for kind in ("next", "said", "decided", "number"):
@@ -1715,10 +1718,12 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     return answers
 
 
-def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset()) -> BriefDraft:
+def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset(),
+                     headline: str = "") -> BriefDraft:
     """A brief of evidence sentences (see the module docstring). Needs at least one item.
 
     `exclude`: sentences not to use again (claims the fact-check removed from an earlier draft).
+    `headline`: the trend's headline as its page shows it, which no quick answer repeats bare.
     """
     if not evidence:
         raise ValueError("an extractive brief needs evidence")
@@ -1756,7 +1761,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     subject = _with_article(subjects[0], texts) if subjects else None
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
-    answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject)
+    answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
+                             shown=headline)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
@@ -1766,6 +1772,6 @@ class ExtractiveGenerator:
     engine = EXTRACTIVE_ENGINE
     uses_tokens = False
 
-    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]
-                 ) -> tuple[BriefDraft, TokenUsage]:
-        return extractive_draft(evidence, exclude={r.text for r in feedback}), TokenUsage()
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                 headline: str = "") -> tuple[BriefDraft, TokenUsage]:
+        return extractive_draft(evidence, exclude={r.text for r in feedback}, headline=headline), TokenUsage()

@@ -286,6 +286,7 @@ class LoadResult(_Model):
 
 class GenerateInput(StepInput):
     attempt: int = Field(default=1, ge=1)
+    headline: str = Field(default="", description="The trend's headline as its page shows it (Load's).")
     evidence: list[EvidenceItem] = Field(min_length=1)
     feedback: list[RemovedClaim] = Field(default_factory=list)
     usage: TokenUsage = Field(default_factory=TokenUsage)

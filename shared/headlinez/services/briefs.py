@@ -132,7 +132,7 @@ class BriefService:
                     "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
                     "engine": generator.engine})
                 return GenerateResult(status="budget_exhausted", engine=generator.engine, usage=request.usage)
-        draft, usage = generator.generate(request.evidence, request.feedback)
+        draft, usage = generator.generate(request.evidence, request.feedback, request.headline)
         if generator.uses_tokens:
             self._store.add_tokens(now.date(), usage.total)
         logger.info("brief drafted", extra={
