@@ -1,7 +1,9 @@
 """Share of public trends with a current brief at each cycle of a snapshot replay (issue 10, §1).
 
     .venv/bin/python benchmarks/brief_coverage_bench.py ../shared/data/news_feed_snapshot_2026-02-18 \
-        [--hours 6] [--max-per-run 10] [--rule backlog|changed]
+        [--hours 6] [--max-per-run 10] [--rule backlog|changed] [--sheet DIR]
+    .venv/bin/python benchmarks/brief_coverage_bench.py ../shared/data/news_feed_snapshot_2026-02-18 \
+        --score DIR
 
 The snapshot's articles are replayed in 15-minute cycles through the production `ClusterService`
 (lexical path, in memory): an article is ingested at its publish time, or in the first cycle when it
@@ -12,6 +14,10 @@ After each cycle: the public trends (open, 2+ newsrooms), how many have a *curre
 exists and `brief_due` finds nothing new since it) and how many are briefed at all, plus the
 published briefs' share of supported claims.
 
+`--sheet DIR` also writes a blind judging sheet of the final briefs' quick answers with the
+evidence they were written from and the page's headline (outside the repository: the snapshot's
+text stays in ../shared/data); `--score DIR` counts the judge's `DIR/verdicts.csv`.
+
 `--rule changed` is the previous rule (only trends that changed materially in the run start a
 brief, at most `--max-per-run`); `--rule backlog` (the default) reads the published briefs.
 """
@@ -19,6 +25,8 @@ brief, at most `--max-per-run`); `--rule backlog` (the default) reads the publis
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import re
 import sys
 import time
@@ -29,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.quick_answer_ab import RUBRIC
 from tests.fakes import InMemoryClusterStore
 
 from headlinez.briefs.extractive import ExtractiveGenerator
@@ -37,10 +46,12 @@ from headlinez.briefs.models import (
     BriefFailure,
     BriefRequest,
     CheckInput,
+    EvidenceItem,
     GenerateInput,
     LoadInput,
     PublishedBrief,
     PublishInput,
+    RemovedClaim,
 )
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.text import normalize_title
@@ -114,6 +125,7 @@ class InlineBriefFlow:
     def __init__(self, service: BriefService) -> None:
         self._service = service
         self._names: set[str] = set()
+        self.evidence: dict[str, list[EvidenceItem]] = {}  # of each trend's published brief
         self.published = 0
         self.skipped = 0
         self.failed = 0
@@ -128,7 +140,7 @@ class InlineBriefFlow:
             self.skipped += 1
             return True
         generator = ExtractiveGenerator()
-        feedback: list = []
+        feedback: list[RemovedClaim] = []
         for attempt in range(1, loaded.max_attempts + 1):
             generated = self._service.generate(GenerateInput(
                 trend_id=request.trend_id, headline=loaded.headline, evidence=loaded.evidence,
@@ -144,6 +156,7 @@ class InlineBriefFlow:
                     trend_id=request.trend_id, trend_version=loaded.trend_version, headline=loaded.headline,
                     evidence=loaded.evidence, check=checked, engine=generated.engine, attempt=attempt,
                     basis=loaded.basis, requested_at=request.requested_at)) if loaded.basis else None
+                self.evidence[request.trend_id] = list(loaded.evidence)
                 self.published += 1
                 return True
             feedback = list(checked.removed_claims)
@@ -155,7 +168,8 @@ def _arrivals(articles: Sequence[Article], start: datetime) -> list[Article]:
     return [a.model_copy(update={"ingested_at": max(a.published, start), "trend_id": None}) for a in articles]
 
 
-def run(dataset: Path, hours: float, max_per_run: int, rule: str) -> list[tuple[datetime, int, int, int]]:
+def run(dataset: Path, hours: float, max_per_run: int, rule: str,
+        sheet: Path | None = None) -> list[tuple[datetime, int, int, int]]:
     articles = [g.article for g in load_dataset(dataset)]
     end = max(a.published for a in articles)
     start = end - timedelta(hours=hours)
@@ -185,7 +199,60 @@ def run(dataset: Path, hours: float, max_per_run: int, rule: str) -> list[tuple[
           f"mean supported {sum(supported) / max(len(supported), 1):.1f}% "
           f"(min {min(supported, default=0):.1f}%) over {len(supported)} briefs")
     _print_quick_answers(list(briefs.briefs.values()))
+    if sheet is not None:
+        write_sheet(sheet, list(briefs.briefs.values()), flow.evidence)
     return rows
+
+
+SHEET_RUBRIC = RUBRIC + """
+The page shows the trend's headline (given with each story) above its quick answers: an answer
+that only repeats that headline tells the reader nothing new (BAD)."""
+
+
+def write_sheet(folder: Path, published: Sequence[PublishedBrief],
+                evidence: Mapping[str, Sequence[EvidenceItem]]) -> None:
+    """A blind judging sheet of every final brief's quick answers, with the evidence they were
+    written from (`sheet.md`; written outside the repository: the snapshot's text stays in
+    ../shared/data), and the item key (`items.json`) for `--score`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["# Judging sheet: quick answers of the snapshot's trend pages", "", SHEET_RUBRIC, "",
+             "Write one line per item to verdicts.csv: item_id,verdict,reason (GOOD or BAD).", ""]
+    items: dict[str, str] = {}
+    for brief in sorted(published, key=lambda b: b.trend_id):
+        lines += [f"## Trend page headline: {brief.headline}"]
+        for item in evidence.get(brief.trend_id, []):
+            lines.append(f"[{item.id}] {item.outlet}: {item.title}")
+            if item.snippet:
+                lines.append(f"    {item.snippet}")
+        lines.append("")
+        for answer in brief.quick_answers:
+            item_id = f"q{len(items) + 1:03d}"
+            items[item_id] = answer.question
+            cites = ", ".join(f"[{n}]" for n in answer.evidence_ids)
+            lines.append(f"- {item_id} QA: Q: {answer.question}  A: {answer.answer}"
+                         + (f"  (cites {cites})" if cites else ""))
+        lines.append("")
+    (folder / "sheet.md").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "items.json").write_text(json.dumps(items, indent=1), encoding="utf-8")
+    print(f"wrote {folder / 'sheet.md'}: {len(items)} quick answers of {len(published)} briefs")
+
+
+def score_sheet(folder: Path) -> None:
+    """Good quick answers by the judge's verdicts.csv: all, cited answers, "does not yet specify"."""
+    items = json.loads((folder / "items.json").read_text(encoding="utf-8"))
+    with (folder / "verdicts.csv").open(encoding="utf-8", newline="") as handle:
+        verdicts = {row["item_id"]: row["verdict"].strip().upper() for row in csv.DictReader(handle)}
+    sheet = (folder / "sheet.md").read_text(encoding="utf-8")
+    unanswered = {i for i in items if f"- {i} QA:" in sheet and "Coverage does not yet specify" in
+                  sheet.split(f"- {i} QA:", 1)[1].split("\n", 1)[0]}
+    for label, chosen in (("all", set(items)), ("cited answers", set(items) - unanswered),
+                          ("'coverage does not yet specify'", unanswered)):
+        judged = [verdicts[i] for i in chosen if i in verdicts]
+        good = judged.count("GOOD")
+        print(f"  {label}: {good}/{len(judged)} good ({100 * good / max(len(judged), 1):.0f}%)")
+    missing = sorted(set(items) - set(verdicts))
+    if missing:
+        print(f"  not judged: {len(missing)} ({', '.join(missing[:5])}...)")
 
 
 def _print_quick_answers(published: Sequence[PublishedBrief]) -> None:
@@ -230,9 +297,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hours", type=float, default=6.0)
     parser.add_argument("--max-per-run", type=int, default=10)
     parser.add_argument("--rule", choices=("backlog", "changed"), default="backlog")
+    parser.add_argument("--sheet", type=Path, default=None, metavar="DIR",
+                        help="also write a blind judging sheet of the final quick answers to DIR")
+    parser.add_argument("--score", type=Path, default=None, metavar="DIR",
+                        help="only score DIR/verdicts.csv against the sheet written there")
     args = parser.parse_args(argv)
+    if args.score is not None:
+        score_sheet(args.score)
+        return 0
     started = time.perf_counter()
-    rows = run(args.dataset, args.hours, args.max_per_run, args.rule)
+    rows = run(args.dataset, args.hours, args.max_per_run, args.rule, args.sheet)
     _print(rows, f"rule={args.rule} max_per_run={args.max_per_run} hours={args.hours}")
     print(f"({time.perf_counter() - started:.1f}s)")
     return 0
