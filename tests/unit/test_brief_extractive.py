@@ -399,6 +399,26 @@ def test_the_offline_generator_reads_the_page_headline() -> None:
     assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "dated"),
+    [
+        ("Nationalist leader Orban faces a strong opposition challenge ahead of elections in April.", True),
+        ("Congress voted to remove the president only weeks before the April 12 general election.", True),
+        ("Leaders met in Geneva ahead of next week's summit.", True),
+        ("Ahead of the upcoming vote, both parties campaigned in the capital.", True),
+        # a year dates it in the past as often as not; no date says nothing of what comes
+        ("Ahead of the 2020 election, he campaigned in Ohio.", False),
+        ("He campaigned in Ohio ahead of the election.", False),
+        ("The talks ended days before the April 2024 vote.", False),
+    ],
+)
+def test_an_event_the_sentence_dates_ahead_answers_what_happens_next(sentence: str, dated: bool) -> None:
+    assert extractive._dates_what_comes(sentence) is dated
+    evidence = item(1, "DW", "dw", "A headline", sentence)
+    expected = "What happens next?" if dated else None
+    assert extractive._next_question(_candidate(evidence, sentence)) == expected
+
+
 def test_the_age_is_asked_of_the_person_not_of_a_film_title() -> None:
     evidence = [item(1, "CBS News", "cbs",
                      "Hollywood legend Robert Duvall, star of 'The Godfather' and 'Apocalypse Now', "

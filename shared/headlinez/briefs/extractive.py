@@ -1432,8 +1432,30 @@ _CHARGES = re.compile(r"\b(?:was|were|been|is|are|being)\s+(?:\w+\s+and\s+)?char
 
 
 def _next_question(candidate: _Candidate) -> str | None:
-    """A forward-looking statement of a cited article (never a blurb: `_usable` drops those)."""
-    return "What happens next?" if _forward(candidate) and candidate.position >= 0 else None
+    """A forward-looking statement of a cited article (never a blurb: `_usable` drops those), or
+    one that dates what comes (`_dates_what_comes`; asked here only: such a sentence still leads
+    the brief as what happened)."""
+    ahead = _forward(candidate) or _dates_what_comes(candidate.text)
+    return "What happens next?" if ahead and candidate.position >= 0 else None
+
+
+_MONTH_NAMES = "|".join(month.capitalize() for month in MONTHS)
+# "ahead of elections in April", "only weeks before the April 12 general election", "ahead of next
+# week's summit": the event, a few words after "ahead of" / "weeks before", then maybe its month
+_BEFORE_EVENT = re.compile(
+    r"\b(?:[Aa]head of|(?:weeks|days|months) (?:before|ahead of))\s+((?:[\w'’-]+\s+){0,4}?"
+    r"(?:elections?|polls|vote|referendum|summit|trial|hearing|talks)\b"
+    rf"(?:\s+(?:in|on|next)\s+(?:{_MONTH_NAMES}|week|month)\b)?)")
+_AHEAD_WORDS = re.compile(rf"\b(?:upcoming|next|coming|{_MONTH_NAMES})\b")
+
+
+def _dates_what_comes(text: str) -> bool:
+    """An event still to come that the sentence dates: "ahead of elections in April", "weeks
+    before the April 12 general election", "ahead of next week's summit". A year dates it in the
+    past as often as not ("ahead of the 2020 election"), so a month, "next" or "upcoming" must."""
+    event = _BEFORE_EVENT.search(text)
+    return (event is not None and _AHEAD_WORDS.search(event.group(1)) is not None
+            and re.search(r"\b(?:19|20)\d\d\b", event.group(1)) is None)
 
 
 _QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None], str], ...] = (
