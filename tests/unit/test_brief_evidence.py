@@ -6,7 +6,14 @@ from datetime import timedelta
 
 from tests import brief_story as story
 
-from headlinez.briefs.evidence import REDACTION, EvidenceLimits, basis_of, build_evidence, sanitize_snippet
+from headlinez.briefs.evidence import (
+    REDACTION,
+    EvidenceLimits,
+    basis_of,
+    build_evidence,
+    sanitize_snippet,
+    without_wire_lead,
+)
 from headlinez.briefs.materiality import material_change, trigger_reason
 from headlinez.briefs.text import estimate_tokens, injection_spans
 from headlinez.models import TrendMember
@@ -64,6 +71,24 @@ def test_long_snippets_are_cut_at_a_word() -> None:
     text, _ = sanitize_snippet("word " * 400)
     assert len(text) <= 705
     assert text.endswith(" ...")
+
+
+def test_a_wire_byline_and_dateline_are_not_evidence_text() -> None:
+    wire = "By Olivia Le Poidevin GENEVA, Feb 17 (Reuters) - A UN body condemned the attacks on Tuesday."
+    assert without_wire_lead(wire) == "A UN body condemned the attacks on Tuesday."
+    several = ("By Matt Spetalnick, Olivia Le Poidevin and Parisa Hafezi WASHINGTON/GENEVA/DUBAI, Feb 17 "
+               "(Reuters) - Even for a president who thrives on unpredictability, the week was unusual.")
+    assert without_wire_lead(several).startswith("Even for a president")
+    berlin = "BERLIN, Feb 17 (Reuters) - More than 80 actors signed."
+    assert without_wire_lead(berlin) == "More than 80 actors signed."
+    # a dateline without a date, and an opening that only starts with "By", stay as written
+    assert without_wire_lead("TOKYO (Reuters) - A quake struck.") == "TOKYO (Reuters) - A quake struck."
+    assert without_wire_lead("By Tuesday, NASA said, the probe will land.").startswith("By Tuesday")
+    # and the evidence a brief is written from holds the story, not the byline
+    items = story.articles(1)
+    snippets = {story.members(items)[0].article_id: wire}
+    evidence = build_evidence(story.members(items), snippets, EvidenceLimits())
+    assert evidence[0].snippet == "A UN body condemned the attacks on Tuesday."
 
 
 # --- materiality ----------------------------------------------------------------------------------

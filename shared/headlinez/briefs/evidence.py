@@ -11,6 +11,7 @@ says so, and the checker only accepts claims that the remaining text states).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,19 @@ REDACTION = "[instruction-like text removed]"
 class EvidenceLimits:
     token_budget: int = 3000
     max_items: int = 12
+
+
+# A wire story's opening byline and dateline: "By Olivia Le Poidevin GENEVA, Feb 17 (Reuters) - ",
+# "By Laila Bassam and Tala Ramadan DUBAI, Feb 17 (Reuters) - ", "BERLIN, Feb 17 (Reuters) - ".
+# Who filed it from where is not the story: read as text, the reporter's name became a subject
+# of the quick answers ("What happens next for Olivia Le Poidevin GENEVA?").
+_WIRE_LEAD = re.compile(r"^(?:By\s+[^()\n]{3,120}?\s+)?[A-Z][A-Z/ .'-]{2,60},\s+"
+                        r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+\([A-Za-z .-]{2,30}\)\s*[-–—]+\s*")
+
+
+def without_wire_lead(snippet: str) -> str:
+    """The snippet without a wire story's opening byline and dateline (`_WIRE_LEAD`)."""
+    return _WIRE_LEAD.sub("", snippet, count=1)
 
 
 def sanitize_snippet(snippet: str) -> tuple[str, bool]:
@@ -77,7 +91,7 @@ def build_evidence(members: Sequence[TrendMember], snippets: Mapping[str, str],
     chosen = sorted(select_members(members, snippets, limits), key=lambda m: (m.published, m.article_id))
     items: list[EvidenceItem] = []
     for number, member in enumerate(chosen, start=1):
-        snippet, redacted = sanitize_snippet(snippets.get(member.article_id, ""))
+        snippet, redacted = sanitize_snippet(without_wire_lead(snippets.get(member.article_id, "")))
         title, title_redacted = sanitize_snippet(member.title)
         if redacted or title_redacted:
             logger.warning("instruction-like text removed from evidence",
