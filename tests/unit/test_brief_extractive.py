@@ -860,6 +860,15 @@ def _speaker_of(sentence: str) -> str | None:
     return extractive._speaker(_candidate(said, sentence))
 
 
+def test_a_speaker_after_the_verb_keeps_the_initialisms_of_the_title() -> None:
+    # the stops of "U.S." do not end the clause after "said", and "US" before the title is no name
+    capitol = ("An 18-year-old man ran toward the U.S. Capitol with a loaded shotgun on Tuesday before "
+               "police arrested him, said U.S. Capitol Police Chief Michael Sullivan.")
+    assert _speaker_of(capitol) == "Michael Sullivan"
+    # ... while the clause after the verb still has to be the name: "says CBS pulled it" names no one
+    assert _speaker_of("The host says CBS pulled the interview over fears of the regulator.") is None
+
+
 def test_someone_speaking_for_a_named_person_is_asked_as_such() -> None:
     office = ('Prime Minister Benjamin Netanyahu\'s office said his cabinet had approved a "mutual" truce.')
     assert _speaker_of(office) == "Benjamin Netanyahu's office"

@@ -781,7 +781,9 @@ def _speaker_clauses(unquoted: str, verb: re.Match[str], saying: bool,
     apposed = clauses[-3].strip() if _APPOSITIVE.match(aside) and len(aside.split()) <= 12 else ""
     if apposed.lower().startswith("and "):
         apposed = ""  # "Manchin, a Democrat, and Murkowski, a Republican, wrote": two speakers
-    after = re.split(r"[,;:().]", unquoted[verb.end():])[0].strip()
+    # (the stops of "U.S." or "U.N." do not end the clause: "..., said U.S. Capitol Police Chief
+    # Michael Sullivan." names Sullivan)
+    after = re.split(r"[,;:().]", _INITIALISM.sub(r"\1\2", unquoted[verb.end():]))[0].strip()
     if verb.group(1) == "told":
         after = ""  # "Blackburn told Fox News": who is told is not who speaks
     if before == "who" and len(clauses) >= 2 and not apposed:
@@ -810,7 +812,11 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         # "host says CBS pulled the interview" CBS is what was said about, not who said it.
         # (compared without stops: the name reader drops them, "Gov. Kristi Noem" -> "Gov Kristi Noem")
         bare_clause, bare_run = clause.replace(".", "").strip(), run.replace(".", "")
-        adjacent = bare_clause.endswith(bare_run) if at_end else bare_clause == bare_run
+        # (after the verb, capitalized words the name reader leaves out may open the clause: "said
+        # US Capitol Police Chief Michael Sullivan")
+        opening = bare_clause[:len(bare_clause) - len(bare_run)].split()
+        adjacent = (bare_clause.endswith(bare_run) if at_end else bare_clause == bare_run
+                    or (bare_clause.endswith(" " + bare_run) and all(w[:1].isupper() for w in opening)))
         # "The No. 3 Republican in the U.S. House said": a name after a preposition is not the speaker
         ahead = [w.lower() for w in bare_clause[:len(bare_clause) - len(bare_run)].split()] if at_end else []
         while ahead and ahead[-1] in {"the", "a", "an"}:
@@ -914,6 +920,7 @@ def _quoting_verb(text: str) -> re.Match[str] | None:
     return None
 
 
+_INITIALISM = re.compile(r"\b([A-Z])\.([A-Z])\.")  # "U.S." -> "US", "U.N." -> "UN"
 _MANNER_BEFORE_VERB = re.compile(r"\s+([a-z]{3,}ly)\s*$")
 _LY_NOUNS = frozenset({"family", "assembly", "ally", "rally", "supply", "monopoly", "anomaly", "homily",
                        "reply", "bully", "belly", "lily", "jelly", "folly"})
