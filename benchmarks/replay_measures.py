@@ -49,7 +49,7 @@ import math
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -239,22 +239,30 @@ def print_status_changes(replay: Replay) -> dict[str, float]:
     return shares
 
 
-def print_cooled_while_covered(replay: Replay) -> float:
-    """How often a public trend shows Cooled although 2+ newsrooms covered it in the last
-    COVERED_HOURS: what a reader would not call cooled."""
-    cooled = covered = 0
+def _public_cooled_share(replay: Replay, counted: Callable[[Observation], bool]) -> tuple[int, int, int]:
+    """Of the public trends' Cooled runs, how many `counted` holds for: (runs counted, Cooled runs,
+    trends with a counted run)."""
+    cooled = hits = 0
     trends: set[str] = set()
     for trend_id, observations in replay.history.items():
         for observation in observations.values():
             if observation.newsrooms < PUBLIC_MIN_NEWSROOMS or observation.status != "cooled":
                 continue
             cooled += 1
-            if observation.recent_newsrooms >= PUBLIC_MIN_NEWSROOMS:
-                covered += 1
+            if counted(observation):
+                hits += 1
                 trends.add(trend_id)
+    return hits, cooled, len(trends)
+
+
+def print_cooled_while_covered(replay: Replay) -> float:
+    """How often a public trend shows Cooled although 2+ newsrooms covered it in the last
+    COVERED_HOURS: what a reader would not call cooled."""
+    covered, cooled, trends = _public_cooled_share(
+        replay, lambda o: o.recent_newsrooms >= PUBLIC_MIN_NEWSROOMS)
     share = 100.0 * covered / cooled if cooled else 0.0
     print(f"  cooled while covered: {covered} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
-          f"articles from 2+ newsrooms in the last {COVERED_HOURS:g} h ({len(trends)} trends)")
+          f"articles from 2+ newsrooms in the last {COVERED_HOURS:g} h ({trends} trends)")
     return share
 
 
@@ -262,19 +270,11 @@ def print_cooled_with_fresh_article(replay: Replay) -> float:
     """How often a public trend shows Cooled although its latest article is younger than the
     quiet spell its size needs to cool (`lifecycle.quiet_needed_hours`): covered again, and still
     shown as cooled (a small story's new article cannot lift it to the revival velocity)."""
-    cooled = fresh = 0
-    trends: set[str] = set()
-    for trend_id, observations in replay.history.items():
-        for observation in observations.values():
-            if observation.newsrooms < PUBLIC_MIN_NEWSROOMS or observation.status != "cooled":
-                continue
-            cooled += 1
-            if observation.quiet_hours < quiet_needed_hours(observation.newsrooms):
-                fresh += 1
-                trends.add(trend_id)
+    fresh, cooled, trends = _public_cooled_share(
+        replay, lambda o: o.quiet_hours < quiet_needed_hours(o.newsrooms))
     share = 100.0 * fresh / cooled if cooled else 0.0
     print(f"  cooled with a fresh article: {fresh} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
-          f"an article younger than the quiet spell their size needs to cool ({len(trends)} trends)")
+          f"an article younger than the quiet spell their size needs to cool ({trends} trends)")
     return share
 
 

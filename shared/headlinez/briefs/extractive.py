@@ -815,10 +815,13 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         # (after the verb, capitalized words the name reader leaves out may open the clause: "said
         # US Capitol Police Chief Michael Sullivan")
         opening = bare_clause[:len(bare_clause) - len(bare_run)].split()
-        adjacent = (bare_clause.endswith(bare_run) if at_end else bare_clause == bare_run
-                    or (bare_clause.endswith(" " + bare_run) and all(w[:1].isupper() for w in opening)))
+        if at_end:
+            adjacent = bare_clause.endswith(bare_run)
+        else:
+            adjacent = bare_clause == bare_run or (bare_clause.endswith(" " + bare_run)
+                                                   and all(w[:1].isupper() for w in opening))
         # "The No. 3 Republican in the U.S. House said": a name after a preposition is not the speaker
-        ahead = [w.lower() for w in bare_clause[:len(bare_clause) - len(bare_run)].split()] if at_end else []
+        ahead = [w.lower() for w in opening] if at_end else []
         while ahead and ahead[-1] in {"the", "a", "an"}:
             ahead.pop()
         adjacent = adjacent and not (ahead and ahead[-1] in _PLACE_PREPOSITIONS)
@@ -1261,12 +1264,10 @@ def _number_question(candidate: _Candidate) -> str | None:
 
 # What an action did to a number of people, the count after the verb or before its participle:
 # "France arrests nine in activist's death", "police detained 12 on Sunday", "three were injured".
-_ACTED_ON = {"arrests": "arrested", "arrested": "arrested", "detains": "detained", "detained": "detained",
-             "rescues": "rescued", "rescued": "rescued", "evacuates": "evacuated", "evacuated": "evacuated",
-             "injures": "injured", "injured": "injured", "wounds": "wounded", "wounded": "wounded",
-             "kills": "killed", "killed": "killed", "charges": "charged", "charged": "charged",
-             "deports": "deported", "deported": "deported", "sentences": "sentenced",
-             "sentenced": "sentenced"}
+_ACTED_ON = {form: participle for present, participle in (
+    ("arrests", "arrested"), ("detains", "detained"), ("rescues", "rescued"), ("evacuates", "evacuated"),
+    ("injures", "injured"), ("wounds", "wounded"), ("kills", "killed"), ("charges", "charged"),
+    ("deports", "deported"), ("sentences", "sentenced")) for form in (present, participle)}
 # Number words a count is written with ("one" is left out: "arrests one of the suspects"); a
 # figure is read whole ("3.34 million" is no count of 3).
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -1274,14 +1275,15 @@ _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thi
                  "ninety|hundred")
 _COUNT = rf"(?:\d[\d,]*(?:\.\d+)?(?![.,]?\d)|{_NUMBER_WORDS})"
 _ACTED = "|".join(_ACTED_ON)
+_COUNT_BOUND = r"(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?"  # "killed at least 28"
 # the verb, a bound, the count, then (maybe "people" or "suspects") the clause's end or a preposition
 _COUNT_AFTER_VERB = re.compile(
-    rf"\b({_ACTED})\s+(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?{_COUNT}"
+    rf"\b({_ACTED})\s+{_COUNT_BOUND}{_COUNT}"
     r"(?:\s+(?:people|persons|suspects))?(?=\s*(?:[,;:.]|$)|\s+(?:in|over|after|at|on|for|during|"
     r"near|across|amid|as|following)\b)", re.IGNORECASE)
 _COUNT_BEFORE_PARTICIPLE = re.compile(
-    rf"(?:^|[,;:]\s*|\b(?:and|with)\s+)(?:(?:at least|more than|nearly|about|around|some|up to)\s+)?"
-    rf"{_COUNT}(?:\s+(?:people|persons|suspects))?\s+(?:were\s+|have been\s+|had been\s+)?({_ACTED})\b",
+    rf"(?:^|[,;:]\s*|\b(?:and|with)\s+){_COUNT_BOUND}{_COUNT}(?:\s+(?:people|persons|suspects))?\s+"
+    rf"(?:were\s+|have been\s+|had been\s+)?({_ACTED})\b",
     re.IGNORECASE)
 # Any count beside such a verb, however loosely: two of them in a sentence make neither the count.
 _ANY_ACTED_COUNT = re.compile(rf"\b(?:{_ACTED})\s+(?:\w+\s+){{0,2}}?{_COUNT}\b"
