@@ -57,6 +57,11 @@ C_VALUE = 2.0
 # shift is chosen by --shifts on the story-grouped CV of the snapshot items (no held-out item).
 DATASET_WEIGHTS = {"uci_news_aggregator_prefix": 0.3, "allsides_dev": 1.0, SNAPSHOT: 1.0}
 LOG_PRIOR_SHIFT: dict[str, float] = {}
+# Nearest class centroids mixed into the linear model's probabilities (domain.category): chosen on
+# this script's story-grouped CV (fifteenth session: k = 1, 4, 8 centroids per class, weights 0.2-0.6,
+# temperatures 5-20; docs/benchmarks.md), never on the held-out days.
+CENTROID_WEIGHT = 0.5
+CENTROID_TEMPERATURE = 5.0
 
 
 def _snapshot_labels(path: Path) -> dict[str, str]:
@@ -133,6 +138,28 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
     return model
 
 
+def class_centroids(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One unit row per category (CATEGORIES order): the mean of the class's unit embeddings."""
+    embeddings = x[:, :-len(CATEGORIES)]
+    rows = []
+    for index in range(len(CATEGORIES)):
+        mean = embeddings[y == index].mean(axis=0)
+        rows.append(mean / np.linalg.norm(mean))
+    return np.asarray(rows)
+
+
+def mixed_probabilities(model: LogisticRegression, centroids: np.ndarray | None, x: np.ndarray) -> np.ndarray:
+    """P(category) per row in CATEGORIES order, as production computes it (without the hints)."""
+    full = np.zeros((len(x), len(CATEGORIES)))
+    full[:, [int(c) for c in model.classes_]] = model.predict_proba(x)
+    if centroids is None:
+        return full
+    logits = CENTROID_TEMPERATURE * (x[:, :-len(CATEGORIES)] @ centroids.T)
+    nearest = np.exp(logits - logits.max(axis=1, keepdims=True))
+    nearest /= nearest.sum(axis=1, keepdims=True)
+    return np.asarray((1.0 - CENTROID_WEIGHT) * full + CENTROID_WEIGHT * nearest)
+
+
 def _story_means(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     means, labels = [], []
     for group in sorted(set(groups.tolist())):
@@ -159,6 +186,8 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
     with and without the publisher's section hint added as production adds it."""
     hint_hits: Counter[tuple[str, bool]] = Counter()
     hint_rows: Counter[str] = Counter()
+    mixed_hits: Counter[tuple[str, bool]] = Counter()
+    mixed_rows: Counter[str] = Counter()
     hits: Counter[float] = Counter()
     by_dataset: Counter[str] = Counter()
     by_dataset_hits: Counter[tuple[float, str]] = Counter()
@@ -166,8 +195,12 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
     for fit_rows, test_rows in GroupKFold(n_splits=5).split(x, y, groups):
         model = _fit(x[fit_rows], y[fit_rows], w[fit_rows])
         total += len(test_rows)
-        _score_hints(model, x[test_rows], y[test_rows], groups[test_rows],
-                     [hints[i] for i in test_rows], hint_hits, hint_rows)
+        test_hints = [hints[i] for i in test_rows]
+        _score_hints(mixed_probabilities(model, None, x[test_rows]), y[test_rows], groups[test_rows],
+                     test_hints, hint_hits, hint_rows)
+        centroids = class_centroids(x[fit_rows], y[fit_rows])
+        _score_hints(mixed_probabilities(model, centroids, x[test_rows]), y[test_rows], groups[test_rows],
+                     test_hints, mixed_hits, mixed_rows)
         means, labels = _story_means(x[test_rows], y[test_rows], groups[test_rows])
         stories = sorted(set(groups[test_rows].tolist()))
         for group in stories:
@@ -187,15 +220,16 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
         covered = sum(1 for h, g in zip(hints, groups, strict=True) if h and g.startswith(dataset + ":"))
         print(f"  {dataset}: article {100 * without / n:.1f}% -> {100 * with_hint / n:.1f}% with the "
               f"publisher's section (+{HINT_PROBABILITY_WEIGHT} x hint; {covered} of {n} articles have one)")
+        mix = f"w {CENTROID_WEIGHT}, T {CENTROID_TEMPERATURE:g}"
+        print(f"  {dataset}: with the class centroids mixed in ({mix}): "
+              f"{100 * mixed_hits[dataset, False] / n:.1f}% -> {100 * mixed_hits[dataset, True] / n:.1f}% "
+              "with the publisher's section")
 
 
-def _score_hints(model: LogisticRegression, x: np.ndarray, y: np.ndarray, groups: np.ndarray,
+def _score_hints(probabilities: np.ndarray, y: np.ndarray, groups: np.ndarray,
                  hints: list[str | None], hits: Counter[tuple[str, bool]], rows: Counter[str]) -> None:
-    probabilities = model.predict_proba(x)
-    columns = [int(c) for c in model.classes_]
     for row, (gold, group, hint) in enumerate(zip(y, groups, hints, strict=True)):
-        scores = dict.fromkeys(range(len(CATEGORIES)), 0.0)
-        scores.update(zip(columns, probabilities[row].tolist(), strict=True))
+        scores = dict(enumerate(probabilities[row].tolist()))
         dataset = group.split(":")[0]
         rows[dataset] += 1
         hits[dataset, False] += int(max(scores, key=lambda c: scores[c]) == gold)
@@ -204,16 +238,20 @@ def _score_hints(model: LogisticRegression, x: np.ndarray, y: np.ndarray, groups
         hits[dataset, True] += int(max(scores, key=lambda c: scores[c]) == gold)
 
 
-def export(model: LogisticRegression, sources: list[str]) -> dict[str, Any]:
+def export(model: LogisticRegression, centroids: np.ndarray, sources: list[str]) -> dict[str, Any]:
     classes = [CATEGORIES[int(c)] for c in model.classes_]
     return {
-        "model": "multinomial logistic regression over [unit mean embedding (384), lexical scores (8)]",
+        "model": "multinomial logistic regression over [unit mean embedding (384), lexical scores (8)], "
+                 "mixed with the nearest class centroids",
         "embedding_model": MODEL_ID,
         "lexical_features": list(CATEGORIES),
         "classes": classes,
         "weights": [[round(float(v), 5) for v in row] for row in model.coef_],
         "bias": [round(float(v) + LOG_PRIOR_SHIFT.get(c, 0.0), 5) for v, c in zip(model.intercept_, classes,
                                                                                  strict=True)],
+        "centroids": {c: [round(float(v), 5) for v in centroids[CATEGORIES.index(c)]] for c in classes},
+        "centroid_weight": CENTROID_WEIGHT,
+        "centroid_temperature": CENTROID_TEMPERATURE,
         "provenance": {
             "script": "benchmarks/fit_category_model.py",
             "fitted": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -240,7 +278,8 @@ def main(argv: list[str]) -> int:
     cross_validate(x, y, groups, w, args.shifts, hints)
     if args.write:
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-        OUTPUT.write_text(json.dumps(export(_fit(x, y, w), sources)) + "\n", encoding="utf-8")
+        OUTPUT.write_text(json.dumps(export(_fit(x, y, w), class_centroids(x, y), sources)) + "\n",
+                          encoding="utf-8")
         print(f"wrote {OUTPUT.relative_to(ROOT)}")
     return 0
 

@@ -107,6 +107,41 @@ def test_shipped_model_covers_the_taxonomy_with_384_dimensions() -> None:
     assert model.weights.shape == (len(CATEGORIES), 384 + len(CATEGORIES))
 
 
+def test_shipped_model_mixes_in_one_unit_centroid_per_class() -> None:
+    model = embedding_model()
+    assert model is not None
+    assert model.centroids is not None
+    assert model.centroids.shape == (len(model.classes), 384)
+    assert np.allclose(np.linalg.norm(model.centroids, axis=1), 1.0)
+    assert 0.0 < model.centroid_weight < 1.0
+
+
+def test_nearest_centroids_mix_into_the_linear_probabilities() -> None:
+    # Given a linear part that knows nothing (all zero) and centroids on the axes of world and sports
+    classes = ("world", "sports")
+    zero = EmbeddingCategoryModel(classes=classes, weights=np.zeros((2, 2 + len(CATEGORIES))),
+                                  bias=np.zeros(2))
+    mixed = EmbeddingCategoryModel(classes=classes, weights=np.zeros((2, 2 + len(CATEGORIES))),
+                                   bias=np.zeros(2), centroids=np.eye(2), centroid_weight=0.5,
+                                   centroid_temperature=5.0)
+    lexical = np.zeros(len(CATEGORIES))
+    # Then alone it says 50/50, and the centroid nearest the embedding pulls towards its class
+    assert zero.probabilities([0.1, 0.9], lexical) == pytest.approx({"world": 0.5, "sports": 0.5})
+    probabilities = mixed.probabilities([0.1, 0.9], lexical)
+    cosines = np.array([0.1, 0.9]) / np.linalg.norm([0.1, 0.9])
+    nearest = np.exp(5.0 * cosines) / np.exp(5.0 * cosines).sum()
+    assert probabilities["sports"] == pytest.approx(0.5 * 0.5 + 0.5 * nearest[1])
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_a_model_file_whose_centroids_miss_a_class_is_refused() -> None:
+    with pytest.raises(ValueError, match="every class"):
+        category_module._centroids({"centroids": {"world": [1.0, 0.0]}}, ("world", "sports"), 2)
+    with pytest.raises(ValueError, match="embedding size"):
+        category_module._centroids({"centroids": {"world": [1.0], "sports": [0.0]}}, ("world", "sports"), 2)
+    assert category_module._centroids({}, ("world",), 2) is None
+
+
 def _toy_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """3-d embeddings: axis 0 -> world, axis 1 -> sports, axis 2 -> business (lexical inputs off)."""
     weights = np.zeros((len(CATEGORIES), 3 + len(CATEGORIES)))
