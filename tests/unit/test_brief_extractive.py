@@ -1380,3 +1380,42 @@ def test_an_outlet_that_reports_keeps_the_article_its_evidence_writes() -> None:
     sentence = "The authorization could come as soon as this week, The New York Times reported on Monday."
     said = item(1, "Reuters", "reuters", "A headline", sentence)
     assert extractive._said_question(_candidate(said, sentence)) == "What did the New York Times say?"
+
+
+def test_an_unanswered_question_asks_about_the_case_rather_than_the_country() -> None:
+    # Given a crime story whose most-named subject is a country and whose coverage names arrests
+    evidence = [item(1, "Reuters", "reuters", "France arrests nine over killing of activist in Lyon", ""),
+                item(2, "BBC News", "bbc", "Nine arrested in France after activist beaten to death", ""),
+                item(3, "Al Jazeera", "aljazeera", "France: suspects held over Lyon killing", "")]
+    unanswered = _unanswered(evidence)
+    # Then "what happens next" asks about the case, not about France (where it happened)
+    assert "What happens next in the case?" in unanswered
+    assert "What happens next for France?" not in unanswered
+    assert extractive._story_event(evidence) == "the case"
+
+
+def test_a_person_stays_the_subject_and_one_newsroom_names_no_event() -> None:
+    # A person is an actor: "What happens next for Marco Rubio?" stays, talks or not
+    talks = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader at talks in Budapest", ""),
+             item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister in talks", "")]
+    assert "What happens next for Marco Rubio?" in _unanswered(talks)
+    assert extractive._story_event(talks) == "the talks"
+    # and an event word of one newsroom only is not the story's event
+    single = [item(1, "Reuters", "reuters", "Storm hits Spain; police arrest looters", ""),
+              item(2, "BBC News", "bbc", "Spain counts the cost of the storm", "")]
+    assert extractive._story_event(single) is None
+
+
+def test_what_was_decided_is_never_asked_of_an_event() -> None:
+    # "What was decided in the investigation?" misreads a summit that calls for one
+    answer = extractive._unanswered("decided", "China", event="the investigation")
+    assert answer.question == "What was decided about China?"
+    said = extractive._unanswered("said", "China", event="the investigation")
+    assert said.question == "Who said what about the investigation?"
+    assert said.answer == "Coverage does not yet specify who said what about the investigation."
+
+
+@pytest.mark.parametrize(("name", "place"), [("France", True), ("the U.S.", True), ("California", True),
+                                             ("Budapest", True), ("Marco Rubio", False), ("Shein", False)])
+def test_places_are_where_a_story_happens(name: str, place: bool) -> None:
+    assert extractive._a_place(name) is place

@@ -1585,14 +1585,70 @@ def _is_venue(name: str) -> bool:
     return all(word.lower().strip(".'’") in _VENUE_WORDS for word in name.split())
 
 
-def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset()) -> QuickAnswer:
+_COUNTRIES = frozenset(lexicon.entries("countries"))
+_US_PLACE_NAMES = frozenset(lexicon.entries("us_places"))
+
+
+def _a_place(name: str) -> bool:
+    """A country, region or city ("France", "the U.S.", "California", "Budapest"): where a story
+    happens, not who acts in it."""
+    bare = name.removeprefix("the ").replace(".", "").lower()
+    return bare in _COUNTRIES or bare in _US_PLACE_NAMES or _is_venue(name.removeprefix("the "))
+
+
+# The event a story is, by the words its coverage uses for it (first listed wins a tie): "What
+# happens next in the case?" asks about the story where "What happens next for France?" (the
+# place it happened) asks about no one. Words of violence alone name no case ("strikes on drug
+# boats, killing 11"): the case needs its charges, arrests or suspects.
+_EVENTS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("the investigation", frozenset({"investigation", "investigations", "investigating", "investigate",
+                                     "investigates", "investigators", "probe", "probes", "inquiry"})),
+    ("the trial", frozenset({"trial"})),
+    ("the case", frozenset({"case", "charges", "charged", "arrest", "arrests", "arrested", "suspect",
+                            "suspects", "indicted", "indictment", "lawsuit"})),
+    ("the talks", frozenset({"talks", "negotiations", "negotiators"})),
+    ("the election", frozenset({"election", "elections", "runoff", "referendum"})),
+    ("the search", frozenset({"search", "rescuers", "rescue"})),
+)
+_EVENT_OF = {word: event for event, cues in _EVENTS for word in cues}
+_EVENT_ORDER = {event: n for n, (event, _) in enumerate(_EVENTS)}
+
+
+def _story_event(evidence: Sequence[EvidenceItem]) -> str | None:
+    """The event 2+ newsrooms' headlines or snippets name ("the case", "the talks"), or None."""
+    families: dict[str, set[str]] = {}
+    for item in evidence:
+        for word in words(f"{item.title} {item.snippet}"):
+            event = _EVENT_OF.get(word.lower())
+            if event is not None:
+                families.setdefault(event, set()).add(item.publisher_family)
+    named = [event for event, found in families.items() if len(found) >= 2]
+    return min(named, key=lambda e: (-len(families[e]), _EVENT_ORDER[e])) if named else None
+
+
+def _asked_about(subject: str | None, event: str | None) -> str | None:
+    """Whom or what the questions the evidence cannot answer ask about: the story's event rather
+    than a place (or no one)."""
+    if event is not None and (subject is None or _a_place(subject)):
+        return event
+    return subject
+
+
+def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset(),
+                event: str | None = None) -> QuickAnswer:
     if kind == "next" and subject in deceased:
         # "What happens next for Jesse Jackson?" reads wrong on an obituary: what readers ask
         # next is the funeral, which the coverage may not have announced yet.
         return QuickAnswer(question="What are the funeral or memorial plans?",
                            answer=f"{NOT_SPECIFIED_PREFIX} funeral or memorial plans.")
     phrase = next(p for k, _, p in _QUESTION_KINDS if k == kind)
-    about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
+    # What was decided is asked of who decides: "What was decided in the investigation?" misreads
+    # a summit calling for one.
+    subject = _asked_about(subject, event) if kind in ("next", "said") else subject
+    if subject is not None and subject == event:
+        about = " in" if kind == "next" else " about"
+    else:
+        about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
     if subject:
         return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
                            answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}".rstrip(".") + ".")
@@ -1706,7 +1762,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
-                   next_subject: str | None, shown: str = "") -> list[QuickAnswer]:
+                   next_subject: str | None, shown: str = "", event: str | None = None) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
@@ -1745,7 +1801,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
             break
         if kind in missing:
             about = next_subject if kind == "next" else subject
-            answers.append(_unanswered(kind, about, deceased))
+            answers.append(_unanswered(kind, about, deceased, event))
     return answers
 
 
@@ -1793,7 +1849,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
-                             shown=headline)
+                             shown=headline, event=_story_event(evidence))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
