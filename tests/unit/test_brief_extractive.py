@@ -1419,3 +1419,18 @@ def test_what_was_decided_is_never_asked_of_an_event() -> None:
                                              ("Budapest", True), ("Marco Rubio", False), ("Shein", False)])
 def test_places_are_where_a_story_happens(name: str, place: bool) -> None:
     assert extractive._a_place(name) is place
+
+
+def test_an_allegation_reports_speech_and_a_role_at_the_start_is_no_name() -> None:
+    alleged = "Prosecutors allege that his family received millions of dollars in foreign accounts."
+    said = "Scientists warned the glacier could collapse within a decade."
+    for text in (alleged, said):
+        evidence = item(1, "Reuters", "reuters", "x", text)
+        # "Prosecutors" opens the sentence in capitals: a role, asked about in lower case
+        assert extractive._said_question(_candidate(evidence, text)) in {"What did prosecutors say?",
+                                                                        "What did scientists say?"}
+    # "alleged" as an adjective reports nothing: the speaker is the one who said it
+    text = ("The government will not repatriate 34 women and children with alleged ties to the "
+            "Islamic State group, Prime Minister Anthony Albanese said Tuesday.")
+    evidence = item(1, "Reuters", "reuters", "x", text)
+    assert extractive._said_question(_candidate(evidence, text)) == "What did Anthony Albanese say?"

@@ -78,7 +78,7 @@ _PROMO = re.compile(
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
     r"acknowledged|tweeted|wrote|testified|adds|tells|warns|argues|insists|writes|announces|acknowledges|"
-    r"vows|testifies|reported)\b")
+    r"vows|testifies|reported|(?:alleged|alleges|allege)(?= that\b))\b")
 # Verbs that report words only when the words are there: "Biden called the bill an 'assault on
 # democracy'", "senators accused the FBI of being 'politically constrained'", "In a statement, Bush
 # lauded Rumsfeld" (not "Trump called a meeting", "the so-called deal", "urged restraint").
