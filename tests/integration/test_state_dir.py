@@ -11,6 +11,8 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -65,6 +67,23 @@ def test_second_up_on_one_state_dir_exits_naming_the_holder(tmp_path: Path) -> N
 
     # Once the first has stopped, the folder is free again (the kernel dropped the lock)
     StateDirLock(state).acquire().release()
+
+
+def test_up_whose_state_dir_was_removed_exits_with_a_clear_error(tmp_path: Path) -> None:
+    feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
+    args = ("--feeds-dir", str(feeds), "--cycles", "0", "--state-dir", str(state),
+            "--now", "2026-02-18T04:00:00Z")
+    with local_stack(*args) as running:
+        # When the state directory is removed while the stack runs, then the stack is stopped
+        shutil.rmtree(state)
+        running.process.send_signal(signal.SIGTERM)
+        code = running.process.wait(timeout=60)
+        running.wait_for(r"^error: ", timeout=10)
+    # Then it exits non-zero with one line saying what was not saved, and no traceback
+    output = running.output()
+    assert code == 2, output
+    assert f"error: could not save the local state to {state / 'table.jsonl.gz'}" in output
+    assert "Traceback" not in output
 
 
 def test_the_lock_names_its_holder_and_is_released(tmp_path: Path) -> None:
@@ -146,6 +165,24 @@ def test_a_failed_save_leaves_the_previous_file_whole(tmp_path: Path) -> None:
     with gzip.open(target, "rt", encoding="utf-8") as handle:
         assert handle.read() == "one\ntwo\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.jsonl.gz"]
+
+
+def test_a_save_into_a_removed_state_dir_is_a_clear_error(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a stack whose state directory was removed while it ran
+    monkeypatch.setattr(stack_module, "_scan", lambda client: iter(_fake_items(3)))
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", lambda *args, **kwargs: None)
+    state = tmp_path / "state"
+    stack = LocalStack(StackOptions(state_dir=state), out=io.StringIO())
+    # When it saves (as `stop` does)
+    with pytest.raises(stack_module.LocalStackError) as caught:
+        stack.save_state()
+    # Then the error says where and what to check, not a traceback from the temp-file rename
+    message = str(caught.value)
+    assert f"could not save the local state to {state / 'table.jsonl.gz'}" in message
+    assert "is the state directory still there and writable?" in message
 
 
 # --- generated files ------------------------------------------------------------------------------

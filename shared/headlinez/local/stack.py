@@ -203,9 +203,13 @@ class LocalStack:
         if self._feed_server:
             self._feed_server.stop()
             self._feed_server = None
+        save_error: LocalStackError | None = None
         if self._mock is not None:
             with self._lock:
-                self.save_state()
+                try:
+                    self.save_state()
+                except LocalStackError as exc:
+                    save_error = exc  # raised once the rest is stopped and the folder unlocked
             self._mock.stop()
             self._mock = None
         if self._generated_feeds is not None:
@@ -214,6 +218,8 @@ class LocalStack:
         if self._state_lock is not None:
             self._state_lock.release()
             self._state_lock = None
+        if save_error is not None:
+            raise save_error
 
     def _finish_running_cycle(self) -> None:
         """Wait for the cycle in progress; past the grace period cancel its brief executions."""
@@ -558,8 +564,12 @@ class LocalStack:
         import boto3
 
         client = boto3.client("dynamodb", region_name="us-east-1")
-        write_gzip_lines(self._state_path(),
-                         (json.dumps(item, separators=(",", ":")) + "\n" for item in _scan(client)))
+        path = self._state_path()
+        try:
+            write_gzip_lines(path, (json.dumps(item, separators=(",", ":")) + "\n" for item in _scan(client)))
+        except OSError as exc:
+            raise LocalStackError(f"could not save the local state to {path} ({exc}); this run's data "
+                                  "is not saved: is the state directory still there and writable?") from exc
 
 
 def _scan(client: Any) -> Iterator[dict[str, Any]]:
