@@ -58,8 +58,9 @@ C_VALUE = 2.0
 DATASET_WEIGHTS = {"uci_news_aggregator_prefix": 0.3, "allsides_dev": 1.0, SNAPSHOT: 1.0}
 LOG_PRIOR_SHIFT: dict[str, float] = {}
 # Nearest class centroids mixed into the linear model's probabilities (domain.category): chosen on
-# this script's story-grouped CV (fifteenth session: k = 1, 4, 8 centroids per class, weights 0.2-0.6,
-# temperatures 5-20; docs/benchmarks.md), never on the held-out days.
+# this script's story-grouped CV (fifteenth session: k = 1, 2, 4, 8 centroids per class, weights
+# 0.2-0.6, temperatures 2-12, datasets weighing the same or by size; docs/benchmarks.md), never on
+# the held-out days.
 CENTROID_WEIGHT = 0.5
 CENTROID_TEMPERATURE = 5.0
 
@@ -138,13 +139,20 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> LogisticRegression:
     return model
 
 
-def class_centroids(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """One unit row per category (CATEGORIES order): the mean of the class's unit embeddings."""
+def class_centroids(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """One unit row per category (CATEGORIES order): the mean of the class's unit mean embedding
+    in each dataset that has the class, each dataset weighing the same (as in the fit: UCI's
+    2014 news would otherwise make the business, technology and entertainment centroids)."""
     embeddings = x[:, :-len(CATEGORIES)]
+    datasets = np.asarray([group.split(":")[0] for group in groups.tolist()])
     rows = []
     for index in range(len(CATEGORIES)):
-        mean = embeddings[y == index].mean(axis=0)
-        rows.append(mean / np.linalg.norm(mean))
+        means = []
+        for dataset in sorted(set(datasets[y == index].tolist())):
+            mean = embeddings[(y == index) & (datasets == dataset)].mean(axis=0)
+            means.append(mean / np.linalg.norm(mean))
+        centroid = np.mean(means, axis=0)
+        rows.append(centroid / np.linalg.norm(centroid))
     return np.asarray(rows)
 
 
@@ -198,7 +206,7 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarr
         test_hints = [hints[i] for i in test_rows]
         _score_hints(mixed_probabilities(model, None, x[test_rows]), y[test_rows], groups[test_rows],
                      test_hints, hint_hits, hint_rows)
-        centroids = class_centroids(x[fit_rows], y[fit_rows])
+        centroids = class_centroids(x[fit_rows], y[fit_rows], groups[fit_rows])
         _score_hints(mixed_probabilities(model, centroids, x[test_rows]), y[test_rows], groups[test_rows],
                      test_hints, mixed_hits, mixed_rows)
         means, labels = _story_means(x[test_rows], y[test_rows], groups[test_rows])
@@ -278,7 +286,7 @@ def main(argv: list[str]) -> int:
     cross_validate(x, y, groups, w, args.shifts, hints)
     if args.write:
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-        OUTPUT.write_text(json.dumps(export(_fit(x, y, w), class_centroids(x, y), sources)) + "\n",
+        OUTPUT.write_text(json.dumps(export(_fit(x, y, w), class_centroids(x, y, groups), sources)) + "\n",
                           encoding="utf-8")
         print(f"wrote {OUTPUT.relative_to(ROOT)}")
     return 0
