@@ -178,7 +178,8 @@ class EmbeddingCategoryModel:
 
         P(c) = (1 − w) × linear(c) + w × softmax_c(T × cos(embedding, centroid_c))
 
-    with centroid_c the unit mean of the class's fitting embeddings, w = `centroid_weight` and
+    with centroid_c the class's mean embedding (every fitting dataset weighing the same, as in the
+    fit), w = `centroid_weight` and
     T = `centroid_temperature`: the centroids keep a class's whole neighbourhood in view where a
     linear boundary over 392 inputs cuts it (chosen on the fitting data's story-grouped CV)."""
 
