@@ -381,7 +381,9 @@ def test_the_headline_the_page_shows_is_no_answer_on_its_own() -> None:
     # it above the brief, so it does not answer "What does the newest report say?"
     draft = extractive_draft(evidence, headline="Storm Eowyn batters Ireland’s west coast overnight")
     assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
-    assert len(draft.quick_answers) == 3  # the place goes to what the coverage does not yet say
+    # the place goes to what the coverage does not yet say, and a storm decides nothing: two questions
+    assert [q.question for q in draft.quick_answers] == ["What happens next for Storm Éowyn?",
+                                                         "Who said what about Storm Éowyn?"]
     _passes(draft, evidence)
     # Another headline on the page leaves it the answer it was
     shown = extractive_draft(evidence, headline="Storm Éowyn hits Ireland, leaving homes without power")
@@ -1434,3 +1436,22 @@ def test_an_allegation_reports_speech_and_a_role_at_the_start_is_no_name() -> No
             "Islamic State group, Prime Minister Anthony Albanese said Tuesday.")
     evidence = item(1, "Reuters", "reuters", "x", text)
     assert extractive._said_question(_candidate(evidence, text)) == "What did Anthony Albanese say?"
+
+
+def test_what_was_decided_is_left_unanswered_only_where_someone_decides() -> None:
+    # Given two thin stories the evidence answers nothing about, under the headline their page shows:
+    # a memoir, and a parliament's budget
+    memoir = [item(1, "Reuters", "reuters", "Gisèle Pelicot publishes her memoir", "The book is out."),
+              item(2, "BBC News", "bbc", "Gisèle Pelicot publishes her memoir", "It is her first.")]
+    budget = [item(1, "Reuters", "reuters", "Portugal's parliament debates the budget bill", "Debate began."),
+              item(2, "BBC News", "bbc", "Budget bill reaches Portugal's parliament", "Lawmakers met.")]
+    about_memoir = extractive_draft(memoir, headline="Gisèle Pelicot publishes her memoir").quick_answers
+    about_budget = extractive_draft(budget,
+                                    headline="Portugal's parliament debates the budget bill").quick_answers
+    # Then the memoir is not asked what was decided (readers called that senseless): two questions
+    assert [q.question for q in about_memoir] == ["What happens next for Gisèle Pelicot?",
+                                                  "Who said what about Gisèle Pelicot?"]
+    # and the budget, which a parliament decides, is
+    assert "What was decided about Portugal?" in [q.question for q in about_budget]
+    assert extractive._names_a_decider(budget)
+    assert not extractive._names_a_decider(memoir)

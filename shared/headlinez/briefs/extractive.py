@@ -18,7 +18,9 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   of the dead), what was decided, what happens next; each answered by a cited evidence sentence.
   When fewer than three kinds can be answered: a second speaker or figure, then what the newest
   report says (its headline, when it adds to the brief); only then do the rest say plainly that
-  coverage does not yet specify it.
+  coverage does not yet specify what happens next, who said what, or (where the coverage names
+  someone who decides: a court, a vote, a government, talks) what was decided, about the story's
+  actor or event rather than the place it happened. A page may show fewer than three.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
 and how many other articles share its content words (centrality, which favours the common core of
@@ -1626,6 +1628,25 @@ def _story_event(evidence: Sequence[EvidenceItem]) -> str | None:
     return min(named, key=lambda e: (-len(families[e]), _EVENT_ORDER[e])) if named else None
 
 
+# Who or what decides things, as coverage names them: "What was decided ...?" is a question for a
+# story with one of them (a court, a vote, a government, talks); readers judged it senseless on a
+# memoir, an obituary or a march ("What was decided about Gisèle Pelicot?").
+_DECIDERS = frozenset({
+    "court", "courts", "judge", "judges", "jury", "ruling", "verdict", "vote", "votes", "voted", "parliament",
+    "congress", "senate", "lawmakers", "legislature", "legislators", "government", "cabinet", "ministry",
+    "council", "board", "committee", "commission", "regulator", "regulators", "talks", "summit",
+    "negotiations", "deal", "agreement", "election", "referendum", "bill", "law", "decision", "sanctions",
+    "tariffs", "ban",
+})
+
+
+def _names_a_decider(evidence: Sequence[EvidenceItem]) -> bool:
+    """True when 2+ newsrooms' headlines or snippets name who or what decides (`_DECIDERS`)."""
+    families = {item.publisher_family for item in evidence
+                if any(word.lower() in _DECIDERS for word in words(f"{item.title} {item.snippet}"))}
+    return len(families) >= 2
+
+
 def _asked_about(subject: str | None, event: str | None) -> str | None:
     """Whom or what the questions the evidence cannot answer ask about: the story's event rather
     than a place (or no one)."""
@@ -1762,7 +1783,8 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
-                   next_subject: str | None, shown: str = "", event: str | None = None) -> list[QuickAnswer]:
+                   next_subject: str | None, shown: str = "", event: str | None = None,
+                   decides: bool = True) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
@@ -1796,9 +1818,14 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         latest = _latest(candidates, writer, taken | set(avoid), shown)
         if latest is not None:
             answers.append(latest)
-    for kind in ("next", "said", "decided", "number"):
+    # Only questions a reader would ask of any story are left unanswered: what happens next, who
+    # said what, and what was decided where someone decides (`decides`). "What are the key
+    # figures?" is not asked in vain: a page may show fewer than three questions.
+    for kind in ("next", "said", "decided"):
         if len(answers) == 3:
             break
+        if kind == "decided" and not decides:
+            continue
         if kind in missing:
             about = next_subject if kind == "next" else subject
             answers.append(_unanswered(kind, about, deceased, event))
@@ -1849,7 +1876,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
-                             shown=headline, event=_story_event(evidence))
+                             shown=headline, event=_story_event(evidence), decides=_names_a_decider(evidence))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
