@@ -1455,3 +1455,13 @@ def test_what_was_decided_is_left_unanswered_only_where_someone_decides() -> Non
     assert "What was decided about Portugal?" in [q.question for q in about_budget]
     assert extractive._names_a_decider(budget)
     assert not extractive._names_a_decider(memoir)
+
+
+def test_an_unanswered_question_about_no_one_and_no_event_is_not_asked() -> None:
+    # Given thin coverage that names no shared person, place or event
+    evidence = [item(1, "Reuters", "reuters", "Mourners gather at dusk", "Crowds sang."),
+                item(2, "BBC News", "bbc", "A night of grief and song", "Many wept.")]
+    draft = extractive_draft(evidence, headline="Mourners gather at dusk")
+    # Then no template ("What happens next?", "Who said what?") stands in for a question
+    assert all(q.specified for q in draft.quick_answers)
+    assert "What happens next?" not in [q.question for q in draft.quick_answers]

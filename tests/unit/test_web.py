@@ -597,6 +597,20 @@ def test_templates_escape_hostile_titles_briefs_and_urls() -> None:
     assert '<a href="https://n.example/0" rel="noopener noreferrer">' in trend_page
 
 
+def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say() -> None:
+    # Given a published brief whose evidence answered nothing and named no one to ask about
+    repo = InMemoryTrendRepository()
+    state = _state(1)
+    repo.add(state, _members(1), score=1.0)
+    brief = _brief(state.trend_id).model_copy(update={"quick_answers": []})
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+    # Then the page says so in one line, not that answers are still to come with the brief
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    assert "The coverage does not yet say who said what or what happens next." in page
+    assert "No quick answers yet" not in page
+
+
 def test_the_template_environment_escapes_and_refuses_undefined_names() -> None:
     import jinja2
 

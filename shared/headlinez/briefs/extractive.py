@@ -1818,18 +1818,24 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         latest = _latest(candidates, writer, taken | set(avoid), shown)
         if latest is not None:
             answers.append(latest)
-    # Only questions a reader would ask of any story are left unanswered: what happens next, who
-    # said what, and what was decided where someone decides (`decides`). "What are the key
-    # figures?" is not asked in vain: a page may show fewer than three questions.
+    unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, decides=decides)
+    return answers + unanswered[:3 - len(answers)]
+
+
+def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: str | None,
+                     deceased: Set[str], *, event: str | None, decides: bool) -> list[QuickAnswer]:
+    """The questions of the `missing` kinds worth saying the coverage does not answer yet, in
+    order: what happens next and who said what, about the story's actor or event (never about no
+    one: "Who said what?" is a template, not a question), and what was decided where someone
+    decides (`decides`). "What are the key figures?" is not asked in vain."""
+    found = []
     for kind in ("next", "said", "decided"):
-        if len(answers) == 3:
-            break
-        if kind == "decided" and not decides:
+        about = next_subject if kind == "next" else subject
+        if kind not in missing or (kind == "decided" and not decides) \
+                or (about is None and (kind == "decided" or event is None)):
             continue
-        if kind in missing:
-            about = next_subject if kind == "next" else subject
-            answers.append(_unanswered(kind, about, deceased, event))
-    return answers
+        found.append(_unanswered(kind, about, deceased, event))
+    return found
 
 
 def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset(),
