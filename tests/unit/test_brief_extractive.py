@@ -1465,3 +1465,16 @@ def test_an_unanswered_question_about_no_one_and_no_event_is_not_asked() -> None
     # Then no template ("What happens next?", "Who said what?") stands in for a question
     assert all(q.specified for q in draft.quick_answers)
     assert "What happens next?" not in [q.question for q in draft.quick_answers]
+
+
+def test_a_near_copy_of_the_page_headline_is_no_newest_report() -> None:
+    newest = "Australia won't repatriate women and children linked to IS from Syria"
+    evidence = [item(1, "Reuters", "reuters", newest, ""),
+                item(2, "BBC News", "bbc", "Canberra rules out bringing home families held in camps", "")]
+    # The newest headline is another newsroom's near copy of the page's: it tells the reader nothing
+    draft = extractive_draft(evidence, headline="Australia won't repatriate women and children from Syria")
+    assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
+    # A page headline that says something else leaves it the answer
+    other = extractive_draft(evidence, headline="Families stranded in Syrian camps")
+    latest = [q.answer for q in other.quick_answers if q.question == "What does the newest report say?"]
+    assert latest == [newest + "."]

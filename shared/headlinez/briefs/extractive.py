@@ -1714,7 +1714,11 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
                       and (c.position == 0 or _reports_on_its_own(c))
                       and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)),
                      key=lambda c: c.position)
-    echo = bool(shown) and normalize_title(newest.text) == normalize_title(shown)
+    # Another newsroom's near-identical headline echoes the page's as much as its own does
+    # ("Australia won't repatriate 34 women and children linked to IS from Syria" under "Australia
+    # won't repatriate 34 women and children from Syria").
+    echo = bool(shown) and (normalize_title(newest.text) == normalize_title(shown)
+                            or overlap(newest.stems, content_stems(shown)) >= _CORROBORATION_OVERLAP)
     for chosen in [*opening, *([] if echo else [newest])]:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
