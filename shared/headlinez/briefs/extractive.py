@@ -1792,7 +1792,9 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
-    whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one)."""
+    whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one);
+    `event`: the story's event, asked about instead of a place (`_story_event`); `decides`: whether
+    the coverage names someone who decides (`_names_a_decider`)."""
     answered: list[tuple[int, QuickAnswer]] = []
     taken: set[str] = set()
     asked: set[str] = set()
