@@ -1393,7 +1393,7 @@ def test_an_unanswered_question_asks_about_the_case_rather_than_the_country() ->
     # Then "what happens next" asks about the case, not about France (where it happened)
     assert "What happens next in the case?" in unanswered
     assert "What happens next for France?" not in unanswered
-    assert extractive._story_event(evidence) == "the case"
+    assert extractive._story_event(extractive._newsrooms_by_word(evidence)) == "the case"
 
 
 def test_a_person_stays_the_subject_and_one_newsroom_names_no_event() -> None:
@@ -1401,11 +1401,11 @@ def test_a_person_stays_the_subject_and_one_newsroom_names_no_event() -> None:
     talks = [item(1, "Reuters", "reuters", "Marco Rubio praises Hungary's leader at talks in Budapest", ""),
              item(2, "BBC News", "bbc", "In Budapest, Marco Rubio backs the prime minister in talks", "")]
     assert "What happens next for Marco Rubio?" in _unanswered(talks)
-    assert extractive._story_event(talks) == "the talks"
+    assert extractive._story_event(extractive._newsrooms_by_word(talks)) == "the talks"
     # and an event word of one newsroom only is not the story's event
     single = [item(1, "Reuters", "reuters", "Storm hits Spain; police arrest looters", ""),
               item(2, "BBC News", "bbc", "Spain counts the cost of the storm", "")]
-    assert extractive._story_event(single) is None
+    assert extractive._story_event(extractive._newsrooms_by_word(single)) is None
 
 
 def test_what_was_decided_is_never_asked_of_an_event() -> None:
@@ -1453,8 +1453,8 @@ def test_what_was_decided_is_left_unanswered_only_where_someone_decides() -> Non
                                                   "Who said what about Gisèle Pelicot?"]
     # and the budget, which a parliament decides, is
     assert "What was decided about Portugal?" in [q.question for q in about_budget]
-    assert extractive._names_a_decider(budget)
-    assert not extractive._names_a_decider(memoir)
+    assert extractive._names_a_decider(extractive._newsrooms_by_word(budget))
+    assert not extractive._names_a_decider(extractive._newsrooms_by_word(memoir))
 
 
 def test_an_unanswered_question_about_no_one_and_no_event_is_not_asked() -> None:

@@ -1475,7 +1475,7 @@ _QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None], str], ...]
     ("number", _number_question, "the key figures"),
     ("next", _next_question, "what happens next"),
 )
-_UNANSWERED = {"said": "Who said what", "decided": "What was decided", "number": "What are the key figures",
+_UNANSWERED = {"said": "Who said what", "decided": "What was decided",
                "next": "What happens next"}
 
 
@@ -1578,24 +1578,20 @@ _BARE_BODIES = frozenset({"congress", "parliament", "senate", "house", "governme
                           "presidency", "opposition"})
 
 
+_COUNTRIES = lexicon.word_set("countries")
 _VENUE_NAMES = (*lexicon.entries("regions_and_cities"), *lexicon.entries("us_places"))
-_VENUE_WORDS = (frozenset(w for name in _VENUE_NAMES for w in name.split())
-                - frozenset(lexicon.entries("countries")))
+_VENUE_WORDS = frozenset(w for name in _VENUE_NAMES for w in name.split()) - _COUNTRIES
 
 
 def _is_venue(name: str) -> bool:
     return all(word.lower().strip(".'’") in _VENUE_WORDS for word in name.split())
 
 
-_COUNTRIES = frozenset(lexicon.entries("countries"))
-_US_PLACE_NAMES = frozenset(lexicon.entries("us_places"))
-
-
 def _a_place(name: str) -> bool:
-    """A country, region or city ("France", "the U.S.", "California", "Budapest"): where a story
-    happens, not who acts in it."""
-    bare = name.removeprefix("the ").replace(".", "").lower()
-    return bare in _COUNTRIES or bare in _US_PLACE_NAMES or _is_venue(name.removeprefix("the "))
+    """A country, region, city or US state ("France", "the U.S.", "Budapest", "California"):
+    where a story happens, not who acts in it."""
+    bare = name.removeprefix("the ")
+    return bare.replace(".", "").lower() in _COUNTRIES or _is_venue(bare)
 
 
 # The event a story is, by the words its coverage uses for it (first listed wins a tie): "What
@@ -1616,14 +1612,21 @@ _EVENT_OF = {word: event for event, cues in _EVENTS for word in cues}
 _EVENT_ORDER = {event: n for n, (event, _) in enumerate(_EVENTS)}
 
 
-def _story_event(evidence: Sequence[EvidenceItem]) -> str | None:
-    """The event 2+ newsrooms' headlines or snippets name ("the case", "the talks"), or None."""
-    families: dict[str, set[str]] = {}
+def _newsrooms_by_word(evidence: Sequence[EvidenceItem]) -> dict[str, set[str]]:
+    """Each lower-case word of the headlines and snippets -> the newsrooms (families) using it."""
+    found: dict[str, set[str]] = {}
     for item in evidence:
         for word in words(f"{item.title} {item.snippet}"):
-            event = _EVENT_OF.get(word.lower())
-            if event is not None:
-                families.setdefault(event, set()).add(item.publisher_family)
+            found.setdefault(word.lower(), set()).add(item.publisher_family)
+    return found
+
+
+def _story_event(newsrooms: Mapping[str, set[str]]) -> str | None:
+    """The event 2+ newsrooms name ("the case", "the talks"), or None (`newsrooms`:
+    `_newsrooms_by_word`)."""
+    families: dict[str, set[str]] = {}
+    for word, event in _EVENT_OF.items():
+        families.setdefault(event, set()).update(newsrooms.get(word, ()))
     named = [event for event, found in families.items() if len(found) >= 2]
     return min(named, key=lambda e: (-len(families[e]), _EVENT_ORDER[e])) if named else None
 
@@ -1640,11 +1643,10 @@ _DECIDERS = frozenset({
 })
 
 
-def _names_a_decider(evidence: Sequence[EvidenceItem]) -> bool:
-    """True when 2+ newsrooms' headlines or snippets name who or what decides (`_DECIDERS`)."""
-    families = {item.publisher_family for item in evidence
-                if any(word.lower() in _DECIDERS for word in words(f"{item.title} {item.snippet}"))}
-    return len(families) >= 2
+def _names_a_decider(newsrooms: Mapping[str, set[str]]) -> bool:
+    """True when 2+ newsrooms name who or what decides (`_DECIDERS`; `newsrooms`:
+    `_newsrooms_by_word`)."""
+    return len(set().union(*(newsrooms.get(word, set()) for word in _DECIDERS))) >= 2
 
 
 def _asked_about(subject: str | None, event: str | None) -> str | None:
@@ -1669,7 +1671,7 @@ def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset()
     if subject is not None and subject == event:
         about = " in" if kind == "next" else " about"
     else:
-        about = {"next": " for", "said": " about", "decided": " about", "number": " on"}[kind]
+        about = {"next": " for", "said": " about", "decided": " about"}[kind]
     if subject:
         return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
                            answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}".rstrip(".") + ".")
@@ -1887,8 +1889,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     subject = _with_article(subjects[0], texts) if subjects else None
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
+    newsrooms = _newsrooms_by_word(evidence)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
-                             shown=headline, event=_story_event(evidence), decides=_names_a_decider(evidence))
+                             shown=headline, event=_story_event(newsrooms),
+                             decides=_names_a_decider(newsrooms))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
