@@ -221,9 +221,10 @@ def _asked(evidence: list[EvidenceItem]) -> dict[str, QuickAnswer]:
 
 def test_an_obituary_asks_the_age_and_a_count_of_people_is_asked_as_such() -> None:
     evidence = [
-        item(1, "ABC News", "abc", "Civil rights leader Rev. Jesse Jackson dies at age 84",
-             "Jackson ran twice for the Democratic presidential nomination in the 1980s."),
-        item(2, "BBC News", "bbc", "Rescuers search for 10 missing skiers after avalanche",
+        item(1, "ABC News", "abc", "Civil rights leader dies",
+             "Civil rights leader Rev. Jesse Jackson died on Tuesday at age 84, his family said."),
+        item(2, "BBC News", "bbc", "Avalanche buries backcountry party",
+             "Rescuers searched on Wednesday for 10 missing skiers after the avalanche near Lake Tahoe. "
              "The area has seen about 30 inches of snowfall in the last 24 hours."),
     ]
     asked = _asked(evidence)
@@ -231,6 +232,33 @@ def test_an_obituary_asks_the_age_and_a_count_of_people_is_asked_as_such() -> No
     assert asked["How old was Jesse Jackson?"].evidence_ids == [1]
     assert "How many skiers are missing?" in asked
     assert "How many inches?" not in asked  # a measure, not a count anyone asks for
+
+
+def test_a_figure_in_a_headline_alone_is_not_asked() -> None:
+    evidence = [
+        item(1, "ABC News", "abc", "Civil rights leader Rev. Jesse Jackson dies at age 84",
+             "Jackson ran twice for the Democratic presidential nomination in the 1980s."),
+        item(2, "BBC News", "bbc", "Rescuers search for 10 missing skiers after avalanche",
+             "The area has seen about 30 inches of snowfall in the last 24 hours."),
+    ]
+    # A headline states a figure in shorthand, often the very headline the page shows: a reader
+    # asking "How old was he?" gets a sentence or no such question (judged blind: every figure
+    # question a headline answered was bad, 14 of 14 with two judges).
+    asked = _asked(evidence)
+    assert "How old was Jesse Jackson?" not in asked
+    assert not any(question.startswith("How many") for question in asked)
+
+
+def test_a_headline_still_says_who_said_what() -> None:
+    evidence = [
+        item(1, "Fox News", "fox",
+             "Fauci told Chinese official they would 'get through this together,' emails show",
+             "Emails released this week cover the first months of the pandemic in 2020."),
+        item(2, "CNN", "cnn", "Fauci emails released under records request",
+             "Thousands of pages of emails were released under a records request on Tuesday."),
+    ]
+    asked = _asked(evidence)
+    assert asked["What did Fauci say?"].evidence_ids == [1]
 
 
 def test_who_said_it_is_the_speaker_not_what_was_said_about() -> None:
@@ -317,6 +345,15 @@ def test_a_people_or_creed_is_not_the_subject_of_an_unanswered_question() -> Non
     assert any("Nigeria" in q for q in unanswered), unanswered
 
 
+def test_a_party_adjective_is_not_the_subject_of_an_unanswered_question() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Man held over vote in Democratic primary while on parole", ""),
+        item(2, "Fox News", "fox", "Texas voter arrested after casting ballot in Democratic primary", ""),
+    ]
+    unanswered = _unanswered(evidence)
+    assert not any("Democratic?" in q for q in unanswered), unanswered
+
+
 def test_an_obituary_asks_for_funeral_plans_not_what_happens_next_for_the_dead() -> None:
     evidence = [item(1, "Reuters", "reuters", "US civil rights leader Jesse Jackson dies aged 84", ""),
                 item(2, "BBC News", "bbc", "Jesse Jackson, veteran civil rights activist, dies at 84", ""),
@@ -368,6 +405,25 @@ def test_the_latest_headline_answers_before_coverage_does_not_yet_specify() -> N
     assert latest[0].answer == "Storm Éowyn batters Ireland's west coast overnight."
     assert 1 in latest[0].evidence_ids
     _passes(draft, evidence)
+
+
+@pytest.mark.parametrize(
+    ("headline", "answers"),
+    [
+        ("Park Police did not clear Lafayette Square protesters for Trump visit", True),
+        ("U.S. Army sends more troops to the border", True),  # an initial's period ends no sentence
+        ("Report: Park Police did not clear Lafayette Square protesters for Trump visit", False),
+        ("Biden to GOP: $1 trillion in infrastructure spending paid with corporate tax hike", False),
+        ("Eric Adams will likely be NYC's next mayor. Here's why it matters.", False),
+        ("Mother's Day Can Be Painful. It Can Also Reconnect Us to the World.", False),
+    ],
+)
+def test_a_labelled_or_two_sentence_headline_is_no_newest_report(headline: str, answers: bool) -> None:
+    evidence = [item(1, "Reuters", "reuters", headline, ""),
+                item(2, "BBC News", "bbc", "Inspector general reviews the clearing of a square", "")]
+    latest = [q.answer for q in extractive_draft(evidence).quick_answers
+              if q.question == "What does the newest report say?"]
+    assert latest == ([headline + "."] if answers else [])
 
 
 def test_the_headline_the_page_shows_is_no_answer_on_its_own() -> None:
@@ -422,10 +478,9 @@ def test_an_event_the_sentence_dates_ahead_answers_what_happens_next(sentence: s
 
 
 def test_the_age_is_asked_of_the_person_not_of_a_film_title() -> None:
-    evidence = [item(1, "CBS News", "cbs",
+    evidence = [item(1, "CBS News", "cbs", "Hollywood legend dies",
                      "Hollywood legend Robert Duvall, star of 'The Godfather' and 'Apocalypse Now', "
-                     "dies at 95",
-                     "The actor won an Oscar for Tender Mercies."),
+                     "died on Sunday at 95."),
                 item(2, "BBC News", "bbc", "Robert Duvall, actor of The Godfather, has died",
                      "He was one of the best-known actors of his time.")]
     questions = [q.question for q in extractive_draft(evidence).quick_answers]
@@ -773,54 +828,43 @@ def test_a_chief_of_staff_is_named_without_the_title() -> None:
     assert extractive._clean_name("Florida Gov Ron DeSantis") == "Ron DeSantis"
 
 
-def _number_question_of(sentence: str, *, headline: bool = False) -> str | None:
-    snippet = "Officials gave the figures on Monday." if headline else sentence
-    evidence = item(1, "Reuters", "reuters", sentence if headline else "A story", snippet)
-    candidate = _candidate(evidence, sentence, -1 if headline else 0)
-    return extractive._number_question(candidate)
+def _number_question_of(sentence: str) -> str | None:
+    evidence = item(1, "Reuters", "reuters", "A story", sentence)
+    return extractive._number_question(_candidate(evidence, sentence, 0))
 
 
 @pytest.mark.parametrize(
-    ("sentence", "headline", "question"),
+    ("sentence", "question"),
     [
         # a figure glued into a name, an adjective or a clause's end counts nothing
-        ("G7 leaders call for investigation into coronavirus origins.", True, None),
-        ("Juneteenth, celebrated since 1866, commemorates the end of slavery in Texas.", False, None),
-        ("Voters not sold on Dems' 800-plus page rewrite of election laws.", True, None),
-        ("Lawmakers want a 10-year assault weapons ban back.", False, None),
-        # what is counted may be a phrase, and keeps the capitals of a snippet's proper words
-        ("An analysis of almost 20,000 coronavirus infections across Scotland shows the risk.", False,
+        ("G7 leaders called for an investigation into the coronavirus origins.", None),
+        ("Juneteenth, celebrated since 1866, commemorates the end of slavery in Texas.", None),
+        ("Voters are not sold on the Democrats' 800-plus page rewrite of election laws.", None),
+        ("Lawmakers want a 10-year assault weapons ban back.", None),
+        # what is counted may be a phrase, and keeps its capitals
+        ("An analysis of almost 20,000 coronavirus infections across Scotland shows the risk.",
          "How many coronavirus infections?"),
-        ("U.S. Nears 600,000 Virus Deaths Despite Progress From Vaccines.", True, "How many virus deaths?"),
-        ("The bill passed with support from 35 Republicans on Thursday.", False, "How many Republicans?"),
-        ("About 200 Afghan interpreters arrived in the country.", False, "How many Afghan interpreters?"),
+        ("The bill passed with support from 35 Republicans on Thursday.", "How many Republicans?"),
+        ("About 200 Afghan interpreters arrived in the country.", "How many Afghan interpreters?"),
         # a large figure is a sum only with its currency; else it counts its noun, or nothing
-        ("G7 commits to sending 1 billion COVID vaccine doses to lower-income countries.", True,
+        ("The G7 committed to sending 1 billion COVID vaccine doses to lower-income countries.",
          "How many COVID vaccine doses?"),
-        ("Trump says the board will unveil $5 billion in Gaza reconstruction pledges.", True,
+        ("Trump says the board will unveil $5 billion in Gaza reconstruction pledges.",
          "How much is at stake?"),
-        ("About 2 million people were displaced by the floods this week.", False, None),
-        ("Polls closed after 20 days, polling shows.", False, None),
+        ("About 2 million people were displaced by the floods this week.", None),
+        ("Polls closed after 20 days, polling shows.", None),
     ],
 )
-def test_a_number_question_asks_what_the_figure_counts(sentence: str, headline: bool,
-                                                       question: str | None) -> None:
-    assert _number_question_of(sentence, headline=headline) == question
+def test_a_number_question_asks_what_the_figure_counts(sentence: str, question: str | None) -> None:
+    assert _number_question_of(sentence) == question
 
 
 def test_a_counted_noun_is_read_within_its_clause() -> None:
     # "killing at least 28 people, rights group says" asked "How many people rights?"; it is a toll
-    assert _number_question_of("Strike on market in Sudan kills at least 28 people, rights group says",
-                               headline=True) == "How many were killed?"
-    assert _number_question_of("Strike on market kills 28 shoppers, rights group says", headline=True) \
+    toll = "A strike on a market in Sudan killed at least 28 people, a rights group says."
+    assert _number_question_of(toll) == "How many were killed?"
+    assert _number_question_of("A strike on a market killed 28 shoppers, a rights group says.") \
         == "How many shoppers?"
-
-
-def test_a_headline_s_proper_word_keeps_its_capital_when_the_snippet_writes_it_so() -> None:
-    evidence = item(1, "Dawn", "dawn", "8 Muslim Nations Condemn The Move",
-                    "Eight Muslim nations condemned the move on Monday.")
-    candidate = _candidate(evidence, evidence.title, -1)
-    assert extractive._number_question(candidate) == "How many Muslim nations?"
 
 
 def test_a_forecast_figure_is_not_how_many_there_were() -> None:
@@ -951,7 +995,7 @@ def test_a_headline_s_capitals_name_no_speaker_in_full() -> None:
     ],
 )
 def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | None) -> None:
-    assert _number_question_of(sentence, headline=True) == question
+    assert _number_question_of(sentence) == question
 
 
 @pytest.mark.parametrize(
@@ -972,14 +1016,14 @@ def test_a_death_toll_asks_how_many_were_killed(sentence: str, question: str | N
     ],
 )
 def test_a_count_of_people_acted_on_asks_how_many(sentence: str, question: str | None) -> None:
-    assert _number_question_of(sentence, headline=True) == question
+    assert _number_question_of(sentence) == question
 
 
 def test_a_victim_s_age_in_apposition_asks_how_old() -> None:
     sentence = "Quentin Deranque, 23, was beaten to death by far-left activists in Lyon last week."
-    assert _number_question_of(sentence, headline=False) == "How old was Quentin Deranque?"
+    assert _number_question_of(sentence) == "How old was Quentin Deranque?"
     # an age beside a win is no victim's: the figure is no question either
-    assert _number_question_of("Elana Meyers Taylor, 41, wins gold in the monobob", headline=True) is None
+    assert _number_question_of("Elana Meyers Taylor, 41, wins gold in the monobob") is None
 
 
 @pytest.mark.parametrize(

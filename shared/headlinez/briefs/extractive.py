@@ -1213,27 +1213,19 @@ def _a_count(token: str, text: str) -> bool:
     return re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text) is not None
 
 
-def _counted(figure: Sequence[str], following: Sequence[str], text: str, *, headline: bool,
-             proper: Set[str] = frozenset()) -> str | None:
+def _counted(figure: Sequence[str], following: Sequence[str], text: str) -> str | None:
     """What a figure counts, from the words after it: a plural noun ("300 workers"), or one or two
     words and a plural noun ("20,000 coronavirus infections", "200 Afghan interpreters"), written
     right after the figure with no punctuation between ("28 people, rights group says" counts
-    people, not "people rights"). A demonym or an acronym keeps its capitals, and so does a
-    capitalized word inside a snippet's sentence ("35 Republicans"); in a headline, whose words
-    may all be capitalized, only what its article's snippet also capitalizes (`proper`: "8 Muslim
-    Nations" -> "How many Muslim nations?")."""
-    def asked(word: str) -> str:
-        keeps = word[:1].isupper() and (_demonym(word) or not headline or word in proper
-                                        or (word.isupper() and len(word) > 1))
-        return word if keeps else word.lower()
-
+    people, not "people rights"). A capitalized word keeps its capitals ("35 Republicans"): the
+    sentence is an article's, not a title-case headline (a headline answers no figure question)."""
     phrase: list[str] = []
     for word in following[:3]:  # up to two words before the noun: "1 billion COVID vaccine doses"
         if _plural_noun(word):
             written = r"\s+".join(re.escape(w) for w in [*figure, *phrase, word])
             if re.search(rf"(?<![\w.]){written}(?!\w)", text) is None:
                 return None  # punctuation between: the words belong to another clause
-            return " ".join(asked(w) for w in [*phrase, word])
+            return " ".join([*phrase, word])
         lowered = word.lower()
         if (not word.isalpha() or lowered in STOPWORDS or lowered in _STATES or lowered in _NOT_MODIFIERS
                 or lowered.endswith("ing") or lowered in _VAGUE_COUNTS):
@@ -1251,14 +1243,10 @@ def _number_question(candidate: _Candidate) -> str | None:
         return age
     tokens = [t.rstrip(",") for t in words(candidate.text)]
     text = normalize(candidate.text)
-    headline = candidate.position < 0
-    # a headline's words its article's snippet capitalizes inside sentences: names, not headline style
-    proper = ({w for sentence in split_sentences(candidate.item.snippet) for w in words(sentence)[1:]
-               if w[:1].isupper()} if headline else set())
     forecast = _FORECAST.search(text) is not None
     for position in range(len(tokens)):
         if _a_figure(tokens, position, text):
-            question = _figure_question(tokens, position, text, headline=headline, proper=proper)
+            question = _figure_question(tokens, position, text)
             if question and not (forecast and question.startswith("How many")):
                 return question
     return None if forecast else _outcome_count_question(text)
@@ -1333,8 +1321,7 @@ def _state_question(figure: str, state: str, following: str, text: str) -> str:
     return _STATE_QUESTIONS.get(state, f"How many were {state}?")
 
 
-def _figure_question(tokens: Sequence[str], position: int, text: str, *, headline: bool,
-                     proper: Set[str]) -> str | None:
+def _figure_question(tokens: Sequence[str], position: int, text: str) -> str | None:
     token = tokens[position]
     after = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
     following = tokens[position + 2].lower() if position + 2 < len(tokens) else ""
@@ -1343,15 +1330,13 @@ def _figure_question(tokens: Sequence[str], position: int, text: str, *, headlin
         return "What share is affected?"
     if after in SCALE_WORDS and not money:
         # "1 billion vaccine doses": a count, not a sum; "2 million people": no question
-        counted = _counted(tokens[position:position + 2], tokens[position + 2:], text, headline=headline,
-                           proper=proper)
+        counted = _counted(tokens[position:position + 2], tokens[position + 2:], text)
     elif after in SCALE_WORDS or money:
         return "How much is at stake?"
     elif after in _STATES:
         return _state_question(token, after, following, text)
     else:
-        counted = _counted(tokens[position:position + 1], tokens[position + 1:], text, headline=headline,
-                           proper=proper)
+        counted = _counted(tokens[position:position + 1], tokens[position + 1:], text)
     if counted is None and _a_death_toll(tokens, position, text):
         return "How many were killed?"
     if not counted:
@@ -1565,12 +1550,13 @@ def _occasion_or_crowd(name: str) -> bool:
 
 
 def _group_word(name: str) -> bool:
-    """One word naming a people, a faith or a creed ("Palestinians", "Muslims", "Islamist")."""
+    """One word naming a people, a faith or a creed ("Palestinians", "Muslims", "Islamist"), or a
+    party's adjective ("Democratic" of "the 2020 Democratic primary")."""
     word = name.lower()
     if " " in word:
         return False
     return (_demonym(word) or word in _FAITHS or word.endswith(("ist", "ists"))
-            or word.endswith("ism"))
+            or word.endswith("ism") or word in {"democratic", "republican"})
 
 
 _BARE_BODIES = frozenset({"congress", "parliament", "senate", "house", "government", "cabinet", "court",
@@ -1721,12 +1707,26 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
     # won't repatriate 34 women and children from Syria").
     echo = bool(shown) and (normalize_title(newest.text) == normalize_title(shown)
                             or overlap(newest.stems, content_stems(shown)) >= _CORROBORATION_OVERLAP)
-    for chosen in [*opening, *([] if echo else [newest])]:
+    for chosen in [*opening, *([] if echo or not _reads_as_a_report(newest.text) else [newest])]:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
             return QuickAnswer(question="What does the newest report say?", answer=claim.text,
                                evidence_ids=claim.evidence_ids)
     return None
+
+
+# A headline's label or second sentence: "Report: Park Police didn't clear ...", "Juneteenth: The
+# Activist Class Is Never Satisfied", "Eric Adams will likely be NYC's next mayor. Here's why it
+# matters." (a label's colon comes within its first five words).
+_HEADLINE_LABEL = re.compile(r"^(?:[^\s:\"]+\s+){0,4}[^\s:\"]+:\s")
+
+
+def _reads_as_a_report(headline: str) -> bool:
+    """A headline that can stand as the newest report's answer: one statement, no label, not in
+    the first person (a title-case "Us")."""
+    text = normalize(headline).rstrip(".")
+    return _HEADLINE_LABEL.match(text) is None and len(split_sentences(text)) == 1 \
+        and re.search(r"\bUs\b", text) is None
 
 
 # A later sentence of an article often leans on its opening: "The decision comes nearly four months
@@ -1774,9 +1774,13 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     else:
         ordered = list(candidates)
     # An article's sentence answers before a headline (terse, often in title case: readers marked
-    # headlines as answers down), even one the brief already uses.
-    passes = ((False, True), (False, False), (True, False))  # (headlines, prefer sentences not in the brief)
-    for headlines, prefer_new in passes:
+    # headlines as answers down), even one the brief already uses. A figure, a decision or an
+    # outlook needs a sentence: a headline states them in shorthand ("McCarthy pulls his 5 GOP
+    # members from 1/6 committee ...", "3 killed, including suspect, in shooting at ..."), often
+    # the very headline the page shows; one that reports speech with its speaker may answer who
+    # said what.
+    passes = ((False, True), (False, False), *(((True, False),) if kind == "said" else ()))
+    for headlines, prefer_new in passes:  # (headlines, prefer sentences not in the brief)
         for candidate in ordered:
             if (candidate.position < 0) != headlines or candidate.text in taken \
                     or (prefer_new and candidate.text in avoid):
