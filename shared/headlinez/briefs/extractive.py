@@ -18,9 +18,9 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   of the dead), what was decided, what happens next; each answered by a cited evidence sentence.
   When fewer than three kinds can be answered: a second speaker or figure, then what the newest
   report says (its headline, when it adds to the brief); only then do the rest say plainly that
-  coverage does not yet specify what happens next, who said what, or (where the coverage names
-  someone who decides: a court, a vote, a government, talks) what was decided, about the story's
-  actor or event rather than the place it happened. A page may show fewer than three.
+  coverage does not yet specify what happens next or who said what, about the story's actor or
+  event rather than the place it happened, and only where the coverage says nothing of the kind
+  (no outlook, no reported speech). A page may show fewer than three.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
 and how many other articles share its content words (centrality, which favours the common core of
@@ -1460,8 +1460,7 @@ _QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None], str], ...]
     ("number", _number_question, "the key figures"),
     ("next", _next_question, "what happens next"),
 )
-_UNANSWERED = {"said": "Who said what", "decided": "What was decided",
-               "next": "What happens next"}
+_UNANSWERED = {"said": "Who said what", "next": "What happens next"}
 
 
 def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
@@ -1617,24 +1616,6 @@ def _story_event(newsrooms: Mapping[str, set[str]]) -> str | None:
     return min(named, key=lambda e: (-len(families[e]), _EVENT_ORDER[e])) if named else None
 
 
-# Who or what decides things, as coverage names them: "What was decided ...?" is a question for a
-# story with one of them (a court, a vote, a government, talks); readers judged it senseless on a
-# memoir, an obituary or a march ("What was decided about Gisèle Pelicot?").
-_DECIDERS = frozenset({
-    "court", "courts", "judge", "judges", "jury", "ruling", "verdict", "vote", "votes", "voted", "parliament",
-    "congress", "senate", "lawmakers", "legislature", "legislators", "government", "cabinet", "ministry",
-    "council", "board", "committee", "commission", "regulator", "regulators", "talks", "summit",
-    "negotiations", "deal", "agreement", "election", "referendum", "bill", "law", "decision", "sanctions",
-    "tariffs", "ban",
-})
-
-
-def _names_a_decider(newsrooms: Mapping[str, set[str]]) -> bool:
-    """True when 2+ newsrooms name who or what decides (`_DECIDERS`; `newsrooms`:
-    `_newsrooms_by_word`)."""
-    return len(set().union(*(newsrooms.get(word, set()) for word in _DECIDERS))) >= 2
-
-
 def _asked_about(subject: str | None, event: str | None) -> str | None:
     """Whom or what the questions the evidence cannot answer ask about: the story's event rather
     than a place (or no one)."""
@@ -1651,13 +1632,11 @@ def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset()
         return QuickAnswer(question="What are the funeral or memorial plans?",
                            answer=f"{NOT_SPECIFIED_PREFIX} funeral or memorial plans.")
     phrase = next(p for k, _, p in _QUESTION_KINDS if k == kind)
-    # What was decided is asked of who decides: "What was decided in the investigation?" misreads
-    # a summit calling for one.
-    subject = _asked_about(subject, event) if kind in ("next", "said") else subject
+    subject = _asked_about(subject, event)
     if subject is not None and subject == event:
         about = " in" if kind == "next" else " about"
     else:
-        about = {"next": " for", "said": " about", "decided": " about"}[kind]
+        about = {"next": " for", "said": " about"}[kind]
     if subject:
         return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
                            answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}".rstrip(".") + ".")
@@ -1794,13 +1773,13 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
                    next_subject: str | None, shown: str = "", event: str | None = None,
-                   decides: bool = True) -> list[QuickAnswer]:
+                   covered: Set[str] = frozenset()) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
     whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one);
-    `event`: the story's event, asked about instead of a place (`_story_event`); `decides`: whether
-    the coverage names someone who decides (`_names_a_decider`)."""
+    `event`: the story's event, asked about instead of a place (`_story_event`); `covered`: the
+    kinds the coverage speaks to without an answer (`_left_unanswered`)."""
     answered: list[tuple[int, QuickAnswer]] = []
     taken: set[str] = set()
     asked: set[str] = set()
@@ -1830,24 +1809,36 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         latest = _latest(candidates, writer, taken | set(avoid), shown)
         if latest is not None:
             answers.append(latest)
-    unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, decides=decides)
+    unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, covered=covered)
     return answers + unanswered[:3 - len(answers)]
 
 
 def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: str | None,
-                     deceased: Set[str], *, event: str | None, decides: bool) -> list[QuickAnswer]:
+                     deceased: Set[str], *, event: str | None,
+                     covered: Set[str] = frozenset()) -> list[QuickAnswer]:
     """The questions of the `missing` kinds worth saying the coverage does not answer yet, in
     order: what happens next and who said what, about the story's actor or event (never about no
-    one: "Who said what?" is a template, not a question), and what was decided where someone
-    decides (`decides`). "What are the key figures?" is not asked in vain."""
+    one: "Who said what?" is a template, not a question). Not a kind the coverage does speak to in
+    words no answer could be cut from (`covered`: "said" where it reports speech, "next" where it
+    looks ahead): "does not yet specify" would be false. Not "What was decided about X?" (judged
+    blind, a third of them were good: most stories decide nothing, or the coverage reports the
+    decision in words the engine does not read as one), nor "What are the key figures?"."""
     found = []
-    for kind in ("next", "said", "decided"):
+    for kind in ("next", "said"):
         about = next_subject if kind == "next" else subject
-        if kind not in missing or (kind == "decided" and not decides) \
-                or (about is None and (kind == "decided" or event is None)):
+        if kind not in missing or kind in covered or (about is None and event is None):
             continue
         found.append(_unanswered(kind, about, deceased, event))
     return found
+
+
+def _spoken_to(evidence: Sequence[EvidenceItem], candidates: Sequence[_Candidate]) -> set[str]:
+    """The question kinds the coverage speaks to, answerable or not: "said" when a headline or an
+    excerpt reports speech ("Sources inside the closed-door vote said ..."), "next" when a sentence
+    looks ahead (what the brief's "what to watch" draws on)."""
+    texts = [normalize(text) for item in evidence for text in (item.title, *split_sentences(item.snippet))]
+    return ({"said"} if any(_speech_verb(text)[0] is not None for text in texts) else set()) \
+        | ({"next"} if any(_forward(c) for c in candidates) else set())
 
 
 def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset(),
@@ -1893,10 +1884,9 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     subject = _with_article(subjects[0], texts) if subjects else None
     # "What happens next for ...?" is not asked of a victim: the next best subject, or no one
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
-    newsrooms = _newsrooms_by_word(evidence)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
-                             shown=headline, event=_story_event(newsrooms),
-                             decides=_names_a_decider(newsrooms))
+                             shown=headline, event=_story_event(_newsrooms_by_word(evidence)),
+                             covered=_spoken_to(evidence, candidates))
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
