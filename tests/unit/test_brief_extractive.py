@@ -1479,6 +1479,17 @@ def test_an_allegation_reports_speech_and_a_role_at_the_start_is_no_name() -> No
     assert extractive._said_question(_candidate(evidence, text)) == "What did Anthony Albanese say?"
 
 
+def test_a_city_or_state_is_not_asked_about_but_a_country_is() -> None:
+    # Given thin coverage whose only shared name is where it happened
+    city = [item(1, "Reuters", "reuters", "Flooding shuts schools in Lisbon", "Classes were cancelled."),
+            item(2, "BBC News", "bbc", "Lisbon schools close after floods", "Roads were closed.")]
+    country = [item(1, "Reuters", "reuters", "Flooding shuts schools in Portugal", "Classes were cancelled."),
+               item(2, "BBC News", "bbc", "Portugal schools close after floods", "Roads were closed.")]
+    # Then a city acts in nothing: no placeholder about it; a country's government may act
+    assert not any("Lisbon" in q for q in _unanswered(city)), _unanswered(city)
+    assert "What happens next for Portugal?" in _unanswered(country)
+
+
 def test_what_was_decided_is_never_left_unanswered() -> None:
     # Given thin stories the evidence answers nothing about: a memoir, and a parliament's budget
     memoir = [item(1, "Reuters", "reuters", "Gisèle Pelicot publishes her memoir", "The book is out."),

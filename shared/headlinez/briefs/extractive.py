@@ -1826,7 +1826,10 @@ def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: 
     found = []
     for kind in ("next", "said"):
         about = next_subject if kind == "next" else subject
-        if kind not in missing or kind in covered or (about is None and event is None):
+        asked = _asked_about(about, event)
+        # a city, region or US state is where the story happens, not who acts in it: "What happens
+        # next for Pawtucket?" on a shooting there (a country may act: "... for Australia?")
+        if kind not in missing or kind in covered or asked is None or _is_venue(asked.removeprefix("the ")):
             continue
         found.append(_unanswered(kind, about, deceased, event))
     return found
