@@ -872,6 +872,21 @@ def test_a_forecast_figure_is_not_how_many_there_were() -> None:
     assert _number_question_of("The economy added 350,000 new jobs in May.") == "How many new jobs?"
 
 
+def test_a_clock_time_zone_or_a_quotation_does_not_end_a_sentence() -> None:
+    from headlinez.briefs.text import split_sentences
+
+    assert split_sentences("The demolition came after 10 p.m. ET, 11 days after the collapse. Crews left.") \
+        == ["The demolition came after 10 p.m. ET, 11 days after the collapse.", "Crews left."]
+    assert split_sentences("It ended at 10 p.m. The next day was calm.") == ["It ended at 10 p.m.",
+                                                                              "The next day was calm."]
+    quoted = '"This is do or die. Bring your guns," the post said. Police read it.'
+    assert split_sentences(quoted) == ['"This is do or die. Bring your guns," the post said.',
+                                       "Police read it."]
+    # a quotation that never closes (a cut snippet) does not swallow the sentences after it
+    assert split_sentences('He said "we will win. Then it rained. Fans left.') == [
+        'He said "we will win.', "Then it rained.", "Fans left."]
+
+
 def test_a_sentence_keeps_its_closing_quote_and_a_bare_quotation_has_no_speaker() -> None:
     from headlinez.briefs.text import split_sentences
 

@@ -27,6 +27,8 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|\u2026)\s*")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
+_CLOCK = frozenset({"a.m", "p.m"})
+_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AEDT)\b")
 # A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
 # an ASCII class here once turned "José Jerí" into "Jos Jer".
 LETTER = r"[^\W\d_]"
@@ -84,7 +86,9 @@ def estimate_tokens(text: str) -> int:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a snippet; abbreviations such as 'Gov.' and 'U.S.' do not end one."""
+    """Sentences of a snippet. Abbreviations such as 'Gov.' and 'U.S.' do not end one, nor does
+    'p.m.' before its time zone ('after 10 p.m. ET, 11 days after ...'), nor a '?' or '.' inside a
+    quotation that closes later ('"Was Harris paid? Is she profiting?" - RNC Chair Ronna ...')."""
     text = normalize(text)
     if not text:
         return []
@@ -95,6 +99,10 @@ def split_sentences(text: str) -> list[str]:
         last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
+        if last_word in _CLOCK and _TIME_ZONE.match(text, match.end()):
+            continue
+        if candidate.count('"') % 2 and '"' in text[match.end():]:
+            continue  # inside a quotation: the sentence ends after it closes
         pieces.append(candidate)
         start = match.end()
     tail = text[start:].strip()
