@@ -1494,6 +1494,36 @@ def test_an_allegation_reports_speech_and_a_role_at_the_start_is_no_name() -> No
     assert extractive._said_question(_candidate(evidence, text)) == "What did Anthony Albanese say?"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The former acting director for the Centers for Disease Control and Prevention said the "
+         "second dose matters.", None),
+        ("An ex-director of the FBI said that the attacks were serious.", None),
+        # a serving official speaks for the body
+        ("The director of the FBI said that the attacks were serious.", "FBI"),
+        ("A spokesperson for the Pentagon said the strikes would continue.", "Pentagon"),
+    ],
+)
+def test_a_former_official_does_not_speak_for_the_body(sentence: str, speaker: str | None) -> None:
+    evidence = item(1, "Reuters", "reuters", "A story", sentence)
+    assert extractive._speaker(_candidate(evidence, sentence)) == speaker
+
+
+def test_a_column_is_no_newest_report() -> None:
+    evidence = [
+        item(1, "Boston Globe", "globe", "The Tokyo Games have lost their way",
+             "The Olympic Games in Tokyo are doomed. Athletes arrive to empty stands and daily tests "
+             "at every venue of the games."),
+        item(2, "Reuters", "reuters", "Tokyo Olympics open under strict virus rules",
+             "The Tokyo Olympics opened on Friday under strict rules against the virus, with no fans "
+             "in the stadium."),
+    ]
+    # The newest article (item 1) opens on its writer's verdict: nothing in it is a report
+    answers = {q.question: q for q in extractive_draft(evidence).quick_answers}
+    assert "What does the newest report say?" not in answers
+
+
 def test_a_city_or_state_is_not_asked_about_but_a_country_is() -> None:
     # Given thin coverage whose only shared name is where it happened
     city = [item(1, "Reuters", "reuters", "Flooding shuts schools in Lisbon", "Classes were cancelled."),

@@ -827,6 +827,10 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         while ahead and ahead[-1] in {"the", "a", "an"}:
             ahead.pop()
         adjacent = adjacent and not (ahead and ahead[-1] in _PLACE_PREPOSITIONS)
+        # "The former acting director for the Centers for Disease Control ... said": a former
+        # official does not speak for the body
+        adjacent = adjacent and not (ahead[-1:] in (["of"], ["for"])
+                                     and any(w == "former" or w.startswith("ex-") for w in ahead))
         cleaned = _speaker_name(_with_initials(_clean_name(run), text))
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
@@ -1676,8 +1680,12 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
     newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
     # Its article's first sentence that says something new answers in a sentence (the opening
     # first); a headline is terse and often in title case, the last resort.
+    # An article that opens on a writer's judgement ("The Olympic Games in Tokyo are doomed.") is
+    # a column: what it says is no report.
+    if any(_a_judgement(c) for c in candidates if c.item.id == newest.item.id and c.position == 0):
+        return None
     opening = sorted((c for c in candidates if c.item.id == newest.item.id and c.position >= 0
-                      and c.text not in taken and _answers_well(c)
+                      and c.text not in taken and _answers_well(c) and not _a_judgement(c)
                       and (c.position == 0 or _reports_on_its_own(c))
                       and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)),
                      key=lambda c: c.position)
@@ -1686,7 +1694,8 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
     # won't repatriate 34 women and children from Syria").
     echo = bool(shown) and (normalize_title(newest.text) == normalize_title(shown)
                             or overlap(newest.stems, content_stems(shown)) >= _CORROBORATION_OVERLAP)
-    for chosen in [*opening, *([] if echo or not _reads_as_a_report(newest.text) else [newest])]:
+    reads_as_a_report = _reads_as_a_report(newest.text) and not _a_judgement(newest)
+    for chosen in [*opening, *([] if echo or not reads_as_a_report else [newest])]:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
             return QuickAnswer(question="What does the newest report say?", answer=claim.text,
