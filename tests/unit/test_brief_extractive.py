@@ -391,60 +391,58 @@ def test_background_is_no_decision_and_no_answer_opens_on_a_subordinate_clause()
     assert not any(q.answer.startswith("While") for q in draft.quick_answers)
 
 
-def test_the_latest_headline_answers_before_coverage_does_not_yet_specify() -> None:
+def test_the_newest_article_s_sentence_answers_before_coverage_does_not_yet_specify() -> None:
     evidence = [
         item(1, "Reuters", "reuters", "Storm Éowyn batters Ireland's west coast overnight",
-             "Winds of record strength hit the coast."),
+             "Winds of record strength hit the coast overnight. Thousands of homes in Galway and Mayo "
+             "were still without power on Friday morning."),
         item(2, "BBC News", "bbc", "Storm Éowyn hits Ireland, leaving homes without power",
-             "Crews worked through the night."),
+             "Crews worked through the night to clear fallen trees from the roads."),
     ]
     draft = extractive_draft(evidence)
     latest = [q for q in draft.quick_answers if q.question == "What does the newest report say?"]
     assert len(latest) == 1
-    # the newest headline (item 1 is an hour newer than item 2), cited
-    assert latest[0].answer == "Storm Éowyn batters Ireland's west coast overnight."
+    # a sentence of the newest article (item 1 is an hour newer than item 2) the brief does not
+    # use, cited; not its headline
+    assert latest[0].answer == "Winds of record strength hit the coast overnight."
     assert 1 in latest[0].evidence_ids
     _passes(draft, evidence)
 
 
 @pytest.mark.parametrize(
-    ("headline", "answers"),
+    "headline",
     [
-        ("Park Police did not clear Lafayette Square protesters for Trump visit", True),
-        ("U.S. Army sends more troops to the border", True),  # an initial's period ends no sentence
-        ("Report: Park Police did not clear Lafayette Square protesters for Trump visit", False),
-        ("Biden to GOP: $1 trillion in infrastructure spending paid with corporate tax hike", False),
-        ("Eric Adams will likely be NYC's next mayor. Here's why it matters.", False),
-        ("Mother's Day Can Be Painful. It Can Also Reconnect Us to the World.", False),
+        "Park Police did not clear Lafayette Square protesters for Trump visit",
+        "Report: Park Police did not clear Lafayette Square protesters for Trump visit",
+        "Eric Adams will likely be NYC's next mayor. Here's why it matters.",
     ],
 )
-def test_a_labelled_or_two_sentence_headline_is_no_newest_report(headline: str, answers: bool) -> None:
+def test_a_headline_is_no_newest_report(headline: str) -> None:
+    # Terse, often a label or a teaser: judged blind, headlines as answers were bad for three
+    # judges of four
     evidence = [item(1, "Reuters", "reuters", headline, ""),
                 item(2, "BBC News", "bbc", "Inspector general reviews the clearing of a square", "")]
-    latest = [q.answer for q in extractive_draft(evidence).quick_answers
-              if q.question == "What does the newest report say?"]
-    assert latest == ([headline + "."] if answers else [])
+    questions = [q.question for q in extractive_draft(evidence).quick_answers]
+    assert "What does the newest report say?" not in questions
 
 
-def test_the_headline_the_page_shows_is_no_answer_on_its_own() -> None:
+def test_a_sentence_restating_the_page_headline_is_no_newest_report() -> None:
     evidence = [
         item(1, "Reuters", "reuters", "Storm Éowyn batters Ireland's west coast overnight",
-             "Winds of record strength hit the coast."),
+             "Storm Éowyn battered Ireland's west coast overnight. Thousands of homes in Galway and "
+             "Mayo were still without power on Friday morning."),
         item(2, "BBC News", "bbc", "Storm Éowyn hits Ireland, leaving homes without power",
-             "Crews worked through the night."),
+             "Crews worked through the night to clear fallen trees from the roads."),
     ]
-    # The newest headline is the page's own headline (typography aside): the reader has just read
-    # it above the brief, so it does not answer "What does the newest report say?"
+    # The newest article's sentence restates the headline the page shows above the brief: the
+    # reader has just read it
     draft = extractive_draft(evidence, headline="Storm Eowyn batters Ireland’s west coast overnight")
     assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
-    # the place goes to what the coverage does not yet say, and a storm decides nothing: two questions
-    assert [q.question for q in draft.quick_answers] == ["What happens next for Storm Éowyn?",
-                                                         "Who said what about Storm Éowyn?"]
     _passes(draft, evidence)
-    # Another headline on the page leaves it the answer it was
+    # Another headline on the page leaves it the answer
     shown = extractive_draft(evidence, headline="Storm Éowyn hits Ireland, leaving homes without power")
     latest = [q.answer for q in shown.quick_answers if q.question == "What does the newest report say?"]
-    assert latest == ["Storm Éowyn batters Ireland's west coast overnight."]
+    assert latest == ["Storm Éowyn battered Ireland's west coast overnight."]
 
 
 def test_the_offline_generator_reads_the_page_headline() -> None:
@@ -1577,16 +1575,3 @@ def test_an_unanswered_question_about_no_one_and_no_event_is_not_asked() -> None
     # Then no template ("What happens next?", "Who said what?") stands in for a question
     assert all(q.specified for q in draft.quick_answers)
     assert "What happens next?" not in [q.question for q in draft.quick_answers]
-
-
-def test_a_near_copy_of_the_page_headline_is_no_newest_report() -> None:
-    newest = "Australia won't repatriate women and children linked to IS from Syria"
-    evidence = [item(1, "Reuters", "reuters", newest, ""),
-                item(2, "BBC News", "bbc", "Canberra rules out bringing home families held in camps", "")]
-    # The newest headline is another newsroom's near copy of the page's: it tells the reader nothing
-    draft = extractive_draft(evidence, headline="Australia won't repatriate women and children from Syria")
-    assert "What does the newest report say?" not in [q.question for q in draft.quick_answers]
-    # A page headline that says something else leaves it the answer
-    other = extractive_draft(evidence, headline="Families stranded in Syrian camps")
-    latest = [q.answer for q in other.quick_answers if q.question == "What does the newest report say?"]
-    assert latest == [newest + "."]

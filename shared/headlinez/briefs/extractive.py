@@ -1666,11 +1666,14 @@ def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
 
 def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
             shown: str = "") -> QuickAnswer | None:
-    """'What does the newest report say?': the newest headline of the coverage that says
+    """'What does the newest report say?': a sentence of the newest article whose headline says
     something the brief and the other answers do not (a live story's newest development, or the
-    newest angle on it; cited). `shown`: the headline the trend's page shows above the brief,
-    which never answers on its own (the reader has just read it); its article's sentences may."""
+    newest angle on it; cited). Never the headline itself: terse, often in title case, a label or
+    a teaser, and often the page's own (judged blind, headlines as answers were bad for three
+    judges of four). `shown`: the headline the trend's page shows above the brief; a sentence that
+    restates it says nothing new (the reader has just read it)."""
     said = [content_stems(text) for text in taken]
+    restated = [*said, *([content_stems(shown)] if shown else [])]
     # A headline that restates what the brief or an answer already says adds nothing: "Peru's
     # Congress ousts interim President José Jerí" after "Peru's Congress has voted to remove ...".
     headlines = [c for c in candidates if c.position < 0 and c.text not in taken and not is_roundup(c.text)
@@ -1678,8 +1681,7 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
     if not headlines:
         return None
     newest = max(headlines, key=lambda c: (c.item.published, c.item.id))
-    # Its article's first sentence that says something new answers in a sentence (the opening
-    # first); a headline is terse and often in title case, the last resort.
+    # Its article's first sentence that says something new answers (the opening first).
     # An article that opens on a writer's judgement ("The Olympic Games in Tokyo are doomed.") is
     # a column: what it says is no report.
     if any(_a_judgement(c) for c in candidates if c.item.id == newest.item.id and c.position == 0):
@@ -1687,34 +1689,14 @@ def _latest(candidates: Sequence[_Candidate], writer: _Writer, taken: Set[str],
     opening = sorted((c for c in candidates if c.item.id == newest.item.id and c.position >= 0
                       and c.text not in taken and _answers_well(c) and not _a_judgement(c)
                       and (c.position == 0 or _reports_on_its_own(c))
-                      and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in said)),
+                      and all(overlap(c.stems, stems) < _CORROBORATION_OVERLAP for stems in restated)),
                      key=lambda c: c.position)
-    # Another newsroom's near-identical headline echoes the page's as much as its own does
-    # ("Australia won't repatriate 34 women and children linked to IS from Syria" under "Australia
-    # won't repatriate 34 women and children from Syria").
-    echo = bool(shown) and (normalize_title(newest.text) == normalize_title(shown)
-                            or overlap(newest.stems, content_stems(shown)) >= _CORROBORATION_OVERLAP)
-    reads_as_a_report = _reads_as_a_report(newest.text) and not _a_judgement(newest)
-    for chosen in [*opening, *([] if echo or not reads_as_a_report else [newest])]:
+    for chosen in opening:
         claim = writer.claim(chosen)
         if writer.passes(claim.text, claim.evidence_ids):
             return QuickAnswer(question="What does the newest report say?", answer=claim.text,
                                evidence_ids=claim.evidence_ids)
     return None
-
-
-# A headline's label or second sentence: "Report: Park Police didn't clear ...", "Juneteenth: The
-# Activist Class Is Never Satisfied", "Eric Adams will likely be NYC's next mayor. Here's why it
-# matters." (a label's colon comes within its first five words).
-_HEADLINE_LABEL = re.compile(r"^(?:[^\s:\"]+\s+){0,4}[^\s:\"]+:\s")
-
-
-def _reads_as_a_report(headline: str) -> bool:
-    """A headline that can stand as the newest report's answer: one statement, no label, not in
-    the first person (a title-case "Us")."""
-    text = normalize(headline).rstrip(".")
-    return _HEADLINE_LABEL.match(text) is None and len(split_sentences(text)) == 1 \
-        and re.search(r"\bUs\b", text) is None
 
 
 # A later sentence of an article often leans on its opening: "The decision comes nearly four months
