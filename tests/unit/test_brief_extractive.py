@@ -1522,6 +1522,32 @@ def test_a_column_is_no_newest_report() -> None:
     assert "What does the newest report say?" not in answers
 
 
+@pytest.mark.parametrize(
+    ("name", "actor"),
+    [
+        ("Joe Biden", True), ("Senate Republicans", True), ("the CDC", True), ("the Supreme Court", True),
+        ("the Space Force", True), ("Storm Éowyn", True), ("Australia", True),
+        # a law, a war, an index, an occasion; one word no list knows; the feeds' home country
+        ("the Second Amendment", False), ("the Voting Rights Act", False), ("the Cold War", False),
+        ("the Consumer Price Index", False), ("the Lunar New Year", False), ("Delta", False),
+        ("Juneteenth", False), ("the U.S.", False), ("America", False), ("Lisbon", False),
+    ],
+)
+def test_an_unanswered_question_is_asked_of_an_actor(name: str, actor: bool) -> None:
+    assert extractive._an_actor(name) is actor
+
+
+def test_a_thing_gives_way_to_the_story_s_event() -> None:
+    evidence = [item(1, "Reuters", "reuters", "EU opens investigation into Shein over product safety",
+                     "The investigation covers products sold to children."),
+                item(2, "BBC News", "bbc", "Shein faces EU investigation", "Regulators opened the probe.")]
+    unanswered = _unanswered(evidence)
+    # one word no list knows (a company here; elsewhere a holiday or a variant) is not asked about:
+    # the story's event is
+    assert "What happens next in the investigation?" in unanswered, unanswered
+    assert not any("Shein" in q for q in unanswered)
+
+
 def test_a_city_or_state_is_not_asked_about_but_a_country_is() -> None:
     # Given thin coverage whose only shared name is where it happened
     city = [item(1, "Reuters", "reuters", "Flooding shuts schools in Lisbon", "Classes were cancelled."),

@@ -1622,10 +1622,41 @@ def _story_event(newsrooms: Mapping[str, set[str]]) -> str | None:
 
 def _asked_about(subject: str | None, event: str | None) -> str | None:
     """Whom or what the questions the evidence cannot answer ask about: the story's event rather
-    than a place (or no one)."""
-    if event is not None and (subject is None or _a_place(subject)):
+    than a place or a thing (or no one)."""
+    if event is not None and (subject is None or _a_place(subject) or not _an_actor(subject)):
         return event
     return subject
+
+
+_KNOWN_PEOPLE = lexicon.string_map("known_people")
+_PEOPLE_NAMES = frozenset(_KNOWN_PEOPLE) | frozenset(name.lower() for name in _KNOWN_PEOPLE.values())
+_ORGANIZATION_KEYS = lexicon.word_set("organizations")
+_ORGANIZATION_WORDS = lexicon.word_set("organization_words")
+_PARTY_MEMBERS = re.compile(r"(?:[A-Z][a-z]+ )?(?:Democrats|Republicans|Conservatives|Liberals)")
+_HOME_COUNTRY = frozenset({"us", "usa", "united states", "america"})
+_THING_ENDS = frozenset({"act", "amendment", "ban", "bill", "law", "treaty", "war", "index", "year", "day",
+                         "week", "festival", "holiday"})
+
+
+def _an_actor(name: str) -> bool:
+    """Someone or something that can act or speak: a person, a party's members ("Senate
+    Republicans"), an organization ("the CDC", "the Space Force"), a country other than the feeds'
+    home (its government), or a name of several words that is none of what follows. Not a law, a
+    war, an index or an occasion ("the Second Amendment", "the Cold War", "Lunar New Year"), not a
+    city or a US state, not "the U.S." (in the news of every story: too broad), and not one word
+    the lists do not know ("Delta", "Juneteenth", "CRT": a variant, a holiday, a theory)."""
+    bare = name.removeprefix("the ")
+    key = bare.replace(".", "").lower()
+    if key in _COUNTRIES:
+        return key not in _HOME_COUNTRY
+    if _is_venue(bare):
+        return False
+    if _person_like(bare) or key in _PEOPLE_NAMES or _PARTY_MEMBERS.fullmatch(bare):
+        return True
+    if key in _ORGANIZATION_KEYS or key.split()[-1] in _ORGANIZATION_WORDS:
+        return True
+    parts = key.split()
+    return len(parts) > 1 and parts[-1] not in _THING_ENDS
 
 
 def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset(),
@@ -1818,9 +1849,11 @@ def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: 
     for kind in ("next", "said"):
         about = next_subject if kind == "next" else subject
         asked = _asked_about(about, event)
-        # a city, region or US state is where the story happens, not who acts in it: "What happens
-        # next for Pawtucket?" on a shooting there (a country may act: "... for Australia?")
-        if kind not in missing or kind in covered or asked is None or _is_venue(asked.removeprefix("the ")):
+        # a city, region or US state is where the story happens, and a law or a holiday is what it
+        # is about: neither acts ("What happens next for Pawtucket?", "... for the Second
+        # Amendment?"); a country may ("... for Australia?")
+        if kind not in missing or kind in covered or asked is None \
+                or (asked != event and not _an_actor(asked)):
             continue
         found.append(_unanswered(kind, about, deceased, event))
     return found
