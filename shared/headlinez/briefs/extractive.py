@@ -15,12 +15,14 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   that is not a podcast, newsletter or live-page blurb; or nothing.
 - **Quick answers**: questions the evidence answers, chosen for the story: what a named person
   (or, failing one, a role: "police") said, the key number (a count of people, an amount, the age
-  of the dead), what was decided, what happens next; each answered by a cited evidence sentence.
+  of the dead), what was decided, what happens next; each answered by a cited evidence sentence
+  (a headline only says who said what: a figure, a decision or an outlook needs a sentence).
   When fewer than three kinds can be answered: a second speaker or figure, then what the newest
-  report says (its headline, when it adds to the brief); only then do the rest say plainly that
-  coverage does not yet specify what happens next or who said what, about the story's actor or
-  event rather than the place it happened, and only where the coverage says nothing of the kind
-  (no outlook, no reported speech). A page may show fewer than three.
+  report says (a sentence of the newest article, when it adds to the brief; never a headline,
+  nor a column's); only then do the rest say plainly that coverage does not yet specify what
+  happens next or who said what, about the story's actor (`_an_actor`) or event, and only where
+  the coverage says nothing of the kind (no outlook, no reported speech). A page may show fewer
+  than three.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
 and how many other articles share its content words (centrality, which favours the common core of
