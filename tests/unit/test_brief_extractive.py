@@ -844,6 +844,10 @@ def _number_question_of(sentence: str) -> str | None:
          "How many coronavirus infections?"),
         ("The bill passed with support from 35 Republicans on Thursday.", "How many Republicans?"),
         ("About 200 Afghan interpreters arrived in the country.", "How many Afghan interpreters?"),
+        # a pair counted together is asked together ("How many women?" has no answer in "34")
+        ("The government will not repatriate a group of 34 women and children from Syria.",
+         "How many women and children?"),
+        ("The raid freed 40 women and 12 children from the compound.", "How many women?"),
         # a large figure is a sum only with its currency; else it counts its noun, or nothing
         ("The G7 committed to sending 1 billion COVID vaccine doses to lower-income countries.",
          "How many COVID vaccine doses?"),

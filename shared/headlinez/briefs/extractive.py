@@ -1226,11 +1226,17 @@ def _counted(figure: Sequence[str], following: Sequence[str], text: str) -> str 
     people, not "people rights"). A capitalized word keeps its capitals ("35 Republicans"): the
     sentence is an article's, not a title-case headline (a headline answers no figure question)."""
     phrase: list[str] = []
-    for word in following[:3]:  # up to two words before the noun: "1 billion COVID vaccine doses"
+    # up to two words before the noun: "1 billion COVID vaccine doses"
+    for n, word in enumerate(following[:3]):
         if _plural_noun(word):
             written = r"\s+".join(re.escape(w) for w in [*figure, *phrase, word])
             if re.search(rf"(?<![\w.]){written}(?!\w)", text) is None:
                 return None  # punctuation between: the words belong to another clause
+            # "34 women and children" counts both: "How many women?" asks for a figure it does not give
+            pair = following[n + 1:n + 3]
+            if len(pair) == 2 and pair[0] == "and" and _plural_noun(pair[1]) \
+                    and re.search(rf"{written}\s+and\s+{re.escape(pair[1])}(?!\w)", text):
+                return " ".join([*phrase, word, "and", pair[1]])
             return " ".join([*phrase, word])
         lowered = word.lower()
         if (not word.isalpha() or lowered in STOPWORDS or lowered in _STATES or lowered in _NOT_MODIFIERS
