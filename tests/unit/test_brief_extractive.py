@@ -1512,6 +1512,21 @@ def test_a_former_official_does_not_speak_for_the_body(sentence: str, speaker: s
     assert extractive._speaker(_candidate(evidence, sentence)) == speaker
 
 
+@pytest.mark.parametrize(
+    ("sentence", "stands_alone"),
+    [
+        ("The report comes less than two weeks after Chuck Schumer said the committee had a deal.", False),
+        ("By the start of this week, that figure had risen to $2.96 a gallon.", False),
+        ("That number is expected to grow as counties confirm the signatures.", False),
+        ("While the senator said the deal was close, others disagreed.", False),
+        ("Gas prices rose to $2.99 a gallon on Tuesday, the highest since 2014, AAA said.", True),
+    ],
+)
+def test_an_answer_stands_alone(sentence: str, stands_alone: bool) -> None:
+    evidence = item(1, "Reuters", "reuters", "A story", sentence)
+    assert extractive._answers_well(_candidate(evidence, sentence)) is stands_alone
+
+
 def test_a_column_is_no_newest_report() -> None:
     evidence = [
         item(1, "Boston Globe", "globe", "The Tokyo Games have lost their way",

@@ -1692,8 +1692,17 @@ _SUBORDINATE_OPENERS = frozenset({"while", "although", "though", "whereas", "as"
 
 
 def _answers_well(candidate: _Candidate) -> bool:
-    first = words(candidate.text)[:1]
-    return not first or first[0].lower() not in _SUBORDINATE_OPENERS
+    """Not a fragment of the sentence before: no subordinate opening, no "The report comes ..."
+    follow-on, no "that figure" pointing back."""
+    text = normalize(candidate.text)
+    first = words(text)[:1]
+    return (not first or first[0].lower() not in _SUBORDINATE_OPENERS) and _FOLLOWS_ON.match(text) is None \
+        and _POINTS_BACK.search(text) is None
+
+
+# "By the start of this week, that figure had risen to $2.96": which figure, the sentence before said
+_POINTS_BACK = re.compile(r"\b(?:that|this|those|these) (?:figures?|numbers?|totals?|tally|estimates?)\b",
+                          re.IGNORECASE)
 
 
 def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
