@@ -1470,7 +1470,8 @@ def test_a_person_stays_the_subject_and_one_newsroom_names_no_event() -> None:
 
 
 def test_an_unanswered_question_asks_about_the_event_not_the_place() -> None:
-    said = extractive._unanswered("said", "China", event="the investigation")
+    asked = extractive._asked_about("China", "the investigation")
+    said = extractive._unanswered("said", "China", asked, event="the investigation")
     assert said.question == "Who said what about the investigation?"
     assert said.answer == "Coverage does not yet specify who said what about the investigation."
 

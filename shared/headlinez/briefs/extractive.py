@@ -1466,13 +1466,14 @@ def _dates_what_comes(text: str) -> bool:
             and re.search(r"\b(?:19|20)\d\d\b", event.group(1)) is None)
 
 
-_QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None], str], ...] = (
-    ("said", _said_question, "who said what"),
-    ("decided", _decided_question, "what was decided"),
-    ("number", _number_question, "the key figures"),
-    ("next", _next_question, "what happens next"),
+_QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None]], ...] = (
+    ("said", _said_question),
+    ("decided", _decided_question),
+    ("number", _number_question),
+    ("next", _next_question),
 )
-_UNANSWERED = {"said": "Who said what", "next": "What happens next"}
+# The kinds left unanswered out loud (`_left_unanswered`): what the question asks
+_UNANSWERED = {"said": "who said what", "next": "what happens next"}
 
 
 def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
@@ -1667,23 +1668,22 @@ def _an_actor(name: str) -> bool:
     return len(parts) > 1 and parts[-1] not in _THING_ENDS
 
 
-def _unanswered(kind: str, subject: str | None, deceased: Set[str] = frozenset(),
+def _unanswered(kind: str, subject: str | None, asked: str, deceased: Set[str] = frozenset(),
                 event: str | None = None) -> QuickAnswer:
+    """"Coverage does not yet specify ..." for `kind`, asked about `asked` (`_asked_about`:
+    `subject`, or the story's `event` in its place)."""
     if kind == "next" and subject in deceased:
         # "What happens next for Jesse Jackson?" reads wrong on an obituary: what readers ask
         # next is the funeral, which the coverage may not have announced yet.
         return QuickAnswer(question="What are the funeral or memorial plans?",
                            answer=f"{NOT_SPECIFIED_PREFIX} funeral or memorial plans.")
-    phrase = next(p for k, _, p in _QUESTION_KINDS if k == kind)
-    subject = _asked_about(subject, event)
-    if subject is not None and subject == event:
-        about = " in" if kind == "next" else " about"
+    phrase = _UNANSWERED[kind]
+    if asked == event:
+        about = " in" if kind == "next" else " about"  # "What happens next in the case?"
     else:
-        about = {"next": " for", "said": " about"}[kind]
-    if subject:
-        return QuickAnswer(question=f"{_UNANSWERED[kind]}{about} {subject}?",
-                           answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {subject}".rstrip(".") + ".")
-    return QuickAnswer(question=f"{_UNANSWERED[kind]}?", answer=f"{NOT_SPECIFIED_PREFIX} {phrase}.")
+        about = " for" if kind == "next" else " about"
+    return QuickAnswer(question=f"{phrase[:1].upper()}{phrase[1:]}{about} {asked}?",
+                       answer=f"{NOT_SPECIFIED_PREFIX} {phrase}{about} {asked}".rstrip(".") + ".")
 
 
 # An answer that opens on a subordinate clause reads as a fragment ("While PM Shehbaz said ...").
@@ -1825,7 +1825,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     missing: list[str] = []
     candidates = [c for c in candidates if _answers_well(c)]
     for second_round in (False, True):
-        for order, (kind, ask, _) in enumerate(_QUESTION_KINDS):
+        for order, (kind, ask) in enumerate(_QUESTION_KINDS):
             if second_round and (len(answered) >= 3 or kind in {"decided", "next"}
                                  or (kind in missing and kind != "said")):
                 continue  # a second decision or outlook would restate the first
@@ -1872,7 +1872,7 @@ def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: 
         if kind not in missing or kind in covered or asked is None \
                 or (asked != event and not _an_actor(asked)):
             continue
-        found.append(_unanswered(kind, about, deceased, event))
+        found.append(_unanswered(kind, about, asked, deceased, event))
     return found
 
 
