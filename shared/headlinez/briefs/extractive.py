@@ -1353,11 +1353,129 @@ def _figure_question(tokens: Sequence[str], position: int, text: str) -> str | N
         return "How many were killed?"
     if not counted:
         return None
-    # what happened to them, when the figure says: "6 backcountry skiers found alive" -> "How many
-    # backcountry skiers were found alive?"
-    outcome = re.search(rf"\b{re.escape(token)}\s+{re.escape(counted)}\s+(?:were\s+|have been\s+)?"
+    return _count_question(tokens[position:position + (2 if after in SCALE_WORDS else 1)], counted, text)
+
+
+def _count_question(figure: Sequence[str], counted: str, text: str) -> str:
+    """'How many Y?' said with what befell those counted or what they did, when the sentence says
+    it: "6 backcountry skiers found alive" -> "How many backcountry skiers were found alive?",
+    "agents made 178,000 arrests" -> "How many arrests were made?", "373,000 Americans filed for
+    jobless benefits" -> "How many Americans filed for jobless benefits?"."""
+    outcome = re.search(rf"\b{re.escape(figure[-1])}\s+{re.escape(counted)}\s+(?:were\s+|have been\s+)?"
                         rf"({_OUTCOMES})\b", text, re.IGNORECASE)
-    return f"How many {counted} were {outcome.group(1).lower()}?" if outcome else f"How many {counted}?"
+    if outcome:
+        return f"How many {counted} were {outcome.group(1).lower()}?"
+    did = _what_they_did(figure, counted, text)
+    if did:
+        return f"How many {counted} {did}?"
+    done = _what_was_done(figure, counted, text)
+    if done:
+        return f"How many {counted} were {done}?"
+    written = r"\s+".join(re.escape(w) for w in [*figure, *counted.split()])
+    if re.search(rf"\b[Tt]here (?:were|have been|had been|are)\s+{_COUNT_BOUNDS}{written}(?!\w)", text):
+        return f"How many {counted} were there?"  # "there were more than 400 shootings"
+    return f"How many {counted}?"
+
+
+# Past tenses without "-ed" that a counted subject is commonly followed by ("39,000 voters cast
+# their ballots", "200 Afghans flew into Dulles").
+_IRREGULAR_PAST = frozenset({
+    "began", "bought", "brought", "came", "cast", "chose", "fell", "fled", "flew", "fought", "gave", "got",
+    "grew", "had", "held", "hit", "kept", "led", "left", "lost", "made", "met", "paid", "ran", "rose",
+    "sat", "saw", "sent", "shut", "sold", "spent", "stood", "struck", "swore", "took", "told", "went",
+    "won", "wrote"})
+_AUXILIARIES = ("have|has|had|were|was|are|is|will|would|could|can|may|might|must|should|did")
+# Where what the counted did stops: a clause or list goes on, or a circumstance of time or place
+# begins ("filed for jobless benefits | in the week ended July 3").
+_CLAUSE_STOPS = frozenset({
+    "and", "or", "but", "while", "as", "after", "before", "since", "because", "when", "which", "who",
+    "that", "in", "on", "at", "during", "across", "over", "from", "through", "outside", "near", "amid",
+    "according", "last", "this", "next", "to", "than", "with", "by", "under", "until", "per", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today"})
+# A count of speakers asks nothing ("How many scientists stated?"): what they said is the news.
+_SPEECH_PAST = frozenset({"said", "stated", "told", "announced", "wrote", "argued", "claimed", "reported",
+                          "noted", "added", "warned", "urged", "asked"})
+_LOOSE_ENDS = frozenset({"a", "an", "the", "their", "his", "her", "its", "of", "for", "about", "up", "out"})
+_MAX_DEED_WORDS = 6
+
+
+def _their_verb(figure: Sequence[str], counted: str, text: str) -> tuple[list[str], str, str] | None:
+    """The verb right after the counted noun, as (auxiliaries, verb, the rest of its clause), when
+    those counted are its subject and it is a past or an auxiliary's verb; else None."""
+    written = r"\s+".join(re.escape(w) for w in [*figure, *counted.split()])
+    match = re.search(rf"(?<![\w.]){written}\s+((?:(?:{_AUXILIARIES})\s+)?(?:\w+ly\s+)?(?:been\s+)?)"
+                      r"([a-z]+)\b([^,;:.?!\"“”()]*)", text)
+    if match is None:
+        return None
+    auxiliary, verb = match.group(1).split(), match.group(2)
+    if not (verb.endswith("ed") or verb in _IRREGULAR_PAST or (auxiliary and auxiliary[0] != "had")):
+        return None  # no verb of theirs: "200 Afghan interpreters and their families"
+    if verb in STOPWORDS or verb in _STATES or verb in _CLAUSE_STOPS or verb in _SPEECH_PAST:
+        return None
+    if text[match.end():match.end() + 1] == "." and text[match.end() + 1:].strip():
+        return None  # an abbreviation cut it short ("would oppose Sen. Manchin's compromise")
+    return auxiliary, verb, match.group(3)
+
+
+def _what_they_did(figure: Sequence[str], counted: str, text: str) -> str | None:
+    """What those counted did or had done to them, when they are the sentence's subject: "filed
+    for first-time jobless benefits" in "373,000 Americans filed for first-time jobless benefits in
+    the week ended July 3", so that the question says what the figure counts ("How many Americans
+    filed for first-time jobless benefits?", not "How many Americans?"). None when no verb follows
+    the counted noun or what follows runs on past a few words (a long clause makes no question)."""
+    found = _their_verb(figure, counted, text)
+    if found is None:
+        return None
+    auxiliary, verb, rest = found
+    deed: list[str] = [*auxiliary, verb]
+    for word in rest.split():
+        if any(ch.isdigit() for ch in word) or (word.endswith("ing") and len(word) > 5):
+            # a figure or a clause inside it ("destined for the world's 100 poorest countries",
+            # "let their orders requiring people to ...")
+            return None
+        if word.lower() in _CLAUSE_STOPS:
+            break
+        deed.append(word)
+    while deed and deed[-1].lower() in _LOOSE_ENDS:
+        deed.pop()
+    # A bare participle with no auxiliary modifies the noun, it is no deed of theirs ("60 votes
+    # needed to succeed", "justices nominated by Republican presidents").
+    if not len(auxiliary) + (0 if auxiliary else 1) < len(deed) <= len(auxiliary) + _MAX_DEED_WORDS:
+        return None
+    return " ".join(deed)
+
+
+# Past tenses whose participle differs, for "How many Y were <participle>?" of "X <past> N Y".
+_PARTICIPLES = {"took": "taken", "gave": "given", "wrote": "written", "chose": "chosen", "stole": "stolen",
+                "drew": "drawn", "threw": "thrown", "shot": "shot", "froze": "frozen", "tore": "torn"}
+# A past tense whose count is a level reached, not things done ("the U.S. passed 600,000 deaths",
+# "reached 1 million cases"), or that does nothing to what it counts ("had 13 members").
+_NOT_DONE = frozenset({"reached", "surpassed", "topped", "exceeded", "passed", "hit", "crossed", "had",
+                       "got", "saw", "led", "came", "went", "rose", "fell", "grew", "ran", "needed",
+                       "included", "involved", "totaled", "totalled", "numbered", "affected", "expected",
+                       "estimated", "forecast", "projected", "predicted", "wanted", "called", "named",
+                       "represented", "remained", "seemed", "ended", "started", "began", "used",
+                       "showed", "revealed", "indicated", "suggested", "meant", "told", "said", "asked"})
+_COUNT_BOUNDS = (r"(?:(?:at least|more than|nearly|almost|about|around|roughly|some|over|another|just|only|"
+                 r"an estimated|a record|a total of|a further|an additional)\s+)?")
+
+
+def _what_was_done(figure: Sequence[str], counted: str, text: str) -> str | None:
+    """The participle of a past tense whose object is the count: "were made" for "agents made
+    more than 178,000 arrests", "were added" for "the economy added 850,000 jobs"."""
+    written = r"\s+".join(re.escape(w) for w in [*figure, *counted.split()])
+    match = re.search(rf"\b([a-z]+)\s+{_COUNT_BOUNDS}{written}(?!\w)", text)
+    if match is None:
+        return None
+    verb = match.group(1)
+    if verb in _NOT_DONE or verb in _CLAUSE_STOPS:
+        return None
+    before = text[:match.start()].split()[-1:]
+    if before and before[0].lower() in {"to", "will", "would", "could", "may", "might", "must", "should"}:
+        return None  # not done yet ("set to remove some 100,000 names")
+    if verb in _PARTICIPLES:
+        return _PARTICIPLES[verb]
+    return verb if verb.endswith("ed") or verb in _IRREGULAR_PAST else None
 
 
 _OUTCOMES = ("found alive|found dead|rescued|killed|injured|wounded|arrested|evacuated|detained|"
