@@ -1673,3 +1673,21 @@ def test_an_unanswered_question_about_no_one_and_no_event_is_not_asked() -> None
     # Then no template ("What happens next?", "Who said what?") stands in for a question
     assert all(q.specified for q in draft.quick_answers)
     assert "What happens next?" not in [q.question for q in draft.quick_answers]
+
+
+def test_the_item_s_own_headline_as_a_label_is_dropped_and_a_speaker_tag_is_not() -> None:
+    title = "Tarique Rahman's Oath-Taking Ceremony Highlights: Tarique Rahman Takes Oath As PM"
+    labelled = ("Tarique Rahman's oath ceremony in Bangladesh: BNP has bagged 209 out of 297 seats, "
+                "while Jamaat-e-Islami secured 68 seats.")
+    assert extractive._without_label(labelled, title).startswith("BNP has bagged 209 out of 297 seats")
+    # a transcript's speaker tag keeps its speaker; a clause before a colon is no label
+    tagged = "TUCKER CARLSON: It is not just political protesters the government is spying on."
+    assert extractive._without_label(tagged, "Tucker Carlson says the NSA spied on him") == tagged
+    clause = "One sensitive issue remains Ukraine: India has not condemned the invasion."
+    assert extractive._without_label(clause, "Macron visits India") == clause
+    # and the answer a reader sees is the sentence without it
+    evidence = [item(1, "NDTV", "ndtv", title, labelled),
+                item(2, "Dawn", "dawn", "Tarique Rahman sworn in as Bangladesh's PM",
+                     "Tarique Rahman was sworn in as prime minister on Tuesday after the BNP won 209 seats.")]
+    answers = [q.answer for q in extractive_draft(evidence).quick_answers]
+    assert not any("oath ceremony in Bangladesh:" in answer for answer in answers)

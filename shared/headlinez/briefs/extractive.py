@@ -197,8 +197,29 @@ _LABEL = re.compile(
 _CAPITALS_HEADING = re.compile(r"^([A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+)*) (?=(?i:\1)\b)")
 
 
-def _without_label(sentence: str) -> str:
+# The item's own headline as a label before the sentence: "Tarique Rahman's oath ceremony in
+# Bangladesh: BNP has bagged 209 out of 297 seats" (titled "Tarique Rahman's Oath-Taking Ceremony
+# Highlights: ..."). Only a few words the title holds, and never a transcript's speaker tag
+# ("TUCKER CARLSON: It's not just ..."): what follows is someone's words.
+_HEADING = re.compile(r"^(?P<label>[A-Z][^:.!?;\"“”()]{2,80}):\s+(?=[A-Z])")
+_MAX_HEADING_WORDS = 8
+_HEADING_IN_TITLE = 0.75
+
+
+def _without_heading(sentence: str, title: str) -> str:
+    match = _HEADING.match(sentence)
+    if (match is None or match.group("label").isupper()
+            or len(match.group("label").split()) > _MAX_HEADING_WORDS):
+        return sentence
+    label = content_stems(match.group("label"))
+    if not label or overlap(label, set(content_stems(title))) < _HEADING_IN_TITLE:
+        return sentence
+    return sentence[match.end():]
+
+
+def _without_label(sentence: str, title: str = "") -> str:
     stripped = _CAPITALS_HEADING.sub("", _LABEL.sub("", sentence, count=1), count=1)
+    stripped = _without_heading(stripped, title)
     return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
 
 
@@ -248,7 +269,7 @@ def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
         if headlines and _usable(item.title):
             sentences.append((item, normalize(item.title), -1))
         for position, written in enumerate(split_sentences(item.snippet)):
-            sentence = _without_label(written)
+            sentence = _without_label(written, item.title)
             if _usable(sentence):
                 sentences.append((item, sentence, position))
     frequency: Counter[str] = Counter()
