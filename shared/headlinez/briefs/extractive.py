@@ -1912,9 +1912,20 @@ def _asks_about(question: str) -> str:
     Iran say?" asks (a capital speaks for its country)."""
     said = _SAID.match(question)
     if said is None:
-        return question
+        return _counts(question) or question
     speaker = said.group(1).lower()
     return "said:" + _METONYMS.get(speaker, speaker)
+
+
+def _counts(question: str) -> str | None:
+    """What a count question counts: "How many seats were won?" and "How many seats?" both ask
+    "count:seats", so a page asks it once."""
+    if not question.startswith("How many "):
+        return None
+    for word in question.removeprefix("How many ").rstrip("?").split():
+        if _plural_noun(word):
+            return "count:" + word.lower()
+    return None
 
 
 def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
