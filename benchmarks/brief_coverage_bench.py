@@ -1,7 +1,7 @@
 """Share of public trends with a current brief at each cycle of a snapshot replay (issue 10, §1).
 
     .venv/bin/python benchmarks/brief_coverage_bench.py ../shared/data/news_feed_snapshot_2026-02-18 \
-        [--hours 6] [--max-per-run 10] [--rule backlog|changed] [--sheet DIR]
+        [--hours 6] [--until ISO-TIME] [--max-per-run 10] [--rule backlog|changed] [--sheet DIR]
     .venv/bin/python benchmarks/brief_coverage_bench.py ../shared/data/news_feed_snapshot_2026-02-18 \
         --score DIR
 
@@ -17,6 +17,10 @@ published briefs' share of supported claims.
 `--sheet DIR` also writes a blind judging sheet of the final briefs' quick answers with the
 evidence they were written from and the page's headline (outside the repository: the snapshot's
 text stays in ../shared/data); `--score DIR` counts the judge's `DIR/verdicts.csv`.
+
+`--until 2026-02-16T00:00Z` ends the replay there instead of at the newest article (the articles
+published after it are left out): the window before the snapshot's held-out days, where rules may be
+chosen.
 
 `--rule changed` is the previous rule (only trends that changed materially in the run start a
 brief, at most `--max-per-run`); `--rule backlog` (the default) reads the published briefs.
@@ -169,9 +173,11 @@ def _arrivals(articles: Sequence[Article], start: datetime) -> list[Article]:
 
 
 def run(dataset: Path, hours: float, max_per_run: int, rule: str,
-        sheet: Path | None = None) -> list[tuple[datetime, int, int, int]]:
-    articles = [g.article for g in load_dataset(dataset)]
-    end = max(a.published for a in articles)
+        sheet: Path | None = None, until: datetime | None = None) -> list[tuple[datetime, int, int, int]]:
+    articles = [g.article for g in load_dataset(dataset) if until is None or g.article.published <= until]
+    if not articles:
+        raise SystemExit(f"no article of {dataset} was published by {until}")
+    end = until or max(a.published for a in articles)
     start = end - timedelta(hours=hours)
     arrivals = _arrivals(articles, start)
     cluster = InMemoryClusterStore()
@@ -295,6 +301,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--hours", type=float, default=6.0)
+    parser.add_argument("--until", type=datetime.fromisoformat, default=None, metavar="ISO-TIME",
+                        help="end the replay at this time (with its zone), not at the newest article")
     parser.add_argument("--max-per-run", type=int, default=10)
     parser.add_argument("--rule", choices=("backlog", "changed"), default="backlog")
     parser.add_argument("--sheet", type=Path, default=None, metavar="DIR",
@@ -306,8 +314,11 @@ def main(argv: list[str]) -> int:
         score_sheet(args.score)
         return 0
     started = time.perf_counter()
-    rows = run(args.dataset, args.hours, args.max_per_run, args.rule, args.sheet)
-    _print(rows, f"rule={args.rule} max_per_run={args.max_per_run} hours={args.hours}")
+    if args.until is not None and args.until.tzinfo is None:
+        parser.error("--until needs a time zone (e.g. 2026-02-16T00:00+00:00)")
+    rows = run(args.dataset, args.hours, args.max_per_run, args.rule, args.sheet, args.until)
+    _print(rows, f"rule={args.rule} max_per_run={args.max_per_run} hours={args.hours}"
+           + (f" until={args.until.isoformat()}" if args.until else ""))
     print(f"({time.perf_counter() - started:.1f}s)")
     return 0
 
