@@ -1433,6 +1433,52 @@ def test_a_count_asks_what_the_counted_did(sentence: str, question: str) -> None
     assert extractive._number_question(_candidate(evidence, sentence)) == question
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        # a sum is the size of something named: asked what that is worth
+        ("Senate Republicans unveiled a $568 billion infrastructure plan Thursday.",
+         "How much is the infrastructure plan worth?"),
+        ("Biden will unveil a $6 trillion budget proposal on Friday.",
+         "How much is the budget proposal worth?"),
+        ("The payments are part of President Joe Biden's $1.9 trillion coronavirus relief package.",
+         "How much is the coronavirus relief package worth?"),
+        # ... or is itself a sum
+        ("Texas is funding a $250 million down payment to help pay for a border wall.",
+         "How much is the down payment?"),
+        # what a past tense did with it
+        ("The governor committed almost $139 million to reverse the trend.", "How much was committed?"),
+        # not yet done, an adjective, or nothing named: the general question
+        ("The state is set to spend $20 million on the program.", "How much is at stake?"),
+        ("The residents were told why an assessed $15 million in repairs was necessary.",
+         "How much is at stake?"),
+        ("A $5 billion plan to fund the program was dropped.", "How much is the plan worth?"),
+        ("Biden signed a $1.9 trillion Covid relief bill into law.",
+         "How much is the Covid relief bill worth?"),
+    ],
+)
+def test_a_sum_asks_what_it_is_the_sum_of(sentence: str, question: str) -> None:
+    evidence = item(1, "AP", "ap", "A headline", sentence)
+    assert extractive._number_question(_candidate(evidence, sentence)) == question
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("Ellzey beat Susan Wright 53 percent to 47 percent, when the AP called the runoff.",
+         "What was the margin?"),
+        ("Data showed that prices rose 0.9 percent in the past month.", "How much did prices rise?"),
+        ("The index fell by more than 2 percent on Monday.", "How much did the index fall?"),
+        # no subject to ask about, or a share rather than a change: the general question
+        ("It rose 3 percent in May.", "What share is affected?"),
+        ("About 12 people produce 65 percent of the misinformation.", "What share is affected?"),
+    ],
+)
+def test_a_percent_asks_the_margin_or_the_change(sentence: str, question: str) -> None:
+    evidence = item(1, "AP", "ap", "A headline", sentence)
+    assert extractive._number_question(_candidate(evidence, sentence)) == question
+
+
 def test_the_newest_report_answers_with_a_later_sentence_that_stands_alone() -> None:
     brief = "A plane carrying Afghans who aided U.S. forces landed at Dulles airport near Washington."
     later = ["The flight follows weeks of pressure from veterans' groups.", "Some of it was farcical.",

@@ -1360,12 +1360,12 @@ def _figure_question(tokens: Sequence[str], position: int, text: str) -> str | N
     following = tokens[position + 2].lower() if position + 2 < len(tokens) else ""
     money = any(f"{sign}{token}" in text for sign in "$£€")
     if after == "percent":
-        return "What share is affected?"
+        return _share_question(token, text)
     if after in SCALE_WORDS and not money:
         # "1 billion vaccine doses": a count, not a sum; "2 million people": no question
         counted = _counted(tokens[position:position + 2], tokens[position + 2:], text)
     elif after in SCALE_WORDS or money:
-        return "How much is at stake?"
+        return _money_question(token, after, text)
     elif after in _STATES:
         return _state_question(token, after, following, text)
     else:
@@ -1497,6 +1497,78 @@ def _what_was_done(figure: Sequence[str], counted: str, text: str) -> str | None
     if verb in _PARTICIPLES:
         return _PARTICIPLES[verb]
     return verb if verb.endswith("ed") or verb in _IRREGULAR_PAST else None
+
+
+# A change told in percent, and the verb a reader asks it with: "prices rose 0.9 percent" -> "How
+# much did prices rise?"
+_MOVES = {"rose": "rise", "fell": "fall", "grew": "grow", "jumped": "jump", "surged": "surge",
+          "climbed": "climb", "dropped": "drop", "declined": "decline", "increased": "increase",
+          "decreased": "decrease", "soared": "soar", "slipped": "slip", "plunged": "plunge",
+          "tumbled": "tumble", "gained": "gain", "slumped": "slump", "sank": "sink", "shrank": "shrink"}
+# Where the subject of that verb begins: after a clause's opening word or punctuation
+_CLAUSE_OPENERS = "that|and|but|as|while|when|after|since|because|where|with"
+_SUBJECT_WORD = rf"(?!(?:{_CLAUSE_OPENERS})\b)[\w'’-]+"
+_SUBJECT_START = re.compile(rf"(?:^|[,;:(]\s*|\b(?:{_CLAUSE_OPENERS})\s+)"
+                            rf"(?P<subject>(?:{_SUBJECT_WORD}\s+){{0,3}}?{_SUBJECT_WORD})\s+(?P<verb>"
+                            + "|".join(_MOVES) + r")\s+(?:by\s+)?" + _COUNT_BOUNDS + r"$")
+_MOVED = re.compile(r"How much did .+ (?:" + "|".join(_MOVES.values()) + r")\?$")
+_SUBJECT_WORDS_NOT = frozenset({"it", "this", "that", "which", "who", "they", "he", "she", "there"})
+
+
+def _share_question(token: str, text: str) -> str:
+    """'What was the margin?' for 'beat Wright 53 percent to 47 percent'; 'How much did prices
+    rise?' for 'prices rose 0.9 percent'; else 'What share is affected?'."""
+    figure = re.escape(token)
+    if re.search(rf"(?<![\w.]){figure}\s+percent\s+to\s+\d[\d.]*\s+percent", text):
+        return "What was the margin?"
+    at = re.search(rf"(?<![\w.]){figure}\s+percent", text)
+    if at is not None:
+        moved = _SUBJECT_START.search(text[:at.start()])
+        if moved is not None:
+            subject = moved.group("subject")
+            first = subject.split()[0]
+            if first.lower() not in _SUBJECT_WORDS_NOT and not any(ch.isdigit() for ch in subject):
+                if first in {"The", "A", "An"}:  # capitalized only as the sentence's first word
+                    subject = subject[:1].lower() + subject[1:]
+                return f"How much did {subject} {_MOVES[moved.group('verb')]}?"
+    return "What share is affected?"
+
+
+# What a sum is the size of: "a $9 billion oil pipeline" -> "How much is the oil pipeline worth?";
+# what is itself a sum: "a $250 million down payment" -> "How much is the down payment?".
+_VALUED = ("deal|package|bill|plan|budget|proposal|investment|pipeline|project|contract|fund|program|"
+           "programme|loan|bailout|offer|bid|stimulus|agreement|framework|blueprint|acquisition|merger|takeover|"
+           "purchase|sale|grant|pledge|donation|foundation|company|business|empire|estate")
+_SUMS = frozenset({"fine", "payment", "ransom", "penalty", "settlement", "award", "bail", "fee", "salary",
+                   "bonus", "price", "payout", "refund", "tax", "tariff"})
+_SUM_MODIFIER = r"(?!(?:to|of|for|with|in|and|or|that|which|by|on|at)\b)[A-Za-z][\w-]*\s+"
+_SUM_NOUN = re.compile(rf"(?:\b(?:[Aa]|[Aa]n|[Tt]he)|[\w-]+['’]s)\s+{_COUNT_BOUNDS}"
+                       r"(?P<sum>[$£€]\S+(?:\s+(?:million|billion|trillion))?)\s+"
+                       rf"(?P<words>(?:{_SUM_MODIFIER}){{0,3}})(?P<noun>{_VALUED}|{'|'.join(sorted(_SUMS))})\b")
+_NOT_A_VERB_AFTER = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that"})
+
+
+def _money_question(token: str, after: str, text: str) -> str:
+    """'How much was committed?' for 'the governor committed almost $139 million'; 'How much is the
+    oil pipeline worth?' for 'a $9 billion oil pipeline'; else 'How much is at stake?'."""
+    scale = rf"\s+{re.escape(after)}" if after in SCALE_WORDS else ""
+    written = rf"[$£€]{re.escape(token)}{scale}"
+    for match in _SUM_NOUN.finditer(text):
+        if re.fullmatch(written, match.group("sum")):
+            thing = " ".join([*match.group("words").split(), match.group("noun")])
+            worth = "" if match.group("noun") in _SUMS else " worth"
+            return f"How much is the {thing}{worth}?"
+    done = re.search(rf"\b([a-z]+)\s+{_COUNT_BOUNDS}{written}(?![\w-])", text)
+    if done is not None:
+        verb = done.group(1)
+        before = text[:done.start()].split()[-1:]
+        # "set to spend", "will invest": not done yet; "an assessed $15 million": an adjective
+        not_done = bool(before) and before[0].lower() in {
+            "to", "will", "would", "could", "may", "might", "must", "should", *_NOT_A_VERB_AFTER}
+        if not not_done and verb not in _NOT_DONE and verb not in _CLAUSE_STOPS \
+                and (verb.endswith("ed") or verb in _IRREGULAR_PAST or verb in _PARTICIPLES):
+            return f"How much was {_PARTICIPLES.get(verb, verb)}?"
+    return "How much is at stake?"
 
 
 _OUTCOMES = ("found alive|found dead|rescued|killed|injured|wounded|arrested|evacuated|detained|"
@@ -1919,7 +1991,11 @@ def _asks_about(question: str) -> str:
 
 def _counts(question: str) -> str | None:
     """What a count question counts: "How many seats were won?" and "How many seats?" both ask
-    "count:seats", so a page asks it once."""
+    "count:seats", so a page asks it once (and one sum, however it is asked)."""
+    if question.startswith(("What share", "What was the margin")) or _MOVED.match(question):
+        return "count:share"  # one share or change a page
+    if question.startswith("How much "):
+        return "count:sum"  # one sum a page: "How much is the deal worth?" or "How much was pledged?"
     if not question.startswith("How many "):
         return None
     for word in question.removeprefix("How many ").rstrip("?").split():
