@@ -1739,3 +1739,30 @@ def test_the_item_s_own_headline_as_a_label_is_dropped_and_a_speaker_tag_is_not(
     assert not any("oath ceremony in Bangladesh:" in q.answer for q in draft.quick_answers)
     # one count of seats on the page, however each sentence words it
     assert sum(q.question.startswith("How many seats") for q in draft.quick_answers) == 1
+
+
+def test_a_body_named_only_as_a_figure_s_source_is_not_asked_about() -> None:
+    jobs = ["Job openings rose to 9.21 million, the Labor Department said Wednesday.",
+            "Openings reached 9.2 million, according to the Labor Department.",
+            "Claims fell by 92,000, Labor Department data showed Thursday."]
+    assert extractive._only_a_source("the Labor Department", jobs)
+    # one who acts or speaks beyond a figure is asked about
+    acts = [*jobs, "The Labor Department will propose new overtime rules next month."]
+    assert not extractive._only_a_source("the Labor Department", acts)
+    assert not extractive._only_a_source("the CDC", ["The CDC said vaccinated people should wear masks."])
+    assert not extractive._only_a_source("the CDC", ["No one named."])  # never named: nothing to say
+    # and the page asks no "What happens next for the Labor Department?"
+    evidence = [item(1, "AP", "ap", "Job openings hit a record 9.2 million", " ".join(jobs[:2])),
+                item(2, "Reuters", "reuters", "US job openings at record high",
+                     "Job openings rose to a record, according to the Labor Department.")]
+    unanswered = [q.question for q in extractive_draft(evidence).quick_answers if not q.evidence_ids]
+    assert not any("Labor Department" in question for question in unanswered)
+    with_actor = [*evidence, item(3, "BBC", "bbc", "Labor Department to propose overtime rules",
+                                  "The Labor Department will propose new overtime rules.")]
+    assert extractive._only_a_source("the Labor Department", [e.title for e in with_actor]) is False
+
+
+def test_a_county_or_a_building_is_no_actor() -> None:
+    assert not extractive._an_actor("Maricopa County")
+    assert not extractive._an_actor("the U.S. Capitol")
+    assert extractive._an_actor("the Capitol Police")

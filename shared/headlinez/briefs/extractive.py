@@ -1855,7 +1855,36 @@ _ORGANIZATION_WORDS = lexicon.word_set("organization_words")
 _PARTY_MEMBERS = re.compile(r"(?:[A-Z][a-z]+ )?(?:Democrats|Republicans|Conservatives|Liberals)")
 _HOME_COUNTRY = frozenset({"us", "usa", "united states", "america"})
 _THING_ENDS = frozenset({"act", "amendment", "ban", "bill", "law", "treaty", "war", "index", "year", "day",
-                         "week", "festival", "holiday"})
+                         "week", "festival", "holiday", "county", "capitol"})
+# Where a body is only the source of a figure: "according to the Labor Department", "data released
+# by the Bureau of Labor Statistics", "the CDC's data", "the Labor Department reported Friday".
+_SOURCE_BEFORE = re.compile(
+    r"(?:according to|data (?:released |compiled |published )?(?:from|by)|(?:released|compiled|published|"
+    r"reported)(?: \w+)? by|figures (?:from|by)|(?:survey|analysis|report|estimates?|statistics|numbers|"
+    r"poll) (?:from|by|of))\s+(?:the\s+)?$", re.IGNORECASE)
+_SOURCE_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:\w+\s+)?(?:data|figures|report|survey|statistics|numbers|estimates?|analysis|tally)\b"
+    r"|\s+(?:\w+ly\s+)?(?:reported|reports|estimated|estimates|released|releases|published|data|figures|"
+    r"tallied|counted|(?:began|started) (?:tracking|keeping|collecting))\b)")
+# ... or says a figure: "Job openings rose to 9.21 million, the Labor Department said Wednesday"
+_SAYS_AFTER = re.compile(r"^\s+(?:said|says)\b")
+
+
+def _only_a_source(name: str, texts: Sequence[str]) -> bool:
+    """Whether the evidence names `name` only as the source of a figure (never as one who acts):
+    not whom "What happens next for ...?" asks about ("... for the Labor Department?" of a jobs
+    report)."""
+    bare = name.removeprefix("the ")
+    found = False
+    for text in texts:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", text):
+            found = True
+            before, after = text[:match.start()], text[match.end():]
+            in_sentence = re.split(r"(?<=[.!?])\s+", before)[-1]
+            says_a_figure = _SAYS_AFTER.match(after) is not None and re.search(r"\d", in_sentence) is not None
+            if not (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after) or says_a_figure):
+                return False
+    return found
 
 
 def _an_actor(name: str) -> bool:
@@ -2038,7 +2067,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
 def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
                    subject: str | None, deceased: Set[str] = frozenset(), *,
                    next_subject: str | None, shown: str = "", event: str | None = None,
-                   covered: Set[str] = frozenset()) -> list[QuickAnswer]:
+                   covered: Set[str] = frozenset(), texts: Sequence[str] = ()) -> list[QuickAnswer]:
     """Up to three questions the evidence answers, each from its own sentence: one of each kind
     first; when fewer than three kinds can be answered, a second question of a kind already asked
     (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
@@ -2074,13 +2103,14 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
         latest = _latest(candidates, writer, taken | set(avoid), shown)
         if latest is not None:
             answers.append(latest)
-    unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, covered=covered)
+    unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, covered=covered,
+                                  texts=texts)
     return answers + unanswered[:3 - len(answers)]
 
 
 def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: str | None,
                      deceased: Set[str], *, event: str | None,
-                     covered: Set[str] = frozenset()) -> list[QuickAnswer]:
+                     covered: Set[str] = frozenset(), texts: Sequence[str] = ()) -> list[QuickAnswer]:
     """The questions of the `missing` kinds worth saying the coverage does not answer yet, in
     order: what happens next and who said what, about the story's actor or event (never about no
     one: "Who said what?" is a template, not a question). Not a kind the coverage does speak to in
@@ -2096,7 +2126,7 @@ def _left_unanswered(missing: Sequence[str], subject: str | None, next_subject: 
         # is about: neither acts ("What happens next for Pawtucket?", "... for the Second
         # Amendment?"); a country may ("... for Australia?")
         if kind not in missing or kind in covered or asked is None \
-                or (asked != event and not _an_actor(asked)):
+                or (asked != event and (not _an_actor(asked) or _only_a_source(asked, texts))):
             continue
         found.append(_unanswered(kind, about, asked, deceased, event))
     return found
@@ -2156,7 +2186,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     next_subject = next((_with_article(n, texts) for n in subjects if n not in victims), None)
     answers = _quick_answers(with_headlines, writer, used, subject, deceased, next_subject=next_subject,
                              shown=headline, event=_story_event(_newsrooms_by_word(evidence)),
-                             covered=_spoken_to(evidence, candidates))
+                             covered=_spoken_to(evidence, candidates), texts=texts)
     return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
