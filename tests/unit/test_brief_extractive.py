@@ -1129,10 +1129,16 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
         ("Officials said it was too soon to determine the cause of the collapse.", False),
         ("The new video takes the campaign to the next level, officials said.", False),
         ("He was arrested in October and was awaiting extradition when he died.", False),
+        # a narrative of the past, or a plan that was made
+        ("What started out as demonstrations soon morphed into violent looting sprees.", False),
+        ("Immigrants who entered illegally and were later allowed to remain are not eligible.", False),
+        ("The unrest was planned by enemies of democracy, the president has said.", False),
         # still ahead
         ("The House is expected to vote on the legislation Wednesday.", True),
         ("The Senate will begin voting next week on the package.", True),
         ("That number is expected to grow, as counties have until April 29 to confirm signatures.", True),
+        ("The results will soon be published by the board.", True),
+        ("The court will rule later this month.", True),
     ],
 )
 def test_a_forecast_met_or_an_idiom_is_no_outlook(sentence: str, ahead: bool) -> None:

@@ -630,10 +630,13 @@ def _forward(candidate: _Candidate) -> bool:
         if ((cue == "later" and before[-1:] and before[-1] in _LATER_IN_THE_PAST)
                 or (cue == "soon" and before[-1:] == ["too"])
                 or (cue == "next" and after in _NEXT_NOT_AHEAD)
-                or (cue in {"awaiting", "pending"} and any(w in {"was", "were"} for w in before[-2:]))):
+                or (cue in {"awaiting", "pending"} and any(w in {"was", "were"} for w in before[-2:]))
+                or (cue in {"soon", "later"} and _told_in_the_past(after))):
+            continue  # "... soon turned violent", "later died": a narrative of the past
+        if cue.endswith("ed") and ("had" in before[-2:] or after == "by"):
+            # "the shows Ms. Swift had planned for Austria", "the unrest was planned by enemies of
+            # democracy": a plan of the past
             continue
-        if cue.endswith("ed") and "had" in before[-2:]:
-            continue  # "the shows Ms. Swift had planned for Austria": a plan of the past
         dated_will = cue == "will" and _DATED_AHEAD.search(candidate.text) is not None
         participle = cue.endswith("ed") or cue == "will"
         if participle and any(w in _RELATIVE for w in before) and not dated_will:
@@ -655,6 +658,10 @@ def _forward(candidate: _Candidate) -> bool:
         if first == "plan" and plural_subject:
             return True
     return False
+
+
+def _told_in_the_past(word: str) -> bool:
+    return (word.endswith("ed") and len(word) > 4) or word in _IRREGULAR_PAST
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
