@@ -1768,7 +1768,6 @@ def test_a_body_named_only_as_a_figure_s_source_is_not_asked_about() -> None:
     assert extractive._only_a_source("the Labor Department", [e.title for e in with_actor]) is False
 
 
-def test_a_county_or_a_building_is_no_actor() -> None:
-    assert not extractive._an_actor("Maricopa County")
+def test_a_building_is_no_actor() -> None:
     assert not extractive._an_actor("the U.S. Capitol")
     assert extractive._an_actor("the Capitol Police")
