@@ -1771,3 +1771,10 @@ def test_a_body_named_only_as_a_figure_s_source_is_not_asked_about() -> None:
 def test_a_building_is_no_actor() -> None:
     assert not extractive._an_actor("the U.S. Capitol")
     assert extractive._an_actor("the Capitol Police")
+
+
+def test_an_occasion_is_no_actor() -> None:
+    # "Who said what about the Winter Games?": the Games are what the stories are about
+    assert not extractive._an_actor("the Winter Games")
+    assert not extractive._an_actor("the World Cup")
+    assert extractive._an_actor("the International Olympic Committee")
