@@ -1862,8 +1862,8 @@ _ORGANIZATION_WORDS = lexicon.word_set("organization_words")
 _PARTY_MEMBERS = re.compile(r"(?:[A-Z][a-z]+ )?(?:Democrats|Republicans|Conservatives|Liberals)")
 _HOME_COUNTRY = frozenset({"us", "usa", "united states", "america"})
 _THING_ENDS = frozenset({"act", "amendment", "ban", "bill", "law", "treaty", "war", "index", "year", "day",
-                         "week", "festival", "holiday", "games", "olympics", "paralympics", "cup",
-                         "championship", "championships", "tournament", "capitol"})
+                         "week", "festival", "holiday", "games", "olympics", "paralympics", "championship",
+                         "championships", "tournament", "capitol"})
 # Where a body is only the source of a figure: "according to the Labor Department", "data released
 # by the Bureau of Labor Statistics", "the CDC's data", "the Labor Department reported Friday".
 _SOURCE_BEFORE = re.compile(
