@@ -1800,3 +1800,23 @@ def test_speech_in_a_clause_hung_on_another_is_no_answer_to_what_they_said() -> 
 def test_a_body_of_a_place_takes_its_article() -> None:
     assert extractive._with_article("New York City Board of Elections") \
         == "the New York City Board of Elections"
+
+
+def test_the_coverage_looking_ahead_in_any_words_leaves_no_next_placeholder() -> None:
+    evidence = [item(1, "AP", "ap", "Texas governor signs abortion law",
+                     "Gov. Greg Abbott signed the bill on Wednesday. The law takes effect in September."),
+                item(2, "Reuters", "reuters", "Abbott signs Texas abortion bill",
+                     "Greg Abbott signed one of the strictest abortion laws in the country.")]
+    asked = [q.question for q in extractive_draft(evidence).quick_answers]
+    assert not any(question.startswith("What happens next") for question in asked)
+    assert extractive._LOOKS_AHEAD.search("A report is due within 90 days.")
+    assert extractive._LOOKS_AHEAD.search("Gov. Greg Abbott signed the bill on Wednesday.") is None
+
+
+def test_an_assassinated_leader_is_asked_about_the_funeral_not_what_happens_next() -> None:
+    evidence = [item(1, "AP", "ap", "Haiti's President Jovenel Moise assassinated at home",
+                     "Gunmen attacked the president's home overnight."),
+                item(2, "BBC", "bbc", "Haitian President Jovenel Moise assassinated",
+                     "The country is in shock after the attack.")]
+    asked = [q.question for q in extractive_draft(evidence).quick_answers]
+    assert "What happens next for Jovenel Moise?" not in asked

@@ -19,9 +19,10 @@ Claude's drafts (the stored brief and the API label it `extractive`):
   (a headline only says who said what: a figure, a decision or an outlook needs a sentence).
   When fewer than three kinds can be answered: a second speaker or figure, then what the newest
   report says (the newest article's opening sentence, when it adds to the brief; never a
-  headline, a later sentence, nor a column's); only then do the rest say plainly that coverage does not yet specify what
-  happens next or who said what, about the story's actor (`_an_actor`) or event, and only where
-  the coverage says nothing of the kind (no outlook, no reported speech). A page may show fewer
+  headline, a later sentence, nor a column's); only then do the rest say plainly that coverage
+  does not yet specify what happens next or who said what, about the story's actor (`_an_actor`)
+  or event, and only where the coverage says nothing of the kind (no outlook, no reported speech;
+  `_LOOKS_AHEAD` reads outlooks more loosely than an answer needs). A page may show fewer
   than three.
 
 Sentence choice: a sentence scores by how many other newsrooms state its content (corroboration)
@@ -1175,7 +1176,8 @@ _UNITS = frozenset({"inches", "feet", "miles", "kilometres", "kilometers", "metr
 _STATES = frozenset({"missing", "injured", "wounded", "dead", "displaced", "detained", "stranded",
                      "trapped", "hospitalized", "hospitalised", "unaccounted"})
 _DEATH_AGE = re.compile(r"\b(?:dies|died|dead)\b[^.;]{0,30}?\b(?:aged|age|at)\s+(\d{2,3})\b", re.IGNORECASE)
-_DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead|(?:is |was )?found dead)\b")
+_DEATH_VERB = re.compile(r"\b(?:dies|died|has died|is dead|(?:is |was )?found dead|(?:is |was )?assassinated|"
+                         r"(?:is |was )?shot dead|(?:is|was) killed)\b")
 
 
 def _who_died(text: str) -> str | None:
@@ -2160,8 +2162,18 @@ def _spoken_to(evidence: Sequence[EvidenceItem], candidates: Sequence[_Candidate
     excerpt reports speech ("Sources inside the closed-door vote said ..."), "next" when a sentence
     looks ahead (what the brief's "what to watch" draws on)."""
     texts = [normalize(text) for item in evidence for text in (item.title, *split_sentences(item.snippet))]
+    ahead = any(_forward(c) for c in candidates) or any(_LOOKS_AHEAD.search(text) for text in texts)
     return ({"said"} if any(_speech_verb(text)[0] is not None for text in texts) else set()) \
-        | ({"next"} if any(_forward(c) for c in candidates) else set())
+        | ({"next"} if ahead else set())
+
+
+# What looks ahead in words `_forward` does not take as an answer ("the report is due in 90 days",
+# "the law takes effect in September", "Biden turns next to ..."): enough to say the coverage is
+# not silent on what comes next, though no sentence answers it well.
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:will|won't|is due|are due|due (?:in|by|to|on)|takes? effect|goes? into effect|set to|"
+    r"next (?:week|month|year|step|steps)|upcoming|scheduled|later this|in the coming|plans? to|"
+    r"intends? to|aims? to|expects? to|is expected|are expected|deadline)\b", re.IGNORECASE)
 
 
 def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset(),
