@@ -1138,6 +1138,9 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
         ("The Senate will begin voting next week on the package.", True),
         ("That number is expected to grow, as counties have until April 29 to confirm signatures.", True),
         ("The results will soon be published by the board.", True),
+        # "that will" on a noun is a relative clause of a past event; "that it will" looks ahead
+        ("The court dismissed the challenge in a decision that will leave the law intact.", False),
+        ("The governor announced that Texas will build its own border wall.", True),
         ("The court will rule later this month.", True),
     ],
 )
@@ -1820,3 +1823,26 @@ def test_an_assassinated_leader_is_asked_about_the_funeral_not_what_happens_next
                      "The country is in shock after the attack.")]
     asked = [q.question for q in extractive_draft(evidence).quick_answers]
     assert "What happens next for Jovenel Moise?" not in asked
+
+
+def test_what_to_watch_is_no_bare_quotation_nor_a_judgement() -> None:
+    quoted = item(1, "AP", "ap", "Governor vows wall",
+                  '"We will build the wall next year," the governor said.')
+    judged = item(2, "Fox", "fox", "A plan for the border",
+                  "The governor is right to build the wall, which will rise next year.")
+    plain = item(3, "Reuters", "reuters", "Texas to build a wall",
+                 "Texas will begin building its own border wall next month, the governor said.")
+    for evidence, watched in (([quoted, judged], False), ([quoted, judged, plain], True)):
+        draft = extractive_draft(evidence)
+        watch = [c.text for p in draft.paragraphs if p.kind == "what_to_watch" for c in p.claims]
+        assert bool(watch) is watched
+        assert not any(text.startswith('"') or "is right to" in text for text in watch)
+
+
+def test_a_writer_s_judgement_answers_no_question() -> None:
+    evidence = [item(1, "Fox", "fox", "Biden orders a review",
+                     "President Joe Biden is right to resume the investigation into the virus's origins."),
+                item(2, "AP", "ap", "Biden orders intelligence review of virus origins",
+                     "Student advocates will likely claim the ruling as a victory next week.")]
+    answers = [q.answer for q in extractive_draft(evidence).quick_answers]
+    assert not any("is right to" in answer or "will likely" in answer for answer in answers)

@@ -421,8 +421,8 @@ class _Writer:
 
 # A writer's judgement or guess is no fact of what happened: "these are likely doomed from the
 # start", "the nation's response must not flag" (a speaker's quoted words are theirs: left alone).
-_JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously)\b",
-                        re.IGNORECASE)
+_JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously|"
+                        r"(?:is|was|are|were) (?:right|wrong) to)\b", re.IGNORECASE)
 # A sentence opening on one of these answers one the reader has not seen.
 _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
 
@@ -640,7 +640,10 @@ def _forward(candidate: _Candidate) -> bool:
             continue
         dated_will = cue == "will" and _DATED_AHEAD.search(candidate.text) is not None
         participle = cue.endswith("ed") or cue == "will"
-        if participle and any(w in _RELATIVE for w in before) and not dated_will:
+        # "that will" with nothing between is a relative clause on a noun ("a decision that will
+        # leave the law intact"), not a complement ("announced that it will build")
+        relative = any(w in _RELATIVE for w in before) or (cue == "will" and before[-1:] == ["that"])
+        if participle and relative and not dated_will:
             continue
         return True
     # "are set to see their payments fall": set to, as "poised to", says what comes; so do "EU
@@ -1969,12 +1972,13 @@ _SUBORDINATE_OPENERS = frozenset({"while", "although", "though", "whereas", "as"
 
 
 def _answers_well(candidate: _Candidate) -> bool:
-    """Not a fragment of the sentence before: no subordinate opening, no "The report comes ..."
-    follow-on, no "that figure" pointing back."""
+    """Not a fragment of the sentence before (no subordinate opening, no "The report comes ..."
+    follow-on, no "that figure" pointing back) and no writer's judgement ("Biden is right to ...",
+    "advocates will likely claim ...")."""
     text = normalize(candidate.text)
     first = words(text)[:1]
     return (not first or first[0].lower() not in _SUBORDINATE_OPENERS) and _FOLLOWS_ON.match(text) is None \
-        and _POINTS_BACK.search(text) is None
+        and _POINTS_BACK.search(text) is None and not _a_judgement(candidate)
 
 
 # "By the start of this week, that figure had risen to $2.96": which figure, the sentence before said
@@ -2204,7 +2208,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     if coverage:
         paragraphs.append(Paragraph(kind="coverage", claims=coverage))
     used = {c.text for c in lead}
-    ahead = [c for c in candidates if c.text not in used and _forward(c)]
+    # what to watch is the coverage's own statement of what comes: not a bare quotation, a
+    # writer's judgement or a sentence hanging on the one before ("And both sides will ...")
+    ahead = [c for c in candidates if c.text not in used and _forward(c) and _answers_well(c)
+             and not c.text.startswith(('"', "“")) and not _a_judgement(c)]
     if ahead:
         best = max(ahead, key=lambda c: (c.families, c.score))
         paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
