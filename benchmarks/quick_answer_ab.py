@@ -39,7 +39,9 @@ complete third-person sentence (no fragment, no writer's opinion or first person
 QUICK ANSWER "Coverage does not yet specify ...": GOOD if the question is sensible for the story
 (its subject a real, central actor written correctly) and the evidence really does not answer it.
 WHAT TO WATCH: GOOD if it states something forward-looking as a third-person fact.
-LEAD SENTENCE: GOOD if it is a third-person factual sentence about the story's event."""
+LEAD SENTENCE: GOOD if it is a third-person factual sentence about the story's event.
+HOW COVERAGE DIFFERS: GOOD if each newsroom it names really stresses the aspect quoted from its
+headline, and the aspects are distinct angles on the story (not fragments, not the story restated)."""
 
 
 def _stories() -> dict[str, list[dict[str, Any]]]:
@@ -66,6 +68,7 @@ def dump(out: Path) -> None:
             "qa": [[q.question, q.answer, q.evidence_ids] for q in draft.quick_answers],
             "watch": [c.text for p in draft.paragraphs if p.kind == "what_to_watch" for c in p.claims],
             "lead": [c.text for p in draft.paragraphs if p.kind == "what_happened" for c in p.claims],
+            "coverage": [c.text for p in draft.paragraphs if p.kind == "coverage" for c in p.claims],
         }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(drafts), encoding="utf-8")
@@ -78,6 +81,7 @@ def _only_in(mine: dict[str, Any], other: dict[str, Any]) -> list[tuple[str, str
              for q in mine["qa"] if (q[0], q[1]) not in theirs]
     items += [("WATCH", w) for w in mine["watch"] if w not in other["watch"]]
     items += [("LEAD", s) for s in mine["lead"] if s not in other["lead"]]
+    items += [("COVERAGE", s) for s in mine.get("coverage", []) if s not in other.get("coverage", [])]
     return items
 
 
@@ -120,7 +124,7 @@ def score(folder: Path) -> None:
     counts: Counter[tuple[str, str, str]] = Counter(
         (k["version"], k["kind"], verdicts[item_id]) for item_id, k in key.items())
     print("items only one version wrote, judged blind: good / judged")
-    for kind in ("QA", "WATCH", "LEAD"):
+    for kind in ("QA", "WATCH", "LEAD", "COVERAGE"):
         row = []
         for version in ("before", "after"):
             good, bad = counts[version, kind, "GOOD"], counts[version, kind, "BAD"]
