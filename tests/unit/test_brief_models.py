@@ -119,10 +119,12 @@ def test_extractive_draft_shape() -> None:
     coverage = next(p for p in draft.paragraphs if p.kind == "coverage")
     # one sentence naming which newsroom stresses which aspect, in its headline's words
     assert len(coverage.claims) == 1
-    # (the most distinctive angle first: only Al Jazeera's headline has the Vienna round)
+    # (the most distinctive angle first: only Al Jazeera's headline has the Vienna round; each angle
+    # quoted as its headline's whole clause, never a run cut out of one)
     assert coverage.claims[0].text == (
-        "Al Jazeera focuses on \u201cplan for fourth round in Vienna\u201d; Reuters highlights "
-        "\u201cresume nuclear talks in Geneva\u201d, while BBC News leads with \u201chold third round\u201d.")
+        "Al Jazeera focuses on \u201cIran-US talks end with plan for fourth round in Vienna\u201d; Reuters "
+        "highlights \u201cUS and Iran resume nuclear talks in Geneva\u201d, while BBC News leads with "
+        "\u201cIran and US hold third round of talks in Geneva\u201d.")
     assert [q.question for q in draft.quick_answers] == ["What did Badr Albusaidi say?", "What was decided?",
                                                          "What happens next?"]
     # every claim cites an item; nothing comes from the redacted injection
