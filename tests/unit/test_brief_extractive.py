@@ -169,6 +169,8 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     ("Civil rights leader Jesse Jackson marched with King and ran twice for president of the US", "marched",
      None),
     ("Jesse Jackson, who marched with King, dies", "marched", None),
+    ("Spain Orders Investigation Into X, Meta, and TikTok Over Abuse Material", "tiktok abuse", None),
+    ("Washington Post, New York Times, NBC News retract reports on Giuliani", "york times", None),
     ("Despite popular misconception, 9-0 rulings are common", "despite misconception", None),
     ("Births fall to a 42-year low, new CDC data shows", "data shows", None),
     ("'This is disgusting': Fox hosts react to the bill", "disgusting", None),

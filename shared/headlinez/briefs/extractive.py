@@ -72,6 +72,7 @@ from headlinez.briefs.text import (
 )
 from headlinez.domain.headlines import is_roundup
 from headlinez.domain.text import normalize_title
+from headlinez.domain.topics import in_title_case
 
 _FORWARD_CUES = lexicon.word_set("brief_forward_cues")
 # Reader-facing blurbs of podcasts, newsletters and live pages: never a fact of the story.
@@ -455,10 +456,10 @@ _HEADLINE_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*(?:(?<=\.[^\W_])\.)?")
 
 _CLAUSE_BREAK = re.compile(r"[,:;!?()\u2013\u2014]|\s-\s")
 _MAX_CLAUSE_WORDS = 10
-_CLAUSE_OPENING = frozenset({"and", "but", "as", "while", "amid", "after"})
+_CLAUSE_OPENING = frozenset({"but", "as", "while", "amid", "after"})
 _HANGING_OPENING = frozenset({"despite", "although", "though", "if", "when", "because", "since", "before",
                               "until", "unless", "whether", "including", "according", "who", "which",
-                              "whose"})
+                              "whose", "and", "or"})  # "and TikTok Over ...": the end of a list
 # A clause that only attributes the headline ("..., new CDC data shows", "..., officials say")
 _ATTRIBUTION_CLOSE = frozenset({"says", "say", "said", "shows", "show", "showed", "finds", "find", "found",
                                 "reports", "reported", "suggests", "warns", "claims", "reveals", "confirms"})
@@ -472,6 +473,7 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     coverage sentences built from such runs were bad)."""
     best: tuple[int, int, str] | None = None
     start = 0
+    titled = in_title_case(_HEADLINE_WORD.findall(title))
     for position, piece in enumerate([*_CLAUSE_BREAK.finditer(title), None]):
         end = piece.start() if piece is not None else len(title)
         clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[start:end].strip())
@@ -484,9 +486,12 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
         if found and found[0].lower() in _CLAUSE_OPENING:
             clause = clause[len(found[0]):].strip()
             found = found[1:]
-        if found and (found[0].lower() in _HANGING_OPENING or found[-1].lower() in _ATTRIBUTION_CLOSE):
+        named_only = bool(found) and all(w[:1].isupper() for w in found) and not titled
+        if named_only or (found and (found[0].lower() in _HANGING_OPENING
+                                     or found[-1].lower() in _ATTRIBUTION_CLOSE)):
             # "Despite popular misconception" hangs on the rest of the headline; "new CDC data
-            # shows" only says where it came from
+            # shows" only says where it came from; in a sentence-case headline, a clause of
+            # capitals alone is a name out of a list ("Washington Post, New York Times and ...")
             continue
         held = sum(1 for word in found if content_stems(word) & aspect)
         if held and 3 <= len(found) <= _MAX_CLAUSE_WORDS and (best is None or held > best[0]):
