@@ -1845,3 +1845,14 @@ def test_a_writer_s_judgement_answers_no_question() -> None:
                      "Student advocates will likely claim the ruling as a victory next week.")]
     answers = [q.answer for q in extractive_draft(evidence).quick_answers]
     assert not any("is right to" in answer or "will likely" in answer for answer in answers)
+
+
+def test_no_coverage_sentence_when_every_aspect_restates_the_others() -> None:
+    assert extractive._restated(["Strike on market in Sudan kills at least 28 people",
+                                 "Drone attack on Sudan market kills 28"])
+    assert not extractive._restated(["Trump clings to false election claims at Arizona rally",
+                                     "Trump hails Arizona Senate for audit at Phoenix rally"])
+    restating = [item(1, "ABC News", "abc", "Strike on market in Sudan kills at least 28 people",
+                      "A strike hit a market."),
+                 item(2, "Dawn", "dawn", "Drone attack on Sudan market kills 28", "A drone hit a market.")]
+    assert not any(p.kind == "coverage" for p in extractive_draft(restating).paragraphs)
