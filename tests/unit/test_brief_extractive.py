@@ -1812,6 +1812,7 @@ def test_the_coverage_looking_ahead_in_any_words_leaves_no_next_placeholder() ->
     asked = [q.question for q in extractive_draft(evidence).quick_answers]
     assert not any(question.startswith("What happens next") for question in asked)
     assert extractive._LOOKS_AHEAD.search("A report is due within 90 days.")
+    assert extractive._LOOKS_AHEAD.search("Schumer vowed to make the bill a priority this year.")
     assert extractive._LOOKS_AHEAD.search("Gov. Greg Abbott signed the bill on Wednesday.") is None
 
 

@@ -2176,7 +2176,8 @@ def _spoken_to(evidence: Sequence[EvidenceItem], candidates: Sequence[_Candidate
 _LOOKS_AHEAD = re.compile(
     r"\b(?:will|won't|is due|are due|due (?:in|by|to|on)|takes? effect|goes? into effect|set to|"
     r"next (?:week|month|year|step|steps)|upcoming|scheduled|later this|in the coming|plans? to|"
-    r"intends? to|aims? to|expects? to|is expected|are expected|deadline)\b", re.IGNORECASE)
+    r"intends? to|aims? to|expects? to|is expected|are expected|deadline|vow(?:s|ed)? to|"
+    r"promis(?:es|ed) to|pledg(?:es|ed) to|threaten(?:s|ed) to)\b", re.IGNORECASE)
 
 
 def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset(),
