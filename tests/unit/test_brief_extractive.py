@@ -1831,6 +1831,7 @@ def test_what_to_watch_is_no_bare_quotation_nor_a_judgement() -> None:
     judged = item(2, "Fox", "fox", "A plan for the border",
                   "The governor is right to build the wall, which will rise next year.")
     plain = item(3, "Reuters", "reuters", "Texas to build a wall",
+                 "The governor of Texas announced a plan for a state border wall on Wednesday. "
                  "Texas will begin building its own border wall next month, the governor said.")
     for evidence, watched in (([quoted, judged], False), ([quoted, judged, plain], True)):
         draft = extractive_draft(evidence)
@@ -1857,3 +1858,15 @@ def test_no_coverage_sentence_when_every_aspect_restates_the_others() -> None:
                       "A strike hit a market."),
                  item(2, "Dawn", "dawn", "Drone attack on Sudan market kills 28", "A drone hit a market.")]
     assert not any(p.kind == "coverage" for p in extractive_draft(restating).paragraphs)
+
+
+def test_a_lead_is_no_quotation_nor_a_side_detail_of_a_few_words() -> None:
+    evidence = [item(1, "Fox", "fox", "DeSantis signs election bill",
+                     '"I have the strongest election integrity measures in the country," DeSantis said. '
+                     "Fox News was granted exclusive access."),
+                item(2, "CNN", "cnn", "Florida governor signs restrictive voting bill",
+                     "Florida Gov. Ron DeSantis signed a bill on Thursday that tightens drop box rules.")]
+    lead = next(p for p in extractive_draft(evidence).paragraphs if p.kind == "what_happened")
+    texts = [c.text for c in lead.claims]
+    assert texts[0].startswith("Florida Gov. Ron DeSantis signed a bill")
+    assert not any(t.startswith('"') or t == "Fox News was granted exclusive access." for t in texts)

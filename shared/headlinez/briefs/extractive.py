@@ -141,6 +141,7 @@ _PARENTHESIS = re.compile(r"\s*\([^()]{1,60}\)")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _TITLES = lexicon.word_set("brief_person_titles")
 _LEAD_SENTENCES = 3
+_LEAD_MIN_WORDS = 8
 _MAX_COVERAGE_GROUPS = 3
 _MAX_CITED = 4
 _CORROBORATION_OVERLAP = 0.6
@@ -435,9 +436,12 @@ def _a_judgement(candidate: _Candidate) -> bool:
 def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[EvidenceItem]) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     single_newsroom = len({item.publisher_family for item in evidence}) == 1
-    # ... nor does a sentence that opens on "But" or "And" lead (it answers the one before it)
+    # ... nor does a sentence that opens on "But" or "And" lead (it answers the one before it), a
+    # quotation (someone's words, not the event) or a sentence of a few words ("Fox News was
+    # granted exclusive access.": a side detail)
     factual = [c for c in candidates if not _a_judgement(c)
-               and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])]
+               and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])
+               and not c.text.startswith(('"', "“")) and len(words(c.text)) >= _LEAD_MIN_WORDS]
     for candidate in factual or candidates:
         if len(chosen) == _LEAD_SENTENCES:
             break
