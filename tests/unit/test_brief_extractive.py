@@ -1870,3 +1870,12 @@ def test_a_lead_is_no_quotation_nor_a_side_detail_of_a_few_words() -> None:
     texts = [c.text for c in lead.claims]
     assert texts[0].startswith("Florida Gov. Ron DeSantis signed a bill")
     assert not any(t.startswith('"') or t == "Fox News was granted exclusive access." for t in texts)
+
+
+def test_a_reported_reaction_leaves_no_who_said_what_placeholder() -> None:
+    evidence = [item(1, "AP", "ap", "Democrats slam Randy Fine over remarks on Muslims",
+                     "Randy Fine posted the remarks on Sunday."),
+                item(2, "Reuters", "reuters", "Randy Fine's remarks on Muslims draw fire",
+                     "Randy Fine is a Florida congressman.")]
+    asked = [q.question for q in extractive_draft(evidence).quick_answers]
+    assert not any(question.startswith("Who said what") for question in asked)

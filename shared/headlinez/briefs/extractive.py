@@ -2170,8 +2170,17 @@ def _spoken_to(evidence: Sequence[EvidenceItem], candidates: Sequence[_Candidate
     looks ahead (what the brief's "what to watch" draws on)."""
     texts = [normalize(text) for item in evidence for text in (item.title, *split_sentences(item.snippet))]
     ahead = any(_forward(c) for c in candidates) or any(_LOOKS_AHEAD.search(text) for text in texts)
-    return ({"said"} if any(_speech_verb(text)[0] is not None for text in texts) else set()) \
-        | ({"next"} if ahead else set())
+    said = any(_speech_verb(text)[0] is not None or _REACTS.search(text) for text in texts)
+    return ({"said"} if said else set()) | ({"next"} if ahead else set())
+
+
+# Reactions the coverage reports in words `_speech_verb` does not read as speech ("Democrats slam",
+# "rebukes", "condemned the move", "calls for"): someone said something about the story.
+_REACTS = re.compile(
+    r"\b(?:slam(?:s|med)?|blast(?:s|ed)?|rebuk(?:e|es|ed)|condemn(?:s|ed)?|criticiz(?:e|es|ed)|"
+    r"criticis(?:e|es|ed)|prais(?:e|es|ed)|accus(?:e|es|ed)|den(?:y|ies|ied)|call(?:s|ed)? for|"
+    r"urg(?:e|es|ed)|demand(?:s|ed)?|decr(?:y|ies|ied)|hail(?:s|ed)?|welcom(?:e|es|ed)|"
+    r"reject(?:s|ed)?|defend(?:s|ed)?)\b")
 
 
 # What looks ahead in words `_forward` does not take as an answer ("the report is due in 90 days",
