@@ -220,7 +220,7 @@ def _without_heading(sentence: str, title: str) -> str:
     return sentence[match.end():]
 
 
-def _without_label(sentence: str, title: str = "") -> str:
+def _without_label(sentence: str, title: str) -> str:
     stripped = _CAPITALS_HEADING.sub("", _LABEL.sub("", sentence, count=1), count=1)
     stripped = _without_heading(stripped, title)
     return stripped[:1].upper() + stripped[1:] if stripped != sentence else sentence
@@ -475,10 +475,10 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     Afghan Pullout, Sets Aug. 31 End Date". A clause is what a reader can take in as said; a run
     cut out of one ("Defends Afghan Pullout, Sets") reads as a fragment (judged blind, 55 of 60
     coverage sentences built from such runs were bad)."""
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, str] | None = None  # (aspect words held, clause); the first wins a tie
     start = 0
     titled = in_title_case(_HEADLINE_WORD.findall(title))
-    for position, piece in enumerate([*_CLAUSE_BREAK.finditer(title), None]):
+    for piece in [*_CLAUSE_BREAK.finditer(title), None]:
         end = piece.start() if piece is not None else len(title)
         clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[start:end].strip())
         start = piece.end() if piece is not None else len(title)
@@ -499,8 +499,8 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
             continue
         held = sum(1 for word in found if content_stems(word) & aspect)
         if held and 3 <= len(found) <= _MAX_CLAUSE_WORDS and (best is None or held > best[0]):
-            best = (held, position, clause)
-    return best[2] if best is not None else None
+            best = (held, clause)
+    return best[1] if best is not None else None
 
 
 _OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“](?=\S)")
@@ -1519,18 +1519,28 @@ _COUNT_BOUNDS = (r"(?:(?:at least|more than|nearly|almost|about|around|roughly|s
 
 
 def _what_was_done(figure: Sequence[str], counted: str, text: str) -> str | None:
-    """The participle of a past tense whose object is the count: "were made" for "agents made
-    more than 178,000 arrests", "were added" for "the economy added 850,000 jobs"."""
-    written = r"\s+".join(re.escape(w) for w in [*figure, *counted.split()])
-    match = re.search(rf"\b([a-z]+)\s+{_COUNT_BOUNDS}{written}(?!\w)", text)
+    """The participle of a past tense whose object is the count: "made" for "agents made more than
+    178,000 arrests", "added" for "the economy added 850,000 jobs"."""
+    return _done_to(r"\s+".join(re.escape(w) for w in [*figure, *counted.split()]), text)
+
+
+_NOT_YET = frozenset({"to", "will", "would", "could", "may", "might", "must", "should"})
+_NOT_A_VERB_AFTER = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that"})
+
+
+def _done_to(written: str, text: str) -> str | None:
+    """The participle of the past tense right before `written` (a figure, maybe with its noun),
+    bounds allowed between ("committed almost $139 million" -> "committed"). None when it is not
+    done yet ("set to remove", "will invest"), an adjective ("an assessed $15 million"), or a verb
+    that does nothing to what it counts (`_NOT_DONE`)."""
+    match = re.search(rf"\b([a-z]+)\s+{_COUNT_BOUNDS}{written}(?![\w-])", text)
     if match is None:
         return None
     verb = match.group(1)
-    if verb in _NOT_DONE or verb in _CLAUSE_STOPS:
-        return None
     before = text[:match.start()].split()[-1:]
-    if before and before[0].lower() in {"to", "will", "would", "could", "may", "might", "must", "should"}:
-        return None  # not done yet ("set to remove some 100,000 names")
+    not_yet = bool(before) and before[0].lower() in _NOT_YET | _NOT_A_VERB_AFTER
+    if verb in _NOT_DONE or verb in _CLAUSE_STOPS or not_yet:
+        return None
     if verb in _PARTICIPLES:
         return _PARTICIPLES[verb]
     return verb if verb.endswith("ed") or verb in _IRREGULAR_PAST else None
@@ -1582,7 +1592,6 @@ _SUM_MODIFIER = r"(?!(?:to|of|for|with|in|and|or|that|which|by|on|at)\b)[A-Za-z]
 _SUM_NOUN = re.compile(rf"(?:\b(?:[Aa]|[Aa]n|[Tt]he)|[\w-]+['’]s)\s+{_COUNT_BOUNDS}"
                        r"(?P<sum>[$£€]\S+(?:\s+(?:million|billion|trillion))?)\s+"
                        rf"(?P<words>(?:{_SUM_MODIFIER}){{0,3}})(?P<noun>{_VALUED}|{'|'.join(sorted(_SUMS))})\b")
-_NOT_A_VERB_AFTER = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that"})
 
 
 def _money_question(token: str, after: str, text: str) -> str:
@@ -1595,17 +1604,8 @@ def _money_question(token: str, after: str, text: str) -> str:
             thing = " ".join([*match.group("words").split(), match.group("noun")])
             worth = "" if match.group("noun") in _SUMS else " worth"
             return f"How much is the {thing}{worth}?"
-    done = re.search(rf"\b([a-z]+)\s+{_COUNT_BOUNDS}{written}(?![\w-])", text)
-    if done is not None:
-        verb = done.group(1)
-        before = text[:done.start()].split()[-1:]
-        # "set to spend", "will invest": not done yet; "an assessed $15 million": an adjective
-        not_done = bool(before) and before[0].lower() in {
-            "to", "will", "would", "could", "may", "might", "must", "should", *_NOT_A_VERB_AFTER}
-        if not not_done and verb not in _NOT_DONE and verb not in _CLAUSE_STOPS \
-                and (verb.endswith("ed") or verb in _IRREGULAR_PAST or verb in _PARTICIPLES):
-            return f"How much was {_PARTICIPLES.get(verb, verb)}?"
-    return "How much is at stake?"
+    done = _done_to(written, text)
+    return f"How much was {done}?" if done else "How much is at stake?"
 
 
 _OUTCOMES = ("found alive|found dead|rescued|killed|injured|wounded|arrested|evacuated|detained|"
