@@ -1710,8 +1710,13 @@ def _dates_what_comes(text: str) -> bool:
     before the April 12 general election", "ahead of next week's summit". A year dates it in the
     past as often as not ("ahead of the 2020 election"), so a month, "next" or "upcoming" must."""
     event = _BEFORE_EVENT.search(text)
-    return (event is not None and _AHEAD_WORDS.search(event.group(1)) is not None
-            and re.search(r"\b(?:19|20)\d\d\b", event.group(1)) is None)
+    if event is None or _AHEAD_WORDS.search(event.group(1)) is None \
+            or re.search(r"\b(?:19|20)\d\d\b", event.group(1)) is not None:
+        return False
+    # what the sentence tells before the event must still be under way ("Orban faces a challenge
+    # ahead of elections in April"), not done ("Congress voted to impeach Jeri ... months before
+    # national elections in April": a past vote, judged no answer to what happens next)
+    return not any(_told_in_the_past(word) for word in words(text[:event.start()])[1:])
 
 
 _QUESTION_KINDS: tuple[tuple[str, Callable[[_Candidate], str | None]], ...] = (
