@@ -175,6 +175,12 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     ("Births fall to a 42-year low, new CDC data shows", "data shows", None),
     ("'This is disgusting': Fox hosts react to the bill", "disgusting", None),
     ("Taliban takeover isn't 'inevitable, Biden says", "taliban inevitable", None),
+    # a later clause opening on its verb: its subject is in the clause before
+    ("Thomas Barrack, Trump Fund-Raiser, Is Indicted on Lobbying Charge", "indicted lobbying", None),
+    ("Pelosi, in a statement, says 'Republicans are afraid of the truth'", "afraid truth", None),
+    # ... but a headline that opens on one is a question, and is whole
+    ("Is Unemployment Bonus Keeping Workers on Sideline?", "unemployment bonus",
+     "Is Unemployment Bonus Keeping Workers on Sideline"),
 ])
 def test_a_coverage_aspect_is_a_whole_clause_of_the_headline(title: str, aspect: str,
                                                               expected: str | None) -> None:
@@ -817,6 +823,39 @@ def test_a_capital_speaking_for_its_country_is_not_asked_about_twice() -> None:
     assert said[0] in {"What did Iran say?", "What did Tehran say?"}
 
 
+def test_a_compound_surname_is_one_speaker_asked_about_once() -> None:
+    # "Daniella Levine Cava" and, later, "Levine Cava": one mayor, not two speakers
+    evidence = [
+        item(1, "NYT", "nyt", "Surfside death toll rises",
+             '"It has been two weeks since this tragedy," Miami-Dade Mayor Daniella Levine Cava said '
+             'on Thursday.'),
+        item(2, "AP", "ap", "Florida condo search goes on",
+             '"The work continues with all speed and urgency," Levine Cava said at a briefing.'),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert len(said) == 1, said
+
+
+def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
+    evidence = [
+        item(1, "NYT", "nyt", "Pelosi sets up Jan. 6 committee",
+             "Allies of former President Donald Trump said a commission was not necessary."),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert said == ["What did Donald Trump's allies say?"], said
+
+
+def test_two_people_of_one_family_name_are_two_speakers() -> None:
+    evidence = [
+        item(1, "NYT", "nyt", "Bidens speak out",
+             '"We will get through this together," Joe Biden said on Thursday.'),
+        item(2, "AP", "ap", "Hunter Biden responds",
+             '"I made mistakes and I own them," Hunter Biden said at a briefing.'),
+    ]
+    said = {q for q in _asked(evidence) if q.startswith("What did")}
+    assert {"What did Joe Biden say?", "What did Hunter Biden say?"} <= said, said
+
+
 def test_a_name_the_evidence_writes_with_the_is_asked_about_with_it() -> None:
     # "What happens next for Taliban?" read as broken English: the coverage says "the Taliban".
     texts = ["Afghans who faced retaliation from the Taliban arrived on Friday.",
@@ -1084,6 +1123,10 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         ("The CDC announces updated mask guidelines for schools.", False),
         ("People can go outside without masks, according to updated guidance from the agency.", False),
         ("The state's recently enacted voting restrictions are being challenged.", False),
+        # what did not happen, and a report verified
+        ("Israel's leadership wouldn't have approved a cease-fire if it hadn't won.", False),
+        ("Police confirmed a report in El País that McAfee had been found dead in prison.", False),
+        ("The Senate confirmed the nominee by a vote of 52 to 48.", True),
     ],
 )
 def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: bool) -> None:

@@ -469,6 +469,13 @@ _ATTRIBUTION_CLOSE = frozenset({"says", "say", "said", "shows", "show", "showed"
                                 "reports", "reported", "suggests", "warns", "claims", "reveals", "confirms"})
 
 
+# A later clause opening on its verb has its subject in the clause before ("Thomas Barrack, Trump
+# Fund-Raiser, Is Indicted on Lobbying Charge"; "CDC, in reversal, recommends ...")
+_PREDICATE_OPENING = _ATTRIBUTION_CLOSE | frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "tells", "told",
+    "urges", "recommends"})
+
+
 def _clause(title: str, aspect: Set[str]) -> str | None:
     """The whole clause of the headline (between its commas, colons, dashes) that holds the most of
     its aspect words, when it is 3-10 words: "Biden Defends Afghan Pullout" of "Biden Defends
@@ -479,6 +486,7 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     start = 0
     titled = in_title_case(_HEADLINE_WORD.findall(title))
     for piece in [*_CLAUSE_BREAK.finditer(title), None]:
+        later = start > 0
         end = piece.start() if piece is not None else len(title)
         clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[start:end].strip())
         start = piece.end() if piece is not None else len(title)
@@ -492,7 +500,8 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
             found = found[1:]
         named_only = bool(found) and all(w[:1].isupper() for w in found) and not titled
         if named_only or (found and (found[0].lower() in _HANGING_OPENING
-                                     or found[-1].lower() in _ATTRIBUTION_CLOSE)):
+                                     or found[-1].lower() in _ATTRIBUTION_CLOSE
+                                     or (later and found[0].lower() in _PREDICATE_OPENING))):
             # "Despite popular misconception" hangs on the rest of the headline; "new CDC data
             # shows" only says where it came from; in a sentence-case headline, a clause of
             # capitals alone is a name out of a list ("Washington Post, New York Times and ...")
@@ -863,6 +872,12 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         ahead = [w.lower() for w in opening] if at_end else []
         while ahead and ahead[-1] in {"the", "a", "an"}:
             ahead.pop()
+        related = ahead[:-1] if ahead[-1:] == ["former"] else ahead
+        if adjacent and len(related) >= 2 and related[-1] in {"of", "to", "for"} \
+                and related[-2] in _RELATIONS:
+            # "Allies of former President Donald Trump said": his allies speak, not he
+            name = _speaker_name(_with_initials(_clean_name(run), text))
+            return f"{_in_full(name, candidate)}'s {related[-2]}" if len(name) >= 3 else None
         adjacent = adjacent and not (ahead and ahead[-1] in _PLACE_PREPOSITIONS)
         # "The former acting director for the Centers for Disease Control ... said": a former
         # official does not speak for the body
@@ -874,6 +889,12 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
             return _in_full(cleaned, candidate)
     return None
+
+
+# Who speaks about a person in their own name: "allies of", "aides to", "lawyers for" (a
+# spokesperson for the Pentagon speaks for it: the Pentagon said)
+_RELATIONS = frozenset({"allies", "aides", "supporters", "critics", "friends", "opponents", "lawyers",
+                        "attorneys", "advisers", "advisors", "associates", "relatives", "family"})
 
 
 def _role_name(role: re.Match[str]) -> str:
@@ -1649,7 +1670,12 @@ _NOT_DECISION = re.compile(
     r"\bpassed (?:away|on|by|through)\b|\b(?:to|would|could|should|might|may|will|must)"
     r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b"
     # rejecting what someone said is words, not a decision: "rejected the notion that ..."
-    r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")")
+    r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")"
+    # what did not happen: "wouldn't have approved a cease-fire if ..."; a report verified is no
+    # decision: "police confirmed a report that ...", "confirmed that he had died"
+    r"|\b(?:would|could|should|might|may|must)(?:n['’]t| not)? have \w+ed\b"
+    r"|\bconfirmed (?:(?:a|the|an earlier|earlier|local|media|news) )?"
+    r"(?:reports?|that|his|her|the death|the news)\b")
 
 
 # A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
@@ -2055,6 +2081,18 @@ def _asks_about(question: str) -> str:
     return "said:" + _METONYMS.get(speaker, speaker)
 
 
+def _already_asked(asks: str, asked: Set[str]) -> bool:
+    """Whether a question asking `asks` (`_asks_about`) is one already asked: the same key, or the
+    same speaker by a shorter form of the name ("What did Levine Cava say?" after "What did
+    Daniella Levine Cava say?"; a lone surname may be a relative's: "Biden", "Hunter Biden")."""
+    if asks in asked:
+        return True
+    if not asks.startswith("said:") or " " not in asks:
+        return False
+    return any(key.startswith("said:") and (key.endswith(" " + asks[5:]) or asks.endswith(" " + key[5:]))
+               and " " in key for key in asked)
+
+
 def _counts(question: str) -> str | None:
     """What a count question counts: "How many seats were won?" and "How many seats?" both ask
     "count:seats", so a page asks it once (and one sum, however it is asked)."""
@@ -2096,7 +2134,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
                     or (prefer_new and candidate.text in avoid):
                 continue
             question = ask(candidate)
-            if question and _asks_about(question) not in asked:
+            if question and not _already_asked(_asks_about(question), asked):
                 return candidate, question
     return None
 
