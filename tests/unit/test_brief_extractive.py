@@ -175,9 +175,20 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     ("Births fall to a 42-year low, new CDC data shows", "data shows", None),
     ("'This is disgusting': Fox hosts react to the bill", "disgusting", None),
     ("Taliban takeover isn't 'inevitable, Biden says", "taliban inevitable", None),
-    # a later clause opening on its verb: its subject is in the clause before
-    ("Thomas Barrack, Trump Fund-Raiser, Is Indicted on Lobbying Charge", "indicted lobbying", None),
+    # a later clause opening on its verb: its subject is in the clause before (kept with it when
+    # that is the headline's opening name)
     ("Pelosi, in a statement, says 'Republicans are afraid of the truth'", "afraid truth", None),
+    ("The new rules, agency says, are due in May", "due may", None),
+    ("Thomas Barrack, Trump Fund-Raiser, Is Indicted on Lobbying Charge", "indicted lobbying",
+     "Thomas Barrack, Trump Fund-Raiser, Is Indicted on Lobbying Charge"),
+    # names listed before the verb are its subject, kept with it
+    ("Manchin, Murkowski call on Congress to reauthorize Voting Rights Act", "reauthorize congress",
+     "Manchin, Murkowski call on Congress to reauthorize Voting Rights Act"),
+    ("Israel, Hamas agree to cease-fire to end bloody 11-day war", "agree cease-fire",
+     "Israel, Hamas agree to cease-fire to end bloody 11-day war"),
+    ("Biden, unlike predecessors, has maintained Putin skepticism", "unlike predecessors", None),
+    # who spoke to whom, before their words, is a label
+    ("Kamala Harris to Potential Migrants: 'Do Not Come'", "potential migrants", None),
     # ... but a headline that opens on one is a question, and is whole
     ("Is Unemployment Bonus Keeping Workers on Sideline?", "unemployment bonus",
      "Is Unemployment Bonus Keeping Workers on Sideline"),
@@ -712,6 +723,18 @@ def test_one_person_s_two_given_names_count_once_and_a_relation_is_no_subject() 
     assert subjects[:2] == ["Thomas Barrack", "Donald Trump"]
 
 
+def test_a_person_comes_before_the_premises_where_the_story_happened() -> None:
+    evidence = [
+        item(1, "WaPo", "wapo", "A Texas man was arrested on charges that he voted while on parole",
+             "Hervis Rogers waited six hours to vote at Texas Southern University after midnight."),
+        item(2, "NPR", "npr", "A Houston man is arrested for alleged illegal voting",
+             "Hervis Rogers was the last person in line at Texas Southern University to cast a vote."),
+    ]
+    named = extractive._named(evidence)
+    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    assert subjects[:2] == ["Hervis Rogers", "Texas Southern University"]
+
+
 def test_an_agency_s_acronym_takes_its_article_and_a_people_is_no_subject() -> None:
     evidence = [
         item(1, "Reuters", "reuters", "FBI faces questions over its tip line", "Cubans rallied in Miami."),
@@ -904,6 +927,11 @@ def _number_question_of(sentence: str) -> str | None:
          "How much is at stake?"),
         ("About 2 million people were displaced by the floods this week.", None),
         ("Polls closed after 20 days, polling shows.", None),
+        # a figure the story's is compared with is no answer
+        ("The number is also higher than the week before, which saw 375,000 filings.", None),
+        ("Claims fell to 412,000 from 375,000 filings the week before.", None),
+        ("More than 80 Capitol officers were assaulted, two later died.",
+         "How many Capitol officers were assaulted?"),
     ],
 )
 def test_a_number_question_asks_what_the_figure_counts(sentence: str, question: str | None) -> None:
@@ -1193,6 +1221,12 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
         ("The results will soon be published by the board.", True),
         # "that will" on a noun is a relative clause of a past event; "that it will" looks ahead
         ("The court dismissed the challenge in a decision that will leave the law intact.", False),
+        # ... even when a day dates the past act before it; a day after it dates what comes
+        ("The Supreme Court dismissed a challenge on Thursday in a decision that will leave the law "
+         "intact.", False),
+        ("That is the backdrop for the summit, which will take place in Geneva on June 16.", True),
+        ("She said she would make an announcement in the coming weeks as a candidate who will "
+         "campaign on solutions.", True),
         ("The governor announced that Texas will build its own border wall.", True),
         ("The court will rule later this month.", True),
     ],
@@ -1913,6 +1947,18 @@ def test_a_lead_is_no_quotation_nor_a_side_detail_of_a_few_words() -> None:
     texts = [c.text for c in lead.claims]
     assert texts[0].startswith("Florida Gov. Ron DeSantis signed a bill")
     assert not any(t.startswith('"') or t == "Fox News was granted exclusive access." for t in texts)
+
+
+def test_a_lead_opens_on_no_connective_that_hangs_on_a_sentence_before() -> None:
+    evidence = [item(1, "CNN", "cnn", "California lifts pandemic rules",
+                     "In addition, those who are fully vaccinated will no longer have to wear masks indoors. "
+                     "California will drop most pandemic restrictions on June 15, state officials said."),
+                item(2, "Reuters", "reuters", "California to reopen fully in June",
+                     "Instead of a phased plan, California reopens fully on June 15 after a year of rules.")]
+    lead = next(p for p in extractive_draft(evidence).paragraphs if p.kind == "what_happened")
+    texts = [c.text for c in lead.claims]
+    assert not any(t.startswith("In addition") for t in texts), texts
+    assert any(t.startswith("Instead of a phased plan") for t in texts), texts  # a phrase, no connective
 
 
 def test_a_reported_reaction_leaves_no_who_said_what_placeholder() -> None:

@@ -427,6 +427,11 @@ _JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of c
                         r"(?:is|was|are|were) (?:right|wrong) to)\b", re.IGNORECASE)
 # A sentence opening on one of these answers one the reader has not seen.
 _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
+# ... and so does a connective of a few words ("In addition, those who are fully vaccinated ...")
+_CONNECTIVE_OPENING = re.compile(
+    r"^(?:in addition|additionally|moreover|furthermore|similarly|likewise|instead|as a result|"
+    r"at the same time|on the other hand|in contrast|by contrast|even so|nonetheless|nevertheless|"
+    r"in turn|to that end),", re.IGNORECASE)  # (with its comma: "Instead of one choice, ..." is whole)
 
 
 def _a_judgement(candidate: _Candidate) -> bool:
@@ -441,6 +446,7 @@ def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[Evidence
     # granted exclusive access.": a side detail)
     factual = [c for c in candidates if not _a_judgement(c)
                and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])
+               and not _CONNECTIVE_OPENING.match(c.text)
                and not c.text.startswith(('"', "“")) and len(words(c.text)) >= _LEAD_MIN_WORDS]
     for candidate in factual or candidates:
         if len(chosen) == _LEAD_SENTENCES:
@@ -476,6 +482,12 @@ _PREDICATE_OPENING = _ATTRIBUTION_CLOSE | frozenset({
     "urges", "recommends"})
 
 
+# A clause after listed names opening on one of these is no predicate of theirs ("Pelosi, in a
+# statement, says ...", "Biden, unlike predecessors, ...")
+_NOT_A_PREDICATE = frozenset({"in", "on", "at", "for", "with", "from", "by", "of", "to", "into", "during",
+                              "unlike", "like", "the", "a", "an", "her", "his", "their", "its"})
+
+
 def _clause(title: str, aspect: Set[str]) -> str | None:
     """The whole clause of the headline (between its commas, colons, dashes) that holds the most of
     its aspect words, when it is 3-10 words: "Biden Defends Afghan Pullout" of "Biden Defends
@@ -484,12 +496,29 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     coverage sentences built from such runs were bad)."""
     best: tuple[int, str] | None = None  # (aspect words held, clause); the first wins a tie
     start = 0
+    names_from: int | None = 0  # where the headline's list of names opening it starts, if it has one
     titled = in_title_case(_HEADLINE_WORD.findall(title))
     for piece in [*_CLAUSE_BREAK.finditer(title), None]:
         later = start > 0
         end = piece.start() if piece is not None else len(title)
         clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[start:end].strip())
+        listed = _HEADLINE_WORD.findall(clause)
+        if names_from is not None and 1 <= len(listed) <= 3 and piece is not None and piece.group() == "," \
+                and all(w[:1].isupper() and w.lower() not in STOPWORDS for w in listed):
+            start = piece.end()  # "Manchin, Murkowski call on Congress ...": the names are its subject
+            continue
+        joined = False
+        if names_from is not None and later and len(listed) >= 3 and (piece is None or piece.group() != ",") \
+                and listed[0].lower() not in _HANGING_OPENING | _CLAUSE_OPENING | _NOT_A_PREDICATE:
+            # (a clause closed by a comma is an apposition: "Jesse Jackson, veteran activist, dies")
+            clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[names_from:end].strip())
+            joined = True
+        names_from = None
+        quoted_after = (piece is not None and piece.group() == ":"
+                        and title[piece.end():].lstrip()[:1] in "'‘\"“")
         start = piece.end() if piece is not None else len(title)
+        if quoted_after and re.fullmatch(r"[^,]+ to [^,]+", clause):
+            continue  # "Kamala Harris to Potential Migrants: 'Do Not Come'": who spoke to whom
         if not _quotes_balanced(clause) or clause[:1] in "'‘\"“":
             # "Taliban takeover isn't 'inevitable" lost its closing mark at the break; a clause
             # that is a quotation ("'This is disgusting'") is someone's words, not an angle
@@ -501,7 +530,7 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
         named_only = bool(found) and all(w[:1].isupper() for w in found) and not titled
         if named_only or (found and (found[0].lower() in _HANGING_OPENING
                                      or found[-1].lower() in _ATTRIBUTION_CLOSE
-                                     or (later and found[0].lower() in _PREDICATE_OPENING))):
+                                     or (later and not joined and found[0].lower() in _PREDICATE_OPENING))):
             # "Despite popular misconception" hangs on the rest of the headline; "new CDC data
             # shows" only says where it came from; in a sentence-case headline, a clause of
             # capitals alone is a name out of a list ("Washington Post, New York Times and ...")
@@ -650,7 +679,9 @@ def _forward(candidate: _Candidate) -> bool:
             # "the shows Ms. Swift had planned for Austria", "the unrest was planned by enemies of
             # democracy": a plan of the past
             continue
-        dated_will = cue == "will" and _DATED_AHEAD.search(candidate.text) is not None
+        after_will = _after_nth_will(candidate.text, lowered[:position].count("will"))
+        dated_will = cue == "will" and (_AHEAD_WORD.search(candidate.text) is not None
+                                        or _DATED_AHEAD.search(after_will) is not None)
         participle = cue.endswith("ed") or cue == "will"
         # "that will" with nothing between is a relative clause on a noun ("a decision that will
         # leave the law intact"), not a complement ("announced that it will build")
@@ -674,6 +705,18 @@ def _forward(candidate: _Candidate) -> bool:
         if first == "plan" and plural_subject:
             return True
     return False
+
+
+_AHEAD_WORD = re.compile(r"\b(?:next|coming|upcoming|tomorrow|later this)\b", re.IGNORECASE)
+
+
+def _after_nth_will(text: str, nth: int) -> str:
+    """The text after its `nth` (from 0) "will": the day a relative "will" dates is after it ("which
+    will take place in Geneva on June 16"); a day before it dates the past act ("dismissed the
+    challenge on Thursday in a decision that will leave the law intact"). Words that only look
+    ahead ("in the coming weeks") date what comes wherever they stand (`_AHEAD_WORD`)."""
+    found = list(re.finditer(r"\bwill\b", text, re.IGNORECASE))
+    return text[found[nth].end():] if nth < len(found) else text
 
 
 def _told_in_the_past(word: str) -> bool:
@@ -1399,7 +1442,28 @@ def _a_figure(tokens: Sequence[str], position: int, text: str) -> bool:
     before = tokens[position - 1].lower() if position else ""
     if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
         return False
-    return _a_count(token, text)
+    return _a_count(token, text) and not _a_comparison_base(token, text)
+
+
+# A figure something is compared with is not the story's: "rose to 412,000 from 375,000", "up from
+# 300", "higher than the week before, which saw 375,000 filings" ("support from 35 Republicans" is
+# the story's).
+# ("more than 80 officers" is a bound, not a comparison)
+_COMPARED_WITH = re.compile(
+    r"(?:\b(?:up|down)\s+from|\d[\d,.]*%?(?:\s+(?:million|billion|trillion|percent))?,?\s+from"
+    r"|(?<!more )(?<!less )(?<!fewer )(?<!greater )\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?)\s+"
+    r"(?:(?:about|around|nearly|roughly|some|just|a|an|revised)\s+){0,2}[$£€]?$", re.IGNORECASE)
+_EARLIER_PERIOD_SAW = re.compile(
+    r"\b(?:before|earlier|previous|prior|ago)\b[^.;]{0,25},\s*(?:which|when it)\s+"
+    r"(?:saw|had|recorded|logged|reported)\s+(?:(?:about|around|nearly|some|just)\s+)?[$£€]?$", re.IGNORECASE)
+
+
+def _a_comparison_base(token: str, text: str) -> bool:
+    written = re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text)
+    if written is None:
+        return False
+    before = text[:written.start()]
+    return _COMPARED_WITH.search(before) is not None or _EARLIER_PERIOD_SAW.search(before) is not None
 
 
 def _state_question(figure: str, state: str, following: str, text: str) -> str:
@@ -1787,9 +1851,16 @@ def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
     # for Congress?" on a story about Peru's Congress reads as the US one. Among the rest, what the
     # headlines name: a story is about its headlines' actor ("Guantanamo Bay"), not about a name its
     # snippets mention in passing ("Donald Trump", in the background of a Biden-era transfer).
+    # Between names as widely written, a place people go to (a university, an airport) after the
+    # rest: the Texas man arrested after voting, not "Texas Southern University" where he voted.
     return sorted(shared, key=lambda n: (_is_venue(n), n.lower() in _BARE_BODIES,
                                          -len(in_headlines.get(n, ())), -len(families[n]),
-                                         -len(n.split()), n))
+                                         n.split()[-1].lower() in _PREMISES, -len(n.split()), n))
+
+
+_PREMISES = frozenset({"university", "college", "school", "hospital", "stadium", "airport", "arena", "mall",
+                       "center", "centre", "church", "cathedral", "mosque", "synagogue", "station", "prison",
+                       "hotel", "museum", "park", "square", "bridge", "base"})
 
 
 def _as_written_most(written: str, full_names: Mapping[str, str]) -> str:
@@ -2012,6 +2083,7 @@ def _answers_well(candidate: _Candidate) -> bool:
     text = normalize(candidate.text)
     first = words(text)[:1]
     return (not first or first[0].lower() not in _SUBORDINATE_OPENERS) and _FOLLOWS_ON.match(text) is None \
+        and _CONNECTIVE_OPENING.match(text) is None \
         and _POINTS_BACK.search(text) is None and not _a_judgement(candidate)
 
 
