@@ -868,6 +868,15 @@ def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
     assert said == ["What did Donald Trump's allies say?"], said
 
 
+@pytest.mark.parametrize("sentence", [
+    # speech inside a clause that opens the sentence, or inside a relative clause, is no answer
+    "When Bill and Melinda Gates announced they were divorcing, social media was quick to mock them.",
+    "Senate Republicans blocked legislation that Democrats said is crucial to saving democracy.",
+])
+def test_speech_set_inside_another_clause_names_no_speaker(sentence: str) -> None:
+    assert _speaker_of(sentence) is None
+
+
 def test_two_people_of_one_family_name_are_two_speakers() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Bidens speak out",
@@ -1155,6 +1164,9 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         ("Israel's leadership wouldn't have approved a cease-fire if it hadn't won.", False),
         ("Police confirmed a report in El País that McAfee had been found dead in prison.", False),
         ("The Senate confirmed the nominee by a vote of 52 to 48.", True),
+        # what describes a thing is no decision either
+        ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
+         "administration.", False),
     ],
 )
 def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: bool) -> None:

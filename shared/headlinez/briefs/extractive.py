@@ -922,6 +922,8 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
             name = _speaker_name(_with_initials(_clean_name(run), text))
             return f"{_in_full(name, candidate)}'s {related[-2]}" if len(name) >= 3 else None
         adjacent = adjacent and not (ahead and ahead[-1] in _PLACE_PREPOSITIONS)
+        # "legislation that Democrats said is crucial": words set inside the sentence's account
+        adjacent = adjacent and not (ahead and ahead[-1] in {"that", "which"})
         # "The former acting director for the Centers for Disease Control ... said": a former
         # official does not speak for the body
         adjacent = adjacent and not (ahead[-1:] in (["of"], ["for"])
@@ -1004,14 +1006,16 @@ def _subordinate_speech(before_verb: str) -> bool:
     """Whether the speech verb sits in a clause hung on another ("The White House has come under
     pressure ... after China told the WHO ...", "... exercises in what Russian authorities say is
     ..."): the sentence states something else, and is no answer to what the speaker said. A
-    clause that opens the sentence and ends at a comma ("When Scott was announced, he said") is
-    no such clause."""
+    clause that opens the sentence and ends at a comma before the verb ("When Scott was announced,
+    he said") is no such clause; one that holds the verb is ("When Bill and Melinda Gates announced
+    they were divorcing, social media was quick to ...")."""
     found = list(_SUBORDINATORS.finditer(before_verb))
     if not found:
         return False
     last = found[-1]
     main_clause = before_verb[:last.start()].split()
-    return "," not in before_verb[last.end():] and len(main_clause) >= _MAIN_CLAUSE_WORDS
+    opening = not main_clause and last.start() == len(before_verb) - len(before_verb.lstrip())
+    return "," not in before_verb[last.end():] and (len(main_clause) >= _MAIN_CLAUSE_WORDS or opening)
 
 
 def _according_to(unquoted: str, text: str, candidate: _Candidate) -> str | None:
@@ -1758,13 +1762,17 @@ def _decided_question(candidate: _Candidate) -> str | None:
     # allegedly voted while on probation")
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and text[m.start() - 1:m.start()] != "-"
-             and "who" not in text[:m.start()].lower().split()[-3:]]
+             and "who" not in text[:m.start()].lower().split()[-3:]
+             and not _RELATIVE_PASSIVE.search(text[:m.start()])]
     if found and all(m.group(1) in _CHARGING for m in found):
         # an arrest or an indictment is no decision to a reader: what the charges are is the question
         return "What are the charges?" if _CHARGES.search(text) else None
     return "What was decided?" if found else None
 
 
+# "the nuclear agreement that was signed during the Obama administration": what describes a thing
+_RELATIVE_PASSIVE = re.compile(r"\b(?:that|which)\s+(?:was|were|had been|has been|have been)\s+$",
+                               re.IGNORECASE)
 _CHARGING = frozenset({"charged", "indicted"})
 # Charges brought, with their kind: "filed terrorism-related charges", "files terror charges"
 # (not "filed charges" alone: the answer would not say what they are).
