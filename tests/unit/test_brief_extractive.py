@@ -859,6 +859,23 @@ def test_a_compound_surname_is_one_speaker_asked_about_once() -> None:
     assert len(said) == 1, said
 
 
+def test_a_body_and_its_acronym_are_one_speaker() -> None:
+    evidence = [
+        item(1, "NYT", "nyt", "Vote count thrown into disarray",
+             'The New York City Board of Elections called for "patience" from candidates on Tuesday.'),
+        item(2, "AP", "ap", "Board of Elections admits error",
+             '"We are aware there is a discrepancy in the report," the BOE said in a statement.'),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert len(said) == 1, said
+
+
+def test_a_sentence_pointing_back_with_it_also_answers_nothing() -> None:
+    sentence = "It is also a sharp rise since Biden took office - there were 78,442 encounters in January."
+    evidence = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert not extractive._answers_well(_candidate(evidence, sentence))
+
+
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Pelosi sets up Jan. 6 committee",
@@ -936,6 +953,9 @@ def _number_question_of(sentence: str) -> str | None:
          "How much is at stake?"),
         ("About 2 million people were displaced by the floods this week.", None),
         ("Polls closed after 20 days, polling shows.", None),
+        # what a counted measure is of belongs to the question
+        ("The FBI has found about 100 different types of ransomware in use this year.",
+         "How many different types of ransomware?"),
         # a figure the story's is compared with is no answer
         ("The number is also higher than the week before, which saw 375,000 filings.", None),
         ("Claims fell to 412,000 from 375,000 filings the week before.", None),
@@ -1164,7 +1184,20 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         ("Israel's leadership wouldn't have approved a cease-fire if it hadn't won.", False),
         ("Police confirmed a report in El País that McAfee had been found dead in prison.", False),
         ("The Senate confirmed the nominee by a vote of 52 to 48.", True),
-        # what describes a thing is no decision either
+        # what describes a thing, or who told an outlet, is no decision either
+        ("The bill builds on the American Rescue Plan, which was the $1.9 trillion behemoth passed "
+         "in March.", False),
+        ("The lawmakers aim to fly to Washington, a source with knowledge of the plans confirmed to "
+         "Fox News.", False),
+        ("Amy Coney Barrett was confirmed to the Supreme Court on Monday.", True),
+        # what came before the story: a past perfect, a year long before the article's
+        ("The FDA had previously approved both vaccines for people aged 16 and up.", False),
+        ("Warner, a Republican, was elected to the Senate in 1978 and served five terms.", False),
+        ("Barrack, who led the inaugural fund in 2017, was charged on Tuesday with lobbying and "
+         "the judge ordered him held.", True),
+        # ... but a past perfect in reported speech is the news, told in the past
+        ("Reuters reported that Pelosi had decided to create the committee.", True),
+        ("The minister said both sides had agreed on a set of guiding principles.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
     ],
@@ -1241,6 +1274,9 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
          "campaign on solutions.", True),
         ("The governor announced that Texas will build its own border wall.", True),
         ("The court will rule later this month.", True),
+        # a participle in a relative clause describes a thing of the past
+        ("The group left Austin on a pair of chartered flights that were scheduled to arrive by the "
+         "evening.", False),
     ],
 )
 def test_a_forecast_met_or_an_idiom_is_no_outlook(sentence: str, ahead: bool) -> None:

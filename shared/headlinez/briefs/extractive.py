@@ -431,7 +431,9 @@ _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "
 _CONNECTIVE_OPENING = re.compile(
     r"^(?:in addition|additionally|moreover|furthermore|similarly|likewise|instead|as a result|"
     r"at the same time|on the other hand|in contrast|by contrast|even so|nonetheless|nevertheless|"
-    r"in turn|to that end),", re.IGNORECASE)  # (with its comma: "Instead of one choice, ..." is whole)
+    r"in turn|to that end),"  # (with its comma: "Instead of one choice, ..." is whole)
+    # "It is also a sharp rise since ...": "it", and "also", point at the sentence before
+    r"|^(?:it|this|that) (?:is|was|has|had)? ?also\b", re.IGNORECASE)
 
 
 def _a_judgement(candidate: _Candidate) -> bool:
@@ -685,7 +687,8 @@ def _forward(candidate: _Candidate) -> bool:
         participle = cue.endswith("ed") or cue == "will"
         # "that will" with nothing between is a relative clause on a noun ("a decision that will
         # leave the law intact"), not a complement ("announced that it will build")
-        relative = any(w in _RELATIVE for w in before) or (cue == "will" and before[-1:] == ["that"])
+        relative = any(w in _RELATIVE for w in before) or (cue == "will" and before[-1:] == ["that"]) \
+            or (cue.endswith("ed") and before[-2:-1] == ["that"] and before[-1:] in (["was"], ["were"]))
         if participle and relative and not dated_will:
             continue
         return True
@@ -1363,13 +1366,29 @@ def _counted(figure: Sequence[str], following: Sequence[str], text: str) -> str 
             if len(pair) == 2 and pair[0] == "and" and _plural_noun(pair[1]) \
                     and re.search(rf"{written}\s+and\s+{re.escape(pair[1])}(?!\w)", text):
                 return " ".join([*phrase, word, "and", pair[1]])
-            return " ".join([*phrase, word])
+            return " ".join([*phrase, word, *_of_what(following[n + 1:n + 4], written, text)])
         lowered = word.lower()
         if (not word.isalpha() or lowered in STOPWORDS or lowered in _STATES or lowered in _NOT_MODIFIERS
                 or lowered.endswith("ing") or lowered in _VAGUE_COUNTS):
             return None  # the figure counts no noun ("20 days of talks", "11 people amid ...")
         phrase.append(word)
     return None
+
+
+def _of_what(following: Sequence[str], written: str, text: str) -> list[str]:
+    """What a counted measure is of, written right after it: "100 different types of ransomware"
+    asks "How many different types of ransomware?" (one or two plain words; "of the ..." is
+    another phrase)."""
+    if not following or following[0] != "of":
+        return []
+    kind: list[str] = []
+    for word in following[1:3]:
+        if not (word.isalpha() and word.islower() and word not in STOPWORDS):
+            break
+        kind.append(word)
+    while kind and not re.search(written + r"\s+of\s+" + r"\s+".join(map(re.escape, kind)) + r"(?!\w)", text):
+        kind.pop()
+    return ["of", *kind] if kind else []
 
 
 def _number_question(candidate: _Candidate) -> str | None:
@@ -1743,7 +1762,9 @@ _NOT_DECISION = re.compile(
     # decision: "police confirmed a report that ...", "confirmed that he had died"
     r"|\b(?:would|could|should|might|may|must)(?:n['’]t| not)? have \w+ed\b"
     r"|\bconfirmed (?:(?:a|the|an earlier|earlier|local|media|news) )?"
-    r"(?:reports?|that|his|her|the death|the news)\b")
+    r"(?:reports?|that|his|her|the death|the news)\b"
+    # "a source with knowledge of the plans confirmed to Fox News" (not "was confirmed to the Court")
+    r"|(?<!was )(?<!were )(?<!been )(?<!be )\bconfirmed to (?:the )?[A-Z]")
 
 
 # A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
@@ -1761,6 +1782,8 @@ def _decided_question(candidate: _Candidate) -> str | None:
     # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
     # allegedly voted while on probation")
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
+             and not (_PLUPERFECT.search(text[:m.start()]) and not _REPORTED.search(text[:m.start()]))
+             and not _decided_long_ago(text[m.end():], candidate.item.published.year)
              and text[m.start() - 1:m.start()] != "-"
              and "who" not in text[:m.start()].lower().split()[-3:]
              and not _RELATIVE_PASSIVE.search(text[:m.start()])]
@@ -1770,9 +1793,26 @@ def _decided_question(candidate: _Candidate) -> str | None:
     return "What was decided?" if found else None
 
 
+# "The FDA had previously approved both vaccines": what came before the story
+_PLUPERFECT = re.compile(r"\bhad (?:(?:already|previously|earlier|also|just|been|once) )*$", re.IGNORECASE)
+# ... but "reported that Pelosi had decided to create the committee" is the news, told in the past
+# (or "... said both sides had agreed on a set of guiding principles")
+_REPORTED = re.compile(r"\b(?:that|said|says|told|reported|announced|added)\s+(?:that\s+)?"
+                       r"(?:[\w.'’-]+\s+){1,4}had\s+(?:\w+\s+)?$", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"^[^,;.]{0,40}?\bin ((?:19|20)\d\d)\b")
+
+
+def _decided_long_ago(after_verb: str, published_year: int) -> bool:
+    """Whether the words after a decision date it in a year before last, in its own clause ("was
+    elected to the Senate in 1978"): a life's story, not the news."""
+    year = _YEAR_AFTER.search(after_verb)
+    return year is not None and int(year.group(1)) < published_year - 1
+
+
 # "the nuclear agreement that was signed during the Obama administration": what describes a thing
-_RELATIVE_PASSIVE = re.compile(r"\b(?:that|which)\s+(?:was|were|had been|has been|have been)\s+$",
-                               re.IGNORECASE)
+# ("the American Rescue Plan, which was the $1.9 trillion behemoth passed in March")
+_RELATIVE_PASSIVE = re.compile(r"\b(?:that|which)\s+(?:was|were|had been|has been|have been)\s+"
+                               r"(?:(?:the|a|an)\s+(?:[^\s,;]+\s+){0,4})?$", re.IGNORECASE)
 _CHARGING = frozenset({"charged", "indicted"})
 # Charges brought, with their kind: "filed terrorism-related charges", "files terror charges"
 # (not "filed charges" alone: the answer would not say what they are).
@@ -2162,15 +2202,35 @@ def _asks_about(question: str) -> str:
 
 
 def _already_asked(asks: str, asked: Set[str]) -> bool:
-    """Whether a question asking `asks` (`_asks_about`) is one already asked: the same key, or the
+    """Whether a question asking `asks` (`_asks_about`) is one already asked: the same key, the
     same speaker by a shorter form of the name ("What did Levine Cava say?" after "What did
-    Daniella Levine Cava say?"; a lone surname may be a relative's: "Biden", "Hunter Biden")."""
+    Daniella Levine Cava say?"; a lone surname may be a relative's: "Biden", "Hunter Biden"), or
+    by its acronym."""
     if asks in asked:
         return True
-    if not asks.startswith("said:") or " " not in asks:
+    if not asks.startswith("said:"):
         return False
-    return any(key.startswith("said:") and (key.endswith(" " + asks[5:]) or asks.endswith(" " + key[5:]))
-               and " " in key for key in asked)
+    speakers = [key[5:] for key in asked if key.startswith("said:")]
+    if any(_initials_of(asks[5:], other) or _initials_of(other, asks[5:]) for other in speakers):
+        return True  # "What did the BOE say?" after "What did the Board of Elections say?"
+    if " " not in asks:
+        return False
+    return any(" " in other and (other.endswith(" " + asks[5:]) or asks.endswith(" " + other))
+               for other in speakers)
+
+
+def _initials_of(short: str, name: str) -> bool:
+    """Whether `short` is an acronym of words of `name` ("boe": "the board of elections"; "cdc":
+    "the centers for disease control and prevention", its small words left out or kept)."""
+    short = short.removeprefix("the ")
+    if not (2 <= len(short) <= 6 and short.isalpha()) or " " not in name:
+        return False
+    words_all = name.removeprefix("the ").split()
+    for kept in (words_all, [w for w in words_all if w not in {"of", "for", "and", "the", "on"}]):
+        letters = "".join(w[0] for w in kept)
+        if short in letters:
+            return True
+    return False
 
 
 def _counts(question: str) -> str | None:
