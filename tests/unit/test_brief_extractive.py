@@ -952,6 +952,9 @@ def _number_question_of(sentence: str) -> str | None:
         ("Trump says the board will unveil $5 billion in Gaza reconstruction pledges.",
          "How much is at stake?"),
         ("About 2 million people were displaced by the floods this week.", None),
+        # a price per unit is asked as one
+        ("The average gallon of unleaded gasoline cost $3.04 per gallon on Monday, according to AAA.",
+         "How much per gallon?"),
         ("Polls closed after 20 days, polling shows.", None),
         # what a counted measure is of belongs to the question
         ("The FBI has found about 100 different types of ransomware in use this year.",
@@ -1198,6 +1201,9 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         # ... but a past perfect in reported speech is the news, told in the past
         ("Reuters reported that Pelosi had decided to create the committee.", True),
         ("The minister said both sides had agreed on a set of guiding principles.", True),
+        # what someone alleges was decided is their claim
+        ("Trump critics have alleged that the former president ordered the clearing of the area.", False),
+        ("The alleged gunman was charged with murder and ordered held without bail.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
     ],
@@ -1969,9 +1975,12 @@ def test_a_writer_s_judgement_answers_no_question() -> None:
     evidence = [item(1, "Fox", "fox", "Biden orders a review",
                      "President Joe Biden is right to resume the investigation into the virus's origins."),
                 item(2, "AP", "ap", "Biden orders intelligence review of virus origins",
-                     "Student advocates will likely claim the ruling as a victory next week.")]
+                     "Student advocates will likely claim the ruling as a victory next week."),
+                item(3, "Bloomberg", "bloomberg", "Biden's review stays in place",
+                     "The review was ordered by the president, and that's a good thing.")]
     answers = [q.answer for q in extractive_draft(evidence).quick_answers]
-    assert not any("is right to" in answer or "will likely" in answer for answer in answers)
+    assert not any("is right to" in answer or "will likely" in answer or "good thing" in answer
+                   for answer in answers)
 
 
 def test_no_coverage_sentence_when_every_aspect_restates_the_others() -> None:

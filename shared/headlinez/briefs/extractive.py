@@ -424,7 +424,8 @@ class _Writer:
 # A writer's judgement or guess is no fact of what happened: "these are likely doomed from the
 # start", "the nation's response must not flag" (a speaker's quoted words are theirs: left alone).
 _JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously|"
-                        r"(?:is|was|are|were) (?:right|wrong) to)\b", re.IGNORECASE)
+                        r"(?:is|was|are|were) (?:right|wrong) to"
+                        r"|(?:that|this|it)['’]?s? (?:is )?a (?:good|bad) thing)\b", re.IGNORECASE)
 # A sentence opening on one of these answers one the reader has not seen.
 _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
 # ... and so does a connective of a few words ("In addition, those who are fully vaccinated ...")
@@ -1704,9 +1705,14 @@ _SUM_NOUN = re.compile(rf"(?:\b(?:[Aa]|[Aa]n|[Tt]he)|[\w-]+['’]s)\s+{_COUNT_BO
 
 def _money_question(token: str, after: str, text: str) -> str:
     """'How much was committed?' for 'the governor committed almost $139 million'; 'How much is the
-    oil pipeline worth?' for 'a $9 billion oil pipeline'; else 'How much is at stake?'."""
+    oil pipeline worth?' for 'a $9 billion oil pipeline'; 'How much per gallon?' for '$3.04 per
+    gallon'; else 'How much is at stake?'."""
     scale = rf"\s+{re.escape(after)}" if after in SCALE_WORDS else ""
     written = rf"[$£€]{re.escape(token)}{scale}"
+    unit = re.search(written + r"\s+(?:per|a|an)\s+(gallon|barrel|share|hour|ounce|pound|ton|tonne|litre|"
+                     r"liter|month|week|year|day|person|household|vote|dose)\b", text)
+    if unit is not None:
+        return f"How much per {unit.group(1)}?"  # "$3.04 per gallon": a price, not a sum at stake
     for match in _SUM_NOUN.finditer(text):
         if re.fullmatch(written, match.group("sum")):
             thing = " ".join([*match.group("words").split(), match.group("noun")])
@@ -1784,6 +1790,7 @@ def _decided_question(candidate: _Candidate) -> str | None:
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and not (_PLUPERFECT.search(text[:m.start()]) and not _REPORTED.search(text[:m.start()]))
              and not _decided_long_ago(text[m.end():], candidate.item.published.year)
+             and not _ALLEGED.search(text[:m.start()])
              and text[m.start() - 1:m.start()] != "-"
              and "who" not in text[:m.start()].lower().split()[-3:]
              and not _RELATIVE_PASSIVE.search(text[:m.start()])]
@@ -1795,6 +1802,10 @@ def _decided_question(candidate: _Candidate) -> str | None:
 
 # "The FDA had previously approved both vaccines": what came before the story
 _PLUPERFECT = re.compile(r"\bhad (?:(?:already|previously|earlier|also|just|been|once) )*$", re.IGNORECASE)
+# What someone alleges was decided is their claim: "critics have alleged that the former president
+# ordered the clearing of the area" (not "the alleged gunman was charged")
+_ALLEGED = re.compile(r"\b(?:alleg(?:e|es|ed)|claim(?:s|ed)?|contend(?:s|ed)?|insist(?:s|ed)?) that\b[^.;]*$",
+                      re.IGNORECASE)
 # ... but "reported that Pelosi had decided to create the committee" is the news, told in the past
 # (or "... said both sides had agreed on a set of guiding principles")
 _REPORTED = re.compile(r"\b(?:that|said|says|told|reported|announced|added)\s+(?:that\s+)?"
