@@ -1280,6 +1280,12 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
          "campaign on solutions.", True),
         ("The governor announced that Texas will build its own border wall.", True),
         ("The court will rule later this month.", True),
+        # a forecast met, a past that did not happen, a participle used as an adjective
+        ("Analysts surveyed by Refinitiv expected a decline to 350,000 filings.", False),
+        ("She won, easing fears of a closer result that could have portended a brutal midterm next year.",
+         False),
+        ("Becerra defended the administration's planned door-to-door campaign on CNN.", False),
+        ("The planned vote on Thursday will decide the bill.", True),
         # a participle in a relative clause describes a thing of the past
         ("The group left Austin on a pair of chartered flights that were scheduled to arrive by the "
          "evening.", False),

@@ -656,6 +656,8 @@ _DATED_AHEAD = re.compile(
     re.IGNORECASE)
 
 
+# A past that did not happen looks at nothing ahead: "could have portended", "would have been"
+_WHAT_MIGHT_HAVE_BEEN = re.compile(r"\b(?:could|would|might|should)(?:n['’]t| not)? have \w+")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
                           "such", "new", "whose"})
 
@@ -670,8 +672,10 @@ def _forward(candidate: _Candidate) -> bool:
             continue
         after = lowered[position + 1] if position + 1 < len(lowered) else ""
         was_expected = before[-1:] in (["were"], ["was"]) and _FIGURE_AHEAD.search(candidate.text) is not None
-        if cue == "expected" and (any(w in _FORECASTERS for w in before[-2:]) or was_expected):
-            continue  # a forecast the figures have met or missed
+        if cue == "expected" and (any(w in _FORECASTERS for w in before) or was_expected):
+            continue  # a forecast the figures have met or missed ("Analysts surveyed by Refinitiv expected")
+        if _looks_at_nothing(cue, lowered[:position], candidate.text):
+            continue
         if ((cue == "later" and before[-1:] and before[-1] in _LATER_IN_THE_PAST)
                 or (cue == "soon" and before[-1:] == ["too"])
                 or (cue == "next" and after in _NEXT_NOT_AHEAD)
@@ -721,6 +725,16 @@ def _after_nth_will(text: str, nth: int) -> str:
     ahead ("in the coming weeks") date what comes wherever they stand (`_AHEAD_WORD`)."""
     found = list(re.finditer(r"\bwill\b", text, re.IGNORECASE))
     return text[found[nth].end():] if nth < len(found) else text
+
+
+def _looks_at_nothing(cue: str, before: Sequence[str], text: str) -> bool:
+    """A cue after a past that did not happen ("fears of a result that could have portended a
+    brutal midterm next year"), or a participle used as an adjective, dating nothing ("the
+    administration's planned campaign"; "the planned vote on Thursday" still looks ahead)."""
+    if _WHAT_MIGHT_HAVE_BEEN.search(" ".join(before)):
+        return True
+    adjective = bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1] in _DETERMINERS)
+    return cue.endswith("ed") and adjective and _DATED_AHEAD.search(text) is None
 
 
 def _told_in_the_past(word: str) -> bool:
