@@ -870,6 +870,11 @@ def test_a_body_and_its_acronym_are_one_speaker() -> None:
     assert len(said) == 1, said
 
 
+def test_a_body_named_with_and_without_its_country_is_one_speaker() -> None:
+    assert extractive._already_asked("said:the census bureau", {"said:the us census bureau"})
+    assert not extractive._already_asked("said:the census bureau", {"said:the labor department"})
+
+
 def test_a_sentence_pointing_back_with_it_also_answers_nothing() -> None:
     sentence = "It is also a sharp rise since Biden took office - there were 78,442 encounters in January."
     evidence = item(1, "Reuters", "reuters", "A headline", sentence)
@@ -952,6 +957,8 @@ def _number_question_of(sentence: str) -> str | None:
         ("Trump says the board will unveil $5 billion in Gaza reconstruction pledges.",
          "How much is at stake?"),
         ("About 2 million people were displaced by the floods this week.", None),
+        # how a poll was made is not its finding
+        ("The poll of a random national sample of 907 adults found 48% disapprove.", None),
         # a price per unit is asked as one
         ("The average gallon of unleaded gasoline cost $3.04 per gallon on Monday, according to AAA.",
          "How much per gallon?"),

@@ -1480,7 +1480,17 @@ def _a_figure(tokens: Sequence[str], position: int, text: str) -> bool:
     before = tokens[position - 1].lower() if position else ""
     if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
         return False
-    return _a_count(token, text) and not _a_comparison_base(token, text)
+    return _a_count(token, text) and not _a_comparison_base(token, text) and not _a_sample_size(token, text)
+
+
+# "a random national sample of 907 adults", "a survey of 1,500 voters": how a poll was made
+_SAMPLED = re.compile(r"\b(?:sample|survey|poll|panel)\s+of\s+"
+                      r"(?:(?:about|around|nearly|some|more than|over)\s+)?$", re.IGNORECASE)
+
+
+def _a_sample_size(token: str, text: str) -> bool:
+    written = re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text)
+    return written is not None and _SAMPLED.search(text[:written.start()]) is not None
 
 
 # A figure something is compared with is not the story's: "rose to 412,000 from 375,000", "up from
@@ -2238,10 +2248,12 @@ def _already_asked(asks: str, asked: Set[str]) -> bool:
     speakers = [key[5:] for key in asked if key.startswith("said:")]
     if any(_initials_of(asks[5:], other) or _initials_of(other, asks[5:]) for other in speakers):
         return True  # "What did the BOE say?" after "What did the Board of Elections say?"
-    if " " not in asks:
+    mine = asks[5:].removeprefix("the ")
+    if " " not in mine:
         return False
-    return any(" " in other and (other.endswith(" " + asks[5:]) or asks.endswith(" " + other))
-               for other in speakers)
+    # ("the Census Bureau" after "the US Census Bureau")
+    return any(" " in bare and (bare.endswith(" " + mine) or mine.endswith(" " + bare))
+               for bare in (other.removeprefix("the ") for other in speakers))
 
 
 def _initials_of(short: str, name: str) -> bool:
