@@ -859,6 +859,16 @@ def test_a_compound_surname_is_one_speaker_asked_about_once() -> None:
     assert len(said) == 1, said
 
 
+@pytest.mark.parametrize(("sentence", "asked"), [
+    # a speaker's quoted "will" is theirs; the sentence's own is an outlook
+    ('"We will not take lessons from anyone on our history," he tweeted.', False),
+    ("McConnell said on Thursday that Republicans will oppose the compromise.", True),
+])
+def test_what_happens_next_is_not_answered_by_quoted_words(sentence: str, asked: bool) -> None:
+    evidence = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert (extractive._next_question(_candidate(evidence, sentence)) == "What happens next?") is asked
+
+
 def test_a_body_and_its_acronym_are_one_speaker() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Vote count thrown into disarray",
@@ -872,6 +882,10 @@ def test_a_body_and_its_acronym_are_one_speaker() -> None:
 
 def test_a_body_named_with_and_without_its_country_is_one_speaker() -> None:
     assert extractive._already_asked("said:the census bureau", {"said:the us census bureau"})
+    # ... and two bodies by their acronyms
+    assert extractive._already_asked(
+        "said:the fda and cdc",
+        {"said:the food and drug administration and the centers for disease control and prevention"})
     assert not extractive._already_asked("said:the census bureau", {"said:the labor department"})
 
 
@@ -879,6 +893,11 @@ def test_a_sentence_pointing_back_with_it_also_answers_nothing() -> None:
     sentence = "It is also a sharp rise since Biden took office - there were 78,442 encounters in January."
     evidence = item(1, "Reuters", "reuters", "A headline", sentence)
     assert not extractive._answers_well(_candidate(evidence, sentence))
+
+
+def test_a_company_described_at_a_sentence_start_is_asked_about_by_its_name() -> None:
+    assert _speaker_of("Drugmaker Pfizer said Thursday it is seeing waning immunity.") == "Pfizer"
+    assert not extractive._unlisted_person("Drugmaker Pfizer")
 
 
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
@@ -1211,6 +1230,12 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         # what someone alleges was decided is their claim
         ("Trump critics have alleged that the former president ordered the clearing of the area.", False),
         ("The alleged gunman was charged with murder and ordered held without bail.", True),
+        # background dated at the sentence's start, a thing described, a hypothetical
+        ("In 2016, the review board ruled that his detention was no longer necessary.", False),
+        ("Officials see two issues with the election review ordered by the state Senate.", False),
+        ("The law was approved by the Senate on Tuesday.", True),
+        ("Dealers would also have their licenses revoked if they refuse a federal request.", False),
+        ("President Biden on Friday revoked a 2019 proclamation signed by then-President Trump.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
     ],
@@ -1293,6 +1318,8 @@ def test_a_speaker_behind_a_time_or_a_relation_and_not_a_place_or_an_act() -> No
          False),
         ("Becerra defended the administration's planned door-to-door campaign on CNN.", False),
         ("The planned vote on Thursday will decide the bill.", True),
+        # a question someone asked is no outlook
+        ("Biden sparred with a reporter who asked what makes him confident that Putin will change.", False),
         # a participle in a relative clause describes a thing of the past
         ("The group left Austin on a pair of chartered flights that were scheduled to arrive by the "
          "evening.", False),

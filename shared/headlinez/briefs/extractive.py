@@ -39,7 +39,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from headlinez import data as lexicon
@@ -123,7 +123,7 @@ _ACCORDING_TO = re.compile(r"\b[Aa]ccording to ((?:the )?[^,;:()]{3,60}?)\s*(?=[
 _DECISION = re.compile(
     r"\b(agreed|approved|voted|ruled|signed|passed|rejected|decided|ordered|banned|sentenced|convicted|"
     r"charged|indicted|ousted|elected|appointed|confirmed|blocked|upheld|dismissed|suspended|imposed|"
-    r"vetoed|cancell?ed|postponed|recalled|fined|overturned|struck down|repealed|"
+    r"vetoed|cancell?ed|postponed|recalled|fined|overturned|struck down|repealed|revoked|rescinded|"
     r"lifted(?= (?:the |a |its |their )?(?:\w+ ){0,2}"
     r"(?:bans?|sanctions?|restrictions?|curfews?|embargo(?:es)?|tariffs?|lockdowns?|measures|suspensions?|"
     r"moratori(?:um|a)|mandates?)\b)"
@@ -373,7 +373,8 @@ def _unlisted_person(name: str) -> bool:
             and not any(part.lower() in _NOT_PERSON_WORDS or part.lower() in _TITLES
                         or part.lower() in STOPWORDS or part.lower() in MONTHS for part in parts)
             and parts[0].lower() not in _DESCRIPTORS and not _demonym(parts[0])
-            and parts[0].lower() not in _FAITHS)
+            and parts[0].lower() not in _FAITHS
+            and not (parts[0].lower().endswith("maker") or parts[0].lower() in _TRADE_WORDS))
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
@@ -657,6 +658,7 @@ _DATED_AHEAD = re.compile(
 
 
 # A past that did not happen looks at nothing ahead: "could have portended", "would have been"
+_ASKED = re.compile(r"\b(?:asked|asks|asking|wondered|wonders|whether)\b")
 _WHAT_MIGHT_HAVE_BEEN = re.compile(r"\b(?:could|would|might|should)(?:n['’]t| not)? have \w+")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
                           "such", "new", "whose"})
@@ -733,6 +735,8 @@ def _looks_at_nothing(cue: str, before: Sequence[str], text: str) -> bool:
     administration's planned campaign"; "the planned vote on Thursday" still looks ahead)."""
     if _WHAT_MIGHT_HAVE_BEEN.search(" ".join(before)):
         return True
+    if cue == "will" and _ASKED.search(" ".join(before[-12:])):
+        return True  # "a reporter who asked what makes him confident that Putin will change"
     adjective = bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1] in _DETERMINERS)
     return cue.endswith("ed") and adjective and _DATED_AHEAD.search(text) is None
 
@@ -1122,6 +1126,9 @@ _TIME_BEFORE_VERB = re.compile(r"\s+(?:on\s+)?(?:(?:last|this)\s+)?(?:Monday|Tue
                                r"yesterday)"
                                r"(?:\s+(?:night|morning|evening|afternoon))?\s*$")
 _COMPANY_SUFFIXES = frozenset({"inc", "corp", "ltd", "llc", "plc", "co"})  # the name reader drops their stops
+# What a company is, written before its name at a sentence's start ("Retailer Walmart said")
+_TRADE_WORDS = frozenset({"retailer", "insurer", "airline", "carrier", "lender", "startup", "conglomerate",
+                          "broadcaster", "publisher", "miner", "refiner", "developer", "manufacturer"})
 
 
 def _speaker_name(name: str) -> str:
@@ -1130,6 +1137,8 @@ def _speaker_name(name: str) -> str:
     parts = name.split()
     if len(parts) > 1 and parts[-1].lower() in _COMPANY_SUFFIXES:
         parts = parts[:-1]
+    if len(parts) > 1 and (parts[0].lower().endswith("maker") or parts[0].lower() in _TRADE_WORDS):
+        parts = parts[1:]  # "Drugmaker Pfizer" is Pfizer, described
     name = " ".join(parts)
     person, _, _place = name.partition(" of ")
     return person if _place and _person_like(person) else name
@@ -1811,10 +1820,15 @@ def _decided_question(candidate: _Candidate) -> str | None:
         return "What are the charges?"
     # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
     # allegedly voted while on probation")
+    opening_year = _OPENING_YEAR.match(text)
+    if opening_year is not None and int(opening_year.group(1)) < candidate.item.published.year - 1:
+        return None  # "In 2016, the review board ruled that ...": the story's background
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and not (_PLUPERFECT.search(text[:m.start()]) and not _REPORTED.search(text[:m.start()]))
              and not _decided_long_ago(text[m.end():], candidate.item.published.year)
              and not _ALLEGED.search(text[:m.start()])
+             and not _DESCRIBED_BY.match(text, m.start())
+             and not _HYPOTHETICAL.search(text[:m.start()])
              and text[m.start() - 1:m.start()] != "-"
              and "who" not in text[:m.start()].lower().split()[-3:]
              and not _RELATIVE_PASSIVE.search(text[:m.start()])]
@@ -1834,6 +1848,13 @@ _ALLEGED = re.compile(r"\b(?:alleg(?:e|es|ed)|claim(?:s|ed)?|contend(?:s|ed)?|in
 # (or "... said both sides had agreed on a set of guiding principles")
 _REPORTED = re.compile(r"\b(?:that|said|says|told|reported|announced|added)\s+(?:that\s+)?"
                        r"(?:[\w.'’-]+\s+){1,4}had\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "Dealers would also have their licenses revoked if they refuse ...": what might be, not what was
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|might)\b[^,;]*$", re.IGNORECASE)
+_OPENING_YEAR = re.compile(r"^(?:In|By|Since) ((?:19|20)\d\d)\b")
+# "the election review ordered by the Arizona Senate": a participle describing a thing (with no
+# auxiliary before it: "the law was passed by Congress" is a decision)
+_DESCRIBED_BY = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bbeing )"
+                           r"\w+ed by\b")
 _YEAR_AFTER = re.compile(r"^[^,;.]{0,40}?\bin ((?:19|20)\d\d)\b")
 
 
@@ -1864,7 +1885,10 @@ def _next_question(candidate: _Candidate) -> str | None:
     """A forward-looking statement of a cited article (never a blurb: `_usable` drops those), or
     one that dates what comes (`_dates_what_comes`; asked here only: such a sentence still leads
     the brief as what happened)."""
-    ahead = _forward(candidate) or _dates_what_comes(candidate.text)
+    # a speaker's quoted words are theirs: '"We will not take lessons from anyone," he tweeted' says
+    # nothing of what comes
+    unquoted = replace(candidate, text=re.sub(r'"[^"]*"|“[^”]*”', " ", normalize(candidate.text)))
+    ahead = _forward(unquoted) or _dates_what_comes(candidate.text)
     return "What happens next?" if ahead and candidate.position >= 0 else None
 
 
@@ -2258,8 +2282,15 @@ def _already_asked(asks: str, asked: Set[str]) -> bool:
 
 def _initials_of(short: str, name: str) -> bool:
     """Whether `short` is an acronym of words of `name` ("boe": "the board of elections"; "cdc":
-    "the centers for disease control and prevention", its small words left out or kept)."""
+    "the centers for disease control and prevention", its small words left out or kept), or a
+    list of such ("the fda and cdc": "the food and drug administration and the centers for ...")."""
     short = short.removeprefix("the ")
+    if " and " in short:
+        shorts = short.split(" and ")
+        # the long names, cut at each "and the" (a body's own "and" stays: "food and drug ...")
+        names = re.split(r" and (?=the )", name)
+        return len(shorts) == len(names) and all(
+            _initials_of(a, b) for a, b in zip(shorts, names, strict=True))
     if not (2 <= len(short) <= 6 and short.isalpha()) or " " not in name:
         return False
     words_all = name.removeprefix("the ").split()
