@@ -120,11 +120,11 @@ def test_extractive_draft_shape() -> None:
     # one sentence naming which newsroom stresses which aspect, in its headline's words
     assert len(coverage.claims) == 1
     # (the most distinctive angle first: only Al Jazeera's headline has the Vienna round; each angle
-    # quoted as its headline's whole clause, never a run cut out of one)
+    # quoted as its headline's whole clause, never a run cut out of one; BBC's "Iran and US hold
+    # third round of talks in Geneva" restates Reuters' clause and is left out)
     assert coverage.claims[0].text == (
-        "Al Jazeera focuses on \u201cIran-US talks end with plan for fourth round in Vienna\u201d; Reuters "
-        "highlights \u201cUS and Iran resume nuclear talks in Geneva\u201d, while BBC News leads with "
-        "\u201cIran and US hold third round of talks in Geneva\u201d.")
+        "Al Jazeera focuses on \u201cIran-US talks end with plan for fourth round in Vienna\u201d, while "
+        "Reuters highlights \u201cUS and Iran resume nuclear talks in Geneva\u201d.")
     assert [q.question for q in draft.quick_answers] == ["What did Badr Albusaidi say?", "What was decided?",
                                                          "What happens next?"]
     # every claim cites an item; nothing comes from the redacted injection

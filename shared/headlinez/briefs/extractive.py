@@ -585,10 +585,22 @@ def _aspect_groups(heads: dict[str, EvidenceItem]) -> list[tuple[list[EvidenceIt
     return ranked[:_MAX_COVERAGE_GROUPS]
 
 
+def _without_restatements(groups: Sequence[tuple[list[EvidenceItem], str]]
+                          ) -> list[tuple[list[EvidenceItem], str]]:
+    """The groups less any whose clause mostly says what a better-ranked one's says: it stresses no
+    aspect of its own ("Greene apologizes for comparing mask rules to Holocaust" beside "Greene
+    Apologizes for Holocaust Comparison")."""
+    kept: list[tuple[list[EvidenceItem], str]] = []
+    for group in groups:
+        if not any(_restated([group[1], other[1]], only_first=True) for other in kept):
+            kept.append(group)
+    return kept
+
+
 _RESTATED = 0.5
 
 
-def _restated(phrases: Sequence[str]) -> bool:
+def _restated(phrases: Sequence[str], *, only_first: bool = False) -> bool:
     """Whether every quoted aspect mostly says what the others say ("Strike on market in Sudan
     kills at least 28 people" and "Drone attack on Sudan market kills 28"): no difference in the
     coverage to tell. Chosen on AllSides' judged sentences (at half of each clause's words, the 2
@@ -598,7 +610,7 @@ def _restated(phrases: Sequence[str]) -> bool:
         return False
     shares = [len(own & set().union(*(other for j, other in enumerate(stems) if j != i))) / max(len(own), 1)
               for i, own in enumerate(stems)]
-    return min(shares) >= _RESTATED
+    return (shares[0] if only_first else min(shares)) >= _RESTATED
 
 
 def _names(items: Sequence[EvidenceItem]) -> str:
@@ -614,6 +626,7 @@ def _coverage_claims(evidence: Sequence[EvidenceItem], writer: _Writer) -> list[
     groups = _aspect_groups(heads)
     if _restated([phrase for _, phrase in groups]):
         return []
+    groups = _without_restatements(groups)
     parts: list[str] = []
     ids: list[int] = []
     for number, (members, phrase) in enumerate(groups):
