@@ -2062,6 +2062,22 @@ def test_a_lead_is_no_quotation_nor_a_side_detail_of_a_few_words() -> None:
     assert not any(t.startswith('"') or t == "Fox News was granted exclusive access." for t in texts)
 
 
+def test_an_opinion_piece_gives_no_lead_while_news_items_can() -> None:
+    column = item(1, "Washington Examiner", "examiner", "Cy Vance's case is a banana republic's",
+                  "Manhattan DA Cy Vance seems determined to make Trump's point for him by indicting "
+                  "the Trump Organization on Thursday.")
+    column = column.model_copy(update={"url": "https://examiner.example/opinion/cy-vance-case"})
+    news = item(2, "AP", "ap", "Trump Organization charged in tax case",
+                "Prosecutors charged the Trump Organization and its finance chief with tax crimes on Thursday.")
+    assert extractive._opinion(column) and not extractive._opinion(news)
+    assert extractive._opinion(item(3, "New York Times (Opinion)", "nyt", "A column", "Text."))
+    lead = next(p for p in extractive_draft([column, news]).paragraphs if p.kind == "what_happened")
+    assert not any("seems determined" in c.text for c in lead.claims)
+    # only opinion: it is all there is to tell
+    alone = extractive_draft([column])
+    assert alone.paragraphs[0].claims
+
+
 def test_a_lead_opens_on_no_connective_that_hangs_on_a_sentence_before() -> None:
     evidence = [item(1, "CNN", "cnn", "California lifts pandemic rules",
                      "In addition, those who are fully vaccinated will no longer have to wear masks indoors. "

@@ -377,6 +377,16 @@ def _unlisted_person(name: str) -> bool:
             and not (parts[0].lower().endswith("maker") or parts[0].lower() in _TRADE_WORDS))
 
 
+_OPINION_PATH = re.compile(r"/(?:opinions?|commentary|op-?eds?|editorials?|commentisfree|columnists?)"
+                           r"(?:/|-|$)", re.IGNORECASE)
+
+
+def _opinion(item: EvidenceItem) -> bool:
+    """An item its publisher files as opinion: its URL's section ("/opinion/", "/commentisfree/")
+    or its outlet's label ("New York Times (Opinion)")."""
+    return _OPINION_PATH.search(item.url or "") is not None or "(opinion)" in item.outlet.lower()
+
+
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
     return all(overlap(candidate.stems, set(c.stems)) < 0.5 and c.text != candidate.text for c in chosen)
 
@@ -2473,6 +2483,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     as_of = max(item.published for item in evidence)
     candidates = [c for c in _candidates(evidence, speaker_names) if c.text not in exclude
                   and _as_sentence(c.text) not in exclude and not _outdated(c, as_of)]
+    # An opinion piece's sentences are its writer's case ("Manhattan DA Cy Vance seems determined
+    # to make Trump's point for him"): the lead, the answers and what to watch come from the news
+    # items when there are any (its headline still gives its angle in "how coverage differs")
+    candidates = [c for c in candidates if not _opinion(c.item)] or candidates
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)
     if lead:
         first = Paragraph(kind="what_happened", claims=[writer.claim(c) for c in lead])
@@ -2496,6 +2510,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     with_headlines = [c for c in _candidates(evidence, speaker_names, headlines=True)
                       if c.text not in exclude and _as_sentence(c.text) not in exclude
                       and not _outdated(c, as_of)]
+    with_headlines = [c for c in with_headlines if not _opinion(c.item)] or with_headlines
     deceased = _deceased(evidence)
     subjects = _subjects(evidence, named, full_names)
     victims = _victims(evidence, full_names) - deceased
