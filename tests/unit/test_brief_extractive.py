@@ -725,6 +725,19 @@ def test_one_person_s_two_given_names_count_once_and_a_relation_is_no_subject() 
     assert subjects[:2] == ["Thomas Barrack", "Donald Trump"]
 
 
+def test_a_leader_named_for_his_administration_is_not_the_headline_s_actor() -> None:
+    # "Biden administration transfers ...": the administration acts; the story is the detainee's
+    evidence = [
+        item(1, "AP", "ap", "Biden administration transfers its first detainee to Morocco",
+             "Joe Biden's team sent Abdul Latif Nasir from Guantanamo Bay to Morocco."),
+        item(2, "Reuters", "reuters", "Biden administration makes first Guantanamo Bay transfer",
+             "The move under Joe Biden leaves 39 detainees at Guantanamo Bay."),
+    ]
+    named = extractive._named(evidence)
+    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    assert subjects[0] == "Guantanamo Bay", subjects
+
+
 def test_a_person_comes_before_the_premises_where_the_story_happened() -> None:
     evidence = [
         item(1, "WaPo", "wapo", "A Texas man was arrested on charges that he voted while on parole",

@@ -2010,7 +2010,7 @@ def _as_written_most(written: str, full_names: Mapping[str, str]) -> str:
 _RELATION_WORDS = ("ally", "allies", "adviser", "advisers", "advisor", "advisors", "aide", "aides",
                    "associate", "associates", "confidant", "donor", "donors", "appointee", "nominee",
                    "loyalist", "loyalists", "critic", "critics", "fundraiser", "fund-raiser", "backer",
-                   "backers", "supporter", "supporters", "pick")
+                   "backers", "supporter", "supporters", "pick", "administration")
 _RELATION = "|".join(_RELATION_WORDS)
 
 
