@@ -915,6 +915,12 @@ def test_a_company_described_at_a_sentence_start_is_asked_about_by_its_name() ->
     assert not extractive._unlisted_person("Drugmaker Pfizer")
 
 
+def test_a_numbered_court_keeps_its_number() -> None:
+    sentence = ("A three-judge panel of the U.S. Court of Appeals for the 4th Circuit said the age "
+                "requirement is unconstitutional.")
+    assert _speaker_of(sentence) == "4th Circuit"
+
+
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Pelosi sets up Jan. 6 committee",

@@ -974,6 +974,9 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
         adjacent = adjacent and not (ahead[-1:] in (["of"], ["for"])
                                      and any(w == "former" or w.startswith("ex-") for w in ahead))
         cleaned = _speaker_name(_with_initials(_clean_name(run), text))
+        ordinal = _ORDINAL_BEFORE.search(bare_clause[:len(bare_clause) - len(cleaned)]) if at_end else None
+        if ordinal is not None and " " not in cleaned:
+            cleaned = f"{ordinal.group(1)} {cleaned}"  # "the 4th Circuit said": not "Circuit"
         known = cleaned.lower() in outlets or cleaned.lower() in MONTHS
         descriptor = cleaned.split()[-1].lower() in _DESCRIPTORS if cleaned else False
         if adjacent and len(cleaned) >= 3 and not known and not descriptor:
@@ -985,6 +988,9 @@ def _named_speaker(clauses: Sequence[tuple[str, bool]], text: str, candidate: _C
 # spokesperson for the Pentagon speaks for it: the Pentagon said)
 _RELATIONS = frozenset({"allies", "aides", "supporters", "critics", "friends", "opponents", "lawyers",
                         "attorneys", "advisers", "advisors", "associates", "relatives", "family"})
+
+
+_ORDINAL_BEFORE = re.compile(r"\b(\d+(?:st|nd|rd|th))\s+$")
 
 
 def _role_name(role: re.Match[str]) -> str:
