@@ -162,7 +162,11 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     # the whole clause holding the aspect, never a run cut out of one ("Defends Afghan Pullout, Sets")
     ("Biden Defends Afghan Pullout, Sets Aug. 31 End Date", "defends pullout",
      "Biden Defends Afghan Pullout"),
-    ("Biden Defends Afghan Pullout, Sets Aug. 31 End Date", "sets end date", "Sets Aug. 31 End Date"),
+    # (a later clause opening on the headline's second verb has no subject of its own)
+    ("Biden Defends Afghan Pullout, Sets Aug. 31 End Date", "sets end date", None),
+    # a number's thousands comma is no clause break
+    ("Jobless Claims Drop to 473,000 as Reopening Continues", "reopening continues",
+     "Jobless Claims Drop to 473,000 as Reopening Continues"),
     ("Amid threat of strikes, harbour talks proceed", "threat", "threat of strikes"),
     ("Iran-US talks end with plan for fourth round in Vienna", "plan fourth vienna",
      "Iran-US talks end with plan for fourth round in Vienna"),
@@ -919,6 +923,11 @@ def test_a_numbered_court_keeps_its_number() -> None:
     sentence = ("A three-judge panel of the U.S. Court of Appeals for the 4th Circuit said the age "
                 "requirement is unconstitutional.")
     assert _speaker_of(sentence) == "4th Circuit"
+
+
+def test_a_person_with_and_without_a_middle_name_is_one_speaker() -> None:
+    assert extractive._already_asked("said:ronna romney mcdaniel", {"said:ronna mcdaniel"})
+    assert not extractive._already_asked("said:ronna mcdaniel", {"said:tom mcdaniel"})
 
 
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:

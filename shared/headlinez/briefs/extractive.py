@@ -478,7 +478,7 @@ def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[Evidence
 _HEADLINE_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # U.S. keeps its dots
 
 
-_CLAUSE_BREAK = re.compile(r"[,:;!?()\u2013\u2014]|\s-\s")
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[:;!?()\u2013\u2014]|\s-\s")  # not "473,000"
 _MAX_CLAUSE_WORDS = 10
 _CLAUSE_OPENING = frozenset({"but", "as", "while", "amid", "after"})
 _HANGING_OPENING = frozenset({"despite", "although", "though", "if", "when", "because", "since", "before",
@@ -493,7 +493,11 @@ _ATTRIBUTION_CLOSE = frozenset({"says", "say", "said", "shows", "show", "showed"
 # Fund-Raiser, Is Indicted on Lobbying Charge"; "CDC, in reversal, recommends ...")
 _PREDICATE_OPENING = _ATTRIBUTION_CLOSE | frozenset({
     "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "tells", "told",
-    "urges", "recommends"})
+    "urges", "recommends",
+    # a headline's second verb ("Judge Rules DACA Unlawful, Orders DHS to Cease ..."; judged a
+    # fragment: the quote has no subject)
+    "orders", "sets", "vows", "warns", "signs", "seeks", "calls", "faces", "gets", "wins", "backs",
+    "rejects", "blasts", "slams", "pushes", "plans", "asks", "adds", "takes", "gives", "makes"})
 
 
 # A clause after listed names opening on one of these is no predicate of theirs ("Pelosi, in a
@@ -2304,9 +2308,18 @@ def _already_asked(asks: str, asked: Set[str]) -> bool:
     mine = asks[5:].removeprefix("the ")
     if " " not in mine:
         return False
+    if any(_one_person(mine, other) for other in speakers):
+        return True  # "Ronna McDaniel" and "Ronna Romney McDaniel"
     # ("the Census Bureau" after "the US Census Bureau")
     return any(" " in bare and (bare.endswith(" " + mine) or mine.endswith(" " + bare))
                for bare in (other.removeprefix("the ") for other in speakers))
+
+
+def _one_person(name: str, other: str) -> bool:
+    """Two forms of a person's name with the same given name and surname, one with a middle name."""
+    mine, theirs = name.split(), other.split()
+    return (2 <= len(mine) <= 4 and 2 <= len(theirs) <= 4 and len(mine) != len(theirs)
+            and mine[0] == theirs[0] and mine[-1] == theirs[-1])
 
 
 def _initials_of(short: str, name: str) -> bool:
