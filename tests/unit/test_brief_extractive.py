@@ -2096,8 +2096,10 @@ def test_an_opinion_piece_gives_no_lead_while_news_items_can() -> None:
                   "the Trump Organization on Thursday.")
     column = column.model_copy(update={"url": "https://examiner.example/opinion/cy-vance-case"})
     news = item(2, "AP", "ap", "Trump Organization charged in tax case",
-                "Prosecutors charged the Trump Organization and its finance chief with tax crimes on Thursday.")
-    assert extractive._opinion(column) and not extractive._opinion(news)
+                "Prosecutors charged the Trump Organization and its finance chief with tax crimes on "
+                "Thursday.")
+    assert extractive._opinion(column)
+    assert not extractive._opinion(news)
     assert extractive._opinion(item(3, "New York Times (Opinion)", "nyt", "A column", "Text."))
     lead = next(p for p in extractive_draft([column, news]).paragraphs if p.kind == "what_happened")
     assert not any("seems determined" in c.text for c in lead.claims)
