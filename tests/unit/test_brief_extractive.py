@@ -930,6 +930,12 @@ def test_a_person_with_and_without_a_middle_name_is_one_speaker() -> None:
     assert not extractive._already_asked("said:ronna mcdaniel", {"said:tom mcdaniel"})
 
 
+def test_a_spokesman_is_asked_about_as_the_one_person_he_speaks_for() -> None:
+    sentence = ("House Speaker Nancy Pelosi will announce this week whether she will create a select "
+                "committee, her spokesman said.")
+    assert _speaker_of(sentence) == "Nancy Pelosi's spokesman"
+
+
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Pelosi sets up Jan. 6 committee",
@@ -1266,6 +1272,9 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         ("The law was approved by the Senate on Tuesday.", True),
         ("Dealers would also have their licenses revoked if they refuse a federal request.", False),
         ("President Biden on Friday revoked a 2019 proclamation signed by then-President Trump.", True),
+        # rejecting doing something is a stance; rejecting a bill or funding is a vote
+        ("Raisi backed the talks but flatly rejected meeting U.S. President Joe Biden.", False),
+        ("The Senate rejected funding for the border wall on Tuesday.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
     ],

@@ -1041,6 +1041,12 @@ def _speaker(candidate: _Candidate) -> str | None:
         name = _speaker_name(_with_initials(_clean_name(relative.group(1)), text))
         if len(name) >= 3 and name.lower() not in outlet_aliases(candidate.item.outlet):
             return f"{_in_full(name, candidate)}'s {relative.group(2).lower()}"
+    return _role_speaker(before, after, unquoted[:verb.start()], candidate)
+
+
+def _role_speaker(before: str, after: str, before_verb: str, candidate: _Candidate) -> str | None:
+    """A speaker named by role, before the verb ("officials said") or right after it ("..., said
+    police")."""
     role = _ROLE_SPEAKER.search(before)
     if role is not None and re.search(r"\b(?:that|which)\s+$", before[:role.start()]):
         # "demonstrations that rights groups said left thousands dead": words set inside another
@@ -1049,7 +1055,22 @@ def _speaker(candidate: _Candidate) -> str | None:
     after_role = _ROLE_SPEAKER.search(after)
     if role is None and after_role is not None and after_role.start() == 0:  # "..., said police"
         role = after_role
-    return _role_name(role) if role is not None and not _bare_body(role) else None
+    if role is None or _bare_body(role):
+        return None
+    return _whose_spokesperson(role, before_verb, candidate) or _role_name(role)
+
+
+_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney"})
+
+
+def _whose_spokesperson(role: re.Match[str], before_verb: str, candidate: _Candidate) -> str | None:
+    """"Nancy Pelosi will announce ..., her spokesman said": the one person the sentence names
+    before it, whose spokesman speaks ("What did Nancy Pelosi's spokesman say?")."""
+    if role.group(1).lower() not in _SPOKESPEOPLE or not re.search(r"\b(?:his|her)\s+$",
+                                                                  role.string[:role.start(1)]):
+        return None
+    person = _the_one_person(before_verb, candidate)
+    return f"{person}'s {role.group(1).lower()}" if person is not None else None
 
 
 # ("as" is left out: as often a preposition, "meant to serve as a place to speak freely")
@@ -1830,6 +1851,10 @@ _NOT_DECISION = re.compile(
     r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b"
     # rejecting what someone said is words, not a decision: "rejected the notion that ..."
     r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")"
+    # ... and rejecting doing something is a stance: "flatly rejected meeting U.S. President Joe Biden"
+    # (not "rejected funding for the wall": the Senate's vote)
+    r"|\brejected (?=(?:meeting|talking|negotiating|attending|joining|resigning|stepping|apologi[sz]ing|"
+    r"returning|conceding|engaging)\b)"
     # what did not happen: "wouldn't have approved a cease-fire if ..."; a report verified is no
     # decision: "police confirmed a report that ...", "confirmed that he had died"
     r"|\b(?:would|could|should|might|may|must)(?:n['’]t| not)? have \w+ed\b"
