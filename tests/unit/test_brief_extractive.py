@@ -908,8 +908,12 @@ def test_a_body_named_with_and_without_its_country_is_one_speaker() -> None:
     assert not extractive._already_asked("said:the census bureau", {"said:the labor department"})
 
 
-def test_a_sentence_pointing_back_with_it_also_answers_nothing() -> None:
-    sentence = "It is also a sharp rise since Biden took office - there were 78,442 encounters in January."
+@pytest.mark.parametrize("sentence", [
+    "It is also a sharp rise since Biden took office - there were 78,442 encounters in January.",
+    "A date for when borders will reopen, however, has not yet been set.",
+    "There are various explanations for this phenomenon, ranging from pandering to racism.",
+])
+def test_a_sentence_pointing_back_answers_nothing(sentence: str) -> None:
     evidence = item(1, "Reuters", "reuters", "A headline", sentence)
     assert not extractive._answers_well(_candidate(evidence, sentence))
 

@@ -460,7 +460,7 @@ def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[Evidence
     # granted exclusive access.": a side detail)
     factual = [c for c in candidates if not _a_judgement(c)
                and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])
-               and not _CONNECTIVE_OPENING.match(c.text)
+               and not _CONNECTIVE_OPENING.match(c.text) and _POINTS_BACK.search(c.text) is None
                and not c.text.startswith(('"', "“")) and len(words(c.text)) >= _LEAD_MIN_WORDS]
     for candidate in factual or candidates:
         if len(chosen) == _LEAD_SENTENCES:
@@ -2253,8 +2253,10 @@ def _answers_well(candidate: _Candidate) -> bool:
 
 
 # "By the start of this week, that figure had risen to $2.96": which figure, the sentence before said
-_POINTS_BACK = re.compile(r"\b(?:that|this|those|these) (?:figures?|numbers?|totals?|tally|estimates?)\b",
-                          re.IGNORECASE)
+_POINTS_BACK = re.compile(r"\b(?:that|this|those|these) (?:figures?|numbers?|totals?|tally|estimates?|"
+                          r"phenomenon|trend)\b"
+                          # "A date for when borders will reopen, however, has not yet been set"
+                          r"|, (?:however|though|too|meanwhile|instead),", re.IGNORECASE)
 
 
 def _said_order(candidate: _Candidate) -> tuple[bool, bool]:
