@@ -193,6 +193,9 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     ("Israel, Hamas agree to cease-fire to end bloody 11-day war", "agree cease-fire",
      "Israel, Hamas agree to cease-fire to end bloody 11-day war"),
     ("Biden, unlike predecessors, has maintained Putin skepticism", "unlike predecessors", None),
+    # an item of a list is no clause of its own
+    ("Trump sues Twitter, Facebook, Google and CEOs Dorsey, Zuckerberg, Pichai", "google ceos dorsey", None),
+    ("Trump to sue Facebook, Twitter, Google over alleged censorship", "alleged censorship", None),
     # who spoke to whom, before their words, is a label
     ("Kamala Harris to Potential Migrants: 'Do Not Come'", "potential migrants", None),
     # ... but a headline that opens on one is a question, and is whole

@@ -515,9 +515,11 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     best: tuple[int, str] | None = None  # (aspect words held, clause); the first wins a tie
     start = 0
     names_from: int | None = 0  # where the headline's list of names opening it starts, if it has one
+    after_short_item = False  # the clause before ended at a comma and was one or two words
     titled = in_title_case(_HEADLINE_WORD.findall(title))
     for piece in [*_CLAUSE_BREAK.finditer(title), None]:
         later = start > 0
+        in_a_list, after_short_item = after_short_item, False
         end = piece.start() if piece is not None else len(title)
         clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[start:end].strip())
         listed = _HEADLINE_WORD.findall(clause)
@@ -532,9 +534,12 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
             clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[names_from:end].strip())
             joined = True
         names_from = None
+        after_short_item = piece is not None and piece.group() == "," and len(listed) <= 2
         quoted_after = (piece is not None and piece.group() == ":"
                         and title[piece.end():].lstrip()[:1] in "'‘\"“")
         start = piece.end() if piece is not None else len(title)
+        if in_a_list and not joined:
+            continue  # "Trump sues Twitter, Facebook, Google and CEOs Dorsey, ...": an item of a list
         if quoted_after and re.fullmatch(r"[^,]+ to [^,]+", clause):
             continue  # "Kamala Harris to Potential Migrants: 'Do Not Come'": who spoke to whom
         if not _quotes_balanced(clause) or clause[:1] in "'‘\"“":
