@@ -196,6 +196,8 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     # an item of a list is no clause of its own
     ("Trump sues Twitter, Facebook, Google and CEOs Dorsey, Zuckerberg, Pichai", "google ceos dorsey", None),
     ("Trump to sue Facebook, Twitter, Google over alleged censorship", "alleged censorship", None),
+    ("In Africa, Jesse Jackson Was Esteemed for His Fight Against Apartheid", "apartheid",
+     "Jesse Jackson Was Esteemed for His Fight Against Apartheid"),
     # who spoke to whom, before their words, is a label
     ("Kamala Harris to Potential Migrants: 'Do Not Come'", "potential migrants", None),
     # ... but a headline that opens on one is a question, and is whole

@@ -534,7 +534,10 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
             clause = re.sub(r"\.(['’\"”]?)$", r"\1", title[names_from:end].strip())
             joined = True
         names_from = None
-        after_short_item = piece is not None and piece.group() == "," and len(listed) <= 2
+        # (a short opening phrase of place or time is no list item: "In Africa, Jesse Jackson Was
+        # Esteemed ...")
+        setting = not later and bool(listed) and listed[0].lower() in _NOT_A_PREDICATE | _CLAUSE_OPENING
+        after_short_item = piece is not None and piece.group() == "," and len(listed) <= 2 and not setting
         quoted_after = (piece is not None and piece.group() == ":"
                         and title[piece.end():].lstrip()[:1] in "'‘\"“")
         start = piece.end() if piece is not None else len(title)
