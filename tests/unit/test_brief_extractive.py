@@ -1284,6 +1284,9 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         # rejecting doing something is a stance; rejecting a bill or funding is a vote
         ("Raisi backed the talks but flatly rejected meeting U.S. President Joe Biden.", False),
         ("The Senate rejected funding for the border wall on Tuesday.", True),
+        # governing is no ruling
+        ("The new government excludes his Likud Party, which has ruled Israel for the last 44 years.", False),
+        ("A federal judge has ruled that the ban is unconstitutional.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
     ],

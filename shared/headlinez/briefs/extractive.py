@@ -1860,6 +1860,8 @@ _NOT_DECISION = re.compile(
     # rejecting what someone said is words, not a decision: "rejected the notion that ..."
     r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")"
     # ... and rejecting doing something is a stance: "flatly rejected meeting U.S. President Joe Biden"
+    # governing is no ruling: "his Likud Party, which has ruled Israel ... for the last 44 years"
+    r"|\b(?:has|have|had)\s+ruled\b(?=[^.;]*\b(?:for|since)\b)"
     # (not "rejected funding for the wall": the Senate's vote)
     r"|\brejected (?=(?:meeting|talking|negotiating|attending|joining|resigning|stepping|apologi[sz]ing|"
     r"returning|conceding|engaging)\b)"
