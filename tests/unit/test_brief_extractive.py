@@ -945,6 +945,14 @@ def test_a_spokesman_is_asked_about_as_the_one_person_he_speaks_for() -> None:
     assert _speaker_of(sentence) == "Nancy Pelosi's spokesman"
 
 
+def test_the_president_is_the_one_person_the_article_titles_so() -> None:
+    evidence = [item(1, "NYT", "nyt", "Biden urges vaccinations",
+                     '"Please get vaccinated now," President Joe Biden said in brief remarks. '
+                     '"This is an even bigger concern because of the delta variant," the president said.')]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert said == ["What did Joe Biden say?"], said
+
+
 def test_allies_of_a_person_are_asked_about_as_his_allies() -> None:
     evidence = [
         item(1, "NYT", "nyt", "Pelosi sets up Jan. 6 committee",

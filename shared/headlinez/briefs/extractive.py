@@ -1065,7 +1065,32 @@ def _role_speaker(before: str, after: str, before_verb: str, candidate: _Candida
         role = after_role
     if role is None or _bare_body(role):
         return None
-    return _whose_spokesperson(role, before_verb, candidate) or _role_name(role)
+    return (_whose_spokesperson(role, before_verb, candidate) or _titled_one(role, candidate)
+            or _role_name(role))
+
+
+_TITLE_ROLES = {"the president": "President", "the prime minister": "Prime Minister",
+                "the governor": "Governor", "the mayor": "Mayor"}
+
+
+def _titled_one(role: re.Match[str], candidate: _Candidate) -> str | None:
+    """"..., the president said" in an article that titles one person so ("President Joe Biden"):
+    that person, asked about by name (and so not twice: "What did Joe Biden say?" and "What did
+    the president say?" are one question)."""
+    title = _TITLE_ROLES.get(role.group(1).lower())
+    if title is None:
+        return None
+    item = candidate.item
+    titles = rf"(?:{title}|Gov\.)" if title == "Governor" else title
+    text = normalize(f"{item.title}. {item.snippet}")
+    names = [_clean_name(found) for found in
+             re.findall(rf"\b{titles}\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})", text)]
+    if len({name.split()[-1] for name in names}) != 1:
+        return None  # no one so titled, or two: "the president" stays a role
+    fullest = max(names, key=len)
+    if " " in fullest:
+        return fullest
+    return candidate.full_names.get(fullest.lower(), f"{title} {fullest}")
 
 
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney"})
