@@ -1070,6 +1070,9 @@ def test_a_clock_time_zone_or_a_quotation_does_not_end_a_sentence() -> None:
         == ["The demolition came after 10 p.m. ET, 11 days after the collapse.", "Crews left."]
     assert split_sentences("It ended at 10 p.m. The next day was calm.") == ["It ended at 10 p.m.",
                                                                               "The next day was calm."]
+    # ... nor a clock time before its day
+    assert split_sentences("Crews responded at about 1:30 a.m. Thursday and found the ruins. Police came.") \
+        == ["Crews responded at about 1:30 a.m. Thursday and found the ruins.", "Police came."]
     quoted = '"This is do or die. Bring your guns," the post said. Police read it.'
     assert split_sentences(quoted) == ['"This is do or die. Bring your guns," the post said.',
                                        "Police read it."]

@@ -28,7 +28,10 @@ _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
 _CLOCK = frozenset({"a.m", "p.m"})
-_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AEDT)\b")
+# What follows a clock time inside its sentence: a time zone, or the day ("at about 1:30 a.m.
+# Thursday and found ...")
+_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AEDT|Monday|Tuesday|Wednesday|"
+                        r"Thursday|Friday|Saturday|Sunday|(?:local|Eastern|Pacific|Central|Mountain) time)\b")
 # A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
 # an ASCII class here once turned "José Jerí" into "Jos Jer".
 LETTER = r"[^\W\d_]"
@@ -87,7 +90,8 @@ def estimate_tokens(text: str) -> int:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a snippet. Abbreviations such as 'Gov.' and 'U.S.' do not end one, nor does
-    'p.m.' before its time zone ('after 10 p.m. ET, 11 days after ...'), nor a '?' or '.' inside a
+    'p.m.' before its time zone or day ('after 10 p.m. ET, 11 days after ...', 'at 1:30 a.m.
+    Thursday and found ...'), nor a '?' or '.' inside a
     quotation that closes later ('"Was Harris paid? Is she profiting?" - RNC Chair Ronna ...')."""
     text = normalize(text)
     if not text:
