@@ -747,6 +747,18 @@ def test_a_leader_named_for_his_administration_is_not_the_headline_s_actor() -> 
     assert subjects[0] == "Guantanamo Bay", subjects
 
 
+def test_someone_killed_or_who_died_is_not_asked_what_happens_next() -> None:
+    evidence = [
+        item(1, "DW", "dw", "The frog poison that killed Alexei Navalny likely lab-made",
+             "European leaders said they are confident Navalny was poisoned with a toxin."),
+        item(2, "Japan Today", "jt", "Kremlin rejects claim it poisoned Navalny with dart frog toxin",
+             "Russia claimed that Navalny died of natural causes in prison."),
+    ]
+    assert not any("Navalny" in question for question in _unanswered(evidence))
+    named = extractive._named(evidence)
+    assert "Alexei Navalny" in extractive._victims(evidence, extractive._full_names(named))
+
+
 def test_a_person_comes_before_the_premises_where_the_story_happened() -> None:
     evidence = [
         item(1, "WaPo", "wapo", "A Texas man was arrested on charges that he voted while on parole",
@@ -1295,6 +1307,8 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         # rejecting doing something is a stance; rejecting a bill or funding is a vote
         ("Raisi backed the talks but flatly rejected meeting U.S. President Joe Biden.", False),
         ("The Senate rejected funding for the border wall on Tuesday.", True),
+        # a ban that describes a place is no decision
+        ("Moltbook, the AI social network where humans are banned, may be the tip of the iceberg.", False),
         # governing is no ruling
         ("The new government excludes his Likud Party, which has ruled Israel for the last 44 years.", False),
         ("A federal judge has ruled that the ban is unconstitutional.", True),

@@ -1421,11 +1421,19 @@ _VICTIM_AFTER = re.compile(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w.-]*)['’]s (?
                            r"killing|assassination|funeral|slaying)\b")
 
 
+# "the frog poison that killed Alexei Navalny", "Navalny died of natural causes in prison"
+_KILLED_NAME = re.compile(r"\b(?:killed|murdered|assassinated|poisoned) "
+                          r"((?:[A-Z][\w'’.-]*\s?){1,4})")
+_NAME_DIED = re.compile(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w.-]*) "
+                        r"(?:died|was (?:killed|murdered|assassinated|poisoned))\b")
+
+
 def _victims(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str]) -> set[str]:
     found: set[str] = set()
     for item in evidence:
         text = normalize(item.text)
-        for match in [*_VICTIM_BEFORE.finditer(text), *_VICTIM_AFTER.finditer(text)]:
+        for match in [*_VICTIM_BEFORE.finditer(text), *_VICTIM_AFTER.finditer(text),
+                      *_KILLED_NAME.finditer(text), *_NAME_DIED.finditer(text)]:
             for run in name_sequences(match.group(1)):
                 name = _clean_name(run)
                 found.add(full_names.get(name.lower(), name) if " " not in name else name)
@@ -1961,7 +1969,9 @@ def _decided_long_ago(after_verb: str, published_year: int) -> bool:
 # "the nuclear agreement that was signed during the Obama administration": what describes a thing
 # ("the American Rescue Plan, which was the $1.9 trillion behemoth passed in March")
 _RELATIVE_PASSIVE = re.compile(r"\b(?:that|which)\s+(?:was|were|had been|has been|have been)\s+"
-                               r"(?:(?:the|a|an)\s+(?:[^\s,;]+\s+){0,4})?$", re.IGNORECASE)
+                               r"(?:(?:the|a|an)\s+(?:[^\s,;]+\s+){0,4})?$"
+                               # "the AI social network where humans are banned"
+                               r"|\bwhere\s+(?:\w+\s+){0,2}(?:is|are|was|were)\s+$", re.IGNORECASE)
 _CHARGING = frozenset({"charged", "indicted"})
 # Charges brought, with their kind: "filed terrorism-related charges", "files terror charges"
 # (not "filed charges" alone: the answer would not say what they are).
