@@ -66,6 +66,7 @@ def test_questions_are_chosen_from_the_evidence_and_cite_it() -> None:
 def test_a_podcast_or_newsletter_blurb_is_never_an_answer_or_a_claim() -> None:
     assert is_promo("Listen to our podcast episode about the crisis, which will be released tomorrow.")
     assert is_promo("Sign up for our newsletter to get the latest.")
+    assert is_promo("Here are five takeaways from TIME's exclusive interview with Tarique Rahman.")
     assert not is_promo('He said "you will see" on Tuesday.')  # a quoted "you" is the speaker's
     text = extractive_draft(PERU).model_dump_json()
     assert "podcast" not in text

@@ -80,7 +80,8 @@ _PROMO = re.compile(
     r"\b(podcasts?|newsletters?|subscribe|sign up|listen|episode|tune in|click|live updates|live blog|"
     r"follow (?:our|along|live)|download|in this video|watch (?:live|the video|now)|our (?:team|show|"
     r"reporters|correspondents?|coverage)|you|your|we'll|we will|today's show|read more|key developments|"
-    r"what we know|here's what|latest updates|live:|appeared first on)", re.IGNORECASE)
+    r"what we know|here's what|here are (?:the |\w+ )?(?:takeaways|things|key|ways|reasons)|"
+    r"latest updates|live:|appeared first on)", re.IGNORECASE)
 _SPEECH = re.compile(
     r"\b(said|says|say|told|stated|warned|added|argued|insisted|claimed|announced|denies|denied|vowed|"
     r"acknowledged|tweeted|wrote|testified|adds|tells|warns|argues|insists|writes|announces|acknowledges|"
