@@ -375,7 +375,7 @@ def _unlisted_person(name: str) -> bool:
                         or part.lower() in STOPWORDS or part.lower() in MONTHS for part in parts)
             and parts[0].lower() not in _DESCRIPTORS and not _demonym(parts[0])
             and parts[0].lower() not in _FAITHS
-            and not (parts[0].lower().endswith("maker") or parts[0].lower() in _TRADE_WORDS))
+            and not _a_trade_word(parts[0]))
 
 
 _OPINION_PATH = re.compile(r"/(?:opinions?|commentary|op-?eds?|editorials?|commentisfree|columnists?)"
@@ -627,7 +627,8 @@ def _restated(phrases: Sequence[str], *, only_first: bool = False) -> bool:
     """Whether every quoted aspect mostly says what the others say ("Strike on market in Sudan
     kills at least 28 people" and "Drone attack on Sudan market kills 28"): no difference in the
     coverage to tell. Chosen on AllSides' judged sentences (at half of each clause's words, the 2
-    sentences it drops were both judged the same story restated, and no good one is dropped)."""
+    sentences it drops were both judged the same story restated, and no good one is dropped).
+    `only_first`: whether the first aspect alone mostly says what the others say."""
     stems = [set(content_stems(phrase)) for phrase in phrases]
     if len(stems) < 2:
         return False
@@ -693,7 +694,8 @@ _DATED_AHEAD = re.compile(
     re.IGNORECASE)
 
 
-# A past that did not happen looks at nothing ahead: "could have portended", "would have been"
+# A question someone asked looks at nothing ahead ("asked what makes him confident that Putin will
+# change"), nor does a past that did not happen ("could have portended", "would have been")
 _ASKED = re.compile(r"\b(?:asked|asks|asking|wondered|wonders|whether)\b")
 _WHAT_MIGHT_HAVE_BEEN = re.compile(r"\b(?:could|would|might|should)(?:n['’]t| not)? have \w+")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
@@ -1219,13 +1221,18 @@ _TRADE_WORDS = frozenset({"retailer", "insurer", "airline", "carrier", "lender",
                           "broadcaster", "publisher", "miner", "refiner", "developer", "manufacturer"})
 
 
+def _a_trade_word(word: str) -> bool:
+    """What a company is, not its name: "Drugmaker", "Automaker", "Retailer"."""
+    return word.lower().endswith("maker") or word.lower() in _TRADE_WORDS
+
+
 def _speaker_name(name: str) -> str:
     """A speaker as a question names them: "Pfizer" for "Pfizer Inc.", "Greg Abbott" for "Greg
     Abbott of Texas" (a person's place is no part of the name)."""
     parts = name.split()
     if len(parts) > 1 and parts[-1].lower() in _COMPANY_SUFFIXES:
         parts = parts[:-1]
-    if len(parts) > 1 and (parts[0].lower().endswith("maker") or parts[0].lower() in _TRADE_WORDS):
+    if len(parts) > 1 and _a_trade_word(parts[0]):
         parts = parts[1:]  # "Drugmaker Pfizer" is Pfizer, described
     name = " ".join(parts)
     person, _, _place = name.partition(" of ")
