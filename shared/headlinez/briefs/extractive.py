@@ -168,10 +168,14 @@ def _display_outlet(outlet: str) -> str:
     return base if base else (aliases[0] if aliases else outlet)
 
 
+def _unquoted(sentence: str) -> str:
+    """The sentence without its quotations (normalized: every quotation mark is a straight one)."""
+    return re.sub(r'"[^"]*"', " ", normalize(sentence))
+
+
 def is_promo(sentence: str) -> bool:
     """A podcast, newsletter, live-page or reader-addressed blurb (quoted words do not count)."""
-    unquoted = re.sub(r'"[^"]*"', " ", normalize(sentence))
-    return _PROMO.search(unquoted) is not None
+    return _PROMO.search(_unquoted(sentence)) is not None
 
 
 # A brief speaks in the third person: a columnist's "As I explained last night" or "we need to" is
@@ -181,7 +185,7 @@ _FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I'm|I've|I'd|I'll|me|[Mm]y|[Mm]ys
 
 
 def _first_person(sentence: str) -> bool:
-    return _FIRST_PERSON.search(re.sub(r'"[^"]*"', " ", normalize(sentence))) is not None
+    return _FIRST_PERSON.search(_unquoted(sentence)) is not None
 
 
 # Labels some newsrooms open a snippet sentence with: a publication stamp ("PUBLISHED FEBRUARY 23,
@@ -450,7 +454,7 @@ _CONNECTIVE_OPENING = re.compile(
 
 
 def _a_judgement(candidate: _Candidate) -> bool:
-    return _JUDGEMENT.search(re.sub(r'"[^"]*"', " ", normalize(candidate.text))) is not None
+    return _JUDGEMENT.search(_unquoted(candidate.text)) is not None
 
 
 def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[EvidenceItem]) -> list[_Candidate]:
@@ -496,9 +500,10 @@ _PREDICATE_OPENING = _ATTRIBUTION_CLOSE | frozenset({
     "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "tells", "told",
     "urges", "recommends",
     # a headline's second verb ("Judge Rules DACA Unlawful, Orders DHS to Cease ..."; judged a
-    # fragment: the quote has no subject)
-    "orders", "sets", "vows", "warns", "signs", "seeks", "calls", "faces", "gets", "wins", "backs",
-    "rejects", "blasts", "slams", "pushes", "plans", "asks", "adds", "takes", "gives", "makes"})
+    # fragment: the quote has no subject): the headline verbs' third-person forms (the list topics
+    # keeps out of key phrases), and a few it does not hold
+    "orders", "signs", "wins", "backs", "blasts", "pushes", "adds"}) | frozenset(
+    verb for verb in lexicon.word_set("headline_verbs") if verb.endswith("s") and verb != "details")
 
 
 # A clause after listed names opening on one of these is no predicate of theirs ("Pelosi, in a
@@ -615,7 +620,7 @@ def _without_restatements(groups: Sequence[tuple[list[EvidenceItem], str]]
     Apologizes for Holocaust Comparison")."""
     kept: list[tuple[list[EvidenceItem], str]] = []
     for group in groups:
-        if not any(_restated([group[1], other[1]], only_first=True) for other in kept):
+        if not any(_restates(group[1], [other[1]]) for other in kept):
             kept.append(group)
     return kept
 
@@ -623,18 +628,20 @@ def _without_restatements(groups: Sequence[tuple[list[EvidenceItem], str]]
 _RESTATED = 0.5
 
 
-def _restated(phrases: Sequence[str], *, only_first: bool = False) -> bool:
+def _restates(phrase: str, others: Sequence[str]) -> bool:
+    """Whether most of the phrase's words are in the other phrases."""
+    own = set(content_stems(phrase))
+    theirs = set().union(*(content_stems(other) for other in others))
+    return len(own & theirs) / max(len(own), 1) >= _RESTATED
+
+
+def _restated(phrases: Sequence[str]) -> bool:
     """Whether every quoted aspect mostly says what the others say ("Strike on market in Sudan
     kills at least 28 people" and "Drone attack on Sudan market kills 28"): no difference in the
     coverage to tell. Chosen on AllSides' judged sentences (at half of each clause's words, the 2
-    sentences it drops were both judged the same story restated, and no good one is dropped).
-    `only_first`: whether the first aspect alone mostly says what the others say."""
-    stems = [set(content_stems(phrase)) for phrase in phrases]
-    if len(stems) < 2:
-        return False
-    shares = [len(own & set().union(*(other for j, other in enumerate(stems) if j != i))) / max(len(own), 1)
-              for i, own in enumerate(stems)]
-    return (shares[0] if only_first else min(shares)) >= _RESTATED
+    sentences it drops were both judged the same story restated, and no good one is dropped)."""
+    return len(phrases) >= 2 and all(_restates(phrase, [*phrases[:n], *phrases[n + 1:]])
+                                     for n, phrase in enumerate(phrases))
 
 
 def _names(items: Sequence[EvidenceItem]) -> str:
@@ -1468,11 +1475,11 @@ def _plural_noun(word: str) -> bool:
             and not word.endswith(("us", "ss")) and word not in _VAGUE_COUNTS and word not in _UNITS)
 
 
-def _a_count(token: str, text: str) -> bool:
-    """Whether a figure stands on its own somewhere in the sentence: not glued into a name ("G7
+def _written_at(token: str, text: str) -> re.Match[str] | None:
+    """Where a figure stands on its own in the sentence, if it does: not glued into a name ("G7
     leaders", "COVID-19 cases", "F-35 jets"), not an adjective ("a 10-year ban") and not closing a
     clause ("since 1866, commemorates")."""
-    return re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text) is not None
+    return re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text)
 
 
 def _counted(figure: Sequence[str], following: Sequence[str], text: str) -> str | None:
@@ -1592,17 +1599,10 @@ def _a_figure(tokens: Sequence[str], position: int, text: str) -> bool:
     before = tokens[position - 1].lower() if position else ""
     if before in MONTHS or before[:3] in {m[:3] for m in MONTHS}:
         return False
-    return _a_count(token, text) and not _a_comparison_base(token, text) and not _a_sample_size(token, text)
-
-
-# "a random national sample of 907 adults", "a survey of 1,500 voters": how a poll was made
-_SAMPLED = re.compile(r"\b(?:sample|survey|poll|panel)\s+of\s+"
-                      r"(?:(?:about|around|nearly|some|more than|over)\s+)?$", re.IGNORECASE)
-
-
-def _a_sample_size(token: str, text: str) -> bool:
-    written = re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text)
-    return written is not None and _SAMPLED.search(text[:written.start()]) is not None
+    written = _written_at(token, text)
+    # "rose to 412,000 from 375,000", "a random national sample of 907 adults": a figure something is
+    # compared with, or how a poll was made, is not the story's
+    return written is not None and not _BESIDE_THE_STORY.search(text[:written.start()])
 
 
 # A figure something is compared with is not the story's: "rose to 412,000 from 375,000", "up from
@@ -1616,14 +1616,12 @@ _COMPARED_WITH = re.compile(
 _EARLIER_PERIOD_SAW = re.compile(
     r"\b(?:before|earlier|previous|prior|ago)\b[^.;]{0,25},\s*(?:which|when it)\s+"
     r"(?:saw|had|recorded|logged|reported)\s+(?:(?:about|around|nearly|some|just)\s+)?[$£€]?$", re.IGNORECASE)
-
-
-def _a_comparison_base(token: str, text: str) -> bool:
-    written = re.search(rf"(?<![^\W\d_]|-){re.escape(token)}(?![\w,-])", text)
-    if written is None:
-        return False
-    before = text[:written.start()]
-    return _COMPARED_WITH.search(before) is not None or _EARLIER_PERIOD_SAW.search(before) is not None
+# "a random national sample of 907 adults", "a survey of 1,500 voters": how a poll was made
+_SAMPLED = re.compile(r"\b(?:sample|survey|poll|panel)\s+of\s+"
+                      r"(?:(?:about|around|nearly|some|more than|over)\s+)?$", re.IGNORECASE)
+# What, written right before a figure, makes it no figure of the story's
+_BESIDE_THE_STORY = re.compile("|".join(f"(?:{p.pattern})" for p in (_COMPARED_WITH, _EARLIER_PERIOD_SAW,
+                                                                       _SAMPLED)), re.IGNORECASE)
 
 
 def _state_question(figure: str, state: str, following: str, text: str) -> str:
@@ -1900,9 +1898,9 @@ _NOT_DECISION = re.compile(
     r"(?: \w+ly)? be(?: \w+ly)? \w+ed\b|\bconfirmed (?:dead|killed|cases?|deaths?|infections?)\b"
     # rejecting what someone said is words, not a decision: "rejected the notion that ..."
     r"|\b(?:rejected|dismissed)(?=" + _SAID_THINGS + ")"
-    # ... and rejecting doing something is a stance: "flatly rejected meeting U.S. President Joe Biden"
     # governing is no ruling: "his Likud Party, which has ruled Israel ... for the last 44 years"
     r"|\b(?:has|have|had)\s+ruled\b(?=[^.;]*\b(?:for|since)\b)"
+    # ... and rejecting doing something is a stance: "flatly rejected meeting U.S. President Joe Biden"
     # (not "rejected funding for the wall": the Senate's vote)
     r"|\brejected (?=(?:meeting|talking|negotiating|attending|joining|resigning|stepping|apologi[sz]ing|"
     r"returning|conceding|engaging)\b)"
@@ -1921,20 +1919,18 @@ _BACKGROUND = re.compile(r"\b(?:since|after|before|when|until|following)\b[^,;]*
 
 def _decided_question(candidate: _Candidate) -> str | None:
     # What a speaker's quoted words call passed or banned is their words, not a decision reported.
-    unquoted = re.sub(r'"[^"]*"', " ", normalize(candidate.text))
-    text = _NOT_DECISION.sub(" ", unquoted)
+    text = _NOT_DECISION.sub(" ", _unquoted(candidate.text))
     if _ARRESTED_ON_CHARGES.search(text) or _FILED_CHARGES.search(text):
         # "was arrested on charges that he voted ...": no vote decided; "prosecutors filed
         # terrorism-related charges against ...": the charges are the news
         return "What are the charges?"
+    if _long_gone(_OPENING_YEAR.match(text), candidate.item.published.year):
+        return None  # "In 2016, the review board ruled that ...": the story's background
     # (not an adjective, "a twice-convicted felon", nor what describes a person: "a felon who
     # allegedly voted while on probation")
-    opening_year = _OPENING_YEAR.match(text)
-    if opening_year is not None and int(opening_year.group(1)) < candidate.item.published.year - 1:
-        return None  # "In 2016, the review board ruled that ...": the story's background
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and not (_PLUPERFECT.search(text[:m.start()]) and not _REPORTED.search(text[:m.start()]))
-             and not _decided_long_ago(text[m.end():], candidate.item.published.year)
+             and not _long_gone(_YEAR_AFTER.search(text[m.end():]), candidate.item.published.year)
              and not _ALLEGED.search(text[:m.start()])
              and not _DESCRIBED_BY.match(text, m.start())
              and not _HYPOTHETICAL.search(text[:m.start()])
@@ -1959,18 +1955,18 @@ _REPORTED = re.compile(r"\b(?:that|said|says|told|reported|announced|added)\s+(?
                        r"(?:[\w.'’-]+\s+){1,4}had\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "Dealers would also have their licenses revoked if they refuse ...": what might be, not what was
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might)\b[^,;]*$", re.IGNORECASE)
+# A year long gone dates a decision as background: at the sentence's start ("In 2016, ...")
 _OPENING_YEAR = re.compile(r"^(?:In|By|Since) ((?:19|20)\d\d)\b")
 # "the election review ordered by the Arizona Senate": a participle describing a thing (with no
 # auxiliary before it: "the law was passed by Congress" is a decision)
 _DESCRIBED_BY = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bbeing )"
                            r"\w+ed by\b")
+# ... or the words after the decision, in its own clause: "was elected to the Senate in 1978"
 _YEAR_AFTER = re.compile(r"^[^,;.]{0,40}?\bin ((?:19|20)\d\d)\b")
 
 
-def _decided_long_ago(after_verb: str, published_year: int) -> bool:
-    """Whether the words after a decision date it in a year before last, in its own clause ("was
-    elected to the Senate in 1978"): a life's story, not the news."""
-    year = _YEAR_AFTER.search(after_verb)
+def _long_gone(year: re.Match[str] | None, published_year: int) -> bool:
+    """Whether a year a decision is dated in is before last year: a life's story, not the news."""
     return year is not None and int(year.group(1)) < published_year - 1
 
 
@@ -1998,8 +1994,7 @@ def _next_question(candidate: _Candidate) -> str | None:
     the brief as what happened)."""
     # a speaker's quoted words are theirs: '"We will not take lessons from anyone," he tweeted' says
     # nothing of what comes
-    unquoted = replace(candidate, text=re.sub(r'"[^"]*"|“[^”]*”', " ", normalize(candidate.text)))
-    ahead = _forward(unquoted) or _dates_what_comes(candidate.text)
+    ahead = _forward(replace(candidate, text=_unquoted(candidate.text))) or _dates_what_comes(candidate.text)
     return "What happens next?" if ahead and candidate.position >= 0 else None
 
 

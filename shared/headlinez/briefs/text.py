@@ -30,8 +30,9 @@ _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
 _CLOCK = frozenset({"a.m", "p.m"})
 # What follows a clock time inside its sentence: a time zone, or the day ("at about 1:30 a.m.
 # Thursday and found ...")
-_TIME_ZONE = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AEDT|Monday|Tuesday|Wednesday|"
-                        r"Thursday|Friday|Saturday|Sunday|(?:local|Eastern|Pacific|Central|Mountain) time)\b")
+_AFTER_CLOCK = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AEDT"
+                          r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+                          r"|(?:local|Eastern|Pacific|Central|Mountain) time)\b")
 # A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
 # an ASCII class here once turned "José Jerí" into "Jos Jer".
 LETTER = r"[^\W\d_]"
@@ -91,8 +92,8 @@ def estimate_tokens(text: str) -> int:
 def split_sentences(text: str) -> list[str]:
     """Sentences of a snippet. Abbreviations such as 'Gov.' and 'U.S.' do not end one, nor does
     'p.m.' before its time zone or day ('after 10 p.m. ET, 11 days after ...', 'at 1:30 a.m.
-    Thursday and found ...'), nor a '?' or '.' inside a
-    quotation that closes later ('"Was Harris paid? Is she profiting?" - RNC Chair Ronna ...')."""
+    Thursday and found ...'), nor a '?' or '.' inside a quotation that closes later ('"Was Harris
+    paid? Is she profiting?" - RNC Chair Ronna ...')."""
     text = normalize(text)
     if not text:
         return []
@@ -103,7 +104,7 @@ def split_sentences(text: str) -> list[str]:
         last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
-        if last_word in _CLOCK and _TIME_ZONE.match(text, match.end()):
+        if last_word in _CLOCK and _AFTER_CLOCK.match(text, match.end()):
             continue
         if candidate.count('"') % 2 and '"' in text[match.end():]:
             continue  # inside a quotation: the sentence ends after it closes
