@@ -2174,3 +2174,67 @@ def test_a_reported_reaction_leaves_no_who_said_what_placeholder() -> None:
                      "Randy Fine is a Florida congressman.")]
     asked = [q.question for q in extractive_draft(evidence).quick_answers]
     assert not any(question.startswith("Who said what") for question in asked)
+
+
+def test_a_person_speaking_for_a_country_is_not_asked_beside_it() -> None:
+    # "What did Tehran say?" and "What did Abbas Araghchi say?" ask one side twice
+    evidence = [
+        item(1, "Reuters", "reuters", "Iran and US agree on guiding principles in Geneva",
+             'Iran and the U.S. traded threats, but Tehran says "we now have a clearer path ahead."'),
+        item(2, "AP", "ap", "Iran says talks with US were constructive",
+             '"We were able to reach broad agreement on a set of guiding principles," Iran\'s Foreign '
+             'Minister Abbas Araghchi said on Tuesday.'),
+    ]
+    said = [q for q in _asked(evidence) if q.startswith("What did")]
+    assert len(said) == 1, said
+
+
+@pytest.mark.parametrize(("text", "person", "side"), [
+    ("White House press secretary Jen Psaki said the talks went well.", "jen psaki", "united states"),
+    ("WHO Director-General Tedros Adhanom Ghebreyesus told reporters.", "tedros", "who"),
+    ("Iranian President Masoud Pezeshkian said on Monday.", "pezeshkian", "iran"),
+    ("Chinese Foreign Ministry spokesman Lin Jian said.", "lin jian", "china"),
+])
+def test_how_the_coverage_introduces_a_person_says_whom_they_speak_for(
+        text: str, person: str, side: str) -> None:
+    assert extractive._speaks_for([text])[person] == side
+
+
+@pytest.mark.parametrize("text", [
+    "Former U.S. President Donald Trump said he would run again.",  # a former holder speaks for no one
+    "Republican Sen. Ted Cruz said the bill would fail.",  # a senator's seat is no body's voice
+    "Prime Minister Narendra Modi said the visit was historic.",  # "Prime" is no body
+])
+def test_a_person_not_introduced_as_a_body_s_voice_speaks_for_no_one(text: str) -> None:
+    assert extractive._speaks_for([text]) == {}
+
+
+def test_one_speaker_in_two_spellings_is_asked_once() -> None:
+    assert extractive._asks_about("What did the Department of Labor say?") == \
+        extractive._asks_about("What did the Labor Department say?")
+    assert extractive._asks_about("What did Susan A. Magill say?") == \
+        extractive._asks_about("What did Susan A Magill say?")
+    assert extractive._asks_about("What did U.S. senators say?") == \
+        extractive._asks_about("What did senators say?")
+    assert extractive._asks_about("What did White House officials say?") == \
+        extractive._asks_about("What did the White House say?")
+    sides = extractive._speaks_for(["U.S. President Joe Biden said the deal was fair."])
+    # a surname after another word is a relative, not the one introduced
+    assert extractive._asks_about("What did Hunter Biden say?", sides) != \
+        extractive._asks_about("What did Joe Biden say?", sides)
+    assert extractive._asks_about("What did the Labor Department say?") != \
+        extractive._asks_about("What did the Justice Department say?")
+
+
+def test_a_title_case_headline_run_is_no_subject() -> None:
+    # "Jobless Claims Drop to ...": words the articles write in lower case, never as a name
+    evidence = [
+        item(1, "WSJ", "wsj", "Jobless Claims Drop to Another Pandemic Low",
+             "Initial jobless claims fell to 385,000 last week, the Labor Department said on Thursday."),
+        item(2, "Breitbart", "breitbart", "Jobless Claims Drop to 385,000, a Post-Pandemic Low",
+             "New jobless claims dropped 20,000 to 385,000, the Labor Department said Thursday."),
+    ]
+    named = extractive._named(evidence)
+    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    assert "Jobless Claims Drop" not in subjects
+    assert "Labor Department" in subjects

@@ -2042,9 +2042,15 @@ def _subjects(evidence: Sequence[EvidenceItem], named: Sequence[_Named],
     # A capitalized word the evidence also writes in lower case is a common word in a title-case
     # headline ("Inflation", "Remote"), not a name.
     plain = {w for item in evidence for w in words(item.text) if w[:1].islower()}
+    # So is a run of title-case headline words that opens on one ("Jobless Claims Drop to ...")
+    # and that no sentence of the articles writes as a name.
+    in_prose = {written for sentence in named if not sentence.headline for written in sentence.names}
     for sentence in named:
         for written in sentence.names:
             if (" " not in written and written.lower() in plain) or _COMPOUND_ADJECTIVE.search(written):
+                continue
+            if (sentence.headline and " " in written and written not in in_prose
+                    and written.split()[0].lower() in plain and in_title_case(words(sentence.item.title))):
                 continue
             # "Fine" and "Randy Fine" are one person, and so are "Tom Barrack" and "Thomas Barrack":
             # counted, and asked about, in full
@@ -2355,17 +2361,72 @@ _FOLLOWS_ON = re.compile(r"^(?:The|This|That) \w+ (?:comes|came|follows|followed
 
 
 _METONYMS = lexicon.string_map("capital_metonyms")
+_DEMONYM_COUNTRY = lexicon.string_map("demonyms")
 _SAID = re.compile(r"^What did (.+) say\?$")
 
 
-def _asks_about(question: str) -> str:
+# A person introduced with whom they speak for: "White House press secretary Jen Psaki", "Iran's
+# Foreign Minister Abbas Araghchi", "WHO Director-General Tedros". Only offices that speak for a
+# body (not a senator's seat: two senators of one country are two sides); a former holder speaks
+# for no one.
+_SPEAKS_FOR = re.compile(
+    r"(?P<former>[Ff]ormer\s+)?(?P<body>(?:[A-Z][\w.&-]*\s){0,2}[A-Z][\w.&-]*?)(?:'s)?\s+"
+    r"(?:(?:[Dd]eputy|[Cc]hief|[Tt]op|[Ss]enior|[Ff]oreign|[Pp]ress|[Pp]rime)\s+)*"
+    r"(?:[Ss]ecretary|[Ss]pokes(?:man|woman|person)|[Dd]irector-[Gg]eneral|[Pp]resident|[Mm]inister|"
+    r"[Aa]mbassador|[Cc]hancellor|[Dd]iplomat)\s+(?P<name>[A-Z][\w'.-]+(?:\s[A-Z][\w'.-]+){0,3})")
+# what a speaker's name says beside whom it names: "U.S. senators" are senators, "White House
+# officials" and "Donald Trump's spokesman" speak for the White House and Donald Trump
+_COUNTRY_QUALIFIER = re.compile(r"^(?:u\.s\.?|us|american|federal) (?=\S)")
+_SPEAKING_GROUP = re.compile(r"(?<=\S)(?:'s)? (?:officials?|spokes(?:man|woman|person)|leaders|leadership|"
+                             r"office|allies)$")
+
+
+def _side(speaker: str) -> str:
+    """Whom a speaker's name speaks for, as a key: "the Department of Labor" and "the Labor
+    Department" are one body, "Susan A. Magill" and "Susan A Magill" one person, a capital its
+    country."""
+    key = _METONYMS.get(speaker, speaker)
+    key = re.sub(r"(?<=\b\w)\.(?= )", "", key).removeprefix("the ")
+    key = _SPEAKING_GROUP.sub("", _COUNTRY_QUALIFIER.sub("", key))
+    department = re.fullmatch(r"department of (\w+)", key)
+    if department:
+        key = f"{department.group(1)} department"
+    return _METONYMS.get(key) or _METONYMS.get("the " + key) or key
+
+
+def _speaks_for(texts: Sequence[str]) -> dict[str, str]:
+    """Person (lowercased, by full name, given name and surname) -> the side key (`_side`) of the body or
+    country their office speaks for, from how the evidence introduces them; a surname two people
+    share speaks for neither."""
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _SPEAKS_FOR.finditer(normalize(text).replace("’", "'")):
+            body = match.group("body")
+            if match.group("former") or body.split()[0].lower() in _TITLES | {"vice", "prime", "former"}:
+                continue
+            country = _DEMONYM_COUNTRY.get(body.split()[0].lower())  # "Iranian President ..."
+            side = _side((country or body).lower())
+            name = match.group("name").lower()
+            # by the given name too: "Tedros", as the WHO's Director-General is called
+            for key in (name, name.split()[0], name.split()[-1]):
+                found.setdefault(key, set()).add(side)
+    return {name: next(iter(sides)) for name, sides in found.items() if len(sides) == 1}
+
+
+def _asks_about(question: str, sides: Mapping[str, str] | None = None) -> str:
     """What a question asks, for telling two apart: "What did Tehran say?" asks what "What did
-    Iran say?" asks (a capital speaks for its country)."""
+    Iran say?" asks (a capital speaks for its country), and so does "What did Abbas Araghchi
+    say?" where the coverage calls him Iran's foreign minister (`sides`: `_speaks_for`)."""
     said = _SAID.match(question)
     if said is None:
         return _counts(question) or question
-    speaker = said.group(1).lower()
-    return "said:" + _METONYMS.get(speaker, speaker)
+    speaker = _side(said.group(1).lower())
+    parts = speaker.split()
+    # a title kept before the name ("Director-General Tedros Adhanom Ghebreyesus") names the same
+    # person; a lone surname after another word does not ("Hunter Biden" is not "Biden")
+    known = next((suffix for suffix in (" ".join(parts[i:]) for i in range(max(len(parts) - 1, 1)))
+                  if suffix in (sides or {})), None)
+    return "said:" + (sides[known] if sides and known else speaker)
 
 
 def _already_asked(asks: str, asked: Set[str]) -> bool:
@@ -2434,8 +2495,8 @@ def _counts(question: str) -> str | None:
 
 
 def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
-                  *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool
-                  ) -> tuple[_Candidate, str] | None:
+                  *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool,
+                  sides: Mapping[str, str] | None = None) -> tuple[_Candidate, str] | None:
     """The first candidate sentence (not yet an answer; one not in the brief preferred) that
     answers a question of this kind not yet asked (`asked`: what each question asks, `_asks_about`)."""
     # Who said what: a quoted statement first, then any reported one; a named speaker before a
@@ -2459,7 +2520,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
                     or (prefer_new and candidate.text in avoid):
                 continue
             question = ask(candidate)
-            if question and not _already_asked(_asks_about(question), asked):
+            if question and not _already_asked(_asks_about(question, sides), asked):
                 return candidate, question
     return None
 
@@ -2479,13 +2540,14 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     asked: set[str] = set()
     missing: list[str] = []
     candidates = [c for c in candidates if _answers_well(c)]
+    sides = _speaks_for(texts)
     for second_round in (False, True):
         for order, (kind, ask) in enumerate(_QUESTION_KINDS):
             if second_round and (len(answered) >= 3 or kind in {"decided", "next"}
                                  or (kind in missing and kind != "said")):
                 continue  # a second decision or outlook would restate the first
             found = _question_for(kind, ask, candidates, taken=taken, avoid=avoid, asked=asked,
-                                  second_round=second_round)
+                                  second_round=second_round, sides=sides)
             if found is None:
                 if not second_round:
                     missing.append(kind)
@@ -2494,7 +2556,7 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
             if kind in missing:
                 missing.remove(kind)  # answered after all (a speaker named by role)
             taken.add(candidate.text)
-            asked.add(_asks_about(question))
+            asked.add(_asks_about(question, sides))
             claim = writer.claim(candidate)
             answered.append((order + 10 * second_round, QuickAnswer(
                 question=question, answer=claim.text, evidence_ids=claim.evidence_ids)))
