@@ -2238,3 +2238,23 @@ def test_a_title_case_headline_run_is_no_subject() -> None:
     subjects = extractive._subjects(evidence, named, extractive._full_names(named))
     assert "Jobless Claims Drop" not in subjects
     assert "Labor Department" in subjects
+
+
+def test_a_fuller_telling_of_a_lead_sentence_adds_nothing_to_the_lead() -> None:
+    first = "Unemployment claims fell to 473,000 last week, the Labor Department said Thursday."
+    fuller = ("The number of Americans filing first-time unemployment claims fell last week to 473,000, "
+              "a drop of 34,000 from the prior week's level as hiring accelerates and the economy "
+              "strengthens, the Labor Department said on Thursday.")
+    other = "The four-week moving average was 534,000, the lowest reading since March 2020."
+    evidence = [item(1, "Reuters", "reuters", "Jobless claims fall", first),
+                item(2, "AP", "ap", "Jobless claims drop again", fuller),
+                item(3, "CNBC", "cnbc", "Claims at a pandemic low", other)]
+    stems = {text: frozenset(content_stems(text)) for text in (first, fuller, other)}
+    chosen = [extractive._Candidate(evidence[0], first, 0, stems[first], 1.0, 1, {})]
+    def candidate(n: int, text: str) -> extractive._Candidate:
+        return extractive._Candidate(evidence[n], text, 0, stems[text], 1.0, 1, {})
+
+    assert not extractive._distinct(chosen, candidate(1, fuller))
+    assert extractive._distinct(chosen, candidate(2, other))
+    lead = extractive_draft(evidence).paragraphs[0].claims
+    assert not {first, fuller} <= {claim.text for claim in lead}, lead

@@ -393,7 +393,10 @@ def _opinion(item: EvidenceItem) -> bool:
 
 
 def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
-    return all(overlap(candidate.stems, set(c.stems)) < 0.5 and c.text != candidate.text for c in chosen)
+    """Whether a sentence adds to those chosen: most of its words are not theirs, nor are most of
+    one chosen sentence's words its own (a second newsroom's fuller telling of the same fact)."""
+    return all(overlap(candidate.stems, set(c.stems)) < 0.5 and overlap(c.stems, set(candidate.stems)) < 0.5
+               and c.text != candidate.text for c in chosen)
 
 
 def _as_sentence(text: str) -> str:
@@ -2514,10 +2517,12 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     # the very headline the page shows; one that reports speech with its speaker may answer who
     # said what.
     passes = ((False, True), (False, False), *(((True, False),) if kind == "said" else ()))
+    # (another newsroom's telling of a brief's sentence is the brief's sentence again)
+    in_brief = [c for c in candidates if c.text in avoid]
     for headlines, prefer_new in passes:  # (headlines, prefer sentences not in the brief)
         for candidate in ordered:
             if (candidate.position < 0) != headlines or candidate.text in taken \
-                    or (prefer_new and candidate.text in avoid):
+                    or (prefer_new and not _distinct(in_brief, candidate)):
                 continue
             question = ask(candidate)
             if question and not _already_asked(_asks_about(question, sides), asked):
