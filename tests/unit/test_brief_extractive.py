@@ -2258,3 +2258,20 @@ def test_a_fuller_telling_of_a_lead_sentence_adds_nothing_to_the_lead() -> None:
     assert extractive._distinct(chosen, candidate(2, other))
     lead = extractive_draft(evidence).paragraphs[0].claims
     assert not {first, fuller} <= {claim.text for claim in lead}, lead
+
+
+def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_sentence() -> None:
+    told = "The Senate will vote on the bill next week, leaders said on Thursday."
+    retold = "Senators will vote on the infrastructure bill next week, according to leaders of both parties."
+    evidence = [item(1, "Reuters", "reuters", "Senate to vote", told),
+                item(2, "AP", "ap", "Vote next week", retold)]
+    candidates = [extractive._Candidate(evidence[n], text, 0, frozenset(content_stems(text)), 1.0, 1, {})
+                  for n, text in enumerate([told, retold])]
+
+    def answer(pool: list[extractive._Candidate]) -> str | None:
+        found = extractive._question_for("next", extractive._next_question, pool, taken=set(),
+                                         avoid={told}, asked=set(), second_round=False)
+        return found[0].text if found else None
+
+    assert answer(candidates) == retold
+    assert answer(candidates[:1]) == told  # nothing else answers: the brief's own sentence does

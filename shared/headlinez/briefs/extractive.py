@@ -2516,13 +2516,15 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     # members from 1/6 committee ...", "3 killed, including suspect, in shooting at ..."), often
     # the very headline the page shows; one that reports speech with its speaker may answer who
     # said what.
-    passes = ((False, True), (False, False), *(((True, False),) if kind == "said" else ()))
-    # (another newsroom's telling of a brief's sentence is the brief's sentence again)
+    # Sentences the brief does not tell first, then another newsroom's telling of one of its
+    # sentences, then (readers mark a sentence read twice on one page down) one of its own.
+    passes = ((False, 2), (False, 1), (False, 0), *(((True, 0),) if kind == "said" else ()))
     in_brief = [c for c in candidates if c.text in avoid]
-    for headlines, prefer_new in passes:  # (headlines, prefer sentences not in the brief)
+    for headlines, new in passes:  # (headlines, how new to the brief: 2 untold, 1 not its own words)
         for candidate in ordered:
             if (candidate.position < 0) != headlines or candidate.text in taken \
-                    or (prefer_new and not _distinct(in_brief, candidate)):
+                    or (new == 2 and not _distinct(in_brief, candidate)) \
+                    or (new == 1 and candidate.text in avoid):
                 continue
             question = ask(candidate)
             if question and not _already_asked(_asks_about(question, sides), asked):
