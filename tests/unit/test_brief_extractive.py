@@ -2224,6 +2224,14 @@ def test_one_speaker_in_two_spellings_is_asked_once() -> None:
         extractive._asks_about("What did Joe Biden say?", sides)
     assert extractive._asks_about("What did the Labor Department say?") != \
         extractive._asks_about("What did the Justice Department say?")
+    # a country's voice is the country; its people are not its government
+    for voice in ("Iran FM", "Iranian officials", "Iran's foreign ministry"):
+        assert extractive._asks_about(f"What did {voice} say?") == \
+            extractive._asks_about("What did Tehran say?")
+    assert extractive._asks_about("What did U.S. officials say?") == \
+        extractive._asks_about("What did the White House say?")
+    assert extractive._asks_about("What did Americans say?") != \
+        extractive._asks_about("What did the White House say?")
 
 
 def test_a_title_case_headline_run_is_no_subject() -> None:

@@ -2380,6 +2380,9 @@ _SPEAKS_FOR = re.compile(
 # what a speaker's name says beside whom it names: "U.S. senators" are senators, "White House
 # officials" and "Donald Trump's spokesman" speak for the White House and Donald Trump
 _COUNTRY_QUALIFIER = re.compile(r"^(?:u\.s\.?|us|american|federal) (?=\S)")
+_COUNTRY_VOICE = re.compile(r"([\w.]+(?: [\w.]+)??)(?:'s)? (?:fm|pm|foreign minister|foreign ministry|"
+                            r"prime minister|president|minister|ministry|government|officials?|"
+                            r"spokes(?:man|woman|person)|army|military|leaders?)")
 _SPEAKING_GROUP = re.compile(r"(?<=\S)(?:'s)? (?:officials?|spokes(?:man|woman|person)|leaders|leadership|"
                              r"office|allies)$")
 
@@ -2389,7 +2392,15 @@ def _side(speaker: str) -> str:
     Department" are one body, "Susan A. Magill" and "Susan A Magill" one person, a capital its
     country."""
     key = _METONYMS.get(speaker, speaker)
-    key = re.sub(r"(?<=\b\w)\.(?= )", "", key).removeprefix("the ")
+    key = key.removeprefix("the ")
+    # a country's voice is the country: "Iran FM", "Israel's army", "Iranian officials", "U.S.
+    # officials" (not "Americans": a people is not its government)
+    voice = _COUNTRY_VOICE.fullmatch(key)
+    if voice:
+        place = voice.group(1)
+        key = (place if place in _COUNTRIES else _METONYMS.get(place)
+               or _DEMONYM_COUNTRY.get(place, "").lower() or key)
+    key = re.sub(r"(?<=\b\w)\.(?= )", "", key)  # "Susan A. Magill" is "Susan A Magill"
     key = _SPEAKING_GROUP.sub("", _COUNTRY_QUALIFIER.sub("", key))
     department = re.fullmatch(r"department of (\w+)", key)
     if department:
