@@ -1315,6 +1315,11 @@ def test_a_title_is_taken_off_a_name_and_an_office_stays_whole(written: str, nam
         ("A federal judge has ruled that the ban is unconstitutional.", True),
         ("Biden seeks to reinstate the nuclear agreement that was signed during the Obama "
          "administration.", False),
+        # background: months before the (February) article, in a clause describing a thing, or a given
+        ("The former president was banned from both sites in November following the riots.", False),
+        ("The former president was banned from both sites in January following the riots.", True),
+        ("The act, which passed in the House along party lines, is unlikely to pass the Senate.", False),
+        ("Reporters took offense with the fact that the bill was signed into law June 1.", False),
     ],
 )
 def test_a_rule_changed_or_struck_down_is_a_decision(sentence: str, decided: bool) -> None:

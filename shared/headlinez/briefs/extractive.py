@@ -1917,7 +1917,9 @@ _NOT_DECISION = re.compile(
 
 
 # A decision in a clause of time is background: "the first since a 2024 uprising ousted Hasina".
-_BACKGROUND = re.compile(r"\b(?:since|after|before|when|until|following)\b[^,;]*$", re.IGNORECASE)
+_BACKGROUND = re.compile(r"\b(?:since|after|before|when|until|following)\b[^,;]*$"
+                         # "took offense with the fact that the bill was signed": a given, not news
+                         r"|\bthe fact that\b[^,;]*$", re.IGNORECASE)
 
 
 def _decided_question(candidate: _Candidate) -> str | None:
@@ -1934,6 +1936,7 @@ def _decided_question(candidate: _Candidate) -> str | None:
     found = [m for m in _DECISION.finditer(text) if not _BACKGROUND.search(text[:m.start()])
              and not (_PLUPERFECT.search(text[:m.start()]) and not _REPORTED.search(text[:m.start()]))
              and not _long_gone(_YEAR_AFTER.search(text[m.end():]), candidate.item.published.year)
+             and not _months_gone(_MONTH_AFTER.search(text[m.end():]), candidate.item.published.month)
              and not _ALLEGED.search(text[:m.start()])
              and not _DESCRIBED_BY.match(text, m.start())
              and not _HYPOTHETICAL.search(text[:m.start()])
@@ -1968,6 +1971,16 @@ _DESCRIBED_BY = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\b
 _YEAR_AFTER = re.compile(r"^[^,;.]{0,40}?\bin ((?:19|20)\d\d)\b")
 
 
+# ... or a month ("was banned from both sites in January", in a May article)
+_MONTH_AFTER = re.compile(r"^[^,;.]{0,40}?\bin (" + "|".join(m.title() for m in MONTHS) + r")\b")
+
+
+def _months_gone(month: re.Match[str] | None, published_month: int) -> bool:
+    """Whether a month a decision is dated in is two or more months before the article's: the
+    story's background ("in January" in May), not its news ("in March" in April may be weeks ago)."""
+    return month is not None and (published_month - MONTHS.index(month.group(1).lower()) - 1) % 12 >= 2
+
+
 def _long_gone(year: re.Match[str] | None, published_year: int) -> bool:
     """Whether a year a decision is dated in is before last year: a life's story, not the news."""
     return year is not None and int(year.group(1)) < published_year - 1
@@ -1977,6 +1990,8 @@ def _long_gone(year: re.Match[str] | None, published_year: int) -> bool:
 # ("the American Rescue Plan, which was the $1.9 trillion behemoth passed in March")
 _RELATIVE_PASSIVE = re.compile(r"\b(?:that|which)\s+(?:was|were|had been|has been|have been)\s+"
                                r"(?:(?:the|a|an)\s+(?:[^\s,;]+\s+){0,4})?$"
+                               # "The For the People Act, which passed in the House in March, is ..."
+                               r"|, which\s+(?:\w+ly\s+)?$"
                                # "the AI social network where humans are banned"
                                r"|\bwhere\s+(?:\w+\s+){0,2}(?:is|are|was|were)\s+$", re.IGNORECASE)
 _CHARGING = frozenset({"charged", "indicted"})
