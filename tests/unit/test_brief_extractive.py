@@ -588,6 +588,12 @@ def test_a_sentence_leaning_on_the_one_before_is_no_claim_or_answer() -> None:
     # "It" is often no reference at all, and a name that starts like a pronoun is a name.
     assert extractive._opens_on_a_reference("It's been two weeks since the disappearance.") is False
     assert extractive._opens_on_a_reference("Theresa May said the vote would go ahead.") is False
+    # ... but an "It" that acts stands for something named before
+    for acting in ("It has ordered Facebook to review the decision.", "It passed the Senate 92-6 in April."):
+        assert extractive._opens_on_a_reference(acting) is True
+    for empty in ("It has been a year since the attack.", "It took 93 years for the Academy to act.",
+                  "It seemed unlikely to pass.", "It is not yet clear when tourists will arrive."):
+        assert extractive._opens_on_a_reference(empty) is False
 
 
 def test_a_label_opening_a_sentence_is_dropped() -> None:

@@ -240,6 +240,12 @@ _REFERRING_OPENERS = frozenset({"he", "she", "they", "him", "her", "them", "his"
                                 "those"})
 
 
+# "It" that acts stands for a thing named before ("It has begun studying ..."); "It is unclear",
+# "It took 93 years", "It has been a year since" name nothing.
+_IT_ACTS = re.compile(r"It (?:(?:has|had) (?!been\b)\w+|said|says|added"
+                      r"|(?!(?:seem|appear|remain)ed\b)\w+ed)\b")
+
+
 # ... as does one that names what came before by its kind: "The development comes as ...", "The
 # move follows ..." (what moved, the sentence does not say).
 _REFERRING_NOUNS = frozenset({"development", "move", "announcement", "news", "comments", "remarks", "step"})
@@ -252,6 +258,8 @@ def _opens_on_a_reference(sentence: str) -> bool:
         return False
     if first[0] == "The" and len(first) == 2 and first[1] in _REFERRING_NOUNS:
         return True
+    if first[0] == "It" and _IT_ACTS.match(text):
+        return True  # "It has ordered Facebook to ...", "It passed the Senate 92-6 in April"
     return re.split(r"['’]", first[0].lower())[0] in _REFERRING_OPENERS  # "He's" too
 
 
