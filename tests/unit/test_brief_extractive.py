@@ -936,6 +936,8 @@ def test_a_body_named_with_and_without_its_country_is_one_speaker() -> None:
     "It is also a sharp rise since Biden took office - there were 78,442 encounters in January.",
     "A date for when borders will reopen, however, has not yet been set.",
     "There are various explanations for this phenomenon, ranging from pandering to racism.",
+    "Republicans have not been part of these negotiations.",
+    "Militia groups used these particular storage facilities, Kirby said.",
 ])
 def test_a_sentence_pointing_back_answers_nothing(sentence: str) -> None:
     evidence = item(1, "Reuters", "reuters", "A headline", sentence)
@@ -2294,3 +2296,13 @@ def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_se
 
     assert answer(candidates) == retold
     assert answer(candidates[:1]) == told  # nothing else answers: the brief's own sentence does
+
+
+@pytest.mark.parametrize("sentence", [
+    "The bill targets hate crimes, especially those targeting Asian Americans, the senator said.",
+    "Tyler Perry urged the audience to uplift those on the margins as he accepted the award.",
+    "Biden said the nation honours all those Armenians who perished in the genocide.",
+    "Conservatives lack a substantive agenda these days, the columnist said in the interview.",
+])
+def test_those_who_or_those_described_points_nowhere(sentence: str) -> None:
+    assert extractive._POINTS_BACK.search(sentence) is None

@@ -2335,6 +2335,11 @@ def _answers_well(candidate: _Candidate) -> bool:
 # "By the start of this week, that figure had risen to $2.96": which figure, the sentence before said
 _POINTS_BACK = re.compile(r"\b(?:that|this|those|these) (?:figures?|numbers?|totals?|tally|estimates?|"
                           r"phenomenon|trend)\b"
+                          # "Republicans have not been part of these negotiations." (not "those who
+                          # ...", "those Armenians who perished", "these days")
+                          r"|\b(?:these|those) (?:(?!(?:on|in|at|of|to|by|for|with|from|the|a|an|who)\b)"
+                          r"(?!\w+ing\b)\w+ ){0,2}(?!days\b|years\b)\w+s\b"
+                          r"(?! (?:who|whom|whose|of|in|on|at|with|from|for|aged|over|under)\b)"
                           # "A date for when borders will reopen, however, has not yet been set"
                           r"|, (?:however|though|too|meanwhile|instead),", re.IGNORECASE)
 
