@@ -2306,3 +2306,14 @@ def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_se
 ])
 def test_those_who_or_those_described_points_nowhere(sentence: str) -> None:
     assert extractive._POINTS_BACK.search(sentence) is None
+
+
+def test_a_clause_ending_on_a_scrap_of_the_headline_s_next_sentence_is_no_aspect() -> None:
+    title = "No, you're not crazy. Yes, the CDC's mask guidelines are confusing"
+    assert extractive._clause(title, set(content_stems("crazy"))) is None
+    assert extractive._clause(title, set(content_stems("mask guidelines"))) == \
+        "the CDC's mask guidelines are confusing"
+    # a second sentence of three words or more is the clause's own
+    assert extractive._clause("Trump Stays Banned on Facebook. Keep It That Way",
+                              set(content_stems("banned facebook"))) == \
+        "Trump Stays Banned on Facebook. Keep It That Way"

@@ -494,6 +494,7 @@ def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[Evidence
 _HEADLINE_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # U.S. keeps its dots
 
 
+_SECOND_SENTENCE = re.compile(r"(?<=[a-z]{3})\.\s+(?=[A-Z])")  # a headline's second sentence starts
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[:;!?()\u2013\u2014]|\s-\s")  # not "473,000"
 _MAX_CLAUSE_WORDS = 10
 _CLAUSE_OPENING = frozenset({"but", "as", "while", "amid", "after"})
@@ -562,6 +563,8 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
             continue  # "Trump sues Twitter, Facebook, Google and CEOs Dorsey, ...": an item of a list
         if quoted_after and re.fullmatch(r"[^,]+ to [^,]+", clause):
             continue  # "Kamala Harris to Potential Migrants: 'Do Not Come'": who spoke to whom
+        if len(_HEADLINE_WORD.findall(_SECOND_SENTENCE.split(clause)[-1])) < 3:
+            continue  # "No, you're not crazy. Yes, the CDC's ...": "you're not crazy. Yes" ends on a scrap
         if not _quotes_balanced(clause) or clause[:1] in "'‘\"“":
             # "Taliban takeover isn't 'inevitable" lost its closing mark at the break; a clause
             # that is a quotation ("'This is disgusting'") is someone's words, not an angle
