@@ -2317,3 +2317,19 @@ def test_a_clause_ending_on_a_scrap_of_the_headline_s_next_sentence_is_no_aspect
     assert extractive._clause("Trump Stays Banned on Facebook. Keep It That Way",
                               set(content_stems("banned facebook"))) == \
         "Trump Stays Banned on Facebook. Keep It That Way"
+
+
+def test_headlines_saying_one_thing_in_other_words_show_no_difference() -> None:
+    # "decline" is "fall", "surge" is "rise": no newsroom stresses an aspect of its own
+    assert extractive._restated(["Jobless Claims Decline Further Last Week",
+                                 "U.S. Jobless Claims Fall Further"])
+    assert not extractive._restated(["Jobless Claims Decline Further Last Week",
+                                     "Wall Street set for muted open as stocks slip"])
+    # a word put in quotation marks is the newsroom's own framing
+    assert not extractive._restates("Remove 'Authoritarian' Pelosi", ["Caucus moves to remove Pelosi"])
+    assert extractive._restates("Remove Speaker Pelosi", ["Caucus moves to remove Pelosi as Speaker"])
+
+
+def test_a_later_clause_opening_on_a_plural_subject_s_verb_is_no_aspect() -> None:
+    title = "Top scientists slam WHO, insist COVID lab leak theory is 'viable'"
+    assert extractive._clause(title, set(content_stems("lab leak viable"))) is None

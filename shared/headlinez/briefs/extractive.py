@@ -56,6 +56,7 @@ from headlinez.briefs.models import (
     RemovedClaim,
     TokenUsage,
 )
+from headlinez.briefs.semantic import concept_set, concepts
 from headlinez.briefs.text import (
     MONTHS,
     SCALE_WORDS,
@@ -514,7 +515,9 @@ _PREDICATE_OPENING = _ATTRIBUTION_CLOSE | frozenset({
     # a headline's second verb ("Judge Rules DACA Unlawful, Orders DHS to Cease ..."; judged a
     # fragment: the quote has no subject): the headline verbs' third-person forms (the list topics
     # keeps out of key phrases), and a few it does not hold
-    "orders", "signs", "wins", "backs", "blasts", "pushes", "adds"}) | frozenset(
+    "orders", "signs", "wins", "backs", "blasts", "pushes", "adds",
+    # ... or of a plural subject's ("Top scientists slam WHO, insist COVID lab leak theory is ...")
+    "insist", "slam", "urge", "warn", "vow", "say", "call"}) | frozenset(
     verb for verb in lexicon.word_set("headline_verbs") if verb.endswith("s") and verb != "details")
 
 
@@ -642,11 +645,21 @@ def _without_restatements(groups: Sequence[tuple[list[EvidenceItem], str]]
 _RESTATED = 0.5
 
 
+# a word a headline puts in quotation marks: its framing ("Remove 'Authoritarian' Pelosi"; not a
+# quoted name, "Twitter suspends Trump 'From the Desk' account")
+_SCARE_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['‘\"“]([^'’\"”]{3,40})['’\"”](?=$|[\s.,;:!?)])")
+
+
 def _restates(phrase: str, others: Sequence[str]) -> bool:
-    """Whether most of the phrase's words are in the other phrases."""
+    """Whether most of the phrase's words are in the other phrases, as words of one meaning
+    ("removes" is "sweeps out", `semantic.concepts`), and it quotes no word of its own (a framing:
+    "'real' infrastructure")."""
     own = set(content_stems(phrase))
-    theirs = set().union(*(content_stems(other) for other in others))
-    return len(own & theirs) / max(len(own), 1) >= _RESTATED
+    theirs = concept_set(set().union(*(content_stems(other) for other in others)))
+    if any(" " not in quoted and not all(concepts(stem) & theirs for stem in content_stems(quoted))
+           for quoted in _SCARE_QUOTED.findall(normalize(phrase))):
+        return False
+    return sum(1 for stem in own if concepts(stem) & theirs) / max(len(own), 1) >= _RESTATED
 
 
 def _restated(phrases: Sequence[str]) -> bool:
