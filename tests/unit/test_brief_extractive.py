@@ -2333,3 +2333,16 @@ def test_headlines_saying_one_thing_in_other_words_show_no_difference() -> None:
 def test_a_later_clause_opening_on_a_plural_subject_s_verb_is_no_aspect() -> None:
     title = "Top scientists slam WHO, insist COVID lab leak theory is 'viable'"
     assert extractive._clause(title, set(content_stems("lab leak viable"))) is None
+
+
+@pytest.mark.parametrize(("sentence", "verb"), [
+    ("FP's all-star panel at the Munich Security Conference.", False),
+    ("Republican Sen. Josh Hawley the only senator to vote against it.", False),
+    ("On January 21, an average gallon of regular gasoline cost $2.33, the agency said.", True),
+    ("The two leaders met in Geneva on Tuesday for four hours.", True),
+    ("The ceasefire holds across the whole region for now.", True),
+    ("Prices rose by the most in a decade last month.", True),
+    ("The talks haven't produced an agreement yet.", True),
+])
+def test_a_run_of_words_without_a_verb_is_no_sentence(sentence: str, verb: bool) -> None:
+    assert extractive._has_a_verb(sentence) is verb

@@ -271,6 +271,30 @@ def _bare_quotation(sentence: str) -> bool:
     return text.startswith('"') and text.endswith('"') and text.count('"') == 2
 
 
+# The words that make a sentence of a run of words: an auxiliary, a past form ("-ed", or without
+# it: "flew", "cost"), a present in -s after the first word.
+_VERB_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will",
+                          "would", "can", "could", "may", "might", "must", "should", "do", "does", "did",
+                          "am", "'s", "'re", "'ve", "'ll", "'d"})
+_SAME_FORM_PASTS = lexicon.word_set("brief_irregular_pasts")
+_IRREGULAR_FORMS = lexicon.string_map("irregular_forms")
+
+
+def _has_a_verb(sentence: str) -> bool:
+    """Whether the sentence has a word that makes it one: "FP's all-star panel at the Munich
+    Security Conference." and "Republican Sen. Josh Hawley the only senator to vote against it."
+    have none (a caption, a cut line), and lead or answer nothing."""
+    found = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", sentence)
+    for n, word in enumerate(found):
+        lowered = word.lower().replace("’", "'")
+        ending = lowered[lowered.find("'"):] if "'" in lowered else ""
+        if (lowered in _VERB_WORDS or ending in _VERB_WORDS - {"'s"} or lowered.endswith(("ed", "n't"))
+                or lowered in _IRREGULAR_FORMS or lowered in _SAME_FORM_PASTS
+                or (n > 0 and word[:1].islower() and lowered.endswith("s") and not lowered.endswith("ss"))):
+            return True
+    return False
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
@@ -287,7 +311,8 @@ def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
             sentences.append((item, normalize(item.title), -1))
         for position, written in enumerate(split_sentences(item.snippet)):
             sentence = _without_label(written, item.title)
-            if _usable(sentence):
+            # (a headline may be a noun phrase; an article's sentence that is one is a caption)
+            if _usable(sentence) and _has_a_verb(sentence):
                 sentences.append((item, sentence, position))
     frequency: Counter[str] = Counter()
     item_stems = {item.id: content_stems(item.text) for item in evidence}
