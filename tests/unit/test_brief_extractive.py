@@ -906,6 +906,10 @@ def test_a_compound_surname_is_one_speaker_asked_about_once() -> None:
     # a speaker's quoted "will" is theirs; the sentence's own is an outlook
     ('"We will not take lessons from anyone on our history," he tweeted.', False),
     ("McConnell said on Thursday that Republicans will oppose the compromise.", True),
+    # someone's plans the sentence does not tell look at nothing; an aim of a plural subject does
+    ("The Democrat told colleagues about her plans during a meeting of the committee on Tuesday.", False),
+    ("The Democratic lawmakers aim to fly to Washington, a source with knowledge of the plans said.", True),
+    ("She told colleagues about her plans to create a select committee on the riot.", True),
 ])
 def test_what_happens_next_is_not_answered_by_quoted_words(sentence: str, asked: bool) -> None:
     evidence = item(1, "Reuters", "reuters", "A headline", sentence)

@@ -767,13 +767,13 @@ def _forward(candidate: _Candidate) -> bool:
         if cue not in _FORWARD_CUES:
             continue
         before = lowered[max(0, position - 4):position]
+        after = lowered[position + 1] if position + 1 < len(lowered) else ""
         if cue.startswith("expect") and any(w in _PAST_EXPECTATION for w in before[-2:]):
             continue
-        after = lowered[position + 1] if position + 1 < len(lowered) else ""
         was_expected = before[-1:] in (["were"], ["was"]) and _FIGURE_AHEAD.search(candidate.text) is not None
         if cue == "expected" and (any(w in _FORECASTERS for w in before) or was_expected):
             continue  # a forecast the figures have met or missed ("Analysts surveyed by Refinitiv expected")
-        if _looks_at_nothing(cue, lowered[:position], candidate.text):
+        if _looks_at_nothing(cue, lowered[:position], candidate.text, after):
             continue
         if ((cue == "later" and before[-1:] and before[-1] in _LATER_IN_THE_PAST)
                 or (cue == "soon" and before[-1:] == ["too"])
@@ -806,10 +806,11 @@ def _forward(candidate: _Candidate) -> bool:
         if (first == "set" or (first == "track" and prior == "on")  # "is on track to end on Aug. 31"
                 or (first == "due" and prior in {"is", "are"} and following not in _DETERMINERS)):
             return True
-        # "states plan to end", "they plan to": a plural subject; not "the administration's plan to"
+        # "states plan to end", "lawmakers aim to fly": a plural subject; not "the administration's
+        # plan to"
         plural_subject = prior in {"they", "we"} or (
             len(prior) > 3 and prior.endswith("s") and not prior.endswith(("'s", "’s", "ss")))
-        if first == "plan" and plural_subject:
+        if first in {"plan", "aim"} and plural_subject:
             return True
     return False
 
@@ -826,11 +827,15 @@ def _after_nth_will(text: str, nth: int) -> str:
     return text[found[nth].end():] if nth < len(found) else text
 
 
-def _looks_at_nothing(cue: str, before: Sequence[str], text: str) -> bool:
+def _looks_at_nothing(cue: str, before: Sequence[str], text: str, after: str = "") -> bool:
     """A cue after a past that did not happen ("fears of a result that could have portended a
-    brutal midterm next year"), or a participle used as an adjective, dating nothing ("the
-    administration's planned campaign"; "the planned vote on Thursday" still looks ahead)."""
+    brutal midterm next year"), a participle used as an adjective, dating nothing ("the
+    administration's planned campaign"; "the planned vote on Thursday" still looks ahead), or
+    someone's plans that the sentence does not tell ("told colleagues about her plans during a
+    meeting ... on Tuesday"; "her plans to ..." and "plans for ..." do)."""
     if _WHAT_MIGHT_HAVE_BEEN.search(" ".join(before)):
+        return True
+    if cue == "plans" and before[-1:] and before[-1] in _DETERMINERS and after not in {"to", "for"}:
         return True
     if cue == "will" and _ASKED.search(" ".join(before[-12:])):
         return True  # "a reporter who asked what makes him confident that Putin will change"
