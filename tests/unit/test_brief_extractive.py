@@ -3,6 +3,7 @@ that keep their letters, and every claim within the no-invention contract."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -582,8 +583,10 @@ def test_a_sentence_leaning_on_the_one_before_is_no_claim_or_answer() -> None:
     text = _drafted_text(evidence)
     assert "He is scheduled" not in text
     assert "Their respective" not in text
-    assert any(q.question == "What happens next?" and "Macron and Modi will sign" in q.answer
-               for q in draft.quick_answers)
+    # the outlook is what to watch (and, being on the page, no "What happens next?" answer again)
+    watch = next(p for p in draft.paragraphs if p.kind == "what_to_watch")
+    assert "Macron and Modi will sign" in watch.claims[0].text
+    assert not any(q.question == "What happens next?" for q in draft.quick_answers)
     assert extractive._opens_on_a_reference("He's expected to resign on Friday.") is True
     # "It" is often no reference at all, and a name that starts like a pronoun is a name.
     assert extractive._opens_on_a_reference("It's been two weeks since the disappearance.") is False
@@ -2286,20 +2289,28 @@ def test_a_fuller_telling_of_a_lead_sentence_adds_nothing_to_the_lead() -> None:
 
 
 def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_sentence() -> None:
-    told = "The Senate will vote on the bill next week, leaders said on Thursday."
-    retold = "Senators will vote on the infrastructure bill next week, according to leaders of both parties."
-    evidence = [item(1, "Reuters", "reuters", "Senate to vote", told),
-                item(2, "AP", "ap", "Vote next week", retold)]
+    told = "The Senate approved the infrastructure bill on Tuesday, leaders said."
+    retold = "Senators approved the infrastructure bill by a 69-30 vote on Tuesday afternoon."
+    evidence = [item(1, "Reuters", "reuters", "Senate passes bill", told),
+                item(2, "AP", "ap", "Bill passes", retold)]
     candidates = [extractive._Candidate(evidence[n], text, 0, frozenset(content_stems(text)), 1.0, 1, {})
                   for n, text in enumerate([told, retold])]
 
-    def answer(pool: list[extractive._Candidate]) -> str | None:
-        found = extractive._question_for("next", extractive._next_question, pool, taken=set(),
-                                         avoid={told}, asked=set(), second_round=False)
+    def answer(kind: str, ask: Callable[[extractive._Candidate], str | None],
+               pool: list[extractive._Candidate]) -> str | None:
+        found = extractive._question_for(kind, ask, pool, taken=set(), avoid={told}, asked=set(),
+                                         second_round=False)
         return found[0].text if found else None
 
-    assert answer(candidates) == retold
-    assert answer(candidates[:1]) == told  # nothing else answers: the brief's own sentence does
+    assert answer("decided", extractive._decided_question, candidates) == retold
+    # nothing else answers: the brief's own sentence does ...
+    assert answer("decided", extractive._decided_question, candidates[:1]) == told
+    # ... but never what happens next: the brief's outlook is what to watch, already on the page
+    ahead = "The House will vote on the bill next week, leaders said."
+    outlook = [extractive._Candidate(evidence[0], ahead, 0, frozenset(content_stems(ahead)), 1.0, 1, {})]
+    found = extractive._question_for("next", extractive._next_question, outlook, taken=set(),
+                                     avoid={ahead}, asked=set(), second_round=False)
+    assert found is None
 
 
 @pytest.mark.parametrize("sentence", [

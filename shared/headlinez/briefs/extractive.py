@@ -2603,7 +2603,10 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     # said what.
     # Sentences the brief does not tell first, then another newsroom's telling of one of its
     # sentences, then (readers mark a sentence read twice on one page down) one of its own.
-    passes = ((False, 2), (False, 1), (False, 0), *(((True, 0),) if kind == "said" else ()))
+    # "What happens next?" is never answered by the brief's own sentence: that is what to watch,
+    # which the page already shows above the answers.
+    passes = ((False, 2), (False, 1), *(((False, 0),) if kind != "next" else ()),
+              *(((True, 0),) if kind == "said" else ()))
     in_brief = [c for c in candidates if c.text in avoid]
     for headlines, new in passes:  # (headlines, how new to the brief: 2 untold, 1 not its own words)
         for candidate in ordered:
