@@ -607,7 +607,7 @@ def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say()
                                     "doc": brief.model_dump_json()})
     # Then the page says so in one line, not that answers are still to come with the brief
     page = _api(repo)(f"/trend/{state.trend_id}")["body"]
-    assert "No quick answers: no sentence of the coverage answers who said what" in page
+    assert "No quick answers: the coverage answers no question (who said what" in page
     assert "No quick answers yet" not in page
 
 
