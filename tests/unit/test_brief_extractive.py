@@ -25,7 +25,12 @@ def item(n: int, outlet: str, family: str, title: str, snippet: str) -> Evidence
 
 def _candidate(evidence: EvidenceItem, text: str, position: int = 0) -> extractive._Candidate:
     """A candidate sentence of one evidence item (position -1: its headline), unscored."""
-    return extractive._Candidate(evidence, text, position, frozenset(), 1.0, 1, {})
+    return extractive._Candidate(evidence, text, position, frozenset(content_stems(text)), 1.0, 1, {})
+
+
+def _subjects_of(evidence: list[EvidenceItem]) -> list[str]:
+    named = extractive._named(evidence)
+    return extractive._subjects(evidence, named, extractive._full_names(named))
 
 
 PERU = [
@@ -748,8 +753,7 @@ def test_one_person_s_two_given_names_count_once_and_a_relation_is_no_subject() 
         item(3, "Examiner", "examiner", "Trump associate Thomas Barrack hit with foreign lobbying charges",
              "Donald Trump's former adviser was arrested in Los Angeles."),
     ]
-    named = extractive._named(evidence)
-    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    subjects = _subjects_of(evidence)
     assert subjects[:2] == ["Thomas Barrack", "Donald Trump"]
 
 
@@ -761,8 +765,7 @@ def test_a_leader_named_for_his_administration_is_not_the_headline_s_actor() -> 
         item(2, "Reuters", "reuters", "Biden administration makes first Guantanamo Bay transfer",
              "The move under Joe Biden leaves 39 detainees at Guantanamo Bay."),
     ]
-    named = extractive._named(evidence)
-    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    subjects = _subjects_of(evidence)
     assert subjects[0] == "Guantanamo Bay", subjects
 
 
@@ -785,8 +788,7 @@ def test_a_person_comes_before_the_premises_where_the_story_happened() -> None:
         item(2, "NPR", "npr", "A Houston man is arrested for alleged illegal voting",
              "Hervis Rogers was the last person in line at Texas Southern University to cast a vote."),
     ]
-    named = extractive._named(evidence)
-    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    subjects = _subjects_of(evidence)
     assert subjects[:2] == ["Hervis Rogers", "Texas Southern University"]
 
 
@@ -2276,8 +2278,7 @@ def test_a_title_case_headline_run_is_no_subject() -> None:
         item(2, "Breitbart", "breitbart", "Jobless Claims Drop to 385,000, a Post-Pandemic Low",
              "New jobless claims dropped 20,000 to 385,000, the Labor Department said Thursday."),
     ]
-    named = extractive._named(evidence)
-    subjects = extractive._subjects(evidence, named, extractive._full_names(named))
+    subjects = _subjects_of(evidence)
     assert "Jobless Claims Drop" not in subjects
     assert "Labor Department" in subjects
 
@@ -2291,13 +2292,9 @@ def test_a_fuller_telling_of_a_lead_sentence_adds_nothing_to_the_lead() -> None:
     evidence = [item(1, "Reuters", "reuters", "Jobless claims fall", first),
                 item(2, "AP", "ap", "Jobless claims drop again", fuller),
                 item(3, "CNBC", "cnbc", "Claims at a pandemic low", other)]
-    stems = {text: frozenset(content_stems(text)) for text in (first, fuller, other)}
-    chosen = [extractive._Candidate(evidence[0], first, 0, stems[first], 1.0, 1, {})]
-    def candidate(n: int, text: str) -> extractive._Candidate:
-        return extractive._Candidate(evidence[n], text, 0, stems[text], 1.0, 1, {})
-
-    assert not extractive._distinct(chosen, candidate(1, fuller))
-    assert extractive._distinct(chosen, candidate(2, other))
+    chosen = [_candidate(evidence[0], first)]
+    assert not extractive._distinct(chosen, _candidate(evidence[1], fuller))
+    assert extractive._distinct(chosen, _candidate(evidence[2], other))
     lead = extractive_draft(evidence).paragraphs[0].claims
     assert not {first, fuller} <= {claim.text for claim in lead}, lead
 
@@ -2307,8 +2304,7 @@ def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_se
     retold = "Senators approved the infrastructure bill by a 69-30 vote on Tuesday afternoon."
     evidence = [item(1, "Reuters", "reuters", "Senate passes bill", told),
                 item(2, "AP", "ap", "Bill passes", retold)]
-    candidates = [extractive._Candidate(evidence[n], text, 0, frozenset(content_stems(text)), 1.0, 1, {})
-                  for n, text in enumerate([told, retold])]
+    candidates = [_candidate(evidence[n], text) for n, text in enumerate([told, retold])]
 
     def answer(kind: str, ask: Callable[[extractive._Candidate], str | None],
                pool: list[extractive._Candidate]) -> str | None:
@@ -2321,7 +2317,7 @@ def test_an_answer_retells_the_brief_in_other_words_before_it_repeats_a_brief_se
     # on one page down; what to watch is no "What happens next?" answer again either)
     assert answer("decided", extractive._decided_question, candidates[:1]) is None
     ahead = "The House will vote on the bill next week, leaders said."
-    outlook = [extractive._Candidate(evidence[0], ahead, 0, frozenset(content_stems(ahead)), 1.0, 1, {})]
+    outlook = [_candidate(evidence[0], ahead)]
     found = extractive._question_for("next", extractive._next_question, outlook, taken=set(),
                                      avoid={ahead}, asked=set(), second_round=False)
     assert found is None

@@ -827,7 +827,7 @@ def _after_nth_will(text: str, nth: int) -> str:
     return text[found[nth].end():] if nth < len(found) else text
 
 
-def _looks_at_nothing(cue: str, before: Sequence[str], text: str, after: str = "") -> bool:
+def _looks_at_nothing(cue: str, before: Sequence[str], text: str, after: str) -> bool:
     """A cue after a past that did not happen ("fears of a result that could have portended a
     brutal midterm next year"), a participle used as an adjective, dating nothing ("the
     administration's planned campaign"; "the planned vote on Thursday" still looks ahead), or
@@ -2181,7 +2181,8 @@ def _as_modifier(name: str, headline: str) -> bool:
     return re.search(pattern, headline, re.IGNORECASE) is not None
 
 
-_DEMONYMS = frozenset(lexicon.string_map("demonyms"))
+_DEMONYM_COUNTRY = lexicon.string_map("demonyms")  # "iranian" -> "Iran"
+_DEMONYMS = frozenset(_DEMONYM_COUNTRY)
 # "Republican-led", "Kremlin-backed": an adjective made of a name, not a name.
 _COMPOUND_ADJECTIVE = re.compile(r"-(?:led|backed|based|controlled|owned|run|linked|born|style|era|like|"
                                  r"affiliated|aligned|allied|funded|made|held|dominated)\b", re.IGNORECASE)
@@ -2438,7 +2439,6 @@ _FOLLOWS_ON = re.compile(r"^(?:The|This|That) \w+ (?:comes|came|follows|followed
 
 
 _METONYMS = lexicon.string_map("capital_metonyms")
-_DEMONYM_COUNTRY = lexicon.string_map("demonyms")
 _SAID = re.compile(r"^What did (.+) say\?$")
 
 
@@ -2490,7 +2490,7 @@ def _speaks_for(texts: Sequence[str]) -> dict[str, str]:
     for text in texts:
         for match in _SPEAKS_FOR.finditer(normalize(text).replace("’", "'")):
             body = match.group("body")
-            if match.group("former") or body.split()[0].lower() in _TITLES | {"vice", "prime", "former"}:
+            if match.group("former") or body.split()[0].lower() in _TITLES | {"vice", "prime"}:
                 continue
             country = _DEMONYM_COUNTRY.get(body.split()[0].lower())  # "Iranian President ..."
             side = _side((country or body).lower())
