@@ -63,7 +63,7 @@ from tests.fakes import InMemoryClusterStore
 
 from headlinez.adapters.embedding import load_default_embedder
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.lifecycle import quiet_needed_hours
+from headlinez.domain.lifecycle import covered_again_at, quiet_needed_hours
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import velocity_at
 from headlinez.evaluation.clustering_eval import dataset_ids, embed_articles, load_dataset
@@ -98,6 +98,7 @@ class Observation:
     is_open: bool
     recent_newsrooms: int = 0  # distinct newsrooms with an article in the last COVERED_HOURS
     quiet_hours: float = 0.0  # since the trend's latest article
+    covered_again: bool = False  # Cooled with an article after it cooled: the page marks it
 
 
 @dataclass
@@ -165,7 +166,8 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
                 replay.history[trend.trend_id][now] = Observation(
                     trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open,
                     recent_newsrooms(trend, now, COVERED_HOURS),
-                    (now - trend.last_seen).total_seconds() / 3600)
+                    (now - trend.last_seen).total_seconds() / 3600,
+                    covered_again_at(trend) is not None)
         replay.public_members.append((now, [set(replay.store.members.get(t.trend_id, {}))
                                             for t in replay.store.trends.values()
                                             if t.is_open and t.source_count >= PUBLIC_MIN_NEWSROOMS]))
@@ -275,6 +277,9 @@ def print_cooled_with_fresh_article(replay: Replay) -> float:
     share = 100.0 * fresh / cooled if cooled else 0.0
     print(f"  cooled with a fresh article: {fresh} of {cooled} public Cooled trend-runs ({share:.1f}%) had "
           f"an article younger than the quiet spell their size needs to cool ({trends} trends)")
+    marked, _, _ = _public_cooled_share(
+        replay, lambda o: o.quiet_hours < quiet_needed_hours(o.newsrooms) and o.covered_again)
+    print(f"    of which the page marks 'covered again' beside the badge: {marked} of {fresh}")
     return share
 
 

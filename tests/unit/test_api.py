@@ -176,6 +176,7 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
         "second_headline": None,
         "status": None,
         "status_since": None,
+        "covered_again_at": None,
         "open": True,
         "category": None,
         "prediction": None,

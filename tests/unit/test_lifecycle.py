@@ -241,3 +241,32 @@ def test_the_pages_words_for_each_status_follow_the_rules() -> None:
     assert "(15 newsrooms or more)" in lc.STATUS_MEANINGS["cooled"]
     assert "a story still Emerging is not cooled" in lc.STATUS_MEANINGS["cooled"]  # rule 2 before rule 3
     assert f"up {(lc.RISE_ENTER_GROWTH - 1) * 100:g}%" in lc.STATUS_MEANINGS["rising"]
+
+
+# --- "covered again": new coverage beside a Cooled badge ------------------------------------------
+
+
+def test_an_article_after_a_trend_cooled_is_marked_covered_again() -> None:
+    cooled_at = T0 + 10 * H
+    base = trend_from([(2, 2), (1, 1)]).model_copy(update={"status": "cooled", "status_since": cooled_at})
+
+    fresh = base.model_copy(update={"last_seen": cooled_at + 2 * H})
+    assert lc.covered_again_at(fresh) == cooled_at + 2 * H
+    # the article it cooled after is not new coverage, nor is any before it
+    assert lc.covered_again_at(base.model_copy(update={"last_seen": cooled_at - 4 * H})) is None
+    assert lc.covered_again_at(base.model_copy(update={"last_seen": cooled_at})) is None
+
+
+def test_only_a_cooled_trend_is_covered_again() -> None:
+    later = T0 + 12 * H
+    for status in ("emerging", "rising", "peaking", "fading"):
+        state = trend_from([(2, 2)]).model_copy(
+            update={"status": status, "status_since": T0 + H, "last_seen": later})
+        assert lc.covered_again_at(state) is None, status
+    no_since = trend_from([(2, 2)]).model_copy(update={"status": "cooled", "last_seen": later})
+    assert lc.covered_again_at(no_since) is None
+
+
+def test_covered_again_says_what_revives_a_cooled_story() -> None:
+    assert "40% of its peak pace" in lc.COVERED_AGAIN_MEANING
+    assert f"velocity of {lc.ESTABLISHED_VELOCITY:g}" in lc.COVERED_AGAIN_MEANING

@@ -455,6 +455,33 @@ def test_home_page_lists_trends_with_filters_and_freshness() -> None:
     assert get("/", {"category": "weather"})["statusCode"] == 422
 
 
+def test_a_cooled_trend_with_new_coverage_is_marked_covered_again() -> None:
+    repo = InMemoryTrendRepository()
+    cooled_at = NOW - timedelta(hours=3)
+    covered_at = NOW - timedelta(minutes=40)
+    cooled = _state(1).model_copy(
+        update={"status": "cooled", "status_since": cooled_at, "last_seen": covered_at})
+    quiet = _state(2).model_copy(
+        update={"status": "cooled", "status_since": cooled_at, "last_seen": NOW - timedelta(hours=9)})
+    repo.add(cooled, score=2.0)
+    repo.add(quiet, score=1.0)
+    get = _api(repo)
+
+    home = get("/", {"status": "cooled"})["body"]
+    assert home.count('class="badge covered-again"') == 1
+    card = home.split(f'id="trend-{cooled.trend_id}"')[1].split("</article>")[0]
+    assert "covered again" in card
+    assert "40 min ago" in card
+    assert "covered again" not in home.split(f'id="trend-{quiet.trend_id}"')[1].split("</article>")[0]
+    assert 'class="badge covered-again"' in get(f"/trend/{cooled.trend_id}")["body"]
+    assert 'class="badge covered-again"' not in get(f"/trend/{quiet.trend_id}")["body"]
+    # the JSON says the same: the article's time for the one, null for the other
+    listed = {t["id"]: t for t in json.loads(get("/trends", {"status": "cooled"})["body"])["items"]}
+    assert listed[cooled.trend_id]["covered_again_at"].startswith(covered_at.strftime("%Y-%m-%dT%H:%M"))
+    assert listed[quiet.trend_id]["covered_again_at"] is None
+    assert 'id="covered-again"' in get("/how-it-works")["body"]
+
+
 def test_empty_sections_say_so_plainly() -> None:
     repo = InMemoryTrendRepository()
     repo.add(_state(1), [], score=1.0)

@@ -25,7 +25,8 @@ Rules, applied in order (thresholds are the constants below):
    COOL_MAX_HOURS) — 3 h for one newsroom, 6 h for 3, 12 h for 7, 24 h from 15 — *and* V below
    COOLED_SHARE (25 %) of P. A night lull of an hour or two never cools a story with several
    newsrooms. A cooled trend stays cooled until it is covered again at V ≥ max(REVIVE_SHARE × P,
-   ESTABLISHED_VELOCITY).
+   ESTABLISHED_VELOCITY); until then the page marks any article after it cooled as "covered
+   again" beside the badge (`covered_again_at`), rather than changing the status per article.
 4. **Rising** is entered when V ≥ ESTABLISHED_VELOCITY, V is at its peak (≥ AT_PEAK_SHARE × P) and
    V ≥ RISE_ENTER_GROWTH × V2 (+30 % in two hours, or V2 = 0); it is kept while V is at its peak
    and V ≥ RISE_STAY_GROWTH × V2 (still growing).
@@ -211,6 +212,26 @@ def lifecycle(
     if status == previous and since is not None:
         return status, since
     return status, now
+
+
+def covered_again_at(trend: TrendState) -> datetime | None:
+    """For a Cooled trend, the time of its latest article when it came after the trend cooled,
+    else None.
+
+    A cooled story leaves Cooled only at the revival pace (rule 3), which a trickle of new articles
+    never reaches; a status change per stray article would break the hysteresis, so the page marks
+    the new coverage beside the badge instead of contradicting it ("Cooled" next to an article an
+    hour old)."""
+    since = trend.status_since
+    if trend.status != "cooled" or since is None or trend.last_seen <= since:
+        return None
+    return trend.last_seen
+
+
+COVERED_AGAIN_MEANING = (
+    "new coverage since the story cooled, not yet at the pace that brings a cooled story back "
+    f"({_percent(REVIVE_SHARE)} of its peak pace and a velocity of {ESTABLISHED_VELOCITY:g})"
+)
 
 
 def badge(status: TrendStatus) -> str:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, covered_again_at
 from headlinez.domain.newsrooms import TREND_DEFINITION, candidate_label, group_by_newsroom, is_public
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
@@ -93,6 +94,11 @@ class TrendSummary(_Model):
         description="Lifecycle status; null until clustering has assessed it."
     )
     status_since: datetime | None = Field(default=None, description="When the status was entered.")
+    covered_again_at: datetime | None = Field(
+        default=None,
+        description="For a cooled trend, the publish time of its latest article when it came after "
+        "the trend cooled (" + COVERED_AGAIN_MEANING + "); else null.",
+    )
     open: bool = Field(description="True while coverage may still join the trend.")
     category: Category | None = Field(description="Category; null when not classified yet.")
     prediction: Prediction | None = Field(description="What the trend is expected to do; null when none.")
@@ -543,6 +549,7 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "second_headline": state.second_headline,
         "status": getattr(state, "status", None),
         "status_since": getattr(state, "status_since", None),
+        "covered_again_at": covered_again_at(state),
         "open": state.is_open,
         "category": _category(state),
         "prediction": _prediction(state),

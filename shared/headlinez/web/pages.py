@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
-from headlinez.domain.lifecycle import STATUS_MEANINGS
+from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, STATUS_MEANINGS
 from headlinez.domain.newsrooms import STORY_WINDOWS, TREND_DEFINITION
 from headlinez.domain.prediction import load_model as load_prediction_model
 from headlinez.domain.velocity import (
@@ -88,6 +88,7 @@ def templates() -> Environment:
             "velocity_explanation": VELOCITY_EXPLANATION,
             "arrows": ARROWS,
             "status_help": STATUS_MEANINGS,  # the rules' own words, never restated here
+            "covered_again_help": COVERED_AGAIN_MEANING,
             "statuses": STATUSES,
             "category_names": CATEGORY_NAMES,
             "href": href,
