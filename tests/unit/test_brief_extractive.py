@@ -2371,3 +2371,24 @@ def test_a_later_clause_opening_on_a_plural_subject_s_verb_is_no_aspect() -> Non
 ])
 def test_a_run_of_words_without_a_verb_is_no_sentence(sentence: str, verb: bool) -> None:
     assert extractive._has_a_verb(sentence) is verb
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ahead"),
+    [
+        # a participle before its noun, after a preposition, dates the sentence's past act
+        ("The chief financial officer turned himself in on Thursday ahead of expected charges "
+         "against the firm.", False),
+        ("The speaker on Monday filed the text in advance of an expected vote in the chamber on "
+         "Wednesday.", True),
+        # the past of "plan" is no outlook; a plan dated ahead is
+        ("The host said Monday that the agency was reading his mail and planned to leak it.", False),
+        ("The host planned to leak the emails next week, his lawyer said.", True),
+        ("The mayor plans to form a panel this week.", True),
+        ("Talks are set to resume in Vienna next week.", True),  # unchanged: what still looks ahead
+        ("The two sides will resume talks on Friday.", True),
+    ],
+)
+def test_a_participle_after_a_preposition_and_a_past_plan_are_no_outlook(sentence: str, ahead: bool) -> None:
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert extractive._forward(_candidate(said, sentence)) is ahead

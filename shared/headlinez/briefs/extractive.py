@@ -757,6 +757,8 @@ _DATED_AHEAD = re.compile(
 # change"), nor does a past that did not happen ("could have portended", "would have been")
 _ASKED = re.compile(r"\b(?:asked|asks|asking|wondered|wonders|whether)\b")
 _WHAT_MIGHT_HAVE_BEEN = re.compile(r"\b(?:could|would|might|should)(?:n['’]t| not)? have \w+")
+_BEFORE_A_NOUN = frozenset({"of", "for", "with", "amid", "despite", "before", "after"})
+_PLAN_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had"})
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "any", "no",
                           "such", "new", "whose"})
 
@@ -829,8 +831,9 @@ def _after_nth_will(text: str, nth: int) -> str:
 
 def _looks_at_nothing(cue: str, before: Sequence[str], text: str, after: str) -> bool:
     """A cue after a past that did not happen ("fears of a result that could have portended a
-    brutal midterm next year"), a participle used as an adjective, dating nothing ("the
-    administration's planned campaign"; "the planned vote on Thursday" still looks ahead), or
+    brutal midterm next year"), a participle used as an adjective, dating nothing after it ("the
+    administration's planned campaign", "surrendered on Thursday ahead of expected charges"; "the
+    planned vote on Thursday" still looks ahead), the past of "plan" ("and planned to leak"), or
     someone's plans that the sentence does not tell ("told colleagues about her plans during a
     meeting ... on Tuesday"; "her plans to ..." and "plans for ..." do)."""
     if _WHAT_MIGHT_HAVE_BEEN.search(" ".join(before)):
@@ -839,8 +842,17 @@ def _looks_at_nothing(cue: str, before: Sequence[str], text: str, after: str) ->
         return True
     if cue == "will" and _ASKED.search(" ".join(before[-12:])):
         return True  # "a reporter who asked what makes him confident that Putin will change"
-    adjective = bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1] in _DETERMINERS)
-    return cue.endswith("ed") and adjective and _DATED_AHEAD.search(text) is None
+    # "ahead of expected charges", "the planned vote": a participle before its noun names something
+    # the sentence's own (past) act is dated against; it looks ahead only when a day ahead follows
+    # it ("the planned vote on Thursday"), not by a day the act was done on ("Pelosi on Monday
+    # introduced ...")
+    adjective = bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1] in _DETERMINERS
+                                  or before[-1] in _BEFORE_A_NOUN)
+    # "host said Monday that ... and planned to leak": the past of "plan", not a plan told ahead
+    planned_then = cue == "planned" and after == "to" \
+        and not (before[-1:] and before[-1] in _PLAN_AUXILIARIES)
+    later = re.split(rf"\b{re.escape(cue)}\b", text.lower(), maxsplit=1)[-1]
+    return ((cue.endswith("ed") and adjective) or planned_then) and _DATED_AHEAD.search(later) is None
 
 
 def _told_in_the_past(word: str) -> bool:
