@@ -2392,3 +2392,22 @@ def test_a_run_of_words_without_a_verb_is_no_sentence(sentence: str, verb: bool)
 def test_a_participle_after_a_preposition_and_a_past_plan_are_no_outlook(sentence: str, ahead: bool) -> None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
     assert extractive._forward(_candidate(said, sentence)) is ahead
+
+
+def test_the_brief_s_own_sentence_answers_only_a_page_with_no_other_answer() -> None:
+    said = '"We will not back down," Governor Ann Lee said on Tuesday.'
+    figure = "The state has 1,200 inspectors on the job, the agency said in its report."
+    evidence = [item(1, "Reuters", "reuters", "Governor vows to fight the order", said),
+                item(2, "AP", "ap", "State keeps its inspectors", figure)]
+    writer = extractive._Writer(evidence)
+    candidates = [_candidate(evidence[0], said), _candidate(evidence[1], figure)]
+
+    def answered(avoid: set[str]) -> list[str]:
+        answers = extractive._quick_answers(candidates, writer, avoid, subject=None, next_subject=None)
+        return [q.answer for q in answers if q.evidence_ids]
+
+    # the brief tells the governor's words: another sentence answers, the brief's is not read twice
+    assert said not in answered({said})
+    assert figure in answered({said})
+    # a page whose every answer the brief tells still answers, with the brief's own sentence
+    assert said in answered({said, figure})

@@ -2599,7 +2599,8 @@ _TOLD_ABOVE = frozenset({"next", "decided"})  # kinds never answered by the brie
 
 def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates: Sequence[_Candidate],
                   *, taken: Set[str], avoid: Set[str], asked: Set[str], second_round: bool,
-                  sides: Mapping[str, str] | None = None) -> tuple[_Candidate, str] | None:
+                  sides: Mapping[str, str] | None = None, repeats: bool = True
+                  ) -> tuple[_Candidate, str] | None:
     """The first candidate sentence (not yet an answer; one not in the brief preferred) that
     answers a question of this kind not yet asked (`asked`: what each question asks, `_asks_about`)."""
     # Who said what: a quoted statement first, then any reported one; a named speaker before a
@@ -2620,9 +2621,10 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     # sentences, then (readers mark a sentence read twice on one page down) one of its own, but
     # never for what happens next or what was decided: the page shows them just above, as what to
     # watch and in the lead (judged blind on whole pages, 42 to 2 and 28 to 1). Who said what and
-    # a figure still may: on thin coverage they are often the only answers there are.
-    passes = ((False, 2), (False, 1), *(((False, 0),) if kind not in _TOLD_ABOVE else ()),
-              *(((True, 0),) if kind == "said" else ()))
+    # a figure still may when `repeats` (a page with no other answer: `_quick_answers`).
+    repeats = repeats and kind not in _TOLD_ABOVE
+    passes = ((False, 2), (False, 1), *(((False, 0),) if repeats else ()),
+              *(((True, 0),) if kind == "said" and repeats else ()))
     in_brief = [c for c in candidates if c.text in avoid]
     for headlines, new in passes:  # (headlines, how new to the brief: 2 untold, 1 not its own words)
         for candidate in ordered:
@@ -2636,29 +2638,22 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     return None
 
 
-def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
-                   subject: str | None, deceased: Set[str] = frozenset(), *,
-                   next_subject: str | None, shown: str = "", event: str | None = None,
-                   covered: Set[str] = frozenset(), texts: Sequence[str] = ()) -> list[QuickAnswer]:
-    """Up to three questions the evidence answers, each from its own sentence: one of each kind
-    first; when fewer than three kinds can be answered, a second question of a kind already asked
-    (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
-    whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one);
-    `event`: the story's event, asked about instead of a place (`_story_event`); `covered`: the
-    kinds the coverage speaks to without an answer (`_left_unanswered`)."""
+def _answered(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str], sides: Mapping[str, str],
+              *, repeats: bool) -> tuple[list[tuple[int, QuickAnswer]], set[str], list[str]]:
+    """The questions answered (with their order), the sentences they take and the kinds left
+    unanswered: one of each kind first, then a second of a kind already asked. `repeats`: whether
+    who said what and a figure may be answered by a sentence of the brief (`_question_for`)."""
     answered: list[tuple[int, QuickAnswer]] = []
     taken: set[str] = set()
     asked: set[str] = set()
     missing: list[str] = []
-    candidates = [c for c in candidates if _answers_well(c)]
-    sides = _speaks_for(texts)
     for second_round in (False, True):
         for order, (kind, ask) in enumerate(_QUESTION_KINDS):
             if second_round and (len(answered) >= 3 or kind in {"decided", "next"}
                                  or (kind in missing and kind != "said")):
                 continue  # a second decision or outlook would restate the first
             found = _question_for(kind, ask, candidates, taken=taken, avoid=avoid, asked=asked,
-                                  second_round=second_round, sides=sides)
+                                  second_round=second_round, sides=sides, repeats=repeats)
             if found is None:
                 if not second_round:
                     missing.append(kind)
@@ -2671,6 +2666,27 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
             claim = writer.claim(candidate)
             answered.append((order + 10 * second_round, QuickAnswer(
                 question=question, answer=claim.text, evidence_ids=claim.evidence_ids)))
+    return answered, taken, missing
+
+
+def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set[str],
+                   subject: str | None, deceased: Set[str] = frozenset(), *,
+                   next_subject: str | None, shown: str = "", event: str | None = None,
+                   covered: Set[str] = frozenset(), texts: Sequence[str] = ()) -> list[QuickAnswer]:
+    """Up to three questions the evidence answers, each from its own sentence: one of each kind
+    first; when fewer than three kinds can be answered, a second question of a kind already asked
+    (another speaker, another figure) before any "coverage does not yet specify". `next_subject`:
+    whom "What happens next for ...?" asks about: the subject, unless it is a victim (None: no one);
+    `event`: the story's event, asked about instead of a place (`_story_event`); `covered`: the
+    kinds the coverage speaks to without an answer (`_left_unanswered`)."""
+    candidates = [c for c in candidates if _answers_well(c)]
+    sides = _speaks_for(texts)
+    # A sentence the page already shows is read twice (judged blind: pages without such answers
+    # were preferred 73 to 5), but on thin coverage it is often the only answer there is: the
+    # brief's own sentences answer only a page that has no other answer.
+    answered, taken, missing = _answered(candidates, writer, avoid, sides, repeats=False)
+    if not answered:
+        answered, taken, missing = _answered(candidates, writer, avoid, sides, repeats=True)
     answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
     if len(answers) < 3:
         latest = _latest(candidates, writer, taken | set(avoid), shown)
