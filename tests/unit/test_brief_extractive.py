@@ -2411,3 +2411,35 @@ def test_the_brief_s_own_sentence_answers_only_a_page_with_no_other_answer() -> 
     assert figure in answered({said})
     # a page whose every answer the brief tells still answers, with the brief's own sentence
     assert said in answered({said, figure})
+
+
+def test_a_figure_two_sentences_give_in_shared_words_is_one_fact() -> None:
+    assert extractive._figures("Prices rose 5.4 percent in June 2021, to 559,000 claims on June 15.") == \
+        {"5.4", "559000"}
+    evidence = item(1, "Reuters", "reuters", "Prices rise", "x")
+    first = _candidate(evidence, "Consumer prices rose 5.4% over the past year, the Labor Department said.")
+    retold = _candidate(evidence, "Prices rose 5.4 percent in June compared with a year ago as people spent.")
+    other = _candidate(evidence, "Used car prices jumped 10.5% last month, a third of the increase.")
+    unrelated = _candidate(evidence, "The central bank meets in 5 weeks to weigh its next step.")
+    assert not extractive._distinct([first], retold)
+    assert extractive._distinct([first], other)
+    # one figure in common is no restatement when little else is shared
+    assert extractive._distinct([_candidate(evidence, "Shares fell 5 percent in early trading.")], unrelated)
+
+
+def test_what_to_watch_is_no_other_newsroom_s_telling_of_the_lead() -> None:
+    evidence = [
+        item(1, "Reuters", "reuters", "Governor sends troops to the border",
+             "Governor Ann Lee announced Tuesday that she is sending 50 National Guard troops to the "
+             "border with Mexico."),
+        item(2, "AP", "ap", "Lee to send Guard troops",
+             "Lee's announcement that she will send 50 National Guard troops to the border comes as "
+             "the dispute with Washington grows."),
+        item(3, "NPR", "npr", "Troops deploy",
+             "The troops are expected to arrive at the border next week, the Guard said."),
+    ]
+    draft = extractive_draft(evidence)
+    watch = [c.text for p in draft.paragraphs if p.kind == "what_to_watch" for c in p.claims]
+    lead = [c.text for p in draft.paragraphs if p.kind == "what_happened" for c in p.claims]
+    expected = "The troops are expected to arrive at the border next week, the Guard said."
+    assert watch == [expected], (lead, watch)
