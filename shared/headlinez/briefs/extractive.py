@@ -439,7 +439,9 @@ def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
                for c in chosen)
 
 
-# A figure a sentence gives: "5.4", "559,000", "62,500", "60"; not a year, nor a day of the month.
+# The numbers a sentence writes: "5.4", "559,000", "62,500", "60", a span ("100 days") or a name's
+# ("COVID-19": two sentences on the disease sharing a quarter of their words were judged one fact
+# told twice, 3 pages of 4); not a year nor a day of the month.
 _FIGURE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])")
 _MONTH_BEFORE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.IGNORECASE)
 
