@@ -2443,3 +2443,17 @@ def test_what_to_watch_is_no_other_newsroom_s_telling_of_the_lead() -> None:
     lead = [c.text for p in draft.paragraphs if p.kind == "what_happened" for c in p.claims]
     expected = "The troops are expected to arrive at the border next week, the Guard said."
     assert watch == [expected], (lead, watch)
+
+
+def test_the_newest_report_is_an_answer_so_the_brief_s_sentence_is_not_read_twice() -> None:
+    said = '"We will not back down," Governor Ann Lee said on Tuesday.'
+    newest = item(1, "AP", "ap", "Court hears challenge to the governor's order",
+                  "A state court began hearing a challenge to the order brought by four counties.")
+    evidence = [item(3, "Reuters", "reuters", "Governor vows to fight the order", said), newest]
+    reading = extractive._read(evidence)
+
+    answers = extractive._answers(reading, told={said})
+    assert [q.question for q in answers if q.evidence_ids] == ["What does the newest report say?"]
+    assert all(q.answer != said for q in answers)
+    # with nothing new in the newest report either, the brief's own sentence answers after all
+    assert said in [q.answer for q in extractive._answers(extractive._read(evidence[:1]), told={said})]

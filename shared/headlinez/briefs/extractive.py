@@ -2706,9 +2706,10 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     sides = _speaks_for(texts)
     # A sentence the page already shows is read twice (judged blind: pages without such answers
     # were preferred 73 to 5), but on thin coverage it is often the only answer there is: the
-    # brief's own sentences answer only a page that has no other answer.
+    # brief's own sentences answer only a page that has no other answer (the newest report is one).
     answered, taken, missing = _answered(candidates, writer, avoid, sides, repeats=False)
-    if not answered:
+    latest = _latest(candidates, writer, taken | set(avoid), shown)
+    if not answered and latest is None:
         answered, taken, missing = _answered(candidates, writer, avoid, sides, repeats=True)
     answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
     if len(answers) < 3:
