@@ -2457,3 +2457,39 @@ def test_the_newest_report_is_an_answer_so_the_brief_s_sentence_is_not_read_twic
     assert all(q.answer != said for q in answers)
     # with nothing new in the newest report either, the brief's own sentence answers after all
     assert said in [q.answer for q in extractive._answers(extractive._read(evidence[:1]), told={said})]
+
+
+@pytest.mark.parametrize(
+    ("token", "sentence", "question"),
+    [
+        ("5.4", "Prices rose 5.4 percent in June from a year earlier.", "How much did prices rise?"),
+        ("3", "Exports fell 3 percent in May.", "How much did exports fall?"),
+        # a name keeps its capital: a party, a people, a company
+        ("3", "Democrats gained 3 percent in the poll.", "How much did Democrats gain?"),
+        ("2", "Americans grew 2 percent richer.", "How much did Americans grow?"),
+        ("3", "Apple shares rose 3 percent on Monday.", "How much did Apple shares rise?"),
+    ],
+)
+def test_a_move_s_subject_keeps_its_capital_only_when_it_is_a_name(token: str, sentence: str,
+                                                                   question: str) -> None:
+    assert extractive._share_question(token, sentence) == question
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        # "This" or "That" with its verb, and "It was the first ...", stand for what came before
+        ("This fell to 534,000, the lowest since March.", True),
+        ("That is the backdrop for the summit, which will open on June 16.", False),  # judged fine
+        ("That means more than 5 million people missed a dose.", True),
+        ("That was the gist of the senator's rebuttal.", True),
+        ("It was the first filibuster of the year.", True),
+        # a determiner before its noun, and "it" that names nothing, do not
+        ("This year's budget grew by 4 percent.", False),
+        ("That decision was made on Friday.", False),
+        ("This week marked a turn in the talks.", False),
+        ("It was unclear why the talks stalled.", False),
+    ],
+)
+def test_this_or_that_with_its_verb_leans_on_the_sentence_before(sentence: str, leans: bool) -> None:
+    assert extractive._opens_on_a_reference(sentence) is leans

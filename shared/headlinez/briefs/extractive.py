@@ -247,6 +247,22 @@ _IT_ACTS = re.compile(r"It (?:(?:has|had) (?!been\b)\w+|said|says|added"
                       r"|(?!(?:seem|appear|remain)ed\b)\w+ed)\b")
 
 
+# "This" or "That" followed by its verb stands for what came before ("This fell to ...", "That
+# means ..."; not "This year's budget", "That decision"); so does "It was the first ..." (the
+# event the sentence before told).
+_THIS_VERBS = frozenset({"was", "means", "meant", "marks", "marked", "comes", "came", "follows",
+                         "followed"})
+_IT_WAS_THE = re.compile(r"It (?:is|was) the (?:first|second|third|latest|largest|biggest|highest|lowest)\b")
+
+
+def _this_acts(first: Sequence[str]) -> bool:
+    if len(first) < 2 or first[0] not in {"This", "That"}:
+        return False
+    verb = first[1]
+    return verb in _THIS_VERBS or verb in _IRREGULAR_PAST or (
+        verb.islower() and len(verb) > 4 and verb.endswith("ed") and not verb.endswith("eed"))
+
+
 # ... as does one that names what came before by its kind: "The development comes as ...", "The
 # move follows ..." (what moved, the sentence does not say).
 _REFERRING_NOUNS = frozenset({"development", "move", "announcement", "news", "comments", "remarks", "step"})
@@ -261,6 +277,8 @@ def _opens_on_a_reference(sentence: str) -> bool:
         return True
     if first[0] == "It" and _IT_ACTS.match(text):
         return True  # "It has ordered Facebook to ...", "It passed the Senate 92-6 in April"
+    if _this_acts(first) or _IT_WAS_THE.match(text):
+        return True  # "This fell to 534,000", "That means more than 5 million ...", "It was the first"
     return re.split(r"['’]", first[0].lower())[0] in _REFERRING_OPENERS  # "He's" too
 
 
@@ -1910,7 +1928,11 @@ def _share_question(token: str, text: str) -> str:
             subject = moved.group("subject")
             first = subject.split()[0]
             if first.lower() not in _SUBJECT_WORDS_NOT and not any(ch.isdigit() for ch in subject):
-                if first in {"The", "A", "An"}:  # capitalized only as the sentence's first word
+                # capitalized only as the sentence's first word: "The", or a plural common noun
+                # ("Prices rose 5.4 percent": "How much did prices rise?")
+                if first in {"The", "A", "An"} or (moved.start("subject") == 0 and _plural_noun(first)
+                                                   and not _demonym(first)
+                                                   and first.lower() not in _ORGANIZATION_KEYS):
                     subject = subject[:1].lower() + subject[1:]
                 return f"How much did {subject} {_MOVES[moved.group('verb')]}?"
     return "What share is affected?"
@@ -2647,7 +2669,7 @@ def _question_for(kind: str, ask: Callable[[_Candidate], str | None], candidates
     # a figure still may when `repeats` (a page with no other answer: `_quick_answers`).
     repeats = repeats and kind not in _TOLD_ABOVE
     passes = ((False, 2), (False, 1), *(((False, 0),) if repeats else ()),
-              *(((True, 0),) if kind == "said" and repeats else ()))
+              *(((True, 0),) if kind == "said" else ()))
     in_brief = [c for c in candidates if c.text in avoid]
     for headlines, new in passes:  # (headlines, how new to the brief: 2 untold, 1 not its own words)
         for candidate in ordered:
