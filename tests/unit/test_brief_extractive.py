@@ -1764,7 +1764,7 @@ def test_a_sum_asks_what_it_is_the_sum_of(sentence: str, question: str) -> None:
         ("The index fell by more than 2 percent on Monday.", "How much did the index fall?"),
         # no subject to ask about, or a share rather than a change: the general question
         ("It rose 3 percent in May.", "What share is affected?"),
-        ("About 12 people produce 65 percent of the misinformation.", "What share is affected?"),
+        ("About 12 people produce 65 percent of the misinformation.", "What share of the misinformation?"),
     ],
 )
 def test_a_percent_asks_the_margin_or_the_change(sentence: str, question: str) -> None:
@@ -2493,3 +2493,21 @@ def test_a_move_s_subject_keeps_its_capital_only_when_it_is_a_name(token: str, s
 )
 def test_this_or_that_with_its_verb_leans_on_the_sentence_before(sentence: str, leans: bool) -> None:
     assert extractive._opens_on_a_reference(sentence) is leans
+
+
+@pytest.mark.parametrize(
+    ("token", "sentence", "question"),
+    [
+        ("31.7", "Adams has secured 31.7 percent of the vote so far.", "What share of the vote?"),
+        ("5", "Only about 5 percent of the spending went to the pandemic.", "What share of the spending?"),
+        ("0.9", "The 0.9 percent CPI increase from March is the highest since 1982.",
+         "How big was the CPI increase?"),
+        ("3", "Sales have risen 3 percent this year.", "How much did sales rise?"),
+        # a qualifier of progress ("of ballots counted") is no share the story is about
+        ("84", "With 84 percent of ballots counted, the mayor leads.", "What share is affected?"),
+    ],
+)
+def test_a_share_or_a_change_is_asked_about_what_the_sentence_names(token: str, sentence: str,
+                                                                     question: str) -> None:
+    assert extractive._share_question(token, sentence) == question
+    assert extractive._counts(question) == "count:share"  # one share or change a page

@@ -1904,12 +1904,15 @@ def _done_to(written: str, text: str) -> str | None:
 _MOVES = {"rose": "rise", "fell": "fall", "grew": "grow", "jumped": "jump", "surged": "surge",
           "climbed": "climb", "dropped": "drop", "declined": "decline", "increased": "increase",
           "decreased": "decrease", "soared": "soar", "slipped": "slip", "plunged": "plunge",
-          "tumbled": "tumble", "gained": "gain", "slumped": "slump", "sank": "sink", "shrank": "shrink"}
+          "tumbled": "tumble", "gained": "gain", "slumped": "slump", "sank": "sink", "shrank": "shrink",
+          "shot up": "rise", "risen": "rise", "fallen": "fall", "grown": "grow", "sunk": "sink",
+          "shrunk": "shrink"}
 # Where the subject of that verb begins: after a clause's opening word or punctuation
 _CLAUSE_OPENERS = "that|and|but|as|while|when|after|since|because|where|with"
 _SUBJECT_WORD = rf"(?!(?:{_CLAUSE_OPENERS})\b)[\w'’-]+"
 _SUBJECT_START = re.compile(rf"(?:^|[,;:(]\s*|\b(?:{_CLAUSE_OPENERS})\s+)"
-                            rf"(?P<subject>(?:{_SUBJECT_WORD}\s+){{0,3}}?{_SUBJECT_WORD})\s+(?P<verb>"
+                            rf"(?P<subject>(?:{_SUBJECT_WORD}\s+){{0,3}}?{_SUBJECT_WORD})\s+"
+                            r"(?:(?:has|have|had)\s+)?(?P<verb>"
                             + "|".join(_MOVES) + r")\s+(?:by\s+)?" + _COUNT_BOUNDS + r"$")
 _MOVED = re.compile(r"How much did .+ (?:" + "|".join(_MOVES.values()) + r")\?$")
 _SUBJECT_WORDS_NOT = frozenset({"it", "this", "that", "which", "who", "they", "he", "she", "there"})
@@ -1935,6 +1938,17 @@ def _share_question(token: str, text: str) -> str:
                                                    and first.lower() not in _ORGANIZATION_KEYS):
                     subject = subject[:1].lower() + subject[1:]
                 return f"How much did {subject} {_MOVES[moved.group('verb')]}?"
+    # "31.7 percent of the vote": a share of what the sentence names; "the 0.9 percent CPI
+    # increase": the size of a change
+    of = re.search(rf"(?<![\w.]){figure}\s+percent\s+of\s+(?P<the>the\s+)?(?P<what>[a-z][\w-]*)\b"
+                   r"(?!\s+(?:counted|reported|reporting|tallied|in)\b)", text)
+    if of is not None and of.group("what") not in STOPWORDS and of.group("what") not in _VERB_WORDS:
+        return f"What share of {'the ' if of.group('the') else ''}{of.group('what')}?"
+    change = re.search(rf"(?<![\w.]){figure}\s+percent\s+(?:(?P<what>[A-Za-z][\w-]*)\s+)?"
+                       r"(?P<noun>increase|rise|drop|decline|gain|jump|fall|cut|hike)\b", text)
+    if change is not None:
+        what = f"{change.group('what')} " if change.group("what") else ""
+        return f"How big was the {what}{change.group('noun')}?"
     return "What share is affected?"
 
 
@@ -2627,7 +2641,8 @@ def _initials_of(short: str, name: str) -> bool:
 def _counts(question: str) -> str | None:
     """What a count question counts: "How many seats were won?" and "How many seats?" both ask
     "count:seats", so a page asks it once (and one sum, however it is asked)."""
-    if question.startswith(("What share", "What was the margin")) or _MOVED.match(question):
+    if question.startswith(("What share", "What was the margin", "How big was the")) \
+            or _MOVED.match(question):
         return "count:share"  # one share or change a page
     if question.startswith("How much "):
         return "count:sum"  # one sum a page: "How much is the deal worth?" or "How much was pledged?"
