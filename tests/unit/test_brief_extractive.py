@@ -2511,3 +2511,20 @@ def test_a_share_or_a_change_is_asked_about_what_the_sentence_names(token: str, 
                                                                      question: str) -> None:
     assert extractive._share_question(token, sentence) == question
     assert extractive._counts(question) == "count:share"  # one share or change a page
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judged"),
+    [
+        ("No one really knows what the mayor's city would be like.", True),
+        ("The committee could be a last hurrah of sorts for the two critics.", True),
+        ("In victory, the candidate couldn't have been more clear.", True),
+        ("The school speech case, heard on Wednesday, is a tough case.", True),
+        # a report is none
+        ("The court heard the school speech case on Wednesday.", False),
+        ("Officials said no one was hurt in the blast.", False),
+    ],
+)
+def test_a_writer_s_verdict_or_musing_is_a_judgement(sentence: str, judged: bool) -> None:
+    said = item(1, "Reuters", "reuters", "A headline", sentence)
+    assert extractive._a_judgement(_candidate(said, sentence)) is judged

@@ -519,7 +519,13 @@ class _Writer:
 # start", "the nation's response must not flag" (a speaker's quoted words are theirs: left alone).
 _JUDGEMENT = re.compile(r"\b(?:likely|probably|ought|doomed|arguably|surely|of course|clearly|obviously|"
                         r"(?:is|was|are|were) (?:right|wrong) to"
-                        r"|(?:that|this|it)['’]?s? (?:is )?a (?:good|bad) thing)\b", re.IGNORECASE)
+                        r"|(?:that|this|it)['’]?s? (?:is )?a (?:good|bad) thing"
+                        # a writer's verdict or musing: "No one really knows what ...", "a last
+                        # hurrah of sorts", "couldn't have been more clear", "is a tough case"
+                        r"|no one (?:really )?knows|of sorts|could(?:n['’]t| not) have been more"
+                        r"|(?:is|was) a (?:tough|difficult|hard|complicated|curious|strange) "
+                        r"(?:case|one|question|call))\b",
+                        re.IGNORECASE)
 # A sentence opening on one of these answers one the reader has not seen.
 _CONTINUING = frozenset({"but", "and", "yet", "however", "meanwhile", "still", "also"})
 # ... and so does a connective of a few words ("In addition, those who are fully vaccinated ...")
