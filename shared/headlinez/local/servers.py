@@ -79,6 +79,9 @@ class FeedFolderServer:
         self._transform = transform
         self.requests = 0
         self.not_modified = 0
+        # name -> ((mtime_ns, size), body, modified): a replay asks for every feed at each step,
+        # and resolving and reading the file each time was a tenth of a replay's time
+        self._files: dict[str, tuple[tuple[int, int], bytes, datetime]] = {}
         server_ref = self
 
         class Handler(_QuietHandler):
@@ -103,15 +106,14 @@ class FeedFolderServer:
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
         self.requests += 1
         name = urlsplit(request.path).path.lstrip("/")
-        path = (self.folder / name).resolve()
-        if "/" in name or not name or path.parent != self.folder or not path.is_file():
+        found = self._file(name)
+        if found is None:
             _send(request, HTTPStatus.NOT_FOUND, b"not found", {"Content-Type": "text/plain"})
             return
-        body = path.read_bytes()
+        body, modified = found
         if self._transform is not None:
             body = self._transform(name, body)
         etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest() + '"'
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
         if _not_modified(request.headers, etag, modified):
             self.not_modified += 1
             _send(request, HTTPStatus.NOT_MODIFIED, b"", {"ETag": etag})
@@ -120,6 +122,28 @@ class FeedFolderServer:
             "Content-Type": "application/xml", "ETag": etag,
             "Last-Modified": formatdate(modified.timestamp(), usegmt=True),
         })
+
+
+    def _file(self, name: str) -> tuple[bytes, datetime] | None:
+        """The body and modification time of the folder's file `name`, None when there is none (a
+        path, or a name that resolves outside the folder); read again when the file changes."""
+        if "/" in name or not name:
+            return None
+        try:
+            stat = (self.folder / name).stat()
+        except OSError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._files.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        path = (self.folder / name).resolve()
+        if path.parent != self.folder or not path.is_file():
+            return None
+        body = path.read_bytes()
+        modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(microsecond=0)
+        self._files[name] = (key, body, modified)
+        return body, modified
 
 
 def _not_modified(headers: Any, etag: str, modified: datetime) -> bool:
