@@ -51,13 +51,46 @@ def _candidates(table: Any, query: tuple[Any, Any, Any]) -> list[Any] | None:
     if not conditions:
         return None
     wanted = list(conditions)
-    found = []
-    for hash_set in table.items.values():
-        for item in (hash_set.values() if table.range_key_attr else (hash_set,)):
+    key = tuple(_scalar(expected) for _, expected in wanted)
+    if None in key:
+        return None
+    return list(_gsi_groups(table, tuple(name for name, _ in wanted)).get(key, ()))
+
+
+def _scalar(value: Any) -> tuple[str, Any] | None:
+    """A DynamoType as a dict key that compares as moto does (type, then `cast_value`: "1" is
+    "1.0"); None for a set, map or list (their Query is left to moto)."""
+    cast = value.cast_value
+    return (value.type, cast) if isinstance(cast, (str, int, float, bytes)) else None
+
+
+def _gsi_groups(table: Any, names: tuple[str, ...]) -> dict[tuple[Any, ...], list[Any]]:
+    """The table's items by their values of the attributes `names` (a GSI's hash key), built once
+    per table version: every write bumps it (`_bump`), so a step's several Queries of one index
+    walk the table once, not once each."""
+    version = table.__dict__.get("_hz_version", 0)
+    cache = table.__dict__.setdefault("_hz_gsi", {})
+    entry = cache.get(names)
+    if entry is not None and entry[0] == version:
+        groups: dict[tuple[Any, ...], list[Any]] = entry[1]
+        return groups
+    groups = {}
+    for hash_set in list(table.items.values()):
+        for item in (list(hash_set.values()) if table.range_key_attr else (hash_set,)):
             attrs = item.attrs
-            if all((value := attrs.get(name)) is not None and value == expected for name, expected in wanted):
-                found.append(item)
-    return found
+            values = [attrs.get(name) for name in names]
+            if any(value is None for value in values):
+                continue
+            item_key = tuple(_scalar(value) for value in values)
+            if None not in item_key:
+                groups.setdefault(item_key, []).append(item)
+    cache[names] = (version, groups)
+    return groups
+
+
+def _bump(table: Any) -> None:
+    """A write: the table's GSI groups are stale."""
+    table.__dict__["_hz_version"] = table.__dict__.get("_hz_version", 0) + 1
 
 
 def install() -> None:
@@ -91,9 +124,40 @@ def install() -> None:
 
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
+    _install_write_versions()
     _install_serializer()
     _install_transactions()
     _state["installed"] = True
+
+
+def _install_write_versions() -> None:
+    """Every way moto writes an item bumps its table's version: Table.put_item / delete_item
+    (PutItem, DeleteItem, BatchWriteItem, transactions), the backend's update_item (UpdateItem
+    changes the item in place) and a transaction's rollback (`_restore`)."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    def bumping(original: Callable[..., Any]) -> Callable[..., Any]:
+        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                _bump(self)
+        return write
+
+    Table.put_item = bumping(Table.put_item)  # type: ignore[method-assign]
+    Table.delete_item = bumping(Table.delete_item)  # type: ignore[method-assign]
+    original_update: Callable[..., Any] = DynamoDBBackend.update_item
+
+    def update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original_update(self, table_name, *args, **kwargs)
+        finally:
+            table = self.tables.get(table_name)
+            if table is not None:
+                _bump(table)
+
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
 
 
 def _install_serializer() -> None:
@@ -148,6 +212,7 @@ def _transaction_backup(backend: Any, transact_items: list[dict[str, Any]]) -> l
 
 def _restore(backups: list[_Backup]) -> None:
     for table, hash_key, range_key, item in reversed(backups):
+        _bump(table)
         if table.range_key_attr:
             bucket = table.items[hash_key]
             if item is None:
