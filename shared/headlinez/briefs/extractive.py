@@ -2754,11 +2754,10 @@ def _quick_answers(candidates: Sequence[_Candidate], writer: _Writer, avoid: Set
     latest = _latest(candidates, writer, taken | set(avoid), shown)
     if not answered and latest is None:
         answered, taken, missing = _answered(candidates, writer, avoid, sides, repeats=True)
-    answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
-    if len(answers) < 3:
         latest = _latest(candidates, writer, taken | set(avoid), shown)
-        if latest is not None:
-            answers.append(latest)
+    answers = [a for _, a in sorted(answered, key=lambda pair: pair[0])[:3]]
+    if len(answers) < 3 and latest is not None:
+        answers.append(latest)
     unanswered = _left_unanswered(missing, subject, next_subject, deceased, event=event, covered=covered,
                                   texts=texts)
     return answers + unanswered[:3 - len(answers)]
