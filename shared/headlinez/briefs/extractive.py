@@ -70,6 +70,7 @@ from headlinez.briefs.text import (
     quotes,
     split_sentences,
     words,
+    written_numbers,
 )
 from headlinez.domain.headlines import is_roundup
 from headlinez.domain.text import normalize_title
@@ -457,21 +458,15 @@ def _distinct(chosen: Sequence[_Candidate], candidate: _Candidate) -> bool:
                for c in chosen)
 
 
-# The numbers a sentence writes: "5.4", "559,000", "62,500", "60", a span ("100 days") or a name's
-# ("COVID-19": two sentences on the disease sharing a quarter of their words were judged one fact
-# told twice, 3 pages of 4); not a year nor a day of the month.
-_FIGURE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])")
-_MONTH_BEFORE = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.IGNORECASE)
-
-
-def _figures(text: str) -> set[str]:
-    found = set()
-    for match in _FIGURE.finditer(text):
-        value = match.group(1).replace(",", "")
-        if re.fullmatch(r"(?:19|20)\d\d", value) or _MONTH_BEFORE.search(text[:match.start()]):
-            continue
-        found.add(value)
-    return found
+def _figures(text: str) -> set[float]:
+    """The numbers a sentence writes in digits (`text.written_numbers`: "5.4", "559,000", a span
+    such as "100 days", a name's such as "COVID-19": two sentences on the disease sharing a quarter
+    of their words were judged one fact told twice, 3 pages of 4; number words were judged worse),
+    without its dates: no year and no day of the month, which say when, not what."""
+    dates = {float(value) for match in _MONTH_DAY.finditer(text) for value in match.groups()
+             if value and value.isdigit()}
+    return {value for value in written_numbers(text)
+            if value not in dates and not (value.is_integer() and 1900 <= value <= 2099)}
 
 
 def _as_sentence(text: str) -> str:

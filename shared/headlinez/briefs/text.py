@@ -166,14 +166,20 @@ def _number_value(token: str) -> float | None:
         return None
 
 
-def numbers(text: str) -> set[float]:
-    """Every number a text states, as values: digits (1,000 = 1000; 3rd = 3) and number words."""
-    text = normalize(text)
+def written_numbers(text: str) -> set[float]:
+    """The numbers a text writes in digits, as values (1,000 = 1000; 3rd = 3; the 19 of COVID-19)."""
     values: set[float] = set()
-    for match in _NUMBER.finditer(text):
+    for match in _NUMBER.finditer(normalize(text)):
         value = _number_value(match.group(0))
         if value is not None:
             values.add(value)
+    return values
+
+
+def numbers(text: str) -> set[float]:
+    """Every number a text states, as values: digits (`written_numbers`) and number words."""
+    text = normalize(text)
+    values = written_numbers(text)
     for word in words(text):
         lower = word.lower().replace("-", " ")
         for part in lower.split():
