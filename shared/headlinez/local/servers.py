@@ -80,7 +80,7 @@ class FeedFolderServer:
         self.requests = 0
         self.not_modified = 0
         # name -> ((mtime_ns, size), body, modified): a replay asks for every feed at each step,
-        # and resolving and reading the file each time was a tenth of a replay's time
+        # and resolving and reading the file each time was a tenth of a replay's CPU
         self._files: dict[str, tuple[tuple[int, int], bytes, datetime]] = {}
         server_ref = self
 
