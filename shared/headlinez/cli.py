@@ -132,9 +132,10 @@ def cmd_up(args: argparse.Namespace) -> int:
             install_signal_handlers(stack.request_stop)
             scheduler = threading.Thread(target=stack.run_schedules, name="schedules", daemon=True)
             scheduler.start()
-            print(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)", flush=True)
+            # through the stack's `say`, one line at a time, not interleaved with the replay's lines
+            stack.say(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)")
             stack.wait()
-            print("stopping: finishing the running cycle, then saving state", flush=True)
+            stack.say("stopping: finishing the running cycle, then saving state")
     except LocalStackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -143,11 +143,15 @@ class LocalStack:
         self._sfn: Any = None
         self._seen_executions: set[str] = set()
         self.cycles_done = 0
+        self._say_lock = threading.Lock()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
     def say(self, message: str) -> None:
-        print(message, file=self.out, flush=True)
+        # one write per line under a lock: the schedules, the brief executions and the CLI all say
+        with self._say_lock:
+            self.out.write(message + "\n")
+            self.out.flush()
 
     def start(self) -> None:
         self.options.state_dir.mkdir(parents=True, exist_ok=True)
