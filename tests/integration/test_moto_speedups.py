@@ -84,3 +84,52 @@ def test_every_write_path_is_seen_by_the_next_gsi_query(client: Any) -> None:
         ])
     assert _in(client, "red") == ["d", "e"]
     assert _in(client, "green") == []
+
+
+def test_lambda_tasks_share_one_client_per_region_and_service(aws_env: None) -> None:
+    import threading
+
+    from moto import mock_aws
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    moto_speedups.install()
+    with mock_aws():
+        made: list[Any] = []
+
+        def make() -> None:
+            made.append(lambda_eval_utils.boto_client_for(  # type: ignore[attr-defined]
+                region="us-east-1", service="lambda"))
+
+        # first asked for by several executions' threads at once
+        threads = [threading.Thread(target=make) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        other_region = lambda_eval_utils.boto_client_for(  # type: ignore[attr-defined]
+            region="eu-west-1", service="lambda")
+
+    assert len({id(client) for client in made}) == 1
+    assert made[0].meta.service_model.service_name == "lambda"
+    assert made[0].meta.region_name == "us-east-1"
+    assert other_region is not made[0]
+    assert other_region.meta.region_name == "eu-west-1"
+
+
+def test_a_lambda_endpoint_set_later_gets_its_own_client(aws_env: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import mock_aws
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    moto_speedups.install()
+    make = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
+    with mock_aws():
+        monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:1")
+        first = make(region="us-east-1", service="lambda")
+        # a second local stack (or test) points Lambda at its own invoke server
+        monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:2")
+        second = make(region="us-east-1", service="lambda")
+
+    assert first is not second
+    assert first.meta.endpoint_url == "http://127.0.0.1:1"
+    assert second.meta.endpoint_url == "http://127.0.0.1:2"

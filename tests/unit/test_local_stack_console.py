@@ -31,8 +31,11 @@ def test_lines_said_from_several_threads_stay_whole(tmp_path: Path) -> None:
     stack = LocalStack(StackOptions(state_dir=tmp_path), out)  # type: ignore[arg-type]
     lines = {name: f"[{name}] " + "x" * 40 for name in ("replay", "serving", "briefs", "stopping")}
 
-    threads = [threading.Thread(target=lambda line=line: [stack.say(line) for _ in range(20)])
-               for line in lines.values()]
+    def say_often(line: str) -> None:
+        for _ in range(20):
+            stack.say(line)
+
+    threads = [threading.Thread(target=say_often, args=(line,)) for line in lines.values()]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,4 +1,5 @@
-"""Make moto's DynamoDB Query cost what the partition holds, not what the table holds.
+"""Make moto's DynamoDB Query cost what the partition holds, not what the table holds (and
+moto's Step Functions Tasks reuse their clients).
 
 moto 5 answers every Query — on the table or on a GSI — by sorting *all* items of the table
 (`Table.all_items`, comparing `DynamoType`s, ~1 µs per comparison) and then keeping those of
@@ -24,6 +25,9 @@ a failed condition: with a few days of news that is a copy of ~100 MB per cluste
 replay grew to several GB. The patched version keeps a copy of only the items the transaction
 names, and restores those when moto raises.
 
+The Step Functions interpreter made a new boto3 client for every Lambda Task it ran; the Tasks
+now share one client per region and service (`_install_task_clients`).
+
 Applied by the local stack only (`install()` is idempotent); nothing deployed depends on it.
 """
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -129,6 +134,7 @@ def install() -> None:
     _install_write_versions()
     _install_serializer()
     _install_transactions()
+    _install_task_clients()
     _state["installed"] = True
 
 
@@ -243,3 +249,32 @@ def _install_transactions() -> None:
             raise
 
     backend_module.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _install_task_clients() -> None:
+    """moto's Step Functions interpreter creates a new boto3 client for every Lambda Task it runs
+    (`boto_client_for`): 50-100 ms of botocore loading each, several per brief execution, and
+    creation through boto3's default session is not safe from the executions' many threads. The
+    clients it asks for differ only by region, service and endpoint (fixed keys, fixed config, no
+    credentials of the state's; the endpoint from AWS_ENDPOINT_URL_<SERVICE>, which points Lambda
+    at the stack's invoke server), and botocore clients are safe to share between threads: one
+    client per (region, service, endpoint) is made once, under a lock, and handed to every Task."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    original: Callable[..., Any] = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
+    clients: dict[tuple[Any, ...], Any] = {}
+    lock = threading.Lock()
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        from moto.core.models import botocore_stubber
+
+        key = (region, service, bool(botocore_stubber.enabled), os.environ.get("AWS_ENDPOINT_URL"),
+               os.environ.get(f"AWS_ENDPOINT_URL_{service.upper().replace('-', '_')}"))
+        with lock:
+            client = clients.get(key)
+            if client is None:
+                client = clients[key] = original(region=region, service=service,
+                                                 state_credentials=state_credentials)
+        return client
+
+    lambda_eval_utils.boto_client_for = boto_client_for  # type: ignore[attr-defined]
