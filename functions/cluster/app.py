@@ -43,7 +43,8 @@ def _service() -> ClusterService:
     # The published briefs: every public trend without a current brief is started (the backlog).
     ledger = DynamoBriefStore(table.resource, settings.table_name) if briefs is not None else None
     paths = (settings.embedding_model, settings.embedding_tokenizer)
-    embedder = load_default_embedder(*paths) if settings.embeddings else None
+    embedder = (load_default_embedder(*paths, threads=settings.embedding_threads)
+                if settings.embeddings else None)
     if embedder is None:
         reason = unavailable_reason(*paths) if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
         logger.warning("clustering on the lexical path: no embedding model", extra={"reason": reason})

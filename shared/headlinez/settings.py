@@ -105,6 +105,11 @@ class ClusterSettings(_EnvSettings):
         default=None, alias="HEADLINEZ_EMBEDDING_TOKENIZER",
         description="tokenizer.json (default: where `make setup` puts it); sha256-checked.",
     )
+    embedding_threads: int = Field(
+        default=1, ge=1, le=16, alias="CLUSTER_EMBEDDING_THREADS",
+        description="Threads of the embedding model (1: a Lambda up to 1,769 MB has one vCPU; the "
+        "local stack uses the machine's cores, up to 4). The vectors do not depend on it.",
+    )
     # Briefs (headlinez.briefs): which changed trends start a brief execution, and how many per run.
     brief_state_machine_arn: str = Field(
         default="", alias="BRIEF_STATE_MACHINE_ARN",

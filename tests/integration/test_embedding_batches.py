@@ -1,4 +1,4 @@
-"""The ONNX embedder's batch size is a memory setting only: every batching gives the same vectors.
+"""The ONNX embedder's batch size and thread count are settings only: every one gives the same vectors.
 
 BATCH_SIZE was lowered from 32 to 8 to keep onnxruntime's arena small (docs/benchmarks.md); this
 checks, with the real model, that a text's vector does not depend on the batch it ran in.
@@ -41,3 +41,15 @@ def test_vectors_do_not_depend_on_the_batch_size(monkeypatch: pytest.MonkeyPatch
         assert matrix.shape == (len(TEXTS), embedding.DIMENSIONS), size
         np.testing.assert_allclose(matrix, vectors[1], atol=1e-5, err_msg=f"batch size {size}")
     assert np.allclose(np.linalg.norm(vectors[1], axis=1), 1.0, atol=1e-5)
+
+
+def test_vectors_do_not_depend_on_the_thread_count() -> None:
+    # The local stack runs the model on the machine's cores, a Lambda on one: the same trends
+    vectors = {}
+    for threads in (1, 2, 4):
+        model = load_default_embedder(threads=threads)
+        if model is None:
+            pytest.fail(f"the embedding model is not installed ({unavailable_reason()}): run make setup")
+        vectors[threads] = model.embed(TEXTS)
+    for threads, matrix in vectors.items():
+        np.testing.assert_allclose(matrix, vectors[1], atol=1e-6, rtol=0, err_msg=f"{threads} threads")
