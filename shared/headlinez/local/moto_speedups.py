@@ -5,8 +5,8 @@ moto 5 answers every Query — on the table or on a GSI — by sorting *all* ite
 (`Table.all_items`, comparing `DynamoType`s, ~1 µs per comparison) and then keeping those of
 the asked partition. A local stack that has ingested a few days of news holds tens of thousands
 of items (articles, dedupe aliases, members), so each Query took 0.1-0.3 s, and one replayed
-step makes dozens of them: profiling a replay of the snapshot (cProfile, `benchmarks/
-replay_bench.py --profile`) put 85% of its time in `all_items`' sort.
+step makes dozens of them: profiling a replay of the snapshot (cProfile, an ad-hoc probe; the
+replay's timings are `benchmarks/replay_time.py`) put 85% of its time in `all_items`' sort.
 
 The order `all_items` returns does not matter to Query: moto sorts the partition it keeps by the
 index's (or the table's) keys afterwards. So, during a Query only, `all_items` returns just the
