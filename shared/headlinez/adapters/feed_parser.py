@@ -369,6 +369,10 @@ def _categories(tags: Any) -> tuple[str, ...]:
 
 
 def _author(value: Any) -> str | None:
+    # A string first: the first `isinstance(str, Mapping)` in a process that has loaded moto and
+    # botocore walks every Mapping subclass (0.5 s, on the local stack's first step)
+    if isinstance(value, str):
+        return _text(value)
     if isinstance(value, Mapping):
         return _text(value.get("name"))
     return _text(value)
