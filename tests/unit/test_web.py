@@ -720,3 +720,17 @@ def test_the_how_page_states_the_grouping_time_bounds_the_clustering_uses() -> N
     # The page's numbers are the clustering's own defaults, not a restatement
     assert f"covered in the last {config.join_max_gap // timedelta(hours=1)} hours" in text
     assert f"within {config.merge_max_gap // timedelta(hours=1)} hours of each other" in text
+
+
+def test_the_card_counts_newsrooms_and_says_so() -> None:
+    # the card lists outlets; two of them may print one wire story, so its count is of newsrooms
+    repo = InMemoryTrendRepository()
+    trend = _state(1, outlets=["AP via ABC News", "AP via Japan Today", "NPR"], source_families=["ap", "npr"])
+    repo.add(trend, score=1.0)
+    get = _api(repo)
+    for page in (get("/")["body"], get(f"/trend/{trend.trend_id}")["body"]):
+        counter = page.split('data-counter="sources"')[1].split("</div>")[0]
+        assert "<dt>Newsrooms</dt>" in counter
+        assert "<dd>2</dd>" in counter
+        assert "wire copy count once" in counter
+        assert "<dt>Sources</dt>" not in page
