@@ -25,6 +25,7 @@ from tests.fakes import load_handler_module
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.briefs.models import BriefRequest, PublishedBrief
+from headlinez.local import moto_speedups
 from headlinez.local.stepfunctions import (
     BRIEF_FUNCTIONS,
     LambdaInvokeServer,
@@ -103,6 +104,7 @@ def make_flow(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     def make(**env: str) -> Flow:
         _env(monkeypatch, **env)
+        moto_speedups.install_step_functions()  # as the local stack runs it: one parsed program
         mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         mock.start()
         stack.append(mock.stop)

@@ -92,7 +92,7 @@ def test_lambda_tasks_share_one_client_per_region_and_service(aws_env: None) -> 
     from moto import mock_aws
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
-    moto_speedups.install()
+    moto_speedups.install_step_functions()
     with mock_aws():
         made: list[Any] = []
 
@@ -121,7 +121,7 @@ def test_a_lambda_endpoint_set_later_gets_its_own_client(aws_env: None,
     from moto import mock_aws
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
-    moto_speedups.install()
+    moto_speedups.install_step_functions()
     make = lambda_eval_utils.boto_client_for  # type: ignore[attr-defined]
     with mock_aws():
         monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:1")
@@ -133,3 +133,85 @@ def test_a_lambda_endpoint_set_later_gets_its_own_client(aws_env: None,
     assert first is not second
     assert first.meta.endpoint_url == "http://127.0.0.1:1"
     assert second.meta.endpoint_url == "http://127.0.0.1:2"
+
+
+_CHOICE_MACHINE = {
+    "StartAt": "Pick",
+    "States": {
+        "Pick": {"Type": "Choice", "Default": "Small",
+                 "Choices": [{"Variable": "$.n", "NumericGreaterThan": 4, "Next": "Big"}]},
+        "Big": {"Type": "Pass", "Parameters": {"n.$": "$.n", "size": "big"}, "End": True},
+        "Small": {"Type": "Pass", "Parameters": {"n.$": "$.n", "size": "small"}, "End": True},
+    },
+}
+
+
+def test_concurrent_executions_share_one_parsed_program_and_keep_their_own_data(aws_env: None) -> None:
+    import json
+    import threading
+    import time
+
+    import boto3
+    from moto import mock_aws
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    moto_speedups.install_step_functions()
+    parsed: list[Any] = []
+    entrypoint = ExecutionWorker._get_evaluation_entrypoint
+
+    def recording(self: Any) -> Any:
+        parsed.append(entrypoint(self))
+        return parsed[-1]
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ExecutionWorker, "_get_evaluation_entrypoint", recording)
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        arn = sfn.create_state_machine(name="choice", definition=json.dumps(_CHOICE_MACHINE),
+                                       roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+        arns: list[str] = []
+
+        def start(n: int) -> None:
+            arns.append(sfn.start_execution(stateMachineArn=arn, name=f"run-{n}",
+                                            input=json.dumps({"n": n}))["executionArn"])
+
+        threads = [threading.Thread(target=start, args=(n,)) for n in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        outputs = []
+        for execution in arns:
+            for _ in range(200):
+                described = sfn.describe_execution(executionArn=execution)
+                if described["status"] != "RUNNING":
+                    break
+                time.sleep(0.02)
+            assert described["status"] == "SUCCEEDED", described
+            outputs.append(json.loads(described["output"]))
+
+    # each execution its own answer, all from one program
+    assert sorted(o["n"] for o in outputs) == list(range(10))
+    assert all(o["size"] == ("big" if o["n"] > 4 else "small") for o in outputs)
+    assert len(parsed) == 10
+    assert len({id(program) for program in parsed}) == 1
+
+
+def test_a_definition_with_a_map_state_is_parsed_for_each_execution() -> None:
+    import json
+    from types import SimpleNamespace
+
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    moto_speedups.install_step_functions()
+    mapped = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True,
+        "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}}}}}
+
+    def worker(definition: dict[str, Any]) -> Any:
+        details = SimpleNamespace(state_machine_details=SimpleNamespace(definition=json.dumps(definition)))
+        return SimpleNamespace(_evaluation_details=details)
+
+    entrypoint = ExecutionWorker._get_evaluation_entrypoint
+    assert entrypoint(worker(mapped)) is not entrypoint(worker(mapped))
+    assert entrypoint(worker(_CHOICE_MACHINE)) is entrypoint(worker(_CHOICE_MACHINE))

@@ -26,9 +26,13 @@ replay grew to several GB. The patched version keeps a copy of only the items th
 names, and restores those when moto raises.
 
 The Step Functions interpreter made a new boto3 client for every Lambda Task it ran; the Tasks
-now share one client per region and service (`_install_task_clients`).
+now share one client per region and service (`_install_task_clients`). It also parsed the state
+machine's definition again for every execution (ANTLR in pure Python, ~50 ms, under the GIL while
+the other executions wait); an execution now reuses the program parsed for its definition
+(`_install_parsed_definitions`).
 
-Applied by the local stack only (`install()` is idempotent); nothing deployed depends on it.
+Applied by the local stack only (`install()` and `install_step_functions()` are idempotent);
+nothing deployed depends on it.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from typing import Any
 
 _scope = threading.local()
 _PASS_THROUGH = frozenset({"S", "N", "SS", "NS", "M", "L", "NULL", "BOOL"})
-_state = {"installed": False}
+_state = {"installed": False, "step_functions": False}
 
 
 def _candidates(table: Any, query: tuple[Any, Any, Any]) -> list[Any] | None:
@@ -134,8 +138,18 @@ def install() -> None:
     _install_write_versions()
     _install_serializer()
     _install_transactions()
-    _install_task_clients()
     _state["installed"] = True
+
+
+def install_step_functions() -> None:
+    """Patch moto's Step Functions interpreter (see the module docstring). Separate from `install`
+    because importing the interpreter takes ~1.2 s (it imports moto's Batch and EC2): the local
+    stack calls it when it sets up the brief flow, not before a replay's first step."""
+    if _state.get("step_functions"):
+        return
+    _install_task_clients()
+    _install_parsed_definitions()
+    _state["step_functions"] = True
 
 
 def _install_write_versions() -> None:
@@ -278,3 +292,77 @@ def _install_task_clients() -> None:
         return client
 
     lambda_eval_utils.boto_client_for = boto_client_for  # type: ignore[attr-defined]
+
+
+# States whose components keep per-run state on themselves (their iteration and branch workers):
+# a program with one of these is parsed for each execution, as moto does.
+_STATEFUL_STATE_TYPES = frozenset({"Map", "Parallel"})
+
+
+def _state_types(node: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if isinstance(current.get("Type"), str):
+                found.add(current["Type"])
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _fix_heap_keys(program: Any) -> None:
+    """Give every component its `heap_key` now: it is drawn on first use (a retrier's attempt
+    counter is stored under it in the execution's environment), and two executions drawing it at
+    once on a shared component could each keep a different one."""
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    seen: set[int] = set()
+    stack = [program]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, EvalComponent):
+            _ = current.heap_key
+            stack.extend(vars(current).values())
+        elif isinstance(current, list | tuple | set):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+
+
+def _install_parsed_definitions() -> None:
+    """One parsed program per state machine definition, shared by its executions. moto's ASL
+    components keep nothing of an execution on themselves (its data, history and retry counters
+    live in the execution's `Environment`) except the heap keys, fixed once here, and the workers
+    of Map and Parallel states, whose programs are still parsed per execution."""
+    import json
+
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    programs: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def entrypoint(self: Any) -> Any:
+        definition: str = self._evaluation_details.state_machine_details.definition
+        with lock:
+            program = programs.get(definition)
+        if program is not None:
+            return program
+        program = AmazonStateLanguageParser.parse(definition)[0]
+        try:
+            shareable = not (_state_types(json.loads(definition)) & _STATEFUL_STATE_TYPES)
+        except ValueError:  # not JSON (moto also reads YAML-like input): parsed each time
+            shareable = False
+        if shareable:
+            _fix_heap_keys(program)
+            with lock:
+                program = programs.setdefault(definition, program)
+        return program
+
+    ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]

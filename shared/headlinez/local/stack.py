@@ -400,6 +400,7 @@ class LocalStack:
     def _start_brief_flow(self) -> None:
         import boto3
 
+        moto_speedups.install_step_functions()  # Tasks share clients, executions a parsed program
         for folder in BRIEF_FUNCTIONS.values():
             if folder not in self._functions:
                 self._functions[folder] = _load_function(folder)
