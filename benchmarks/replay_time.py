@@ -37,6 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the e2e helper that stops a `headlinez up` process
+
+from tests.e2e.stack import stop  # noqa: E402
+
 DEFAULT_FEEDS = REPO.parent / "shared" / "data" / "feeds" / "fastfeedparser" / "benchmark_data" / "files"
 OFFLINE_DEFAULT = ("2026-02-16T15:12:00Z", "2026-02-18T03:12:00Z", 60)  # cli._replay_snapshot's window
 TWO_DAYS = ("2026-02-16T03:15:00Z", "2026-02-18T03:15:00Z", 15)
@@ -120,12 +124,7 @@ def run_once(version: str, code: Path, feeds: Path, window: tuple[str, str, int]
             run.error = run.error or f"no 'replay: done' within {timeout:.0f} s"
         run.peak_rss_mb = _peak_rss_mb(process.pid)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, signal.SIGINT)  # Ctrl+C, as a newcomer stops it
         reader.join(timeout=5)
         shutil.rmtree(state, ignore_errors=True)
     return run

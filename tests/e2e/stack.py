@@ -54,6 +54,16 @@ class RunningStack:
         return "\n".join(self.lines)
 
 
+def stop(process: subprocess.Popen[str], sig: int, grace: float = 60) -> None:
+    """Ask the stack to stop (it finishes its cycle and saves), then kill it past `grace` seconds."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def local_stack(*args: str, timeout: float = 240) -> Iterator[RunningStack]:
     """Start the stack on a free port; yield once the first ingest+cluster cycle finished."""
@@ -72,9 +82,4 @@ def local_stack(*args: str, timeout: float = 240) -> Iterator[RunningStack]:
         yield stack
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, signal.SIGTERM)
