@@ -149,6 +149,11 @@ class ApiSettings(_EnvSettings):
         default=0, ge=0, le=63_072_000, alias="HSTS_MAX_AGE",
         description="Strict-Transport-Security max-age on every answer; 0 (the local stack) sends none.",
     )
+    site_notice: str = Field(
+        default="", max_length=300, alias="SITE_NOTICE",
+        description="A line under the header of every page, `{now}` replaced by the page's time (the "
+        "local stack's replay says what the pages show); empty: none.",
+    )
 
 
 class BriefSettings(_EnvSettings):

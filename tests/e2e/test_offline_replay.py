@@ -23,11 +23,16 @@ from tests.e2e.stack import RunningStack, local_stack
 pytestmark = [pytest.mark.e2e, requires_data]
 
 
+def _offline_default() -> argparse.Namespace:
+    default = argparse.Namespace(replay_from=None, replay_to=None, replay_step_minutes=None)
+    _replay_snapshot(default, SNAPSHOT_FEEDS)
+    return default
+
+
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     # Given the offline default's replay (its end is the snapshot's capture time)
-    default = argparse.Namespace(replay_from=None, replay_to=None, replay_step_minutes=None)
-    _replay_snapshot(default, SNAPSHOT_FEEDS)
+    default = _offline_default()
     assert default.replay_to - default.replay_from == timedelta(hours=36)
     state = tmp_path_factory.mktemp("offline-replay")
     with local_stack("--feeds-dir", str(SNAPSHOT_FEEDS), "--replay-from", default.replay_from.isoformat(),
@@ -52,6 +57,9 @@ def test_first_page_after_the_offline_replay_is_alive(replayed: RunningStack) ->
     with urllib.request.urlopen(replayed.base_url + "/", timeout=30) as response:
         home = response.read().decode("utf-8")
     assert html.escape(leading[0]["headline"], quote=False) in home or leading[0]["headline"] in home
+    # and the page says it shows a replay, at the time it has reached (the capture time)
+    capture = _offline_default().replay_to
+    assert f"these pages show the news as it stood at {capture:%Y-%m-%d %H:%M} UTC" in home
 
 
 def test_every_public_trend_has_a_brief_after_the_offline_replay(replayed: RunningStack) -> None:

@@ -159,8 +159,10 @@ def _members(n: int, count: int = 3, **overrides: Any) -> list[TrendMember]:
     ]
 
 
-def _api(repo: InMemoryTrendRepository, feeds: InMemoryFeedStateRepository | None = None) -> Any:
-    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20})
+def _api(repo: InMemoryTrendRepository, feeds: InMemoryFeedStateRepository | None = None,
+         site_notice: str = "") -> Any:
+    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20,
+                                            "SITE_NOTICE": site_notice})
     app = build_resolver(repo, feeds or InMemoryFeedStateRepository(), settings_, lambda: NOW)
     return lambda path, query=None: app.resolve(make_http_event("GET", path, query), FakeLambdaContext())
 
@@ -647,10 +649,10 @@ def test_the_template_environment_escapes_and_refuses_undefined_names() -> None:
     assert environment is templates(), "built once per execution environment"
     assert environment.undefined is jinja2.StrictUndefined
     assert environment.get_template("error.html").render(
-        title="<b>x</b>", detail="<i>y</i>"
+        title="<b>x</b>", detail="<i>y</i>", notice=""
     ).count("&lt;b&gt;x&lt;/b&gt;") == 2  # the <title> and the <h1>
     with pytest.raises(jinja2.UndefinedError):
-        environment.get_template("error.html").render(title="x")
+        environment.get_template("error.html").render(title="x", notice="")
     assert environment.from_string("{{ value }}").render(value="<x>") == "&lt;x&gt;"
     assert environment.from_string("{{ value|safe_url }}").render(value="javascript:alert(1)") == "None"
 
@@ -734,3 +736,26 @@ def test_the_card_counts_newsrooms_and_says_so() -> None:
         assert "<dd>2</dd>" in counter
         assert "wire copy count once" in counter
         assert "<dt>Sources</dt>" not in page
+
+
+def test_the_site_notice_is_under_the_header_of_every_page_with_the_page_time() -> None:
+    # Given the SITE_NOTICE setting (the local stack's replay sets it), with markup in it
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), _members(1))
+    notice = "Replay: the news as it stood at {now} <b>not bold</b>."
+    get = _api(repo, site_notice=notice)
+    paths = ["/", f"/trend/{_state(1).trend_id}", "/feed-health", "/how-it-works"]
+    expected = f"Replay: the news as it stood at {NOW:%Y-%m-%d %H:%M} UTC &lt;b&gt;not bold&lt;/b&gt;."
+    for path in paths:
+        # When a page is served
+        body = get(path)["body"]
+        # Then the notice is on it once, as text, with the page's time, between header and main
+        assert body.count(expected) == 1, path
+        assert body.index("</header>") < body.index('class="site-notice"') < body.index('<main id="main">')
+    # and without the setting there is no notice
+    assert "site-notice" not in _api(repo)("/")["body"]
+
+
+def test_a_site_notice_longer_than_a_line_is_a_settings_error() -> None:
+    with pytest.raises(ValueError, match="SITE_NOTICE"):
+        ApiSettings.model_validate({"TABLE_NAME": "t", "SITE_NOTICE": "x" * 301})

@@ -201,7 +201,8 @@ def build_resolver(
         query = app.current_event.query_string_parameters or {}
         return swagger_response(openapi_document(), query.get("format"))
 
-    register_pages(app, reads, page_size=settings.default_page_size, page_responses=_page_responses)
+    register_pages(app, reads, page_size=settings.default_page_size, page_responses=_page_responses,
+                   notice=settings.site_notice)
     return app
 
 

@@ -522,6 +522,15 @@ class LocalStack:
         self.say(f"  feeds: {scope}, served from {folder} at {self._feed_server.base_url} (offline)")
         return generated
 
+    def _site_notice(self) -> str:
+        """In a replay, every page says what it shows (the API replaces {now} with its clock)."""
+        if self.options.replay_from is None:
+            return ""
+        last = self.options.replay_to or self.options.replay_from
+        return ("Replay: these pages show the news as it stood at {now}, replayed from the captured feed "
+                f"files on a fast clock from {self.options.replay_from:%Y-%m-%d %H:%M} to "
+                f"{last:%Y-%m-%d %H:%M} UTC, where they then stay. Reload to follow it.")
+
     def _set_environment(self, feeds_file: Path) -> None:
         os.environ.update({
             "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -541,6 +550,7 @@ class LocalStack:
             "CLUSTER_EMBEDDING_THREADS": os.environ.get("CLUSTER_EMBEDDING_THREADS",
                                                         str(min(os.cpu_count() or 1, 4))),
         })
+        os.environ["SITE_NOTICE"] = self._site_notice()
         os.environ.pop("AWS_PROFILE", None)
 
     def _state_path(self) -> Path:

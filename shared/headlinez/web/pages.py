@@ -189,6 +189,7 @@ def home_page(
     now: datetime,
     cursor: str | None,
     include: str | None = None,
+    notice: str = "",
 ) -> str:
     current = href("/", category=category, status=status, include=include)
     category_options = [("All", href("/", status=status, include=include))] + [
@@ -209,6 +210,7 @@ def home_page(
     )
     return _render(
         "home.html",
+        notice=notice,
         title=title,
         page=page,
         category=category,
@@ -229,7 +231,8 @@ def home_page(
 
 
 def trend_page(
-    detail: TrendDetail, *, brief_state: BriefState, checked_at: datetime | None, now: datetime
+    detail: TrendDetail, *, brief_state: BriefState, checked_at: datetime | None, now: datetime,
+    notice: str = "",
 ) -> str:
     series = [(point.hour, point.velocity) for point in detail.velocity_series]
     chart = (
@@ -240,6 +243,7 @@ def trend_page(
     brief = detail.brief
     return _render(
         "trend.html",
+        notice=notice,
         title=detail.headline,
         detail=detail,
         brief=brief,
@@ -251,11 +255,13 @@ def trend_page(
     )
 
 
-def topic_page(page: TopicPage, *, now: datetime, cursor: str | None, include: str | None = None) -> str:
+def topic_page(page: TopicPage, *, now: datetime, cursor: str | None, include: str | None = None,
+               notice: str = "") -> str:
     name = page.name or page.topic
     path = f"/topic/{page.topic}"
     return _render(
         "topic.html",
+        notice=notice,
         title=f"Topic: {name}",
         name=name,
         page=page,
@@ -267,9 +273,10 @@ def topic_page(page: TopicPage, *, now: datetime, cursor: str | None, include: s
     )
 
 
-def feed_health_page(health: FeedHealth, *, now: datetime) -> str:
+def feed_health_page(health: FeedHealth, *, now: datetime, notice: str = "") -> str:
     return _render(
         "feed_health.html",
+        notice=notice,
         title="Feed health",
         health=health,
         failing=sum(1 for feed in health.feeds if feed.status == "failing"),
@@ -277,9 +284,10 @@ def feed_health_page(health: FeedHealth, *, now: datetime) -> str:
     )
 
 
-def how_page(track: TrackRecordView | None = None) -> str:
+def how_page(track: TrackRecordView | None = None, *, notice: str = "") -> str:
     return _render(
         "how.html",
+        notice=notice,
         title="How this works",
         track_record=track_record_text(track),
         calibration=load_prediction_model().calibration,
@@ -292,4 +300,4 @@ def how_page(track: TrackRecordView | None = None) -> str:
 
 
 def error_page(status: int, title: str, detail: str | None) -> str:
-    return _render("error.html", title=title, detail=detail)
+    return _render("error.html", title=title, detail=detail, notice="")

@@ -16,6 +16,7 @@ only), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and `X-
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -72,9 +73,15 @@ def page_problem_response(problem: Problem, request_id: str) -> Response[str]:
 
 
 def register_pages(
-    app: APIGatewayHttpResolver, reads: ApiReads, *, page_size: int, page_responses: PageResponses
+    app: APIGatewayHttpResolver, reads: ApiReads, *, page_size: int, page_responses: PageResponses,
+    notice: str = "",
 ) -> None:
+    """The pages' routes; `notice` (the SITE_NOTICE setting) is shown under every page's header,
+    with `{now}` replaced by the page's time."""
     tags = ["pages"]
+
+    def site_notice() -> str:
+        return notice.replace("{now}", f"{reads.now().astimezone(UTC):%Y-%m-%d %H:%M} UTC") if notice else ""
 
     @app.get("/", summary="Home: ranked trends", tags=tags, responses=page_responses(HTTPStatus.BAD_REQUEST))
     def home(
@@ -95,6 +102,7 @@ def register_pages(
                 now=reads.now(),
                 cursor=cursor,
                 include=include,
+                notice=site_notice(),
             )
         )
 
@@ -110,7 +118,8 @@ def register_pages(
         result = reads.trend_detail(trend_id)
         return _html(
             pages.trend_page(
-                result.detail, brief_state=result.brief_state, checked_at=reads.freshness(), now=reads.now()
+                result.detail, brief_state=result.brief_state, checked_at=reads.freshness(), now=reads.now(),
+                notice=site_notice(),
             )
         )
 
@@ -123,15 +132,16 @@ def register_pages(
         include: IncludeParam = None,
     ) -> Response[str]:
         page = reads.topic_page(slug, page_size, cursor, include_candidates=include == "candidates")
-        return _html(pages.topic_page(page, now=reads.now(), cursor=cursor, include=include))
+        return _html(pages.topic_page(page, now=reads.now(), cursor=cursor, include=include,
+                                      notice=site_notice()))
 
     @app.get("/feed-health", summary="Feed health page", tags=tags, responses=page_responses())
     def feed_health() -> Response[str]:
-        return _html(pages.feed_health_page(reads.feed_health(), now=reads.now()))
+        return _html(pages.feed_health_page(reads.feed_health(), now=reads.now(), notice=site_notice()))
 
     @app.get("/how-it-works", summary="How this works", tags=tags, responses=page_responses())
     def how() -> Response[str]:
-        return _html(pages.how_page(reads.track_record()))
+        return _html(pages.how_page(reads.track_record(), notice=site_notice()))
 
     @app.get(CSS_PATH, include_in_schema=False, enable_validation=False)
     def stylesheet() -> Response[Any]:
