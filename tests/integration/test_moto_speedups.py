@@ -1,8 +1,8 @@
 """The local stack's moto patches answer every GSI Query as moto does, through every write path.
 
-`moto_speedups` keeps each table's items grouped by a GSI's hash values until the next write; a
-write path that did not mark the table stale would answer from stale groups. Each write below is
-followed by the Query a stale index would get wrong.
+`moto_speedups` keeps each table's items grouped by a GSI's hash values and brings the groups up
+to date from a log of the keys each write touched; a write path that did not log its key would
+answer from stale groups. Each write below is followed by the Query a stale index would get wrong.
 """
 
 from __future__ import annotations
@@ -84,6 +84,34 @@ def test_every_write_path_is_seen_by_the_next_gsi_query(client: Any) -> None:
         ])
     assert _in(client, "red") == ["d", "e"]
     assert _in(client, "green") == []
+    # an update that removes the index key, and one inside a transaction that moves an item
+    client.update_item(TableName=TABLE, Key={"pk": {"S": "d"}, "sk": {"S": "x"}}, UpdateExpression="REMOVE g")
+    client.transact_write_items(TransactItems=[{"Update": {
+        "TableName": TABLE, "Key": {"pk": {"S": "e"}, "sk": {"S": "x"}}, "UpdateExpression": "SET g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "green"}}}}])
+    assert _in(client, "red") == []
+    assert _in(client, "green") == ["e"]
+    # a conditional put that fails (no key logged: the next Query walks the table)
+    with pytest.raises(client.exceptions.ConditionalCheckFailedException):
+        client.put_item(TableName=TABLE, Item={"pk": {"S": "e"}, "sk": {"S": "x"}, "g": {"S": "red"},
+                                               "gs": {"S": "7"}},
+                        ConditionExpression="attribute_not_exists(pk)")
+    assert _in(client, "green") == ["e"]
+    assert _in(client, "red") == []
+
+
+def test_groups_far_behind_the_write_log_are_rebuilt(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a short write log, and an index read once
+    monkeypatch.setattr(moto_speedups, "_LOG_LIMIT", 10)
+    _put(client, "a", "red")
+    assert _in(client, "red") == ["a"]
+    # When more writes than the log keeps happen before the next Query of that index
+    for n in range(25):
+        _put(client, f"n{n:02d}", "red" if n % 2 else "blue", str(n))
+    client.delete_item(TableName=TABLE, Key={"pk": {"S": "a"}, "sk": {"S": "x"}})
+    # Then the Query still sees every one of them
+    assert sorted(_in(client, "red")) == [f"n{n:02d}" for n in range(1, 25, 2)]
+    assert len(_in(client, "blue")) == 13
 
 
 def test_lambda_tasks_share_one_client_per_region_and_service(aws_env: None) -> None:

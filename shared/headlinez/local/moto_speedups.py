@@ -11,9 +11,11 @@ replay's timings are `benchmarks/replay_time.py`) put 85% of its time in `all_it
 The order `all_items` returns does not matter to Query: moto sorts the partition it keeps by the
 index's (or the table's) keys afterwards. So, during a Query only, `all_items` returns just the
 candidate items — the queried partition of the table, or the items whose GSI hash attributes
-equal the key condition's — unsorted. The latter are kept grouped by those values until the
-table's next write (every write path bumps a version on the table), so the several Queries of one
-index a replayed step makes walk the table once. Scan, exports and everything else keep moto's behaviour.
+equal the key condition's — unsorted. The latter are kept grouped by those values, built by one
+walk of the table and then brought up to date from a log of the keys each write touched (every
+write path logs one; a failed write, whose key is unknown, makes the next Query walk the table
+again), so a replayed step's Queries cost the items its writes touched, not the table. Scan,
+exports and everything else keep moto's behaviour.
 The response serializer of moto 5 then walks every DynamoDB `AttributeValue` member by member
 (ten members each, through an attribute picker): ~0.2 ms per attribute, the other half of a
 replay's time once the sort was gone. moto's items already hold their attributes in the wire
@@ -65,7 +67,7 @@ def _candidates(table: Any, query: tuple[Any, Any, Any]) -> list[Any] | None:
     key = tuple(_scalar(expected) for _, expected in wanted)
     if None in key:
         return None
-    return list(_gsi_groups(table, tuple(name for name, _ in wanted)).get(key, ()))
+    return list(_gsi_groups(table, tuple(name for name, _ in wanted)).get(key, {}).values())
 
 
 def _scalar(value: Any) -> tuple[str, Any] | None:
@@ -75,33 +77,86 @@ def _scalar(value: Any) -> tuple[str, Any] | None:
     return (value.type, cast) if isinstance(cast, (str, int, float, bytes)) else None
 
 
-def _gsi_groups(table: Any, names: tuple[str, ...]) -> dict[tuple[Any, ...], list[Any]]:
-    """The table's items by their values of the attributes `names` (a GSI's hash key), built once
-    per table version: every write bumps it (`_bump`), so a step's several Queries of one index
-    walk the table once, not once each."""
+_LOG_LIMIT = 50_000  # writes remembered per table; a grouping further behind is rebuilt
+_Key = tuple[Any, Any]  # an item's (hash key, range key) as moto keys it
+
+
+def _gsi_groups(table: Any, names: tuple[str, ...]) -> dict[tuple[Any, ...], dict[_Key, Any]]:
+    """The table's items by their values of the attributes `names` (a GSI's hash key). Built once,
+    then brought up to date from the table's write log (`_bump`): a step's writes touch a few
+    hundred of the tens of thousands of items, so its Queries do not walk the whole table again."""
     version = table.__dict__.get("_hz_version", 0)
     cache = table.__dict__.setdefault("_hz_gsi", {})
     entry = cache.get(names)
     if entry is not None and entry[0] == version:
-        groups: dict[tuple[Any, ...], list[Any]] = entry[1]
-        return groups
-    groups = {}
-    for hash_set in list(table.items.values()):
-        for item in (list(hash_set.values()) if table.range_key_attr else (hash_set,)):
-            attrs = item.attrs
-            values = [attrs.get(name) for name in names]
-            if any(value is None for value in values):
-                continue
-            item_key = tuple(_scalar(value) for value in values)
-            if None not in item_key:
-                groups.setdefault(item_key, []).append(item)
-    cache[names] = (version, groups)
+        return entry[1]  # type: ignore[no-any-return]
+    changed = _written_since(table, entry[0]) if entry is not None else None
+    if changed is None:
+        groups: dict[tuple[Any, ...], dict[_Key, Any]] = {}
+        where: dict[_Key, tuple[Any, ...]] = {}
+        for hash_set in list(table.items.values()):
+            for item in (list(hash_set.values()) if table.range_key_attr else (hash_set,)):
+                _place(groups, where, names, (item.hash_key, item.range_key), item)
+    else:
+        groups, where = entry[1], entry[2]
+        for key in changed:
+            old = where.pop(key, None)
+            if old is not None:
+                group = groups[old]
+                group.pop(key, None)
+                if not group:
+                    del groups[old]
+            _place(groups, where, names, key, _current(table, key))
+    cache[names] = (version, groups, where)
     return groups
 
 
-def _bump(table: Any) -> None:
-    """A write: the table's GSI groups are stale."""
-    table.__dict__["_hz_version"] = table.__dict__.get("_hz_version", 0) + 1
+def _place(groups: dict[tuple[Any, ...], dict[_Key, Any]], where: dict[_Key, tuple[Any, ...]],
+           names: tuple[str, ...], key: _Key, item: Any) -> None:
+    if item is None:
+        return
+    values = [item.attrs.get(name) for name in names]
+    if any(value is None for value in values):
+        return
+    group_key = tuple(_scalar(value) for value in values)
+    if None not in group_key:
+        groups.setdefault(group_key, {})[key] = item
+        where[key] = group_key
+
+
+def _current(table: Any, key: _Key) -> Any:
+    hash_key, range_key = key
+    bucket = table.items.get(hash_key)
+    if bucket is None or not table.range_key_attr:
+        return bucket
+    return bucket.get(range_key)
+
+
+def _written_since(table: Any, version: int) -> set[_Key] | None:
+    """The keys written after `version`, or None when one write's key is unknown (a failed write:
+    rebuild) or the log no longer reaches back that far."""
+    log: list[tuple[int, _Key | None]] = table.__dict__.get("_hz_log", [])
+    if table.__dict__.get("_hz_log_from", 1) > version + 1:
+        return None
+    changed: set[_Key] = set()
+    for written, key in reversed(log):
+        if written <= version:
+            break
+        if key is None:
+            return None
+        changed.add(key)
+    return changed
+
+
+def _bump(table: Any, key: _Key | None = None) -> None:
+    """A write of the item `key` (None: unknown): the table's GSI groups are behind by one."""
+    version = table.__dict__.get("_hz_version", 0) + 1
+    table.__dict__["_hz_version"] = version
+    log = table.__dict__.setdefault("_hz_log", [])
+    log.append((version, key))
+    if len(log) > _LOG_LIMIT:
+        del log[:_LOG_LIMIT // 2]
+        table.__dict__["_hz_log_from"] = log[0][0]
 
 
 def install() -> None:
@@ -159,25 +214,35 @@ def _install_write_versions() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    def bumping(original: Callable[..., Any]) -> Callable[..., Any]:
-        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                _bump(self)
-        return write
+    def put_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        written = None
+        try:
+            written = original_put(self, *args, **kwargs)
+            return written
+        finally:
+            _bump(self, (written.hash_key, written.range_key) if written is not None else None)
 
-    Table.put_item = bumping(Table.put_item)  # type: ignore[method-assign]
-    Table.delete_item = bumping(Table.delete_item)  # type: ignore[method-assign]
+    def delete_item(self: Any, hash_key: Any, range_key: Any) -> Any:
+        try:
+            return original_delete(self, hash_key, range_key)
+        finally:
+            _bump(self, (hash_key, range_key))
+
+    original_put: Callable[..., Any] = Table.put_item
+    original_delete: Callable[..., Any] = Table.delete_item
+    Table.put_item = put_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
     original_update: Callable[..., Any] = DynamoDBBackend.update_item
 
     def update_item(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        updated = None
         try:
-            return original_update(self, table_name, *args, **kwargs)
+            updated = original_update(self, table_name, *args, **kwargs)
+            return updated
         finally:
             table = self.tables.get(table_name)
             if table is not None:
-                _bump(table)
+                _bump(table, (updated.hash_key, updated.range_key) if updated is not None else None)
 
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
 
@@ -234,7 +299,7 @@ def _transaction_backup(backend: Any, transact_items: list[dict[str, Any]]) -> l
 
 def _restore(backups: list[_Backup]) -> None:
     for table, hash_key, range_key, item in reversed(backups):
-        _bump(table)
+        _bump(table, (hash_key, range_key))
         if table.range_key_attr:
             bucket = table.items[hash_key]
             if item is None:
