@@ -181,11 +181,19 @@ def test_concurrent_executions_share_one_parsed_program_and_keep_their_own_data(
 
     import boto3
     from moto import mock_aws
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     moto_speedups.install_step_functions()
     parsed: list[Any] = []
     entrypoint = ExecutionWorker._get_evaluation_entrypoint
+    parse = AmazonStateLanguageParser.parse
+    parses: list[str] = []
+
+    def counting_parse(definition: str) -> Any:
+        parses.append(definition)
+        time.sleep(0.05)  # a slow parse: the other first executions arrive meanwhile
+        return parse(definition)
 
     def recording(self: Any) -> Any:
         parsed.append(entrypoint(self))
@@ -194,9 +202,11 @@ def test_concurrent_executions_share_one_parsed_program_and_keep_their_own_data(
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
             pytest.MonkeyPatch.context() as patch:
         patch.setattr(ExecutionWorker, "_get_evaluation_entrypoint", recording)
+        patch.setattr(AmazonStateLanguageParser, "parse", staticmethod(counting_parse))
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         arn = sfn.create_state_machine(name="choice", definition=json.dumps(_CHOICE_MACHINE),
                                        roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+        created = len(parses)  # moto validates a definition by parsing it
         arns: list[str] = []
 
         def start(n: int) -> None:
@@ -223,6 +233,8 @@ def test_concurrent_executions_share_one_parsed_program_and_keep_their_own_data(
     assert all(o["size"] == ("big" if o["n"] > 4 else "small") for o in outputs)
     assert len(parsed) == 10
     assert len({id(program) for program in parsed}) == 1
+    # and the executions parsed the definition once, though the ten started together
+    assert len(parses) - created == 1
 
 
 def test_a_definition_with_a_map_state_is_parsed_for_each_execution() -> None:

@@ -30,8 +30,8 @@ names, and restores those when moto raises.
 The Step Functions interpreter made a new boto3 client for every Lambda Task it ran; the Tasks
 now share one client per region and service (`_install_task_clients`). It also parsed the state
 machine's definition again for every execution (ANTLR in pure Python, ~50 ms, under the GIL while
-the other executions wait); an execution now reuses the program parsed for its definition
-(`_install_parsed_definitions`).
+the other executions wait); an execution now reuses the program parsed for its definition, and
+the executions started together wait for its one parse (`_install_parsed_definitions`).
 
 Applied by the local stack only (`install()` and `install_step_functions()` are idempotent);
 nothing deployed depends on it.
@@ -411,23 +411,37 @@ def _install_parsed_definitions() -> None:
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     programs: dict[str, Any] = {}
+    parsing: dict[str, threading.Lock] = {}  # one per definition: its first executions wait for one parse
+    unshareable: set[str] = set()
     lock = threading.Lock()
 
     def entrypoint(self: Any) -> Any:
         definition: str = self._evaluation_details.state_machine_details.definition
         with lock:
             program = programs.get(definition)
+            gate = parsing.setdefault(definition, threading.Lock())
         if program is not None:
             return program
-        program = AmazonStateLanguageParser.parse(definition)[0]
-        try:
-            shareable = not (_state_types(json.loads(definition)) & _STATEFUL_STATE_TYPES)
-        except ValueError:  # not JSON (moto also reads YAML-like input): parsed each time
-            shareable = False
-        if shareable:
-            _fix_heap_keys(program)
+        if definition in unshareable:
+            return AmazonStateLanguageParser.parse(definition)[0]
+        # The catch-up starts dozens of executions at once: without the gate each one parsed
+        # the definition (ANTLR, under the GIL) before the first could share its program.
+        with gate:
             with lock:
-                program = programs.setdefault(definition, program)
-        return program
+                program = programs.get(definition)
+            if program is not None:
+                return program
+            program = AmazonStateLanguageParser.parse(definition)[0]
+            try:
+                shareable = not (_state_types(json.loads(definition)) & _STATEFUL_STATE_TYPES)
+            except ValueError:  # not JSON (moto also reads YAML-like input): parsed each time
+                shareable = False
+            with lock:
+                if shareable:
+                    _fix_heap_keys(program)
+                    programs[definition] = program
+                else:
+                    unshareable.add(definition)
+            return program
 
     ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
