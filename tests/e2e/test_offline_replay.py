@@ -18,6 +18,7 @@ import pytest
 
 from headlinez.cli import _replay_snapshot
 from tests.conftest import SNAPSHOT_FEEDS, requires_data
+from tests.e2e.browser import artifact, chromium
 from tests.e2e.stack import RunningStack, local_stack
 
 pytestmark = [pytest.mark.e2e, requires_data]
@@ -96,3 +97,21 @@ def test_the_hormuz_closure_is_its_own_trend_related_to_the_geneva_talks(replaye
     left = {a["article_id"] for a in closure_detail["coverage"]}
     assert left.isdisjoint(a["article_id"] for a in talks_detail["coverage"])
     assert all("Hormuz" in a["title"] or "shipping" in a["title"] for a in closure_detail["coverage"])
+
+
+def test_the_replay_notice_reads_on_a_phone(replayed: RunningStack) -> None:
+    # When a newcomer opens the home page on a phone after the replay
+    capture = _offline_default().replay_to
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                                      is_mobile=True)
+        page = context.new_page()
+        page.goto(replayed.base_url + "/")
+        notice = page.locator("p.site-notice")
+        # Then the notice under the header says which time the page shows, and fits the screen
+        assert notice.is_visible()
+        text = " ".join(notice.inner_text().split())
+        assert text.startswith(f"Replay: these pages show the news as it stood at {capture:%Y-%m-%d %H:%M}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(artifact("replay-notice-phone.png")), full_page=False)
+        context.close()
