@@ -27,7 +27,8 @@ Printed:
    share of public trends' Cooled runs at which 2+ newsrooms had published on the story in the
    last 6 hours (a status a reader would not agree with); and "cooled with a fresh article": the share of
    public Cooled runs whose latest article is younger than the quiet spell the trend's size
-   needs to cool;
+   needs to cool; and "cooled with a rise": public Cooled runs whose "+N% since first seen" (as
+   the API shows it) is above 0, and how many of them show +25% or more;
 2. the `--top` biggest stories (most newsrooms, then articles) with their status letter and
    velocity (as the API shows it: smoothed, at the top of the hour) every `--column-hours`;
 3. detection latency of every story reaching 3 newsrooms: from the publish time of its second
@@ -65,7 +66,7 @@ from headlinez.adapters.embedding import load_default_embedder
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.lifecycle import covered_again_at, quiet_needed_hours
 from headlinez.domain.semantic import embedding_text
-from headlinez.domain.velocity import velocity_at
+from headlinez.domain.velocity import growth_since_first_seen, velocity_at
 from headlinez.evaluation.clustering_eval import dataset_ids, embed_articles, load_dataset
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.services.cluster import ClusterService
@@ -75,6 +76,7 @@ LETTERS = {"emerging": "E", "rising": "R", "peaking": "P", "fading": "F", "coole
 TARGET_CHANGES_PER_DAY = 3
 TARGET_SHARE = 95.0
 COVERED_HOURS = 6.0  # "covered": articles from 2+ newsrooms in the last 6 hours
+LARGE_RISE_PERCENT = 25  # a "large rise" beside a Cooled badge
 AT_PEAK_SHARE = 0.8  # "at its peak": velocity >= 80% of the highest seen so far (the Peaking return)
 LOOKBACK = timedelta(hours=6)  # settings.lookback_hours (CLUSTER_LOOKBACK_HOURS) default
 
@@ -99,6 +101,7 @@ class Observation:
     recent_newsrooms: int = 0  # distinct newsrooms with an article in the last COVERED_HOURS
     quiet_hours: float = 0.0  # since the trend's latest article
     covered_again: bool = False  # Cooled with an article after it cooled: the page marks it
+    growth: int | None = None  # "+N% since first seen" as the API shows it (at the top of the hour)
 
 
 @dataclass
@@ -167,7 +170,7 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
                     trend.status, velocity_at(trend, top_of_hour), trend.source_count, trend.is_open,
                     recent_newsrooms(trend, now, COVERED_HOURS),
                     (now - trend.last_seen).total_seconds() / 3600,
-                    covered_again_at(trend) is not None)
+                    covered_again_at(trend) is not None, growth_since_first_seen(trend, top_of_hour))
         replay.public_members.append((now, [set(replay.store.members.get(t.trend_id, {}))
                                             for t in replay.store.trends.values()
                                             if t.is_open and t.source_count >= PUBLIC_MIN_NEWSROOMS]))
@@ -280,6 +283,21 @@ def print_cooled_with_fresh_article(replay: Replay) -> float:
     marked, _, _ = _public_cooled_share(
         replay, lambda o: o.quiet_hours < quiet_needed_hours(o.newsrooms) and o.covered_again)
     print(f"    of which the page marks 'covered again' beside the badge: {marked} of {fresh}")
+    return share
+
+
+def print_cooled_with_a_rise(replay: Replay) -> float:
+    """How often a public trend shows Cooled beside a rise: "+N% since first seen" above 0 as the
+    API shows it (the issue: "a cooled trend must not show a large rise"), and how often that rise
+    is large (+LARGE_RISE_PERCENT or more)."""
+    rising, cooled, trends = _public_cooled_share(replay, lambda o: (o.growth or 0) > 0)
+    large, _, large_trends = _public_cooled_share(replay, lambda o: (o.growth or 0) >= LARGE_RISE_PERCENT)
+    share = 100.0 * rising / cooled if cooled else 0.0
+    print(f"  cooled with a rise: {rising} of {cooled} public Cooled trend-runs ({share:.1f}%) showed "
+          f"'+N% since first seen' above 0 ({trends} trends); +{LARGE_RISE_PERCENT}% or more: {large} "
+          f"({large_trends} trends)")
+    marked, _, _ = _public_cooled_share(replay, lambda o: (o.growth or 0) > 0 and o.covered_again)
+    print(f"    of which the page marks 'covered again' beside the badge: {marked} of {rising}")
     return share
 
 
@@ -540,6 +558,7 @@ def main(argv: list[str]) -> int:
     print_status_changes(replay)
     print_cooled_while_covered(replay)
     print_cooled_with_fresh_article(replay)
+    print_cooled_with_a_rise(replay)
     print_fading_at_peak(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)

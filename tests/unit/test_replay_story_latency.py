@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from headlinez.models import Article
 
 T0 = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
@@ -57,3 +59,23 @@ def test_stories_under_three_newsrooms_or_starting_before_the_window_are_not_cou
     early = [_article("d1", "delta", -300), _article("e1", "epsilon", -200), _article("f1", "phi", 30)]
     found, before = measures.story_latencies(replay, {"two": two_newsrooms, "early": early})
     assert (found, before) == ([], 1)
+
+
+def test_cooled_with_a_rise_counts_public_cooled_runs_showing_growth_above_zero(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    measures = _module()
+    replay = measures.Replay(start=T0)
+    observation = measures.Observation
+    replay.history["big"] = {
+        T0: observation("cooled", 1.4, 6, True, growth=329, covered_again=True),
+        T0 + timedelta(hours=1): observation("cooled", 0.2, 6, True, growth=-60),
+        T0 + timedelta(hours=2): observation("fading", 2.0, 6, True, growth=40),  # not Cooled
+    }
+    replay.history["candidate"] = {T0: observation("cooled", 1.0, 1, True, growth=80)}  # not public
+    replay.history["small"] = {T0: observation("cooled", 0.5, 2, True, growth=10)}
+    share = measures.print_cooled_with_a_rise(replay)
+    printed = capsys.readouterr().out
+    assert share == 100.0 * 2 / 3
+    assert "2 of 3 public Cooled trend-runs" in printed
+    assert "+25% or more: 1 (1 trends)" in printed
+    assert "marks 'covered again' beside the badge: 1 of 2" in printed
