@@ -598,6 +598,9 @@ class InMemoryClusterStore:
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
         return _ingested_between(self.articles.values(), start, end)  # as InMemoryArticleRepository
 
+    def unclustered_articles_between(self, start: datetime, end: datetime) -> list[Article]:
+        return [a for a in self.articles_ingested_between(start, end) if a.trend_id is None]
+
     def set_article_trends(self, articles: Sequence[Article]) -> None:
         self.articles.update({a.article_id: a for a in articles})
 

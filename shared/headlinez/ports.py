@@ -361,7 +361,9 @@ class IngestEventPublisher(Protocol):
 
 
 class ClusterStore(Protocol):
-    def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...
+    def unclustered_articles_between(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles ingested in [start, end] (to the second) and in no trend yet, oldest first."""
+        ...
 
     def set_article_trends(self, articles: Sequence[Article]) -> None: ...
 

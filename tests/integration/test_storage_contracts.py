@@ -30,6 +30,7 @@ from tests.fakes import (
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.entities.articles import ArticleEntity
 from headlinez.adapters.lease import DynamoLease
 from headlinez.adapters.table import TableClient
 from headlinez.briefs.materiality import BriefedTrend
@@ -300,6 +301,44 @@ def test_cluster_documents_and_ingest_window(cluster_store: Any) -> None:
         cluster_store.save_new_articles(articles)
     found = cluster_store.articles_ingested_between(NOW - timedelta(minutes=120), NOW)
     assert [a.article_id for a in found] == [f"{n:032x}" for n in (2, 1, 0)]  # oldest first
+
+
+def test_unclustered_articles_are_those_in_no_trend_yet(cluster_store: Any) -> None:
+    # Given four articles of the window, two of which clustering has put in a trend
+    articles = [_article(n, NOW - timedelta(minutes=10 * n)) for n in range(4)]
+    if isinstance(cluster_store, InMemoryClusterStore):
+        cluster_store.add(articles)
+    else:
+        cluster_store.save_new_articles(articles)
+    cluster_store.set_article_trends([a.model_copy(update={"trend_id": "t1"}) for a in articles[1:3]])
+    # Then the run's read returns the other two, oldest first
+    found = cluster_store.unclustered_articles_between(NOW - timedelta(minutes=60), NOW)
+    assert [a.article_id for a in found] == [f"{n:032x}" for n in (3, 0)]
+    assert all(a.trend_id is None for a in found)
+
+
+def test_an_article_item_written_before_the_trend_attribute_is_read_by_its_doc(dynamo: DynamoStore) -> None:
+    # Given a clustered article stored as items were before they carried `trend_id` outside `doc`
+    clustered = _article(1, NOW).model_copy(update={"trend_id": "t1"})
+    item = ArticleEntity.to_item(clustered, timedelta(days=7))
+    del item[ArticleEntity.TREND_ATTRIBUTE]
+    dynamo._db.batch_put([item])
+    dynamo.save_new_articles([_article(2, NOW)])
+    # Then it passes the server-side filter but is still not returned as one to cluster
+    found = dynamo.unclustered_articles_between(NOW - timedelta(minutes=5), NOW)
+    assert [a.article_id for a in found] == [f"{2:032x}"]
+
+
+def test_clustered_articles_stay_on_the_server(dynamo: DynamoStore) -> None:
+    # Given an item whose top-level trend attribute is set but whose doc does not say so (only the
+    # server-side filter can leave it out)
+    item = ArticleEntity.to_item(_article(3, NOW), timedelta(days=7))
+    item[ArticleEntity.TREND_ATTRIBUTE] = "t1"
+    dynamo._db.batch_put([item])
+    # Then the Query's FilterExpression drops it
+    assert dynamo.unclustered_articles_between(NOW - timedelta(minutes=5), NOW) == []
+    assert [a.article_id for a in dynamo.articles_ingested_between(NOW - timedelta(minutes=5), NOW)] == [
+        f"{3:032x}"]
 
 
 # --- ArticleRepository (ingest) ------------------------------------------------------------------------

@@ -143,6 +143,14 @@ class DynamoStore:
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
         return [ArticleEntity.from_item(item) for item in self._ingested(start, end)]
 
+    def unclustered_articles_between(self, start: datetime, end: datetime) -> list[Article]:
+        """Articles ingested in [start, end] that are in no trend yet. The clustered ones stay on
+        the server (a FilterExpression: the same read units, a fraction of the bytes sent and
+        parsed, since each run re-reads its whole lookback and nearly all of it is clustered)."""
+        articles = (ArticleEntity.from_item(item)
+                    for item in self._ingested(start, end, FilterExpression=ArticleEntity.UNCLUSTERED))
+        return [a for a in articles if a.trend_id is None]
+
     def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
         """Articles ingested in [start, end] per feed id: one Query of gsi1 per ingest hour.
 

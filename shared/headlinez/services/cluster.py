@@ -227,10 +227,9 @@ class ClusterService:
             # Re-read a little before the checkpoint: an article written during the previous
             # run may carry an ingest time just before it. Already-assigned ones are skipped.
             since = min(since, datetime.fromisoformat(checkpoint_doc) - timedelta(minutes=30))
-        candidates = self._store.articles_ingested_between(since, now)
-        pending = sorted((a for a in candidates if a.trend_id is None),
+        pending = sorted(self._store.unclustered_articles_between(since, now),
                          key=lambda a: (a.published, a.article_id))
-        report.articles_considered = len(candidates)
+        report.articles_considered = len(pending)
         frequencies_doc = self._store.get_cluster_doc(FREQUENCIES_DOC)
         frequencies = (DocumentFrequencies.model_validate_json(frequencies_doc)
                        if frequencies_doc else DocumentFrequencies())

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from boto3.dynamodb.conditions import Attr
+
 from headlinez.adapters.table import epoch, hour_bucket, iso
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.models import Article
@@ -21,6 +23,10 @@ class ArticleEntity:
     SK = "A"
     PREFIX = "ART#"
     ATTRIBUTES_FOR_SNIPPET = ("pk", "doc", "summary")  # older items hold flat attributes
+    TREND_ATTRIBUTE = "trend_id"
+    # Articles not yet in a trend; items written before TREND_ATTRIBUTE existed pass too, and the
+    # reader checks their `doc`.
+    UNCLUSTERED = Attr(TREND_ATTRIBUTE).not_exists()
 
     @classmethod
     def key(cls, article_id: str) -> ItemKey:
@@ -32,7 +38,7 @@ class ArticleEntity:
 
     @classmethod
     def to_item(cls, article: Article, ttl: timedelta) -> Item:
-        return {
+        item: Item = {
             **cls.key(article.article_id),
             "gsi1pk": cls.ingest_partition(article.ingested_at),
             "gsi1sk": f"{iso(article.ingested_at)}#{article.article_id}",
@@ -41,6 +47,11 @@ class ArticleEntity:
             # The article item doubles as the url dedupe key: its record is read by existing_keys.
             "rec": json.dumps(dedupe_record(article)),
         }
+        if article.trend_id:
+            # Also outside `doc`, so that clustering's read of the articles still to cluster can
+            # leave the clustered ones on the server (a FilterExpression): see UNCLUSTERED.
+            item[cls.TREND_ATTRIBUTE] = article.trend_id
+        return item
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> Article:
