@@ -102,12 +102,6 @@ class FeedState(BaseModel):
         description="The longest interval the publisher asks for: Cache-Control max-age, RSS <ttl>, "
         "sy:updatePeriod/updateFrequency (capped by the poll policy).",
     )
-    seen_articles: list[str] = Field(
-        default_factory=list,
-        description="Short ids (headlinez.domain.dedupe.seen_id) of the articles of the feed's last "
-        "new body, each stored or found a duplicate then: the next changed body checks only the "
-        "others against storage.",
-    )
 
 
 class FeedRecord(BaseModel):

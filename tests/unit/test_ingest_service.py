@@ -163,68 +163,6 @@ def test_an_unchanged_body_is_not_parsed_again() -> None:
     assert second.unchanged == 1
 
 
-class KeyCountingStore(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.checked: list[int] = []  # keys per existing_keys call
-
-    def existing_keys(self, keys: Sequence[Any]) -> dict[Any, Mapping[str, Any]]:
-        self.checked.append(len(keys))
-        return super().existing_keys(keys)
-
-
-def test_a_changed_feed_checks_only_the_articles_its_last_body_did_not_hold() -> None:
-    # Given a feed of three stories, polled once
-    feeds = [feed(1)]
-    url = str(feeds[0].url)
-    old = [entry("a", "Storm hits coast"), entry("b", "Markets rally"), entry("c", "Talks resume")]
-    parsed = {b"v1": ParsedFeed(old), b"v2": ParsedFeed([entry("d", "Rates held", 5), *old])}
-    store = KeyCountingStore()
-    service, fetcher = make_service(feeds, {url: FetchOutcome(body=b"v1", etag='"1"')}, parsed, store)
-    first = service.run(NOW)
-    assert (first.new_articles, store.checked) == (3, [9])  # three keys an article
-    # When the feed adds one story to the same three
-    fetcher.outcomes[url] = FetchOutcome(body=b"v2", etag='"2"')
-    second = service.run(NOW + timedelta(minutes=15))
-    # Then only the new story is checked against storage, and the counts are as before
-    assert store.checked == [9, 3]
-    assert (second.new_articles, second.duplicates) == (1, 3)
-    assert len(store.articles) == 4
-    state = store.get_states([feeds[0].id])[feeds[0].id]
-    assert len(state.seen_articles) == 4
-    # and a 304 keeps the list (nothing new was handled)
-    third = service.run(NOW + timedelta(minutes=30))
-    assert third.not_modified == 1
-    assert store.get_states([feeds[0].id])[feeds[0].id].seen_articles == state.seen_articles
-
-
-def test_an_article_not_stored_is_not_counted_as_seen() -> None:
-    # Given a poll whose store fails (a throttled table): the run fails and the state is not written
-    feeds = [feed(1)]
-    url = str(feeds[0].url)
-    parsed = {b"v1": ParsedFeed([entry("a", "Storm hits coast")])}
-
-    class FailingOnce(MemoryStore):
-        failed = False
-
-        def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
-            if not self.failed:
-                self.failed = True
-                raise RuntimeError("throttled")
-            return super().save_new_articles(articles)
-
-    store = FailingOnce()
-    service, fetcher = make_service(feeds, {url: FetchOutcome(body=b"v1", etag='"1"')}, parsed, store)
-    with pytest.raises(RuntimeError):
-        service.run(NOW)
-    assert store.get_states([feeds[0].id]).get(feeds[0].id) is None or not store.get_states(
-        [feeds[0].id])[feeds[0].id].seen_articles
-    # When the next run polls the same body (no state was kept, so no ETag either)
-    again = service.run(NOW + timedelta(minutes=15))
-    # Then the article is stored
-    assert again.new_articles == 1
-
-
 def test_archive_entries_are_counted_and_skipped() -> None:
     feeds = [feed(1)]
     outcomes = {str(feeds[0].url): FetchOutcome(body=b"mixed")}

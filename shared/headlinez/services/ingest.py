@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate, seen_id
+from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_activity import count_ingested
 from headlinez.domain.feed_schedule import (
     PollPolicy,
@@ -237,18 +237,12 @@ class IngestService:
         (queued for the next batch)."""
         feed, result, state, articles = polled
         if articles:
-            # The articles of the feed's last new body were stored or found duplicates then: only
-            # the others are checked against storage (a changed feed usually adds one entry of many).
-            seen = set(state.seen_articles)
-            written = self._store([a for a in articles if seen_id(a) not in seen])
+            written = self._store(articles)
             result.new_articles = len(written)
             result.duplicates = len(articles) - len(written)
-        update: dict[str, object] = {
+        writer.add(state.model_copy(update={
             "articles_last_poll": result.new_articles,
-            "articles_by_hour": count_ingested(state.articles_by_hour, now, result.new_articles)}
-        if result.outcome == "new":  # a new body: its articles are the ones handled now
-            update["seen_articles"] = [seen_id(a) for a in articles]
-        writer.add(state.model_copy(update=update))
+            "articles_by_hour": count_ingested(state.articles_by_hour, now, result.new_articles)}))
         per_feed[feed.id] = result
 
     def _finish(self, report: IngestReport, per_feed: dict[str, FeedResult], due: set[str],
