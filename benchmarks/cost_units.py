@@ -441,11 +441,13 @@ def mean(values: list[float]) -> float:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from headlinez.local.stack import BRIEF_STATE_MACHINE_ARN, LocalStack, StackOptions
-    from headlinez.local.stepfunctions import history
+    from headlinez.local.stack import _load_function as load_function
+    from headlinez.local.stepfunctions import BRIEF_FUNCTIONS, history
 
     memory = template_memory()
     meter = Meter(memory)
     meter.hook()
+    metered: set[str] = set()
     folder = args.data_dir / SNAPSHOT
 
     class MeasuredStack(LocalStack):
@@ -456,10 +458,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                "BRIEF_STATE_MACHINE_ARN": BRIEF_STATE_MACHINE_ARN})
             os.environ.pop("POWERTOOLS_LOG_LEVEL", None)
 
-        def _start_brief_flow(self) -> None:
+        def _load_cluster_function(self) -> None:
+            super()._load_cluster_function()
+            # start() calls this after loading the ingest and API functions and before the API
+            # bridge takes the API handler: every function is metered from here on, and the brief
+            # flow is set up now, as deployed (LocalStack runs a replay's steps without it).
+            for folder in BRIEF_FUNCTIONS.values():
+                if folder not in self._functions:
+                    self._functions[folder] = load_function(folder)
             for name, module in self._functions.items():
-                setattr(module, "handler", meter.wrap(name, module.handler))  # noqa: B010
-            super()._start_brief_flow()
+                if name not in metered:
+                    setattr(module, "handler", meter.wrap(name, module.handler))  # noqa: B010
+                    metered.add(name)
+            if self._sfn is None:
+                self._start_brief_flow()
 
         def stop(self) -> None:
             if self._mock is not None:  # read moto's table before the mock stops
