@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from tests.fakes import InMemoryClusterStore, InMemoryPredictionRepository
 
 from headlinez.domain.clustering import ClusterConfig
+from headlinez.domain.prediction import CONFIDENCE_STEP, Forecast, predict, shown_confidence
 from headlinez.domain.terms import title_fingerprint
 from headlinez.models import Article, HourBucket, TrendState
+from headlinez.services import trend_intel
 from headlinez.services.cluster import ClusterService
 from headlinez.services.trend_intel import enrich
 
@@ -189,3 +193,43 @@ def test_a_trend_detected_before_it_cooled_keeps_its_lifecycle() -> None:
                       changed=["t4"]).trends
     assert again.status == "cooled"
     assert again.lifecycle_from is None
+
+
+def test_a_stored_confidence_moves_only_by_a_visible_step_or_with_the_forecast() -> None:
+    # A drift of a point or two keeps the stored value (no rewrite of the trend item)...
+    assert shown_confidence("fades", 0.71, "fades", 0.7349) == 0.71
+    assert shown_confidence("fades", 0.71, "fades", 0.6651) == 0.71
+    # ...a step of CONFIDENCE_STEP or more, a new forecast, or nothing stored takes the model's
+    assert CONFIDENCE_STEP == 0.05
+    assert shown_confidence("fades", 0.71, "fades", 0.76) == 0.76
+    assert shown_confidence("fades", 0.71, "fades", 0.66) == 0.66
+    assert shown_confidence("fades", 0.71, "continues", 0.72) == 0.72
+    assert shown_confidence(None, None, "fades", 0.7149) == 0.71
+    assert shown_confidence("fades", 0.71, None, None) is None
+
+
+def test_enrichment_keeps_the_stored_confidence_through_a_small_drift(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = MemoryStore(TALKS + OLYMPICS)
+    service(store).run(T0 + timedelta(minutes=45))
+    talks_id = next(t.trend_id for t in store.trends.values() if "Iran" in t.headline)
+    stored = store.trends[talks_id]
+    assert stored.prediction_confidence is not None
+    # When the model's confidence drifts by one point with the same forecast
+    real = predict
+
+    def drifted(trend: TrendState, *args: Any, **kwargs: Any) -> Forecast:
+        forecast = real(trend, *args, **kwargs)
+        assert stored.prediction_confidence is not None
+        return forecast.model_copy(update={"code": stored.prediction_code,
+                                           "confidence": stored.prediction_confidence + 0.01})
+
+    monkeypatch.setattr(trend_intel, "predict", drifted)
+    result = enrich([stored], now=T0 + timedelta(minutes=50), previous={talks_id: stored})
+    # Then the enriched trend keeps the stored value (the item is not rewritten for it)
+    assert result.trends[0].prediction_confidence == stored.prediction_confidence
+    # and a drift of a whole step is stored
+    monkeypatch.setattr(trend_intel, "predict", lambda trend, *a, **k: real(trend, *a, **k).model_copy(
+        update={"code": stored.prediction_code, "confidence": stored.prediction_confidence + 0.05}))
+    moved = enrich([stored], now=T0 + timedelta(minutes=50), previous={talks_id: stored})
+    assert moved.trends[0].prediction_confidence == round(stored.prediction_confidence + 0.05, 2)

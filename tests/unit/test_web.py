@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -482,6 +483,13 @@ def test_a_cooled_trend_with_new_coverage_is_marked_covered_again() -> None:
     assert listed[cooled.trend_id]["covered_again_at"].startswith(covered_at.strftime("%Y-%m-%dT%H:%M"))
     assert listed[quiet.trend_id]["covered_again_at"] is None
     assert 'id="covered-again"' in get("/how-it-works")["body"]
+
+
+def test_how_it_works_says_when_the_confidence_shown_is_refreshed() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), [], score=1.0)
+    page = html.unescape(_api(repo)("/how-it-works")["body"])
+    assert "refreshed when the model's moves by 5 points or more" in " ".join(page.split())
 
 
 def test_empty_sections_say_so_plainly() -> None:

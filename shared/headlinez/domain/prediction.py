@@ -508,3 +508,23 @@ def track_record(records: Iterable[PredictionRecord]) -> TrackRecord:
         if record.outcome is not None:
             total.update(counters(record))
     return TrackRecord.from_counters(total)
+
+
+CONFIDENCE_STEP = 0.05
+"""A stored confidence is refreshed once the model's moves this far from it (or the forecast
+changes). The model's moves by a point or two nearly every run, and half of clustering's trend
+writes on the allowed streams (UCI prefix, snapshot before 2026-02-16) were for that alone
+(docs/benchmarks.md). The pages say so (How this works)."""
+
+
+def shown_confidence(stored_code: str | None, stored: float | None, code: str | None,
+                     confidence: float | None) -> float | None:
+    """The confidence to store: the model's, in whole percent (as the page shows it), unless the
+    forecast is unchanged and it is within CONFIDENCE_STEP of the stored one, which then stays
+    (clustering writes only trends that changed, so a point's drift does not rewrite the item)."""
+    if confidence is None:
+        return None
+    percent = round(confidence, 2)
+    if stored is not None and stored_code == code and abs(percent - stored) < CONFIDENCE_STEP - 1e-9:
+        return stored
+    return percent

@@ -6,7 +6,9 @@ numbers they print are those of the production code.
 
 What is recomputed when:
 
-* lifecycle status and prediction: every trend, every run (they move with the clock);
+* lifecycle status and prediction: every trend, every run (they move with the clock); the
+  prediction's confidence is kept as stored while the forecast is the same and the new value is
+  within `prediction.CONFIDENCE_STEP` of it (`prediction.shown_confidence`);
 * topics and category: trends clustering changed in this run, or that have none yet (they
   depend on the headlines, which only change with new articles);
 * related trends: every open trend, every run (a new story elsewhere can become related);
@@ -28,7 +30,7 @@ from datetime import datetime
 
 from headlinez.domain.category import classify_trend, mean_embedding
 from headlinez.domain.lifecycle import lifecycle, restart_at_detection
-from headlinez.domain.prediction import PredictionRecord, make_record, predict
+from headlinez.domain.prediction import PredictionRecord, make_record, predict, shown_confidence
 from headlinez.domain.related import related_trends
 from headlinez.domain.topics import extract_topics
 from headlinez.domain.velocity import completed_hour_series
@@ -104,9 +106,8 @@ def enrich(
             status = "cooled"
             since = state.status_since if state.status == "cooled" and state.status_since else now
         forecast = predict(state, status, now, series)
-        # Stored as the page shows it (whole percent): a change the reader cannot see does not
-        # rewrite the trend item (clustering writes only trends that changed).
-        confidence = None if forecast.confidence is None else round(forecast.confidence, 2)
+        confidence = shown_confidence(state.prediction_code, state.prediction_confidence,
+                                      forecast.code, forecast.confidence)
         update.update({"status": status, "status_since": since, "prediction": forecast.sentence,
                        "prediction_code": forecast.code, "prediction_confidence": confidence})
         if not state.is_open:

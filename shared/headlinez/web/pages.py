@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
 from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, STATUS_MEANINGS
 from headlinez.domain.newsrooms import STORY_WINDOWS, TREND_DEFINITION
+from headlinez.domain.prediction import CONFIDENCE_STEP
 from headlinez.domain.prediction import load_model as load_prediction_model
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
@@ -291,6 +292,7 @@ def how_page(track: TrackRecordView | None = None, *, notice: str = "") -> str:
         title="How this works",
         track_record=track_record_text(track),
         calibration=load_prediction_model().calibration,
+        confidence_step=round(CONFIDENCE_STEP * 100),
         rate_half_life=f"{RATE_HALF_LIFE_HOURS:g}",
         diversity_half_life=f"{DIVERSITY_HALF_LIFE_HOURS:g}",
         family_cap=FAMILY_WINDOW_ARTICLE_CAP,
