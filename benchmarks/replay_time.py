@@ -9,8 +9,9 @@ prints "replay: done". Default: the offline default's replay (the last 36 hours 
 snapshot's newest item, hourly steps, what `headlinez up` runs offline); `--two-days`: the whole
 two days in 15-minute steps (the issue's "under 2 minutes, under 1 GB"). With `--against REV` the
 revision is checked out in a temporary git worktree and its `shared/` and `functions/` run with
-this checkout's virtualenv; the versions alternate, `--rounds` times each, so that a busy machine
-slows both alike.
+this checkout's virtualenv; the versions alternate, `--rounds` times each, in the opposite order
+every other round (A B, B A, ...: a machine that slows down or speeds up during the runs then
+favours neither; with A B A B the second version always ran later), so use an even `--rounds`.
 
 Printed per run: seconds from the command to "Serving" and to the first step, the replay time
 the API shows `--page-at` seconds after the command with its statuses (the first page a newcomer
@@ -77,6 +78,15 @@ def _page(base_url: str) -> dict[str, int]:
     counts["moving"] = sum(1 for item in items if item["velocity"] > 0)
     counts["trends"] = len(items)
     return dict(counts)
+
+
+def run_order(versions: list[tuple[str, Path]], rounds: int) -> list[tuple[int, tuple[str, Path]]]:
+    """(round, version) in the order they run: every other round reversed (A B, B A, A B, ...)."""
+    order: list[tuple[int, tuple[str, Path]]] = []
+    for number in range(1, rounds + 1):
+        this_round = versions if number % 2 else list(reversed(versions))
+        order.extend((number, version) for version in this_round)
+    return order
 
 
 def run_once(version: str, code: Path, feeds: Path, window: tuple[str, str, int], page_at: float,
@@ -163,16 +173,15 @@ def main(argv: list[str] | None = None) -> int:
           f"page read {args.page_at:.0f} s after the command", flush=True)
     runs: list[Run] = []
     try:
-        for round_number in range(1, args.rounds + 1):
-            for name, code in versions:
-                run = run_once(name, code, args.feeds_dir, window, args.page_at, args.timeout)
-                runs.append(run)
-                statuses = ", ".join(f"{k} {v}" for k, v in sorted(run.page.items()))
-                print(f"  round {round_number} {name:>14}: serving {_fmt(run.serving)}, first step "
-                      f"{_fmt(run.first_step)}, done {_fmt(run.done)}, "
-                      f"peak RSS {_fmt(run.peak_rss_mb, ' MB')}; "
-                      f"at {args.page_at:.0f} s the page shows {run.page_time}Z: {statuses or '-'}"
-                      + (f"  [{run.error}]" if run.error else ""), flush=True)
+        for round_number, (name, code) in run_order(versions, args.rounds):
+            run = run_once(name, code, args.feeds_dir, window, args.page_at, args.timeout)
+            runs.append(run)
+            statuses = ", ".join(f"{k} {v}" for k, v in sorted(run.page.items()))
+            print(f"  round {round_number} {name:>14}: serving {_fmt(run.serving)}, first step "
+                  f"{_fmt(run.first_step)}, done {_fmt(run.done)}, "
+                  f"peak RSS {_fmt(run.peak_rss_mb, ' MB')}; "
+                  f"at {args.page_at:.0f} s the page shows {run.page_time}Z: {statuses or '-'}"
+                  + (f"  [{run.error}]" if run.error else ""), flush=True)
     finally:
         if worktree is not None:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(worktree)],  # noqa: S607
