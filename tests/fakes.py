@@ -653,6 +653,24 @@ def load_handler_module(folder: str, prefix: str = "headlinez_test") -> ModuleTy
     return module
 
 
+BENCHMARKS_DIR = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load_benchmark_module(name: str) -> ModuleType:
+    """benchmarks/<name>.py imported as a module (registered in sys.modules, as dataclasses need),
+    once per process: for tests of a benchmark's own logic."""
+    module_name = f"headlinez_benchmark_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, BENCHMARKS_DIR / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 @dataclass
 class FetchOutcome:
     """What an in-memory feed fetcher returns: the fields `IngestService` reads (FetchOutcomeLike)."""

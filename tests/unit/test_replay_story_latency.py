@@ -4,13 +4,11 @@ newsrooms."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tests.fakes import load_benchmark_module
 
 from headlinez.models import Article
 
@@ -18,14 +16,7 @@ T0 = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
 
 
 def _module() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "replay_measures.py"
-    spec = importlib.util.spec_from_file_location("replay_measures", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("replay_measures", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_module("replay_measures")
 
 
 def _article(article_id: str, family: str, minutes: int) -> Article:

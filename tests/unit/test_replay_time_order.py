@@ -4,21 +4,14 @@ always ran later and slower)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
+from tests.fakes import load_benchmark_module
+
 
 def _module() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "replay_time.py"
-    spec = importlib.util.spec_from_file_location("replay_time", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("replay_time", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_module("replay_time")
 
 
 def test_every_other_round_runs_the_versions_in_the_opposite_order() -> None:

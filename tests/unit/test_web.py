@@ -489,7 +489,7 @@ def test_how_it_works_says_when_the_confidence_shown_is_refreshed() -> None:
     repo = InMemoryTrendRepository()
     repo.add(_state(1), [], score=1.0)
     page = html.unescape(_api(repo)("/how-it-works")["body"])
-    assert "refreshed when the model's moves by 5 points or more" in " ".join(page.split())
+    assert "refreshed when the model's probability moves by 5 points or more" in " ".join(page.split())
 
 
 def test_empty_sections_say_so_plainly() -> None:

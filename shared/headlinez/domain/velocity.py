@@ -46,7 +46,7 @@ Derived figures (the trend page's counters):
   of its pace when it was detected. A cooled story shows a fall, except one covered again below
   the pace that revives it (`lifecycle` rule 3) yet above its pace at detection; the page then
   marks it "covered again" beside the badge (`benchmarks/replay_measures.py`, "cooled with a
-  rise", counts how often: 2.7% of the public Cooled trend-runs on the snapshot's last 48 hours).
+  rise", counts how often; docs/benchmarks.md has the figures).
 * The lifecycle and the prediction read `completed_hour_series`: velocity at the end of each
   *completed* UTC hour. The current hour is partial, so it is left out of the status (the
   counter shown to readers, `velocity_at(now)`, includes it).
