@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from headlinez.domain.related import MAX_RELATED, related_trends, same_story
+from headlinez.domain.related import MAX_RELATED, related_trends, same_story, shared_headline_words
 from headlinez.domain.topics import _slug
 from headlinez.models import Topic, TopicKind, TrendState
 
@@ -230,3 +230,42 @@ def test_a_newsroom_s_own_name_links_nothing() -> None:
     outside = [t.model_copy(update={"source_families": ["reuters"]}) for t in (bulletin, interview)]
     assert related_trends([_with_embedding(outside[0], _unit(1.0, 0.0)),
                            _with_embedding(outside[1], _unit(0.45, 0.893))])["t-bulletin"]
+
+
+def test_a_relation_by_meaning_names_the_words_both_headlines_use() -> None:
+    # Given two stories close in meaning that share no topic, whose headlines both say "ice ages"
+    a = _with_embedding(make("t-a", "Volcanoes kept plants alive through the ice ages", {"volcano": 3.0}),
+                        _unit(1.0, 0.0))
+    b = _with_embedding(make("t-b", "Mammoths roamed the steppe during ice ages", {"mammoth": 3.0}),
+                        _unit(0.6, 0.8))
+    # Then the reason quotes them rather than "close in subject"
+    assert [r.reason for r in related_trends([a, b])["t-a"]] == ["also about ice ages"]
+
+
+def test_shared_headline_words_are_a_phrase_or_a_name_never_a_lone_common_word() -> None:
+    shared = shared_headline_words
+    # the longest run of content words both use, as the first headline writes it
+    assert shared(["'Global growth to remain sluggish'"],
+                  ["MARKET ANALYSIS: Global Growth Worries May Pressure Stocks"]) == "global growth"
+    # words as written: "survived" is not "survive"
+    assert shared(["Volcanoes helped species survive ice ages"],
+                  ["They survived ice ages while other life did not"]) == "ice ages"
+    # a name: capitalized mid-sentence; accents and case aside, with its letters as first written
+    assert shared(["Where's our Titanfall review?"], ["Newegg - Titanfall Sweepstakes"]) \
+        == "Titanfall"
+    assert shared(["Peru’s Congress votes to remove interim president José Jerí from office"],
+                  ["Lawmakers vote to oust interim president Jose Jeri over graft claims"]) \
+        == "president José Jerí"  # not "interim president José": a name is not cut
+    # a capitalized word before a name is part of it
+    assert shared(["Bon-Ton CEO to resign in 2015"], ["Bon-Ton sales down 7 percent"]) == "Bon Ton"
+    # not: a common word, a word capitalized only by Title Case or at a headline's start, a short
+    # acronym ("US"), a number, a headline in capitals
+    assert shared(["Stocks Mixed Today After Fed"], ["Stocks Rally On Jobs Data"]) is None
+    assert shared(["Top Entertainment Stories"], ["Hollywood Playbook: Monday's Top 5 Items"]) is None
+    assert shared(["US civil rights leader dies"], ["Markets in the US slip"]) is None
+    assert shared(["Dow gains 2026 points"], ["Markets end 2026 higher"]) is None
+    assert shared(["STOCKS FALL AGAIN"], ["Tech stocks fall"]) == "stocks fall"
+    # a name elsewhere, a common word here: "bank" is not the Bank of England
+    assert shared(["ECB sets a stress test for every euro zone bank"],
+                  ["Traders say the Bank of England erred"]) is None
+    assert shared(["Ceasefire holds in the north"], ["Truce talks stall after shelling"]) is None

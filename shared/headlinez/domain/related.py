@@ -17,7 +17,8 @@ PLACE_RELATED_COSINE with shared places only. A name in more than COMMON_NAME_SH
 trends (and the United States) is not concrete: it links nothing; nor does a newsroom's own name
 ("CBS Evening News" and "... tells CBS News"). Each related trend carries a reason of a few
 words: "shares: Iran, Geneva", "also about nuclear talks", "also about Iran" (a name too common to
-link two trends, named when meaning alone related them) or "close in subject".
+link two trends, named when meaning alone related them), "also about ice ages" (words both
+headlines use, `shared_headline_words`) or, failing all of these, "close in subject".
 Same story also when the mean embeddings are SAME_STORY_EMBEDDING alike.
 
 "Never the same story twice": a candidate that is the *same story* as the trend is never listed.
@@ -53,7 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from headlinez.domain.semantic import unpack_sum
-from headlinez.domain.terms import title_word_set
+from headlinez.domain.terms import TitleWord, title_word_set, title_words
 from headlinez.models import RelatedTrend, TrendState
 
 SIMILARITY_WEIGHT = 0.6
@@ -82,6 +83,9 @@ NAME_BONUS = 0.05  # per shared concrete name, at most MAX_NAME_BONUS names
 MAX_NAME_BONUS = 3
 COMMON_NAME_SHARE = 0.03  # a name in more than this share of the open trends ("US") links nothing
 MAX_REASON_NAMES = 3
+MAX_PHRASE_WORDS = 3  # the longest run of headline words a reason quotes
+MIN_NAME_CHARS = 3  # a shorter name ("US", "UK", "TV") is too common to say what links two stories
+MAX_ACRONYM_CHARS = 5
 
 
 @dataclass(slots=True)
@@ -121,6 +125,75 @@ def _profile(trend: TrendState) -> _Profile:
     return _Profile(trend, unit, topics, sum(topics.values()), names, places,
                     frozenset(w for slug in names for w in slug.split("-")), headlines,
                     {t.slug: t.name for t in trend.topics}, embedding)
+
+
+def _titles(trend: TrendState) -> list[str]:
+    titles = [m.title for m in trend.title_candidates[:HEADLINES_COMPARED]]
+    return titles or ([trend.headline] if trend.headline else [])
+
+
+def _phrases(words: Sequence[TitleWord]) -> list[tuple[int, int]]:
+    """(start, end) of each run of 2-MAX_PHRASE_WORDS content words written together (no stop
+    word, number or punctuation between), longest first."""
+    found = []
+    for size in range(MAX_PHRASE_WORDS, 1, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start:start + size]
+            if all(w.term and not w.number for w in run) and all(w.joined for w in run[1:]):
+                found.append((start, start + size))
+    return found
+
+
+def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | None:
+    """What two stories' headlines both name, in the first's words, for a relation found by
+    meaning alone: the longest run of two or three content words both use ("ice ages", "global
+    growth"), else a name both use ("Titanfall", "Spritz": capitalized mid-sentence, or an
+    acronym), never a lone common word or number; None when they share neither. A word keeps its
+    capital only where a headline shows it is a name (not a Title Case headline's style)."""
+    titles = [*first, *second]
+    written = [title_words(title) for title in titles]
+    # a name: a short acronym ("GM", "ECB"; not a word of a headline in capitals, "STOCKS FALL"),
+    # or a word a headline in sentence case capitalizes mid-sentence (in Title Case, every word is)
+    names = {_fold(w.text).lower() for title, (words, title_case) in zip(titles, written, strict=True)
+             for w in words
+             if (w.text.isupper() and 2 <= len(w.text) <= MAX_ACRONYM_CHARS and not title.isupper())
+             or (not title_case and not w.starts and w.text[:1].isupper() and not w.text.isupper())}
+
+    def key(words: Sequence[TitleWord]) -> tuple[str, ...]:
+        # words as written (case and accents aside): "survived" is not "survive"
+        return tuple(_fold(w.text).lower() for w in words)
+
+    def shown(words: Sequence[TitleWord]) -> str:
+        # a capitalized word before a name is part of it ("Bon-Ton" read as "Bon Ton")
+        named = [_fold(w.text).lower() in names for w in words]
+        return " ".join(w.text if named[i] or (w.text[:1].isupper() and any(named[i + 1:]))
+                        else w.text.lower() for i, w in enumerate(words))
+
+    def cuts_a_name(words: Sequence[TitleWord], a: int, b: int) -> bool:
+        """Whether the run words[a:b] starts or ends inside a name ("interim president José"); an
+        acronym beside a name is not part of it ("Bon-Ton CEO")."""
+        def named(i: int) -> bool:
+            return _fold(words[i].text).lower() in names and not words[i].text.isupper()
+        return (b < len(words) and words[b].joined and named(b) and named(b - 1)) \
+            or (a > 0 and words[a].joined and named(a) and named(a - 1))
+
+    ours, theirs = written[:len(first)], written[len(first):]
+    their_phrases = {key(words[a:b]) for words, _ in theirs for a, b in _phrases(words)}
+    for size in range(MAX_PHRASE_WORDS, 1, -1):
+        for words, _ in ours:
+            for a, b in _phrases(words):
+                if b - a == size and key(words[a:b]) in their_phrases and not cuts_a_name(words, a, b):
+                    return shown(words[a:b])
+    their_words = {_fold(w.text).lower() for words, _ in theirs for w in words}
+    for words, _ in ours:
+        for word in words:
+            folded = _fold(word.text).lower()
+            # written as a name here too: not "bank" beside another story's "Bank of England"
+            as_name = word.text.isupper() or (word.text[:1].isupper() and not word.starts)
+            if word.term and not word.number and len(word.text) >= MIN_NAME_CHARS and as_name \
+                    and folded in names and folded in their_words:
+                return word.text
+    return None
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -244,7 +317,8 @@ class _Pairs:
                         key=lambda slug: (-first.topics.get(slug, 0.0), slug))
         if common:
             return "also about " + ", ".join(first.display.get(s, s) for s in common[:MAX_REASON_NAMES])
-        return "close in subject"
+        phrase = shared_headline_words(_titles(first.trend), _titles(second.trend))
+        return f"also about {phrase}" if phrase else "close in subject"
 
     def same(self, a: str, b: str) -> bool:
         key = self._key(a, b)

@@ -299,6 +299,28 @@ def title_word_set(title: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@dataclass(frozen=True, slots=True)
+class TitleWord:
+    """A word of a title as written, with its term (stemmed; "" for a stop word or a lone digit)."""
+
+    text: str
+    term: str
+    number: bool  # digits ("2026", "G7" is a word)
+    starts: bool  # first word of the title or after a break (":", a quote, a dash)
+    joined: bool  # follows the previous word with no punctuation between
+
+
+def title_words(title: str) -> tuple[list[TitleWord], bool]:
+    """The words of a title in order, and whether the title is written in Title Case (its
+    capitals are style, not names)."""
+    pieces = _scan(title, 64)
+    words = []
+    for word, start, joined in pieces:
+        kind, term, _, _, _ = _WORD_INFO.get(word) or _word_info(word)
+        words.append(TitleWord(word, "" if kind == _K_SKIP else term, kind == _K_NUMBER, start, joined))
+    return words, _is_title_case(pieces)
+
+
 def title_overlap(first: str, second: str) -> float:
     """Jaccard overlap of two titles' content words (1.0 = same words)."""
     a = title_word_set(first)
