@@ -269,3 +269,6 @@ def test_shared_headline_words_are_a_phrase_or_a_name_never_a_lone_common_word()
     assert shared(["ECB sets a stress test for every euro zone bank"],
                   ["Traders say the Bank of England erred"]) is None
     assert shared(["Ceasefire holds in the north"], ["Truce talks stall after shelling"]) is None
+    # other scripts keep their letters: two different Cyrillic phrases are not one
+    assert shared(["Протесты продолжаются в Москве"], ["Выборы отложены в Киеве"]) is None
+    assert shared(["Протесты продолжаются в Москве"], ["Снова митинг в Москве"]) == "Москве"

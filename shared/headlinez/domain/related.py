@@ -106,6 +106,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def _word_key(word: str) -> str:
+    """A word compared without case or accents ("Jerí" is "jeri"); other scripts keep their letters
+    (an ASCII fold would make every Cyrillic or Chinese word the same empty key)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
 def _profile(trend: TrendState) -> _Profile:
     norm = math.sqrt(sum(v * v for v in trend.centroid.values()))
     unit = {t: v / norm for t, v in trend.centroid.items()} if norm > 0 else {}
@@ -154,18 +160,18 @@ def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | 
     written = [title_words(title) for title in titles]
     # a name: a short acronym ("GM", "ECB"; not a word of a headline in capitals, "STOCKS FALL"),
     # or a word a headline in sentence case capitalizes mid-sentence (in Title Case, every word is)
-    names = {_fold(w.text).lower() for title, (words, title_case) in zip(titles, written, strict=True)
+    names = {_word_key(w.text) for title, (words, title_case) in zip(titles, written, strict=True)
              for w in words
              if (w.text.isupper() and 2 <= len(w.text) <= MAX_ACRONYM_CHARS and not title.isupper())
              or (not title_case and not w.starts and w.text[:1].isupper() and not w.text.isupper())}
 
     def key(words: Sequence[TitleWord]) -> tuple[str, ...]:
         # words as written (case and accents aside): "survived" is not "survive"
-        return tuple(_fold(w.text).lower() for w in words)
+        return tuple(_word_key(w.text) for w in words)
 
     def shown(words: Sequence[TitleWord]) -> str:
         # a capitalized word before a name is part of it ("Bon-Ton" read as "Bon Ton")
-        named = [_fold(w.text).lower() in names for w in words]
+        named = [_word_key(w.text) in names for w in words]
         return " ".join(w.text if named[i] or (w.text[:1].isupper() and any(named[i + 1:]))
                         else w.text.lower() for i, w in enumerate(words))
 
@@ -173,7 +179,7 @@ def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | 
         """Whether the run words[a:b] starts or ends inside a name ("interim president José"); an
         acronym beside a name is not part of it ("Bon-Ton CEO")."""
         def named(i: int) -> bool:
-            return _fold(words[i].text).lower() in names and not words[i].text.isupper()
+            return _word_key(words[i].text) in names and not words[i].text.isupper()
         return (b < len(words) and words[b].joined and named(b) and named(b - 1)) \
             or (a > 0 and words[a].joined and named(a) and named(a - 1))
 
@@ -184,10 +190,10 @@ def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | 
             for a, b in _phrases(words):
                 if b - a == size and key(words[a:b]) in their_phrases and not cuts_a_name(words, a, b):
                     return shown(words[a:b])
-    their_words = {_fold(w.text).lower() for words, _ in theirs for w in words}
+    their_words = {_word_key(w.text) for words, _ in theirs for w in words}
     for words, _ in ours:
         for word in words:
-            folded = _fold(word.text).lower()
+            folded = _word_key(word.text)
             # written as a name here too: not "bank" beside another story's "Bank of England"
             as_name = word.text.isupper() or (word.text[:1].isupper() and not word.starts)
             if word.term and not word.number and len(word.text) >= MIN_NAME_CHARS and as_name \
