@@ -17,8 +17,9 @@ PLACE_RELATED_COSINE with shared places only. A name in more than COMMON_NAME_SH
 trends (and the United States) is not concrete: it links nothing; nor does a newsroom's own name
 ("CBS Evening News" and "... tells CBS News"). Each related trend carries a reason of a few
 words: "shares: Iran, Geneva", "also about nuclear talks", "also about Iran" (a name too common to
-link two trends, named when meaning alone related them), "also about ice ages" (words both
-headlines use, `shared_headline_words`) or, failing all of these, "close in subject".
+link two trends, named when meaning alone related them), "also about Titanfall" or "also about
+ice ages" (a name or a key phrase both trends' headlines use, `shared_headline_words`) or,
+failing all of these, "close in subject".
 Same story also when the mean embeddings are SAME_STORY_EMBEDDING alike.
 
 "Never the same story twice": a candidate that is the *same story* as the trend is never listed.
@@ -55,6 +56,7 @@ import numpy as np
 
 from headlinez.domain.semantic import unpack_sum
 from headlinez.domain.terms import TitleWord, title_word_set, title_words
+from headlinez.domain.topics import phrase_pairs
 from headlinez.models import RelatedTrend, TrendState
 
 SIMILARITY_WEIGHT = 0.6
@@ -83,7 +85,7 @@ NAME_BONUS = 0.05  # per shared concrete name, at most MAX_NAME_BONUS names
 MAX_NAME_BONUS = 3
 COMMON_NAME_SHARE = 0.03  # a name in more than this share of the open trends ("US") links nothing
 MAX_REASON_NAMES = 3
-MAX_PHRASE_WORDS = 3  # the longest run of headline words a reason quotes
+REASON_HEADLINES = 3  # the headlines of each trend a reason may quote (the ones the page leads with)
 MIN_NAME_CHARS = 3  # a shorter name ("US", "UK", "TV") is too common to say what links two stories
 MAX_ACRONYM_CHARS = 5
 
@@ -138,68 +140,76 @@ def _titles(trend: TrendState) -> list[str]:
     return titles or ([trend.headline] if trend.headline else [])
 
 
-def _phrases(words: Sequence[TitleWord]) -> list[tuple[int, int]]:
-    """(start, end) of each run of 2-MAX_PHRASE_WORDS content words written together (no stop
-    word, number or punctuation between), longest first."""
-    found = []
-    for size in range(MAX_PHRASE_WORDS, 1, -1):
-        for start in range(len(words) - size + 1):
-            run = words[start:start + size]
-            if all(w.term and not w.number for w in run) and all(w.joined for w in run[1:]):
-                found.append((start, start + size))
-    return found
+def _name_runs(words: Sequence[TitleWord], names: set[str]) -> list[list[TitleWord]]:
+    """The names of a headline as whole runs of name words written together ("Wall Street",
+    "Urban Outfitters")."""
+    runs: list[list[TitleWord]] = []
+    previous: TitleWord | None = None
+    previous_named = False
+    for word in words:
+        # written as a name here too: not the "bank" of "every euro zone bank" beside a "Bank of England"
+        named = _word_key(word.text) in names and word.text[:1].isupper() and not word.number
+        # an acronym opens a name ("JC Penney") but does not extend one ("Bon-Ton CEO")
+        extends = not word.text.isupper() or runs[-1][-1].text.isupper() if runs else False
+        if named and previous_named and word.joined and extends:
+            runs[-1].append(word)
+        elif named and previous is not None and word.joined and previous.text[:1].isupper() \
+                and not previous.number:
+            runs.append([previous, word])  # a name that opens the headline: "Wall Street", "Bon-Ton"
+        elif named:
+            runs.append([word])
+        previous, previous_named = word, named
+    return runs
+
+
+def _run_key(run: Sequence[TitleWord]) -> tuple[str, ...]:
+    return tuple(_word_key(w.text) for w in run)
+
+
+def _names_here(word: TitleWord, title: str, title_case: bool) -> bool:
+    """Whether a headline writes this word (not a stop word: a weekday or a month is no name) as
+    a name: a short acronym ("GM", "ECB"; not a word of a headline in capitals), or capitalized
+    mid-sentence in a headline in sentence case (in Title Case, every word is)."""
+    if word.text.isupper():
+        return 2 <= len(word.text) <= MAX_ACRONYM_CHARS and not title.isupper()
+    return not title_case and not word.starts and word.text[:1].isupper()
 
 
 def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | None:
-    """What two stories' headlines both name, in the first's words, for a relation found by
-    meaning alone: the longest run of two or three content words both use ("ice ages", "global
-    growth"), else a name both use ("Titanfall", "Spritz": capitalized mid-sentence, or an
-    acronym), never a lone common word or number; None when they share neither. A word keeps its
-    capital only where a headline shows it is a name (not a Title Case headline's style)."""
+    """What two stories' headlines both name, for a relation found by meaning alone: a whole name
+    both write ("Titanfall", "Wall Street", "JC Penney": a run of words a sentence-case headline
+    capitalizes mid-sentence, or acronyms; "Urban Outfitters" is not "American Eagle Outfitters"),
+    else a two-word key phrase both use ("ice ages", "global growth": topics' key-phrase words,
+    no verb of headline style, no generic word); never a lone common word or a number; None when
+    they share neither. Compared over their first REASON_HEADLINES headlines."""
+    first, second = first[:REASON_HEADLINES], second[:REASON_HEADLINES]
     titles = [*first, *second]
     written = [title_words(title) for title in titles]
-    # a name: a short acronym ("GM", "ECB"; not a word of a headline in capitals, "STOCKS FALL"),
-    # or a word a headline in sentence case capitalizes mid-sentence (in Title Case, every word is)
     names = {_word_key(w.text) for title, (words, title_case) in zip(titles, written, strict=True)
-             for w in words
-             if (w.text.isupper() and 2 <= len(w.text) <= MAX_ACRONYM_CHARS and not title.isupper())
-             or (not title_case and not w.starts and w.text[:1].isupper() and not w.text.isupper())}
-
-    def key(words: Sequence[TitleWord]) -> tuple[str, ...]:
-        # words as written (case and accents aside): "survived" is not "survive"
-        return tuple(_word_key(w.text) for w in words)
-
-    def shown(words: Sequence[TitleWord]) -> str:
-        # a capitalized word before a name is part of it ("Bon-Ton" read as "Bon Ton")
-        named = [_word_key(w.text) in names for w in words]
-        return " ".join(w.text if named[i] or (w.text[:1].isupper() and any(named[i + 1:]))
-                        else w.text.lower() for i, w in enumerate(words))
-
-    def cuts_a_name(words: Sequence[TitleWord], a: int, b: int) -> bool:
-        """Whether the run words[a:b] starts or ends inside a name ("interim president José"); an
-        acronym beside a name is not part of it ("Bon-Ton CEO")."""
-        def named(i: int) -> bool:
-            return _word_key(words[i].text) in names and not words[i].text.isupper()
-        return (b < len(words) and words[b].joined and named(b) and named(b - 1)) \
-            or (a > 0 and words[a].joined and named(a) and named(a - 1))
-
+             for w in words if w.term and _names_here(w, title, title_case)}
     ours, theirs = written[:len(first)], written[len(first):]
-    their_phrases = {key(words[a:b]) for words, _ in theirs for a, b in _phrases(words)}
-    for size in range(MAX_PHRASE_WORDS, 1, -1):
-        for words, _ in ours:
-            for a, b in _phrases(words):
-                if b - a == size and key(words[a:b]) in their_phrases and not cuts_a_name(words, a, b):
-                    return shown(words[a:b])
-    their_words = {_word_key(w.text) for words, _ in theirs for w in words}
+    their_names = {_run_key(run) for words, _ in theirs for run in _name_runs(words, names)}
     for words, _ in ours:
-        for word in words:
-            folded = _word_key(word.text)
-            # written as a name here too: not "bank" beside another story's "Bank of England"
-            as_name = word.text.isupper() or (word.text[:1].isupper() and not word.starts)
-            if word.term and not word.number and len(word.text) >= MIN_NAME_CHARS and as_name \
-                    and folded in names and folded in their_words:
-                return word.text
-    return None
+        for run in _name_runs(words, names):
+            if _run_key(run) in their_names and (len(run) > 1 or len(run[0].text) >= MIN_NAME_CHARS):
+                return " ".join(w.text for w in run)  # as this story writes it
+    # Key phrases: the one most headlines use; on a tie the later in a headline, since an English
+    # phrase ends on its noun ("ice ages" rather than "survive ice" in "... survive ice ages").
+    counts: Counter[tuple[str, str]] = Counter()
+    place: dict[tuple[str, str], int] = {}
+    surface: dict[tuple[str, str], str] = {}
+    sides: list[set[tuple[str, str]]] = [set(), set()]
+    for index, title in enumerate(titles):
+        for position, (key, text) in enumerate(phrase_pairs(title)):
+            counts[key] += 1
+            place[key] = max(place.get(key, 0), position)
+            sides[index >= len(first)].add(key)
+            if index < len(first):
+                surface.setdefault(key, text)  # as this story writes it
+    both = sides[0] & sides[1]
+    if not both:
+        return None
+    return surface[max(sorted(both), key=lambda key: (counts[key], place[key]))]
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:

@@ -559,6 +559,16 @@ def _content_tokens(title: str) -> list[str | None]:
     return out
 
 
+def phrase_pairs(title: str) -> list[tuple[tuple[str, str], str]]:
+    """The two-word key-phrase candidates of a headline, in order, as (stems, words as written in
+    lower case): consecutive content words, no name, place, headline verb or generic word
+    (what `_key_phrases` ranks into a trend's key terms)."""
+    words = _content_tokens(title)
+    return [((stem(first), stem(second)), f"{first} {second}")
+            for first, second in itertools.pairwise(words)
+            if first is not None and second is not None and first != second]
+
+
 def _key_phrases(
     centroid: Mapping[str, float], titles: Sequence[str], taken: Iterable[str], limit: int
 ) -> list[tuple[str, int]]:
@@ -569,14 +579,10 @@ def _key_phrases(
     surfaces: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     headlines: dict[tuple[str, str], set[int]] = defaultdict(set)
     for index, title in enumerate(titles):
-        words = _content_tokens(title)
-        for first, second in itertools.pairwise(words):
-            if first is None or second is None or first == second:
-                continue
-            key = (stem(first), stem(second))
+        for key, surface in phrase_pairs(title):
             if key[0] in taken_stems or key[1] in taken_stems:
                 continue
-            surfaces[key][f"{first} {second}"] += 1
+            surfaces[key][surface] += 1
             headlines[key].add(index)
     ranked = sorted(
         (k for k in headlines if len(headlines[k]) >= MIN_PHRASE_HEADLINES),
