@@ -22,6 +22,14 @@ replay's time once the sort was gone. moto's items already hold their attributes
 format (`{"S": ...}`, `{"N": "1"}`, nested `M`/`L`), so an `AttributeValue` without binary
 members is passed through as it is — what the member-by-member walk produces for it.
 
+Within a Query, moto then does per-item work on what it matched: it sorts by comparing
+`DynamoType`s (each comparison recomputing both values), sizes every item twice for paging,
+deep-copies every match and projects by converting whole items to plain JSON and back. The
+patched Query sorts on values computed once per item, sizes an item once per Query, projects
+top-level names by copying just those attributes and skips the deep copy that such a projection
+makes redundant (half of a replay's Query time; `_install_query_items`, checked against plain
+moto by `tests/integration/test_moto_query_speedups.py`).
+
 TransactWriteItems in moto 5 deep-copies every table it touches before writing, to roll back on
 a failed condition: with a few days of news that is a copy of ~100 MB per clustering write, and a
 replay grew to several GB. The patched version keeps a copy of only the items the transaction
@@ -172,13 +180,18 @@ def install() -> None:
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(self, *args, **kwargs)
         arguments = bound.arguments
-        previous = getattr(_scope, "query", None)
+        previous = (getattr(_scope, "query", None), getattr(_scope, "projected", False),
+                    getattr(_scope, "sizes", None))
         _scope.query = (arguments.get("index_name"), arguments.get("hash_key"),
                         arguments.get("hash_key_conditions"))
+        # top-level names only: the results are built afresh by `_project`, so moto's deep copy
+        # of every matching item before projecting is not needed (`_QueryCopy`)
+        _scope.projected = _top_level_names(arguments.get("projection_expressions")) is not None
+        _scope.sizes = {}  # each item's size, asked twice per item by moto's paging
         try:
             return original_query(self, *args, **kwargs)
         finally:
-            _scope.query = previous
+            _scope.query, _scope.projected, _scope.sizes = previous
 
     def all_items(self: Any) -> Any:
         current = getattr(_scope, "query", None)
@@ -190,10 +203,89 @@ def install() -> None:
 
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
+    _install_query_items()
     _install_write_versions()
     _install_serializer()
     _install_transactions()
     _state["installed"] = True
+
+
+def _top_level_names(expressions: Any) -> list[str] | None:
+    """The attribute names of a projection made of top-level names only ([["doc"], ["pk"]]), or
+    None (none, a nested path or a list index: left to moto)."""
+    if not expressions:
+        return None
+    names = []
+    for path in expressions:
+        if len(path) != 1 or "[" in path[0]:
+            return None
+        names.append(path[0])
+    return names
+
+
+_COPIED_TYPES = frozenset({"S", "N", "BOOL", "NULL", "SS", "NS", "M", "L"})
+
+
+class _QueryCopy:
+    """Stands in for the `copy` module inside moto's `Table`: during a Query projected on
+    top-level names (`_scope.projected`), the list of matching items is not deep-copied, since
+    `_project` builds every returned item afresh; everything else is `copy`'s."""
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if getattr(_scope, "projected", False) and isinstance(value, list):
+            return list(value)
+        return copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+def _install_query_items() -> None:
+    """A Query's per-item work in moto, made proportional to what it returns:
+
+    - `Table.sorted_items` sorts by the key attributes' values computed once per item (moto
+      compares `DynamoType`s, each comparison recomputing both values: a `Decimal` per number);
+      the order is the same, since a key attribute has one type;
+    - `Item.size` is remembered for the duration of one Query (its paging asks it twice per
+      item, and an item does not change during a Query);
+    - `Item.project` on top-level names copies those attributes (moto converts the whole item
+      to plain JSON and back); binary values and nested paths are left to moto.
+    """
+    from moto.dynamodb.models import table as table_module
+    from moto.dynamodb.models.dynamo_type import Item
+
+    original_project: Callable[..., Any] = Item.project
+    original_size: Callable[..., Any] = Item.size
+
+    def sorted_items(self: Any, hash_key_attrs: list[str], range_key_attrs: list[str | None],
+                     items: list[Any]) -> list[Any]:
+        names = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
+        items.sort(key=lambda item: tuple(item.attrs[name].cast_value for name in names))
+        return items
+
+    def size(self: Any) -> Any:
+        sizes = getattr(_scope, "sizes", None)
+        if sizes is None:
+            return original_size(self)
+        known = sizes.get(id(self))
+        if known is None or known[0] is not self:
+            known = sizes[id(self)] = (self, original_size(self))
+        return known[1]
+
+    def project(self: Any, projection_expressions: list[list[str]]) -> Any:
+        names = _top_level_names(projection_expressions)
+        values = [self.attrs[name] for name in names or () if name in self.attrs]
+        if names is None or any(value.type not in _COPIED_TYPES for value in values):
+            return original_project(self, projection_expressions)
+        attrs = {name: ({self.attrs[name].type: list(self.attrs[name].value)}
+                        if self.attrs[name].type in ("SS", "NS") else self.attrs[name].to_json())
+                 for name in names if name in self.attrs}
+        return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=attrs)
+
+    table_module.Table.sorted_items = sorted_items  # type: ignore[method-assign]
+    Item.size = size  # type: ignore[method-assign]
+    Item.project = project  # type: ignore[method-assign]
+    setattr(table_module, "copy", _QueryCopy())  # noqa: B010 - replaces the module it imported
 
 
 def install_step_functions() -> None:
