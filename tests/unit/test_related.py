@@ -264,6 +264,9 @@ def test_shared_headline_words_are_a_phrase_or_a_name_never_a_lone_common_word()
     # of two key phrases used as often, the later one (a phrase ends on its noun)
     assert shared(["Volcanoes helped plants survive ice ages"],
                   ["How life survived the ice ages"]) == "ice ages"
+    # a Title Case function word before a name is not part of it
+    assert shared(["Fox Executive Raises Questions On Comcast"], ["Regulators look at Comcast again"]) \
+        == "Comcast"
     # a capitalized word before a name is part of it
     assert shared(["Bon-Ton CEO to resign in 2015"], ["Bon-Ton sales down 7 percent"]) == "Bon Ton"
     # not: a common word, a word capitalized only by Title Case or at a headline's start, a short

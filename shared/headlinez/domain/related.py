@@ -150,12 +150,13 @@ def _name_runs(words: Sequence[TitleWord], names: set[str]) -> list[list[TitleWo
         # written as a name here too: not the "bank" of "every euro zone bank" beside a "Bank of England"
         named = _word_key(word.text) in names and word.text[:1].isupper() and not word.number
         # an acronym opens a name ("JC Penney") but does not extend one ("Bon-Ton CEO")
-        extends = not word.text.isupper() or runs[-1][-1].text.isupper() if runs else False
+        extends = bool(runs) and (not word.text.isupper() or runs[-1][-1].text.isupper())
         if named and previous_named and word.joined and extends:
             runs[-1].append(word)
-        elif named and previous is not None and word.joined and previous.text[:1].isupper() \
-                and not previous.number:
-            runs.append([previous, word])  # a name that opens the headline: "Wall Street", "Bon-Ton"
+        elif named and previous is not None and previous.starts and previous.term and word.joined \
+                and previous.text[:1].isupper() and not previous.number:
+            # a name that opens a sentence: "Wall Street edges lower", "Bon-Ton CEO to resign"
+            runs.append([previous, word])
         elif named:
             runs.append([word])
         previous, previous_named = word, named
