@@ -643,8 +643,12 @@ def load_handler_module(folder: str, prefix: str = "headlinez_test") -> ModuleTy
     """functions/<folder>/app.py imported afresh under a unique private name (registered in
     sys.modules, as dataclasses and pydantic need): its settings are read from the test's
     environment at import, as a Lambda cold start reads them. Pop `module.__name__` after."""
-    name = f"{prefix}_{folder}_{uuid.uuid4().hex}"
-    spec = importlib.util.spec_from_file_location(name, FUNCTIONS_DIR / folder / "app.py")
+    return _import_file(f"{prefix}_{folder}_{uuid.uuid4().hex}", FUNCTIONS_DIR / folder / "app.py")
+
+
+def _import_file(name: str, path: Path) -> ModuleType:
+    """The Python file at `path` imported as module `name`, registered in sys.modules."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -662,13 +666,7 @@ def load_benchmark_module(name: str) -> ModuleType:
     module_name = f"headlinez_benchmark_{name}"
     if module_name in sys.modules:
         return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, BENCHMARKS_DIR / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return _import_file(module_name, BENCHMARKS_DIR / f"{name}.py")
 
 
 @dataclass

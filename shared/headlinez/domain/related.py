@@ -56,7 +56,7 @@ import numpy as np
 
 from headlinez.domain.semantic import unpack_sum
 from headlinez.domain.terms import TitleWord, title_word_set, title_words
-from headlinez.domain.topics import phrase_pairs
+from headlinez.domain.topics import fold_name, phrase_pairs
 from headlinez.models import RelatedTrend, TrendState
 
 SIMILARITY_WEIGHT = 0.6
@@ -108,19 +108,12 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _word_key(word: str) -> str:
-    """A word compared without case or accents ("Jerí" is "jeri"); other scripts keep their letters
-    (an ASCII fold would make every Cyrillic or Chinese word the same empty key)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
-
-
 def _profile(trend: TrendState) -> _Profile:
     norm = math.sqrt(sum(v * v for v in trend.centroid.values()))
     unit = {t: v / norm for t, v in trend.centroid.items()} if norm > 0 else {}
     topics = {t.slug: (TERM_TOPIC_WEIGHT if t.kind == "term" else 1.0) for t in trend.topics}
     names = frozenset(t.slug for t in trend.topics if t.kind != "term")
-    titles = [m.title for m in trend.title_candidates[:HEADLINES_COMPARED]]
-    titles = titles or ([trend.headline] if trend.headline else [])
+    titles = _titles(trend)
     # Accents folded: "Orbán" and "Orban" are one word.
     headlines = tuple(title_word_set(_fold(t)) for t in titles)
     embedding = None
@@ -136,6 +129,7 @@ def _profile(trend: TrendState) -> _Profile:
 
 
 def _titles(trend: TrendState) -> list[str]:
+    """The trend's most representative headlines (its headline when it has no candidates)."""
     titles = [m.title for m in trend.title_candidates[:HEADLINES_COMPARED]]
     return titles or ([trend.headline] if trend.headline else [])
 
@@ -148,7 +142,7 @@ def _name_runs(words: Sequence[TitleWord], names: set[str]) -> list[list[TitleWo
     previous_named = False
     for word in words:
         # written as a name here too: not the "bank" of "every euro zone bank" beside a "Bank of England"
-        named = _word_key(word.text) in names and word.text[:1].isupper() and not word.number
+        named = fold_name(word.text) in names and word.text[:1].isupper() and not word.number
         # an acronym opens a name ("JC Penney") but does not extend one ("Bon-Ton CEO")
         extends = bool(runs) and (not word.text.isupper() or runs[-1][-1].text.isupper())
         if named and previous_named and word.joined and extends:
@@ -164,7 +158,7 @@ def _name_runs(words: Sequence[TitleWord], names: set[str]) -> list[list[TitleWo
 
 
 def _run_key(run: Sequence[TitleWord]) -> tuple[str, ...]:
-    return tuple(_word_key(w.text) for w in run)
+    return tuple(fold_name(w.text) for w in run)
 
 
 def _names_here(word: TitleWord, title: str, title_case: bool) -> bool:
@@ -186,7 +180,7 @@ def shared_headline_words(first: Sequence[str], second: Sequence[str]) -> str | 
     first, second = first[:REASON_HEADLINES], second[:REASON_HEADLINES]
     titles = [*first, *second]
     written = [title_words(title) for title in titles]
-    names = {_word_key(w.text) for title, (words, title_case) in zip(titles, written, strict=True)
+    names = {fold_name(w.text) for title, (words, title_case) in zip(titles, written, strict=True)
              for w in words if w.term and _names_here(w, title, title_case)}
     ours, theirs = written[:len(first)], written[len(first):]
     their_names = {_run_key(run) for words, _ in theirs for run in _name_runs(words, names)}

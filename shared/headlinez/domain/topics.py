@@ -95,7 +95,7 @@ _LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "
                              "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th", "ı": "i"})
 
 
-def _fold(text: str) -> str:
+def fold_name(text: str) -> str:
     """Case and accents folded ('José' -> 'jose', 'Łukasz' -> 'lukasz'); 'Владимир' -> 'владимир'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -103,7 +103,7 @@ def _fold(text: str) -> str:
 
 def _key(name: str) -> str:
     """Dedupe key: case, accents, dots, possessives and hyphens folded."""
-    folded = _fold(_POSSESSIVE.sub("", name.strip()))
+    folded = fold_name(_POSSESSIVE.sub("", name.strip()))
     folded = folded.replace(".", "").replace("-", " ").replace("’", "").replace("'", "")
     return " ".join(folded.split())
 
@@ -446,7 +446,7 @@ def _cased(surfaces: Counter[str], kind: TopicKind) -> str:
 
 
 def _slug(name: str) -> str:
-    folded = _fold(name)
+    folded = fold_name(name)
     if not folded.isascii():  # a non-Latin name: its punycode, so 'Владимир Путин' keeps a slug of its own
         folded = "x-" + "-".join(w.encode("punycode").decode() for w in re.findall(r"[^\W_]+", folded))
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64] or "topic"

@@ -184,8 +184,8 @@ def install() -> None:
                     getattr(_scope, "sizes", None))
         _scope.query = (arguments.get("index_name"), arguments.get("hash_key"),
                         arguments.get("hash_key_conditions"))
-        # top-level names only: the results are built afresh by `_project`, so moto's deep copy
-        # of every matching item before projecting is not needed (`_QueryCopy`)
+        # top-level names only: the results are built afresh by the patched `Item.project`, so
+        # moto's deep copy of every matching item before projecting is not needed (`_QueryCopy`)
         _scope.projected = _top_level_names(arguments.get("projection_expressions")) is not None
         _scope.sizes = {}  # each item's size, asked twice per item by moto's paging
         try:
@@ -228,8 +228,8 @@ _COPIED_TYPES = frozenset({"S", "N", "BOOL", "NULL", "SS", "NS", "M", "L"})
 
 class _QueryCopy:
     """Stands in for the `copy` module inside moto's `Table`: during a Query projected on
-    top-level names (`_scope.projected`), the list of matching items is not deep-copied, since
-    `_project` builds every returned item afresh; everything else is `copy`'s."""
+    top-level names (`_scope.projected`), the list of matching items is not deep-copied, since the
+    patched `Item.project` builds every returned item afresh; everything else is `copy`'s."""
 
     def deepcopy(self, value: Any, memo: Any = None) -> Any:
         if getattr(_scope, "projected", False) and isinstance(value, list):
@@ -274,12 +274,12 @@ def _install_query_items() -> None:
 
     def project(self: Any, projection_expressions: list[list[str]]) -> Any:
         names = _top_level_names(projection_expressions)
-        values = [self.attrs[name] for name in names or () if name in self.attrs]
-        if names is None or any(value.type not in _COPIED_TYPES for value in values):
+        present = {name: self.attrs[name] for name in names or () if name in self.attrs}
+        if names is None or any(value.type not in _COPIED_TYPES for value in present.values()):
             return original_project(self, projection_expressions)
-        attrs = {name: ({self.attrs[name].type: list(self.attrs[name].value)}
-                        if self.attrs[name].type in ("SS", "NS") else self.attrs[name].to_json())
-                 for name in names if name in self.attrs}
+        # a set's list is copied; maps and lists are copied by DynamoType itself
+        attrs = {name: {value.type: list(value.value)} if value.type in ("SS", "NS") else value.to_json()
+                 for name, value in present.items()}
         return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=attrs)
 
     table_module.Table.sorted_items = sorted_items  # type: ignore[method-assign]
