@@ -23,10 +23,8 @@ clustering re-scores the same candidate headlines on every run.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
-import unicodedata
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -329,13 +327,3 @@ def title_overlap(first: str, second: str) -> float:
         return 1.0 if a == b else 0.0
     return len(a & b) / len(a | b)
 
-
-def normalize_title(title: str) -> str:
-    """Lowercase, accent-free, punctuation-free title: equal for verbatim republished copy."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", folded))
-
-
-def title_fingerprint(title: str) -> str:
-    """Digest of the normalized title, for callers that build articles without ingest."""
-    return hashlib.sha256(normalize_title(title).encode()).hexdigest()[:32]

@@ -35,7 +35,7 @@ import numpy as np
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.sections import article_section, feed_title_section
 from headlinez.domain.semantic import embedding_text
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.evaluation.metrics import (
     ClusterError,
     PrecisionRecall,
