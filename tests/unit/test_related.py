@@ -283,3 +283,16 @@ def test_shared_headline_words_are_a_phrase_or_a_name_never_a_lone_common_word()
     # other scripts keep their letters: two different Cyrillic phrases are not one
     assert shared(["Протесты продолжаются в Москве"], ["Выборы отложены в Киеве"]) is None
     assert shared(["Протесты продолжаются в Москве"], ["Снова митинг в Москве"]) == "Москве"
+
+
+def test_near_identical_headlines_are_one_story_in_any_script() -> None:
+    # Compared with accents folded but letters kept: an ASCII fold made every Cyrillic or Greek
+    # headline an empty word set, so two tellings of one such story were never one story.
+    first = make("t-ru1", "Путин встретился с Лукашенко в Минске", {"путин": 1.0})
+    second = make("t-ru2", "Путин встретился с Лукашенко в Минске сегодня", {"минск": 1.0})
+    other = make("t-ru3", "Наводнение в Якутии: эвакуированы тысячи жителей", {"якут": 1.0})
+    assert same_story(first, second)
+    assert not same_story(first, other)
+    accented = make("t-hu1", "Orbán meets Zelensky in Budapest", {"budapest": 1.0})
+    plain = make("t-hu2", "Orban meets Zelensky in Budapest today", {"zelensky": 1.0})
+    assert same_story(accented, plain)

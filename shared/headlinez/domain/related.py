@@ -47,7 +47,6 @@ the cost stays proportional to the number of open trends, not its square.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -104,18 +103,15 @@ class _Profile:
     embedding: np.ndarray | None  # unit mean embedding
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
 def _profile(trend: TrendState) -> _Profile:
     norm = math.sqrt(sum(v * v for v in trend.centroid.values()))
     unit = {t: v / norm for t, v in trend.centroid.items()} if norm > 0 else {}
     topics = {t.slug: (TERM_TOPIC_WEIGHT if t.kind == "term" else 1.0) for t in trend.topics}
     names = frozenset(t.slug for t in trend.topics if t.kind != "term")
     titles = _titles(trend)
-    # Accents folded: "Orbán" and "Orban" are one word.
-    headlines = tuple(title_word_set(_fold(t)) for t in titles)
+    # Accents folded, letters kept: "Orbán" and "Orban" are one word, and a Cyrillic headline
+    # keeps its words.
+    headlines = tuple(title_word_set(fold_name(t)) for t in titles)
     embedding = None
     total = unpack_sum(trend.embedding_sum)
     if total is not None and len(total) and trend.embedding_weight > 0:
