@@ -36,7 +36,7 @@ from headlinez.domain.clustering import (
     cluster_in_windows,
 )
 from headlinez.domain.semantic import embedding_text
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.evaluation.clustering_eval import embed_articles, publisher_family
 from headlinez.models import Article
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.evaluation.clustering_eval import publisher_family
 from headlinez.models import Article, TrendState
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from tests.conftest import DATA_DIR, requires_data
 
 from headlinez.domain.prediction import daily_velocity, load_model
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.evaluation.backtest import (
     balanced_accuracy,
     brier,

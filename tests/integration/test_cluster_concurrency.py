@@ -19,7 +19,7 @@ from boto3.dynamodb.conditions import Key
 
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.ports import TrendVersionConflictError
 from headlinez.services import cluster as cluster_module

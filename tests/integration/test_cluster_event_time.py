@@ -18,7 +18,7 @@ from tests.fakes import FakeLambdaContext, load_handler_module
 
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.clock import UtcClock, set_clock
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.events import SCHEDULE_INTERVAL, bounded_run_time
 from headlinez.models import Article
 

@@ -14,7 +14,7 @@ _DETERMINISM_SCRIPT = """
 import hashlib, json
 from datetime import UTC, datetime, timedelta, timezone
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article
 titles = [
     "Volcano erupts in Iceland, flights grounded", "Iceland volcano eruption grounds flights",

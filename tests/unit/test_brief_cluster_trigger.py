@@ -9,7 +9,7 @@ from tests.fakes import InMemoryClusterStore
 
 from headlinez.briefs.models import BriefRequest, execution_name
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 

@@ -17,7 +17,8 @@ from headlinez.domain.clustering import (
     cluster_articles,
     trend_id_for,
 )
-from headlinez.domain.terms import MAX_TERM_CHARS, stem, title_fingerprint, title_overlap
+from headlinez.domain.terms import MAX_TERM_CHARS, stem, title_overlap
+from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article, TrendState
 
 T0 = datetime(2026, 2, 17, 10, 0, tzinfo=UTC)

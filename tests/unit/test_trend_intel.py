@@ -12,7 +12,7 @@ from tests.fakes import InMemoryClusterStore, InMemoryPredictionRepository
 
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.prediction import CONFIDENCE_STEP, Forecast, predict, shown_confidence
-from headlinez.domain.terms import title_fingerprint
+from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article, HourBucket, TrendState
 from headlinez.services import trend_intel
 from headlinez.services.cluster import ClusterService

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -33,8 +33,8 @@ from headlinez.domain.feed_schedule import (
     after_error,
     after_success,
     declared_interval,
-    is_due,
     observe,
+    select_due,
 )
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.domain.sections import feed_title_section
@@ -182,8 +182,7 @@ class IngestService:
         step = self._tracing.segment
         with step("ingest.load_states"):
             states = self._states.get_states([f.id for f in self._feeds])
-        due = [f for f in self._feeds if is_due(states.get(f.id), now)]
-        due.sort(key=lambda f: _waiting_since(states.get(f.id)))  # the longest waiting first
+        due, _ = select_due(self._feeds, states, now)  # never polled, then the longest waiting first
         report.feeds_due = len(due)
         deadline = _Deadline(remaining_ms, self._time_margin)
         writer = _StateWriter(self._states)
@@ -381,11 +380,3 @@ def _oldest_success_minutes(results: Sequence[FeedResult], states: dict[str, Fee
         elif state is not None and state.last_success_at is not None:
             ages.append((now - state.last_success_at).total_seconds() / 60)
     return round(max(ages), 1) if ages else None
-
-
-def _waiting_since(state: FeedState | None) -> datetime:
-    """Order of the due feeds: never polled first, then the longest since their last attempt
-    (so feeds a time-limited run left over go first in the next)."""
-    if state is None or state.last_attempt_at is None:
-        return datetime.min.replace(tzinfo=UTC)
-    return state.last_attempt_at
