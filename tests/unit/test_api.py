@@ -382,6 +382,9 @@ def test_health(api: Api) -> None:
     assert body["version"]
     assert reply.headers["cache-control"] == "no-store", "a cached liveness answer is a lie"
     assert api.trends.list_calls == []
+    assert "etag" not in reply.headers, "no validator on an answer nobody may cache"
+    again = api.get("/health", headers={"If-None-Match": "*"})
+    assert again.status == 200, "a liveness probe always gets a fresh answer, never a 304"
 
 
 @pytest.mark.parametrize("path", ["/nope", "/trends/", "/trends/t0123456789abcde/extra/more", "/index.html"])

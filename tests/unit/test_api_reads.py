@@ -18,7 +18,7 @@ from tests.fakes import (
 )
 
 from headlinez.api.app import build_resolver
-from headlinez.domain.search import search_text, search_tokens
+from headlinez.domain.search import TooManySearchWordsError, search_text, search_tokens
 from headlinez.domain.velocity import completed_hour_series, velocity_at
 from headlinez.models import CATEGORIES, FeedState, HourBucket, TrendMember, TrendState
 from headlinez.settings import ApiSettings
@@ -328,6 +328,20 @@ def test_search_matches_word_starts_ignoring_case_and_accents(api: Api) -> None:
     assert _walk(api, "/search", {"q": "alks"}) == [], "words must start with the term"
 
 
+def test_search_with_more_words_than_it_can_match_is_a_422_not_a_silent_cut(api: Api) -> None:
+    assert _walk(api, "/search", {"q": "talks geneva one two three four"}) == []
+    reply = api.get("/search", {"q": "talks geneva one two three four zzzz"})
+
+    assert reply["statusCode"] == 422
+    error = json.loads(reply["body"])["errors"][0]
+    assert error["loc"] == ["query", "q"]
+    assert "at most 6 words" in error["msg"]
+    assert "has 7" in error["msg"]
+    with pytest.raises(TooManySearchWordsError):
+        search_tokens("a1 b2 c3 d4 e5 f6 g7")
+    assert search_tokens("iran iran IRAN Irán geneva") == ("iran", "geneva"), "repeats count once"
+
+
 def test_search_tokens_and_text() -> None:
     assert search_tokens("  Jerí  jeri, X-ray!! a ") == ("jeri", "ray")
     assert (
@@ -428,6 +442,28 @@ def test_rss_and_atom_of_all_and_one_category() -> None:
     assert [e.findtext("a:title", namespaces=ns) for e in atom.findall("a:entry", ns)] == ["Story number 2"]
     assert atom.findtext("a:id", namespaces=ns) == "urn:headlinez:trends:business"
     assert api.get("/categories/weather/trends.atom")["statusCode"] == 422
+    # one feed, two URLs: self names the canonical one, so a reader never subscribes to all trends
+    base = "https://api-test.execute-api.us-east-1.amazonaws.com"
+    for kind in ("rss", "atom"):
+        for reply in (api.get(f"/trends.{kind}", {"category": "business"}),
+                      api.get(f"/categories/business/trends.{kind}")):
+            assert _self_link(reply) == f"{base}/categories/business/trends.{kind}"
+        assert _self_link(api.get(f"/trends.{kind}")) == f"{base}/trends.{kind}"
+
+
+def _self_link(reply: Any) -> str | None:
+    links = [e for e in _xml(reply).iter() if e.tag.endswith("link") and e.get("rel") == "self"]
+    return links[0].get("href")
+
+
+def test_an_empty_feed_is_not_dated_1970() -> None:
+    api = _api(InMemoryTrendRepository())
+
+    rss = _xml(api.get("/categories/health/trends.rss"))
+    assert rss.find("channel/lastBuildDate") is None, "no data, no build date"
+    atom = _xml(api.get("/categories/health/trends.atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert atom.findtext("a:updated", namespaces=ns) == NOW.strftime("%Y-%m-%dT%H:00:00Z")
 
 
 def test_feeds_are_stable_for_unchanged_data_and_answer_304(api: Api) -> None:

@@ -516,6 +516,14 @@ def test_unknown_trend_page_is_an_html_404_with_csp() -> None:
     assert "Trend not found" in reply["body"]
 
 
+def test_a_page_path_with_a_trailing_slash_gets_an_html_404() -> None:
+    for path in ("/how-it-works/", "/feed-health/"):
+        reply = _api(InMemoryTrendRepository())(path)
+
+        assert reply["statusCode"] == 404
+        assert reply["headers"]["Content-Type"].startswith("text/html"), path
+
+
 def test_stylesheet_is_served_with_a_long_cache() -> None:
     reply = _api(InMemoryTrendRepository())("/assets/site.css")
 

@@ -25,13 +25,15 @@ Pages (`headlinez.web.routes`): `/`, `/trend/{id}`, `/topic/{slug}`, `/how-it-wo
 
 Every response carries `X-Request-Id` (API Gateway's request id, else a generated one). Every
 200 to a GET carries a weak `ETag` and `Cache-Control`, and a matching `If-None-Match` gets a 304
-with no body. The ETag hashes the body without its top-level `generated_at`/`time` (the only
-parts that change when the data does not), so it is weak: equal ETags mean equal data.
+with no body (`/health` excepted: `no-store`, no validator). The ETag hashes the body without its
+top-level `generated_at`/`time` (the only parts that change when the data does not), so it is
+weak: equal ETags mean equal data.
 
 Errors are RFC 9457 problem details (`application/problem+json`; an HTML page on page routes),
-mapped from exceptions in one place (`_problem_for`): 400 invalid cursor, 404 unknown route,
-trend or topic, 422 invalid parameters (with `errors[].loc`), 500 for anything else, without
-internals. 429 comes from API Gateway's throttling (template.yaml), before the function runs.
+mapped from exceptions in one place (`_problem_for`): 400 invalid cursor, 404 unknown route or
+trend (a topic no open trend names is an empty list), 422 invalid parameters (with
+`errors[].loc`), 500 for anything else, without internals. 429 comes from API Gateway's
+throttling (template.yaml), before the function runs.
 """
 
 import hashlib
@@ -58,6 +60,7 @@ from pydantic import BaseModel
 
 from headlinez.api.security import add_security_headers, secure_response
 from headlinez.domain.newsrooms import TREND_DEFINITION
+from headlinez.domain.search import TooManySearchWordsError
 from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
 from headlinez.settings import ApiSettings
 from headlinez.views.cursor import InvalidCursorError
@@ -320,7 +323,11 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         cursor: CursorParam = None,
         include: IncludeParam = None,
     ) -> Response[str]:
-        return json_response(reads.search(q, limit, cursor, include_candidates=include == "candidates"))
+        try:
+            page = reads.search(q, limit, cursor, include_candidates=include == "candidates")
+        except TooManySearchWordsError as exc:
+            raise InvalidParameterError("q", str(exc)) from exc
+        return json_response(page)
 
     @app.get(
         "/categories",
@@ -363,11 +370,14 @@ def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
         )
 
         page = reads.trend_page(TrendQuery(category=category), FEED_SIZE, None)
-        path = app.current_event.path
-        build = rss_document if kind == "rss" else atom_document
-        body = build(page.items, base_url=_base_url(app), self_path=path, category=category)
-        return Response(status_code=HTTPStatus.OK, body=body,
-                        content_type=RSS_CONTENT_TYPE if kind == "rss" else ATOM_CONTENT_TYPE)
+        # `/trends.rss?category=x` and `/categories/x/trends.rss` are one feed: self names the second.
+        path = f"/categories/{category}/trends.{kind}" if category else f"/trends.{kind}"
+        if kind == "rss":
+            body = rss_document(page.items, base_url=_base_url(app), self_path=path, category=category)
+            return Response(status_code=HTTPStatus.OK, body=body, content_type=RSS_CONTENT_TYPE)
+        body = atom_document(page.items, base_url=_base_url(app), self_path=path, category=category,
+                             generated_at=page.generated_at)
+        return Response(status_code=HTTPStatus.OK, body=body, content_type=ATOM_CONTENT_TYPE)
 
     feed_category = Annotated[Category | None, Query(description="Only trends of this category.")]
 
@@ -593,14 +603,16 @@ def _conditional_get_middleware(
         response = next_middleware(app)
         if app.current_event.http_method.upper() != "GET" or response.status_code != HTTPStatus.OK:
             return response
+        if app.current_event.path in NO_STORE_PATHS:
+            # Not cached, so no validator either: a 304 would tell a monitor nothing new.
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers.pop("ETag", None)
+            return response
         etag = response.headers.get("ETag")
         if not isinstance(etag, str):
             etag = body_etag(response.body)
             response.headers["ETag"] = etag
-        if app.current_event.path in NO_STORE_PATHS:
-            response.headers["Cache-Control"] = NO_STORE
-        else:
-            response.headers.setdefault("Cache-Control", public)  # a route may set its own (assets)
+        response.headers.setdefault("Cache-Control", public)  # a route may set its own (assets)
         if etag_matches(app.current_event.headers.get("if-none-match"), etag):
             kept = {
                 name: value

@@ -2,7 +2,9 @@
 
 Feed text may hold characters XML 1.0 forbids (control characters): they are removed, so the
 documents always parse. Dates come from the data (newest `last_seen`), never from the clock, so
-an unchanged list gives a byte-identical document and the ETag holds.
+an unchanged list gives a byte-identical document and the ETag holds; an empty list has no data
+to date it, so RSS leaves `lastBuildDate` out and Atom (whose `updated` is required) gives the
+hour the list was read in.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ RSS_CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 30
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def clean(text: object) -> str:
@@ -50,8 +51,8 @@ def _sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str)
     return child
 
 
-def _updated(items: Sequence[TrendSummary]) -> datetime:
-    return max((item.last_seen for item in items), default=_EPOCH)
+def _updated(items: Sequence[TrendSummary]) -> datetime | None:
+    return max((item.last_seen for item in items), default=None)
 
 
 def _rfc822(value: datetime) -> str:
@@ -77,7 +78,9 @@ def rss_document(
     )
     _sub(channel, "language", "en")
     _sub(channel, f"{{{ATOM_NS}}}link", href=base_url + self_path, rel="self", type="application/rss+xml")
-    _sub(channel, "lastBuildDate", _rfc822(_updated(items)))
+    updated = _updated(items)
+    if updated is not None:
+        _sub(channel, "lastBuildDate", _rfc822(updated))
     _sub(channel, "ttl", "15")
     for item in items:
         entry = _sub(channel, "item")
@@ -92,7 +95,8 @@ def rss_document(
 
 
 def atom_document(
-    items: Sequence[TrendSummary], *, base_url: str, self_path: str, category: str | None
+    items: Sequence[TrendSummary], *, base_url: str, self_path: str, category: str | None,
+    generated_at: datetime,
 ) -> str:
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
@@ -102,7 +106,8 @@ def atom_document(
 
     sub(feed, "title", feed_title(category))
     sub(feed, "id", f"urn:headlinez:trends:{category or 'all'}")
-    sub(feed, "updated", _rfc3339(_updated(items)))
+    updated = _updated(items) or generated_at.replace(minute=0, second=0, microsecond=0)
+    sub(feed, "updated", _rfc3339(updated))
     sub(feed, "link", rel="self", href=base_url + self_path, type="application/atom+xml")
     sub(
         feed,

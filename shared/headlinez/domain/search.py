@@ -28,13 +28,25 @@ def normalize(text: str) -> str:
     return " " + " ".join(words) + " " if words else ""
 
 
+class TooManySearchWordsError(ValueError):
+    """More distinct search words than `MAX_TOKENS`. Every word must match, so dropping the
+    extra ones would answer a different question than the one asked."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"at most {MAX_TOKENS} words of {MIN_TOKEN_LENGTH}+ letters; this query has {count}")
+        self.count = count
+
+
 def search_tokens(query: str) -> tuple[str, ...]:
-    """The distinct words of a query (at most `MAX_TOKENS`, each at least 2 characters)."""
+    """The distinct words of a query, each at least 2 characters; `TooManySearchWordsError`
+    above `MAX_TOKENS` (each word is one `contains` in the Query's filter)."""
     tokens: list[str] = []
     for word in normalize(query).split():
         if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:
             tokens.append(word)
-    return tuple(tokens[:MAX_TOKENS])
+    if len(tokens) > MAX_TOKENS:
+        raise TooManySearchWordsError(len(tokens))
+    return tuple(tokens)
 
 
 def search_text(titles: Iterable[str], topics: Iterable[str] = ()) -> str:

@@ -51,7 +51,8 @@ IncludeParam = Annotated[
 
 
 def is_page_path(path: str) -> bool:
-    return path in PAGE_PATHS or path.startswith(PAGE_PREFIXES)
+    """A path a browser asks for (its errors are HTML pages), with or without a trailing slash."""
+    return path in PAGE_PATHS or path.rstrip("/") in PAGE_PATHS or path.startswith(PAGE_PREFIXES)
 
 
 def _html(body: str, status: int = HTTPStatus.OK, headers: dict[str, str] | None = None) -> Response[str]:
