@@ -101,7 +101,7 @@ def test_home_to_the_biggest_trend_every_section_matches_the_api(stack: RunningS
     counters = {key: _text(page, f"#trend header [data-counter={key}] dd") for key in ("sources", "articles")}
     assert counters == {"sources": str(detail["sources"]), "articles": str(detail["articles"])}
     if detail["growth_percent"] is not None:
-        assert f"{detail['growth_percent']:+d}% since first seen" in _text(page, "#trend header")
+        assert f"{detail['growth_percent']:+d}% since detected" in _text(page, "#trend header")
     badges = _text(page, "#trend header .badges")
     if detail["status"]:
         assert detail["status"].capitalize() in badges

@@ -356,9 +356,9 @@ def test_trend_page_has_every_section_consistent_with_the_json() -> None:
     assert "Politics" in text
     assert "predicts: fades by tomorrow" in text
     assert f"Coverage ({detail['articles']})" in text
-    # "+N% since first seen": velocity now against velocity at first detection (JSON and page agree)
+    # "+N% since detected": velocity now against velocity at first detection (JSON and page agree)
     assert isinstance(detail["growth_percent"], int)
-    assert f"{detail['growth_percent']:+d}% since first seen" in text
+    assert f"{detail['growth_percent']:+d}% since detected" in text
     assert "first detected" in text.lower()
     assert "9h ago" in text
     assert "fact-checked: 1 unsupported claim removed (91% supported) · updated 2h ago" in text
@@ -514,6 +514,19 @@ def test_unknown_trend_page_is_an_html_404_with_csp() -> None:
     assert reply["headers"]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert reply["headers"]["Cache-Control"] == "no-store"
     assert "Trend not found" in reply["body"]
+
+
+def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:
+    # issue 9 §4: the page shows "first detected" as the moment the story became public
+    repo = InMemoryTrendRepository()
+    detected = NOW - timedelta(hours=2)
+    repo.add(_state(1, detected_at=detected), _members(1), score=5.0)
+    get = _api(repo)
+
+    for path in (f"/trend/{_state(1).trend_id}", "/"):
+        counter = get(path)["body"].split('data-counter="first-detected"', 1)[1].split("</div>", 1)[0]
+        assert f'datetime="{detected:%Y-%m-%dT%H:%M:%SZ}"' in counter, path
+        assert "2h ago" in counter
 
 
 def test_a_page_path_with_a_trailing_slash_gets_an_html_404() -> None:

@@ -41,12 +41,13 @@ Derived figures (the trend page's counters):
 
 * **first detected** (`first_detected`) = the moment the trend became public (its second
   independent newsroom, as clustering saw it: `TrendState.detected_at`), else its first article.
-* **"+N% since first seen"** (`growth_since_first_seen`) = round(100 × (V_now − V_d) / V_d), V_d
-  the velocity at first detection. It falls as well as rises: −80% once coverage runs at a fifth
-  of its pace when it was detected. A cooled story shows a fall, except one covered again below
-  the pace that revives it (`lifecycle` rule 3) yet above its pace at detection; the page then
-  marks it "covered again" beside the badge (`benchmarks/replay_measures.py`, "cooled with a
-  rise", counts how often; docs/benchmarks.md has the figures).
+* **"+N% since detected"** on the pages, the seed's "since first seen" (`growth_since_first_seen`)
+  = round(100 × (V_now − V_d) / V_d), V_d the velocity at first detection. It falls as well as
+  rises: −80% once coverage runs at a fifth of its pace when it was detected. A cooled story
+  shows a fall, except one covered again below the pace that revives it (`lifecycle` rule 3)
+  yet above its pace at detection; the page then marks it "covered again" beside the badge
+  (`benchmarks/replay_measures.py`, "cooled with a rise", counts how often; docs/benchmarks.md
+  has the figures).
 * The lifecycle and the prediction read `completed_hour_series`: velocity at the end of each
   *completed* UTC hour. The current hour is partial, so it is left out of the status (the
   counter shown to readers, `velocity_at(now)`, includes it).
