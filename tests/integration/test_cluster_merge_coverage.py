@@ -54,3 +54,31 @@ def test_merged_trend_members_are_copied_to_the_survivor(dynamodb_table: str,
     detail = store.get_trend("tsurvivor000001")
     assert detail is not None
     assert sorted(m.article_id for m in detail[1]) == ["a1", "b1", "b2"]
+
+
+def test_a_chain_of_merges_in_one_run_hands_every_article_to_the_last_survivor(
+        dynamodb_table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
+    # Given three open trends: B will fold into C, and C into A, in one run
+    store.save_trends([trend("tchainsurvivora"), trend("tchainmiddlec01"), trend("tchainfirstb001")],
+                      {"tchainsurvivora": [member("a1", 40)], "tchainmiddlec01": [member("c1", 30)],
+                       "tchainfirstb001": [member("b1", 20)]})
+
+    def fake_cluster(open_trends: Any, articles: Any, frequencies: Any, *, now: datetime,
+                     config: ClusterConfig, **_: Any) -> ClusterRunResult:
+        return ClusterRunResult(
+            changed=[trend("tchainsurvivora", article_count=4),
+                     # listed before C, so a one-level copy would put B's article on C only
+                     trend("tchainfirstb001", is_open=False, merged_into="tchainmiddlec01"),
+                     trend("tchainmiddlec01", is_open=False, merged_into="tchainsurvivora")],
+            new_members={"tchainmiddlec01": [member("c2", 5)]}, assignments={},
+            closed=["tchainfirstb001", "tchainmiddlec01"], frequencies=frequencies)
+
+    monkeypatch.setattr(cluster_module, "cluster_in_windows", fake_cluster)
+    service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), predictions=store)
+    service.run(NOW)
+
+    # Then A lists all four articles its counters count
+    detail = store.get_trend("tchainsurvivora")
+    assert detail is not None
+    assert sorted(m.article_id for m in detail[1]) == ["a1", "b1", "c1", "c2"]

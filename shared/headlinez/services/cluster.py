@@ -262,7 +262,9 @@ class ClusterService:
 
         The survivor's counters already include them; without this its coverage list (one Query
         on its partition) would miss the absorbed trend's articles. The copies are whole-item puts
-        of deterministic keys, so a retried run rewrites the same items.
+        of deterministic keys, so a retried run rewrites the same items. A trend folded into one
+        that is itself folded in the same run (B into C, C into A) goes to the last survivor, A:
+        a copy to C alone would leave its articles out of A's list while A's counters count them.
         """
         members = {tid: list(items) for tid, items in new_members.items()}
         was_merged = {t.trend_id for t in open_trends if t.merged_into}
@@ -270,6 +272,10 @@ class ClusterService:
             survivor = trend.merged_into
             if survivor is None or trend_id in was_merged:
                 continue
+            hops = {trend_id}
+            while survivor in changed and changed[survivor].merged_into and survivor not in hops:
+                hops.add(survivor)
+                survivor = changed[survivor].merged_into
             stored = self._store.get_trend(trend_id)
             absorbed = (stored[1] if stored else []) + list(new_members.get(trend_id, ()))
             target = members.setdefault(survivor, [])
