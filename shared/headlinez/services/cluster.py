@@ -273,9 +273,9 @@ class ClusterService:
             if survivor is None or trend_id in was_merged:
                 continue
             hops = {trend_id}
-            while survivor in changed and changed[survivor].merged_into and survivor not in hops:
+            while (onward := _merged_into(changed, survivor)) is not None and survivor not in hops:
                 hops.add(survivor)
-                survivor = changed[survivor].merged_into
+                survivor = onward
             stored = self._store.get_trend(trend_id)
             absorbed = (stored[1] if stored else []) + list(new_members.get(trend_id, ()))
             target = members.setdefault(survivor, [])
@@ -442,3 +442,8 @@ def _rank_moved(stored: float | None, score: float) -> bool:
     if stored is None:
         return True
     return abs(score - stored) > max(RANK_SCORE_MIN_CHANGE, RANK_SCORE_RELATIVE_CHANGE * abs(stored))
+
+
+def _merged_into(trends: Mapping[str, TrendState], trend_id: str) -> str | None:
+    trend = trends.get(trend_id)
+    return trend.merged_into if trend is not None else None
