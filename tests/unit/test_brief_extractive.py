@@ -1102,6 +1102,19 @@ def test_a_forecast_figure_is_not_how_many_there_were() -> None:
         == "How many new jobs were added?"
 
 
+def test_a_snippet_cut_right_after_a_sentence_keeps_that_sentence_whole() -> None:
+    from headlinez.briefs.text import is_truncated, split_sentences
+
+    # ingest cuts summaries on a word and adds "…": after a full stop that made four dots, read
+    # as "Thursday ... ." and shown so in a quick answer
+    cut = "He meets Modi on Tuesday. Macron then travels to New Delhi for a summit on Thursday.\u2026"
+    assert split_sentences(cut) == ["He meets Modi on Tuesday.",
+                                    "Macron then travels to New Delhi for a summit on Thursday."]
+    mid_sentence = "He meets Modi on Tuesday. Macron then travels to New Delhi for a\u2026"
+    assert is_truncated(split_sentences(mid_sentence)[-1]), "a sentence cut short stays no claim"
+    assert split_sentences("He paused... and then left.") == ["He paused ... and then left."]
+
+
 def test_a_clock_time_zone_or_a_quotation_does_not_end_a_sentence() -> None:
     from headlinez.briefs.text import split_sentences
 

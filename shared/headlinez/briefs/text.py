@@ -24,6 +24,9 @@ _QUOTE_CHARS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00
                               "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
                               "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|\u2026)\s*")
+# A snippet cut right after a sentence ("... on Thursday.…", four dots after NFKC): the first dot
+# ends the sentence. Read as an ellipsis, it left "on Thursday ... ." as a whole sentence.
+_STOP_BEFORE_ELLIPSIS = re.compile(r"(?<=[^.\s])\.\s?\.\s?\.\s?\.")
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
@@ -80,6 +83,7 @@ _INJECTION = re.compile(
 def normalize(text: str) -> str:
     """Typographic normalization: NFKC, straight quotes and dashes, one space, one ellipsis form."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_CHARS)
+    text = _STOP_BEFORE_ELLIPSIS.sub(". \u2026", text)  # the ellipsis as one character: not re-read as dots
     text = _ELLIPSIS.sub(" ... ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -95,6 +99,8 @@ def split_sentences(text: str) -> list[str]:
     Thursday and found ...'), nor a '?' or '.' inside a quotation that closes later ('"Was Harris
     paid? Is she profiting?" - RNC Chair Ronna ...')."""
     text = normalize(text)
+    if text.endswith(". ..."):  # cut right after a whole sentence ("on Thursday.…"): it is whole
+        text = text[:-4]
     if not text:
         return []
     pieces: list[str] = []
