@@ -233,6 +233,9 @@ class RelatedTrend(BaseModel):
     score: float
     reason: str = Field(default="", description='Why, in a few words: "shares: Iran, Geneva", '
                         '"also about nuclear talks".')
+    candidate_newsrooms: int | None = Field(
+        default=None, ge=0, description="Its newsrooms when it is a candidate, not yet a trend; None for a "
+        "trend. Only that, not every count: a count that changed would rewrite every trend listing it.")
 
 
 class TrendState(BaseModel):

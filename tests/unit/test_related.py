@@ -285,6 +285,16 @@ def test_shared_headline_words_are_a_phrase_or_a_name_never_a_lone_common_word()
     assert shared(["Протесты продолжаются в Москве"], ["Снова митинг в Москве"]) == "Москве"
 
 
+def test_a_related_candidate_carries_its_newsrooms_and_a_trend_none() -> None:
+    lone = HORMUZ.model_copy(update={"source_families": ["irna"]})
+    public = UKRAINE.model_copy(update={"source_families": ["bbc", "reuters"]})
+    talks = IRAN_TALKS.model_copy(update={"source_families": ["bbc", "reuters"]})
+    related = {r.trend_id: r for r in related_trends([talks, lone, public])["t-talks"]}
+
+    assert related["t-hormuz"].candidate_newsrooms == 1
+    assert related["t-ukraine"].candidate_newsrooms is None
+
+
 def test_near_identical_headlines_are_one_story_in_any_script() -> None:
     # Compared with accents folded but letters kept: an ASCII fold made every Cyrillic or Greek
     # headline an empty word set, so two tellings of one such story were never one story.

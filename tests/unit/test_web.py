@@ -600,6 +600,24 @@ def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
     assert detail["related"][0]["reason"] == "shares: Iran, Geneva"
     text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
     assert f"{other.headline} (shares: Iran, Geneva)" in text
+    assert detail["related"][0]["label"] is None, "a trend needs no label"
+
+
+def test_a_related_candidate_is_labelled_as_one() -> None:
+    # A related story covered by one newsroom is no trend yet: the list says so, as lists do
+    repo = InMemoryTrendRepository()
+    other = _state(2, source_families=["a"])
+    related = RelatedTrend(trend_id=other.trend_id, headline=other.headline, score=0.6, reason="shares: Iran",
+                           candidate_newsrooms=1)
+    state = _state(1).model_copy(update={"related": [related]})
+    repo.add(state, _members(1), score=5.0)
+    repo.add(other, _members(2), score=1.0)
+    get = _api(repo)
+
+    detail = json.loads(get(f"/trends/{state.trend_id}")["body"])
+    assert detail["related"][0]["label"] == "candidate (1 newsroom)"
+    text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
+    assert f"{other.headline} candidate (1 newsroom) (shares: Iran)" in text
 
 
 def test_prediction_text_says_chance_below_half_and_confidence_above() -> None:

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from headlinez.domain.newsrooms import is_public
 from headlinez.domain.semantic import unpack_sum
 from headlinez.domain.terms import TitleWord, title_word_set, title_words
 from headlinez.domain.topics import fold_name, phrase_pairs
@@ -413,7 +414,8 @@ def related_trends(trends: Sequence[TrendState], *, limit: int = MAX_RELATED,
                 continue
             other = profiles[other_id].trend
             chosen.append(RelatedTrend(trend_id=other_id, headline=other.headline, score=round(value, 3),
-                                       reason=pairs.reason(tid, other_id)))
+                                       reason=pairs.reason(tid, other_id),
+                                       candidate_newsrooms=None if is_public(other) else other.source_count))
             if len(chosen) >= limit:
                 break
         result[tid] = chosen

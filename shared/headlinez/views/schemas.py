@@ -177,6 +177,10 @@ class RelatedRef(_Model):
     headline: str
     score: float
     reason: str = Field(default="", description='Why it is related, in a few words ("shares: Iran, Geneva").')
+    label: str | None = Field(
+        default=None, description='"candidate (1 newsroom)" when the related story is a candidate, not yet a '
+        "trend (as of the last clustering run); else null."
+    )
     links: TrendLinks
 
 
@@ -523,9 +527,12 @@ def _topic_ref(topic: Any) -> TopicRef:
 
 def _related_ref(related: Any) -> RelatedRef:
     trend_id = str(_field(related, "trend_id", ""))
+    newsrooms = _field(related, "candidate_newsrooms", None)
+    label = None if newsrooms is None else candidate_label(int(newsrooms))
     return RelatedRef(id=trend_id, headline=str(_field(related, "headline", "")),
                       score=float(_field(related, "score", 0.0)),
-                      reason=str(_field(related, "reason", "") or ""), links=trend_links(trend_id))
+                      reason=str(_field(related, "reason", "") or ""), label=label,
+                      links=trend_links(trend_id))
 
 
 def _prediction(state: TrendState) -> Prediction | None:
