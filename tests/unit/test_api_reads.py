@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -454,6 +455,24 @@ def test_rss_and_atom_of_all_and_one_category() -> None:
 def _self_link(reply: Any) -> str | None:
     links = [e for e in _xml(reply).iter() if e.tag.endswith("link") and e.get("rel") == "self"]
     return links[0].get("href")
+
+
+def test_feed_items_are_dated_when_they_became_trends_and_count_newsrooms() -> None:
+    repo = InMemoryTrendRepository()
+    detected = NOW - timedelta(hours=2)
+    repo.add(_trend(1).model_copy(update={"detected_at": detected}), score=2.0)
+    api = _api(repo)
+    summary = api.json("/trends")["items"][0]
+
+    item = _xml(api.get("/trends.rss")).find("channel/item")
+    assert item is not None
+    assert item.findtext("pubDate") == format_datetime(detected, usegmt=True)
+    assert item.findtext("description", "").startswith(
+        f"{summary['sources']} newsrooms · {summary['articles']} articles")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = _xml(api.get("/trends.atom")).find("a:entry", ns)
+    assert entry is not None
+    assert entry.findtext("a:published", namespaces=ns) == f"{detected:%Y-%m-%dT%H:%M:%SZ}"
 
 
 def test_an_empty_feed_is_not_dated_1970() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -601,6 +602,24 @@ def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
     text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
     assert f"{other.headline} (shares: Iran, Geneva)" in text
     assert detail["related"][0]["label"] is None, "a trend needs no label"
+
+
+def test_the_coverage_heading_says_when_a_listed_newsroom_only_ran_wire_copy() -> None:
+    repo = InMemoryTrendRepository()
+    # three publisher families listed, two independent (the third republished wire copy)
+    repo.add(_state(1, source_families=["f0", "f1"]), _members(1), score=5.0)
+    repo.add(_state(2), _members(2), score=4.0)
+    get = _api(repo)
+
+    def heading(n: int) -> str:
+        page = get(f"/trend/{_state(n).trend_id}")["body"]
+        section = page.split('id="coverage"', 1)[1]
+        return " ".join(re.sub(r"<[^>]+>", "", section.split("</h2>", 1)[0].split(">", 1)[1]).split())
+
+    groups = len(json.loads(get(f"/trends/{_state(1).trend_id}")["body"])["newsrooms"])
+    assert groups == 3
+    assert heading(1).endswith("by 3 newsrooms, 2 independent")
+    assert "independent" not in heading(2)
 
 
 def test_a_related_candidate_is_labelled_as_one() -> None:

@@ -33,7 +33,8 @@ def feed_title(category: str | None) -> str:
 
 
 def describe(item: TrendSummary) -> str:
-    parts = [f"{item.sources} sources", f"{item.articles} articles"]
+    parts = [f"{item.sources} newsroom{'' if item.sources == 1 else 's'}",
+             f"{item.articles} article{'' if item.articles == 1 else 's'}"]
     if item.status:
         parts.append(item.status.capitalize())
     if item.category:
@@ -87,7 +88,7 @@ def rss_document(
         _sub(entry, "title", item.headline)
         _sub(entry, "link", base_url + item.links.html)
         _sub(entry, "guid", f"urn:headlinez:trend:{item.id}", isPermaLink="false")
-        _sub(entry, "pubDate", _rfc822(item.first_seen))
+        _sub(entry, "pubDate", _rfc822(item.first_detected))  # when it became a trend
         if item.category:
             _sub(entry, "category", CATEGORY_NAMES[item.category])
         _sub(entry, "description", describe(item))
@@ -123,7 +124,7 @@ def atom_document(
         sub(entry, "title", item.headline)
         sub(entry, "id", f"urn:headlinez:trend:{item.id}")
         sub(entry, "updated", _rfc3339(item.last_seen))
-        sub(entry, "published", _rfc3339(item.first_seen))
+        sub(entry, "published", _rfc3339(item.first_detected))
         sub(entry, "link", rel="alternate", href=base_url + item.links.html, type="text/html")
         if item.category:
             sub(entry, "category", term=item.category, label=CATEGORY_NAMES[item.category])
