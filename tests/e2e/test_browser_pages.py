@@ -114,9 +114,10 @@ def test_home_to_the_biggest_trend_every_section_matches_the_api(stack: RunningS
     assert page.locator("#velocity svg.chart rect.bar").count() == len(detail["velocity_series"])
     assert "article rate × newsroom diversity" in _text(page, "#velocity-explanation")
     newsrooms = len(detail["newsrooms"])
+    plural = "" if newsrooms == 1 else "s"
     independent = f", {detail['sources']} independent" if detail["sources"] < newsrooms else ""
     assert _text(page, "#coverage h2") == (
-        f"Coverage ({detail['articles']}) by {newsrooms} newsroom{'' if newsrooms == 1 else 's'}{independent}")
+        f"Coverage ({detail['articles']}) by {newsrooms} newsroom{plural}{independent}")
     # The coverage is grouped by newsroom: each newsroom once, then its articles
     assert page.locator("#coverage ol.coverage > li.newsroom").count() == len(detail["newsrooms"])
     grouped = [article for group in detail["newsrooms"] for article in group["articles"]]
