@@ -559,7 +559,7 @@ def test_how_it_works_shows_the_track_record_or_says_there_is_none() -> None:
     page = _api(_WithTrackRecord())("/how-it-works")["body"]
     empty = _api(InMemoryTrendRepository())("/how-it-works")["body"]
 
-    assert "40 predictions scored, 75% came true" in page
+    assert "40 hourly predictions scored (one per trend and hour), 75% came true" in page
     assert "always \u201cfades\u201d 50%" in page
     assert "no prediction has been scored yet" in empty
     for section in ("velocity", "status", "prediction", "contract", "freshness"):

@@ -170,7 +170,9 @@ def track_record_text(track: TrackRecordView | None) -> str:
     said = "; ".join(f"we said \u201c{t.text}\u201d {t.said} times, right in {t.right}"
                      for t in track.by_prediction)
     return (
-        f"Track record: {track.scored} predictions scored, {_percent(track.accuracy)} came true "
+        # one prediction per public trend and hour: say so, or a reader takes them for N stories
+        f"Track record: {track.scored} hourly predictions scored (one per trend and hour), "
+        f"{_percent(track.accuracy)} came true "
         f"(baselines: always \u201cfades\u201d {_percent(track.always_fades_accuracy)}, "
         f"\u201cthe last 24 hours carry on\u201d {_percent(track.persistence_accuracy)})"
         + (f": {said}." if said else ".")
