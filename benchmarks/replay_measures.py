@@ -114,6 +114,9 @@ class Replay:
     embedding: str = ""
     public_members: list[tuple[datetime, list[set[str]]]] = field(default_factory=list)
     """Per run, the article ids of each public trend (open, 2+ newsrooms): the gold-story latency."""
+    miscounted: dict[str, tuple[datetime, int, int, int]] = field(default_factory=dict)
+    """Trends whose article count, listed articles and hourly sum disagreed after a run: the first
+    run it happened at and the three figures (a merge chain once lost an article from the list)."""
 
 
 def _embedder(articles: Sequence[Article], lexical: bool) -> CachedEmbedder | None:
@@ -171,6 +174,11 @@ def run(dataset: Path, hours: float, step: timedelta, lexical: bool = False,
                     recent_newsrooms(trend, now, COVERED_HOURS),
                     (now - trend.last_seen).total_seconds() / 3600,
                     covered_again_at(trend) is not None, growth_since_first_seen(trend, top_of_hour))
+        for trend in replay.store.trends.values():
+            listed = len(replay.store.members.get(trend.trend_id, {}))
+            hourly = sum(bucket.articles for bucket in trend.hourly)
+            if trend.merged_into is None and not trend.article_count == listed == hourly:
+                replay.miscounted.setdefault(trend.trend_id, (now, trend.article_count, listed, hourly))
         replay.public_members.append((now, [set(replay.store.members.get(t.trend_id, {}))
                                             for t in replay.store.trends.values()
                                             if t.is_open and t.source_count >= PUBLIC_MIN_NEWSROOMS]))
@@ -530,6 +538,14 @@ def print_story_latency(replay: Replay, dataset: Path, labels_path: Path | None)
               f"public at {item.public_at:%d %H:%M}Z  {item.headline}")
 
 
+def print_coverage_integrity(replay: Replay) -> None:
+    """Every trend's article count, the articles its coverage lists and its hourly sum agree."""
+    print(f"\ncoverage integrity: {len(replay.miscounted)} of {len(replay.store.trends)} trends whose "
+          "article count, listed articles and hourly sum disagreed after some run (target 0)")
+    for trend_id, (at, count, listed, hourly) in sorted(replay.miscounted.items(), key=lambda kv: kv[1][0]):
+        print(f"  {trend_id} at {at:%m-%d %H:%M}Z: count {count}, listed {listed}, hourly {hourly}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", type=Path)
@@ -562,6 +578,7 @@ def main(argv: list[str]) -> int:
     print_fading_at_peak(replay)
     print_status_table(replay, args.top, args.column_hours)
     print_latency(replay, step)
+    print_coverage_integrity(replay)
     if args.stories is not None:
         print_story_latency(replay, args.dataset, None if args.stories == "gold" else Path(args.stories))
     return 0
