@@ -131,6 +131,18 @@ def test_limit_never_500(api: Api, limit: str, path: str) -> None:
     _refused_as_problem(reply)
 
 
+@pytest.mark.parametrize("limit", ["1_0", "+5", " 1", "1.0", "٣", "１"])
+def test_a_limit_not_written_in_digits_is_refused(api: Api, limit: str) -> None:
+    # pydantic's lax int reads "1_0" as 10 and "1.0" as 1: a page size is digits or a 422
+    reply = api.get("/trends", {"limit": limit})
+
+    assert reply.status == 422
+    assert reply.json()["errors"][0]["loc"] == ["query", "limit"]
+    assert reply.json()["errors"][0]["type"] == "int_parsing"
+    assert reply.headers["x-request-id"]
+    assert api.get("/trends", {"limit": "10"}).status == 200
+
+
 # --- cursors --------------------------------------------------------------------------------------
 
 

@@ -106,6 +106,8 @@ SINCE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
+
+
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1 to 100.")]
 CursorParam = Annotated[
     str | None,
@@ -176,7 +178,7 @@ def build_resolver(
         ),
     )
     app.use(middlewares=[_request_id_middleware, _conditional_get_middleware(settings.cache_max_age),
-                         _security_headers_middleware(settings.hsts_max_age)])
+                         _security_headers_middleware(settings.hsts_max_age), _limit_in_digits_middleware])
     _register_error_handler(app)
     reads = ApiReads(trends, feeds, cursor_secret=cursor_secret or settings.cursor_secret, clock=clock)
     _register_trend_routes(app, reads, settings.default_page_size)
@@ -405,10 +407,11 @@ def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
 class InvalidParameterError(ValueError):
     """A query parameter matched its pattern but is not a valid value (answered 422)."""
 
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, error_type: str = "value_error") -> None:
         super().__init__(message)
         self.name = name
         self.message = message
+        self.error_type = error_type
 
 
 def _parse_since(value: str | None) -> datetime | None:
@@ -480,7 +483,7 @@ def _problem_for(exc: Exception) -> Problem:
                 title="Invalid request parameters",
                 status=HTTPStatus.UNPROCESSABLE_ENTITY,
                 detail="One or more parameters are invalid; see errors.",
-                errors=[ProblemFieldError(loc=["query", exc.name], type="value_error", msg=exc.message)],
+                errors=[ProblemFieldError(loc=["query", exc.name], type=exc.error_type, msg=exc.message)],
             )
         case InvalidCursorError():
             problem = Problem(
@@ -585,6 +588,21 @@ def current_request_id(app: APIGatewayHttpResolver) -> str:
         request_id = uuid.uuid4().hex
     app.context[_REQUEST_ID_KEY] = request_id  # cleared by Powertools after each resolve
     return request_id
+
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _limit_in_digits_middleware(app: APIGatewayHttpResolver, next_middleware: NextMiddleware
+                                ) -> Response[Any]:
+    """A page size is written in digits. The route's int parameter is validated by pydantic's lax
+    mode, which also reads "1_0" as 10, "+5" and "1.0"; checked here on the raw text, before it
+    (a validator on the parameter itself breaks Powertools' OpenAPI minimum and maximum)."""
+    limit = (app.current_event.query_string_parameters or {}).get("limit")
+    if limit is not None and not is_page_path(app.current_event.path) and not _WHOLE_NUMBER.fullmatch(limit):
+        raise InvalidParameterError("limit", "Input should be a whole number written in digits",
+                                    "int_parsing")
+    return next_middleware(app)
 
 
 def _request_id_middleware(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
