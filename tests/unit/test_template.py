@@ -185,21 +185,24 @@ def test_policies_are_least_privilege_sam_templates(template: dict[str, Any]) ->
 
 TABLE_ARN = {"Fn::GetAtt": ["HeadlinezTable", "Arn"]}
 TABLE_AND_INDEXES = [TABLE_ARN, {"Fn::Sub": "${HeadlinezTable.Arn}/index/*"}]
-# Function -> (DynamoDB actions, the resource(s), the dynamodb:LeadingKeys condition or None).
-TABLE_ACCESS: dict[str, tuple[set[str], Any, dict[str, Any] | None]] = {
-    "IngestFunction": ({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},
-                       TABLE_AND_INDEXES, None),
-    "ClusterFunction": ({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",
-                         "ConditionCheckItem"}, TABLE_AND_INDEXES, None),
+# Function -> its DynamoDB statements: (actions, the resource(s), the dynamodb:LeadingKeys condition or None).
+TREND_PARTITIONS = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TREND#*"]}}
+TABLE_ACCESS: dict[str, list[tuple[set[str], Any, dict[str, Any] | None]]] = {
+    "IngestFunction": [({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"},
+                        TABLE_AND_INDEXES, None)],
+    # A split deletes the members that left a trend inside its transaction (each action of a
+    # transaction needs its own permission): DeleteItem, in trend partitions only.
+    "ClusterFunction": [({"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem",
+                          "ConditionCheckItem"}, TABLE_AND_INDEXES, None),
+                        ({"DeleteItem"}, TABLE_ARN, TREND_PARTITIONS)],
     # Generate and FactCheck touch only the daily token counter (pk BUDGET).
-    "BriefGenerateFunction": ({"GetItem", "UpdateItem"}, TABLE_ARN,
-                              {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}}),
-    "BriefCheckFunction": ({"GetItem", "UpdateItem"}, TABLE_ARN,
-                           {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}}),
-    "BriefPublishFunction": ({"PutItem"}, TABLE_ARN,
-                             {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TREND#*"]}}),
-    "BriefFailureFunction": ({"PutItem"}, TABLE_ARN,
-                             {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BRIEFLOG#*"]}}),
+    "BriefGenerateFunction": [({"GetItem", "UpdateItem"}, TABLE_ARN,
+                               {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}})],
+    "BriefCheckFunction": [({"GetItem", "UpdateItem"}, TABLE_ARN,
+                            {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}})],
+    "BriefPublishFunction": [({"PutItem"}, TABLE_ARN, TREND_PARTITIONS)],
+    "BriefFailureFunction": [({"PutItem"}, TABLE_ARN,
+                              {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BRIEFLOG#*"]}})],
 }
 
 
@@ -211,13 +214,15 @@ def _dynamodb_statements(template: dict[str, Any], logical_id: str) -> list[dict
 
 @pytest.mark.parametrize("logical_id", TABLE_ACCESS)
 def test_table_access_is_scoped_per_function(template: dict[str, Any], logical_id: str) -> None:
-    actions, resource_, condition = TABLE_ACCESS[logical_id]
-    (statement,) = _dynamodb_statements(template, logical_id)
-    assert statement["Effect"] == "Allow"
-    assert {a.removeprefix("dynamodb:") for a in statement["Action"]} == actions
-    assert statement["Resource"] == resource_
-    assert statement.get("Condition") == condition
-    assert not actions & {"DeleteItem", "Scan", "DeleteTable", "UpdateTable"}
+    statements = _dynamodb_statements(template, logical_id)
+    assert len(statements) == len(TABLE_ACCESS[logical_id])
+    for statement, (actions, resource_, condition) in zip(statements, TABLE_ACCESS[logical_id], strict=True):
+        assert statement["Effect"] == "Allow"
+        assert {a.removeprefix("dynamodb:") for a in statement["Action"]} == actions
+        assert statement["Resource"] == resource_
+        assert statement.get("Condition") == condition
+        assert not actions & {"Scan", "DeleteTable", "UpdateTable"}
+        assert "DeleteItem" not in actions or condition is not None, "deletes only in scoped partitions"
 
 
 class _RecordingTable:
