@@ -15,8 +15,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
+from tests.conftest import REPO_ROOT
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
@@ -27,7 +27,6 @@ from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article, HourBucket, TrendMember, TrendState
 from headlinez.services.cluster import ClusterService
 from headlinez.template import load_template
-from tests.conftest import REPO_ROOT
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 # A transaction's actions, as IAM names them
