@@ -77,7 +77,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name="ClusterEventTimeClamped", unit=MetricUnit.Count, value=1)
     report = _service().run(now)
     if report.skipped:
+        # Another run holds the lease: nothing was clustered here, and it must not count as a
+        # completed run (ClusterRunsMissingAlarm) or as zero articles.
         metrics.add_metric(name="ClusterRunsSkipped", unit=MetricUnit.Count, value=1)
+        return report.model_dump(mode="json")
 
     metrics.add_metric(name="ArticlesClustered", unit=MetricUnit.Count, value=report.articles_clustered)
     metrics.add_metric(name="TrendsCreated", unit=MetricUnit.Count, value=report.trends_new)
@@ -98,4 +101,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
                            value=report.briefs_started)
         metrics.add_metric(name="BriefExecutionsDeferred", unit=MetricUnit.Count,
                            value=report.briefs_deferred)
+        # Due briefs not started because the day's token budget is spent (they wait for tomorrow)
+        metrics.add_metric(name="BriefsWaitingBudget", unit=MetricUnit.Count,
+                           value=report.briefs_waiting_budget)
     return report.model_dump(mode="json")

@@ -23,7 +23,7 @@ from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.models import FeedShard
 from headlinez.observability import emit_ingest_metrics, powertools
-from headlinez.services.fanout import EventCompletion, FeedWorkerService
+from headlinez.services.fanout import EventCompletion, FeedWorkerService, ShardIncompleteError
 from headlinez.settings import FanOutSettings, fanout_settings
 from headlinez.wiring.ingest import article_store, feed_fetcher, ingest_limits
 
@@ -52,7 +52,16 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     shard = FeedShard.model_validate_json(record.body)
     logger.append_keys(shard_id=shard.shard_id, run_time=shard.run_time.isoformat())
     remaining = lambda_context.get_remaining_time_in_millis if lambda_context is not None else None
-    report = _service().process(shard, remaining_ms=remaining)
+    try:
+        report = _service().process(shard, remaining_ms=remaining)
+    except ShardIncompleteError as exc:
+        emit_ingest_metrics(metrics, exc.report)  # what it did poll counts; FeedsDeferred says the rest
+        logger.warning("shard incomplete: retried", extra={"deferred": exc.report.deferred})
+        raise
+    except Exception:
+        # The batch processor logs a failed record at DEBUG only: the runbooks search for this line
+        logger.exception("shard failed")
+        raise
     emit_ingest_metrics(metrics, report)
     return {"shard_id": shard.shard_id, "report": report.model_dump(mode="json", exclude={"results"})}
 

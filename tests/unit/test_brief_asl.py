@@ -112,12 +112,24 @@ def test_every_task_retries_lambda_service_errors_with_backoff(definition: dict[
 
 def test_error_names_are_the_exception_classes(definition: dict[str, Any]) -> None:
     named = {name for task in _tasks(definition).values() for r in task["Retry"] for name in r["ErrorEquals"]}
-    ours = {n for n in named if not n.startswith(("States.", "Lambda."))}
+    ours = {n for n in named if not n.startswith(("States.", "Lambda.", "Sandbox."))}
     assert ours == TRANSIENT | NEVER_RETRIED | {"StorageThrottledError"}
     for name in ours:
         assert issubclass(getattr(errors, name), errors.BriefError)
     for name in TRANSIENT | {"StorageThrottledError"}:
         assert issubclass(getattr(errors, name), errors.TransientBriefError)
+
+
+def test_a_step_that_outlives_its_function_timeout_is_retried_like_a_state_timeout(
+        definition: dict[str, Any]) -> None:
+    # A task's TimeoutSeconds is above its function's timeout, so a slow step ends as the
+    # function's own timeout (Sandbox.Timedout; Lambda.Unknown on older runtimes), never as
+    # States.Timeout: each retrier of States.Timeout names those too.
+    for name, task in _tasks(definition).items():
+        timeouts = [r for r in task["Retry"] if "States.Timeout" in r["ErrorEquals"]]
+        assert timeouts, name
+        for retrier in timeouts:
+            assert {"Sandbox.Timedout", "Lambda.Unknown"} <= set(retrier["ErrorEquals"]), name
 
 
 def test_the_flow_shape(definition: dict[str, Any]) -> None:

@@ -48,7 +48,7 @@ EMITTED: dict[str, set[str]] = {
     "cluster": {"ArticlesClustered", "TrendsCreated", "TrendsUpdated", "TrendsClosed", "OpenTrends",
                 "PublicTrends", "ClusterRunSeconds", "ClusterRunsCompleted", "TrendsWritten",
                 "TrendWriteConflicts", "LexicalFallbackRuns", "BriefExecutionsStarted",
-                "BriefExecutionsDeferred"},
+                "BriefExecutionsDeferred", "BriefsWaitingBudget"},
     "api": {"ApiRequests", "ApiServerErrors", "ApiClientErrors"},
     "brief-load": {"BriefEvidenceItems"},
     "brief-generate": {"BriefDrafts", "BriefBudgetExhausted", "TokenBudgetUsedPercent", "LlmInputTokens",
@@ -202,6 +202,34 @@ def test_fanout_worker_emits_the_ingest_metrics(
     assert by_kind == {"timeout": 1, "http_error": 1}
 
 
+def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from headlinez.services.fanout import ShardIncompleteError
+
+    app = load_handler("feed_worker")
+    report = IngestReport(started_at=NOW, fetched=3, errors=1, deferred=5, new_articles=7)
+
+    def out_of_time(shard: Any, remaining_ms: Any) -> IngestReport:
+        raise ShardIncompleteError("shard s-2: 5 feeds left at the time limit", report)
+
+    monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(process=out_of_time))
+    shard = {"run_time": NOW.isoformat(), "shard_id": "s-2", "shards_in_cycle": 1, "max_per_host": 2,
+             "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
+    record = {"messageId": "m2", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
+              "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
+
+    with pytest.raises(Exception, match="All records failed"):  # one record, failed: the batch is retried
+        app.handler({"Records": [record]}, FakeLambdaContext())
+
+    out = capsys.readouterr().out
+    emitted = _metrics_by_dimensions(_emf(out))[("service",)]
+    assert _value(emitted["FeedsDeferred"]) == 5, "the dashboard's deferred feeds come from here"
+    assert _value(emitted["ArticlesIngested"]) == 7
+
+
 def test_cluster_emits_its_metrics(
     load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -218,6 +246,23 @@ def test_cluster_emits_its_metrics(
     assert _value(emitted["PublicTrends"]) == 30
     assert _value(emitted["ClusterRunsCompleted"]) == 1
     assert _value(emitted["ClusterRunSeconds"]) == 4.2
+    assert _value(emitted["BriefsWaitingBudget"]) == 0
+
+
+def test_a_skipped_cluster_run_is_not_a_completed_one(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # another run held the lease: ClusterRunsMissingAlarm must not count this one as done
+    app = load_handler("cluster")
+    report = ClusterReport(now=NOW, skipped="lease held by another run")
+    monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(run=lambda now: report))
+
+    app.handler({"id": "s2", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+                 "time": datetime.now(UTC).isoformat(), "detail": {}}, FakeLambdaContext())
+
+    emitted = _metrics_by_dimensions(_emf(capsys.readouterr().out))[("service",)]
+    assert set(emitted) == {"ClusterRunsSkipped"}
 
 
 # --- API ------------------------------------------------------------------------------------------

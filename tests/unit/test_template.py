@@ -150,7 +150,7 @@ def test_function_has_an_errors_alarm(template: dict[str, Any], logical_id: str)
     alarms = [
         alarm["Properties"]
         for alarm in _resources_of(template, "AWS::CloudWatch::Alarm").values()
-        if {"Name": "FunctionName", "Value": {"Ref": logical_id}} in alarm["Properties"]["Dimensions"]
+        if {"Name": "FunctionName", "Value": {"Ref": logical_id}} in alarm["Properties"].get("Dimensions", [])
     ]
     assert len(alarms) == 1
     alarm = alarms[0]
@@ -279,7 +279,7 @@ def test_failed_async_runs_land_in_a_queue_with_an_alarm(
     assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
     alarms = [a["Properties"] for a in _resources_of(template, "AWS::CloudWatch::Alarm").values()
               if {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
-              in a["Properties"]["Dimensions"]]
+              in a["Properties"].get("Dimensions", [])]
     assert len(alarms) == 1
     alarm = alarms[0]
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
@@ -465,3 +465,30 @@ def test_load_template_rejects_non_templates(tmp_path: Path) -> None:
     path.write_text("- a\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="no Resources"):
         load_template(path)
+
+
+def test_the_feed_error_share_is_failed_over_polled_across_every_shard(template: dict[str, Any]) -> None:
+    # In fan-out mode every worker shard emits its own figures: the alarm sums them over the window
+    # (the Minimum of per-shard percentages let one healthy shard hide a failing half).
+    alarm = _props(template, "FeedErrorShareAlarm")
+    assert "MetricName" not in alarm
+    queries = {m["Id"]: m for m in alarm["Metrics"]}
+    for query_id, metric in (("failed", "FeedErrors"), ("polled", "FeedsPolled")):
+        stat = queries[query_id]["MetricStat"]
+        assert stat["Metric"] == {"Namespace": "Headlinez", "MetricName": metric,
+                                  "Dimensions": [{"Name": "service", "Value": "ingest"}]}
+        assert (stat["Stat"], stat["Period"]) == ("Sum", 900)
+        assert queries[query_id]["ReturnData"] is False
+    assert queries["share"]["Expression"] == "IF(polled > 0, 100 * failed / polled, 0)"
+    assert (alarm["Threshold"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (25, 2, 2)
+
+
+def test_every_function_logs_json_into_its_own_group(template: dict[str, Any]) -> None:
+    # The runtime's own lines (uncaught exceptions, timeouts) are JSON with "level" too: the
+    # runbooks' `"level":"ERROR"` search finds them beside Powertools' lines.
+    functions = _resources_of(template, "AWS::Serverless::Function")
+    assert functions
+    for logical_id, function in functions.items():
+        config = function["Properties"]["LoggingConfig"]
+        assert config["LogFormat"] == "JSON", logical_id
+        assert set(config["LogGroup"]) == {"Ref"}, logical_id

@@ -62,7 +62,13 @@ logger = logging.getLogger(__name__)
 
 
 class ShardIncompleteError(RuntimeError):
-    """A shard stopped at its time limit with due feeds left: the message is retried."""
+    """A shard stopped at its time limit with due feeds left: the message is retried. It carries
+    the report of what the shard did poll, so its articles, errors and deferred feeds are
+    counted (the retry polls only the feeds left)."""
+
+    def __init__(self, message: str, report: IngestReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class EventCompletion:
@@ -211,7 +217,7 @@ class FeedWorkerService:
             listener(shard, report)
         if report.deferred:
             raise ShardIncompleteError(
-                f"shard {shard.shard_id}: {report.deferred} feeds left at the time limit")
+                f"shard {shard.shard_id}: {report.deferred} feeds left at the time limit", report)
         totals = self._cycles.shard_done(shard.run_time, shard.shard_id, new_articles=report.new_articles,
                                          fetched=report.fetched, failed=report.errors)
         if totals is not None:
