@@ -122,7 +122,7 @@ class ClaudeClient:
                 if attempt == 1 and self._waits_inline(error):
                     wait = error.retry_after if isinstance(error, TransientBriefError) else None
                     logger.warning("model API asked to wait; retrying once", extra={
-                        "error": type(error).__name__, "retry_after": wait, "model": model})
+                        "error_type": type(error).__name__, "retry_after": wait, "model": model})
                     self._sleep(wait or 0.0)
                     continue
                 raise error from exc
