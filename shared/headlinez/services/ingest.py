@@ -294,7 +294,8 @@ class IngestService:
             result.error = reason
             result.error_kind = outcome.error_kind or "no_response"
             # the fetcher's own "feed fetch failed" line uses the same keys
-            logger.warning("feed failed", extra={"feed_id": feed.id, "error": reason, "error_kind": outcome.error_kind,
+            logger.warning("feed failed", extra={"feed_id": feed.id, "error": reason,
+                                                 "error_kind": outcome.error_kind,
                                                  "http_status": outcome.status})
             return result, after_error(state, now, reason, self._policy, outcome.retry_after_seconds), []
         if outcome.status == 304:
