@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import shutil
 import signal
@@ -183,6 +184,27 @@ def test_a_save_into_a_removed_state_dir_is_a_clear_error(tmp_path: Path,
     message = str(caught.value)
     assert f"could not save the local state to {state / 'table.jsonl.gz'}" in message
     assert "is the state directory still there and writable?" in message
+
+
+@pytest.mark.parametrize("bad_line", ['{"pk": {"S": "x"}, "sk": {"S": bad}}\n', "[1, 2]\n", "\u0000\n"])
+def test_an_unreadable_state_file_is_left_as_it_was(tmp_path: Path, bad_line: str) -> None:
+    # Given a saved state of three items, then one line that is no item
+    feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
+    state.mkdir()
+    good = [json.dumps({"pk": {"S": f"FEED#f{n}"}, "sk": {"S": "STATE"}}) + "\n" for n in range(3)]
+    write_gzip_lines(state / "table.jsonl.gz", [*good, bad_line])
+    before = (state / "table.jsonl.gz").read_bytes()
+    options = StackOptions(state_dir=state, feeds_dir=feeds, now=None, cycles=0)
+
+    # When the stack starts on it, and stops (as `headlinez up` does on the error)
+    with pytest.raises(stack_module.LocalStackError) as caught, \
+            stack_module.running_stack(options, io.StringIO()):
+        pass
+
+    # Then the error names the line and says the file is kept, and the file is the same bytes
+    assert "line 4" in str(caught.value)
+    assert "it is left as it is: move it away to start empty" in str(caught.value)
+    assert (state / "table.jsonl.gz").read_bytes() == before
 
 
 # --- generated files ------------------------------------------------------------------------------

@@ -136,6 +136,9 @@ class LocalStack:
         self._state_lock: StateDirLock | None = None
         self._generated_feeds: Path | None = None
         self._mock: Any = None
+        # Saved on stop only once the table holds what the state file held: a start that failed
+        # to read it must not replace it with an empty table (the error says to move it away).
+        self._table_ready = False
         self._feed_server: FeedFolderServer | None = None
         self._api: ApiBridgeServer | None = None
         self._lambda: LambdaInvokeServer | None = None
@@ -169,6 +172,7 @@ class LocalStack:
         self._mock.start()
         moto_speedups.install()  # Query and TransactWriteItems cost what they touch, not the table
         restored = self._create_table()
+        self._table_ready = True
         self.say(f"  DynamoDB: moto in-process, table {LOCAL_TABLE} "
                  + (f"(restored {restored} items from {self._state_path()})" if restored else "(new)"))
         # The brief steps date their work by their input's `now` (the request's requested_at, which
@@ -219,7 +223,8 @@ class LocalStack:
         if self._mock is not None:
             with self._lock:
                 try:
-                    self.save_state()
+                    if self._table_ready:
+                        self.save_state()
                 except LocalStackError as exc:
                     save_error = exc  # raised once the rest is stopped and the folder unlocked
             self._mock.stop()
@@ -570,19 +575,27 @@ class LocalStack:
         return self._import_items(client)
 
     def _import_items(self, client: Any) -> int:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         count = 0
         batch: list[dict[str, Any]] = []
+        number = 0
+        path = self._state_path()
         try:
-            with gzip.open(self._state_path(), "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    batch.append({"PutRequest": {"Item": json.loads(line)}})
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):  # noqa: B007 (read after the loop)
+                    item = json.loads(line)
+                    if not isinstance(item, dict) or "pk" not in item:
+                        raise ValueError("not a table item")
+                    batch.append({"PutRequest": {"Item": item}})
                     if len(batch) == 25:
                         count += _write_batch(client, batch)
                         batch = []
-        except (OSError, EOFError, json.JSONDecodeError) as exc:
-            raise LocalStackError(f"state file {self._state_path()} is unreadable ({exc}); "
+            return count + _write_batch(client, batch)
+        except (OSError, EOFError, ValueError, BotoCoreError, ClientError) as exc:
+            where = f"line {number}: " if number else ""
+            raise LocalStackError(f"state file {path} is unreadable ({where}{exc}); it is left as it is: "
                                   "move it away to start empty") from exc
-        return count + _write_batch(client, batch)
 
     def save_state(self) -> None:
         """Export every item (raw AttributeValue JSON) atomically: a unique temp file beside the
