@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import socket
 import sys
@@ -99,6 +100,7 @@ def _replay_snapshot(args: argparse.Namespace, snapshot: Path) -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    from headlinez.feeds import FeedListError
     from headlinez.local.stack import LocalStackError, StackOptions, install_signal_handlers, running_stack
 
     home = f"http://127.0.0.1:{args.port}/" if args.port else "the address printed below"
@@ -115,7 +117,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         print("error: --replay-to must not be before --replay-from, and the step must be positive",
               file=sys.stderr)
         return 2
-    _choose_feeds(args)
+    try:
+        _choose_feeds(args)
+    except FeedListError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.replay_step_minutes is None:  # no replay: the option is unused
         args.replay_step_minutes = DEFAULT_REPLAY_STEP_MINUTES
     options = StackOptions(
@@ -136,7 +142,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             stack.say(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)")
             stack.wait()
             stack.say("stopping: finishing the running cycle, then saving state")
-    except LocalStackError as exc:
+    except (LocalStackError, FeedListError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -172,33 +178,70 @@ def cmd_cost(args: argparse.Namespace) -> int:
     return cost_main(args.rest)
 
 
+def _port(value: str) -> int:
+    port = _whole_number(value)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {value!r} (0 to 65535; 0 picks a free one)")
+    return port
+
+
+def _whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
+
+
+def _not_negative_int(value: str) -> int:
+    number = _whole_number(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value!r}")
+    return number
+
+
+def _positive(value: str) -> float:
+    """A finite number above zero (an interval of 0 would spin through cycles)."""
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from exc
+    if not math.isfinite(number) or number <= 0 or number > 10**6:
+        raise argparse.ArgumentTypeError(f"must be a number above 0 (and at most 1000000): {value!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="headlinez", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     up = sub.add_parser("up", help="run the local stack (moto, schedules, API on 127.0.0.1)")
-    up.add_argument("--port", type=int, default=8000, help="API port on 127.0.0.1 (default 8000)")
+    up.add_argument("--port", type=_port, default=8000,
+                    help="API port on 127.0.0.1 (default 8000; 0: a free one)")
     up.add_argument("--feeds-dir", type=Path, help="serve this folder of feed files locally and ingest it")
     up.add_argument("--all-files", action="store_true",
                     help="with --feeds-dir: ingest every file, not only the outlets named in SOURCE.md")
     up.add_argument("--feeds-file", type=Path, help="feed list (default infra/feeds.yaml)")
     up.add_argument("--live", action="store_true", help="poll live feeds even when offline")
-    up.add_argument("--now", type=parse_timestamp, help="start the clock at this UTC time")
-    up.add_argument("--interval-minutes", type=float, default=15.0, help="schedule interval (default 15)")
-    up.add_argument("--cycles", type=int, help="stop scheduling after N cycles (the API keeps serving)")
-    up.add_argument("--state-dir", type=Path, default=Path(".headlinez"), help="where state is saved")
+    up.add_argument("--now", type=parse_timestamp,
+                    help="start the clock at this UTC time (ISO 8601, e.g. 2026-02-18T04:00:00Z)")
+    up.add_argument("--interval-minutes", type=_positive, default=15.0, help="schedule interval (default 15)")
+    up.add_argument("--cycles", type=_not_negative_int,
+                    help="stop scheduling after N cycles (the API keeps serving; default: never; "
+                         "0: serve only)")
+    up.add_argument("--state-dir", type=Path, default=Path(".headlinez"),
+                    help="where state is saved (default .headlinez)")
     up.add_argument("--no-persist", action="store_true", help="start empty and save nothing")
     up.add_argument("--verbose", action="store_true", help="handler logs and skipped feeds")
     up.add_argument("--replay-from", type=parse_timestamp,
                     help="with --feeds-dir: replay the feeds as they were from this UTC time ...")
     up.add_argument("--replay-to", type=parse_timestamp, help="... to this one (then the API keeps serving)")
-    up.add_argument("--replay-step-minutes", type=float, default=None,
+    up.add_argument("--replay-step-minutes", type=_positive, default=None,
                     help="simulated minutes between replayed polls (default 15; the offline default "
                          "replay of the snapshot steps hourly)")
     up.add_argument("--ingest", choices=("single", "fanout"), default="single",
                     help="single: one ingest function polls every feed; fanout: dispatch -> SQS shards -> "
                          "feed workers, as deployed (IngestMode=fanout)")
-    up.add_argument("--shutdown-grace-seconds", type=float, default=30.0,
+    up.add_argument("--shutdown-grace-seconds", type=_positive, default=30.0,
                     help="on Ctrl+C/SIGTERM, how long the running cycle may take before its brief "
                          "executions are cancelled (default 30)")
     up.set_defaults(func=cmd_up)

@@ -40,6 +40,11 @@ def parse_timestamp(value: str) -> datetime:
     command line and the evaluations, here so both import it from below."""
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 timestamp: {value!r}") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    # Clocks run forward from it and articles date back from it: a year at either end of the
+    # calendar overflows one or the other (9999-12-31, 0001-01-01).
+    if not 1971 <= parsed.year <= 9000:
+        raise argparse.ArgumentTypeError(f"out of range: {value!r} (years 1971 to 9000)")
+    return parsed

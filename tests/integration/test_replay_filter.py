@@ -130,3 +130,42 @@ def test_replay_flags_are_checked_before_anything_starts(capsys: pytest.CaptureF
     assert main(["up", "--feeds-dir", ".", "--replay-from", "2026-02-17T02:00:00Z",
                  "--replay-to", "2026-02-17T01:00:00Z"]) == 2
     assert "must not be before" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--interval-minutes", "0"], "argument --interval-minutes: must be a number above 0"),
+    (["--interval-minutes", "nan"], "argument --interval-minutes: must be a number above 0"),
+    (["--port", "99999"], "argument --port: not a TCP port"),
+    (["--port", "-1"], "argument --port: not a TCP port"),
+    (["--now", "9999-12-31T23:59:59Z"], "argument --now: out of range"),
+    (["--now", "0001-01-01T00:00:00Z"], "argument --now: out of range"),
+    (["--cycles", "-3"], "argument --cycles: must not be negative"),
+    (["--shutdown-grace-seconds", "inf"], "argument --shutdown-grace-seconds: must be a number above 0"),
+])
+def test_up_refuses_numbers_it_cannot_run_with(capsys: pytest.CaptureFixture[str], args: list[str],
+                                                message: str) -> None:
+    # an interval of 0 spun through cycles; a port out of range failed after the stack had started
+    from headlinez.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["up", "--no-persist", *args])
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_up_with_a_bad_feed_list_says_so_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    from headlinez.cli import main
+
+    duplicate = tmp_path / "dup.yaml"
+    duplicate.write_text("feeds:\n"
+                         "  - {id: a, url: 'https://a.example/rss', outlet: A, publisher_family: a}\n"
+                         "  - {id: a, url: 'https://b.example/rss', outlet: B, publisher_family: b}\n",
+                         encoding="utf-8")
+    for feeds_file in (duplicate, tmp_path / "missing.yaml", tmp_path):
+        code = main(["up", "--no-persist", "--state-dir", str(tmp_path / "state"), "--port", "0", "--live",
+                     "--feeds-file", str(feeds_file)])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.startswith("error: "), err
+        assert "Traceback" not in err
