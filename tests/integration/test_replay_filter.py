@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from tests.conftest import DATA_DIR, SNAPSHOT_FEEDS, requires_data

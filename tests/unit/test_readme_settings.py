@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from headlinez import settings
 from tests.conftest import REPO_ROOT
+
+from headlinez import settings
 
 _ROW = re.compile(r"^\| `([A-Z_]+)` \| [a-z, ]+ \| ([0-9][0-9,]*) \|", re.MULTILINE)
 
