@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
@@ -91,7 +92,13 @@ def emit_ingest_metrics(metrics: Metrics, report: _IngestTotals) -> None:
                            value=report.oldest_success_minutes)
     # FeedErrorsByKind: one metric per error kind with a `kind` dimension (timeout, http_error, ...).
     kinds = Counter(result.error_kind or "unknown" for result in report.results if result.outcome == "error")
+    if _metrics_disabled():  # single_metric prints its EMF blob even then (the local stack's console)
+        return
     for kind, count in sorted(kinds.items()):
         with single_metric(name="FeedErrorsByKind", unit=MetricUnit.Count, value=count,
                            namespace=metrics.namespace, default_dimensions={"service": "ingest"}) as metric:
             metric.add_dimension(name="kind", value=kind)
+
+
+def _metrics_disabled() -> bool:
+    return os.environ.get("POWERTOOLS_METRICS_DISABLED", "").strip().lower() in {"1", "true", "yes", "on"}

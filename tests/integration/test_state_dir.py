@@ -226,3 +226,15 @@ def test_each_instance_generates_its_own_feed_list(tmp_path: Path) -> None:
         for stack in stacks:
             stack.stop()
     assert not any(state.glob("feeds-local*")), "removed on stop"
+
+
+def test_no_persist_writes_nothing_into_the_state_dir(tmp_path: Path) -> None:
+    # "start empty and save nothing": not the state folder, not even the generated feed list
+    feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
+    options = StackOptions(state_dir=state, feeds_dir=feeds, persist=False, cycles=0, port=0)
+    with stack_module.running_stack(options, io.StringIO()) as stack:
+        work = stack._work_dir
+        assert work is not None
+        assert any(work.glob("feeds-local-*.yaml"))
+    assert not state.exists()
+    assert not work.exists(), "its scratch folder is removed on stop"

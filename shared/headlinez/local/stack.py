@@ -20,6 +20,7 @@ import gzip
 import importlib.util
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -139,6 +140,7 @@ class LocalStack:
         # Saved on stop only once the table holds what the state file held: a start that failed
         # to read it must not replace it with an empty table (the error says to move it away).
         self._table_ready = False
+        self._work_dir: Path | None = None  # where generated files go: the state dir, or a temp dir
         self._feed_server: FeedFolderServer | None = None
         self._api: ApiBridgeServer | None = None
         self._lambda: LambdaInvokeServer | None = None
@@ -158,12 +160,15 @@ class LocalStack:
             self.out.flush()
 
     def start(self) -> None:
-        self.options.state_dir.mkdir(parents=True, exist_ok=True)
         if self.options.persist:  # one instance per state directory: a second one exits here
+            self.options.state_dir.mkdir(parents=True, exist_ok=True)
             try:
                 self._state_lock = StateDirLock(self.options.state_dir).acquire()
             except StateDirBusyError as exc:
                 raise LocalStackError(str(exc)) from exc
+            self._work_dir = self.options.state_dir
+        else:  # "save nothing": even the generated feed list goes to a folder removed on stop
+            self._work_dir = Path(tempfile.mkdtemp(prefix="headlinez-up-"))
         feeds_file = self._prepare_feeds()
         self._set_environment(feeds_file)
         from moto import mock_aws
@@ -232,6 +237,9 @@ class LocalStack:
         if self._generated_feeds is not None:
             self._generated_feeds.unlink(missing_ok=True)
             self._generated_feeds = None
+        if not self.options.persist and self._work_dir is not None:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
+            self._work_dir = None
         if self._state_lock is not None:
             self._state_lock.release()
             self._state_lock = None
@@ -387,10 +395,12 @@ class LocalStack:
             cluster = self._invoke("cluster", self._scheduled_event(now, detail={
                 "run_time": now.isoformat(), "new_articles": report["new_articles"],
                 "feeds_fetched": report["fetched"], "feeds_failed": report["errors"]}))
+            lexical = str(cluster.get("embedding", "")).startswith("lexical")
             self.say(f"  clustering: {cluster['articles_clustered']} articles clustered, "
                      f"{cluster['trends_new']} new trends, {cluster['trends_updated']} updated, "
                      f"{cluster['trends_closed']} closed; {cluster['open_trends']} open "
-                     f"({cluster['multi_source_trends']} with 2+ sources) in {cluster['seconds']:.1f}s")
+                     f"({cluster['multi_source_trends']} with 2+ sources) in {cluster['seconds']:.1f}s"
+                     + ("; lexical grouping: no embedding model (--verbose says why)" if lexical else ""))
         # Outside the lock: the brief handlers take it for each Task state.
         self._report_briefs(cluster)
         if self.options.persist:
@@ -518,7 +528,7 @@ class LocalStack:
         feed_list = feed_list_from_directory(folder, self._feed_server.base_url, outlets=outlets,
                                              only_known=only_known)
         # One file per instance (its own server's URLs), removed on stop.
-        fd, name = tempfile.mkstemp(prefix="feeds-local-", suffix=".yaml", dir=self.options.state_dir)
+        fd, name = tempfile.mkstemp(prefix="feeds-local-", suffix=".yaml", dir=self._work_dir)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(yaml.safe_dump(feed_list.model_dump(mode="json"), sort_keys=False))
         generated = self._generated_feeds = Path(name)
@@ -545,8 +555,10 @@ class LocalStack:
             "PUBLISH_INGEST_EVENTS": "false",  # the local scheduler chains cluster after ingest itself
             "POWERTOOLS_SERVICE_NAME": "headlinez", "POWERTOOLS_METRICS_NAMESPACE": "Headlinez",
             "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
-            "LOG_LEVEL": "INFO" if self.options.verbose else "WARNING",
+            # Without --verbose only errors: the console already says per feed and per run what the
+            # handlers' warnings say (as raw JSON lines between its own).
+            "POWERTOOLS_LOG_LEVEL": "INFO" if self.options.verbose else "ERROR",
+            "LOG_LEVEL": "INFO" if self.options.verbose else "ERROR",
             # The brief flow: offline (extractive) unless BRIEF_ENGINE=auto and ANTHROPIC_API_KEY.
             # (not during a replay: hundreds of steps would each wait for their briefs)
             "BRIEF_STATE_MACHINE_ARN": "" if self._replay is not None else BRIEF_STATE_MACHINE_ARN,
