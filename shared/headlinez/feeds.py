@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +19,8 @@ from urllib.parse import quote
 import yaml
 from pydantic import ValidationError
 
-from headlinez.models import FeedList
+from headlinez.domain.ssrf import BlockedUrlError, UrlPolicy
+from headlinez.models import FeedConfig, FeedList
 
 FEEDS_FILE_ENV = "HEADLINEZ_FEEDS_FILE"
 _REPO_RELATIVE_FEEDS = Path("infra") / "feeds.yaml"
@@ -45,6 +46,17 @@ def load_feed_list(path: Path) -> FeedList:
     if not isinstance(document, dict):
         raise FeedListError(f"{path}: expected a mapping with a top-level 'feeds:' list")
     return _validate(document, source=str(path))
+
+
+def check_feed_urls(feeds: Iterable[FeedConfig]) -> None:
+    """FeedListError for a feed whose URL the fetcher's SSRF policy refuses (a private, loopback or
+    metadata address, user info, another scheme; before DNS): stored or polled, it could only fail."""
+    policy = UrlPolicy()
+    for feed in feeds:
+        try:
+            policy.check_url(str(feed.url))
+        except BlockedUrlError as exc:
+            raise FeedListError(f"feed {feed.id!r}: {feed.url} is refused: {exc}") from exc
 
 
 def default_feed_list_path() -> Path:

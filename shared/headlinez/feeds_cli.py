@@ -1,8 +1,10 @@
 """`headlinez feeds add|pause|resume|remove|list|seed`: the stored feed list, without a redeploy.
 
 Works against the table named by `--table` or `TABLE_NAME` with the caller's AWS credentials
-(`--endpoint-url` for a local DynamoDB such as `moto_server` on 127.0.0.1). The dispatch function
-reads the list every cycle: a change applies from the next 15-minute slot.
+(`--endpoint-url` for another DynamoDB endpoint, e.g. DynamoDB Local on 127.0.0.1). The dispatch
+function reads the list every cycle: a change applies from the next 15-minute slot. A feed whose
+URL the fetcher's SSRF policy would refuse (a private, loopback or metadata address, user info,
+another scheme) is refused here, before it is stored.
 """
 
 from __future__ import annotations
@@ -20,18 +22,20 @@ from pydantic import ValidationError
 def add_parser(sub: Any) -> None:
     feeds = sub.add_parser("feeds", help="add, pause, resume, remove or list the stored feeds")
     feeds.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="table (default $TABLE_NAME)")
-    feeds.add_argument("--endpoint-url", help="DynamoDB endpoint (e.g. a moto_server on 127.0.0.1)")
+    feeds.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS's; e.g. DynamoDB Local)")
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    feeds.add_argument("--region", default=region)
+    feeds.add_argument("--region", default=region, help="AWS region (default $AWS_REGION)")
     action = feeds.add_subparsers(dest="action", required=True)
     add = action.add_parser("add", help="add a feed (or replace its settings; its paused flag stays)")
-    add.add_argument("feed_id")
-    add.add_argument("url")
+    add.add_argument("feed_id", help="lowercase letters, digits and dashes, e.g. npr-news")
+    add.add_argument("url", help="the feed's public http(s) URL")
     add.add_argument("--outlet", required=True)
     add.add_argument("--family", required=True, help="publisher family: feeds of one newsroom share it")
     add.add_argument("--language", default="en")
     add.add_argument("--region-code", dest="feed_region")
-    add.add_argument("--category", help="category hint (one of headlinez.models.CATEGORIES)")
+    from headlinez.models import CATEGORIES
+
+    add.add_argument("--category", choices=CATEGORIES, help="category hint")
     for name, text in (("pause", "stop polling a feed (its state stays)"), ("resume", "poll it again"),
                        ("remove", "delete a feed and its state")):
         action.add_parser(name, help=text).add_argument("feed_id")
@@ -57,23 +61,35 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     if not args.table:
         print("error: no table: pass --table or set TABLE_NAME", file=sys.stderr)
         return 2
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         return _run(args, _registry(args), datetime.now(UTC))
     except FeedNotFoundError as exc:
         print(f"error: no stored feed {exc.args[0]!r}", file=sys.stderr)
         return 1
-    except (ValidationError, FeedListError) as exc:
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(part) for part in e['loc']) or 'feed'}: {e['msg']}"
+                             for e in exc.errors())
+        print(f"error: invalid feed: {problems}", file=sys.stderr)
+        return 2
+    except FeedListError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (BotoCoreError, ClientError) as exc:
+        print(f"error: DynamoDB table {args.table!r}: {exc}", file=sys.stderr)
+        return 1
+
 
 
 def _run(args: argparse.Namespace, registry: Any, now: datetime) -> int:
-    from headlinez.feeds import default_feed_list_path, load_feed_list
+    from headlinez.feeds import check_feed_urls, default_feed_list_path, load_feed_list
     from headlinez.models import FeedConfig
 
     if args.action == "add":
         config = FeedConfig(id=args.feed_id, url=args.url, outlet=args.outlet, publisher_family=args.family,
                             language=args.language, region=args.feed_region, category_hint=args.category)
+        check_feed_urls([config])
         record = registry.put_feed(config, now=now)
         print(f"stored {record.config.id} ({record.config.url}){' - paused' if record.paused else ''}")
     elif args.action in {"pause", "resume"}:
@@ -84,6 +100,7 @@ def _run(args: argparse.Namespace, registry: Any, now: datetime) -> int:
         print(f"removed {args.feed_id}")
     elif args.action == "seed":
         feeds = load_feed_list(args.file or default_feed_list_path()).feeds
+        check_feed_urls(feeds)
         print(f"seeded {registry.seed(feeds, now=now)} of {len(feeds)} feeds")
     else:
         records = sorted(registry.list_feeds(), key=lambda r: r.config.id)

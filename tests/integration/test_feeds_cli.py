@@ -49,3 +49,43 @@ def test_seed_once_per_content_keeps_operator_changes(dynamodb_table: str, tmp_p
     assert stored["f0"].paused
     assert stored["f1"].config.outlet == "Operator's name"
     assert stored["f2"].config.outlet == "F2 renamed"
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/feed",
+                                 "http://localhost/rss", "https://user:pw@news.example/rss",
+                                 "http://[::1]/rss", "http://0x7f000001/rss"])
+def test_a_feed_the_fetcher_would_refuse_is_never_stored(dynamodb_table: str, url: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["feeds", "--table", dynamodb_table, "--region", "us-east-1"]
+    assert main([*base, "add", "bad-feed", url, "--outlet", "X", "--family", "x"]) == 2
+    assert "is refused" in capsys.readouterr().err
+    registry = DynamoFeedRegistry(boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table))
+    assert registry.list_feeds() == []
+
+
+def test_seed_refuses_a_file_naming_a_private_address(dynamodb_table: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    listed = tmp_path / "feeds.yaml"
+    listed.write_text("feeds:\n"
+                      "  - {id: ok, url: 'https://news.example/rss', outlet: A, publisher_family: a}\n"
+                      "  - {id: meta, url: 'http://169.254.169.254/', outlet: B, publisher_family: b}\n",
+                      encoding="utf-8")
+    assert main(["feeds", "--table", dynamodb_table, "--region", "us-east-1", "seed", "--file", str(listed)]) == 2
+    assert "feed 'meta'" in capsys.readouterr().err
+    registry = DynamoFeedRegistry(boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table))
+    assert registry.list_feeds() == [], "nothing stored from a file with a refused feed"
+
+
+def test_bad_input_and_an_unreachable_table_are_one_line_errors(dynamodb_table: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # an invalid id: one line naming the field, not pydantic's multi-line dump
+    assert main(["feeds", "--table", dynamodb_table, "--region", "us-east-1", "add", "Bad Id",
+                 "https://news.example/rss", "--outlet", "X", "--family", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid feed: id: ")
+    assert len(err.strip().splitlines()) == 1
+    # a table that does not exist: a DynamoDB error in one line, exit 1
+    assert main(["feeds", "--table", "no-such-table", "--region", "us-east-1", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: DynamoDB table 'no-such-table': ")
+    assert "Traceback" not in err

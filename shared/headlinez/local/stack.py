@@ -506,6 +506,7 @@ class LocalStack:
 
     def _prepare_feeds(self) -> Path:
         from headlinez.feeds import (
+            check_feed_urls,
             default_feed_list_path,
             feed_list_from_directory,
             known_outlets_from_source_md,
@@ -515,6 +516,7 @@ class LocalStack:
         if self.options.feeds_dir is None:
             path = self.options.feeds_file or default_feed_list_path()
             feeds = load_feed_list(path)
+            check_feed_urls(feeds.feeds)  # a private or metadata address is refused here, not polled
             self.say(f"  feeds: {len(feeds.feeds)} live feeds from {path}")
             return path
         folder = self.options.feeds_dir
