@@ -70,7 +70,8 @@ def test_seed_refuses_a_file_naming_a_private_address(dynamodb_table: str, tmp_p
                       "  - {id: ok, url: 'https://news.example/rss', outlet: A, publisher_family: a}\n"
                       "  - {id: meta, url: 'http://169.254.169.254/', outlet: B, publisher_family: b}\n",
                       encoding="utf-8")
-    assert main(["feeds", "--table", dynamodb_table, "--region", "us-east-1", "seed", "--file", str(listed)]) == 2
+    base = ["feeds", "--table", dynamodb_table, "--region", "us-east-1"]
+    assert main([*base, "seed", "--file", str(listed)]) == 2
     assert "feed 'meta'" in capsys.readouterr().err
     registry = DynamoFeedRegistry(boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table))
     assert registry.list_feeds() == [], "nothing stored from a file with a refused feed"
