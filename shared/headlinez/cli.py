@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
@@ -148,34 +149,52 @@ def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tool(main: Callable[[list[str]], int], rest: list[str]) -> int:
+    """Run an evaluation tool; what it cannot read is one `error:` line and exit 2, not a traceback."""
+    from pydantic import ValidationError
+
+    from headlinez.evaluation.clustering_eval import DatasetError
+
+    try:
+        return main(rest)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in exc.errors())
+        print(f"error: invalid setting: {problems}", file=sys.stderr)
+    except (OSError, ValueError) as exc:  # an input file: missing, unreadable, not JSON
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
 def cmd_eval_clustering(args: argparse.Namespace) -> int:
     from headlinez.evaluation.clustering_eval import main as eval_main
 
-    return eval_main(args.rest)
+    return _tool(eval_main, args.rest)
 
 
 def cmd_eval_category(args: argparse.Namespace) -> int:
     from headlinez.evaluation.category_eval import main as category_main
 
-    return category_main(args.rest)
+    return _tool(category_main, args.rest)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from headlinez.evaluation.backtest import main as backtest_main
 
-    return backtest_main(args.rest)
+    return _tool(backtest_main, args.rest)
 
 
 def cmd_calibrate_prediction(args: argparse.Namespace) -> int:
     from headlinez.evaluation.calibration import main as calibration_main
 
-    return calibration_main(args.rest)
+    return _tool(calibration_main, args.rest)
 
 
 def cmd_cost(args: argparse.Namespace) -> int:
     from headlinez.evaluation.cost import main as cost_main
 
-    return cost_main(args.rest)
+    return _tool(cost_main, args.rest)
 
 
 def _port(value: str) -> int:

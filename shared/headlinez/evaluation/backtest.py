@@ -363,6 +363,10 @@ def main(argv: list[str]) -> int:
     if not args.dataset.exists():
         print(f"dataset not found: {args.dataset}", file=sys.stderr)
         return 2
+    if args.start is not None and args.end is not None and args.end <= args.start:
+        print(f"error: --end ({args.end:%Y-%m-%dT%H:%MZ}) must be after "
+              f"--start ({args.start:%Y-%m-%dT%H:%MZ})", file=sys.stderr)
+        return 2
     model = load_model(args.model) if args.model else load_model()
     score_from = args.score_from or model.held_out_from
     articles = [row.article for row in load_dataset(args.dataset)]

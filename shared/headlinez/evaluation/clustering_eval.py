@@ -191,7 +191,10 @@ def publisher_family(publisher: str) -> str:
 
 
 def _parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"published {value!r} has no time zone")
+    return parsed
 
 
 def dataset_ids(path: Path) -> list[str]:
@@ -218,6 +221,10 @@ def category_is_feed_tags(folder: Path) -> bool:
         return False
 
 
+class DatasetError(ValueError):
+    """A dataset file that cannot be read as articles: the message names the file and line."""
+
+
 def load_dataset(path: Path) -> list[GoldArticle]:
     """Read a normalized articles.jsonl into Articles (ids unique even when URLs repeat). Each
     article's category hint is its publisher's section as ingest would read it
@@ -225,15 +232,24 @@ def load_dataset(path: Path) -> list[GoldArticle]:
     the section its feed's title names, where the dataset gives `feed_title`)."""
     if path.is_dir():
         path = path / "articles.jsonl"
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file (a dataset is an articles.jsonl, or a folder holding one)")
     feed_tags = category_is_feed_tags(path.parent)
     rows: list[GoldArticle] = []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            row: dict[str, Any] = json.loads(line)
-            url = str(row.get("url") or row["id"])
-            published = _parse_time(str(row["published"]))
+            try:
+                row: dict[str, Any] = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError("not a JSON object")
+                url = str(row.get("url") or row["id"])
+                published = _parse_time(str(row["published"]))
+            except KeyError as exc:
+                raise DatasetError(f"{path}:{number}: no {exc.args[0]!r} field") from exc
+            except ValueError as exc:
+                raise DatasetError(f"{path}:{number}: not an article row ({exc})") from exc
             family = publisher_family(str(row.get("publisher") or "unknown"))
             title = str(row.get("title") or "")
             article = Article(
@@ -253,6 +269,8 @@ def load_dataset(path: Path) -> list[GoldArticle]:
             )
             story = row.get("story_id")
             rows.append(GoldArticle(article=article, story_id=str(story) if story else None))
+    if not rows:
+        raise DatasetError(f"{path}: no articles")
     return rows
 
 
