@@ -8,7 +8,6 @@ import pytest
 
 from headlinez.cli import main
 
-
 ROW = '{"id": "1", "title": "a", "published": "2026-01-01T00:00:00Z"}\n'
 
 
