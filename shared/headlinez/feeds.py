@@ -155,6 +155,10 @@ def feed_list_from_directory(
                 "publisher_family": family,
             }
         )
+    files = [p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")]
+    if not entries and only_known and files:
+        raise FeedListError(f"{directory}: none of its {len(files)} files is among the {len(mapping)} "
+                            "outlets its SOURCE.md names (pass --all-files to ingest every file)")
     if not entries:
         raise FeedListError(f"{directory}: no feed files found")
     return _validate({"feeds": entries}, source=str(directory))

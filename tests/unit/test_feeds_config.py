@@ -241,6 +241,11 @@ def test_feed_list_from_directory_errors(tmp_path: Path) -> None:
         feed_list_from_directory(tmp_path, "http://127.0.0.1:1")
     with pytest.raises(FeedListError, match="needs an outlets mapping"):
         feed_list_from_directory(tmp_path, "http://127.0.0.1:1", only_known=True)
+    # files that SOURCE.md does not name: say so and how to take them anyway
+    (tmp_path / "x.xml").write_text("<rss/>")
+    with pytest.raises(FeedListError, match=r"none of its 1 files is among the 1 outlets .*--all-files"):
+        feed_list_from_directory(tmp_path, "http://127.0.0.1:1", outlets={"y.xml": ("Y", "y")},
+                                 only_known=True)
 
 
 @pytest.mark.skipif(
