@@ -100,29 +100,41 @@ def _replay_snapshot(args: argparse.Namespace, snapshot: Path) -> None:
           f"{args.replay_step_minutes:g} simulated minutes)", flush=True)
 
 
+def _up_arguments_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with `up`'s arguments taken together, checked before anything starts."""
+    if (args.replay_from is None) != (args.replay_to is None):
+        return "--replay-from and --replay-to go together"
+    if args.replay_from is not None and args.feeds_dir is None:
+        return "a replay needs --feeds-dir (the captured feed files to re-serve)"
+    if args.replay_from is not None and args.replay_step_minutes is None:
+        args.replay_step_minutes = DEFAULT_REPLAY_STEP_MINUTES
+    if args.replay_from is not None and (args.replay_to < args.replay_from or args.replay_step_minutes <= 0):
+        return "--replay-to must not be before --replay-from, and the step must be positive"
+    if args.feeds_dir is not None and args.feeds_file is not None:
+        return "--feeds-dir and --feeds-file are two feed sources: pass one"
+    return None
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from headlinez.feeds import FeedListError
     from headlinez.local.stack import LocalStackError, StackOptions, install_signal_handlers, running_stack
 
     home = f"http://127.0.0.1:{args.port}/" if args.port else "the address printed below"
     print(f"headlinez local stack: open {home} (home page)", flush=True)
-    if (args.replay_from is None) != (args.replay_to is None):
-        print("error: --replay-from and --replay-to go together", file=sys.stderr)
+    step_given = args.replay_step_minutes is not None
+    problem = _up_arguments_problem(args)
+    if problem is None:
+        try:
+            _choose_feeds(args)
+        except FeedListError as exc:
+            problem = str(exc)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
-    if args.replay_from is not None and args.feeds_dir is None:
-        print("error: a replay needs --feeds-dir (the captured feed files to re-serve)", file=sys.stderr)
-        return 2
-    if args.replay_from is not None and args.replay_step_minutes is None:
-        args.replay_step_minutes = DEFAULT_REPLAY_STEP_MINUTES
-    if args.replay_from is not None and (args.replay_to < args.replay_from or args.replay_step_minutes <= 0):
-        print("error: --replay-to must not be before --replay-from, and the step must be positive",
-              file=sys.stderr)
-        return 2
-    try:
-        _choose_feeds(args)
-    except FeedListError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    if args.all_files and args.feeds_dir is None:
+        print("note: --all-files only applies to --feeds-dir; ignored", file=sys.stderr)
+    if step_given and args.replay_from is None:
+        print("note: --replay-step-minutes only applies to a replay; ignored", file=sys.stderr)
     if args.replay_step_minutes is None:  # no replay: the option is unused
         args.replay_step_minutes = DEFAULT_REPLAY_STEP_MINUTES
     options = StackOptions(

@@ -170,3 +170,11 @@ def test_up_with_a_bad_feed_list_says_so_in_one_line(tmp_path: Path, capsys: pyt
         assert code == 2, err
         assert err.startswith("error: "), err
         assert "Traceback" not in err
+
+
+def test_two_feed_sources_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from headlinez.cli import main
+
+    sources = ["--feeds-dir", str(tmp_path), "--feeds-file", str(tmp_path / "f.yaml")]
+    assert main(["up", "--no-persist", *sources]) == 2
+    assert "pass one" in capsys.readouterr().err
