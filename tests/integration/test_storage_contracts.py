@@ -629,3 +629,34 @@ def test_a_lease_expires_in_whole_seconds(lease: tuple[MakeLease, FakeClock]) ->
     assert not held.acquire("run-b")
     clock.value = 1_000_002.0
     assert held.acquire("run-b")
+
+
+def test_a_split_pair_commits_in_one_transaction_however_many_trends_a_run_writes(
+        dynamo: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a trend with three stored members, and 120 other trends the same run rewrites
+    old = _trend(1, version=1)
+    dynamo.save_trends([old], {old.trend_id: [_member(1, 30), _member(2, 20), _member(3, 10)]},
+                       expected_versions={})
+    others = [_trend(1000 + n, version=0) for n in range(120)]
+    calls: list[set[str]] = []
+    real = dynamo._db.transact_write
+
+    def spy(actions: list[dict[str, Any]]) -> None:
+        keys = [a.get("Put", {}).get("Item") or a.get("Delete", {}).get("Key") for a in actions]
+        calls.append({key["pk"] for key in keys})
+        real(actions)
+
+    monkeypatch.setattr(dynamo._db, "transact_write", spy)
+    # When a split moves members 2 and 3 to a new trend, written after the others
+    moved = [_member(2, 20), _member(3, 10)]
+    new = _trend(2, version=1)
+    dynamo.save_trends([old.model_copy(update={"version": 2}), *others, new], {new.trend_id: moved},
+                       expected_versions={old.trend_id: 1}, removed_members={old.trend_id: moved})
+    # Then the old trend's deletes and the new trend's members are in one TransactWriteItems call:
+    # written apart, a crash between the two left the moved articles in no trend
+    assert len(calls) >= 2, "the run needed several transactions"
+    (together,) = [c for c in calls if f"TREND#{old.trend_id}" in c]
+    assert f"TREND#{new.trend_id}" in together
+    found = dynamo.get_trend(new.trend_id)
+    assert found is not None
+    assert sorted(m.article_id for m in found[1]) == [f"{n:032x}" for n in (2, 3)]

@@ -31,6 +31,7 @@ from headlinez.adapters.table import (
     TRANSACT_BYTES,
     TRANSACT_LIMIT,
     ConditionFailedError,
+    ItemKey,
     ItemTooLargeError,
     StorageError,
     TableClient,
@@ -211,23 +212,8 @@ class DynamoStore:
             return
         pending: list[tuple[dict[str, Any], str]] = []  # (transaction action, its trend id)
         size = 0
-        for item in trend_items:
-            trend_id = str(item["trend_id"])
-            condition = TrendEntity.write_condition(expected_versions.get(trend_id))
-            actions = [(self._db.put_action(item, **condition), trend_id)]
-            # A split moves members in one transaction with both trends' counters (rarely more
-            # than a few; beyond one transaction the deletes follow as idempotent batch deletes).
-            gone = deletes.pop(trend_id, [])
-            actions.extend((self._db.delete_action(k), trend_id) for k in gone[:TRANSACT_LIMIT // 2])
-            deletes.setdefault(trend_id, []).extend(gone[TRANSACT_LIMIT // 2:])
-            own = member_items.pop(trend_id, [])
-            room = TRANSACT_LIMIT - len(actions)
-            if len(own) > room:
-                # Rare (a backlog run): the members beyond one transaction go first, as idempotent
-                # puts; a conflict may leave them stored, and the redone run puts them again.
-                self._db.batch_put(own[:len(own) - room])
-                own = own[len(own) - room:]
-            actions.extend((self._db.put_action(i), trend_id) for i in own)
+        for group in _split_groups(trend_items, removed_members or {}, members):
+            actions = self._group_actions(group, expected_versions, member_items, deletes)
             weight = sum(approx_bytes(action) for action, _ in actions)
             if pending and (len(pending) + len(actions) > TRANSACT_LIMIT or size + weight > TRANSACT_BYTES):
                 self._transact(pending, expected_versions)
@@ -239,6 +225,35 @@ class DynamoStore:
         # Members of trends not written in this call (none from clustering) are idempotent puts.
         self._db.batch_put([i for items in member_items.values() for i in items])
         self._db.batch_delete([k for keys in deletes.values() for k in keys])
+
+    def _group_actions(self, group: Sequence[dict[str, Any]], expected_versions: Mapping[str, int],
+                       member_items: dict[str, list[dict[str, Any]]], deletes: dict[str, list[ItemKey]]
+                       ) -> list[tuple[dict[str, Any], str]]:
+        """The transaction actions of trends that must commit together: one trend, or a trend and
+        the trends split from it in this run (its deleted members are their new ones). What does
+        not fit in one transaction goes outside it, idempotent and in the safe order: the
+        members beyond room first (puts, before), the deletes beyond room last (after every
+        transaction), so a crash in between leaves a member listed twice, never in no trend."""
+        actions: list[tuple[dict[str, Any], str]] = []
+        metas_left = len(group)
+        for item in group:
+            metas_left -= 1
+            trend_id = str(item["trend_id"])
+            condition = TrendEntity.write_condition(expected_versions.get(trend_id))
+            actions.append((self._db.put_action(item, **condition), trend_id))
+            gone = deletes.pop(trend_id, [])
+            take = max(0, min(len(gone), TRANSACT_LIMIT // 2, TRANSACT_LIMIT - len(actions) - metas_left))
+            actions.extend((self._db.delete_action(k), trend_id) for k in gone[:take])
+            deletes.setdefault(trend_id, []).extend(gone[take:])
+            own = member_items.pop(trend_id, [])
+            room = max(0, TRANSACT_LIMIT - len(actions) - metas_left)
+            if len(own) > room:
+                # Rare (a backlog run): the members beyond one transaction go first, as idempotent
+                # puts; a conflict may leave them stored, and the redone run puts them again.
+                self._db.batch_put(own[:len(own) - room])
+                own = own[len(own) - room:]
+            actions.extend((self._db.put_action(i), trend_id) for i in own)
+        return actions
 
     def _transact(self, actions: Sequence[tuple[dict[str, Any], str]], expected: Mapping[str, int]) -> None:
         try:
@@ -481,3 +496,30 @@ def _checked_key(start_key: StartKey, names: Sequence[str], expected: Mapping[st
 def _list_projection(*extra: str) -> dict[str, Any]:
     """Read a trend list's items without `doc`: keys, the list document, the sort attributes."""
     return projection((*TrendEntity.LIST_ATTRIBUTES, *extra))
+
+
+def _split_groups(trend_items: Sequence[dict[str, Any]], removed: Mapping[str, Sequence[TrendMember]],
+                  members: Mapping[str, Sequence[TrendMember]]) -> list[list[dict[str, Any]]]:
+    """The trend items in write order, grouped so that a trend losing members to a split and the
+    trend gaining them are in one group (one transaction): written apart, a crash between the
+    two transactions deleted the members from the one and never stored them in the other."""
+    order = {str(item["trend_id"]): index for index, item in enumerate(trend_items)}
+    root = {tid: tid for tid in order}
+
+    def find(tid: str) -> str:
+        while root[tid] != tid:
+            root[tid] = root[root[tid]]
+            tid = root[tid]
+        return tid
+
+    joined_by = {m.article_id: tid for tid, ms in members.items() if tid in order for m in ms}
+    for source, leaving in removed.items():
+        for member in leaving:
+            target = joined_by.get(member.article_id)
+            if source in order and target is not None and target != source:
+                first, second = sorted((find(source), find(target)), key=order.__getitem__)
+                root[second] = first
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in trend_items:
+        groups.setdefault(find(str(item["trend_id"])), []).append(item)
+    return list(groups.values())
