@@ -382,6 +382,10 @@ def test_dns_rebinding_between_hops_is_caught_at_connect_time() -> None:
         "http://user:pass@feeds.example.com/rss.xml",
         "file:///etc/passwd",
         "gopher://feeds.example.com/",
+        # an address-looking prefix and a "%": once read as 1.2.3.4 with a zone id, handed to the
+        # system resolver unchecked (a wildcard record could point it anywhere)
+        "http://1.2.3.4%25.evil.example/latest/meta-data/",
+        "http://127.0.0.1%25eth0/",
     ],
 )
 def test_forbidden_first_url_is_refused_without_dns_or_connect(url: str) -> None:
@@ -420,6 +424,16 @@ def test_redirect_to_forbidden_target_is_refused(location: str, reason: str) -> 
     assert backend.connects == [(PUBLIC_IP, 80)]
     assert_only_public_connects(backend)
     assert "pw@" not in outcome.error  # credentials from a Location are not echoed
+
+
+def test_only_a_whole_address_is_an_ip_literal() -> None:
+    from headlinez.adapters.http_fetch import _is_ip_literal
+
+    assert _is_ip_literal("93.184.216.34")
+    assert _is_ip_literal("fe80::1%eth0"), "an IPv6 zone id"
+    assert not _is_ip_literal("1.2.3.4%25.evil.example")
+    assert not _is_ip_literal("1.2.3.4%eth0")
+    assert not _is_ip_literal("feeds.example.com")
 
 
 def test_redirect_to_host_resolving_inside_is_refused() -> None:

@@ -166,6 +166,9 @@ def test_scoped_ipv6_is_blocked() -> None:
         ("http://printer.local/", "private-use domain"),
         ("http://router.home.arpa/", "private-use domain"),
         ("http://intranet/", "single-label host"),
+        # a "%" belongs to no host name (only to an IPv6 zone id, refused above)
+        ("http://1.2.3.4%25.evil.example/", "contains '%'"),
+        ("http://127.0.0.1%25eth0/", "contains '%'"),
     ],
 )
 def test_forbidden_urls(url: str, expected: str) -> None:

@@ -235,8 +235,16 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 
 
 def _is_ip_literal(host: str) -> bool:
+    """The whole host is one address (an IPv6 one may carry a zone id). Cut at a "%" whatever the
+    host, "1.2.3.4%25.evil.example" read as 1.2.3.4 and went to the system resolver unchecked."""
+    if ":" in host:
+        family, address = socket.AF_INET6, host.split("%", maxsplit=1)[0]
+    elif "%" in host:
+        return False
+    else:
+        family, address = socket.AF_INET, host
     try:
-        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host.split("%", maxsplit=1)[0])
+        socket.inet_pton(family, address)
     except OSError:
         return False
     return True

@@ -123,6 +123,8 @@ class UrlPolicy:
         if ":" in host:  # IPv6 literal
             self.check_address(host)
             return
+        if "%" in host:  # no name has one: "1.2.3.4%25.evil.example" posed as an address with a zone
+            raise BlockedUrlError(f"host {host!r} contains '%'")
         numeric = parse_numeric_host(host)
         if numeric is not None:
             self.check_address(str(numeric))
