@@ -477,6 +477,15 @@ def test_redirect_loop_ends_as_too_many_redirects() -> None:
     assert outcome.error_kind == "too_many_redirects"
 
 
+def test_redirect_to_an_idna_invalid_host_is_an_outcome_not_an_exception() -> None:
+    fetcher, backend, _ = make_fetcher(routes({"/rss.xml": Reply(302, [("Location", "http://xn--a-.example.com/")])}))
+    outcome = run(fetcher.fetch("http://feeds.example.com/rss.xml", etag=None, last_modified=None))
+    assert outcome.error_kind == "blocked"
+    assert outcome.error is not None
+    assert outcome.error.startswith("blocked: invalid URL: ")
+    assert_only_public_connects(backend)
+
+
 def test_redirect_without_location_is_an_http_error() -> None:
     fetcher, _, _ = make_fetcher(routes({"/rss.xml": Reply(302)}))
     outcome = run(fetcher.fetch("http://feeds.example.com/rss.xml", etag=None, last_modified=None))

@@ -144,6 +144,31 @@ def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
     assert [r.outcome for r in later.results][2] == "skipped"
 
 
+def test_a_fetcher_that_raises_on_one_feed_stops_only_that_feed() -> None:
+    # The fetcher promises an outcome, never an exception; when it broke that promise (an
+    # IDNA-invalid redirect host), the whole run stopped and no feed was stored
+    feeds = [feed(1), feed(2)]
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"good")}
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, {b"good": ParsedFeed([entry("x", "A fine headline")])},
+                                    store)
+    real = fetcher.fetch
+
+    async def fetch(url: str, *, etag: str | None, last_modified: str | None) -> FetchOutcome:
+        if url == str(feeds[1].url):
+            raise UnicodeError("A-label must not end with a hyphen")
+        return await real(url, etag=etag, last_modified=last_modified)
+
+    fetcher.fetch = fetch  # type: ignore[method-assign]
+    report = service.run(NOW)
+
+    assert report.new_articles == 1
+    assert report.errors == 1
+    failed = store.states["feed-2"]
+    assert failed.consecutive_errors == 1
+    assert failed.last_error == "fetch failed: UnicodeError: A-label must not end with a hyphen"
+
+
 def test_an_unchanged_body_is_not_parsed_again() -> None:
     feeds = [feed(1)]
     outcomes = {str(feeds[0].url): FetchOutcome(body=b"same")}  # no validators: the server ignores them

@@ -590,7 +590,7 @@ class FeedFetcher:
                         raise _FetchFailedError("too_many_redirects", f"more than {max_redirects} redirects")
                     try:
                         state.current = str(response.url.join(location.strip()))
-                    except httpx.InvalidURL as exc:
+                    except (httpx.InvalidURL, UnicodeError) as exc:
                         raise _FetchFailedError(
                             "http_error", f"invalid redirect Location {location!r}"
                         ) from exc
@@ -617,7 +617,9 @@ class FeedFetcher:
             ) from exc
         except httpx.TimeoutException as exc:
             raise _FetchFailedError("timeout", f"timeout after {_seconds(settings.read_timeout)}") from exc
-        except httpx.InvalidURL as exc:
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            # UnicodeError: httpx builds a redirect's next request itself, and an IDNA-invalid
+            # Location host ("xn--a-.example.com") raised out of fetch, which promises never to
             raise _FetchFailedError("blocked", f"blocked: invalid URL: {exc}") from exc
         except httpx.HTTPError as exc:
             raise _FetchFailedError("network", f"network error: {_describe(exc)}") from exc

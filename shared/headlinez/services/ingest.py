@@ -21,6 +21,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -210,8 +211,12 @@ class IngestService:
                 if deadline.passed():
                     return None  # deferred: no fetch starts this close to the end
                 t0 = time.perf_counter()
-                outcome = await self._fetcher.fetch(str(feed.url), etag=state.etag,
-                                                    last_modified=state.last_modified)
+                try:
+                    outcome: FetchOutcomeLike = await self._fetcher.fetch(
+                        str(feed.url), etag=state.etag, last_modified=state.last_modified)
+                except Exception as exc:  # a fetcher bug on one feed's answer must not stop every feed
+                    logger.exception("feed fetch raised", extra={"feed_id": feed.id})
+                    outcome = _FailedFetch(error=f"fetch failed: {type(exc).__name__}: {exc}")
             result, new_state, articles = self._process(feed, state, outcome, now)
             result.seconds = round(time.perf_counter() - t0, 3)
             return feed, result, new_state, articles
@@ -382,3 +387,19 @@ def _oldest_success_minutes(results: Sequence[FeedResult], states: dict[str, Fee
         elif state is not None and state.last_success_at is not None:
             ages.append((now - state.last_success_at).total_seconds() / 60)
     return round(max(ages), 1) if ages else None
+
+
+@dataclass(frozen=True)
+class _FailedFetch:
+    """The outcome of a fetch that raised instead of answering: a per-feed error, with backoff."""
+
+    error: str
+    error_kind: str = "network"
+    status: int | None = None
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    retry_after_seconds: float | None = None
+    content_type: str | None = None
+    cache_max_age: float | None = None
