@@ -67,6 +67,9 @@ def test_blocked_url_error_is_value_error() -> None:
             "2001:0:4136:e378:8000:63bf:3fff:fdd2",
             "Teredo tunnel address 2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ),
+        ("192.88.99.1", "6to4 relay anycast address 192.88.99.1"),
+        ("3fff::1", "documentation address 3fff::1"),
+        ("5f00::1", "segment-routing address 5f00::1"),
     ],
 )
 def test_forbidden_addresses(ip: str, expected: str) -> None:
@@ -85,6 +88,8 @@ def test_forbidden_addresses(ip: str, expected: str) -> None:
         ("64:ff9b::10.0.0.1", "private address 10.0.0.1"),  # NAT64
         ("64:ff9b::169.254.169.254", "cloud metadata address 169.254.169.254"),
         ("64:ff9b:1::192.168.0.1", "private address 192.168.0.1"),
+        ("::ffff:0:a9fe:a9fe", "cloud metadata address 169.254.169.254"),  # SIIT IPv4-translated
+        ("::ffff:0:10.0.0.1", "private address 10.0.0.1"),
     ],
 )
 def test_ipv6_forms_embedding_ipv4_are_judged_by_the_ipv4(ip: str, inner: str) -> None:

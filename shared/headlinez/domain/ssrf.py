@@ -67,6 +67,7 @@ _V4_RULES: tuple[tuple[ipaddress.IPv4Network, str], ...] = tuple(
         ("240.0.0.0/4", "reserved address"),
         ("192.0.0.0/24", "IETF protocol assignment address"),
         ("198.18.0.0/15", "benchmarking address"),
+        ("192.88.99.0/24", "6to4 relay anycast address"),  # deprecated (RFC 7526): routes anywhere
     )
 )
 _V6_RULES: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
@@ -78,13 +79,17 @@ _V6_RULES: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
         ("ff00::/8", "multicast address"),
         ("2001::/32", "Teredo tunnel address"),
         ("100::/64", "discard-only address"),
+        ("3fff::/20", "documentation address"),  # RFC 9637 (2024): not in Python's tables yet
+        ("5f00::/16", "segment-routing address"),  # RFC 9602: SRv6 SIDs, never a web server
     )
 )
 _V6_SPECIAL = {
     ipaddress.IPv6Address("::1"): "loopback address",
     ipaddress.IPv6Address("::"): "unspecified address",
 }
-_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+# NAT64 and SIIT's IPv4-translated ::ffff:0:a.b.c.d (RFC 2765): a translator reaches the IPv4 inside
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"),
+          ipaddress.IPv6Network("::ffff:0:0:0/96"))
 _LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
 _BLOCKED_SUFFIXES = (".internal", ".local", ".localdomain", ".home.arpa")
 _NUMERIC_LABEL = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)$")
