@@ -363,3 +363,34 @@ def test_feed_parse_error_is_a_value_error_with_reason() -> None:
     error = FeedParseError("not a feed: HTML page")
     assert isinstance(error, ValueError)
     assert error.reason == str(error) == "not a feed: HTML page"
+
+
+# --- shapes no feed has: refused before either parser (each took 30-250 s there) -----------------
+
+_HEAD = b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>c</title>'
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (_HEAD + b"<item><title>" + b"<a>" * 300 + b"</title></item></channel></rss>",
+     "refused before parsing: elements nested deeper than 256"),
+    (_HEAD + b"<item " + b" ".join(b'a%d="x"' % i for i in range(12_000)) + b"><title>x</title></item>",
+     "refused before parsing: a tag of more than 65536 bytes"),
+    (b"<html>" + b"<div>" * 1_000, "not a feed: HTML page"),
+])
+def test_a_pathological_shape_is_refused_before_parsing(body: bytes, reason: str) -> None:
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(body, content_type="application/rss+xml", url="https://x.example.com/f")
+    assert caught.value.reason == reason
+
+
+def test_what_feeds_do_hold_is_no_nesting() -> None:
+    # HTML in CDATA or comments, void tags, self-closed tags and a bare "<" in text are not nesting
+    html = b"<p>one<br>two<br>" * 200 + b"<img src='x'>" * 100
+    items = b"".join(b"<item><title>Story %d, a &lt; b</title><link>https://n.example.com/%d</link>"
+                     b"<description><![CDATA[%s]]></description><!-- <div><div> -->"
+                     b"<media:thumbnail url='x'/></item>" % (i, i, html) for i in range(5))
+    parsed = parse_feed(_HEAD + items + b"</channel></rss>", content_type=None, url="https://x.example.com/f")
+    assert len(parsed.entries) == 5
+    assert feed_parser._shape_problem(b"<a>" * 256) is None
+    assert feed_parser._shape_problem(b"<a>" * 257) is not None
+    assert feed_parser._shape_problem(b"</x>" * 1000 + b"<a>" * 257) is not None, "closes cannot bank depth"
