@@ -324,7 +324,7 @@ class InMemoryArticleRepository:
                 continue  # stored already: not ours to count
             self.articles[article.article_id] = article.model_copy(deep=True)
             written.append(article)
-        for article in written:
+        for article in articles:  # every given article's keys, as DynamoStore rewrites its aliases
             self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)})
         return written
 

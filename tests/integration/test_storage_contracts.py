@@ -30,7 +30,7 @@ from tests.fakes import (
 
 from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
-from headlinez.adapters.entities.articles import ArticleEntity
+from headlinez.adapters.entities.articles import ArticleEntity, DedupeAliasEntity
 from headlinez.adapters.lease import DynamoLease
 from headlinez.adapters.table import TableClient
 from headlinez.briefs.materiality import BriefedTrend
@@ -365,6 +365,23 @@ def test_existing_keys_returns_the_records_of_the_stored_keys_only(articles: Any
     found = articles.existing_keys([*keys, *unknown])
     assert found == {key: dedupe_record(stored) for key in keys}
     assert articles.existing_keys([]) == {}
+
+
+def test_saving_an_article_already_stored_rewrites_its_aliases_but_does_not_count_it(
+        articles: Any) -> None:
+    # the repair of a run that died between an article and its aliases
+    stored = _article(1, NOW).model_copy(update={"guid": "urn:e:1"})
+    articles.save_new_articles([stored])
+    url_key, *aliases = dedupe_keys(stored)
+    if isinstance(articles, DynamoStore):
+        articles._db.batch_delete([DedupeAliasEntity.key(key) for key in aliases])
+    else:
+        for key in aliases:
+            del articles.keys[key]
+    assert set(articles.existing_keys(dedupe_keys(stored))) == {url_key}
+
+    assert articles.save_new_articles([stored]) == []
+    assert set(articles.existing_keys(dedupe_keys(stored))) == {url_key, *aliases}
 
 
 def test_a_title_key_holds_the_last_article_of_that_headline(articles: Any) -> None:

@@ -169,6 +169,28 @@ def test_a_fetcher_that_raises_on_one_feed_stops_only_that_feed() -> None:
     assert failed.last_error == "fetch failed: UnicodeError: A-label must not end with a hyphen"
 
 
+def test_a_run_that_died_between_an_article_and_its_aliases_is_repaired_by_the_next() -> None:
+    feeds = [feed(1)]
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"good")}
+    store = MemoryStore()
+    service, _ = make_service(feeds, outcomes, {b"good": ParsedFeed([entry("x", "A fine headline")])}, store)
+    assert service.run(NOW).new_articles == 1
+    # Given the article item stored but its title and GUID aliases lost (the run died between
+    # them), and no feed state saved (so the retry polls and parses the feed again)
+    aliases = {key for key in store.keys if key.kind != "url"}
+    assert aliases
+    for key in aliases:
+        del store.keys[key]
+    store.states.clear()
+
+    # When the retry runs
+    report = service.run(NOW + timedelta(minutes=1))
+
+    # Then it stores nothing new and the aliases are back
+    assert report.new_articles == 0
+    assert aliases <= set(store.keys)
+
+
 def test_an_unchanged_body_is_not_parsed_again() -> None:
     feeds = [feed(1)]
     outcomes = {str(feeds[0].url): FetchOutcome(body=b"same")}  # no validators: the server ignores them

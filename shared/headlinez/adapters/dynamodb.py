@@ -108,10 +108,12 @@ class DynamoStore:
 
         The article item (its key is the canonical URL's digest) is a conditional put,
         `attribute_not_exists(pk)`: even two overlapping runs, or a retried one, can store an
-        article only once, and the loser learns it was already there. Its dedupe aliases
-        (title per newsroom, feed GUID) follow in BatchWriteItem calls of 25: they are
-        deterministic records of an article that now exists, so rewriting one is harmless, and
-        batching them keeps writes cheap (on moto 6,900 vs 1,200 items/s).
+        article only once, and the loser learns it was already there. The dedupe aliases (title
+        per newsroom, feed GUID) of every given article follow in BatchWriteItem calls of 25,
+        those of an article already stored too: they are deterministic records of an article
+        that exists, so rewriting one is harmless, and a run that died between an article and
+        its aliases gets them from the retry (ingest passes such articles back). Batching keeps
+        writes cheap (on moto 6,900 vs 1,200 items/s).
         """
         written: list[Article] = []
         for article in articles:
@@ -119,9 +121,9 @@ class DynamoStore:
                 self._db.put(ArticleEntity.to_item(article, self._article_ttl),
                              condition="attribute_not_exists(pk)")
             except ConditionFailedError:
-                continue  # stored meanwhile by another run: not ours to count
+                continue  # stored meanwhile by another run (or an earlier try): not ours to count
             written.append(article)
-        self._db.batch_put([item for article in written
+        self._db.batch_put([item for article in articles
                             for item in DedupeAliasEntity.alias_items(article, self._article_ttl)])
         return written
 

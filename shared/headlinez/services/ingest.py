@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from headlinez.domain.dedupe import dedupe_keys, dedupe_within_batch, is_duplicate
+from headlinez.domain.dedupe import art_key, dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_activity import count_ingested
 from headlinez.domain.feed_schedule import (
     PollPolicy,
@@ -365,12 +365,18 @@ class IngestService:
         return articles
 
     def _store(self, articles: Sequence[Article]) -> list[Article]:
-        """Store one feed's articles that are new (within the feed, then against storage)."""
+        """Store one feed's articles that are new (within the feed, then against storage).
+
+        An article already stored whose other dedupe keys are missing (a run died between the
+        article and its aliases) is passed along too: the store rewrites its aliases and does not
+        count it, so the newsroom's other feeds find it again by title or GUID."""
         unique = dedupe_within_batch(articles)
         keys = [key for article in unique for key in dedupe_keys(article)]
         existing = self._articles.existing_keys(keys) if keys else {}
         fresh = [a for a in unique if not is_duplicate(a, existing)]
-        return self._articles.save_new_articles(fresh) if fresh else []
+        unaliased = [a for a in unique if art_key(a) in existing
+                     and any(key not in existing for key in dedupe_keys(a))]
+        return self._articles.save_new_articles(fresh + unaliased) if fresh or unaliased else []
 
 
 _SUCCESSFUL_OUTCOMES = frozenset({"new", "not_modified", "unchanged"})
