@@ -194,16 +194,19 @@ def test_an_unreadable_state_file_is_left_as_it_was(tmp_path: Path, bad_line: st
     good = [json.dumps({"pk": {"S": f"FEED#f{n}"}, "sk": {"S": "STATE"}}) + "\n" for n in range(3)]
     write_gzip_lines(state / "table.jsonl.gz", [*good, bad_line])
     before = (state / "table.jsonl.gz").read_bytes()
-    options = StackOptions(state_dir=state, feeds_dir=feeds, now=None, cycles=0)
 
-    # When the stack starts on it, and stops (as `headlinez up` does on the error)
-    with pytest.raises(stack_module.LocalStackError) as caught, \
-            stack_module.running_stack(options, io.StringIO()):
-        pass
+    # When `headlinez up` starts on it (in its own process: the stack sets the process's
+    # environment, clock and loggers for the handlers it runs)
+    run = subprocess.run(
+        [sys.executable, "-m", "headlinez.cli", "up", "--port", "0", "--feeds-dir", str(feeds), "--cycles", "0",
+         "--state-dir", str(state), "--now", "2026-02-18T04:00:00Z"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )
 
-    # Then the error names the line and says the file is kept, and the file is the same bytes
-    assert "line 4" in str(caught.value)
-    assert "it is left as it is: move it away to start empty" in str(caught.value)
+    # Then it exits 2 naming the line, says the file is kept, and the file is the same bytes
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "line 4" in run.stderr
+    assert "it is left as it is: move it away to start empty" in run.stderr
     assert (state / "table.jsonl.gz").read_bytes() == before
 
 
@@ -231,10 +234,8 @@ def test_each_instance_generates_its_own_feed_list(tmp_path: Path) -> None:
 def test_no_persist_writes_nothing_into_the_state_dir(tmp_path: Path) -> None:
     # "start empty and save nothing": not the state folder, not even the generated feed list
     feeds, state = make_feeds(tmp_path / "feeds"), tmp_path / "state"
-    options = StackOptions(state_dir=state, feeds_dir=feeds, persist=False, cycles=0, port=0)
-    with stack_module.running_stack(options, io.StringIO()) as stack:
-        work = stack._work_dir
-        assert work is not None
-        assert any(work.glob("feeds-local-*.yaml"))
+    with local_stack("--feeds-dir", str(feeds), "--cycles", "1", "--state-dir", str(state), "--no-persist",
+                     "--now", "2026-02-18T04:00:00Z") as running:
+        assert running.get_json("/health")["version"]
+        assert not state.exists()
     assert not state.exists()
-    assert not work.exists(), "its scratch folder is removed on stop"
