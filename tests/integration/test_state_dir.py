@@ -198,8 +198,8 @@ def test_an_unreadable_state_file_is_left_as_it_was(tmp_path: Path, bad_line: st
     # When `headlinez up` starts on it (in its own process: the stack sets the process's
     # environment, clock and loggers for the handlers it runs)
     run = subprocess.run(
-        [sys.executable, "-m", "headlinez.cli", "up", "--port", "0", "--feeds-dir", str(feeds), "--cycles", "0",
-         "--state-dir", str(state), "--now", "2026-02-18T04:00:00Z"],
+        [sys.executable, "-m", "headlinez.cli", "up", "--port", "0", "--feeds-dir", str(feeds),
+         "--cycles", "0", "--state-dir", str(state), "--now", "2026-02-18T04:00:00Z"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
     )
 
