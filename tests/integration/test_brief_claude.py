@@ -36,7 +36,7 @@ from headlinez.briefs.errors import (
     LlmTimeoutError,
     ModelOutputError,
 )
-from headlinez.briefs.models import CheckInput, RemovedClaim
+from headlinez.briefs.models import CheckInput, GenerateInput, RemovedClaim
 from headlinez.services.briefs import BriefPolicy, BriefService
 
 MODEL = "claude-sonnet-5-5"
@@ -160,6 +160,40 @@ def test_malformed_output_is_a_model_output_error(fake: FakeAnthropic, answer: F
     assert len(fake.requests) == 1  # never retried here
 
 
+@pytest.mark.parametrize("stop_reason", ["refusal", "model_context_window_exceeded", "pause_turn"])
+def test_a_tool_call_in_an_unfinished_answer_is_not_used(fake: FakeAnthropic, stop_reason: str) -> None:
+    fake.script("write_brief", tool_call("write_brief", story.GOOD_DRAFT, stop_reason=stop_reason))
+    with pytest.raises(ModelOutputError, match=f"stop_reason: {stop_reason}"):
+        generate(fake)
+
+
+def test_an_unusable_answer_is_billed_and_counted_against_the_daily_budget(fake: FakeAnthropic) -> None:
+    # a draft that always fails the schema used to be re-billed every hour, uncounted
+    fake.script("write_brief", tool_call("write_brief", {"paragraphs": "three"},
+                                         tokens=usage(input_tokens=9000, output_tokens=96)))
+    store = seeded_store()
+    service = BriefService(store, Clock(), BriefPolicy())
+    request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence(), now=story.NOW)
+    before = service.budget_left(story.NOW)
+    with pytest.raises(ModelOutputError) as raised:
+        service.generate(request, ClaudeBriefGenerator(client(fake), MODEL))
+    assert raised.value.billed_tokens == 9096
+    assert service.budget_left(story.NOW) == before - 9096
+
+
+@pytest.mark.parametrize(("reported", "counted"), [
+    (usage(input_tokens=10**12, output_tokens=5), 5),  # absurd: read as 0, not a day's budget gone
+    ({"input_tokens": -3, "output_tokens": 7, "cache_read_input_tokens": 0,
+      "cache_creation_input_tokens": 0}, 7),
+])
+def test_garbage_usage_counts_nothing_and_raises_nothing(fake: FakeAnthropic, reported: dict[str, int],
+                                                         counted: int) -> None:
+    fake.script("write_brief", tool_call("write_brief", story.GOOD_DRAFT, tokens=reported))
+    draft, used = generate(fake)
+    assert draft.paragraphs
+    assert used.total == counted
+
+
 def test_malformed_verdicts_are_a_model_output_error(fake: FakeAnthropic) -> None:
     bad = {"verdicts": [{"claim_id": 1, "verdict": "maybe"}]}
     fake.script("record_verdicts", tool_call("record_verdicts", bad))
@@ -211,6 +245,8 @@ def test_a_timeout_is_an_llm_timeout_error(fake: FakeAnthropic) -> None:
 
 @pytest.mark.parametrize(("status", "kind", "expected"), [
     (500, "api_error", LlmServerError),
+    (408, "timeout_error", LlmServerError),  # the SDK retries 408 and 409 too: transient
+    (409, "conflict_error", LlmServerError),
     (400, "invalid_request_error", LlmRequestError),
     (401, "authentication_error", LlmRequestError),
 ])

@@ -300,3 +300,16 @@ def test_a_claim_of_two_sentences_is_checked_as_two(service: BriefService) -> No
     kept = [c.text for c in result.paragraphs[0].claims]
     assert "Oman mediated the talks." in kept
     assert result.claims_checked == 9
+
+
+def test_a_claim_judged_twice_stands_unsupported_if_either_verdict_says_so() -> None:
+    # a verifier answering "unsupported" then "supported" for one claim: the last one used to win
+    from headlinez.briefs.checker import ClaimCheck
+    from headlinez.services.briefs import _apply_verdicts, _Outcome
+
+    for order in ((False, True), (True, False)):
+        outcome = _Outcome(ClaimCheck(location="what_happened", text="A claim.", evidence_ids=[1]))
+        verdicts = [Verdict(claim_id=1, supported=supported, reason="" if supported else "invented")
+                    for supported in order]
+        _apply_verdicts([outcome], verdicts)
+        assert outcome.check.problems == ["verifier: invented"], order

@@ -126,7 +126,12 @@ class ClaudeClient:
                     self._sleep(wait or 0.0)
                     continue
                 raise error from exc
-            return _tool_input(response, tool_name), _usage(response)
+            usage = _usage(response)
+            try:
+                return _tool_input(response, tool_name), usage
+            except ModelOutputError as exc:
+                exc.billed_tokens = usage.total  # an unusable answer is billed all the same
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _waits_inline(self, error: Exception) -> bool:
@@ -142,22 +147,34 @@ def _map_error(exc: Exception) -> TransientBriefError | LlmRequestError:
         return LlmTimeoutError(f"model API timed out: {exc}")
     if isinstance(exc, anthropic.APIConnectionError):
         return LlmConnectionError(f"model API unreachable: {exc}")
+    if isinstance(exc, (anthropic.APIResponseValidationError, json.JSONDecodeError)):
+        return LlmServerError(f"model API answer unreadable: {exc}")  # a truncated or garbled body
     if isinstance(exc, anthropic.APIStatusError):
-        retry_after = parse_retry_after(exc.response.headers)
-        message = f"model API answered {exc.status_code}: {exc.message}"
-        if exc.status_code == 429:
-            return LlmRateLimitedError(message, retry_after=retry_after)
-        if exc.status_code == OVERLOADED_STATUS:
-            return LlmOverloadedError(message, retry_after=retry_after)
-        if exc.status_code >= 500:
-            return LlmServerError(message, retry_after=retry_after)
-        return LlmRequestError(message)
+        return _status_error(exc)
     raise exc
 
 
+def _status_error(exc: Any) -> TransientBriefError | LlmRequestError:
+    retry_after = parse_retry_after(exc.response.headers)
+    message = f"model API answered {exc.status_code}: {exc.message}"
+    if exc.status_code == 429:
+        return LlmRateLimitedError(message, retry_after=retry_after)
+    if exc.status_code == OVERLOADED_STATUS:
+        return LlmOverloadedError(message, retry_after=retry_after)
+    if exc.status_code >= 500 or exc.status_code in (408, 409):  # 408/409: the SDK retries them too
+        return LlmServerError(message, retry_after=retry_after)
+    return LlmRequestError(message)
+
+
+_FINISHED = frozenset({"tool_use", "end_turn", None})  # None: a proxy that does not say
+
+
 def _tool_input(response: Any, tool_name: str) -> dict[str, Any]:
-    if getattr(response, "stop_reason", None) == "max_tokens":
+    stop_reason = getattr(response, "stop_reason", None)
+    if stop_reason == "max_tokens":
         raise ModelOutputError("the model's answer was cut off at max_tokens")
+    if stop_reason not in _FINISHED:  # a refusal, a context overflow, a paused turn: not an answer
+        raise ModelOutputError(f"the model's answer did not finish (stop_reason: {stop_reason})")
     for block in getattr(response, "content", None) or []:
         if getattr(block, "type", None) == "tool_use" and getattr(block, "name", None) == tool_name:
             payload = block.input
@@ -174,16 +191,28 @@ def _tool_input(response: Any, tool_name: str) -> dict[str, Any]:
                            f"stop_reason: {getattr(response, 'stop_reason', None)})")
 
 
+MAX_REPORTED_TOKENS = 10_000_000
+"""More than any context window: a larger (or negative, or non-numeric) count is a proxy's or an
+SDK's garbage, read as 0 rather than let it stop every brief for the day or raise after the call."""
+
+
 def _usage(response: Any) -> TokenUsage:
     usage = getattr(response, "usage", None)
     if usage is None:
         return TokenUsage()
     return TokenUsage(
-        input_tokens=int(getattr(usage, "input_tokens", 0) or 0),
-        output_tokens=int(getattr(usage, "output_tokens", 0) or 0),
-        cache_creation_input_tokens=int(getattr(usage, "cache_creation_input_tokens", 0) or 0),
-        cache_read_input_tokens=int(getattr(usage, "cache_read_input_tokens", 0) or 0),
+        input_tokens=_count(getattr(usage, "input_tokens", 0)),
+        output_tokens=_count(getattr(usage, "output_tokens", 0)),
+        cache_creation_input_tokens=_count(getattr(usage, "cache_creation_input_tokens", 0)),
+        cache_read_input_tokens=_count(getattr(usage, "cache_read_input_tokens", 0)),
     )
+
+
+def _count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    count = int(value)
+    return count if 0 <= count <= MAX_REPORTED_TOKENS else 0
 
 
 def _problems(exc: ValidationError) -> str:
@@ -210,8 +239,9 @@ class ClaudeBriefGenerator:
         try:
             return BriefDraft.model_validate(payload), usage
         except ValidationError as exc:
-            raise ModelOutputError(f"{BRIEF_TOOL} output does not match the schema: "
-                                   f"{_problems(exc)}") from exc
+            error = ModelOutputError(f"{BRIEF_TOOL} output does not match the schema: {_problems(exc)}")
+            error.billed_tokens = usage.total
+            raise error from exc
 
 
 class _VerdictIn(BaseModel):
@@ -245,8 +275,9 @@ class ClaudeVerifier:
         try:
             parsed = _VerdictsIn.model_validate(payload)
         except ValidationError as exc:
-            raise ModelOutputError(f"{VERDICT_TOOL} output does not match the schema: "
-                                   f"{_problems(exc)}") from exc
+            error = ModelOutputError(f"{VERDICT_TOOL} output does not match the schema: {_problems(exc)}")
+            error.billed_tokens = usage.total
+            raise error from exc
         return [Verdict(claim_id=v.claim_id, supported=v.verdict == "supported", evidence_id=v.evidence_id,
                         reason=v.reason[:500]) for v in parsed.verdicts if v.claim_id >= 1], usage
 

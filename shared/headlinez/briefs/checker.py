@@ -34,7 +34,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from headlinez import data as lexicon
-from headlinez.briefs.models import BriefDraft, Claim, EvidenceItem
+from headlinez.briefs.models import (
+    MAX_CLAIMS_PER_PARAGRAPH,
+    NOT_SPECIFIED_PREFIX,
+    BriefDraft,
+    Claim,
+    EvidenceItem,
+)
 from headlinez.briefs.semantic import (
     HEDGES,
     acronyms,
@@ -603,9 +609,21 @@ def check_claim(text: str, evidence_ids: Sequence[int], index: EvidenceIndex, lo
     return result
 
 
+# What may follow "Coverage does not yet specify": one short phrase naming what is unknown ("what
+# happens next for the Supreme Court"). A clause after it ("..., but the president has resigned")
+# would be a claim that no check and no citation covers.
+NOT_SPECIFIED_MAX_WORDS = 12
+_MORE_THAN_A_PHRASE = re.compile(r"[,;:!]|\.\s*\S|\s[-–—]\s|\b(?:but|however|although|though|yet|while|"
+                                 r"whereas|because)\b", re.IGNORECASE)
+
+
 def check_not_specified(text: str, index: EvidenceIndex, location: str) -> ClaimCheck:
-    """A 'Coverage does not yet specify ...' answer: no numbers or quotes, names from the evidence."""
+    """A 'Coverage does not yet specify ...' answer: that and one short phrase, no numbers or
+    quotes, names from the evidence."""
     result = ClaimCheck(location=location, text=text, evidence_ids=[], factual=False)
+    rest = text.strip()[len(NOT_SPECIFIED_PREFIX):].strip().rstrip(".?")
+    if len(rest.split()) > NOT_SPECIFIED_MAX_WORDS or _MORE_THAN_A_PHRASE.search(rest):
+        result.problems.append("an unanswered question says only what is not known yet, in one phrase")
     if quotes(text):
         result.problems.append("an unanswered question must not quote anything")
     if numbers(text):
@@ -636,13 +654,16 @@ def question_problems(question: str, index: EvidenceIndex) -> list[str]:
 def split_claims(draft: BriefDraft) -> BriefDraft:
     """One claim per sentence: a claim holding two sentences becomes two claims, same citations.
 
-    The checks and the supported percentage then count sentences, whatever the generator did.
+    The checks and the supported percentage then count sentences, whatever the generator did. A
+    paragraph whose sentences would be more claims than a paragraph holds keeps its claims whole
+    (split, nine claims failed the published brief's own schema after the checks).
     """
     paragraphs = []
     for paragraph in draft.paragraphs:
         claims = [Claim(text=sentence, evidence_ids=claim.evidence_ids)
                   for claim in paragraph.claims for sentence in (split_sentences(claim.text) or [claim.text])]
-        paragraphs.append(paragraph.model_copy(update={"claims": claims}))
+        whole = len(claims) > MAX_CLAIMS_PER_PARAGRAPH
+        paragraphs.append(paragraph.model_copy(update={"claims": paragraph.claims if whole else claims}))
     return draft.model_copy(update={"paragraphs": paragraphs})
 
 

@@ -60,7 +60,10 @@ class BriefInputError(BriefError):
 
 
 class ModelOutputError(BriefError):
-    """The model's tool output is missing, truncated or does not match the schema."""
+    """The model's tool output is missing, truncated or does not match the schema. The call was
+    answered, so it was billed: `billed_tokens` carries what it cost, for the daily budget."""
+
+    billed_tokens: int = 0
 
 
 class LlmRequestError(BriefError):

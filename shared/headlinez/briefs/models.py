@@ -19,6 +19,7 @@ from headlinez.models import UtcDatetime
 EXTRACTIVE_ENGINE = "extractive"
 DETERMINISTIC_VERIFIER = "deterministic"
 NOT_SPECIFIED_PREFIX = "Coverage does not yet specify"
+MAX_CLAIMS_PER_PARAGRAPH = 8
 ParagraphKind = Literal["what_happened", "coverage", "what_to_watch"]
 PARAGRAPH_ORDER: tuple[ParagraphKind, ...] = ("what_happened", "coverage", "what_to_watch")
 
@@ -96,7 +97,7 @@ class Claim(_Model):
 
 class Paragraph(_Model):
     kind: ParagraphKind
-    claims: list[Claim] = Field(min_length=1, max_length=8)
+    claims: list[Claim] = Field(min_length=1, max_length=MAX_CLAIMS_PER_PARAGRAPH)
 
     @property
     def text(self) -> str:

@@ -27,6 +27,7 @@ from headlinez.briefs.checker import (
     check_draft,
     split_claims,
 )
+from headlinez.briefs.errors import ModelOutputError
 from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
 from headlinez.briefs.materiality import material_change
 from headlinez.briefs.models import (
@@ -118,6 +119,14 @@ class BriefService:
 
     # --- generate ----------------------------------------------------------------------------------
 
+    def _count_failed_call(self, error: ModelOutputError, now: datetime, *, uses_tokens: bool) -> None:
+        """An answer the flow cannot use was billed all the same: the daily budget counts it (a
+        trend whose drafts always fail would otherwise be re-billed every hour, unseen)."""
+        if uses_tokens and error.billed_tokens:
+            self._store.add_tokens(now.date(), error.billed_tokens)
+            logger.warning("unusable model answer counted against the budget", extra={
+                "billed_tokens": error.billed_tokens, "error": str(error)[:300]})
+
     def budget_left(self, now: datetime | None = None) -> int:
         """Tokens left of the daily budget on the day of `now` (default: the clock's)."""
         day = (now or self._clock.now()).date()
@@ -132,7 +141,11 @@ class BriefService:
                     "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
                     "engine": generator.engine})
                 return GenerateResult(status="budget_exhausted", engine=generator.engine, usage=request.usage)
-        draft, usage = generator.generate(request.evidence, request.feedback, request.headline)
+        try:
+            draft, usage = generator.generate(request.evidence, request.feedback, request.headline)
+        except ModelOutputError as exc:
+            self._count_failed_call(exc, now, uses_tokens=generator.uses_tokens)
+            raise
         if generator.uses_tokens:
             self._store.add_tokens(now.date(), usage.total)
         logger.info("brief drafted", extra={
@@ -159,7 +172,11 @@ class BriefService:
             or (verifier is not None and o.check.wording_only))]
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
-            verdicts, verifier_usage = verifier.verify(request.evidence, claims)
+            try:
+                verdicts, verifier_usage = verifier.verify(request.evidence, claims)
+            except ModelOutputError as exc:
+                self._count_failed_call(exc, self.now(request), uses_tokens=True)
+                raise
             self._store.add_tokens(self.now(request).date(), verifier_usage.total)
             usage = usage + verifier_usage
             _apply_verdicts(to_verify, verdicts)
@@ -260,7 +277,12 @@ def _method(outcome: _Outcome) -> CheckMethod:
 
 
 def _apply_verdicts(outcomes: Sequence[_Outcome], verdicts: Sequence[Verdict]) -> None:
-    by_claim = {v.claim_id: v for v in verdicts}
+    # Two verdicts on one claim: a "not supported" one stands (the last one used to win)
+    by_claim: dict[int, Verdict] = {}
+    for given in verdicts:
+        held = by_claim.get(given.claim_id)
+        if held is None or (held.supported and not given.supported):
+            by_claim[given.claim_id] = given
     for number, outcome in enumerate(outcomes, start=1):
         verdict = by_claim.get(number)
         if verdict is None:
