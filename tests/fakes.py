@@ -324,9 +324,12 @@ class InMemoryArticleRepository:
                 continue  # stored already: not ours to count
             self.articles[article.article_id] = article.model_copy(deep=True)
             written.append(article)
-        for article in articles:  # every given article's keys, as DynamoStore rewrites its aliases
-            self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)})
+        self.restore_aliases(written)
         return written
+
+    def restore_aliases(self, articles: Sequence[Article]) -> None:
+        for article in articles:
+            self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)})
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
         return [a.model_copy(deep=True) for a in _ingested_between(self.articles.values(), start, end)]

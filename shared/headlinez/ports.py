@@ -83,6 +83,10 @@ class ArticleRepository(Protocol):
         """Store articles not stored yet (idempotent); return those actually written."""
         ...
 
+    def restore_aliases(self, articles: Sequence[Article]) -> None:
+        """Rewrite the dedupe aliases (title, GUID) of articles already stored (idempotent)."""
+        ...
+
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]: ...
 
 

@@ -367,8 +367,7 @@ def test_existing_keys_returns_the_records_of_the_stored_keys_only(articles: Any
     assert articles.existing_keys([]) == {}
 
 
-def test_saving_an_article_already_stored_rewrites_its_aliases_but_does_not_count_it(
-        articles: Any) -> None:
+def test_restoring_the_aliases_of_an_article_already_stored(articles: Any) -> None:
     # the repair of a run that died between an article and its aliases
     stored = _article(1, NOW).model_copy(update={"guid": "urn:e:1"})
     articles.save_new_articles([stored])
@@ -380,7 +379,8 @@ def test_saving_an_article_already_stored_rewrites_its_aliases_but_does_not_coun
             del articles.keys[key]
     assert set(articles.existing_keys(dedupe_keys(stored))) == {url_key}
 
-    assert articles.save_new_articles([stored]) == []
+    assert articles.save_new_articles([stored]) == [], "stored already: nothing new, nothing counted"
+    articles.restore_aliases([stored])
     assert set(articles.existing_keys(dedupe_keys(stored))) == {url_key, *aliases}
 
 

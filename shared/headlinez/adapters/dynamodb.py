@@ -108,12 +108,10 @@ class DynamoStore:
 
         The article item (its key is the canonical URL's digest) is a conditional put,
         `attribute_not_exists(pk)`: even two overlapping runs, or a retried one, can store an
-        article only once, and the loser learns it was already there. The dedupe aliases (title
-        per newsroom, feed GUID) of every given article follow in BatchWriteItem calls of 25,
-        those of an article already stored too: they are deterministic records of an article
-        that exists, so rewriting one is harmless, and a run that died between an article and
-        its aliases gets them from the retry (ingest passes such articles back). Batching keeps
-        writes cheap (on moto 6,900 vs 1,200 items/s).
+        article only once, and the loser learns it was already there. Its dedupe aliases (title
+        per newsroom, feed GUID) follow in BatchWriteItem calls of 25: they are deterministic
+        records of an article that now exists, so rewriting one is harmless, and batching them
+        keeps writes cheap (on moto 6,900 vs 1,200 items/s).
         """
         written: list[Article] = []
         for article in articles:
@@ -123,9 +121,14 @@ class DynamoStore:
             except ConditionFailedError:
                 continue  # stored meanwhile by another run (or an earlier try): not ours to count
             written.append(article)
+        self.restore_aliases(written)
+        return written
+
+    def restore_aliases(self, articles: Sequence[Article]) -> None:
+        """(Re)write the dedupe aliases of stored articles: for a run that died between an
+        article and its aliases, whose retry finds the article but not them."""
         self._db.batch_put([item for article in articles
                             for item in DedupeAliasEntity.alias_items(article, self._article_ttl)])
-        return written
 
     def set_article_trends(self, articles: Sequence[Article]) -> None:
         """Rewrite articles with their trend id (whole-item puts: idempotent, batched)."""

@@ -368,15 +368,17 @@ class IngestService:
         """Store one feed's articles that are new (within the feed, then against storage).
 
         An article already stored whose other dedupe keys are missing (a run died between the
-        article and its aliases) is passed along too: the store rewrites its aliases and does not
-        count it, so the newsroom's other feeds find it again by title or GUID."""
+        article and its aliases) gets its aliases back, uncounted, so the newsroom's other feeds
+        find it again by title or GUID."""
         unique = dedupe_within_batch(articles)
         keys = [key for article in unique for key in dedupe_keys(article)]
         existing = self._articles.existing_keys(keys) if keys else {}
         fresh = [a for a in unique if not is_duplicate(a, existing)]
         unaliased = [a for a in unique if art_key(a) in existing
                      and any(key not in existing for key in dedupe_keys(a))]
-        return self._articles.save_new_articles(fresh + unaliased) if fresh or unaliased else []
+        if unaliased:
+            self._articles.restore_aliases(unaliased)
+        return self._articles.save_new_articles(fresh) if fresh else []
 
 
 _SUCCESSFUL_OUTCOMES = frozenset({"new", "not_modified", "unchanged"})
