@@ -194,3 +194,13 @@ def test_a_paragraph_whose_sentences_outnumber_its_claims_limit_keeps_its_claims
     one = BriefDraft.model_validate({"paragraphs": [{"kind": "what_happened", "claims": [
         {"text": three, "evidence_ids": [3]}]}], "quick_answers": []})
     assert [len(p.claims) for p in split_claims(one).paragraphs] == [3], "split when it fits"
+
+
+def test_a_claim_sharing_almost_nothing_with_its_evidence_is_never_left_to_the_verifier(
+        index: EvidenceIndex) -> None:
+    # a "supported" verdict used to keep even a sentence with 0% of its words in the evidence
+    unrelated = check_claim("The economy collapsed amid widespread panic and looting across every province.",
+                            [3], index, "what_happened")
+    assert not unrelated.passed
+    assert any(p.startswith("only 0% of its words") for p in unrelated.problems)
+    assert not unrelated.wording_only, "final: no model verdict can keep it"
