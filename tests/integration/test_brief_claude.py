@@ -194,6 +194,18 @@ def test_garbage_usage_counts_nothing_and_raises_nothing(fake: FakeAnthropic, re
     assert used.total == counted
 
 
+def test_a_draft_too_large_for_the_flow_state_is_a_model_output_error(fake: FakeAnthropic) -> None:
+    # within the schema's caps, but 24 claims of 1,200 emoji: ~690 KB escaped, past Step
+    # Functions' 256 KiB state limit, which no Catch takes
+    claim = {"text": "\U0001F600" * 1200, "evidence_ids": [1]}
+    big = {"paragraphs": [{"kind": kind, "claims": [claim] * 8}
+                          for kind in ("what_happened", "coverage", "what_to_watch")], "quick_answers": []}
+    fake.script("write_brief", tool_call("write_brief", big))
+    with pytest.raises(ModelOutputError, match="would not fit the flow's state") as raised:
+        generate(fake)
+    assert raised.value.billed_tokens > 0
+
+
 def test_malformed_verdicts_are_a_model_output_error(fake: FakeAnthropic) -> None:
     bad = {"verdicts": [{"claim_id": 1, "verdict": "maybe"}]}
     fake.script("record_verdicts", tool_call("record_verdicts", bad))

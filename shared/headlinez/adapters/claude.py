@@ -191,6 +191,12 @@ def _tool_input(response: Any, tool_name: str) -> dict[str, Any]:
                            f"stop_reason: {getattr(response, 'stop_reason', None)})")
 
 
+MAX_DRAFT_STATE_BYTES = 40_000
+"""A draft travels in the Step Functions state twice (the draft, then its removed claims), with the
+evidence, under a 256 KiB limit whose breach (States.DataLimitExceeded) no Catch takes. The
+schema's caps allow ~33,000 characters, which a non-Latin or emoji draft makes 6-12 bytes each
+once escaped; a real brief is 1-3 KB."""
+
 MAX_REPORTED_TOKENS = 10_000_000
 """More than any context window: a larger (or negative, or non-numeric) count is a proxy's or an
 SDK's garbage, read as 0 rather than let it stop every brief for the day or raise after the call."""
@@ -237,11 +243,18 @@ class ClaudeBriefGenerator:
             tool_description="Record the brief: paragraphs of cited claims and three quick answers.",
             schema=BRIEF_TOOL_SCHEMA, user=brief_user_prompt(evidence, feedback))
         try:
-            return BriefDraft.model_validate(payload), usage
+            draft = BriefDraft.model_validate(payload)
         except ValidationError as exc:
             error = ModelOutputError(f"{BRIEF_TOOL} output does not match the schema: {_problems(exc)}")
             error.billed_tokens = usage.total
             raise error from exc
+        size = len(draft.model_dump_json().encode("unicode_escape"))
+        if size > MAX_DRAFT_STATE_BYTES:
+            error = ModelOutputError(f"{BRIEF_TOOL} output of {size} bytes (escaped) is over "
+                                     f"{MAX_DRAFT_STATE_BYTES}: it would not fit the flow's state")
+            error.billed_tokens = usage.total
+            raise error
+        return draft, usage
 
 
 class _VerdictIn(BaseModel):
