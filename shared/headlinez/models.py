@@ -102,6 +102,12 @@ class FeedState(BaseModel):
         description="The longest interval the publisher asks for: Cache-Control max-age, RSS <ttl>, "
         "sy:updatePeriod/updateFrequency (capped by the poll policy).",
     )
+    undated_ids: list[str] = Field(
+        default_factory=list, max_length=500,
+        description="Id prefixes of the entries without a date the feed listed at its last parsed "
+        "poll: such an entry is never stored again while the feed keeps listing it (its dedupe keys "
+        "expire after ARTICLE_TTL_DAYS, and undated it cannot be told from a new item).",
+    )
 
 
 class FeedRecord(BaseModel):

@@ -191,6 +191,27 @@ def test_a_run_that_died_between_an_article_and_its_aliases_is_repaired_by_the_n
     assert aliases <= set(store.keys)
 
 
+def test_an_undated_entry_is_not_news_again_when_its_dedupe_keys_expire() -> None:
+    # an entry without a date is dated by the poll: once its keys expired (14 days) it came back
+    # as a new article, every 14 days, for as long as the feed listed it
+    feeds = [feed(1)]
+    undated = RawEntry(title="How the electoral college works", link="https://news.example.com/explainer",
+                       guid="explainer", summary="An evergreen explainer.")
+    dated = entry("x", "A fine headline")
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"v1")}
+    store = MemoryStore()
+    service, fetcher = make_service(feeds, outcomes, {b"v1": ParsedFeed([undated, dated]),
+                                                      b"v2": ParsedFeed([undated])}, store)
+    assert service.run(NOW).new_articles == 2
+    # 15 days later the keys have expired (TTL), and the feed, changed, still lists the explainer
+    store.articles.clear()
+    store.keys.clear()
+    fetcher.outcomes[str(feeds[0].url)] = FetchOutcome(body=b"v2")
+    later = service.run(NOW + timedelta(days=15))
+    assert later.new_articles == 0
+    assert store.states["feed-1"].undated_ids, "still remembered while listed"
+
+
 def test_an_unchanged_body_is_not_parsed_again() -> None:
     feeds = [feed(1)]
     outcomes = {str(feeds[0].url): FetchOutcome(body=b"same")}  # no validators: the server ignores them

@@ -330,6 +330,7 @@ class IngestService:
                                                "kept": len(entries)})
         articles = self._articles_of(entries, feed, parsed.updated, now, result,
                                      feed_section=feed_title_section(parsed.title))
+        articles, state = _undated_once(articles, state)
         result.outcome = "new"
         result.entries = len(parsed.entries)
         result.parser = parsed.parser
@@ -395,6 +396,22 @@ def _oldest_success_minutes(results: Sequence[FeedResult], states: dict[str, Fee
         elif state is not None and state.last_success_at is not None:
             ages.append((now - state.last_success_at).total_seconds() / 60)
     return round(max(ages), 1) if ages else None
+
+
+UNDATED_ID_CHARS = 16
+
+
+def _undated_once(articles: list[Article], state: FeedState) -> tuple[list[Article], FeedState]:
+    """Drop the undated entries the feed already listed at its last parsed poll, and remember the
+    ones it lists now. An entry without a date is dated by the poll, so once its dedupe keys
+    expired (ARTICLE_TTL_DAYS) it came back as news every 14 days for as long as the feed kept
+    it (an evergreen explainer, a standing page)."""
+    seen = set(state.undated_ids)
+    listed = [a.article_id[:UNDATED_ID_CHARS] for a in articles if a.published_estimated]
+    kept = [a for a in articles if not (a.published_estimated and a.article_id[:UNDATED_ID_CHARS] in seen)]
+    if listed or state.undated_ids:
+        state = state.model_copy(update={"undated_ids": list(dict.fromkeys(listed))[:500]})
+    return kept, state
 
 
 @dataclass(frozen=True)
