@@ -182,6 +182,19 @@ def test_a_lost_lead_paragraph_is_never_published(service: BriefService) -> None
     assert result.decision == "regenerate"
 
 
+def test_a_budget_spent_since_generation_checks_without_the_verifier(store: InMemoryBriefStore,
+                                                                     service: BriefService) -> None:
+    # parallel executions spent the rest after this one's generation: its verifier call would
+    # overshoot the budget too, so the checks decide alone
+    paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}
+    store.tokens[NOW.date()] = service.policy.daily_token_budget
+    verifier = Verifier()
+    result = service.check(_check_input(story.draft_with(paraphrase)), verifier)
+    assert verifier.claims == [], "the model was not called"
+    assert store.tokens[NOW.date()] == service.policy.daily_token_budget
+    assert result.verifier == "deterministic"
+
+
 def test_by_default_the_verifier_sees_only_undecided_claims(service: BriefService) -> None:
     # Given a draft whose claims restate their evidence word for word, and one paraphrase that
     # brings words the evidence does not have

@@ -158,6 +158,12 @@ class BriefService:
     # --- check -------------------------------------------------------------------------------------
 
     def check(self, request: CheckInput, verifier: ClaimVerifier | None) -> CheckResult:
+        if verifier is not None and self.budget_left(self.now(request)) <= 0:
+            # The generation gate ran before its call; spent since (parallel executions), the
+            # verifier's call would overshoot too: the checks decide alone, as without a verifier.
+            logger.warning("daily token budget spent: checked without the verifier", extra={
+                "trend_id": request.trend_id, "budget": self.policy.daily_token_budget})
+            verifier = None
         index = EvidenceIndex(request.evidence)
         draft = split_claims(request.draft)
         outcomes = [_Outcome(c) for c in check_draft(draft, index, self.policy.check)]
