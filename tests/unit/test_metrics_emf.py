@@ -182,12 +182,7 @@ def test_fanout_worker_emits_the_ingest_metrics(
                           oldest_success_minutes=12.0, results=results)
     service = SimpleNamespace(process=lambda shard, remaining_ms: report)
     monkeypatch.setattr(app, "_service", lambda: service)
-    shard = {"run_time": NOW.isoformat(), "shard_id": "s-1", "shards_in_cycle": 1, "max_per_host": 2,
-             "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
-    record = {"messageId": "m1", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
-              "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
-              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
-    event = {"Records": [record]}
+    event = _shard_event("s-1")
 
     # When the worker handles the SQS batch
     response = app.handler(event, FakeLambdaContext())
@@ -200,6 +195,16 @@ def test_fanout_worker_emits_the_ingest_metrics(
     assert _value(emitted["FeedErrorPercent"]) == 50.0
     by_kind = {doc["kind"]: _value(doc["FeedErrorsByKind"]) for doc in docs if "FeedErrorsByKind" in doc}
     assert by_kind == {"timeout": 1, "http_error": 1}
+
+
+def _shard_event(shard_id: str) -> dict[str, Any]:
+    """An SQS batch of one feed shard, as the queue delivers it to the worker."""
+    shard = {"run_time": NOW.isoformat(), "shard_id": shard_id, "shards_in_cycle": 1, "max_per_host": 2,
+             "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
+    record = {"messageId": f"m-{shard_id}", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
+              "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
+    return {"Records": [record]}
 
 
 def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
@@ -215,14 +220,8 @@ def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
         raise ShardIncompleteError("shard s-2: 5 feeds left at the time limit", report)
 
     monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(process=out_of_time))
-    shard = {"run_time": NOW.isoformat(), "shard_id": "s-2", "shards_in_cycle": 1, "max_per_host": 2,
-             "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
-    record = {"messageId": "m2", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
-              "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
-              "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
-
     with pytest.raises(Exception, match="All records failed"):  # one record, failed: the batch is retried
-        app.handler({"Records": [record]}, FakeLambdaContext())
+        app.handler(_shard_event("s-2"), FakeLambdaContext())
 
     out = capsys.readouterr().out
     emitted = _metrics_by_dimensions(_emf(out))[("service",)]

@@ -588,18 +588,11 @@ def _listed(status: str) -> InMemoryTrendRepository:
 
 def test_related_trends_show_why_on_the_page_and_in_the_json() -> None:
     # Given a trend related to another with a reason
-    repo = InMemoryTrendRepository()
     other = _state(2)
-    related = RelatedTrend(trend_id=other.trend_id, headline=other.headline, score=0.66,
-                           reason="shares: Iran, Geneva")
-    state = _state(1).model_copy(update={"related": [related]})
-    repo.add(state, _members(1), score=5.0)
-    repo.add(other, _members(2), score=4.0)
-    get = _api(repo)
+    detail, text = _related_page(other, RelatedTrend(trend_id=other.trend_id, headline=other.headline,
+                                                     score=0.66, reason="shares: Iran, Geneva"))
     # Then the JSON carries the reason and the page says it beside the link
-    detail = json.loads(get(f"/trends/{state.trend_id}")["body"])
     assert detail["related"][0]["reason"] == "shares: Iran, Geneva"
-    text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
     assert f"{other.headline} (shares: Iran, Geneva)" in text
     assert detail["related"][0]["label"] is None, "a trend needs no label"
 
@@ -624,19 +617,23 @@ def test_the_coverage_heading_says_when_a_listed_newsroom_only_ran_wire_copy() -
 
 def test_a_related_candidate_is_labelled_as_one() -> None:
     # A related story covered by one newsroom is no trend yet: the list says so, as lists do
-    repo = InMemoryTrendRepository()
     other = _state(2, source_families=["a"])
-    related = RelatedTrend(trend_id=other.trend_id, headline=other.headline, score=0.6, reason="shares: Iran",
-                           candidate_newsrooms=1)
+    detail, text = _related_page(other, RelatedTrend(trend_id=other.trend_id, headline=other.headline,
+                                                     score=0.6, reason="shares: Iran", candidate_newsrooms=1))
+    assert detail["related"][0]["label"] == "candidate (1 newsroom)"
+    assert f"{other.headline} candidate (1 newsroom) (shares: Iran)" in text
+
+
+def _related_page(other: TrendState, related: RelatedTrend) -> tuple[dict[str, Any], str]:
+    """Trend 1 listing `other` as related: its JSON detail and its page's text."""
+    repo = InMemoryTrendRepository()
     state = _state(1).model_copy(update={"related": [related]})
     repo.add(state, _members(1), score=5.0)
-    repo.add(other, _members(2), score=1.0)
+    repo.add(other, _members(2), score=4.0)
     get = _api(repo)
-
     detail = json.loads(get(f"/trends/{state.trend_id}")["body"])
-    assert detail["related"][0]["label"] == "candidate (1 newsroom)"
     text = " ".join("".join(_assert_inert(get(f"/trend/{state.trend_id}")["body"]).text).split())
-    assert f"{other.headline} candidate (1 newsroom) (shares: Iran)" in text
+    return detail, text
 
 
 def test_prediction_text_says_chance_below_half_and_confidence_above() -> None:
