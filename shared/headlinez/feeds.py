@@ -137,9 +137,8 @@ def feed_list_from_directory(
     mapping = outlets or {}
     root = base_url.rstrip("/")
     entries: list[dict[str, Any]] = []
-    for path in sorted(directory.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
+    files = sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+    for path in files:
         known = mapping.get(path.name)
         if known is None and only_known:
             continue
@@ -155,7 +154,6 @@ def feed_list_from_directory(
                 "publisher_family": family,
             }
         )
-    files = [p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")]
     if not entries and only_known and files:
         raise FeedListError(f"{directory}: none of its {len(files)} files is among the {len(mapping)} "
                             "outlets its SOURCE.md names (pass --all-files to ingest every file)")
