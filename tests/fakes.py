@@ -405,7 +405,9 @@ class InMemoryBriefStore:
     - `briefed`: for each asked trend with a published brief, the brief's version, its basis'
       newsrooms and number of articles (a trend with no brief, or only failed attempts, is absent);
     - `tokens_spent` / `add_tokens`: one counter per `day` as given (the caller's UTC date);
-      `add_tokens` returns the day's new total.
+      `add_tokens` returns the day's new total;
+    - `reserve_tokens` adds only within the budget, else closes the day at that budget
+      (`budget_closed`: spent, or closed at this budget or a larger one).
     """
 
     def __init__(self) -> None:
@@ -415,6 +417,7 @@ class InMemoryBriefStore:
         self.briefs: dict[str, PublishedBrief] = {}
         self.failures: list[BriefFailure] = []
         self.tokens: dict[date, int] = {}
+        self.closed_at: dict[date, int] = {}
 
     def add_trend(self, trend: TrendState, members: Sequence[TrendMember] = (),
                   articles: Sequence[Article] = ()) -> None:
@@ -465,6 +468,16 @@ class InMemoryBriefStore:
     def add_tokens(self, day: date, tokens: int) -> int:
         self.tokens[day] = self.tokens.get(day, 0) + int(tokens)
         return self.tokens[day]
+
+    def reserve_tokens(self, day: date, tokens: int, budget: int) -> bool:
+        if self.tokens.get(day, 0) + tokens > budget:
+            self.closed_at[day] = budget
+            return False
+        self.add_tokens(day, tokens)
+        return True
+
+    def budget_closed(self, day: date, budget: int) -> bool:
+        return self.tokens.get(day, 0) >= budget or self.closed_at.get(day, -1) >= budget
 
 
 class FakeClock:

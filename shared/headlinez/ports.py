@@ -400,7 +400,9 @@ class BriefLedger(Protocol):
 
     def briefed(self, trend_ids: Sequence[str]) -> Mapping[str, BriefedTrend]: ...
 
-    def tokens_spent(self, day: date) -> int: ...
+    def budget_closed(self, day: date, budget: int) -> bool:
+        """True when `day`'s tokens reach `budget`, or a call was refused for lack of them."""
+        ...
 
 
 class Lease(Protocol):
@@ -441,7 +443,12 @@ class BriefStore(Protocol):
     def tokens_spent(self, day: date) -> int: ...
 
     def add_tokens(self, day: date, tokens: int) -> int:
-        """Atomically add to the day's counter; return the new total."""
+        """Atomically add to the day's counter (negative: give a reservation back); the new total."""
+        ...
+
+    def reserve_tokens(self, day: date, tokens: int, budget: int) -> bool:
+        """Atomically add `tokens` to the day's counter only if the total stays within `budget`.
+        Refused: False, and the day is closed at that budget (`budget_closed`)."""
         ...
 
 
@@ -455,6 +462,10 @@ class BriefGenerator(Protocol):
         draft; `headline`: what the trend's page already shows above the brief."""
         ...
 
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]) -> int:
+        """The most tokens `generate` can bill for this request (0 when it uses none)."""
+        ...
+
 
 ClaimToVerify = tuple[int, str, Sequence[int]]
 """(claim number from 1, claim text, cited evidence ids)."""
@@ -465,6 +476,10 @@ class ClaimVerifier(Protocol):
 
     def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
                ) -> tuple[list[Verdict], TokenUsage]: ...
+
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]) -> int:
+        """The most tokens `verify` can bill for these claims."""
+        ...
 
 
 # --- Tracing: the named steps of a service run (adapters.tracing) ---------------------------------

@@ -8,6 +8,7 @@ LlmTimeoutError.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -179,6 +180,28 @@ def test_an_unusable_answer_is_billed_and_counted_against_the_daily_budget(fake:
         service.generate(request, ClaudeBriefGenerator(client(fake), MODEL))
     assert raised.value.billed_tokens == 9096
     assert service.budget_left(story.NOW) == before - 9096
+
+
+def test_a_call_s_token_ceiling_covers_every_byte_sent_and_the_whole_answer(fake: FakeAnthropic) -> None:
+    generator = ClaudeBriefGenerator(client(fake), MODEL)
+    evidence = story.evidence()
+    ceiling = generator.token_ceiling(evidence, [])
+    _, used = generate(fake)
+    (request,) = fake.requests
+    sent = len(json.dumps(request, ensure_ascii=False).encode())
+    # a byte-level tokenizer makes at most one token per byte: the request's bytes bound its input
+    assert sent + request["max_tokens"] <= ceiling <= 2 * sent + request["max_tokens"]
+    assert used.total <= ceiling
+    # non-Latin evidence costs more tokens per character, and the ceiling follows its bytes
+    greek = [item.model_copy(update={"snippet": "Αθήνα " * 40}) for item in evidence]
+    latin = [item.model_copy(update={"snippet": "Athens " * 40}) for item in evidence]
+    assert generator.token_ceiling(greek, []) > generator.token_ceiling(latin, [])
+    removed = [RemovedClaim(text="The talks collapsed.", location="what_happened", evidence_ids=[1],
+                            reasons=["only 20% of its words appear in the cited evidence"],
+                            stage="deterministic")]
+    assert generator.token_ceiling(evidence, removed) > ceiling
+    verifier = ClaudeVerifier(client(fake), VERIFIER)
+    assert verifier.token_ceiling(evidence, [(1, "The talks resumed.", [1])]) > request["max_tokens"]
 
 
 @pytest.mark.parametrize(("reported", "counted"), [

@@ -544,6 +544,28 @@ def test_the_token_budget_adds_up_per_day(briefs: tuple[Any, Seed]) -> None:
     assert (store.tokens_spent(day), store.tokens_spent(day + timedelta(days=1))) == (1500, 7)
 
 
+def test_a_reservation_is_granted_only_within_the_budget(briefs: tuple[Any, Seed]) -> None:
+    store, _ = briefs
+    day = NOW.date()
+    assert not store.budget_closed(day, 1000)
+    assert store.reserve_tokens(day, 600, 1000)
+    assert store.reserve_tokens(day, 400, 1000)  # exactly the budget
+    assert store.tokens_spent(day) == 1000
+    assert store.add_tokens(day, -700) == 300    # settled: the calls cost less than their ceilings
+    # Given 700 left: a call that could cost 800 is refused, and counts nothing
+    assert not store.reserve_tokens(day, 800, 1000)
+    assert store.tokens_spent(day) == 300
+    # the day is closed at that budget (clustering starts nothing more), not at a raised one
+    assert store.budget_closed(day, 1000)
+    assert not store.budget_closed(day, 5000)
+    assert store.reserve_tokens(day, 800, 5000)
+    # a ceiling larger than the whole budget is refused on a fresh day, writing no tokens
+    other = day + timedelta(days=1)
+    assert not store.reserve_tokens(other, 2000, 1000)
+    assert store.tokens_spent(other) == 0
+    assert store.budget_closed(other, 1000)
+
+
 # --- BriefLedger (headlinez.ports; clustering's backlog) --------------------------------------------
 
 

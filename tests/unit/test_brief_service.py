@@ -9,6 +9,7 @@ import pytest
 from tests import brief_story as story
 from tests.fakes import InMemoryBriefStore
 
+from headlinez.briefs.errors import LlmRateLimitedError, LlmServerError, LlmTimeoutError, ModelOutputError
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import (
     BriefBasis,
@@ -58,6 +59,9 @@ class ScriptedGenerator:
         self.headlines.append(headline)
         return BriefDraft.model_validate(self.drafts.pop(0)), TokenUsage(input_tokens=1000, output_tokens=300)
 
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]) -> int:
+        return 5000
+
 
 class Verifier:
     name = "verifier-test"
@@ -78,6 +82,9 @@ class Verifier:
             verdicts.append(made if made is not None else Verdict(claim_id=number, supported=True,
                                                                    evidence_id=next(iter(ids))))
         return verdicts, TokenUsage(input_tokens=500, output_tokens=50)
+
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]) -> int:
+        return 2000
 
 
 @pytest.fixture
@@ -140,6 +147,62 @@ def test_a_spent_budget_stops_generation(store: InMemoryBriefStore, service: Bri
     assert generator.feedback == []  # the model was not called
 
 
+class FailingGenerator(ScriptedGenerator):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                 headline: str = "") -> tuple[BriefDraft, TokenUsage]:
+        raise self.error
+
+
+def test_parallel_executions_cannot_spend_past_the_budget_together(store: InMemoryBriefStore) -> None:
+    # Given 6,000 tokens left and calls whose ceiling is 5,000 (each bills 1,300)
+    service = BriefService(store, Clock(), BriefPolicy(daily_token_budget=6000))
+    request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence())
+    results: list[str] = []
+
+    class OverlappingGenerator(ScriptedGenerator):
+        def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
+                     headline: str = "") -> tuple[BriefDraft, TokenUsage]:
+            # a second execution starts while this call is under way
+            results.append(service.generate(request, ScriptedGenerator(story.GOOD_DRAFT)).status)
+            return super().generate(evidence, feedback, headline)
+
+    # When one execution's call is in flight as the other asks
+    first = service.generate(request, OverlappingGenerator(story.GOOD_DRAFT))
+    # Then the second is refused (a check of "any budget left" let both call: 7,300 > 6,000) ...
+    assert (first.status, results) == ("generated", ["budget_exhausted"])
+    # ... the first is settled to what it was billed, and the day is closed to clustering's starts
+    assert store.tokens == {NOW.date(): 1300}
+    assert store.budget_closed(NOW.date(), 6000)
+    assert not store.budget_closed(NOW.date(), 7000), "a raised budget opens the day again"
+
+
+@pytest.mark.parametrize(("error", "counted"), [
+    (LlmServerError("500"), 0),          # never answered: the reservation is given back
+    (LlmRateLimitedError("429"), 0),
+    (LlmTimeoutError("timed out"), 5000),  # may have been processed and billed: the ceiling stays
+])
+def test_a_failed_call_settles_its_reservation(store: InMemoryBriefStore, service: BriefService,
+                                               error: Exception, counted: int) -> None:
+    with pytest.raises(type(error)):
+        service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
+                         FailingGenerator(error))
+    assert store.tokens == {NOW.date(): counted}
+
+
+def test_an_unusable_answer_counts_what_it_was_billed(store: InMemoryBriefStore,
+                                                      service: BriefService) -> None:
+    error = ModelOutputError("no tool call")
+    error.billed_tokens = 4321
+    with pytest.raises(ModelOutputError):
+        service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
+                         FailingGenerator(error))
+    assert store.tokens == {NOW.date(): 4321}
+
+
 def test_the_offline_engine_ignores_the_budget(store: InMemoryBriefStore, service: BriefService) -> None:
     store.tokens[NOW.date()] = 10**12
     result = service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
@@ -193,6 +256,21 @@ def test_a_budget_spent_since_generation_checks_without_the_verifier(store: InMe
     assert verifier.claims == [], "the model was not called"
     assert store.tokens[NOW.date()] == service.policy.daily_token_budget
     assert result.verifier == "deterministic"
+
+
+def test_the_verifier_call_reserves_its_ceiling_and_counts_its_usage(store: InMemoryBriefStore,
+                                                                     service: BriefService) -> None:
+    paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}
+    # Given less left than the verifier call's ceiling (2,000): the checks decide alone
+    store.tokens[NOW.date()] = service.policy.daily_token_budget - 1999
+    verifier = Verifier()
+    assert service.check(_check_input(story.draft_with(paraphrase)), verifier).verifier == "deterministic"
+    assert verifier.claims == []
+    # Given enough: the call is made, and the counter holds its usage (550), not its ceiling
+    store.tokens[NOW.date()] = 0
+    checked = service.check(_check_input(story.draft_with(paraphrase)), verifier)
+    assert checked.verifier == "deterministic+verifier-test"
+    assert store.tokens[NOW.date()] == 550
 
 
 def test_by_default_the_verifier_sees_only_undecided_claims(service: BriefService) -> None:

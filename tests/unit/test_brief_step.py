@@ -39,6 +39,9 @@ class _Generator:
     def generate(self, evidence: Any, feedback: Any, headline: str = "") -> tuple[BriefDraft, TokenUsage]:
         return BriefDraft.model_validate(story.GOOD_DRAFT), TokenUsage(input_tokens=100, output_tokens=20)
 
+    def token_ceiling(self, evidence: Any, feedback: Any) -> int:
+        return 500
+
 
 @pytest.fixture
 def step_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[StepHandler]:

@@ -257,7 +257,10 @@ def test_the_leading_key_conditions_allow_what_the_brief_steps_write() -> None:
     store = DynamoBriefStore(table, "t")
     store.tokens_spent(date(2026, 2, 18))  # Generate and FactCheck
     store.add_tokens(date(2026, 2, 18), 10)
-    assert table.calls == [("GetItem", "BUDGET"), ("UpdateItem", "BUDGET")]
+    store.reserve_tokens(date(2026, 2, 18), 10, 5)  # refused: the day is closed
+    store.budget_closed(date(2026, 2, 18), 5)
+    assert table.calls == [("GetItem", "BUDGET"), ("UpdateItem", "BUDGET"), ("UpdateItem", "BUDGET"),
+                           ("GetItem", "BUDGET")]
     table.calls.clear()
     store.record_failure(BriefFailure(trend_id="t1", execution_id="x", error="E",  # RecordFailure
                                       failed_at=datetime(2026, 2, 18, tzinfo=UTC)))

@@ -2,7 +2,8 @@
 
 Items (`headlinez.adapters.entities.briefs`): the brief (BriefEntity) shares the trend's
 partition, so the API's one Query of the trend returns it with the trend; the last failed attempt
-(BriefFailureEntity) lives outside it; the daily token counter (TokenBudgetEntity) is an atomic ADD.
+(BriefFailureEntity) lives outside it; the daily token counter (TokenBudgetEntity) is an atomic ADD,
+and a call reserves its token ceiling with a conditional ADD before it is made (`reserve_tokens`).
 A brief is written only over no brief or an older version: an execution that read older evidence
 never overwrites a brief written from newer evidence. Calls go through the table client
 (`headlinez.adapters.table`), which raises throttling as `StorageThrottledError`.
@@ -112,6 +113,34 @@ class DynamoBriefStore:
             names={"#ttl": "ttl"}, values={":tokens": int(tokens), ":ttl": TokenBudgetEntity.expires(day)},
             returns="UPDATED_NEW")
         return int(attributes["tokens"])
+
+    def reserve_tokens(self, day: date, tokens: int, budget: int) -> bool:
+        """One conditional ADD: concurrent executions cannot reserve past the budget together."""
+        if tokens > budget:  # no counter value could pass (and a missing one would)
+            self._close_budget(day, budget)
+            return False
+        try:
+            self._db.update(
+                TokenBudgetEntity.key(day), "ADD tokens :tokens SET #ttl = if_not_exists(#ttl, :ttl)",
+                condition="attribute_not_exists(tokens) OR tokens <= :limit",
+                names={"#ttl": "ttl"},
+                values={":tokens": int(tokens), ":limit": int(budget) - int(tokens),
+                        ":ttl": TokenBudgetEntity.expires(day)})
+        except ConditionFailedError:
+            self._close_budget(day, budget)
+            return False
+        return True
+
+    def _close_budget(self, day: date, budget: int) -> None:
+        self._db.update(
+            TokenBudgetEntity.key(day), "SET closed_at_budget = :budget, #ttl = if_not_exists(#ttl, :ttl)",
+            names={"#ttl": "ttl"}, values={":budget": int(budget), ":ttl": TokenBudgetEntity.expires(day)})
+
+    def budget_closed(self, day: date, budget: int) -> bool:
+        item = self._db.get(TokenBudgetEntity.key(day), consistent=True) or {}
+        closed_at = item.get("closed_at_budget")
+        # closed at this budget or a larger one: raising the budget mid-day opens the day again
+        return int(item.get("tokens", 0)) >= budget or (closed_at is not None and int(closed_at) >= budget)
 
 
 class StepFunctionsBriefTrigger:

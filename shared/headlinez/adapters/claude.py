@@ -61,6 +61,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 OVERLOADED_STATUS = 529
+TOOL_USE_PREAMBLE_TOKENS = 1_000
+"""The system prompt the API adds for tool use is a few hundred tokens (Anthropic's pricing page);
+counted generously in a call's token ceiling."""
 
 
 def parse_retry_after(headers: Any) -> float | None:
@@ -133,6 +136,15 @@ class ClaudeClient:
                 exc.billed_tokens = usage.total  # an unusable answer is billed all the same
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def token_ceiling(self, *, system: str, schema: dict[str, Any], user: str) -> int:
+        """The most one `call_tool` can bill: every byte sent as a token (a byte-level tokenizer
+        never makes more tokens than bytes), the API's own tool-use preamble, and `max_tokens` of
+        answer. Twice or thrice a real call's count for English: reserved before the call and
+        settled to the usage after it (services.briefs), so the cost is only that the day's last
+        few calls' worth of budget stays unused."""
+        sent = len(system.encode()) + len(json.dumps(schema).encode()) + len(user.encode())
+        return sent + TOOL_USE_PREAMBLE_TOKENS + self._max_output_tokens
 
     def _waits_inline(self, error: Exception) -> bool:
         """A 429/529 with a short retry-after is waited out once; everything else is raised."""
@@ -256,6 +268,10 @@ class ClaudeBriefGenerator:
             raise error
         return draft, usage
 
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]) -> int:
+        return self._client.token_ceiling(system=BRIEF_SYSTEM_PROMPT, schema=BRIEF_TOOL_SCHEMA,
+                                          user=brief_user_prompt(evidence, feedback))
+
 
 class _VerdictIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -293,6 +309,10 @@ class ClaudeVerifier:
             raise error from exc
         return [Verdict(claim_id=v.claim_id, supported=v.verdict == "supported", evidence_id=v.evidence_id,
                         reason=v.reason[:500]) for v in parsed.verdicts if v.claim_id >= 1], usage
+
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]) -> int:
+        return self._client.token_ceiling(system=VERIFIER_SYSTEM_PROMPT, schema=VERDICT_TOOL_SCHEMA,
+                                          user=verifier_user_prompt(evidence, claims))
 
 
 def resolve_api_key(settings: BriefSettings, secrets_client: Any = None) -> str:

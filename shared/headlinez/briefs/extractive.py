@@ -2912,3 +2912,6 @@ class ExtractiveGenerator:
     def generate(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim],
                  headline: str = "") -> tuple[BriefDraft, TokenUsage]:
         return extractive_draft(evidence, exclude={r.text for r in feedback}, headline=headline), TokenUsage()
+
+    def token_ceiling(self, evidence: Sequence[EvidenceItem], feedback: Sequence[RemovedClaim]) -> int:
+        return 0

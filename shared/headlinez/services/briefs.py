@@ -2,6 +2,7 @@
 
 load      -> is the change material? numbered evidence, capped by tokens
 generate  -> a draft from the engine (Claude or extractive), within the daily token budget
+             (each model call reserves its token ceiling first; see `_billed_call`)
 check     -> deterministic checks, then the verifier (if any) on what survived; the decision
 publish   -> the brief, written only over an older version
 failure   -> record why an execution failed; the last good brief stays
@@ -15,7 +16,8 @@ the failure and keeps the previous brief).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,7 +29,7 @@ from headlinez.briefs.checker import (
     check_draft,
     split_claims,
 )
-from headlinez.briefs.errors import ModelOutputError
+from headlinez.briefs.errors import LlmTimeoutError, ModelOutputError
 from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
 from headlinez.briefs.materiality import material_change
 from headlinez.briefs.models import (
@@ -76,6 +78,13 @@ class BriefPolicy:
 
 
 @dataclass
+class _Reservation:
+    granted: bool
+    billed: int = 0
+    """What the call cost, set by the caller once it answers (0 until then)."""
+
+
+@dataclass
 class _Outcome:
     check: ClaimCheck
     stage: str = "deterministic"
@@ -119,35 +128,63 @@ class BriefService:
 
     # --- generate ----------------------------------------------------------------------------------
 
-    def _count_failed_call(self, error: ModelOutputError, now: datetime, *, uses_tokens: bool) -> None:
-        """An answer the flow cannot use was billed all the same: the daily budget counts it (a
-        trend whose drafts always fail would otherwise be re-billed every hour, unseen)."""
-        if uses_tokens and error.billed_tokens:
-            self._store.add_tokens(now.date(), error.billed_tokens)
-            logger.warning("unusable model answer counted against the budget", extra={
-                "billed_tokens": error.billed_tokens, "error": str(error)[:300]})
-
     def budget_left(self, now: datetime | None = None) -> int:
         """Tokens left of the daily budget on the day of `now` (default: the clock's)."""
         day = (now or self._clock.now()).date()
         return self.policy.daily_token_budget - self._store.tokens_spent(day)
 
+    @contextmanager
+    def _billed_call(self, now: datetime, ceiling: int) -> Iterator[_Reservation]:
+        """A model call under the daily budget: its ceiling is reserved first (refused: `granted`
+        is False and the call must not be made), then settled to what the call was billed.
+
+        The reservation is one conditional write, so executions running in parallel cannot spend
+        past the budget together (a check of "any budget left" let each overshoot by one call).
+        Billed: the usage the body reports, or a `ModelOutputError`'s `billed_tokens` (an unusable
+        answer is paid for too). A call that failed before an answer gives its reservation back,
+        except a timeout, which may have been processed and billed: it keeps the ceiling.
+        """
+        day = now.date()
+        reservation = _Reservation(granted=self._store.reserve_tokens(day, ceiling,
+                                                                      self.policy.daily_token_budget))
+        if not reservation.granted:
+            yield reservation
+            return
+        try:
+            yield reservation
+        except ModelOutputError as exc:
+            reservation.billed = exc.billed_tokens
+            if exc.billed_tokens:
+                logger.warning("unusable model answer counted against the budget", extra={
+                    "billed_tokens": exc.billed_tokens, "error": str(exc)[:300]})
+            raise
+        except LlmTimeoutError:
+            reservation.billed = ceiling
+            raise
+        finally:
+            if reservation.billed != ceiling:
+                self._store.add_tokens(day, reservation.billed - ceiling)
+
     def generate(self, request: GenerateInput, generator: BriefGenerator) -> GenerateResult:
         now = self.now(request)
-        if generator.uses_tokens:
-            left = self.budget_left(now)
-            if left <= 0:
+        if not generator.uses_tokens:
+            draft, usage = generator.generate(request.evidence, request.feedback, request.headline)
+            return self._drafted(request, generator, draft, usage)
+        ceiling = generator.token_ceiling(request.evidence, request.feedback)
+        with self._billed_call(now, ceiling) as call:
+            if not call.granted:
                 logger.warning("daily token budget spent: no new brief generated", extra={
                     "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
+                    "budget_left": self.budget_left(now), "call_ceiling": ceiling,
                     "engine": generator.engine})
                 return GenerateResult(status="budget_exhausted", engine=generator.engine, usage=request.usage)
-        try:
             draft, usage = generator.generate(request.evidence, request.feedback, request.headline)
-        except ModelOutputError as exc:
-            self._count_failed_call(exc, now, uses_tokens=generator.uses_tokens)
-            raise
-        if generator.uses_tokens:
-            self._store.add_tokens(now.date(), usage.total)
+            call.billed = usage.total
+        return self._drafted(request, generator, draft, usage)
+
+    @staticmethod
+    def _drafted(request: GenerateInput, generator: BriefGenerator, draft: BriefDraft,
+                 usage: TokenUsage) -> GenerateResult:
         logger.info("brief drafted", extra={
             "trend_id": request.trend_id, "attempt": request.attempt, "engine": generator.engine,
             "claims": sum(len(p.claims) for p in draft.paragraphs), "input_tokens": usage.all_input_tokens,
@@ -158,12 +195,6 @@ class BriefService:
     # --- check -------------------------------------------------------------------------------------
 
     def check(self, request: CheckInput, verifier: ClaimVerifier | None) -> CheckResult:
-        if verifier is not None and self.budget_left(self.now(request)) <= 0:
-            # The generation gate ran before its call; spent since (parallel executions), the
-            # verifier's call would overshoot too: the checks decide alone, as without a verifier.
-            logger.warning("daily token budget spent: checked without the verifier", extra={
-                "trend_id": request.trend_id, "budget": self.policy.daily_token_budget})
-            verifier = None
         index = EvidenceIndex(request.evidence)
         draft = split_claims(request.draft)
         outcomes = [_Outcome(c) for c in check_draft(draft, index, self.policy.check)]
@@ -178,15 +209,20 @@ class BriefService:
             or (verifier is not None and o.check.wording_only))]
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
-            try:
-                verdicts, verifier_usage = verifier.verify(request.evidence, claims)
-            except ModelOutputError as exc:
-                self._count_failed_call(exc, self.now(request), uses_tokens=True)
-                raise
-            self._store.add_tokens(self.now(request).date(), verifier_usage.total)
-            usage = usage + verifier_usage
-            _apply_verdicts(to_verify, verdicts)
-            verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
+            ceiling = verifier.token_ceiling(request.evidence, claims)
+            with self._billed_call(self.now(request), ceiling) as call:
+                if call.granted:
+                    verdicts, verifier_usage = verifier.verify(request.evidence, claims)
+                    call.billed = verifier_usage.total
+                    usage = usage + verifier_usage
+                    _apply_verdicts(to_verify, verdicts)
+                    verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
+                else:
+                    # Spent since the draft (parallel executions): the checks decide alone, as
+                    # without a verifier, rather than overshoot the budget.
+                    logger.warning("daily token budget spent: checked without the verifier", extra={
+                        "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
+                        "call_ceiling": ceiling})
         result = self._assemble(draft, request, outcomes, verifier_name, usage)
         logger.info("brief checked", extra={
             "trend_id": request.trend_id, "attempt": request.attempt, "verifier": verifier_name,

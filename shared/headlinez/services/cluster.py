@@ -345,8 +345,10 @@ class ClusterService:
 
     def _budget_spent(self, now: datetime) -> bool:
         budget = self._brief_policy.daily_token_budget
+        # Spent, or closed by a call it could not cover: executions started now would only stop
+        # at Generate (docs/operations.md, TokenBudgetAlarm).
         return bool(self._ledger is not None and budget is not None
-                    and self._ledger.tokens_spent(now.date()) >= budget)
+                    and self._ledger.budget_closed(now.date(), budget))
 
     def _start_one(self, request: BriefRequest, now: datetime, report: ClusterReport) -> None:
         assert self._briefs is not None
