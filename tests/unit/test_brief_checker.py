@@ -208,3 +208,43 @@ def test_a_claim_sharing_almost_nothing_with_its_evidence_is_never_left_to_the_v
     assert not unrelated.passed
     assert any(p.startswith("only 0% of its words") for p in unrelated.problems)
     assert not unrelated.wording_only, "final: no model verdict can keep it"
+
+
+# --- a relation assembled from several items (names the evidence states only apart) ---------------
+
+
+def _relation_index() -> EvidenceIndex:
+    from datetime import UTC, datetime
+
+    from headlinez.briefs.models import EvidenceItem
+
+    published = datetime(2026, 2, 18, 6, tzinfo=UTC)
+    texts = [("Putin meets Orban in Moscow", "Vladimir Putin met Viktor Orban in Moscow on Tuesday."),
+             ("EU sanctions Zelensky aide", "The European Union sanctioned an aide of Volodymyr Zelensky "
+                                            "over a procurement scandal.")]
+    return EvidenceIndex([EvidenceItem(id=n, article_id=f"{n:032x}", outlet=f"Outlet {n}",
+                                       publisher_family=f"o{n}", title=title, snippet=snippet,
+                                       published=published, url=f"https://example.com/{n}")
+                          for n, (title, snippet) in enumerate(texts, 1)])
+
+
+def test_names_the_evidence_states_only_apart_are_left_to_the_verifier() -> None:
+    # Every word of the claim is in items 1 and 2 together; the relation it draws is in neither
+    index = _relation_index()
+    joined = check_claim("Vladimir Putin sanctioned Volodymyr Zelensky.", [1, 2], index)
+    assert joined.passed, "no word rule can remove it"
+    assert joined.names_apart == ["Vladimir Putin", "Volodymyr Zelensky"]
+    assert joined.needs_verifier
+    assert joined.method == "semantic", "never 'literal'"
+    # Names one cited sentence states together are not
+    together = check_claim("Vladimir Putin met Viktor Orban in Moscow.", [1, 2], index)
+    assert (together.passed, together.names_apart, together.method) == (True, [], "literal")
+    # One name moved into another item's statement: the sentences naming Orban say nothing of it
+    moved = check_claim("Viktor Orban was sanctioned over a procurement scandal.", [1, 2], index)
+    assert (moved.passed, moved.names_apart) == (True, ["Viktor Orban"])
+    # Without a verifier and told to remove what the rules cannot decide, it is removed
+    from headlinez.briefs.checker import CheckConfig
+
+    strict = check_claim("Vladimir Putin sanctioned Volodymyr Zelensky.", [1, 2], index,
+                         config=CheckConfig(undecided="remove"))
+    assert strict.problems == ["no cited sentence states these together: Vladimir Putin, Volodymyr Zelensky"]

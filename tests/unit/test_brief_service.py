@@ -404,3 +404,20 @@ def test_a_claim_judged_twice_stands_unsupported_if_either_verdict_says_so() -> 
                     for supported in order]
         _apply_verdicts([outcome], verdicts)
         assert outcome.check.problems == ["verifier: invented"], order
+
+
+def test_a_relation_assembled_from_two_items_goes_to_the_verifier(service: BriefService) -> None:
+    from tests.unit.test_brief_checker import _relation_index
+
+    evidence = [item.item for item in _relation_index().items.values()]
+    draft = BriefDraft.model_validate({"paragraphs": [{"kind": "what_happened", "claims": [
+        {"text": "Vladimir Putin met Viktor Orban in Moscow.", "evidence_ids": [1]},
+        {"text": "Vladimir Putin sanctioned Volodymyr Zelensky.", "evidence_ids": [1, 2]}]}],
+        "quick_answers": []})
+    verifier = Verifier(lambda number, text, ids: Verdict(claim_id=number, supported=False,
+                                                          reason="no item says Putin sanctioned him"))
+    result = service.check(CheckInput(trend_id=story.TREND_ID, evidence=evidence, draft=draft,
+                                      engine="claude-test"), verifier)
+    assert [text for _, text, _ in verifier.claims] == ["Vladimir Putin sanctioned Volodymyr Zelensky."]
+    assert [(r.text, r.stage) for r in result.removed_claims] == [
+        ("Vladimir Putin sanctioned Volodymyr Zelensky.", "verifier")]

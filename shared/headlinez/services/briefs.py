@@ -205,7 +205,7 @@ class BriefService:
         # paraphrase the word rules cannot tell from an invention); never a claim with a wrong
         # number, name, quote, date or attribution.
         to_verify = [o for o in outcomes if o.check.factual and (
-            (o.check.passed and (o.check.undecided or self.policy.verify == "all"))
+            (o.check.passed and (o.check.needs_verifier or self.policy.verify == "all"))
             or (verifier is not None and o.check.wording_only))]
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
