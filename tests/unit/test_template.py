@@ -495,3 +495,38 @@ def test_every_function_logs_json_into_its_own_group(template: dict[str, Any]) -
         config = function["Properties"]["LoggingConfig"]
         assert config["LogFormat"] == "JSON", logical_id
         assert set(config["LogGroup"]) == {"Ref"}, logical_id
+
+
+def _summed_metrics(alarm: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """An alarm on metric math: the metrics it reads, and the one expression it alarms on."""
+    queries = alarm["Metrics"]
+    (expression,) = [q for q in queries if q.get("ReturnData")]
+    metrics = [q["MetricStat"]["Metric"] for q in queries if "MetricStat" in q]
+    for query in queries:
+        if "MetricStat" in query:
+            assert f"FILL({query['Id']}, 0)" in expression["Expression"], "a quiet metric hides none"
+    assert len(queries) <= 10, "CloudWatch takes at most 10 metrics in an alarm"
+    return metrics, expression["Expression"]
+
+
+def test_unplanned_lambda_throttles_alarm(template: dict[str, Any]) -> None:
+    alarm = _props(template, "LambdaThrottlesAlarm")
+    metrics, _ = _summed_metrics(alarm)
+    assert {m["MetricName"] for m in metrics} == {"Throttles"}
+    watched = {m["Dimensions"][0]["Value"]["Ref"] for m in metrics}
+    # every function except the single writers, whose overlapping events wait in Lambda's queue by design
+    single = {name for name in FUNCTIONS if _props(template, name).get("ReservedConcurrentExecutions") == 1}
+    assert single == {"IngestFunction", "ClusterFunction", "FeedDispatchFunction"}
+    assert watched == set(FUNCTIONS) - single
+    assert (alarm["Threshold"], alarm["EvaluationPeriods"]) == (1, 1)
+
+
+def test_table_throttles_alarm_covers_the_table_and_every_index(template: dict[str, Any]) -> None:
+    alarm = _props(template, "TableThrottlesAlarm")
+    metrics, _ = _summed_metrics(alarm)
+    indexes = {i["IndexName"] for i in _props(template, "HeadlinezTable")["GlobalSecondaryIndexes"]}
+    seen = {(m["MetricName"], next((d["Value"] for d in m["Dimensions"]
+                                    if d["Name"] == "GlobalSecondaryIndexName"), None)) for m in metrics}
+    assert seen == {(name, index) for name in ("ReadThrottleEvents", "WriteThrottleEvents")
+                    for index in (None, *indexes)}
+    assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (2, 2)
