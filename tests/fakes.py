@@ -418,6 +418,7 @@ class InMemoryBriefStore:
         self.failures: list[BriefFailure] = []
         self.tokens: dict[date, int] = {}
         self.closed_at: dict[date, int] = {}
+        self.paused_until: datetime | None = None
 
     def add_trend(self, trend: TrendState, members: Sequence[TrendMember] = (),
                   articles: Sequence[Article] = ()) -> None:
@@ -478,6 +479,14 @@ class InMemoryBriefStore:
 
     def budget_closed(self, day: date, budget: int) -> bool:
         return self.tokens.get(day, 0) >= budget or self.closed_at.get(day, -1) >= budget
+
+    def pause_model_calls(self, until: datetime) -> None:
+        seconds = datetime.fromtimestamp(int(until.timestamp()) + 1, tz=UTC)  # whole seconds, as DynamoDB
+        if self.paused_until is None or seconds > self.paused_until:
+            self.paused_until = seconds
+
+    def model_paused_until(self) -> datetime | None:
+        return self.paused_until
 
 
 class FakeClock:

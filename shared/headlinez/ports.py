@@ -451,6 +451,12 @@ class BriefStore(Protocol):
         Refused: False, and the day is closed at that budget (`budget_closed`)."""
         ...
 
+    def pause_model_calls(self, until: datetime) -> None:
+        """Every execution waits until `until` (the model API's retry-after); never moved earlier."""
+        ...
+
+    def model_paused_until(self) -> datetime | None: ...
+
 
 class BriefGenerator(Protocol):
     engine: str

@@ -244,14 +244,15 @@ def test_regeneration_is_bounded_and_keeps_the_previous_brief(make_flow: Any, fa
 
 
 def test_transient_errors_are_retried_by_name(make_flow: Any, fake: FakeAnthropic) -> None:
-    # Given the model API overloaded once, with a retry-after too long to wait out in the function
-    fake.script("write_brief", overloaded(retry_after=30))
-    flow = make_flow(**_claude_env(fake))
+    # Given the model API overloaded once, with a retry-after longer than the client waits inline
+    fake.script("write_brief", overloaded(retry_after=1.5))
+    flow = make_flow(**_claude_env(fake, BRIEF_INLINE_RETRY_AFTER_MAX_SECONDS="0.5"))
     story.seed(TABLE, story.SOURCES_V1, version=1)
 
     description, events = flow.run(version=1)
 
-    # Then the state machine retried Generate after LlmOverloadedError and published
+    # Then the state machine retried Generate after LlmOverloadedError (the retry waited out the
+    # rest of the retry-after, which the first attempt recorded for every execution) and published
     assert description["status"] == "SUCCEEDED"
     assert lambda_errors(events) == ["LlmOverloadedError"]
     assert states_entered(events).count("Generate") == 1  # a Retry stays in the state

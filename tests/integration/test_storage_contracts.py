@@ -566,6 +566,17 @@ def test_a_reservation_is_granted_only_within_the_budget(briefs: tuple[Any, Seed
     assert store.budget_closed(other, 1000)
 
 
+def test_a_model_pause_only_moves_later(briefs: tuple[Any, Seed]) -> None:
+    store, _ = briefs
+    assert store.model_paused_until() is None
+    store.pause_model_calls(NOW + timedelta(seconds=90))
+    assert store.model_paused_until() == NOW + timedelta(seconds=91)  # rounded up to a whole second
+    store.pause_model_calls(NOW + timedelta(seconds=10))  # a shorter retry-after read later
+    assert store.model_paused_until() == NOW + timedelta(seconds=91)
+    store.pause_model_calls(NOW + timedelta(seconds=300.5))
+    assert store.model_paused_until() == NOW + timedelta(seconds=301)
+
+
 # --- BriefLedger (headlinez.ports; clustering's backlog) --------------------------------------------
 
 

@@ -9,7 +9,13 @@ import pytest
 from tests import brief_story as story
 from tests.fakes import InMemoryBriefStore
 
-from headlinez.briefs.errors import LlmRateLimitedError, LlmServerError, LlmTimeoutError, ModelOutputError
+from headlinez.briefs.errors import (
+    LlmOverloadedError,
+    LlmRateLimitedError,
+    LlmServerError,
+    LlmTimeoutError,
+    ModelOutputError,
+)
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import (
     BriefBasis,
@@ -421,3 +427,45 @@ def test_a_relation_assembled_from_two_items_goes_to_the_verifier(service: Brief
     assert [text for _, text, _ in verifier.claims] == ["Vladimir Putin sanctioned Volodymyr Zelensky."]
     assert [(r.text, r.stage) for r in result.removed_claims] == [
         ("Vladimir Putin sanctioned Volodymyr Zelensky.", "verifier")]
+
+
+class MovableClock:
+    def __init__(self, value: datetime) -> None:
+        self.value = value
+
+    def now(self) -> datetime:
+        return self.value
+
+
+def test_a_long_retry_after_pauses_every_execution_until_then(store: InMemoryBriefStore) -> None:
+    from datetime import timedelta
+
+    clock = MovableClock(NOW)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.value += timedelta(seconds=seconds)
+
+    service = BriefService(store, clock, BriefPolicy(pause_wait_max_seconds=30), sleep=sleep)
+    request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence(), now=NOW)
+    # Given a 429 asking to wait 90 s (longer than the client waits inline)
+    with pytest.raises(LlmRateLimitedError):
+        service.generate(request, FailingGenerator(LlmRateLimitedError("429", retry_after=90)))
+    assert store.model_paused_until() == NOW + timedelta(seconds=91)  # whole seconds, never early
+    # When another execution asks 30 s later, the API is not called, and nothing is reserved
+    clock.value = NOW + timedelta(seconds=30)
+    waiting = ScriptedGenerator(story.GOOD_DRAFT)
+    with pytest.raises(LlmRateLimitedError) as raised:
+        service.generate(request, waiting)
+    assert waiting.feedback == []
+    assert raised.value.retry_after == 61
+    assert store.tokens == {NOW.date(): 0}
+    # Then with at most 30 s of the pause left, the step waits it out and calls
+    clock.value = NOW + timedelta(seconds=71)
+    assert service.generate(request, waiting).status == "generated"
+    assert slept == [20.0]
+    # A garbled retry-after pauses at most MAX_MODEL_PAUSE_SECONDS
+    with pytest.raises(LlmOverloadedError):
+        service.generate(request, FailingGenerator(LlmOverloadedError("529", retry_after=10**9)))
+    assert store.model_paused_until() == clock.value + timedelta(seconds=601)

@@ -259,8 +259,10 @@ def test_the_leading_key_conditions_allow_what_the_brief_steps_write() -> None:
     store.add_tokens(date(2026, 2, 18), 10)
     store.reserve_tokens(date(2026, 2, 18), 10, 5)  # refused: the day is closed
     store.budget_closed(date(2026, 2, 18), 5)
+    store.model_paused_until()  # every model call
+    store.pause_model_calls(datetime(2026, 2, 18, tzinfo=UTC))  # after a long retry-after
     assert table.calls == [("GetItem", "BUDGET"), ("UpdateItem", "BUDGET"), ("UpdateItem", "BUDGET"),
-                           ("GetItem", "BUDGET")]
+                           ("GetItem", "BUDGET"), ("GetItem", "BUDGET"), ("UpdateItem", "BUDGET")]
     table.calls.clear()
     store.record_failure(BriefFailure(trend_id="t1", execution_id="x", error="E",  # RecordFailure
                                       failed_at=datetime(2026, 2, 18, tzinfo=UTC)))

@@ -11,8 +11,9 @@ never overwrites a brief written from newer evidence. Calls go through the table
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -21,7 +22,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from headlinez.adapters.entities.articles import ArticleEntity
-from headlinez.adapters.entities.briefs import BriefEntity, BriefFailureEntity, TokenBudgetEntity
+from headlinez.adapters.entities.briefs import (
+    BriefEntity,
+    BriefFailureEntity,
+    ModelPauseEntity,
+    TokenBudgetEntity,
+)
 from headlinez.adapters.entities.trends import MemberEntity, TrendEntity
 from headlinez.adapters.table import ConditionFailedError, TableClient
 from headlinez.briefs.materiality import BriefedTrend
@@ -141,6 +147,25 @@ class DynamoBriefStore:
         closed_at = item.get("closed_at_budget")
         # closed at this budget or a larger one: raising the budget mid-day opens the day again
         return int(item.get("tokens", 0)) >= budget or (closed_at is not None and int(closed_at) >= budget)
+
+
+    # --- the model API's retry-after, shared by every execution ---------------------------------
+
+    def pause_model_calls(self, until: datetime) -> None:
+        """Only ever moves the pause later (a shorter retry-after read after a longer one keeps it)."""
+        seconds = int(until.timestamp()) + 1  # whole seconds, rounded up: never early
+        with contextlib.suppress(ConditionFailedError):  # a later pause is already stored
+            self._db.update(
+                ModelPauseEntity.KEY, "SET paused_until = :until, #ttl = :ttl",
+                condition="attribute_not_exists(paused_until) OR paused_until < :until",
+                names={"#ttl": "ttl"},
+                values={":until": seconds, ":ttl": seconds + int(ModelPauseEntity.TTL.total_seconds())})
+
+    def model_paused_until(self) -> datetime | None:
+        item = self._db.get(ModelPauseEntity.KEY, consistent=True)
+        if not item or "paused_until" not in item:
+            return None
+        return datetime.fromtimestamp(int(item["paused_until"]), tz=UTC)
 
 
 class StepFunctionsBriefTrigger:

@@ -16,10 +16,11 @@ the failure and keeps the previous brief).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from headlinez.briefs.checker import (
     QUESTION_PROBLEM,
@@ -29,7 +30,7 @@ from headlinez.briefs.checker import (
     check_draft,
     split_claims,
 )
-from headlinez.briefs.errors import LlmTimeoutError, ModelOutputError
+from headlinez.briefs.errors import LlmOverloadedError, LlmRateLimitedError, LlmTimeoutError, ModelOutputError
 from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
 from headlinez.briefs.materiality import material_change
 from headlinez.briefs.models import (
@@ -63,6 +64,9 @@ from headlinez.ports import BriefGenerator, BriefStore, ClaimVerifier, Clock
 logger = logging.getLogger(__name__)
 
 MAX_CAUSE_CHARS = 2000
+MAX_MODEL_PAUSE_SECONDS = 600.0
+"""The longest wait a retry-after imposes on every execution (a garbled header must not stop the
+briefs for a day; the state machine's own retries space out anything longer)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ class BriefPolicy:
     check: CheckConfig = field(default_factory=CheckConfig)
     verify: str = "undecided"
     """Claims the verifier sees: 'undecided' (what the deterministic layer could not decide) or 'all'."""
+    pause_wait_max_seconds: float = 30.0
+    """The longest rest of a model API pause (its retry-after) a step waits out before calling;
+    within the brief functions' 120 s timeout beside the call's own timeout (60 s by default)."""
 
 
 @dataclass
@@ -91,10 +98,12 @@ class _Outcome:
 
 
 class BriefService:
-    def __init__(self, store: BriefStore, clock: Clock, policy: BriefPolicy | None = None) -> None:
+    def __init__(self, store: BriefStore, clock: Clock, policy: BriefPolicy | None = None, *,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._store = store
-        self._clock = clock  # only for a step input without `now` (see StepInput.now)
+        self._clock = clock  # a step input's `now` comes first (StepInput.now); the clock times pauses
         self.policy = policy or BriefPolicy()
+        self._sleep = sleep
 
     def now(self, request: StepInput | None = None) -> datetime:
         """The step's time: its input's `now` (the run's time), else the clock."""
@@ -143,7 +152,25 @@ class BriefService:
         Billed: the usage the body reports, or a `ModelOutputError`'s `billed_tokens` (an unusable
         answer is paid for too). A call that failed before an answer gives its reservation back,
         except a timeout, which may have been processed and billed: it keeps the ceiling.
+
+        A 429 or 529 whose retry-after the client did not wait out inline pauses every execution
+        until then (`pause_model_calls`); a call asked for during the pause raises
+        LlmRateLimitedError at once, without calling, and the state machine retries the step.
         """
+        wall = self._clock.now()
+        paused_until = self._store.model_paused_until()
+        if paused_until is not None and paused_until > wall:
+            # An execution was told to wait: calling before then would only be refused again (and
+            # may lengthen the wait). A short rest is waited out here; a long one is left to the
+            # state machine's retries, which land at random times within their backoff.
+            wait = (paused_until - wall).total_seconds()
+            if wait > self.policy.pause_wait_max_seconds:
+                logger.warning("model API asked every caller to wait: not called", extra={
+                    "paused_until": paused_until.isoformat(), "retry_after": round(wait, 1)})
+                raise LlmRateLimitedError(f"the model API asked to wait until {paused_until:%H:%M:%S} UTC",
+                                          retry_after=wait)
+            logger.info("waiting out the model API's retry-after", extra={"retry_after": round(wait, 1)})
+            self._sleep(wait)
         day = now.date()
         reservation = _Reservation(granted=self._store.reserve_tokens(day, ceiling,
                                                                       self.policy.daily_token_budget))
@@ -160,6 +187,11 @@ class BriefService:
             raise
         except LlmTimeoutError:
             reservation.billed = ceiling
+            raise
+        except (LlmRateLimitedError, LlmOverloadedError) as exc:
+            if exc.retry_after:  # longer than the client waits inline: every execution waits
+                pause = min(exc.retry_after, MAX_MODEL_PAUSE_SECONDS)
+                self._store.pause_model_calls(wall + timedelta(seconds=pause))
             raise
         finally:
             if reservation.billed != ceiling:

@@ -20,6 +20,7 @@ changing a key or an attribute name here is a data migration, not a refactoring.
 | BriefEntity | TREND#{trend_id} | BRIEF | | | |
 | BriefFailureEntity | BRIEFLOG#{trend_id} | FAILURE | | | |
 | TokenBudgetEntity | BUDGET | {yyyy-mm-dd} | | | |
+| ModelPauseEntity | BUDGET | MODEL_PAUSE | | | |
 | ClusterDocEntity | CLUSTER | DF, CHECKPOINT, ... | | | |
 | PredictionEntity | PRED#{trend_id} | {made_at} | PREDDUE / {due_at}#{trend_id} (until scored) | | |
 | TrackRecordEntity | PREDTRACK | ALL | | | |

@@ -89,3 +89,11 @@ class TokenBudgetEntity:
     @classmethod
     def expires(cls, day: date) -> int:
         return epoch(datetime(day.year, day.month, day.day, tzinfo=UTC) + cls.TTL)
+
+
+class ModelPauseEntity:
+    """Until when the model API asked every caller to wait (`paused_until`, epoch seconds): one
+    item beside the day counters (pk BUDGET, so the brief functions' IAM statement covers it)."""
+
+    KEY: ItemKey = {"pk": "BUDGET", "sk": "MODEL_PAUSE"}
+    TTL = timedelta(days=1)
