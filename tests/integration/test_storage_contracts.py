@@ -710,3 +710,33 @@ def test_a_split_pair_commits_in_one_transaction_however_many_trends_a_run_write
     found = dynamo.get_trend(new.trend_id)
     assert found is not None
     assert sorted(m.article_id for m in found[1]) == [f"{n:032x}" for n in (2, 3)]
+
+
+def test_a_merged_trend_and_its_survivor_commit_in_one_transaction(
+        dynamo: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given two stored trends, and 120 other trends the same run rewrites between them
+    survivor, absorbed = _trend(1, version=1), _trend(2, version=1)
+    dynamo.save_trends([survivor, absorbed], {survivor.trend_id: [_member(1, 30)],
+                                              absorbed.trend_id: [_member(4, 20), _member(5, 10)]},
+                       expected_versions={})
+    others = [_trend(1000 + n, version=0) for n in range(120)]
+    calls: list[set[str]] = []
+    real = dynamo._db.transact_write
+
+    def spy(actions: list[dict[str, Any]]) -> None:
+        keys = [a.get("Put", {}).get("Item") or a.get("Delete", {}).get("Key") for a in actions]
+        calls.append({key["pk"] for key in keys})
+        real(actions)
+
+    monkeypatch.setattr(dynamo._db, "transact_write", spy)
+    # When the run folds the second into the first (its members copied over, itself closed)
+    dynamo.save_trends(
+        [survivor.model_copy(update={"version": 2}), *others,
+         absorbed.model_copy(update={"version": 2, "is_open": False, "merged_into": survivor.trend_id})],
+        {survivor.trend_id: [_member(4, 20), _member(5, 10)]},
+        expected_versions={survivor.trend_id: 1, absorbed.trend_id: 1})
+    # Then both META writes are in one TransactWriteItems call: written apart, a crash between them
+    # left the articles in two open trends (absorbed twice later) or closed with no survivor
+    assert len(calls) >= 2, "the run needed several transactions"
+    (together,) = [c for c in calls if f"TREND#{survivor.trend_id}" in c]
+    assert f"TREND#{absorbed.trend_id}" in together

@@ -53,6 +53,18 @@ def test_the_file_is_json_with_only_the_template_placeholders() -> None:
     assert machine["Type"] == "STANDARD"  # unique execution names make the cluster's starts idempotent
 
 
+def test_the_machine_s_role_may_deliver_its_logs() -> None:
+    # Step Functions checks log delivery on the role when it creates a machine with Logging, and
+    # SAM adds no permission for it: without these the first deploy rolls back.
+    machine = resource(load_template(REPO_ROOT / "template.yaml"), "BriefStateMachine")["Properties"]
+    assert machine["Logging"]["Destinations"]
+    granted = {action for policy in machine["Policies"] if "Statement" in policy
+               for statement in policy["Statement"] for action in statement["Action"]}
+    assert granted >= {"logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+                       "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+                       "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"}
+
+
 def test_statelint_finds_no_problem(definition: dict[str, Any]) -> None:
     assert lint(definition) == []
 

@@ -217,7 +217,8 @@ class DynamoStore:
             return
         pending: list[tuple[dict[str, Any], str]] = []  # (transaction action, its trend id)
         size = 0
-        for group in _split_groups(trend_items, removed_members or {}, members):
+        absorbed = {t.trend_id: t.merged_into for t in trends if t.merged_into}
+        for group in _split_groups(trend_items, removed_members or {}, members, absorbed):
             actions = self._group_actions(group, expected_versions, member_items, deletes)
             weight = sum(approx_bytes(action) for action, _ in actions)
             if pending and (len(pending) + len(actions) > TRANSACT_LIMIT or size + weight > TRANSACT_BYTES):
@@ -504,10 +505,15 @@ def _list_projection(*extra: str) -> dict[str, Any]:
 
 
 def _split_groups(trend_items: Sequence[dict[str, Any]], removed: Mapping[str, Sequence[TrendMember]],
-                  members: Mapping[str, Sequence[TrendMember]]) -> list[list[dict[str, Any]]]:
-    """The trend items in write order, grouped so that a trend losing members to a split and the
-    trend gaining them are in one group (one transaction): written apart, a crash between the
-    two transactions deleted the members from the one and never stored them in the other."""
+                  members: Mapping[str, Sequence[TrendMember]],
+                  merged_into: Mapping[str, str] | None = None) -> list[list[dict[str, Any]]]:
+    """The trend items in write order, grouped so that trends whose writes must not part are in
+    one group (one transaction): a trend losing members to a split and the trend gaining them
+    (written apart, a crash between the two deleted the members from the one and never stored
+    them in the other), and a trend merged into another and the survivor (written apart, the
+    retry found the survivor holding the absorbed trend's articles while that trend stayed open,
+    listed twice and absorbed twice later; or the absorbed trend closed and its coverage never
+    reached the survivor)."""
     order = {str(item["trend_id"]): index for index, item in enumerate(trend_items)}
     root = {tid: tid for tid in order}
 
@@ -524,6 +530,10 @@ def _split_groups(trend_items: Sequence[dict[str, Any]], removed: Mapping[str, S
             if source in order and target is not None and target != source:
                 first, second = sorted((find(source), find(target)), key=order.__getitem__)
                 root[second] = first
+    for source, target in (merged_into or {}).items():
+        if source in order and target in order and find(source) != find(target):
+            first, second = sorted((find(source), find(target)), key=order.__getitem__)
+            root[second] = first
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in trend_items:
         groups.setdefault(find(str(item["trend_id"])), []).append(item)
