@@ -144,6 +144,17 @@ def test_a_step_that_outlives_its_function_timeout_is_retried_like_a_state_timeo
             assert {"Sandbox.Timedout", "Lambda.Unknown"} <= set(retrier["ErrorEquals"]), name
 
 
+def test_each_task_outlives_its_function(definition: dict[str, Any]) -> None:
+    template = load_template(REPO_ROOT / "template.yaml")
+    by_folder = {props["CodeUri"]: props for r in template["Resources"].values()
+                 if r["Type"] == "AWS::Serverless::Function" for props in [r["Properties"]]}
+    for name, task in _tasks(definition).items():
+        folder = task["Resource"].rsplit(":function:", 1)[1]  # the rendered ARN names the folder
+        default = template["Globals"]["Function"]["Timeout"]
+        function_timeout = by_folder[f"functions/{folder}/"].get("Timeout", default)
+        assert task["TimeoutSeconds"] > function_timeout, name
+
+
 def test_the_flow_shape(definition: dict[str, Any]) -> None:
     states = definition["States"]
     assert definition["StartAt"] == "Init"

@@ -521,6 +521,10 @@ def test_unplanned_lambda_throttles_alarm(template: dict[str, Any]) -> None:
     assert single == {"IngestFunction", "ClusterFunction", "FeedDispatchFunction"}
     assert watched == set(FUNCTIONS) - single
     assert (alarm["Threshold"], alarm["EvaluationPeriods"]) == (1, 1)
+    # the dashboard's throttles widget shows what the alarm sums (the runbook sends you there)
+    body = _props(template, "OperationsDashboard")["DashboardBody"]["Fn::Sub"]
+    for name in watched:
+        assert f'["AWS/Lambda", "Throttles", "FunctionName", "${{{name}}}"' in body, name
 
 
 def test_table_throttles_alarm_covers_the_table_and_every_index(template: dict[str, Any]) -> None:
@@ -532,3 +536,18 @@ def test_table_throttles_alarm_covers_the_table_and_every_index(template: dict[s
     assert seen == {(name, index) for name in ("ReadThrottleEvents", "WriteThrottleEvents")
                     for index in (None, *indexes)}
     assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (2, 2)
+
+
+def test_a_feed_worker_takes_one_shard_per_invocation(template: dict[str, Any]) -> None:
+    # Shards of one batch ran one after another against the invocation's one deadline: a slow first
+    # shard left the others deferred, each deferral a receive towards the dead-letter queue.
+    worker = _props(template, "FeedWorkerFunction")
+    (source,) = worker["Events"].values()
+    assert source["Type"] == "SQS"
+    assert source["Properties"]["BatchSize"] == 1
+    assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queue = _props(template, "FeedShardQueue")
+    assert queue["VisibilityTimeout"] >= worker["Timeout"], "a shard must not reappear while it runs"
+    from headlinez.local.fanout import LocalFanOut
+
+    assert LocalFanOut.__init__.__kwdefaults__["batch_size"] == 1, "the local stack plays the same"

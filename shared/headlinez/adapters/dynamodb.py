@@ -293,7 +293,7 @@ class DynamoStore:
         members.sort(key=lambda m: m.published, reverse=True)
         return state, members
 
-    # --- API reads (access patterns 7, 8, 10-13) -----------------------------------------------
+    # --- API reads (access patterns A1-A8 in docs/architecture.md) ----------------------------
 
     def query_trends(self, query: TrendQuery, limit: int, start_key: StartKey | None
                      ) -> tuple[list[TrendState], StartKey | None]:

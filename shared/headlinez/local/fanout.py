@@ -1,12 +1,13 @@
 """The ingest fan-out in-process: the dispatch handler, moto SQS, and worker handlers as consumers.
 
-`LocalFanOut.run_cycle(now)` invokes `functions/dispatch` with a scheduled event, then plays Lambda's
-SQS event source: it receives up to `batch_size` shard messages, invokes `functions/feed_worker`
-with an SQS event (one invocation at a time: the handler's batch processor and metrics are module
-state, as in one Lambda execution environment), delete the messages that succeeded and make the ones in
-`batchItemFailures` visible again at once (SQS would wait for the visibility timeout), until the
-queue is empty. A message received `max_receives` times is left aside as dead-lettered (the
-queue's redrive policy deployed). The worker reports of every shard attempt are collected.
+`LocalFanOut.run_cycle(now)` invokes `functions/dispatch` with a scheduled event, then plays
+Lambda's SQS event source: it receives up to `batch_size` shard messages (1, as deployed), invokes
+`functions/feed_worker` with an SQS event (one invocation at a time: the handler's batch processor
+and metrics are module state, as in one Lambda execution environment), delete the messages that
+succeeded and make the ones in `batchItemFailures` visible again at once (SQS would wait for the
+visibility timeout), until the queue is empty. A message received `max_receives` times is left aside
+as dead-lettered (the queue's redrive policy deployed). The worker reports of every shard attempt
+are collected.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def create_queue(sqs: Any) -> str:
 
 class LocalFanOut:
     def __init__(self, dispatch: ModuleType, worker: ModuleType, sqs: Any, queue_url: str, *,
-                 batch_size: int = 5, max_receives: int = 3,
+                 batch_size: int = 1, max_receives: int = 3,
                  on_invoke: Callable[[Callable[[], Any]], Any] | None = None) -> None:
         self._dispatch = dispatch
         self._worker = worker
