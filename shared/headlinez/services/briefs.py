@@ -81,7 +81,7 @@ class BriefPolicy:
     """Claims the verifier sees: 'undecided' (what the deterministic layer could not decide) or 'all'."""
     pause_wait_max_seconds: float = 30.0
     """The longest rest of a model API pause (its retry-after) a step waits out before calling;
-    within the brief functions' 120 s timeout beside the call's own timeout (60 s by default)."""
+    within the brief functions' 170 s timeout beside the call's own timeout (60 s by default)."""
 
 
 @dataclass
