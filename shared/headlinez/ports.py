@@ -348,8 +348,17 @@ class CycleTracker(Protocol):
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
                    failed: int) -> CycleTotals | None:
-        """Record one finished shard (idempotent per shard id); the cycle's totals when this call
-        finished its last shard, else None (a retried shard never completes a cycle twice)."""
+        """Record one finished shard (idempotent per shard id); the cycle's totals when every shard
+        is done and its end not announced yet (`cycle_announced`), else None: the call that
+        finished the last shard, or a retry of a shard whose first attempt did and then died."""
+        ...
+
+    def unannounced_totals(self, run_time: datetime) -> CycleTotals | None:
+        """The totals of a cycle whose every shard is done but whose end was never announced."""
+        ...
+
+    def cycle_announced(self, run_time: datetime) -> None:
+        """Its `IngestCompleted` was published: no retry publishes it again."""
         ...
 
 

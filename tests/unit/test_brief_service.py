@@ -376,6 +376,17 @@ def test_publish_writes_a_newer_version_only(store: InMemoryBriefStore, service:
     assert store.get_brief(story.TREND_ID) == brief
 
 
+def test_a_retried_publish_finds_its_own_brief_published(store: InMemoryBriefStore,
+                                                         service: BriefService) -> None:
+    # the function timed out after its write and the state machine ran Publish again
+    assert service.publish(_publish_input(service, 2)).outcome == "published"
+    assert service.publish(_publish_input(service, 2)).outcome == "published"
+    # another execution of the same version is superseded
+    other = _publish_input(service, 2).model_copy(update={"execution_id": "exec-2"})
+    assert service.publish(other).outcome == "superseded"
+    assert store.get_brief(story.TREND_ID).execution_id == "exec-1"  # type: ignore[union-attr]
+
+
 def test_failure_is_recorded_and_the_brief_stays(store: InMemoryBriefStore, service: BriefService) -> None:
     service.publish(_publish_input(service, 1))
     before = store.get_brief(story.TREND_ID)

@@ -9,9 +9,10 @@ holds the shard count, the set of finished shard ids and the summed counters; it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -123,11 +124,26 @@ class DynamoFeedRegistry:
                 values={":id": {shard_id}, ":sid": shard_id, ":n": new_articles, ":f": fetched, ":e": failed},
                 returns="ALL_NEW")
         except ConditionFailedError:
-            return None  # recorded by an earlier attempt of this shard, or an unknown cycle
-        if len(item.get("done", ())) < int(item["shards"]):
-            return None
-        return CycleTotals(new_articles=int(item.get("new_articles", 0)),
-                           feeds_fetched=int(item.get("fetched", 0)), feeds_failed=int(item.get("failed", 0)))
+            # Recorded by an earlier attempt of this shard (or an unknown cycle): that attempt may
+            # have finished the cycle and died before announcing it.
+            return self.unannounced_totals(run_time)
+        return _complete_totals(item)
+
+    def unannounced_totals(self, run_time: datetime) -> CycleTotals | None:
+        return _complete_totals(self._db.get(CycleEntity.key(run_time), consistent=True) or {})
+
+    def cycle_announced(self, run_time: datetime) -> None:
+        with contextlib.suppress(ConditionFailedError):  # an unknown (expired) cycle: nothing to mark
+            self._db.update(CycleEntity.key(run_time), "SET announced = :yes",
+                            condition="attribute_exists(pk)", values={":yes": True})
+
+
+def _complete_totals(item: Mapping[str, Any]) -> CycleTotals | None:
+    """The totals of a stored cycle whose every shard is done and whose end was not announced."""
+    if not item or item.get("announced") or len(item.get("done", ())) < int(item.get("shards", 0)):
+        return None
+    return CycleTotals(new_articles=int(item.get("new_articles", 0)),
+                       feeds_fetched=int(item.get("fetched", 0)), feeds_failed=int(item.get("failed", 0)))
 
 
 class SqsShardQueue:

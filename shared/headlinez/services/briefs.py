@@ -321,6 +321,12 @@ class BriefService:
             basis=request.basis,
         )
         stored = self._store.put_brief(brief)
+        if not stored and request.execution_id:
+            # A retried Publish (its function timed out after the write) finds its own brief: it
+            # was published, not superseded.
+            current = self._store.get_brief(request.trend_id)
+            stored = (current is not None and current.version == brief.version
+                      and current.execution_id == request.execution_id)
         outcome = "published" if stored else "superseded"
         log = logger.info if stored else logger.warning
         log("brief " + outcome, extra={

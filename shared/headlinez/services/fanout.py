@@ -12,7 +12,9 @@ requests per host. The service re-reads the states and skips feeds no longer due
 shard fetches only the feeds its failed attempt did not finish, and no other shard is retried. A
 shard that stopped before its time limit with feeds left raises `ShardIncompleteError` (retried);
 a finished shard is recorded on the cycle item, and the worker that finishes the cycle's last
-shard publishes `IngestCompleted` (clustering runs once per cycle; its lease absorbs duplicates).
+shard publishes `IngestCompleted` (clustering runs once per cycle; its lease absorbs duplicates)
+and marks the cycle announced; a retried shard whose first attempt finished the cycle but died
+before that mark announces it (as does a duplicate dispatch of a cycle that had nothing due).
 Its counters sum the finished shard attempts: articles a failed attempt stored before it failed are
 stored and clustered, not counted. A shard that ends in the dead-letter queue never finishes its
 cycle: that cycle's clustering then happens with the next cycle's (it reads every article since
@@ -134,13 +136,23 @@ class DispatchService:
         if not self._cycles.start_cycle(now, [s.shard_id for s in shards]):
             report.duplicate_cycle = True
             logger.warning("cycle already dispatched: sending nothing", extra={"run_time": now.isoformat()})
+            # A first delivery that found nothing due and died before announcing it
+            totals = self._cycles.unannounced_totals(now)
+            if totals is not None:
+                self._announce(now, totals)
         elif shards:
             self._queue.send(shards)
-        elif self._completion is not None:  # nothing due: clustering still runs (re-ranking)
-            self._completion.cycle_completed(now, CycleTotals(0, 0, 0))
+        else:  # nothing due: clustering still runs (re-ranking)
+            self._announce(now, CycleTotals(0, 0, 0))
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("feeds dispatched", extra=report.model_dump(mode="json"))
         return report
+
+
+    def _announce(self, run_time: datetime, totals: CycleTotals) -> None:
+        if self._completion is not None:
+            self._completion.cycle_completed(run_time, totals)
+        self._cycles.cycle_announced(run_time)
 
 
 class HostLimitedFetcher:
@@ -225,4 +237,7 @@ class FeedWorkerService:
                                                         "shards": shard.shards_in_cycle})
             if self._completion is not None:
                 self._completion.cycle_completed(shard.run_time, totals)
+            # After the event: a crash before this mark lets the shard's retry announce it again
+            # (a second IngestCompleted is harmless: clustering runs under its lease, idempotently).
+            self._cycles.cycle_announced(shard.run_time)
         return report
