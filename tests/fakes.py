@@ -315,21 +315,26 @@ class InMemoryArticleRepository:
             self.save_new_articles(articles)
 
     def existing_keys(self, keys: Sequence[DedupeKey]) -> dict[DedupeKey, Mapping[str, Any]]:
-        return {key: dict(self.keys[key]) for key in keys if key in self.keys}
+        found = {key: dict(self.keys[key]) for key in keys if key in self.keys}
+        # the url key is the article item itself, as in DynamoDB
+        found.update({key: dedupe_record(self.articles[key.value]) for key in keys
+                      if key.kind == "url" and key.value in self.articles})
+        return found
 
     def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        self.restore_aliases(articles)  # aliases first, as DynamoStore
         written: list[Article] = []
         for article in articles:
             if article.article_id in self.articles:
                 continue  # stored already: not ours to count
             self.articles[article.article_id] = article.model_copy(deep=True)
             written.append(article)
-        self.restore_aliases(written)
         return written
 
     def restore_aliases(self, articles: Sequence[Article]) -> None:
         for article in articles:
-            self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)})
+            self.keys.update({key: dedupe_record(article) for key in dedupe_keys(article)
+                              if key.kind != "url"})
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
         return [a.model_copy(deep=True) for a in _ingested_between(self.articles.values(), start, end)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -189,6 +190,40 @@ def test_a_run_that_died_between_an_article_and_its_aliases_is_repaired_by_the_n
     # Then it stores nothing new and the aliases are back
     assert report.new_articles == 0
     assert aliases <= set(store.keys)
+
+
+def test_a_run_that_died_between_the_aliases_and_the_article_stores_it_once_on_retry() -> None:
+    # Two feeds of one newsroom list the same story under two URLs
+    world, top = feed(1, family="news"), feed(2, family="news")
+    story = ParsedFeed([RawEntry(title="Storm hits the northern coast", link="https://news.example.com/world/storm",
+                                 guid="w-storm", published=NOW - timedelta(minutes=5))])
+    same = ParsedFeed([RawEntry(title="Storm hits the northern coast", link="https://news.example.com/top/storm",
+                                guid="t-storm", published=NOW - timedelta(minutes=5))])
+    store = MemoryStore()
+    first, _ = make_service([world], {str(world.url): FetchOutcome(body=b"w")}, {b"w": story}, store)
+    real_put = store.save_new_articles
+
+    def die_after_the_aliases(articles: Any) -> list[Any]:
+        store.restore_aliases(articles)  # what goes first
+        raise TimeoutError("Task timed out")  # the run dies before the article item
+
+    store.save_new_articles = die_after_the_aliases  # type: ignore[method-assign]
+    with contextlib.suppress(TimeoutError):
+        first.run(NOW)
+    assert not store.articles
+    assert store.keys, "an alias to nothing"
+    store.save_new_articles = real_put  # type: ignore[method-assign]
+    store.states.clear()
+    # When the retry polls the newsroom's other feed first, then the first one
+    retry, _ = make_service([top, world], {str(top.url): FetchOutcome(body=b"t"),
+                                           str(world.url): FetchOutcome(body=b"w")},
+                            {b"t": same, b"w": story}, store)
+    retry._concurrency = 1  # one feed after the other, in list order
+    report = retry.run(NOW + timedelta(minutes=1))
+    # Then the story is stored exactly once: the alias to nothing neither hid it (lost) nor was
+    # missing (stored twice, as when the article went first and its aliases were lost)
+    assert report.new_articles == 1
+    assert len(store.articles) == 1
 
 
 def test_an_undated_entry_is_not_news_again_when_its_dedupe_keys_expire() -> None:

@@ -20,14 +20,14 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from headlinez.domain.dedupe import art_key, dedupe_keys, dedupe_within_batch, is_duplicate
+from headlinez.domain.dedupe import DedupeKey, art_key, dedupe_keys, dedupe_within_batch, is_duplicate
 from headlinez.domain.feed_activity import count_ingested
 from headlinez.domain.feed_schedule import (
     PollPolicy,
@@ -373,13 +373,33 @@ class IngestService:
         find it again by title or GUID."""
         unique = dedupe_within_batch(articles)
         keys = [key for article in unique for key in dedupe_keys(article)]
-        existing = self._articles.existing_keys(keys) if keys else {}
+        existing = self._trusted(keys, self._articles.existing_keys(keys)) if keys else {}
         fresh = [a for a in unique if not is_duplicate(a, existing)]
         unaliased = [a for a in unique if art_key(a) in existing
                      and any(key not in existing for key in dedupe_keys(a))]
         if unaliased:
             self._articles.restore_aliases(unaliased)
         return self._articles.save_new_articles(fresh) if fresh else []
+
+
+    def _trusted(self, keys: Sequence[DedupeKey], existing: Mapping[DedupeKey, Mapping[str, Any]]
+                 ) -> dict[DedupeKey, Mapping[str, Any]]:
+        """The found keys without aliases whose article is not stored. Aliases are written before
+        their article (`save_new_articles`), so a run that died in between left an alias to
+        nothing: trusted, it would hide that article from every retry. One extra BatchGetItem,
+        only for aliases of articles not looked up already (a headline another URL has)."""
+        asked = {key.value for key in keys if key.kind == "url"}
+        stored = {key.value for key in existing if key.kind == "url"}
+        targets = {str(record.get("article_id")) for key, record in existing.items() if key.kind != "url"}
+        unknown = targets - asked
+        if unknown:
+            stored |= {key.value for key in self._articles.existing_keys(
+                [DedupeKey("url", "", article_id) for article_id in sorted(unknown)])}
+        orphans = targets - stored
+        if orphans:
+            logger.info("dedupe aliases without their article ignored", extra={"articles": sorted(orphans)})
+        return {key: record for key, record in existing.items()
+                if key.kind == "url" or str(record.get("article_id")) not in orphans}
 
 
 _SUCCESSFUL_OUTCOMES = frozenset({"new", "not_modified", "unchanged"})
