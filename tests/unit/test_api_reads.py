@@ -452,6 +452,33 @@ def test_rss_and_atom_of_all_and_one_category() -> None:
         assert _self_link(api.get(f"/trends.{kind}")) == f"{base}/trends.{kind}"
 
 
+@pytest.mark.parametrize(("headers", "base"), [
+    ({"host": "news.example.org"}, "https://news.example.org"),
+    ({"host": "127.0.0.1:8000"}, "http://127.0.0.1:8000"),
+    # a client's X-Forwarded-Proto is not trusted: API Gateway serves HTTPS only
+    ({"host": "news.example.org", "x-forwarded-proto": "http"}, "https://news.example.org"),
+    # hosts that are not a host: the request context's domain name instead
+    ({"host": "evil.example/phish?x="}, "https://api-test.execute-api.us-east-1.amazonaws.com"),
+    ({"host": "attacker.example@x"}, "https://api-test.execute-api.us-east-1.amazonaws.com"),
+    ({"host": "evil.example\n"}, "https://api-test.execute-api.us-east-1.amazonaws.com"),
+])
+def test_feed_links_take_a_validated_host(headers: dict[str, str], base: str) -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_trend(1), score=1.0)
+    rss = _xml(_api(repo).get("/trends.rss", headers=headers))
+    assert rss.findtext("channel/item/link") == f"{base}/trend/{_trend(1).trend_id}"
+
+
+def test_a_bad_domain_name_falls_back_to_localhost() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_trend(1), score=1.0)
+    api = _api(repo)
+    event = make_http_event("GET", "/trends.rss", None, {"host": "bad host"})
+    event["requestContext"]["domainName"] = "evil.example/x\n"
+    rss = _xml(api.app.resolve(event, FakeLambdaContext()))
+    assert rss.findtext("channel/item/link", "").startswith("http://localhost/trend/")
+
+
 def _self_link(reply: Any) -> str | None:
     links = [e for e in _xml(reply).iter() if e.tag.endswith("link") and e.get("rel") == "self"]
     return links[0].get("href")

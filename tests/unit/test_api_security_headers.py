@@ -94,6 +94,27 @@ def test_server_errors_and_preflights_are_covered_too(api: Api) -> None:
     _assert_secure(preflight, "api")
 
 
+def test_the_docs_page_and_its_policy_are_built_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1.8 MB, hashed for its policy: it was built and scanned two more times on every request
+    from headlinez.api import app as api_app
+    from headlinez.api import security
+
+    scans: list[int] = []
+    real = security.html_csp
+
+    def counting(html: str) -> str:
+        scans.append(len(html))
+        return real(html)
+
+    monkeypatch.setattr(security, "html_csp", counting)
+    monkeypatch.setattr(api_app, "html_csp", counting)
+    api_app._swagger_page.cache_clear()
+    first, second = api.get("/docs"), api.get("/docs")
+    assert first.text == second.text
+    assert first.headers["content-security-policy"] == second.headers["content-security-policy"]
+    assert [n for n in scans if n > 100_000] == [len(first.text)], "one scan of the page per process"
+
+
 def test_docs_policy_allows_exactly_its_inline_scripts(api: Api) -> None:
     reply = api.get("/docs")
 

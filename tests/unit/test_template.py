@@ -551,3 +551,20 @@ def test_a_feed_worker_takes_one_shard_per_invocation(template: dict[str, Any]) 
     from headlinez.local.fanout import LocalFanOut
 
     assert LocalFanOut.__init__.__kwdefaults__["batch_size"] == 1, "the local stack plays the same"
+
+
+def test_the_cdn_adds_the_api_s_cors_headers_to_every_answer(template: dict[str, Any]) -> None:
+    # API Gateway answers with CORS headers only when the request has an Origin, and the CDN's
+    # cache key has no headers: without this policy the first request of a minute decided for all.
+    cache_policy = _props(template, "ApiCachePolicy")["CachePolicyConfig"]
+    cache_key = cache_policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert cache_key["HeadersConfig"] == {"HeaderBehavior": "none"}
+    behavior = _props(template, "ApiDistribution")["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "ApiCorsHeadersPolicy"}
+    cors = _props(template, "ApiCorsHeadersPolicy")["ResponseHeadersPolicyConfig"]["CorsConfig"]
+    api = _props(template, "HeadlinezHttpApi")["CorsConfiguration"]
+    assert cors["AccessControlAllowOrigins"]["Items"] == api["AllowOrigins"]
+    assert set(api["AllowMethods"]) <= set(cors["AccessControlAllowMethods"]["Items"])
+    assert cors["AccessControlAllowHeaders"]["Items"] == api["AllowHeaders"]
+    assert cors["AccessControlExposeHeaders"]["Items"] == api["ExposeHeaders"]
+    assert cors["OriginOverride"] is True

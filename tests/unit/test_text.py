@@ -33,6 +33,9 @@ from headlinez.domain.text import ELLIPSIS, html_to_text, normalize_title, title
         ("  lots\n\n of\t\u00a0 space  ", "lots of space"),
         # zero-width and soft-hyphen characters disappear
         ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),
+        # bidirectional overrides and isolates would reorder what a reader sees; marks stay
+        ("Bank \u202egnirolpxe\u202c says &#x202E;rtl\u2066x\u2069", "Bank gnirolpxe says rtlx"),
+        ("\u05e9\u05dc\u05d5\u05dd\u200f world", "\u05e9\u05dc\u05d5\u05dd\u200f world"),
         # comparisons in plain text are not tags
         ("3 < 5 and 7 > 2", "3 < 5 and 7 > 2"),
         # an ampersand that is not an entity stays

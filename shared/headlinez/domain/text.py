@@ -35,8 +35,12 @@ _BLOCKS = frozenset(
 _LEFTOVER_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Markup that survived one round: HTML that was escaped as text inside the feed.
 _LEFTOVER_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
-# Invisible characters that only disturb matching and display.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters that only disturb matching and display, and the bidirectional embedding,
+# override and isolate controls (U+202A-202E, U+2066-2069): in a headline they reorder what a
+# reader sees ("\u202e" turns the rest of a title around); Arabic or Hebrew text needs none of them
+# (its direction comes from its letters), and the marks U+200E/U+200F stay.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                                    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 _WHITESPACE = re.compile(r"\s+")
 _MAX_ROUNDS = 3
 
