@@ -341,9 +341,18 @@ class CycleTotals:
 
 
 class CycleTracker(Protocol):
-    def start_cycle(self, run_time: datetime, shard_ids: Sequence[str]) -> bool:
-        """Record a cycle's shards before they are sent; False when this cycle was already
-        dispatched (a duplicate delivery of the schedule: send nothing)."""
+    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard]) -> bool:
+        """Record a cycle's shards (and their feed ids) before they are sent; False when this
+        cycle was already dispatched (a duplicate delivery of the schedule)."""
+        ...
+
+    def cycle_sent(self, run_time: datetime) -> None:
+        """Every shard of the cycle was sent: its plan is no longer needed."""
+        ...
+
+    def unsent_plan(self, run_time: datetime) -> list[tuple[str, list[str]]] | None:
+        """(shard id, feed ids) of a cycle whose sending did not finish (a dispatch that failed
+        part-way), else None."""
         ...
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,

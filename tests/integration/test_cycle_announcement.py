@@ -62,8 +62,14 @@ def registry(dynamodb_table: str) -> DynamoFeedRegistry:
     return DynamoFeedRegistry(boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table))
 
 
+def _shard(shard_id: str, *feed_ids: str, of: int = 2) -> FeedShard:
+    feeds = [FeedConfig(id=f, url=f"http://127.0.0.1:9/{f}.xml", outlet=f.upper(), publisher_family=f)  # type: ignore[arg-type]
+             for f in feed_ids or ("e-world",)]
+    return FeedShard(run_time=NOW, shard_id=shard_id, shards_in_cycle=of, max_per_host=2, feeds=feeds)
+
+
 def test_the_tracker_announces_a_finished_cycle_until_it_is_marked(registry: DynamoFeedRegistry) -> None:
-    assert registry.start_cycle(NOW, ["s1", "s2"])
+    assert registry.start_cycle(NOW, [_shard("s1"), _shard("s2")])
     assert registry.shard_done(NOW, "s1", new_articles=3, fetched=2, failed=0) is None
     last = registry.shard_done(NOW, "s2", new_articles=1, fetched=2, failed=1)
     assert last == CycleTotals(new_articles=4, feeds_fetched=4, feeds_failed=1)
@@ -87,7 +93,7 @@ def test_a_worker_retry_announces_the_cycle_its_first_attempt_finished(dynamodb_
                                cycles=registry, completion=completion, policy=PollPolicy())
     feed = FeedConfig(id="e-world", url="http://127.0.0.1:9/rss", outlet="E", publisher_family="e")  # type: ignore[arg-type]
     shard = FeedShard(run_time=NOW, shard_id="c-0000", shards_in_cycle=1, max_per_host=2, feeds=[feed])
-    assert registry.start_cycle(NOW, [shard.shard_id])
+    assert registry.start_cycle(NOW, [shard])
     with pytest.raises(RuntimeError, match="PutEvents"):
         worker.process(shard)
     # SQS redelivers the shard (its feed now backs off): the shard's record is there, counted
@@ -109,3 +115,40 @@ def test_a_duplicate_dispatch_announces_a_cycle_that_had_nothing_due(dynamodb_ta
     assert dispatch.run(NOW).duplicate_cycle
     assert dispatch.run(NOW).duplicate_cycle
     assert completion.published == [(NOW, CycleTotals(0, 0, 0))]
+
+
+class BrokenQueue:
+    """Sends its first `accept` shards, then fails (SQS refusing a batch after the SDK's retries)."""
+
+    def __init__(self, accept: int) -> None:
+        self.accept = accept
+        self.sent: list[FeedShard] = []
+
+    def send(self, shards: Sequence[FeedShard]) -> None:
+        for shard in shards:
+            if self.accept <= 0:
+                raise RuntimeError("SQS refused shards")
+            self.accept -= 1
+            self.sent.append(shard)
+
+
+def test_a_dispatch_that_failed_part_way_through_sending_is_resent_by_its_retry(
+        dynamodb_table: str, registry: DynamoFeedRegistry) -> None:
+    store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
+    for n in range(1, 5):  # four hosts: four shards of one feed each
+        registry.put_feed(FeedConfig(id=f"f{n}", url=f"http://127.0.0.{n}/rss.xml", outlet=f"O{n}",  # type: ignore[arg-type]
+                                 publisher_family=f"o{n}"), now=NOW)
+    queue = BrokenQueue(accept=2)
+    dispatch = DispatchService(registry=registry, states=store, queue=queue, cycles=registry, shard_size=1)
+    with pytest.raises(RuntimeError, match="SQS refused"):
+        dispatch.run(NOW)
+    assert len(queue.sent) == 2
+    # Lambda's retry of the same event: a duplicate, which finds the cycle unsent and sends its plan
+    queue.accept = 10
+    report = dispatch.run(NOW)
+    assert (report.duplicate_cycle, report.resent) == (True, 4)
+    assert {f.id for s in queue.sent[2:] for f in s.feeds} == {"f1", "f2", "f3", "f4"}
+    assert {s.shard_id for s in queue.sent[2:]} >= {s.shard_id for s in queue.sent[:2]}, "same shard ids"
+    # a third delivery sends nothing: the cycle is marked sent
+    assert dispatch.run(NOW).resent == 0
+    assert len(queue.sent) == 6

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
 CYCLE_TTL = timedelta(days=2)
+logger = logging.getLogger(__name__)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
 
 
@@ -36,6 +38,10 @@ class ShardQueueError(RuntimeError):
 def seed_digest(feeds: Sequence[FeedConfig]) -> str:
     canonical = json.dumps([f.model_dump(mode="json") for f in feeds], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+MAX_PLAN_BYTES = 300_000
+"""A cycle item's plan (feed ids per shard) stays under DynamoDB's 400 KB item limit: ~15,000 feeds."""
 
 
 class DynamoFeedRegistry:
@@ -106,14 +112,33 @@ class DynamoFeedRegistry:
 
     # --- CycleTracker --------------------------------------------------------------------------
 
-    def start_cycle(self, run_time: datetime, shard_ids: Sequence[str]) -> bool:
-        """False when this cycle was already dispatched (a duplicate scheduler delivery)."""
+    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard]) -> bool:
+        """False when this cycle was already dispatched (a duplicate scheduler delivery). The
+        item keeps the plan (each shard's feed ids) until every shard is sent (`cycle_sent`)."""
+        item = CycleEntity.to_item(run_time, len(shards), CYCLE_TTL)
+        plan = json.dumps([[shard.shard_id, [feed.id for feed in shard.feeds]] for shard in shards],
+                          separators=(",", ":"))
+        if len(plan) <= MAX_PLAN_BYTES:  # else (tens of thousands of feeds) no resend: logged
+            item["plan"] = plan
+        else:
+            logger.warning("cycle plan too large to keep: a failed send is not resent",
+                           extra={"plan_bytes": len(plan), "shards": len(shards)})
         try:
-            self._db.put(CycleEntity.to_item(run_time, len(shard_ids), CYCLE_TTL),
-                         condition="attribute_not_exists(pk)")
+            self._db.put(item, condition="attribute_not_exists(pk)")
         except ConditionFailedError:
             return False
         return True
+
+    def cycle_sent(self, run_time: datetime) -> None:
+        with contextlib.suppress(ConditionFailedError):
+            self._db.update(CycleEntity.key(run_time), "SET sent = :yes REMOVE #plan",  # PLAN: reserved
+                            condition="attribute_exists(pk)", names={"#plan": "plan"}, values={":yes": True})
+
+    def unsent_plan(self, run_time: datetime) -> list[tuple[str, list[str]]] | None:
+        item = self._db.get(CycleEntity.key(run_time), consistent=True)
+        if not item or item.get("sent") or "plan" not in item:
+            return None
+        return [(str(shard_id), [str(f) for f in feeds]) for shard_id, feeds in json.loads(item["plan"])]
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
                    failed: int) -> CycleTotals | None:

@@ -3,8 +3,10 @@
 Dispatch (scheduled, every 15 minutes): seed the stored feed list from `infra/feeds.yaml` (once per
 file content), read the feeds (Query gsi1 `FEEDLIST`) and their states (Query gsi1 `FEEDS`), keep
 the active ones that are due (`domain.feed_schedule.select_due`: adaptive interval, backoff),
-shard them by host (`domain.sharding`), record the cycle (a conditional put: a duplicate delivery
-of the schedule sends nothing) and enqueue one SQS message per shard.
+shard them by host (`domain.sharding`), record the cycle with its plan (a conditional put: a
+duplicate delivery of the schedule sends nothing) and enqueue one SQS message per shard, then mark
+the cycle sent. A delivery whose send failed part-way leaves the cycle unsent: Lambda's retry (a
+duplicate) sends the planned shards again.
 
 Worker (SQS event source, Powertools batch processing with partial batch failures): one shard =
 one `IngestService` run over its feeds at the cycle's clock, at most `max_per_host` concurrent
@@ -95,6 +97,8 @@ class DispatchReport(BaseModel):
     shards: int = 0
     largest_shard: int = 0
     duplicate_cycle: bool = False
+    resent: int = 0
+    """Shards sent again by a duplicate delivery whose first attempt failed part-way through sending."""
     seconds: float = 0.0
 
     @property
@@ -133,21 +137,47 @@ class DispatchService:
                             max_per_host=self._max_per_host, feeds=group)
                   for index, group in enumerate(groups)]
         report.shards, report.largest_shard = len(shards), max((len(g) for g in groups), default=0)
-        if not self._cycles.start_cycle(now, [s.shard_id for s in shards]):
+        if not self._cycles.start_cycle(now, shards):
             report.duplicate_cycle = True
-            logger.warning("cycle already dispatched: sending nothing", extra={"run_time": now.isoformat()})
+            plan = self._cycles.unsent_plan(now)
+            if plan:  # the first delivery failed part-way through sending: send its shards again
+                report.resent = self._resend(now, plan, {c.id: c for c in active})
+            else:
+                logger.warning("cycle already dispatched: sending nothing",
+                               extra={"run_time": now.isoformat()})
             # A first delivery that found nothing due and died before announcing it
             totals = self._cycles.unannounced_totals(now)
             if totals is not None:
                 self._announce(now, totals)
         elif shards:
             self._queue.send(shards)
+            self._cycles.cycle_sent(now)
         else:  # nothing due: clustering still runs (re-ranking)
             self._announce(now, CycleTotals(0, 0, 0))
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("feeds dispatched", extra=report.model_dump(mode="json"))
         return report
 
+    def _resend(self, now: datetime, plan: Sequence[tuple[str, list[str]]],
+                configs: dict[str, FeedConfig]) -> int:
+        """The planned shards, rebuilt from their feed ids, sent again (all of them: which ones
+        the failed send delivered is unknown, and a shard delivered twice is harmless: its
+        worker polls only feeds still due, and a shard is recorded done once). A shard whose
+        feeds were all removed or paused since is recorded done, so the cycle can complete."""
+        shards = []
+        for shard_id, feed_ids in plan:
+            feeds = [configs[feed_id] for feed_id in feed_ids if feed_id in configs]
+            if feeds:
+                shards.append(FeedShard(run_time=now, shard_id=shard_id, shards_in_cycle=len(plan),
+                                        max_per_host=self._max_per_host, feeds=feeds))
+            else:
+                self._cycles.shard_done(now, shard_id, new_articles=0, fetched=0, failed=0)
+        logger.warning("cycle's send had failed part-way: its shards sent again", extra={
+            "run_time": now.isoformat(), "shards": len(shards)})
+        if shards:
+            self._queue.send(shards)
+        self._cycles.cycle_sent(now)
+        return len(shards)
 
     def _announce(self, run_time: datetime, totals: CycleTotals) -> None:
         if self._completion is not None:
