@@ -5,7 +5,6 @@ Each check runs in a fresh interpreter, so nothing imported by other tests can h
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -80,10 +79,6 @@ def test_importing_the_handler_loads_no_heavy_library(extra_env: dict[str, str])
     assert _loaded_forbidden_modules(extra_env, build_resolver=False) == []
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("headlinez.adapters.dynamodb") is None,
-    reason="headlinez.adapters.dynamodb is not written yet: the resolver over DynamoDB cannot be built",
-)
 @pytest.mark.parametrize("extra_env", [LOCAL_ENV, LAMBDA_ENV], ids=["local", "in-lambda"])
 def test_building_the_resolver_over_dynamodb_loads_no_heavy_library(extra_env: dict[str, str]) -> None:
     # _resolver() imports the DynamoDB adapter and creates its boto3 resource (no network call)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -193,9 +192,8 @@ def test_benchmark_capture_is_parsed_nearly_whole() -> None:
     folder = FEEDS_DIR / "fastfeedparser" / "benchmark_data" / "files"
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent")
-    started = time.perf_counter()
     result = folder_result(folder)
-    elapsed = time.perf_counter() - started
+    # (parse speed is measured by benchmarks/parser_bench.py, not here: this result is cached)
     # 200 real feeds, ~6,600 entries (manifest), a few non-UTF-8 or broken ones
     assert result.files == 200
     assert result.parsed >= 195, result.refused
@@ -205,7 +203,6 @@ def test_benchmark_capture_is_parsed_nearly_whole() -> None:
     unique = dedupe_within_batch(result.articles)
     assert len({a.article_id for a in unique}) == len(unique)
     assert all(a.title and a.url.startswith(("http://", "https://")) for a in result.articles)
-    assert elapsed < 30  # measured ~1 s on the reference machine (cached if run earlier)
 
 
 def test_non_utf8_feeds_are_decoded_without_replacement_characters() -> None:

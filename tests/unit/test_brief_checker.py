@@ -248,3 +248,26 @@ def test_names_the_evidence_states_only_apart_are_left_to_the_verifier() -> None
     strict = check_claim("Vladimir Putin sanctioned Volodymyr Zelensky.", [1, 2], index,
                          config=CheckConfig(undecided="remove"))
     assert strict.problems == ["no cited sentence states these together: Vladimir Putin, Volodymyr Zelensky"]
+
+
+def test_a_changed_number_scale_is_caught() -> None:
+    # "$8.2 trillion" restated as "$8.2 billion": the digits match, only the scale word is wrong
+    from datetime import UTC, datetime
+
+    from headlinez.briefs.models import EvidenceItem
+
+    index = EvidenceIndex([EvidenceItem(
+        id=1, article_id="0" * 32, outlet="Outlet", publisher_family="o", title="Deficit outlook",
+        snippet="The deficit will reach $8.2 trillion by 2031, the budget office said.",
+        published=datetime(2026, 2, 18, tzinfo=UTC), url="https://example.com/1")])
+    assert check_claim("The deficit will reach $8.2 trillion by 2031.", [1], index).passed
+    wrong = check_claim("The deficit will reach $8.2 billion by 2031.", [1], index)
+    assert wrong.problems == ["number scale not in the cited evidence: billion"]
+
+
+def test_an_unanswered_question_quotes_nothing(index: EvidenceIndex) -> None:
+    from headlinez.briefs.checker import check_not_specified
+
+    quoted = check_not_specified('Coverage does not yet specify "significant progress".', index,
+                                 "quick_answer:1")
+    assert "an unanswered question must not quote anything" in quoted.problems

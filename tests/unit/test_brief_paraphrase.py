@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.conftest import DATA_DIR
 
 from headlinez.briefs.checker import CheckConfig, EvidenceIndex, check_claim, numeric_text
 from headlinez.briefs.models import EvidenceItem
@@ -25,7 +26,7 @@ from headlinez.briefs.semantic import (
 from headlinez.briefs.text import numbers, quotes
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent / "shared" / "data" / "allsides_dev"
+DATA = DATA_DIR / "allsides_dev"  # HEADLINEZ_DATA_DIR, as every data test
 
 
 def _item(number: int, title: str, snippet: str, outlet: str = "Example Wire") -> EvidenceItem:

@@ -166,7 +166,8 @@ def test_the_hand_built_format_is_accepted() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ['["pk", "sk"]', '"TREND#1"', "42", "null", '{"pk": NaN}', "{not json", '{"pk": {"$n": "abc"}}'],
+    ['["pk", "sk"]', '"TREND#1"', "42", "null", '{"pk": NaN}', "{not json", '{"pk": {"$n": "abc"}}',
+     '{"pk": {"$n": "NaN"}}', '{"pk": {"$n": "Infinity"}}'],
 )
 def test_signed_payloads_that_are_not_a_key_are_rejected(payload: str) -> None:
     with pytest.raises(InvalidCursorError):

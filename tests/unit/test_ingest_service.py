@@ -114,6 +114,21 @@ def test_new_articles_are_stored_once_across_feeds_and_reruns() -> None:
     assert fetcher.sessions == 2
 
 
+def test_the_oldest_success_is_the_failing_feed_s_last_one() -> None:
+    # OldestSuccessfulPollMinutes: 0 for a feed that answered now, else the time since its last
+    # success; a feed that never succeeded is not counted
+    feeds = [feed(1), feed(2), feed(3)]
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"good"),
+                str(feeds[1].url): FetchOutcome(status=500, body=None, error="HTTP 500"),
+                str(feeds[2].url): FetchOutcome(status=500, body=None, error="HTTP 500")}
+    store = MemoryStore()
+    store.states["feed-2"] = FeedState(feed_id="feed-2", url=str(feeds[1].url),
+                                       last_attempt_at=NOW - timedelta(minutes=90),
+                                       last_success_at=NOW - timedelta(minutes=90))
+    service, _ = make_service(feeds, outcomes, {b"good": ParsedFeed([entry("x", "A fine headline")])}, store)
+    assert service.run(NOW).oldest_success_minutes == 90.0
+
+
 def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
     feeds = [feed(1), feed(2), feed(3)]
     outcomes = {

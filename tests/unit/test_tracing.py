@@ -143,7 +143,11 @@ def test_an_ingest_run_traces_its_steps_in_order() -> None:
 
 def test_the_default_tracing_does_nothing() -> None:
     with NO_TRACING.segment("anything"):
-        pass
+        steps = ["ran"]
+    assert steps == ["ran"]
+    # and swallows nothing: a step's error reaches the service
+    with pytest.raises(ValueError, match="boom"), NO_TRACING.segment("failing"):
+        raise ValueError("boom")
 
 
 class StubProvider:
