@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -657,23 +658,32 @@ def handler_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
     api_settings.cache_clear()
     # importing the handler points the `headlinez` logger at the function's Logger: undo it after
+    with package_logging_restored():
+        module = load_handler_module("api")
+        name = module.__name__
+        trends = InMemoryTrendRepository()
+        trends.add(_trend(1), [_member(1, 0)], score=1.0)
+        resolver = build_resolver(trends, InMemoryFeedStateRepository(), module.settings, lambda: NOW)
+        monkeypatch.setattr(module, "_resolver", lambda: resolver)
+        module.log_stream = io.StringIO()  # type: ignore[attr-defined]
+        for log_handler in module.logger.handlers:
+            if isinstance(log_handler, logging.StreamHandler):
+                monkeypatch.setattr(log_handler, "stream", module.log_stream)
+        yield module
+        sys.modules.pop(name, None)
+        api_settings.cache_clear()
+
+
+@contextmanager
+def package_logging_restored() -> Iterator[None]:
+    """The `headlinez` logger's handlers, propagation and level as they were, on the way out."""
     package_logger = logging.getLogger("headlinez")
     saved = (list(package_logger.handlers), package_logger.propagate, package_logger.level)
-    module = load_handler_module("api")
-    name = module.__name__
-    trends = InMemoryTrendRepository()
-    trends.add(_trend(1), [_member(1, 0)], score=1.0)
-    resolver = build_resolver(trends, InMemoryFeedStateRepository(), module.settings, lambda: NOW)
-    monkeypatch.setattr(module, "_resolver", lambda: resolver)
-    module.log_stream = io.StringIO()  # type: ignore[attr-defined]
-    for log_handler in module.logger.handlers:
-        if isinstance(log_handler, logging.StreamHandler):
-            monkeypatch.setattr(log_handler, "stream", module.log_stream)
-    yield module
-    sys.modules.pop(name, None)
-    api_settings.cache_clear()
-    package_logger.handlers, package_logger.propagate = saved[0], saved[1]
-    package_logger.setLevel(saved[2])
+    try:
+        yield
+    finally:
+        package_logger.handlers, package_logger.propagate = saved[0], saved[1]
+        package_logger.setLevel(saved[2])
 
 
 def test_handler_serves_requests_with_logs_and_metrics(
@@ -730,8 +740,12 @@ def test_handler_clock_is_the_request_time(
     assert abs(outside) < timedelta(seconds=5), "outside a request: the system clock"
 
 
-def test_handler_fixture_leaves_package_logging_as_it_found_it(caplog: pytest.LogCaptureFixture) -> None:
-    # Runs after the handler tests: records of headlinez.* loggers still reach pytest's capture.
-    logging.getLogger("headlinez.api.app").warning("still propagating")
-
-    assert "still propagating" in caplog.text
+def test_handler_fixture_leaves_package_logging_as_it_found_it() -> None:
+    # What importing a handler does to the package logger (Powertools takes it over) is undone
+    package = logging.getLogger("headlinez")
+    before = (list(package.handlers), package.propagate, package.level)
+    with package_logging_restored():
+        package.addHandler(logging.StreamHandler(io.StringIO()))
+        package.propagate = False
+        package.setLevel(logging.CRITICAL)
+    assert (list(package.handlers), package.propagate, package.level) == before
