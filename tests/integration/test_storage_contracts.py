@@ -681,13 +681,8 @@ def test_a_lease_expires_in_whole_seconds(lease: tuple[MakeLease, FakeClock]) ->
     assert held.acquire("run-b")
 
 
-def test_a_split_pair_commits_in_one_transaction_however_many_trends_a_run_writes(
-        dynamo: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given a trend with three stored members, and 120 other trends the same run rewrites
-    old = _trend(1, version=1)
-    dynamo.save_trends([old], {old.trend_id: [_member(1, 30), _member(2, 20), _member(3, 10)]},
-                       expected_versions={})
-    others = [_trend(1000 + n, version=0) for n in range(120)]
+def _transaction_partitions(dynamo: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The partition keys of each TransactWriteItems call the store makes from now on."""
     calls: list[set[str]] = []
     real = dynamo._db.transact_write
 
@@ -697,6 +692,17 @@ def test_a_split_pair_commits_in_one_transaction_however_many_trends_a_run_write
         real(actions)
 
     monkeypatch.setattr(dynamo._db, "transact_write", spy)
+    return calls
+
+
+def test_a_split_pair_commits_in_one_transaction_however_many_trends_a_run_writes(
+        dynamo: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a trend with three stored members, and 120 other trends the same run rewrites
+    old = _trend(1, version=1)
+    dynamo.save_trends([old], {old.trend_id: [_member(1, 30), _member(2, 20), _member(3, 10)]},
+                       expected_versions={})
+    others = [_trend(1000 + n, version=0) for n in range(120)]
+    calls = _transaction_partitions(dynamo, monkeypatch)
     # When a split moves members 2 and 3 to a new trend, written after the others
     moved = [_member(2, 20), _member(3, 10)]
     new = _trend(2, version=1)
@@ -720,15 +726,7 @@ def test_a_merged_trend_and_its_survivor_commit_in_one_transaction(
                                               absorbed.trend_id: [_member(4, 20), _member(5, 10)]},
                        expected_versions={})
     others = [_trend(1000 + n, version=0) for n in range(120)]
-    calls: list[set[str]] = []
-    real = dynamo._db.transact_write
-
-    def spy(actions: list[dict[str, Any]]) -> None:
-        keys = [a.get("Put", {}).get("Item") or a.get("Delete", {}).get("Key") for a in actions]
-        calls.append({key["pk"] for key in keys})
-        real(actions)
-
-    monkeypatch.setattr(dynamo._db, "transact_write", spy)
+    calls = _transaction_partitions(dynamo, monkeypatch)
     # When the run folds the second into the first (its members copied over, itself closed)
     dynamo.save_trends(
         [survivor.model_copy(update={"version": 2}), *others,

@@ -247,7 +247,8 @@ def test_names_the_evidence_states_only_apart_are_left_to_the_verifier() -> None
 
     strict = check_claim("Vladimir Putin sanctioned Volodymyr Zelensky.", [1, 2], index,
                          config=CheckConfig(undecided="remove"))
-    assert strict.problems == ["no cited sentence states these together: Vladimir Putin, Volodymyr Zelensky"]
+    assert strict.problems == [
+        "the cited evidence never connects these as the claim does: Vladimir Putin, Volodymyr Zelensky"]
 
 
 def test_a_changed_number_scale_is_caught() -> None:

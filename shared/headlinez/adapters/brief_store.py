@@ -148,7 +148,6 @@ class DynamoBriefStore:
         # closed at this budget or a larger one: raising the budget mid-day opens the day again
         return int(item.get("tokens", 0)) >= budget or (closed_at is not None and int(closed_at) >= budget)
 
-
     # --- the model API's retry-after, shared by every execution ---------------------------------
 
     def pause_model_calls(self, until: datetime) -> None:

@@ -26,9 +26,12 @@ from headlinez.adapters.table import ConditionFailedError, TableClient
 from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
-CYCLE_TTL = timedelta(days=2)
 logger = logging.getLogger(__name__)
+
+CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
+MAX_PLAN_BYTES = 300_000
+"""A cycle item's plan (feed ids per shard) stays under DynamoDB's 400 KB item limit: ~15,000 feeds."""
 
 
 class ShardQueueError(RuntimeError):
@@ -38,10 +41,6 @@ class ShardQueueError(RuntimeError):
 def seed_digest(feeds: Sequence[FeedConfig]) -> str:
     canonical = json.dumps([f.model_dump(mode="json") for f in feeds], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-MAX_PLAN_BYTES = 300_000
-"""A cycle item's plan (feed ids per shard) stays under DynamoDB's 400 KB item limit: ~15,000 feeds."""
 
 
 class DynamoFeedRegistry:

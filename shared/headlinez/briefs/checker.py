@@ -506,10 +506,15 @@ def _alias_known(folded: str, known: set[str]) -> bool:
     return any(alias in known for alias in name_aliases(folded))
 
 
+def _quoted_stems(text: str) -> set[str]:
+    """The words inside the text's quotes (a quote is checked verbatim, not as names)."""
+    quoted = " ".join(quotes(text))
+    return word_stems(quoted) if quoted else set()
+
+
 def _name_problems(factual: str, cited: Sequence[_IndexedItem], notes: list[str]) -> list[str]:
     text = _PARTY_TAG.sub(" ", normalize(factual))
-    quoted = " ".join(quotes(text))
-    quoted_stems = word_stems(quoted) if quoted else set()
+    quoted_stems = _quoted_stems(text)
     known = set().union(*(item.stems for item in cited))
     missing: list[str] = []
     tokens = name_tokens(text)
@@ -587,8 +592,7 @@ def _names_apart(factual: str, cited: Sequence[_IndexedItem], config: CheckConfi
     the claim's other content words). Names written only as an alias or acronym, or inside a
     quote, are left out: the name and quote checks cover them."""
     text = normalize(factual)
-    quoted = " ".join(quotes(text))
-    quoted_stems = word_stems(quoted) if quoted else set()
+    quoted_stems = _quoted_stems(text)
     known = set().union(*(item.stems for item in cited))
     names: dict[str, frozenset[str]] = {}
     for name in name_sequences(text):
@@ -663,7 +667,7 @@ def check_claim(text: str, evidence_ids: Sequence[int], index: EvidenceIndex, lo
     if not result.problems:
         result.names_apart = _names_apart(factual, cited, config)
         if result.names_apart and config.undecided == "remove":
-            result.problems.append("no cited sentence states these together: "
+            result.problems.append("the cited evidence never connects these as the claim does: "
                                    + ", ".join(result.names_apart))
             result.wording_only = True
     result.paraphrase = notes

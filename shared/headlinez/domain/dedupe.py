@@ -65,7 +65,12 @@ class DedupeKey(NamedTuple):
 
 
 def art_key(article: Article) -> DedupeKey:
-    return DedupeKey("url", "", article.article_id)
+    return url_key(article.article_id)
+
+
+def url_key(article_id: str) -> DedupeKey:
+    """The key of the article item itself (its id is the canonical URL's digest)."""
+    return DedupeKey("url", "", article_id)
 
 
 def title_key(article: Article) -> DedupeKey | None:

@@ -148,12 +148,12 @@ class DispatchService:
             # A first delivery that found nothing due and died before announcing it
             totals = self._cycles.unannounced_totals(now)
             if totals is not None:
-                self._announce(now, totals)
+                announce(self._cycles, self._completion, now, totals)
         elif shards:
             self._queue.send(shards)
             self._cycles.cycle_sent(now)
         else:  # nothing due: clustering still runs (re-ranking)
-            self._announce(now, CycleTotals(0, 0, 0))
+            announce(self._cycles, self._completion, now, CycleTotals(0, 0, 0))
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("feeds dispatched", extra=report.model_dump(mode="json"))
         return report
@@ -178,11 +178,6 @@ class DispatchService:
             self._queue.send(shards)
         self._cycles.cycle_sent(now)
         return len(shards)
-
-    def _announce(self, run_time: datetime, totals: CycleTotals) -> None:
-        if self._completion is not None:
-            self._completion.cycle_completed(run_time, totals)
-        self._cycles.cycle_announced(run_time)
 
 
 class HostLimitedFetcher:
@@ -265,9 +260,15 @@ class FeedWorkerService:
         if totals is not None:
             logger.info("ingest cycle complete", extra={"run_time": shard.run_time.isoformat(),
                                                         "shards": shard.shards_in_cycle})
-            if self._completion is not None:
-                self._completion.cycle_completed(shard.run_time, totals)
-            # After the event: a crash before this mark lets the shard's retry announce it again
-            # (a second IngestCompleted is harmless: clustering runs under its lease, idempotently).
-            self._cycles.cycle_announced(shard.run_time)
+            announce(self._cycles, self._completion, shard.run_time, totals)
         return report
+
+
+def announce(cycles: CycleTracker, completion: CompletionPublisher | None, run_time: datetime,
+             totals: CycleTotals) -> None:
+    """Publish a finished cycle's end, then mark it announced. After the event: a crash before
+    the mark lets a retry announce it again (a second IngestCompleted is harmless: clustering
+    runs under its lease, idempotently)."""
+    if completion is not None:
+        completion.cycle_completed(run_time, totals)
+    cycles.cycle_announced(run_time)

@@ -27,7 +27,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from headlinez.domain.dedupe import DedupeKey, art_key, dedupe_keys, dedupe_within_batch, is_duplicate
+from headlinez.domain.dedupe import (
+    DedupeKey,
+    art_key,
+    dedupe_keys,
+    dedupe_within_batch,
+    is_duplicate,
+    url_key,
+)
 from headlinez.domain.feed_activity import count_ingested
 from headlinez.domain.feed_schedule import (
     PollPolicy,
@@ -381,7 +388,6 @@ class IngestService:
             self._articles.restore_aliases(unaliased)
         return self._articles.save_new_articles(fresh) if fresh else []
 
-
     def _trusted(self, keys: Sequence[DedupeKey], existing: Mapping[DedupeKey, Mapping[str, Any]]
                  ) -> dict[DedupeKey, Mapping[str, Any]]:
         """The found keys without aliases whose article is not stored. Aliases are written before
@@ -394,7 +400,7 @@ class IngestService:
         unknown = targets - asked
         if unknown:
             stored |= {key.value for key in self._articles.existing_keys(
-                [DedupeKey("url", "", article_id) for article_id in sorted(unknown)])}
+                [url_key(article_id) for article_id in sorted(unknown)])}
         orphans = targets - stored
         if orphans:
             logger.info("dedupe aliases without their article ignored", extra={"articles": sorted(orphans)})
