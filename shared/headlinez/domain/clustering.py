@@ -183,16 +183,6 @@ class ClusterConfig(BaseModel):
         default=0.45, gt=0.0, le=1.0,
         description="Merge pass: two open trends whose combined trend-to-trend score reaches this merge.",
     )
-    cohesion_factor: float = Field(
-        default=0.0, ge=0.0, le=1.0,
-        description="Experimental, off by default (0): a trend of 3+ members accepts an article whose "
-        "score reaches this share of the trend's own mean pairwise cosine (its cohesion). It lifts UCI "
-        "B-cubed F1 from 0.74 to 0.80 but feeds on itself: a trend that absorbed a neighbour gets less "
-        "cohesive, so its threshold drops and it absorbs the next one (docs/benchmarks.md).",
-    )
-    cohesion_min_members: int = Field(
-        default=3, ge=2, description="Members a trend needs before the cohesion rule applies."
-    )
     headline_only_words: int = Field(
         default=5, ge=0,
         description="An article whose summary has fewer words than this is headline-only (no lead).",
@@ -207,9 +197,6 @@ class ClusterConfig(BaseModel):
         default=0.86, gt=0.0, le=1.0,
         description="The same for a headline-only side against a side with leads (median 0.538 vs "
         "0.623 on allsides_dev).",
-    )
-    semantic_floor: float = Field(
-        default=0.3, gt=0.0, le=1.0, description="The lowest threshold the cohesion rule can give."
     )
     lexical_share: float = Field(
         default=0.35, ge=0.0, le=1.0, description="Weight of the lexical cosine in the combined score."
@@ -647,7 +634,7 @@ class _Run:
         for tid in sorted(candidates):
             score = self.combined(candidates[tid], self._lexical_score(doc.vector, tid))
             threshold = self.config.semantic_threshold * self.text_factor(headline, self._headline_trend(tid))
-            if score > best and score >= self.join_threshold(tid, threshold):
+            if score > best and score >= threshold:
                 best, best_id = score, tid
         return best_id, best
 
@@ -670,18 +657,6 @@ class _Run:
         if first_headline_only or second_headline_only:
             return self.config.mixed_text_factor
         return 1.0
-
-    def join_threshold(self, tid: str, threshold: float) -> float:
-        """`threshold`, lowered for a broad trend of 3+ members to a share of its own cohesion
-        (never below ``semantic_floor``): see ClusterConfig.cohesion_factor."""
-        config = self.config
-        if self.semantic is None or config.cohesion_factor <= 0.0:
-            return threshold
-        count = self._weight(tid)
-        own = self.semantic.cohesion(tid)
-        if own is None or count < config.cohesion_min_members:
-            return threshold
-        return min(threshold, max(config.semantic_floor, config.cohesion_factor * own))
 
     def assign(self, docs: list[_Doc]) -> None:
         """Join the best trend at or above the threshold, else found one (id from the article)."""
@@ -821,10 +796,6 @@ class _Run:
         if len(work.sketches) > limit:
             del work.sketches[: len(work.sketches) - limit]
         return copied
-
-    def _weight(self, tid: str) -> float:
-        work = self.working.get(tid)
-        return work.embedding_weight if work is not None else self.states[tid].embedding_weight
 
     def _add_embedding(self, work: _Working, total: Vector, weight: float) -> None:
         """Add embeddings already scaled to the trend's time units (see _add)."""
@@ -1072,10 +1043,9 @@ class _Run:
                 dot = math.fsum([mine[term] * centroid[term] for term in mine.keys() & centroid.keys()])
                 lexical = dot / (norm * work.norm)
             score = self.combined(similarity, lexical)
-            larger = tid if self._weight(tid) >= work.embedding_weight else work.trend_id
             threshold = self.config.semantic_merge_threshold * self.text_factor(
                 self._headline_trend(work.trend_id), self._headline_trend(tid))
-            if score >= best and score >= self.join_threshold(larger, threshold):
+            if score >= best and score >= threshold:
                 best, best_id = score, tid
         return None if best_id is None else self._open_working(best_id)
 

@@ -45,7 +45,6 @@ class SemanticIndex:
         self._first = np.zeros(max(capacity, 1), dtype=np.float64)
         self._last = np.zeros(max(capacity, 1), dtype=np.float64)
         self._live = np.zeros(max(capacity, 1), dtype=bool)
-        self._cohesion = np.full(max(capacity, 1), np.nan, dtype=np.float64)
         self._rows: dict[str, int] = {}
         self._ids: list[str] = []
 
@@ -56,9 +55,9 @@ class SemanticIndex:
         size = self._means.shape[0] * 2
         self._means = np.resize(self._means, (size, self._dimensions))
         self._means[len(self._ids) :] = 0.0
-        for name in ("_first", "_last", "_live", "_cohesion"):
+        for name in ("_first", "_last", "_live"):
             old = getattr(self, name)
-            new = np.full(size, np.nan) if name == "_cohesion" else np.zeros(size, dtype=old.dtype)
+            new = np.zeros(size, dtype=old.dtype)
             new[: len(old)] = old
             setattr(self, name, new)
 
@@ -78,10 +77,6 @@ class SemanticIndex:
         self._first[start:end] = [row[3].timestamp() for row in rows]
         self._last[start:end] = [row[4].timestamp() for row in rows]
         self._live[start:end] = weights > 0
-        squares = np.einsum("ij,ij->i", totals, totals, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            self._cohesion[start:end] = np.where(
-                weights >= 2, (squares - weights) / (weights * (weights - 1)), np.nan)
         for offset, row in enumerate(rows):
             self._rows[row[0]] = start + offset
             self._ids.append(row[0])
@@ -97,19 +92,11 @@ class SemanticIndex:
         self._first[row] = first.timestamp()
         self._last[row] = last.timestamp()
         self._live[row] = weight > 0
-        self._cohesion[row] = cohesion(total, weight)
 
     def remove(self, trend_id: str) -> None:
         row = self._rows.get(trend_id)
         if row is not None:
             self._live[row] = False
-
-    def cohesion(self, trend_id: str) -> float | None:
-        """Mean pairwise cosine of the trend's members (None below two members)."""
-        row = self._rows.get(trend_id)
-        if row is None or np.isnan(self._cohesion[row]):
-            return None
-        return float(self._cohesion[row])
 
     def similarity(self, trend_id: str, vector: Vector) -> float | None:
         """Mean cosine between `vector` (a unit vector, or a mean of unit vectors) and the
@@ -139,19 +126,11 @@ class SemanticIndex:
 EMBEDDING_SUMMARY_CHARS = 300
 
 
-def cohesion(total: Vector, count: float) -> float:
-    """Mean pairwise cosine of `count` unit vectors from their sum alone:
-    |S|^2 = n + sum over ordered pairs i != j of cos(i, j). NaN below two members."""
-    if count < 2:
-        return float("nan")
-    return (float(total @ total) - count) / (count * (count - 1))
-
-
 def embedding_text(title: str, summary: str) -> str:
     """What is embedded for an article: its title and lead (the model reads 128 word pieces)."""
     lead = " ".join(summary.split())[:EMBEDDING_SUMMARY_CHARS]
     return f"{title.strip()}. {lead}" if lead else title.strip()
 
 
-__all__ = ["EMBEDDING_SUMMARY_CHARS", "SemanticIndex", "Vector", "as_vector", "cohesion", "embedding_text",
+__all__ = ["EMBEDDING_SUMMARY_CHARS", "SemanticIndex", "Vector", "as_vector", "embedding_text",
            "unpack_sum"]
