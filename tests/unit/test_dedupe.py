@@ -17,6 +17,7 @@ from headlinez.domain.dedupe import (
     dedupe_record,
     dedupe_within_batch,
     is_duplicate,
+    stored_since_by,
 )
 from headlinez.domain.text import title_fingerprint
 from headlinez.domain.urls import article_id_for, canonicalize_url
@@ -249,3 +250,14 @@ def test_batch_rules_match_storage_rules(articles: list[Article]) -> None:
             for key in dedupe_keys(article):
                 table.setdefault(key, dedupe_record(article))
     assert dedupe_within_batch(articles) == kept_one_by_one
+
+
+def test_stored_since_by_needs_the_same_feed_a_later_time_and_a_record_that_says_so() -> None:
+    since = datetime(2026, 2, 18, 3, 0, tzinfo=UTC)
+    record = {"article_id": "a", "feed_id": "feed-1", "ingested_at": "2026-02-18T03:15:00+00:00"}
+    assert stored_since_by(record, "feed-1", since)
+    assert stored_since_by(record, "feed-1", None)  # never polled: nothing counted it
+    assert not stored_since_by(record, "feed-2", since)  # another feed counted it
+    assert not stored_since_by(record, "feed-1", datetime(2026, 2, 18, 3, 15, tzinfo=UTC))  # that poll
+    assert not stored_since_by({"article_id": "a", "title_fingerprint": "x"}, "feed-1", since)  # older record
+    assert not stored_since_by({**record, "ingested_at": "yesterday"}, "feed-1", since)

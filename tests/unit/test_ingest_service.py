@@ -241,6 +241,51 @@ def test_a_run_that_died_between_the_aliases_and_the_article_stores_it_once_on_r
     assert len(store.articles) == 1
 
 
+def test_a_retry_counts_the_articles_its_lost_run_stored_and_a_next_run_does_not_count_them_again(
+) -> None:
+    world, top = feed(1, family="news"), feed(2, family="news")
+    items = ParsedFeed([entry("a", "Storm hits the northern coast"), entry("b", "Dam breaks upstream")])
+    store = MemoryStore()
+    service, _ = make_service([world], {str(world.url): FetchOutcome(body=b"w")}, {b"w": items}, store)
+    # Given an earlier clean run of the feed (its state written), then a run that stored two
+    # articles and died before writing the feed's state
+    store.put_states([FeedState(feed_id=world.id, url=str(world.url), outlet=world.outlet,
+                                last_attempt_at=NOW - timedelta(hours=1))])
+    real_put_states = store.put_states
+
+    def die_at_the_state_write(states: Any) -> None:
+        raise TimeoutError("Task timed out")
+
+    store.put_states = die_at_the_state_write  # type: ignore[method-assign]
+    with contextlib.suppress(TimeoutError):
+        service.run(NOW)
+    assert len(store.articles) == 2
+    assert store.states[world.id].articles_by_hour == {}
+    store.put_states = real_put_states  # type: ignore[method-assign]
+
+    # When the retry runs: both are duplicates to it
+    report = service.run(NOW + timedelta(minutes=2))
+    assert report.new_articles == 0
+    # Then the feed's counters hold them, as one clean run's would
+    state = store.states[world.id]
+    assert sum(state.articles_by_hour.values()) == 2
+    assert state.articles_last_poll == 2
+
+    # And a later run that sees them again counts nothing more
+    service.run(NOW + timedelta(minutes=30))
+    assert sum(store.states[world.id].articles_by_hour.values()) == 2
+    assert store.states[world.id].articles_last_poll == 0
+
+    # And the newsroom's other feed, listing the same story under another URL, never counts the
+    # first feed's articles as its own
+    other, _ = make_service([top], {str(top.url): FetchOutcome(body=b"t")},
+                            {b"t": ParsedFeed([RawEntry(
+                                title="Storm hits the northern coast", link="https://news.example.com/top/a",
+                                guid="top-a", published=NOW - timedelta(minutes=10))])}, store)
+    assert other.run(NOW + timedelta(minutes=31)).new_articles == 0
+    assert sum(store.states[top.id].articles_by_hour.values()) == 0
+
+
 def test_an_undated_entry_is_not_news_again_when_its_dedupe_keys_expire() -> None:
     # an entry without a date is dated by the poll: once its keys expired (14 days) it came back
     # as a new article, every 14 days, for as long as the feed listed it

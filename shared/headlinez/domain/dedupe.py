@@ -50,6 +50,7 @@ __all__ = [
     "dedupe_within_batch",
     "guid_key",
     "is_duplicate",
+    "stored_since_by",
     "title_key",
 ]
 
@@ -103,7 +104,25 @@ def dedupe_record(article: Article) -> dict[str, Any]:
         "title_fingerprint": article.title_fingerprint,
         "published": article.published.isoformat(),
         "published_estimated": article.published_estimated,
+        # Who stored it and when: a retry of the same feed tells its own lost run's articles apart
+        # (`stored_since_by`).
+        "feed_id": article.feed_id,
+        "ingested_at": article.ingested_at.isoformat(),
     }
+
+
+def stored_since_by(record: Mapping[str, Any], feed_id: str, since: datetime | None) -> bool:
+    """True when the record's article was stored by `feed_id` after `since` (the feed's last
+    recorded poll; None: never polled). Such an article is a duplicate to this run, yet no
+    recorded poll counted it: the run that stored it died before writing the feed's state, or
+    overlapped this one. Records written before they carried the feed say False."""
+    if record.get("feed_id") != feed_id:
+        return False
+    try:
+        stored_at = datetime.fromisoformat(str(record["ingested_at"]))
+    except (KeyError, ValueError):
+        return False
+    return since is None or stored_at > since
 
 
 def is_duplicate(article: Article, existing: Mapping[DedupeKey, Mapping[str, Any]]) -> bool:

@@ -33,6 +33,7 @@ from headlinez.domain.dedupe import (
     dedupe_keys,
     dedupe_within_batch,
     is_duplicate,
+    stored_since_by,
     url_key,
 )
 from headlinez.domain.feed_activity import count_ingested
@@ -236,24 +237,29 @@ class IngestService:
                 for task in done:
                     polled = task.result()
                     if polled is not None and not deadline.passed():
-                        self._store_feed(polled, now, writer, per_feed)
+                        self._store_feed(polled, now, writer, per_feed, states.get(polled[0].id))
         finally:
             for task in pending:
                 task.cancel()  # fetches in flight at the stop: their feeds are deferred
             await asyncio.gather(*pending, return_exceptions=True)
 
     def _store_feed(self, polled: Polled, now: datetime, writer: _StateWriter,
-                    per_feed: dict[str, FeedResult]) -> None:
+                    per_feed: dict[str, FeedResult], previous: FeedState | None) -> None:
         """Store one finished feed: its new articles, then its state with the feed-health counters
-        (queued for the next batch)."""
+        (queued for the next batch). The counters also take the articles this feed stored after
+        its `previous` recorded poll that no poll counted (a run that died before its state write,
+        or one that overlapped this one), so a retry's counts are what one clean run's would be."""
         feed, result, state, articles = polled
+        uncounted = 0
         if articles:
-            written = self._store(articles)
+            since = previous.last_attempt_at if previous is not None else None
+            written, uncounted = self._store(articles, feed.id, since)
             result.new_articles = len(written)
             result.duplicates = len(articles) - len(written)
+        counted = result.new_articles + uncounted
         writer.add(state.model_copy(update={
-            "articles_last_poll": result.new_articles,
-            "articles_by_hour": count_ingested(state.articles_by_hour, now, result.new_articles)}))
+            "articles_last_poll": counted,
+            "articles_by_hour": count_ingested(state.articles_by_hour, now, counted)}))
         per_feed[feed.id] = result
 
     def _finish(self, report: IngestReport, per_feed: dict[str, FeedResult], due: set[str],
@@ -372,8 +378,10 @@ class IngestService:
             articles.append(article)
         return articles
 
-    def _store(self, articles: Sequence[Article]) -> list[Article]:
-        """Store one feed's articles that are new (within the feed, then against storage).
+    def _store(self, articles: Sequence[Article], feed_id: str, since: datetime | None
+               ) -> tuple[list[Article], int]:
+        """Store one feed's articles that are new (within the feed, then against storage); return
+        those written and how many others this feed stored after `since` (see `_store_feed`).
 
         An article already stored whose other dedupe keys are missing (a run died between the
         article and its aliases) gets its aliases back, uncounted, so the newsroom's other feeds
@@ -386,7 +394,10 @@ class IngestService:
                      and any(key not in existing for key in dedupe_keys(a))]
         if unaliased:
             self._articles.restore_aliases(unaliased)
-        return self._articles.save_new_articles(fresh) if fresh else []
+        uncounted = sum(1 for a in unique if (record := existing.get(art_key(a))) is not None
+                        and stored_since_by(record, feed_id, since))
+        written = self._articles.save_new_articles(fresh) if fresh else []
+        return written, uncounted
 
     def _trusted(self, keys: Sequence[DedupeKey], existing: Mapping[DedupeKey, Mapping[str, Any]]
                  ) -> dict[DedupeKey, Mapping[str, Any]]:
