@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from tests import brief_story as story
@@ -197,6 +197,34 @@ def test_a_failed_call_settles_its_reservation(store: InMemoryBriefStore, servic
         service.generate(GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence()),
                          FailingGenerator(error))
     assert store.tokens == {NOW.date(): counted}
+
+
+@pytest.mark.parametrize("error", [None, LlmServerError("500")])
+def test_a_failed_settle_write_neither_fails_the_paid_call_nor_hides_its_error(
+        store: InMemoryBriefStore, service: BriefService, error: Exception | None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Given a store whose settle write fails (throttled) after the reservation went through
+    reserve = store.add_tokens
+
+    def settle_refused(day: date, tokens: int) -> int:
+        if tokens < 0:  # a settle gives tokens back; the fake's reservation adds them
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return reserve(day, tokens)
+
+    store.add_tokens = settle_refused  # type: ignore[method-assign]
+    request = GenerateInput(trend_id=story.TREND_ID, evidence=story.evidence())
+    if error is None:
+        # When the call succeeds: the step succeeds (a raised settle had the state machine retry
+        # it and pay for the call twice), and the ceiling stays reserved
+        generator = ScriptedGenerator(story.GOOD_DRAFT)
+        assert service.generate(request, generator).status == "generated"
+        assert not generator.drafts, "called once"
+        assert store.tokens == {NOW.date(): 5000}
+    else:
+        # When the call fails: its own error reaches the state machine, not the storage error
+        with pytest.raises(LlmServerError):
+            service.generate(request, FailingGenerator(error))
+    assert "token budget settle failed" in caplog.text
 
 
 def test_an_unusable_answer_counts_what_it_was_billed(store: InMemoryBriefStore,

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from headlinez.briefs.checker import (
     QUESTION_PROBLEM,
@@ -195,7 +195,18 @@ class BriefService:
             raise
         finally:
             if reservation.billed != ceiling:
-                self._store.add_tokens(day, reservation.billed - ceiling)
+                self._settle(day, reservation.billed - ceiling)
+
+    def _settle(self, day: date, correction: int) -> None:
+        """Correct a reservation to what the call was billed. A failed write is logged, not
+        raised: the call is over (and paid for, or failed with its own error), and failing the
+        step now would have the state machine call the model again. The reservation then stands
+        at the call's ceiling, which overstates the day's spending, never understates it."""
+        try:
+            self._store.add_tokens(day, correction)
+        except Exception:  # any storage error: see above
+            logger.exception("token budget settle failed: the reservation stands at the ceiling", extra={
+                "day": day.isoformat(), "correction": correction})
 
     def generate(self, request: GenerateInput, generator: BriefGenerator) -> GenerateResult:
         now = self.now(request)
