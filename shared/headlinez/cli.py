@@ -152,7 +152,8 @@ def cmd_up(args: argparse.Namespace) -> int:
             scheduler = threading.Thread(target=stack.run_schedules, name="schedules", daemon=True)
             scheduler.start()
             # through the stack's `say`, one line at a time, not interleaved with the replay's lines
-            stack.say(f"Serving {stack.base_url}/trends  (API docs: {stack.base_url}/docs)")
+            base = stack.base_url
+            stack.say(f"Serving {base}/  (home page; JSON: {base}/trends, API docs: {base}/docs)")
             stack.wait()
             stack.say("stopping: finishing the running cycle, then saving state")
     except (LocalStackError, FeedListError) as exc:

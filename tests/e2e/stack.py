@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-_SERVING = re.compile(r"Serving (http://127\.0\.0\.1:\d+)/trends")
+_SERVING = re.compile(r"Serving (http://127\.0\.0\.1:\d+)/ ")
 
 
 class RunningStack:
@@ -73,7 +73,7 @@ def local_stack(*args: str, timeout: float = 240) -> Iterator[RunningStack]:
                                stderr=subprocess.STDOUT, text=True)
     stack = RunningStack(process)
     try:
-        serving = stack.wait_for(r"Serving http://127\.0\.0\.1:\d+/trends", timeout=60)
+        serving = stack.wait_for(r"Serving http://127\.0\.0\.1:\d+/ ", timeout=60)
         match = _SERVING.search(serving)
         assert match is not None
         stack.base_url = match.group(1)

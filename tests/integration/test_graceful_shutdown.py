@@ -107,7 +107,7 @@ def test_sigterm_during_a_cycle_finishes_it_then_exits_cleanly(tmp_path: Path) -
     stack = RunningStack(process)
     try:
         # Given a stack whose first cycle has just started (the scheduler starts before "Serving")
-        stack.wait_for(r"Serving http://127\.0\.0\.1:\d+/trends", timeout=60)
+        stack.wait_for(r"Serving http://127\.0\.0\.1:\d+/ ", timeout=60)
         assert "cycle 1 complete" not in stack.output()
         # When it gets SIGTERM
         process.send_signal(signal.SIGTERM)

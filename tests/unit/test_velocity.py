@@ -101,3 +101,17 @@ def test_growth_since_first_seen_compares_velocity_with_first_detection() -> Non
     # Without a recorded detection, the first article is the reference
     assert first_detected(story.model_copy(update={"detected_at": None})) == EVENING
     assert growth_since_first_seen(story.model_copy(update={"hourly": []}), NOW) is None
+
+
+def test_no_growth_is_shown_before_the_first_hour_after_detection() -> None:
+    # Given a story detected at 10:15 from six articles of three newsrooms that hour
+    hour = datetime(2026, 2, 18, 10, 0, tzinfo=UTC)
+    minute = timedelta(minutes=1)
+    story = TrendState(trend_id="t1", first_seen=hour + 5 * minute, last_seen=hour + 15 * minute,
+                       detected_at=hour + 15 * minute, article_count=6, source_families=["a", "b", "c"],
+                       hourly=[HourBucket(hour=hour, articles=6, sources=["a", "b", "c"])])
+    # Then the page's reading at the top of that hour (10:00, before the detection) shows no
+    # growth, not -100%; from 11:00 on it compares with the pace at detection
+    assert growth_since_first_seen(story, hour) is None
+    assert growth_since_first_seen(story, hour + timedelta(minutes=15)) is None
+    assert growth_since_first_seen(story, hour + H) is not None

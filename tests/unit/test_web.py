@@ -454,7 +454,8 @@ def test_home_page_lists_trends_with_filters_and_freshness() -> None:
     # the list's order is velocity plus newsroom breadth: the page says so, not "by velocity"
     assert "Ranked by velocity and breadth" in page
     assert 'href="/how-it-works#ranking"' in page
-    assert "↗ Rising" in page
+    # the status symbol is not read aloud ("north east arrow Rising")
+    assert '<span aria-hidden="true">↗</span> Rising' in page
     assert 'class="sparkline"' in page
     assert get("/", {"category": "weather"})["statusCode"] == 422
 
@@ -528,6 +529,31 @@ def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> Non
         counter = get(path)["body"].split('data-counter="first-detected"', 1)[1].split("</div>", 1)[0]
         assert f'datetime="{detected:%Y-%m-%dT%H:%M:%SZ}"' in counter, path
         assert "2h ago" in counter
+
+
+def test_a_story_new_this_hour_says_so_and_a_candidate_shows_no_detection() -> None:
+    # Given a trend whose articles all came this hour (velocity is read at the top of the hour)
+    # and a single-newsroom candidate
+    repo = InMemoryTrendRepository()
+    at = NOW + timedelta(minutes=40)
+    fresh = _state(1, detected_at=at - timedelta(minutes=15)).model_copy(update={
+        "first_seen": at - timedelta(minutes=35), "last_seen": at - timedelta(minutes=15),
+        "hourly": [HourBucket(hour=NOW, articles=4, sources=["a", "b"])]})
+    repo.add(fresh, _members(1), score=5.0)
+    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20})
+    app = build_resolver(repo, InMemoryFeedStateRepository(), settings_, lambda: at)
+    page = app.resolve(make_http_event("GET", f"/trend/{fresh.trend_id}"), FakeLambdaContext())["body"]
+    velocity = page.split('data-counter="velocity"', 1)[1].split("</div>", 1)[0]
+    # Then its velocity reads "new this hour", not 0, and it shows no growth (it read -100%)
+    assert "new this hour" in velocity
+    assert 'data-counter="growth"' not in page
+    # And a candidate, never detected as a trend, shows no "First detected"
+    candidate = _state(2).model_copy(update={"source_count": 1, "source_families": ["a"],
+                                             "detected_at": None})
+    repo.add(candidate, _members(2), score=1.0)
+    page = _api(repo)(f"/trend/{candidate.trend_id}", {"include": "candidates"})["body"]
+    assert "candidate" in page
+    assert 'data-counter="first-detected"' not in page
 
 
 def test_a_page_path_with_a_trailing_slash_gets_an_html_404() -> None:
@@ -822,3 +848,12 @@ def test_the_site_notice_is_under_the_header_of_every_page_with_the_page_time() 
 def test_a_site_notice_longer_than_a_line_is_a_settings_error() -> None:
     with pytest.raises(ValueError, match="SITE_NOTICE"):
         ApiSettings.model_validate({"TABLE_NAME": "t", "SITE_NOTICE": "x" * 301})
+
+
+def test_how_it_works_keeps_the_space_after_a_conditional_sentence() -> None:
+    # the templates' line joining dropped the line break after `{% endif %}`: "measures.The figure"
+    body = _api(InMemoryTrendRepository())("/how-it-works")["body"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", body).split())
+    assert "measures. The figure shown" in text
+    paragraphs = [re.sub(r"<[^>]+>", "", inner) for inner in re.findall(r"<p[^>]*>(.*?)</p>", body, re.S)]
+    assert [p for p in paragraphs if re.search(r"[a-z]\.[A-Z][a-z]", p)] == [], "two sentences glued"

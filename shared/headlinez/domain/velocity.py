@@ -168,6 +168,10 @@ def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
     if not trend.hourly:
         return None
     detected = first_detected(trend)
+    if now <= detected:
+        # The page reads velocity at the top of the hour, which can precede a detection within
+        # that hour: a "now" measured before the reference is no growth at all (it read -100%).
+        return None
     # Nothing counted yet at that instant (detected on the hour): the pace over its first hour
     first_hour = _hour_floor(max(detected, min(bucket.hour for bucket in trend.hourly)))
     base = velocity_at(trend, detected) or velocity_at(trend, first_hour + timedelta(hours=1))

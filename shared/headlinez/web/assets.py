@@ -16,7 +16,7 @@ html{font-size:100%;-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
 line-height:1.5;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}
-a:focus-visible,summary:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+a:focus-visible,summary:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem}
 header.site,main,footer.site{max-width:60rem;margin:0 auto;padding:0 1rem}

@@ -195,11 +195,13 @@ def home_page(
     notice: str = "",
 ) -> str:
     current = href("/", category=category, status=status, include=include)
-    category_options = [("All", href("/", status=status, include=include))] + [
-        (c.name, href("/", category=c.id, status=status, include=include)) for c in categories.items
+    # (mark, text, link): the mark is a status's symbol, hidden from screen readers ("north east
+    # arrow Rising")
+    category_options = [("", "All", href("/", status=status, include=include))] + [
+        ("", c.name, href("/", category=c.id, status=status, include=include)) for c in categories.items
     ]
-    status_options = [("Any status", href("/", category=category, include=include))] + [
-        (f"{ARROWS[s]} {s.capitalize()}", href("/", category=category, status=s, include=include))
+    status_options = [("", "Any status", href("/", category=category, include=include))] + [
+        (ARROWS[s], s.capitalize(), href("/", category=category, status=s, include=include))
         for s in STATUSES
     ]
     title = f"{CATEGORY_NAMES[category]} trends" if category else "Trends"
