@@ -738,10 +738,10 @@ def test_the_template_environment_escapes_and_refuses_undefined_names() -> None:
     assert environment is templates(), "built once per execution environment"
     assert environment.undefined is jinja2.StrictUndefined
     assert environment.get_template("error.html").render(
-        title="<b>x</b>", detail="<i>y</i>", notice=""
+        title="<b>x</b>", detail="<i>y</i>", errors=[], notice=""
     ).count("&lt;b&gt;x&lt;/b&gt;") == 2  # the <title> and the <h1>
     with pytest.raises(jinja2.UndefinedError):
-        environment.get_template("error.html").render(title="x", notice="")
+        environment.get_template("error.html").render(title="x", errors=[], notice="")
     assert environment.from_string("{{ value }}").render(value="<x>") == "&lt;x&gt;"
     assert environment.from_string("{{ value|safe_url }}").render(value="javascript:alert(1)") == "None"
 
@@ -857,3 +857,17 @@ def test_how_it_works_keeps_the_space_after_a_conditional_sentence() -> None:
     assert "measures. The figure shown" in text
     paragraphs = [re.sub(r"<[^>]+>", "", inner) for inner in re.findall(r"<p[^>]*>(.*?)</p>", body, re.S)]
     assert [p for p in paragraphs if re.search(r"[a-z]\.[A-Z][a-z]", p)] == [], "two sentences glued"
+
+
+def test_an_invalid_parameter_page_names_the_parameter_and_what_it_accepts() -> None:
+    get = _api(InMemoryTrendRepository())
+    reply = get("/", {"status": "bogus"})
+    assert reply["statusCode"] == 422
+    assert reply["headers"]["Content-Type"].startswith("text/html")
+    body = reply["body"]
+    errors = body.split('<ul id="errors">', 1)[1].split("</ul>", 1)[0]
+    # the page said "see errors" and showed none: a page reader has no JSON to look at
+    assert "see errors" not in body
+    assert "<code>status</code>" in errors
+    assert "rising" in errors
+    assert "This parameter is invalid" in body

@@ -9,6 +9,7 @@ yet says so plainly; nothing is made up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -305,5 +306,7 @@ def how_page(track: TrackRecordView | None = None, *, notice: str = "") -> str:
     )
 
 
-def error_page(status: int, title: str, detail: str | None) -> str:
-    return _render("error.html", title=title, detail=detail, notice="")
+def error_page(title: str, detail: str | None, errors: Sequence[tuple[str, str]] = ()) -> str:
+    """An error page; `errors` are (parameter, what is wrong with it), listed by name: a page
+    reader has no JSON `errors` array to look at."""
+    return _render("error.html", title=title, detail=detail, errors=list(errors), notice="")

@@ -67,7 +67,8 @@ def _html(body: str, status: int = HTTPStatus.OK, headers: dict[str, str] | None
 def page_problem_response(problem: Problem, request_id: str) -> Response[str]:
     """An error on a page route, as a page (never cached)."""
     return _html(
-        pages.error_page(problem.status, problem.title, problem.detail),
+        pages.error_page(problem.title, problem.detail,
+                         [(str(error.loc[-1]), error.msg) for error in problem.errors or []]),
         problem.status,
         {"Cache-Control": "no-store", "X-Request-Id": request_id},
     )
