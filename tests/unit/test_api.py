@@ -621,6 +621,10 @@ def test_swagger_ui_is_self_contained(api: Api) -> None:
     assert external == [], "assets must be inline: no CDN"
     assert re.search(r"@import\s+url\(\s*[\"']?(?:https?:)?//", html) is None
     assert '"/trends/{trend_id}"' in html, "the spec is embedded"
+    # readable: a language, dark text on the method badges, no motion when the reader asks
+    assert '<html lang="en">' in html
+    assert "opblock-summary-method{color:#000" in html
+    assert "prefers-reduced-motion:reduce" in html
     spec = api.get("/docs", {"format": "json"})
     assert spec.status == 200
     assert spec.json()["paths"].keys() == api.get("/openapi.json").json()["paths"].keys()
