@@ -250,7 +250,8 @@ def _swagger_page(spec: str) -> tuple[str, str]:
 # more on every one of them; and its panels animate whatever the reader's motion setting.
 _SWAGGER_A11Y_STYLE = (
     ".swagger-ui .opblock .opblock-summary-method{color:#000;text-shadow:none}"
-    "@media (prefers-reduced-motion:reduce){.swagger-ui *{transition:none!important;animation:none!important}}"
+    "@media (prefers-reduced-motion:reduce)"
+    "{.swagger-ui *{transition:none!important;animation:none!important}}"
 )
 
 
