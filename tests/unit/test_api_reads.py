@@ -452,6 +452,23 @@ def test_rss_and_atom_of_all_and_one_category() -> None:
         assert _self_link(api.get(f"/trends.{kind}")) == f"{base}/trends.{kind}"
 
 
+def test_an_atom_entry_is_never_updated_before_it_was_published() -> None:
+    # Given a trend detected at the end of its window, after its last article
+    repo = InMemoryTrendRepository()
+    trend = _trend(1)
+    detected = trend.last_seen + timedelta(minutes=12)
+    repo.add(trend.model_copy(update={"detected_at": detected}), score=1.0)
+    atom = _xml(_api(repo).get("/trends.atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = atom.find("a:entry", ns)
+    assert entry is not None
+    published = entry.findtext("a:published", namespaces=ns)
+    # Then its updated is its detection, not the earlier last article; the feed's too
+    assert published == f"{detected:%Y-%m-%dT%H:%M:%SZ}"
+    assert entry.findtext("a:updated", namespaces=ns) == published
+    assert atom.findtext("a:updated", namespaces=ns) == published
+
+
 @pytest.mark.parametrize(("headers", "base"), [
     ({"host": "news.example.org"}, "https://news.example.org"),
     ({"host": "127.0.0.1:8000"}, "http://127.0.0.1:8000"),

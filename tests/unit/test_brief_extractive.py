@@ -1590,6 +1590,13 @@ def test_an_outlook_whose_day_has_passed_is_no_longer_what_happens_next() -> Non
     assert not extractive._outdated(same_day, datetime(2026, 2, 17, 19, 0, tzinfo=UTC))  # written on its day
     assert not extractive._outdated(same_day, datetime(2026, 2, 18, 11, 0, tzinfo=UTC))  # evening in Hawaii
     assert extractive._outdated(same_day, datetime(2026, 2, 18, 12, 0, tzinfo=UTC))
+    # American evening copy stamped on the next UTC day: its "Wednesday" is the day before, so
+    # the outlook is over a day later, not kept for a week
+    evening = datetime(2026, 2, 19, 1, 0, tzinfo=UTC)  # Wednesday 20:00 in New York
+    vote = _dated("The Senate is expected to vote on the bill on Wednesday.", evening)
+    assert extractive._named_days(vote.text, evening) == [datetime(2026, 2, 18).date()]
+    assert extractive._outdated(vote, datetime(2026, 2, 20, 12, 0, tzinfo=UTC))
+    assert extractive._named_days("Talks resume next Wednesday.", evening) == [datetime(2026, 2, 25).date()]
     talks = _dated("Negotiations will continue on Wednesday.", sunday)
     assert extractive._named_days(talks.text, sunday) == [datetime(2026, 2, 18).date()]
     assert extractive._outdated(talks, datetime(2026, 2, 20, tzinfo=UTC))

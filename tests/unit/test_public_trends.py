@@ -230,3 +230,14 @@ def test_a_backlog_run_dates_first_detection_from_the_stream() -> None:
     assert detection_time([], [(second, "a"), (second, "wire")], ["a"], now=now, step=step) == now
     # Never after the run itself
     assert detection_time([], [(now, "a"), (now, "b")], ["a", "b"], now=now, step=step) == now
+    # Never before the trend's own first article: a candidate since 11:40 joined by a slow feed's
+    # article of the day before became public at 11:40, not then (it read "first detected 20h ago")
+    candidate_since = datetime(2026, 2, 18, 11, 40, tzinfo=UTC)
+    late = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
+    slow = candidate_since - timedelta(hours=20)
+    assert detection_time(["a"], [(slow, "b")], ["a", "b"], now=late, step=step,
+                          known_since=candidate_since) == datetime(2026, 2, 18, 11, 45, tzinfo=UTC)
+    # ... which changes nothing when the arriving article is the later one
+    assert detection_time(["a"], [(second, "b")], ["a", "b"], now=now, step=step,
+                          known_since=second - timedelta(hours=3)) == datetime(2026, 2, 17, 10, 45,
+                                                                               tzinfo=UTC)

@@ -53,7 +53,13 @@ def _sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str)
 
 
 def _updated(items: Sequence[TrendSummary]) -> datetime | None:
-    return max((item.last_seen for item in items), default=None)
+    return max((_entry_updated(item) for item in items), default=None)
+
+
+def _entry_updated(item: TrendSummary) -> datetime:
+    """Its newest article, or its detection when that came later (detection is stamped at the end
+    of its window): an entry is never updated before it was published."""
+    return max(item.last_seen, item.first_detected)
 
 
 def _rfc822(value: datetime) -> str:
@@ -123,7 +129,7 @@ def atom_document(
         entry = sub(feed, "entry")
         sub(entry, "title", item.headline)
         sub(entry, "id", f"urn:headlinez:trend:{item.id}")
-        sub(entry, "updated", _rfc3339(item.last_seen))
+        sub(entry, "updated", _rfc3339(_entry_updated(item)))
         sub(entry, "published", _rfc3339(item.first_detected))
         sub(entry, "link", rel="alternate", href=base_url + item.links.html, type="text/html")
         if item.category:

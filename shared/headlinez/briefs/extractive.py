@@ -915,8 +915,9 @@ _DAY_UNDER_WAY = timedelta(hours=12)  # noon UTC: the day is under way from Hawa
 
 def _named_days(text: str, published: datetime) -> list[date]:
     """The calendar days a sentence names, read from its article's publish date: "on Wednesday"
-    is the next Wednesday (or the same day), "February 17" is that day of the publish year (the
-    next year's, for a January date in December copy). "last Monday" names no day ahead: skipped."""
+    is the next Wednesday, the same day or the day before (see below), "February 17" is that day
+    of the publish year (the next year's, for a January date in December copy). "last Monday"
+    names no day ahead: skipped."""
     day = published.astimezone(UTC).date()
     named: list[date] = []
     for m in _MONTH_DAY.finditer(text):
@@ -939,8 +940,11 @@ def _named_days(text: str, published: datetime) -> list[date]:
         elif word == "tomorrow":
             named.append(day + timedelta(days=1))
         else:
-            ahead = (_WEEKDAYS.index(word) - day.weekday()) % 7 + (7 if qualifier == "next" else 0)
-            named.append(day + timedelta(days=ahead))
+            # From the UTC day before to five days ahead: somewhere it is still the day before
+            # (on UTC Thursday 01:00, American copy's "the vote on Wednesday" is the writer's
+            # today, not six days ahead; a week ahead is written "next Wednesday")
+            ahead = (_WEEKDAYS.index(word) - day.weekday() + 1) % 7 - 1
+            named.append(day + timedelta(days=ahead + (7 if qualifier == "next" else 0)))
     return named
 
 

@@ -42,7 +42,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def detection_time(known: Iterable[str], arrivals: Iterable[tuple[datetime, str]], counted: Iterable[str],
-                   *, now: datetime, step: timedelta) -> datetime:
+                   *, now: datetime, step: timedelta, known_since: datetime | None = None) -> datetime:
     """When a trend first seen public by this run became public, as the scheduled runs would
     have seen it: the end of the `step` window holding the publish time of the article that
     brought its `PUBLIC_MIN_NEWSROOMS`-th newsroom, never after `now`.
@@ -51,15 +51,20 @@ def detection_time(known: Iterable[str], arrivals: Iterable[tuple[datetime, str]
     publisher family) of its new articles; `counted`: the newsrooms the trend counts now (wire
     copies add none). A run that works through a backlog (the first run, a run after an outage)
     thus dates "first detected" from the stream, not from the moment the backlog was read.
+    `known_since`: the trend's first article before this run. An arriving article can be older
+    than that (a slow feed, within the join gap); the trend became public only once both were
+    out, so not before it.
     """
     counted_set = set(counted)
     families = {family for family in known if family in counted_set}
+    earliest = known_since if families and known_since is not None else None
     for published, family in sorted(arrivals):
         if family in counted_set:
             families.add(family)
         if len(families) >= PUBLIC_MIN_NEWSROOMS:
+            public_at = max(published, earliest) if earliest is not None else published
             # the end of its publish window: the run that reads it (as cluster_in_windows cuts them)
-            boundary = _EPOCH + step * ((published - _EPOCH) // step + 1)
+            boundary = _EPOCH + step * ((public_at - _EPOCH) // step + 1)
             return min(boundary, now)
     return now
 

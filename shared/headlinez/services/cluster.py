@@ -386,7 +386,8 @@ class ClusterService:
             if trend.detected_at is None and (before is None or before.detected_at is None):
                 detected[trend_id] = detection_time(
                     before.source_families if before else (), arrivals.get(trend_id, ()),
-                    trend.source_families, now=now, step=SCHEDULE_STEP)
+                    trend.source_families, now=now, step=SCHEDULE_STEP,
+                    known_since=before.first_seen if before else None)
         previous_run = datetime.fromisoformat(checkpoint_doc) if checkpoint_doc else None
         new_hour = previous_run is None or hour_floor(previous_run) < hour_floor(now)
         return enrich(all_trends.values(), now=now, previous=previous, changed=changed.keys(), hints=hints,
