@@ -297,3 +297,19 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
     assert parse_retry_after({"retry-after": "soon"}) is None
     assert parse_retry_after({}) is None
+
+
+def test_a_rotated_key_is_used_by_the_next_call_of_a_warm_client(fake: FakeAnthropic) -> None:
+    # Given a client that reads its key from the secret (cached with a max age) on every call
+    keys = ["sk-old"]
+    warm = ClaudeClient(lambda: keys[0], base_url=fake.base_url, timeout=5.0)
+    generator = ClaudeBriefGenerator(warm, MODEL)
+    fake.script("write_brief", tool_call("write_brief", story.GOOD_DRAFT))
+    generator.generate(story.evidence(), [])
+    # When the key is rotated, then the next call sends the new one (a client built with the
+    # first key sent it until the environment was recycled: 401 on every call)
+    keys[0] = "sk-new"
+    fake.script("write_brief", tool_call("write_brief", story.GOOD_DRAFT))
+    generator.generate(story.evidence(), [])
+    sent = [h.get("x-api-key") or h.get("authorization", "") for h in fake.headers[-2:]]
+    assert ["sk-old" in sent[0], "sk-new" in sent[1]] == [True, True], sent

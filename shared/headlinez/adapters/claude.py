@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.parameters import BaseProvider
@@ -92,13 +93,18 @@ def parse_retry_after(headers: Any) -> float | None:
 class ClaudeClient:
     """One Messages API call that must answer with one tool call."""
 
-    def __init__(self, api_key: str, *, base_url: str | None = None, timeout: float = 60.0,
-                 inline_retry_after_max: float = 5.0, max_output_tokens: int = 4096,
+    def __init__(self, api_key: str | Callable[[], str], *, base_url: str | None = None,
+                 timeout: float = 60.0, inline_retry_after_max: float = 5.0, max_output_tokens: int = 4096,
                  effort: str | None = "low", sleep: Callable[[float], None] = time.sleep) -> None:
+        """`api_key`: the key, or a function that reads it (the secret, cached with a max age):
+        read before every call, so a rotated key reaches a warm function within that age instead
+        of failing every call with 401 until the environment is recycled."""
         import anthropic
 
+        self._key_source = api_key if callable(api_key) else (lambda: api_key)
+        self._api_key = self._key_source()
         self._client: anthropic.Anthropic = anthropic.Anthropic(
-            api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
+            api_key=self._api_key, base_url=base_url, max_retries=0, timeout=timeout)
         self._inline_retry_after_max = inline_retry_after_max
         self._max_output_tokens = max_output_tokens
         self._effort = effort
@@ -117,6 +123,7 @@ class ClaudeClient:
         }
         if self._effort:
             request["output_config"] = {"effort": self._effort}
+        self._refresh_key()
         for attempt in (1, 2):
             try:
                 response = self._client.messages.create(**request)
@@ -136,6 +143,13 @@ class ClaudeClient:
                 exc.billed_tokens = usage.total  # an unusable answer is billed all the same
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refresh_key(self) -> None:
+        key = self._key_source()
+        if key != self._api_key:
+            logger.info("Anthropic API key changed: using the new one")
+            self._api_key = key
+            self._client = self._client.with_options(api_key=key)
 
     def token_ceiling(self, *, system: str, schema: dict[str, Any], user: str) -> int:
         """The most one `call_tool` can bill: every byte sent as a token (a byte-level tokenizer
@@ -342,7 +356,7 @@ def resolve_api_key(settings: BriefSettings, secrets_client: Any = None) -> str:
 
 def claude_client(settings: BriefSettings, api_key: str | None = None) -> ClaudeClient:
     return ClaudeClient(
-        api_key or resolve_api_key(settings), base_url=settings.anthropic_base_url,
+        api_key or partial(resolve_api_key, settings), base_url=settings.anthropic_base_url,
         timeout=settings.llm_timeout_seconds, inline_retry_after_max=settings.inline_retry_after_max_seconds,
         max_output_tokens=settings.max_output_tokens,
         effort=None if settings.effort == "model-default" else settings.effort,
