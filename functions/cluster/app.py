@@ -17,6 +17,7 @@ from headlinez.adapters.lease import DynamoLease
 from headlinez.adapters.table import TableClient
 from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.clock import CLOCK
+from headlinez.domain.category import MODEL_RESOURCE, embedding_model
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
 from headlinez.observability import powertools
@@ -48,6 +49,9 @@ def _service() -> ClusterService:
     if embedder is None:
         reason = unavailable_reason(*paths) if settings.embeddings else "CLUSTER_EMBEDDINGS=off"
         logger.warning("clustering on the lexical path: no embedding model", extra={"reason": reason})
+    if embedding_model() is None:  # a broken package: every trend would fall back to keyword rules
+        logger.warning("categories from keyword rules only: the shipped category model did not load",
+                       extra={"resource": MODEL_RESOURCE})
     # Single writer per cycle: an overlapping or duplicate run waits for the lease, then exits.
     lease = DynamoLease(table, "CLUSTER", ttl_seconds=settings.lease_seconds)
     return ClusterService(store, config, lookback=timedelta(hours=settings.lookback_hours),

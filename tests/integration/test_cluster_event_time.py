@@ -101,3 +101,12 @@ def test_a_stale_schedule_event_does_not_move_the_run_back(cluster_app: ModuleTy
              "time": (NOW - timedelta(days=2)).isoformat(), "detail": {}}
     report = cluster_app.handler(event, FakeLambdaContext())
     assert datetime.fromisoformat(report["now"]) == NOW - SCHEDULE_INTERVAL
+
+
+def test_a_category_model_that_does_not_load_is_logged_at_cold_start(
+        cluster_app: ModuleType, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # a corrupt package file silently turned every category into keyword rules
+    monkeypatch.setattr(cluster_app, "embedding_model", lambda: None)
+    with caplog.at_level(logging.WARNING):
+        cluster_app._service()
+    assert "the shipped category model did not load" in caplog.text

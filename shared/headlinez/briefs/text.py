@@ -285,10 +285,6 @@ def negations(text: str) -> int:
     return sum(1 for word in words(text) if word.lower() in NEGATIONS or word.lower().endswith("n't"))
 
 
-def negated(text: str) -> bool:
-    return negations(text) > 0
-
-
 def _token_value(token: str) -> float | None:
     if token[0].isdigit():
         return _number_value(token)

@@ -182,10 +182,6 @@ def _split_compound(word: str) -> list[str]:
     return [word]
 
 
-def _is_capitalized(word: str) -> bool:
-    return word[:1].isupper() or (word[:1].isdigit() is False and word.isupper())
-
-
 def in_title_case(words: Sequence[str]) -> bool:
     """Whether a headline's words (in order) are in title case: every longer content word after
     the first capitalized (see `_FUNCTION_WORDS`). The offline brief asks it too, so that its
@@ -216,12 +212,6 @@ def _known(key: str) -> bool:
         or key in _KNOWN_PEOPLE
         or key in _FIRST_NAMES
     )
-
-
-@dataclass(slots=True)
-class _Mention:
-    surface: str
-    kind: TopicKind
 
 
 @dataclass(slots=True)

@@ -339,11 +339,14 @@ class BriefService:
             stored = (current is not None and current.version == brief.version
                       and current.execution_id == request.execution_id)
         outcome = "published" if stored else "superseded"
-        log = logger.info if stored else logger.warning
-        log("brief " + outcome, extra={
+        fields = {
             "trend_id": request.trend_id, "version": brief.version, "engine": brief.engine,
             "supported_percent": brief.supported_percent, "claims_removed": len(brief.removed_claims),
-            "input_tokens": brief.tokens_in, "output_tokens": brief.tokens_out})
+            "input_tokens": brief.tokens_in, "output_tokens": brief.tokens_out}
+        if stored:
+            logger.info("brief published", extra=fields)
+        else:
+            logger.warning("brief superseded", extra=fields)
         return PublishResult(outcome=outcome, trend_id=request.trend_id, version=brief.version,
                              supported_percent=brief.supported_percent, engine=brief.engine,
                              claims_removed=len(brief.removed_claims))

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from headlinez.briefs.materiality import brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import SCHEDULE_STEP, ClusterConfig, DocumentFrequencies, cluster_in_windows
-from headlinez.domain.newsrooms import detection_time
+from headlinez.domain.newsrooms import detection_time, is_public
 from headlinez.domain.prediction import PredictionRecord, hour_floor, score
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import rank_score
@@ -213,7 +213,7 @@ class ClusterService:
         report.trends_closed = len(result.closed)
         open_now = [t for t in all_trends.values() if t.is_open]
         report.open_trends = len(open_now)
-        report.multi_source_trends = sum(1 for t in open_now if t.source_count >= 2)
+        report.multi_source_trends = sum(1 for t in open_now if is_public(t))
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("clustering finished", extra=report.model_dump(mode="json"))
         return report

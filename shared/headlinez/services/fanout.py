@@ -101,11 +101,6 @@ class DispatchReport(BaseModel):
     """Shards sent again by a duplicate delivery whose first attempt failed part-way through sending."""
     seconds: float = 0.0
 
-    @property
-    def not_due_share(self) -> float:
-        active = self.feeds_due + self.feeds_not_due
-        return self.feeds_not_due / active if active else 0.0
-
 
 class DispatchService:
     def __init__(self, *, registry: FeedRegistry, states: FeedStateRepository, queue: ShardQueue,

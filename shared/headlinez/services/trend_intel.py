@@ -30,13 +30,12 @@ from datetime import datetime
 
 from headlinez.domain.category import classify_trend, mean_embedding
 from headlinez.domain.lifecycle import lifecycle, restart_at_detection
+from headlinez.domain.newsrooms import is_public
 from headlinez.domain.prediction import PredictionRecord, make_record, predict, shown_confidence
 from headlinez.domain.related import related_trends
 from headlinez.domain.topics import extract_topics
 from headlinez.domain.velocity import completed_hour_series
 from headlinez.models import TrendState
-
-PUBLIC_MIN_NEWSROOMS = 2  # a trend is public (on the list) from its second newsroom
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +92,7 @@ def enrich(
         update: dict[str, object] = {}
         if trend.trend_id in changed_ids or state.status is None:  # new headlines, or never enriched
             update.update(_content(state, before, hints.get(trend.trend_id, ())))
-        if state.detected_at is None and state.source_count >= PUBLIC_MIN_NEWSROOMS:
+        if state.detected_at is None and is_public(state):
             # "first detected": when the scheduled runs saw it public (a backlog run dates it from
             # the stream, services.cluster), else this run
             detected_at = (detected or {}).get(trend.trend_id, now)

@@ -302,18 +302,12 @@ class TrendDetail(TrendSummary):
             "velocity_explanation": VELOCITY_EXPLANATION,
             "brief": brief,
             "brief_status": "published" if brief is not None else (
-                "queued" if state.is_open and not state.merged_into and state.source_count >= 2 else "none"),
+                "queued" if state.is_open and not state.merged_into and is_public(state) else "none"),
             "coverage": coverage_items(members),
             "coverage_next_cursor": coverage_next_cursor,
             "newsrooms": newsroom_coverage(members),
             "generated_at": now,
         })
-
-    @classmethod
-    def from_state_and_members(
-        cls, state: TrendState, members: Sequence[TrendMember], now: datetime
-    ) -> TrendDetail:
-        return cls.build(state, members, now)
 
 
 class TrendPage(_Model):

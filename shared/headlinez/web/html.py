@@ -128,14 +128,3 @@ def ago(then: datetime | None, now: datetime) -> str:
 
 def iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def time_el(value: datetime | None, now: datetime) -> Markup:
-    """A `<time>` with the machine-readable instant and a relative, human label."""
-    if value is None:
-        return el("span", {}, "never")
-    return el(
-        "time",
-        {"datetime": iso(value), "title": value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")},
-        ago(value, now),
-    )
