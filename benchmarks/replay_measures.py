@@ -65,12 +65,12 @@ from tests.fakes import InMemoryClusterStore
 from headlinez.adapters.embedding import load_default_embedder
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.domain.lifecycle import covered_again_at, quiet_needed_hours
+from headlinez.domain.newsrooms import PUBLIC_MIN_NEWSROOMS
 from headlinez.domain.semantic import embedding_text
 from headlinez.domain.velocity import growth_since_first_seen, velocity_at
 from headlinez.evaluation.clustering_eval import dataset_ids, embed_articles, load_dataset
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.services.cluster import ClusterService
-from headlinez.services.trend_intel import PUBLIC_MIN_NEWSROOMS
 
 LETTERS = {"emerging": "E", "rising": "R", "peaking": "P", "fading": "F", "cooled": "C"}
 TARGET_CHANGES_PER_DAY = 3
