@@ -19,8 +19,8 @@ from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.clock import CLOCK
 from headlinez.domain.category import MODEL_RESOURCE, embedding_model
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.events import SCHEDULE_INTERVAL, IngestCompletedDetail, ScheduledEvent, bounded_run_time
-from headlinez.observability import powertools
+from headlinez.events import IngestCompletedDetail, ScheduledEvent
+from headlinez.observability import powertools, trusted_run_time
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
 from headlinez.settings import ClusterSettings, cluster_settings
 
@@ -71,14 +71,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # trusted only within one schedule interval of this process's clock (headlinez.clock).
     claimed = (IngestCompletedDetail.model_validate(request.detail).run_time
                if request.detail else request.utc_time())
-    clock_now = CLOCK.now()
-    now = bounded_run_time(claimed, clock_now)
+    now = trusted_run_time(claimed, CLOCK.now(), logger, metrics, "ClusterEventTimeClamped")
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
-    if now != claimed:
-        logger.warning("event time out of bounds: clamped to the clock", extra={
-            "event_time": claimed.isoformat(), "clock": clock_now.isoformat(),
-            "tolerance_seconds": SCHEDULE_INTERVAL.total_seconds()})
-        metrics.add_metric(name="ClusterEventTimeClamped", unit=MetricUnit.Count, value=1)
     report = _service().run(now)
     if report.skipped:
         # Another run holds the lease: nothing was clustered here, and it must not count as a

@@ -20,9 +20,10 @@ from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.feed_registry import DynamoFeedRegistry
 from headlinez.adapters.tracing import PowertoolsTracing
+from headlinez.clock import CLOCK
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.models import FeedShard
-from headlinez.observability import emit_ingest_metrics, powertools
+from headlinez.observability import emit_ingest_metrics, powertools, trusted_run_time
 from headlinez.services.fanout import EventCompletion, FeedWorkerService, ShardIncompleteError
 from headlinez.settings import FanOutSettings, fanout_settings
 from headlinez.wiring.ingest import article_store, feed_fetcher, ingest_limits
@@ -53,7 +54,10 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     logger.append_keys(shard_id=shard.shard_id, run_time=shard.run_time.isoformat())
     remaining = lambda_context.get_remaining_time_in_millis if lambda_context is not None else None
     try:
-        report = _service().process(shard, remaining_ms=remaining)
+        # The shard's run time names its cycle; what it polls is dated by the clock (a shard
+        # redriven from the dead-letter queue days later)
+        polled_at = trusted_run_time(shard.run_time, CLOCK.now(), logger, metrics, "IngestEventTimeClamped")
+        report = _service().process(shard, remaining_ms=remaining, polled_at=polled_at)
     except ShardIncompleteError as exc:
         emit_ingest_metrics(metrics, exc.report)  # what it did poll counts; FeedsDeferred says the rest
         logger.warning("shard incomplete: retried", extra={"deferred": exc.report.deferred})

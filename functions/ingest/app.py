@@ -12,10 +12,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from headlinez.adapters.events import EventBridgePublisher
 from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.tracing import PowertoolsTracing
+from headlinez.clock import CLOCK
 from headlinez.domain.feed_schedule import PollPolicy
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
 from headlinez.feeds import load_feed_list
-from headlinez.observability import emit_ingest_metrics, powertools
+from headlinez.observability import emit_ingest_metrics, powertools, trusted_run_time
 from headlinez.services.ingest import IngestService
 from headlinez.settings import IngestSettings, ingest_settings
 from headlinez.wiring.ingest import article_store, feed_fetcher, ingest_limits
@@ -46,7 +47,7 @@ def _publisher() -> EventBridgePublisher:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = ScheduledEvent.model_validate(event)
-    now = request.utc_time()
+    now = trusted_run_time(request.utc_time(), CLOCK.now(), logger, metrics, "IngestEventTimeClamped")
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
     report = _service().run(now, remaining_ms=context.get_remaining_time_in_millis)
 

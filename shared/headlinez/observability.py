@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import utils as logging_utils
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
+from headlinez.events import SCHEDULE_INTERVAL, bounded_run_time
 from headlinez.settings import estimate_cost_usd
 
 
@@ -23,6 +25,24 @@ def powertools(service: str) -> tuple[Logger, Metrics, Tracer]:
     logger = Logger(service=service)
     logging_utils.copy_config_to_registered_loggers(source_logger=logger, include={"headlinez"})
     return logger, Metrics(service=service), Tracer(service=service, patch_modules=("botocore",))
+
+
+def trusted_run_time(claimed: datetime, clock_now: datetime, logger: Logger, metrics: Metrics,
+                     metric: str) -> datetime:
+    """The run time an event claims, clamped to within one schedule interval of the process's
+    clock (`clock_now`; headlinez.events.bounded_run_time); a clamp is logged and counted as
+    `metric`.
+
+    Clustering: a run dated days ahead closed every open trend. Ingest: a shard or event
+    redriven days later stamped its articles with an old ingest time, outside every clustering
+    run's window, so they were stored (and deduplicated from then on) but never clustered."""
+    now = bounded_run_time(claimed, clock_now)
+    if now != claimed:
+        logger.warning("event time out of bounds: clamped to the clock", extra={
+            "event_time": claimed.isoformat(), "clock": clock_now.isoformat(),
+            "tolerance_seconds": SCHEDULE_INTERVAL.total_seconds()})
+        metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    return now
 
 
 class _Usage(Protocol):

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -153,7 +153,7 @@ def test_ingest_emits_its_metrics_and_errors_by_kind(
 
     # When the handler runs
     app.handler({"id": "s1", "source": "aws.scheduler", "detail-type": "Scheduled Event",
-                 "time": NOW.isoformat(), "detail": {}}, FakeLambdaContext())
+                 "time": datetime.now(UTC).isoformat(), "detail": {}}, FakeLambdaContext())
 
     # Then its EMF output has every metric with service=ingest, and errors by kind per kind
     docs = _emf(capsys.readouterr().out)
@@ -180,7 +180,7 @@ def test_fanout_worker_emits_the_ingest_metrics(
                FeedResult(feed_id="d", outlet="D", outcome="error", error_kind="http_error")]
     report = IngestReport(started_at=NOW, fetched=1, not_modified=1, errors=2, new_articles=2,
                           oldest_success_minutes=12.0, results=results)
-    service = SimpleNamespace(process=lambda shard, remaining_ms: report)
+    service = SimpleNamespace(process=lambda shard, remaining_ms, polled_at: report)
     monkeypatch.setattr(app, "_service", lambda: service)
     event = _shard_event("s-1")
 
@@ -197,14 +197,45 @@ def test_fanout_worker_emits_the_ingest_metrics(
     assert by_kind == {"timeout": 1, "http_error": 1}
 
 
-def _shard_event(shard_id: str) -> dict[str, Any]:
+def _shard_event(shard_id: str, run_time: datetime | None = None) -> dict[str, Any]:
     """An SQS batch of one feed shard, as the queue delivers it to the worker."""
-    shard = {"run_time": NOW.isoformat(), "shard_id": shard_id, "shards_in_cycle": 1, "max_per_host": 2,
+    shard = {"run_time": (run_time or datetime.now(UTC)).isoformat(), "shard_id": shard_id,
+             "shards_in_cycle": 1, "max_per_host": 2,
              "feeds": [{"id": "a", "url": "https://a.example/feed", "outlet": "A", "publisher_family": "a"}]}
     record = {"messageId": f"m-{shard_id}", "receiptHandle": "r", "body": json.dumps(shard), "attributes": {},
               "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "awsRegion": "us-east-1",
               "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:shards"}
     return {"Records": [record]}
+
+
+def test_ingest_dates_a_days_old_event_or_shard_by_the_clock_and_counts_it(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # An event or a shard redriven from the dead-letter queue days later stamped its articles
+    # with that old time: outside every clustering run's window, they were never clustered
+    report = IngestReport(started_at=NOW)
+    runs: list[datetime] = []
+    ingest = load_handler("ingest")
+    monkeypatch.setattr(ingest, "_service", lambda: SimpleNamespace(
+        run=lambda now, remaining_ms: runs.append(now) or report))
+    ingest.handler({"id": "s1", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+                    "time": NOW.isoformat(), "detail": {}}, FakeLambdaContext())
+    worker = load_handler("feed_worker")
+    shards: list[tuple[str, datetime]] = []
+    monkeypatch.setattr(worker, "_service", lambda: SimpleNamespace(
+        process=lambda shard, remaining_ms, polled_at: shards.append((shard.run_time, polled_at))
+        or report))
+    response = worker.handler(_shard_event("s-old", run_time=NOW), FakeLambdaContext())
+    assert response == {"batchItemFailures": []}
+
+    wall = datetime.now(UTC)
+    assert abs(runs[0] - wall) <= timedelta(minutes=16)
+    (cycle, polled_at), = shards
+    assert cycle == NOW, "the shard is still recorded under its cycle"
+    assert abs(polled_at - wall) <= timedelta(minutes=16)
+    clamped = [doc for doc in _emf(capsys.readouterr().out) if "IngestEventTimeClamped" in doc]
+    assert len(clamped) == 2
 
 
 def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
@@ -216,7 +247,7 @@ def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
     app = load_handler("feed_worker")
     report = IngestReport(started_at=NOW, fetched=3, errors=1, deferred=5, new_articles=7)
 
-    def out_of_time(shard: Any, remaining_ms: Any) -> IngestReport:
+    def out_of_time(shard: Any, remaining_ms: Any, polled_at: Any) -> IngestReport:
         raise ShardIncompleteError("shard s-2: 5 feeds left at the time limit", report)
 
     monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(process=out_of_time))

@@ -231,14 +231,17 @@ class FeedWorkerService:
         # Called with each finished shard's report (the local stack and the benchmark sum them).
         self.listeners: list[Callable[[FeedShard, IngestReport], None]] = []
 
-    def process(self, shard: FeedShard, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
+    def process(self, shard: FeedShard, *, remaining_ms: Callable[[], int] | None = None,
+                polled_at: datetime | None = None) -> IngestReport:
+        """Poll the shard's due feeds at `polled_at` (default: the shard's run time); the shard
+        is recorded done under its cycle's run time either way."""
         hosts = {host_of(f) for f in shard.feeds}
         fetcher = HostLimitedFetcher(self._fetcher, shard.max_per_host)
         service = IngestService(feeds=shard.feeds, fetcher=fetcher, parse=self._parse, states=self._states,
                                 articles=self._articles, policy=self._policy, concurrency=self._concurrency,
                                 max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
                                 time_margin=self._time_margin, tracing=self._tracing)
-        report = service.run(shard.run_time, remaining_ms=remaining_ms)
+        report = service.run(polled_at or shard.run_time, remaining_ms=remaining_ms)
         self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
         logger.info("shard polled", extra={
             "shard_id": shard.shard_id, "feeds": len(shard.feeds), "hosts": len(hosts),
