@@ -102,6 +102,10 @@ class InMemoryTrendRepository:
     def load_open_trends(self) -> list[TrendState]:
         return [t.model_copy(deep=True) for t in self._trends.values() if t.is_open]
 
+    def prediction_track_record(self) -> TrackRecord:
+        """Nothing scored: InMemoryPredictionRepository keeps the tallies."""
+        return TrackRecord()
+
     def save_trends(
         self,
         trends: Sequence[TrendState],

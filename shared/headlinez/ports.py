@@ -171,8 +171,9 @@ class TrendRecord:
     """The stored brief item (in the trend's partition, written by headlinez.briefs), or None."""
 
 
-class TrendQueryRepository(TrendRepository, Protocol):
-    """The reads of the public API (access patterns 7, 8, 10-12 of docs/architecture.md)."""
+class TrendQueryRepository(Protocol):
+    """The reads of the public API (access patterns 7, 8, 10-12 of docs/architecture.md): reads
+    only, so the API's code cannot reach a write through it."""
 
     def query_trends(
         self, query: TrendQuery, limit: int, start_key: StartKey | None
@@ -193,10 +194,16 @@ class TrendQueryRepository(TrendRepository, Protocol):
         """Members newest first, paged; None when no trend has this id."""
         ...
 
+    def prediction_track_record(self) -> TrackRecord:
+        """The predictions' track record: one GetItem of the running tally clustering keeps."""
+        ...
 
-class FeedHealthRepository(FeedStateRepository, Protocol):
+
+class FeedHealthRepository(Protocol):
     """Feed health reads only `list_states` (access pattern 2): the per-feed article counts are
     counters on the feed states (`FeedState.articles_by_hour`), kept by ingest."""
+
+    def list_states(self) -> list[FeedState]: ...
 
 
 # --- Storage, prediction records (domain.prediction; written by clustering) -----------------------

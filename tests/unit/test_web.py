@@ -564,6 +564,21 @@ def test_a_page_path_with_a_trailing_slash_gets_an_html_404() -> None:
         assert reply["headers"]["Content-Type"].startswith("text/html"), path
 
 
+def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_an_api_client() -> None:
+    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20})
+    app = build_resolver(InMemoryTrendRepository(), InMemoryFeedStateRepository(), settings_, lambda: NOW)
+    browser = app.resolve(make_http_event("GET", "/nonexistent", headers={
+        "accept": "text/html,application/xhtml+xml,*/*;q=0.8"}), FakeLambdaContext())
+    assert browser["statusCode"] == 404
+    assert browser["headers"]["Content-Type"].startswith("text/html")
+    assert 'href="/"' in browser["body"]
+    assert 'lang="en"' in browser["body"]
+    for headers in ({}, {"accept": "application/json"}):
+        client = app.resolve(make_http_event("GET", "/nonexistent", headers=headers), FakeLambdaContext())
+        assert client["statusCode"] == 404
+        assert client["headers"]["Content-Type"] == "application/problem+json"
+
+
 def test_stylesheet_is_served_with_a_long_cache() -> None:
     reply = _api(InMemoryTrendRepository())("/assets/site.css")
 
@@ -838,9 +853,10 @@ def test_the_site_notice_is_under_the_header_of_every_page_with_the_page_time() 
     for path in paths:
         # When a page is served
         body = get(path)["body"]
-        # Then the notice is on it once, as text, with the page's time, between header and main
+        # Then the notice is on it once, as text, with the page's time, at the end of the header
+        # (inside the banner landmark, before main)
         assert body.count(expected) == 1, path
-        assert body.index("</header>") < body.index('class="site-notice"') < body.index('<main id="main">')
+        assert body.index("</nav>") < body.index('class="site-notice"') < body.index("</header>")
     # and without the setting there is no notice
     assert "site-notice" not in _api(repo)("/")["body"]
 

@@ -23,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ from headlinez.briefs.prompts import (
     brief_user_prompt,
     verifier_user_prompt,
 )
+from headlinez.domain.retry_after import delta_seconds, retry_after_seconds
 from headlinez.ports import ClaimToVerify
 
 if TYPE_CHECKING:
@@ -68,26 +69,14 @@ counted generously in a call's token ceiling."""
 
 
 def parse_retry_after(headers: Any) -> float | None:
-    """Seconds to wait from `retry-after-ms`, `retry-after` (seconds or an HTTP date), else None."""
+    """Seconds to wait from `retry-after-ms`, else `retry-after` (headlinez.domain.retry_after),
+    else None."""
     if headers is None:
         return None
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000)
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
+    milliseconds = delta_seconds(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return milliseconds / 1000
+    return retry_after_seconds(headers.get("retry-after"), now=datetime.now(UTC))
 
 
 class ClaudeClient:

@@ -33,7 +33,6 @@ import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from types import TracebackType
 from typing import Literal, Protocol, Self, TypeGuard
@@ -43,6 +42,7 @@ import httpx
 from httpcore import SOCKET_OPTION
 from pydantic import BaseModel, ConfigDict, Field
 
+from headlinez.domain.retry_after import retry_after_seconds
 from headlinez.domain.ssrf import BlockedUrlError, UrlPolicy
 
 __all__ = [
@@ -406,24 +406,8 @@ def parse_cache_max_age(value: str | None) -> float | None:
 
 
 def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
-
-    Dates in the past give 0; anything unreadable gives None.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(int(text))
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    """Seconds to wait from a feed server's Retry-After (headlinez.domain.retry_after)."""
+    return retry_after_seconds(value, now=now)
 
 
 def _seconds(value: float) -> str:

@@ -381,8 +381,7 @@ def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
         tags=["trends"],
     )
     def prediction_track_record() -> Response[str]:
-        return json_response(reads.track_record() or TrackRecordView(
-            scored=0, accuracy=None, always_fades_accuracy=None, persistence_accuracy=None))
+        return json_response(reads.track_record())
 
     def syndication(kind: Literal["rss", "atom"], category: str | None) -> Response[str]:
         from headlinez.api.syndication import (  # lazy: XML only for feed readers, not every cold start
@@ -478,12 +477,19 @@ def _register_error_handler(app: APIGatewayHttpResolver) -> None:
         else:
             logger.info("request rejected", extra=extra)
         problem = problem.model_copy(update={"instance": path})
-        if is_page_path(path):
+        if is_page_path(path) or (isinstance(exc, NotFoundError) and _browser_asks(app)):
             return page_problem_response(problem, current_request_id(app))
         return problem_response(app, problem)
 
     app.exception_handler(Exception)(handle)
     app.not_found(handle)
+
+
+def _browser_asks(app: APIGatewayHttpResolver) -> bool:
+    """A browser's request (it accepts HTML): an unknown address then gets a page with a way back,
+    not problem JSON; API clients (no Accept, or JSON) keep the JSON."""
+    accept = (app.current_event.headers or {}).get("accept", "")
+    return "text/html" in accept.lower()
 
 
 def _problem_for(exc: Exception) -> Problem:

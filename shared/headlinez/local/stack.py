@@ -546,7 +546,8 @@ class LocalStack:
         last = self.options.replay_to or self.options.replay_from
         return ("Replay: these pages show the news as it stood at {now}, replayed from the captured feed "
                 f"files on a fast clock from {self.options.replay_from:%Y-%m-%d %H:%M} to "
-                f"{last:%Y-%m-%d %H:%M} UTC, where they then stay. Reload to follow it.")
+                f"{last:%Y-%m-%d %H:%M} UTC; reload to follow it until it reaches "
+                f"{last:%H:%M}, where the pages then stay.")
 
     def _set_environment(self, feeds_file: Path) -> None:
         os.environ.update({

@@ -180,12 +180,9 @@ class ApiReads:
         counts = {state.feed_id: articles_in_window(state.articles_by_hour, now) for state in states}
         return feed_health(states, counts, now)
 
-    def track_record(self) -> TrackRecordView | None:
-        """The predictions' track record (one GetItem), None where the store keeps none."""
-        reader = getattr(self._trends, "prediction_track_record", None)
-        if reader is None:
-            return None
-        record = reader()
+    def track_record(self) -> TrackRecordView:
+        """The predictions' track record (one GetItem)."""
+        record = self._trends.prediction_track_record()
         tallies = [PredictionTally(code=code, text=SENTENCES[code], said=tally.predicted, right=tally.correct)
                    for code, tally in record.by_code().items() if tally.predicted]
         return TrackRecordView(scored=record.scored, accuracy=record.accuracy,

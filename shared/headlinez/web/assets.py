@@ -22,9 +22,8 @@ a:focus-visible,summary:focus-visible{outline:3px solid #b35c00;outline-offset:2
 header.site,main,footer.site{max-width:60rem;margin:0 auto;padding:0 1rem}
 header.site{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;
 border-bottom:1px solid var(--line);padding-top:.5rem;padding-bottom:.5rem}
-.site-notice{max-width:58rem;margin:.5rem 1rem 0;padding:.4rem .75rem;background:#fff8e1;
+.site-notice{flex-basis:100%;margin:.5rem 0 0;padding:.4rem .75rem;background:#fff8e1;
 border:1px solid #e0c060;border-radius:.25rem}
-@media (min-width:60rem){.site-notice{margin:.5rem auto 0}}
 .brand{font-weight:700;font-size:1.25rem;text-decoration:none;color:var(--fg)}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}
 .chips{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.4rem .5rem}
