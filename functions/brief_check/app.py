@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_lambda_powertools.metrics import MetricUnit
 
 from headlinez.briefs.models import CheckInput, CheckResult
-from headlinez.observability import llm_cost_usd
 from headlinez.settings import BriefSettings, brief_settings
 from headlinez.wiring import brief_steps
 
@@ -21,7 +20,5 @@ def handler(request: CheckInput) -> CheckResult:
     step.measure("BriefCheckSupportedPercent", result.supported_percent, MetricUnit.Percent)
     used = brief_steps.usage_delta(request.usage, result.usage)
     if used.total:
-        step.count("LlmInputTokens", used.all_input_tokens)
-        step.count("LlmOutputTokens", used.output_tokens)
-        step.measure("LlmCostUsd", llm_cost_usd(settings.verifier_model, used), MetricUnit.NoUnit)
+        step.count_llm_usage(settings.verifier_model, used)
     return result

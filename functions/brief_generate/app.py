@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_lambda_powertools.metrics import MetricUnit
 
 from headlinez.briefs.models import GenerateInput, GenerateResult
-from headlinez.observability import llm_cost_usd
 from headlinez.settings import BriefSettings, brief_settings
 from headlinez.wiring import brief_steps
 
@@ -26,10 +25,7 @@ def handler(request: GenerateInput) -> GenerateResult:
                      MetricUnit.Percent)
     used = brief_steps.usage_delta(request.usage, result.usage)
     if generator.uses_tokens:
-        step.count("LlmInputTokens", used.all_input_tokens)
-        step.count("LlmOutputTokens", used.output_tokens)
-        step.count("LlmCacheReadTokens", used.cache_read_input_tokens)
-        step.measure("LlmCostUsd", llm_cost_usd(settings.model, used), MetricUnit.NoUnit)
+        step.count_llm_usage(settings.model, used)
     if request.attempt > 1:
         step.count("BriefRegenerations")
     return result

@@ -21,7 +21,7 @@ from headlinez.domain.category import MODEL_RESOURCE, embedding_model
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import IngestCompletedDetail, ScheduledEvent
 from headlinez.observability import powertools, trusted_run_time
-from headlinez.services.cluster import BriefTriggerPolicy, ClusterService
+from headlinez.services.cluster import BriefTriggerPolicy, ClusterReport, ClusterService
 from headlinez.settings import ClusterSettings, cluster_settings
 
 logger, metrics, tracer = powertools("cluster")
@@ -80,6 +80,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name="ClusterRunsSkipped", unit=MetricUnit.Count, value=1)
         return report.model_dump(mode="json")
 
+    _emit_metrics(report)
+    return report.model_dump(mode="json")
+
+
+def _emit_metrics(report: ClusterReport) -> None:
+    """The metrics of a completed run (the dashboard's clustering widgets and its alarms)."""
     metrics.add_metric(name="ArticlesClustered", unit=MetricUnit.Count, value=report.articles_clustered)
     metrics.add_metric(name="TrendsCreated", unit=MetricUnit.Count, value=report.trends_new)
     metrics.add_metric(name="TrendsUpdated", unit=MetricUnit.Count, value=report.trends_updated)
@@ -102,4 +108,3 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # Due briefs not started because the day's token budget is spent (they wait for tomorrow)
         metrics.add_metric(name="BriefsWaitingBudget", unit=MetricUnit.Count,
                            value=report.briefs_waiting_budget)
-    return report.model_dump(mode="json")

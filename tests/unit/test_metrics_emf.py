@@ -54,7 +54,7 @@ EMITTED: dict[str, set[str]] = {
     "brief-generate": {"BriefDrafts", "BriefBudgetExhausted", "TokenBudgetUsedPercent", "LlmInputTokens",
                        "LlmOutputTokens", "LlmCacheReadTokens", "LlmCostUsd", "BriefRegenerations"},
     "brief-check": {"BriefClaimsRemoved", "BriefCheckSupportedPercent", "LlmInputTokens", "LlmOutputTokens",
-                    "LlmCostUsd"},
+                    "LlmCacheReadTokens", "LlmCostUsd"},
     "brief-publish": {"BriefsPublished", "BriefSupportedPercent"},
     "brief-failure": {"BriefFailures"},
 }

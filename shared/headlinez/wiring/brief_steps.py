@@ -28,7 +28,7 @@ from headlinez.briefs.evidence import EvidenceLimits
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import StepInput, TokenUsage
 from headlinez.clock import UtcClock
-from headlinez.observability import powertools
+from headlinez.observability import llm_cost_usd, powertools
 from headlinez.ports import BriefGenerator, ClaimVerifier
 from headlinez.services.briefs import BriefPolicy, BriefService
 from headlinez.settings import BriefSettings
@@ -63,6 +63,14 @@ class BriefStep:
 
     def count(self, name: str, value: float = 1) -> None:
         self.metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+    def count_llm_usage(self, model: str, used: TokenUsage) -> None:
+        """The tokens one step's model calls used, and their estimated cost (the dashboard's LLM
+        widgets sum them over the generate and check steps)."""
+        self.count("LlmInputTokens", used.all_input_tokens)
+        self.count("LlmOutputTokens", used.output_tokens)
+        self.count("LlmCacheReadTokens", used.cache_read_input_tokens)
+        self.measure("LlmCostUsd", llm_cost_usd(model, used), MetricUnit.NoUnit)
 
     def measure(self, name: str, value: float, unit: MetricUnit) -> None:
         self.metrics.add_metric(name=name, unit=unit, value=value)
