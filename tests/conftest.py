@@ -41,6 +41,16 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
     return _real_connect_ex(self, address)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _shared_embedding_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every local stack of the run (subprocesses inherit it) shares one embedding cache file:
+    a vector is a pure function of model and text, so the snapshot's articles are embedded once
+    per run instead of once per stack (~5-10 s of CPU each)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one per run, both workers
+    os.environ.setdefault("HEADLINEZ_EMBEDDING_CACHE", str(folder / "embeddings-shared.npz"))
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test: a socket may connect to loopback only, so no bug can reach another host."""

@@ -52,6 +52,21 @@ def test_the_cache_file_serves_the_next_start(tmp_path: Path) -> None:
     assert again.tolist() == [[5.0, 97.0], [5.0, 103.0]]
 
 
+def test_two_processes_sharing_one_file_keep_each_other_s_vectors(tmp_path: Path) -> None:
+    path = tmp_path / "embeddings.npz"
+    # Given two stacks that loaded the (empty) shared file, then each embedded its own texts
+    first, second = CachingEmbedder(CountingEmbedder(), path), CachingEmbedder(CountingEmbedder(), path)
+    first.embed(["alpha"])
+    second.embed(["beta"])
+    # When both save, one after the other
+    first.save()
+    second.save()
+    # Then the file holds both: the later save did not drop what the earlier one added
+    model = CountingEmbedder()
+    CachingEmbedder(model, path).embed(["alpha", "beta"])
+    assert model.seen == []
+
+
 def test_install_wraps_what_the_cluster_function_loads(tmp_path: Path) -> None:
     module = types.ModuleType("cluster_app")
     module.load_default_embedder = lambda *args: CountingEmbedder()  # type: ignore[attr-defined]

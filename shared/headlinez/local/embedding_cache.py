@@ -80,24 +80,33 @@ class CachingEmbedder:
             return np.stack([self._vectors[k] for k in keys])
 
     def _load(self, path: Path) -> None:
+        self._vectors = self._read(path)
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, np.ndarray[Any, Any]]:
         if not path.is_file():
-            return
+            return {}
         try:
             with np.load(path) as stored:
                 keys, matrix = stored["keys"], stored["vectors"]
-            self._vectors = {str(k): row for k, row in zip(keys, matrix, strict=True)}
+            return {str(k): row for k, row in zip(keys, matrix, strict=True)}
         except (OSError, ValueError, KeyError):  # unreadable: recomputed and rewritten
             logger.warning("embedding cache unreadable, starting empty", extra={"path": str(path)})
+            return {}
 
     def save(self) -> None:
         """Write the cache file (a unique temp file, then os.replace); nothing without a path."""
         if self._path is None:
             return
+        # Another process may share the file (HEADLINEZ_EMBEDDING_CACHE): keep what it added
+        # since this one loaded it, so concurrent writers converge instead of dropping vectors.
+        stored = self._read(self._path)
         with self._lock:
             if not self._unsaved or not self._vectors:
                 return
-            keys = np.array(list(self._vectors))
-            matrix = np.stack(list(self._vectors.values()))
+            merged = {**stored, **self._vectors}
+            keys = np.array(list(merged))
+            matrix = np.stack(list(merged.values()))
             self._unsaved = 0
         self._path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}.{threading.get_ident()}.npz")

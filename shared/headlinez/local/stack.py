@@ -56,6 +56,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 LOCAL_TABLE = "headlinez-local"
 STATE_FILE = "table.jsonl.gz"
 REPLAY_STATE_FILE = "replay-table.jsonl.gz"
+EMBEDDING_CACHE_ENV = "HEADLINEZ_EMBEDDING_CACHE"  # a cache file several stacks share (vectors are pure)
 BRIEF_STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
 BRIEF_WAIT_SECONDS = 180.0  # per cycle: how long to wait for the brief executions it started
 CANCEL_WAIT_SECONDS = 15.0  # on shutdown, after cancelling the cycle's brief executions
@@ -313,9 +314,12 @@ class LocalStack:
 
     def _load_cluster_function(self) -> None:
         """A cold start of the cluster function; each article's embedding is computed once across
-        starts (in memory only with --no-persist)."""
+        starts (in memory only with --no-persist), or across stacks that name one cache file in
+        HEADLINEZ_EMBEDDING_CACHE (the test suite's stacks share one)."""
         module = _load_function("cluster")
-        cache = self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None
+        shared = os.environ.get(EMBEDDING_CACHE_ENV)
+        cache = (Path(shared) if shared
+                 else self.options.state_dir / "cache" / "embeddings.npz" if self.options.persist else None)
         embedding_cache.install(module, cache)
         self._functions["cluster"] = module
 
