@@ -215,7 +215,13 @@ def test_names_keep_their_letters_in_the_checker_text_primitives() -> None:
     ("Kamala Harris to Potential Migrants: 'Do Not Come'", "potential migrants", None),
     # ... but a headline that opens on one is a question, and is whole
     ("Is Unemployment Bonus Keeping Workers on Sideline?", "unemployment bonus",
-     "Is Unemployment Bonus Keeping Workers on Sideline"),
+     "Is Unemployment Bonus Keeping Workers on Sideline?"),
+    # a question keeps its mark (without it, "a showdown" reads as the newsroom's claim), and an
+    # attributed claim keeps its attribution
+    ("Munich Security Conference: a showdown between Europe and Trump?", "showdown europe",
+     "a showdown between Europe and Trump?"),
+    ("Trump told Netanyahu he would support strikes on Iran missiles, sources say", "strikes iran missiles",
+     "Trump told Netanyahu he would support strikes on Iran missiles, sources say"),
 ])
 def test_a_coverage_aspect_is_a_whole_clause_of_the_headline(title: str, aspect: str,
                                                               expected: str | None) -> None:

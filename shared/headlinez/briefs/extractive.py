@@ -594,6 +594,17 @@ _NOT_A_PREDICATE = frozenset({"in", "on", "at", "for", "with", "from", "by", "of
                               "unlike", "like", "the", "a", "an", "her", "his", "their", "its"})
 
 
+def _closing_attribution(title: str) -> str:
+    """The headline's last clause when it only attributes the rest ("..., sources say", "..., new
+    CDC data shows"), else ""."""
+    breaks = list(_CLAUSE_BREAK.finditer(title))
+    if not breaks:
+        return ""
+    last = re.sub(r"\.(['’\"”]?)$", r"\1", title[breaks[-1].end():].strip())
+    words = _HEADLINE_WORD.findall(last)
+    return last if words and words[-1].lower() in _ATTRIBUTION_CLOSE else ""
+
+
 def _clause(title: str, aspect: Set[str]) -> str | None:
     """The whole clause of the headline (between its commas, colons, dashes) that holds the most of
     its aspect words, when it is 3-10 words: "Biden Defends Afghan Pullout" of "Biden Defends
@@ -605,6 +616,7 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
     names_from: int | None = 0  # where the headline's list of names opening it starts, if it has one
     after_short_item = False  # the clause before ended at a comma and was one or two words
     titled = in_title_case(_HEADLINE_WORD.findall(title))
+    attribution = _closing_attribution(title)
     for piece in [*_CLAUSE_BREAK.finditer(title), None]:
         later = start > 0
         in_a_list, after_short_item = after_short_item, False
@@ -629,6 +641,8 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
         quoted_after = (piece is not None and piece.group() == ":"
                         and title[piece.end():].lstrip()[:1] in "'‘\"“")
         start = piece.end() if piece is not None else len(title)
+        if piece is not None and piece.group() == "?":
+            clause += "?"  # "a showdown between Europe and Trump?": without its mark, it reads as a claim
         if in_a_list and not joined:
             continue  # "Trump sues Twitter, Facebook, Google and CEOs Dorsey, ...": an item of a list
         if quoted_after and re.fullmatch(r"[^,]+ to [^,]+", clause):
@@ -654,7 +668,11 @@ def _clause(title: str, aspect: Set[str]) -> str | None:
         held = sum(1 for word in found if content_stems(word) & aspect)
         if held and 3 <= len(found) <= _MAX_CLAUSE_WORDS and (best is None or held > best[0]):
             best = (held, clause)
-    return best[1] if best is not None else None
+    if best is None:
+        return None
+    # A headline that attributes its claim keeps the attribution: quoted without it, "sources say"
+    # or "officials say" would become the newsroom's own assertion
+    return f"{best[1]}, {attribution}" if attribution else best[1]
 
 
 _OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(\[]))['‘\"“](?=\S)")
