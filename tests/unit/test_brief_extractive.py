@@ -1039,6 +1039,10 @@ def test_a_name_the_evidence_writes_with_the_is_asked_about_with_it() -> None:
     assert extractive._with_article("Trump", texts) == "Trump"
     assert extractive._with_article("China", texts) == "China"
     assert extractive._with_article("White House") == "the White House"
+    # an event named by its kind, though its headline opens on the bare name ("Munich Security
+    # Conference: a showdown ...": "What happens next for Munich Security Conference?")
+    named = extractive._with_article("Munich Security Conference", ["Munich Security Conference: a showdown"])
+    assert named == "the Munich Security Conference"
 
 
 def test_a_chief_of_staff_is_named_without_the_title() -> None:

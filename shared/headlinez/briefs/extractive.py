@@ -1435,7 +1435,10 @@ _THE_NAMES = frozenset({"house", "department", "ministry", "office", "commission
                         "agency", "administration", "pentagon", "kremlin", "vatican", "senate", "government",
                         "army", "navy", "police", "committee", "bank", "fund", "reserve", "union",
                         "parliament", "assembly", "board", "guard", "service", "presidency", "force",
-                        "act", "capitol", "oscars", "olympics", "games"})
+                        "act", "capitol", "oscars", "olympics", "games",
+                        # events named by their kind ("the Munich Security Conference")
+                        "conference", "summit", "forum", "festival", "championship", "championships",
+                        "cup", "awards", "convention", "talks"})
 
 
 # Whole names read with their article: countries ("the U.S.", "the Philippines") and bodies named
