@@ -174,7 +174,7 @@ def test_json_feed() -> None:
 
 
 def test_broken_json_is_a_parse_error() -> None:
-    with pytest.raises(FeedParseError, match="JSON Feed could not be read"):
+    with pytest.raises(FeedParseError, match="JSON Feed is not valid JSON"):
         parse_feed(b'{"version": "https://jsonfeed.org/version/1", "items": [', content_type=None, url=URL)
 
 
@@ -338,7 +338,7 @@ def test_corrupt_gzip_is_a_parse_error() -> None:
             b"<?xml version='1.0'?><catalog><book>1</book></catalog>",
             "not a feed: no RSS, RDF or Atom root element",
         ),
-        (b"just some text", "XML not well-formed at line"),
+        (b"just some text", "not a feed: the document starts with b'just some text'"),
     ],
 )
 def test_unusable_documents_raise_with_a_reason(body: bytes, reason: str) -> None:
@@ -394,3 +394,56 @@ def test_what_feeds_do_hold_is_no_nesting() -> None:
     assert feed_parser._shape_problem(b"<a>" * 256) is None
     assert feed_parser._shape_problem(b"<a>" * 257) is not None
     assert feed_parser._shape_problem(b"</x>" * 1000 + b"<a>" * 257) is not None, "closes cannot bank depth"
+
+
+# --- found by fuzzing (twenty-seventh session) ----------------------------------------------------
+
+def test_a_lone_surrogate_in_a_json_feed_id_parses_and_normalizes() -> None:
+    body = (b'{"version":"https://jsonfeed.org/version/1.1","title":"T","items":['
+            b'{"id":"1","url":"https://news.example.com/story-1","title":"Good story"},'
+            b'{"id":"x\\ud800","url":"https://news.example.com/story-2","title":"Lone surrogate in id"}]}')
+    parsed = parse_feed(body, content_type="application/feed+json",
+                        url="https://news.example.com/feed.json")
+    assert [e.title for e in parsed.entries] == ["Good story", "Lone surrogate in id"]
+
+
+def test_an_emoji_written_as_two_surrogate_references_keeps_every_entry() -> None:
+    # "&#55356;&#57225;" is one emoji as broken encoders write it; both parsers failed on the
+    # document (a lone surrogate cannot be encoded) and every entry was lost
+    items = "".join(f"<item><title>Good story {n}</title><link>https://news.example.com/{n}</link></item>"
+                    for n in range(3))
+    body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>{items}'
+            '<item><title>Party &#55356;&#57225; and a lone &#55356; half</title>'
+            '<link>https://news.example.com/p</link></item></channel></rss>').encode()
+    parsed = parse_feed(body, content_type="application/rss+xml", url="https://news.example.com/feed")
+    assert len(parsed.entries) == 4
+    assert parsed.entries[-1].title == "Party \U0001F389 and a lone \ufffd half"
+
+
+def test_a_feedparser_crash_keeps_what_fastfeedparser_read() -> None:
+    # a stray georss close tag: feedparser raised KeyError 'where' and the whole feed was lost
+    body = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+            + b"".join(b"<item><title>Good story %d</title><link>https://news.example.com/story-%d</link></item>"
+                       % (n, n) for n in range(3))
+            + b"<item><title>x</title><link>https://news.example.com/x</link></gml:pos></item>"
+            b"<item><title>only in feedparser?</title></channel></rss>")
+    parsed = parse_feed(body, content_type="application/rss+xml", url="https://news.example.com/feed")
+    assert [e.title for e in parsed.entries][:3] == ["Good story 0", "Good story 1", "Good story 2"]
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    (b"<!doctype html><html><body>" + b"<div>x</div>" * 1000 + b"</body></html>", "not a feed: HTML page"),
+    (b"<rss><channel><item " + b" ".join(b'a%d="1"' % n for n in range(300)) + b"/></channel></rss>",
+     "refused before parsing: a tag with more than 256 attributes"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a feed: the document starts with"),
+    (b"Service temporarily unavailable", "not a feed: the document starts with b'Service"),
+    (b'{"version": "https://jsonfeed.org/version/1", "items": [}', "JSON Feed is not valid JSON at line 1"),
+    (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', 'JSON Feed\'s "items" is not a list'),
+    # feedparser puts a declaration in front of a document without one: its error is on line 2
+    (b'<rss version="2.0">\n<channel><title>a & b</title>\n</channel></rss>', "not well-formed at line 2 "),
+])
+def test_unusable_documents_are_refused_with_a_reason_an_operator_can_act_on(body: bytes,
+                                                                             reason: str) -> None:
+    with pytest.raises(FeedParseError) as refused:
+        parse_feed(body, content_type=None, url="https://news.example.com/feed")
+    assert reason in str(refused.value)

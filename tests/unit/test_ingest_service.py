@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-import pytest
 from tests.fakes import FetchOutcome, InMemoryArticleRepository, InMemoryFeedStateRepository, ParsedFeed
 
 from headlinez.domain.feed_schedule import PollPolicy
@@ -286,6 +285,37 @@ def test_a_retry_counts_the_articles_its_lost_run_stored_and_a_next_run_does_not
     assert sum(store.states[top.id].articles_by_hour.values()) == 0
 
 
+def test_a_feed_whose_articles_cannot_be_stored_fails_alone_and_the_run_goes_on() -> None:
+    # A lone surrogate in a JSON Feed id failed the whole run (every fetch in flight cancelled, no
+    # feed's state written), and again at every retry
+    feeds = [feed(1), feed(2)]
+    outcomes = {str(f.url): FetchOutcome(body=f.id.encode(), etag=f'"{f.id}"') for f in feeds}
+    parsed = {b"feed-1": ParsedFeed([entry("a", "Storm hits the northern coast")]),
+              b"feed-2": ParsedFeed([entry("b", "Dam breaks upstream")])}
+    store = MemoryStore()
+    service, _ = make_service(feeds, outcomes, parsed, store)
+    real_save = store.save_new_articles
+
+    def poisoned(articles: Any) -> list[Any]:
+        if articles and articles[0].feed_id == "feed-1":
+            raise UnicodeEncodeError("utf-8", "x\ud800", 1, 2, "surrogates not allowed")
+        return real_save(articles)
+
+    store.save_new_articles = poisoned  # type: ignore[method-assign]
+    report = service.run(NOW)
+
+    # Then the other feed is stored, and the failed one is an error that keeps no new validator
+    # (its next poll reads the whole document again) and backs off
+    assert report.new_articles == 1
+    assert report.errors == 1
+    failed = store.states["feed-1"]
+    assert failed.last_error is not None
+    assert failed.last_error.startswith("store failed: UnicodeEncodeError")
+    assert failed.etag is None
+    assert failed.consecutive_errors == 1
+    assert store.states["feed-2"].etag == '"feed-2"'
+
+
 def test_an_undated_entry_is_not_news_again_when_its_dedupe_keys_expire() -> None:
     # an entry without a date is dated by the poll: once its keys expired (14 days) it came back
     # as a new article, every 14 days, for as long as the feed listed it
@@ -502,16 +532,19 @@ def test_feed_states_are_written_in_batches_as_feeds_finish() -> None:
                             states=store, articles=store)
     store.fail_on_feed = "feed-59"
 
-    # When the run fails on that feed
-    with pytest.raises(RuntimeError, match="DynamoDB unavailable"):
-        service.run(NOW)
+    # When the run fails on that feed: that feed fails alone
+    report = service.run(NOW)
+    assert report.errors == 1
 
     # Then the states of the 59 feeds finished before it are stored (validators and all), in
     # batches of at most 25, and only the failed feed will be fetched again without its ETag
     assert all(len(batch) <= STATE_WRITE_BATCH for batch in store.state_batches)
-    assert [len(batch) for batch in store.state_batches] == [25, 25, 9]
-    assert set(store.states) == {f.id for f in feeds} - {"feed-59"}
-    assert all(state.etag for state in store.states.values())
+    assert [len(batch) for batch in store.state_batches] == [25, 25, 10]
+    assert set(store.states) == {f.id for f in feeds}
+    assert all(state.etag for fid, state in store.states.items() if fid != "feed-59")
+    failed = store.states["feed-59"]
+    assert failed.etag is None
+    assert failed.last_error == "store failed: RuntimeError: DynamoDB unavailable"
 
 
 # --- issue 13, item 6: feed health's counters, kept by ingest -------------------------------------

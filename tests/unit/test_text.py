@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headlinez.domain.text import ELLIPSIS, html_to_text, normalize_title, title_fingerprint
+from headlinez.domain.text import ELLIPSIS, clean_identifier, html_to_text, normalize_title, title_fingerprint
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,28 @@ def test_fingerprint_is_stable_under_case_punctuation_and_spacing(words: list[st
     plain = " ".join(words)
     noisy = "  " + ",  ".join(word.upper() for word in words) + " — !?"
     assert title_fingerprint(noisy) == title_fingerprint(plain)
+
+
+# --- found by fuzzing (twenty-seventh session) ----------------------------------------------------
+
+def test_markup_the_parser_cannot_close_never_reaches_the_text() -> None:
+    # an inline base64 image longer than the scan limit: the cut tag was shown, the lead lost
+    image = '<p><img src="data:image/png;base64,' + "A" * 24_000 + '"></p><p>The real lead paragraph.</p>'
+    assert html_to_text(image, 1000) == "The real lead paragraph."
+    huge = '<p><img src="data:image/png;base64,' + "A" * 100_000 + '"></p><p>Lead.</p>'
+    assert "<" not in html_to_text(huge, 1000)
+    # an unterminated comment or CDATA section, and a tag hidden by a NUL
+    unterminated = html_to_text("Storm hits coast <!-- sponsored: <b>ad", 200)
+    assert unterminated.startswith("Storm hits coast")
+    assert "<" not in unterminated
+    assert html_to_text("a <![CDATA[b]>", 200) == "a"
+    assert html_to_text("A\x00<b\x00>B", 200) == "A B"
+    # text that only looks like markup stays
+    assert html_to_text("Why 3 < 5 matters", 200) == "Why 3 < 5 matters"
+
+
+def test_a_feed_identifier_is_cleaned_to_storable_text() -> None:
+    assert clean_identifier("x\ud800", 100) == "x"
+    assert clean_identifier("  tag:news.example.com,2026:\x00 42 ", 100) == "tag:news.example.com,2026: 42"
+    assert clean_identifier(None, 100) == ""
+    assert len(clean_identifier("g" * 1000, 300)) == 300

@@ -22,6 +22,7 @@ its sanitizer and URI resolution off (they also cost half its time).
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import time
@@ -56,6 +57,7 @@ _HTML_START = re.compile(
     rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
     re.IGNORECASE | re.DOTALL,
 )
+_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|RDF|channel)[\s>/]")
 _MAX_REASON_CHARS = 200
 # feedparser "bozo" problems that say nothing about the document's structure.
 _BENIGN_BOZO = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
@@ -108,7 +110,13 @@ def parse_feed(body: bytes, *, content_type: str | None, url: str) -> ParsedFeed
 
 
 def _parse(data: bytes, *, content_type: str | None, url: str, warnings: list[str]) -> ParsedFeed:
+    if _HTML_START.match(data[:4096]) and not _FEED_ROOT.search(data[:65_536]):
+        # before either parser: feedparser's loose parser took 8-20 s on a 4-6 MB page to say so
+        # (an Atom feed may open with an XHTML doctype: it has its root element early)
+        raise FeedParseError("not a feed: HTML page")
+    data = _joined_surrogate_references(data)
     if _is_json(data):
+        _check_json_feed(data)
         try:
             return _parse_fast(data, url, warnings)
         except Exception as exc:  # fastfeedparser raises ValueError, KeyError, TypeError...
@@ -131,12 +139,20 @@ def _parse(data: bytes, *, content_type: str | None, url: str, warnings: list[st
             warnings.append(f"fastfeedparser result looked damaged ({damage}); used feedparser")
     else:
         warnings.append(f"feedparser used: {detour}")
+    return _slow_unless_fast_did_better(data, fast, content_type=content_type, url=url, warnings=warnings)
+
+
+def _slow_unless_fast_did_better(data: bytes, fast: ParsedFeed | None, *, content_type: str | None,
+                                 url: str, warnings: list[str]) -> ParsedFeed:
+    """feedparser's result, unless fastfeedparser's has more usable entries or feedparser failed."""
     try:
         slow = _parse_slow(data, content_type=content_type, url=url, warnings=warnings)
-    except FeedParseError:
+    except Exception as exc:  # feedparser also raises KeyError, TypeError ... on malformed input
         if fast is not None and _usable(fast.entries):
-            return fast.model_copy(update={"warnings": [*warnings, "feedparser found no entries"]})
-        raise
+            return fast.model_copy(update={"warnings": [*warnings, f"feedparser failed: {_short(exc)}"]})
+        if isinstance(exc, FeedParseError):
+            raise
+        raise FeedParseError(f"neither parser could read it (feedparser: {_short(exc)})") from exc
     if fast is not None and _usable(fast.entries) > _usable(slow.entries):
         note = f"kept fastfeedparser: {len(fast.entries)} entries vs feedparser {len(slow.entries)}"
         return fast.model_copy(update={"warnings": [*warnings, note]})
@@ -145,8 +161,65 @@ def _parse(data: bytes, *, content_type: str | None, url: str, warnings: list[st
 
 # --- input checks ------------------------------------------------------------------------------
 
+
+def _check_json_feed(data: bytes) -> None:
+    """A JSON Feed's own faults in plain words (the parser said "Failed to parse XML" of invalid
+    JSON, and "'str' object has no attribute 'get'" of an `items` that is no list)."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise FeedParseError(f"JSON Feed is not valid JSON{where}: {_short(exc)}") from exc
+    if not isinstance(document, dict):
+        raise FeedParseError("JSON Feed is not a JSON object")
+    if not isinstance(document.get("items", []), list):
+        raise FeedParseError("JSON Feed's \"items\" is not a list")
+
+# A character outside the Basic Multilingual Plane written as two references to its UTF-16 halves
+# ("&#55356;&#57225;" for one emoji, as broken CMS encoders do): both parsers fail on the document
+# (a lone surrogate cannot be encoded), losing every entry.
+_SURROGATE_REFERENCE = re.compile(rb"&#(?:[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2})|0*(5[5-7]\d{3}));")
+_HIGH, _LOW = range(0xD800, 0xDC00), range(0xDC00, 0xE000)
+
+
+def _joined_surrogate_references(data: bytes) -> bytes:
+    """Each pair of surrogate references as one reference to its character; a lone one as U+FFFD."""
+    if b"&#" not in data or _SURROGATE_REFERENCE.search(data) is None:
+        return data
+    matches = list(_SURROGATE_REFERENCE.finditer(data))
+    parts: list[bytes] = []
+    position = 0
+    index = 0
+    while index < len(matches):
+        match = matches[index]
+        value = _reference_value(match)
+        if value not in _HIGH and value not in _LOW:
+            index += 1
+            continue  # a number like &#55000; outside the surrogate range: left as it is
+        parts.append(data[position:match.start()])
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if value in _HIGH and following is not None and following.start() == match.end() \
+                and _reference_value(following) in _LOW:
+            character = 0x10000 + ((value - 0xD800) << 10) + (_reference_value(following) - 0xDC00)
+            parts.append(b"&#x%X;" % character)
+            position = following.end()
+            index += 2
+            continue
+        parts.append(b"&#xFFFD;")
+        position = match.end()
+        index += 1
+    parts.append(data[position:])
+    return b"".join(parts)
+
+
+def _reference_value(match: re.Match[bytes]) -> int:
+    hexadecimal, decimal = match.groups()
+    return int(hexadecimal, 16) if hexadecimal else int(decimal)
+
+
 MAX_NESTING = 256
 MAX_TAG_BYTES = 65_536
+MAX_ATTRIBUTES = 256  # "=" signs in one tag (see _shape_problem)
 # Not self-closed in HTML, so never "open" here: an HTML page's <br>s do not read as nesting.
 _VOID = frozenset({b"br", b"img", b"meta", b"link", b"input", b"hr", b"area", b"base", b"col", b"embed",
                    b"source", b"track", b"wbr", b"param"})
@@ -179,6 +252,10 @@ def _shape_problem(data: bytes) -> str | None:
             return None
         if end - match.start() > MAX_TAG_BYTES:
             return f"a tag of more than {MAX_TAG_BYTES} bytes"
+        if name and data.count(b"=", match.end(), end) > MAX_ATTRIBUTES:
+            # 6,000 attributes a tag, under the size cap, cost fastfeedparser ~1.3 s a MB (a
+            # feed: 0.05 s); a real feed's root, with its namespaces, has a few dozen
+            return f"a tag with more than {MAX_ATTRIBUTES} attributes"
         if close:
             depth = max(0, depth - 1)  # closes never bank depth for later opens
         elif name and data[end - 1] != ord("/") and name.lower() not in _VOID:
@@ -356,11 +433,14 @@ def _feedparser_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
 def _unusable_reason(data: bytes, problem: object) -> str:
     if _HTML_START.match(data[:4096]):
         return "not a feed: HTML page"
+    opening = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if opening[:1] not in (b"<", b"") and not data.startswith(_UTF16_32_BOMS):
+        # an image, a PDF, a plain-text error page: "XML not well-formed at line 2" said nothing
+        return f"not a feed: the document starts with {opening[:16]!r}"
     if isinstance(problem, xml.sax.SAXParseException):
-        return (
-            f"XML not well-formed at line {problem.getLineNumber()} ({problem.getMessage()}) "
-            "and no entries recovered"
-        )
+        # feedparser puts an XML declaration in front of a document without one: its lines count it
+        line = (problem.getLineNumber() or 1) - (0 if opening.startswith(b"<?xml") else 1)
+        return f"XML not well-formed at line {max(line, 1)} ({problem.getMessage()}) and no entries recovered"
     if isinstance(problem, BaseException) and not isinstance(problem, _BENIGN_BOZO):
         return f"no entries recovered: {_short(problem)}"
     return "not a feed: no RSS, RDF or Atom root element"

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 from headlinez.domain.sections import article_section
-from headlinez.domain.text import html_to_text, title_fingerprint, truncate_words
+from headlinez.domain.text import clean_identifier, html_to_text, title_fingerprint, truncate_words
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
 from headlinez.models import Article, FeedConfig, RawEntry
 
@@ -78,7 +78,7 @@ def normalize_entry(
     if not title:
         raise EntryRejectedError("no title: neither a title nor a summary to take one from")
     published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated)
-    guid = (entry.guid or "").strip()[:MAX_GUID_CHARS] or None
+    guid = clean_identifier(entry.guid, MAX_GUID_CHARS) or None
     return Article(
         article_id=article_id_for(url),
         url=url,

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-__all__ = ["ELLIPSIS", "html_to_text", "normalize_title", "title_fingerprint", "truncate_words"]
+__all__ = ["ELLIPSIS", "clean_identifier", "html_to_text", "normalize_title", "title_fingerprint",
+           "truncate_words"]
 
 ELLIPSIS = "\u2026"
 
@@ -43,6 +44,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
                                     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 _WHITESPACE = re.compile(r"\s+")
 _MAX_ROUNDS = 3
+_MARKUP_SCAN_CHARS = 65_536  # see html_to_text
 
 
 class _TextExtractor(HTMLParser):
@@ -94,6 +96,18 @@ def _clean_characters(text: str) -> str:
     return _CONTROL_OR_SURROGATE.sub(" ", text.translate(_INVISIBLE))
 
 
+def clean_identifier(value: str | None, max_chars: int) -> str:
+    """A feed's own identifier (a GUID) as text that can be stored and hashed: control characters,
+    lone surrogates and invisible ones dropped, at most `max_chars`. A lone surrogate in a JSON
+    Feed's "id" could not be encoded, and failed the whole ingest run at every retry."""
+    return " ".join(_clean_characters(value or "").split())[:max_chars]
+
+
+# What is left of markup the parser could not close: an unterminated comment or CDATA section, or
+# a tag cut off at the end ("Storm hits coast <!-- sponsored: <b>ad")
+_UNCLOSED_MARKUP = re.compile(r"<(?:!--|!\[CDATA\[|/?[A-Za-z][\w:-]*(?=[\s/>]|$))[^>]*(?:>|$)")
+
+
 def html_to_text(value: str | None, max_chars: int) -> str:
     """Return the visible text of an HTML (or plain text) fragment, at most `max_chars` long.
 
@@ -106,16 +120,21 @@ def html_to_text(value: str | None, max_chars: int) -> str:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     if not value:
         return ""
-    # Markup beyond this much text cannot contribute to the kept characters (tags excepted), and
-    # a multi-megabyte content:encoded must not cost a whole parse.
-    text = value[: max(max_chars * 20, 4096)]
+    # Markup beyond this much text cannot contribute to the kept characters (tags excepted: an
+    # inline base64 image is tens of KB before the lead), and a multi-megabyte content:encoded
+    # must not cost a whole parse. A tag cut by that limit is dropped, not shown as text.
+    text = value[: max(max_chars * 20, _MARKUP_SCAN_CHARS)]
+    if len(text) < len(value) and text.rfind("<") > text.rfind(">"):
+        text = text[: text.rfind("<")]
+    # Characters first: "<b\x00>" is no tag to the parser, "<b >" after the NUL becomes a space
+    text = _clean_characters(text)
     if "<" not in text and "&" not in text:  # plain text: the common case for titles
-        return truncate_words(_WHITESPACE.sub(" ", _clean_characters(text)).strip(), max_chars)
+        return truncate_words(_WHITESPACE.sub(" ", text).strip(), max_chars)
     for _ in range(_MAX_ROUNDS):
         text = _decode_leftover_entities(_strip_markup(text))
         if not (_LEFTOVER_TAG.search(text) or _LEFTOVER_ENTITY.search(text)):
             break
-    text = _WHITESPACE.sub(" ", _clean_characters(text)).strip()
+    text = _WHITESPACE.sub(" ", _clean_characters(_UNCLOSED_MARKUP.sub(" ", text))).strip()
     return truncate_words(text, max_chars)
 
 

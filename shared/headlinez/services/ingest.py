@@ -85,7 +85,8 @@ class FeedResult(BaseModel):
     duplicates: int = 0
     parser: str | None = None
     error: str | None = None
-    error_kind: str | None = None  # the fetcher's ErrorKind, "no_response" or "unparseable" (metrics)
+    # the fetcher's ErrorKind, "no_response", "unparseable" or "store" (metrics)
+    error_kind: str | None = None
     seconds: float = 0.0
 
 
@@ -237,11 +238,28 @@ class IngestService:
                 for task in done:
                     polled = task.result()
                     if polled is not None and not deadline.passed():
-                        self._store_feed(polled, now, writer, per_feed, states.get(polled[0].id))
+                        self._store_guarded(polled, now, writer, per_feed, states.get(polled[0].id))
         finally:
             for task in pending:
                 task.cancel()  # fetches in flight at the stop: their feeds are deferred
             await asyncio.gather(*pending, return_exceptions=True)
+
+    def _store_guarded(self, polled: Polled, now: datetime, writer: _StateWriter,
+                       per_feed: dict[str, FeedResult], previous: FeedState | None) -> None:
+        """`_store_feed`, where a failure fails this feed only: raised, it stopped the run, cancelled
+        every fetch in flight, wrote no feed's state, and so failed again at every retry. The feed
+        keeps its old validators (the next poll reads the whole document again, so nothing it held
+        is skipped) and backs off like any failed poll."""
+        feed, result, _, _ = polled
+        try:
+            self._store_feed(polled, now, writer, per_feed, previous)
+        except Exception as exc:  # storage or a bug on one feed's articles: see above
+            logger.exception("feed store failed", extra={"feed_id": feed.id})
+            reason = f"store failed: {type(exc).__name__}: {str(exc)[:200]}"
+            before = previous or FeedState(feed_id=feed.id, url=str(feed.url), outlet=feed.outlet)
+            writer.add(after_error(before, now, reason, self._policy))
+            per_feed[feed.id] = result.model_copy(update={
+                "outcome": "error", "error": reason, "error_kind": "store", "new_articles": 0})
 
     def _store_feed(self, polled: Polled, now: datetime, writer: _StateWriter,
                     per_feed: dict[str, FeedResult], previous: FeedState | None) -> None:
