@@ -113,6 +113,9 @@ class IngestReport(BaseModel):
 
 
 Polled = tuple[FeedConfig, FeedResult, FeedState, list[Article]]
+# What a feed's own data can raise on the way to storage (UnicodeError is a ValueError); storage
+# clients raise their own errors, which are not these
+_DATA_FAULTS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 class _Deadline:
@@ -246,14 +249,16 @@ class IngestService:
 
     def _store_guarded(self, polled: Polled, now: datetime, writer: _StateWriter,
                        per_feed: dict[str, FeedResult], previous: FeedState | None) -> None:
-        """`_store_feed`, where a failure fails this feed only: raised, it stopped the run, cancelled
-        every fetch in flight, wrote no feed's state, and so failed again at every retry. The feed
-        keeps its old validators (the next poll reads the whole document again, so nothing it held
-        is skipped) and backs off like any failed poll."""
+        """`_store_feed`, where a fault in one feed's own data fails this feed only: raised, it
+        stopped the run, cancelled every fetch in flight, wrote no feed's state, and so failed
+        again at every retry (a lone surrogate in a GUID did). The feed keeps its old validators
+        (the next poll reads the whole document again, so nothing it held is skipped) and backs
+        off like any failed poll. A storage error still fails the run: the queue or the next run
+        retries it, and a throttled table is no fault of the feed."""
         feed, result, _, _ = polled
         try:
             self._store_feed(polled, now, writer, per_feed, previous)
-        except Exception as exc:  # storage or a bug on one feed's articles: see above
+        except _DATA_FAULTS as exc:  # see above
             logger.exception("feed store failed", extra={"feed_id": feed.id})
             reason = f"store failed: {type(exc).__name__}: {str(exc)[:200]}"
             before = previous or FeedState(feed_id=feed.id, url=str(feed.url), outlet=feed.outlet)
