@@ -18,7 +18,6 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from headlinez.adapters.entities.articles import ArticleEntity
@@ -29,7 +28,7 @@ from headlinez.adapters.entities.briefs import (
     TokenBudgetEntity,
 )
 from headlinez.adapters.entities.trends import MemberEntity, TrendEntity
-from headlinez.adapters.table import ConditionFailedError, TableClient
+from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
 from headlinez.models import TrendMember, TrendState
@@ -176,7 +175,7 @@ class StepFunctionsBriefTrigger:
 
     @classmethod
     def from_arn(cls, state_machine_arn: str) -> StepFunctionsBriefTrigger:
-        client = boto3.client("stepfunctions", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        client = boto3.client("stepfunctions", config=RETRYING)
         return cls(client, state_machine_arn)
 
     def start(self, request: BriefRequest) -> bool:

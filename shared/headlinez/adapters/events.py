@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 
+from headlinez.adapters.table import RETRYING
 from headlinez.events import INGEST_COMPLETED, INGEST_EVENT_SOURCE, IngestCompletedDetail
 
 
@@ -16,7 +17,7 @@ class EventPublishError(RuntimeError):
 class EventBridgePublisher:
     def __init__(self, bus_name: str, client: Any | None = None) -> None:
         self._bus = bus_name
-        self._client = client or boto3.client("events")
+        self._client = client or boto3.client("events", config=RETRYING)
 
     def ingest_completed(self, detail: IngestCompletedDetail) -> None:
         response = self._client.put_events(Entries=[{

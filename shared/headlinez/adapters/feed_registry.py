@@ -19,10 +19,9 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
-from botocore.config import Config
 
 from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
-from headlinez.adapters.table import ConditionFailedError, TableClient
+from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
 from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
@@ -51,7 +50,7 @@ class DynamoFeedRegistry:
 
     @classmethod
     def from_table_name(cls, table_name: str) -> DynamoFeedRegistry:
-        resource = boto3.resource("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        resource = boto3.resource("dynamodb", config=RETRYING)
         return cls(resource.Table(table_name))
 
     # --- FeedRegistry --------------------------------------------------------------------------
@@ -180,7 +179,7 @@ class SqsShardQueue:
 
     @classmethod
     def from_url(cls, queue_url: str) -> SqsShardQueue:
-        client = boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        client = boto3.client("sqs", config=RETRYING)
         return cls(client, queue_url)
 
     def send(self, shards: Sequence[FeedShard]) -> None:

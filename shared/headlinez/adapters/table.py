@@ -78,6 +78,11 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Every AWS client of the functions: botocore's "standard" retry mode (throttling and transient
+# errors retried with backoff, 5 attempts), one setting for all of them
+RETRYING = Config(retries={"mode": "standard", "max_attempts": 5})
+
+
 def hour_bucket(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H")
 
@@ -130,7 +135,7 @@ class TableClient:
 
     @classmethod
     def from_table_name(cls, table_name: str) -> TableClient:
-        resource = boto3.resource("dynamodb", config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        resource = boto3.resource("dynamodb", config=RETRYING)
         return cls(resource, table_name)
 
     @classmethod
