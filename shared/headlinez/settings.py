@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 
 class SettingsError(RuntimeError):
@@ -67,6 +67,17 @@ class IngestSettings(_EnvSettings):
     max_backoff_minutes: int = Field(default=24 * 60, ge=15, alias="MAX_BACKOFF_MINUTES")
     event_bus_name: str = Field(default="default", alias="EVENT_BUS_NAME")
     publish_events: bool = Field(default=True, alias="PUBLISH_INGEST_EVENTS")
+
+    @model_validator(mode="after")
+    def _keys_outlive_the_archive_age(self) -> Self:
+        # An entry is skipped once published more than MAX_ARTICLE_AGE_DAYS ago; its dedupe keys
+        # expire ARTICLE_TTL_DAYS after it was stored (never before it was published). Shorter
+        # keys would let a feed that still lists it store it again, as new.
+        if self.article_ttl_days < self.max_article_age_days:
+            raise ValueError(f"ARTICLE_TTL_DAYS ({self.article_ttl_days}) must be at least "
+                             f"MAX_ARTICLE_AGE_DAYS ({self.max_article_age_days:g}): shorter-lived "
+                             "dedupe keys let a feed's listed entries be stored again")
+        return self
 
 
 class FanOutSettings(IngestSettings):
