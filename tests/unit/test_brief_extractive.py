@@ -2528,3 +2528,11 @@ def test_this_or_that_with_its_verb_leans_on_the_sentence_before(sentence: str, 
 def test_a_writer_s_verdict_or_musing_is_a_judgement(sentence: str, judged: bool) -> None:
     said = item(1, "Reuters", "reuters", "A headline", sentence)
     assert extractive._a_judgement(_candidate(said, sentence)) is judged
+
+
+def test_no_evidence_is_a_named_input_error_the_flow_records() -> None:
+    # a plain ValueError reached the state machine's record as "ValueError"
+    from headlinez.briefs.errors import BriefInputError
+
+    with pytest.raises(BriefInputError, match="needs evidence"):
+        extractive_draft([])

@@ -44,6 +44,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from headlinez import data as lexicon
 from headlinez.briefs.checker import EvidenceIndex, check_claim
+from headlinez.briefs.errors import BriefInputError
 from headlinez.briefs.evidence import REDACTION
 from headlinez.briefs.models import (
     EXTRACTIVE_ENGINE,
@@ -2872,7 +2873,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
     `headline`: the trend's headline as its page shows it, which no quick answer repeats bare.
     """
     if not evidence:
-        raise ValueError("an extractive brief needs evidence")
+        raise BriefInputError("an extractive brief needs evidence")
     reading = _read(evidence, exclude)
     writer, candidates = reading.writer, reading.candidates
     lead = _what_happened([c for c in candidates if not _forward(c)] or candidates, evidence)

@@ -30,7 +30,13 @@ from headlinez.briefs.checker import (
     check_draft,
     split_claims,
 )
-from headlinez.briefs.errors import LlmOverloadedError, LlmRateLimitedError, LlmTimeoutError, ModelOutputError
+from headlinez.briefs.errors import (
+    BriefInputError,
+    LlmOverloadedError,
+    LlmRateLimitedError,
+    LlmTimeoutError,
+    ModelOutputError,
+)
 from headlinez.briefs.evidence import EvidenceLimits, basis_of, build_evidence, evidence_tokens
 from headlinez.briefs.materiality import material_change
 from headlinez.briefs.models import (
@@ -319,7 +325,7 @@ class BriefService:
     def publish(self, request: PublishInput) -> PublishResult:
         check = request.check
         if not check.paragraphs:
-            raise ValueError("nothing to publish: no paragraph survived the fact-check")
+            raise BriefInputError("nothing to publish: no paragraph survived the fact-check")
         now = self.now(request)
         brief = PublishedBrief(
             trend_id=request.trend_id, version=request.trend_version, headline=request.headline,
