@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Protocol
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import utils as logging_utils
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from headlinez.events import SCHEDULE_INTERVAL, bounded_run_time
 from headlinez.settings import estimate_cost_usd
@@ -121,4 +121,5 @@ def emit_ingest_metrics(metrics: Metrics, report: _IngestTotals) -> None:
 
 
 def _metrics_disabled() -> bool:
-    return os.environ.get("POWERTOOLS_METRICS_DISABLED", "").strip().lower() in {"1", "true", "yes", "on"}
+    # Powertools' own reading (POWERTOOLS_METRICS_DISABLED, and POWERTOOLS_DEV without it)
+    return is_metrics_disabled()

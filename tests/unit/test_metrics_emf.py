@@ -489,3 +489,22 @@ def test_every_alarm_has_an_entry_in_operations_md() -> None:
                 "BriefFailureErrorsAlarm"}:
             assert f"### `{name}`" in operations, name
     assert "function errors alarms" in operations.lower()
+
+
+def test_errors_by_kind_follow_powertools_own_reading_of_disabled_metrics(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # POWERTOOLS_DEV without POWERTOOLS_METRICS_DISABLED disables metrics for Powertools; our own
+    # reading of the variable said no, and the per-kind EMF blobs still printed
+    from aws_lambda_powertools import Metrics
+
+    from headlinez.observability import emit_ingest_metrics
+
+    monkeypatch.setenv("POWERTOOLS_DEV", "true")
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    report = IngestReport(started_at=NOW, errors=1, results=[
+        FeedResult(feed_id="c", outlet="C", outcome="error", error_kind="timeout")])
+    metrics = Metrics(namespace=NAMESPACE, service="ingest")
+    emit_ingest_metrics(metrics, report)
+    metrics.clear_metrics()
+    assert "FeedErrorsByKind" not in capsys.readouterr().out
