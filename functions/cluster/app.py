@@ -19,7 +19,7 @@ from headlinez.adapters.tracing import PowertoolsTracing
 from headlinez.clock import CLOCK
 from headlinez.domain.category import MODEL_RESOURCE, embedding_model
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.events import IngestCompletedDetail, ScheduledEvent
+from headlinez.events import INGEST_COMPLETED, IngestCompletedDetail, ScheduledEvent
 from headlinez.observability import powertools, trusted_run_time
 from headlinez.services.cluster import BriefTriggerPolicy, ClusterReport, ClusterService
 from headlinez.settings import ClusterSettings, cluster_settings
@@ -70,7 +70,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # IngestCompleted carries the ingest run's clock; a bare schedule uses the event time. Either is
     # trusted only within one schedule interval of this process's clock (headlinez.clock).
     claimed = (IngestCompletedDetail.model_validate(request.detail).run_time
-               if request.detail else request.utc_time())
+               if request.detail_type == INGEST_COMPLETED else request.utc_time())
     now = trusted_run_time(claimed, CLOCK.now(), logger, metrics, "ClusterEventTimeClamped")
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
     report = _service().run(now)

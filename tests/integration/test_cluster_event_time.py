@@ -110,3 +110,12 @@ def test_a_category_model_that_does_not_load_is_logged_at_cold_start(
     with caplog.at_level(logging.WARNING):
         cluster_app._service()
     assert "the shipped category model did not load" in caplog.text
+
+
+def test_the_event_type_not_the_detail_s_presence_says_how_to_read_it(cluster_app: ModuleType,
+                                                                       clock: FixedClock) -> None:
+    # a schedule whose input carries a detail of its own was read as an IngestCompleted, and failed
+    event = {"id": "s2", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+             "time": NOW.isoformat(), "detail": {"note": "manual run"}}
+    report = cluster_app.handler(event, FakeLambdaContext())
+    assert datetime.fromisoformat(report["now"]) == NOW
