@@ -29,7 +29,6 @@ from headlinez.adapters.http_fetch import (
     FetchRequest,
     FetchSettings,
     GuardedNetworkBackend,
-    parse_retry_after,
 )
 from headlinez.domain.ssrf import BlockedUrlError, UrlPolicy
 
@@ -638,24 +637,6 @@ def test_404_is_an_http_error() -> None:
     fetcher, _, _ = make_fetcher(routes({}))
     outcome = run(fetcher.fetch("http://feeds.example.com/missing", etag=None, last_modified=None))
     assert (outcome.error_kind, outcome.error) == ("http_error", "HTTP 404")
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("120", 120.0),
-        ("0", 0.0),
-        ("  7 ", 7.0),
-        ("Wed, 18 Feb 2026 12:01:30 GMT", 90.0),
-        ("Wed, 18 Feb 2026 11:00:00 GMT", 0.0),  # in the past
-        ("soon", None),
-        ("-5", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_parse_retry_after(value: str | None, expected: float | None) -> None:
-    assert parse_retry_after(value, now=NOW) == expected
 
 
 # --- timeouts and network errors ----------------------------------------------------------------------

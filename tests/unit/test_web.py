@@ -547,6 +547,11 @@ def test_a_story_new_this_hour_says_so_and_a_candidate_shows_no_detection() -> N
     # Then its velocity reads "new this hour", not 0, and it shows no growth (it read -100%)
     assert "new this hour" in velocity
     assert 'data-counter="growth"' not in page
+    # But a story first seen days ago, covered again this hour, is not new: its figure stays
+    revived = fresh.model_copy(update={"trend_id": "t" + "e" * 15, "first_seen": at - timedelta(days=3)})
+    repo.add(revived, _members(3), score=4.0)
+    page = app.resolve(make_http_event("GET", f"/trend/{revived.trend_id}"), FakeLambdaContext())["body"]
+    assert "new this hour" not in page.split('data-counter="velocity"', 1)[1].split("</div>", 1)[0]
     # And a candidate, never detected as a trend, shows no "First detected"
     candidate = _state(2).model_copy(update={"source_count": 1, "source_families": ["a"],
                                              "detected_at": None})

@@ -175,6 +175,7 @@ def _check_json_feed(data: bytes) -> None:
     if not isinstance(document.get("items", []), list):
         raise FeedParseError("JSON Feed's \"items\" is not a list")
 
+
 # A character outside the Basic Multilingual Plane written as two references to its UTF-16 halves
 # ("&#55356;&#57225;" for one emoji, as broken CMS encoders do): both parsers fail on the document
 # (a lone surrogate cannot be encoded), losing every entry.
@@ -184,9 +185,9 @@ _HIGH, _LOW = range(0xD800, 0xDC00), range(0xDC00, 0xE000)
 
 def _joined_surrogate_references(data: bytes) -> bytes:
     """Each pair of surrogate references as one reference to its character; a lone one as U+FFFD."""
-    if b"&#" not in data or _SURROGATE_REFERENCE.search(data) is None:
+    matches = list(_SURROGATE_REFERENCE.finditer(data)) if b"&#" in data else []
+    if not matches:
         return data
-    matches = list(_SURROGATE_REFERENCE.finditer(data))
     parts: list[bytes] = []
     position = 0
     index = 0

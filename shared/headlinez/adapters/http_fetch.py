@@ -57,7 +57,6 @@ __all__ = [
     "SystemResolver",
     "build_guarded_transport",
     "parse_cache_max_age",
-    "parse_retry_after",
 ]
 
 logger = logging.getLogger(__name__)
@@ -405,11 +404,6 @@ def parse_cache_max_age(value: str | None) -> float | None:
     return found.get("s-maxage", found.get("max-age"))
 
 
-def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
-    """Seconds to wait from a feed server's Retry-After (headlinez.domain.retry_after)."""
-    return retry_after_seconds(value, now=now)
-
-
 def _seconds(value: float) -> str:
     return f"{value:g}s"
 
@@ -614,7 +608,7 @@ class FeedFetcher:
         state.content_type = response.headers.get("content-type")
         state.cache_max_age = parse_cache_max_age(response.headers.get("cache-control"))
         status = response.status_code
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now=self._clock())
+        retry_after = retry_after_seconds(response.headers.get("retry-after"), now=self._clock())
         if status == 304:
             return state.success(
                 body=None,

@@ -17,9 +17,9 @@ def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
     Dates in the past give 0; anything unreadable (words, negative or non-finite numbers) gives
     None, so a hostile "inf" can never become an endless wait.
     """
-    if value is None or not value.strip():
+    text = (value or "").strip()
+    if not text:
         return None
-    text = value.strip()
     seconds = delta_seconds(text)
     if seconds is not None:
         return seconds
