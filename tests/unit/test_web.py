@@ -892,3 +892,16 @@ def test_an_invalid_parameter_page_names_the_parameter_and_what_it_accepts() -> 
     assert "<code>status</code>" in errors
     assert "rising" in errors
     assert "This parameter is invalid" in body
+
+
+def test_a_claim_s_citations_stay_on_the_line_of_its_last_word() -> None:
+    # "[2][5][7]" broke between "]" and "[" (and before the first), and the citations opening the
+    # next line read as the next sentence's sources
+    repo = InMemoryTrendRepository()
+    state = _state(1)
+    repo.add(state, _members(1), score=5.0)
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": _brief(state.trend_id).model_dump_json()})
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    assert re.search(r'</span><span class="cites">(?:\u2060|&#8288;)<sup><a href="#cite-1"', page)
+    assert ".cites{white-space:nowrap}" in _api(repo)("/assets/site.css")["body"]

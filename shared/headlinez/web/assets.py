@@ -17,7 +17,8 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica N
 line-height:1.5;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}
 a:focus-visible,summary:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
-sup a{display:inline-block;min-width:1.5rem;padding:0 .15rem;text-align:center}
+sup a{padding:0 .2rem}
+.cites{white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem}
 header.site,main,footer.site{max-width:60rem;margin:0 auto;padding:0 1rem}
