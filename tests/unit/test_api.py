@@ -195,7 +195,9 @@ def test_first_page_is_ranked_and_shaped(api: Api) -> None:
             {"hour": "2026-11-26T13:00:00Z", "articles": 7, "sources": 2},
             {"hour": "2026-11-26T14:00:00Z", "articles": 50, "sources": 4},
         ],
+        "new_this_hour": False,
         "growth_percent": growth_since_first_seen(trend, NOW.replace(minute=0)),
+        "percent_of_peak": top["percent_of_peak"],
         "velocity_24h": top["velocity_24h"],
         "links": {
             "self": f"/trends/{trend.trend_id}",
@@ -625,6 +627,11 @@ def test_swagger_ui_is_self_contained(api: Api) -> None:
     assert '<html lang="en">' in html
     assert "opblock-summary-method{color:#000" in html
     assert "prefers-reduced-motion:reduce" in html
+    # no `servers`, so no unlabeled server select: "/" is this origin, the default anyway
+    embedded = re.sub(r"\s", "", html.rsplit("spec:", 1)[1])
+    assert embedded.startswith('{"openapi"')
+    assert '"servers":' not in embedded
+    assert api.get("/openapi.json").json()["servers"] == [{"url": "/"}]
     spec = api.get("/docs", {"format": "json"})
     assert spec.status == 200
     assert spec.json()["paths"].keys() == api.get("/openapi.json").json()["paths"].keys()

@@ -268,3 +268,19 @@ def test_only_a_cooled_trend_is_covered_again() -> None:
 def test_covered_again_says_what_revives_a_cooled_story() -> None:
     assert "40% of its peak pace" in lc.COVERED_AGAIN_MEANING
     assert f"velocity of {lc.ESTABLISHED_VELOCITY:g}" in lc.COVERED_AGAIN_MEANING
+
+
+def test_percent_of_peak_says_how_far_a_story_has_come_down() -> None:
+    counts = [(1, 1), (2, 2), (4, 3), (8, 6), (10, 8), (9, 7), (8, 6), (5, 4), (3, 2), (2, 2)]
+    trend = trend_from(counts)
+    # before its first completed hour: nothing to compare
+    assert lc.percent_of_peak(trend, T0 + timedelta(minutes=30)) is None
+    # climbing: each completed hour is the peak so far
+    assert lc.percent_of_peak(trend, T0 + 4 * H + timedelta(minutes=5)) == 100
+    # past the burst: below its peak, as Fading reads it, while still far above its first hours
+    later = T0 + 12 * H + timedelta(minutes=5)
+    signals = lc.signals_for(trend, later)
+    share = lc.percent_of_peak(trend, later)
+    assert share is not None
+    assert share == round(100 * signals.velocity / signals.peak)
+    assert 0 < share < 55

@@ -290,6 +290,11 @@ def test_el_escapes_text_and_attributes_and_trusts_only_markup() -> None:
         (timedelta(seconds=5), "just now"),
         (timedelta(minutes=4), "4 min ago"),
         (timedelta(hours=9, minutes=59), "9h ago"),
+        (timedelta(hours=23, minutes=59), "23h ago"),
+        (timedelta(hours=24, minutes=30), "1 day ago"),
+        (timedelta(hours=32), "1 day 8h ago"),
+        (timedelta(hours=47, minutes=59), "1 day 23h ago"),
+        (timedelta(hours=48), "2 days ago"),
         (timedelta(days=3), "3 days ago"),
         (-timedelta(minutes=5), "in 5 min"),
     ],
@@ -518,6 +523,37 @@ def test_unknown_trend_page_is_an_html_404_with_csp() -> None:
     assert "Trend not found" in reply["body"]
 
 
+def test_a_topic_no_open_trend_names_is_a_404_page_that_says_so() -> None:
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), _members(1), score=5.0)
+    get = _api(repo)
+
+    reply = get("/topic/atlantis")
+    assert reply["statusCode"] == 404
+    assert reply["headers"]["Content-Type"].startswith("text/html")
+    assert reply["headers"]["Cache-Control"] == "no-store"
+    assert "No open trend names this topic right now." in reply["body"]
+    # the JSON route keeps its documented empty list
+    assert get("/topics/atlantis")["statusCode"] == 200
+
+
+def test_a_story_past_its_peak_says_how_far_below_it_has_come() -> None:
+    # Given a trend whose coverage thins hour by hour, Fading, and the same series marked Rising
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1, status="fading"), _members(1), score=5.0)
+    repo.add(_state(2, status="rising"), _members(2), score=4.0)
+    get = _api(repo)
+
+    fading = json.loads(get(f"/trends/{_state(1).trend_id}")["body"])
+    assert fading["percent_of_peak"] is not None
+    assert 0 < fading["percent_of_peak"] < 100
+    page = get(f"/trend/{_state(1).trend_id}")["body"]
+    counter = page.split('data-counter="from-peak"', 1)[1].split("</div>", 1)[0]
+    assert f"{fading['percent_of_peak'] - 100:+d}%" in counter
+    # Then only a story past its peak shows it: on a rising one it would say nothing useful
+    assert 'data-counter="from-peak"' not in get(f"/trend/{_state(2).trend_id}")["body"]
+
+
 def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:
     # issue 9 §4: the page shows "first detected" as the moment the story became public
     repo = InMemoryTrendRepository()
@@ -547,11 +583,17 @@ def test_a_story_new_this_hour_says_so_and_a_candidate_shows_no_detection() -> N
     # Then its velocity reads "new this hour", not 0, and it shows no growth (it read -100%)
     assert "new this hour" in velocity
     assert 'data-counter="growth"' not in page
+    # and the JSON says the same to an API client, whose velocity 0 alone read as "stopped"
+    summary = json.loads(app.resolve(make_http_event("GET", f"/trends/{fresh.trend_id}"),
+                                     FakeLambdaContext())["body"])
+    assert (summary["velocity"], summary["new_this_hour"]) == (0, True)
     # But a story first seen days ago, covered again this hour, is not new: its figure stays
     revived = fresh.model_copy(update={"trend_id": "t" + "e" * 15, "first_seen": at - timedelta(days=3)})
     repo.add(revived, _members(3), score=4.0)
     page = app.resolve(make_http_event("GET", f"/trend/{revived.trend_id}"), FakeLambdaContext())["body"]
     assert "new this hour" not in page.split('data-counter="velocity"', 1)[1].split("</div>", 1)[0]
+    revived_json = app.resolve(make_http_event("GET", f"/trends/{revived.trend_id}"), FakeLambdaContext())
+    assert json.loads(revived_json["body"])["new_this_hour"] is False
     # And a candidate, never detected as a trend, shows no "First detected"
     candidate = _state(2).model_copy(update={"source_count": 1, "source_families": ["a"],
                                              "detected_at": None})

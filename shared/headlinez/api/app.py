@@ -31,7 +31,7 @@ weak: equal ETags mean equal data.
 
 Errors are RFC 9457 problem details (`application/problem+json`; an HTML page on page routes),
 mapped from exceptions in one place (`_problem_for`): 400 invalid cursor, 404 unknown route or
-trend (a topic no open trend names is an empty list), 422 invalid parameters (with
+trend (a topic no open trend names is an empty list; its page is a 404), 422 invalid parameters (with
 `errors[].loc`), 500 for anything else, without internals. 429 comes from API Gateway's
 throttling (template.yaml), before the function runs.
 """
@@ -238,12 +238,23 @@ def _swagger_page(spec: str) -> tuple[str, str]:
     from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
     script, style = _swagger_assets()
-    body = generate_swagger_html(spec.replace("</", "<\\/"), script, style + _SWAGGER_A11Y_STYLE, "",
-                                 None)
+    body = generate_swagger_html(_without_default_server(spec).replace("</", "<\\/"), script,
+                                 style + _SWAGGER_A11Y_STYLE, "", None)
     # Powertools' page names no language (WCAG 3.1.1) and its title says nothing of the API
     body = body.replace("<html>", '<html lang="en">', 1).replace(
         "<title>Swagger UI</title>", "<title>headlinez API · Swagger UI</title>", 1)
     return body, html_csp(body)
+
+
+def _without_default_server(spec: str) -> str:
+    """The document without `servers` when it only names this origin ("/", OpenAPI's own default):
+    Swagger UI renders any `servers` as a select with no label (WCAG 1.3.1, 4.1.2), and a list of
+    one offers no choice. `/openapi.json` keeps it."""
+    document = json.loads(spec)
+    if document.get("servers") != [{"url": "/"}]:
+        return spec
+    del document["servers"]
+    return json.dumps(document, separators=(",", ":"))
 
 
 # Swagger UI's method badges are white on light colours (GET 2.3:1): dark text reads at 8:1 or

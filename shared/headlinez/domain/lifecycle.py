@@ -214,6 +214,18 @@ def lifecycle(
     return status, now
 
 
+def percent_of_peak(trend: TrendState, now: datetime) -> int | None:
+    """Velocity at the last completed hour as a share of the lifecycle's peak, in percent (what
+    rules 3-5 judge against: Fading is below 55 %); None before the first completed hour.
+
+    Growth since detection alone misleads on a story past its peak ("Fading" beside "+395% since
+    detected"): this says how far below its own high it has come."""
+    signals = signals_for(trend, now)
+    if signals.hours == 0 or signals.peak <= 0.0:
+        return None
+    return round(100 * signals.velocity / signals.peak)
+
+
 def covered_again_at(trend: TrendState) -> datetime | None:
     """For a Cooled trend, the time of its latest article when it came after the trend cooled,
     else None.

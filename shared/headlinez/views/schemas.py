@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, covered_again_at
+from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, covered_again_at, percent_of_peak
 from headlinez.domain.newsrooms import TREND_DEFINITION, candidate_label, group_by_newsroom, is_public
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
@@ -123,9 +123,20 @@ class TrendSummary(_Model):
         f"{RATE_HALF_LIFE_HOURS:g} h, newsrooms {DIVERSITY_HALF_LIFE_HOURS:g} h); see "
         "headlinez.domain.velocity."
     )
+    new_this_hour: bool = Field(
+        default=False,
+        description="True for a story whose first article came this hour: velocity is read at the "
+        "top of each hour, so its `velocity` of 0 means not measured yet, not stopped (the page says "
+        '"new this hour").',
+    )
     growth_percent: int | None = Field(
         description="Velocity now versus velocity at first detection, in percent (+700 = eight "
         "times, -80 = a fifth); null when the velocity at detection was 0."
+    )
+    percent_of_peak: int | None = Field(
+        default=None,
+        description="Velocity now as a percentage of the highest it reached since detection (100 = "
+        "at its peak; Fading is below 55, Cooled below 25); null before its first completed hour.",
     )
     hourly: list[HourPoint] = Field(
         description="Hourly coverage, oldest first; hours without coverage omitted."
@@ -563,8 +574,10 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "last_seen": state.last_seen,
         "first_detected": first_detected(state),
         # At the top of the hour, as the status reads it: stable (and cacheable) within the hour.
-        "velocity": velocity_at(state, _top_of_hour(now)),
+        "velocity": (velocity := velocity_at(state, _top_of_hour(now))),
+        "new_this_hour": velocity == 0 and state.first_seen >= _top_of_hour(now),
         "growth_percent": growth_since_first_seen(state, _top_of_hour(now)),
+        "percent_of_peak": percent_of_peak(state, now),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
         "links": trend_links(state.trend_id),

@@ -109,7 +109,9 @@ def href(path: str, **query: object) -> str:
 
 
 def ago(then: datetime | None, now: datetime) -> str:
-    """'just now', '4 min ago', '9h ago', '3 days ago' (or 'in 5 min' for a future time)."""
+    """'just now', '4 min ago', '9h ago', '1 day 8h ago', '3 days ago' (or 'in 5 min' for a future time).
+
+    Hours stop at a day: "32h ago" made the reader do the sum."""
     if then is None:
         return "never"
     seconds = (now - then.astimezone(UTC)).total_seconds()
@@ -119,8 +121,11 @@ def ago(then: datetime | None, now: datetime) -> str:
         return "just now"
     if seconds < 3600:
         text = f"{int(seconds // 60)} min"
-    elif seconds < 48 * 3600:
+    elif seconds < 24 * 3600:
         text = f"{int(seconds // 3600)}h"
+    elif seconds < 48 * 3600:
+        hours = int((seconds - 24 * 3600) // 3600)
+        text = f"1 day {hours}h" if hours else "1 day"
     else:
         text = f"{int(seconds // 86400)} days"
     return f"in {text}" if future else f"{text} ago"

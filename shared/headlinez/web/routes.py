@@ -126,7 +126,8 @@ def register_pages(
         )
 
     @app.get(
-        "/topic/<slug>", summary="A topic's page", tags=tags, responses=page_responses(HTTPStatus.BAD_REQUEST)
+        "/topic/<slug>", summary="A topic's page (a 404 when no open trend names it)", tags=tags,
+        responses=page_responses(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     )
     def topic(
         slug: Annotated[str, Path(pattern=TOPIC_SLUG_PATTERN, description="Topic slug.")],
@@ -134,8 +135,12 @@ def register_pages(
         include: IncludeParam = None,
     ) -> Response[str]:
         page = reads.topic_page(slug, page_size, cursor, include_candidates=include == "candidates")
-        return _html(pages.topic_page(page, now=reads.now(), cursor=cursor, include=include,
-                                      notice=site_notice()))
+        body = pages.topic_page(page, now=reads.now(), cursor=cursor, include=include, notice=site_notice())
+        if page.items or cursor:
+            return _html(body)
+        # A topic no open trend names: the same page, as a 404 so that a crawler or a link checker
+        # does not keep it as a page of its own (the JSON route keeps its documented empty list).
+        return _html(body, HTTPStatus.NOT_FOUND, {"Cache-Control": "no-store"})
 
     @app.get("/feed-health", summary="Feed health page", tags=tags, responses=page_responses())
     def feed_health() -> Response[str]:
