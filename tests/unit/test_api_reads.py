@@ -318,14 +318,14 @@ def test_search_matches_word_starts_ignoring_case_and_accents(api: Api) -> None:
 
     assert _walk(api, "/search", {"q": "TALKS geneve", "limit": "2"}) == expected
     assert _walk(api, "/search", {"q": "numero 1"}) == expected, "'1' is too short to be a search word"
-    body = api.json("/search", {"q": "!!"})
-    assert body == {
-        "items": [],
-        "next_cursor": None,
-        "generated_at": "2026-02-18T04:00:00Z",
-        "query": "!!",
-        "terms": [],
-    }
+    # a query without one searchable word matches nothing by construction: a 422 that says why,
+    # not an empty list that reads as "no trend is about that"
+    for unsearchable in ("!!", "a", "\U0001f600"):
+        reply = api.get("/search", {"q": unsearchable})
+        assert reply["statusCode"] == 422, unsearchable
+        problem = json.loads(reply["body"])
+        assert problem["errors"][0]["loc"] == ["query", "q"]
+        assert "at least one word" in problem["errors"][0]["msg"]
     assert _walk(api, "/search", {"q": "alks"}) == [], "words must start with the term"
 
 
@@ -566,7 +566,23 @@ def test_openapi_documents_every_route_with_429(api: Api) -> None:
     } == set(spec["paths"])
     for path, item in spec["paths"].items():
         assert "429" in item["get"]["responses"], path
-        assert "304" in item["get"]["responses"], path
+        # every cached route documents its 304; /health is never cached, so it has none
+        assert ("304" in item["get"]["responses"]) == (path != "/health"), path
+    health = spec["paths"]["/health"]["get"]["responses"]["200"]["headers"]
+    assert "ETag" not in health
+    assert "no-store" in health["Cache-Control"]["description"]
+    # client generators: ids named after the handler, unique, and no schema nothing uses
+    ids = [item["get"]["operationId"] for item in spec["paths"].values()]
+    assert len(set(ids)) == len(ids)
+    assert spec["paths"]["/trends/{trend_id}"]["get"]["operationId"] == "getTrend"
+    assert spec["paths"]["/"]["get"]["operationId"] == "pageHome"
+    assert all(re.fullmatch(r"[a-z][A-Za-z]*", operation_id) for operation_id in ids), ids
+    assert not {"HTTPValidationError", "ValidationError"} & set(spec["components"]["schemas"])
+    # responses: every field always sent is required, and new fields do not break strict clients
+    summary = spec["components"]["schemas"]["TrendSummary"]
+    assert set(summary["properties"]) == set(summary["required"])
+    assert "additionalProperties" not in summary
+    assert spec["components"]["schemas"]["Problem"]["required"] == ["title", "status"]
     params = {p["name"]: p for p in spec["paths"]["/trends"]["get"]["parameters"]}
     assert set(params) == {"category", "status", "since", "sort", "limit", "cursor", "include"}
     assert "text/html" in spec["paths"]["/"]["get"]["responses"]["200"]["content"]

@@ -29,7 +29,7 @@ from headlinez.briefs.models import (
     QuickAnswer,
     RemovedClaim,
 )
-from headlinez.models import FeedState, HourBucket, RelatedTrend, TrendMember, TrendState
+from headlinez.models import FeedState, HourBucket, RelatedTrend, Topic, TrendMember, TrendState
 from headlinez.settings import ApiSettings
 from headlinez.web.html import Markup, ago, el, esc, external_link, href, safe_url
 from headlinez.web.pages import CONTENT_SECURITY_POLICY
@@ -552,6 +552,24 @@ def test_a_story_past_its_peak_says_how_far_below_it_has_come() -> None:
     assert f"{fading['percent_of_peak'] - 100:+d}%" in counter
     # Then only a story past its peak shows it: on a rising one it would say nothing useful
     assert 'data-counter="from-peak"' not in get(f"/trend/{_state(2).trend_id}")["body"]
+
+
+def test_a_candidate_s_topic_links_list_candidates_so_they_hold_it() -> None:
+    topic = Topic(name="Geneva", kind="place", slug="geneva")
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1, topics=[topic]), _members(1), score=5.0)
+    repo.add(_state(2, topics=[topic], source_families=["a"]), _members(2), score=4.0)
+    get = _api(repo)
+
+    public = json.loads(get(f"/trends/{_state(1).trend_id}")["body"])["topics"][0]["links"]
+    assert public == {"self": "/topics/geneva", "html": "/topic/geneva"}
+    candidate = json.loads(get(f"/trends/{_state(2).trend_id}")["body"])["topics"][0]["links"]
+    assert candidate == {"self": "/topics/geneva?include=candidates",
+                         "html": "/topic/geneva?include=candidates"}
+    listed = json.loads(get("/topics/geneva", {"include": "candidates"})["body"])["items"]
+    assert _state(2).trend_id in [item["id"] for item in listed]
+    public_list = json.loads(get("/topics/geneva")["body"])["items"]
+    assert _state(2).trend_id not in [item["id"] for item in public_list]
 
 
 def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:

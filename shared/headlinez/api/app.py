@@ -60,7 +60,7 @@ from pydantic import BaseModel
 
 from headlinez.api.security import add_security_headers, html_csp, secure_response
 from headlinez.domain.newsrooms import TREND_DEFINITION
-from headlinez.domain.search import TooManySearchWordsError
+from headlinez.domain.search import NoSearchWordsError, TooManySearchWordsError
 from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
 from headlinez.settings import ApiSettings
 from headlinez.views.cursor import InvalidCursorError
@@ -186,7 +186,7 @@ def build_resolver(
     @app.get(
         "/health",
         summary="Liveness",
-        responses=_responses(Health, "The function answers."),
+        responses=_health_responses(),
         tags=["service"],
     )
     def health() -> Response[str]:
@@ -194,7 +194,7 @@ def build_resolver(
 
     @cache
     def openapi_document() -> str:
-        return app.get_openapi_json_schema()
+        return _published_document(app.get_openapi_json_schema())
 
     @app.get("/openapi.json", include_in_schema=False, enable_validation=False)
     def openapi_json() -> Response[str]:
@@ -246,6 +246,39 @@ def _swagger_page(spec: str) -> tuple[str, str]:
     return body, html_csp(body)
 
 
+def _published_document(spec: str) -> str:
+    """Powertools' document, made fit for client generators: operation ids named after the
+    handler (`getTrend`, not `get_trend_trends__trend_id__get`; pages as `page...`), and without
+    Powertools' own validation-error schemas, which no response of ours uses (every 422 is a
+    `Problem`)."""
+    document = json.loads(spec)
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            operation["operationId"] = _operation_id(operation, path, method)
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    pending = [json.dumps(document.get("paths", {}))]
+    while pending:
+        for name in re.findall(r'"#/components/schemas/([^"]+)"', pending.pop()):
+            if name not in used and name in schemas:
+                used.add(name)
+                pending.append(json.dumps(schemas[name]))
+    if schemas:
+        document["components"]["schemas"] = {name: schemas[name] for name in schemas if name in used}
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _operation_id(operation: dict[str, Any], path: str, method: str) -> str:
+    """The handler's name in camelCase from Powertools' `<handler><path as _>_<method>`."""
+    generated = str(operation.get("operationId", ""))
+    suffix = re.sub(r"\W", "_", path) + "_" + method
+    handler = generated.removesuffix(suffix) if generated.endswith(suffix) else generated
+    words = [word for word in handler.split("_") if word]
+    if "pages" in operation.get("tags", []):
+        words = ["page", *words]
+    return words[0] + "".join(word.capitalize() for word in words[1:]) if words else generated
+
+
 def _without_default_server(spec: str) -> str:
     """The document without `servers` when it only names this origin ("/", OpenAPI's own default):
     Swagger UI renders any `servers` as a select with no label (WCAG 1.3.1, 4.1.2), and a list of
@@ -280,9 +313,13 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
     @app.get(
         "/trends",
         summary="Ranked trends, one page",
-        description=f"{TREND_DEFINITION} Open trends, highest velocity first (`sort=velocity`, the stored "
-        "rank: velocity with each newsroom's share capped, plus recency-decayed sources) or most recently "
-        "updated first among the 100 top-ranked (`sort=recent`). `include=candidates` lists the "
+        description=f"{TREND_DEFINITION} Open trends, highest rank first (`sort=velocity`: the rank the "
+        "last clustering run stored, velocity with each newsroom's share capped plus recency-decayed "
+        "newsrooms, so the order does not follow each item's `velocity` exactly) or most recently "
+        "updated first among the 100 top-ranked (`sort=recent`: a trend outside those 100 is not listed, "
+        "whatever the filters). Pages follow the ranking as it stands at each request: a cursor kept "
+        "across a clustering run (every 15 minutes) can repeat or skip a trend whose rank moved. "
+        "`include=candidates` lists the "
         "single-newsroom candidates too (with a category, the category then filters the page). "
         "`category` reads the category's own index; `status` and `since` filter the page, so a page may "
         "hold fewer than `limit` items.",
@@ -299,7 +336,9 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
                   "(ISO 8601, e.g. 2026-02-18T04:00:00Z; UTC if no offset)."),
         ] = None,
         sort: Annotated[
-            Literal["velocity", "recent"], Query(description="Order of the list.")
+            Literal["velocity", "recent"],
+            Query(description="Order of the list: `velocity` (the stored rank) or `recent` (the 100 "
+                  "top-ranked trends, most recently updated first; filters apply within those 100)."),
         ] = "velocity",
         limit: LimitParam = default_limit,
         cursor: CursorParam = None,
@@ -347,8 +386,8 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
     @app.get(
         "/search",
         summary="Search open trends by title and topic words",
-        description="Every word of `q` (up to 6 words of 2+ letters; case and accents ignored) must start a "
-        "word of the trend's titles or topics.",
+        description="Every word of `q` (1 to 6 words of 2+ letters or digits; case and accents ignored) "
+        "must start a word of the trend's titles or topics. A `q` without such a word is a 422.",
         responses=_responses(SearchPage, "One page of matching trends.", HTTPStatus.BAD_REQUEST),
         tags=["trends"],
     )
@@ -360,7 +399,7 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
     ) -> Response[str]:
         try:
             page = reads.search(q, limit, cursor, include_candidates=include == "candidates")
-        except TooManySearchWordsError as exc:
+        except (TooManySearchWordsError, NoSearchWordsError) as exc:
             raise InvalidParameterError("q", str(exc)) from exc
         return json_response(page)
 
@@ -602,6 +641,19 @@ def _responses(model: type[Any], description: str, *errors: HTTPStatus) -> dict[
     ok: OpenAPIResponse = {"description": description, "headers": _HEADERS,
                            "content": {"application/json": {"model": model}}}
     return _common(ok, errors, PROBLEM_JSON, {"model": Problem})
+
+
+def _health_responses() -> dict[int, OpenAPIResponse]:
+    """`/health` is never cached (NO_STORE_PATHS): no validator, so never a 304."""
+    ok: OpenAPIResponse = {
+        "description": "The function answers.",
+        "headers": {"Cache-Control": {"description": "Always no-store.", "schema": {"type": "string"}},
+                    REQUEST_ID_HEADER: _HEADERS[REQUEST_ID_HEADER]},
+        "content": {"application/json": {"model": Health}},
+    }
+    responses = _common(ok, (), PROBLEM_JSON, {"model": Problem})
+    del responses[HTTPStatus.NOT_MODIFIED]
+    return responses
 
 
 def _xml_responses(content_type: str) -> dict[int, OpenAPIResponse]:

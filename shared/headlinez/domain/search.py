@@ -37,9 +37,18 @@ class TooManySearchWordsError(ValueError):
         self.count = count
 
 
+class NoSearchWordsError(ValueError):
+    """A query without one word of `MIN_TOKEN_LENGTH`+ letters or digits ("a", "!!", an emoji):
+    it can match nothing, and an empty list would read as "no trend is about that"."""
+
+    def __init__(self) -> None:
+        super().__init__(f"needs at least one word of {MIN_TOKEN_LENGTH}+ letters or digits")
+
+
 def search_tokens(query: str) -> tuple[str, ...]:
     """The distinct words of a query, each at least 2 characters; `TooManySearchWordsError`
-    above `MAX_TOKENS` (each word is one `contains` in the Query's filter)."""
+    above `MAX_TOKENS` (each word is one `contains` in the Query's filter). Empty when the query has
+    no such word: the caller decides (`NoSearchWordsError`)."""
     tokens: list[str] = []
     for word in normalize(query).split():
         if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:

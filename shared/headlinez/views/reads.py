@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from headlinez.domain.feed_activity import articles_in_window
 from headlinez.domain.prediction import SENTENCES
-from headlinez.domain.search import search_tokens
+from headlinez.domain.search import NoSearchWordsError, search_tokens
 from headlinez.ports import (
     FeedHealthRepository,
     InvalidStartKeyError,
@@ -113,9 +113,9 @@ class ApiReads:
     def search(self, text: str, limit: int, cursor: str | None, *,
                include_candidates: bool = False) -> SearchPage:
         terms = search_tokens(text)
-        now = self._clock()
         if not terms:
-            return SearchPage(items=[], next_cursor=None, generated_at=now, query=text, terms=[])
+            raise NoSearchWordsError
+        now = self._clock()
         query = TrendQuery(terms=terms, include_candidates=include_candidates)
         states, next_cursor = self._query(query, limit, cursor)
         return SearchPage(

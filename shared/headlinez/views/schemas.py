@@ -48,8 +48,21 @@ VELOCITY_EXPLANATION = (
 # --- Models -------------------------------------------------------------------------------------
 
 
+def _published_schema(schema: dict[str, Any]) -> None:
+    """`extra="forbid"` guards how we build responses; published, it would tell strict clients to
+    reject every field added later (`additionalProperties: false`)."""
+    schema.pop("additionalProperties", None)
+
+
+# Serialization mode: these models are responses, and a field with a default is always sent, so the
+# document marks it required (in validation mode generated clients made it optional).
+_RESPONSE_SCHEMA = ConfigDict(json_schema_mode_override="serialization",
+                              json_schema_serialization_defaults_required=True,
+                              json_schema_extra=_published_schema)
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", **_RESPONSE_SCHEMA)
 
 
 class HourPoint(_Model):
@@ -172,8 +185,9 @@ class NewsroomCoverage(_Model):
 
 
 class TopicLinks(_Model):
-    self_: str = Field(alias="self", description="Path of the topic's trend list.")
-    html: str = Field(description="Path of the topic's page.")
+    self_: str = Field(alias="self", description="Path of the topic's trend list (with "
+                       "`?include=candidates` on a candidate, so that the list holds it).")
+    html: str = Field(description="Path of the topic's page (the same query on a candidate).")
 
 
 class TopicRef(_Model):
@@ -199,7 +213,7 @@ class _BriefModel(BaseModel):
     """The brief as `headlinez.briefs.models.brief_to_api` shapes it (fields the API does not
     publish, such as token usage, are dropped)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", **_RESPONSE_SCHEMA)
 
 
 class BriefClaim(_BriefModel):
@@ -305,7 +319,8 @@ class TrendDetail(TrendSummary):
               brief: BriefView | None = None, coverage_next_cursor: str | None = None) -> TrendDetail:
         return cls.model_validate({
             **_summary_fields(state, now),
-            "topics": [_topic_ref(topic) for topic in _intel_list(state, "topics")],
+            "topics": [_topic_ref(topic, candidate=not is_public(state))
+                       for topic in _intel_list(state, "topics")],
             "related": [_related_ref(related) for related in _intel_list(state, "related")],
             "merged_into": getattr(state, "merged_into", None),
             "velocity_series": [VelocityPoint(hour=hour, velocity=value)
@@ -422,6 +437,9 @@ class ProblemFieldError(_Model):
 class Problem(_Model):
     """RFC 9457 problem details (`application/problem+json`)."""
 
+    # sent without its null members (`_problem_response`): those stay optional in the document
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)
+
     type: str = Field(default="about:blank", description="URI reference identifying the problem type.")
     title: str
     status: int
@@ -522,11 +540,14 @@ def _field(value: Any, name: str, default: Any = None) -> Any:
     return getattr(value, name, default)
 
 
-def _topic_ref(topic: Any) -> TopicRef:
+def _topic_ref(topic: Any, *, candidate: bool = False) -> TopicRef:
+    """A topic of a trend; a candidate's links include candidates, or its own topic's list would
+    leave it out."""
     slug = str(_field(topic, "slug", ""))
+    query = "?include=candidates" if candidate else ""
     return TopicRef.model_validate({
         "name": str(_field(topic, "name", slug)), "kind": str(_field(topic, "kind", "term")), "slug": slug,
-        "links": {"self": f"/topics/{slug}", "html": f"/topic/{slug}"},
+        "links": {"self": f"/topics/{slug}{query}", "html": f"/topic/{slug}{query}"},
     })
 
 
