@@ -80,6 +80,16 @@ def test_methods_the_api_does_not_serve_are_405_problems(bridge: ApiBridgeServer
     assert method in _problem(headers, body, 405)["detail"]
 
 
+def test_head_reaches_the_function_and_gets_headers_without_a_body(bridge: ApiBridgeServer) -> None:
+    status, headers, body, _ = _exchange(bridge, b"HEAD /trends HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+
+    assert status == 200
+    assert headers["content-type"] == "application/json"
+    assert "etag" in headers
+    assert "content-length" not in headers
+    assert body == b""
+
+
 def test_an_unknown_method_is_a_501_problem(bridge: ApiBridgeServer) -> None:
     status, headers, body, closed = _exchange(bridge, b"BREW /trends HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 

@@ -367,11 +367,12 @@ def test_cluster_runs_after_each_ingest(template: dict[str, Any]) -> None:
 def test_api_routes_and_throttling(template: dict[str, Any]) -> None:
     events = _props(template, "ApiFunction")["Events"].values()
     routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events if e["Type"] == "HttpApi"}
-    assert routes == {("GET", "/"), ("GET", "/{proxy+}")}
+    # GET and HEAD (the function answers HEAD as GET without the body); API Gateway answered HEAD 404
+    assert routes == {("GET", "/"), ("GET", "/{proxy+}"), ("HEAD", "/"), ("HEAD", "/{proxy+}")}
     assert all(e["Properties"]["ApiId"] == {"Ref": "HeadlinezHttpApi"} for e in events)
     api = _props(template, "HeadlinezHttpApi")
     assert api["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 50, "ThrottlingRateLimit": 20}
-    assert api["CorsConfiguration"]["AllowMethods"] == ["GET"]
+    assert api["CorsConfiguration"]["AllowMethods"] == ["GET", "HEAD"]
     assert set(template["Outputs"]) >= {"ApiUrl", "TableName"}
     # Paging cursors are signed with a generated secret, not ApiSettings' local default; the function
     # reads it at run time (Powertools Parameters), so the key is not in its configuration.

@@ -644,6 +644,25 @@ def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_an_api_client()
         assert client["headers"]["Content-Type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("path", ["/trends.rss", "/trends", "/", "/health", "/docs"])
+def test_head_is_answered_as_get_without_the_body(path: str) -> None:
+    # production routes HEAD to the function (template.yaml); Powertools alone answered it 404
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), _members(1), score=5.0)
+    settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20})
+    app = build_resolver(repo, InMemoryFeedStateRepository(), settings_, lambda: NOW)
+    get = app.resolve(make_http_event("GET", path), FakeLambdaContext())
+    head = app.resolve(make_http_event("HEAD", path), FakeLambdaContext())
+
+    assert head["statusCode"] == get["statusCode"] == 200
+    assert head["body"] == ""
+    assert get["body"]
+    for name in ("Content-Type", "Cache-Control", "ETag", "Content-Security-Policy"):
+        assert head["headers"].get(name) == get["headers"].get(name), name
+    # and a HEAD of an unknown address is still a 404
+    assert app.resolve(make_http_event("HEAD", "/nope"), FakeLambdaContext())["statusCode"] == 404
+
+
 def test_stylesheet_is_served_with_a_long_cache() -> None:
     reply = _api(InMemoryTrendRepository())("/assets/site.css")
 

@@ -138,7 +138,29 @@ class SecureHttpResolver(APIGatewayHttpResolver):
         self._hsts_max_age = hsts_max_age
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        return secure_response(super().resolve(event, context), hsts_max_age=self._hsts_max_age)
+        head = _method(event) == "HEAD"
+        if head:
+            # HEAD is GET without the body (RFC 9110 §9.3.2): link checkers, uptime monitors and
+            # feed readers send it; Powertools matches methods exactly and answered it 404.
+            event = _with_method(event, "GET")
+        response = secure_response(super().resolve(event, context), hsts_max_age=self._hsts_max_age)
+        if head:
+            response = {**response, "body": "", "isBase64Encoded": False}
+        return response
+
+
+def _method(event: Mapping[str, Any]) -> str:
+    http = (event.get("requestContext") or {}).get("http") or {}
+    return str(http.get("method", "")).upper()
+
+
+def _with_method(event: Mapping[str, Any], method: str) -> dict[str, Any]:
+    request_context = dict(event.get("requestContext") or {})
+    request_context["http"] = {**(request_context.get("http") or {}), "method": method}
+    route_key = str(event.get("routeKey", ""))
+    _, _, route = route_key.partition(" ")
+    routed = f"{method} {route}" if route else route_key
+    return {**event, "requestContext": request_context, "routeKey": routed}
 
 
 def build_resolver(

@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 MAX_REQUEST_BODY = 1024 * 1024
 LOOPBACK = "127.0.0.1"
-ALLOWED_METHODS = "GET, HEAD, OPTIONS"  # the API's routes are GET only, as in template.yaml
+# The API's routes are GET and HEAD, as in template.yaml (API Gateway answers CORS preflights itself,
+# and its own 404 to other methods, where this bridge says 405 with Allow)
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PROBLEM_JSON = "application/problem+json"
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
 
@@ -347,8 +349,8 @@ class ApiBridgeServer:
             send_problem(request, exc.status, exc.detail, close=True)
             return
         body = request.rfile.read(length) if length else b""
-        method = "GET" if request.command == "HEAD" else request.command
-        event = http_api_event(method, request.path, dict(request.headers.items()), body,
+        # HEAD goes through as HEAD: the function answers it (as API Gateway's HEAD routes route it)
+        event = http_api_event(request.command, request.path, dict(request.headers.items()), body,
                                source_ip=request.client_address[0], now=self._clock())
         try:
             with self._lock:
@@ -369,7 +371,9 @@ class ApiBridgeServer:
                 request.send_header(name, str(value))
         for cookie in response.get("cookies") or []:
             request.send_header("Set-Cookie", cookie)
-        if status != HTTPStatus.NOT_MODIFIED:
+        # a HEAD answer has no body, and the GET's length is not known here: no Content-Length
+        # (RFC 9110 §8.6 lets a HEAD answer omit it) rather than a false 0
+        if status != HTTPStatus.NOT_MODIFIED and request.command != "HEAD":
             request.send_header("Content-Length", str(len(raw)))
         request.end_headers()
         if raw and request.command != "HEAD" and status != HTTPStatus.NOT_MODIFIED:
