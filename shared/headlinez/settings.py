@@ -160,6 +160,13 @@ class ApiSettings(_EnvSettings):
         default=0, ge=0, le=63_072_000, alias="HSTS_MAX_AGE",
         description="Strict-Transport-Security max-age on every answer; 0 (the local stack) sends none.",
     )
+    public_base_url: str = Field(
+        default="", max_length=200, alias="PUBLIC_BASE_URL",
+        pattern=r"^(https://[a-z0-9.-]+(:[0-9]{1,5})?)?$",
+        description="The origin readers use (a CDN or custom domain, e.g. https://news.example), for "
+        "the absolute links of the RSS and Atom feeds; empty: the request's own host. Behind the CDN, "
+        "API Gateway sees its own host, and the feeds sent subscribers around the CDN.",
+    )
     site_notice: str = Field(
         default="", max_length=300, alias="SITE_NOTICE",
         description="A line under the header of every page, `{now}` replaced by the page's time (the "

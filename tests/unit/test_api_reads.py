@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -467,6 +468,20 @@ def test_an_atom_entry_is_never_updated_before_it_was_published() -> None:
     assert published == f"{detected:%Y-%m-%dT%H:%M:%SZ}"
     assert entry.findtext("a:updated", namespaces=ns) == published
     assert atom.findtext("a:updated", namespaces=ns) == published
+
+
+def test_feed_text_that_looks_like_markup_reaches_the_reader_as_text() -> None:
+    feedparser = pytest.importorskip("feedparser")
+    repo = InMemoryTrendRepository()
+    repo.add(_trend(1).model_copy(update={"second_headline": "Israel says <no deal> & x<y"}), score=1.0)
+    api = _api(repo)
+
+    rss = feedparser.parse(api.get("/trends.rss")["body"])
+    atom = feedparser.parse(api.get("/trends.atom")["body"])
+    # RSS readers render <description> as HTML: the reader must see the words, not lose them as a tag
+    assert "Israel says <no deal> & x<y" in html.unescape(rss.entries[0].summary)
+    assert "Israel says <no deal> & x<y" in atom.entries[0].summary
+    assert atom.feed.language == "en"
 
 
 @pytest.mark.parametrize(("headers", "base"), [

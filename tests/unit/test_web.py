@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from tests.fakes import (
     FakeLambdaContext,
     InMemoryFeedStateRepository,
@@ -638,10 +639,16 @@ def test_an_unknown_address_is_a_page_for_a_browser_and_json_for_an_api_client()
     assert browser["headers"]["Content-Type"].startswith("text/html")
     assert 'href="/"' in browser["body"]
     assert 'lang="en"' in browser["body"]
-    for headers in ({}, {"accept": "application/json"}):
+    assert browser["headers"]["Vary"] == "Accept"
+    for headers in ({}, {"accept": "application/json"}, {"accept": "text/html;q=0, application/json"},
+                    {"accept": "text/html; q=0.0"}):
         client = app.resolve(make_http_event("GET", "/nonexistent", headers=headers), FakeLambdaContext())
         assert client["statusCode"] == 404
-        assert client["headers"]["Content-Type"] == "application/problem+json"
+        assert client["headers"]["Content-Type"] == "application/problem+json", headers
+        assert client["headers"]["Vary"] == "Accept"
+    weighted = app.resolve(make_http_event("GET", "/nonexistent", headers={"accept": "text/html;q=0.5"}),
+                           FakeLambdaContext())
+    assert weighted["headers"]["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("path", ["/trends.rss", "/trends", "/", "/health", "/docs"])
@@ -661,6 +668,26 @@ def test_head_is_answered_as_get_without_the_body(path: str) -> None:
         assert head["headers"].get(name) == get["headers"].get(name), name
     # and a HEAD of an unknown address is still a 404
     assert app.resolve(make_http_event("HEAD", "/nope"), FakeLambdaContext())["statusCode"] == 404
+
+
+def test_feeds_link_to_the_public_base_url_when_one_is_set() -> None:
+    # behind the CDN, API Gateway's own host reaches the function: the feeds must not send
+    # subscribers (their self link, every item) around the CDN
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1), _members(1), score=5.0)
+    origin = {"host": "abc123.execute-api.eu-west-1.amazonaws.com"}
+    for public, expected in (("https://news.example", "https://news.example/"),
+                             ("", "https://abc123.execute-api.eu-west-1.amazonaws.com/")):
+        settings_ = ApiSettings.model_validate({"TABLE_NAME": "t-test", "CURSOR_SECRET": "x" * 20,
+                                                "PUBLIC_BASE_URL": public})
+        app = build_resolver(repo, InMemoryFeedStateRepository(), settings_, lambda: NOW)
+        for path in ("/trends.rss", "/trends.atom"):
+            body = app.resolve(make_http_event("GET", path, headers=origin), FakeLambdaContext())["body"]
+            links = re.findall(r'(?:href="|<link>)(https?://[^"<]+)', body)
+            assert links, path
+            assert all(link.startswith(expected) for link in links), (path, links)
+    with pytest.raises(ValidationError):
+        ApiSettings.model_validate({"TABLE_NAME": "t", "PUBLIC_BASE_URL": "https://news.example/"})
 
 
 def test_stylesheet_is_served_with_a_long_cache() -> None:

@@ -203,7 +203,7 @@ def build_resolver(
     _register_error_handler(app)
     reads = ApiReads(trends, feeds, cursor_secret=cursor_secret or settings.cursor_secret, clock=clock)
     _register_trend_routes(app, reads, settings.default_page_size)
-    _register_feed_routes(app, reads)
+    _register_feed_routes(app, reads, settings.public_base_url)
 
     @app.get(
         "/health",
@@ -436,7 +436,7 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
 
 
 
-def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
+def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads, public_base_url: str) -> None:
     @app.get(
         "/feeds/health",
         summary="Feed health: public freshness of every source",
@@ -467,10 +467,11 @@ def _register_feed_routes(app: APIGatewayHttpResolver, reads: ApiReads) -> None:
         page = reads.trend_page(TrendQuery(category=category), FEED_SIZE, None)
         # `/trends.rss?category=x` and `/categories/x/trends.rss` are one feed: self names the second.
         path = f"/categories/{category}/trends.{kind}" if category else f"/trends.{kind}"
+        base_url = _base_url(app, public_base_url)
         if kind == "rss":
-            body = rss_document(page.items, base_url=_base_url(app), self_path=path, category=category)
+            body = rss_document(page.items, base_url=base_url, self_path=path, category=category)
             return Response(status_code=HTTPStatus.OK, body=body, content_type=RSS_CONTENT_TYPE)
-        body = atom_document(page.items, base_url=_base_url(app), self_path=path, category=category,
+        body = atom_document(page.items, base_url=base_url, self_path=path, category=category,
                              generated_at=page.generated_at)
         return Response(status_code=HTTPStatus.OK, body=body, content_type=ATOM_CONTENT_TYPE)
 
@@ -520,8 +521,11 @@ def _parse_since(value: str | None) -> datetime | None:
         raise InvalidParameterError("since", "out of range: must fall in years 1 to 9999 in UTC") from exc
 
 
-def _base_url(app: APIGatewayHttpResolver) -> str:
-    """The public origin of this request, for absolute links in feeds (Host validated)."""
+def _base_url(app: APIGatewayHttpResolver, public_base_url: str = "") -> str:
+    """The public origin for absolute links in feeds: PUBLIC_BASE_URL when set (behind a CDN the
+    Host is API Gateway's own), else this request's (Host validated)."""
+    if public_base_url:
+        return public_base_url
     event = app.current_event
     host = event.headers.get("host") or ""
     if not _HOST.fullmatch(host):
@@ -549,9 +553,15 @@ def _register_error_handler(app: APIGatewayHttpResolver) -> None:
         else:
             logger.info("request rejected", extra=extra)
         problem = problem.model_copy(update={"instance": path})
-        if is_page_path(path) or (isinstance(exc, NotFoundError) and _browser_asks(app)):
+        if is_page_path(path):
             return page_problem_response(problem, current_request_id(app))
-        return problem_response(app, problem)
+        if not isinstance(exc, NotFoundError):
+            return problem_response(app, problem)
+        # an unknown address: a page for a browser, problem JSON for an API client (Vary says so)
+        answer = (page_problem_response(problem, current_request_id(app)) if _browser_asks(app)
+                  else problem_response(app, problem))
+        answer.headers["Vary"] = "Accept"
+        return answer
 
     app.exception_handler(Exception)(handle)
     app.not_found(handle)
@@ -561,7 +571,12 @@ def _browser_asks(app: APIGatewayHttpResolver) -> bool:
     """A browser's request (it accepts HTML): an unknown address then gets a page with a way back,
     not problem JSON; API clients (no Accept, or JSON) keep the JSON."""
     accept = (app.current_event.headers or {}).get("accept", "")
-    return "text/html" in accept.lower()
+    for media_range in accept.lower().split(","):
+        kind, *params = (part.strip() for part in media_range.split(";"))
+        if kind == "text/html":
+            # "text/html;q=0" refuses HTML (RFC 9110 §12.4.2)
+            return not any(re.fullmatch(r"q=0(\.0{0,3})?", param.replace(" ", "")) for param in params)
+    return False
 
 
 def _problem_for(exc: Exception) -> Problem:

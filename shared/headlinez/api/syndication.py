@@ -9,6 +9,7 @@ hour the list was read in.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -97,7 +98,9 @@ def rss_document(
         _sub(entry, "pubDate", _rfc822(item.first_detected))  # when it became a trend
         if item.category:
             _sub(entry, "category", CATEGORY_NAMES[item.category])
-        _sub(entry, "description", describe(item))
+        # RSS readers render <description> as HTML: escaped once here (and once more by the XML),
+        # a headline's "<no deal>" reads as text instead of vanishing as an unknown tag
+        _sub(entry, "description", html.escape(describe(item), quote=False))
     return ET.tostring(rss, encoding="unicode", xml_declaration=True)
 
 
@@ -106,7 +109,7 @@ def atom_document(
     generated_at: datetime,
 ) -> str:
     ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en"})
 
     def sub(parent: ET.Element, tag: str, text: object | None = None, **attrs: str) -> ET.Element:
         return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attrs)
