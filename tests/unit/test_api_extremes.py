@@ -141,6 +141,14 @@ def test_a_limit_not_written_in_digits_is_refused(api: Api, limit: str) -> None:
     assert reply.json()["errors"][0]["type"] == "int_parsing"
     assert reply.headers["x-request-id"]
     assert api.get("/trends", {"limit": "10"}).status == 200
+    for path in ("/search", "/topics/iran", "/trends/tabc1/articles"):
+        assert api.get(path, {"limit": limit, "q": "iran"}).status == 422, path
+
+
+@pytest.mark.parametrize(("path", "status"), [("/trends.rss", 200), ("/health", 200), ("/nope", 404)])
+def test_a_stray_limit_where_none_is_taken_is_ignored(api: Api, path: str, status: int) -> None:
+    # feeds and /health take no limit: an unknown parameter is ignored, and an unknown address is a 404
+    assert api.get(path, {"limit": "abc"}).status == status
 
 
 # --- cursors --------------------------------------------------------------------------------------

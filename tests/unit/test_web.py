@@ -573,6 +573,25 @@ def test_a_candidate_s_topic_links_list_candidates_so_they_hold_it() -> None:
     assert _state(2).trend_id not in [item["id"] for item in public_list]
 
 
+def test_a_trend_merged_into_a_merged_trend_points_at_where_the_story_went() -> None:
+    # Given A merged into B, which later merged into C
+    repo = InMemoryTrendRepository()
+    a, b, c = _state(1), _state(2), _state(3)
+    repo.add(a.model_copy(update={"merged_into": b.trend_id, "is_open": False}), _members(1), score=1.0)
+    repo.add(b.model_copy(update={"merged_into": c.trend_id, "is_open": False}), _members(2), score=1.0)
+    repo.add(c, _members(3), score=5.0)
+    get = _api(repo)
+
+    # Then A's JSON and page lead to C, not to B (itself a dead end)
+    assert json.loads(get(f"/trends/{a.trend_id}")["body"])["merged_into"] == c.trend_id
+    assert f'href="/trend/{c.trend_id}"' in get(f"/trend/{a.trend_id}")["body"]
+    assert json.loads(get(f"/trends/{b.trend_id}")["body"])["merged_into"] == c.trend_id
+    # and a cycle in the data cannot loop
+    repo.add(c.model_copy(update={"merged_into": a.trend_id}), _members(3), score=5.0)
+    looped = json.loads(get(f"/trends/{b.trend_id}")["body"])["merged_into"]
+    assert looped in {a.trend_id, b.trend_id, c.trend_id}
+
+
 def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:
     # issue 9 §4: the page shows "first detected" as the moment the story became public
     repo = InMemoryTrendRepository()

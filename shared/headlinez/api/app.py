@@ -731,10 +731,19 @@ def _limit_in_digits_middleware(app: APIGatewayHttpResolver, next_middleware: Ne
     mode, which also reads "1_0" as 10, "+5" and "1.0"; checked here on the raw text, before it
     (a validator on the parameter itself breaks Powertools' OpenAPI minimum and maximum)."""
     limit = (app.current_event.query_string_parameters or {}).get("limit")
-    if limit is not None and not is_page_path(app.current_event.path) and not _WHOLE_NUMBER.fullmatch(limit):
+    if limit is not None and _takes_limit(app.current_event.path) and not _WHOLE_NUMBER.fullmatch(limit):
         raise InvalidParameterError("limit", "Input should be a whole number written in digits",
                                     "int_parsing")
     return next_middleware(app)
+
+
+_LIMITED_PATH = re.compile(r"/trends|/search|/topics/[^/]+|/trends/[^/]+/articles")
+
+
+def _takes_limit(path: str) -> bool:
+    """The routes with a `limit` parameter: elsewhere (feeds, /health, an unknown address) a stray
+    `limit` is ignored like any unknown parameter, not a 422."""
+    return _LIMITED_PATH.fullmatch(path) is not None
 
 
 def _request_id_middleware(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:

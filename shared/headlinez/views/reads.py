@@ -61,6 +61,9 @@ class DetailResult:
     brief_state: BriefState
 
 
+MERGE_HOPS = 5
+
+
 class ApiReads:
     def __init__(
         self,
@@ -149,10 +152,25 @@ class ApiReads:
         except BriefUnavailableError:
             state = "unavailable"
         next_cursor = self._encode(record.more_members, _scope("articles", trend_id))
+        trend = record.state
+        if trend.merged_into:
+            trend = trend.model_copy(update={"merged_into": self._merge_target(trend.merged_into)})
         detail = TrendDetail.build(
-            record.state, record.members, self._clock(), brief=brief, coverage_next_cursor=next_cursor
+            trend, record.members, self._clock(), brief=brief, coverage_next_cursor=next_cursor
         )
         return DetailResult(detail=detail, brief_state=state)
+
+    def _merge_target(self, merged_into: str) -> str:
+        """Where a merged trend's story went: a trend merged into one that merged again pointed at
+        a merged trend. Followed up to MERGE_HOPS reads (merged trends are old links, rarely read)."""
+        target = merged_into
+        for _ in range(MERGE_HOPS):
+            record = self._trends.get_trend_record(target, 1)
+            onward = record.state.merged_into if record is not None else None
+            if not onward or onward == target:
+                break
+            target = onward
+        return target
 
     def articles(self, trend_id: str, limit: int, cursor: str | None) -> ArticlePage:
         scope = _scope("articles", trend_id)
