@@ -639,6 +639,9 @@ def test_a_story_new_this_hour_says_so_and_a_candidate_shows_no_detection() -> N
     page = _api(repo)(f"/trend/{candidate.trend_id}", {"include": "candidates"})["body"]
     assert "candidate" in page
     assert 'data-counter="first-detected"' not in page
+    # and its JSON says the same: no detection time (it read first_seen) and no growth since detection
+    candidate_json = json.loads(_api(repo)(f"/trends/{candidate.trend_id}")["body"])
+    assert (candidate_json["first_detected"], candidate_json["growth_percent"]) == (None, None)
 
 
 def test_a_page_path_with_a_trailing_slash_gets_an_html_404() -> None:

@@ -60,7 +60,12 @@ def _updated(items: Sequence[TrendSummary]) -> datetime | None:
 def _entry_updated(item: TrendSummary) -> datetime:
     """Its newest article, or its detection when that came later (detection is stamped at the end
     of its window): an entry is never updated before it was published."""
-    return max(item.last_seen, item.first_detected)
+    return max(item.last_seen, _published(item))
+
+
+def _published(item: TrendSummary) -> datetime:
+    """When it became a trend (feeds list trends only; a candidate would have no detection)."""
+    return item.first_detected or item.first_seen
 
 
 def _rfc822(value: datetime) -> str:
@@ -95,7 +100,7 @@ def rss_document(
         _sub(entry, "title", item.headline)
         _sub(entry, "link", base_url + item.links.html)
         _sub(entry, "guid", f"urn:headlinez:trend:{item.id}", isPermaLink="false")
-        _sub(entry, "pubDate", _rfc822(item.first_detected))  # when it became a trend
+        _sub(entry, "pubDate", _rfc822(_published(item)))  # when it became a trend
         if item.category:
             _sub(entry, "category", CATEGORY_NAMES[item.category])
         # RSS readers render <description> as HTML: escaped once here (and once more by the XML),
@@ -133,7 +138,7 @@ def atom_document(
         sub(entry, "title", item.headline)
         sub(entry, "id", f"urn:headlinez:trend:{item.id}")
         sub(entry, "updated", _rfc3339(_entry_updated(item)))
-        sub(entry, "published", _rfc3339(item.first_detected))
+        sub(entry, "published", _rfc3339(_published(item)))
         sub(entry, "link", rel="alternate", href=base_url + item.links.html, type="text/html")
         if item.category:
             sub(entry, "category", term=item.category, label=CATEGORY_NAMES[item.category])

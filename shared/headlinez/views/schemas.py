@@ -127,9 +127,10 @@ class TrendSummary(_Model):
     outlets: list[str] = Field(description=f"Outlet names, at most {MAX_OUTLETS}.")
     first_seen: datetime
     last_seen: datetime
-    first_detected: datetime = Field(
+    first_detected: datetime | None = Field(
         description="When the trend became public (its second newsroom, as clustering saw it); "
-        "first_seen for trends detected before this was recorded."
+        "first_seen for trends detected before this was recorded; null for a candidate, which has "
+        "not become a trend."
     )
     velocity: float = Field(
         ge=0, description="Article rate x newsroom diversity, exponentially decayed (rate half-life "
@@ -144,7 +145,8 @@ class TrendSummary(_Model):
     )
     growth_percent: int | None = Field(
         description="Velocity now versus velocity at first detection, in percent (+700 = eight "
-        "times, -80 = a fifth); null when the velocity at detection was 0."
+        "times, -80 = a fifth); null when the velocity at detection was 0, and for a candidate "
+        "(never detected)."
     )
     percent_of_peak: int | None = Field(
         default=None,
@@ -576,6 +578,7 @@ def _category(state: TrendState) -> str | None:
 
 def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
     hourly = sorted(state.hourly, key=lambda b: b.hour)
+    public = is_public(state)  # a candidate was never detected: no detection time, no growth since
     return {
         "id": state.trend_id,
         "headline": state.headline,
@@ -587,17 +590,17 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "category": _category(state),
         "prediction": _prediction(state),
         "sources": state.source_count,
-        "candidate": not is_public(state),
-        "label": None if is_public(state) else candidate_label(state.source_count),
+        "candidate": not public,
+        "label": None if public else candidate_label(state.source_count),
         "articles": state.article_count,
         "outlets": list(state.outlets[:MAX_OUTLETS]),
         "first_seen": state.first_seen,
         "last_seen": state.last_seen,
-        "first_detected": first_detected(state),
+        "first_detected": first_detected(state) if public else None,
         # At the top of the hour, as the status reads it: stable (and cacheable) within the hour.
         "velocity": (velocity := velocity_at(state, _top_of_hour(now))),
         "new_this_hour": velocity == 0 and state.first_seen >= _top_of_hour(now),
-        "growth_percent": growth_since_first_seen(state, _top_of_hour(now)),
+        "growth_percent": growth_since_first_seen(state, _top_of_hour(now)) if public else None,
         "percent_of_peak": percent_of_peak(state, now),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
