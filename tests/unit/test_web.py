@@ -592,6 +592,18 @@ def test_a_trend_merged_into_a_merged_trend_points_at_where_the_story_went() -> 
     assert looped in {a.trend_id, b.trend_id, c.trend_id}
 
 
+def test_the_trend_page_says_what_its_status_means_in_words_not_only_a_tooltip() -> None:
+    from headlinez.domain.lifecycle import STATUS_MEANINGS
+
+    repo = InMemoryTrendRepository()
+    repo.add(_state(1, status="fading"), _members(1), score=5.0)
+    page = _api(repo)(f"/trend/{_state(1).trend_id}")["body"]
+
+    meaning = page.split('id="status-meaning"', 1)[1].split("</p>", 1)[0]
+    assert html.escape(STATUS_MEANINGS["fading"], quote=False) in meaning
+    assert 'href="/how-it-works#status"' in meaning
+
+
 def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:
     # issue 9 §4: the page shows "first detected" as the moment the story became public
     repo = InMemoryTrendRepository()

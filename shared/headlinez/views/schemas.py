@@ -70,7 +70,8 @@ class HourPoint(_Model):
 
     hour: datetime = Field(description="Start of the UTC hour.")
     articles: int = Field(ge=0, description="Articles published in that hour.")
-    sources: int = Field(ge=0, description="Distinct publishers (newsrooms) in that hour.")
+    sources: int = Field(ge=0, description="Distinct newsrooms that hour, wire copies not counted (an "
+                         "article that only republishes another newsroom's wire story adds none).")
 
 
 class VelocityPoint(_Model):
@@ -115,7 +116,9 @@ class TrendSummary(_Model):
     open: bool = Field(description="True while coverage may still join the trend.")
     category: Category | None = Field(description="Category; null when not classified yet.")
     prediction: Prediction | None = Field(description="What the trend is expected to do; null when none.")
-    sources: int = Field(ge=0, description="Independent publishers (newsrooms, not feeds).")
+    sources: int = Field(ge=0, description="Independent newsrooms (not feeds). An outlet that only "
+                         "republishes another's wire copy is not counted, so a detail's `newsrooms`, "
+                         "which groups every article, may list more.")
     candidate: bool = Field(
         default=False, description=f"{TREND_DEFINITION} True for a candidate: fewer newsrooms so far, "
         "listed only with `include=candidates`."
@@ -312,7 +315,8 @@ class TrendDetail(TrendSummary):
     )
     newsrooms: list[NewsroomCoverage] = Field(
         default_factory=list, description="The articles of `coverage` grouped by newsroom: each newsroom "
-        "once, newest coverage first."
+        "once, newest coverage first. Every article's newsroom is listed, wire copies included, so this "
+        "may hold more newsrooms than `sources` counts."
     )
     generated_at: datetime
 
