@@ -470,6 +470,21 @@ def test_an_atom_entry_is_never_updated_before_it_was_published() -> None:
     assert atom.findtext("a:updated", namespaces=ns) == published
 
 
+def test_a_status_change_updates_the_entry_and_the_feed() -> None:
+    # Given a trend whose status changed after its last article (its summary says the status)
+    repo = InMemoryTrendRepository()
+    trend = _trend(1)
+    changed = trend.last_seen + timedelta(minutes=40)
+    repo.add(trend.model_copy(update={"status": "fading", "status_since": changed}), score=1.0)
+    atom = _xml(_api(repo).get("/trends.atom"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = atom.find("a:entry", ns)
+    assert entry is not None
+    # Then the entry and the feed are updated at the change, so a reader sees it as news
+    assert entry.findtext("a:updated", namespaces=ns) == f"{changed:%Y-%m-%dT%H:%M:%SZ}"
+    assert atom.findtext("a:updated", namespaces=ns) == f"{changed:%Y-%m-%dT%H:%M:%SZ}"
+
+
 def test_feed_text_that_looks_like_markup_reaches_the_reader_as_text() -> None:
     feedparser = pytest.importorskip("feedparser")
     repo = InMemoryTrendRepository()

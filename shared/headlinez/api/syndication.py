@@ -58,9 +58,10 @@ def _updated(items: Sequence[TrendSummary]) -> datetime | None:
 
 
 def _entry_updated(item: TrendSummary) -> datetime:
-    """Its newest article, or its detection when that came later (detection is stamped at the end
-    of its window): an entry is never updated before it was published."""
-    return max(item.last_seen, _published(item))
+    """Its newest article, its detection when that came later (detection is stamped at the end
+    of its window: an entry is never updated before it was published), or its last status change,
+    which changes its summary ("Peaking" to "Fading") without a new article."""
+    return max(item.last_seen, _published(item), item.status_since or item.last_seen)
 
 
 def _published(item: TrendSummary) -> datetime:
