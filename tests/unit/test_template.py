@@ -323,9 +323,21 @@ def test_layer_matches_the_functions_runtime(template: dict[str, Any]) -> None:
 # --- wiring: schedule, events, API ---------------------------------------------------------------
 
 
+# One each, unless ReserveConcurrency=false (an account whose limit is still 10 cannot reserve it)
+RESERVED_ONE = {"Fn::If": ["ReservesConcurrency", 1, {"Ref": "AWS::NoValue"}]}
+
+
+def test_reserving_concurrency_is_a_parameter_for_accounts_that_cannot(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["ReserveConcurrency"]["Default"] == "true"
+    condition = template["Conditions"]["ReservesConcurrency"]
+    assert condition == {"Fn::Equals": [{"Ref": "ReserveConcurrency"}, "true"]}
+    # without the reservation, overlapping cluster runs are kept apart by the lease
+    assert "DynamoLease(" in (REPO_ROOT / "functions" / "cluster" / "app.py").read_text(encoding="utf-8")
+
+
 def test_ingest_runs_alone_every_15_minutes_with_the_handlers_event(template: dict[str, Any]) -> None:
     props = _props(template, "IngestFunction")
-    assert props["ReservedConcurrentExecutions"] == 1
+    assert props["ReservedConcurrentExecutions"] == RESERVED_ONE
     assert props["Timeout"] == 600
     (event,) = props["Events"].values()
     assert event["Type"] == "ScheduleV2"
@@ -349,7 +361,7 @@ def test_ingest_reads_the_packaged_feed_list(template: dict[str, Any]) -> None:
 
 def test_cluster_runs_after_each_ingest(template: dict[str, Any]) -> None:
     props = _props(template, "ClusterFunction")
-    assert props["ReservedConcurrentExecutions"] == 1
+    assert props["ReservedConcurrentExecutions"] == RESERVED_ONE
     (event,) = props["Events"].values()
     assert event["Type"] == "EventBridgeRule"
     assert "EventBusName" not in event["Properties"]  # the default bus
@@ -518,7 +530,8 @@ def test_unplanned_lambda_throttles_alarm(template: dict[str, Any]) -> None:
     assert {m["MetricName"] for m in metrics} == {"Throttles"}
     watched = {m["Dimensions"][0]["Value"]["Ref"] for m in metrics}
     # every function except the single writers, whose overlapping events wait in Lambda's queue by design
-    single = {name for name in FUNCTIONS if _props(template, name).get("ReservedConcurrentExecutions") == 1}
+    single = {name for name in FUNCTIONS
+              if _props(template, name).get("ReservedConcurrentExecutions") == RESERVED_ONE}
     assert single == {"IngestFunction", "ClusterFunction", "FeedDispatchFunction"}
     assert watched == set(FUNCTIONS) - single
     assert (alarm["Threshold"], alarm["EvaluationPeriods"]) == (1, 1)
