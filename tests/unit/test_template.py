@@ -200,7 +200,8 @@ TABLE_ACCESS: dict[str, list[tuple[set[str], Any, dict[str, Any] | None]]] = {
                                {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}})],
     "BriefCheckFunction": [({"GetItem", "UpdateItem"}, TABLE_ARN,
                             {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["BUDGET"]}})],
-    "BriefPublishFunction": [({"PutItem"}, TABLE_ARN, TREND_PARTITIONS)],
+    # a refused put reads the stored brief (its own, after a retry, or a newer one)
+    "BriefPublishFunction": [({"PutItem", "GetItem"}, TABLE_ARN, TREND_PARTITIONS)],
     "BriefFailureFunction": [({"PutItem"}, TABLE_ARN,
                               {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BRIEFLOG#*"]}})],
 }
@@ -267,6 +268,50 @@ def test_the_leading_key_conditions_allow_what_the_brief_steps_write() -> None:
     store.record_failure(BriefFailure(trend_id="t1", execution_id="x", error="E",  # RecordFailure
                                       failed_at=datetime(2026, 2, 18, tzinfo=UTC)))
     assert table.calls == [("PutItem", "BRIEFLOG#t1")]
+
+
+class _RefusingTable(_RecordingTable):
+    """A table whose conditional puts are refused, as when a newer brief is stored."""
+
+    def put_item(self, **kwargs: Any) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        super().put_item(**kwargs)
+        raise ClientError({"Error": {"Code": "ConditionalCheckFailedException", "Message": "no"}}, "PutItem")
+
+
+def test_a_refused_publish_only_does_what_its_role_allows() -> None:
+    # The superseded path (and a Publish retried after its write) reads the stored brief: with a
+    # role of PutItem alone, every such execution failed with AccessDenied (moto enforces no IAM)
+    from datetime import UTC, datetime
+
+    from tests import brief_story as story
+
+    from headlinez.adapters.brief_store import DynamoBriefStore
+    from headlinez.briefs.models import BriefBasis, BriefDraft, CheckInput, PublishInput
+    from headlinez.services.briefs import BriefPolicy, BriefService
+
+    class FixedClock:
+        def now(self) -> datetime:
+            return datetime(2026, 2, 18, 4, tzinfo=UTC)
+
+    table = _RefusingTable()
+    now = FixedClock().now()
+    service = BriefService(DynamoBriefStore(table, "t"), FixedClock(), BriefPolicy(max_attempts=3))
+    draft = BriefDraft.model_validate(story.GOOD_DRAFT)
+    check = service.check(CheckInput(trend_id=story.TREND_ID, attempt=1, max_attempts=3,
+                                     evidence=story.evidence(), draft=draft, engine="claude-test"), None)
+    table.calls.clear()
+    result = service.publish(PublishInput(
+        trend_id=story.TREND_ID, execution_id="exec-1", trend_version=2, headline="Talks",
+        evidence=story.evidence(), basis=BriefBasis(trend_version=2), engine="claude-test", check=check,
+        requested_at=now))
+
+    assert result.outcome == "superseded"
+    (allowed, _, condition), = TABLE_ACCESS["BriefPublishFunction"]
+    assert {action for action, _ in table.calls} == {"PutItem", "GetItem"} <= allowed
+    assert all(key.startswith("TREND#") for _, key in table.calls)
+    assert condition == TREND_PARTITIONS
 
 
 @pytest.mark.parametrize(("logical_id", "queue", "retries"), [("IngestFunction", "IngestFailureQueue", 0),
