@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.metrics import MetricUnit
-
 from headlinez.briefs.models import GenerateInput, GenerateResult
 from headlinez.settings import BriefSettings, brief_settings
 from headlinez.wiring import brief_steps
@@ -19,10 +17,7 @@ def handler(request: GenerateInput) -> GenerateResult:
     result = service.generate(request, generator)
     step.count("BriefBudgetExhausted" if result.status == "budget_exhausted" else "BriefDrafts")
     if generator.uses_tokens and settings.daily_token_budget > 0:
-        # The day's spend against BRIEF_DAILY_TOKEN_BUDGET (TokenBudgetAlarm at 80%): one GetItem.
-        spent = settings.daily_token_budget - service.budget_left(request.now)
-        step.measure("TokenBudgetUsedPercent", round(100 * spent / settings.daily_token_budget, 2),
-                     MetricUnit.Percent)
+        step.measure_budget_used(service, request.now)
     used = brief_steps.usage_delta(request.usage, result.usage)
     if generator.uses_tokens:
         step.count_llm_usage(settings.model, used)

@@ -419,6 +419,11 @@ class BriefTrigger(Protocol):
         """True when an execution started; False when one of that (idempotent) name exists."""
         ...
 
+    def running(self, request: BriefRequest, now: datetime) -> bool:
+        """True while this trend version's first execution, or its retry of the last hour, still
+        runs: an hourly retry then waits instead of running beside it."""
+        ...
+
 
 class BriefLedger(Protocol):
     """The published briefs as clustering's backlog reads them (headlinez.adapters.brief_store)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError, ReadTimeoutError
 from moto import mock_aws
 from tests import brief_story as story
 
@@ -135,6 +135,22 @@ def test_throttling_is_a_named_transient_error(store: DynamoBriefStore) -> None:
         store.get_brief(story.TREND_ID)
 
 
+@pytest.mark.parametrize("error", [
+    EndpointConnectionError(endpoint_url="http://127.0.0.1:1"),
+    ReadTimeoutError(endpoint_url="http://127.0.0.1:1"),
+    ConnectionClosedError(endpoint_url="http://127.0.0.1:1"),
+])
+def test_no_answer_from_the_table_is_retried_by_name_like_a_throttle(store: DynamoBriefStore,
+                                                                    error: Exception) -> None:
+    # botocore's own names matched no retrier: a read timeout failed the brief execution at once
+    def unreachable(**_: Any) -> None:
+        raise error
+
+    store._db.table = type("T", (), {"get_item": staticmethod(unreachable)})()
+    with pytest.raises(StorageThrottledError, match=type(error).__name__):
+        store.get_brief(story.TREND_ID)
+
+
 def test_items_are_bounded() -> None:
     huge = _brief(1).model_copy(update={"headline": "x" * 400_000})
     with pytest.raises(ValueError, match="bytes"):
@@ -160,3 +176,21 @@ def test_the_trigger_starts_one_execution_per_trend_version(aws_env: None) -> No
         assert names == [f"brief-{story.TREND_ID}-v3", f"brief-{story.TREND_ID}-v4"]
         described = sfn.describe_execution(executionArn=first)
         assert BriefRequest.model_validate_json(described["input"]) == request
+        # the version's first execution has ended, and no retry of the last hour exists
+        assert trigger.running(request, NOW) is False
+
+
+def test_the_trigger_sees_a_still_running_execution(aws_env: None) -> None:
+    with mock_aws():  # moto without execution: an execution stays RUNNING
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        arn = sfn.create_state_machine(name="m", definition=json.dumps(
+            {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
+            roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+        trigger = StepFunctionsBriefTrigger(sfn, arn)
+        request = BriefRequest(trend_id=story.TREND_ID, trend_version=3, reason="new source: ap",
+                               requested_at=NOW)
+        assert trigger.running(request, NOW) is False  # nothing started yet
+        # the last hour's retry, still running, counts as well as the first execution
+        assert trigger.start(request.model_copy(update={"retry": f"r{NOW - timedelta(hours=1):%Y%m%d%H}"}))
+        assert trigger.running(request, NOW) is True
+        assert trigger.running(request, NOW + timedelta(hours=2)) is False  # an older retry's name

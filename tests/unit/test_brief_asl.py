@@ -26,6 +26,7 @@ from headlinez.template import load_template, resource
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRANSIENT = {"LlmRateLimitedError", "LlmOverloadedError", "LlmServerError", "LlmTimeoutError",
              "LlmConnectionError"}
+PAUSED = "LlmPausedError"
 NEVER_RETRIED = {"BriefInputError", "ModelOutputError", "LlmRequestError"}
 
 
@@ -105,7 +106,7 @@ def test_every_task_retries_transient_errors_by_name_and_catches_the_rest(defini
 
 
 LAMBDA_SERVICE_ERRORS = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                         "Lambda.TooManyRequestsException"}
+                         "Lambda.TooManyRequestsException", "Lambda.ClientExecutionTimeoutException"}
 
 
 def test_every_task_retries_lambda_service_errors_with_backoff(definition: dict[str, Any]) -> None:
@@ -122,13 +123,33 @@ def test_every_task_retries_lambda_service_errors_with_backoff(definition: dict[
         assert retrier["JitterStrategy"] == "FULL", name
 
 
+def test_a_model_pause_is_retried_over_the_whole_pause(definition: dict[str, Any]) -> None:
+    # During a pause (a long retry-after, up to MAX_MODEL_PAUSE_SECONDS) a step raises
+    # LlmPausedError without calling. The rate-limit retrier's delays (20 s doubling, 3 attempts,
+    # full jitter: ~70 s on average) ran out first, so every execution in flight failed uncalled.
+    from headlinez.services.briefs import MAX_MODEL_PAUSE_SECONDS
+
+    for name in ("Generate", "FactCheck"):
+        retriers = _tasks(definition)[name]["Retry"]
+        (paused,) = [r for r in retriers if PAUSED in r["ErrorEquals"]]
+        assert paused["ErrorEquals"] == [PAUSED]
+        # before the rate-limit retrier (Step Functions takes the first that names the error)
+        rate_limited = next(i for i, r in enumerate(retriers) if "LlmRateLimitedError" in r["ErrorEquals"])
+        assert retriers.index(paused) < rate_limited
+        delays = [min(paused["IntervalSeconds"] * paused["BackoffRate"] ** k, paused["MaxDelaySeconds"])
+                  for k in range(paused["MaxAttempts"])]
+        # with full jitter each wait is uniform in [0, delay]: on average half of it
+        assert sum(delays) / 2 >= 1.5 * MAX_MODEL_PAUSE_SECONDS, name
+        assert paused["JitterStrategy"] == "FULL"
+
+
 def test_error_names_are_the_exception_classes(definition: dict[str, Any]) -> None:
     named = {name for task in _tasks(definition).values() for r in task["Retry"] for name in r["ErrorEquals"]}
     ours = {n for n in named if not n.startswith(("States.", "Lambda.", "Sandbox."))}
-    assert ours == TRANSIENT | NEVER_RETRIED | {"StorageThrottledError"}
+    assert ours == TRANSIENT | NEVER_RETRIED | {"StorageThrottledError", PAUSED}
     for name in ours:
         assert issubclass(getattr(errors, name), errors.BriefError)
-    for name in TRANSIENT | {"StorageThrottledError"}:
+    for name in TRANSIENT | {"StorageThrottledError", PAUSED}:
         assert issubclass(getattr(errors, name), errors.TransientBriefError)
 
 

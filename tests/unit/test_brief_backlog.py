@@ -3,7 +3,7 @@ highest ranked first within the per-run cap, retried while still due, held while
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tests.fakes import InMemoryBriefStore, InMemoryClusterStore
 from tests.unit.test_brief_cluster_trigger import LONE, OLYMPICS, T0, TALKS, article
@@ -31,6 +31,7 @@ class Trigger:
 
     def __init__(self) -> None:
         self.started: dict[str, BriefRequest] = {}
+        self.still_running: set[str] = set()
 
     def start(self, request: BriefRequest) -> bool:
         name = execution_name(request.trend_id, request.trend_version, request.retry)
@@ -38,6 +39,9 @@ class Trigger:
             return False
         self.started[name] = request
         return True
+
+    def running(self, request: BriefRequest, now: datetime) -> bool:
+        return request.trend_id in self.still_running
 
 
 def _service(store: InMemoryClusterStore, trigger: Trigger, ledger: InMemoryBriefStore,
@@ -143,6 +147,21 @@ def test_a_failed_execution_is_retried_under_an_hourly_name() -> None:
     assert [r.retry for r in retry] == ["r2026021711"]
     again = _service(store, trigger, ledger).run(T0 + timedelta(minutes=80))
     assert (again.briefs_retried, again.briefs_already_started) == (0, 1)
+
+
+def test_no_hourly_retry_runs_beside_an_execution_still_running() -> None:
+    # Given a first execution that is slow (a degraded model API), not failed
+    store, trigger, ledger = InMemoryClusterStore(TALKS), Trigger(), InMemoryBriefStore()
+    _service(store, trigger, ledger).run(T0 + timedelta(minutes=45))
+    (first,) = trigger.started.values()
+    trigger.still_running.add(first.trend_id)
+    # When the next hour's run finds the trend still due
+    report = _service(store, trigger, ledger).run(T0 + timedelta(minutes=75))
+    # Then no twin is started (each would call the model again); once it ends, the retry starts
+    assert (report.briefs_retried, report.briefs_already_started) == (0, 1)
+    assert len(trigger.started) == 1
+    trigger.still_running.clear()
+    assert _service(store, trigger, ledger).run(T0 + timedelta(minutes=80)).briefs_retried == 1
 
 
 def test_a_brief_is_requested_again_when_the_trend_grows_past_it() -> None:

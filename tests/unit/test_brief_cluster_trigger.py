@@ -57,6 +57,9 @@ class Trigger:
         self.started[name] = request
         return True
 
+    def running(self, request: BriefRequest, now: datetime) -> bool:
+        return False
+
 
 def _service(store: Store, trigger: Trigger, **policy: int) -> ClusterService:
     return ClusterService(store, ClusterConfig(), lookback=timedelta(hours=6), briefs=trigger,

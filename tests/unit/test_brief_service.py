@@ -11,6 +11,7 @@ from tests.fakes import InMemoryBriefStore
 
 from headlinez.briefs.errors import (
     LlmOverloadedError,
+    LlmPausedError,
     LlmRateLimitedError,
     LlmServerError,
     LlmTimeoutError,
@@ -495,7 +496,7 @@ def test_a_long_retry_after_pauses_every_execution_until_then(store: InMemoryBri
     # When another execution asks 30 s later, the API is not called, and nothing is reserved
     clock.value = NOW + timedelta(seconds=30)
     waiting = ScriptedGenerator(story.GOOD_DRAFT)
-    with pytest.raises(LlmRateLimitedError) as raised:
+    with pytest.raises(LlmPausedError) as raised:  # its own retrier spans the whole pause
         service.generate(request, waiting)
     assert waiting.feedback == []
     assert raised.value.retry_after == 61

@@ -404,6 +404,29 @@ def test_brief_generate_counts_a_spent_budget(
     assert _value(emitted["LlmCostUsd"]) == 0
 
 
+def test_a_failed_budget_read_after_the_paid_call_does_not_fail_the_step(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The read runs after the model answered: raising then would have the state machine retry the
+    # step and call the model again, for a metric
+    from headlinez.briefs.errors import StorageThrottledError
+
+    class ThrottledRead(_FakeBriefService):
+        def budget_left(self, now: datetime | None = None) -> int:
+            raise StorageThrottledError("throttled")
+
+    app = load_handler("brief_generate")
+
+    _run_brief_step(app, monkeypatch, TokenUsage(), ThrottledRead())
+
+    output = capsys.readouterr().out
+    emitted = _assert_emits(_emf(output), "brief-generate",
+                            frozenset({"BriefBudgetExhausted", "TokenBudgetUsedPercent"}))
+    assert _value(emitted["BriefDrafts"]) == 1
+    assert "token budget read failed" in caplog.text
+
+
 # --- the template reads only what the handlers emit ----------------------------------------------
 
 

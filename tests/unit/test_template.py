@@ -372,6 +372,14 @@ def test_layer_matches_the_functions_runtime(template: dict[str, Any]) -> None:
 RESERVED_ONE = {"Fn::If": ["ReservesConcurrency", 1, {"Ref": "AWS::NoValue"}]}
 
 
+def test_clustering_may_ask_whether_a_brief_execution_still_runs(template: dict[str, Any]) -> None:
+    statements = [statement for policy in _props(template, "ClusterFunction")["Policies"]
+                  for statement in policy.get("Statement", [])]
+    (describe,) = [s for s in statements if s.get("Sid") == "BriefExecutionDescribe"]
+    assert describe["Action"] == ["states:DescribeExecution"]
+    assert ":execution:${BriefStateMachine.Name}:*" in describe["Resource"]["Fn::Sub"]
+
+
 def test_reserving_concurrency_is_a_parameter_for_accounts_that_cannot(template: dict[str, Any]) -> None:
     assert template["Parameters"]["ReserveConcurrency"]["Default"] == "true"
     condition = template["Conditions"]["ReservesConcurrency"]

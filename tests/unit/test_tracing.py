@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Self, cast
 
@@ -69,6 +69,9 @@ class Trigger:
     def start(self, request: BriefRequest) -> bool:
         self.started.append(request)
         return True
+
+    def running(self, request: BriefRequest, now: datetime) -> bool:
+        return False
 
 
 def test_a_cluster_run_traces_its_steps_in_order() -> None:

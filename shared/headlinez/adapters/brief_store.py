@@ -194,3 +194,20 @@ class StepFunctionsBriefTrigger:
                 return False
             raise
         return True
+
+    def running(self, request: BriefRequest, now: datetime) -> bool:
+        """DescribeExecution of the version's first execution and of the last hour's retry (the
+        names are deterministic, so no listing): a slow execution (a degraded model API) kept
+        getting an hourly twin, each calling the model again."""
+        prefix = self._arn.replace(":stateMachine:", ":execution:", 1) + ":"
+        for retry in ("", f"r{now - timedelta(hours=1):%Y%m%d%H}"):
+            name = execution_name(request.trend_id, request.trend_version, retry)
+            try:
+                described = self._client.describe_execution(executionArn=prefix + name)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+                    continue
+                raise
+            if described.get("status") == "RUNNING":
+                return True
+        return False

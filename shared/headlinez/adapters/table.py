@@ -25,7 +25,8 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from headlinez.briefs.errors import StorageThrottledError
 
@@ -151,6 +152,11 @@ class TableClient:
             if named is None:
                 raise
             raise named from exc
+        except (BotoConnectionError, HTTPClientError) as exc:
+            # No answer after botocore's own retries (endpoint unreachable, read timeout, closed
+            # connection): transient like a throttle, and retried by that name (the brief flow's
+            # retriers, the fan-out's redelivery), where its own class name matched nothing.
+            raise StorageThrottledError(f"DynamoDB did not answer: {type(exc).__name__}: {exc}") from exc
 
     # --- reads -----------------------------------------------------------------------------------
 

@@ -27,6 +27,13 @@ class LlmRateLimitedError(TransientBriefError):
     """The model API answered 429 (rate limited)."""
 
 
+class LlmPausedError(LlmRateLimitedError):
+    """Not called: the model API asked every caller to wait (a long retry-after, up to
+    `services.briefs.MAX_MODEL_PAUSE_SECONDS`) longer than a step waits inline. Its own retrier
+    spaces the attempts over that whole pause; the rate-limit retrier's ~2 minutes ran out first
+    and failed the execution without a call."""
+
+
 class LlmOverloadedError(TransientBriefError):
     """The model API answered 529 (overloaded)."""
 

@@ -33,6 +33,7 @@ from headlinez.briefs.checker import (
 from headlinez.briefs.errors import (
     BriefInputError,
     LlmOverloadedError,
+    LlmPausedError,
     LlmRateLimitedError,
     LlmTimeoutError,
     ModelOutputError,
@@ -161,7 +162,8 @@ class BriefService:
 
         A 429 or 529 whose retry-after the client did not wait out inline pauses every execution
         until then (`pause_model_calls`); a call asked for during the pause raises
-        LlmRateLimitedError at once, without calling, and the state machine retries the step.
+        LlmPausedError at once, without calling, and the state machine retries the step over the
+        whole pause.
         """
         wall = self._clock.now()
         paused_until = self._store.model_paused_until()
@@ -173,8 +175,8 @@ class BriefService:
             if wait > self.policy.pause_wait_max_seconds:
                 logger.warning("model API asked every caller to wait: not called", extra={
                     "paused_until": paused_until.isoformat(), "retry_after": round(wait, 1)})
-                raise LlmRateLimitedError(f"the model API asked to wait until {paused_until:%H:%M:%S} UTC",
-                                          retry_after=wait)
+                raise LlmPausedError(f"the model API asked to wait until {paused_until:%H:%M:%S} UTC",
+                                     retry_after=wait)
             logger.info("waiting out the model API's retry-after", extra={"retry_after": round(wait, 1)})
             self._sleep(wait)
         day = now.date()

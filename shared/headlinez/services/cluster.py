@@ -355,10 +355,11 @@ class ClusterService:
         try:
             if self._briefs.start(request):
                 report.briefs_started += 1
-            elif self._ledger is not None and self._briefs.start(
-                    request.model_copy(update={"retry": f"r{now:%Y%m%d%H}"})):
+            elif (self._ledger is not None and not self._briefs.running(request, now)
+                  and self._briefs.start(request.model_copy(update={"retry": f"r{now:%Y%m%d%H}"}))):
                 # Still due after this version's first execution: failed, stopped by the budget,
-                # or judged not material by Load. Asked again, at most once an hour.
+                # or judged not material by Load. Asked again, at most once an hour, and never
+                # beside an execution of the same version still running.
                 report.briefs_retried += 1
             else:
                 report.briefs_already_started += 1

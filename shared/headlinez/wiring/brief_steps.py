@@ -13,17 +13,19 @@ from there; the wall clock only dates an input without it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
 from headlinez.adapters.brief_store import DynamoBriefStore
+from headlinez.adapters.table import StorageError
 from headlinez.briefs.checker import CheckConfig
-from headlinez.briefs.errors import BriefInputError
+from headlinez.briefs.errors import BriefInputError, StorageThrottledError
 from headlinez.briefs.evidence import EvidenceLimits
 from headlinez.briefs.extractive import ExtractiveGenerator
 from headlinez.briefs.models import StepInput, TokenUsage
@@ -74,6 +76,18 @@ class BriefStep:
 
     def measure(self, name: str, value: float, unit: MetricUnit) -> None:
         self.metrics.add_metric(name=name, unit=unit, value=value)
+
+    def measure_budget_used(self, service: BriefService, now: datetime | None) -> None:
+        """The day's spend against BRIEF_DAILY_TOKEN_BUDGET (TokenBudgetAlarm at 80%): one GetItem,
+        after the paid call. A failed read is logged, never raised: failing the step now would
+        have the state machine call the model again for a metric."""
+        budget = self.settings.daily_token_budget
+        try:
+            spent = budget - service.budget_left(now)
+        except (StorageError, StorageThrottledError, ClientError, BotoCoreError):
+            self.logger.warning("token budget read failed: TokenBudgetUsedPercent not sent", exc_info=True)
+            return
+        self.measure("TokenBudgetUsedPercent", round(100 * spent / budget, 2), MetricUnit.Percent)
 
     def handler(self, model: type[Request]) -> Callable[[Callable[[Request], BaseModel]], LambdaHandler]:
         def wrap(step: Callable[[Request], BaseModel]) -> LambdaHandler:
