@@ -61,8 +61,10 @@ def _service() -> ClusterService:
                           tracing=PowertoolsTracing(tracer))  # each step an X-Ray subsegment
 
 
-# The EventBridge event's id is the run's correlation id, in every log line of the run.
-@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+# The EventBridge event's id is the run's correlation id, in every log line of the run; clear_state:
+# a warm container's last run's keys (event_id, run_time) must not label this run's first lines.
+@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.EVENT_BRIDGE,
+                              clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

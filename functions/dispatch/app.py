@@ -35,8 +35,10 @@ def _service() -> DispatchService:
                            max_per_host=settings.max_per_host)
 
 
-# The EventBridge event's id is the run's correlation id, in every log line of the run.
-@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.EVENT_BRIDGE)
+# The EventBridge event's id is the run's correlation id, in every log line of the run; clear_state:
+# a warm container's last run's keys (event_id, run_time) must not label this run's first lines.
+@logger.inject_lambda_context(log_event=False, correlation_id_path=correlation_paths.EVENT_BRIDGE,
+                              clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

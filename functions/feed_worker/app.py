@@ -70,7 +70,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = Non
     return {"shard_id": shard.shard_id, "report": report.model_dump(mode="json", exclude={"results"})}
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

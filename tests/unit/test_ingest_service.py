@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -158,6 +159,23 @@ def test_a_broken_feed_is_a_per_feed_error_with_backoff() -> None:
     later = service.run(NOW + timedelta(minutes=20))
     assert {url for url, _ in fetcher.calls} == {str(feeds[0].url), str(feeds[1].url)}
     assert [r.outcome for r in later.results][2] == "skipped"
+
+
+def test_every_failed_feed_logs_one_feed_failed_line_with_the_metric_s_kind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # The runbook searches "feed failed": an unparseable feed logged another message, and a feed
+    # with no answer logged a null kind where the metric said no_response
+    feeds = [feed(1), feed(2)]
+    outcomes = {str(feeds[0].url): FetchOutcome(body=b"broken"),
+                str(feeds[1].url): FetchOutcome(status=None, body=None)}
+    service, _ = make_service(feeds, outcomes, {b"broken": ValueError("not a feed")}, MemoryStore())
+
+    with caplog.at_level(logging.WARNING, logger="headlinez"):
+        service.run(NOW)
+
+    failed = {record.feed_id: record.error_kind for record in caplog.records  # type: ignore[attr-defined]
+              if record.getMessage() == "feed failed"}
+    assert failed == {"feed-1": "unparseable", "feed-2": "no_response"}
 
 
 def test_a_fetcher_that_raises_on_one_feed_stops_only_that_feed() -> None:

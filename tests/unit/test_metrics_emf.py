@@ -57,6 +57,7 @@ EMITTED: dict[str, set[str]] = {
                     "LlmCacheReadTokens", "LlmCostUsd"},
     "brief-publish": {"BriefsPublished", "BriefSupportedPercent"},
     "brief-failure": {"BriefFailures"},
+    "dispatch": {"FeedsDue", "FeedsNotDue", "FeedsPaused", "FeedShardsDispatched"},
 }
 # Metrics emitted with more dimensions than `service` (single_metric), with their extra dimensions.
 EXTRA_DIMENSIONS = {("ingest", "FeedErrorsByKind"): {"kind"}}
@@ -238,6 +239,30 @@ def test_ingest_dates_a_days_old_event_or_shard_by_the_clock_and_counts_it(
     assert len(clamped) == 2
 
 
+def test_a_warm_container_s_next_run_logs_without_the_last_run_s_keys(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The clamp's warning is logged before this run appends its keys: it carried the previous
+    # run's event_id and run_time, which the runbook sends operators to
+    report = IngestReport(started_at=NOW)
+    ingest = load_handler("ingest")
+    monkeypatch.setattr(ingest, "_service", lambda: SimpleNamespace(run=lambda now, remaining_ms: report))
+    keys_when_clamping: list[dict[str, Any]] = []
+    clamp = ingest.trusted_run_time
+
+    def watched(*args: Any) -> datetime:
+        keys_when_clamping.append(dict(ingest.logger.get_current_keys()))
+        return clamp(*args)
+
+    monkeypatch.setattr(ingest, "trusted_run_time", watched)
+    for event_id in ("first-run", "second-run"):
+        ingest.handler({"id": event_id, "source": "aws.scheduler", "detail-type": "Scheduled Event",
+                        "time": NOW.isoformat(), "detail": {}}, FakeLambdaContext())
+
+    assert keys_when_clamping[1].get("event_id") != "first-run"
+    assert "run_time" not in keys_when_clamping[1]
+
+
 def test_a_shard_out_of_time_still_counts_what_it_polled_and_says_it_failed(
     load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -277,6 +302,24 @@ def test_cluster_emits_its_metrics(
     assert _value(emitted["ClusterRunsCompleted"]) == 1
     assert _value(emitted["ClusterRunSeconds"]) == 4.2
     assert _value(emitted["BriefsWaitingBudget"]) == 0
+
+
+def test_dispatch_emits_what_the_fan_out_row_reads(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from headlinez.services.fanout import DispatchReport
+
+    monkeypatch.setenv("FEED_SHARD_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/1/q")
+    app = load_handler("dispatch")
+    report = DispatchReport(run_time=NOW, feeds_due=120, feeds_not_due=1800, feeds_paused=3, shards=4)
+    monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(run=lambda now: report))
+
+    app.handler({"id": "s3", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+                 "time": datetime.now(UTC).isoformat(), "detail": {}}, FakeLambdaContext())
+
+    emitted = _assert_emits(_emf(capsys.readouterr().out), "dispatch")
+    assert (_value(emitted["FeedsDue"]), _value(emitted["FeedShardsDispatched"])) == (120, 4)
 
 
 def test_a_skipped_cluster_run_is_not_a_completed_one(

@@ -334,9 +334,10 @@ class IngestService:
             reason = outcome.error or "no response"
             result.error = reason
             result.error_kind = outcome.error_kind or "no_response"
-            # the fetcher's own "feed fetch failed" line uses the same keys
+            # one "feed failed" line per failed feed, with the kind the metric counts; the
+            # fetcher's own "feed fetch failed" line has the same keys, with feed_url for feed_id
             logger.warning("feed failed", extra={"feed_id": feed.id, "error": reason,
-                                                 "error_kind": outcome.error_kind,
+                                                 "error_kind": result.error_kind,
                                                  "http_status": outcome.status})
             return result, after_error(state, now, reason, self._policy, outcome.retry_after_seconds), []
         if outcome.status == 304:
@@ -357,7 +358,9 @@ class IngestService:
             reason = f"{type(exc).__name__}: {exc}"
             result.error = reason
             result.error_kind = "unparseable"
-            logger.warning("feed unparseable", extra={"feed_id": feed.id, "reason": reason})
+            logger.warning("feed failed", extra={"feed_id": feed.id, "error": reason,
+                                                 "error_kind": result.error_kind,
+                                                 "http_status": outcome.status})
             return result, after_error(state, now, reason, self._policy), []
         entries = newest_entries(parsed.entries, self._max_entries)
         result.capped_entries = len(parsed.entries) - len(entries)

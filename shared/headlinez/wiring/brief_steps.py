@@ -104,8 +104,10 @@ class BriefStep:
 
             decorated = self.tracer.capture_lambda_handler(handle)
             decorated = self.metrics.log_metrics(decorated)
+            # clear_state: keys appended by the last invocation of a warm container (its trend,
+            # its attempt) must not label this one's lines
             return self.logger.inject_lambda_context(
-                decorated, log_event=False, correlation_id_path=CORRELATION_ID_PATH)
+                decorated, log_event=False, correlation_id_path=CORRELATION_ID_PATH, clear_state=True)
 
         return wrap
 
