@@ -293,6 +293,24 @@ def test_a_budget_spent_since_generation_checks_without_the_verifier(store: InMe
     assert result.verifier == "deterministic"
 
 
+def test_an_unusable_verifier_answer_checks_without_the_verifier(store: InMemoryBriefStore,
+                                                                   service: BriefService) -> None:
+    # The verifier's answer was cut off (billed): failing the step failed the whole execution
+    # after the draft was paid for; the checks decide alone, as when the budget is spent
+    class CutOff(Verifier):
+        def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
+                   ) -> tuple[list[Verdict], TokenUsage]:
+            error = ModelOutputError("answer cut off at max_tokens")
+            error.billed_tokens = 700
+            raise error
+
+    paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}
+    result = service.check(_check_input(story.draft_with(paraphrase)), CutOff())
+    assert result.verifier == "deterministic"
+    assert result.paragraphs
+    assert store.tokens[NOW.date()] == 700, "the unusable answer is paid for, and counted"
+
+
 def test_the_verifier_call_reserves_its_ceiling_and_counts_its_usage(store: InMemoryBriefStore,
                                                                      service: BriefService) -> None:
     paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}

@@ -261,19 +261,27 @@ class BriefService:
         if verifier is not None and to_verify:
             claims = [(n, o.check.text, o.check.evidence_ids) for n, o in enumerate(to_verify, 1)]
             ceiling = verifier.token_ceiling(request.evidence, claims)
-            with self._billed_call(self.now(request), ceiling) as call:
-                if call.granted:
-                    verdicts, verifier_usage = verifier.verify(request.evidence, claims)
-                    call.billed = verifier_usage.total
-                    usage = usage + verifier_usage
-                    _apply_verdicts(to_verify, verdicts)
-                    verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
-                else:
-                    # Spent since the draft (parallel executions): the checks decide alone, as
-                    # without a verifier, rather than overshoot the budget.
-                    logger.warning("daily token budget spent: checked without the verifier", extra={
-                        "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
-                        "call_ceiling": ceiling})
+            try:
+                with self._billed_call(self.now(request), ceiling) as call:
+                    if call.granted:
+                        verdicts, verifier_usage = verifier.verify(request.evidence, claims)
+                        call.billed = verifier_usage.total
+                        usage = usage + verifier_usage
+                        _apply_verdicts(to_verify, verdicts)
+                        verifier_name = f"{DETERMINISTIC_VERIFIER}+{verifier.name}"
+                    else:
+                        # Spent since the draft (parallel executions): the checks decide alone, as
+                        # without a verifier, rather than overshoot the budget.
+                        logger.warning("daily token budget spent: checked without the verifier", extra={
+                            "trend_id": request.trend_id, "budget": self.policy.daily_token_budget,
+                            "call_ceiling": ceiling})
+            except ModelOutputError as exc:
+                # An unusable verifier answer (cut off, no tool call; billed all the same) failed
+                # the whole execution after the draft was paid for: the checks decide alone, as
+                # when the budget is spent.
+                logger.warning("verifier answer unusable: checked without the verifier", extra={
+                    "trend_id": request.trend_id, "error": str(exc)[:300],
+                    "billed_tokens": exc.billed_tokens})
         result = self._assemble(draft, request, outcomes, verifier_name, usage)
         logger.info("brief checked", extra={
             "trend_id": request.trend_id, "attempt": request.attempt, "verifier": verifier_name,
