@@ -420,8 +420,8 @@ class BriefTrigger(Protocol):
         ...
 
     def running(self, request: BriefRequest, now: datetime) -> bool:
-        """True while this trend version's first execution, or its retry of the last hour, still
-        runs: an hourly retry then waits instead of running beside it."""
+        """True while an execution of this trend version (its first or a retry) still runs: an
+        hourly retry then waits instead of running beside it."""
         ...
 
 

@@ -190,7 +190,10 @@ def test_the_trigger_sees_a_still_running_execution(aws_env: None) -> None:
         request = BriefRequest(trend_id=story.TREND_ID, trend_version=3, reason="new source: ap",
                                requested_at=NOW)
         assert trigger.running(request, NOW) is False  # nothing started yet
-        # the last hour's retry, still running, counts as well as the first execution
-        assert trigger.start(request.model_copy(update={"retry": f"r{NOW - timedelta(hours=1):%Y%m%d%H}"}))
-        assert trigger.running(request, NOW) is True
-        assert trigger.running(request, NOW + timedelta(hours=2)) is False  # an older retry's name
+        # a retry of three hours ago, still running, counts as well as the first execution
+        assert trigger.start(request.model_copy(update={"retry": f"r{NOW - timedelta(hours=3):%Y%m%d%H}"}))
+        later = NOW + timedelta(minutes=15)  # the next clustering run lists again
+        assert trigger.running(request, later) is True
+        # another version of the trend, or another trend whose id extends this one's, is not it
+        assert trigger.running(request.model_copy(update={"trend_version": 33}), later) is False
+        assert trigger.running(request.model_copy(update={"trend_version": 4}), later) is False

@@ -301,7 +301,7 @@ def test_an_unusable_verifier_answer_checks_without_the_verifier(store: InMemory
         def verify(self, evidence: Sequence[EvidenceItem], claims: Sequence[ClaimToVerify]
                    ) -> tuple[list[Verdict], TokenUsage]:
             error = ModelOutputError("answer cut off at max_tokens")
-            error.billed_tokens = 700
+            error.billed_tokens, error.billed_usage = 700, TokenUsage(input_tokens=600, output_tokens=100)
             raise error
 
     paraphrase = {"text": "Oman mediated the talks, hoping for a swift accord.", "evidence_ids": [3]}
@@ -309,6 +309,7 @@ def test_an_unusable_verifier_answer_checks_without_the_verifier(store: InMemory
     assert result.verifier == "deterministic"
     assert result.paragraphs
     assert store.tokens[NOW.date()] == 700, "the unusable answer is paid for, and counted"
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (600, 100), "and in the cost metrics"
 
 
 def test_the_verifier_call_reserves_its_ceiling_and_counts_its_usage(store: InMemoryBriefStore,

@@ -375,9 +375,9 @@ RESERVED_ONE = {"Fn::If": ["ReservesConcurrency", 1, {"Ref": "AWS::NoValue"}]}
 def test_clustering_may_ask_whether_a_brief_execution_still_runs(template: dict[str, Any]) -> None:
     statements = [statement for policy in _props(template, "ClusterFunction")["Policies"]
                   for statement in policy.get("Statement", [])]
-    (describe,) = [s for s in statements if s.get("Sid") == "BriefExecutionDescribe"]
-    assert describe["Action"] == ["states:DescribeExecution"]
-    assert ":execution:${BriefStateMachine.Name}:*" in describe["Resource"]["Fn::Sub"]
+    (listing,) = [s for s in statements if s.get("Sid") == "BriefExecutionsList"]
+    assert listing["Action"] == ["states:ListExecutions"]
+    assert listing["Resource"] == {"Ref": "BriefStateMachine"}  # the state machine's ARN
 
 
 def test_reserving_concurrency_is_a_parameter_for_accounts_that_cannot(template: dict[str, Any]) -> None:

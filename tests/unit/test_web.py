@@ -551,6 +551,11 @@ def test_a_story_past_its_peak_says_how_far_below_it_has_come() -> None:
     page = get(f"/trend/{_state(1).trend_id}")["body"]
     counter = page.split('data-counter="from-peak"', 1)[1].split("</div>", 1)[0]
     assert f"{fading['percent_of_peak'] - 100:+d}%" in counter
+    # with the lifecycle's own thresholds, entering and leaving (Fading lasts until 80% of the peak)
+    from headlinez.domain.lifecycle import FROM_PEAK_MEANING, PEAK_RETURN_SHARE
+
+    assert f'title="{html.escape(FROM_PEAK_MEANING)}"' in page
+    assert f"{PEAK_RETURN_SHARE:.0%}" in FROM_PEAK_MEANING
     # Then only a story past its peak shows it: on a rising one it would say nothing useful
     assert 'data-counter="from-peak"' not in get(f"/trend/{_state(2).trend_id}")["body"]
 
@@ -586,10 +591,15 @@ def test_a_trend_merged_into_a_merged_trend_points_at_where_the_story_went() -> 
     assert json.loads(get(f"/trends/{a.trend_id}")["body"])["merged_into"] == c.trend_id
     assert f'href="/trend/{c.trend_id}"' in get(f"/trend/{a.trend_id}")["body"]
     assert json.loads(get(f"/trends/{b.trend_id}")["body"])["merged_into"] == c.trend_id
-    # and a cycle in the data cannot loop
-    repo.add(c.model_copy(update={"merged_into": a.trend_id}), _members(3), score=5.0)
-    looped = json.loads(get(f"/trends/{b.trend_id}")["body"])["merged_into"]
-    assert looped in {a.trend_id, b.trend_id, c.trend_id}
+    # and a loop in the data (A->B->C->A) neither spins nor points a trend at itself: it gives
+    # the stored target back
+    repo.add(c.model_copy(update={"merged_into": a.trend_id, "is_open": False}), _members(3), score=5.0)
+    for trend, stored in ((a, b), (b, c), (c, a)):
+        assert json.loads(get(f"/trends/{trend.trend_id}")["body"])["merged_into"] == stored.trend_id
+    two = InMemoryTrendRepository()  # A->B, B->A
+    two.add(a.model_copy(update={"merged_into": b.trend_id}), _members(1), score=1.0)
+    two.add(b.model_copy(update={"merged_into": a.trend_id}), _members(2), score=1.0)
+    assert json.loads(_api(two)(f"/trends/{a.trend_id}")["body"])["merged_into"] == b.trend_id
 
 
 def test_the_trend_page_says_what_its_status_means_in_words_not_only_a_tooltip() -> None:

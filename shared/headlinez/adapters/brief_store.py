@@ -172,6 +172,8 @@ class StepFunctionsBriefTrigger:
     def __init__(self, client: Any, state_machine_arn: str) -> None:
         self._client = client
         self._arn = state_machine_arn
+        self._running: set[str] = set()
+        self._running_at: datetime | None = None
 
     @classmethod
     def from_arn(cls, state_machine_arn: str) -> StepFunctionsBriefTrigger:
@@ -196,18 +198,16 @@ class StepFunctionsBriefTrigger:
         return True
 
     def running(self, request: BriefRequest, now: datetime) -> bool:
-        """DescribeExecution of the version's first execution and of the last hour's retry (the
-        names are deterministic, so no listing): a slow execution (a degraded model API) kept
-        getting an hourly twin, each calling the model again."""
-        prefix = self._arn.replace(":stateMachine:", ":execution:", 1) + ":"
-        for retry in ("", f"r{now - timedelta(hours=1):%Y%m%d%H}"):
-            name = execution_name(request.trend_id, request.trend_version, retry)
-            try:
-                described = self._client.describe_execution(executionArn=prefix + name)
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
-                    continue
-                raise
-            if described.get("status") == "RUNNING":
-                return True
-        return False
+        """Whether an execution of this trend version (its first, or any hourly retry) is RUNNING.
+
+        One ListExecutions (RUNNING only, paged) per clustering run, whose time `now` keys the
+        cache: an execution can outlast several hours of retries (a long model pause, then
+        regenerations), so looking up the last hour's retry name alone missed older ones."""
+        if self._running_at != now:
+            names: set[str] = set()
+            for page in self._client.get_paginator("list_executions").paginate(
+                    stateMachineArn=self._arn, statusFilter="RUNNING"):
+                names.update(execution["name"] for execution in page.get("executions", []))
+            self._running, self._running_at = names, now
+        base = execution_name(request.trend_id, request.trend_version)
+        return any(name == base or name.startswith(base + "-") for name in self._running)

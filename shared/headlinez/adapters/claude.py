@@ -130,6 +130,7 @@ class ClaudeClient:
                 return _tool_input(response, tool_name), usage
             except ModelOutputError as exc:
                 exc.billed_tokens = usage.total  # an unusable answer is billed all the same
+                exc.billed_usage = usage
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -261,13 +262,13 @@ class ClaudeBriefGenerator:
             draft = BriefDraft.model_validate(payload)
         except ValidationError as exc:
             error = ModelOutputError(f"{BRIEF_TOOL} output does not match the schema: {_problems(exc)}")
-            error.billed_tokens = usage.total
+            error.billed_tokens, error.billed_usage = usage.total, usage
             raise error from exc
         size = len(draft.model_dump_json().encode("unicode_escape"))
         if size > MAX_DRAFT_STATE_BYTES:
             error = ModelOutputError(f"{BRIEF_TOOL} output of {size} bytes (escaped) is over "
                                      f"{MAX_DRAFT_STATE_BYTES}: it would not fit the flow's state")
-            error.billed_tokens = usage.total
+            error.billed_tokens, error.billed_usage = usage.total, usage
             raise error
         return draft, usage
 
@@ -308,7 +309,7 @@ class ClaudeVerifier:
             parsed = _VerdictsIn.model_validate(payload)
         except ValidationError as exc:
             error = ModelOutputError(f"{VERDICT_TOOL} output does not match the schema: {_problems(exc)}")
-            error.billed_tokens = usage.total
+            error.billed_tokens, error.billed_usage = usage.total, usage
             raise error from exc
         return [Verdict(claim_id=v.claim_id, supported=v.verdict == "supported", evidence_id=v.evidence_id,
                         reason=v.reason[:500]) for v in parsed.verdicts if v.claim_id >= 1], usage

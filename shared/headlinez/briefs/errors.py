@@ -7,6 +7,11 @@ contract with the ASL file: rename both together (tests/unit/test_brief_asl.py c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a leaf module at run time: models import nothing from here, but keep it so
+    from headlinez.briefs.models import TokenUsage
+
 
 class BriefError(RuntimeError):
     """Base of the brief errors."""
@@ -68,9 +73,11 @@ class BriefInputError(BriefError):
 
 class ModelOutputError(BriefError):
     """The model's tool output is missing, truncated or does not match the schema. The call was
-    answered, so it was billed: `billed_tokens` carries what it cost, for the daily budget."""
+    answered, so it was billed: `billed_tokens` carries what it cost, for the daily budget, and
+    `billed_usage` its split (a TokenUsage), for the cost metrics."""
 
     billed_tokens: int = 0
+    billed_usage: TokenUsage | None = None
 
 
 class LlmRequestError(BriefError):

@@ -240,6 +240,13 @@ def covered_again_at(trend: TrendState) -> datetime | None:
     return trend.last_seen
 
 
+FROM_PEAK_MEANING = (
+    f"Velocity now against the highest it reached. A story turns Fading below "
+    f"{_percent(FADE_SHARE)} of it and stays Fading until it is back at {_percent(PEAK_RETURN_SHARE)}; "
+    f"Cooled comes below {_percent(COOLED_SHARE)} after a quiet spell, and lasts until "
+    f"{_percent(REVIVE_SHARE)}"
+)
+
 COVERED_AGAIN_MEANING = (
     "new coverage since the story cooled, not yet at the pace that brings a cooled story back "
     f"({_percent(REVIVE_SHARE)} of its peak pace and a velocity of {ESTABLISHED_VELOCITY:g})"

@@ -278,7 +278,9 @@ class BriefService:
             except ModelOutputError as exc:
                 # An unusable verifier answer (cut off, no tool call; billed all the same) failed
                 # the whole execution after the draft was paid for: the checks decide alone, as
-                # when the budget is spent.
+                # when the budget is spent. Its tokens still count in the step's usage (cost).
+                if exc.billed_usage is not None:
+                    usage = usage + exc.billed_usage
                 logger.warning("verifier answer unusable: checked without the verifier", extra={
                     "trend_id": request.trend_id, "error": str(exc)[:300],
                     "billed_tokens": exc.billed_tokens})

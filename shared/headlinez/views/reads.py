@@ -154,21 +154,27 @@ class ApiReads:
         next_cursor = self._encode(record.more_members, _scope("articles", trend_id))
         trend = record.state
         if trend.merged_into:
-            trend = trend.model_copy(update={"merged_into": self._merge_target(trend.merged_into)})
+            target = self._merge_target(trend_id, trend.merged_into)
+            trend = trend.model_copy(update={"merged_into": target})
         detail = TrendDetail.build(
             trend, record.members, self._clock(), brief=brief, coverage_next_cursor=next_cursor
         )
         return DetailResult(detail=detail, brief_state=state)
 
-    def _merge_target(self, merged_into: str) -> str:
+    def _merge_target(self, trend_id: str, merged_into: str) -> str:
         """Where a merged trend's story went: a trend merged into one that merged again pointed at
-        a merged trend. Followed up to MERGE_HOPS reads (merged trends are old links, rarely read)."""
+        a merged trend. Followed up to MERGE_HOPS reads (merged trends are old links, rarely read);
+        a loop in the data (never written, but never trusted) gives the stored target back."""
+        seen = {trend_id}
         target = merged_into
         for _ in range(MERGE_HOPS):
+            seen.add(target)
             record = self._trends.get_trend_record(target, 1)
             onward = record.state.merged_into if record is not None else None
-            if not onward or onward == target:
-                break
+            if not onward:
+                return target
+            if onward in seen:
+                return merged_into
             target = onward
         return target
 

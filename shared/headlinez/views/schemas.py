@@ -12,7 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, covered_again_at, percent_of_peak
+from headlinez.domain.lifecycle import (
+    COVERED_AGAIN_MEANING,
+    FROM_PEAK_MEANING,
+    covered_again_at,
+    percent_of_peak,
+)
 from headlinez.domain.newsrooms import TREND_DEFINITION, candidate_label, group_by_newsroom, is_public
 from headlinez.domain.velocity import (
     DIVERSITY_HALF_LIFE_HOURS,
@@ -154,7 +159,7 @@ class TrendSummary(_Model):
     percent_of_peak: int | None = Field(
         default=None,
         description="Velocity now as a percentage of the highest it reached since detection (100 = "
-        "at its peak; Fading is below 55, Cooled below 25); null before its first completed hour.",
+        "at its peak); null before its first completed hour. " + FROM_PEAK_MEANING + ".",
     )
     hourly: list[HourPoint] = Field(
         description="Hourly coverage, oldest first; hours without coverage omitted."

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from headlinez.domain.lifecycle import ARROWS as STATUS_ARROWS
-from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, STATUS_MEANINGS
+from headlinez.domain.lifecycle import COVERED_AGAIN_MEANING, FROM_PEAK_MEANING, STATUS_MEANINGS
 from headlinez.domain.newsrooms import STORY_WINDOWS, TREND_DEFINITION
 from headlinez.domain.prediction import CONFIDENCE_STEP
 from headlinez.domain.prediction import load_model as load_prediction_model
@@ -91,6 +91,7 @@ def templates() -> Environment:
             "arrows": ARROWS,
             "status_help": STATUS_MEANINGS,  # the rules' own words, never restated here
             "covered_again_help": COVERED_AGAIN_MEANING,
+            "from_peak_help": FROM_PEAK_MEANING,
             "statuses": STATUSES,
             "category_names": CATEGORY_NAMES,
             "href": href,
