@@ -51,4 +51,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="FeedsNotDue", unit=MetricUnit.Count, value=report.feeds_not_due)
     metrics.add_metric(name="FeedsPaused", unit=MetricUnit.Count, value=report.feeds_paused)
     metrics.add_metric(name="FeedShardsDispatched", unit=MetricUnit.Count, value=report.shards)
+    if report.oldest_success_minutes is not None:  # over every feed: a worker sees one shard
+        metrics.add_metric(name="OldestSuccessfulPollMinutes", unit=MetricUnit.Count,
+                           value=report.oldest_success_minutes)
     return report.model_dump(mode="json")

@@ -155,3 +155,16 @@ def test_sharding_properties(pairs: list[tuple[int, int]], max_feeds: int) -> No
         assert len(shard) <= max_feeds or len(hosts) == 1  # only a single big host may exceed
         for host in hosts:
             assert owner.setdefault(host, index) == index
+
+
+def test_dispatch_measures_the_oldest_success_over_every_feed_not_a_shard() -> None:
+    # A feed failing in backoff is in no worker's shard between its due times: only dispatch,
+    # which reads every feed's state, sees how long it has been failing
+    from headlinez.services.fanout import oldest_success_minutes
+
+    feeds = [feed("ok"), feed("failing"), feed("new")]
+    states = {"ok": state("ok", last_success_at=NOW - timedelta(minutes=15)),
+              "failing": state("failing", last_success_at=NOW - timedelta(hours=6), consecutive_errors=9),
+              "new": state("new")}  # never succeeded: left out
+    assert oldest_success_minutes(feeds, states, NOW) == 360.0
+    assert oldest_success_minutes(feeds[2:], states, NOW) is None

@@ -57,7 +57,8 @@ EMITTED: dict[str, set[str]] = {
                     "LlmCacheReadTokens", "LlmCostUsd"},
     "brief-publish": {"BriefsPublished", "BriefSupportedPercent"},
     "brief-failure": {"BriefFailures"},
-    "dispatch": {"FeedsDue", "FeedsNotDue", "FeedsPaused", "FeedShardsDispatched"},
+    "dispatch": {"FeedsDue", "FeedsNotDue", "FeedsPaused", "FeedShardsDispatched",
+                 "OldestSuccessfulPollMinutes"},
 }
 # Metrics emitted with more dimensions than `service` (single_metric), with their extra dimensions.
 EXTRA_DIMENSIONS = {("ingest", "FeedErrorsByKind"): {"kind"}}
@@ -312,7 +313,8 @@ def test_dispatch_emits_what_the_fan_out_row_reads(
 
     monkeypatch.setenv("FEED_SHARD_QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/1/q")
     app = load_handler("dispatch")
-    report = DispatchReport(run_time=NOW, feeds_due=120, feeds_not_due=1800, feeds_paused=3, shards=4)
+    report = DispatchReport(run_time=NOW, feeds_due=120, feeds_not_due=1800, feeds_paused=3, shards=4,
+                            oldest_success_minutes=340.0)
     monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(run=lambda now: report))
 
     app.handler({"id": "s3", "source": "aws.scheduler", "detail-type": "Scheduled Event",
@@ -320,6 +322,7 @@ def test_dispatch_emits_what_the_fan_out_row_reads(
 
     emitted = _assert_emits(_emf(capsys.readouterr().out), "dispatch")
     assert (_value(emitted["FeedsDue"]), _value(emitted["FeedShardsDispatched"])) == (120, 4)
+    assert _value(emitted["OldestSuccessfulPollMinutes"]) == 340.0  # over every feed, not a shard
 
 
 def test_a_skipped_cluster_run_is_not_a_completed_one(

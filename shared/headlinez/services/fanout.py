@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
@@ -39,7 +39,7 @@ from pydantic import BaseModel
 from headlinez.domain.feed_schedule import PollPolicy, select_due
 from headlinez.domain.sharding import host_of, shard_by_host
 from headlinez.events import IngestCompletedDetail
-from headlinez.models import FeedConfig, FeedShard
+from headlinez.models import FeedConfig, FeedShard, FeedState
 from headlinez.ports import (
     NO_TRACING,
     ArticleRepository,
@@ -100,6 +100,18 @@ class DispatchReport(BaseModel):
     resent: int = 0
     """Shards sent again by a duplicate delivery whose first attempt failed part-way through sending."""
     seconds: float = 0.0
+    oldest_success_minutes: float | None = None
+    """Minutes since the active feed with the oldest successful poll last succeeded, over every
+    feed (a worker sees only its own shard, and a failing feed in backoff is in none); None when
+    none ever succeeded."""
+
+
+def oldest_success_minutes(feeds: Sequence[FeedConfig], states: Mapping[str, FeedState],
+                           now: datetime) -> float | None:
+    """Minutes since the least recently successful of `feeds` last succeeded (None: none ever did)."""
+    ages = [(now - state.last_success_at).total_seconds() / 60 for feed in feeds
+            if (state := states.get(feed.id)) is not None and state.last_success_at is not None]
+    return round(max(ages), 1) if ages else None
 
 
 class DispatchService:
@@ -126,6 +138,7 @@ class DispatchService:
         states = {s.feed_id: s for s in self._states.list_states()}
         due, not_due = select_due(active, states, now)
         report.feeds_due, report.feeds_not_due = len(due), len(not_due)
+        report.oldest_success_minutes = oldest_success_minutes(active, states, now)
         groups = shard_by_host(due, self._shard_size)
         stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         shards = [FeedShard(run_time=now, shard_id=f"{stamp}-{index:04d}", shards_in_cycle=len(groups),
