@@ -612,6 +612,7 @@ def test_the_trend_page_says_what_its_status_means_in_words_not_only_a_tooltip()
     meaning = page.split('id="status-meaning"', 1)[1].split("</p>", 1)[0]
     assert html.escape(STATUS_MEANINGS["fading"], quote=False) in meaning
     assert 'href="/how-it-works#status"' in meaning
+    assert ". <a " in meaning, "a space before the link (the pages are minified)"
 
 
 def test_first_detected_is_when_it_became_a_trend_not_its_first_article() -> None:
