@@ -538,6 +538,22 @@ def test_a_topic_no_open_trend_names_is_a_404_page_that_says_so() -> None:
     assert get("/topics/atlantis")["statusCode"] == 200
 
 
+def test_a_topic_whose_first_query_page_holds_no_match_is_not_a_404() -> None:
+    # DynamoDB's 1 MB page can end before the first match: an empty page with a next cursor is
+    # "none here yet", not "none at all"
+    class FirstPageEmpty(InMemoryTrendRepository):
+        def query_trends(self, query: Any, limit: int, start_key: Any) -> Any:
+            if start_key is None:
+                return [], {"pk": "TREND#t1", "sk": "META"}
+            return super().query_trends(query, limit, None)
+
+    repo = FirstPageEmpty()
+    repo.add(_state(1, topics=[Topic(name="Geneva", kind="place", slug="geneva")]), _members(1), score=5.0)
+    reply = _api(repo)("/topic/geneva")
+    assert reply["statusCode"] == 200
+    assert "/topic/geneva?cursor=" in reply["body"], "with a link to the next page"
+
+
 def test_a_story_past_its_peak_says_how_far_below_it_has_come() -> None:
     # Given a trend whose coverage thins hour by hour, Fading, and the same series marked Rising
     repo = InMemoryTrendRepository()

@@ -136,7 +136,8 @@ def register_pages(
     ) -> Response[str]:
         page = reads.topic_page(slug, page_size, cursor, include_candidates=include == "candidates")
         body = pages.topic_page(page, now=reads.now(), cursor=cursor, include=include, notice=site_notice())
-        if page.items or cursor:
+        if page.items or cursor or page.next_cursor:
+            # an empty first page with a cursor: a Query page (1 MB) held no match, later ones may
             return _html(body)
         # A topic no open trend names: the same page, as a 404 so that a crawler or a link checker
         # does not keep it as a page of its own (the JSON route keeps its documented empty list).
