@@ -163,3 +163,46 @@ def test_basis_records_every_member_not_only_the_selected_evidence() -> None:
     assert {"n:4", "e:geneva", "e:albusaidi"} <= set(basis.fact_keys)
     assert isinstance(basis.fact_keys, list)
     assert TrendMember
+
+
+def test_a_long_story_s_basis_keeps_the_newest_ids_and_the_cut_covers_the_rest() -> None:
+    # Every member's id travelled in the flow's state: ~35 bytes each, past 256 KB near 6,500
+    from headlinez.briefs.evidence import MAX_BASIS_ARTICLE_IDS
+
+    items = story.articles(3)
+    base = story.members(items)[0]
+    count = MAX_BASIS_ARTICLE_IDS + 500
+    members = [base.model_copy(update={"article_id": f"a{n:05d}", "published": base.published
+                                       - timedelta(minutes=count - n)}) for n in range(count)]
+    trend = story.trend(items, version=4).model_copy(update={"article_count": count})
+    basis = basis_of(trend, members, {})
+    assert len(basis.article_ids) == MAX_BASIS_ARTICLE_IDS
+    assert basis.article_count == count
+    assert basis.articles_before == members[500].published  # the oldest id kept
+    assert f"a{count - 1:05d}" in basis.article_ids
+    assert "a00000" not in basis.article_ids
+    assert len(basis.model_dump_json()) < 70_000
+    # Then no member it rested on reads as new (500 of them have no id in it), and a later one does
+    newer = trend.model_copy(update={"version": 5})
+    unchanged = material_change(basis, newer, members, {}, min_new_facts=2)
+    assert unchanged.reason == "no new articles since the last brief"
+    later = base.model_copy(update={"article_id": "znew", "published": base.published + timedelta(hours=1)})
+    decision = material_change(basis, newer, [*members, later],
+                               {"znew": "Officials said 40 people and 12 vehicles were moved."},
+                               min_new_facts=2)
+    assert decision.material
+    assert "(12, 40" in decision.reason
+
+
+def test_the_fact_key_cap_keeps_numbers_and_quotes_before_names() -> None:
+    # sorted alone, names ("e:...") filled the 1,000 keys and every number was dropped, so any
+    # later article with two numbers read as material
+    from headlinez.briefs.evidence import MAX_FACT_KEYS
+
+    items = story.articles(3)
+    base = story.members(items)[0]
+    names = " ".join(f"Name{n:04d} Person{n:04d}" for n in range(MAX_FACT_KEYS))
+    snippets = {base.article_id: f"{names}. It cost 42 dollars and 7 lives."}
+    basis = basis_of(story.trend(items), [base], snippets)
+    assert len(basis.fact_keys) == MAX_FACT_KEYS
+    assert {"n:42", "n:7"} <= set(basis.fact_keys)

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 MAX_SNIPPET_CHARS = 700
 MAX_FACT_KEYS = 1000
+MAX_BASIS_ARTICLE_IDS = 1500
+"""~35 bytes each in the brief flow's state (256 KB), so ~52 KB at most; older members are
+covered by the basis's `articles_before`."""
 REDACTION = "[instruction-like text removed]"
 
 
@@ -113,9 +116,19 @@ def basis_of(trend: TrendState, members: Sequence[TrendMember], snippets: Mappin
     keys: set[str] = set()
     for member in members:
         keys |= fact_keys(f"{member.title}. {snippets.get(member.article_id, '')}")
+    newest = sorted(members, key=lambda m: m.published, reverse=True)
+    kept, articles_before = newest, None
+    if len(newest) > MAX_BASIS_ARTICLE_IDS:
+        articles_before = newest[MAX_BASIS_ARTICLE_IDS - 1].published
+        # members at the cut's own instant stay listed: "before" is strict
+        kept = [m for m in newest if m.published >= articles_before]
     return BriefBasis(
         trend_version=trend.version,
-        article_ids=sorted(m.article_id for m in members),
+        article_ids=sorted(m.article_id for m in kept),
+        article_count=len(members),
+        articles_before=articles_before,
         source_families=sorted({m.publisher_family for m in members}),
-        fact_keys=sorted(keys)[:MAX_FACT_KEYS],
+        # numbers and quotes before names: sorted alone, the cap kept names ("e:") and dropped
+        # every number, so any later article with two numbers read as material
+        fact_keys=sorted(keys, key=lambda key: (key.startswith("e:"), key))[:MAX_FACT_KEYS],
     )

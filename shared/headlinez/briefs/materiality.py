@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from headlinez.briefs.models import BriefBasis
+from headlinez.briefs.models import BriefBasis, basis_article_count
 from headlinez.briefs.text import fact_keys
 from headlinez.models import TrendMember, TrendState
 
@@ -94,7 +94,7 @@ def _sources_changed(previous: BriefBasis, trend: TrendState,
     if gained:
         return Materiality(True, "new independent sources: " + ", ".join(gained[:5]))
     left = set(previous.article_ids) - {m.article_id for m in members}
-    if left and trend.split_partners and trend.article_count < len(previous.article_ids):
+    if left and trend.split_partners and trend.article_count < basis_article_count(previous):
         return Materiality(True, f"{len(left)} cited articles moved to a trend split from this one")
     return None
 
@@ -108,8 +108,10 @@ def material_change(previous: BriefBasis | None, trend: TrendState, members: Seq
     changed = _sources_changed(previous, trend, members)
     if changed is not None:
         return changed
-    known_articles = set(previous.article_ids)
-    new_members = [m for m in members if m.article_id not in known_articles]
+    known_articles, cut = set(previous.article_ids), previous.articles_before
+    # a member older than the basis's cut was in it, though its id was not kept
+    new_members = [m for m in members
+                   if m.article_id not in known_articles and (cut is None or m.published >= cut)]
     if not new_members:
         return Materiality(False, "no new articles since the last brief")
     known_facts = set(previous.fact_keys)

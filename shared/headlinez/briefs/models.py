@@ -183,10 +183,22 @@ class BriefBasis(_Model):
     """What a brief was written from: decides whether a later change is material."""
 
     trend_version: int = Field(ge=0)
-    article_ids: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(default_factory=list, description="The newest members' ids, at "
+                                   "most MAX_BASIS_ARTICLE_IDS (headlinez.briefs.evidence).")
+    article_count: int = Field(default=0, ge=0, description="Members the brief rested on (0 in "
+                               "bases written before it was recorded: then len(article_ids)).")
+    articles_before: UtcDatetime | None = Field(
+        default=None, description="Set when article_ids was cut: every member published before "
+        "it was in the basis. The ids of all members travelled in the flow's state and passed its "
+        "256 KB limit near 6,500 members.")
     source_families: list[str] = Field(default_factory=list)
     fact_keys: list[str] = Field(default_factory=list,
                                  description="Numbers, names and quotes of the evidence.")
+
+
+def basis_article_count(basis: BriefBasis) -> int:
+    """Members a basis rested on (older bases recorded only the ids, all of them)."""
+    return basis.article_count or len(basis.article_ids)
 
 
 class Citation(_Model):

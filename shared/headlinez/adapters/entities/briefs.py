@@ -9,7 +9,7 @@ from typing import Any
 from headlinez.adapters.entities.trends import TrendEntity
 from headlinez.adapters.table import check_size, epoch
 from headlinez.briefs.materiality import BriefedTrend
-from headlinez.briefs.models import BriefFailure, PublishedBrief
+from headlinez.briefs.models import BriefFailure, PublishedBrief, basis_article_count
 
 Item = dict[str, Any]
 ItemKey = dict[str, str]
@@ -34,7 +34,7 @@ class BriefEntity:
             "supported_percent": str(brief.supported_percent), "ttl": epoch(brief.updated_at + ttl),
             # What clustering's backlog reads (BriefLedger): is this brief current for the trend?
             "basis_families": sorted(brief.basis.source_families) if brief.basis else [],
-            "basis_articles": len(brief.basis.article_ids) if brief.basis else 0,
+            "basis_articles": basis_article_count(brief.basis) if brief.basis else 0,
         }
 
     @staticmethod
