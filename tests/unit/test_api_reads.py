@@ -485,6 +485,34 @@ def test_a_status_change_updates_the_entry_and_the_feed() -> None:
     assert atom.findtext("a:updated", namespaces=ns) == f"{changed:%Y-%m-%dT%H:%M:%SZ}"
 
 
+def test_page_freshness_reads_the_feed_states_at_most_once_a_minute() -> None:
+    # Every page view read every feed state (~2 MB at 2,000 feeds) for "feeds checked 4 min ago"
+    from headlinez.views.reads import ApiReads
+
+    class CountingFeeds(InMemoryFeedStateRepository):
+        reads = 0
+
+        def list_states(self) -> list[FeedState]:
+            CountingFeeds.reads += 1
+            return super().list_states()
+
+    feeds = CountingFeeds()
+    url = "https://feeds.example.com/1.xml"
+    feeds.put_states([FeedState(feed_id="f1", url=url, last_attempt_at=NOW - timedelta(minutes=4))])
+    clock = [NOW]
+    reads = ApiReads(InMemoryTrendRepository(), feeds, cursor_secret="x" * 20, clock=lambda: clock[0])
+    assert reads.freshness() == NOW - timedelta(minutes=4)
+    clock[0] = NOW + timedelta(seconds=59)
+    feeds.put_states([FeedState(feed_id="f1", url=url, last_attempt_at=NOW)])
+    assert reads.freshness() == NOW - timedelta(minutes=4)  # reused within the minute
+    assert CountingFeeds.reads == 1
+    clock[0] = NOW + timedelta(seconds=61)
+    assert reads.freshness() == NOW
+    clock[0] = NOW  # a clock that went back (a replay restarted) reads again
+    assert reads.freshness() == NOW
+    assert CountingFeeds.reads == 3
+
+
 def test_feed_text_that_looks_like_markup_reaches_the_reader_as_text() -> None:
     feedparser = pytest.importorskip("feedparser")
     repo = InMemoryTrendRepository()
