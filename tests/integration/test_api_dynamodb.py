@@ -145,6 +145,28 @@ def test_recent_sort_reorders_the_top_window(store: tuple[DynamoStore, Calls]) -
     assert seen == [t.trend_id for t in expected][:RECENT_WINDOW]
 
 
+def test_recent_sort_fills_its_window_across_query_pages(store: tuple[DynamoStore, Calls]) -> None:
+    # DynamoDB ends a Query page at 1 MB of whole items (~24 large trends): one page cut the
+    # window short and the list ended without a cursor
+    dynamo, _ = store
+    real_query = dynamo._db.query
+
+    def small_pages(**kwargs: Any) -> Any:
+        items, _ = real_query(**{**kwargs, "Limit": min(kwargs["Limit"], 4)})
+        more = None
+        if len(items) == 4:
+            last = items[-1]
+            more = {name: last[name] for name in ("pk", "sk", "gsi1pk", "gsi1sk")}
+        return items, more
+
+    dynamo._db.query = small_pages  # type: ignore[method-assign]
+    seen = _walk(dynamo, TrendQuery(sort="recent"), 7)
+
+    states = [_trend(n) for n in range(30)]
+    expected = sorted(states, key=lambda t: (t.last_seen, f"TREND#{t.trend_id}"), reverse=True)
+    assert seen == [t.trend_id for t in expected][:RECENT_WINDOW]
+
+
 @pytest.mark.parametrize(
     "key",
     [

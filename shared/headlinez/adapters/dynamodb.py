@@ -54,6 +54,7 @@ from headlinez.ports import (
 __all__ = ["MAX_ITEM_BYTES", "RECENT_WINDOW", "DynamoStore", "ItemTooLargeError", "StorageError", "rank_key"]
 
 RECENT_WINDOW = 100  # sort=recent reorders this many top-ranked trends of the scope by last activity
+RECENT_MAX_PAGES = 10  # Query pages read for that window (1 MB each) before giving up on filling it
 FILTER_READ_FACTOR = 4  # a filtered list page evaluates up to limit x this many items ...
 MAX_EVALUATED = 200  # ... and never more than this (one Query, also capped at 1 MB by DynamoDB)
 
@@ -303,7 +304,8 @@ class DynamoStore:
 
         A filtered page evaluates up to `limit x FILTER_READ_FACTOR` items and returns the first
         `limit` matches, with a start key after the last one returned. `sort="recent"` reorders the
-        scope's `RECENT_WINDOW` top-ranked trends by last activity and pages by offset.
+        scope's `RECENT_WINDOW` top-ranked trends (that match the filters) by last activity and
+        pages by offset.
         """
         if query.include_candidates:  # every open trend by rank; a category is then a filter
             index, hash_name, range_name, partition = TrendEntity.OPEN
@@ -339,7 +341,19 @@ class DynamoStore:
             if set(start_key) != {"offset"} or type(value) is not int or not 0 < value < RECENT_WINDOW:
                 raise InvalidStartKeyError("not a start key of a recent-first list")
             offset = value
-        items, _ = self._db.query(**kwargs, Limit=RECENT_WINDOW)
+        # Query pages stop at 1 MB of whole items (the index projects them all): ~24 trend items,
+        # not 100, so one page cut the window short and the list ended without saying so.
+        items: list[dict[str, Any]] = []
+        more: StartKey | None = None
+        for _ in range(RECENT_MAX_PAGES):
+            page_kwargs = {**kwargs, "Limit": RECENT_WINDOW - len(items)}
+            if more is not None:
+                page_kwargs["ExclusiveStartKey"] = more
+            page, more = self._db.query(**page_kwargs)
+            items.extend(page)
+            if more is None or len(items) >= RECENT_WINDOW:
+                break
+        items = items[:RECENT_WINDOW]
         items.sort(key=lambda item: (str(item.get("last_seen", "")), str(item["pk"])), reverse=True)
         page = items[offset:offset + limit]
         next_key: StartKey | None = {"offset": offset + limit} if offset + limit < len(items) else None

@@ -338,8 +338,8 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         description=f"{TREND_DEFINITION} Open trends, highest rank first (`sort=velocity`: the rank the "
         "last clustering run stored, velocity with each newsroom's share capped plus recency-decayed "
         "newsrooms, so the order does not follow each item's `velocity` exactly) or most recently "
-        "updated first among the 100 top-ranked (`sort=recent`: a trend outside those 100 is not listed, "
-        "whatever the filters). Pages follow the ranking as it stands at each request: a cursor kept "
+        "updated first among the 100 top-ranked that match the filters (`sort=recent`: a trend outside "
+        "those 100 is not listed). Pages follow the ranking as it stands at each request: a cursor kept "
         "across a clustering run (every 15 minutes) can repeat or skip a trend whose rank moved. "
         "`include=candidates` lists the "
         "single-newsroom candidates too (with a category, the category then filters the page). "
@@ -360,7 +360,7 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         sort: Annotated[
             Literal["velocity", "recent"],
             Query(description="Order of the list: `velocity` (the stored rank) or `recent` (the 100 "
-                  "top-ranked trends, most recently updated first; filters apply within those 100)."),
+                  "top-ranked trends that match the filters, most recently updated first)."),
         ] = "velocity",
         limit: LimitParam = default_limit,
         cursor: CursorParam = None,
