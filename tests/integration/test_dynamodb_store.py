@@ -157,6 +157,24 @@ def test_lists_read_the_slim_list_document(store: DynamoStore) -> None:
         exclude={"centroid", "title_candidates", "recent_member_ids", "title_fingerprints"})
 
 
+def test_a_story_with_many_newsrooms_an_hour_fits_its_item(store: DynamoStore) -> None:
+    # Given a story of 168 hours with 90 distinct newsrooms each hour: the hourly lists are stored
+    # in `doc` and again in `list_doc`, and the item passed 400 KB while `doc` passed its check
+    hours = [HourBucket(hour=NOW - timedelta(hours=h), articles=120,
+                        sources=[f"newsroom-{h}-{n:03d}" for n in range(90)]) for h in range(168)]
+    trend = make_trend(3).model_copy(update={"hourly": hours})
+    store.save_trends([trend], {}, {trend.trend_id: 1.0})  # moto refuses items over 400 KB too
+    item = store._table.get_item(Key={"pk": f"TREND#{trend.trend_id}", "sk": "META"})["Item"]
+    assert sum(len(str(value).encode()) for value in item.values()) < 400_000
+    # Then the detail keeps every hour and the list the newest ones (at least two days)
+    detail = store.get_trend(trend.trend_id)
+    assert detail is not None
+    assert len(detail[0].hourly) == 168
+    (listed,), _ = store.list_trends(10, None)
+    assert 48 <= len(listed.hourly) < 168
+    assert max(b.hour for b in listed.hourly) == NOW
+
+
 def test_a_crash_while_saving_leaves_aliases_never_an_article_without_them(
         store: DynamoStore, monkeypatch: pytest.MonkeyPatch) -> None:
     # An article without its aliases was stored again by the newsroom's other feeds; an alias

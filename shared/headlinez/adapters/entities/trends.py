@@ -23,6 +23,11 @@ def rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
 
 _CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints",
                      "embedding_sum", "wire_sketches", "member_vectors"}
+ITEM_BYTES = 380_000
+"""`doc` and `list_doc` together, under DynamoDB's 400 KB item limit with room for the keys and
+the API's filter attributes (search text at most 4,000 characters, 12 topics)."""
+LIST_MIN_HOURS = 48
+"""The fewest newest hours a list keeps when the item is large (the sparkline reads 24)."""
 
 
 class TrendEntity:
@@ -79,10 +84,25 @@ class TrendEntity:
             # What a list shows, without clustering's working state (centroid, samples, id and
             # fingerprint caches: ~90% of `doc`). Lists read only this attribute, so a page of 100
             # stays far below DynamoDB's 1 MB per Query and costs a fraction of the parsing.
-            item["list_doc"] = trend.model_dump_json(exclude=_CLUSTERING_STATE)
+            item["list_doc"] = cls._list_doc(trend, room=ITEM_BYTES - len(doc.encode()))
         else:
             item["ttl"] = epoch(trend.last_seen + closed_ttl)
         return item
+
+    @staticmethod
+    def _list_doc(trend: TrendState, room: int) -> str:
+        """What lists read, in the room `doc` leaves of the item. Both hold the hourly newsroom
+        lists: a story with ~60 newsrooms an hour for days passed 400 KB with `doc` under its own
+        check, and the write failed every clustering run. Then only the newest hours are listed
+        (velocity decays within hours; the detail reads `doc`, whole)."""
+        list_doc = trend.model_dump_json(exclude=_CLUSTERING_STATE)
+        hours = sorted(trend.hourly, key=lambda bucket: bucket.hour)
+        keep = len(hours)
+        while len(list_doc.encode()) > room and keep > LIST_MIN_HOURS:
+            keep = max(LIST_MIN_HOURS, keep // 2)
+            list_doc = trend.model_copy(update={"hourly": hours[-keep:]}).model_dump_json(
+                exclude=_CLUSTERING_STATE)
+        return list_doc
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> TrendState:
