@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
+SQS_BATCH_BYTES = 256 * 1024  # a SendMessageBatch's payload, all messages together
 MAX_PLAN_BYTES = 300_000
 """A cycle item's plan (feed ids per shard) stays under DynamoDB's 400 KB item limit: ~15,000 feeds."""
 
@@ -169,6 +170,29 @@ def _complete_totals(item: Mapping[str, Any]) -> CycleTotals | None:
                        feeds_fetched=int(item.get("fetched", 0)), feeds_failed=int(item.get("failed", 0)))
 
 
+def _batches(shards: Sequence[FeedShard]) -> Iterator[tuple[list[FeedShard], list[str]]]:
+    """SendMessageBatch groups: at most SQS_BATCH_LIMIT messages and SQS_BATCH_BYTES in all (ten
+    shards of 500 feeds, FEEDS_PER_SHARD's maximum, are ~900 KB). A shard alone over the limit
+    (one host with ~1,400 feeds) is an error that names it."""
+    batch: list[FeedShard] = []
+    bodies: list[str] = []
+    size = 0
+    for shard in shards:
+        body = shard.model_dump_json()
+        body_size = len(body.encode())
+        if body_size > SQS_BATCH_BYTES:
+            raise ShardQueueError(f"shard {shard.shard_id} is {body_size} bytes, over SQS's "
+                                  f"{SQS_BATCH_BYTES}: lower FEEDS_PER_SHARD or split the host's feeds")
+        if batch and (len(batch) == SQS_BATCH_LIMIT or size + body_size > SQS_BATCH_BYTES):
+            yield batch, bodies
+            batch, bodies, size = [], [], 0
+        batch.append(shard)
+        bodies.append(body)
+        size += body_size
+    if batch:
+        yield batch, bodies
+
+
 class SqsShardQueue:
     """ShardQueue on SQS: one message per shard, SendMessageBatch of 10."""
 
@@ -183,10 +207,8 @@ class SqsShardQueue:
         return cls(client, queue_url)
 
     def send(self, shards: Sequence[FeedShard]) -> None:
-        for start in range(0, len(shards), SQS_BATCH_LIMIT):
-            batch = shards[start:start + SQS_BATCH_LIMIT]
-            entries = [{"Id": str(index), "MessageBody": shard.model_dump_json()}
-                       for index, shard in enumerate(batch)]
+        for batch, bodies in _batches(shards):
+            entries = [{"Id": str(index), "MessageBody": body} for index, body in enumerate(bodies)]
             response = self._client.send_message_batch(QueueUrl=self._url, Entries=entries)
             if response.get("Failed"):
                 failed = [batch[int(f["Id"])].shard_id for f in response["Failed"]]
