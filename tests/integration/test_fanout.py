@@ -106,9 +106,11 @@ def servers() -> Iterator[tuple[list[FeedServer], Counter[str]]]:
         server.httpd.server_close()
 
 
+@pytest.mark.parametrize("batch_size", [3, 1])  # 1: as deployed (BatchSize 1), a failed shard
+# fails its invocation (Powertools raises when every record failed); it stopped the local cycle
 def test_a_failed_shard_is_retried_alone_and_the_cycle_completes_once(
         dynamodb_table: str, servers: tuple[list[FeedServer], Counter[str]], tmp_path: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, batch_size: int) -> None:
     started, hits = servers
     feeds_file = tmp_path / "feeds.yaml"
     feeds_file.write_text("feeds:\n" + "".join(
@@ -141,12 +143,12 @@ def test_a_failed_shard_is_retried_alone_and_the_cycle_completes_once(
     dispatch, worker = _load_function("dispatch"), _load_function("feed_worker")
     # Powertools keeps metrics in shared state, which a disabled flush does not clear: reset them
     # after this test, or other handlers' EMF tests would see these.
-    fanout = LocalFanOut(dispatch, worker, sqs, queue_url, batch_size=3)
+    fanout = LocalFanOut(dispatch, worker, sqs, queue_url, batch_size=batch_size)
     # The worker dates its polls by the clock when a shard's time is more than one interval off:
     # a clock between the two cycles (NOW, NOW + 15 min) trusts both
     set_clock(_Fixed(NOW + timedelta(minutes=7, seconds=30)))
     try:
-        _two_cycles(fanout, hits, dynamodb_table, completed, throttled)
+        _two_cycles(fanout, hits, dynamodb_table, completed, throttled, batch_size)
     finally:
         set_clock(UtcClock())
         for module in (dispatch, worker):
@@ -154,7 +156,7 @@ def test_a_failed_shard_is_retried_alone_and_the_cycle_completes_once(
 
 
 def _two_cycles(fanout: LocalFanOut, hits: Counter[str], dynamodb_table: str,
-                completed: list[IngestCompletedDetail], throttled: list[str]) -> None:
+                completed: list[IngestCompletedDetail], throttled: list[str], batch_size: int) -> None:
     # When one cycle runs
     cycle = fanout.run_cycle(NOW)
 
@@ -164,7 +166,8 @@ def _two_cycles(fanout: LocalFanOut, hits: Counter[str], dynamodb_table: str,
     assert cycle.failed_records == 1
     assert throttled == ["f4"]
     assert cycle.dead_lettered == []
-    assert cycle.invocations == 2  # one batch of 3 records, then the redelivered one alone
+    # one batch of 3 records (or 3 of 1), then the redelivered one alone
+    assert cycle.invocations == (2 if batch_size == 3 else 4)
     assert sorted(a.shard_id[-4:] for a in cycle.attempts) == ["0000", "0001", "0002"]  # finished ones
     # ... hosts 1 and 2 were fetched once per feed; host 3's retry re-fetched only unfinished feeds
     assert all(count == 1 for key, count in hits.items() if not key.startswith("127.0.0.3"))

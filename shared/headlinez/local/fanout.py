@@ -12,6 +12,7 @@ are collected.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -24,6 +25,8 @@ from typing import Any
 from headlinez.local.servers import LocalContext
 from headlinez.models import FeedShard
 from headlinez.services.ingest import IngestReport
+
+logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "headlinez-feed-shards"
 
@@ -119,8 +122,16 @@ class LocalFanOut:
             "eventSourceARN": f"arn:aws:sqs:us-east-1:000000000000:{QUEUE_NAME}", "awsRegion": "us-east-1",
         } for m in messages]}
         context = LocalContext("headlinez-feed_worker")
-        response = self._on_invoke(lambda: self._worker.handler(event, context))
-        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        try:
+            response = self._on_invoke(lambda: self._worker.handler(event, context))
+            failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        except Exception:
+            # A Lambda error, as deployed when every record of a batch failed (Powertools'
+            # BatchProcessor raises then; with BatchSize 1, any failed shard): SQS returns the
+            # whole batch after the visibility timeout. It stopped the local cycle instead.
+            logger.warning("feed worker invocation failed: its batch is redelivered", exc_info=True,
+                           extra={"records": len(messages)})
+            failed = {m["MessageId"] for m in messages}
         with self._lock:
             cycle.invocations += 1
             cycle.failed_records += len(failed)
