@@ -179,3 +179,21 @@ def test_a_brief_is_requested_again_when_the_trend_grows_past_it() -> None:
 
 def test_execution_names_of_retries_differ_and_stay_valid() -> None:
     assert execution_name("t1", 3, "r2026021805") == "brief-t1-v3-r2026021805" != execution_name("t1", 3)
+
+
+def test_a_backlog_is_clustered_oldest_first_across_runs_even_past_the_lookback() -> None:
+    # After an outage the backlog outgrew one run (which, timing out, saved nothing): each run now
+    # takes the oldest MAX_ARTICLES_PER_RUN, and the rest stay reachable whatever their age
+    from headlinez.services.cluster import BACKLOG_DOC
+
+    store = InMemoryClusterStore(TALKS + OLYMPICS + LONE)
+    service = ClusterService(store, ClusterConfig(), lookback=timedelta(hours=12), max_articles=3)
+    # the first run after a 10-hour outage
+    first = service.run(T0 + timedelta(hours=10))
+    assert (first.articles_considered, first.articles_deferred) == (6, 3)
+    assert store.docs[BACKLOG_DOC]  # where the next run resumes
+    # the next run: its lookback (12 h) and checkpoint alone no longer reach the leftovers' ingest
+    second = service.run(T0 + timedelta(hours=12, minutes=30))
+    assert (second.articles_considered, second.articles_deferred) == (3, 0)
+    assert {a.article_id for a in store.articles.values() if a.trend_id is None} <= {LONE[0].article_id}
+    assert store.docs[BACKLOG_DOC] == ""  # cleared once the backlog is gone

@@ -47,6 +47,12 @@ logger = logging.getLogger(__name__)
 
 FREQUENCIES_DOC = "DF"
 CHECKPOINT_DOC = "CHECKPOINT"
+BACKLOG_DOC = "BACKLOG"
+"""Ingest time of the oldest article a capped run left for the next ("" when none is left)."""
+MAX_ARTICLES_PER_RUN = 3000
+"""Articles one run clusters, oldest first (~66 ms each on Lambda, docs/benchmarks.md: ~200 s of
+the 300 s timeout). After an outage the backlog outgrew one run, and a run that times out saves
+nothing, so every later run timed out on a larger one; now each run takes the oldest part."""
 MAX_RUN_ATTEMPTS = 4  # a run redone after a version conflict, at most this many times in all
 CONFLICT_BACKOFF_SECONDS = 0.2  # jittered wait before a redo, times the attempt number
 # A trend whose only change is its rank score is rewritten when the score moved by more than this
@@ -79,6 +85,8 @@ class ClusterReport(BaseModel):
     now: datetime
     articles_considered: int = 0
     articles_clustered: int = 0
+    articles_deferred: int = 0
+    """Left for the next run by MAX_ARTICLES_PER_RUN (a backlog after an outage)."""
     trends_new: int = 0
     trends_updated: int = 0
     trends_closed: int = 0
@@ -108,7 +116,8 @@ class ClusterService:
                  briefs: BriefTrigger | None = None, brief_policy: BriefTriggerPolicy | None = None,
                  predictions: PredictionRepository | None = None, embedder: Embedder | None = None,
                  lease: Lease | None = None, lease_wait: timedelta = timedelta(seconds=10),
-                 ledger: BriefLedger | None = None, tracing: Tracing = NO_TRACING) -> None:
+                 ledger: BriefLedger | None = None, tracing: Tracing = NO_TRACING,
+                 max_articles: int = MAX_ARTICLES_PER_RUN) -> None:
         self._tracing = tracing  # one segment per step of a run (CLUSTER_STEPS)
         self._lease = lease
         self._lease_wait = lease_wait
@@ -120,6 +129,9 @@ class ClusterService:
         self._predictions = predictions
         self._config = config
         self._lookback = lookback
+        self._max_articles = max_articles
+        self._backlog_from: datetime | None = None
+        self._backlog_stored = False
         self._briefs = briefs
         self._ledger = ledger  # with it, every public trend without a current brief is due
         self._brief_policy = brief_policy or BriefTriggerPolicy()
@@ -199,6 +211,9 @@ class ClusterService:
             self._store.set_article_trends(assigned)
             self._store.put_cluster_doc(FREQUENCIES_DOC, result.frequencies.model_dump_json())
             self._store.put_cluster_doc(CHECKPOINT_DOC, now.isoformat())
+            if self._backlog_from is not None or self._backlog_stored:  # set, or cleared once
+                backlog = self._backlog_from.isoformat() if self._backlog_from else ""
+                self._store.put_cluster_doc(BACKLOG_DOC, backlog)
         if self._predictions is not None:
             with step("cluster.predictions"):  # the predictions whose day has passed, scored
                 report.predictions_scored = self._score_due_predictions(all_trends, now)
@@ -227,9 +242,23 @@ class ClusterService:
             # Re-read a little before the checkpoint: an article written during the previous
             # run may carry an ingest time just before it. Already-assigned ones are skipped.
             since = min(since, datetime.fromisoformat(checkpoint_doc) - timedelta(minutes=30))
+        backlog_doc = self._store.get_cluster_doc(BACKLOG_DOC)
+        self._backlog_stored = bool(backlog_doc)
+        if backlog_doc:  # a capped run's leftovers, however old
+            since = min(since, datetime.fromisoformat(backlog_doc))
         pending = sorted(self._store.unclustered_articles_between(since, now),
                          key=lambda a: (a.published, a.article_id))
         report.articles_considered = len(pending)
+        if len(pending) > self._max_articles:
+            left = pending[self._max_articles:]
+            pending = pending[:self._max_articles]
+            report.articles_deferred = len(left)
+            self._backlog_from = min(article.ingested_at for article in left)
+            logger.warning("clustering backlog: the newest articles wait for the next run", extra={
+                "articles_clustered_now": len(pending), "articles_deferred": len(left),
+                "backlog_from": self._backlog_from.isoformat()})
+        else:
+            self._backlog_from = None
         frequencies_doc = self._store.get_cluster_doc(FREQUENCIES_DOC)
         frequencies = (DocumentFrequencies.model_validate_json(frequencies_doc)
                        if frequencies_doc else DocumentFrequencies())

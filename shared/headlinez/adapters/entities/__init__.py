@@ -21,7 +21,7 @@ changing a key or an attribute name here is a data migration, not a refactoring.
 | BriefFailureEntity | BRIEFLOG#{trend_id} | FAILURE | | | |
 | TokenBudgetEntity | BUDGET | {yyyy-mm-dd} | | | |
 | ModelPauseEntity | BUDGET | MODEL_PAUSE | | | |
-| ClusterDocEntity | CLUSTER | DF, CHECKPOINT, ... | | | |
+| ClusterDocEntity | CLUSTER | DF, CHECKPOINT, BACKLOG, ... | | | |
 | PredictionEntity | PRED#{trend_id} | {made_at} | PREDDUE / {due_at}#{trend_id} (until scored) | | |
 | TrackRecordEntity | PREDTRACK | ALL | | | |
 | LeaseEntity | {name} (the cluster's: CLUSTER) | LEASE | | | |
