@@ -157,15 +157,20 @@ def test_items_are_bounded() -> None:
         brief_item(huge, timedelta(days=1))
 
 
+def _trigger_on_moto() -> tuple[Any, str, StepFunctionsBriefTrigger, BriefRequest]:
+    """A one-state machine in moto, its trigger, and a request for version 3 of the story."""
+    sfn = boto3.client("stepfunctions", region_name="us-east-1")
+    arn = sfn.create_state_machine(name="m", definition=json.dumps(
+        {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
+        roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+    request = BriefRequest(trend_id=story.TREND_ID, trend_version=3, reason="new source: ap",
+                           requested_at=NOW)
+    return sfn, arn, StepFunctionsBriefTrigger(sfn, arn), request
+
+
 def test_the_trigger_starts_one_execution_per_trend_version(aws_env: None) -> None:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        sfn = boto3.client("stepfunctions", region_name="us-east-1")
-        arn = sfn.create_state_machine(name="m", definition=json.dumps(
-            {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
-            roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
-        trigger = StepFunctionsBriefTrigger(sfn, arn)
-        request = BriefRequest(trend_id=story.TREND_ID, trend_version=3, reason="new source: ap",
-                               requested_at=NOW)
+        sfn, arn, trigger, request = _trigger_on_moto()
         assert trigger.start(request) is True
         first = sfn.list_executions(stateMachineArn=arn)["executions"][0]["executionArn"]
         wait_for_execution(sfn, first, timeout=10)
@@ -176,24 +181,18 @@ def test_the_trigger_starts_one_execution_per_trend_version(aws_env: None) -> No
         assert names == [f"brief-{story.TREND_ID}-v3", f"brief-{story.TREND_ID}-v4"]
         described = sfn.describe_execution(executionArn=first)
         assert BriefRequest.model_validate_json(described["input"]) == request
-        # the version's first execution has ended, and no retry of the last hour exists
+        # every execution has ended: none of the version is running
         assert trigger.running(request, NOW) is False
 
 
 def test_the_trigger_sees_a_still_running_execution(aws_env: None) -> None:
     with mock_aws():  # moto without execution: an execution stays RUNNING
-        sfn = boto3.client("stepfunctions", region_name="us-east-1")
-        arn = sfn.create_state_machine(name="m", definition=json.dumps(
-            {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
-            roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
-        trigger = StepFunctionsBriefTrigger(sfn, arn)
-        request = BriefRequest(trend_id=story.TREND_ID, trend_version=3, reason="new source: ap",
-                               requested_at=NOW)
+        _, _, trigger, request = _trigger_on_moto()
         assert trigger.running(request, NOW) is False  # nothing started yet
         # a retry of three hours ago, still running, counts as well as the first execution
         assert trigger.start(request.model_copy(update={"retry": f"r{NOW - timedelta(hours=3):%Y%m%d%H}"}))
         later = NOW + timedelta(minutes=15)  # the next clustering run lists again
         assert trigger.running(request, later) is True
-        # another version of the trend, or another trend whose id extends this one's, is not it
+        # another version, even one whose number starts with this one's (33), is not it
         assert trigger.running(request.model_copy(update={"trend_version": 33}), later) is False
         assert trigger.running(request.model_copy(update={"trend_version": 4}), later) is False

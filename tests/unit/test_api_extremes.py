@@ -8,6 +8,7 @@ metric the alarms of template.yaml watch.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -143,6 +144,16 @@ def test_a_limit_not_written_in_digits_is_refused(api: Api, limit: str) -> None:
     assert api.get("/trends", {"limit": "10"}).status == 200
     for path in ("/search", "/topics/iran", "/trends/tabc1/articles"):
         assert api.get(path, {"limit": limit, "q": "iran"}).status == 422, path
+
+
+def test_the_limit_check_knows_exactly_the_routes_that_take_a_limit(api: Api) -> None:
+    # the middleware's list of paths is kept apart from the routes: it must not drift from them
+    from headlinez.api.app import _takes_limit
+
+    for path, item in api.get("/openapi.json").json()["paths"].items():
+        takes = any(p["name"] == "limit" for p in item["get"].get("parameters", []))
+        example = re.sub(r"\{[^}]+\}", "x1", path)
+        assert _takes_limit(example) is takes, path
 
 
 @pytest.mark.parametrize(("path", "status"), [("/trends.rss", 200), ("/health", 200), ("/nope", 404)])

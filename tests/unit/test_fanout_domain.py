@@ -157,14 +157,14 @@ def test_sharding_properties(pairs: list[tuple[int, int]], max_feeds: int) -> No
             assert owner.setdefault(host, index) == index
 
 
-def test_dispatch_measures_the_oldest_success_over_every_feed_not_a_shard() -> None:
-    # A feed failing in backoff is in no worker's shard between its due times: only dispatch,
-    # which reads every feed's state, sees how long it has been failing
-    from headlinez.services.fanout import oldest_success_minutes
+def test_the_oldest_success_is_over_the_feeds_given_and_leaves_out_those_never_successful() -> None:
+    # Dispatch gives every feed's last success: a feed failing in backoff is in no worker's shard
+    # between its due times, so only dispatch sees how long it has been failing
+    from headlinez.domain.feed_activity import oldest_success_minutes
 
-    feeds = [feed("ok"), feed("failing"), feed("new")]
     states = {"ok": state("ok", last_success_at=NOW - timedelta(minutes=15)),
               "failing": state("failing", last_success_at=NOW - timedelta(hours=6), consecutive_errors=9),
               "new": state("new")}  # never succeeded: left out
-    assert oldest_success_minutes(feeds, states, NOW) == 360.0
-    assert oldest_success_minutes(feeds[2:], states, NOW) is None
+    assert oldest_success_minutes((s.last_success_at for s in states.values()), NOW) == 360.0
+    assert oldest_success_minutes([None], NOW) is None
+    assert oldest_success_minutes([], NOW) is None

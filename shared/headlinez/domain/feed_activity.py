@@ -16,10 +16,10 @@ nothing for the articles an earlier one stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["COUNTER_HOURS", "articles_in_window", "count_ingested", "hour_bucket"]
+__all__ = ["COUNTER_HOURS", "articles_in_window", "count_ingested", "hour_bucket", "oldest_success_minutes"]
 
 COUNTER_HOURS = 24
 
@@ -46,3 +46,11 @@ def articles_in_window(counts: Mapping[str, int], now: datetime) -> int:
     """Articles counted in the current UTC hour of `now` and the `COUNTER_HOURS` - 1 before."""
     first, last = _window(now)
     return sum(n for hour, n in counts.items() if first <= hour <= last)
+
+
+def oldest_success_minutes(last_successes: Iterable[datetime | None], now: datetime) -> float | None:
+    """Minutes since the least recently successful feed last succeeded (a feed that never did is
+    left out; None when none ever did): `OldestSuccessfulPollMinutes`, from a run's own results
+    (ingest, a fan-out shard) or from every feed's state (dispatch)."""
+    ages = [(now - success).total_seconds() / 60 for success in last_successes if success is not None]
+    return round(max(ages), 1) if ages else None

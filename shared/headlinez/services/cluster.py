@@ -130,8 +130,6 @@ class ClusterService:
         self._config = config
         self._lookback = lookback
         self._max_articles = max_articles
-        self._backlog_from: datetime | None = None
-        self._backlog_stored = False
         self._briefs = briefs
         self._ledger = ledger  # with it, every public trend without a current brief is due
         self._brief_policy = brief_policy or BriefTriggerPolicy()
@@ -178,7 +176,7 @@ class ClusterService:
         report = ClusterReport(now=now, write_conflicts=conflicts)
         step = self._tracing.segment
         with step("cluster.load"):
-            checkpoint_doc, pending, frequencies, open_trends = self._load(now, report)
+            checkpoint_doc, pending, frequencies, open_trends, backlog_doc = self._load(now, report)
         known_ids = {t.trend_id for t in open_trends}
         with step("cluster.embed"):
             embeddings = self._embed(pending, report)
@@ -211,9 +209,8 @@ class ClusterService:
             self._store.set_article_trends(assigned)
             self._store.put_cluster_doc(FREQUENCIES_DOC, result.frequencies.model_dump_json())
             self._store.put_cluster_doc(CHECKPOINT_DOC, now.isoformat())
-            if self._backlog_from is not None or self._backlog_stored:  # set, or cleared once
-                backlog = self._backlog_from.isoformat() if self._backlog_from else ""
-                self._store.put_cluster_doc(BACKLOG_DOC, backlog)
+            if backlog_doc is not None:
+                self._store.put_cluster_doc(BACKLOG_DOC, backlog_doc)
         if self._predictions is not None:
             with step("cluster.predictions"):  # the predictions whose day has passed, scored
                 report.predictions_scored = self._score_due_predictions(all_trends, now)
@@ -234,35 +231,34 @@ class ClusterService:
         return report
 
     def _load(self, now: datetime, report: ClusterReport
-              ) -> tuple[str | None, list[Article], DocumentFrequencies, list[TrendState]]:
-        """The checkpoint, the articles to cluster (oldest first), the term frequencies, the open trends."""
+              ) -> tuple[str | None, list[Article], DocumentFrequencies, list[TrendState], str | None]:
+        """The checkpoint, the articles to cluster (oldest first), the term frequencies, the open
+        trends, and the backlog document to store after the run (None: nothing to write)."""
         checkpoint_doc = self._store.get_cluster_doc(CHECKPOINT_DOC)
         since = now - self._lookback
         if checkpoint_doc:
             # Re-read a little before the checkpoint: an article written during the previous
             # run may carry an ingest time just before it. Already-assigned ones are skipped.
             since = min(since, datetime.fromisoformat(checkpoint_doc) - timedelta(minutes=30))
-        backlog_doc = self._store.get_cluster_doc(BACKLOG_DOC)
-        self._backlog_stored = bool(backlog_doc)
-        if backlog_doc:  # a capped run's leftovers, however old
-            since = min(since, datetime.fromisoformat(backlog_doc))
+        stored_backlog = self._store.get_cluster_doc(BACKLOG_DOC)
+        if stored_backlog:  # a capped run's leftovers, however old
+            since = min(since, datetime.fromisoformat(stored_backlog))
         pending = sorted(self._store.unclustered_articles_between(since, now),
                          key=lambda a: (a.published, a.article_id))
         report.articles_considered = len(pending)
+        backlog_doc = "" if stored_backlog else None  # cleared once the backlog is gone
         if len(pending) > self._max_articles:
             left = pending[self._max_articles:]
             pending = pending[:self._max_articles]
             report.articles_deferred = len(left)
-            self._backlog_from = min(article.ingested_at for article in left)
+            backlog_doc = min(article.ingested_at for article in left).isoformat()
             logger.warning("clustering backlog: the newest articles wait for the next run", extra={
                 "articles_clustered_now": len(pending), "articles_deferred": len(left),
-                "backlog_from": self._backlog_from.isoformat()})
-        else:
-            self._backlog_from = None
+                "backlog_from": backlog_doc})
         frequencies_doc = self._store.get_cluster_doc(FREQUENCIES_DOC)
         frequencies = (DocumentFrequencies.model_validate_json(frequencies_doc)
                        if frequencies_doc else DocumentFrequencies())
-        return checkpoint_doc, pending, frequencies, self._store.load_open_trends()
+        return checkpoint_doc, pending, frequencies, self._store.load_open_trends(), backlog_doc
 
     def _embed(self, articles: Sequence[Article], report: ClusterReport) -> dict[str, list[float]] | None:
         """Sentence embeddings of the articles to cluster; None (lexical path) without a model or

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
@@ -36,10 +36,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from headlinez.domain.feed_activity import oldest_success_minutes
 from headlinez.domain.feed_schedule import PollPolicy, select_due
 from headlinez.domain.sharding import host_of, shard_by_host
 from headlinez.events import IngestCompletedDetail
-from headlinez.models import FeedConfig, FeedShard, FeedState
+from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import (
     NO_TRACING,
     ArticleRepository,
@@ -106,14 +107,6 @@ class DispatchReport(BaseModel):
     none ever succeeded."""
 
 
-def oldest_success_minutes(feeds: Sequence[FeedConfig], states: Mapping[str, FeedState],
-                           now: datetime) -> float | None:
-    """Minutes since the least recently successful of `feeds` last succeeded (None: none ever did)."""
-    ages = [(now - state.last_success_at).total_seconds() / 60 for feed in feeds
-            if (state := states.get(feed.id)) is not None and state.last_success_at is not None]
-    return round(max(ages), 1) if ages else None
-
-
 class DispatchService:
     def __init__(self, *, registry: FeedRegistry, states: FeedStateRepository, queue: ShardQueue,
                  cycles: CycleTracker, completion: CompletionPublisher | None = None,
@@ -138,7 +131,8 @@ class DispatchService:
         states = {s.feed_id: s for s in self._states.list_states()}
         due, not_due = select_due(active, states, now)
         report.feeds_due, report.feeds_not_due = len(due), len(not_due)
-        report.oldest_success_minutes = oldest_success_minutes(active, states, now)
+        report.oldest_success_minutes = oldest_success_minutes(
+            (state.last_success_at if (state := states.get(feed.id)) else None for feed in active), now)
         groups = shard_by_host(due, self._shard_size)
         stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         shards = [FeedShard(run_time=now, shard_id=f"{stamp}-{index:04d}", shards_in_cycle=len(groups),

@@ -36,7 +36,7 @@ from headlinez.domain.dedupe import (
     stored_since_by,
     url_key,
 )
-from headlinez.domain.feed_activity import count_ingested
+from headlinez.domain.feed_activity import count_ingested, oldest_success_minutes
 from headlinez.domain.feed_schedule import (
     PollPolicy,
     after_error,
@@ -209,7 +209,8 @@ class IngestService:
             with step("ingest.save_states"):
                 writer.flush()  # even when a write failed: the feeds finished so far keep their state
         self._finish(report, per_feed, {f.id for f in due}, started)
-        report.oldest_success_minutes = _oldest_success_minutes(report.results, states, now)
+        report.oldest_success_minutes = oldest_success_minutes(_last_successes(report.results, states, now),
+                                                               now)
         return report
 
     async def _poll_all(self, due: Sequence[FeedConfig], *, states: dict[str, FeedState], now: datetime,
@@ -448,17 +449,12 @@ class IngestService:
 _SUCCESSFUL_OUTCOMES = frozenset({"new", "not_modified", "unchanged"})
 
 
-def _oldest_success_minutes(results: Sequence[FeedResult], states: dict[str, FeedState],
-                            now: datetime) -> float | None:
-    """Minutes since the least recently successful feed last succeeded (None: none ever did)."""
-    ages: list[float] = []
-    for result in results:
-        state = states.get(result.feed_id)
-        if result.outcome in _SUCCESSFUL_OUTCOMES:
-            ages.append(0.0)
-        elif state is not None and state.last_success_at is not None:
-            ages.append((now - state.last_success_at).total_seconds() / 60)
-    return round(max(ages), 1) if ages else None
+def _last_successes(results: Sequence[FeedResult], states: dict[str, FeedState],
+                    now: datetime) -> list[datetime | None]:
+    """When each polled feed last succeeded, this run included (`now` for a success now)."""
+    return [now if result.outcome in _SUCCESSFUL_OUTCOMES
+            else (state.last_success_at if (state := states.get(result.feed_id)) is not None else None)
+            for result in results]
 
 
 UNDATED_ID_CHARS = 16
