@@ -380,6 +380,15 @@ def test_clustering_may_ask_whether_a_brief_execution_still_runs(template: dict[
     assert listing["Resource"] == {"Ref": "BriefStateMachine"}  # the state machine's ARN
 
 
+def test_the_public_base_url_is_checked_alike_at_deploy_and_at_cold_start(template: dict[str, Any]) -> None:
+    from headlinez.settings import ApiSettings
+
+    field = ApiSettings.model_fields["public_base_url"]
+    (pattern,) = [m.pattern for m in field.metadata if hasattr(m, "pattern")]
+    assert template["Parameters"]["PublicBaseUrl"]["AllowedPattern"] == pattern
+    assert _env(template, "ApiFunction")["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+
+
 def test_reserving_concurrency_is_a_parameter_for_accounts_that_cannot(template: dict[str, Any]) -> None:
     assert template["Parameters"]["ReserveConcurrency"]["Default"] == "true"
     condition = template["Conditions"]["ReservesConcurrency"]
