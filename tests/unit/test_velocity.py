@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from headlinez.domain.lifecycle import percent_of_peak
 from headlinez.domain.velocity import (
     completed_hour_series,
     first_detected,
@@ -91,6 +92,7 @@ def test_rank_prefers_fresh_multi_source_trends() -> None:
 def test_growth_since_first_seen_compares_velocity_with_first_detection() -> None:
     story = evening_burst().model_copy(update={"detected_at": EVENING + H})
     assert first_detected(story) == EVENING + H
+    # Detected on the hour: V_d is the velocity at that hour's end
     at_detection = velocity_at(story, EVENING + H)
     peak = velocity_at(story, EVENING + 3 * H)
     expected = round(100 * (peak - at_detection) / at_detection)
@@ -115,3 +117,27 @@ def test_no_growth_is_shown_before_the_first_hour_after_detection() -> None:
     assert growth_since_first_seen(story, hour) is None
     assert growth_since_first_seen(story, hour + timedelta(minutes=15)) is None
     assert growth_since_first_seen(story, hour + H) is not None
+
+
+def test_a_story_never_shows_a_larger_fall_since_detection_than_from_its_peak() -> None:
+    # Given a story made public at 18:30 by an article of 18:28, its first newsroom's at 16:04
+    # (the reader's case: at that instant the smoothed velocity, 0.675, was above every hourly
+    # value the chart and the peak read, 0.568 at most, and the page said "-79% since detected"
+    # beside "-75% from its peak")
+    day = datetime(2026, 2, 15, tzinfo=UTC)
+    story = TrendState(trend_id="t2", first_seen=day + 16 * H + 4 * timedelta(minutes=1),
+                       last_seen=day + 18 * H + 28 * timedelta(minutes=1),
+                       detected_at=day + 18 * H + 30 * timedelta(minutes=1), article_count=2,
+                       source_families=["a", "b"], status="fading", status_since=day + 23 * H,
+                       hourly=[HourBucket(hour=day + 16 * H, articles=1, sources=["a"]),
+                               HourBucket(hour=day + 18 * H, articles=1, sources=["b"])])
+    hourly_values = [value for _, value in completed_hour_series(story, day + 24 * H)]
+    assert velocity_at(story, story.detected_at) > max(hourly_values)
+    for hours_after in range(1, 12):
+        now = day + 18 * H + hours_after * H
+        growth = growth_since_first_seen(story, now)
+        from_peak = percent_of_peak(story, now)
+        assert growth is not None
+        assert from_peak is not None
+        # Then "since detected" is never below "from its peak" - 100 (V_d is at most the peak)
+        assert growth >= from_peak - 100, (now, growth, from_peak)
