@@ -50,7 +50,9 @@ def _service() -> FeedWorkerService:
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext | None = None) -> dict[str, Any]:
-    shard = FeedShard.model_validate_json(record.body)
+    # A shard queued by the other version during a deploy: its unknown fields are ignored, not a
+    # poison message (headlinez.adapters.entities.documents)
+    shard = FeedShard.model_validate_json(record.body, extra="ignore")
     logger.append_keys(shard_id=shard.shard_id, run_time=shard.run_time.isoformat())
     remaining = lambda_context.get_remaining_time_in_millis if lambda_context is not None else None
     try:

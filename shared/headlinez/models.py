@@ -10,9 +10,9 @@ import base64
 import re
 import struct
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
 
 
 def _require_utc(value: datetime) -> datetime:
@@ -71,6 +71,10 @@ class FeedList(BaseModel):
 class FeedState(BaseModel):
     """What ingest remembers about a feed between polls (conditional GET, backoff, health)."""
 
+    # Rewritten whole from what was read: a field a newer version stored survives an older
+    # version's write (headlinez.adapters.entities.documents)
+    model_config = ConfigDict(extra="allow")
+
     feed_id: str
     url: str
     outlet: str = ""
@@ -110,6 +114,11 @@ class FeedState(BaseModel):
     )
 
 
+def _seed_or_cli(value: object) -> object:
+    # An origin a newer version records (e.g. an API) is not the seed file's (documents module)
+    return value if value in ("seed", "cli") else "cli"
+
+
 class FeedRecord(BaseModel):
     """A feed as stored in the table (the feed list is data: `headlinez feeds add|pause|...`)."""
 
@@ -119,8 +128,9 @@ class FeedRecord(BaseModel):
     paused: bool = False
     added_at: UtcDatetime
     updated_at: UtcDatetime
-    source: Literal["seed", "cli"] = Field(
-        default="cli", description="'seed': from infra/feeds.yaml; 'cli': added by an operator.")
+    source: Annotated[Literal["seed", "cli"], BeforeValidator(_seed_or_cli)] = Field(
+        default="cli", description="'seed': from infra/feeds.yaml; 'cli': added by an operator (and any "
+        "other origin a newer version records: the seed manages only its own feeds).")
 
 
 class FeedShard(BaseModel):
@@ -158,7 +168,8 @@ class RawEntry(BaseModel):
 class Article(BaseModel):
     """A normalized article: the unit ingest stores and clustering consumes."""
 
-    model_config = ConfigDict(frozen=True)
+    # Rewritten whole by clustering: keeps a newer version's fields (adapters.entities.documents)
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     article_id: str = Field(description="Hex digest of the canonical URL: the dedupe key.")
     url: str = Field(description="Canonical URL (tracking parameters removed, host normalized).")
@@ -221,6 +232,19 @@ class MemberVector(TrendMember):
 
 TrendStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
 TopicKind = Literal["person", "organization", "place", "term"]
+
+
+def _known_status(value: object) -> object:
+    # A status a newer version introduced reads as none: this version's lifecycle derives its own
+    # (headlinez.adapters.entities.documents)
+    return value if value is None or value in get_args(TrendStatus) else None
+
+
+def _known_kind(value: object) -> object:
+    return value if value in get_args(TopicKind) else "term"  # a newer version's kind: a plain term
+
+
+StoredTrendStatus = Annotated[TrendStatus | None, BeforeValidator(_known_status)]
 CATEGORIES = ("world", "politics", "business", "technology", "science", "health", "sports",
               "entertainment")
 
@@ -229,7 +253,7 @@ class Topic(BaseModel):
     """A person, organization, place or key term of a trend, properly cased."""
 
     name: str
-    kind: TopicKind
+    kind: Annotated[TopicKind, BeforeValidator(_known_kind)]
     slug: str
 
 
@@ -246,6 +270,9 @@ class RelatedTrend(BaseModel):
 
 class TrendState(BaseModel):
     """A trend as clustering keeps it: identity, centroid, counters and the hourly series."""
+
+    # Rewritten whole by clustering: keeps a newer version's fields (adapters.entities.documents)
+    model_config = ConfigDict(extra="allow")
 
     trend_id: str
     is_open: bool = True
@@ -299,7 +326,7 @@ class TrendState(BaseModel):
         "copy of another newsroom's text (wire copy) adds no independent newsroom.",
     )
     # Trend intelligence (lifecycle, prediction, category, topics, related): filled by clustering.
-    status: TrendStatus | None = None
+    status: StoredTrendStatus = None
     status_since: UtcDatetime | None = None
     detected_at: UtcDatetime | None = Field(
         default=None,

@@ -246,6 +246,11 @@ class PredictionRepository(Protocol):
 # --- Feeds and ingest: the feed list, fetching, parsing (services.ingest) -------------------------
 
 
+class StoredBriefUnreadableError(RuntimeError):
+    """A trend's stored brief cannot be read by this version of the code: a newer version wrote it
+    (during a deploy, or before a rollback). It is left as it is, never replaced by an older one."""
+
+
 class FeedNotFoundError(LookupError):
     """No stored feed has this id (`headlinez feeds pause|resume|remove`)."""
 
@@ -462,7 +467,9 @@ class TrendSnapshot:
 class BriefStore(Protocol):
     def load_trend(self, trend_id: str) -> TrendSnapshot | None: ...
 
-    def get_brief(self, trend_id: str) -> PublishedBrief | None: ...
+    def get_brief(self, trend_id: str) -> PublishedBrief | None:
+        """The trend's stored brief; raises StoredBriefUnreadableError when this version cannot read it."""
+        ...
 
     def put_brief(self, brief: PublishedBrief) -> bool:
         """Store the brief unless one of the same or a newer version exists; False when superseded."""

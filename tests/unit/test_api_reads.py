@@ -297,7 +297,10 @@ def test_detail_serves_intelligence_when_present(api: Api) -> None:
 def test_a_stored_brief_that_cannot_be_read_is_null_and_the_page_says_so(api: Api) -> None:
     api.trends.put_brief(_trend(8).trend_id, {"pk": "TREND#x", "sk": "BRIEF", "doc": '{"not": "a brief"}'})
 
-    assert api.json(f"/trends/{_trend(8).trend_id}")["brief"] is None
+    body = api.json(f"/trends/{_trend(8).trend_id}")
+    assert body["brief"] is None
+    # and the JSON says so too: not "queued", which would promise a brief being written
+    assert body["brief_status"] == "unavailable"
     page = api.get(f"/trend/{_trend(8).trend_id}")["body"]
     assert "A brief exists but cannot be shown right now." in page
 

@@ -147,3 +147,16 @@ def test_a_bad_input_is_a_brief_input_error(
     app, _ = step_handler("brief_failure")
     with pytest.raises(BriefInputError, match="trend_id"):
         app.handler({"execution_id": EXECUTION, "now": "2026-02-18T04:00:00Z"}, FakeLambdaContext())
+
+
+def test_a_payload_of_the_other_version_reads_with_its_known_fields() -> None:
+    from headlinez.briefs.models import GenerateInput
+
+    # An execution started before a deploy finishes on the new code (and a rollback's on the
+    # old): a field one version added to an evidence item failed the step with BriefInputError,
+    # after Generate's model tokens were spent
+    evidence = [{**item.model_dump(mode="json"), "section": "world"} for item in story.evidence(2)]
+    request = brief_steps.parse_step(GenerateInput, {
+        "execution_id": EXECUTION, "trend_id": story.TREND_ID, "now": "2026-02-18T04:00:00Z",
+        "evidence": evidence, "new_top_level_field": 1})
+    assert [item.article_id for item in request.evidence] == [item.article_id for item in story.evidence(2)]

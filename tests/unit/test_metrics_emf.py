@@ -240,6 +240,26 @@ def test_ingest_dates_a_days_old_event_or_shard_by_the_clock_and_counts_it(
     assert len(clamped) == 2
 
 
+def test_a_shard_queued_by_the_next_version_is_polled_not_poisoned(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # During a deploy the other version's dispatch queues shards with fields this worker does not
+    # know: refused, each was redelivered until the dead-letter queue and its cycle never completed
+    worker = load_handler("feed_worker")
+    polled: list[str] = []
+    monkeypatch.setattr(worker, "_service", lambda: SimpleNamespace(
+        process=lambda shard, remaining_ms, polled_at: polled.append(shard.feeds[0].id)
+        or IngestReport(started_at=NOW)))
+    event = _shard_event("s-next")
+    body = json.loads(event["Records"][0]["body"])
+    body["cycle_deadline"] = NOW.isoformat()
+    body["feeds"][0]["poll_minutes"] = 3
+    event["Records"][0]["body"] = json.dumps(body)
+
+    assert worker.handler(event, FakeLambdaContext()) == {"batchItemFailures": []}
+    assert polled == ["a"]
+
+
 def test_a_warm_container_s_next_run_logs_without_the_last_run_s_keys(
     load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
 ) -> None:

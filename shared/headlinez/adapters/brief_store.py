@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from headlinez.adapters.entities.articles import ArticleEntity
 from headlinez.adapters.entities.briefs import (
@@ -32,7 +33,7 @@ from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
 from headlinez.models import TrendMember, TrendState
-from headlinez.ports import TrendSnapshot
+from headlinez.ports import StoredBriefUnreadableError, TrendSnapshot
 
 
 def brief_item(brief: PublishedBrief, ttl: timedelta) -> dict[str, Any]:
@@ -82,7 +83,13 @@ class DynamoBriefStore:
 
     def get_brief(self, trend_id: str) -> PublishedBrief | None:
         item = self._db.get(BriefEntity.key(trend_id), consistent=True)
-        return BriefEntity.from_item(item) if item else None
+        if not item:
+            return None
+        try:
+            return BriefEntity.from_item(item)
+        except ValidationError as exc:
+            raise StoredBriefUnreadableError(f"brief of {trend_id}: {exc.error_count()} unreadable field(s), "
+                                             f"first {exc.errors(include_url=False)[0]['loc']}") from exc
 
     def put_brief(self, brief: PublishedBrief) -> bool:
         try:

@@ -23,6 +23,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from headlinez.adapters.entities.articles import ArticleEntity, DedupeAliasEntity
+from headlinez.adapters.entities.documents import read_each
 from headlinez.adapters.entities.feeds import FeedStateEntity
 from headlinez.adapters.entities.predictions import PredictionEntity, TrackRecordEntity
 from headlinez.adapters.entities.trends import ClusterDocEntity, MemberEntity, TrendEntity, rank_key
@@ -85,7 +86,7 @@ class DynamoStore:
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
         items = self._db.batch_get([FeedStateEntity.key(fid) for fid in feed_ids], consistent=True)
-        states = [FeedStateEntity.from_item(item) for item in items]
+        states = read_each(items, FeedStateEntity.from_item)
         return {state.feed_id: state for state in states}
 
     def put_states(self, states: Sequence[FeedState]) -> None:
@@ -94,7 +95,7 @@ class DynamoStore:
     def list_states(self) -> list[FeedState]:
         items = self._db.query_all(IndexName="gsi1",
                                    KeyConditionExpression=Key("gsi1pk").eq(FeedStateEntity.LIST_PARTITION))
-        return [FeedStateEntity.from_item(item) for item in items]
+        return read_each(items, FeedStateEntity.from_item)
 
     # --- articles ------------------------------------------------------------------------------
 
@@ -149,14 +150,14 @@ class DynamoStore:
         return items
 
     def articles_ingested_between(self, start: datetime, end: datetime) -> list[Article]:
-        return [ArticleEntity.from_item(item) for item in self._ingested(start, end)]
+        return read_each(self._ingested(start, end), ArticleEntity.from_item)
 
     def unclustered_articles_between(self, start: datetime, end: datetime) -> list[Article]:
         """Articles ingested in [start, end] that are in no trend yet. The clustered ones stay on
         the server (a FilterExpression: the same read units, a fraction of the bytes sent and
         parsed, since each run re-reads its whole lookback and nearly all of it is clustered)."""
-        articles = (ArticleEntity.from_item(item)
-                    for item in self._ingested(start, end, FilterExpression=ArticleEntity.UNCLUSTERED))
+        articles = read_each(self._ingested(start, end, FilterExpression=ArticleEntity.UNCLUSTERED),
+                             ArticleEntity.from_item)
         return [a for a in articles if a.trend_id is None]
 
     def articles_per_feed(self, start: datetime, end: datetime) -> dict[str, int]:
@@ -183,11 +184,12 @@ class DynamoStore:
 
     def load_open_trends(self) -> list[TrendState]:
         index, hash_name, _, partition = TrendEntity.OPEN
-        # `doc` only: an open trend's `list_doc` (the API's copy, nearly as large) is not read here,
-        # which halves what each run transfers and parses (the read units are the same)
+        # `doc` (and `pk`, to name one it cannot read) only: an open trend's `list_doc` (the API's
+        # copy, nearly as large) is not read here, which halves what each run transfers and parses
+        # (the read units are the same)
         items = self._db.query_all(IndexName=index, KeyConditionExpression=Key(hash_name).eq(partition),
-                                   **projection(("doc",)))
-        return [TrendEntity.from_item(item) for item in items]
+                                   **projection(("pk", "doc")))
+        return read_each(items, TrendEntity.from_item)
 
     def save_trends(self, trends: Sequence[TrendState],
                     members: Mapping[str, Sequence[TrendMember]],
@@ -280,7 +282,7 @@ class DynamoStore:
         if start_key:
             kwargs["ExclusiveStartKey"] = start_key
         items, last = self._db.query(**kwargs, **_list_projection(hash_name, range_name))
-        return [TrendEntity.from_list_item(item) for item in items], last
+        return read_each(items, TrendEntity.from_list_item), last
 
     def get_trend(self, trend_id: str) -> tuple[TrendState, list[TrendMember]] | None:
         state: TrendState | None = None
@@ -331,7 +333,7 @@ class DynamoStore:
         if len(items) > limit:
             items = items[:limit]
             next_key = {name: items[-1][name] for name in key_names}
-        return [TrendEntity.from_list_item(item) for item in items], next_key
+        return read_each(items, TrendEntity.from_list_item), next_key
 
     def _recent_page(self, kwargs: dict[str, Any], limit: int, start_key: StartKey | None
                      ) -> tuple[list[TrendState], StartKey | None]:
@@ -357,7 +359,7 @@ class DynamoStore:
         items.sort(key=lambda item: (str(item.get("last_seen", "")), str(item["pk"])), reverse=True)
         page = items[offset:offset + limit]
         next_key: StartKey | None = {"offset": offset + limit} if offset + limit < len(items) else None
-        return [TrendEntity.from_list_item(item) for item in page], next_key
+        return read_each(page, TrendEntity.from_list_item), next_key
 
     def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
         """At most two reads: a Query of the partition downwards from META, then GetItem BRIEF.
@@ -426,7 +428,7 @@ class DynamoStore:
         condition = (Key("gsi1pk").eq(PredictionEntity.DUE_PARTITION)
                      & Key("gsi1sk").lte(PredictionEntity.due_until(until)))
         items, _ = self._db.query(IndexName="gsi1", KeyConditionExpression=condition, Limit=limit)
-        return [PredictionEntity.from_item(item) for item in items]
+        return read_each(items, PredictionEntity.from_item)
 
     def record_outcomes(self, records: Sequence[PredictionRecord]) -> int:
         """Store each scored prediction and add it to the track record in one transaction.
@@ -455,9 +457,9 @@ class DynamoStore:
 
     def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
         """Trends (open or closed) by id: BatchGetItem of their META items."""
-        items = self._db.batch_get([TrendEntity.key(tid) for tid in trend_ids], attributes=("doc",),
+        items = self._db.batch_get([TrendEntity.key(tid) for tid in trend_ids], attributes=("pk", "doc"),
                                    consistent=True)
-        states = [TrendEntity.from_item(item) for item in items]
+        states = read_each(items, TrendEntity.from_item)
         return {state.trend_id: state for state in states}
 
     def prediction_track_record(self) -> TrackRecord:
@@ -472,16 +474,15 @@ class DynamoStore:
         condition = Attr("pk").begins_with(PredictionEntity.PREFIX) & Attr("gsi1pk").not_exists()
         if since is not None:
             condition = condition & Attr("sk").gte(iso(since))
-        for item in self._db.scan_all(FilterExpression=condition, **projection(("doc",))):
-            record = PredictionEntity.from_item(item)
-            if record.outcome is not None:
-                yield record
+        for item in self._db.scan_all(FilterExpression=condition, **projection(("pk", "sk", "doc"))):
+            yield from (record for record in read_each((item,), PredictionEntity.from_item)
+                        if record.outcome is not None)
 
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         """A trend's predictions, newest first (one Query of its partition)."""
         items, _ = self._db.query(KeyConditionExpression=Key("pk").eq(PredictionEntity.partition(trend_id)),
                                   ScanIndexForward=False, Limit=limit)
-        return [PredictionEntity.from_item(item) for item in items]
+        return read_each(items, PredictionEntity.from_item)
 
 
 def _trend_filter(query: TrendQuery) -> ConditionBase | None:

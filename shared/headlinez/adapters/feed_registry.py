@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.conditions import Key
 
+from headlinez.adapters.entities.documents import read_each
 from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
 from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
 from headlinez.models import FeedConfig, FeedRecord, FeedShard
@@ -59,7 +60,7 @@ class DynamoFeedRegistry:
     def list_feeds(self) -> list[FeedRecord]:
         items = self._db.query_all(IndexName="gsi1",
                                    KeyConditionExpression=Key("gsi1pk").eq(FeedConfigEntity.LIST_PARTITION))
-        return [FeedConfigEntity.from_item(item) for item in items]
+        return read_each(items, FeedConfigEntity.from_item)
 
     def get_feed(self, feed_id: str) -> FeedRecord | None:
         item = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)

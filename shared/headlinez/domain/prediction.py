@@ -67,7 +67,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from headlinez.domain.velocity import velocity_at, window_velocity
-from headlinez.models import TrendState, TrendStatus, UtcDatetime
+from headlinez.models import StoredTrendStatus, TrendState, TrendStatus, UtcDatetime
 
 PredictionCode = Literal["fades", "continues", "builds", "quiet"]
 ScoredCode = Literal["fades", "continues"]
@@ -357,7 +357,7 @@ class PredictionRecord(BaseModel):
     due_at: UtcDatetime = Field(description="made_at + horizon: when the outcome is known.")
     code: ScoredCode
     sentence: str
-    status: TrendStatus | None = None
+    status: StoredTrendStatus = None
     velocity: float = Field(ge=0, description="D(made_at), daily velocity: the base of the outcome ratio.")
     sources: int = Field(ge=0)
     headline: str = ""

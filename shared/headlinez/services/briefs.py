@@ -15,6 +15,7 @@ the failure and keeps the previous brief).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -66,7 +67,7 @@ from headlinez.briefs.models import (
     TokenUsage,
     Verdict,
 )
-from headlinez.ports import BriefGenerator, BriefStore, ClaimVerifier, Clock
+from headlinez.ports import BriefGenerator, BriefStore, ClaimVerifier, Clock, StoredBriefUnreadableError
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,15 @@ class BriefService:
         if trend.merged_into:
             return LoadResult(action="skip", reason=f"trend merged into {trend.merged_into}",
                               trend_version=trend.version)
-        previous = self._store.get_brief(request.trend_id)
+        try:
+            previous = self._store.get_brief(request.trend_id)
+        except StoredBriefUnreadableError as exc:
+            # A newer version's brief (a deploy under way, or rolled back): an older engine's
+            # brief must not replace it, and failing would only repeat every hour
+            logger.warning("stored brief unreadable: left as it is", extra={
+                "trend_id": request.trend_id, "error": str(exc)})
+            return LoadResult(action="skip", reason="the stored brief is from another version of the code",
+                              trend_version=trend.version)
         decision = material_change(previous.basis if previous else None, trend, snapshot.members,
                                    snapshot.snippets, min_new_facts=self.policy.min_new_facts)
         base = {"trend_version": trend.version, "headline": trend.headline,
@@ -353,9 +362,10 @@ class BriefService:
         if not stored and request.execution_id:
             # A retried Publish (its function timed out after the write) finds its own brief: it
             # was published, not superseded.
-            current = self._store.get_brief(request.trend_id)
-            stored = (current is not None and current.version == brief.version
-                      and current.execution_id == request.execution_id)
+            with contextlib.suppress(StoredBriefUnreadableError):  # then not ours: superseded
+                current = self._store.get_brief(request.trend_id)
+                stored = (current is not None and current.version == brief.version
+                          and current.execution_id == request.execution_id)
         outcome = "published" if stored else "superseded"
         fields = {
             "trend_id": request.trend_id, "version": brief.version, "engine": brief.engine,

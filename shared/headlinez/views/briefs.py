@@ -52,7 +52,9 @@ def brief_view(item: Mapping[str, Any] | None, *, trend_id: str) -> BriefView | 
         raw = item.get("doc")
         if not isinstance(raw, str):
             raise TypeError("the BRIEF item has no JSON `doc` attribute")
-        return BriefView.model_validate(brief_to_api(PublishedBrief.model_validate_json(raw)))
+        # Fields a newer version added are ignored, as every stored read does
+        # (headlinez.adapters.entities.documents)
+        return BriefView.model_validate(brief_to_api(PublishedBrief.model_validate_json(raw, extra="ignore")))
     except (ValidationError, TypeError, ValueError) as exc:
         logger.error("stored brief cannot be shown", extra={"trend_id": trend_id, "error": str(exc)[:500]})
         raise BriefUnavailableError("the stored brief does not match the API's brief shape") from exc

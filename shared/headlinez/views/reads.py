@@ -161,6 +161,8 @@ class ApiReads:
         detail = TrendDetail.build(
             trend, record.members, self._clock(), brief=brief, coverage_next_cursor=next_cursor
         )
+        if state == "unavailable":  # stored, not "queued": the JSON says what the page says
+            detail = detail.model_copy(update={"brief_status": "unavailable"})
         return DetailResult(detail=detail, brief_state=state)
 
     def _merge_target(self, trend_id: str, merged_into: str) -> str:

@@ -307,10 +307,11 @@ class TrendDetail(TrendSummary):
     )
     velocity_explanation: str
     brief: BriefView | None = Field(description="The fact-checked brief; null when none is published yet.")
-    brief_status: Literal["published", "queued", "none"] = Field(
+    brief_status: Literal["published", "queued", "unavailable", "none"] = Field(
         default="none",
         description="'published'; 'queued': a public trend whose brief is being written (every public "
-        "trend gets one within an update cycle, or when the day's token budget allows); 'none': a "
+        "trend gets one within an update cycle, or when the day's token budget allows); 'unavailable': "
+        "a brief is stored but cannot be shown now (e.g. during a deploy; `brief` is null); 'none': a "
         "candidate (briefs start at 2 newsrooms) or a closed trend.",
     )
     coverage: list[CoverageItem] = Field(description="The newest articles; all of them when "

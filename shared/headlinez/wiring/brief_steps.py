@@ -113,9 +113,12 @@ class BriefStep:
 
 
 def parse_step(model: type[StepModel], event: Any) -> StepModel:
-    """Validate a state's input; a bad one is a BriefInputError (never retried by the flow)."""
+    """Validate a state's input; a bad one is a BriefInputError (never retried by the flow).
+
+    Fields this version does not know are ignored: an execution started before a deploy finishes
+    on the new code, and a rollback's on the old (headlinez.adapters.entities.documents)."""
     try:
-        return model.model_validate(event)
+        return model.model_validate(event, extra="ignore")
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
         raise BriefInputError(f"invalid {model.__name__}: {problems}") from exc

@@ -9,6 +9,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
+from headlinez.adapters.entities.documents import read_document
 from headlinez.adapters.table import epoch, hour_bucket, iso
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.models import Article
@@ -55,7 +56,7 @@ class ArticleEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> Article:
-        return Article.model_validate_json(item["doc"])
+        return read_document(Article, item["doc"])
 
     @staticmethod
     def ingest_partition(hour: datetime) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from headlinez.adapters.entities.documents import read_document
 from headlinez.adapters.entities.trends import TrendEntity
 from headlinez.adapters.table import check_size, epoch
 from headlinez.briefs.materiality import BriefedTrend
@@ -39,7 +40,7 @@ class BriefEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> PublishedBrief:
-        return PublishedBrief.model_validate_json(item["doc"])
+        return read_document(PublishedBrief, item["doc"])
 
     @staticmethod
     def newer_condition(version: int) -> dict[str, Any]:
@@ -74,7 +75,7 @@ class BriefFailureEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> BriefFailure:
-        return BriefFailure.model_validate_json(item["doc"])
+        return read_document(BriefFailure, item["doc"])
 
 
 class TokenBudgetEntity:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from headlinez.adapters.entities.documents import read_document
 from headlinez.adapters.table import epoch, iso
 from headlinez.models import FeedRecord, FeedState
 
@@ -27,7 +28,7 @@ class FeedStateEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> FeedState:
-        return FeedState.model_validate_json(item["doc"])
+        return read_document(FeedState, item["doc"])
 
 
 class FeedConfigEntity:
@@ -44,7 +45,7 @@ class FeedConfigEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> FeedRecord:
-        return FeedRecord.model_validate_json(item["doc"])
+        return read_document(FeedRecord, item["doc"])
 
 
 class FeedSeedEntity:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from headlinez.adapters.entities.documents import read_document
 from headlinez.adapters.table import epoch, iso
 from headlinez.domain.prediction import PredictionRecord
 
@@ -41,7 +42,7 @@ class PredictionEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> PredictionRecord:
-        return PredictionRecord.model_validate_json(item["doc"])
+        return read_document(PredictionRecord, item["doc"])
 
     @classmethod
     def scored_update(cls, record: PredictionRecord) -> dict[str, Any]:

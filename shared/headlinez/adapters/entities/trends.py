@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from headlinez.adapters.entities.documents import read_document
 from headlinez.adapters.table import check_size, epoch, iso
 from headlinez.domain.newsrooms import is_public
 from headlinez.domain.search import search_text
@@ -106,12 +107,12 @@ class TrendEntity:
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> TrendState:
-        return TrendState.model_validate_json(item["doc"])
+        return read_document(TrendState, item["doc"])
 
     @staticmethod
     def from_list_item(item: Mapping[str, Any]) -> TrendState:
         """A trend as lists read it (`list_doc`: no clustering state)."""
-        return TrendState.model_validate_json(item["list_doc"])
+        return read_document(TrendState, item["list_doc"])
 
     @classmethod
     def write_condition(cls, expected: int | None) -> dict[str, Any]:
