@@ -218,3 +218,56 @@ def test_a_headline_with_a_lower_case_word_is_sentence_case_and_its_capitals_nam
 )
 def test_title_case_is_every_longer_content_word_capitalized(headline: str, titled: bool) -> None:
     assert in_title_case(headline.split()) is titled
+
+
+def test_a_surname_completes_a_first_name_in_a_title_case_headline() -> None:
+    # Given a title-case headline, whose capitals are untrusted, naming a person the lists don't know
+    names = by_name(extract_topics(["Peace Talks Stall Again, Lindsey Graham Says"]))
+    # Then the word after the first name is the surname, and the verb after it is not
+    assert names.get("Lindsey Graham") == "person"
+    assert "Lindsey" not in names
+    # ... but a first name that is a common word ("a bill") vouches for nothing
+    bill = by_name(extract_topics(["Senate Passes Bill Banning Drones Near Airports"]))
+    assert not any(name.startswith("Bill") for name in bill)
+
+
+@pytest.mark.parametrize(
+    ("headline", "place"),
+    [
+        ("Drought shrinks the Colorado River to a record low", "Colorado River"),
+        ("China sends warships through the Taiwan Strait", "Taiwan Strait"),
+        ("Ferry sinks off Bali Island, dozens missing", "Bali Island"),
+        ("Cyclone heads across the Indian Ocean toward Madagascar", "Indian Ocean"),
+        ("Colorado River Deal Collapses As States Clash", "Colorado River"),  # title case too
+    ],
+)
+def test_a_geographic_feature_stays_with_the_place_it_names(headline: str, place: str) -> None:
+    names = by_name(extract_topics([headline]))
+    assert names.get(place) == "place"
+    assert not {"River", "Strait", "Island", "Ocean"} & names.keys()  # no feature left on its own
+
+
+def test_a_given_name_opening_a_headline_is_part_of_the_name() -> None:
+    # "Manuel" is the headline's first word, whose capital says nothing unless a list knows it
+    names = by_name(extract_topics(["Manuel Lozano Leyva, physicist: 'Nuclear power is no toy'"]))
+    assert names.get("Manuel Lozano Leyva") == "person"
+    assert "Lozano Leyva" not in names
+
+
+@pytest.mark.parametrize(
+    ("headline", "name"),
+    [
+        ("Astronauts dock at the International Space Station", "International Space Station"),
+        ("An exhibition in Prague traces the Slovak National Gallery's decline", "Slovak National Gallery"),
+        ("Economists at the Federal Reserve Bank of Boston see slower growth",
+         "Federal Reserve Bank of Boston"),
+    ],
+)
+def test_a_run_with_an_institution_word_is_no_person(headline: str, name: str) -> None:
+    assert by_name(extract_topics([headline])).get(name) == "organization"
+
+
+def test_a_lone_institution_word_is_no_topic() -> None:
+    # "British | Museum" is split at the demonym: what is left is a fragment, not an organization
+    names = by_name(extract_topics(["Tourists queue for hours at the British Museum"]))
+    assert names == {"United Kingdom": "place"}

@@ -86,6 +86,10 @@ _KNOWN_ACRONYMS = lexicon.word_set("known_acronyms")
 _EVENT_WORDS = lexicon.word_set("event_words")
 _HEADLINE_VERBS = lexicon.word_set("headline_verbs")
 _GENERIC = lexicon.word_set("generic_words")
+# Geographic features that follow the name they belong to ("Colorado River", "Taiwan Strait",
+# "Bali Island"): one place with that name, never a place of their own after it.
+_GEOGRAPHIC_FEATURES = frozenset({"river", "lake", "sea", "strait", "mountains", "valley", "bay", "island",
+                                  "islands", "canal", "desert", "ocean", "peninsula", "gulf", "coast"})
 # Words that make a phrase a fragment of the sentence rather than a theme ("dies aged", "second round").
 _PHRASE_STOP = lexicon.word_set("phrase_stopwords")
 
@@ -261,7 +265,8 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
                 is_name = lower not in _GENERIC or lower in _KNOWN_ACRONYMS
             elif lower in _GENERIC and lower not in evidence:
                 is_name = False
-            elif (trusted and not token.start) or lower in evidence or _known(lower):
+            elif ((trusted and not token.start) or lower in evidence or _known(lower)
+                  or _completes_name(current, lower)):  # "Lindsey Graham", "Colorado River"
                 is_name = True
         if is_name:
             if pending:
@@ -275,6 +280,29 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
             flush()
     flush()
     return runs
+
+
+# First names that title-case headlines use more often as words: a bill, to mark, frank talks.
+_WORDS_AS_FIRST_NAMES = frozenset({"bill", "mark", "will", "frank", "grant", "hunter", "chase", "rob",
+                                   "chuck", "max", "pat", "rose", "hope", "faith", "joy", "may", "june",
+                                   "april", "august", "ray", "sandy", "jack"})
+
+
+def _completes_name(run: Sequence[str], key: str) -> bool:
+    """Whether an untrusted capitalized word (a title-case headline's) completes the lone name
+    word before it: a surname after a first name ("Lindsey Graham Says"), a geographic feature
+    after a place ("Colorado River Deal"). One word only: the next ("Says", "Deal") is no name."""
+    if len(run) != 1:
+        return False
+    previous = _key(run[0])
+    if key in _GEOGRAPHIC_FEATURES:
+        return previous in _PLACES or previous in _DEMONYMS
+    # a first name that is also a place ("Jordan", "Georgia") or a common word ("Bill Banning Trans
+    # Athletes", "Crowds Mark Anniversary") says nothing of the next word
+    return (previous in _FIRST_NAMES and previous not in _WORDS_AS_FIRST_NAMES
+            and not (previous in _PLACES or previous in _ORGANIZATIONS or previous in _DEMONYMS)
+            and key not in _FUNCTION_WORDS and key not in _OPENING_FUNCTION_WORDS
+            and key not in _HEADLINE_VERBS and not _title_word(key))
 
 
 # An office about to be held or just left is still an office: "PM-elect", "President-designate".
@@ -336,6 +364,10 @@ def _split_known(words: list[str]) -> list[list[str]]:
     parts: list[list[str]] = []
     index = 0
     while index < len(words):
+        if parts and keys[index] in _GEOGRAPHIC_FEATURES and _feature_can_follow(parts[-1]):
+            parts[-1].append(words[index])  # "Colorado River", "Bali Island": one place
+            index += 1
+            continue
         for size in (3, 2):
             chunk = " ".join(keys[index : index + size])
             if index + size <= len(words) and (
@@ -369,6 +401,16 @@ def _split_known(words: list[str]) -> list[list[str]]:
     return parts
 
 
+def _feature_can_follow(part: Sequence[str]) -> bool:
+    """Whether a geographic feature joins the name before it: a place, a demonym ("Indian Ocean") or
+    a name no list knows ("Bali Island"); not an organization, an acronym or a person ("NATO Sea")."""
+    key = _key(" ".join(part))
+    if key in _PLACES or key in _DEMONYMS:
+        return True
+    return not (key in _ORGANIZATIONS or key in _ALIASES or key in _KNOWN_PEOPLE or key in _FIRST_NAMES
+                or _is_acronym(part[-1]) or _key(part[-1]) in _GEOGRAPHIC_FEATURES)
+
+
 def _known_name(surface: str, key: str) -> tuple[str, TopicKind] | None:
     """(canonical name, kind) from the gazetteers, or None."""
     found: tuple[str, TopicKind] | None = None
@@ -398,14 +440,22 @@ def _classify(words: list[str], titled: bool) -> tuple[str, TopicKind]:
     last = _key(words[-1])
     first = _key(words[0])
     kind: TopicKind = "term"
-    if last in _ORG_WORDS or (first in _ORG_WORDS and len(words) > 2):
+    # a lone "Army", "Museum" or "Police" is what is left of a name split at a known word ("Russian
+    # Army"), not an organization of its own
+    multiword = len(words) > 1
+    if not multiword and last in _ORG_WORDS:
+        kind = "term"  # also after a title: "Justice | Department", "General | Motors"
+    elif multiword and (last in _ORG_WORDS or (first in _ORG_WORDS and len(words) > 2)):
         kind = "organization"
-    elif last in _PLACE_WORDS or (first in _PLACE_WORDS and len(words) > 1):
+    elif last in _PLACE_WORDS or (first in _PLACE_WORDS and multiword):
         kind = "place"
     elif last in _EVENT_WORDS or any(_key(w) in _EVENT_WORDS for w in words[1:]):
         kind = "term"
-    elif titled or first in _FIRST_NAMES or (
-            len(words) in (2, 3) and all(w[:1].isupper() and not _is_acronym(w) for w in words)):
+    elif titled or first in _FIRST_NAMES:
+        kind = "person"
+    elif multiword and any(_key(w) in _ORG_WORDS for w in words):
+        kind = "organization"  # an institution's word inside: "Federal Reserve Bank of Boston"
+    elif len(words) in (2, 3) and all(w[:1].isupper() and not _is_acronym(w) for w in words):
         kind = "person"
     return surface, kind
 
