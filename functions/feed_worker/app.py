@@ -43,9 +43,9 @@ def _service() -> FeedWorkerService:
                         max_interval=timedelta(minutes=settings.max_poll_minutes))
     completion = (EventCompletion(EventBridgePublisher(settings.event_bus_name))
                   if settings.publish_events else None)
+    registry = DynamoFeedRegistry.from_table_name(settings.table_name)
     return FeedWorkerService(fetcher=feed_fetcher(settings), parse=parse_feed, states=store, articles=store,
-                             cycles=DynamoFeedRegistry.from_table_name(settings.table_name),
-                             completion=completion,
+                             cycles=registry, registry=registry, completion=completion,
                              **ingest_limits(settings, policy, PowertoolsTracing(tracer)))
 
 

@@ -260,6 +260,10 @@ class FeedRegistry(Protocol):
 
     def list_feeds(self) -> list[FeedRecord]: ...
 
+    def get_feeds(self, feed_ids: Sequence[str]) -> dict[str, FeedRecord]:
+        """The stored records of those feeds (a removed feed is absent), read consistently."""
+        ...
+
     def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
         """Add or replace a feed (an existing feed keeps its paused flag and added_at)."""
         ...
@@ -353,18 +357,28 @@ class CycleTotals:
 
 
 class CycleTracker(Protocol):
-    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard]) -> bool:
-        """Record a cycle's shards (and their feed ids) before they are sent; False when this
-        cycle was already dispatched (a duplicate delivery of the schedule)."""
+    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard], *, sending_at: datetime) -> bool:
+        """Record a cycle's shards (and their feed ids) before they are sent, stamped with the
+        wall-clock time `sending_at` the send begins; False when this cycle was already dispatched
+        (a duplicate delivery of the schedule)."""
         ...
 
     def cycle_sent(self, run_time: datetime) -> None:
         """Every shard of the cycle was sent: its plan is no longer needed."""
         ...
 
-    def unsent_plan(self, run_time: datetime) -> list[tuple[str, list[str]]] | None:
-        """(shard id, feed ids) of a cycle whose sending did not finish (a dispatch that failed
-        part-way), else None."""
+    def claim_unsent_plan(self, run_time: datetime, *, sending_at: datetime, abandoned_before: datetime
+                          ) -> list[tuple[str, list[str]]] | None:
+        """(shard id, feed ids) of a cycle whose sending did not finish and was abandoned: its
+        sender gave up (`send_failed`) or began before `abandoned_before` (it cannot still be
+        running). The plan is claimed for this caller: stamped `sending_at`, so no other delivery
+        takes it until that send is abandoned in turn. None when the cycle was sent, has no plan,
+        or another delivery may still be sending it."""
+        ...
+
+    def send_failed(self, run_time: datetime, *, sending_at: datetime) -> None:
+        """The send this caller began at `sending_at` failed: its plan is free for a retry at once
+        (no-op when the plan was claimed by another delivery since, or sent)."""
         ...
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,

@@ -69,7 +69,7 @@ def _shard(shard_id: str, *feed_ids: str, of: int = 2) -> FeedShard:
 
 
 def test_the_tracker_announces_a_finished_cycle_until_it_is_marked(registry: DynamoFeedRegistry) -> None:
-    assert registry.start_cycle(NOW, [_shard("s1"), _shard("s2")])
+    assert registry.start_cycle(NOW, [_shard("s1"), _shard("s2")], sending_at=NOW)
     assert registry.shard_done(NOW, "s1", new_articles=3, fetched=2, failed=0) is None
     last = registry.shard_done(NOW, "s2", new_articles=1, fetched=2, failed=1)
     assert last == CycleTotals(new_articles=4, feeds_fetched=4, feeds_failed=1)
@@ -93,7 +93,7 @@ def test_a_worker_retry_announces_the_cycle_its_first_attempt_finished(dynamodb_
                                cycles=registry, completion=completion, policy=PollPolicy())
     feed = FeedConfig(id="e-world", url="http://127.0.0.1:9/rss", outlet="E", publisher_family="e")  # type: ignore[arg-type]
     shard = FeedShard(run_time=NOW, shard_id="c-0000", shards_in_cycle=1, max_per_host=2, feeds=[feed])
-    assert registry.start_cycle(NOW, [shard])
+    assert registry.start_cycle(NOW, [shard], sending_at=NOW)
     with pytest.raises(RuntimeError, match="PutEvents"):
         worker.process(shard)
     # SQS redelivers the shard (its feed now backs off): the shard's record is there, counted

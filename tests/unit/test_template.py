@@ -644,3 +644,12 @@ def test_the_cdn_adds_the_api_s_cors_headers_to_every_answer(template: dict[str,
     assert cors["AccessControlAllowHeaders"]["Items"] == api["AllowHeaders"]
     assert cors["AccessControlExposeHeaders"]["Items"] == api["ExposeHeaders"]
     assert cors["OriginOverride"] is True
+
+
+def test_a_dispatch_plan_is_resent_only_after_its_sender_timed_out(template: dict[str, Any]) -> None:
+    # A duplicate dispatch resends an unsent plan only once its first send is older than the
+    # dispatch function's timeout: shorter, it would resend while that send is still running
+    from headlinez.services.fanout import DISPATCH_TIMEOUT
+
+    timeout = _props(template, "FeedDispatchFunction").get("Timeout", _global(template, "Timeout"))
+    assert DISPATCH_TIMEOUT.total_seconds() == timeout

@@ -3,8 +3,9 @@
 Items (`headlinez.adapters.entities.feeds`): a feed (FeedConfigEntity), the content of a seeded
 feed file (FeedSeedEntity), an ingest cycle (CycleEntity). A feed's `doc` is its `FeedRecord`
 (pydantic JSON); `paused` is also an attribute. A cycle item
-holds the shard count, the set of finished shard ids and the summed counters; it expires after
-`CYCLE_TTL`.
+holds the shard count, the set of finished shard ids and the summed counters; until every shard is
+sent, the plan (each shard's feed ids) and `plan_at`, the wall-clock time its current send began
+(0: that send failed); it expires after `CYCLE_TTL`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -66,6 +68,11 @@ class DynamoFeedRegistry:
         item = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
         return FeedConfigEntity.from_item(item) if item else None
 
+    def get_feeds(self, feed_ids: Sequence[str]) -> dict[str, FeedRecord]:
+        """One consistent BatchGetItem per 100 feeds (a worker's check of its shard's feeds)."""
+        items = self._db.batch_get([FeedConfigEntity.key(feed_id) for feed_id in feed_ids], consistent=True)
+        return {record.config.id: record for record in read_each(items, FeedConfigEntity.from_item)}
+
     def _put(self, record: FeedRecord) -> None:
         self._db.put(FeedConfigEntity.to_item(record))
 
@@ -112,14 +119,16 @@ class DynamoFeedRegistry:
 
     # --- CycleTracker --------------------------------------------------------------------------
 
-    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard]) -> bool:
+    def start_cycle(self, run_time: datetime, shards: Sequence[FeedShard], *, sending_at: datetime) -> bool:
         """False when this cycle was already dispatched (a duplicate scheduler delivery). The
-        item keeps the plan (each shard's feed ids) until every shard is sent (`cycle_sent`)."""
+        item keeps the plan (each shard's feed ids) until every shard is sent (`cycle_sent`),
+        with `plan_at`, the wall-clock time its send began (`claim_unsent_plan`)."""
         item = CycleEntity.to_item(run_time, len(shards), CYCLE_TTL)
         plan = json.dumps([[shard.shard_id, [feed.id for feed in shard.feeds]] for shard in shards],
                           separators=(",", ":"))
         if len(plan) <= MAX_PLAN_BYTES:  # else (tens of thousands of feeds) no resend: logged
             item["plan"] = plan
+            item["plan_at"] = _stamp(sending_at)
         else:
             logger.warning("cycle plan too large to keep: a failed send is not resent",
                            extra={"plan_bytes": len(plan), "shards": len(shards)})
@@ -131,14 +140,32 @@ class DynamoFeedRegistry:
 
     def cycle_sent(self, run_time: datetime) -> None:
         with contextlib.suppress(ConditionFailedError):
-            self._db.update(CycleEntity.key(run_time), "SET sent = :yes REMOVE #plan",  # PLAN: reserved
+            self._db.update(CycleEntity.key(run_time), "SET sent = :yes REMOVE #plan, plan_at",  # reserved
                             condition="attribute_exists(pk)", names={"#plan": "plan"}, values={":yes": True})
 
-    def unsent_plan(self, run_time: datetime) -> list[tuple[str, list[str]]] | None:
-        item = self._db.get(CycleEntity.key(run_time), consistent=True)
-        if not item or item.get("sent") or "plan" not in item:
-            return None
+    def claim_unsent_plan(self, run_time: datetime, *, sending_at: datetime, abandoned_before: datetime
+                          ) -> list[tuple[str, list[str]]] | None:
+        """One conditional UpdateItem: of overlapping deliveries that find the plan unsent, at most
+        one claims it, and only once its sender failed (`plan_at` 0) or began before
+        `abandoned_before`. A plan without `plan_at` (written before it existed) is abandoned."""
+        try:
+            item = self._db.update(
+                CycleEntity.key(run_time), "SET plan_at = :at",
+                condition=("attribute_exists(#plan) AND attribute_not_exists(sent) "
+                           "AND (attribute_not_exists(plan_at) OR plan_at < :abandoned)"),
+                names={"#plan": "plan"},  # PLAN: reserved
+                values={":at": _stamp(sending_at), ":abandoned": _stamp(abandoned_before)},
+                returns="ALL_NEW")
+        except ConditionFailedError:
+            return None  # sent, no plan, unknown cycle, or another delivery is (or may be) sending it
         return [(str(shard_id), [str(f) for f in feeds]) for shard_id, feeds in json.loads(item["plan"])]
+
+    def send_failed(self, run_time: datetime, *, sending_at: datetime) -> None:
+        with contextlib.suppress(ConditionFailedError):  # claimed by another delivery since, or sent
+            self._db.update(CycleEntity.key(run_time), "SET plan_at = :free",
+                            condition=("attribute_exists(#plan) AND attribute_not_exists(sent) "
+                                       "AND plan_at = :at"),
+                            names={"#plan": "plan"}, values={":free": 0, ":at": _stamp(sending_at)})
 
     def shard_done(self, run_time: datetime, shard_id: str, *, new_articles: int, fetched: int,
                    failed: int) -> CycleTotals | None:
@@ -161,6 +188,11 @@ class DynamoFeedRegistry:
         with contextlib.suppress(ConditionFailedError):  # an unknown (expired) cycle: nothing to mark
             self._db.update(CycleEntity.key(run_time), "SET announced = :yes",
                             condition="attribute_exists(pk)", values={":yes": True})
+
+
+def _stamp(at: datetime) -> Decimal:
+    """A cycle's `plan_at`: epoch seconds to the millisecond (DynamoDB numbers are Decimals)."""
+    return Decimal(str(round(at.timestamp(), 3)))
 
 
 def _complete_totals(item: Mapping[str, Any]) -> CycleTotals | None:

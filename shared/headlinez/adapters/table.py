@@ -141,7 +141,8 @@ class TableClient:
 
     @classmethod
     def of_table(cls, table: Any) -> TableClient:
-        """A client of a boto3 Table alone: item calls and Query only (batches need the resource)."""
+        """A client of a boto3 Table alone: item calls, Query and BatchGetItem (batch writes and
+        transactions need the resource)."""
         return cls(None, str(table.name), table=table)
 
     def _call(self, operation: Any, **kwargs: Any) -> Any:
@@ -212,7 +213,7 @@ class TableClient:
                 request.update(projection(attributes))
             pending: dict[str, Any] = {self.name: request}
             for attempt in range(MAX_UNPROCESSED_ROUNDS):
-                response = self._call(self.resource.batch_get_item, RequestItems=pending)
+                response = self._call(self._batch_get_item, RequestItems=pending)
                 found.extend(response.get("Responses", {}).get(self.name, []))
                 pending = response.get("UnprocessedKeys") or {}
                 if not pending:
@@ -221,6 +222,12 @@ class TableClient:
             else:
                 raise StorageThrottledError("BatchGetItem left keys unprocessed after retries")
         return found
+
+    @property
+    def _batch_get_item(self) -> Any:
+        # A Table's client is its resource's: it takes and returns plain Python values too
+        return (self.resource.batch_get_item if self.resource is not None
+                else self.table.meta.client.batch_get_item)
 
     # --- writes ----------------------------------------------------------------------------------
 

@@ -5,22 +5,28 @@ file content), read the feeds (Query gsi1 `FEEDLIST`) and their states (Query gs
 the active ones that are due (`domain.feed_schedule.select_due`: adaptive interval, backoff),
 shard them by host (`domain.sharding`), record the cycle with its plan (a conditional put: a
 duplicate delivery of the schedule sends nothing) and enqueue one SQS message per shard, then mark
-the cycle sent. A delivery whose send failed part-way leaves the cycle unsent: Lambda's retry (a
-duplicate) sends the planned shards again.
+the cycle sent. A delivery whose send failed part-way leaves the cycle unsent and frees its plan:
+Lambda's retry (a duplicate) claims it and sends the planned shards again. A duplicate that
+overlaps a send still running (ReserveConcurrency=false) sends nothing: the plan is claimed only
+once its sender gave up, or began longer ago than the dispatch's timeout (`DISPATCH_TIMEOUT`, a
+sender killed by the timeout frees nothing), and one conditional update lets one delivery claim it.
 
-Worker (SQS event source, Powertools batch processing with partial batch failures): one shard =
-one `IngestService` run over its feeds at the cycle's clock, at most `max_per_host` concurrent
-requests per host. The service re-reads the states and skips feeds no longer due, so a retried
-shard fetches only the feeds its failed attempt did not finish, and no other shard is retried. A
-shard that stopped before its time limit with feeds left raises `ShardIncompleteError` (retried);
-a finished shard is recorded on the cycle item, and the worker that finishes the cycle's last
-shard publishes `IngestCompleted` (clustering runs once per cycle; its lease absorbs duplicates)
-and marks the cycle announced; a retried shard whose first attempt finished the cycle but died
-before that mark announces it (as does a duplicate dispatch of a cycle that had nothing due).
-Its counters sum the finished shard attempts: articles a failed attempt stored before it failed are
-stored and clustered, not counted. A shard that ends in the dead-letter queue never finishes its
-cycle: that cycle's clustering then happens with the next cycle's (it reads every article since
-its checkpoint), 15 minutes later; the DLQ alarm says so.
+Worker (SQS event source, Powertools batch processing with partial batch failures): one shard = one
+`IngestService` run over its feeds at the cycle's clock, at most `max_per_host` concurrent requests
+per host. A feed removed or paused since the dispatch (`headlinez feeds remove|pause` while its
+shard waited in SQS) is dropped first (one BatchGetItem of the feeds' config items): polled, it
+would be stored and its state item re-created, back on the feed-health list for good. The service
+re-reads the states and skips feeds no longer due, so a retried shard fetches only the feeds its
+failed attempt did not finish, and no other shard is retried. A shard that stopped before its time
+limit with feeds left raises `ShardIncompleteError` (retried); a finished shard is recorded on the
+cycle item, and the worker that finishes the cycle's last shard publishes `IngestCompleted`
+(clustering runs once per cycle; its lease absorbs duplicates) and marks the cycle announced; a
+retried shard whose first attempt finished the cycle but died before that mark announces it (as
+does a duplicate dispatch of a cycle that had nothing due). Its counters sum the finished shard
+attempts: articles a failed attempt stored before it failed are stored and clustered, not counted.
+A shard that ends in the dead-letter queue never finishes its cycle: that cycle's clustering then
+happens with the next cycle's (it reads every article since its checkpoint), 15 minutes later; the
+DLQ alarm says so.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from headlinez.clock import UtcClock
 from headlinez.domain.feed_activity import oldest_success_minutes
 from headlinez.domain.feed_schedule import PollPolicy, select_due
 from headlinez.domain.sharding import host_of, shard_by_host
@@ -44,6 +51,7 @@ from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import (
     NO_TRACING,
     ArticleRepository,
+    Clock,
     CompletionPublisher,
     CycleTotals,
     CycleTracker,
@@ -64,6 +72,11 @@ from headlinez.services.ingest import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+DISPATCH_TIMEOUT = timedelta(seconds=120)
+"""FeedDispatchFunction's Timeout (template.yaml; tests/unit/test_template.py keeps them equal): a
+send that began longer ago than this is over (failed, since the cycle is not marked sent)."""
 
 
 class ShardIncompleteError(RuntimeError):
@@ -110,8 +123,13 @@ class DispatchReport(BaseModel):
 class DispatchService:
     def __init__(self, *, registry: FeedRegistry, states: FeedStateRepository, queue: ShardQueue,
                  cycles: CycleTracker, completion: CompletionPublisher | None = None,
-                 seed: Sequence[FeedConfig] = (), shard_size: int = 50, max_per_host: int = 2) -> None:
+                 seed: Sequence[FeedConfig] = (), shard_size: int = 50, max_per_host: int = 2,
+                 clock: Clock | None = None, send_timeout: timedelta = DISPATCH_TIMEOUT) -> None:
         self._registry = registry
+        # The wall clock (not the scheduled `now`): whether another delivery's send can still be
+        # running is a question of real time.
+        self._clock = clock or UtcClock()
+        self._send_timeout = send_timeout
         self._states = states
         self._queue = queue
         self._cycles = cycles
@@ -139,12 +157,14 @@ class DispatchService:
                             max_per_host=self._max_per_host, feeds=group)
                   for index, group in enumerate(groups)]
         report.shards, report.largest_shard = len(shards), max((len(g) for g in groups), default=0)
-        if not self._cycles.start_cycle(now, shards):
+        sending_at = self._clock.now()
+        if not self._cycles.start_cycle(now, shards, sending_at=sending_at):
             report.duplicate_cycle = True
-            plan = self._cycles.unsent_plan(now)
+            plan = self._cycles.claim_unsent_plan(now, sending_at=sending_at,
+                                                  abandoned_before=sending_at - self._send_timeout)
             if plan:  # the first delivery failed part-way through sending: send its shards again
-                report.resent = self._resend(now, plan, {c.id: c for c in active})
-            else:
+                report.resent = self._resend(now, plan, {c.id: c for c in active}, sending_at)
+            else:  # sent, or being sent by a delivery that may still be running
                 logger.warning("cycle already dispatched: sending nothing",
                                extra={"run_time": now.isoformat()})
             # A first delivery that found nothing due and died before announcing it
@@ -152,16 +172,27 @@ class DispatchService:
             if totals is not None:
                 announce(self._cycles, self._completion, now, totals)
         elif shards:
-            self._queue.send(shards)
-            self._cycles.cycle_sent(now)
+            self._send(now, shards, sending_at)
         else:  # nothing due: clustering still runs (re-ranking)
             announce(self._cycles, self._completion, now, CycleTotals(0, 0, 0))
         report.seconds = round(time.perf_counter() - started, 3)
         logger.info("feeds dispatched", extra=report.model_dump(mode="json"))
         return report
 
+    def _send(self, now: datetime, shards: Sequence[FeedShard], sending_at: datetime) -> None:
+        """Send the cycle's shards and mark it sent; a failed send frees the plan for a retry."""
+        try:
+            if shards:
+                self._queue.send(shards)
+        except Exception:
+            logger.warning("cycle's send failed: its plan is left for a retry",
+                           extra={"run_time": now.isoformat(), "shards": len(shards)})
+            self._cycles.send_failed(now, sending_at=sending_at)
+            raise
+        self._cycles.cycle_sent(now)
+
     def _resend(self, now: datetime, plan: Sequence[tuple[str, list[str]]],
-                configs: dict[str, FeedConfig]) -> int:
+                configs: dict[str, FeedConfig], sending_at: datetime) -> int:
         """The planned shards, rebuilt from their feed ids, sent again (all of them: which ones
         the failed send delivered is unknown, and a shard delivered twice is harmless: its
         worker polls only feeds still due, and a shard is recorded done once). A shard whose
@@ -176,9 +207,7 @@ class DispatchService:
                 self._cycles.shard_done(now, shard_id, new_articles=0, fetched=0, failed=0)
         logger.warning("cycle's send had failed part-way: its shards sent again", extra={
             "run_time": now.isoformat(), "shards": len(shards)})
-        if shards:
-            self._queue.send(shards)
-        self._cycles.cycle_sent(now)
+        self._send(now, shards, sending_at)
         return len(shards)
 
 
@@ -221,8 +250,10 @@ class FeedWorkerService:
                  policy: PollPolicy, concurrency: int = 16,
                  max_article_age: timedelta | None = timedelta(days=14),
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
-                 time_margin: timedelta = DEFAULT_TIME_MARGIN, tracing: Tracing = NO_TRACING) -> None:
+                 time_margin: timedelta = DEFAULT_TIME_MARGIN, tracing: Tracing = NO_TRACING,
+                 registry: FeedRegistry | None = None) -> None:
         self._fetcher = fetcher
+        self._registry = registry  # None: the shard's feeds are polled as dispatched (no feed list)
         self._parse = parse
         self._states = states
         self._articles = articles
@@ -242,16 +273,17 @@ class FeedWorkerService:
                 polled_at: datetime | None = None) -> IngestReport:
         """Poll the shard's due feeds at `polled_at` (default: the shard's run time); the shard
         is recorded done under its cycle's run time either way."""
-        hosts = {host_of(f) for f in shard.feeds}
+        feeds = self._still_listed(shard)
+        hosts = {host_of(f) for f in feeds}
         fetcher = HostLimitedFetcher(self._fetcher, shard.max_per_host)
-        service = IngestService(feeds=shard.feeds, fetcher=fetcher, parse=self._parse, states=self._states,
+        service = IngestService(feeds=feeds, fetcher=fetcher, parse=self._parse, states=self._states,
                                 articles=self._articles, policy=self._policy, concurrency=self._concurrency,
                                 max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
                                 time_margin=self._time_margin, tracing=self._tracing)
         report = service.run(polled_at or shard.run_time, remaining_ms=remaining_ms)
         self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
         logger.info("shard polled", extra={
-            "shard_id": shard.shard_id, "feeds": len(shard.feeds), "hosts": len(hosts),
+            "shard_id": shard.shard_id, "feeds": len(feeds), "hosts": len(hosts),
             "due": report.feeds_due, "fetched": report.fetched, "not_modified": report.not_modified,
             "errors": report.errors, "deferred": report.deferred, "new_articles": report.new_articles,
             "peak_per_host": fetcher.peak_per_host, "seconds": report.seconds})
@@ -267,6 +299,18 @@ class FeedWorkerService:
                                                         "shards": shard.shards_in_cycle})
             announce(self._cycles, self._completion, shard.run_time, totals)
         return report
+
+    def _still_listed(self, shard: FeedShard) -> list[FeedConfig]:
+        """The shard's feeds that are still stored and not paused (all of them without a registry)."""
+        if self._registry is None or not shard.feeds:
+            return list(shard.feeds)
+        records = self._registry.get_feeds([f.id for f in shard.feeds])
+        removed = [f.id for f in shard.feeds if f.id not in records]
+        paused = [f.id for f in shard.feeds if f.id in records and records[f.id].paused]
+        if removed or paused:
+            logger.warning("feeds removed or paused since dispatch: not polled", extra={
+                "shard_id": shard.shard_id, "removed": removed, "paused": paused})
+        return [f for f in shard.feeds if f.id in records and not records[f.id].paused]
 
 
 def announce(cycles: CycleTracker, completion: CompletionPublisher | None, run_time: datetime,
