@@ -238,6 +238,9 @@ def test_the_pages_words_for_each_status_follow_the_rules() -> None:
     assert lc.quiet_needed_hours(15) == lc.COOL_MAX_HOURS > lc.quiet_needed_hours(14)
     assert "(15 newsrooms or more)" in lc.STATUS_MEANINGS["cooled"]
     assert "a story still Emerging is not cooled" in lc.STATUS_MEANINGS["cooled"]  # rule 2 before rule 3
+    # and the way out, floor included: a reader saw a small story stay Cooled at 60% of its peak
+    assert (f"back to {lc.REVIVE_SHARE * 100:g}% of its peak pace and a velocity of "
+            f"{lc.ESTABLISHED_VELOCITY:g} or more") in lc.STATUS_MEANINGS["cooled"]
     assert f"up {(lc.RISE_ENTER_GROWTH - 1) * 100:g}%" in lc.STATUS_MEANINGS["rising"]
 
 

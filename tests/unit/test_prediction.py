@@ -204,3 +204,21 @@ def test_stored_counters_round_trip() -> None:
         counters(make_record(trend({1: (2, 2)}), predict(trend({1: (2, 2)}), None, NOW), None, NOW)  # type: ignore[arg-type]
                  )
     assert TrackRecord().accuracy is None
+
+
+def test_a_backtest_with_outcomes_only_before_the_held_out_bound_says_so() -> None:
+    import io
+
+    from headlinez.evaluation.backtest import StreamReplay, print_report
+
+    # The UCI prefix (2014) against the shipped model's held-out bound (2026-02-16): 606 scored
+    # predictions were reported as "the stream is shorter than the horizon"
+    made = datetime(2014, 3, 11, tzinfo=UTC)
+    record = PredictionRecord(trend_id="t1", made_at=made, due_at=made + timedelta(hours=24), code="fades",
+                              sentence="fades by tomorrow", velocity=1.0, sources=2, outcome="fades")
+    replay = StreamReplay(records=[record], start=made, end=made + timedelta(days=2))
+    out = io.StringIO()
+    print_report(replay, "uci", out, score_from=datetime(2026, 2, 16, tzinfo=UTC))
+    assert ("nothing to score: 1 predictions have an outcome, all made before 2026-02-16 00:00Z, the "
+            "held-out bound; pass --score-from") in out.getvalue()
+    assert "shorter than the horizon" not in out.getvalue()

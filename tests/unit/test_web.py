@@ -384,6 +384,11 @@ def test_trend_page_has_every_section_consistent_with_the_json() -> None:
     assert "javascript:" not in page, "the citation with a javascript: URL is not a link"
     assert "<svg" in page
     assert 'role="img"' in page
+    # A bar is an hour, and says its value is read at that hour's end (after its articles)
+    last = detail["velocity_series"][-2]
+    start = datetime.fromisoformat(last["hour"].replace("Z", "+00:00"))
+    assert (f"{start:%b %d %H:00}–{start + timedelta(hours=1):%H:00} UTC: velocity "
+            f"{last['velocity']:.1f} at its end") in page
 
 
 def test_hostile_feed_text_renders_inert_on_every_page() -> None:
@@ -498,6 +503,8 @@ def test_how_it_works_says_when_the_confidence_shown_is_refreshed() -> None:
     repo.add(_state(1), [], score=1.0)
     page = html.unescape(_api(repo)("/how-it-works")["body"])
     assert "refreshed when the model's probability moves by 5 points or more" in " ".join(page.split())
+    # the third sentence a card can show is explained too
+    assert "says “stays quiet tomorrow”, with no confidence" in " ".join(page.split())
 
 
 def test_empty_sections_say_so_plainly() -> None:

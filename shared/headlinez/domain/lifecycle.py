@@ -90,7 +90,9 @@ STATUS_MEANINGS: dict[str, str] = {
     "cooled": (f"below {_percent(COOLED_SHARE)} of its peak pace after a quiet spell that grows "
                f"with its newsrooms: no article for {COOL_BASE_HOURS:g} hours (one newsroom) to "
                f"{COOL_MAX_HOURS:g} hours ({_newsrooms_for_longest_quiet()} newsrooms or more); "
-               "a story still Emerging is not cooled"),
+               "a story still Emerging is not cooled. It leaves Cooled only when its coverage is back to "
+               f"{_percent(REVIVE_SHARE)} of its peak pace and a velocity of {ESTABLISHED_VELOCITY:g} "
+               "or more; slower new coverage does not change it"),
 }
 
 # Distinct marks: Rising is a climbing arrow, Peaking a summit.

@@ -294,7 +294,14 @@ def print_report(replay: StreamReplay, dataset: str, out: TextIO = sys.stdout, *
     )
     record = track_record(scored)
     if not scored:
-        print("nothing to score: the stream is shorter than the horizon", file=out)
+        with_outcome = sum(1 for r in replay.records if r.outcome is not None)
+        if with_outcome and score_from is not None:
+            # e.g. the UCI prefix (2014) against the model's held-out bound (2026-02-16)
+            print(f"nothing to score: {with_outcome} predictions have an outcome, all made before "
+                  f"{score_from:%Y-%m-%d %H:%M}Z, the held-out bound; pass --score-from to score them "
+                  "(in-sample when the model was fitted on this stream)", file=out)
+        else:
+            print("nothing to score: the stream is shorter than the horizon", file=out)
         return record
     listed = methods(class_rates)
     _print_subset("all scored predictions", scored, listed, out)

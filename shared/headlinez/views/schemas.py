@@ -267,11 +267,13 @@ class RemovedClaim(_BriefModel):
 
 class FactCheck(_BriefModel):
     supported_percent: float = Field(ge=0, le=100, description="Share of the checked claims supported.")
-    claims_checked: int = Field(ge=0)
+    claims_checked: int = Field(ge=0, description="Claims checked: the paragraphs' claims and the answered "
+                                "quick answers (each is a claim too).")
     claims_supported: int = Field(ge=0)
     checked_by: str
     claims_by_method: dict[str, int] = Field(
-        default_factory=dict, description="Kept paragraph claims by `checked_by` (literal, semantic, model).",
+        default_factory=dict, description="Kept paragraph claims by `checked_by` (literal, semantic, model); "
+        "quick answers are not counted here.",
     )
     label: str = Field(description='E.g. "fact-checked: 2 unsupported claims removed (91% supported)".')
     removed_claims: list[RemovedClaim] = Field(description="Unsupported claims that were removed.")

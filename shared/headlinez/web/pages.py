@@ -138,10 +138,11 @@ def _card_sparkline(item: TrendSummary) -> Markup:
 
 
 def _checked_by_text(counts: dict[str, int]) -> str:
-    """' · kept claims: 5 word for word, 2 by meaning, 1 by the verifier model' (the API's counts)."""
+    """' · paragraph claims kept: 5 word for word, 2 by meaning, 1 by the verifier model' (the API's
+    counts; the checked claims also count the answered quick answers)."""
     names = (("literal", "word for word"), ("semantic", "by meaning"), ("model", "by the verifier model"))
     parts = [f"{counts[key]} {label}" for key, label in names if counts.get(key)]
-    return f" · kept claims: {', '.join(parts)}" if parts else ""
+    return f" · paragraph claims kept: {', '.join(parts)}" if parts else ""
 
 
 def _candidates_toggle(path: str, include: str | None, **query: str | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from headlinez.web.html import Markup, el
 
@@ -84,7 +84,9 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
                     "height": f"{max(bar_h, 0.5):.1f}",
                     "class": "bar",
                 },
-                el("title", {}, f"{hour.astimezone(UTC):%b %d %H:00} UTC: velocity {_fmt(value)}"),
+                # The bar is the hour; its value is read at the hour's end, after its articles
+                el("title", {}, f"{hour.astimezone(UTC):%b %d %H:00}–{_next_hour(hour):%H:00} UTC: "
+                                f"velocity {_fmt(value)} at its end"),
             )
         )
     labels = []
@@ -124,3 +126,7 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
         bars,
         labels,
     )
+
+
+def _next_hour(hour: datetime) -> datetime:
+    return hour.astimezone(UTC) + timedelta(hours=1)
