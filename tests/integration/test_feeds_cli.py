@@ -90,3 +90,33 @@ def test_bad_input_and_an_unreachable_table_are_one_line_errors(dynamodb_table: 
     err = capsys.readouterr().err
     assert err.startswith("error: DynamoDB table 'no-such-table': ")
     assert "Traceback" not in err
+
+
+def test_an_operator_s_pause_during_a_deploy_s_seed_is_kept(dynamodb_table: str) -> None:
+    # The seed (a deploy changed the feed's entry in feeds.yaml) read the list, the operator
+    # paused the feed (`headlinez feeds pause`), then the seed wrote the record with the paused
+    # flag it had read: the pause was lost and the feed polled again
+    table = boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table)
+    now = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
+    old = FeedConfig(id="acme", url="https://acme.example/rss.xml", outlet="Acme", publisher_family="acme")
+    DynamoFeedRegistry(table).seed([old], now=now)
+    operator = DynamoFeedRegistry(table)
+
+    class PausedDuringTheSeed(DynamoFeedRegistry):
+        def __init__(self) -> None:
+            super().__init__(table)
+            listing = self._db.query_all
+
+            def list_then_pause(**kwargs: object) -> list[object]:
+                items = list(listing(**kwargs))  # read (a lazy Query), then the pause
+                operator.set_paused("acme", True, now=now)
+                return items
+
+            self._db.query_all = list_then_pause  # type: ignore[method-assign]
+
+    edited = old.model_copy(update={"outlet": "Acme News"})
+    assert PausedDuringTheSeed().seed([edited], now=now) == 1
+    stored = operator.get_feed("acme")
+    assert stored is not None
+    assert stored.paused, "the operator's pause survives the seed"
+    assert stored.config.outlet == "Acme News", "and the seed's edit is applied"

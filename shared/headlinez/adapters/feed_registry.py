@@ -14,13 +14,14 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
+from pydantic import ValidationError
 
 from headlinez.adapters.entities.documents import read_each
 from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
@@ -29,6 +30,7 @@ from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
 logger = logging.getLogger(__name__)
+_WRITE_ATTEMPTS = 5  # a feed's read-then-write, redone when another writer came in between
 
 CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
@@ -73,22 +75,50 @@ class DynamoFeedRegistry:
         items = self._db.batch_get([FeedConfigEntity.key(feed_id) for feed_id in feed_ids], consistent=True)
         return {record.config.id: record for record in read_each(items, FeedConfigEntity.from_item)}
 
-    def _put(self, record: FeedRecord) -> None:
-        self._db.put(FeedConfigEntity.to_item(record))
+    def _write(self, record: FeedRecord, seen: Mapping[str, Any] | None) -> None:
+        """Put `record` only over the item as it was read (`seen`; None: no item yet), so that an
+        operator's pause, an edit and a deploy's seed never undo one another; ConditionFailedError
+        when another write came between the read and this one."""
+        if seen is None:
+            self._db.put(FeedConfigEntity.to_item(record), condition="attribute_not_exists(pk)")
+        else:
+            self._db.put(FeedConfigEntity.to_item(record), condition="#doc = :seen", names={"#doc": "doc"},
+                         values={":seen": seen["doc"]})
+
+    def _update(self, feed_id: str,
+                change: Callable[[FeedRecord | None], FeedRecord | None]) -> FeedRecord | None:
+        """Read the feed, write `change(record)` over what was read (nothing when it returns None);
+        read again and redo when another write came in between."""
+        for _ in range(_WRITE_ATTEMPTS):
+            seen = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
+            record = change(FeedConfigEntity.from_item(seen) if seen else None)
+            if record is None:
+                return None
+            try:
+                self._write(record, seen)
+            except ConditionFailedError:
+                continue
+            return record
+        raise ConditionFailedError(
+            f"feed {feed_id}: changed by another writer {_WRITE_ATTEMPTS} times in a row")
 
     def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
-        stored = self.get_feed(config.id)
-        record = FeedRecord(config=config, paused=stored.paused if stored else False,
-                            added_at=stored.added_at if stored else now, updated_at=now, source="cli")
-        self._put(record)
+        def edited(stored: FeedRecord | None) -> FeedRecord:
+            return FeedRecord(config=config, paused=stored.paused if stored else False,
+                              added_at=stored.added_at if stored else now, updated_at=now, source="cli")
+
+        record = self._update(config.id, edited)
+        assert record is not None  # `edited` always gives one
         return record
 
     def set_paused(self, feed_id: str, paused: bool, *, now: datetime) -> FeedRecord:
-        stored = self.get_feed(feed_id)
-        if stored is None:
-            raise FeedNotFoundError(feed_id)
-        record = stored.model_copy(update={"paused": paused, "updated_at": now})
-        self._put(record)
+        def toggled(stored: FeedRecord | None) -> FeedRecord:
+            if stored is None:
+                raise FeedNotFoundError(feed_id)
+            return stored.model_copy(update={"paused": paused, "updated_at": now})
+
+        record = self._update(feed_id, toggled)
+        assert record is not None
         return record
 
     def remove_feed(self, feed_id: str) -> None:
@@ -100,20 +130,35 @@ class DynamoFeedRegistry:
 
     def seed(self, feeds: Sequence[FeedConfig], *, now: datetime) -> int:
         """Once per distinct content: add missing feeds, update seed-sourced feeds whose entry in the
-        file changed (keeping their paused flag); feeds added or changed by the CLI are left alone."""
+        file changed (keeping their paused flag); feeds added or changed by the CLI are left alone.
+        Each write is over the feed as read: a pause or an edit made meanwhile is read again and kept."""
         digest = seed_digest(feeds)
         if self._db.get(FeedSeedEntity.key(digest)):
             return 0
-        stored = {r.config.id: r for r in self.list_feeds()}
+        listed = {str(item["gsi1sk"]): item for item in self._db.query_all(  # gsi1sk: the feed's id
+            IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq(FeedConfigEntity.LIST_PARTITION))}
         changed = 0
         for config in feeds:
-            current = stored.get(config.id)
-            if current is not None and (current.source != "seed" or current.config == config):
+            def seeded(current: FeedRecord | None, config: FeedConfig = config) -> FeedRecord | None:
+                if current is not None and (current.source != "seed" or current.config == config):
+                    return None
+                return FeedRecord(config=config, paused=current.paused if current else False,
+                                  added_at=current.added_at if current else now, updated_at=now,
+                                  source="seed")
+
+            seen = listed.get(config.id)
+            try:
+                record = seeded(FeedConfigEntity.from_item(seen) if seen else None)
+            except ValidationError:  # a newer version's record (documents module): left to it
                 continue
-            self._put(FeedRecord(config=config, paused=current.paused if current else False,
-                                 added_at=current.added_at if current else now, updated_at=now,
-                                 source="seed"))
-            changed += 1
+            if record is None:
+                continue
+            try:
+                self._write(record, seen)
+            except ConditionFailedError:  # written since the listing (or the index lagged): redo
+                record = self._update(config.id, seeded)
+            if record is not None:
+                changed += 1
         self._db.put(FeedSeedEntity.to_item(digest, now, len(feeds)))
         return changed
 
