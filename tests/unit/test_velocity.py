@@ -92,7 +92,6 @@ def test_rank_prefers_fresh_multi_source_trends() -> None:
 def test_growth_since_first_seen_compares_velocity_with_first_detection() -> None:
     story = evening_burst().model_copy(update={"detected_at": EVENING + H})
     assert first_detected(story) == EVENING + H
-    # Detected on the hour: V_d is the velocity at that hour's end
     at_detection = velocity_at(story, EVENING + H)
     peak = velocity_at(story, EVENING + 3 * H)
     expected = round(100 * (peak - at_detection) / at_detection)

@@ -42,9 +42,10 @@ Derived figures (the trend page's counters):
 * **first detected** (`first_detected`) = the moment the trend became public (its second
   independent newsroom, as clustering saw it: `TrendState.detected_at`), else its first article.
 * **"+N% since detected"** on the pages, the seed's "since first seen" (`growth_since_first_seen`)
-  = round(100 × (V_now − V_d) / V_d), V_d the velocity at the first hour end at or after first
-  detection (a point of the chart; read at an hour's end like the peak, so V_d is at most the
-  peak and a story never shows a larger fall since detection than from its peak). It falls as well as
+  = round(100 × (V_now − V_d) / V_d), V_d the velocity at first detection, at most the highest
+  hourly value since (the chart's and the peak's reading: at the instant of detection, just after
+  an article, it can be higher; so a story never shows a larger fall since detection than from
+  its peak). It falls as well as
   rises: −80% once coverage runs at a fifth of its pace when it was detected. A cooled story
   shows a fall, except one covered again below the pace that revives it (`lifecycle` rule 3)
   yet above its pace at detection; the page then marks it "covered again" beside the badge
@@ -170,25 +171,19 @@ def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
     if not trend.hourly:
         return None
     detected = first_detected(trend)
-    # V_d is read where every other figure of the page is read: at the end of an hour, here the
-    # first hour end at or after detection, a point of the series the chart and the lifecycle's
-    # peak count. Read at the instant of detection, just after the article that made the trend
-    # public, it could exceed that peak: the page said "-79% since detected" beside "-75% from
-    # its peak".
-    reference = detected if detected == _hour_floor(detected) else _hour_floor(detected) + timedelta(hours=1)
-    if trend.lifecycle_from is not None:  # the lifecycle's series starts at that hour's end
-        reference = max(reference, _hour_floor(trend.lifecycle_from) + timedelta(hours=1))
-    if now < reference:
-        # The page reads velocity at the top of the hour: no hour has ended since detection
+    if now <= detected:
+        # The page reads velocity at the top of the hour, which can precede a detection within
+        # that hour: a "now" measured before the reference is no growth at all (it read -100%).
         return None
-    base = velocity_at(trend, reference)
-    if base <= 0.0:
-        # Nothing counted yet at that hour's end (detected on the hour of its first article):
-        # the pace at the end of its first hour with an article
-        first_hour = max(reference, min(_hour_floor(bucket.hour) for bucket in trend.hourly))
-        if now < first_hour + timedelta(hours=1):
-            return None
-        base = velocity_at(trend, first_hour + timedelta(hours=1))
+    # Nothing counted yet at that instant (detected on the hour): the pace over its first hour
+    first_hour = _hour_floor(max(detected, min(bucket.hour for bucket in trend.hourly)))
+    base = velocity_at(trend, detected) or velocity_at(trend, first_hour + timedelta(hours=1))
+    # Read at the instant of detection, just after the article that made the trend public, V_d
+    # can exceed every hourly value the chart and the lifecycle's peak read: the page said "-79%
+    # since detected" beside "-75% from its peak". At most the highest hourly value since.
+    since = [value for hour, value in completed_hour_series(trend, now) if hour >= _hour_floor(detected)]
+    if since:
+        base = min(base, max(since))
     if base <= 0.0:
         return None
     return round(100 * (velocity_at(trend, now) - base) / base)
