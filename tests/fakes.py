@@ -34,7 +34,7 @@ from typing import Any
 
 from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, PublishedBrief
-from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record, may_take_title_key, title_key
+from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
 from headlinez.domain.newsrooms import is_public
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.domain.search import search_text
@@ -306,9 +306,7 @@ class InMemoryArticleRepository:
     - an article is stored once per article id (the conditional put of its url key); a later save
       of the same id writes nothing and is not returned;
     - every dedupe key of a written article holds its `dedupe_record`; the url key keeps the first
-      article, the guid keys the last one written (plain overwrites); the title key is claimed: an
-      article whose headline another article holds (`may_take_title_key` false: within the repeat
-      window) is not stored, a repeat days apart takes the key over;
+      article, the title and guid keys the last one written (alias items are plain overwrites);
     - `articles_ingested_between` compares ingest times at the second (the gsi1 sort key) and returns
       them oldest first (then by id), as the Query per ingest hour.
     `articles` and `keys` are public for tests that look at what was stored.
@@ -328,12 +326,9 @@ class InMemoryArticleRepository:
         return found
 
     def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
+        self.restore_aliases(articles)  # aliases first, as DynamoStore
         written: list[Article] = []
         for article in articles:
-            tkey = title_key(article)
-            if tkey is not None and tkey in self.keys and not may_take_title_key(article, self.keys[tkey]):
-                continue  # the headline is another article's: a duplicate stored meanwhile
-            self.restore_aliases([article])  # aliases first, as DynamoStore
             if article.article_id in self.articles:
                 continue  # stored already: not ours to count
             self.articles[article.article_id] = article.model_copy(deep=True)

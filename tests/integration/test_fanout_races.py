@@ -2,15 +2,12 @@
 
 - Two deliveries of one dispatch slot (ReserveConcurrency=false lets them overlap): the second, run
   while the first is sending, found the plan unsent and sent every shard again.
-- Two feeds of one newsroom (one story, two URLs) polled at once: both read the headline's title
-  alias as absent, and both stored the story.
 - A feed removed or paused while its shard waited in SQS: the worker polled it and re-created its
   state item, so a removed feed was back on the feed-health list for good.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -25,10 +22,9 @@ from headlinez.adapters.feed_parser import parse_feed
 from headlinez.adapters.feed_registry import DynamoFeedRegistry, SqsShardQueue
 from headlinez.adapters.http_fetch import FetchOutcome
 from headlinez.domain.feed_schedule import PollPolicy
-from headlinez.models import Article, FeedConfig, FeedShard
+from headlinez.models import FeedConfig, FeedShard
 from headlinez.ports import CycleTotals
 from headlinez.services.fanout import DISPATCH_TIMEOUT, DispatchService, FeedWorkerService
-from headlinez.services.ingest import IngestService
 from headlinez.views.reads import ApiReads
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -168,48 +164,6 @@ def _ingested(resource: Any, dynamodb_table: str) -> list[str]:
     items = resource.Table(dynamodb_table).query(
         IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq("INGEST#2026-02-18T04"))["Items"]
     return sorted(str(i["pk"]) for i in items)
-
-
-def test_two_feeds_of_one_newsroom_polled_at_once_store_their_shared_story_once(
-        resource: Any, dynamodb_table: str) -> None:
-    title = "Parliament passes emergency budget after all-night session"
-    world = FeedConfig(id="acme-world", url="https://news.acme.example/world.xml", outlet="Acme",  # type: ignore[arg-type]
-                       publisher_family="acme")
-    top = FeedConfig(id="acme-top", url="https://feeds.acme.example/top.xml", outlet="Acme",  # type: ignore[arg-type]
-                     publisher_family="acme")
-    bodies = {str(world.url): rss((title, "https://news.acme.example/world/budget-vote")),
-              str(top.url): rss((title, "https://news.acme.example/uk/budget-vote"))}
-
-    def poll(store: DynamoStore, feed: FeedConfig) -> int:
-        service = IngestService(feeds=[feed], fetcher=FixedFeeds(bodies), parse=parse_feed, states=store,
-                                articles=store)
-        return service.run(NOW).new_articles
-
-    others: list[int] = []
-
-    class Interleaved(DynamoStore):
-        """World's run: after it read the dedupe keys (none stored), Top's run polls and stores."""
-
-        def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
-            thread = threading.Thread(target=lambda: others.append(poll(DynamoStore(resource, dynamodb_table),
-                                                                        top)))
-            thread.start()
-            thread.join()
-            return super().save_new_articles(articles)
-
-    # When both feeds' runs read the keys before either stores
-    mine = poll(Interleaved(resource, dynamodb_table), world)
-    # Then the story is stored once, counted once
-    assert len(_ingested(resource, dynamodb_table)) == 1
-    assert (others, mine) == ([1], 0)
-    # and a retry of the run that stored it writes nothing and fails nothing (idempotent)
-    stored = DynamoStore(resource, dynamodb_table)
-    article = stored.articles_ingested_between(NOW - timedelta(hours=1), NOW + timedelta(hours=1))[0]
-    assert stored.save_new_articles([article]) == []
-    assert len(_ingested(resource, dynamodb_table)) == 1
-
-
-# --- worker: a feed removed or paused while its shard waits ----------------------------------------------
 
 
 def test_a_feed_removed_or_paused_while_its_shard_waits_is_not_polled(

@@ -16,7 +16,6 @@ pages by key and never loses items to a filter; gsi2 holds every open trend by r
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,7 +41,7 @@ from headlinez.adapters.table import (
     iso,
     projection,
 )
-from headlinez.domain.dedupe import DedupeKey, dedupe_keys, may_take_title_key, title_key
+from headlinez.domain.dedupe import DedupeKey
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
 from headlinez.models import Article, FeedState, TrendMember, TrendState
 from headlinez.ports import (
@@ -54,8 +53,6 @@ from headlinez.ports import (
 )
 
 __all__ = ["MAX_ITEM_BYTES", "RECENT_WINDOW", "DynamoStore", "ItemTooLargeError", "StorageError", "rank_key"]
-
-logger = logging.getLogger(__name__)
 
 RECENT_WINDOW = 100  # sort=recent reorders this many top-ranked trends of the scope by last activity
 RECENT_MAX_PAGES = 10  # Query pages read for that window (1 MB each) before giving up on filling it
@@ -111,23 +108,17 @@ class DynamoStore:
     def save_new_articles(self, articles: Sequence[Article]) -> list[Article]:
         """Store new articles exactly once; return those this call actually wrote.
 
-        The dedupe aliases go first. The title alias (one headline per newsroom) is claimed, a
-        conditional put per article (`_claim_title`): of two overlapping runs that both read it
-        absent (two feeds of one newsroom with one story under two URLs), the loser skips its
-        copy. The GUID aliases of the claimed articles follow in BatchWriteItem calls of 25
+        The dedupe aliases (title per newsroom, feed GUID) go first, in BatchWriteItem calls of 25
         (cheap: on moto 6,900 vs 1,200 items/s), then each article item (its key is the canonical
         URL's digest) as a conditional put, `attribute_not_exists(pk)`: even two overlapping runs,
         or a retried one, store an article only once, and the loser learns it was already there.
         In this order a crash leaves at worst an alias whose article is missing, which ingest does
-        not trust (`IngestService._store`) and the article's own retry claims again; in the other
-        order it left an article without its aliases, which the newsroom's other feeds then stored
-        a second time.
+        not trust (`IngestService._store`); in the other order it left an article without its
+        aliases, which the newsroom's other feeds then stored a second time.
         """
-        claimed = [article for article in articles if self._claim_title(article)]
-        self._db.batch_put([DedupeAliasEntity.alias_item(article, key, self._article_ttl)
-                            for article in claimed for key in dedupe_keys(article) if key.kind == "guid"])
+        self.restore_aliases(articles)
         written: list[Article] = []
-        for article in claimed:
+        for article in articles:
             try:
                 self._db.put(ArticleEntity.to_item(article, self._article_ttl),
                              condition="attribute_not_exists(pk)")
@@ -135,38 +126,6 @@ class DynamoStore:
                 continue  # stored meanwhile by another run (or an earlier try): not ours to count
             written.append(article)
         return written
-
-    def _claim_title(self, article: Article) -> bool:
-        """Write the article's title alias unless the headline belongs to another article (False:
-        the article is a duplicate, stored by another run meanwhile). Idempotent: the alias may be
-        rewritten while it names this article, or (read, then written only while it still holds
-        what was read) an article published far apart (`may_take_title_key`)."""
-        key = title_key(article)
-        if key is None:
-            return True
-        item = DedupeAliasEntity.alias_item(article, key, self._article_ttl)
-        try:
-            self._db.put(item, condition="attribute_not_exists(pk) OR article_id = :id",
-                         values={":id": article.article_id})
-            return True
-        except ConditionFailedError:
-            pass
-        stored = self._db.get(DedupeAliasEntity.key(key), consistent=True)
-        try:
-            if stored is None:  # expired or deleted since
-                self._db.put(item, condition="attribute_not_exists(pk)")
-            elif may_take_title_key(article, DedupeAliasEntity.record_of(stored)):
-                self._db.put(item, condition="rec = :seen", values={":seen": stored["rec"]})
-            else:
-                logger.info("duplicate headline stored by another run: skipped", extra={
-                    "article_id": article.article_id, "feed_id": article.feed_id,
-                    "stored_article_id": DedupeAliasEntity.record_of(stored).get("article_id")})
-                return False
-        except ConditionFailedError:
-            logger.info("duplicate headline stored by another run: skipped", extra={
-                "article_id": article.article_id, "feed_id": article.feed_id})
-            return False
-        return True
 
     def restore_aliases(self, articles: Sequence[Article]) -> None:
         """(Re)write the dedupe aliases of articles: before they are stored, and for an article

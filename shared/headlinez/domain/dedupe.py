@@ -50,7 +50,6 @@ __all__ = [
     "dedupe_within_batch",
     "guid_key",
     "is_duplicate",
-    "may_take_title_key",
     "stored_since_by",
     "title_key",
 ]
@@ -141,13 +140,6 @@ def is_duplicate(article: Article, existing: Mapping[DedupeKey, Mapping[str, Any
     if gkey is not None and gkey in existing:
         return _same_item_as(article, existing[gkey])
     return False
-
-
-def may_take_title_key(article: Article, record: Mapping[str, Any]) -> bool:
-    """True when `article` may (re)write a title key that holds `record`: the record is its own (a
-    retry), or another article's published more than `TITLE_REPEAT_WINDOW` away (rule 2's repeat).
-    Otherwise the headline belongs to that article, and `article` is its duplicate."""
-    return record.get("article_id") == article.article_id or _far_apart(article, record)
 
 
 def dedupe_within_batch(articles: Iterable[Article]) -> list[Article]:

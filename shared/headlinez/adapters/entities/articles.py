@@ -105,13 +105,9 @@ class DedupeAliasEntity:
         return dict(json.loads(item["rec"]))
 
     @classmethod
-    def alias_item(cls, article: Article, key: DedupeKey, ttl: timedelta) -> Item:
-        """One alias item of `article`; `article_id` (also in `rec`) is what the title key's
-        conditional write compares (`DynamoStore.save_new_articles`)."""
-        return {**cls.key(key), "rec": json.dumps(dedupe_record(article)), "article_id": article.article_id,
-                "ttl": epoch(article.ingested_at + ttl)}
-
-    @classmethod
     def alias_items(cls, article: Article, ttl: timedelta) -> list[Item]:
         """The title and guid alias items of a stored article (the url key is its own item)."""
-        return [cls.alias_item(article, key, ttl) for key in dedupe_keys(article) if key.kind != "url"]
+        expires = epoch(article.ingested_at + ttl)
+        record = json.dumps(dedupe_record(article))
+        return [{**cls.key(key), "rec": record, "ttl": expires}
+                for key in dedupe_keys(article) if key.kind != "url"]
