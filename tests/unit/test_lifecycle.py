@@ -242,6 +242,8 @@ def test_the_pages_words_for_each_status_follow_the_rules() -> None:
     assert (f"back to {lc.REVIVE_SHARE * 100:g}% of its peak pace and a velocity of "
             f"{lc.ESTABLISHED_VELOCITY:g} or more") in lc.STATUS_MEANINGS["cooled"]
     assert f"up {(lc.RISE_ENTER_GROWTH - 1) * 100:g}%" in lc.STATUS_MEANINGS["rising"]
+    # rule 0: a restarted story's age counts from its detection (its first article may be a day old)
+    assert "counted from its detection" in lc.STATUS_MEANINGS["emerging"]
 
 
 # --- "covered again": new coverage beside a Cooled badge ------------------------------------------

@@ -1079,3 +1079,19 @@ def test_a_claim_s_citations_stay_on_the_line_of_its_last_word() -> None:
     page = _api(repo)(f"/trend/{state.trend_id}")["body"]
     assert re.search(r'</span><span class="cites">(?:\u2060|&#8288;)<sup><a href="#cite-1"', page)
     assert ".cites{white-space:nowrap}" in _api(repo)("/assets/site.css")["body"]
+
+
+def test_a_single_prediction_is_one_time_and_a_slow_story_is_not_at_zero() -> None:
+    from headlinez.views.schemas import PredictionTally, TrackRecordView
+    from headlinez.web.pages import _velocity_text, track_record_text
+
+    tallies = [PredictionTally(code="continues", text="still in the news tomorrow", said=1, right=0),
+               PredictionTally(code="fades", text="fades by tomorrow", said=2, right=2)]
+    track = TrackRecordView(scored=3, accuracy=2 / 3, always_fades_accuracy=1.0, persistence_accuracy=0.5,
+                            by_prediction=tallies)
+    text = track_record_text(track)
+    assert "\u201cstill in the news tomorrow\u201d 1 time, right in 0" in text
+    assert "\u201cfades by tomorrow\u201d 2 times, right in 2" in text
+    # a velocity of 0.046 read "Velocity 0", as if the story had stopped
+    assert [_velocity_text(v) for v in (0.0, 0.004, 0.046, 0.05, 1.25, 12.0)] == [
+        "0", "<0.01", "0.05", "0.1", "1.2", "12"]

@@ -2,7 +2,9 @@
 
 A trend's main headline is the most representative *straight news report* of the story: the
 title closest to the trend's centroid, among titles that are not an explainer, a gallery, a live
-blog, a listicle, a quiz, a podcast or an opinion label. Such titles are not forbidden (a story
+blog, a listicle, a quiz, a podcast, an opinion label or a question ("Can Bangladesh's old guard
+build a new democracy?" is an analysis; "Key Bangladesh election returns old guard to power" the
+report). Such titles are not forbidden (a story
 covered only by a live blog still needs a headline): their score is multiplied by
 ``FORMAT_PENALTY`` so any straight report of similar closeness wins.
 
@@ -32,6 +34,7 @@ _FORMATS = re.compile(
     | ^\s*\d{1,3}\s+(?:\w+\s+){0,3}
       (?:things|ways|reasons|facts|photos|pictures|moments|takeaways|questions|best|most)\b
     | ^\s*(?:how|why)\s+\w+
+    | \?\W*$
     """,
     re.IGNORECASE | re.VERBOSE,
 )

@@ -5,7 +5,8 @@ The status is read from the trend's smoothed velocity at *completed* UTC hours
 changes at most once an hour and never because the current hour has only just started. It is
 judged against the trend's *own* peak and age, not a global scale. Notation: V = velocity at the
 last completed hour, V2 = two hours earlier, P = the peak of the series so far, age = hours since
-the trend was first seen, quiet = hours since its latest article, N = its newsrooms.
+the trend was first seen (since its detection after rule 0), quiet = hours since its latest article,
+N = its newsrooms.
 
 Rules, applied in order (thresholds are the constants below):
 
@@ -81,7 +82,8 @@ def _newsrooms_for_longest_quiet() -> int:
 # the constants above so that the page cannot drift from the rules.
 STATUS_MEANINGS: dict[str, str] = {
     "emerging": (f"new: not yet at a velocity of {ESTABLISHED_VELOCITY:g} and under "
-                 f"{EMERGING_MAX_HOURS:g} hours old"),
+                 f"{EMERGING_MAX_HOURS:g} hours old (counted from its detection when a second "
+                 "newsroom took up a story that had gone quiet)"),
     "rising": (f"at its highest pace so far and up {_percent(RISE_ENTER_GROWTH - 1)} or more in "
                "two hours"),
     "peaking": f"past its rise, at {_percent(FADE_SHARE)} or more of its peak pace",

@@ -125,6 +125,8 @@ def prediction_text(prediction: Prediction) -> str:
 
 
 def _velocity_text(value: float) -> str:
+    if 0 < value < 0.05:  # moving, if slowly: "0" read as stopped
+        return "<0.01" if value < 0.005 else f"{value:.2f}".rstrip("0")
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -170,8 +172,8 @@ def track_record_text(track: TrackRecordView | None) -> str:
             "Track record: no prediction has been scored yet. Predictions are scored once their 24 hours "
             "have passed; the accuracy appears here from then on."
         )
-    said = "; ".join(f"we said \u201c{t.text}\u201d {t.said} times, right in {t.right}"
-                     for t in track.by_prediction)
+    said = "; ".join(f"we said \u201c{t.text}\u201d {t.said} time{'' if t.said == 1 else 's'}, "
+                     f"right in {t.right}" for t in track.by_prediction)
     return (
         # one prediction per public trend and hour: say so, or a reader takes them for N stories
         f"Track record: {track.scored} hourly predictions scored (one per trend and hour), "
