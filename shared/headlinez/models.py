@@ -12,7 +12,16 @@ import struct
 from datetime import datetime
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationInfo,
+    field_validator,
+)
 
 
 def _require_utc(value: datetime) -> datetime:
@@ -22,6 +31,15 @@ def _require_utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_require_utc)]
+
+STORED_READ: dict[str, bool] = {"stored": True}
+"""The validation context of a read of stored data (headlinez.adapters.entities.documents): only
+there do values of a closed vocabulary that this version does not know read as the nearest it
+knows; the code's own writes stay strict."""
+
+
+def from_storage(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -114,9 +132,10 @@ class FeedState(BaseModel):
     )
 
 
-def _seed_or_cli(value: object) -> object:
-    # An origin a newer version records (e.g. an API) is not the seed file's (documents module)
-    return value if value in ("seed", "cli") else "cli"
+def _seed_or_cli(value: object, info: ValidationInfo) -> object:
+    # Read from storage, an origin a newer version records (e.g. an API) is not the seed file's
+    # (documents module); a writer's stays an error
+    return value if value in ("seed", "cli") or not from_storage(info) else "cli"
 
 
 class FeedRecord(BaseModel):
@@ -234,14 +253,18 @@ TrendStatus = Literal["emerging", "rising", "peaking", "fading", "cooled"]
 TopicKind = Literal["person", "organization", "place", "term"]
 
 
-def _known_status(value: object) -> object:
-    # A status a newer version introduced reads as none: this version's lifecycle derives its own
-    # (headlinez.adapters.entities.documents)
-    return value if value is None or value in get_args(TrendStatus) else None
+def _known_status(value: object, info: ValidationInfo) -> object:
+    # Read from storage, a status a newer version introduced reads as none: this version's
+    # lifecycle derives its own (headlinez.adapters.entities.documents). A writer's stays an error.
+    if value is None or value in get_args(TrendStatus) or not from_storage(info):
+        return value
+    return None
 
 
-def _known_kind(value: object) -> object:
-    return value if value in get_args(TopicKind) else "term"  # a newer version's kind: a plain term
+def _known_kind(value: object, info: ValidationInfo) -> object:
+    if value in get_args(TopicKind) or not from_storage(info):
+        return value
+    return "term"  # a newer version's kind, read from storage: a plain term
 
 
 StoredTrendStatus = Annotated[TrendStatus | None, BeforeValidator(_known_status)]

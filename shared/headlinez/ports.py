@@ -246,11 +246,6 @@ class PredictionRepository(Protocol):
 # --- Feeds and ingest: the feed list, fetching, parsing (services.ingest) -------------------------
 
 
-class StoredBriefUnreadableError(RuntimeError):
-    """A trend's stored brief cannot be read by this version of the code: a newer version wrote it
-    (during a deploy, or before a rollback). It is left as it is, never replaced by an older one."""
-
-
 class FeedNotFoundError(LookupError):
     """No stored feed has this id (`headlinez feeds pause|resume|remove`)."""
 
@@ -467,6 +462,11 @@ class Lease(Protocol):
 
 
 # --- Briefs: the flow's store, generator and verifier (services.briefs) ---------------------------
+
+
+class StoredBriefUnreadableError(RuntimeError):
+    """A trend's stored brief cannot be read by this version of the code: a newer version wrote it
+    (during a deploy, or before a rollback). It is left as it is, never replaced by an older one."""
 
 
 @dataclass(frozen=True)

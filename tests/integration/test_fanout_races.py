@@ -15,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-from boto3.dynamodb.conditions import Key
 
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.feed_parser import parse_feed
@@ -157,13 +156,7 @@ def test_a_duplicate_dispatch_during_the_first_ones_send_sends_nothing(
     assert sorted(Counter(s.shard_id for s in _drain(sqs)).values()) == [1, 1, 1]
 
 
-# --- ingest: one headline from two feeds of one newsroom, polled at once --------------------------------
-
-
-def _ingested(resource: Any, dynamodb_table: str) -> list[str]:
-    items = resource.Table(dynamodb_table).query(
-        IndexName="gsi1", KeyConditionExpression=Key("gsi1pk").eq("INGEST#2026-02-18T04"))["Items"]
-    return sorted(str(i["pk"]) for i in items)
+# --- worker: a feed removed or paused while its shard waits ----------------------------------------
 
 
 def test_a_feed_removed_or_paused_while_its_shard_waits_is_not_polled(

@@ -3,7 +3,9 @@
 A deploy runs two versions side by side, and a rollback has the older read what the newer wrote
 (headlinez.adapters.entities.documents). Each test stores what a next version plausibly would (a
 new field, a new status or topic kind, a new feed origin, a value this version cannot read at all)
-and checks that this version still serves, lists, clusters and rewrites without losing it.
+and checks that this version still serves, lists and clusters it, and that its rewrites keep a
+new top-level field (a nested model's new field is not kept: see the documents module). The
+"a new field" cases of the first test are controls: those reads were lenient already.
 """
 
 from __future__ import annotations
@@ -160,6 +162,39 @@ def test_an_older_version_rewriting_whole_items_keeps_the_next_version_s_fields(
     stored = _stored_doc(dynamodb_table, {"pk": "FEED#f", "sk": "STATE"})
     assert stored["robots_allowed"] is False
     assert stored["last_attempt_at"].startswith("2026-11-26T12:00")
+
+
+def test_a_feed_state_it_cannot_read_fails_the_poll_rather_than_coming_back_blank(
+        dynamodb_table: str) -> None:
+    # Ingest rewrites the states it reads: skipped, the state came back as a new feed's (ETag,
+    # backoff and health history gone, the feed polled at once); the shard fails and retries
+    from pydantic import ValidationError
+
+    store = DynamoStore.from_table_name(dynamodb_table)
+    store.put_states([FeedState(feed_id="f", url="https://e.example/rss", etag='"v1"'),
+                      FeedState(feed_id="g", url="https://g.example/rss")])
+    _rewrite(dynamodb_table, {"pk": "FEED#f", "sk": "STATE"},
+             lambda doc: doc.update(consecutive_errors="many"))
+    with pytest.raises(ValidationError):
+        store.get_states(["f", "g"])
+    assert [state.feed_id for state in store.list_states()] == ["g"]  # the feed-health list skips it
+    assert _stored_doc(dynamodb_table, {"pk": "FEED#f", "sk": "STATE"})["etag"] == '"v1"'
+
+
+def test_an_older_version_s_pause_keeps_a_newer_version_s_feed_record(dynamodb_table: str) -> None:
+    registry = DynamoFeedRegistry.from_table_name(dynamodb_table)
+    registry.put_feed(FeedConfig(id="beta", url="https://beta.example/rss", outlet="Beta",
+                                 publisher_family="beta"), now=NOW)
+
+    def next_version(doc: Doc) -> None:
+        doc.update(source="api", paused_reason="spam")
+        doc["config"].update(poll_minutes=3)
+
+    _rewrite(dynamodb_table, {"pk": "FEED#beta", "sk": "CONFIG"}, next_version)
+    assert registry.set_paused("beta", True, now=NOW + timedelta(minutes=5)).paused
+    stored = _stored_doc(dynamodb_table, {"pk": "FEED#beta", "sk": "CONFIG"})
+    assert stored["paused"] is True
+    assert (stored["source"], stored["paused_reason"], stored["config"]["poll_minutes"]) == ("api", "spam", 3)
 
 
 def test_a_next_version_feed_record_is_listed_with_its_known_fields(dynamodb_table: str) -> None:

@@ -1083,7 +1083,8 @@ def test_a_claim_s_citations_stay_on_the_line_of_its_last_word() -> None:
 
 def test_a_single_prediction_is_one_time_and_a_slow_story_is_not_at_zero() -> None:
     from headlinez.views.schemas import PredictionTally, TrackRecordView
-    from headlinez.web.pages import _velocity_text, track_record_text
+    from headlinez.web.pages import track_record_text
+    from headlinez.web.svg import velocity_text
 
     tallies = [PredictionTally(code="continues", text="still in the news tomorrow", said=1, right=0),
                PredictionTally(code="fades", text="fades by tomorrow", said=2, right=2)]
@@ -1093,5 +1094,5 @@ def test_a_single_prediction_is_one_time_and_a_slow_story_is_not_at_zero() -> No
     assert "\u201cstill in the news tomorrow\u201d 1 time, right in 0" in text
     assert "\u201cfades by tomorrow\u201d 2 times, right in 2" in text
     # a velocity of 0.046 read "Velocity 0", as if the story had stopped
-    assert [_velocity_text(v) for v in (0.0, 0.004, 0.046, 0.05, 1.25, 12.0)] == [
+    assert [velocity_text(v) for v in (0.0, 0.004, 0.046, 0.05, 1.25, 12.0)] == [
         "0", "<0.01", "0.05", "0.1", "1.2", "12"]

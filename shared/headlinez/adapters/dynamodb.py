@@ -86,7 +86,9 @@ class DynamoStore:
 
     def get_states(self, feed_ids: Sequence[str]) -> dict[str, FeedState]:
         items = self._db.batch_get([FeedStateEntity.key(fid) for fid in feed_ids], consistent=True)
-        states = read_each(items, FeedStateEntity.from_item)
+        # Not skipped when unreadable, unlike the lists: ingest rewrites what it read, and a state it
+        # could not read would come back blank (its ETag, backoff and health gone). The shard fails.
+        states = [FeedStateEntity.from_item(item) for item in items]
         return {state.feed_id: state for state in states}
 
     def put_states(self, states: Sequence[FeedState]) -> None:
@@ -475,8 +477,9 @@ class DynamoStore:
         if since is not None:
             condition = condition & Attr("sk").gte(iso(since))
         for item in self._db.scan_all(FilterExpression=condition, **projection(("pk", "sk", "doc"))):
-            yield from (record for record in read_each((item,), PredictionEntity.from_item)
-                        if record.outcome is not None)
+            for record in read_each((item,), PredictionEntity.from_item):  # lazy: one item at a time
+                if record.outcome is not None:
+                    yield record
 
     def predictions_for_trend(self, trend_id: str, limit: int = 48) -> list[PredictionRecord]:
         """A trend's predictions, newest first (one Query of its partition)."""

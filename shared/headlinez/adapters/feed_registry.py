@@ -17,20 +17,21 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from boto3.dynamodb.conditions import Key
 from pydantic import ValidationError
 
-from headlinez.adapters.entities.documents import read_each
+from headlinez.adapters.entities.documents import read_document, read_each
 from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
-from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
+from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient, iso
 from headlinez.models import FeedConfig, FeedRecord, FeedShard
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
 logger = logging.getLogger(__name__)
 _WRITE_ATTEMPTS = 5  # a feed's read-then-write, redone when another writer came in between
+ChangedT = TypeVar("ChangedT", FeedRecord, FeedRecord | None)
 
 CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
@@ -79,21 +80,22 @@ class DynamoFeedRegistry:
         """Put `record` only over the item as it was read (`seen`; None: no item yet), so that an
         operator's pause, an edit and a deploy's seed never undo one another; ConditionFailedError
         when another write came between the read and this one."""
-        if seen is None:
-            self._db.put(FeedConfigEntity.to_item(record), condition="attribute_not_exists(pk)")
-        else:
-            self._db.put(FeedConfigEntity.to_item(record), condition="#doc = :seen", names={"#doc": "doc"},
-                         values={":seen": seen["doc"]})
+        self._put_over(FeedConfigEntity.to_item(record), seen)
 
-    def _update(self, feed_id: str,
-                change: Callable[[FeedRecord | None], FeedRecord | None]) -> FeedRecord | None:
+    def _put_over(self, item: Mapping[str, Any], seen: Mapping[str, Any] | None) -> None:
+        if seen is None:
+            self._db.put(item, condition="attribute_not_exists(pk)")
+        else:
+            self._db.put(item, condition="#doc = :seen", names={"#doc": "doc"}, values={":seen": seen["doc"]})
+
+    def _update(self, feed_id: str, change: Callable[[FeedRecord | None], ChangedT]) -> ChangedT:
         """Read the feed, write `change(record)` over what was read (nothing when it returns None);
         read again and redo when another write came in between."""
         for _ in range(_WRITE_ATTEMPTS):
             seen = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
             record = change(FeedConfigEntity.from_item(seen) if seen else None)
             if record is None:
-                return None
+                return record
             try:
                 self._write(record, seen)
             except ConditionFailedError:
@@ -107,19 +109,25 @@ class DynamoFeedRegistry:
             return FeedRecord(config=config, paused=stored.paused if stored else False,
                               added_at=stored.added_at if stored else now, updated_at=now, source="cli")
 
-        record = self._update(config.id, edited)
-        assert record is not None  # `edited` always gives one
-        return record
+        return self._update(config.id, edited)
 
     def set_paused(self, feed_id: str, paused: bool, *, now: datetime) -> FeedRecord:
-        def toggled(stored: FeedRecord | None) -> FeedRecord:
-            if stored is None:
+        """Patch `paused` and `updated_at` into the stored document as it is: the fields and values
+        a newer version wrote there survive an older version's pause (documents module)."""
+        for _ in range(_WRITE_ATTEMPTS):
+            seen = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
+            if not seen:
                 raise FeedNotFoundError(feed_id)
-            return stored.model_copy(update={"paused": paused, "updated_at": now})
-
-        record = self._update(feed_id, toggled)
-        assert record is not None
-        return record
+            document = {**json.loads(seen["doc"]), "paused": paused, "updated_at": iso(now)}
+            record = read_document(FeedRecord, json.dumps(document))
+            item = {**FeedConfigEntity.to_item(record), "doc": json.dumps(document, separators=(",", ":"))}
+            try:
+                self._put_over(item, seen)
+            except ConditionFailedError:
+                continue
+            return record
+        raise ConditionFailedError(
+            f"feed {feed_id}: changed by another writer {_WRITE_ATTEMPTS} times in a row")
 
     def remove_feed(self, feed_id: str) -> None:
         try:
@@ -156,7 +164,10 @@ class DynamoFeedRegistry:
             try:
                 self._write(record, seen)
             except ConditionFailedError:  # written since the listing (or the index lagged): redo
-                record = self._update(config.id, seeded)
+                try:
+                    record = self._update(config.id, seeded)
+                except ValidationError:  # rewritten meanwhile by a newer version: left to it
+                    continue
             if record is not None:
                 changed += 1
         self._db.put(FeedSeedEntity.to_item(digest, now, len(feeds)))

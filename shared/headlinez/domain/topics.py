@@ -282,10 +282,9 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
     return runs
 
 
-# First names that title-case headlines use more often as words: a bill, to mark, frank talks.
-_WORDS_AS_FIRST_NAMES = frozenset({"bill", "mark", "will", "frank", "grant", "hunter", "chase", "rob",
-                                   "chuck", "max", "pat", "rose", "hope", "faith", "joy", "may", "june",
-                                   "april", "august", "ray", "sandy", "jack"})
+# Given names of the list that title-case headlines use more often as words: a bill, to mark,
+# frank talks, rob a bank (`_completes_name` does not take the next word for their surname).
+_WORDS_AS_FIRST_NAMES = frozenset({"bill", "chuck", "frank", "hunter", "jack", "mark", "max", "rob"})
 
 
 def _completes_name(run: Sequence[str], key: str) -> bool:

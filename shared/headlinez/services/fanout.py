@@ -302,7 +302,7 @@ class FeedWorkerService:
 
     def _still_listed(self, shard: FeedShard) -> list[FeedConfig]:
         """The shard's feeds that are still stored and not paused (all of them without a registry)."""
-        if self._registry is None or not shard.feeds:
+        if self._registry is None:
             return list(shard.feeds)
         records = self._registry.get_feeds([f.id for f in shard.feeds])
         removed = [f.id for f in shard.feeds if f.id not in records]

@@ -40,7 +40,7 @@ from headlinez.views.schemas import (
 )
 from headlinez.web.assets import CSS_PATH
 from headlinez.web.html import Markup, ago, href, iso, safe_url
-from headlinez.web.svg import sparkline, velocity_chart
+from headlinez.web.svg import sparkline, velocity_chart, velocity_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -78,7 +78,7 @@ def templates() -> Environment:
             "iso": iso,
             "ago": ago,
             "utc_minute": _utc_minute,
-            "velocity": _velocity_text,
+            "velocity": velocity_text,
             "prediction_text": prediction_text,
             "checked_by": _checked_by_text,
             "card_sparkline": _card_sparkline,
@@ -124,17 +124,11 @@ def prediction_text(prediction: Prediction) -> str:
     return f"predicts: {prediction.text} \u00b7 {percent} confidence"
 
 
-def _velocity_text(value: float) -> str:
-    if 0 < value < 0.05:  # moving, if slowly: "0" read as stopped
-        return "<0.01" if value < 0.005 else f"{value:.2f}".rstrip("0")
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
 def _card_sparkline(item: TrendSummary) -> Markup:
     peak = max(item.velocity_24h, default=0.0)
     label = (
-        f"Velocity over the last {len(item.velocity_24h)} hours: now {_velocity_text(item.velocity)}, "
-        f"peak {_velocity_text(peak)}"
+        f"Velocity over the last {len(item.velocity_24h)} hours: now {velocity_text(item.velocity)}, "
+        f"peak {velocity_text(peak)}"
     )
     return sparkline(item.velocity_24h, label=label)
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from headlinez.web.html import Markup, el
 
 
-def _fmt(value: float) -> str:
+def velocity_text(value: float) -> str:
+    """A velocity as the pages write it: one decimal, and never "0" for a story still moving."""
+    if 0 < value < 0.05:  # moving, if slowly: "0" read as stopped
+        return "<0.01" if value < 0.005 else f"{value:.2f}".rstrip("0")
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -86,7 +89,7 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
                 },
                 # The bar is the hour; its value is read at the hour's end, after its articles
                 el("title", {}, f"{hour.astimezone(UTC):%b %d %H:00}–{_next_hour(hour):%H:00} UTC: "
-                                f"velocity {_fmt(value)} at its end"),
+                                f"velocity {velocity_text(value)} at its end"),
             )
         )
     labels = []
@@ -109,7 +112,8 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
             {"x1": left, "y1": top + plot_h, "x2": width - 8, "y2": top + plot_h, "class": "axis-line"},
         ),
         el("line", {"x1": left, "y1": top, "x2": left, "y2": top + plot_h, "class": "axis-line"}),
-        el("text", {"x": left - 6, "y": top + 10, "text-anchor": "end", "class": "axis"}, _fmt(peak)),
+        el("text", {"x": left - 6, "y": top + 10, "text-anchor": "end", "class": "axis"},
+           velocity_text(peak)),
         el("text", {"x": left - 6, "y": top + plot_h, "text-anchor": "end", "class": "axis"}, "0"),
     ]
     return el(
