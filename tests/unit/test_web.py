@@ -1096,3 +1096,23 @@ def test_a_single_prediction_is_one_time_and_a_slow_story_is_not_at_zero() -> No
     # a velocity of 0.046 read "Velocity 0", as if the story had stopped
     assert [velocity_text(v) for v in (0.0, 0.004, 0.046, 0.05, 1.25, 12.0)] == [
         "0", "<0.01", "0.05", "0.1", "1.2", "12"]
+
+
+def test_a_candidate_states_no_forecast_a_trend_does() -> None:
+    # The model is fitted and scored on stories of 2+ newsrooms: a one-article candidate showed
+    # "still in the news tomorrow · 65% confidence", a forecast nothing had ever checked
+    repo = InMemoryTrendRepository()
+    forecast = {"prediction": "still in the news tomorrow", "prediction_code": "continues",
+                "prediction_confidence": 0.65}
+    trend = _state(1).model_copy(update=forecast)
+    candidate = _state(2).model_copy(update={**forecast, "source_count": 1, "source_families": ["a"],
+                                             "detected_at": None})
+    repo.add(trend, _members(1), score=5.0)
+    repo.add(candidate, _members(2), score=1.0)
+    get = _api(repo)
+
+    assert json.loads(get(f"/trends/{trend.trend_id}")["body"])["prediction"]["confidence"] == 0.65
+    assert json.loads(get(f"/trends/{candidate.trend_id}")["body"])["prediction"] is None
+    page = get(f"/trend/{candidate.trend_id}", {"include": "candidates"})["body"]
+    assert "still in the news tomorrow" not in page
+    assert "65%" not in page

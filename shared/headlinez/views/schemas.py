@@ -120,7 +120,9 @@ class TrendSummary(_Model):
     )
     open: bool = Field(description="True while coverage may still join the trend.")
     category: Category | None = Field(description="Category; null when not classified yet.")
-    prediction: Prediction | None = Field(description="What the trend is expected to do; null when none.")
+    prediction: Prediction | None = Field(description="What the trend is expected to do; null when none, "
+                                          "and for a candidate (the forecast is fitted and scored on "
+                                          "stories of 2+ newsrooms only).")
     sources: int = Field(ge=0, description="Independent newsrooms (not feeds). An outlet that only "
                          "republishes another's wire copy is not counted, so a detail's `newsrooms`, "
                          "which groups every article, may list more.")
@@ -600,7 +602,9 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "covered_again_at": covered_again_at(state),
         "open": state.is_open,
         "category": _category(state),
-        "prediction": _prediction(state),
+        # A candidate's would come from a model fitted and scored on stories of 2+ newsrooms
+        # only: "65% confidence" on one article, never checked (a reader's review, allowed days)
+        "prediction": _prediction(state) if public else None,
         "sources": state.source_count,
         "candidate": not public,
         "label": None if public else candidate_label(state.source_count),
