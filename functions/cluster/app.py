@@ -21,7 +21,12 @@ from headlinez.domain.category import MODEL_RESOURCE, embedding_model
 from headlinez.domain.clustering import ClusterConfig
 from headlinez.events import INGEST_COMPLETED, IngestCompletedDetail, ScheduledEvent
 from headlinez.observability import powertools, trusted_run_time
-from headlinez.services.cluster import BriefTriggerPolicy, ClusterReport, ClusterService
+from headlinez.services.cluster import (
+    BriefTriggerPolicy,
+    ClusterReport,
+    ClusterService,
+    check_lease_covers_run,
+)
 from headlinez.settings import ClusterSettings, cluster_settings
 
 logger, metrics, tracer = powertools("cluster")
@@ -75,6 +80,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
                if request.detail_type == INGEST_COMPLETED else request.utc_time())
     now = trusted_run_time(claimed, CLOCK.now(), logger, metrics, "ClusterEventTimeClamped")
     logger.append_keys(run_time=now.isoformat(), event_id=request.id)
+    check_lease_covers_run(timedelta(seconds=settings.lease_seconds),
+                           timedelta(seconds=settings.lease_wait_seconds),
+                           timedelta(milliseconds=context.get_remaining_time_in_millis()))
     report = _service().run(now)
     if report.skipped:
         # Another run holds the lease: nothing was clustered here, and it must not count as a

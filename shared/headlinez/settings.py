@@ -136,7 +136,8 @@ class ClusterSettings(_EnvSettings):
     )
     lease_seconds: float = Field(
         default=360.0, ge=10, le=3600, alias="CLUSTER_LEASE_SECONDS",
-        description="Expiry of the single-writer lease: longer than the function's timeout (300 s).",
+        description="Expiry of the single-writer lease: longer than the lease wait plus the function's "
+        "timeout (300 s); a run whose wait and time left reach it refuses to start (LeaseTooShortError).",
     )
     lease_wait_seconds: float = Field(
         default=10.0, ge=0, le=300, alias="CLUSTER_LEASE_WAIT_SECONDS",

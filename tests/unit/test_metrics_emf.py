@@ -325,6 +325,43 @@ def test_cluster_emits_its_metrics(
     assert _value(emitted["BriefsWaitingBudget"]) == 0
 
 
+def test_a_lease_shorter_than_the_run_refuses_to_run(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A lease that could expire while the run still writes let another run take it, and the
+    # stale run's unfenced writes land after the new one's: a configuration error, said plainly
+    from headlinez.services.cluster import LeaseTooShortError
+
+    monkeypatch.setenv("CLUSTER_LEASE_SECONDS", "60")
+    app = load_handler("cluster")
+    runs: list[datetime] = []
+    monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(
+        run=lambda now: runs.append(now) or ClusterReport(now=now)))
+    event = {"id": "s1", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+             "time": datetime.now(UTC).isoformat(), "detail": {}}
+
+    class FiveMinutesLeft(FakeLambdaContext):
+        @staticmethod
+        def get_remaining_time_in_millis() -> int:
+            return 300_000
+
+    with pytest.raises(LeaseTooShortError, match=r"CLUSTER_LEASE_SECONDS \(60\) must exceed"):
+        app.handler(event, FiveMinutesLeft())
+    assert runs == []
+    app.handler(event, FakeLambdaContext())  # 30 s left: the lease outlasts it
+    assert len(runs) == 1
+
+
+def test_the_default_lease_outlasts_the_cluster_function_s_timeout() -> None:
+    from headlinez.services.cluster import check_lease_covers_run
+    from headlinez.settings import ClusterSettings
+
+    timeout = load_template(TEMPLATE)["Resources"]["ClusterFunction"]["Properties"]["Timeout"]
+    defaults = ClusterSettings.model_validate({"TABLE_NAME": "headlinez-test"})
+    check_lease_covers_run(timedelta(seconds=defaults.lease_seconds),
+                           timedelta(seconds=defaults.lease_wait_seconds), timedelta(seconds=timeout))
+
+
 def test_dispatch_emits_what_the_fan_out_row_reads(
     load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -70,6 +70,21 @@ class ConcurrentClusteringError(RuntimeError):
     """Every attempt of a run lost a trend write to another run (`MAX_RUN_ATTEMPTS` in all)."""
 
 
+class LeaseTooShortError(ValueError):
+    """The lease would expire while this run may still write (its wait for the lease plus the
+    invocation's time left exceed it): another run could take the lease, and the stale run's
+    unfenced writes (documents, checkpoint, article items) land after its. A configuration error."""
+
+
+def check_lease_covers_run(lease: timedelta, wait: timedelta, time_left: timedelta) -> None:
+    """Raise LeaseTooShortError unless the lease outlasts the wait for it and the run after it."""
+    if wait + time_left >= lease:
+        raise LeaseTooShortError(
+            f"CLUSTER_LEASE_SECONDS ({lease.total_seconds():g}) must exceed the lease wait "
+            f"({wait.total_seconds():g} s) plus the invocation's time left "
+            f"({time_left.total_seconds():g} s): raise it, or lower the function's timeout")
+
+
 @dataclass(frozen=True)
 class BriefTriggerPolicy:
     """Which changed trends start a brief execution (headlinez.briefs.materiality.trigger_reason)."""
