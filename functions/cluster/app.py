@@ -38,6 +38,7 @@ def _service() -> ClusterService:
     """All adapters of this function are wired here, once per cold start (one boto3 resource)."""
     table = TableClient.from_table_name(settings.table_name)
     store = DynamoStore(table.resource, settings.table_name,
+                        article_ttl=timedelta(days=settings.article_ttl_days),
                         closed_trend_ttl=timedelta(days=settings.trend_ttl_days))
     config = ClusterConfig(quiet_period=timedelta(hours=settings.quiet_period_hours))
     briefs = (StepFunctionsBriefTrigger.from_arn(settings.brief_state_machine_arn)

@@ -104,6 +104,9 @@ class ClusterSettings(_EnvSettings):
         description="How far back a run looks for articles not yet clustered (covers missed runs).",
     )
     trend_ttl_days: int = Field(default=30, ge=1, alias="TREND_TTL_DAYS")
+    article_ttl_days: int = Field(
+        default=14, ge=1, le=365, alias="ARTICLE_TTL_DAYS",
+        description="As ingest's: clustering rewrites each article it assigns, with this TTL.")
     embeddings: bool = Field(
         default=True, alias="CLUSTER_EMBEDDINGS",
         description="Use the sentence-embedding model when installed (false: lexical path only).",

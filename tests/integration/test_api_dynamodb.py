@@ -229,6 +229,11 @@ def test_list_members_pages_and_knows_unknown_trends(store: tuple[DynamoStore, C
             break
     assert seen == [f"a0007{k:04d}" for k in range(12)]
     assert dynamo.list_members("tffffffffffffff0", 5, None) is None
+    # A trend whose META expired (TTL) while its members, dated by their own articles, remain:
+    # its page is a 404, and its coverage too (it was served for up to the article TTL more)
+    dynamo._table.delete_item(
+        Key={"pk": f"TREND#{_trend(7).trend_id}", "sk": "META"})
+    assert dynamo.list_members(_trend(7).trend_id, 5, None) is None
     with pytest.raises(InvalidStartKeyError):
         dynamo.list_members(_trend(3).trend_id, 5, {"pk": f"TREND#{_trend(7).trend_id}", "sk": "M#x"})
 

@@ -119,3 +119,31 @@ def test_the_event_type_not_the_detail_s_presence_says_how_to_read_it(cluster_ap
              "time": NOW.isoformat(), "detail": {"note": "manual run"}}
     report = cluster_app.handler(event, FakeLambdaContext())
     assert datetime.fromisoformat(report["now"]) == NOW
+
+
+def test_clustering_keeps_the_articles_ttl_ingest_gave_them(
+        dynamodb_table: str, monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> None:
+    # The cluster function rewrites each article it assigns: it did so with the default 14 days
+    # whatever ArticleTtlDays said, so every clustered article expired at 14 days
+    from headlinez import settings
+
+    monkeypatch.setenv("TABLE_NAME", dynamodb_table)
+    monkeypatch.setenv("CLUSTER_EMBEDDINGS", "false")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "HeadlinezTest")
+    monkeypatch.setenv("ARTICLE_TTL_DAYS", "90")
+    settings.cluster_settings.cache_clear()
+    app = load_handler_module("cluster", "headlinez_function_test")
+    sys.modules.pop(app.__name__, None)
+    try:
+        resource = boto3.resource("dynamodb", region_name="us-east-1")
+        stored = [article("US and Iran hold nuclear talks in Geneva", "bbc", 40),
+                  article("Iran and US negotiators meet in Geneva for nuclear talks", "npr", 30)]
+        DynamoStore(resource, dynamodb_table, article_ttl=timedelta(days=90)).save_new_articles(stored)
+        assert app.handler(ingest_completed(NOW), FakeLambdaContext())["articles_clustered"] == 2
+        for item in stored:
+            key = {"pk": f"ART#{item.article_id}", "sk": "A"}
+            saved = resource.Table(dynamodb_table).get_item(Key=key)["Item"]
+            assert saved.get("trend_id"), "clustered"
+            assert int(saved["ttl"]) == int((item.ingested_at + timedelta(days=90)).timestamp())
+    finally:
+        settings.cluster_settings.cache_clear()

@@ -120,3 +120,22 @@ def test_an_operator_s_pause_during_a_deploy_s_seed_is_kept(dynamodb_table: str)
     assert stored is not None
     assert stored.paused, "the operator's pause survives the seed"
     assert stored.config.outlet == "Acme News", "and the seed's edit is applied"
+
+
+def test_removing_a_feed_again_clears_a_state_a_racing_poll_wrote_back(dynamodb_table: str) -> None:
+    # A poll running when the feed was removed wrote its state back: no record, no TTL, on the
+    # feed-health list for good, and `feeds remove` said "no such feed"
+    from headlinez.adapters.dynamodb import DynamoStore
+    from headlinez.models import FeedState
+
+    base = ["feeds", "--table", dynamodb_table, "--region", "us-east-1"]
+    assert main([*base, "add", "gone", "https://gone.example/rss", "--outlet", "Gone",
+                 "--family", "gone"]) == 0
+    assert main([*base, "remove", "gone"]) == 0
+    store = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
+    store.put_states([FeedState(feed_id="gone", url="https://gone.example/rss")])  # the racing poll
+    assert [state.feed_id for state in store.list_states()] == ["gone"]
+
+    assert main([*base, "remove", "gone"]) == 0
+    assert store.list_states() == []
+    assert main([*base, "remove", "gone"]) == 1  # nothing left: "no such feed"

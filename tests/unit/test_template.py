@@ -482,6 +482,9 @@ def test_table_keys_and_indexes_match_the_code(template: dict[str, Any]) -> None
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
     assert time_to_live_attribute(template) == "ttl"
+    # Retain covers the stack's deletion only; a delete-table from the console is refused too
+    assert props["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
 
     definition = table_definition(template)
     assert definition["KeySchema"] == [
@@ -653,3 +656,11 @@ def test_a_dispatch_plan_is_resent_only_after_its_sender_timed_out(template: dic
 
     timeout = _props(template, "FeedDispatchFunction").get("Timeout", _global(template, "Timeout"))
     assert DISPATCH_TIMEOUT.total_seconds() == timeout
+
+
+def test_every_function_that_writes_articles_gets_their_ttl(template: dict[str, Any]) -> None:
+    # The cluster function rewrites each article it assigns; without ArticleTtlDays it wrote the
+    # default 14 days over ingest's TTL
+    for logical_id in ("IngestFunction", "FeedWorkerFunction", "ClusterFunction"):
+        variables = resource(template, logical_id)["Properties"]["Environment"]["Variables"]
+        assert variables["ARTICLE_TTL_DAYS"] == {"Ref": "ArticleTtlDays"}, logical_id

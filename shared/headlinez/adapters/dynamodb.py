@@ -395,7 +395,9 @@ class DynamoStore:
 
     def list_members(self, trend_id: str, limit: int, start_key: StartKey | None
                      ) -> tuple[list[TrendMember], StartKey | None] | None:
-        """Members newest first (one Query); a first page that finds none checks META (GetItem)."""
+        """Members newest first (one Query); a first page checks META (GetItem): members outlive an
+        expired trend by up to the article TTL (they expire from their own publish time), and a
+        trend whose page is a 404 must not keep serving its coverage."""
         partition = TrendEntity.partition(trend_id)
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": Key("pk").eq(partition) & Key("sk").begins_with(MemberEntity.PREFIX),
@@ -412,8 +414,7 @@ class DynamoStore:
             next_key = {"pk": partition, "sk": items[-1]["sk"]}
         elif len(items) == limit:
             next_key = None  # the extra item was not there: this is the last page
-        meta_checked = not items and start_key is None
-        if meta_checked and self._db.get(TrendEntity.key(trend_id), attributes=("pk",)) is None:
+        if start_key is None and self._db.get(TrendEntity.key(trend_id), attributes=("pk",)) is None:
             return None
         return [MemberEntity.from_item(item) for item in items], next_key
 

@@ -130,10 +130,14 @@ class DynamoFeedRegistry:
             f"feed {feed_id}: changed by another writer {_WRITE_ATTEMPTS} times in a row")
 
     def remove_feed(self, feed_id: str) -> None:
+        """Delete the feed's record and its state. A state without a record (a poll that was
+        running when the feed was removed wrote it back) is removed too: it would stay on the
+        feed-health list for good, with no TTL."""
         try:
             self._db.delete(FeedConfigEntity.key(feed_id), condition="attribute_exists(pk)")
         except ConditionFailedError as exc:
-            raise FeedNotFoundError(feed_id) from exc
+            if self._db.get(FeedStateEntity.key(feed_id), consistent=True) is None:
+                raise FeedNotFoundError(feed_id) from exc
         self._db.delete(FeedStateEntity.key(feed_id))
 
     def seed(self, feeds: Sequence[FeedConfig], *, now: datetime) -> int:
