@@ -152,6 +152,25 @@ def test_concurrent_saves_never_share_a_temp_file(tmp_path: Path, monkeypatch: p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table.jsonl.gz"]
 
 
+def test_a_save_leaves_out_what_dynamodb_would_have_expired(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto applies no TTL: a stack left running kept every article and trend it ever saw, and
+    # rewrote them all after every cycle
+    stack = LocalStack(StackOptions(state_dir=tmp_path), out=sys.stdout)
+    now = stack.clock.now().timestamp()
+    items = [{**item, "ttl": {"N": str(int(now + offset))}}
+             for item, offset in zip(_fake_items(3), (-3600, 3600, 86_400), strict=True)]
+    items.append(_fake_items(4)[3])  # no ttl: kept
+    monkeypatch.setattr(stack_module, "_scan", lambda client: iter(items))
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", lambda *args, **kwargs: None)
+    stack.save_state()
+    with gzip.open(tmp_path / "table.jsonl.gz", "rt", encoding="utf-8") as handle:
+        kept = [json.loads(line)["pk"]["S"] for line in handle]
+    assert kept == ["ART#000001", "ART#000002", "ART#000003"]
+
+
 def test_a_failed_save_leaves_the_previous_file_whole(tmp_path: Path) -> None:
     target = tmp_path / "table.jsonl.gz"
     write_gzip_lines(target, ["one\n", "two\n"])

@@ -618,18 +618,28 @@ class LocalStack:
 
     def save_state(self) -> None:
         """Export every item (raw AttributeValue JSON) atomically: a unique temp file beside the
-        target, fsync, then replace (`headlinez.local.statedir.write_gzip_lines`)."""
+        target, fsync, then replace (`headlinez.local.statedir.write_gzip_lines`). Items whose
+        `ttl` has passed on the stack's clock are left out: moto applies no TTL, and a stack left
+        running kept every article and trend it ever saw (DynamoDB deletes them)."""
         if not self.options.persist:
             return
         import boto3
 
         client = boto3.client("dynamodb", region_name="us-east-1")
         path = self._state_path()
+        now = self.clock.now().timestamp()
+        kept = (item for item in _scan(client) if not _expired(item, now))
         try:
-            write_gzip_lines(path, (json.dumps(item, separators=(",", ":")) + "\n" for item in _scan(client)))
+            write_gzip_lines(path, (json.dumps(item, separators=(",", ":")) + "\n" for item in kept))
         except OSError as exc:
             raise LocalStackError(f"could not save the local state to {path} ({exc}); this run's data "
                                   "is not saved: is the state directory still there and writable?") from exc
+
+
+def _expired(item: dict[str, Any], now: float) -> bool:
+    """Whether a raw item's `ttl` (epoch seconds, a DynamoDB number) has passed at `now`."""
+    ttl = item.get("ttl", {}).get("N")
+    return ttl is not None and float(ttl) < now
 
 
 def _scan(client: Any) -> Iterator[dict[str, Any]]:
