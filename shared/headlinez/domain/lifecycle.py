@@ -218,13 +218,14 @@ def lifecycle(
     return status, now
 
 
-def percent_of_peak(trend: TrendState, now: datetime) -> int | None:
+def percent_of_peak(trend: TrendState, now: datetime,
+                    series: Sequence[tuple[datetime, float]] | None = None) -> int | None:
     """Velocity at the last completed hour as a share of the lifecycle's peak, in percent (what
     rules 3-5 judge against: Fading is below 55 %); None before the first completed hour.
 
     Growth since detection alone misleads on a story past its peak ("Fading" beside "+395% since
     detected"): this says how far below its own high it has come."""
-    signals = signals_for(trend, now)
+    signals = signals_for(trend, now, series)
     if signals.hours == 0 or signals.peak <= 0.0:
         return None
     return round(100 * signals.velocity / signals.peak)

@@ -59,6 +59,7 @@ Derived figures (the trend page's counters):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from headlinez.models import TrendState
@@ -165,9 +166,11 @@ def first_detected(trend: TrendState) -> datetime:
     return trend.detected_at or trend.first_seen
 
 
-def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
+def growth_since_first_seen(trend: TrendState, now: datetime,
+                            series: Sequence[tuple[datetime, float]] | None = None) -> int | None:
     """ "+N% since first seen": velocity now against velocity at first detection (module
-    docstring); None without a series or a velocity at detection."""
+    docstring); None without a series or a velocity at detection. `series`: the trend's
+    `completed_hour_series` at `now`, when the caller has it already."""
     if not trend.hourly:
         return None
     detected = first_detected(trend)
@@ -181,7 +184,9 @@ def growth_since_first_seen(trend: TrendState, now: datetime) -> int | None:
     # Read at the instant of detection, just after the article that made the trend public, V_d
     # can exceed every hourly value the chart and the lifecycle's peak read: the page said "-79%
     # since detected" beside "-75% from its peak". At most the highest hourly value since.
-    since = [value for hour, value in completed_hour_series(trend, now) if hour >= _hour_floor(detected)]
+    if series is None:
+        series = completed_hour_series(trend, now)
+    since = [value for hour, value in series if hour >= _hour_floor(detected)]
     if since:
         base = min(base, max(since))
     if base <= 0.0:

@@ -593,6 +593,7 @@ def _category(state: TrendState) -> str | None:
 def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
     hourly = sorted(state.hourly, key=lambda b: b.hour)
     public = is_public(state)  # a candidate was never detected: no detection time, no growth since
+    series = completed_hour_series(state, now)
     return {
         "id": state.trend_id,
         "headline": state.headline,
@@ -616,8 +617,9 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         # At the top of the hour, as the status reads it: stable (and cacheable) within the hour.
         "velocity": (velocity := velocity_at(state, _top_of_hour(now))),
         "new_this_hour": velocity == 0 and state.first_seen >= _top_of_hour(now),
-        "growth_percent": growth_since_first_seen(state, _top_of_hour(now)) if public else None,
-        "percent_of_peak": percent_of_peak(state, now),
+        # One series for both (the same completed hours: the top of this hour ends none of them)
+        "growth_percent": growth_since_first_seen(state, _top_of_hour(now), series) if public else None,
+        "percent_of_peak": percent_of_peak(state, now, series),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
         "links": trend_links(state.trend_id),
