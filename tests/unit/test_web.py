@@ -579,6 +579,8 @@ def test_a_story_past_its_peak_says_how_far_below_it_has_come() -> None:
 
     assert f'title="{html.escape(FROM_PEAK_MEANING)}"' in page
     assert f"{PEAK_RETURN_SHARE:.0%}" in FROM_PEAK_MEANING
+    # and Cooled's way out with its velocity floor, as the status's own meaning says it
+    assert "and a velocity of 2" in FROM_PEAK_MEANING
     # Then only a story past its peak shows it: on a rising one it would say nothing useful
     assert 'data-counter="from-peak"' not in get(f"/trend/{_state(2).trend_id}")["body"]
 

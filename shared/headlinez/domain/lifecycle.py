@@ -245,12 +245,12 @@ def covered_again_at(trend: TrendState) -> datetime | None:
     return trend.last_seen
 
 
-FROM_PEAK_MEANING = (
-    f"Velocity now against the highest it reached. A story turns Fading below "
-    f"{_percent(FADE_SHARE)} of it and stays Fading until it is back at {_percent(PEAK_RETURN_SHARE)}; "
-    f"Cooled comes below {_percent(COOLED_SHARE)} after a quiet spell, and lasts until "
-    f"{_percent(REVIVE_SHARE)}"
+FROM_PEAK_THRESHOLDS = (
+    f"A story turns Fading below {_percent(FADE_SHARE)} of it and stays Fading until it is back at "
+    f"{_percent(PEAK_RETURN_SHARE)}; Cooled comes below {_percent(COOLED_SHARE)} after a quiet spell, "
+    f"and lasts until it is back at {_percent(REVIVE_SHARE)} and a velocity of {ESTABLISHED_VELOCITY:g}"
 )
+FROM_PEAK_MEANING = f"Velocity now against the highest it reached. {FROM_PEAK_THRESHOLDS}"
 
 COVERED_AGAIN_MEANING = (
     "new coverage since the story cooled, not yet at the pace that brings a cooled story back "

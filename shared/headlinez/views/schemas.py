@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from headlinez.domain.lifecycle import (
     COVERED_AGAIN_MEANING,
-    FROM_PEAK_MEANING,
+    FROM_PEAK_THRESHOLDS,
     covered_again_at,
     percent_of_peak,
 )
@@ -161,7 +161,7 @@ class TrendSummary(_Model):
     percent_of_peak: int | None = Field(
         default=None,
         description="Velocity now as a percentage of the highest it reached since detection (100 = "
-        "at its peak); null before its first completed hour. " + FROM_PEAK_MEANING + ".",
+        "at its peak); null before its first completed hour. " + FROM_PEAK_THRESHOLDS + ".",
     )
     hourly: list[HourPoint] = Field(
         description="Hourly coverage, oldest first; hours without coverage omitted."

@@ -2,8 +2,8 @@
 
 | page | reads |
 |---|---|
-| `/` (`category`, `status`, `cursor`) | the trend list Query + the feed states Query (freshness) |
-| `/trend/{id}` | the detail reads (Query + GetItem at most) + the feed states Query |
+| `/` (`category`, `status`, `cursor`) | trend list Query + feed states Query (once a minute at most) |
+| `/trend/{id}` | the detail reads (Query + GetItem at most) + the feed states Query (as `/`) |
 | `/topic/{slug}` | the topic Query |
 | `/feed-health` | as GET /feeds/health |
 | `/how-it-works` | the predictions' track record (GetItem) |

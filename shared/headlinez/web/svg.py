@@ -88,7 +88,8 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
                     "class": "bar",
                 },
                 # The bar is the hour; its value is read at the hour's end, after its articles
-                el("title", {}, f"{hour.astimezone(UTC):%b %d %H:00}–{_next_hour(hour):%H:00} UTC: "
+                el("title", {}, f"{hour.astimezone(UTC):%b %d %H:00}–"
+                                f"{hour.astimezone(UTC) + timedelta(hours=1):%H:00} UTC: "
                                 f"velocity {velocity_text(value)} at its end"),
             )
         )
@@ -130,7 +131,3 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
         bars,
         labels,
     )
-
-
-def _next_hour(hour: datetime) -> datetime:
-    return hour.astimezone(UTC) + timedelta(hours=1)
