@@ -350,6 +350,7 @@ class InMemoryPredictionRepository:
       pending again (it is back on the due partition);
     - `due_predictions`: pending ones due at or before `until` (to the second), by due time then
       trend id; `record_outcomes` scores only a stored, pending record (else it is not counted);
+      `retire_predictions` takes pending ones off the due list, uncounted;
     - `get_trend_states` reads `trends` (the trend META items; a test stores them there, or a
       subclass shares them with a cluster store, as DynamoStore shares its table).
     """
@@ -387,6 +388,11 @@ class InMemoryPredictionRepository:
                 self.track[name] = self.track.get(name, 0) + value
             counted += 1
         return counted
+
+    def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
+        keys = {self._key(record) for record in records} & self.pending
+        self.pending -= keys
+        return len(keys)
 
     def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
         return {tid: self.trends[tid].model_copy(deep=True) for tid in trend_ids if tid in self.trends}

@@ -226,6 +226,11 @@ class PredictionRepository(Protocol):
         (a prediction already scored by an earlier, retried run is not counted again)."""
         ...
 
+    def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
+        """Take predictions that can never be scored (their trend is gone) off the due list,
+        uncounted; returns how many were still pending."""
+        ...
+
     def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
         """Trends by id, open or closed (scoring reads a trend's series after it closed)."""
         ...

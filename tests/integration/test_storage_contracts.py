@@ -464,6 +464,21 @@ def test_a_prediction_of_the_same_hour_is_replaced_and_an_unknown_one_never_coun
     assert predictions.prediction_track_record() == track_record([])
 
 
+def test_a_retired_prediction_leaves_the_due_list_uncounted_once(predictions: Any) -> None:
+    # Given two due predictions, one already scored
+    predictions.put_predictions([_prediction("t1"), _prediction("t2")])
+    predictions.record_outcomes([_scored(_prediction("t2"))])
+    # When both are retired (their trends are gone), twice (a retried run)
+    both = [_prediction("t1"), _prediction("t2")]
+    assert predictions.retire_predictions(both) == 1
+    assert predictions.retire_predictions(both) == 0
+    # Then none is due, the scored one keeps its outcome, and the track record counts only it
+    assert predictions.due_predictions(MADE + 30 * HOUR) == []
+    assert predictions.predictions_for_trend("t2") == [_scored(_prediction("t2"))]
+    assert predictions.prediction_track_record() == track_record([_scored(_prediction("t2"))])
+    assert list(predictions.scored_predictions()) == [_scored(_prediction("t2"))]  # nothing to learn from t1
+
+
 def test_scored_predictions_are_read_back_for_calibration(predictions: Any) -> None:
     # Given predictions of three hours, the first two scored
     made = [_prediction("t1"), _prediction("t2", MADE + HOUR), _prediction("t1", MADE + 2 * HOUR)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ import pytest
 from tests.fakes import InMemoryClusterStore, InMemoryPredictionRepository
 
 from headlinez.domain.clustering import ClusterConfig
-from headlinez.domain.prediction import CONFIDENCE_STEP, Forecast, predict, shown_confidence
+from headlinez.domain.prediction import CONFIDENCE_STEP, Forecast, PredictionRecord, predict, shown_confidence
 from headlinez.domain.text import title_fingerprint
 from headlinez.models import Article, HourBucket, TrendState
 from headlinez.services import trend_intel
@@ -94,6 +95,25 @@ def test_predictions_are_recorded_once_an_hour_and_scored_a_day_later() -> None:
     history = store.predictions_for_trend(talks_id)
     assert history[0].outcome == "fades"
     assert history[0].velocity_later == 0.0
+
+
+def test_predictions_of_a_trend_that_is_gone_do_not_stall_scoring() -> None:
+    # Given a full read of due predictions whose trend expired (no META left to score against)
+    store = MemoryStore(TALKS)
+    run = service(store)
+    run.run(T0 + timedelta(minutes=45))
+    run.run(T0 + H + timedelta(minutes=5))  # one prediction of the talks, due a day later
+    gone = PredictionRecord(trend_id="expired", made_at=T0 - H, due_at=T0 + 23 * H, code="fades",
+                            sentence="fades by tomorrow", status="fading", velocity=1.0, sources=2,
+                            headline="An expired trend")
+    store.put_predictions([gone.model_copy(update={"made_at": T0 - H - n * timedelta(seconds=1)})
+                           for n in range(3)])
+    store.due_predictions = functools.partial(MemoryStore.due_predictions, store, limit=3)  # type: ignore[method-assign]
+    # When scoring runs a day later: the first read holds only the orphans, which leave the due list
+    assert run.run(T0 + 25 * H + timedelta(minutes=5)).predictions_scored == 0
+    # Then the next run reaches the talks' prediction
+    assert run.run(T0 + 25 * H + timedelta(minutes=20)).predictions_scored == 1
+    assert store.prediction_track_record().scored == 1
 
 
 def test_status_carries_over_runs_and_follows_the_series() -> None:

@@ -458,6 +458,20 @@ class DynamoStore:
             counted += 1
         return counted
 
+    def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
+        """Take each pending prediction off the due partition, outside the track record (one
+        conditional UpdateItem each: one already scored or retired is left as it is)."""
+        retired = 0
+        update = PredictionEntity.RETIRE_UPDATE
+        for record in records:
+            try:
+                self._db.update(PredictionEntity.key(record), update["expression"],
+                                condition=update["condition"])
+            except ConditionFailedError:
+                continue
+            retired += 1
+        return retired
+
     def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:
         """Trends (open or closed) by id: BatchGetItem of their META items."""
         items = self._db.batch_get([TrendEntity.key(tid) for tid in trend_ids], attributes=("pk", "doc"),

@@ -450,6 +450,7 @@ class ClusterService:
             known.update(found)
             wanted = {t.merged_into for t in found.values() if t.merged_into and t.merged_into not in known}
         scored: list[PredictionRecord] = []
+        orphans: list[PredictionRecord] = []
         for record in due:
             state = known.get(record.trend_id)
             hops = 0
@@ -458,8 +459,13 @@ class ClusterService:
                 hops += 1
             if state is not None:
                 scored.append(score(record, state, now))
+            else:
+                orphans.append(record)
         counted = self._predictions.record_outcomes(scored)
-        logger.info("predictions scored", extra={"due": len(due), "scored": counted})
+        # A trend that expired (or was never stored) has no series to score against: left on the due
+        # list, 500 such predictions would fill every read and stop scoring for their 90-day TTL.
+        retired = self._predictions.retire_predictions(orphans) if orphans else 0
+        logger.info("predictions scored", extra={"due": len(due), "scored": counted, "retired": retired})
         return counted
 
 

@@ -51,6 +51,9 @@ class PredictionEntity:
                 "condition": "attribute_exists(gsi1pk)", "names": {"#doc": "doc"},
                 "values": {":doc": record.model_dump_json()}}
 
+    RETIRE_UPDATE: dict[str, str] = {"expression": "REMOVE gsi1pk, gsi1sk",
+                                     "condition": "attribute_exists(gsi1pk)"}
+
 
 class TrackRecordEntity:
     """The summed counters of every scored prediction: one item, numeric attributes, ADD-ed to."""
