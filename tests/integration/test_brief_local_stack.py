@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SNAPSHOT_FEEDS, requires_data
 from tests.e2e.stack import local_stack
 
-from headlinez.adapters.brief_store import brief_from_item
+from headlinez.adapters.entities.briefs import BriefEntity
 from headlinez.briefs.models import brief_to_api
 
 NOW = "2026-02-18T04:00:00Z"
@@ -54,7 +54,7 @@ def test_a_cycle_publishes_extractive_briefs_and_prints_them(tmp_path: Path) -> 
     # The briefs were stored in their trends' partitions, labelled extractive
     briefs = [item for item in _items(state / "table.jsonl.gz") if item["sk"] == {"S": "BRIEF"}]
     assert len(briefs) == published
-    brief = brief_from_item({key: _plain(value) for key, value in briefs[0].items()})
+    brief = BriefEntity.from_item({key: _plain(value) for key, value in briefs[0].items()})
     api = brief_to_api(brief)
     assert api["engine"]["kind"] == "extractive"
     assert api["fact_check"]["supported_percent"] >= 80

@@ -13,13 +13,9 @@ from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConn
 from moto import mock_aws
 from tests import brief_story as story
 
-from headlinez.adapters.brief_store import (
-    DynamoBriefStore,
-    StepFunctionsBriefTrigger,
-    brief_from_item,
-    brief_item,
-)
+from headlinez.adapters.brief_store import DynamoBriefStore, StepFunctionsBriefTrigger
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.adapters.entities.briefs import BriefEntity
 from headlinez.briefs.errors import StorageThrottledError
 from headlinez.briefs.models import (
     BriefFailure,
@@ -66,7 +62,7 @@ def test_the_brief_lives_in_the_trend_partition_beside_meta_and_members(
     assert brief["engine"] == "extractive"
     assert int(brief["ttl"]) == int((NOW + timedelta(days=60)).timestamp())
     # what the API does with the item of that Query
-    assert brief_to_api(brief_from_item(brief))["engine"]["kind"] == "extractive"
+    assert brief_to_api(BriefEntity.from_item(brief))["engine"]["kind"] == "extractive"
     # the trend reads of the other stores still work with the brief in the partition
     found = DynamoStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table).get_trend(
         story.TREND_ID)
@@ -154,7 +150,7 @@ def test_no_answer_from_the_table_is_retried_by_name_like_a_throttle(store: Dyna
 def test_items_are_bounded() -> None:
     huge = _brief(1).model_copy(update={"headline": "x" * 400_000})
     with pytest.raises(ValueError, match="bytes"):
-        brief_item(huge, timedelta(days=1))
+        BriefEntity.to_item(huge, timedelta(days=1))
 
 
 def _trigger_on_moto() -> tuple[Any, str, StepFunctionsBriefTrigger, BriefRequest]:

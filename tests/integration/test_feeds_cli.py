@@ -116,7 +116,7 @@ def test_an_operator_s_pause_during_a_deploy_s_seed_is_kept(dynamodb_table: str)
 
     edited = old.model_copy(update={"outlet": "Acme News"})
     assert PausedDuringTheSeed().seed([edited], now=now) == 1
-    stored = operator.get_feed("acme")
+    stored = operator.get_feeds(["acme"]).get("acme")
     assert stored is not None
     assert stored.paused, "the operator's pause survives the seed"
     assert stored.config.outlet == "Acme News", "and the seed's edit is applied"

@@ -22,9 +22,10 @@ from tests import brief_story as story
 from tests.fakes import FakeLambdaContext, make_http_event
 from tests.unit.test_brief_service import Clock
 
-from headlinez.adapters.brief_store import DynamoBriefStore, brief_item
+from headlinez.adapters.brief_store import DynamoBriefStore
 from headlinez.adapters.dynamodb import DynamoStore
 from headlinez.adapters.entities.articles import ArticleEntity
+from headlinez.adapters.entities.briefs import BriefEntity
 from headlinez.adapters.feed_registry import DynamoFeedRegistry
 from headlinez.api.app import build_resolver
 from headlinez.briefs.models import LoadInput
@@ -233,7 +234,7 @@ def test_a_pending_prediction_this_version_cannot_score_is_left_for_its_version(
 def test_a_next_version_brief_is_served_and_never_replaced_by_this_version(dynamodb_table: str) -> None:
     story.seed(dynamodb_table)
     brief_store = DynamoBriefStore(boto3.resource("dynamodb", region_name="us-east-1"), dynamodb_table)
-    brief_store._db.batch_put([brief_item(story.published_brief(1, now=NOW), timedelta(days=30))])
+    brief_store._db.batch_put([BriefEntity.to_item(story.published_brief(1, now=NOW), timedelta(days=30))])
     key = {"pk": f"TREND#{story.TREND_ID}", "sk": "BRIEF"}
     service = BriefService(brief_store, Clock(), BriefPolicy())
     request = LoadInput(trend_id=story.TREND_ID, now=story.NOW)

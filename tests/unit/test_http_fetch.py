@@ -26,7 +26,6 @@ from headlinez.adapters.http_fetch import (
     DEFAULT_USER_AGENT,
     FeedFetcher,
     FetchOutcome,
-    FetchRequest,
     FetchSettings,
     GuardedNetworkBackend,
 )
@@ -700,37 +699,6 @@ def test_connection_refused_is_a_network_error() -> None:
 
 
 # --- many feeds ---------------------------------------------------------------------------------------
-
-
-def test_fetch_many_bounds_concurrency_and_keeps_order() -> None:
-    in_flight = 0
-    peak = 0
-
-    class CountingResolver(StubResolver):
-        async def resolve(self, host: str, port: int) -> list[str]:
-            nonlocal in_flight, peak
-            in_flight += 1
-            peak = max(peak, in_flight)
-            await asyncio.sleep(0.01)
-            in_flight -= 1
-            return await super().resolve(host, port)
-
-    answers = {f"feed{i}.example.com": [PUBLIC_IP] for i in range(12)}
-    backend = StubBackend(lambda request: Reply(200, body=request.headers["host"].encode()))
-    fetcher = FeedFetcher(
-        FetchSettings(concurrency=3), UrlPolicy(), CountingResolver(answers), network_backend=backend
-    )
-    requests = [FetchRequest(url=f"http://feed{i}.example.com/rss") for i in range(12)]
-    requests.append(FetchRequest(url="http://10.0.0.1/rss"))
-
-    async def go() -> list[FetchOutcome]:
-        async with fetcher:
-            return await fetcher.fetch_many(requests)
-
-    outcomes = run(go())
-    assert [o.body for o in outcomes[:12]] == [f"feed{i}.example.com".encode() for i in range(12)]
-    assert outcomes[12].error_kind == "blocked"
-    assert peak <= 3
 
 
 def test_fetcher_context_reuses_one_client() -> None:

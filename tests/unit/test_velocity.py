@@ -9,7 +9,6 @@ from headlinez.domain.velocity import (
     completed_hour_series,
     first_detected,
     growth_since_first_seen,
-    hourly_velocity,
     rank_score,
     velocity_at,
     window_velocity,
@@ -77,9 +76,6 @@ def test_the_series_is_the_velocity_at_each_hour_end_and_ignores_the_running_hou
     assert series[-1][0] == EVENING + 7 * H
     for hour, value in series:
         assert value == pytest.approx(velocity_at(story, hour + H), abs=0.002)
-    chart = hourly_velocity(story, now)
-    assert chart[:-1] == series
-    assert chart[-1] == (EVENING + 8 * H, velocity_at(story, now))
     assert completed_hour_series(story, EVENING + 50 * timedelta(minutes=1)) == []
 
 

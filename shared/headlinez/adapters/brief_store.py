@@ -12,7 +12,7 @@ never overwrites a brief written from newer evidence. Calls go through the table
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,16 +34,6 @@ from headlinez.briefs.materiality import BriefedTrend
 from headlinez.briefs.models import BriefFailure, BriefRequest, PublishedBrief, execution_name
 from headlinez.models import TrendMember, TrendState
 from headlinez.ports import StoredBriefUnreadableError, TrendSnapshot
-
-
-def brief_item(brief: PublishedBrief, ttl: timedelta) -> dict[str, Any]:
-    """The DynamoDB item of a brief (doc + the attributes the condition and readers need)."""
-    return BriefEntity.to_item(brief, ttl)
-
-
-def brief_from_item(item: Mapping[str, Any]) -> PublishedBrief:
-    """The PublishedBrief of a stored item (for the API: `brief_to_api(brief_from_item(item))`)."""
-    return BriefEntity.from_item(item)
 
 
 class DynamoBriefStore:

@@ -67,10 +67,6 @@ class DynamoFeedRegistry:
                                    KeyConditionExpression=Key("gsi1pk").eq(FeedConfigEntity.LIST_PARTITION))
         return read_each(items, FeedConfigEntity.from_item)
 
-    def get_feed(self, feed_id: str) -> FeedRecord | None:
-        item = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
-        return FeedConfigEntity.from_item(item) if item else None
-
     def get_feeds(self, feed_ids: Sequence[str]) -> dict[str, FeedRecord]:
         """One consistent BatchGetItem per 100 feeds (a worker's check of its shard's feeds)."""
         items = self._db.batch_get([FeedConfigEntity.key(feed_id) for feed_id in feed_ids], consistent=True)

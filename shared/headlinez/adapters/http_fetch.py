@@ -30,7 +30,7 @@ import socket
 import ssl
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -50,7 +50,6 @@ __all__ = [
     "ErrorKind",
     "FeedFetcher",
     "FetchOutcome",
-    "FetchRequest",
     "FetchSettings",
     "GuardedNetworkBackend",
     "Resolver",
@@ -87,15 +86,7 @@ class FetchSettings(BaseModel):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0, description="Decoded body cap.")
     max_redirects: int = Field(default=5, ge=0)
     user_agent: str = DEFAULT_USER_AGENT
-    concurrency: int = Field(default=16, ge=1, description="Parallel fetches in fetch_many.")
-
-
-class FetchRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
+    concurrency: int = Field(default=16, ge=1, description="Connections of the pool (kept alive too).")
 
 
 class FetchOutcome(BaseModel):
@@ -424,7 +415,7 @@ class FeedFetcher:
     """Fetches feeds with conditional GET, limits and the SSRF guard (see the module docstring).
 
     Use as `async with FeedFetcher(...) as fetcher:` to share one connection pool across fetches;
-    `fetch` and `fetch_many` also work without it (each then opens and closes its own client).
+    `fetch` also works without it (each call then opens and closes its own client).
     `transport` replaces the guarded transport entirely (tests with `httpx.MockTransport`): the URL
     checks still run, the connect-time guard is then the transport's business. `network_backend`
     is the backend under the guard (tests pass a stub that records what it is asked to connect to).
@@ -473,25 +464,6 @@ class FeedFetcher:
         """Fetch one feed URL. Never raises for network, HTTP or policy failures."""
         async with self._session() as client:
             return await self._fetch_with(client, url, etag=etag, last_modified=last_modified)
-
-    async def fetch_many(self, requests: Sequence[FetchRequest]) -> list[FetchOutcome]:
-        """Fetch many feeds, at most `settings.concurrency` at a time; outcomes in request order."""
-        semaphore = asyncio.Semaphore(self._settings.concurrency)
-
-        async def one(client: httpx.AsyncClient, request: FetchRequest) -> FetchOutcome:
-            async with semaphore:
-                try:
-                    return await self._fetch_with(
-                        client, request.url, etag=request.etag, last_modified=request.last_modified
-                    )
-                except Exception as exc:  # a bug on one feed must not lose the others' results
-                    logger.exception("feed fetch crashed", extra={"feed_url": request.url})
-                    return FetchOutcome(
-                        url=request.url, error=f"unexpected error: {_describe(exc)}", error_kind="network"
-                    )
-
-        async with self._session() as client:
-            return list(await asyncio.gather(*(one(client, request) for request in requests)))
 
     # -- internals --
 

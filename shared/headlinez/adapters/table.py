@@ -31,7 +31,6 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from headlinez.briefs.errors import StorageThrottledError
 
 BATCH_GET_LIMIT = 100  # DynamoDB's limit per BatchGetItem request
-BATCH_WRITE_LIMIT = 25  # DynamoDB's limit per BatchWriteItem request (boto3's batch_writer uses it)
 TRANSACT_LIMIT = 100  # DynamoDB's limit of actions per TransactWriteItems request ...
 TRANSACT_BYTES = 3_500_000  # ... and (with margin) of its 4 MB total size
 MAX_ITEM_BYTES = 350_000  # stay well under the 400 KB item limit

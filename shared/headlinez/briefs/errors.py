@@ -59,11 +59,6 @@ class StorageThrottledError(TransientBriefError):
     """DynamoDB throttled or failed internally after the SDK's own retries."""
 
 
-TRANSIENT_LLM_ERRORS: tuple[type[TransientBriefError], ...] = (
-    LlmRateLimitedError, LlmOverloadedError, LlmServerError, LlmTimeoutError, LlmConnectionError,
-)
-
-
 # --- permanent: never retried; the flow records the failure and keeps the last good brief -------
 
 

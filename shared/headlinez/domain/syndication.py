@@ -63,8 +63,4 @@ def sketch_similarity(first: str, second: str) -> float:
     return sum(1 for value in union_bottom if value in both) / size
 
 
-def is_syndicated_copy(first: str, second: str, threshold: float = SYNDICATION_THRESHOLD) -> bool:
-    return sketch_similarity(first, second) >= threshold
-
-
-__all__ = ["SYNDICATION_THRESHOLD", "is_syndicated_copy", "sketch_similarity", "wire_sketch"]
+__all__ = ["SYNDICATION_THRESHOLD", "sketch_similarity", "wire_sketch"]

@@ -678,9 +678,4 @@ def extract_topics(
     return topics
 
 
-def trend_topics(titles: Sequence[str], centroid: Mapping[str, float]) -> list[Topic]:
-    """Alias used by the enrichment service."""
-    return extract_topics(titles, centroid)
-
-
-__all__ = ["FOREIGN_PLACE_WORDS", "MAX_TOPICS", "extract_topics", "in_title_case", "trend_topics"]
+__all__ = ["FOREIGN_PLACE_WORDS", "MAX_TOPICS", "extract_topics", "in_title_case"]

@@ -115,16 +115,6 @@ def _velocity(trend: TrendState, at: datetime, window_hours: int) -> float:
     return articles / window_hours * len(sources)
 
 
-def hourly_velocity(trend: TrendState, at: datetime) -> list[tuple[datetime, float]]:
-    """(hour, velocity at the end of that hour) from the first seen hour to the hour of `at`,
-    whose value is the velocity at `at` itself (the chart's series)."""
-    if not trend.hourly:
-        return []
-    series = completed_hour_series(trend, at)
-    series.append((_hour_floor(at), velocity_at(trend, at)))
-    return series
-
-
 def rank_score(trend: TrendState, now: datetime) -> float:
     """List ranking: current velocity, plus independent sources decayed by time since last seen.
 

@@ -351,16 +351,12 @@ def score(predicted: dict[str, str], gold: dict[str, str], *, limit: int = 5) ->
     )
 
 
-def batch_reference(articles: Sequence[Article], distance_threshold: float) -> dict[str, str]:
-    """Offline reference: TF-IDF (title + summary, sublinear tf, English stop words), cosine
-    distance, average-linkage agglomerative clustering cut at `distance_threshold`."""
-    return batch_reference_sweep(articles, [distance_threshold])[distance_threshold]
-
-
 def batch_reference_sweep(
     articles: Sequence[Article], thresholds: Sequence[float]
 ) -> dict[float, dict[str, str]]:
-    """Same as batch_reference for several cut heights (one distance matrix, one tree each)."""
+    """Offline reference: TF-IDF (title + summary, sublinear tf, English stop words), cosine
+    distance, average-linkage agglomerative clustering cut at each of `thresholds` (one distance
+    matrix, one tree each)."""
     try:
         import numpy as np
         from sklearn.cluster import AgglomerativeClustering

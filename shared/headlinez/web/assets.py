@@ -6,8 +6,6 @@ System fonts, no web fonts, no images. Colours meet WCAG AA contrast on their ba
 
 from __future__ import annotations
 
-import hashlib
-
 CSS = """\
 :root{--fg:#1a1a1a;--muted:#4a4a4a;--bg:#fff;--line:#d0d0d0;--link:#0645ad;--accent:#0b5394;
 --card:#f7f7f8;--up:#0a6b2d;--down:#8a1c1c;--flat:#5a4a00}
@@ -81,5 +79,4 @@ footer.site{border-top:1px solid var(--line);margin-top:2rem;padding-top:.5rem;p
 @media (max-width:30rem){h1{font-size:1.35rem}.card{padding:.6rem .7rem}}
 """
 
-CSS_ETAG = f'"{hashlib.sha256(CSS.encode()).hexdigest()[:32]}"'
 CSS_PATH = "/assets/site.css"

@@ -9,8 +9,8 @@ autoescape on (`headlinez.web.templating`), which escape as `esc` does; the rule
   (from literals and from the output of `el`).
 - A URL from a feed becomes a link only if `safe_url` accepts it: absolute http(s) with a host,
   no whitespace or control characters anywhere (browsers strip those inside "java\\tscript:"),
-  no credentials. External links carry `rel="noopener noreferrer"`. Anything else is shown as
-  plain text.
+  no credentials. External links (the `external_link` macro of templates/macros.html) carry
+  `rel="noopener noreferrer"`. Anything else is shown as plain text.
 """
 
 from __future__ import annotations
@@ -90,14 +90,6 @@ def safe_url(url: object) -> str | None:
     if parts.username is not None or parts.password is not None:
         return None
     return url
-
-
-def external_link(url: object, text: object, **attrs: object) -> Markup:
-    """A link to another site (new browsing context not opened, no referrer), or plain text."""
-    href = safe_url(url)
-    if href is None:
-        return el("span", {"class": "unlinked"}, text)
-    return el("a", {"href": href, "rel": "noopener noreferrer", **attrs}, text)
 
 
 def href(path: str, **query: object) -> str:
