@@ -60,6 +60,14 @@ EMITTED: dict[str, set[str]] = {
     "dispatch": {"FeedsDue", "FeedsNotDue", "FeedsPaused", "FeedShardsDispatched",
                  "OldestSuccessfulPollMinutes"},
 }
+# Metrics of one branch only (a skipped run, a clamped event time, a superseded brief), each emitted
+# with the `service` dimension in the test of that branch below.
+BRANCH_EMITTED: dict[str, set[str]] = {
+    "ingest": {"IngestEventTimeClamped"},
+    "cluster": {"ClusterRunsSkipped", "ClusterEventTimeClamped"},
+    "brief-load": {"BriefsSkipped"},
+    "brief-publish": {"BriefsSuperseded"},
+}
 # Metrics emitted with more dimensions than `service` (single_metric), with their extra dimensions.
 EXTRA_DIMENSIONS = {("ingest", "FeedErrorsByKind"): {"kind"}}
 
@@ -238,6 +246,7 @@ def test_ingest_dates_a_days_old_event_or_shard_by_the_clock_and_counts_it(
     assert abs(polled_at - wall) <= timedelta(minutes=16)
     clamped = [doc for doc in _emf(capsys.readouterr().out) if "IngestEventTimeClamped" in doc]
     assert len(clamped) == 2
+    assert {doc["service"] for doc in clamped} == {"ingest"}  # the worker's too: one dashboard line
 
 
 def test_a_shard_queued_by_the_next_version_is_polled_not_poisoned(
@@ -398,6 +407,26 @@ def test_a_skipped_cluster_run_is_not_a_completed_one(
     assert set(emitted) == {"ClusterRunsSkipped"}
 
 
+def test_a_cluster_run_with_a_stale_event_time_counts_the_clamp(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # an event redriven days later: the run clusters at the clock's time and says so
+    app = load_handler("cluster")
+    runs: list[datetime] = []
+    report = ClusterReport(now=NOW, skipped="lease held by another run")
+    monkeypatch.setattr(app, "_service", lambda: SimpleNamespace(run=lambda now: runs.append(now) or report))
+
+    app.handler({"id": "s2", "source": "aws.scheduler", "detail-type": "Scheduled Event",
+                 "time": NOW.isoformat(), "detail": {}}, FakeLambdaContext())
+
+    assert abs(runs[0] - datetime.now(UTC)) <= timedelta(minutes=16)
+    docs = _emf(capsys.readouterr().out)
+    assert {doc["service"] for doc in docs} == {"cluster"}
+    emitted = _metrics_by_dimensions(docs)[("service",)]
+    assert set(emitted) == {"ClusterRunsSkipped", "ClusterEventTimeClamped"}
+
+
 # --- API ------------------------------------------------------------------------------------------
 
 
@@ -489,6 +518,34 @@ def test_brief_steps_emit_their_metrics(
         # only the verifier's own tokens (the delta over the step), at claude-haiku-5-5's prices
         assert _value(emitted["LlmInputTokens"]) == 1000
         assert _value(emitted["LlmCostUsd"]) == pytest.approx(1000 * 0.1e-6 + 100 * 0.5e-6)
+
+
+class _SkippingSupersededBriefService(_FakeBriefService):
+    """Load finds nothing new; Publish finds a newer brief already stored."""
+
+    def load(self, request: Any) -> LoadResult:
+        return LoadResult(action="skip", reason="nothing new since the brief")
+
+    def publish(self, request: Any) -> PublishResult:
+        return PublishResult(outcome="superseded", trend_id="t1", version=3, supported_percent=91.0,
+                             engine="claude")
+
+
+@pytest.mark.parametrize(("folder", "metric"), [("brief_load", "BriefsSkipped"),
+                                                ("brief_publish", "BriefsSuperseded")])
+def test_brief_steps_count_their_other_branch(
+    load_handler: Callable[[str], ModuleType], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], folder: str, metric: str,
+) -> None:
+    app = load_handler(folder)
+    _run_brief_step(app, monkeypatch, _FakeBriefService().usage, _SkippingSupersededBriefService())
+
+    docs = _emf(capsys.readouterr().out)
+    service = folder.replace("_", "-")
+    assert {doc["service"] for doc in docs} == {service}
+    emitted = _metrics_by_dimensions(docs)[("service",)]
+    assert set(emitted) == {metric}
+    assert _value(emitted[metric]) == 1
 
 
 def test_brief_generate_counts_a_spent_budget(
@@ -586,8 +643,17 @@ def test_every_custom_metric_of_the_template_is_emitted() -> None:
     assert len(read) >= 30, "the dashboard reads the ingest, cluster, brief and API metrics"
     for service, name, dimensions in read:
         extra = EXTRA_DIMENSIONS.get((service, name), set())
-        assert name in EMITTED.get(service, set()) or extra, f"{name} (service={service}) is not emitted"
+        emitted = EMITTED.get(service, set()) | BRANCH_EMITTED.get(service, set())
+        assert name in emitted or extra, f"{name} (service={service}) is not emitted"
         assert dimensions == frozenset({"service", *extra}), f"{name}: dimensions {sorted(dimensions)}"
+
+
+def test_every_metric_a_handler_emits_is_read_by_the_template() -> None:
+    # each custom metric is billed: one emitted for no widget and no alarm is paid for nothing
+    read = {(service, name) for service, name, _ in _template_custom_metrics(load_template(TEMPLATE))}
+    emitted = {(service, name) for table in (EMITTED, BRANCH_EMITTED) for service, names in table.items()
+               for name in names}
+    assert emitted - read == set()
 
 
 def test_the_dashboard_covers_ingest_clustering_briefs_api_and_dynamodb() -> None:
