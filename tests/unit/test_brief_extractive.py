@@ -619,6 +619,28 @@ def test_a_sentence_leaning_on_the_one_before_is_no_claim_or_answer() -> None:
         assert extractive._opens_on_a_reference(empty) is False
 
 
+def test_a_dek_s_teaser_neither_opens_a_brief_nor_answers() -> None:
+    # A dek promises an answer and states none; the story's facts lead instead.
+    evidence = [
+        item(1, "Al Jazeera", "aljazeera", "Washington Post lays off a third of its staff",
+             "What Jeff Bezos's actions signal to news outlets around the world. "
+             "The Washington Post laid off about a third of its newsroom staff on Wednesday."),
+        item(2, "NPR", "npr", "Washington Post cuts a third of its newsroom",
+             "The Washington Post cut about a third of its newsroom staff on Wednesday, the paper said. "
+             "Why the cuts came now"),
+    ]
+    text = _drafted_text(evidence)
+    lead = extractive_draft(evidence).paragraphs[0].claims[0].text
+    assert lead.startswith("The Washington Post")
+    assert "What Jeff Bezos" not in text
+    assert "Why the cuts" not in text
+    # a subject clause with a main clause after it is a statement
+    assert not extractive._teaser("What is at stake today is not whether democracy can spread but "
+                                  "whether it can survive at all.")
+    assert extractive._teaser("How Beijing has navigated sports and soft power, from Lake Placid to Milan.")
+    assert not extractive._teaser("However, the ministry said 40 people had died in the floods on Monday.")
+
+
 def test_a_label_opening_a_sentence_is_dropped() -> None:
     evidence = [
         item(1, "Axios", "axios", "Fauci warns the country is going in the wrong direction",

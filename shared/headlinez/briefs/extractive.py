@@ -315,10 +315,24 @@ def _has_a_verb(sentence: str) -> bool:
     return False
 
 
+_TEASER_OPENING = re.compile(r"(?:What|How|Why)\b(?![:,])")
+
+
+def _teaser(sentence: str) -> bool:
+    """Whether the sentence is a dek's teaser, an embedded question standing alone ("What Jeff
+    Bezos's actions signal to news outlets around the world.", "Why the PLA has ducked a brawl
+    with America"): it promises an answer and states none. One auxiliary at most: "What is at
+    stake today is not whether democracy can spread" has a main clause after its subject clause."""
+    if not _TEASER_OPENING.match(sentence):
+        return False
+    auxiliaries = [w for w in words(sentence) if w.lower().replace("’", "'") in _VERB_WORDS]
+    return len(auxiliaries) <= 1
+
+
 def _usable(sentence: str) -> bool:
     count = len(words(sentence))
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
-            and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?")
+            and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?") and not _teaser(sentence)
             and not is_promo(sentence) and not _first_person(sentence) and not _opens_on_a_reference(sentence)
             and not _bare_quotation(sentence))
 
