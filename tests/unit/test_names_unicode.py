@@ -100,6 +100,9 @@ def test_the_brief_its_checks_the_page_the_json_and_rss_keep_every_letter() -> N
     assert any("Zoë Müller" in q["question"] for q in detail["brief"]["quick_answers"])
     page = get(f"/trend/{state.trend_id}")
     assert "José Jerí" in page
+    # feed text takes its direction from its letters (an Arabic title in the LTR page)
+    assert '<h1 id="headline" dir="auto">' in page
+    assert 'rel="noopener noreferrer" dir="auto">' in page
     assert "Zoë Müller" in page
     rss = get("/trends.rss")
     assert "José Jerí" in rss

@@ -896,9 +896,10 @@ def test_templates_escape_hostile_titles_briefs_and_urls() -> None:
             (attrs.get("href") or "").lower().startswith("javascript") for _, attrs in parsed.tags
         )
     trend_page = documents[0]
-    assert trend_page.count(f'<span class="unlinked">{escaped}</span>') == 4, "3 articles + 1 citation"
+    unlinked = f'<span class="unlinked" dir="auto">{escaped}</span>'
+    assert trend_page.count(unlinked) == 4, "3 articles + 1 citation"
     assert "javascript:" not in trend_page
-    assert '<a href="https://n.example/0" rel="noopener noreferrer">' in trend_page
+    assert '<a href="https://n.example/0" rel="noopener noreferrer" dir="auto">' in trend_page
 
 
 def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say() -> None:

@@ -28,7 +28,15 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|\u2026)\s*")
 # ends the sentence. Read as an ellipsis, it left "on Thursday ... ." as a whole sentence.
 _STOP_BEFORE_ELLIPSIS = re.compile(r"(?<=[^.\s])\.\s?\.\s?\.\s?\.")
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? (also Arabic's ؟ and the Devanagari danda) before a space and a word that
+# is not in lower case: "Łukasz", "Émilie", "Владимир" and a script without case start one as "Lukasz"
+# does (an [A-Z] here glued "... in Lima. Łukasz Nowak watched ..." into one sentence). Chinese and
+# Japanese end one at 。 (and ！ ？, "!" "?" after NFKC) with no space after it.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SENTENCE_END = re.compile(rf"(?<=[.!?\u061f\u0964])[\"')\]]*\s+(?=[\"'(\[]?[^\W_])"
+                           rf"|(?<=\u3002)[\"')\]\u300d\u300f]*\s*(?=\S)"
+                           rf"|(?<=[!?])[\"')\]\u300d\u300f]*(?=[\u300c\u300e]?[{_CJK}])")
+_OPENING = "\"'([\u300c\u300e"
 _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
 _CLOCK = frozenset({"a.m", "p.m"})
 # What follows a clock time inside its sentence: a time zone, or the day ("at about 1:30 a.m.
@@ -106,6 +114,8 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if text[match.end():match.end() + 2].lstrip(_OPENING)[:1].islower():
+            continue  # "approx. two", "No. one": a lower-case word goes on with the sentence
         candidate = text[start:match.end()].strip()  # with its closing quote or bracket
         last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):

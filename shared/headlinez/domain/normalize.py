@@ -53,7 +53,8 @@ MAX_URL_CHARS = 2048  # the practical limit of links (sitemaps, browsers, CDNs):
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s")
+# a space after . ! ?; none after the Chinese and Japanese stops 。！？ (their text has no spaces)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s|(?<=[\u3002\uff01\uff1f])\s?")
 
 
 class EntryRejectedError(ValueError):

@@ -40,8 +40,12 @@ _LEFTOVER_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--
 # override and isolate controls (U+202A-202E, U+2066-2069): in a headline they reorder what a
 # reader sees ("\u202e" turns the rest of a title around); Arabic or Hebrew text needs none of them
 # (its direction comes from its letters), and the marks U+200E/U+200F stay.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"
                                     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
+# The zero-width joiner and non-joiner are part of what they join: an emoji sequence ("🏳️‍🌈" is
+# the rainbow flag, not a white flag and a rainbow) or a Persian or Indic word ("می‌خواهم"). They
+# stay between two such characters; next to ASCII, a space or an edge they join nothing.
+_STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
 _WHITESPACE = re.compile(r"\s+")
 _MAX_ROUNDS = 3
 _MARKUP_SCAN_CHARS = 65_536  # see html_to_text
@@ -92,8 +96,18 @@ def _decode_leftover_entities(text: str) -> str:
 _CONTROL_OR_SURROGATE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# A C1 control in feed text is a Windows-1252 character written as its code ("&#147;Jos&#233;&#148;
+# &#150; &#128;5": XML parsers give U+0093 ... where HTML, and browsers, read the quotes, the dash
+# and the euro sign): as HTML does, the character it names, not a space ("rises to 5").
+_C1_AS_WINDOWS_1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+                       if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
 def _clean_characters(text: str) -> str:
-    return _CONTROL_OR_SURROGATE.sub(" ", text.translate(_INVISIBLE))
+    text = text.translate(_INVISIBLE)
+    if "\u200c" in text or "\u200d" in text:
+        text = _STRAY_JOINER.sub("", text)
+    return _CONTROL_OR_SURROGATE.sub(" ", text)
 
 
 def clean_identifier(value: str | None, max_chars: int) -> str:
@@ -127,15 +141,21 @@ def html_to_text(value: str | None, max_chars: int) -> str:
     if len(text) < len(value) and text.rfind("<") > text.rfind(">"):
         text = text[: text.rfind("<")]
     # Characters first: "<b\x00>" is no tag to the parser, "<b >" after the NUL becomes a space
-    text = _clean_characters(text)
+    text = _clean_characters(text.translate(_C1_AS_WINDOWS_1252))
     if "<" not in text and "&" not in text:  # plain text: the common case for titles
-        return truncate_words(_WHITESPACE.sub(" ", text).strip(), max_chars)
+        return truncate_words(_composed(_WHITESPACE.sub(" ", text).strip()), max_chars)
     for _ in range(_MAX_ROUNDS):
         text = _decode_leftover_entities(_strip_markup(text))
         if not (_LEFTOVER_TAG.search(text) or _LEFTOVER_ENTITY.search(text)):
             break
     text = _WHITESPACE.sub(" ", _clean_characters(_UNCLOSED_MARKUP.sub(" ", text))).strip()
-    return truncate_words(text, max_chars)
+    return truncate_words(_composed(text), max_chars)
+
+
+def _composed(text: str) -> str:
+    """NFC: a feed may send "José" decomposed ("e" and a combining acute); word patterns do not take
+    a combining mark for a letter, so the topics read "Jose Jeri" and "Zoe Mu" of "Zoë Müller"."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def truncate_words(text: str, max_chars: int) -> str:
@@ -144,13 +164,38 @@ def truncate_words(text: str, max_chars: int) -> str:
         return text
     if max_chars == 1:
         return ELLIPSIS
-    cut = text[: max_chars - 1]
+    cut = text[: _grapheme_end(text, max_chars - 1)]
     boundary = cut.rfind(" ")
     # Cut inside a word only if the last space is so early that most of the budget would be lost.
     if boundary >= max_chars // 2:
         cut = cut[:boundary]
     cut = cut.rstrip(" ,;:-\u2013\u2014")
     return cut + ELLIPSIS
+
+
+def _joins_previous(char: str) -> bool:
+    """A character that belongs to the one before it: a combining mark (a Devanagari vowel sign,
+    an accent NFC could not compose), a variation selector, an emoji skin tone, a joiner."""
+    return (unicodedata.category(char) in ("Mn", "Mc", "Me") or "\ufe00" <= char <= "\ufe0f"
+            or "\U0001f3fb" <= char <= "\U0001f3ff" or char in "\u200c\u200d")
+
+
+def _regional_indicator(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _grapheme_end(text: str, end: int) -> int:
+    """`end`, moved back so that text[:end] does not stop inside a character as a reader sees it:
+    not before a mark or after a joiner ("नरेन्" + "द्र" lost its conjunct), not between the two
+    letters of a flag ("🇵" alone reads as a boxed P)."""
+    while 0 < end < len(text) and (_joins_previous(text[end]) or text[end - 1] == "\u200d"):
+        end -= 1
+    pairs = 0
+    while pairs < end and _regional_indicator(text[end - 1 - pairs]):
+        pairs += 1
+    if pairs % 2 and end < len(text) and _regional_indicator(text[end]):
+        end -= 1
+    return end
 
 
 def normalize_title(title: str) -> str:

@@ -45,12 +45,26 @@ MAX_TERMS = 4
 MIN_PHRASE_HEADLINES = 2  # a key phrase is used by at least two headlines of the trend
 
 # Letters of any script (Łukasz, Владимир, 习近平 keep theirs), digits, and one-character marks.
-_WORD = re.compile(r"[^\W_]+(?:['’.\-&][^\W_]+)*\.?|[^\s\w]|_")
+_WORD = re.compile(r"[^\W_]+(?:['’‘.\-&][^\W_]+)*\.?|[^\s\w]|_")
 _BREAK = frozenset(".!?:;\"“”|–—•-‘’'«»()[]{},/")
 # Words that may join the words of a name; 'and'/'for'/'the'/'on' only inside organization names.
 _CONNECTORS = lexicon.word_set("connectors")
 _NAME_CONNECTORS = lexicon.word_set("name_connectors")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# A surname written with its article or particle in lower case: "al-Sharaa", "el-Sisi", "bin Salman"
+# written "bin-Salman", "d'Estaing". Its capital is the one after the particle.
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin|abu|bint|d|l)['’\-](?=[^\W\d_])")
+# Two connectors that join a name as one particle: "Juan de la Cruz", "Ursula von der Leyen".
+_PARTICLE_PAIRS = frozenset({"de la", "van der", "van den", "van de", "von der", "von den"})
+
+
+def _capitalized(word: str) -> bool:
+    """Whether a word is written as a name is: a capital first ("Müller"), or after a lower-case
+    particle ("al-Sharaa")."""
+    if word[:1].isupper():
+        return True
+    particle = _PARTICLE_NAME.match(word)
+    return particle is not None and word[particle.end()].isupper()
 
 # A headline is in title case when every longer content word after the first is capitalized; one
 # in lower case ("Photos of Lunar New Year celebrations for ...") makes it sentence case, whose
@@ -96,7 +110,9 @@ _PHRASE_STOP = lexicon.word_set("phrase_stopwords")
 
 # Latin letters NFKD does not decompose; other scripts keep their letters.
 _LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae",
-                             "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th", "ı": "i"})
+                             "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th", "ı": "i",
+                             # the ʻokina and the letter apostrophe ("Hawaiʻi", "Hawai‘i" = "Hawaii")
+                             "ʻ": None, "ʼ": None, "‘": None})
 
 
 def fold_name(text: str) -> str:
@@ -181,9 +197,17 @@ def _split_compound(word: str) -> list[str]:
         return [word]
     if parts[0].lower() in _PLACE_PREFIXES:
         return [word]  # "Trans-Atlantic", "Sub-Saharan", "Post-Soviet": an adjective of a region
-    if any(p[:1].isupper() and _known(_key(p)) for p in parts):
+    if _PARTICLE_NAME.match(word):
+        return [word]  # "al-Assad", "el-Sisi": one surname
+    # a given name is no reason to split: "Jean-Luc", "Anne-Marie" are one name ("Jean" | "Luc Picard")
+    if any(p[:1].isupper() and _known(_key(p)) and not _only_a_given_name(_key(p)) for p in parts):
         return parts
     return [word]
+
+
+def _only_a_given_name(key: str) -> bool:
+    return key in _FIRST_NAMES and not (key in _PLACES or key in _ORGANIZATIONS or key in _DEMONYMS
+                                        or key in _ALIASES or key in _KNOWN_PEOPLE)
 
 
 def in_title_case(words: Sequence[str]) -> bool:
@@ -233,7 +257,7 @@ def _evidence(titles: Sequence[list[_Token]], title_case: Sequence[bool]) -> set
         if is_title:
             continue
         for token in tokens:
-            if not token.start and token.text[:1].isupper():
+            if not token.start and _capitalized(token.text):
                 names.add(_key(token.text))
     return names
 
@@ -258,7 +282,7 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
         if current and lower in _CONNECTORS and not _is_acronym(word):
             pending.append(word)
             continue
-        capital = word[:1].isupper()
+        capital = _capitalized(word)
         is_name = False
         if capital and not word[:1].isdigit():
             if _is_acronym(word):
@@ -270,7 +294,8 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
                 is_name = True
         if is_name:
             if pending:
-                if all(_key(c) in _NAME_CONNECTORS for c in pending) and len(pending) == 1:
+                if (len(pending) == 1 and _key(pending[0]) in _NAME_CONNECTORS) or \
+                        " ".join(_key(c) for c in pending) in _PARTICLE_PAIRS:
                     current.extend(pending)
                 else:
                     flush()
@@ -454,7 +479,7 @@ def _classify(words: list[str], titled: bool) -> tuple[str, TopicKind]:
         kind = "person"
     elif multiword and any(_key(w) in _ORG_WORDS for w in words):
         kind = "organization"  # an institution's word inside: "Federal Reserve Bank of Boston"
-    elif len(words) in (2, 3) and all(w[:1].isupper() and not _is_acronym(w) for w in words):
+    elif len(words) in (2, 3) and all(_capitalized(w) and not _is_acronym(w) for w in words):
         kind = "person"
     return surface, kind
 
@@ -478,10 +503,17 @@ def _cased(surfaces: Counter[str], kind: TopicKind) -> str:
             and not (kind == "organization" and len(word) <= 5)
             and not (kind == "person" and len(word) <= 2 and len(words) > 1)  # initials: "JD Vance"
         ):
-            out.append(word.capitalize())
+            out.append(_capitalized_parts(word))
         else:
             out.append(word)
     return " ".join(out)
+
+
+def _capitalized_parts(word: str) -> str:
+    """A word in capitals as a name is written: "JEAN-LUC" -> "Jean-Luc", "O'BRIEN" -> "O'Brien"
+    (str.capitalize gave "Jean-luc" and "O'brien"); "DON'T" -> "Don't"."""
+    parts = re.split(r"(-|(?<=^[^\W\d_])['’])", word)
+    return "".join(part.capitalize() for part in parts)
 
 
 def _slug(name: str) -> str:
@@ -587,7 +619,7 @@ def _content_tokens(title: str) -> list[str | None]:
     out: list[str | None] = []
     for token in tokens:
         lower = token.text.lower()
-        capital_mid_sentence = token.text[:1].isupper() and not is_title and not token.start
+        capital_mid_sentence = _capitalized(token.text) and not is_title and not token.start
         if (capital_mid_sentence or not lower.isalpha() or len(lower) < 3 or lower in _GENERIC
                 or lower in _HEADLINE_VERBS or lower in _PERSON_TITLES or lower in _PHRASE_STOP
                 or _key(lower) in _DEMONYMS
@@ -641,7 +673,8 @@ def extract_topics(
     titles: Sequence[str], centroid: Mapping[str, float] | None = None, *, limit: int = MAX_TOPICS
 ) -> list[Topic]:
     """Topics of a trend from its headlines (and its centroid, for key terms)."""
-    unique = list(dict.fromkeys(t.strip() for t in titles if t and t.strip()))
+    # composed (NFC): a decomposed "Zoë Müller" (stored before ingest composed it) read "Zoe Mu"
+    unique = list(dict.fromkeys(unicodedata.normalize("NFC", t).strip() for t in titles if t and t.strip()))
     if not unique:
         return []
     entries = _gather(unique)

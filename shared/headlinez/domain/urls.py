@@ -7,7 +7,8 @@ query parameters in a different order. `canonicalize_url` maps all of these to o
 
 What is normalized, and why each rule is safe:
 - scheme and host are case-insensitive (RFC 3986 §6.2.2.1): lowercased; a trailing dot on the
-  host is dropped; international hosts become IDNA (punycode). `www.` is kept: some outlets serve
+  host is dropped; international hosts become punycode as browsers write them (UTS #46,
+  non-transitional: "straße.de" is not "strasse.de"). `www.` is kept: some outlets serve
   different sites on `www` and the bare domain.
 - the scheme itself is kept (`http` stays `http`): upgrading is not always safe.
 - default ports (80 for http, 443 for https) are dropped; user info (`user:pass@`) is dropped,
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 from headlinez import data as lexicon
@@ -110,13 +112,32 @@ def _canonical_host(parts: SplitResult) -> str:
             raise InvalidUrlError(f"invalid IPv6 host {host!r}")
         return host
     if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise InvalidUrlError(f"invalid international host {host!r}") from exc
+        host = _punycode_host(host)
     if not _HOST_OK.match(host) or ".." in host:
         raise InvalidUrlError(f"invalid host {host!r}")
     return host
+
+
+# The dots IDNA reads as label separators (ideographic, fullwidth, halfwidth).
+_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
+
+
+def _punycode_host(host: str) -> str:
+    """An international host in ASCII, as browsers write it (UTS #46, non-transitional): each
+    label composed, lowercased and punycoded. Python's "idna" codec is IDNA 2003, which maps "ß"
+    to "ss" and drops the final sigma: "straße.de" became "strasse.de", another site."""
+    labels = []
+    for written in _IDNA_DOTS.sub(".", unicodedata.normalize("NFKC", host)).lower().split("."):
+        label = written
+        if not written.isascii():
+            try:
+                label = "xn--" + written.encode("punycode").decode("ascii")
+            except UnicodeError as exc:
+                raise InvalidUrlError(f"invalid international host {host!r}") from exc
+        if len(label) > 63:
+            raise InvalidUrlError(f"invalid international host {host!r}: a label over 63 characters")
+        labels.append(label)
+    return ".".join(labels)
 
 
 def _port(parts: SplitResult) -> int | None:
