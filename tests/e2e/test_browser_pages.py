@@ -173,7 +173,42 @@ def test_pages_are_readable_on_a_phone(stack: RunningStack, browser: Any) -> Non
         trend_id = stack.get_json("/trends?limit=1")["items"][0]["id"]
         page.goto(f"{stack.base_url}/trend/{trend_id}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # the 640-unit chart is drawn ~340px wide: its axis labels stay legible (they were 5.6px)
+        label = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('svg.chart text.axis')).fontSize)"
+            " * document.querySelector('svg.chart').getBoundingClientRect().width / 640"
+        )
+        assert label >= 9, f"chart axis labels drawn {label:.1f}px high"
         page.screenshot(path=str(artifact("trend-phone.png")), full_page=False)
+    finally:
+        context.close()
+
+
+def test_large_text_on_a_phone_does_not_scroll_sideways_and_print_keeps_the_sources(
+    stack: RunningStack, browser: Any
+) -> None:
+    # A reader's default font at 32px (a phone's largest text setting): a long word in a headline,
+    # or a claim's last word held to its citation marks, pushed the trend page sideways
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    try:
+        session = context.new_cdp_session(page)
+        session.send("Page.enable")
+        session.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 32}})
+        detail = _briefed_trends(stack, 1)[0]
+        for path in ("/", f"/trend/{detail['id']}"):
+            page.goto(stack.base_url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} scrolls sideways with large text ({width}px)"
+        # Printed, the brief's sources are on paper and the filters and site links are not (a page
+        # of its own: the font sizes' CDP session drops the media emulation on navigation)
+        printed = context.new_page()
+        printed.emulate_media(media="print")
+        printed.goto(f"{stack.base_url}/trend/{detail['id']}")
+        assert printed.locator("#brief-sources li").first.is_visible()
+        assert not printed.locator("header.site nav").is_visible()
+        printed.goto(stack.base_url + "/")
+        assert not printed.locator(".filters").is_visible()
     finally:
         context.close()
 

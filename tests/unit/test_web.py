@@ -34,6 +34,7 @@ from headlinez.models import FeedState, HourBucket, RelatedTrend, Topic, TrendMe
 from headlinez.settings import ApiSettings
 from headlinez.web.html import Markup, ago, el, esc, href, safe_url
 from headlinez.web.pages import CONTENT_SECURITY_POLICY
+from headlinez.web.svg import velocity_chart
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
 PAYLOADS = [
@@ -760,6 +761,28 @@ def test_stylesheet_is_served_with_a_long_cache() -> None:
     assert "url(" not in reply["body"], "no external resource"
 
 
+def test_print_keeps_the_brief_s_sources_and_drops_the_navigation() -> None:
+    # Printed, the closed "Sources cited" hid the list the brief's [n] marks point to, the filter
+    # chips and site links took a quarter of page one, and trend cards broke across pages
+    css = _api(InMemoryTrendRepository())("/assets/site.css")["body"]
+    printed = css[css.index("@media print{"):]
+
+    assert "#brief-sources::details-content" in printed
+    assert "content-visibility:visible" in printed
+    assert re.search(r"header\.site nav,[^{]*\.filters[^{]*\{display:none\}", printed)
+    assert re.search(r"\.card,[^{]*\{break-inside:avoid\}", printed)
+
+
+def test_the_chart_s_axis_labels_grow_where_the_chart_is_drawn_small() -> None:
+    # the 640-unit chart is drawn ~330px wide on a phone: its 11px labels came out under 6px
+    css = _api(InMemoryTrendRepository())("/assets/site.css")["body"]
+    assert re.search(r"@media \(max-width:30rem\)\{[^@]*svg\.chart \.axis\{font-size:20px\}", css)
+    chart = velocity_chart([(NOW - timedelta(hours=1), 12.4), (NOW, 3.0)], title="t")
+    # room left of the plot for "12.4" at 20 units (the label ends 4 units before the y axis)
+    assert 'x1="60"' in chart
+    assert '<text x="56" y="22" text-anchor="end" class="axis">12.4</text>' in chart
+
+
 class _WithTrackRecord(InMemoryTrendRepository):
     def prediction_track_record(self) -> Any:
         from headlinez.domain.prediction import TrackRecord
@@ -1071,7 +1094,13 @@ def test_a_claim_s_citations_stay_on_the_line_of_its_last_word() -> None:
                                     "doc": _brief(state.trend_id).model_dump_json()})
     page = _api(repo)(f"/trend/{state.trend_id}")["body"]
     assert re.search(r'</span><span class="cites">(?:\u2060|&#8288;)<sup><a href="#cite-1"', page)
-    assert ".cites{white-space:nowrap}" in _api(repo)("/assets/site.css")["body"]
+    # word joiners, not nowrap on the whole run: "Negotiators".[10][11][7]" in large text overflowed
+    # a phone's screen (overflow-wrap breaks the joined run between two marks, never inside one)
+    assert re.search(r'\[1\]</a></sup>(?:\u2060|&#8288;)<sup><a href="#cite-2"', page)
+    css = _api(repo)("/assets/site.css")["body"]
+    assert ".cites sup{white-space:nowrap}" in css
+    assert "overflow-wrap:break-word" in css
+    assert ".cites{white-space:nowrap}" not in css
 
 
 def test_a_single_prediction_is_one_time_and_a_slow_story_is_not_at_zero() -> None:

@@ -12,11 +12,11 @@ CSS = """\
 *{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-line-height:1.5;color:var(--fg);background:var(--bg)}
+line-height:1.5;color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 a{color:var(--link)}
 a:focus-visible,summary:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
 sup a{padding:0 .2rem}
-.cites{white-space:nowrap}
+.cites sup{white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem}
 header.site,main,footer.site{max-width:60rem;margin:0 auto;padding:0 1rem}
@@ -74,9 +74,16 @@ details{margin:.5rem 0}
 summary{cursor:pointer}
 .pager{margin:1rem 0}
 footer.site{border-top:1px solid var(--line);margin-top:2rem;padding-top:.5rem;padding-bottom:2rem}
-@media (max-width:40rem){.filters .chips{flex-wrap:nowrap;overflow-x:auto;padding-bottom:.25rem}
-.filters .chips li{flex:0 0 auto}}
-@media (max-width:30rem){h1{font-size:1.35rem}.card{padding:.6rem .7rem}}
+@media (max-width:40rem){.filters .chips{flex-wrap:nowrap;overflow-x:auto;padding:6px;margin:0 -6px}
+.filters .chips li{flex:0 0 auto}svg.chart .axis{font-size:16px}}
+@media (max-width:30rem){h1{font-size:1.35rem}.card{padding:.6rem .7rem}svg.chart .axis{font-size:20px}}
+@media print{header.site nav,.skip,.filters,.pager{display:none}
+header.site,main,footer.site{max-width:none;padding:0}
+.card,ul.articles>li,#brief-sources li,#answers dd,tr,svg.chart{break-inside:avoid}
+h1,h2,h3,dt,summary{break-after:avoid}
+#brief-sources::details-content,#removed-claims::details-content{content-visibility:visible;display:block}
+#brief-sources a[href]::after{content:" <" attr(href) ">";overflow-wrap:anywhere;font-size:.8em}
+footer.site{margin-top:1rem;padding-bottom:0}}
 """
 
 CSS_PATH = "/assets/site.css"

@@ -68,7 +68,9 @@ def sparkline(values: Sequence[float], *, label: str, width: int = 120, height: 
 
 def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> Markup:
     """Hourly velocity as bars with a y-axis maximum and three hour labels (UTC)."""
-    width, height, left, bottom, top = 640, 200, 44, 28, 12
+    # left: room for a four-character maximum ("12.4") at the 20px axis labels of a phone
+    # (site.css), where the 640-unit chart is drawn about 330px wide
+    width, height, left, bottom, top = 640, 200, 60, 28, 12
     plot_w, plot_h = width - left - 8, height - bottom - top
     peak = max((value for _, value in series), default=0.0)
     bars = []
@@ -113,9 +115,9 @@ def velocity_chart(series: Sequence[tuple[datetime, float]], *, title: str) -> M
             {"x1": left, "y1": top + plot_h, "x2": width - 8, "y2": top + plot_h, "class": "axis-line"},
         ),
         el("line", {"x1": left, "y1": top, "x2": left, "y2": top + plot_h, "class": "axis-line"}),
-        el("text", {"x": left - 6, "y": top + 10, "text-anchor": "end", "class": "axis"},
+        el("text", {"x": left - 4, "y": top + 10, "text-anchor": "end", "class": "axis"},
            velocity_text(peak)),
-        el("text", {"x": left - 6, "y": top + plot_h, "text-anchor": "end", "class": "axis"}, "0"),
+        el("text", {"x": left - 4, "y": top + plot_h, "text-anchor": "end", "class": "axis"}, "0"),
     ]
     return el(
         "svg",
