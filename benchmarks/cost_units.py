@@ -34,6 +34,10 @@ extractive engine), then sends API requests to the local API bridge. It counts, 
   Lambda's START/END/REPORT(+XRAY) platform lines, and for the API the HTTP API access log line
   of the template's format (both counted from their formats).
 * HTTP API requests per page view and bytes per response, from the pages' HTML and the bodies.
+* Storage: every item of the table at the end, by kind (its pk/sk as the entity mappers spell
+  them), item size + 100 B, x (1 + the GSIs holding it); a trend META once closed, a prediction
+  once scored and the feed configs dispatch seeds are sized with the entity mappers. The units
+  feed the steady-state estimate of `headlinez cost` (evaluation.cost.stored_gb).
 
 Usage: .venv/bin/python benchmarks/cost_units.py [--hours 12] [--requests 30] [--data-dir DIR]
        [--json out.json]
@@ -545,24 +549,142 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "stored": stored, "start": start}
 
 
+STORAGE_OVERHEAD = 100  # bytes DynamoDB adds to each item (and to each GSI copy) for storage billing
+
+
+def item_kind(pk: str, sk: str) -> str:
+    """The entity of a stored item, from its keys as the entity mappers spell them
+    (headlinez.adapters.entities; the table of keys is in its __init__)."""
+    from datetime import date
+
+    from headlinez.adapters.entities.articles import ArticleEntity, DedupeAliasEntity
+    from headlinez.adapters.entities.briefs import BriefFailureEntity, TokenBudgetEntity
+    from headlinez.adapters.entities.feeds import (
+        CycleEntity,
+        FeedConfigEntity,
+        FeedSeedEntity,
+        FeedStateEntity,
+    )
+    from headlinez.adapters.entities.leases import LeaseEntity
+    from headlinez.adapters.entities.predictions import PredictionEntity, TrackRecordEntity
+    from headlinez.adapters.entities.trends import ClusterDocEntity, MemberEntity, TrendEntity
+
+    if sk == ArticleEntity.SK:
+        return "article"
+    if sk == DedupeAliasEntity.SK:
+        return "alias"
+    if sk == LeaseEntity.SK:
+        return "lease"
+    if TrendEntity.is_trend_key(pk):
+        if sk == TrendEntity.SK:
+            return "trend"
+        if sk == TrendEntity.BRIEF_SK:
+            return "brief"
+        return "member" if MemberEntity.is_member_sort_key(sk) else "other"
+    if pk.startswith(PredictionEntity.PREFIX):
+        return "prediction"
+    if pk.startswith(BriefFailureEntity.key("")["pk"]):
+        return "brief_failure"
+    if pk.startswith(FeedStateEntity.key("")["pk"]):
+        feed_kinds = {FeedStateEntity.key("")["sk"]: "feed_state",
+                      FeedConfigEntity.key("")["sk"]: "feed_config"}
+        return feed_kinds.get(sk, "other")
+    kinds = {TrackRecordEntity.KEY["pk"]: "track_record", TokenBudgetEntity.key(date.min)["pk"]: "budget",
+             ClusterDocEntity.key("")["pk"]: "cluster_doc", FeedSeedEntity.key("")["pk"]: "feed_seed"}
+    if pk in kinds:
+        return kinds[pk]
+    cycle = CycleEntity.key(datetime(2000, 1, 1, tzinfo=UTC))
+    if pk.startswith(cycle["pk"].split("#", 1)[0] + "#") and sk == cycle["sk"]:
+        return "cycle"
+    return "other"
+
+
+def stored_bytes(attrs: dict[str, Any], gsis: list[tuple[str, ...]]) -> int:
+    """What DynamoDB bills for an item: its size + 100 B, once in the table and once in each GSI
+    holding it (every index projects ALL)."""
+    copies = sum(all(k in attrs for k in keys) for keys in gsis)
+    return (item_size(attrs) + STORAGE_OVERHEAD) * (1 + copies)
+
+
+def _wire(item: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeSerializer
+
+    serializer = TypeSerializer()
+    return {name: serializer.serialize(value) for name, value in item.items()}
+
+
+def _closed_trend(attrs: dict[str, Any], gsis: list[tuple[str, ...]]) -> int:
+    """Stored bytes of the META item clustering writes when this trend closes (TrendEntity.to_item
+    of the same state with is_open False: `doc` and a ttl, no list_doc, no index keys)."""
+    from headlinez.adapters.entities.trends import TrendEntity
+
+    state = TrendEntity.from_item({"doc": attrs["doc"]["S"]})
+    closed = TrendEntity.to_item(state.model_copy(update={"is_open": False}), 0.0, timedelta(days=30))
+    return stored_bytes(_wire(closed), gsis)
+
+
+def _scored_prediction(attrs: dict[str, Any], gsis: list[tuple[str, ...]]) -> int:
+    """Stored bytes of a prediction once scored (PredictionEntity.scored_update: the outcome in
+    `doc`, off the PREDDUE index)."""
+    from headlinez.adapters.entities.predictions import PredictionEntity
+
+    record = PredictionEntity.from_item({"doc": attrs["doc"]["S"]})
+    if record.outcome is None:
+        record = record.model_copy(update={"outcome": record.code, "velocity_later": record.velocity,
+                                           "scored_at": record.due_at})
+    item = {k: v for k, v in PredictionEntity.to_item(record).items() if k not in ("gsi1pk", "gsi1sk")}
+    return stored_bytes(_wire(item), gsis)
+
+
+def _feed_config_bytes(gsis: list[tuple[str, ...]]) -> list[int]:
+    """The replay runs the single ingest function (no dispatch): no feed config is stored. The
+    items dispatch would seed for the replay's feeds (FeedConfigEntity.to_item of FEEDS_FILE)."""
+    from headlinez.adapters.entities.feeds import FeedConfigEntity
+    from headlinez.feeds import load_feed_list
+    from headlinez.models import FeedRecord
+
+    path = os.environ.get("FEEDS_FILE")
+    if not path:
+        return []
+    now = datetime.now(UTC)
+    records = [FeedRecord(config=config, added_at=now, updated_at=now, source="seed")
+               for config in load_feed_list(Path(path)).feeds]
+    return [stored_bytes(_wire(FeedConfigEntity.to_item(record)), gsis) for record in records]
+
+
 def measure_storage(meter: Meter) -> dict[str, Any]:
-    """Bytes stored per article (article + aliases, their gsi copies, 100 B overhead per item)."""
+    """Stored bytes per item kind at the end of the replay (each item + 100 B overhead, x (1 + its
+    GSI copies)), open and closed trend META apart, with the sizes the items take later in their
+    life: a trend once closed, a prediction once scored, and the feed configs dispatch stores."""
     from headlinez.local.stack import LOCAL_TABLE
 
     table = meter.backend.table(LOCAL_TABLE)
     gsis = meter.backend.gsis(LOCAL_TABLE)
     totals: Counter[str] = Counter()
     counts: Counter[str] = Counter()
+    closed_trend: list[int] = []
+    scored_prediction: list[int] = []
+    spans: list[float] = []
     for hash_set in table.items.values():
         for item in (hash_set.values() if table.range_key_attr else (hash_set,)):
             attrs = item.to_json()["Attributes"]
-            sk = attrs.get("sk", {}).get("S", "")
-            kind = {"A": "article", "K": "alias"}.get(sk, "member" if sk.startswith("M#") else "other")
-            size = item_size(attrs) + 100
-            copies = sum(all(k in attrs for k in keys) for keys in gsis)
-            totals[kind] += size * (1 + copies)
+            kind = item_kind(attrs.get("pk", {}).get("S", ""), attrs.get("sk", {}).get("S", ""))
+            if kind == "trend":
+                doc = json.loads(attrs["doc"]["S"])
+                spans.append((datetime.fromisoformat(doc["last_seen"])
+                              - datetime.fromisoformat(doc["first_seen"])).total_seconds() / 86_400)
+                kind = "trend_open" if doc.get("is_open", True) else "trend_closed"
+                closed_trend.append(_closed_trend(attrs, gsis) if kind == "trend_open"
+                                    else stored_bytes(attrs, gsis))
+            elif kind == "prediction":
+                scored_prediction.append(_scored_prediction(attrs, gsis))
+            totals[kind] += stored_bytes(attrs, gsis)
             counts[kind] += 1
-    return {"totals": dict(totals), "counts": dict(counts)}
+    derived: dict[str, Any] = {"closed_trend": closed_trend, "scored_prediction": scored_prediction,
+                               "trend_spans_days": spans}
+    if not counts.get("feed_config"):
+        derived["feed_config"] = _feed_config_bytes(gsis)
+    return {"totals": dict(totals), "counts": dict(counts), "derived": derived}
 
 
 def main() -> int:
@@ -793,15 +915,86 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
 
     stored = result["stored"]
     if stored:
-        counts, totals = stored["counts"], stored["totals"]
-        per_article = (totals.get("article", 0) + totals.get("alias", 0)) / max(1, counts.get("article", 0))
-        say("\nStorage")
-        unit("stored_bytes_per_article", round(per_article),
-             f"at the end: (article + alias items, each + 100 B overhead, x (1 + its GSI copies)) / articles "
-             f"({counts.get('article', 0)} articles, {counts.get('alias', 0)} aliases; members "
-             f"{totals.get('member', 0) / max(1, counts.get('article', 0)):,.0f} B per article more, "
-             "not in this unit)")
+        storage_units(stored, steady, executions, unit)
     return units
+
+
+
+def storage_units(stored: dict[str, Any], steady: list[dict[str, Any]], executions: list[dict[str, Any]],
+                  unit: Any) -> None:
+    """Bytes per item kind at the end of the replay, and the units of the steady-state storage
+    estimate (headlinez.evaluation.cost.stored_gb): per article, per trend, per prediction, per
+    brief, per feed, and the items that do not grow with the workload."""
+    counts, totals, derived = stored["counts"], stored["totals"], stored["derived"]
+    say("\nStorage (at the end of the replay: item + 100 B, x (1 + the GSIs holding it))")
+    for kind in sorted(totals, key=lambda k: -totals[k]):
+        say(f"  {kind:<14} {counts[kind]:>6} items {totals[kind]:>12,} B  "
+            f"{totals[kind] / counts[kind]:>9,.0f} B each")
+    articles = max(1, counts.get("article", 0))
+    unit("stored_bytes_per_article", round((totals.get("article", 0) + totals.get("alias", 0)) / articles),
+         f"at the end: (article + alias items) / articles ({counts.get('article', 0)} articles, "
+         f"{counts.get('alias', 0)} aliases); kept article_ttl_days after ingest")
+    unit("stored_member_bytes_per_article", round(totals.get("member", 0) / articles),
+         f"at the end: member items / articles ({counts.get('member', 0)} members); kept "
+         "article_ttl_days + trend_ttl_days after the member's publish time")
+    new_trends = sum(s["cluster"].get("trends_new", 0) for s in steady)
+    clustered = sum(s["cluster"].get("articles_clustered", 0) for s in steady)
+    metas = counts.get("trend_open", 0) + counts.get("trend_closed", 0)
+    opens = [s["cluster"].get("open_trends", 0) for s in steady]
+    per_hour = clustered / max(1.0, len(steady) / 4)
+    say(f"  (not units: the model counts trends with open_trends_per_article_per_hour. Here, steps "
+        f"2-{len(steady) + 1}: trends created / articles clustered {new_trends} / {clustered} = "
+        f"{new_trends / max(1, clustered):.3f}; open trends per article an hour {mean(opens):.0f} / "
+        f"{per_hour:.1f} = {mean(opens) / max(1e-9, per_hour):.1f}; {metas} trend META items at the end for "
+        f"{articles} articles; 26 feeds cover few stories twice)")
+    spans = derived["trend_spans_days"]
+    unit("trend_span_days", round(mean(spans), 3),
+         f"at the end: mean (last_seen - first_seen) of the {len(spans)} trends (median "
+         f"{statistics.median(spans) if spans else 0:.3f}, max {max(spans, default=0):.2f}; cut by the "
+         "snapshot's history)")
+    open_metas = max(1, counts.get("trend_open", 0))
+    unit("stored_bytes_per_open_trend", round(totals.get("trend_open", 0) / open_metas),
+         f"at the end: open trend META items ({counts.get('trend_open', 0)}: doc + list_doc + the API's "
+         "attributes, in gsi2, public ones also in gsi1 and gsi3) / items")
+    closed = derived["closed_trend"]
+    unit("stored_bytes_per_closed_trend", round(mean(closed)),
+         f"every trend META at the end as clustering writes it once closed (TrendEntity.to_item with "
+         f"is_open False: doc + ttl, no index), mean of {len(closed)}")
+    hourly = [s["cluster"] for s in steady if s["time"].minute == 0]
+    recorded = sum(c.get("predictions_recorded", 0) for c in hourly)
+    open_hours = sum(c.get("open_trends", 0) for c in hourly)
+    unit("predictions_per_open_trend_per_hour", round(recorded / max(1, open_hours), 4),
+         f"the {len(hourly)} runs of a new hour in steps 2-{len(steady) + 1}: predictions recorded / open "
+         f"trends ({recorded} / {open_hours}; open trends of 2+ newsrooms with a non-quiet forecast)")
+    from headlinez.adapters.entities.predictions import PredictionEntity
+    from headlinez.domain.prediction import HORIZON
+
+    scored = derived["scored_prediction"]
+    pending = totals.get("prediction", 0) / max(1, counts.get("prediction", 0))
+    due_days, kept_days = HORIZON / timedelta(days=1), PredictionEntity.TTL / timedelta(days=1)
+    per_prediction = (due_days * pending + kept_days * mean(scored)) / (due_days + kept_days)
+    unit("stored_bytes_per_prediction", round(per_prediction),
+         f"({due_days:g} day pending: {pending:,.0f} B with its PREDDUE copy + {kept_days:g} days scored: "
+         f"{mean(scored):,.0f} B, the outcome in doc, no index) / {due_days + kept_days:g}, over "
+         f"{counts.get('prediction', 0)} predictions")
+    brief_bytes = totals.get("brief", 0) + totals.get("brief_failure", 0)
+    unit("stored_bytes_per_brief", round(brief_bytes / max(1, len(executions))),
+         f"at the end: (brief + brief-failure items: {counts.get('brief', 0)} + "
+         f"{counts.get('brief_failure', 0)}) / executions ({len(executions)}; a trend briefed again "
+         "overwrites its item)")
+    states = max(1, counts.get("feed_state", 0))
+    configs = derived.get("feed_config") or []
+    config_bytes = (totals["feed_config"] / counts["feed_config"] if counts.get("feed_config")
+                    else mean(configs))
+    unit("stored_bytes_per_feed", round(totals.get("feed_state", 0) / states + config_bytes),
+         f"feed state items at the end ({totals.get('feed_state', 0) / states:,.0f} B each, "
+         f"{counts.get('feed_state', 0)}) + feed config ({config_bytes:,.0f} B: "
+         + ("stored" if counts.get("feed_config") else f"FeedConfigEntity.to_item of the {len(configs)} "
+            "replayed feeds, which dispatch seeds") + "), both with their gsi1 copy")
+    fixed = ("cluster_doc", "lease", "budget", "track_record", "feed_seed", "cycle", "other")
+    unit("stored_bytes_fixed", sum(totals.get(k, 0) for k in fixed),
+         "at the end: items that do not grow with the workload ("
+         + ", ".join(f"{k} {counts[k]}" for k in fixed if counts.get(k)) + ")")
 
 
 if __name__ == "__main__":

@@ -82,6 +82,72 @@ def test_api_components_scale_with_requests_per_minute() -> None:
     assert _line(lines, "CloudWatch Logs") == pytest.approx(requests * 1000 / 1e9 * 0.5)
 
 
+STORAGE_UNITS = {
+    "articles_per_feed_per_day": 24, "article_ttl_days": 14, "trend_ttl_days": 30, "trend_quiet_days": 1.5,
+    "stored_bytes_per_article": 3000, "stored_member_bytes_per_article": 500,
+    "open_trends_per_article_per_hour": 5, "trend_span_days": 0.5, "stored_bytes_per_open_trend": 20_000,
+    "stored_bytes_per_closed_trend": 6000, "predictions_per_open_trend_per_hour": 0.25,
+    "prediction_days_stored": 91, "stored_bytes_per_prediction": 1000, "brief_starts_per_article": 0.01,
+    "brief_ttl_days": 60, "stored_bytes_per_brief": 3000, "stored_bytes_per_feed": 2500,
+    "stored_bytes_fixed": 100_000,
+}
+STORAGE = "DynamoDB storage + PITR"
+
+
+def _storage_usd(feeds: int, **values: float) -> float:
+    units = _units(**{**STORAGE_UNITS, **values})
+    prices = _prices(dynamodb_storage_gb_month=1.0)
+    return _line(monthly_cost(Workload(feeds=feeds, api_rpm=0), units, prices), STORAGE)
+
+
+def test_storage_is_every_item_kind_times_how_long_it_stays() -> None:
+    # 100 feeds x 24 = 2,400 articles a day, 100 an hour -> 500 open trends, each open 2 days
+    # (0.5 + 1.5 quiet): 250 created a day, each closed 28.5 days; 500 x 24 x 0.25 = 3,000
+    # predictions a day; 24 briefs a day
+    articles = 2400 * 14 * 3000 + 2400 * (14 + 30) * 500
+    trends = 500 * 20_000 + 250 * 28.5 * 6000
+    predictions = 3000 * 91 * 1000
+    briefs = 24 * 60 * 3000
+    feeds = 100 * 2500 + 100_000
+
+    assert _storage_usd(100) == pytest.approx((articles + trends + predictions + briefs + feeds) / 1e9)
+
+
+def test_pitr_is_billed_on_the_same_size() -> None:
+    units = _units(**STORAGE_UNITS)
+    alone = monthly_cost(Workload(feeds=100, api_rpm=0), units, _prices(dynamodb_storage_gb_month=0.25))
+    both = monthly_cost(Workload(feeds=100, api_rpm=0), units,
+                        _prices(dynamodb_storage_gb_month=0.25, dynamodb_pitr_gb_month=0.2))
+    assert _line(both, STORAGE) == pytest.approx(_line(alone, STORAGE) * 1.8)
+
+
+@pytest.mark.parametrize("driver", [
+    "stored_member_bytes_per_article", "open_trends_per_article_per_hour", "stored_bytes_per_open_trend",
+    "stored_bytes_per_closed_trend", "trend_ttl_days", "predictions_per_open_trend_per_hour",
+    "prediction_days_stored", "stored_bytes_per_prediction", "brief_starts_per_article", "brief_ttl_days",
+    "stored_bytes_per_brief", "stored_bytes_per_feed", "stored_bytes_fixed"])
+def test_storage_grows_with_each_kind_beyond_articles_and_aliases(driver: str) -> None:
+    # Before: articles x ArticleTtlDays x (article + aliases) only; none of these moved it.
+    assert _storage_usd(100, **{driver: 2 * STORAGE_UNITS[driver]}) > _storage_usd(100)
+
+
+def test_longer_trends_are_fewer_trends_for_the_same_open_count() -> None:
+    # The same 500 open trends open twice as long: half as many created a day, half the closed ones.
+    assert _storage_usd(100, trend_span_days=2.5) < _storage_usd(100)
+
+
+def test_storage_of_feeds_without_articles() -> None:
+    # Feed states and configs have no TTL: 2,000 feeds store their items even when nothing arrives.
+    assert _storage_usd(2000, articles_per_feed_per_day=0) == pytest.approx((2000 * 2500 + 100_000) / 1e9)
+
+
+def test_the_storage_line_says_what_it_counts() -> None:
+    lines = monthly_cost(Workload(feeds=100, api_rpm=0), _units(**STORAGE_UNITS), _prices())
+    quantity = next(line.quantity for line in lines if line.component == STORAGE)
+    kinds = ("articles", "members", "trends", "predictions", "briefs", "feeds")
+    assert all(kind in quantity for kind in kinds)
+
+
 def test_briefs_are_capped_by_starts_per_run_and_by_the_token_budget() -> None:
     units = cost._values(_units(articles_per_feed_per_day=10, brief_starts_per_article=0.02,
                                 brief_max_starts_per_day=960, daily_token_budget=2_000_000,

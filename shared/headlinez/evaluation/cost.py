@@ -73,6 +73,44 @@ def xray_traces_per_month(invocations_per_second: float, u: dict[str, float]) ->
     return sampled * SECONDS_PER_MONTH
 
 
+def stored_gb(workload: Workload, u: dict[str, float]) -> dict[str, float]:
+    """The table's steady-state size (GB, GSI copies and 100 B per item included), per item kind:
+    what arrives a day x how long it stays, each TTL as the code sets it.
+
+    * articles and their dedupe aliases: article_ttl_days after ingest (ARTICLE_TTL_DAYS);
+    * trend members: article_ttl_days + trend_ttl_days after their publish time
+      (adapters.dynamodb, member_ttl);
+    * trend META items: as many open (with list_doc and index copies) as the cluster line counts
+      (open_trends_per_article_per_hour); a trend is open from its first article to
+      trend_quiet_days after its last (trend_span_days + the quiet period), so open trends / those
+      days are created a day, each then closed (doc only) until trend_ttl_days after its last
+      article (TrendEntity.to_item);
+    * predictions: one an hour per open trend with a forecast to score (the measured share), kept
+      prediction_days_stored (due after a day, then 90 days: PredictionEntity.TTL);
+    * briefs (and failed attempts): brief_ttl_days after publication (BRIEF_TTL_DAYS);
+    * feed state and config: one each per feed, no TTL;
+    * fixed: the items that do not grow with the workload (clustering's documents, the lease).
+    """
+    articles_per_day = workload.feeds * u["articles_per_feed_per_day"]
+    open_trends = articles_per_day / 24 * u["open_trends_per_article_per_hour"]
+    open_days = u["trend_span_days"] + u["trend_quiet_days"]
+    trends_per_day = open_trends / open_days if open_days else 0.0
+    closed_days = max(0.0, u["trend_ttl_days"] - u["trend_quiet_days"])
+    predictions_per_day = open_trends * 24 * u["predictions_per_open_trend_per_hour"]
+    stored = {
+        "articles": articles_per_day * u["article_ttl_days"] * u["stored_bytes_per_article"],
+        "members": articles_per_day * (u["article_ttl_days"] + u["trend_ttl_days"])
+        * u["stored_member_bytes_per_article"],
+        "trends": open_trends * u["stored_bytes_per_open_trend"]
+        + trends_per_day * closed_days * u["stored_bytes_per_closed_trend"],
+        "predictions": predictions_per_day * u["prediction_days_stored"] * u["stored_bytes_per_prediction"],
+        "briefs": briefs_per_day(workload, u) * u["brief_ttl_days"] * u["stored_bytes_per_brief"],
+        "feeds": workload.feeds * u["stored_bytes_per_feed"],
+        "fixed": u["stored_bytes_fixed"],
+    }
+    return {kind: size / GB for kind, size in stored.items()}
+
+
 def monthly_cost(workload: Workload, units: dict[str, Any], prices: dict[str, Any]) -> list[Line]:
     """The monthly estimate per component (USD), for one workload."""
     u, p = _values(units), _prices(prices)
@@ -103,7 +141,8 @@ def monthly_cost(workload: Workload, units: dict[str, Any], prices: dict[str, An
     rru = (polls * u["rru_per_feed_state_read"] + articles * u["rru_per_new_article"]
            + runs * open_trends * u["rru_per_open_trend_per_run"] + briefs * u["rru_per_brief"]
            + requests * u["rru_per_api_request"])
-    stored_gb = articles / month * u["article_ttl_days"] * u["stored_bytes_per_article"] / GB
+    storage = stored_gb(workload, u)
+    table_gb = sum(storage.values())
     log_gb = (polls * u["log_bytes_per_poll"] + runs * u["log_bytes_per_cluster_run"]
               + briefs * u["log_bytes_per_brief"] + requests * u["log_bytes_per_api_request"]) / GB
     api_rate = requests / SECONDS_PER_MONTH
@@ -122,8 +161,9 @@ def monthly_cost(workload: Workload, units: dict[str, Any], prices: dict[str, An
              f"{wru / 1e6:,.1f} M WRU ({articles:,.0f} articles)"),
         Line("DynamoDB reads", rru * p["dynamodb_read_request_unit"], f"{rru / 1e6:,.1f} M RRU"),
         Line("DynamoDB storage + PITR",
-             stored_gb * (p["dynamodb_storage_gb_month"] + p["dynamodb_pitr_gb_month"]),
-             f"{stored_gb:,.2f} GB"),
+             table_gb * (p["dynamodb_storage_gb_month"] + p["dynamodb_pitr_gb_month"]),
+             f"{table_gb:,.2f} GB steady state: "
+             + ", ".join(f"{kind} {size:,.2f}" for kind, size in storage.items())),
         Line("Step Functions", briefs * u["transitions_per_brief"] * p["stepfunctions_standard_transition"],
              f"{briefs * u['transitions_per_brief']:,.0f} transitions"),
         Line("Claude tokens", briefs * p["claude_brief"] if workload.claude else 0.0,
