@@ -1,6 +1,6 @@
 """Smoothed velocity: decayed article rate × decayed newsroom diversity (headlinez.domain.velocity)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -9,6 +9,7 @@ from headlinez.domain.velocity import (
     completed_hour_series,
     first_detected,
     growth_since_first_seen,
+    hour_floor,
     rank_score,
     velocity_at,
     window_velocity,
@@ -136,3 +137,10 @@ def test_a_story_never_shows_a_larger_fall_since_detection_than_from_its_peak() 
         assert from_peak is not None
         # Then "since detected" is never below "from its peak" - 100 (V_d is at most the peak)
         assert growth >= from_peak - 100, (now, growth, from_peak)
+
+
+def test_the_hour_boundary_is_the_utc_hour_whatever_the_offset() -> None:
+    # 10:45 at +05:30 is 05:15 UTC: its hour starts at 05:00 UTC, not at 10:00 local (04:30 UTC),
+    # which a floor in the local offset gave the prediction's hour
+    india = timezone(timedelta(hours=5, minutes=30))
+    assert hour_floor(datetime(2026, 2, 17, 10, 45, tzinfo=india)) == datetime(2026, 2, 17, 5, 0, tzinfo=UTC)

@@ -69,6 +69,7 @@ from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantiz
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
 from headlinez.domain.text import title_fingerprint
+from headlinez.domain.velocity import hour_floor
 from headlinez.models import (
     Article,
     HourBucket,
@@ -395,11 +396,6 @@ def _member(article: Article) -> TrendMember:
         publisher_family=article.publisher_family,
         published=article.published,
     )
-
-
-def _hour(moment: datetime) -> datetime:
-    """Start of the UTC hour (articles may carry another offset)."""
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def _top_terms(vector: dict[str, float], limit: int) -> list[tuple[str, float]]:
@@ -766,7 +762,7 @@ class _Run:
                     vector=quantize(doc.embedding)))
                 if len(work.member_vectors) > config.max_member_vectors:
                     del work.member_vectors[: len(work.member_vectors) - config.max_member_vectors]
-        hour = _hour(article.published)
+        hour = hour_floor(article.published)
         count, sources = work.hours.get(hour) or self._base_hour(work, hour)
         if not wire_copy:
             sources = {**sources, family: None} if family not in sources else sources
@@ -882,9 +878,9 @@ class _Run:
         work.headline_only = max(0, work.headline_only - sum(not m.lead for m in leaving))
         self._subtract_vectors(work, docs)
         for member in leaving:
-            hour = _hour(member.published)
+            hour = hour_floor(member.published)
             count, sources = work.hours.get(hour) or self._base_hour(work, hour)
-            same = any(m.publisher_family == member.publisher_family and _hour(m.published) == hour
+            same = any(m.publisher_family == member.publisher_family and hour_floor(m.published) == hour
                        for m in staying)
             work.hours[hour] = (max(0, count - 1), sources if same else
                                 {f: None for f in sources if f != member.publisher_family})

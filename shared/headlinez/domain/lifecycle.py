@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from headlinez.domain.velocity import completed_hour_series
+from headlinez.domain.velocity import completed_hour_series, hour_floor
 from headlinez.models import TrendState, TrendStatus
 
 ESTABLISHED_VELOCITY = 2.0  # e.g. 1 article an hour from 2 newsrooms
@@ -196,7 +196,7 @@ def signals_for(
     start = trend.lifecycle_from or trend.first_seen
     if trend.lifecycle_from is not None:
         # (hour, velocity at the end of that hour): the hours from the detection's hour on
-        first_hour = trend.lifecycle_from.replace(minute=0, second=0, microsecond=0)
+        first_hour = hour_floor(trend.lifecycle_from)
         series = [(hour, value) for hour, value in series if hour >= first_hour]
     age = max(0.0, (now - start).total_seconds() / 3600)
     quiet = max(0.0, (now - trend.last_seen).total_seconds() / 3600)

@@ -66,7 +66,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.domain.velocity import velocity_at, window_velocity
+from headlinez.domain.velocity import hour_floor, velocity_at, window_velocity
 from headlinez.models import StoredTrendStatus, TrendState, TrendStatus, UtcDatetime
 
 PredictionCode = Literal["fades", "continues", "builds", "quiet"]
@@ -178,10 +178,6 @@ def fit_calibration(log_odds: Sequence[float], continued: Sequence[bool], *, rid
         if abs(step_slope) < 1e-9 and abs(step_intercept) < 1e-9:
             break
     return slope, intercept
-
-
-def hour_floor(value: datetime) -> datetime:
-    return value.replace(minute=0, second=0, microsecond=0)
 
 
 def daily_velocity(trend: TrendState, boundary: datetime) -> float:

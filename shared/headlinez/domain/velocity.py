@@ -75,7 +75,9 @@ _RATE_SCALE = math.log(2) / RATE_HALF_LIFE_HOURS
 _HISTORY_HOURS = 48  # older buckets weigh < 2^-16 in the smoothed sums
 
 
-def _hour_floor(value: datetime) -> datetime:
+def hour_floor(value: datetime) -> datetime:
+    """The start of the UTC hour holding `value` (an article may carry another offset, some of them
+    not whole hours: +05:30). The one hour boundary of clustering, velocity, status and prediction."""
     return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
@@ -103,12 +105,12 @@ def velocity_at(trend: TrendState, at: datetime) -> float:
 
 
 def _velocity(trend: TrendState, at: datetime, window_hours: int) -> float:
-    end = _hour_floor(at)
+    end = hour_floor(at)
     start = end - timedelta(hours=window_hours - 1)
     articles = 0
     sources: set[str] = set()
     for bucket in trend.hourly:
-        hour = _hour_floor(bucket.hour)
+        hour = hour_floor(bucket.hour)
         if start <= hour <= end:
             articles += bucket.articles
             sources.update(bucket.sources)
@@ -139,12 +141,12 @@ def newsroom_capped_velocity(trend: TrendState, at: datetime, window_hours: int 
     velocity (`velocity_at`) is not capped. The per-hour series stores articles and newsrooms,
     not articles per newsroom, hence a cap on the window's total.
     """
-    end = _hour_floor(at)
+    end = hour_floor(at)
     start = end - timedelta(hours=window_hours - 1)
     articles = 0
     sources: set[str] = set()
     for bucket in trend.hourly:
-        if start <= _hour_floor(bucket.hour) <= end:
+        if start <= hour_floor(bucket.hour) <= end:
             articles += bucket.articles
             sources.update(bucket.sources)
     counted = min(articles, FAMILY_WINDOW_ARTICLE_CAP * len(sources))
@@ -169,14 +171,14 @@ def growth_since_first_seen(trend: TrendState, now: datetime,
         # that hour: a "now" measured before the reference is no growth at all (it read -100%).
         return None
     # Nothing counted yet at that instant (detected on the hour): the pace over its first hour
-    first_hour = _hour_floor(max(detected, min(bucket.hour for bucket in trend.hourly)))
+    first_hour = hour_floor(max(detected, min(bucket.hour for bucket in trend.hourly)))
     base = velocity_at(trend, detected) or velocity_at(trend, first_hour + timedelta(hours=1))
     # Read at the instant of detection, just after the article that made the trend public, V_d
     # can exceed every hourly value the chart and the lifecycle's peak read: the page said "-79%
     # since detected" beside "-75% from its peak". At most the highest hourly value since.
     if series is None:
         series = completed_hour_series(trend, now)
-    since = [value for hour, value in series if hour >= _hour_floor(detected)]
+    since = [value for hour, value in series if hour >= hour_floor(detected)]
     if since:
         base = min(base, max(since))
     if base <= 0.0:
@@ -186,7 +188,7 @@ def growth_since_first_seen(trend: TrendState, now: datetime,
 
 def last_completed_hour(now: datetime) -> datetime:
     """Start of the last UTC hour that has ended at `now` (10:05 -> 09:00)."""
-    return _hour_floor(now) - timedelta(hours=1)
+    return hour_floor(now) - timedelta(hours=1)
 
 
 def completed_hour_series(trend: TrendState, now: datetime,
@@ -206,7 +208,7 @@ def completed_hour_series(trend: TrendState, now: datetime,
     end = int(last_completed_hour(now).timestamp()) // 3600
     # A week is all the chart and the lifecycle read (a trend can hold one article years older
     # than the rest); the sums start _HISTORY_HOURS earlier, where older news weighs nothing.
-    first = int(_hour_floor(trend.first_seen).timestamp()) // 3600
+    first = int(hour_floor(trend.first_seen).timestamp()) // 3600
     start = max(first, min(counts), end - MAX_SERIES_HOURS + 1)
     if hours is not None:
         start = max(start, end - hours + 1)

@@ -35,11 +35,11 @@ from headlinez.domain.prediction import (
     PredictionModel,
     PredictionRecord,
     TrackRecord,
-    hour_floor,
     load_model,
     score,
     track_record,
 )
+from headlinez.domain.velocity import hour_floor
 from headlinez.evaluation.clustering_eval import load_dataset
 from headlinez.models import Article, TrendState
 from headlinez.services.trend_intel import enrich

@@ -26,9 +26,9 @@ from headlinez.briefs.materiality import brief_due, trigger_reason
 from headlinez.briefs.models import BriefRequest
 from headlinez.domain.clustering import SCHEDULE_STEP, ClusterConfig, DocumentFrequencies, cluster_in_windows
 from headlinez.domain.newsrooms import detection_time, is_public
-from headlinez.domain.prediction import PredictionRecord, hour_floor, score
+from headlinez.domain.prediction import PredictionRecord, score
 from headlinez.domain.semantic import embedding_text
-from headlinez.domain.velocity import rank_score
+from headlinez.domain.velocity import hour_floor, rank_score
 from headlinez.models import Article, TrendMember, TrendState
 from headlinez.ports import (
     NO_TRACING,

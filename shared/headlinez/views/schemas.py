@@ -7,7 +7,7 @@ Everything here is pure: no I/O, no clock (the caller passes `now`), no AWS. The
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +25,7 @@ from headlinez.domain.velocity import (
     completed_hour_series,
     first_detected,
     growth_since_first_seen,
+    hour_floor,
     velocity_at,
 )
 from headlinez.models import CATEGORIES, FeedState, TrendMember, TrendState
@@ -527,15 +528,11 @@ def velocity_series(state: TrendState, now: datetime,
     current one, from the hour the trend was first seen at the earliest, oldest first: the chart's
     series (its last point, the current hour's, is the velocity at the top of this hour, which
     the page shows as "velocity")."""
-    end = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    born = state.first_seen.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    end = hour_floor(now)
+    born = hour_floor(state.first_seen)
     if not state.hourly or born > end:
         return []
     return completed_hour_series(state, now, hours)
-
-
-def _top_of_hour(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def recent_velocities(state: TrendState, now: datetime, hours: int = SPARKLINE_HOURS) -> list[float]:
@@ -615,10 +612,10 @@ def _summary_fields(state: TrendState, now: datetime) -> dict[str, object]:
         "last_seen": state.last_seen,
         "first_detected": first_detected(state) if public else None,
         # At the top of the hour, as the status reads it: stable (and cacheable) within the hour.
-        "velocity": (velocity := velocity_at(state, _top_of_hour(now))),
-        "new_this_hour": velocity == 0 and state.first_seen >= _top_of_hour(now),
+        "velocity": (velocity := velocity_at(state, hour_floor(now))),
+        "new_this_hour": velocity == 0 and state.first_seen >= hour_floor(now),
         # One series for both (the same completed hours: the top of this hour ends none of them)
-        "growth_percent": growth_since_first_seen(state, _top_of_hour(now), series) if public else None,
+        "growth_percent": growth_since_first_seen(state, hour_floor(now), series) if public else None,
         "percent_of_peak": percent_of_peak(state, now, series),
         "hourly": [HourPoint(hour=b.hour, articles=b.articles, sources=len(set(b.sources))) for b in hourly],
         "velocity_24h": recent_velocities(state, now),
