@@ -350,7 +350,7 @@ class InMemoryPredictionRepository:
       pending again (it is back on the due partition);
     - `due_predictions`: pending ones due at or before `until` (to the second), by due time then
       trend id; `record_outcomes` scores only a stored, pending record (else it is not counted);
-      `retire_predictions` takes pending ones off the due list, uncounted;
+      `retire_predictions` takes pending ones whose trend is not stored off the due list, uncounted;
     - `get_trend_states` reads `trends` (the trend META items; a test stores them there, or a
       subclass shares them with a cluster store, as DynamoStore shares its table).
     """
@@ -390,7 +390,7 @@ class InMemoryPredictionRepository:
         return counted
 
     def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
-        keys = {self._key(record) for record in records} & self.pending
+        keys = {self._key(r) for r in records if r.trend_id not in self.trends} & self.pending
         self.pending -= keys
         return len(keys)
 

@@ -227,8 +227,8 @@ class PredictionRepository(Protocol):
         ...
 
     def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
-        """Take predictions that can never be scored (their trend is gone) off the due list,
-        uncounted; returns how many were still pending."""
+        """Take predictions that can never be scored (their trend is not stored: it expired) off
+        the due list, uncounted; returns how many. A prediction whose trend is stored stays."""
         ...
 
     def get_trend_states(self, trend_ids: Sequence[str]) -> dict[str, TrendState]:

@@ -491,6 +491,19 @@ def test_scored_predictions_are_read_back_for_calibration(predictions: Any) -> N
     assert list(predictions.scored_predictions(since=MADE + HOUR)) == [scored[1]]
 
 
+def test_a_prediction_whose_trend_is_stored_is_never_retired(predictions: Any) -> None:
+    # (scoring retires what it could not read: a trend this version cannot read is still there)
+    stored = _trend(1)
+    if isinstance(predictions, InMemoryPredictionRepository):
+        predictions.trends[stored.trend_id] = stored
+    else:
+        predictions.save_trends([stored], {})
+    record = _prediction(stored.trend_id)
+    predictions.put_predictions([record])
+    assert predictions.retire_predictions([record]) == 0
+    assert predictions.due_predictions(MADE + 30 * HOUR) == [record]
+
+
 def test_trend_states_are_read_open_or_closed(predictions: Any) -> None:
     stored = [_trend(1), _trend(2, open_=False)]
     if isinstance(predictions, InMemoryPredictionRepository):

@@ -634,11 +634,24 @@ def test_a_dek_s_teaser_neither_opens_a_brief_nor_answers() -> None:
     assert lead.startswith("The Washington Post")
     assert "What Jeff Bezos" not in text
     assert "Why the cuts" not in text
-    # a subject clause with a main clause after it is a statement
-    assert not extractive._teaser("What is at stake today is not whether democracy can spread but "
-                                  "whether it can survive at all.")
     assert extractive._teaser("How Beijing has navigated sports and soft power, from Lake Placid to Milan.")
-    assert not extractive._teaser("However, the ministry said 40 people had died in the floods on Monday.")
+    assert extractive._teaser("What spectacular new terminals reveal about a country")
+
+
+@pytest.mark.parametrize("sentence", [
+    # a subject clause with a verb of its own after it, or an attributed sentence, is a statement
+    "What is at stake today is not whether democracy can spread but whether it can survive at all.",
+    "What happened next was captured on video by several witnesses.",
+    "How the virus reached the farm remains unclear.",
+    "Why he resigned was not explained in the statement released on Monday.",
+    "What's more, the company said it would cut 2,000 jobs by the end of the year.",
+    "What began as a local protest spread to 40 cities within a week.",
+    "How the ceasefire holds will depend on both sides, the mediator said.",
+    "How it all works out may make the case for wider adoption.",
+    "However, the ministry said 40 people had died in the floods on Monday.",
+])
+def test_a_statement_opening_on_a_wh_word_is_no_teaser(sentence: str) -> None:
+    assert not extractive._teaser(sentence)
 
 
 def test_a_label_opening_a_sentence_is_dropped() -> None:

@@ -15,9 +15,9 @@ from headlinez.briefs.extractive import extractive_draft
 from headlinez.briefs.text import split_sentences
 from headlinez.domain.normalize import normalize_entry
 from headlinez.domain.search import search_text, search_tokens
-from headlinez.domain.text import html_to_text, truncate_words
+from headlinez.domain.text import html_to_text, normalize_title, truncate_words
 from headlinez.domain.topics import extract_topics
-from headlinez.domain.urls import canonicalize_url
+from headlinez.domain.urls import InvalidUrlError, canonicalize_url
 from headlinez.models import FeedConfig, RawEntry, TrendMember
 
 NOW = datetime(2026, 2, 18, 4, 0, tzinfo=UTC)
@@ -161,3 +161,40 @@ def test_truncation_never_splits_what_a_reader_sees_as_one_character() -> None:
 def test_joiners_stay_inside_emoji_and_words_and_go_elsewhere() -> None:
     assert html_to_text("Pride 🏳️\u200d🌈 parade; Persian: می\u200cخواهم; Tr\u200bump \u200dx\u200c", 300) == (
         "Pride 🏳️\u200d🌈 parade; Persian: می\u200cخواهم; Trump x")
+
+
+def test_a_capital_article_starts_a_name_and_a_left_quote_is_an_apostrophe() -> None:
+    # "Der" joins a name only as a lower-case particle ("von der Leyen"); "Iran‘s" is Iran's
+    spiegel = [t.name for t in extract_topics(["Germany's Der Spiegel reports on the leak",
+                                               "Der Spiegel reports leak in Berlin"])]
+    assert "Der Spiegel" in spiegel
+    assert not any("der Spiegel" in name for name in spiegel)
+    assert "Iran" in [t.name for t in extract_topics(["Iran‘s foreign minister meets Oman",
+                                                      "Iran talks in Oman resume"])]
+
+
+def test_joiners_do_not_change_a_title_s_key_or_its_search() -> None:
+    assert normalize_title("ایران می\u200cخواهد") == normalize_title("ایران میخواهد")
+    text = search_text(["ایران می\u200cخواهد مذاکره"])
+    assert all(token in text for token in search_tokens("میخواهد"))
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://exa\u00admple-ü.com/", "https://xn--example--e6a.com/"),  # UTS #46 maps these to nothing
+    ("https://ü\u200b.com/", "https://xn--tda.com/"),
+    ("https://ü\ufe0f.com/", "https://xn--tda.com/"),
+])
+def test_characters_uts46_ignores_leave_the_host_as_it_is(url: str, expected: str) -> None:
+    assert canonicalize_url(url) == expected
+
+
+@pytest.mark.parametrize("url", ["https://ü\u202e.com/", "https://xn--ü.com/"])
+def test_a_bidi_override_or_a_mixed_punycode_label_is_refused(url: str) -> None:
+    with pytest.raises(InvalidUrlError):
+        canonicalize_url(url)
+
+
+def test_a_virama_cluster_is_never_cut_and_a_latin_exclamation_ends_no_cjk_sentence() -> None:
+    assert truncate_words("नरेन्द्र मोदी ने कहा", 6) == "नरे…"
+    assert split_sentences("Yahoo!ニュースによると、東京で地震。被害はない。") == [
+        "Yahoo!ニュースによると、東京で地震。", "被害はない。"]

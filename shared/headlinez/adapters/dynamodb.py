@@ -459,16 +459,24 @@ class DynamoStore:
         return counted
 
     def retire_predictions(self, records: Sequence[PredictionRecord]) -> int:
-        """Take each pending prediction off the due partition, outside the track record (one
-        conditional UpdateItem each: one already scored or retired is left as it is)."""
+        """Take each pending prediction whose trend's META item is gone off the due partition,
+        outside the track record: one transaction each, a ConditionCheck that the META is absent
+        (a trend this version cannot read is not gone: its prediction stays for a version that can)
+        and the update, only while pending (one already scored or retired is left as it is)."""
         retired = 0
         update = PredictionEntity.RETIRE_UPDATE
         for record in records:
             try:
-                self._db.update(PredictionEntity.key(record), update["expression"],
-                                condition=update["condition"])
-            except ConditionFailedError:
-                continue
+                self._db.transact_write([
+                    self._db.condition_check_action(TrendEntity.key(record.trend_id),
+                                                    "attribute_not_exists(pk)"),
+                    self._db.update_action(PredictionEntity.key(record), update["expression"],
+                                           condition=update["condition"]),
+                ])
+            except TransactionCanceledError as exc:
+                if "ConditionalCheckFailed" in exc.reasons:
+                    continue
+                raise
             retired += 1
         return retired
 

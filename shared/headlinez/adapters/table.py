@@ -292,6 +292,11 @@ class TableClient:
         """A Delete action of `transact_write` (deleting an absent item is no error)."""
         return {"Delete": {"TableName": self.name, "Key": dict(key)}}
 
+    def condition_check_action(self, key: Mapping[str, Any], condition: str) -> dict[str, Any]:
+        """A ConditionCheck action of `transact_write`: the transaction fails unless it holds."""
+        return {"ConditionCheck": {"TableName": self.name, "Key": dict(key),
+                                   "ConditionExpression": condition}}
+
     def update_action(self, key: Mapping[str, Any], expression: str, *, condition: str | None = None,
                       names: Mapping[str, str] | None = None, values: Mapping[str, Any] | None = None
                       ) -> dict[str, Any]:

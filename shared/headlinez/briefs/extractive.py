@@ -315,18 +315,47 @@ def _has_a_verb(sentence: str) -> bool:
     return False
 
 
-_TEASER_OPENING = re.compile(r"(?:What|How|Why)\b(?![:,])")
+_TEASER_OPENING = re.compile(r"(?:What|How|Why)\b(?![:,]|['’]s more\b)")
+_IN_A_VERB_GROUP = frozenset({"not", "never", "also", "just", "still", "yet", "n't"})
+
+
+def _verb_like(word: str, before: str | None, *, third_person_s: bool = True) -> bool:
+    """A word `_has_a_verb` takes for a verb (an auxiliary, a past form, a third-person -s), but no
+    -s word after a preposition or a determiner ("to news outlets", "the markets": a plural)."""
+    lowered = word.lower().replace("’", "'")
+    ending = lowered[lowered.find("'"):] if "'" in lowered else ""
+    third_person = (third_person_s and before is not None and word[:1].islower() and lowered.endswith("s")
+                    and not lowered.endswith("ss") and before.lower() not in _NOT_A_PREDICATE
+                    and before.lower() not in _DETERMINERS)
+    return (lowered in _VERB_WORDS or ending in _VERB_WORDS - {"'s"} or lowered.endswith(("ed", "n't"))
+            or lowered in _IRREGULAR_FORMS or lowered in _SAME_FORM_PASTS or third_person)
+
+
+def _verb_groups(sentence: str, *, third_person_s: bool = True) -> int:
+    """How many runs of verb-like words the sentence has ("has ducked", "was not explained": one)."""
+    groups, inside = 0, False
+    found = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", sentence)
+    for n, word in enumerate(found):
+        if _verb_like(word, found[n - 1] if n else None, third_person_s=third_person_s):
+            groups += not inside
+            inside = True
+        elif not (inside and (word.lower() in _IN_A_VERB_GROUP or word.lower().endswith("ly"))):
+            inside = False
+    return groups
 
 
 def _teaser(sentence: str) -> bool:
     """Whether the sentence is a dek's teaser, an embedded question standing alone ("What Jeff
     Bezos's actions signal to news outlets around the world.", "Why the PLA has ducked a brawl
-    with America"): it promises an answer and states none. One auxiliary at most: "What is at
-    stake today is not whether democracy can spread" has a main clause after its subject clause."""
-    if not _TEASER_OPENING.match(sentence):
+    with America"): it promises an answer and states none. A subject clause with a verb of its own
+    after it is a statement ("What happened next was captured on video", "How the virus reached
+    the farm remains unclear"), and so is anything attributed ("..., officials said")."""
+    if not _TEASER_OPENING.match(sentence) or _speech_verb(sentence)[0] is not None:
         return False
-    auxiliaries = [w for w in words(sentence) if w.lower().replace("’", "'") in _VERB_WORDS]
-    return len(auxiliaries) <= 1
+    # A plural noun passes for a third-person verb ("news outlets"): with no other kind of verb,
+    # two such runs are still no second clause.
+    groups = _verb_groups(sentence)
+    return groups <= 1 or (groups == 2 and _verb_groups(sentence, third_person_s=False) == 0)
 
 
 def _usable(sentence: str) -> bool:

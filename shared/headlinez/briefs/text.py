@@ -31,11 +31,12 @@ _SPACES = re.compile(r"\s+")
 # A sentence ends at . ! ? (also Arabic's ؟ and the Devanagari danda) before a space and a word that
 # is not in lower case: "Łukasz", "Émilie", "Владимир" and a script without case start one as "Lukasz"
 # does (an [A-Z] here glued "... in Lima. Łukasz Nowak watched ..." into one sentence). Chinese and
-# Japanese end one at 。 (and ！ ？, "!" "?" after NFKC) with no space after it.
+# Japanese end one at 。 (and ！ ？, "!" "?" after NFKC, when a CJK character precedes: "Yahoo!ニュース"
+# is a name) with no space after it.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _SENTENCE_END = re.compile(rf"(?<=[.!?\u061f\u0964])[\"')\]]*\s+(?=[\"'(\[]?[^\W_])"
                            rf"|(?<=\u3002)[\"')\]\u300d\u300f]*\s*(?=\S)"
-                           rf"|(?<=[!?])[\"')\]\u300d\u300f]*(?=[\u300c\u300e]?[{_CJK}])")
+                           rf"|(?<=[{_CJK}][!?])[\"')\]\u300d\u300f]*(?=[\u300c\u300e]?[{_CJK}])")
 _OPENING = "\"'([\u300c\u300e"
 _ABBREVIATIONS = lexicon.word_set("brief_abbreviations")
 _CLOCK = frozenset({"a.m", "p.m"})

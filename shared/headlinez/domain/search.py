@@ -27,6 +27,7 @@ _LATIN_FOLD = str.maketrans({"ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "
 def normalize(text: str) -> str:
     """Case-folded, accents removed, punctuation as single spaces, padded with one space each side."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_FOLD))
+    decomposed = decomposed.replace("\u200c", "").replace("\u200d", "")  # "می‌خواهد" = "میخواهد"
     # every mark, not only those with a combining class: a Devanagari vowel sign ("मोदी") is none,
     # and left in, it split the name into letters too short to search for
     stripped = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))

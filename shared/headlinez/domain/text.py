@@ -180,6 +180,9 @@ def _joins_previous(char: str) -> bool:
             or "\U0001f3fb" <= char <= "\U0001f3ff" or char in "\u200c\u200d")
 
 
+_VIRAMA = 9  # the combining class of a virama: the consonant after it is part of the same cluster
+
+
 def _regional_indicator(char: str) -> bool:
     return "\U0001f1e6" <= char <= "\U0001f1ff"
 
@@ -188,7 +191,8 @@ def _grapheme_end(text: str, end: int) -> int:
     """`end`, moved back so that text[:end] does not stop inside a character as a reader sees it:
     not before a mark or after a joiner ("नरेन्" + "द्र" lost its conjunct), not between the two
     letters of a flag ("🇵" alone reads as a boxed P)."""
-    while 0 < end < len(text) and (_joins_previous(text[end]) or text[end - 1] == "\u200d"):
+    while 0 < end < len(text) and (_joins_previous(text[end]) or text[end - 1] == "\u200d"
+                                   or unicodedata.combining(text[end - 1]) == _VIRAMA):
         end -= 1
     pairs = 0
     while pairs < end and _regional_indicator(text[end - 1 - pairs]):
@@ -204,7 +208,8 @@ def normalize_title(title: str) -> str:
     "Étude: L'ÉCONOMIE  ralentit!" and "etude l economie ralentit" normalize alike. Letters and
     digits of every script are kept, so non-Latin headlines keep their content.
     """
-    decomposed = unicodedata.normalize("NFKD", title)
+    # the joiners go (removed, not a space): outlets write "می‌خواهد" with and without one
+    decomposed = unicodedata.normalize("NFKD", title.replace("\u200c", "").replace("\u200d", ""))
     chars: list[str] = []
     for char in decomposed:
         category = unicodedata.category(char)

@@ -50,12 +50,19 @@ _BREAK = frozenset(".!?:;\"“”|–—•-‘’'«»()[]{},/")
 # Words that may join the words of a name; 'and'/'for'/'the'/'on' only inside organization names.
 _CONNECTORS = lexicon.word_set("connectors")
 _NAME_CONNECTORS = lexicon.word_set("name_connectors")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’‘]s$", re.IGNORECASE)  # "Iran‘s": a left quote typed for an apostrophe
 # A surname written with its article or particle in lower case: "al-Sharaa", "el-Sisi", "bin Salman"
 # written "bin-Salman", "d'Estaing". Its capital is the one after the particle.
 _PARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ibn|bin|abu|bint|d|l)['’\-](?=[^\W\d_])")
 # Two connectors that join a name as one particle: "Juan de la Cruz", "Ursula von der Leyen".
 _PARTICLE_PAIRS = frozenset({"de la", "van der", "van den", "van de", "von der", "von den"})
+# German and Dutch articles are a name's particle only in lower case ("von der Leyen"); written
+# with a capital they start a name ("Germany's Der Spiegel" is no "Germany der Spiegel").
+_LOWER_CASE_PARTICLES = frozenset({"der", "den"})
+
+
+def _capital_article(word: str) -> bool:
+    return word[:1].isupper() and word.lower() in _LOWER_CASE_PARTICLES
 
 
 def _capitalized(word: str) -> bool:
@@ -279,7 +286,7 @@ def _name_runs(tokens: Sequence[_Token], trusted: bool, evidence: set[str]) -> l
         lower = _key(word)
         if token.broken:
             flush()
-        if current and lower in _CONNECTORS and not _is_acronym(word):
+        if current and lower in _CONNECTORS and not _is_acronym(word) and not _capital_article(word):
             pending.append(word)
             continue
         capital = _capitalized(word)
@@ -383,7 +390,7 @@ def _split_known(words: list[str]) -> list[list[str]]:
         return [words]
     if keys[-1] in _KNOWN_PEOPLE and _key(_KNOWN_PEOPLE[keys[-1]]) == whole:
         return [words]  # "JD Vance": a known person written in full, initials and all
-    if any(k in _NAME_CONNECTORS for k in keys):
+    if any(k in _NAME_CONNECTORS and not _capital_article(w) for k, w in zip(keys, words, strict=True)):
         return [words]
     parts: list[list[str]] = []
     index = 0
@@ -494,7 +501,7 @@ def _cased(surfaces: Counter[str], kind: TopicKind) -> str:
     out: list[str] = []
     for index, word in enumerate(words):
         lower = _key(word)
-        if index > 0 and lower in _CONNECTORS:
+        if index > 0 and lower in _CONNECTORS and not _capital_article(word):
             out.append(word.lower())
         elif (
             word.isupper()

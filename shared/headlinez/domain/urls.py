@@ -118,6 +118,10 @@ def _canonical_host(parts: SplitResult) -> str:
     return host
 
 
+# What UTS #46 maps to nothing: the soft hyphen, zero-width characters, the word joiner, the byte
+# order mark and variation selectors ("exa\u00admple" is "example"); other format characters (the
+# bidi overrides) are refused.
+_IGNORED_IN_HOSTS = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]")
 # The dots IDNA reads as label separators (ideographic, fullwidth, halfwidth).
 _IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
 
@@ -126,9 +130,14 @@ def _punycode_host(host: str) -> str:
     """An international host in ASCII, as browsers write it (UTS #46, non-transitional): each
     label composed, lowercased and punycoded. Python's "idna" codec is IDNA 2003, which maps "ß"
     to "ss" and drops the final sigma: "straße.de" became "strasse.de", another site."""
+    mapped = _IGNORED_IN_HOSTS.sub("", unicodedata.normalize("NFKC", host))
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zs") for char in mapped):
+        raise InvalidUrlError(f"invalid international host {host!r}: a control or format character")
     labels = []
-    for written in _IDNA_DOTS.sub(".", unicodedata.normalize("NFKC", host)).lower().split("."):
+    for written in _IDNA_DOTS.sub(".", mapped).lower().split("."):
         label = written
+        if written.startswith("xn--") and not written.isascii():
+            raise InvalidUrlError(f"invalid international host {host!r}: a punycode label with non-ASCII")
         if not written.isascii():
             try:
                 label = "xn--" + written.encode("punycode").decode("ascii")
