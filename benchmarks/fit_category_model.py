@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -276,7 +277,9 @@ def export(model: LogisticRegression, centroids: np.ndarray, sources: list[str])
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path,
+                        default=Path(os.environ.get("HEADLINEZ_DATA_DIR", ROOT.parent / "shared" / "data")),
+                        help="the data kit's folder (default: HEADLINEZ_DATA_DIR, else ../shared/data)")
     parser.add_argument("--write", action="store_true", help="refit on everything and write the JSON")
     parser.add_argument("--shifts", type=float, nargs="+", default=[0.0],
                         help="world prior shifts to cross-validate (the shipped one: LOG_PRIOR_SHIFT)")

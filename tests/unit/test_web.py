@@ -771,6 +771,8 @@ def test_print_keeps_the_brief_s_sources_and_drops_the_navigation() -> None:
     assert "content-visibility:visible" in printed
     assert re.search(r"header\.site nav,[^{]*\.filters[^{]*\{display:none\}", printed)
     assert re.search(r"\.card,[^{]*\{break-inside:avoid\}", printed)
+    # "3h ago" on paper says when: the exact UTC time of its tooltip follows it
+    assert 'time[title]::after{content:" (" attr(title) ")"}' in printed
 
 
 def test_the_chart_s_axis_labels_grow_where_the_chart_is_drawn_small() -> None:

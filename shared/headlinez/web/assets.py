@@ -83,6 +83,7 @@ header.site,main,footer.site{max-width:none;padding:0}
 h1,h2,h3,dt,summary{break-after:avoid}
 #brief-sources::details-content,#removed-claims::details-content{content-visibility:visible;display:block}
 #brief-sources a[href]::after{content:" <" attr(href) ">";overflow-wrap:anywhere;font-size:.8em}
+time[title]::after{content:" (" attr(title) ")"}
 footer.site{margin-top:1rem;padding-bottom:0}}
 """
 
