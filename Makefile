@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run run-offline test lint unit integration e2e bench bench-api bench-checker bench-paraphrase chromium clean
+.PHONY: setup run run-offline test lint unit integration e2e bench bench-api bench-checker bench-paraphrase check-prediction-model chromium clean
 
 setup: $(STAMP)
 
@@ -68,6 +68,11 @@ bench-checker: setup
 ## bench-paraphrase: does the fact-check keep true paraphrase? (labeled AllSides summary sentences, issue 14)
 bench-paraphrase: setup
 	$(BIN)/python benchmarks/paraphrase_bench.py $(ARGS)
+
+## check-prediction-model: is the shipped forecast what its script fits today? (~45 s; run it after any
+## change to clustering or to the forecast's features, then refit and re-score if it says no)
+check-prediction-model: setup
+	$(BIN)/python benchmarks/fit_prediction_model.py --check $(ARGS)
 
 clean:
 	rm -rf $(VENV) .headlinez .pytest_cache .mypy_cache .ruff_cache

@@ -171,6 +171,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--streams", nargs="+", choices=STREAMS, default=list(STREAMS),
                         help="training streams (default: both)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing: exit 1 when the fit differs from the model at --out (run it "
+                             "after a change to clustering or its features: the shipped model must be "
+                             "what this script writes)")
     args = parser.parse_args(argv)
     if not args.data_dir.is_dir():
         print(f"data folder not found: {args.data_dir}", file=sys.stderr)
@@ -204,7 +208,16 @@ def main(argv: list[str]) -> int:
         "class_rates": rates,
         "held_out_from": HELD_OUT_FROM.isoformat().replace("+00:00", "Z"),
     }
-    args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    written = json.dumps(document, indent=1) + "\n"
+    if args.check:
+        shipped = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        if shipped == written:
+            print(f"{args.out} is what this script writes: {len(y)} samples, outcome shares {rates}, C={c}")
+            return 0
+        print(f"{args.out} differs from this fit ({len(y)} samples, outcome shares {rates}, C={c}): "
+              "refit it (run without --check), then score it (headlinez backtest)", file=sys.stderr)
+        return 1
+    args.out.write_text(written, encoding="utf-8")
     print(f"wrote {args.out}: {len(y)} samples, outcome shares {rates}, C={c}")
     for name, weight in zip(FEATURE_NAMES, model.coef_[0], strict=True):
         print(f"  {name:<26}{weight:>9.3f}  (per standard deviation, toward 'continues')")
