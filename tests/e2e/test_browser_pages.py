@@ -213,6 +213,41 @@ def test_large_text_on_a_phone_does_not_scroll_sideways_and_print_keeps_the_sour
         context.close()
 
 
+def test_current_filters_and_charts_stay_visible_in_forced_colours_and_wide_tables_take_focus(
+    stack: RunningStack, browser: Any
+) -> None:
+    # A Windows contrast theme replaced the current chip's fill and white text (it looked like the
+    # others) and left the chart's grey labels and blue bars faint on black (SVG is not forced)
+    context = browser.new_context(viewport={"width": 360, "height": 780}, forced_colors="active",
+                                  color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(stack.base_url + "/?status=fading")
+        status = page.locator("nav[aria-label=Status]")
+        current = status.locator("a[aria-current=page]")
+        assert current.get_attribute("href") == "/?status=fading"
+        background = "e => getComputedStyle(e).backgroundColor"
+        # (its fill was forced to the page's own Canvas colour)
+        assert current.evaluate(background) != page.locator("body").evaluate(background)
+        page.goto(f"{stack.base_url}/trend/{stack.get_json('/trends?limit=1')['items'][0]['id']}")
+        text = page.evaluate("getComputedStyle(document.body).color")
+        assert page.locator("svg.chart text.axis").first.evaluate("e => getComputedStyle(e).fill") == text
+        assert page.locator("svg.chart rect.bar").first.evaluate("e => getComputedStyle(e).fill") == text
+        # On a phone the feed-health table scrolls inside its box: Tab reaches the box, named
+        page.goto(stack.base_url + "/feed-health")
+        wrap = page.locator(".table-wrap")
+        assert wrap.evaluate("e => e.scrollWidth > e.clientWidth"), "the table scrolls in its box"
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('table-wrap')"):
+                break
+        else:
+            raise AssertionError("Tab never reached the scrolled feed table")
+        assert page.get_by_role("region", name="Every feed we read").count() == 1
+    finally:
+        context.close()
+
+
 def test_pages_send_csp_and_answer_conditional_gets(stack: RunningStack) -> None:
     with urllib.request.urlopen(stack.base_url + "/", timeout=30) as response:
         csp = response.headers["Content-Security-Policy"]

@@ -1140,3 +1140,31 @@ def test_a_candidate_states_no_forecast_a_trend_does() -> None:
     page = get(f"/trend/{candidate.trend_id}", {"include": "candidates"})["body"]
     assert "still in the news tomorrow" not in page
     assert "65%" not in page
+
+
+def test_scrolled_tables_current_filters_charts_and_the_pager_reach_every_reader() -> None:
+    # Given a feed and more trends than one page holds
+    repo = InMemoryTrendRepository()
+    for n in range(21):
+        repo.add(_state(n).model_copy(update={"status": "fading"}), score=float(n))
+    feeds = InMemoryFeedStateRepository([FeedState(feed_id="x", url="https://x.example/rss", outlet="X")])
+    get = _api(repo, feeds)
+
+    # On a phone the feed-health table scrolls sideways in its box: a keyboard reaches the box
+    # (Safari gives no scroller focus of its own) and a screen reader hears the table's name there
+    health = get("/feed-health")["body"]
+    assert '<div class="table-wrap" role="region" aria-labelledby="feeds-caption" tabindex="0">' in health
+    assert '<caption id="feeds-caption">Every feed we read</caption>' in health
+    css = get("/assets/site.css")["body"]
+    assert re.search(r"[^}]*\.table-wrap:focus-visible[^{]*\{outline:3px solid", css)
+    # In forced colours the current filter's fill and white text were replaced (it looked like
+    # every other chip), and SVG fill and stroke are not forced (grey labels and blue bars faded on
+    # a black theme): both take system colours there
+    forced = css[css.index("@media (forced-colors:active){"):]
+    forced = forced[: forced.index("}}") + 2]
+    assert ".chips a[aria-current=page]{background:SelectedItem;color:SelectedItemText}" in forced
+    assert "svg.chart .bar,svg.chart .axis{fill:CanvasText}" in forced
+    assert ".sparkline .spark-line{stroke:CanvasText}" in forced
+    # The pager's arrow is not read aloud ("More trends right arrow")
+    home = get("/", {"status": "fading"})["body"]
+    assert 'rel="next">More trends <span aria-hidden="true">→</span></a>' in home

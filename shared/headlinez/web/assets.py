@@ -2,6 +2,9 @@
 
 System fonts, no web fonts, no images. Colours meet WCAG AA contrast on their backgrounds
 (text #1a1a1a on #fff, muted #4a4a4a on #fff, links #0645ad, badges dark text on light tints).
+In forced colours (Windows contrast themes) the current filter keeps a mark of its own (its fill
+and white text were replaced, it looked like the others) and the charts draw in the theme's text
+colour (SVG fill and stroke are not forced: the grey labels and blue bars faded on a black theme).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ html{font-size:100%;-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
 line-height:1.5;color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 a{color:var(--link)}
-a:focus-visible,summary:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
+a:focus-visible,summary:focus-visible,.table-wrap:focus-visible{outline:3px solid #b35c00;outline-offset:2px}
 sup a{padding:0 .2rem}
 .cites sup{white-space:nowrap}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
@@ -77,6 +80,8 @@ footer.site{border-top:1px solid var(--line);margin-top:2rem;padding-top:.5rem;p
 @media (max-width:40rem){.filters .chips{flex-wrap:nowrap;overflow-x:auto;padding:6px;margin:0 -6px}
 .filters .chips li{flex:0 0 auto}svg.chart .axis{font-size:16px}}
 @media (max-width:30rem){h1{font-size:1.35rem}.card{padding:.6rem .7rem}svg.chart .axis{font-size:20px}}
+@media (forced-colors:active){.chips a[aria-current=page]{background:SelectedItem;color:SelectedItemText}
+svg.chart .bar,svg.chart .axis{fill:CanvasText}svg.chart .axis-line,.sparkline .spark-line{stroke:CanvasText}}
 @media print{header.site nav,.skip,.filters,.pager{display:none}
 header.site,main,footer.site{max-width:none;padding:0}
 .card,ul.articles>li,#brief-sources li,#answers dd,tr,svg.chart{break-inside:avoid}
