@@ -927,6 +927,28 @@ def test_templates_escape_hostile_titles_briefs_and_urls() -> None:
     assert '<a href="https://n.example/0" rel="noopener noreferrer" dir="auto">' in trend_page
 
 
+def test_right_to_left_text_gets_its_own_direction_in_every_block_a_feed_writes() -> None:
+    # An Arabic headline, claim, answer or outlet name inside a left-to-right page: without
+    # dir="auto" a trailing "?" or a number jumps to the wrong end of the line
+    repo = InMemoryTrendRepository()
+    arabic = "محادثات جنيف النووية تستأنف؟"
+    state = _state(1, headline=arabic, outlets=["الجزيرة"])
+    repo.add(state, _members(1, title=arabic, outlet="الجزيرة"), score=1.0)
+    brief = _brief(state.trend_id).model_copy(update={
+        "paragraphs": [Paragraph(kind="what_happened", claims=[Claim(text=arabic, evidence_ids=[1])])],
+        "quick_answers": [QuickAnswer(question="ماذا قال الوزير؟", answer=arabic, evidence_ids=[1])],
+    })
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+
+    assert re.search(r'<span class="claim" dir="auto"[^>]*>' + arabic, page)
+    assert '<dt dir="auto">ماذا قال الوزير؟</dt>' in page
+    assert f'<span dir="auto">{arabic}</span>' in page
+    assert '<span class="outlet" dir="auto">الجزيرة</span>' in page
+
+
 def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say() -> None:
     # Given a published brief whose evidence answered nothing and named no one to ask about
     repo = InMemoryTrendRepository()
