@@ -927,7 +927,7 @@ def test_templates_escape_hostile_titles_briefs_and_urls() -> None:
     assert '<a href="https://n.example/0" rel="noopener noreferrer" dir="auto">' in trend_page
 
 
-def test_right_to_left_text_gets_its_own_direction_in_every_block_a_feed_writes() -> None:
+def test_right_to_left_text_gets_its_own_direction_and_every_table_a_name() -> None:
     # An Arabic headline, claim, answer or outlet name inside a left-to-right page: without
     # dir="auto" a trailing "?" or a number jumps to the wrong end of the line
     repo = InMemoryTrendRepository()
@@ -947,6 +947,8 @@ def test_right_to_left_text_gets_its_own_direction_in_every_block_a_feed_writes(
     assert '<dt dir="auto">ماذا قال الوزير؟</dt>' in page
     assert f'<span dir="auto">{arabic}</span>' in page
     assert '<span class="outlet" dir="auto">الجزيرة</span>' in page
+    # (and the chart's data table has a name a screen reader jumping between tables hears)
+    assert "<caption>Hourly velocity, the chart's data</caption>" in page
 
 
 def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say() -> None:
