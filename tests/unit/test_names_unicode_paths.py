@@ -198,3 +198,14 @@ def test_a_virama_cluster_is_never_cut_and_a_latin_exclamation_ends_no_cjk_sente
     assert truncate_words("नरेन्द्र मोदी ने कहा", 6) == "नरे…"
     assert split_sentences("Yahoo!ニュースによると、東京で地震。被害はない。") == [
         "Yahoo!ニュースによると、東京で地震。", "被害はない。"]
+
+
+def test_a_headline_in_capitals_gives_names_not_every_word() -> None:
+    # every word of "TRUMP WINS ..." read as an acronym made topics of "WINS", "QUITS", "RACE"
+    names = [t.name for t in extract_topics(["TRUMP WINS NEVADA PRIMARY AS HALEY QUITS RACE",
+                                             "Trump wins Nevada primary; Haley quits"])]
+    assert {"Donald Trump", "Nevada"} <= set(names)
+    assert not {"WINS", "QUITS", "RACE", "PRIMARY"} & set(names)
+    # known acronyms stay what they are
+    assert "NATO" in [t.name for t in extract_topics(["US AND NATO LEADERS MEET IN BRUSSELS",
+                                                      "Nato leaders meet in Brussels with US envoy"])]

@@ -530,8 +530,29 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64] or "topic"
 
 
+_CAPITALS_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _out_of_capitals(title: str) -> str:
+    """A headline written in capitals ("TRUMP WINS NEVADA AS HALEY QUITS RACE") in title case, its
+    known acronyms kept ("US", "NATO"): every word of it read as an acronym gave the topics "WINS",
+    "QUITS", "RACE". In title case its capitals mark no name; known names and the other headlines'
+    evidence still do."""
+    words = _CAPITALS_WORD.findall(title)
+    if len(words) < 3 or sum(w.isupper() for w in words) < 0.8 * len(words):
+        return title
+
+    def cased(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not word.isupper() or word.lower() in _KNOWN_ACRONYMS or (len(word) <= 3 and _known(word.lower())):
+            return word
+        return word.capitalize()
+
+    return _CAPITALS_WORD.sub(cased, title)
+
+
 def _gather(titles: Sequence[str]) -> dict[str, _Entry]:
-    tokenized = [_tokens(t) for t in titles]
+    tokenized = [_tokens(_out_of_capitals(t)) for t in titles]
     title_case = [_is_title_case(t) for t in tokenized]
     evidence = _evidence(tokenized, title_case)
     entries: dict[str, _Entry] = {}
