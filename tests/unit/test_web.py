@@ -1192,3 +1192,10 @@ def test_scrolled_tables_current_filters_charts_and_the_pager_reach_every_reader
     # The pager's arrow is not read aloud ("More trends right arrow")
     home = get("/", {"status": "fading"})["body"]
     assert 'rel="next">More trends <span aria-hidden="true">→</span></a>' in home
+    # ... and the page it leads to has a title of its own (in the history, the tabs, a reader's
+    # list of windows)
+    assert "<title>Trends · Fading · headlinez</title>" in home
+    cursor = re.search(r'href="/\?status=fading&amp;cursor=([^"&]+)" rel="next"', home)
+    assert cursor is not None
+    second = get("/", {"status": "fading", "cursor": html.unescape(cursor.group(1))})["body"]
+    assert "<title>Trends · Fading · more · headlinez</title>" in second

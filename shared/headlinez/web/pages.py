@@ -206,6 +206,8 @@ def home_page(
     title = f"{CATEGORY_NAMES[category]} trends" if category else "Trends"
     if status:
         title += f" · {status.capitalize()}"
+    if cursor:
+        title += " · more"  # a page after the first: its own title in the history and the tabs
     feed_path = f"/categories/{category}/trends.rss" if category else "/trends.rss"
     next_href = (
         href("/", category=category, status=status, include=include, cursor=page.next_cursor)
@@ -266,7 +268,7 @@ def topic_page(page: TopicPage, *, now: datetime, cursor: str | None, include: s
     return _render(
         "topic.html",
         notice=notice,
-        title=f"Topic: {name}",
+        title=f"Topic: {name}" + (" · more" if cursor else ""),
         name=name,
         page=page,
         cursor=cursor,
