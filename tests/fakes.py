@@ -228,7 +228,8 @@ class InMemoryTrendRepository:
             return False
         titles = [trend.headline, trend.second_headline or "", *(m.title for m in trend.title_candidates)]
         text = search_text(titles, [str(getattr(t, "name", "")) for t in topics])
-        return all(" " + term in text for term in query.terms)
+        return all(" " + term in text for term in query.terms) or bool(
+            query.legacy_terms and all(" " + term in text for term in query.legacy_terms))
 
     def get_trend_record(self, trend_id: str, member_limit: int) -> TrendRecord | None:
         self.operations.append(("Query", "table"))

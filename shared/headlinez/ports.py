@@ -136,7 +136,9 @@ class TrendQuery:
     """What the public trend list asks for: one scope (all or one category), optional filters.
 
     `terms` are search tokens already normalized by `headlinez.domain.search.search_tokens`; a trend
-    matches when every term occurs in its search text. `topic` is a topic slug.
+    matches when every term occurs in its search text, or every one of `legacy_terms` (the same
+    words as the previous version normalized them, `legacy_search_tokens`: a search text it wrote
+    matches them until the trend is rewritten). `topic` is a topic slug.
     Only public trends (`headlinez.domain.newsrooms.is_public`: 2+ newsrooms) are listed, by key;
     `include_candidates` lists every open trend, single-newsroom candidates too.
     """
@@ -146,6 +148,7 @@ class TrendQuery:
     since: datetime | None = None
     topic: str | None = None
     terms: tuple[str, ...] = ()
+    legacy_terms: tuple[str, ...] = ()
     sort: TrendSort = "velocity"
     include_candidates: bool = False
 

@@ -10,6 +10,7 @@ import pytest
 from tests.unit.test_public_trends import COUNT, _all_ranked, _pages, _public_ranked, _trend
 
 from headlinez.adapters.dynamodb import DynamoStore
+from headlinez.domain.search import legacy_search_tokens, search_tokens
 from headlinez.ports import InvalidStartKeyError, TrendQuery
 
 
@@ -75,3 +76,24 @@ def test_a_start_key_of_the_candidates_list_is_refused_by_the_public_list(dynamo
     assert key is not None
     with pytest.raises(InvalidStartKeyError):
         dynamo.query_trends(TrendQuery(), 2, key)
+
+
+def test_a_search_text_the_previous_version_wrote_is_still_found(dynamo: DynamoStore,
+                                                                 dynamodb_table: str) -> None:
+    # Given a public trend about Łukasz Nowak whose search text the code before 2026-12-07 wrote
+    # ("łukasz": "ł" was not folded), and a query folded by today's code ("lukasz")
+    trend = _trend(3, families=3).model_copy(update={"headline": "Łukasz Nowak wins in Łódź"})
+    dynamo.save_trends([trend], {}, {trend.trend_id: 5000.0})
+    table = boto3.resource("dynamodb", region_name="us-east-1").Table(dynamodb_table)
+    table.update_item(Key={"pk": f"TREND#{trend.trend_id}", "sk": "META"},
+                      UpdateExpression="SET search_text = :old",
+                      ExpressionAttributeValues={":old": " łukasz nowak wins in łodz geneva "})
+    terms = search_tokens("Łukasz Nowak")
+    assert terms == ("lukasz", "nowak")
+
+    # Then today's terms miss it, and the previous version's spelling of the same words finds it
+    assert dynamo.query_trends(TrendQuery(terms=terms), 10, None)[0] == []
+    query = TrendQuery(terms=terms, legacy_terms=legacy_search_tokens("Łukasz Nowak"))
+    assert [s.trend_id for s in dynamo.query_trends(query, 10, None)[0]] == [trend.trend_id]
+    # (a query both versions spell alike carries no second spelling)
+    assert legacy_search_tokens("Geneva talks") == ()

@@ -521,12 +521,22 @@ def _trend_filter(query: TrendQuery) -> ConditionBase | None:
         conditions.append(Attr("last_seen").gte(iso(query.since)))
     if query.topic:
         conditions.append(Attr("topic_slugs").contains(query.topic))
-    conditions.extend(Attr("search_text").contains(" " + term) for term in query.terms)
+    if query.terms:
+        conditions.append(_all_contained(query.terms) if not query.legacy_terms
+                          else _all_contained(query.terms) | _all_contained(query.legacy_terms))
     if not conditions:
         return None
     combined = conditions[0]
     for condition in conditions[1:]:
         combined = combined & condition
+    return combined
+
+
+def _all_contained(terms: Sequence[str]) -> ConditionBase:
+    """Every term in the trend's search text (each at a word's start)."""
+    combined: ConditionBase = Attr("search_text").contains(" " + terms[0])
+    for term in terms[1:]:
+        combined = combined & Attr("search_text").contains(" " + term)
     return combined
 
 

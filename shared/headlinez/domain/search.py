@@ -65,6 +65,33 @@ def search_tokens(query: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def _legacy_normalize(text: str) -> str:
+    """`normalize` as the code before 2026-12-07 wrote it: no folding of "ł", "ø", "æ"..., only
+    the marks with a combining class stripped, joiners kept."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = _NON_WORD.sub(" ", stripped).split()
+    return " " + " ".join(words) + " " if words else ""
+
+
+def legacy_search_tokens(query: str) -> tuple[str, ...]:
+    """The query's words as the code before 2026-12-07 normalized them, when they differ from
+    `search_tokens` (else empty): a trend whose search text that code wrote ("łukasz") is found by
+    "Łukasz" until it is rewritten. Remove once every open trend has been rewritten (a closed trend
+    is not searched; 30 days cover every trend's life)."""
+    tokens: list[str] = []
+    for word in _legacy_normalize(query).split():
+        if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:
+            tokens.append(word)
+    if not tokens or len(tokens) > MAX_TOKENS:
+        return ()
+    legacy = tuple(tokens)
+    try:
+        return () if legacy == search_tokens(query) else legacy
+    except TooManySearchWordsError:
+        return ()
+
+
 def search_text(titles: Iterable[str], topics: Iterable[str] = ()) -> str:
     """The stored search text of a trend: its titles, then its topic names, normalized, bounded."""
     parts: list[str] = []

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from headlinez.domain.feed_activity import articles_in_window
 from headlinez.domain.prediction import SENTENCES
-from headlinez.domain.search import NoSearchWordsError, search_tokens
+from headlinez.domain.search import NoSearchWordsError, legacy_search_tokens, search_tokens
 from headlinez.ports import (
     FeedHealthRepository,
     InvalidStartKeyError,
@@ -121,7 +121,8 @@ class ApiReads:
         if not terms:
             raise NoSearchWordsError
         now = self._clock()
-        query = TrendQuery(terms=terms, include_candidates=include_candidates)
+        query = TrendQuery(terms=terms, legacy_terms=legacy_search_tokens(text),
+                           include_candidates=include_candidates)
         states, next_cursor = self._query(query, limit, cursor)
         return SearchPage(
             items=[TrendSummary.from_state(s, now) for s in states],
