@@ -919,7 +919,6 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     return units
 
 
-
 def storage_units(stored: dict[str, Any], steady: list[dict[str, Any]], executions: list[dict[str, Any]],
                   unit: Any) -> None:
     """Bytes per item kind at the end of the replay, and the units of the steady-state storage

@@ -32,6 +32,7 @@ from headlinez.ports import CycleTotals, FeedNotFoundError
 logger = logging.getLogger(__name__)
 _WRITE_ATTEMPTS = 5  # a feed's read-then-write, redone when another writer came in between
 ChangedT = TypeVar("ChangedT", FeedRecord, FeedRecord | None)
+ResultT = TypeVar("ResultT")
 
 CYCLE_TTL = timedelta(days=2)
 SQS_BATCH_LIMIT = 10  # SendMessageBatch entries per call
@@ -72,33 +73,40 @@ class DynamoFeedRegistry:
         items = self._db.batch_get([FeedConfigEntity.key(feed_id) for feed_id in feed_ids], consistent=True)
         return {record.config.id: record for record in read_each(items, FeedConfigEntity.from_item)}
 
-    def _write(self, record: FeedRecord, seen: Mapping[str, Any] | None) -> None:
-        """Put `record` only over the item as it was read (`seen`; None: no item yet), so that an
+    def _put_over(self, item: Mapping[str, Any], seen: Mapping[str, Any] | None) -> None:
+        """Put `item` only over the item as it was read (`seen`; None: no item yet), so that an
         operator's pause, an edit and a deploy's seed never undo one another; ConditionFailedError
         when another write came between the read and this one."""
-        self._put_over(FeedConfigEntity.to_item(record), seen)
-
-    def _put_over(self, item: Mapping[str, Any], seen: Mapping[str, Any] | None) -> None:
         if seen is None:
             self._db.put(item, condition="attribute_not_exists(pk)")
         else:
             self._db.put(item, condition="#doc = :seen", names={"#doc": "doc"}, values={":seen": seen["doc"]})
 
-    def _update(self, feed_id: str, change: Callable[[FeedRecord | None], ChangedT]) -> ChangedT:
-        """Read the feed, write `change(record)` over what was read (nothing when it returns None);
-        read again and redo when another write came in between."""
+    def _rewrite(self, feed_id: str,
+                 build: Callable[[Mapping[str, Any] | None], tuple[ResultT, Mapping[str, Any] | None]]
+                 ) -> ResultT:
+        """Read the feed's item, put `build(item)`'s item over what was read (nothing when it is
+        None) and return its result; read again and redo when another write came in between."""
         for _ in range(_WRITE_ATTEMPTS):
             seen = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
-            record = change(FeedConfigEntity.from_item(seen) if seen else None)
-            if record is None:
-                return record
+            result, item = build(seen)
+            if item is None:
+                return result
             try:
-                self._write(record, seen)
+                self._put_over(item, seen)
             except ConditionFailedError:
                 continue
-            return record
+            return result
         raise ConditionFailedError(
             f"feed {feed_id}: changed by another writer {_WRITE_ATTEMPTS} times in a row")
+
+    def _update(self, feed_id: str, change: Callable[[FeedRecord | None], ChangedT]) -> ChangedT:
+        """Write `change(record)` over the record as read (nothing when it returns None)."""
+        def build(seen: Mapping[str, Any] | None) -> tuple[ChangedT, Mapping[str, Any] | None]:
+            record = change(FeedConfigEntity.from_item(seen) if seen else None)
+            return record, None if record is None else FeedConfigEntity.to_item(record)
+
+        return self._rewrite(feed_id, build)
 
     def put_feed(self, config: FeedConfig, *, now: datetime) -> FeedRecord:
         def edited(stored: FeedRecord | None) -> FeedRecord:
@@ -110,20 +118,15 @@ class DynamoFeedRegistry:
     def set_paused(self, feed_id: str, paused: bool, *, now: datetime) -> FeedRecord:
         """Patch `paused` and `updated_at` into the stored document as it is: the fields and values
         a newer version wrote there survive an older version's pause (documents module)."""
-        for _ in range(_WRITE_ATTEMPTS):
-            seen = self._db.get(FeedConfigEntity.key(feed_id), consistent=True)
+        def patched(seen: Mapping[str, Any] | None) -> tuple[FeedRecord, Mapping[str, Any]]:
             if not seen:
                 raise FeedNotFoundError(feed_id)
             document = {**json.loads(seen["doc"]), "paused": paused, "updated_at": iso(now)}
             record = read_document(FeedRecord, json.dumps(document))
-            item = {**FeedConfigEntity.to_item(record), "doc": json.dumps(document, separators=(",", ":"))}
-            try:
-                self._put_over(item, seen)
-            except ConditionFailedError:
-                continue
-            return record
-        raise ConditionFailedError(
-            f"feed {feed_id}: changed by another writer {_WRITE_ATTEMPTS} times in a row")
+            stored = json.dumps(document, separators=(",", ":"))
+            return record, {**FeedConfigEntity.to_item(record), "doc": stored}
+
+        return self._rewrite(feed_id, patched)
 
     def remove_feed(self, feed_id: str) -> None:
         """Delete the feed's record and its state. A state without a record (a poll that was
@@ -162,7 +165,7 @@ class DynamoFeedRegistry:
             if record is None:
                 continue
             try:
-                self._write(record, seen)
+                self._put_over(FeedConfigEntity.to_item(record), seen)
             except ConditionFailedError:  # written since the listing (or the index lagged): redo
                 try:
                     record = self._update(config.id, seeded)

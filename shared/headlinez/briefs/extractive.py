@@ -300,43 +300,45 @@ _SAME_FORM_PASTS = lexicon.word_set("brief_irregular_pasts")
 _IRREGULAR_FORMS = lexicon.string_map("irregular_forms")
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def _verb_form(word: str) -> bool:
+    """An auxiliary, a past form or an irregular verb form."""
+    lowered = word.lower().replace("’", "'")
+    ending = lowered[lowered.find("'"):] if "'" in lowered else ""
+    return (lowered in _VERB_WORDS or ending in _VERB_WORDS - {"'s"} or lowered.endswith(("ed", "n't"))
+            or lowered in _IRREGULAR_FORMS or lowered in _SAME_FORM_PASTS)
+
+
+def _third_person_s(word: str) -> bool:
+    """A lower-case -s word, a verb's third person or a plural noun ("says", "markets")."""
+    lowered = word.lower()
+    return word[:1].islower() and lowered.endswith("s") and not lowered.endswith("ss")
+
+
 def _has_a_verb(sentence: str) -> bool:
     """Whether the sentence has a word that makes it one: "FP's all-star panel at the Munich
     Security Conference." and "Republican Sen. Josh Hawley the only senator to vote against it."
     have none (a caption, a cut line), and lead or answer nothing."""
-    found = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", sentence)
-    for n, word in enumerate(found):
-        lowered = word.lower().replace("’", "'")
-        ending = lowered[lowered.find("'"):] if "'" in lowered else ""
-        if (lowered in _VERB_WORDS or ending in _VERB_WORDS - {"'s"} or lowered.endswith(("ed", "n't"))
-                or lowered in _IRREGULAR_FORMS or lowered in _SAME_FORM_PASTS
-                or (n > 0 and word[:1].islower() and lowered.endswith("s") and not lowered.endswith("ss"))):
-            return True
-    return False
+    return any(_verb_form(word) or (n > 0 and _third_person_s(word))
+               for n, word in enumerate(_LATIN_WORD.findall(sentence)))
 
 
 _TEASER_OPENING = re.compile(r"(?:What|How|Why)\b(?![:,]|['’]s more\b)")
-_IN_A_VERB_GROUP = frozenset({"not", "never", "also", "just", "still", "yet", "n't"})
-
-
-def _verb_like(word: str, before: str | None, *, third_person_s: bool = True) -> bool:
-    """A word `_has_a_verb` takes for a verb (an auxiliary, a past form, a third-person -s), but no
-    -s word after a preposition or a determiner ("to news outlets", "the markets": a plural)."""
-    lowered = word.lower().replace("’", "'")
-    ending = lowered[lowered.find("'"):] if "'" in lowered else ""
-    third_person = (third_person_s and before is not None and word[:1].islower() and lowered.endswith("s")
-                    and not lowered.endswith("ss") and before.lower() not in _NOT_A_PREDICATE
-                    and before.lower() not in _DETERMINERS)
-    return (lowered in _VERB_WORDS or ending in _VERB_WORDS - {"'s"} or lowered.endswith(("ed", "n't"))
-            or lowered in _IRREGULAR_FORMS or lowered in _SAME_FORM_PASTS or third_person)
+_IN_A_VERB_GROUP = frozenset({"not", "never", "also", "just", "still", "yet"})
 
 
 def _verb_groups(sentence: str, *, third_person_s: bool = True) -> int:
-    """How many runs of verb-like words the sentence has ("has ducked", "was not explained": one)."""
+    """How many runs of verb-like words the sentence has ("has ducked", "was not explained": one);
+    an -s word counts (`third_person_s`) unless a preposition or a determiner comes before it ("to
+    news outlets", "the markets": a plural)."""
     groups, inside = 0, False
-    found = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", sentence)
+    found = _LATIN_WORD.findall(sentence)
     for n, word in enumerate(found):
-        if _verb_like(word, found[n - 1] if n else None, third_person_s=third_person_s):
+        before = found[n - 1].lower() if n else None
+        if _verb_form(word) or (third_person_s and before is not None and _third_person_s(word)
+                                and before not in _NOT_A_PREDICATE and before not in _DETERMINERS):
             groups += not inside
             inside = True
         elif not (inside and (word.lower() in _IN_A_VERB_GROUP or word.lower().endswith("ly"))):

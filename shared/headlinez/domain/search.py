@@ -13,20 +13,19 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from headlinez.domain.text import LATIN_FOLD
+
 MAX_SEARCH_TEXT = 4000
 """Characters of search text stored per trend (headlines first): bounds the item size."""
 MAX_TOKENS = 6
 MIN_TOKEN_LENGTH = 2
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-# Latin letters that NFKD does not decompose into a base letter and a mark (after casefolding): as
-# the topics fold them, so that "Lukasz" finds "Łukasz", "Lodz" "Łódź" and "Soren" "Søren".
-_LATIN_FOLD = str.maketrans({"ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th",
-                             "ı": "i"})
 
 
 def normalize(text: str) -> str:
     """Case-folded, accents removed, punctuation as single spaces, padded with one space each side."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_FOLD))
+    # the topics' folding of names (headlinez.domain.text.LATIN_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(LATIN_FOLD))
     decomposed = decomposed.replace("\u200c", "").replace("\u200d", "")  # "می‌خواهد" = "میخواهد"
     # every mark, not only those with a combining class: a Devanagari vowel sign ("मोदी") is none,
     # and left in, it split the name into letters too short to search for

@@ -47,6 +47,12 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"
 # stay between two such characters; next to ASCII, a space or an edge they join nothing.
 _STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
 _WHITESPACE = re.compile(r"\s+")
+# Latin letters NFKD does not decompose into a base letter and a mark, and the marks written as
+# letters in names ("Hawaiʻi", "Hawai‘i" = "Hawaii"): folded alike by the topics' keys and search,
+# so that "Lukasz" finds "Łukasz", "Lodz" "Łódź" and "Soren" "Søren".
+LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O",
+                            "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th",
+                            "ı": "i", "ʻ": None, "ʼ": None, "‘": None})
 _MAX_ROUNDS = 3
 _MARKUP_SCAN_CHARS = 65_536  # see html_to_text
 

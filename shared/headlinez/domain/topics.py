@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from headlinez import data as lexicon
 from headlinez.domain.terms import stem
+from headlinez.domain.text import LATIN_FOLD
 from headlinez.models import Topic, TopicKind
 
 MAX_TOPICS = 12
@@ -115,16 +116,9 @@ _GEOGRAPHIC_FEATURES = frozenset({"river", "lake", "sea", "strait", "mountains",
 _PHRASE_STOP = lexicon.word_set("phrase_stopwords")
 
 
-# Latin letters NFKD does not decompose; other scripts keep their letters.
-_LATIN_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae",
-                             "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "Þ": "Th", "ı": "i",
-                             # the ʻokina and the letter apostrophe ("Hawaiʻi", "Hawai‘i" = "Hawaii")
-                             "ʻ": None, "ʼ": None, "‘": None})
-
-
 def fold_name(text: str) -> str:
     """Case and accents folded ('José' -> 'jose', 'Łukasz' -> 'lukasz'); 'Владимир' -> 'владимир'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_FOLD))
+    decomposed = unicodedata.normalize("NFKD", text.translate(LATIN_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
