@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from headlinez import data as lexicon
+from headlinez.domain.marks import MARK_RANGES
 from headlinez.domain.terms import stem
 
 # Average characters per token of the current Claude tokenizers on English news text. Claude 4.7+
@@ -48,8 +49,11 @@ _AFTER_CLOCK = re.compile(r"(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|JST|AEST|AE
 # A letter of any script: names keep their letters (José Jerí, Łukasz, São Paulo, Владимир, 习近平);
 # an ASCII class here once turned "José Jerí" into "Jos Jer".
 LETTER = r"[^\W\d_]"
+# A word goes on through the marks of its letters: a Devanagari or Tamil vowel sign is a mark, and
+# without them "मोदी" was the words "म" and "द".
+_LETTER_OR_MARK = rf"{LETTER}|[{MARK_RANGES}]"
 _WORD = re.compile(
-    rf"{LETTER}(?:{LETTER}|'|-(?={LETTER}))*(?:-\d+{LETTER}*)?(?:\.{LETTER}\.?)*|\d[\d,]*(?:\.\d+)?"
+    rf"{LETTER}(?:{_LETTER_OR_MARK}|'|-(?={LETTER}))*(?:-\d+{LETTER}*)?(?:\.{LETTER}\.?)*|\d[\d,]*(?:\.\d+)?"
 )
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:st|nd|rd|th)?(?![\w])|"
                      rf"(?:(?<={LETTER})|(?<=[\-$]))\d+(?:\.\d+)?")

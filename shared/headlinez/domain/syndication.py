@@ -22,11 +22,15 @@ import hashlib
 import re
 import unicodedata
 
+from headlinez.domain.marks import WORD_CHARACTER
+
 SKETCH_SIZE = 16
 LEAD_WORDS = 40
 SHINGLE_WORDS = 3
 SYNDICATION_THRESHOLD = 0.5
-_WORD = re.compile(r"\w+")
+# Whole words in every script ("मोदी", not "म" and "द"); text without combining marks, every
+# configured feed today, is cut exactly as before, so stored sketches stay comparable.
+_WORD = re.compile(f"{WORD_CHARACTER}+")
 
 
 def _words(text: str) -> list[str]:

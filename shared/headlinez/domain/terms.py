@@ -30,12 +30,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from headlinez import data as lexicon
+from headlinez.domain.marks import WORD_CHARACTER
 
 # Terms longer than this are truncated: this keeps the document-frequency table's JSON bounded
 # (see DocumentFrequencies) while staying unique enough in practice.
 MAX_TERM_CHARS = 20
 
-_SCAN = re.compile(r"(\w+(?:(?:['’.&\-]|(?<=\d),(?=\d))\w+)*)|([^\w\s])")
+# A word is letters, digits and combining marks ("मोदी" whole, not "म" and "द"); punctuation is
+# matched one character at a time.
+_SCAN = re.compile(rf"({WORD_CHARACTER}+(?:(?:['’.&\-]|(?<=\d),(?=\d)){WORD_CHARACTER}+)*)|([^\w\s])")
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+# Myanmar): a run of them is one regex "word" of a whole clause, so it is cut into overlapping
+# two-character terms, as search engines index such text without a dictionary.
+_UNSPACED = re.compile("([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+                       "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]+)")
 _BREAKS = frozenset('.!?:;"“”|–—•')
 _SPLIT_INNER = re.compile(r"[.\-&]")
 _VOWELS = frozenset("aeiouy")
@@ -114,6 +122,23 @@ def _pieces(raw: str) -> list[str]:
     return [word]
 
 
+def _unspaced_pieces(word: str) -> list[str]:
+    """Cut a run of unspaced script into overlapping pairs of characters ("习近平访问" -> 习近,
+    近平, 平访, 访问); a lone character stays one (a one-letter word: `_word_info` leaves it out),
+    and what is not of such a script ("G7" of "G7峰会") is split by `_pieces` as before."""
+    pieces: list[str] = []
+    for index, part in enumerate(_UNSPACED.split(word)):
+        if not part:
+            continue
+        if index % 2 == 0:
+            pieces.extend(_pieces(part.strip("'’.&-,")) if part.strip("'’.&-,") else [])
+        elif len(part) == 1:
+            pieces.append(part)
+        else:
+            pieces.extend(part[at : at + 2] for at in range(len(part) - 1))
+    return pieces
+
+
 # Per-word facts that do not depend on position: (kind, term, lowercase form). Memoized in a
 # bounded dict because the same few thousand words make up most news text.
 _K_SKIP, _K_NUMBER, _K_ACRONYM, _K_WORD, _K_LOWER = range(5)
@@ -164,8 +189,11 @@ def _scan(text: str, limit: int) -> list[_Piece]:
                 start = True
             joined = False
             continue
-        if word.isalnum():
+        if word.isascii() and word.isalnum():
             pieces.append((word, start, joined))
+        elif _UNSPACED.search(word):
+            for index, piece in enumerate(_unspaced_pieces(word)):
+                pieces.append((piece, start and index == 0, joined or index > 0))
         else:
             for index, piece in enumerate(_pieces(word)):
                 pieces.append((piece, start and index == 0, joined or index > 0))

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from headlinez import data as lexicon
+from headlinez.domain.marks import MARK_RANGES
 from headlinez.domain.terms import stem
 from headlinez.domain.text import LATIN_FOLD
 from headlinez.models import Topic, TopicKind
@@ -46,7 +47,9 @@ MAX_TERMS = 4
 MIN_PHRASE_HEADLINES = 2  # a key phrase is used by at least two headlines of the trend
 
 # Letters of any script (Łukasz, Владимир, 习近平 keep theirs), digits, and one-character marks.
-_WORD = re.compile(r"[^\W_]+(?:['’‘.\-&][^\W_]+)*\.?|[^\s\w]|_")
+# A word goes on through its letters' combining marks ("मोदी" is one word, not "म" and "द").
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{MARK_RANGES}])*(?:['’‘.\-&][^\W_](?:[^\W_]|[{MARK_RANGES}])*)*\.?"
+                   r"|[^\s\w]|_")
 _BREAK = frozenset(".!?:;\"“”|–—•-‘’'«»()[]{},/")
 # Words that may join the words of a name; 'and'/'for'/'the'/'on' only inside organization names.
 _CONNECTORS = lexicon.word_set("connectors")
