@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
+from headlinez.models import as_utc
 from headlinez.ports import Clock
 
 
@@ -40,7 +41,7 @@ def parse_timestamp(value: str) -> datetime:
     command line and the evaluations, here so both import it from below."""
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        parsed = as_utc(parsed)
     except (ValueError, OverflowError) as exc:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 timestamp: {value!r}") from exc
     # Clocks run forward from it and articles date back from it: a year at either end of the

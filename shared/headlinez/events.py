@@ -7,13 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from headlinez.models import as_utc
+
 INGEST_EVENT_SOURCE = "headlinez.ingest"
 INGEST_COMPLETED = "IngestCompleted"
 SCHEDULE_INTERVAL = timedelta(minutes=15)  # the ingest schedule of template.yaml (rate 15 minutes)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def bounded_run_time(claimed: datetime, clock: datetime, tolerance: timedelta = SCHEDULE_INTERVAL
@@ -23,7 +21,7 @@ def bounded_run_time(claimed: datetime, clock: datetime, tolerance: timedelta = 
     A run dated days ahead would close every open trend as quiet, one dated far back would move
     the checkpoint back: an event's time is trusted only within one schedule interval.
     """
-    claimed, clock = _utc(claimed), _utc(clock)
+    claimed, clock = as_utc(claimed), as_utc(clock)
     return min(max(claimed, clock - tolerance), clock + tolerance)
 
 
@@ -39,7 +37,7 @@ class ScheduledEvent(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
     def utc_time(self) -> datetime:
-        return _utc(self.time)
+        return as_utc(self.time)
 
 
 class IngestCompletedDetail(BaseModel):
@@ -51,4 +49,4 @@ class IngestCompletedDetail(BaseModel):
     @field_validator("run_time")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
-        return _utc(value)
+        return as_utc(value)

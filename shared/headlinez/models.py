@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import re
 import struct
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
@@ -22,6 +22,21 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+
+
+def as_utc(value: datetime) -> datetime:
+    """A datetime in UTC; a naive one (or one whose tzinfo has no offset) is read as UTC. Converting
+    may raise OverflowError at the ends of the calendar (year 1 at +01:00): callers that read
+    untrusted times catch it."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def iso_utc(value: datetime) -> str:
+    """The second-precision UTC text of a time ("2026-02-18T03:12:00Z"): the table's time keys
+    (it sorts as time) and the pages' machine-readable times."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _require_utc(value: datetime) -> datetime:

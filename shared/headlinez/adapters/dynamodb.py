@@ -38,12 +38,11 @@ from headlinez.adapters.table import (
     TableClient,
     TransactionCanceledError,
     approx_bytes,
-    iso,
     projection,
 )
 from headlinez.domain.dedupe import DedupeKey
 from headlinez.domain.prediction import PredictionRecord, TrackRecord, counters
-from headlinez.models import Article, FeedState, TrendMember, TrendState
+from headlinez.models import Article, FeedState, TrendMember, TrendState, iso_utc
 from headlinez.ports import (
     InvalidStartKeyError,
     StartKey,
@@ -498,7 +497,7 @@ class DynamoStore:
         `headlinez calibrate-prediction`, never a function's)."""
         condition = Attr("pk").begins_with(PredictionEntity.PREFIX) & Attr("gsi1pk").not_exists()
         if since is not None:
-            condition = condition & Attr("sk").gte(iso(since))
+            condition = condition & Attr("sk").gte(iso_utc(since))
         for item in self._db.scan_all(FilterExpression=condition, **projection(("pk", "sk", "doc"))):
             for record in read_each((item,), PredictionEntity.from_item):  # lazy: one item at a time
                 if record.outcome is not None:
@@ -518,7 +517,7 @@ def _trend_filter(query: TrendQuery) -> ConditionBase | None:
     if query.status:
         conditions.append(Attr("trend_status").eq(query.status))
     if query.since is not None:
-        conditions.append(Attr("last_seen").gte(iso(query.since)))
+        conditions.append(Attr("last_seen").gte(iso_utc(query.since)))
     if query.topic:
         conditions.append(Attr("topic_slugs").contains(query.topic))
     if query.terms:

@@ -39,7 +39,7 @@ import fastfeedparser
 import feedparser
 from pydantic import BaseModel, ConfigDict, Field
 
-from headlinez.models import RawEntry
+from headlinez.models import RawEntry, as_utc
 
 __all__ = ["MAX_DECOMPRESSED_BYTES", "FeedParseError", "ParsedFeed", "parse_feed"]
 
@@ -597,9 +597,7 @@ def _date_from_string(value: Any) -> datetime | None:
             return None
     if parsed is None:
         return None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(UTC)
+        return as_utc(parsed)
     except (OverflowError, ValueError):
         return None

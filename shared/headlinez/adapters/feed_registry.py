@@ -25,8 +25,8 @@ from pydantic import ValidationError
 
 from headlinez.adapters.entities.documents import read_document, read_each
 from headlinez.adapters.entities.feeds import CycleEntity, FeedConfigEntity, FeedSeedEntity, FeedStateEntity
-from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient, iso
-from headlinez.models import FeedConfig, FeedRecord, FeedShard
+from headlinez.adapters.table import RETRYING, ConditionFailedError, TableClient
+from headlinez.models import FeedConfig, FeedRecord, FeedShard, iso_utc
 from headlinez.ports import CycleTotals, FeedNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class DynamoFeedRegistry:
         def patched(seen: Mapping[str, Any] | None) -> tuple[FeedRecord, Mapping[str, Any]]:
             if not seen:
                 raise FeedNotFoundError(feed_id)
-            document = {**json.loads(seen["doc"]), "paused": paused, "updated_at": iso(now)}
+            document = {**json.loads(seen["doc"]), "paused": paused, "updated_at": iso_utc(now)}
             record = read_document(FeedRecord, json.dumps(document))
             stored = json.dumps(document, separators=(",", ":"))
             return record, {**FeedConfigEntity.to_item(record), "doc": stored}

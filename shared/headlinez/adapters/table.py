@@ -46,7 +46,7 @@ ItemKey = dict[str, Any]
 
 __all__ = [
     "ConditionFailedError", "ItemTooLargeError", "StorageError", "StorageThrottledError", "TableClient",
-    "TransactionCanceledError", "check_size", "epoch", "hour_bucket", "iso",
+    "TransactionCanceledError", "check_size", "epoch", "hour_bucket",
 ]
 
 
@@ -73,9 +73,6 @@ class TransactionCanceledError(StorageError):
 # --- time keys and TTL ---------------------------------------------------------------------------
 
 
-def iso(value: datetime) -> str:
-    """The second-precision UTC text every time key of the table uses (sorts as time)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # Every AWS client of the functions: botocore's "standard" retry mode (throttling and transient

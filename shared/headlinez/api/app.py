@@ -42,7 +42,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache, lru_cache
 from http import HTTPStatus
 from importlib import metadata
@@ -61,6 +61,7 @@ from pydantic import BaseModel
 from headlinez.api.security import add_security_headers, html_csp, secure_response
 from headlinez.domain.newsrooms import TREND_DEFINITION
 from headlinez.domain.search import NoSearchWordsError, TooManySearchWordsError
+from headlinez.models import as_utc
 from headlinez.ports import FeedHealthRepository, TrendQuery, TrendQueryRepository
 from headlinez.settings import ApiSettings
 from headlinez.views.cursor import InvalidCursorError
@@ -516,7 +517,7 @@ def _parse_since(value: str | None) -> datetime | None:
     except ValueError as exc:
         raise InvalidParameterError("since", "not a valid ISO 8601 date or instant") from exc
     try:
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return as_utc(parsed)
     except OverflowError as exc:  # e.g. 0001-01-01T00:00:00+01:00 is before year 1 in UTC
         raise InvalidParameterError("since", "out of range: must fall in years 1 to 9999 in UTC") from exc
 

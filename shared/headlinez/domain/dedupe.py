@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 from headlinez.domain.text import normalize_title
-from headlinez.models import Article
+from headlinez.models import Article, as_utc
 
 __all__ = [
     "TITLE_REPEAT_WINDOW",
@@ -169,9 +169,7 @@ def _stored_time(record: Mapping[str, Any]) -> datetime | None:
             return None
     else:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return as_utc(parsed)
 
 
 def _far_apart(article: Article, record: Mapping[str, Any]) -> bool:

@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 from headlinez.domain.sections import article_section
 from headlinez.domain.text import clean_identifier, html_to_text, title_fingerprint, truncate_words
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
-from headlinez.models import Article, FeedConfig, RawEntry
+from headlinez.models import Article, FeedConfig, RawEntry, as_utc
 
 __all__ = [
     "EARLIEST_PLAUSIBLE",
@@ -72,7 +72,7 @@ def normalize_entry(
     """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable.
     `feed_section`: the section the feed's own title names (`sections.feed_title_section`, read
     once per feed by the caller)."""
-    now_utc = _as_utc(now)
+    now_utc = as_utc(now)
     url = _canonical_link(entry, feed)
     summary = html_to_text(entry.summary, MAX_SUMMARY_CHARS)
     title = html_to_text(entry.title, MAX_TITLE_CHARS) or _first_sentence(summary)
@@ -133,17 +133,11 @@ def _first_sentence(summary: str) -> str:
     return truncate_words(sentence, MAX_TITLE_CHARS)
 
 
-def _as_utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 def _plausible(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     try:
-        utc = _as_utc(value)
+        utc = as_utc(value)
     except (OverflowError, ValueError):  # e.g. year 1 with a positive offset
         return None
     return utc if utc >= EARLIEST_PLAUSIBLE else None

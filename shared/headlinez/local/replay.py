@@ -31,14 +31,14 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from dateutil import parser as date_parser
 
-from headlinez.models import TrendState
+from headlinez.models import TrendState, as_utc
 from headlinez.ports import Clock
 
 DEFAULT_STEP = timedelta(minutes=15)
@@ -84,7 +84,7 @@ def parse_item_time(value: str) -> datetime | None:
             parsed = date_parser.parse(value)
         except (ValueError, OverflowError):
             return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def _item_time(matches: list[tuple[str, str]]) -> datetime | None:

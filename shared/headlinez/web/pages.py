@@ -25,6 +25,7 @@ from headlinez.domain.velocity import (
     RATE_HALF_LIFE_HOURS,
     WINDOW_HOURS,
 )
+from headlinez.models import iso_utc
 from headlinez.views.reads import BriefState
 from headlinez.views.schemas import (
     CATEGORY_NAMES,
@@ -39,7 +40,7 @@ from headlinez.views.schemas import (
     TrendSummary,
 )
 from headlinez.web.assets import CSS_PATH
-from headlinez.web.html import Markup, ago, href, iso, safe_url
+from headlinez.web.html import Markup, ago, href, safe_url
 from headlinez.web.svg import sparkline, velocity_chart, velocity_text
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def templates() -> Environment:
     return build_environment(
         filters={
             "safe_url": safe_url,
-            "iso": iso,
+            "iso": iso_utc,
             "ago": ago,
             "utc_minute": _utc_minute,
             "velocity": velocity_text,

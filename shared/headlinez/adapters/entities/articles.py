@@ -10,9 +10,9 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr
 
 from headlinez.adapters.entities.documents import read_document
-from headlinez.adapters.table import epoch, hour_bucket, iso
+from headlinez.adapters.table import epoch, hour_bucket
 from headlinez.domain.dedupe import DedupeKey, dedupe_keys, dedupe_record
-from headlinez.models import Article
+from headlinez.models import Article, iso_utc
 
 Item = dict[str, Any]
 ItemKey = dict[str, str]
@@ -42,7 +42,7 @@ class ArticleEntity:
         item: Item = {
             **cls.key(article.article_id),
             "gsi1pk": cls.ingest_partition(article.ingested_at),
-            "gsi1sk": f"{iso(article.ingested_at)}#{article.article_id}",
+            "gsi1sk": f"{iso_utc(article.ingested_at)}#{article.article_id}",
             "ttl": epoch(article.ingested_at + ttl),
             "doc": article.model_dump_json(exclude_none=True),
             # The article item doubles as the url dedupe key: its record is read by existing_keys.
@@ -65,7 +65,7 @@ class ArticleEntity:
     @staticmethod
     def ingest_range(start: datetime, end: datetime) -> tuple[str, str]:
         """gsi1sk bounds of articles ingested in [start, end] (`~` sorts after `#{id}`)."""
-        return iso(start), iso(end) + "~"
+        return iso_utc(start), iso_utc(end) + "~"
 
     @staticmethod
     def feed_id_of(item: Mapping[str, Any]) -> str:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from headlinez.adapters.entities.documents import read_document
-from headlinez.adapters.table import epoch, iso
-from headlinez.models import FeedRecord, FeedState
+from headlinez.adapters.table import epoch
+from headlinez.models import FeedRecord, FeedState, iso_utc
 
 Item = dict[str, Any]
 ItemKey = dict[str, str]
@@ -61,7 +61,7 @@ class FeedSeedEntity:
 class CycleEntity:
     @staticmethod
     def key(run_time: datetime) -> ItemKey:
-        return {"pk": f"CYCLE#{iso(run_time)}", "sk": "META"}
+        return {"pk": f"CYCLE#{iso_utc(run_time)}", "sk": "META"}
 
     @classmethod
     def to_item(cls, run_time: datetime, shards: int, ttl: timedelta) -> Item:

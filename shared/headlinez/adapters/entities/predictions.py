@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from headlinez.adapters.entities.documents import read_document
-from headlinez.adapters.table import epoch, iso
+from headlinez.adapters.table import epoch
 from headlinez.domain.prediction import PredictionRecord
+from headlinez.models import iso_utc
 
 Item = dict[str, Any]
 ItemKey = dict[str, str]
@@ -27,18 +28,18 @@ class PredictionEntity:
 
     @classmethod
     def key(cls, record: PredictionRecord) -> ItemKey:
-        return {"pk": cls.partition(record.trend_id), "sk": iso(record.made_at)}
+        return {"pk": cls.partition(record.trend_id), "sk": iso_utc(record.made_at)}
 
     @classmethod
     def to_item(cls, record: PredictionRecord) -> Item:
         return {**cls.key(record), "doc": record.model_dump_json(),
-                "gsi1pk": cls.DUE_PARTITION, "gsi1sk": f"{iso(record.due_at)}#{record.trend_id}",
+                "gsi1pk": cls.DUE_PARTITION, "gsi1sk": f"{iso_utc(record.due_at)}#{record.trend_id}",
                 "ttl": epoch(record.due_at + cls.TTL)}
 
     @staticmethod
     def due_until(until: datetime) -> str:
         """The highest gsi1sk of predictions due at or before `until`."""
-        return f"{iso(until)}#~"
+        return f"{iso_utc(until)}#~"
 
     @staticmethod
     def from_item(item: Mapping[str, Any]) -> PredictionRecord:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from headlinez.adapters.entities.documents import read_document
-from headlinez.adapters.table import check_size, epoch, iso
+from headlinez.adapters.table import check_size, epoch
 from headlinez.domain.newsrooms import is_public
 from headlinez.domain.search import search_text
-from headlinez.models import TrendMember, TrendState
+from headlinez.models import TrendMember, TrendState, iso_utc
 
 Item = dict[str, Any]
 ItemKey = dict[str, str]
@@ -19,7 +19,7 @@ ItemKey = dict[str, str]
 def rank_key(score: float, last_seen: datetime, trend_id: str) -> str:
     """Sort key of the ranked trend lists: higher score first when queried descending."""
     bounded = max(0, min(int(score * 1000), 10**12 - 1))
-    return f"{bounded:012d}#{iso(last_seen)}#{trend_id}"
+    return f"{bounded:012d}#{iso_utc(last_seen)}#{trend_id}"
 
 
 _CLUSTERING_STATE = {"centroid", "title_candidates", "recent_member_ids", "title_fingerprints",
@@ -131,7 +131,7 @@ class TrendEntity:
         Read with getattr: the trend-intelligence fields (category, status, topics) are filled by
         clustering and may be absent from older documents.
         """
-        item: dict[str, Any] = {"last_seen": iso(trend.last_seen)}
+        item: dict[str, Any] = {"last_seen": iso_utc(trend.last_seen)}
         category = getattr(trend, "category", None)
         if category:
             item["trend_category"] = str(category)
@@ -158,7 +158,7 @@ class MemberEntity:
 
     @classmethod
     def sort_key(cls, member: TrendMember) -> str:
-        return f"{cls.PREFIX}{iso(member.published)}#{member.article_id}"
+        return f"{cls.PREFIX}{iso_utc(member.published)}#{member.article_id}"
 
     @classmethod
     def is_member(cls, item: Mapping[str, Any]) -> bool:
