@@ -615,6 +615,11 @@ def _names_apart(factual: str, cited: Sequence[_IndexedItem], config: CheckConfi
     return list(names) if not together else out_of_context
 
 
+def _without_case(word: str) -> bool:
+    """Whether a word is written in a script without capital letters (a letter with no other case)."""
+    return any(ch.isalpha() and ch.lower() == ch.upper() for ch in word)
+
+
 def _judge_meaning(result: ClaimCheck, stems: set[str], cited: Sequence[_IndexedItem],
                    config: CheckConfig, notes: list[str]) -> None:
     support, by_meaning, unmatched = _coverage(stems, cited)
@@ -629,6 +634,15 @@ def _judge_meaning(result: ClaimCheck, stems: set[str], cited: Sequence[_Indexed
         return
     if by_meaning:
         notes.append("same meaning: " + ", ".join(by_meaning[:6]))
+    uncased = [word for word in unmatched if _without_case(word)]
+    if uncased:
+        # Names are found by their capitals; Devanagari, Arabic, Hebrew, Chinese or Thai have none,
+        # so a word of theirs that the evidence lacks may be a swapped name or place ("राहुल गांधी"
+        # for "नरेंद्र मोदी"): removed unless the verifier, which reads the script, says it is stated.
+        result.problems.append("not in the cited evidence, in a script without capitals (it may be a "
+                               "name): " + ", ".join(uncased[:6]))
+        result.wording_only = True
+        return
     if unmatched:
         result.undecided = unmatched
         if config.undecided == "remove":

@@ -74,6 +74,7 @@ from headlinez.briefs.text import (
     written_numbers,
 )
 from headlinez.domain.headlines import is_roundup
+from headlinez.domain.terms import UNSPACED_RUN
 from headlinez.domain.text import normalize_title
 from headlinez.domain.topics import in_title_case
 
@@ -320,7 +321,10 @@ def _third_person_s(word: str) -> bool:
 def _has_a_verb(sentence: str) -> bool:
     """Whether the sentence has a word that makes it one: "FP's all-star panel at the Munich
     Security Conference." and "Republican Sen. Josh Hawley the only senator to vote against it."
-    have none (a caption, a cut line), and lead or answer nothing."""
+    have none (a caption, a cut line), and lead or answer nothing. A sentence in another script is
+    not judged: it has one."""
+    if not _judged_in_english(sentence):
+        return True
     return any(_verb_form(word) or (n > 0 and _third_person_s(word))
                for n, word in enumerate(_LATIN_WORD.findall(sentence)))
 
@@ -360,8 +364,32 @@ def _teaser(sentence: str) -> bool:
     return groups <= 1 or (groups == 2 and _verb_groups(sentence, third_person_s=False) == 0)
 
 
+def _word_count(text: str) -> int:
+    """Words of a text; a run of a script written without spaces (Chinese, Japanese, Thai), which
+    `words` reads as one word, counts one per two characters: a 16-character Chinese sentence is 8
+    words, not 1 (none was ever long enough to be used)."""
+    count = 0
+    for word in words(text):
+        run = sum(len(part) for part in UNSPACED_RUN.findall(word))
+        count += 1 + (run - 1) // 2 if run else 1
+    return count
+
+
+# Latin letters: what the English verb lists can judge
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _judged_in_english(sentence: str) -> bool:
+    """Whether most of the sentence's letters are Latin: the verb tests read English words only,
+    and found no verb in any Hindi, Chinese, Arabic or Russian sentence, so every brief in those
+    scripts was one headline."""
+    latin = len(_LATIN_LETTER.findall(sentence))
+    return 2 * latin >= len(_ANY_LETTER.findall(sentence))
+
+
 def _usable(sentence: str) -> bool:
-    count = len(words(sentence))
+    count = _word_count(sentence)
     return (6 <= count <= 45 and not is_truncated(sentence) and REDACTION not in sentence
             and sentence.count('"') % 2 == 0 and not sentence.rstrip().endswith("?") and not _teaser(sentence)
             and not is_promo(sentence) and not _first_person(sentence) and not _opens_on_a_reference(sentence)
@@ -391,7 +419,7 @@ def _candidates(evidence: Sequence[EvidenceItem], full_names: Mapping[str, str],
         families = len({other.publisher_family for other in evidence
                         if overlap(stems, item_stems[other.id]) >= _CORROBORATION_OVERLAP})
         shared = sum(frequency[s] - 1 for s in stems)
-        length = len(words(sentence))
+        length = _word_count(sentence)
         length_factor = 1.0 if 10 <= length <= 35 else 0.7
         position_factor = 1.3 if position == 0 else (0.8 if position < 0 else 1.0)
         score = (shared / math.sqrt(len(stems)) + 1.0) * length_factor * position_factor * math.sqrt(families)
@@ -515,9 +543,27 @@ def _figures(text: str) -> set[float]:
             if value not in dates and not (value.is_integer() and 1900 <= value <= 2099)}
 
 
+# Stops of other scripts (after NFKC): the ideographic full stop and corner brackets, the danda,
+# the Arabic question mark
+_OTHER_STOPS = ("\u3002", "\u300d", "\u300f", "\u0964", "\u0965", "\u061f")
+
+
+def _full_stop(text: str) -> str:
+    """The stop a sentence ending on `text`'s last letter takes: "。" after Chinese or Japanese,
+    the danda after Devanagari, else "."."""
+    last = text.rstrip()[-1:]
+    southeast_asian = "\u0e00" <= last <= "\u109f" or "\u1780" <= last <= "\u17ff"  # Thai ... Khmer
+    if last and UNSPACED_RUN.match(last) and not southeast_asian:
+        return "\u3002"
+    if "\u0900" <= last <= "\u097f":
+        return "\u0964"
+    return "."
+
+
 def _as_sentence(text: str) -> str:
     """Feeds sometimes drop the final stop of a snippet sentence; a brief's sentence has one."""
-    return text if text.endswith((".", "!", "?", '"', "'", "\u201d")) else text + "."
+    stops = (".", "!", "?", '"', "'", "\u201d", *_OTHER_STOPS)
+    return text if text.endswith(stops) else text + _full_stop(text)
 
 
 class _Writer:
@@ -591,7 +637,7 @@ def _what_happened(candidates: Sequence[_Candidate], evidence: Sequence[Evidence
     factual = [c for c in candidates if not _a_judgement(c)
                and not any(w.lower() in _CONTINUING for w in words(c.text)[:1])
                and not _CONNECTIVE_OPENING.match(c.text) and _POINTS_BACK.search(c.text) is None
-               and not c.text.startswith(('"', "“")) and len(words(c.text)) >= _LEAD_MIN_WORDS]
+               and not c.text.startswith(('"', "“")) and _word_count(c.text) >= _LEAD_MIN_WORDS]
     for candidate in factual or candidates:
         if len(chosen) == _LEAD_SENTENCES:
             break
@@ -609,7 +655,8 @@ _HEADLINE_WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*(?:(?<=\.[^\W_])\.)?")
 
 
 _SECOND_SENTENCE = re.compile(r"(?<=[a-z]{3})\.\s+(?=[A-Z])")  # a headline's second sentence starts
-_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[:;!?()\u2013\u2014]|\s-\s")  # not "473,000"
+# not "473,000", nor a decimal comma ("магнитудой 6,8": the clause was "8 произошло у ...")
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[:;!?()\u2013\u2014]|\s-\s")
 _MAX_CLAUSE_WORDS = 10
 _CLAUSE_OPENING = frozenset({"but", "as", "while", "amid", "after"})
 _HANGING_OPENING = frozenset({"despite", "although", "though", "if", "when", "because", "since", "before",
@@ -2926,7 +2973,8 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         first = Paragraph(kind="what_happened", claims=[writer.claim(c) for c in lead])
     else:  # titles only: the most recent headline stands for what happened
         newest = max(evidence, key=lambda i: (i.published, i.id))
-        lead_claim = Claim(text=normalize(newest.title).rstrip(".") + ".", evidence_ids=[newest.id])
+        title = normalize(newest.title).rstrip(".")
+        lead_claim = Claim(text=title + _full_stop(title), evidence_ids=[newest.id])
         first = Paragraph(kind="what_happened", claims=[lead_claim])
     paragraphs = [first]
     coverage = [c for c in _coverage_claims(evidence, writer) if c.text not in exclude]

@@ -64,7 +64,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from headlinez.domain.headlines import headline_weight, is_roundup
 from headlinez.domain.newsrooms import JOIN_MAX_GAP_HOURS, MERGE_MAX_GAP_HOURS
-from headlinez.domain.semantic import SemanticIndex, Vector, as_vector, unpack_sum
+from headlinez.domain.semantic import (
+    SemanticIndex,
+    Vector,
+    as_vector,
+    embedding_text,
+    model_reads,
+    unpack_sum,
+)
 from headlinez.domain.split import SPLIT_FACTOR, dequantize, find_split, quantize
 from headlinez.domain.syndication import SYNDICATION_THRESHOLD, sketch_similarity, wire_sketch
 from headlinez.domain.terms import TermWeighting, article_terms, title_overlap, title_vector
@@ -482,6 +489,8 @@ class _Run:
             vector, lookup = self._weigh(terms, idf)
             self.lookup_vocabulary.update(lookup)
             embedding = embeddings.get(article.article_id)
+            if embedding is not None and not model_reads(embedding_text(article.title, article.summary)):
+                embedding = None  # a script the model does not read: its words decide (model_reads)
             docs.append(_Doc(article, vector, lookup,
                              None if embedding is None else as_vector(embedding)))
         return docs

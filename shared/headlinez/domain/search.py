@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from headlinez.domain.terms import UNSPACED_RUN
 from headlinez.domain.text import LATIN_FOLD
 
 MAX_SEARCH_TEXT = 4000
@@ -23,15 +24,34 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
 def normalize(text: str) -> str:
-    """Case-folded, accents removed, punctuation as single spaces, padded with one space each side."""
+    """Case-folded, accents removed, punctuation as single spaces, padded with one space each side;
+    a run of a script written without spaces as its overlapping character pairs ("嫦娥七号" is
+    "嫦娥 娥七 七号"), so that a word inside it can be found."""
+    words = _words(text, overlapping=True)
+    return " " + " ".join(words) + " " if words else ""
+
+
+def _words(text: str, *, overlapping: bool) -> list[str]:
     # the topics' folding of names (headlinez.domain.text.LATIN_FOLD)
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(LATIN_FOLD))
     decomposed = decomposed.replace("\u200c", "").replace("\u200d", "")  # "می‌خواهد" = "میخواهد"
     # every mark, not only those with a combining class: a Devanagari vowel sign ("मोदी") is none,
     # and left in, it split the name into letters too short to search for
     stripped = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
-    words = _NON_WORD.sub(" ", stripped).split()
-    return " " + " ".join(words) + " " if words else ""
+    words: list[str] = []
+    for word in _NON_WORD.sub(" ", stripped).split():
+        if UNSPACED_RUN.search(word) is None:
+            words.append(word)
+            continue
+        for index, part in enumerate(UNSPACED_RUN.split(word)):
+            if index % 2 == 0 or len(part) < 3:
+                words.extend([part] if part else [])
+            elif overlapping:  # the stored text: every pair
+                words.extend(part[at : at + 2] for at in range(len(part) - 1))
+            else:  # a query: pairs that cover it, each of which the stored text holds
+                words.extend(part[at : at + 2] for at in range(0, len(part) - 1, 2))
+                words.extend([part[-2:]] if len(part) % 2 else [])
+    return words
 
 
 class TooManySearchWordsError(ValueError):
@@ -56,7 +76,7 @@ def search_tokens(query: str) -> tuple[str, ...]:
     above `MAX_TOKENS` (each word is one `contains` in the Query's filter). Empty when the query has
     no such word: the caller decides (`NoSearchWordsError`)."""
     tokens: list[str] = []
-    for word in normalize(query).split():
+    for word in _words(query, overlapping=False):
         if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:
             tokens.append(word)
     if len(tokens) > MAX_TOKENS:

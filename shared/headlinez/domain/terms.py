@@ -42,8 +42,8 @@ _SCAN = re.compile(rf"({WORD_CHARACTER}+(?:(?:['’.&\-]|(?<=\d),(?=\d)){WORD_CH
 # Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
 # Myanmar): a run of them is one regex "word" of a whole clause, so it is cut into overlapping
 # two-character terms, as search engines index such text without a dictionary.
-_UNSPACED = re.compile("([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
-                       "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]+)")
+UNSPACED_RUN = re.compile("([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+                          "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]+)")
 _BREAKS = frozenset('.!?:;"“”|–—•')
 _SPLIT_INNER = re.compile(r"[.\-&]")
 _VOWELS = frozenset("aeiouy")
@@ -127,7 +127,7 @@ def _unspaced_pieces(word: str) -> list[str]:
     近平, 平访, 访问); a lone character stays one (a one-letter word: `_word_info` leaves it out),
     and what is not of such a script ("G7" of "G7峰会") is split by `_pieces` as before."""
     pieces: list[str] = []
-    for index, part in enumerate(_UNSPACED.split(word)):
+    for index, part in enumerate(UNSPACED_RUN.split(word)):
         if not part:
             continue
         if index % 2 == 0:
@@ -191,7 +191,7 @@ def _scan(text: str, limit: int) -> list[_Piece]:
             continue
         if word.isascii() and word.isalnum():
             pieces.append((word, start, joined))
-        elif _UNSPACED.search(word):
+        elif UNSPACED_RUN.search(word):
             for index, piece in enumerate(_unspaced_pieces(word)):
                 pieces.append((piece, start and index == 0, joined or index > 0))
         else:
