@@ -8,6 +8,7 @@ read at run time from a data set's `SOURCE.md` (`known_outlets_from_source_md`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -182,7 +183,8 @@ def publisher_family_for(outlet: str) -> str:
 
     'TIME World' and 'TIME Tech' -> 'time'; 'ABC News (AU)' -> 'abc-au' and
     'ABC News (US) International' -> 'abc-us' (a parenthesised qualifier names a different
-    newsroom and is kept); 'Rest of World' stays 'rest-of-world'.
+    newsroom and is kept); 'Rest of World' stays 'rest-of-world'; a name without Latin letters
+    ('新华社') is 'outlet-' and 12 hex digits of its digest.
     """
     qualifiers = [slugify(q) for q in _QUALIFIER.findall(outlet) if slugify(q)]
     words = _QUALIFIER.sub(" ", outlet).split()
@@ -192,7 +194,12 @@ def publisher_family_for(outlet: str) -> str:
         and words[-2].lower() not in _DANGLING
     ):
         words.pop()
-    return slugify("-".join([*words, *qualifiers])) or slugify(outlet)
+    slug = slugify("-".join([*words, *qualifiers])) or slugify(outlet)
+    if slug:
+        return slug
+    # A name with no Latin letter ("दैनिक भास्कर", "新华社") has no ASCII slug: a digest of the
+    # name keeps two such newsrooms apart (an empty slug failed the feed list's validation).
+    return "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", outlet.strip()).encode()).hexdigest()[:12]
 
 
 def known_outlets_from_source_md(path: Path) -> dict[str, tuple[str, str]]:

@@ -18,7 +18,7 @@ from headlinez.feeds import (
     load_feed_list,
     publisher_family_for,
 )
-from headlinez.models import FeedList
+from headlinez.models import FeedConfig, FeedList
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FEEDS_YAML = REPO_ROOT / "infra" / "feeds.yaml"
@@ -264,3 +264,12 @@ def test_real_snapshot_source_md_names_26_outlets() -> None:
     feeds = feed_list_from_directory(files, "http://127.0.0.1:9", outlets=outlets, only_known=True)
     assert len(feeds.feeds) == 26
     assert len({feed.publisher_family for feed in feeds.feeds}) == 25
+
+
+def test_an_outlet_named_without_latin_letters_is_a_newsroom_of_its_own() -> None:
+    xinhua, dainik = publisher_family_for("新华社"), publisher_family_for("दैनिक भास्कर")
+    assert xinhua.startswith("outlet-")
+    assert dainik.startswith("outlet-")
+    assert xinhua != dainik
+    assert publisher_family_for(" 新华社 ") == xinhua
+    FeedConfig(id="xinhua", url="https://xinhua.example/rss", outlet="新华社", publisher_family=xinhua)

@@ -143,7 +143,9 @@ def test_a_chinese_brief_tells_the_coverage_not_only_a_headline() -> None:
     # Before: a Chinese sentence was one "word" (too short to use) and had no English verb
     lead = _lead(CHINESE_EVIDENCE)
     assert all(_from_the_leads(sentence, CHINESE_EVIDENCE) for sentence in lead)
-    assert any("长征五号运载火箭" in sentence for sentence in lead)
+    # the launch told once (two newsrooms' tellings share their character pairs), then the mission
+    assert sum("发射" in sentence for sentence in lead) == 1
+    assert any("月球南极" in sentence for sentence in lead)
     assert all(sentence.endswith("。") and not sentence.endswith("。.") for sentence in lead)
 
 
@@ -216,6 +218,10 @@ def test_a_swapped_name_in_a_script_without_capitals_is_not_kept_unverified() ->
         assert check.problems
         assert "script without capitals" in check.problems[0]
         assert check.wording_only  # the verifier, which reads Hindi, may still find it stated
+    # Chinese is read by its character pairs: "火星" (Mars) for "月球" (the Moon) is seen
+    chinese = EvidenceIndex(CHINESE_EVIDENCE)
+    assert "火星" in check_claim("嫦娥七号探测器将前往火星开展探测任务。", [1, 2], chinese).problems[0]
+    assert check_claim("探测器将前往月球南极开展探测任务。", [1, 2], chinese).problems == []
     stated = "प्रधानमंत्री नरेंद्र मोदी ने सोमवार को बेंगलुरु में सेमीकंडक्टर संयंत्र का उद्घाटन किया।"
     assert check_claim(stated, [1], index).problems == []
     # English words the evidence lacks are still undecided (a paraphrase the verifier judges)

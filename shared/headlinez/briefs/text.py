@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from headlinez import data as lexicon
 from headlinez.domain.marks import MARK_RANGES
-from headlinez.domain.terms import stem
+from headlinez.domain.terms import UNSPACED_RUN, character_pairs, stem
 
 # Average characters per token of the current Claude tokenizers on English news text. Claude 4.7+
 # models count ~30% more tokens than older ones (~4 chars/token), so 3.2 errs on the high side.
@@ -160,6 +160,15 @@ def content_stems(text: str) -> set[str]:
     """Stems of the content words (not stop or framing words, not numbers)."""
     found: set[str] = set()
     for word in words(text):
+        if UNSPACED_RUN.search(word):
+            # Chinese, Japanese or Thai: a whole clause is one "word"; its character pairs are what
+            # two tellings of one fact share (the parts in other scripts are words as below)
+            for index, part in enumerate(UNSPACED_RUN.split(word)):
+                if index % 2:
+                    found.update(pair for pair in character_pairs(part) if len(pair) > 1)
+                elif part:
+                    found.update(content_stems(part))
+            continue
         lower = _strip_possessive(word).lower()
         if word[0].isdigit() or lower in STOPWORDS or lower in FRAMING_WORDS or len(lower) < 3:
             continue

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from headlinez.domain.terms import UNSPACED_RUN
+from headlinez.domain.terms import UNSPACED_RUN, character_pairs
 from headlinez.domain.text import LATIN_FOLD
 
 MAX_SEARCH_TEXT = 4000
@@ -47,7 +47,7 @@ def _words(text: str, *, overlapping: bool) -> list[str]:
             if index % 2 == 0 or len(part) < 3:
                 words.extend([part] if part else [])
             elif overlapping:  # the stored text: every pair
-                words.extend(part[at : at + 2] for at in range(len(part) - 1))
+                words.extend(character_pairs(part))
             else:  # a query: pairs that cover it, each of which the stored text holds
                 words.extend(part[at : at + 2] for at in range(0, len(part) - 1, 2))
                 words.extend([part[-2:]] if len(part) % 2 else [])

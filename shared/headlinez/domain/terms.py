@@ -122,6 +122,12 @@ def _pieces(raw: str) -> list[str]:
     return [word]
 
 
+def character_pairs(run: str) -> list[str]:
+    """The overlapping pairs of characters of a run of unspaced script ("习近平访问" -> 习近, 近平, 平访,
+    访问; a run of one character is itself): how clustering, search and the brief read such text."""
+    return [run] if len(run) < 3 else [run[at : at + 2] for at in range(len(run) - 1)]
+
+
 def _unspaced_pieces(word: str) -> list[str]:
     """Cut a run of unspaced script into overlapping pairs of characters ("习近平访问" -> 习近,
     近平, 平访, 访问); a lone character stays one (a one-letter word: `_word_info` leaves it out),
@@ -132,10 +138,8 @@ def _unspaced_pieces(word: str) -> list[str]:
             continue
         if index % 2 == 0:
             pieces.extend(_pieces(part.strip("'’.&-,")) if part.strip("'’.&-,") else [])
-        elif len(part) == 1:
-            pieces.append(part)
         else:
-            pieces.extend(part[at : at + 2] for at in range(len(part) - 1))
+            pieces.extend(character_pairs(part))
     return pieces
 
 
