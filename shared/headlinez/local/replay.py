@@ -38,6 +38,7 @@ from typing import Any, Protocol, TextIO
 
 from dateutil import parser as date_parser
 
+from headlinez.domain.text import truncate_words
 from headlinez.models import TrendState, as_utc
 from headlinez.ports import Clock
 
@@ -256,7 +257,7 @@ def _leaders(stack: ReplayHost, count: int = 3) -> list[str]:
         status = badge(trend.status) if trend.status else "-"
         lines.append(f"    {status:<11} {trend.source_count:>2} src  v={velocity_at(trend, now):6.2f}"
                      f" ({'' if growth is None else f'{growth:+d}%'}) {trend.category or '-':<13}"
-                     f" predicts: {trend.prediction or '-':<27} {trend.headline[:60]}")
+                     f" predicts: {trend.prediction or '-':<27} {truncate_words(trend.headline, 60)}")
     return lines
 
 

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 import yaml
 
 from headlinez.clock import set_clock
+from headlinez.domain.text import truncate_words
 from headlinez.local import embedding_cache, moto_speedups
 from headlinez.local.fanout import LocalFanOut, create_queue
 from headlinez.local.replay import FeedTimeFilter, ReplayClock, replay_steps, run_replay
@@ -462,7 +463,7 @@ class LocalStack:
             published = state.get("publish")
             if description["status"] == "SUCCEEDED" and published and published.get("outcome") == "published":
                 counts["published"] += 1
-                headline = str(state.get("load", {}).get("headline", ""))[:70]
+                headline = truncate_words(str(state.get("load", {}).get("headline", "")), 70)
                 self.say(f"  brief {trend_id}: v{published['version']} {published['engine']}, "
                          f"{published['supported_percent']:.0f}% supported, "
                          f"{published['claims_removed']} claims removed \u2014 \u201c{headline}\u201d")
