@@ -13,9 +13,10 @@ import numpy as np
 from tests.unit.test_clustering import T0, aid, article
 
 from headlinez.briefs import extractive
-from headlinez.briefs.checker import EvidenceIndex, check_claim, check_draft
+from headlinez.briefs.checker import EvidenceIndex, check_claim, check_draft, split_claims
 from headlinez.briefs.extractive import extractive_draft
 from headlinez.briefs.models import EvidenceItem
+from headlinez.briefs.text import own_punctuation
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.search import legacy_search_tokens, search_text, search_tokens
 from headlinez.domain.semantic import model_reads
@@ -229,3 +230,18 @@ def test_a_swapped_name_in_a_script_without_capitals_is_not_kept_unverified() ->
     check = check_claim("The central bank lifted its benchmark rate.", [1], EvidenceIndex(english))
     assert check.problems == []
     assert check.undecided == ["lift"]
+
+
+def test_chinese_sentences_keep_their_full_width_punctuation() -> None:
+    # NFKC (the checks' reading) writes "，" as ","; the reader sees what the source wrote
+    evidence = [_item(1, "xinhua", "国家航天局：嫦娥七号将寻找水冰",
+                      "国家航天局称，嫦娥七号将在月球南极寻找水冰（冰层）。任务为期八年，耗资巨大。"),
+                _item(2, "dongfang", "嫦娥七号将在月球南极寻找水冰",
+                      "国家航天局表示，嫦娥七号将在月球南极寻找水冰。")]
+    draft = split_claims(extractive_draft(evidence))
+    claims = [claim.text for paragraph in draft.paragraphs for claim in paragraph.claims]
+    assert any("，" in claim for claim in claims), claims
+    assert not any("," in claim or "(" in claim for claim in claims), claims
+    assert all(not check.problems for check in check_draft(draft, EvidenceIndex(evidence)))
+    assert own_punctuation("12月8日凌晨,嫦娥七号(CE-7)发射。Prices rose 5,000, then fell (again).") == \
+        "12月8日凌晨，嫦娥七号（CE-7）发射。Prices rose 5,000, then fell (again)."

@@ -74,6 +74,7 @@ from headlinez.briefs.text import (
     numbers,
     outlet_aliases,
     overlap,
+    own_punctuation,
     quote_fragments,
     quotes,
     scale_words,
@@ -741,7 +742,7 @@ def split_claims(draft: BriefDraft) -> BriefDraft:
     """
     paragraphs = []
     for paragraph in draft.paragraphs:
-        claims = [Claim(text=sentence, evidence_ids=claim.evidence_ids)
+        claims = [Claim(text=own_punctuation(sentence), evidence_ids=claim.evidence_ids)
                   for claim in paragraph.claims for sentence in (split_sentences(claim.text) or [claim.text])]
         whole = len(claims) > MAX_CLAIMS_PER_PARAGRAPH
         paragraphs.append(paragraph.model_copy(update={"claims": paragraph.claims if whole else claims}))

@@ -68,6 +68,7 @@ from headlinez.briefs.text import (
     normalize,
     outlet_aliases,
     overlap,
+    own_punctuation,
     quotes,
     split_sentences,
     words,
@@ -2993,7 +2994,10 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         best = max(ahead, key=lambda c: (c.families, c.score))
         paragraphs.append(Paragraph(kind="what_to_watch", claims=[writer.claim(best)]))
         used.add(best.text)
-    return BriefDraft(paragraphs=paragraphs, quick_answers=_answers(reading, used, headline))
+    answers = [answer.model_copy(update={"question": own_punctuation(answer.question),
+                                         "answer": own_punctuation(answer.answer)})
+               for answer in _answers(reading, used, headline)]
+    return BriefDraft(paragraphs=paragraphs, quick_answers=answers)
 
 
 def _dates_what_the_lead_does_not(candidate: _Candidate, lead: Sequence[_Candidate]) -> bool:

@@ -101,6 +101,20 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# NFKC writes Chinese and Japanese full-width punctuation as ASCII ("12月8日凌晨，嫦娥" ->
+# "12月8日凌晨,嫦娥"): the checks read it so, a reader should not.
+_FULL_WIDTH = str.maketrans({",": "\uff0c", ":": "\uff1a", ";": "\uff1b", "!": "\uff01", "?": "\uff1f",
+                             "(": "\uff08", ")": "\uff09"})
+_HAN_OR_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ASCII_BESIDE_HAN = re.compile(rf"(?<=[{_HAN_OR_KANA}])[,:;!?()]|[,:;!?()](?=[{_HAN_OR_KANA}])")
+
+
+def own_punctuation(text: str) -> str:
+    """Punctuation beside Chinese or Japanese characters written full-width again, as the source
+    wrote it (the text a reader sees; the checks normalize it back). Other text is unchanged."""
+    return _ASCII_BESIDE_HAN.sub(lambda match: match.group().translate(_FULL_WIDTH), text)
+
+
 def estimate_tokens(text: str) -> int:
     """A tokenizer-free token estimate (see CHARS_PER_TOKEN); never zero for non-empty text."""
     return math.ceil(len(text) / CHARS_PER_TOKEN) if text else 0
