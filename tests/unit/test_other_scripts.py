@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 from tests.unit.test_clustering import T0, aid, article
 
 from headlinez.briefs import extractive
@@ -18,7 +19,7 @@ from headlinez.briefs.extractive import extractive_draft
 from headlinez.briefs.models import EvidenceItem
 from headlinez.briefs.text import own_punctuation
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
-from headlinez.domain.search import legacy_search_tokens, search_text, search_tokens
+from headlinez.domain.search import TooManySearchWordsError, legacy_search_tokens, search_text, search_tokens
 from headlinez.domain.semantic import model_reads
 from headlinez.domain.topics import extract_topics
 
@@ -245,3 +246,11 @@ def test_chinese_sentences_keep_their_full_width_punctuation() -> None:
     assert all(not check.problems for check in check_draft(draft, EvidenceIndex(evidence)))
     assert own_punctuation("12月8日凌晨,嫦娥七号(CE-7)发射。Prices rose 5,000, then fell (again).") == \
         "12月8日凌晨，嫦娥七号（CE-7）发射。Prices rose 5,000, then fell (again)."
+
+
+def test_a_long_chinese_query_is_refused_with_how_it_was_counted() -> None:
+    with pytest.raises(TooManySearchWordsError, match="a word per two characters"):
+        search_tokens("嫦娥七号探测器在文昌航天发射场成功")
+    with pytest.raises(TooManySearchWordsError) as refused:
+        search_tokens("one two three four five six seven")
+    assert "two characters" not in str(refused.value)

@@ -58,8 +58,11 @@ class TooManySearchWordsError(ValueError):
     """More distinct search words than `MAX_TOKENS`. Every word must match, so dropping the
     extra ones would answer a different question than the one asked."""
 
-    def __init__(self, count: int) -> None:
-        super().__init__(f"at most {MAX_TOKENS} words of {MIN_TOKEN_LENGTH}+ letters; this query has {count}")
+    def __init__(self, count: int, *, unspaced: bool = False) -> None:
+        # a query in Chinese, Japanese or Thai is one "word" to its writer: say how it was counted
+        pairs = " (Chinese, Japanese or Thai text counts a word per two characters)" if unspaced else ""
+        super().__init__(f"at most {MAX_TOKENS} words of {MIN_TOKEN_LENGTH}+ letters; "
+                         f"this query has {count}{pairs}")
         self.count = count
 
 
@@ -80,7 +83,7 @@ def search_tokens(query: str) -> tuple[str, ...]:
         if len(word) >= MIN_TOKEN_LENGTH and word not in tokens:
             tokens.append(word)
     if len(tokens) > MAX_TOKENS:
-        raise TooManySearchWordsError(len(tokens))
+        raise TooManySearchWordsError(len(tokens), unspaced=UNSPACED_RUN.search(query) is not None)
     return tuple(tokens)
 
 
