@@ -410,7 +410,9 @@ def _register_trend_routes(app: APIGatewayHttpResolver, reads: ApiReads, default
         "/search",
         summary="Search open trends by title and topic words",
         description="Every word of `q` (1 to 6 words of 2+ letters or digits; case and accents ignored) "
-        "must start a word of the trend's titles or topics. A `q` without such a word is a 422.",
+        "must start a word of the trend's titles or topics. Chinese, Japanese or Thai text, written "
+        "without spaces, is matched by its pairs of characters (a word per two). A `q` without such a "
+        "word is a 422.",
         responses=_responses(SearchPage, "One page of matching trends.", HTTPStatus.BAD_REQUEST),
         tags=["trends"],
     )
