@@ -8,10 +8,8 @@ read at run time from a data set's `SOURCE.md` (`known_outlets_from_source_md`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from urllib.parse import quote
 import yaml
 from pydantic import ValidationError
 
+from headlinez.domain.newsrooms import publisher_family_for, slugify
 from headlinez.domain.ssrf import BlockedUrlError, UrlPolicy
 from headlinez.models import FeedConfig, FeedList
 
@@ -109,13 +108,6 @@ def _describe_error(error: Mapping[str, Any], document: Mapping[str, Any]) -> st
 # --- local replays: a folder of captured feeds served over loopback HTTP ------------------------
 
 
-def slugify(text: str, *, max_length: int = 64) -> str:
-    """ASCII lowercase slug: 'El País English' -> 'el-pais-english'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
 def feed_list_from_directory(
     directory: Path,
     base_url: str,
@@ -167,41 +159,6 @@ def feed_list_from_directory(
 _SOURCE_ITEM = re.compile(r"(?P<name>[^,;`\n*|]+?)\s*`(?P<file>[0-9a-f]{16})`")
 # Parenthesised notes on the capture's format, not part of the outlet's name.
 _FORMAT_NOTE = re.compile(r"\s*\((?:rdf|rss(?:\s*[0-9.]+)?|atom|json(?:\s*feed)?)\)", re.IGNORECASE)
-_QUALIFIER = re.compile(r"\(([^)]*)\)")
-# Trailing words that name a section or edition of an outlet rather than the newsroom.
-_SECTION_WORDS = frozenset(
-    {
-        "asia", "business", "english", "entertainment", "health", "international", "latest",
-        "news", "politics", "science", "sport", "sports", "tech", "technology", "top", "world",
-    }
-)
-_DANGLING = frozenset({"and", "for", "in", "of", "on", "the"})
-
-
-def publisher_family_for(outlet: str) -> str:
-    """The newsroom slug of an outlet name: the name without section/edition words.
-
-    'TIME World' and 'TIME Tech' -> 'time'; 'ABC News (AU)' -> 'abc-au' and
-    'ABC News (US) International' -> 'abc-us' (a parenthesised qualifier names a different
-    newsroom and is kept); 'Rest of World' stays 'rest-of-world'; a name without Latin letters
-    ('新华社') is 'outlet-' and 12 hex digits of its digest.
-    """
-    qualifiers = [slugify(q) for q in _QUALIFIER.findall(outlet) if slugify(q)]
-    words = _QUALIFIER.sub(" ", outlet).split()
-    while (
-        len(words) > 1
-        and words[-1].lower() in _SECTION_WORDS
-        and words[-2].lower() not in _DANGLING
-    ):
-        words.pop()
-    slug = slugify("-".join([*words, *qualifiers])) or slugify(outlet)
-    if slug:
-        return slug
-    # A name with no Latin letter ("दैनिक भास्कर", "新华社") has no ASCII slug: a digest of the
-    # name keeps two such newsrooms apart (an empty slug failed the feed list's validation).
-    return "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", outlet.strip()).encode()).hexdigest()[:12]
-
-
 def known_outlets_from_source_md(path: Path) -> dict[str, tuple[str, str]]:
     """Parse the '26 news outlets' list of a fastfeedparser capture's `SOURCE.md`.
 

@@ -36,6 +36,8 @@ def add_parser(sub: Any) -> None:
     from headlinez.models import CATEGORIES
 
     add.add_argument("--category", choices=CATEGORIES, help="category hint")
+    add.add_argument("--aggregator", action="store_true",
+                     help="the feed relays other newsrooms' items (Google News): each counts as its <source>")
     for name, text in (("pause", "stop polling a feed (its state stays)"), ("resume", "poll it again"),
                        ("remove", "delete a feed and its state")):
         action.add_parser(name, help=text).add_argument("feed_id")
@@ -88,7 +90,8 @@ def _run(args: argparse.Namespace, registry: Any, now: datetime) -> int:
 
     if args.action == "add":
         config = FeedConfig(id=args.feed_id, url=args.url, outlet=args.outlet, publisher_family=args.family,
-                            language=args.language, region=args.feed_region, category_hint=args.category)
+                            language=args.language, region=args.feed_region, category_hint=args.category,
+                            aggregator=args.aggregator)
         check_feed_urls([config])
         record = registry.put_feed(config, now=now)
         print(f"stored {record.config.id} ({record.config.url}){' - paused' if record.paused else ''}")

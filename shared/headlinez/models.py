@@ -76,6 +76,12 @@ class FeedConfig(BaseModel):
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     region: str | None = None
     category_hint: str | None = None
+    aggregator: bool = Field(
+        default=False,
+        description="The feed relays other newsrooms' articles (Google News, Bing News): an item naming "
+        "its publisher in <source> and ending its title with it counts as that publisher's. Off by "
+        "default: a feed's content must not choose how many newsrooms cover a story.",
+    )
 
     @field_validator("id", "publisher_family")
     @classmethod
@@ -197,6 +203,11 @@ class RawEntry(BaseModel):
     categories: tuple[str, ...] = Field(
         default=(), description="The item's own <category>/tag terms, as the feed gives them."
     )
+    source_name: str | None = Field(
+        default=None, description="The publisher an aggregator's item names (RSS <source>, Atom "
+        "<source><title>): the newsroom that wrote it, when that is not the feed's own."
+    )
+    source_url: str | None = Field(default=None, description="That publisher's address (<source url>).")
 
 
 class Article(BaseModel):

@@ -25,6 +25,9 @@ from headlinez.domain.terms import title_overlap
     "Can Bangladesh's old guard build a new democracy?",
     "Munich Security Conference: a showdown between Europe and Trump?",
     "Is the 'Board of Peace' a rival UN?'",
+    # a podcast's episode: a roundup of several stories, not a report of one
+    "Episode 212: Chile earthquake and Iceland volcano",
+    "Ep. 5 - Inside the Iceland eruption",
 ])
 def test_feature_formats_are_recognised(title: str) -> None:
     assert is_feature_format(title)
@@ -38,6 +41,7 @@ def test_feature_formats_are_recognised(title: str) -> None:
     "Spain orders criminal investigation into X, Meta and TikTok",
     "Key Bangladesh election returns old guard to power",
     "Who is Tarique Rahman? Bangladesh's new prime minister sworn in",
+    "Episode of violence at Paris match leads to arrests",
 ])
 def test_straight_reports_are_not_penalised(title: str) -> None:
     assert not is_feature_format(title)

@@ -39,6 +39,7 @@ import fastfeedparser
 import feedparser
 from pydantic import BaseModel, ConfigDict, Field
 
+from headlinez.domain.normalize import MAX_SOURCE_NAME_CHARS
 from headlinez.models import RawEntry, as_utc
 
 __all__ = ["MAX_DECOMPRESSED_BYTES", "FeedParseError", "ParsedFeed", "parse_feed"]
@@ -378,9 +379,10 @@ def _parse_fast(data: bytes, url: str, warnings: list[str]) -> ParsedFeed:
     feed: Mapping[str, Any] = result.get("feed") or {}
     entries: list[RawEntry] = []
     skipped: list[str] = []
+    sources = _rss_item_sources(data)
     for raw in result.get("entries") or []:
         try:
-            entries.append(_fast_entry(raw, url))
+            entries.append(_fast_entry(raw, url, sources))
         except Exception as exc:  # one odd entry must never fail the feed
             skipped.append(_short(exc))
     _note_skipped(skipped, warnings)
@@ -393,9 +395,13 @@ def _parse_fast(data: bytes, url: str, warnings: list[str]) -> ParsedFeed:
     )
 
 
-def _fast_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
+def _fast_entry(raw: Mapping[str, Any], base_url: str,
+                sources: Mapping[str, tuple[str, str | None]] | None = None) -> RawEntry:
     link = _text(raw.get("link")) or _alternate_link(raw.get("links"))
     summary = _text(raw.get("description")) or _first_content(raw.get("content"))
+    guid = _text(raw.get("id"))
+    named = sources or {}
+    source_name, source_url = named.get(guid or "") or named.get(link or "") or (None, None)
     return RawEntry(
         title=_text(raw.get("title")),
         link=_absolute(link, base_url),
@@ -405,7 +411,44 @@ def _fast_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
         updated=_date_from_string(raw.get("updated")),
         author=_author(raw.get("author")),
         categories=_categories(raw.get("tags")),
+        source_name=source_name,
+        source_url=source_url,
     )
+
+
+# An RSS 2.0 item's <source url="...">Publisher</source>: the publisher an aggregator (Google News,
+# Bing News, a planet) took the item from. fastfeedparser does not report it, so it is read from the
+# bytes, keyed by the item's guid and link (only when the document has a <source> at all).
+_ITEM_BLOCK = re.compile(rb"<item[\s>].*?</item>", re.DOTALL)
+_ITEM_SOURCE = re.compile(rb"""<source\s[^>]*?\burl\s*=\s*["']([^"']*)["'][^>]*>(.*?)</source>""", re.DOTALL)
+_ITEM_GUID = re.compile(rb"<guid[^>]*>(.*?)</guid>", re.DOTALL)
+_ITEM_LINK = re.compile(rb"<link>(.*?)</link>", re.DOTALL)
+
+
+def _rss_item_sources(data: bytes) -> dict[str, tuple[str, str | None]]:
+    """guid and link of each RSS item that names a <source> -> (publisher name, its URL)."""
+    if b"<source" not in data:
+        return {}
+    sources: dict[str, tuple[str, str | None]] = {}
+    for block in _ITEM_BLOCK.finditer(data):
+        item = block.group(0)
+        found = _ITEM_SOURCE.search(item)
+        name = _xml_text(found.group(2)) if found else None
+        if found is None or not name:
+            continue
+        value = (name[:MAX_SOURCE_NAME_CHARS], _xml_text(found.group(1)))
+        for key in (_ITEM_GUID.search(item), _ITEM_LINK.search(item)):
+            text = _xml_text(key.group(1)) if key else None
+            if text:
+                sources.setdefault(text, value)
+    return sources
+
+
+def _xml_text(raw: bytes) -> str | None:
+    text = raw.decode("utf-8", "replace").strip()
+    if text.startswith("<![CDATA[") and text.endswith("]]>"):
+        text = text[9:-3]
+    return _text(html.unescape(text))
 
 
 # --- feedparser path ---------------------------------------------------------------------------
@@ -450,6 +493,9 @@ def _parse_slow(data: bytes, *, content_type: str | None, url: str, warnings: li
 def _feedparser_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
     link = _text(raw.get("link")) or _alternate_link(raw.get("links"))
     summary = _text(raw.get("summary")) or _first_content(raw.get("content"))
+    source = raw.get("source")
+    source = source if isinstance(source, Mapping) else {}
+    source_name = _text(source.get("title"))
     return RawEntry(
         title=_text(raw.get("title")),
         link=_absolute(link, base_url),
@@ -459,6 +505,8 @@ def _feedparser_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
         updated=_date_from_struct(_own(raw, "updated_parsed")),
         author=_author(raw.get("author")),
         categories=_categories(raw.get("tags")),
+        source_name=source_name[:MAX_SOURCE_NAME_CHARS] if source_name else None,
+        source_url=_text(source.get("href")),
     )
 
 

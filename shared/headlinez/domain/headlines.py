@@ -31,6 +31,7 @@ _FORMATS = re.compile(
     | \b(?:in\ )?(?:photos|pictures|images)\b | \bgallery\b | \bwatch\b\s*[:|-]
     | ^\s*(?:video|watch|listen|podcast|quiz|opinion|analysis|editorial|comment)\b\s*[:|-]
     | \bpodcast\b | \bquiz\b | \bnewsletter\b | \bmorning\ briefing\b | \bthe\ week\ in\b
+    | ^\s*(?:episode|ep\.?)\s*\d+\s*[:|.\u2013\u2014-]   # a podcast or show's episode ("Episode 212: ...")
     | ^\s*\d{1,3}\s+(?:\w+\s+){0,3}
       (?:things|ways|reasons|facts|photos|pictures|moments|takeaways|questions|best|most)\b
     | ^\s*(?:how|why)\s+\w+

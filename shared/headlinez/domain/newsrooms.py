@@ -9,6 +9,9 @@ public lists, pages and feeds unless asked for (`?include=candidates`), and is l
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,3 +108,48 @@ def group_by_newsroom(members: Iterable[TrendMember]) -> list[NewsroomGroup]:
     groups.sort(key=lambda g: g.name.casefold())
     groups.sort(key=lambda g: g.members[0].published, reverse=True)
     return groups
+
+
+# --- newsroom ids from outlet names (feed lists, and the publisher an aggregator names) ---------
+
+
+def slugify(text: str, *, max_length: int = 64) -> str:
+    """ASCII lowercase slug: 'El País English' -> 'el-pais-english'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+_QUALIFIER = re.compile(r"\(([^)]*)\)")
+# Trailing words that name a section or edition of an outlet rather than the newsroom.
+_SECTION_WORDS = frozenset(
+    {
+        "asia", "business", "english", "entertainment", "health", "international", "latest",
+        "news", "politics", "science", "sport", "sports", "tech", "technology", "top", "world",
+    }
+)
+_DANGLING = frozenset({"and", "for", "in", "of", "on", "the"})
+
+
+def publisher_family_for(outlet: str) -> str:
+    """The newsroom slug of an outlet name: the name without section/edition words.
+
+    'TIME World' and 'TIME Tech' -> 'time'; 'ABC News (AU)' -> 'abc-au' and
+    'ABC News (US) International' -> 'abc-us' (a parenthesised qualifier names a different
+    newsroom and is kept); 'Rest of World' stays 'rest-of-world'; a name without Latin letters
+    ('新华社') is 'outlet-' and 12 hex digits of its digest.
+    """
+    qualifiers = [slugify(q) for q in _QUALIFIER.findall(outlet) if slugify(q)]
+    words = _QUALIFIER.sub(" ", outlet).split()
+    while (
+        len(words) > 1
+        and words[-1].lower() in _SECTION_WORDS
+        and words[-2].lower() not in _DANGLING
+    ):
+        words.pop()
+    slug = slugify("-".join([*words, *qualifiers])) or slugify(outlet)
+    if slug:
+        return slug
+    # A name with no Latin letter ("दैनिक भास्कर", "新华社") has no ASCII slug: a digest of the
+    # name keeps two such newsrooms apart (an empty slug failed the feed list's validation).
+    return "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", outlet.strip()).encode()).hexdigest()[:12]

@@ -9,6 +9,15 @@ Rules (and why):
 - Title: HTML stripped, at most 300 characters. Without a title, the first sentence of the
   summary stands in (some feeds, e.g. micro-blogs, have none); without either, rejected.
 - Summary: plain text, at most 1000 characters.
+- Aggregated items, in a feed configured `aggregator: true` (Google News, Bing News): an item that
+  names its publisher (RSS `<source>`) and whose title ends with that name ("Quake hits Chile -
+  Reuters") is that publisher's article: the suffix leaves the title, and the outlet and newsroom
+  are the publisher's, not the aggregator's. Otherwise every publisher an aggregator relays
+  counted as one newsroom (three newsrooms' story stayed a candidate), and an outlet's own article
+  relayed by it counted twice (one newsroom's scoop became public). Only by the operator's word: a
+  feed's own `<source>` elements must not decide how many newsrooms cover a story. The title must
+  end with the name: a `<source>` naming something else (a forum's thread) changes nothing. A
+  description that only repeats the headline and the publisher (Google News's) is no summary.
 - Published time, first usable of: the entry's `published`, its `updated` (Atom's mandatory entry
   time: a real time of the entry, so not marked estimated), the feed's `updated`, the ingest time.
   The last two are estimates: `published_estimated=True`. Naive times are taken as UTC (what
@@ -29,8 +38,15 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
+from headlinez.domain.newsrooms import publisher_family_for
 from headlinez.domain.sections import article_section
-from headlinez.domain.text import clean_identifier, html_to_text, title_fingerprint, truncate_words
+from headlinez.domain.text import (
+    clean_identifier,
+    html_to_text,
+    normalize_title,
+    title_fingerprint,
+    truncate_words,
+)
 from headlinez.domain.urls import InvalidUrlError, article_id_for, canonicalize_url
 from headlinez.models import Article, FeedConfig, RawEntry, as_utc
 
@@ -78,6 +94,17 @@ def normalize_entry(
     title = html_to_text(entry.title, MAX_TITLE_CHARS) or _first_sentence(summary)
     if not title:
         raise EntryRejectedError("no title: neither a title nor a summary to take one from")
+    outlet, family = feed.outlet, feed.publisher_family
+    # only where the operator said the feed is an aggregator: a <source> is the feed's own word
+    relayed = _relayed_from(title, entry.source_name) if feed.aggregator else None
+    if relayed is not None:
+        title, outlet = relayed
+        # Google News's description is the headline again and the publisher: no lead to quote
+        if normalize_title(summary) in {normalize_title(title), normalize_title(f"{title} {outlet}")}:
+            summary = ""
+        # the aggregator relaying its own newsroom's item keeps the configured family
+        if publisher_family_for(outlet) != publisher_family_for(feed.outlet):
+            family = publisher_family_for(outlet)
     published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated)
     guid = clean_identifier(entry.guid, MAX_GUID_CHARS) or None
     return Article(
@@ -89,8 +116,8 @@ def normalize_entry(
         published_estimated=estimated,
         ingested_at=now_utc,
         feed_id=feed.id,
-        outlet=feed.outlet,
-        publisher_family=feed.publisher_family,
+        outlet=outlet,
+        publisher_family=family,
         language=feed.language,
         guid=guid,
         # The item's own section, else the feed's configured hint, else the section its title names
@@ -124,6 +151,25 @@ def _canonical_link(entry: RawEntry, feed: FeedConfig) -> str:
     if errors:
         raise EntryRejectedError(f"no usable link: {errors[0]}")
     raise EntryRejectedError("no usable link: entry has no link and no URL guid")
+
+
+MAX_SOURCE_NAME_CHARS = 200
+# How aggregators join a headline and its publisher: "Headline - Reuters", "Headline | BBC"
+_SOURCE_SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " | ")
+
+
+def _relayed_from(title: str, source_name: str | None) -> tuple[str, str] | None:
+    """(the headline without its publisher suffix, the publisher) when `title` ends with the
+    `source_name` the item names; None otherwise (see the module docstring)."""
+    name = html_to_text(source_name, MAX_SOURCE_NAME_CHARS)
+    if not name:
+        return None
+    for separator in _SOURCE_SEPARATORS:
+        suffix = separator + name
+        if len(title) > len(suffix) and title[-len(suffix):].casefold() == suffix.casefold():
+            headline = title[: -len(suffix)].rstrip()
+            return (headline, name) if headline else None
+    return None
 
 
 def _first_sentence(summary: str) -> str:
