@@ -440,10 +440,30 @@ def test_a_feedparser_crash_keeps_what_fastfeedparser_read() -> None:
     (b'{"version": "https://jsonfeed.org/version/1", "items": [}', "JSON Feed is not valid JSON at line 1"),
     (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', 'JSON Feed\'s "items" is not a list'),
     # feedparser puts a declaration in front of a document without one: its error is on line 2
-    (b'<rss version="2.0">\n<channel><title>a & b</title>\n</channel></rss>', "not well-formed at line 2 "),
+    # (a bare "&" is no longer one: it is written "&amp;" before parsing)
+    (b'<rss version="2.0">\n<channel><title>a < b</title>\n</channel></rss>', "not well-formed at line 2 "),
 ])
 def test_unusable_documents_are_refused_with_a_reason_an_operator_can_act_on(body: bytes,
                                                                              reason: str) -> None:
     with pytest.raises(FeedParseError) as refused:
         parse_feed(body, content_type=None, url="https://news.example.com/feed")
     assert reason in str(refused.value)
+
+
+def test_a_bare_ampersand_does_not_cost_the_descriptions_their_markup() -> None:
+    # "?a=1&b=2" in the channel link is not well-formed: lxml's recovery then read every escaped
+    # description after it as tags and dropped them ("pLead text bhere/b/p"); CDATA stays literal
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+            b"<link>https://x.example/?a=1&b=2</link>"
+            b"<item><title><![CDATA[AT&T & Verizon]]></title>"
+            b"<link><![CDATA[https://x.example/1?a=1&b=2]]></link>"
+            b"<description>&lt;p&gt;Lead text &lt;b&gt;here&lt;/b&gt; &amp; more&lt;/p&gt;"
+            b"</description></item>"
+            b"<item><title>Replay & measure</title><link>https://x.example/2?x=1&y=2</link></item>"
+            b"</channel></rss>")
+    parsed = parse_feed(feed, content_type=None, url="https://x.example/rss")
+    assert parsed.parser == "fastfeedparser"
+    first, second = parsed.entries
+    assert first.summary == "<p>Lead text <b>here</b> & more</p>"
+    assert (first.title, first.link) == ("AT&T & Verizon", "https://x.example/1?a=1&b=2")
+    assert (second.title, second.link) == ("Replay & measure", "https://x.example/2?x=1&y=2")
