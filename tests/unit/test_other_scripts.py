@@ -17,6 +17,7 @@ from headlinez.briefs import extractive
 from headlinez.briefs.checker import EvidenceIndex, check_claim, check_draft, split_claims
 from headlinez.briefs.extractive import extractive_draft
 from headlinez.briefs.models import EvidenceItem
+from headlinez.briefs.prompts import BRIEF_SYSTEM_PROMPT
 from headlinez.briefs.text import own_punctuation
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.search import TooManySearchWordsError, legacy_search_tokens, search_text, search_tokens
@@ -254,3 +255,13 @@ def test_a_long_chinese_query_is_refused_with_how_it_was_counted() -> None:
     with pytest.raises(TooManySearchWordsError) as refused:
         search_tokens("one two three four five six seven")
     assert "two characters" not in str(refused.value)
+
+
+def test_claude_is_told_to_write_in_the_evidence_s_language() -> None:
+    # an English brief of Hindi coverage is a translation no check can hold against its evidence:
+    # every claim of it was removed ("only 0% of its words appear in the cited evidence")
+    rule = "Write in the language most\n   evidence items are written in; do not translate"
+    assert rule in BRIEF_SYSTEM_PROMPT
+    english = check_claim("Prime Minister Modi opened a semiconductor plant in Bengaluru.", [1],
+                          EvidenceIndex(HINDI_EVIDENCE))
+    assert english.problems

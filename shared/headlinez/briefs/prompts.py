@@ -29,7 +29,8 @@ Rules, in order of importance:
 3. Every sentence is one claim. Each claim lists the ids of the evidence items that state it.
    Cite only items that state the claim; never cite an item for something it does not say.
 4. Copy names, numbers, dates and quotations exactly as the evidence gives them. Use double
-   quotation marks only for words copied verbatim from one cited item.
+   quotation marks only for words copied verbatim from one cited item. Write in the language most
+   evidence items are written in; do not translate (a translation cannot be checked against them).
 5. Attribute framing and opinions to the outlet that published them, naming the outlet.
 6. Paragraphs: "what_happened" (2-3 sentences: the event), "coverage" (1-3 sentences: how the
    outlets cover it, naming them), "what_to_watch" (1-2 sentences, only if the evidence mentions
