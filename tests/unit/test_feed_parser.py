@@ -129,6 +129,46 @@ def test_same_fields_through_feedparser() -> None:
     assert slow.warnings == []  # no content type is not a problem worth a warning
 
 
+WORDPRESS_STUBS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+  <title>Example Blog</title>
+  <item>
+    <title>Stub</title><link>https://blog.example.com/stub</link>
+    <description><![CDATA[<a href="https://blog.example.com/stub">Continue reading&#8230;</a>]]></description>
+    <content:encoded><![CDATA[<p>The council voted to close the bridge.</p>]]></content:encoded>
+  </item>
+  <item>
+    <title>Empty</title><link>https://blog.example.com/empty</link>
+    <description><![CDATA[<p>&nbsp;</p>]]></description>
+    <content:encoded><![CDATA[<p>Rain is expected all week.</p>]]></content:encoded>
+  </item>
+  <item>
+    <title>Lead</title><link>https://blog.example.com/lead</link>
+    <description><![CDATA[<p>A real lead [&#8230;]</p>]]></description>
+    <content:encoded><![CDATA[<p>The whole article.</p>]]></content:encoded>
+  </item>
+  <item>
+    <title>Stub alone</title><link>https://blog.example.com/alone</link>
+    <description>Read more</description>
+  </item>
+</channel>
+</rss>
+"""
+
+
+def test_a_stub_description_gives_way_to_the_content_on_both_paths() -> None:
+    for parsed in (parse_feed(WORDPRESS_STUBS, content_type=None, url=URL),
+                   feed_parser._parse_slow(WORDPRESS_STUBS, content_type=None, url=URL, warnings=[])):
+        summaries = [entry.summary for entry in parsed.entries]
+        assert summaries == [
+            "<p>The council voted to close the bridge.</p>",  # "Continue reading…" is no summary
+            "<p>Rain is expected all week.</p>",  # a description empty as text neither
+            "<p>A real lead [&#8230;]</p>",  # a lead that ends with a marker stays
+            "Read more",  # without content, the description is all there is
+        ], parsed.parser
+
+
 def test_atom_with_updated_only_and_content_only() -> None:
     parsed = parse_feed(ATOM, content_type="application/atom+xml", url=URL)
     (entry,) = parsed.entries

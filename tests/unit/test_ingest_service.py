@@ -390,6 +390,24 @@ def test_archive_entries_are_counted_and_skipped() -> None:
     assert [a.title for a in store.articles.values()] == ["Fresh news"]
 
 
+def test_an_undated_entry_whose_url_names_an_old_day_is_an_archive_entry() -> None:
+    # Given a feed polled for the first time that lists an old article without a date
+    old = RawEntry(title="Storm hits coast", link="https://news.example.com/news/2024/01/14/storm-hits-coast/",
+                   guid="old-storm", summary="Thousands evacuated.")
+    recent = RawEntry(title="Council closes bridge", guid="bridge",
+                      link=f"https://news.example.com/news/{NOW:%Y/%m/%d}/council-closes-bridge/")
+    feeds = [feed(1)]
+    store = MemoryStore()
+    service, _ = make_service(feeds, {str(feeds[0].url): FetchOutcome(body=b"first")},
+                              {b"first": ParsedFeed([old, recent], updated=NOW)}, store)
+
+    report = service.run(NOW)
+
+    # Then the old one is skipped like any entry older than the archive bound, not stored as news
+    assert (report.new_articles, report.stale_entries) == (1, 1)
+    assert [(a.title, a.published) for a in store.articles.values()] == [("Council closes bridge", NOW)]
+
+
 # --- issue 13, item 3: real articles that ingest must not drop -----------------------------------
 
 

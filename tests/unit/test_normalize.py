@@ -17,7 +17,7 @@ from headlinez.domain.normalize import (
     newest_entries,
     normalize_entry,
 )
-from headlinez.domain.text import title_fingerprint
+from headlinez.domain.text import ELLIPSIS, html_to_text, title_fingerprint
 from headlinez.domain.urls import article_id_for
 from headlinez.models import FeedConfig, RawEntry
 
@@ -267,6 +267,92 @@ def test_published_is_always_plausible(
     article = normalize_entry(entry(published=pub, updated=upd), FEED, now=NOW, feed_updated=feed_updated)
     assert article.published.utcoffset() == timedelta(0)
     assert datetime(1995, 1, 1, tzinfo=UTC) <= article.published <= NOW + timedelta(minutes=10)
+
+
+# --- an undated item's URL day: an upper bound on its estimated time ------------------------------
+
+END_OF_JAN_14 = datetime(2024, 1, 14, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def undated(link: str, feed_updated: datetime | None = None) -> tuple[datetime, bool]:
+    return published(published=None, updated=None, link=link, feed_updated=feed_updated)
+
+
+@pytest.mark.parametrize("link", [
+    "https://news.example.com/news/2024/01/14/storm-hits-coast/",
+    "https://news.example.com/news/2024-01-14/storm-hits-coast",
+    "https://news.example.com/archive/2024/01/14",
+    "https://news.example.com/politica/eleicoes/2018/noticias/2024/01/14/storm.htm",  # the full date counts
+])
+def test_an_undated_item_is_no_newer_than_the_day_its_url_names(link: str) -> None:
+    # Given an old article without a date, in a feed polled for the first time (NOW is 2026-02-18)
+    # Then it is dated at the end of its URL's day, still an estimate, not at the poll
+    assert undated(link) == (END_OF_JAN_14, True)
+    assert undated(link, feed_updated=NOW - timedelta(hours=1)) == (END_OF_JAN_14, True)
+
+
+def test_an_earlier_feed_update_is_kept_under_the_url_day() -> None:
+    feed_updated = datetime(2024, 1, 14, 9, 0, tzinfo=UTC)
+    assert undated("https://news.example.com/2024/01/14/a", feed_updated) == (feed_updated, True)
+
+
+def test_a_url_day_of_today_leaves_the_poll_time() -> None:
+    assert undated("https://news.example.com/2026/02/18/a") == (NOW, True)
+    assert undated("https://news.example.com/2026/12/31/scheduled") == (NOW, True)
+
+
+@pytest.mark.parametrize("link", [
+    "https://news.example.com/news/20240114/storm",  # 8 digits: as often an article number
+    "https://news.example.com/news/2024/1/14/storm",  # not year-month-day in full
+    "https://news.example.com/news/2024/01-14/storm",  # mixed separators
+    "https://news.example.com/news/2023/02/30/storm",  # no such day
+    "https://news.example.com/news/1994/01/14/storm",  # before web feeds
+    "https://news.example.com/news/2028/01/14/storm",  # later than next year
+    "https://news.example.com/news/x2024/01/14/storm",  # not whole segments
+    "https://news.example.com/news/2024/01/145/storm",
+    "https://news.example.com/news/storm?date=2024/01/14/",  # the query is not the path
+])
+def test_only_a_full_valid_date_in_the_path_bounds_the_estimate(link: str) -> None:
+    assert undated(link) == (NOW, True)
+
+
+def test_a_url_day_never_overrides_the_item_s_own_time() -> None:
+    link = "https://news.example.com/news/2024/01/14/storm/"
+    own = datetime(2026, 2, 18, 8, 0, tzinfo=UTC)
+    assert published(published=own, link=link) == (own, False)
+    assert published(published=None, updated=own, link=link) == (own, False)
+    # a future own time is clamped to now as before, not to the URL's day
+    assert published(published=NOW + timedelta(days=2), link=link) == (NOW, True)
+
+
+# --- the summary: without WordPress's footer -------------------------------------------------------
+
+
+BOSTON_FOOTER = ("<p>The post <a href=\"https://www.boston.com/news/a\">Obama shuts down alien buzz</a>"
+                 " appeared first on <a href=\"https://www.boston.com\">Boston.com</a>.</p>")
+
+
+def test_a_wordpress_footer_leaves_the_summary() -> None:
+    article = normalize_entry(entry(summary="<p>Obama said there is no evidence.</p>" + BOSTON_FOOTER),
+                              FEED, now=NOW, feed_updated=None)
+    assert article.summary == "Obama said there is no evidence."
+
+
+def test_a_footer_past_the_length_limit_does_not_cost_the_lead_its_end() -> None:
+    # Given a lead just under the limit, then the footer (together over the limit)
+    lead = ("word " * ((MAX_SUMMARY_CHARS - 10) // 5)).strip() + "."
+    description = f"<p>{lead}</p>{BOSTON_FOOTER}"
+    article = normalize_entry(entry(summary=description), FEED, now=NOW, feed_updated=None)
+    # Then the lead is whole: the footer was removed before the cut, so no ellipsis, no half footer
+    assert article.summary == lead
+
+
+def test_a_long_summary_is_cut_as_before() -> None:
+    # a summary the cut reaches before its footer is cut exactly as it was without the footer rule
+    description = "<p>" + "word " * 1000 + "</p>" + BOSTON_FOOTER
+    article = normalize_entry(entry(summary=description), FEED, now=NOW, feed_updated=None)
+    assert article.summary == html_to_text(description, MAX_SUMMARY_CHARS)
+    assert article.summary.endswith(ELLIPSIS)
 
 
 # --- filters before normalization: the entry's own time, the newest N ---------------------------

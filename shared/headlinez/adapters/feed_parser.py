@@ -15,6 +15,8 @@ documents and on RDF feeds. feedparser is slow but tolerant. So:
    not cost a whole feed); without entries, `FeedParseError` says why the document is unusable.
 
 One entry that fails to convert is skipped and counted in `warnings`; it never fails the feed.
+An entry's summary is its description, else its content; the content when the description, as
+text, is empty or only a "Continue reading…" stub (`domain.boilerplate.is_boilerplate_only`).
 HTML in titles and summaries is left as it is (the normalizer strips it), so feedparser runs with
 its sanitizer and URI resolution off (they also cost half its time).
 """
@@ -39,6 +41,7 @@ import fastfeedparser
 import feedparser
 from pydantic import BaseModel, ConfigDict, Field
 
+from headlinez.domain.boilerplate import is_boilerplate_only
 from headlinez.domain.normalize import MAX_SOURCE_NAME_CHARS
 from headlinez.models import RawEntry, as_utc
 
@@ -416,7 +419,7 @@ def _parse_fast(data: bytes, url: str, warnings: list[str]) -> ParsedFeed:
 def _fast_entry(raw: Mapping[str, Any], base_url: str,
                 sources: Mapping[str, tuple[str, str | None]] | None = None) -> RawEntry:
     link = _text(raw.get("link")) or _alternate_link(raw.get("links"))
-    summary = _text(raw.get("description")) or _first_content(raw.get("content"))
+    summary = _summary(_text(raw.get("description")), raw.get("content"))
     guid = _text(raw.get("id"))
     named = sources or {}
     source_name, source_url = named.get(guid or "") or named.get(link or "") or (None, None)
@@ -510,7 +513,7 @@ def _parse_slow(data: bytes, *, content_type: str | None, url: str, warnings: li
 
 def _feedparser_entry(raw: Mapping[str, Any], base_url: str) -> RawEntry:
     link = _text(raw.get("link")) or _alternate_link(raw.get("links"))
-    summary = _text(raw.get("summary")) or _first_content(raw.get("content"))
+    summary = _summary(_text(raw.get("summary")), raw.get("content"))
     source = raw.get("source")
     source = source if isinstance(source, Mapping) else {}
     source_name = _text(source.get("title"))
@@ -617,6 +620,18 @@ def _alternate_link(links: Any) -> str | None:
             return href
         fallback = fallback or href
     return fallback
+
+
+def _summary(description: str | None, content: Any) -> str | None:
+    """The description, unless it is no summary ("Continue reading…", `<p></p>`) and the entry
+    has content (`content:encoded`, Atom `<content>`): then the content, which holds the article."""
+    body = _first_content(content) if content else None
+    # nothing else to prefer: no content, or the same text (fastfeedparser copies one to the other)
+    if body is None or body == description:
+        return description or body
+    if description is not None and not is_boilerplate_only(description):
+        return description
+    return body
 
 
 def _first_content(content: Any) -> str | None:

@@ -8,7 +8,11 @@ Rules (and why):
   deduplicated or shown, so it is rejected.
 - Title: HTML stripped, at most 300 characters. Without a title, the first sentence of the
   summary stands in (some feeds, e.g. micro-blogs, have none); without either, rejected.
-- Summary: plain text, at most 1000 characters.
+- Summary: plain text, at most 1000 characters, without a trailing WordPress footer ("The post
+  <title> appeared first on <Site>.", `boilerplate.without_wordpress_footer`): it repeats the
+  headline, so it is no lead. It is removed before the summary is cut to length, so that a cut
+  cannot leave half a footer. (A description that is only "Continue reading…" is replaced by the
+  item's content in the parser, which still has both.)
 - Aggregated items, in a feed configured `aggregator: true` (Google News, Bing News): an item that
   names its publisher (RSS `<source>`) and whose title ends with that name ("Quake hits Chile -
   Reuters") is that publisher's article: the suffix leaves the title, and the outlet and newsroom
@@ -25,6 +29,15 @@ Rules (and why):
   before 1995 (no web feeds then: placeholder dates such as 1970-01-01) count as missing. Times more
   than 10 minutes ahead of `now` (wrong zone, scheduled posts) are clamped to `now` and marked
   estimated, so that an article cannot sit on top of the trends for hours.
+- An item without a time of its own whose link's path holds a full date (`/2024/01/14/` or
+  `/2024-01-14/` as whole path segments; a year from 1995 to next year, a real calendar day) is
+  dated no later than the end of that day, UTC (still estimated). Otherwise an old article in a
+  feed polled for the first time (`/news/2024/01/14/...`) was dated by the poll and became a
+  trend's newest article; dated by its URL, it is as old as it is, and ingest skips it like any
+  entry older than MAX_ARTICLE_AGE_DAYS. The day is an upper bound only: a time of the item's own
+  always wins, and an earlier feed `updated` stays. The end of the UTC day, because a URL's day is
+  the newsroom's local one (a US evening article reads as the next UTC day). An 8-digit segment
+  (`/20240114/`) is not read as a date: it is as often an article number (`/urdu/42547605`).
 - Category hint: the section the publisher filed the item under (its own category terms or URL
   folders, `sections.article_section`), which says more about this article than its feed's
   `category_hint`; the feed's hint when the item names none; else the section the feed's own
@@ -36,8 +49,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from headlinez.domain.boilerplate import without_wordpress_footer
 from headlinez.domain.newsrooms import publisher_family_for
 from headlinez.domain.sections import article_section
 from headlinez.domain.text import (
@@ -66,6 +80,7 @@ MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 1000
 MAX_GUID_CHARS = 1000
 MAX_URL_CHARS = 2048  # the practical limit of links (sitemaps, browsers, CDNs): past it, junk
+_FOOTER_ROOM_CHARS = MAX_TITLE_CHARS + 200
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(minutes=10)
 
@@ -90,7 +105,9 @@ def normalize_entry(
     once per feed by the caller)."""
     now_utc = as_utc(now)
     url = _canonical_link(entry, feed)
-    summary = html_to_text(entry.summary, MAX_SUMMARY_CHARS)
+    # cut after the footer is gone: room for one (a headline and a site name) past the limit
+    summary = truncate_words(without_wordpress_footer(
+        html_to_text(entry.summary, MAX_SUMMARY_CHARS + _FOOTER_ROOM_CHARS)), MAX_SUMMARY_CHARS)
     title = html_to_text(entry.title, MAX_TITLE_CHARS) or _first_sentence(summary)
     if not title:
         raise EntryRejectedError("no title: neither a title nor a summary to take one from")
@@ -105,7 +122,7 @@ def normalize_entry(
         # the aggregator relaying its own newsroom's item keeps the configured family
         if publisher_family_for(outlet) != publisher_family_for(feed.outlet):
             family = publisher_family_for(outlet)
-    published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated)
+    published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated, url=url)
     guid = clean_identifier(entry.guid, MAX_GUID_CHARS) or None
     return Article(
         article_id=article_id_for(url),
@@ -215,19 +232,34 @@ def _timestamp(value: datetime | None) -> float:
 
 
 def _published_time(
-    entry: RawEntry, *, now: datetime, feed_updated: datetime | None
+    entry: RawEntry, *, now: datetime, feed_updated: datetime | None, url: str
 ) -> tuple[datetime, bool]:
     """Pick the publication time and whether it is an estimate (rules in the module docstring)."""
-    candidates: list[tuple[datetime | None, bool]] = [
-        (entry.published, False),
-        (entry.updated, False),
-        (feed_updated, True),
-    ]
-    for value, estimated in candidates:
-        utc = _plausible(value)
-        if utc is None:
-            continue
-        if utc > now + FUTURE_TOLERANCE:
-            return now, True
-        return utc, estimated
-    return now, True
+    for own in (entry.published, entry.updated):
+        utc = _plausible(own)
+        if utc is not None:
+            return (now, True) if utc > now + FUTURE_TOLERANCE else (utc, False)
+    estimate = _plausible(feed_updated) or now
+    if estimate > now + FUTURE_TOLERANCE:
+        estimate = now
+    day_end = _url_day_end(url, now)
+    return (min(estimate, day_end) if day_end is not None else estimate), True
+
+
+# A date as whole path segments: /2024/01/14/ or /2024-01-14/ (a segment, or the path's end)
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)([/-])(\d\d)\2(\d\d)(?=/|$)")
+
+
+def _url_day_end(url: str, now: datetime) -> datetime | None:
+    """The end (UTC) of the day the link's path names, if it names a real one from 1995 to next year."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    if not EARLIEST_PLAUSIBLE.year <= year <= now.year + 1:
+        return None
+    try:
+        start = datetime(year, month, day, tzinfo=UTC)
+    except ValueError:  # /2023/02/30/: no such day, so no date
+        return None
+    return start + timedelta(days=1) - timedelta(microseconds=1)
