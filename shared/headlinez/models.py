@@ -36,7 +36,7 @@ def as_utc(value: datetime) -> datetime:
 def iso_utc(value: datetime) -> str:
     """The second-precision UTC text of a time ("2026-02-18T03:12:00Z"): the table's time keys
     (it sorts as time) and the pages' machine-readable times."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")  # naive is UTC here too, not local time
 
 
 def _require_utc(value: datetime) -> datetime:
@@ -204,8 +204,8 @@ class RawEntry(BaseModel):
         default=(), description="The item's own <category>/tag terms, as the feed gives them."
     )
     source_name: str | None = Field(
-        default=None, description="The publisher an aggregator's item names (RSS <source>, Atom "
-        "<source><title>): the newsroom that wrote it, when that is not the feed's own."
+        default=None, description="The publisher an aggregator's RSS item names (<source>): the "
+        "newsroom that wrote it, when that is not the feed's own."
     )
     source_url: str | None = Field(default=None, description="That publisher's address (<source url>).")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -316,10 +317,10 @@ def test_one_bad_entry_is_skipped_and_counted(monkeypatch: pytest.MonkeyPatch) -
 
     real_slow = feed_parser._feedparser_entry
 
-    def picky_slow(raw: Any, base_url: str) -> Any:
+    def picky_slow(raw: Any, base_url: str, **options: Any) -> Any:
         if raw.get("title") == "B":
             raise ValueError("cannot convert")
-        return real_slow(raw, base_url)
+        return real_slow(raw, base_url, **options)
 
     monkeypatch.setattr(feed_parser, "_fast_entry", picky)
     monkeypatch.setattr(feed_parser, "_feedparser_entry", picky_slow)
@@ -507,3 +508,30 @@ def test_a_bare_ampersand_does_not_cost_the_descriptions_their_markup() -> None:
     assert first.summary == "<p>Lead text <b>here</b> & more</p>"
     assert (first.title, first.link) == ("AT&T & Verizon", "https://x.example/1?a=1&b=2")
     assert (second.title, second.link) == ("Replay & measure", "https://x.example/2?x=1&y=2")
+
+
+@pytest.mark.parametrize("unit", [b'<source url="">', b"<item a='1'/>", b"<![CDATA[", b"<item><source>"])
+def test_unclosed_tags_repeated_cost_one_pass_not_one_per_tag(unit: bytes) -> None:
+    # a lazy ".*?</item>" or ".*?]]>" rescanned to the end from each unclosed start: 1 MB of
+    # '<source url="">' took 387 s to parse; one pass takes milliseconds (the bound is 100x slack)
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>a & b</title>'
+            b"<item><title>T</title><link>https://x.example/1</link><description>"
+            + unit * (400_000 // len(unit)) + b"</description></item></channel></rss>")
+    started = time.perf_counter()
+    feed_parser._rss_item_sources(body)
+    feed_parser._bare_ampersands_escaped(body)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_both_parsers_read_an_rss_source_with_or_without_its_url_and_no_atom_one() -> None:
+    rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+           b"<item><title>Quake - Reuters</title><link>https://agg.example/1</link>"
+           b"<source>Reuters</source></item></channel></rss>")
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+            b"<entry><title>Quake - Reuters</title><link href=\"https://agg.example/2\"/><id>urn:2</id>"
+            b"<updated>2026-03-10T08:00:00Z</updated><source><title>Reuters</title></source></entry></feed>")
+    for body, expected in ((rss, "Reuters"), (atom, None)):
+        fast = parse_feed(body, content_type=None, url="https://agg.example/feed")
+        slow = feed_parser._parse_slow(body, content_type=None, url="https://agg.example/feed", warnings=[])
+        assert fast.parser == "fastfeedparser"
+        assert [e.source_name for e in fast.entries] == [e.source_name for e in slow.entries] == [expected]

@@ -272,4 +272,9 @@ def test_an_outlet_named_without_latin_letters_is_a_newsroom_of_its_own() -> Non
     assert dainik.startswith("outlet-")
     assert xinhua != dainik
     assert publisher_family_for(" 新华社 ") == xinhua
+    # a Latin section word beside a name in another script: not the newsroom's whole name
+    assert publisher_family_for("新华社 English") == publisher_family_for("新华社 World") == xinhua
+    assert publisher_family_for("人民日报 English") != xinhua
+    assert publisher_family_for("الجزيرة 24") != publisher_family_for("العربية 24")
+    assert publisher_family_for("Łódź Daily") == "lodz-daily"  # folded, as search folds it
     FeedConfig(id="xinhua", url="https://xinhua.example/rss", outlet="新华社", publisher_family=xinhua)

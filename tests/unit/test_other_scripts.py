@@ -18,7 +18,7 @@ from headlinez.briefs.checker import EvidenceIndex, check_claim, check_draft, sp
 from headlinez.briefs.extractive import extractive_draft
 from headlinez.briefs.models import EvidenceItem
 from headlinez.briefs.prompts import BRIEF_SYSTEM_PROMPT
-from headlinez.briefs.text import own_punctuation
+from headlinez.briefs.text import normalize, own_punctuation
 from headlinez.domain.clustering import ClusterConfig, DocumentFrequencies, cluster_articles
 from headlinez.domain.search import TooManySearchWordsError, legacy_search_tokens, search_text, search_tokens
 from headlinez.domain.semantic import model_reads
@@ -245,8 +245,8 @@ def test_chinese_sentences_keep_their_full_width_punctuation() -> None:
     assert any("，" in claim for claim in claims), claims
     assert not any("," in claim or "(" in claim for claim in claims), claims
     assert all(not check.problems for check in check_draft(draft, EvidenceIndex(evidence)))
-    assert own_punctuation("12月8日凌晨,嫦娥七号(CE-7)发射。Prices rose 5,000, then fell (again).") == \
-        "12月8日凌晨，嫦娥七号（CE-7）发射。Prices rose 5,000, then fell (again)."
+    assert own_punctuation("12月8日凌晨,嫦娥七号(CE-7)发射。") == "12月8日凌晨，嫦娥七号（CE-7）发射。"
+    assert own_punctuation("Prices rose 5,000, then fell (again).") == "Prices rose 5,000, then fell (again)."
 
 
 def test_a_long_chinese_query_is_refused_with_how_it_was_counted() -> None:
@@ -265,3 +265,18 @@ def test_claude_is_told_to_write_in_the_evidence_s_language() -> None:
     english = check_claim("Prime Minister Modi opened a semiconductor plant in Bengaluru.", [1],
                           EvidenceIndex(HINDI_EVIDENCE))
     assert english.problems
+
+
+def test_full_width_punctuation_only_in_chinese_sentences_and_a_removed_one_stays_removed() -> None:
+    english = "Its name, 嫦娥, means moon goddess (嫦娥) in Chinese."
+    assert own_punctuation(english) == english
+    # the retry after the fact-check removed a claim must not use it again, whatever its commas
+    evidence = [_item(1, "xinhua", "国家航天局：嫦娥七号将寻找水冰",
+                      "国家航天局称，嫦娥七号将在月球南极寻找水冰（冰层）。任务为期八年，耗资巨大。"),
+                _item(2, "dongfang", "嫦娥七号将在月球南极寻找水冰",
+                      "国家航天局表示，嫦娥七号将在月球南极寻找水冰。")]
+    first = split_claims(extractive_draft(evidence))
+    removed = first.paragraphs[0].claims[0].text
+    assert "，" in removed
+    again = extractive_draft(evidence, exclude={removed})
+    assert all(normalize(removed) != normalize(claim.text) for p in again.paragraphs for claim in p.claims)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -25,3 +26,13 @@ def test_the_ends_of_the_calendar_overflow_for_the_caller_to_catch() -> None:
 def test_the_key_text_is_utc_to_the_second() -> None:
     assert iso_utc(datetime(2026, 2, 18, 4, 12, 9, 999_999, tzinfo=timezone(timedelta(hours=1)))) == \
         "2026-02-18T03:12:09Z"
+
+
+def test_a_naive_time_is_utc_in_the_key_text_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert iso_utc(datetime(2026, 2, 18, 3, 12)) == "2026-02-18T03:12:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -58,3 +58,9 @@ def test_the_brief_and_topics_read_whole_words() -> None:
     assert words("नरेन्द्र मोदी ने कहा, 25 लोग U.S. well-known") == [
         "नरेन्द्र", "मोदी", "ने", "कहा", "25", "लोग", "U.S.", "well-known"]
     assert TOPIC_WORD.findall("বাংলাদেশ নির্বাচন: O’Brien") == ["বাংলাদেশ", "নির্বাচন", ":", "O’Brien"]
+
+
+def test_a_long_unspaced_summary_keeps_to_the_term_limit() -> None:
+    summary = "".join(chr(0x4E00 + n) for n in range(1000))  # 1,000 characters, 999 distinct pairs
+    terms = article_terms("嫦娥七号发射", summary, WEIGHTING)
+    assert len(terms) <= WEIGHTING.max_summary_tokens + 10

@@ -2945,6 +2945,9 @@ class _Reading:
 
 
 def _read(evidence: Sequence[EvidenceItem], exclude: Set[str] = frozenset()) -> _Reading:
+    # the removed claims as the checks read them (NFKC): a claim written back in full-width
+    # punctuation ("，") was never equal to the candidate it came from, so it came back
+    exclude = frozenset(normalize(text) for text in exclude)
     named = _named(evidence)  # read once: full names, speakers and the subject use them
     speaker_names = _full_names(named, unlisted=True)
     as_of = max(item.published for item in evidence)
@@ -2978,7 +2981,7 @@ def extractive_draft(evidence: Sequence[EvidenceItem], exclude: Set[str] = froze
         lead_claim = Claim(text=title + _full_stop(title), evidence_ids=[newest.id])
         first = Paragraph(kind="what_happened", claims=[lead_claim])
     paragraphs = [first]
-    coverage = [c for c in _coverage_claims(evidence, writer) if c.text not in exclude]
+    coverage = [c for c in _coverage_claims(evidence, writer) if normalize(c.text) not in reading.exclude]
     if coverage:
         paragraphs.append(Paragraph(kind="coverage", claims=coverage))
     used = {c.text for c in lead}

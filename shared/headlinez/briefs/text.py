@@ -109,9 +109,16 @@ _HAN_OR_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_BESIDE_HAN = re.compile(rf"(?<=[{_HAN_OR_KANA}])[,:;!?()]|[,:;!?()](?=[{_HAN_OR_KANA}])")
 
 
+_HAN_OR_KANA_LETTER = re.compile(f"[{_HAN_OR_KANA}]")
+
+
 def own_punctuation(text: str) -> str:
-    """Punctuation beside Chinese or Japanese characters written full-width again, as the source
-    wrote it (the text a reader sees; the checks normalize it back). Other text is unchanged."""
+    """In a sentence mostly of Chinese or Japanese characters, the punctuation beside them written
+    full-width again, as the source wrote it (the text a reader sees; the checks normalize it
+    back). Other text is unchanged: an English sentence quoting "嫦娥, means" keeps its comma."""
+    han = len(_HAN_OR_KANA_LETTER.findall(text))
+    if not han or 2 * han < sum(1 for character in text if character.isalpha()):
+        return text
     return _ASCII_BESIDE_HAN.sub(lambda match: match.group().translate(_FULL_WIDTH), text)
 
 

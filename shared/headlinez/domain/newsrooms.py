@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from headlinez.domain.text import LATIN_FOLD
 from headlinez.models import TrendMember, TrendState
 
 PUBLIC_MIN_NEWSROOMS = 2
@@ -115,7 +116,9 @@ def group_by_newsroom(members: Iterable[TrendMember]) -> list[NewsroomGroup]:
 
 def slugify(text: str, *, max_length: int = 64) -> str:
     """ASCII lowercase slug: 'El País English' -> 'el-pais-english'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    # Latin letters NFKD does not decompose ("Ł", "ø", "ß") folded as search folds them
+    folded = unicodedata.normalize("NFKD", text.translate(LATIN_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-")
 
@@ -136,8 +139,8 @@ def publisher_family_for(outlet: str) -> str:
 
     'TIME World' and 'TIME Tech' -> 'time'; 'ABC News (AU)' -> 'abc-au' and
     'ABC News (US) International' -> 'abc-us' (a parenthesised qualifier names a different
-    newsroom and is kept); 'Rest of World' stays 'rest-of-world'; a name without Latin letters
-    ('新华社') is 'outlet-' and 12 hex digits of its digest.
+    newsroom and is kept); 'Rest of World' stays 'rest-of-world'. A name with letters no ASCII
+    slug can write ('新华社', '新华社 English') is 'outlet-' and 12 hex digits of its digest.
     """
     qualifiers = [slugify(q) for q in _QUALIFIER.findall(outlet) if slugify(q)]
     words = _QUALIFIER.sub(" ", outlet).split()
@@ -147,9 +150,16 @@ def publisher_family_for(outlet: str) -> str:
         and words[-2].lower() not in _DANGLING
     ):
         words.pop()
-    slug = slugify("-".join([*words, *qualifiers])) or slugify(outlet)
-    if slug:
-        return slug
-    # A name with no Latin letter ("दैनिक भास्कर", "新华社") has no ASCII slug: a digest of the
-    # name keeps two such newsrooms apart (an empty slug failed the feed list's validation).
-    return "outlet-" + hashlib.sha256(unicodedata.normalize("NFC", outlet.strip()).encode()).hexdigest()[:12]
+    if any(_unwritable(character) for character in outlet):
+        # The slug would keep only the Latin part: "新华社 English" and "人民日报 English" were both
+        # "english", one newsroom. The digest of the name without its section words tells them
+        # apart and keeps "新华社 World" with "新华社 English".
+        name = unicodedata.normalize("NFC", " ".join(words + _QUALIFIER.findall(outlet)).strip())
+        return "outlet-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    return slugify("-".join([*words, *qualifiers])) or slugify(outlet) or "outlet"
+
+
+def _unwritable(character: str) -> bool:
+    """A letter an ASCII slug loses (no Latin base letter under NFKD: "新", "ع", "д")."""
+    return character.isalpha() and not unicodedata.normalize(
+        "NFKD", character.translate(LATIN_FOLD)).encode("ascii", "ignore")

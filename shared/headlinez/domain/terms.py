@@ -196,7 +196,8 @@ def _scan(text: str, limit: int) -> list[_Piece]:
         if word.isascii() and word.isalnum():
             pieces.append((word, start, joined))
         elif UNSPACED_RUN.search(word):
-            for index, piece in enumerate(_unspaced_pieces(word)):
+            # a run of Chinese is one match but many pairs: only as many as the limit leaves
+            for index, piece in enumerate(_unspaced_pieces(word)[: max(limit - len(pieces), 1)]):
                 pieces.append((piece, start and index == 0, joined or index > 0))
         else:
             for index, piece in enumerate(_pieces(word)):

@@ -56,7 +56,12 @@ _CONNECTORS = lexicon.word_set("connectors")
 _NAME_CONNECTORS = lexicon.word_set("name_connectors")
 # A word of letters only, with the marks of its letters: "मोदी" (its vowel signs are marks, and
 # str.isalpha() said no to every Hindi word that has one, so no Hindi key phrase was ever found)
-_ALPHABETIC = re.compile(rf"(?:[^\W\d_]|[{MARK_RANGES}])+")
+_MARK = re.compile(f"[{MARK_RANGES}]")
+
+
+def _alphabetic(word: str) -> bool:
+    """Letters and their marks only: str.isalpha() (no digits, no "²" or "Ⅻ") that lets "मोदी" in."""
+    return word.isalpha() or (bool(word) and all(ch.isalpha() or _MARK.match(ch) for ch in word))
 _POSSESSIVE = re.compile(r"['’‘]s$", re.IGNORECASE)  # "Iran‘s": a left quote typed for an apostrophe
 # A surname written with its article or particle in lower case: "al-Sharaa", "el-Sisi", "bin Salman"
 # written "bin-Salman", "d'Estaing". Its capital is the one after the particle.
@@ -648,7 +653,7 @@ def _content_tokens(title: str) -> list[str | None]:
     for token in tokens:
         lower = token.text.lower()
         capital_mid_sentence = _capitalized(token.text) and not is_title and not token.start
-        if (capital_mid_sentence or not _ALPHABETIC.fullmatch(lower) or len(lower) < 3 or lower in _GENERIC
+        if (capital_mid_sentence or not _alphabetic(lower) or len(lower) < 3 or lower in _GENERIC
                 or lower in _HEADLINE_VERBS or lower in _PERSON_TITLES or lower in _PHRASE_STOP
                 or _key(lower) in _DEMONYMS
                 or _key(lower) in _PLACES):
