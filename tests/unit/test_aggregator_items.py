@@ -14,9 +14,10 @@ from tests.unit.test_clustering import run
 
 from headlinez.adapters import feed_parser
 from headlinez.adapters.feed_parser import parse_feed
-from headlinez.domain.newsrooms import is_public
+from headlinez.domain.newsrooms import is_public, newsroom_directory
 from headlinez.domain.normalize import normalize_entry
-from headlinez.models import Article, FeedConfig, RawEntry
+from headlinez.models import Article, FeedConfig, FeedRecord, RawEntry
+from headlinez.services.fanout import FeedWorkerService
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 AGGREGATOR = FeedConfig(id="google-news-top", url="https://news.google.com/rss?hl=en-US",
@@ -124,3 +125,43 @@ def test_an_outlet_s_own_article_relayed_by_an_aggregator_is_still_one_newsroom(
     assert trend.source_count == 1
     assert not is_public(trend)
     assert trend.headline == SCOOP
+
+
+GUARDIAN = FeedConfig(id="guardian-world", url="https://www.theguardian.com/world/rss", outlet="The Guardian",
+                      publisher_family="guardian")
+
+
+def test_a_relayed_publisher_polled_on_its_own_counts_once_under_its_configured_id() -> None:
+    # "The Guardian" slugs to "the-guardian"; the operator calls the newsroom "guardian"
+    relayed = RawEntry(title="Minister quits over leaked memo - The Guardian", link="https://news.google.com/a/9",
+                       published=datetime(2026, 3, 10, 9, 0, tzinfo=UTC), source_name="The Guardian")
+    directory = newsroom_directory([AGGREGATOR, GUARDIAN])
+    article = normalize_entry(relayed, AGGREGATOR, now=NOW, feed_updated=None, newsrooms=directory)
+    assert article.publisher_family == "guardian"
+    own = normalize_entry(RawEntry(title="Minister resigns after memo on asylum plans leaks",
+                                   link="https://www.theguardian.com/politics/2026/mar/10/minister",
+                                   summary="The minister resigned after a leaked memo.",
+                                   published=datetime(2026, 3, 10, 8, 40, tzinfo=UTC)),
+                          GUARDIAN, now=NOW, feed_updated=None)
+    (trend,) = run([own, article], now=NOW).changed
+    assert trend.source_count == 1
+    # without the feed list, the name's own slug: a newsroom not polled directly
+    assert normalize_entry(relayed, AGGREGATOR, now=NOW, feed_updated=None).publisher_family == "the-guardian"
+
+
+def test_the_worker_reads_the_feed_list_only_for_a_shard_with_an_aggregator() -> None:
+    class Registry:
+        calls = 0
+
+        def list_feeds(self) -> list[FeedRecord]:
+            Registry.calls += 1
+            feeds = (AGGREGATOR, GUARDIAN, BBC)
+            return [FeedRecord(config=feed, added_at=NOW, updated_at=NOW) for feed in feeds]
+
+    worker = FeedWorkerService.__new__(FeedWorkerService)
+    worker._registry = Registry()  # type: ignore[assignment]
+    assert worker._newsrooms([GUARDIAN, BBC]) is None
+    assert Registry.calls == 0
+    assert worker._newsrooms([AGGREGATOR]) == {"google": "google-news", "the-guardian": "guardian",
+                                                "bbc": "bbc"}
+    assert Registry.calls == 1

@@ -13,12 +13,12 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from headlinez.domain.text import LATIN_FOLD
-from headlinez.models import TrendMember, TrendState
+from headlinez.models import FeedConfig, TrendMember, TrendState
 
 PUBLIC_MIN_NEWSROOMS = 2
 TREND_DEFINITION = (
@@ -163,3 +163,18 @@ def _unwritable(character: str) -> bool:
     """A letter an ASCII slug loses (no Latin base letter under NFKD: "新", "ع", "д")."""
     return character.isalpha() and not unicodedata.normalize(
         "NFKD", character.translate(LATIN_FOLD)).encode("ascii", "ignore")
+
+
+def newsroom_directory(feeds: Iterable[FeedConfig]) -> dict[str, str]:
+    """The configured newsroom of each outlet name, keyed by the name's own slug
+    (`publisher_family_for`): "The Guardian" -> "guardian", "The New York Times" -> "nyt". An
+    aggregator names a publisher as the publisher names itself; this finds the newsroom id the
+    operator gave it, so its own feed and its relayed items count once."""
+    return {publisher_family_for(feed.outlet): feed.publisher_family for feed in feeds}
+
+
+def relayed_newsroom(publisher: str, directory: Mapping[str, str]) -> str:
+    """The newsroom id of a publisher an aggregator names: the configured one when an outlet of
+    that name is in the feed list, else the slug of the name."""
+    own = publisher_family_for(publisher)
+    return directory.get(own, own)

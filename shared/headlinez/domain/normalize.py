@@ -47,12 +47,12 @@ Rules (and why):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from headlinez.domain.boilerplate import without_wordpress_footer
-from headlinez.domain.newsrooms import publisher_family_for
+from headlinez.domain.newsrooms import publisher_family_for, relayed_newsroom
 from headlinez.domain.sections import article_section
 from headlinez.domain.text import (
     clean_identifier,
@@ -98,11 +98,12 @@ class EntryRejectedError(ValueError):
 
 def normalize_entry(
     entry: RawEntry, feed: FeedConfig, *, now: datetime, feed_updated: datetime | None,
-    feed_section: str | None = None,
+    feed_section: str | None = None, newsrooms: Mapping[str, str] | None = None,
 ) -> Article:
     """Normalize `entry` of `feed` (see the module docstring); raise EntryRejectedError if unusable.
     `feed_section`: the section the feed's own title names (`sections.feed_title_section`, read
-    once per feed by the caller)."""
+    once per feed by the caller). `newsrooms`: the configured newsroom of each outlet
+    (`newsrooms.newsroom_directory` of the feed list), for the publishers an aggregator relays."""
     now_utc = as_utc(now)
     url = _canonical_link(entry, feed)
     # cut after the footer is gone: room for one (a headline and a site name) past the limit
@@ -119,9 +120,10 @@ def normalize_entry(
         # Google News's description is the headline again and the publisher: no lead to quote
         if normalize_title(summary) in {normalize_title(title), normalize_title(f"{title} {outlet}")}:
             summary = ""
+        # the publisher's configured newsroom ("The Guardian" polled as "guardian" counts once);
         # the aggregator relaying its own newsroom's item keeps the configured family
         if publisher_family_for(outlet) != publisher_family_for(feed.outlet):
-            family = publisher_family_for(outlet)
+            family = relayed_newsroom(outlet, newsrooms or {})
     published, estimated = _published_time(entry, now=now_utc, feed_updated=feed_updated, url=url)
     guid = clean_identifier(entry.guid, MAX_GUID_CHARS) or None
     return Article(

@@ -45,6 +45,7 @@ from pydantic import BaseModel
 from headlinez.clock import UtcClock
 from headlinez.domain.feed_activity import oldest_success_minutes
 from headlinez.domain.feed_schedule import PollPolicy, select_due
+from headlinez.domain.newsrooms import newsroom_directory
 from headlinez.domain.sharding import host_of, shard_by_host
 from headlinez.events import IngestCompletedDetail
 from headlinez.models import FeedConfig, FeedShard
@@ -269,6 +270,13 @@ class FeedWorkerService:
         # Called with each finished shard's report (the local stack and the benchmark sum them).
         self.listeners: list[Callable[[FeedShard, IngestReport], None]] = []
 
+    def _newsrooms(self, feeds: Sequence[FeedConfig]) -> dict[str, str] | None:
+        """The whole feed list's newsroom directory, read only for a shard with an aggregator feed
+        (its relayed publishers' own feeds are in other shards); None: the shard's own feeds."""
+        if self._registry is None or not any(feed.aggregator for feed in feeds):
+            return None
+        return newsroom_directory(record.config for record in self._registry.list_feeds())
+
     def process(self, shard: FeedShard, *, remaining_ms: Callable[[], int] | None = None,
                 polled_at: datetime | None = None) -> IngestReport:
         """Poll the shard's due feeds at `polled_at` (default: the shard's run time); the shard
@@ -279,7 +287,8 @@ class FeedWorkerService:
         service = IngestService(feeds=feeds, fetcher=fetcher, parse=self._parse, states=self._states,
                                 articles=self._articles, policy=self._policy, concurrency=self._concurrency,
                                 max_article_age=self._max_article_age, max_entries_per_feed=self._max_entries,
-                                time_margin=self._time_margin, tracing=self._tracing)
+                                time_margin=self._time_margin, tracing=self._tracing,
+                                newsrooms=self._newsrooms(feeds))
         report = service.run(polled_at or shard.run_time, remaining_ms=remaining_ms)
         self.peak_per_host = max(self.peak_per_host, fetcher.peak_per_host)
         logger.info("shard polled", extra={

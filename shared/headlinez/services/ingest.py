@@ -45,6 +45,7 @@ from headlinez.domain.feed_schedule import (
     observe,
     select_due,
 )
+from headlinez.domain.newsrooms import newsroom_directory
 from headlinez.domain.normalize import EntryRejectedError, entry_time, newest_entries, normalize_entry
 from headlinez.domain.sections import feed_title_section
 from headlinez.models import Article, FeedConfig, FeedState, RawEntry
@@ -167,7 +168,7 @@ class IngestService:
                  max_entries_per_feed: int = DEFAULT_MAX_ENTRIES_PER_FEED,
                  time_margin: timedelta = DEFAULT_TIME_MARGIN,
                  on_feed_done: Callable[[FeedResult], None] | None = None,
-                 tracing: Tracing = NO_TRACING) -> None:
+                 tracing: Tracing = NO_TRACING, newsrooms: Mapping[str, str] | None = None) -> None:
         if max_entries_per_feed < 1:
             raise ValueError("max_entries_per_feed must be at least 1")
         self._feeds = list(feeds)
@@ -182,6 +183,9 @@ class IngestService:
         self._time_margin = time_margin
         self._on_feed_done = on_feed_done
         self._tracing = tracing
+        # the configured newsroom of each outlet, for the publishers an aggregator feed relays
+        # (default: this run's own feeds, the whole list when one function polls them all)
+        self._newsrooms = dict(newsrooms) if newsrooms is not None else newsroom_directory(self._feeds)
 
     def run(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
         """One run at `now`; `remaining_ms` (the Lambda context's `get_remaining_time_in_millis`)
@@ -393,7 +397,7 @@ class IngestService:
                 continue
             try:
                 article = normalize_entry(entry, feed, now=now, feed_updated=feed_updated,
-                                          feed_section=feed_section)
+                                          feed_section=feed_section, newsrooms=self._newsrooms)
             except EntryRejectedError:
                 result.rejected_entries += 1
                 continue
