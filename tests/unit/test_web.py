@@ -89,6 +89,7 @@ ALLOWED_TAGS = {
     "caption",
     "sup",
     "strong",
+    "bdi",
 }
 
 
@@ -949,6 +950,76 @@ def test_right_to_left_text_gets_its_own_direction_and_every_table_a_name() -> N
     assert '<span class="outlet" dir="auto">الجزيرة</span>' in page
     # (and the chart's data table has a name a screen reader jumping between tables hears)
     assert "<caption>Hourly velocity, the chart's data</caption>" in page
+
+
+def test_an_arabic_brief_paragraph_and_answer_run_right_to_left_as_blocks() -> None:
+    # Two Arabic claims in a paragraph left to right: each wrapped line started at the left, and
+    # the line the two shared showed the second claim's first words to the right of the first
+    # claim's end, so a reader going right to left read them before it, and its citation before
+    # the sentence. dir="auto" on the paragraph would not do: it looks past the claims (each has a
+    # dir of its own) and finds no letter. Its direction is the first claim's.
+    repo = InMemoryTrendRepository()
+    first, second = "دشن ولي العهد الخط الجديد لمترو الرياض.", "يقول المسؤولون إن المترو سينقل ٣٠٠ ألف راكب."
+    state = _state(1, headline=first)
+    repo.add(state, _members(1), score=1.0)
+    brief = _brief(state.trend_id).model_copy(update={
+        "paragraphs": [
+            Paragraph(kind="what_happened", claims=[Claim(text=first, evidence_ids=[1]),
+                                                    Claim(text=second, evidence_ids=[2])]),
+            Paragraph(kind="coverage", claims=[Claim(text=f"Outlet A focuses on \"{first}\".",
+                                                     evidence_ids=[1])]),
+        ],
+        "quick_answers": [QuickAnswer(question="ماذا قال المسؤولون؟", answer=second, evidence_ids=[2]),
+                          QuickAnswer(question="Where?", answer="In Riyadh.", evidence_ids=[1])],
+    })
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+
+    assert re.search(r'<p data-kind="what_happened" dir="rtl"><span class="claim" dir="auto"[^>]*>' + first,
+                     page)
+    # an English sentence quoting an Arabic headline stays left to right
+    assert '<p data-kind="coverage" dir="ltr">' in page
+    assert f'<dd dir="rtl"><span dir="auto">{second}</span>' in page
+    assert '<dd dir="ltr"><span dir="auto">In Riyadh.</span>' in page
+
+
+def test_chinese_and_japanese_sentences_of_a_brief_are_not_spaced_apart() -> None:
+    # "。[2] 探测器…": an ASCII space after a full stop, which Chinese and Japanese never put
+    # between sentences; English sentences keep theirs
+    repo = InMemoryTrendRepository()
+    state = _state(1)
+    repo.add(state, _members(1), score=1.0)
+    brief = _brief(state.trend_id).model_copy(update={"paragraphs": [
+        Paragraph(kind="what_happened", claims=[Claim(text="嫦娥七号发射成功。", evidence_ids=[2]),
+                                                Claim(text="探测器将在月球南极着陆。", evidence_ids=[1])]),
+        Paragraph(kind="coverage", claims=[Claim(text="Talks resumed.", evidence_ids=[1]),
+                                           Claim(text="Outlet B leads.", evidence_ids=[2])]),
+    ]})
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+
+    assert re.search(r'\[2\]</a></sup></span><span class="claim" dir="auto"[^>]*>探测器', page)
+    assert re.search(r'\[1\]</a></sup></span> <span class="claim" dir="auto"[^>]*>Outlet B leads', page)
+
+
+def test_outlet_names_in_a_card_and_the_coverage_list_are_isolated_from_each_other() -> None:
+    # "الجزيرة, العربية" unisolated is one right-to-left run: the two names showed in the
+    # reverse of the listed order, and the separators took sides
+    repo = InMemoryTrendRepository()
+    state = _state(1, outlets=["الجزيرة", "العربية", "BBC News"])
+    members = _members(1, count=1, outlet="العربية", publisher_family="f0")
+    members += _members(1, count=2, outlet="الجزيرة", publisher_family="f0")[1:]
+    repo.add(state, members, score=1.0)
+
+    home = _api(repo)("/")["body"]
+    assert " · <bdi>الجزيرة</bdi>, <bdi>العربية</bdi>, <bdi>BBC News</bdi></p>" in home
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    # a newsroom's article under another of its outlet names
+    assert re.search(r" · <bdi>(الجزيرة|العربية)</bdi> · <a ", page)
 
 
 def test_a_brief_without_quick_answers_says_what_the_coverage_does_not_yet_say() -> None:

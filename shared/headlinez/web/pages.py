@@ -9,7 +9,8 @@ yet says so plainly; nothing is made up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,7 @@ def templates() -> Environment:
             "prediction_text": prediction_text,
             "checked_by": _checked_by_text,
             "card_sparkline": _card_sparkline,
+            "direction": text_direction,
         },
         globals_={
             "site": SITE,
@@ -109,6 +111,26 @@ def _render(template: str, **context: Any) -> str:
 
 def _utc_minute(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def text_direction(texts: str | Iterable[str]) -> str:
+    """"rtl" or "ltr" from the first strong letter of the text (of the first text that has one),
+    as `dir="auto"` decides, or "auto" when there is none.
+
+    For a block that holds feed text in inline isolates (a brief paragraph of claims, a quick
+    answer and its citations): `dir="auto"` on the block looks past children that carry a `dir` of
+    their own, so it found no letter and laid an Arabic paragraph out left to right, each wrapped
+    line starting at the left and the next claim's first words placed before the end of the one
+    before it on the shared line (read right to left: the second sentence, then the first one's
+    end)."""
+    for text in [texts] if isinstance(texts, str) else texts:
+        for char in text:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("R", "AL"):
+                return "rtl"
+            if kind == "L":
+                return "ltr"
+    return "auto"
 
 
 def prediction_text(prediction: Prediction) -> str:
