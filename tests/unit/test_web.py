@@ -1270,3 +1270,11 @@ def test_scrolled_tables_current_filters_charts_and_the_pager_reach_every_reader
     assert cursor is not None
     second = get("/", {"status": "fading", "cursor": html.unescape(cursor.group(1))})["body"]
     assert "<title>Trends · Fading · more · headlinez</title>" in second
+
+
+def test_the_tab_title_isolates_the_headline_from_the_site_name() -> None:
+    repo = InMemoryTrendRepository()
+    state = _state(1, headline="دشن ولي العهد الخط الجديد لمترو الرياض")
+    repo.add(state, _members(1), score=1.0)
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    assert "<title>&#x2068;دشن ولي العهد الخط الجديد لمترو الرياض&#x2069; · headlinez</title>" in page
