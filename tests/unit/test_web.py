@@ -1278,3 +1278,22 @@ def test_the_tab_title_isolates_the_headline_from_the_site_name() -> None:
     repo.add(state, _members(1), score=1.0)
     page = _api(repo)(f"/trend/{state.trend_id}")["body"]
     assert "<title>&#x2068;دشن ولي العهد الخط الجديد لمترو الرياض&#x2069; · headlinez</title>" in page
+
+
+def test_a_quotation_in_the_other_direction_is_isolated_in_its_claim() -> None:
+    # "Al Jazeera leads with "دشن ..."" : the closing mark and the words after it were placed by
+    # the bidi algorithm among the Arabic words; the quotation is now a <bdi> of its own
+    repo = InMemoryTrendRepository()
+    state = _state(1)
+    repo.add(state, _members(1), score=1.0)
+    arabic = "دشن ولي العهد الخط الجديد لمترو الرياض"
+    brief = _brief(state.trend_id).model_copy(update={"paragraphs": [
+        Paragraph(kind="what_happened", claims=[Claim(text="The metro opened.", evidence_ids=[1])]),
+        Paragraph(kind="coverage", claims=[
+            Claim(text=f'Al Jazeera leads with "{arabic}", BBC with "<b>x</b>".', evidence_ids=[1])]),
+    ]})
+    repo.put_brief(state.trend_id, {"pk": f"TREND#{state.trend_id}", "sk": "BRIEF",
+                                    "doc": brief.model_dump_json()})
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    escaped = "BBC with &quot;&lt;b&gt;x&lt;/b&gt;&quot;."
+    assert f"Al Jazeera leads with &quot;<bdi>{arabic}</bdi>&quot;, {escaped}" in page

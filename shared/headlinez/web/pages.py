@@ -9,6 +9,7 @@ yet says so plainly; nothing is made up.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -41,7 +42,7 @@ from headlinez.views.schemas import (
     TrendSummary,
 )
 from headlinez.web.assets import CSS_PATH
-from headlinez.web.html import Markup, ago, href, safe_url
+from headlinez.web.html import Markup, ago, el, href, join, safe_url
 from headlinez.web.svg import sparkline, velocity_chart, velocity_text
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def templates() -> Environment:
             "checked_by": _checked_by_text,
             "card_sparkline": _card_sparkline,
             "direction": text_direction,
+            "quotations_isolated": quotations_isolated,
         },
         globals_={
             "site": SITE,
@@ -111,6 +113,27 @@ def _render(template: str, **context: Any) -> str:
 
 def _utc_minute(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# A quotation in a claim: straight or curly double quotes around at least two characters
+_QUOTATION = re.compile(r'(["\u201c])([^"\u201c\u201d]{2,}?)(["\u201d])')
+
+
+def quotations_isolated(text: str) -> Markup:
+    """The claim's text, escaped, with each quotation whose direction differs from the claim's in
+    a `<bdi>`: "Al Jazeera leads with "دشن ولي العهد ..."" laid the quote marks and the words after
+    the quotation out by the bidi algorithm, so the closing mark landed inside the Arabic words."""
+    outer = text_direction(text)
+    parts: list[object] = []
+    position = 0
+    for match in _QUOTATION.finditer(text):
+        quoted = match.group(2)
+        if text_direction(quoted) in ("auto", outer):
+            continue
+        parts += [text[position: match.start(2)], el("bdi", None, quoted)]
+        position = match.end(2)
+    parts.append(text[position:])
+    return join(parts)
 
 
 def text_direction(texts: str | Iterable[str]) -> str:
