@@ -145,6 +145,7 @@ def feed_list_from_directory(
                 "url": f"{root}/{quote(path.name)}",
                 "outlet": outlet,
                 "publisher_family": family,
+                "language": _declared_language(path),
             }
         )
     if not entries and only_known and files:
@@ -153,6 +154,27 @@ def feed_list_from_directory(
     if not entries:
         raise FeedListError(f"{directory}: no feed files found")
     return _validate({"feeds": entries}, source=str(directory))
+
+
+# The language a feed file declares: RSS's <language>, or xml:lang on an Atom <feed>
+_DECLARED_LANGUAGE = re.compile(rb"<language>\s*([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?\b"
+                                rb"|<feed\b[^>]*\bxml:lang=[\"']([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?\b")
+_LANGUAGE_SCAN_BYTES = 65_536
+
+
+def _declared_language(path: Path) -> str:
+    """The language the file's channel declares ("hi", "zh-CN"), read from its first 64 KB; "en"
+    when it declares none (a served folder's feeds are otherwise all taken as English)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(_LANGUAGE_SCAN_BYTES)
+    except OSError:
+        return "en"
+    found = _DECLARED_LANGUAGE.search(head)
+    if found is None:
+        return "en"
+    primary, region = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+    return primary.decode().lower() + ("-" + region.decode().upper() if region else "")
 
 
 # One "Outlet Name `0123456789abcdef`" item of the fastfeedparser SOURCE.md news-outlet list.

@@ -266,6 +266,8 @@ class TrendMember(BaseModel):
     outlet: str
     publisher_family: str
     published: UtcDatetime
+    language: str = Field(default="en", description="Its feed's language (BCP 47): the page marks "
+                          "other languages so that a screen reader reads them in their own voice.")
 
 
 class MemberVector(TrendMember):

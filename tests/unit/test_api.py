@@ -341,6 +341,7 @@ def test_detail_has_the_summary_and_coverage_newest_first(api: Api) -> None:
         "publisher_family": "family-0",
         "published": "2026-11-26T14:22:00Z",
         "url": "https://news.example/3/0",
+        "language": "en",
     }
 
 

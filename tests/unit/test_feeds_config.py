@@ -278,3 +278,13 @@ def test_an_outlet_named_without_latin_letters_is_a_newsroom_of_its_own() -> Non
     assert publisher_family_for("الجزيرة 24") != publisher_family_for("العربية 24")
     assert publisher_family_for("Łódź Daily") == "lodz-daily"  # folded, as search folds it
     FeedConfig(id="xinhua", url="https://xinhua.example/rss", outlet="新华社", publisher_family=xinhua)
+
+
+def test_a_folder_feed_takes_the_language_its_channel_declares(tmp_path: Path) -> None:
+    (tmp_path / "hindi.xml").write_text('<rss version="2.0"><channel><title>भारत</title>'
+                                        "<language>hi</language></channel></rss>", encoding="utf-8")
+    (tmp_path / "atom.xml").write_text('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh_cn">'
+                                       "<title>新闻</title></feed>", encoding="utf-8")
+    (tmp_path / "plain.xml").write_text("<rss><channel><title>News</title></channel></rss>", encoding="utf-8")
+    feeds = {feed.id: feed.language for feed in feed_list_from_directory(tmp_path, "http://127.0.0.1:1").feeds}
+    assert feeds == {"hindi-xml": "hi", "atom-xml": "zh-CN", "plain-xml": "en"}

@@ -280,3 +280,12 @@ def test_full_width_punctuation_only_in_chinese_sentences_and_a_removed_one_stay
     assert "，" in removed
     again = extractive_draft(evidence, exclude={removed})
     assert all(normalize(removed) != normalize(claim.text) for p in again.paragraphs for claim in p.claims)
+
+
+def test_a_member_keeps_its_feed_s_language() -> None:
+    hindi = article("hi-1", HINDI[0][1], HINDI[0][2], at=T0, family="dainik")
+    hindi = hindi.model_copy(update={"language": "hi"})
+    result = cluster_articles([], [hindi], DocumentFrequencies(), now=T0 + timedelta(hours=1),
+                              config=ClusterConfig())
+    (members,) = result.new_members.values()
+    assert [member.language for member in members] == ["hi"]

@@ -1297,3 +1297,17 @@ def test_a_quotation_in_the_other_direction_is_isolated_in_its_claim() -> None:
     page = _api(repo)(f"/trend/{state.trend_id}")["body"]
     escaped = "BBC with &quot;&lt;b&gt;x&lt;/b&gt;&quot;."
     assert f"Al Jazeera leads with &quot;<bdi>{arabic}</bdi>&quot;, {escaped}" in page
+
+
+def test_an_article_in_another_language_is_marked_with_it_in_the_coverage_list() -> None:
+    # a screen reader read Hindi headlines in the page's English voice
+    repo = InMemoryTrendRepository()
+    state = _state(1)
+    hindi = _members(1, count=1)[0].model_copy(update={"title": "मुंबई में भारी बारिश", "language": "hi"})
+    english = _members(1, count=2)[1].model_copy(update={"language": "en-US"})
+    repo.add(state, [hindi, english], score=1.0)
+    page = _api(repo)(f"/trend/{state.trend_id}")["body"]
+    assert 'rel="noopener noreferrer" dir="auto" lang="hi">मुंबई में भारी बारिश</a>' in page
+    assert 'lang="en-US"' not in page  # English, as the page is
+    articles = _api(repo)(f"/trends/{state.trend_id}/articles")["body"]
+    assert '"language":"hi"' in articles.replace(" ", "")

@@ -402,6 +402,7 @@ def _member(article: Article) -> TrendMember:
         outlet=article.outlet,
         publisher_family=article.publisher_family,
         published=article.published,
+        language=article.language,
     )
 
 

@@ -186,6 +186,7 @@ class CoverageItem(_Model):
     publisher_family: str
     published: datetime
     url: str
+    language: str = Field(default="en", description="The article's language (BCP 47), its feed's.")
 
 
 class NewsroomCoverage(_Model):
@@ -491,7 +492,8 @@ def coverage_items(members: Iterable[TrendMember]) -> list[CoverageItem]:
     ordered = sorted(members, key=lambda m: m.article_id)
     ordered.sort(key=lambda m: m.published, reverse=True)
     return [CoverageItem(article_id=m.article_id, title=m.title, outlet=m.outlet,
-                         publisher_family=m.publisher_family, published=m.published, url=m.url)
+                         publisher_family=m.publisher_family, published=m.published, url=m.url,
+                         language=m.language)
             for m in ordered]
 
 
