@@ -59,6 +59,7 @@ from headlinez.briefs.models import (
 )
 from headlinez.briefs.semantic import concept_set, concepts
 from headlinez.briefs.text import (
+    HAN_OR_KANA_LETTER,
     MONTHS,
     SCALE_WORDS,
     STOPWORDS,
@@ -76,7 +77,7 @@ from headlinez.briefs.text import (
 )
 from headlinez.domain.headlines import is_roundup
 from headlinez.domain.terms import UNSPACED_RUN
-from headlinez.domain.text import normalize_title
+from headlinez.domain.text import mostly_letters_of, normalize_title
 from headlinez.domain.topics import in_title_case
 
 _FORWARD_CUES = lexicon.word_set("brief_forward_cues")
@@ -378,15 +379,13 @@ def _word_count(text: str) -> int:
 
 # Latin letters: what the English verb lists can judge
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_ANY_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _judged_in_english(sentence: str) -> bool:
     """Whether most of the sentence's letters are Latin: the verb tests read English words only,
     and found no verb in any Hindi, Chinese, Arabic or Russian sentence, so every brief in those
     scripts was one headline."""
-    latin = len(_LATIN_LETTER.findall(sentence))
-    return 2 * latin >= len(_ANY_LETTER.findall(sentence))
+    return mostly_letters_of(sentence, _LATIN_LETTER)
 
 
 def _usable(sentence: str) -> bool:
@@ -553,8 +552,7 @@ def _full_stop(text: str) -> str:
     """The stop a sentence ending on `text`'s last letter takes: "。" after Chinese or Japanese,
     the danda after Devanagari, else "."."""
     last = text.rstrip()[-1:]
-    southeast_asian = "\u0e00" <= last <= "\u109f" or "\u1780" <= last <= "\u17ff"  # Thai ... Khmer
-    if last and UNSPACED_RUN.match(last) and not southeast_asian:
+    if last and HAN_OR_KANA_LETTER.match(last):
         return "\u3002"
     if "\u0900" <= last <= "\u097f":
         return "\u0964"

@@ -16,6 +16,7 @@ from functools import lru_cache
 from headlinez import data as lexicon
 from headlinez.domain.marks import MARK_RANGES
 from headlinez.domain.terms import UNSPACED_RUN, character_pairs, stem
+from headlinez.domain.text import mostly_letters_of
 
 # Average characters per token of the current Claude tokenizers on English news text. Claude 4.7+
 # models count ~30% more tokens than older ones (~4 chars/token), so 3.2 errs on the high side.
@@ -109,15 +110,14 @@ _HAN_OR_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ASCII_BESIDE_HAN = re.compile(rf"(?<=[{_HAN_OR_KANA}])[,:;!?()]|[,:;!?()](?=[{_HAN_OR_KANA}])")
 
 
-_HAN_OR_KANA_LETTER = re.compile(f"[{_HAN_OR_KANA}]")
+HAN_OR_KANA_LETTER = re.compile(f"[{_HAN_OR_KANA}]")
 
 
 def own_punctuation(text: str) -> str:
     """In a sentence mostly of Chinese or Japanese characters, the punctuation beside them written
     full-width again, as the source wrote it (the text a reader sees; the checks normalize it
     back). Other text is unchanged: an English sentence quoting "嫦娥, means" keeps its comma."""
-    han = len(_HAN_OR_KANA_LETTER.findall(text))
-    if not han or 2 * han < sum(1 for character in text if character.isalpha()):
+    if HAN_OR_KANA_LETTER.search(text) is None or not mostly_letters_of(text, HAN_OR_KANA_LETTER):
         return text
     return _ASCII_BESIDE_HAN.sub(lambda match: match.group().translate(_FULL_WIDTH), text)
 

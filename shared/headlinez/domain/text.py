@@ -14,7 +14,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-__all__ = ["ELLIPSIS", "clean_identifier", "html_to_text", "normalize_title", "title_fingerprint",
+__all__ = ["ELLIPSIS", "clean_identifier", "html_to_text", "mostly_letters_of", "normalize_title",
+           "title_fingerprint",
            "truncate_words"]
 
 ELLIPSIS = "\u2026"
@@ -84,6 +85,15 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skip_depth:
             self.parts.append(data)
+
+
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+
+
+def mostly_letters_of(text: str, letters: re.Pattern[str]) -> bool:
+    """Whether at least half of the text's letters match `letters` (a one-character class): which
+    script a text is mostly in, for the rules that read one script only. True without letters."""
+    return 2 * len(letters.findall(text)) >= len(_ANY_LETTER.findall(text))
 
 
 def _strip_markup(value: str) -> str:

@@ -184,8 +184,11 @@ class IngestService:
         self._on_feed_done = on_feed_done
         self._tracing = tracing
         # the configured newsroom of each outlet, for the publishers an aggregator feed relays
-        # (default: this run's own feeds, the whole list when one function polls them all)
-        self._newsrooms = dict(newsrooms) if newsrooms is not None else newsroom_directory(self._feeds)
+        # (default: this run's own feeds, the whole list when one function polls them all; none
+        # without an aggregator feed, the only reader)
+        self._newsrooms = (dict(newsrooms) if newsrooms is not None
+                           else newsroom_directory(self._feeds) if any(f.aggregator for f in self._feeds)
+                           else {})
 
     def run(self, now: datetime, *, remaining_ms: Callable[[], int] | None = None) -> IngestReport:
         """One run at `now`; `remaining_ms` (the Lambda context's `get_remaining_time_in_millis`)
